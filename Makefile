@@ -1,0 +1,50 @@
+# Thin porcelain over CMake. `make run` and `make test` are the two set-up commands the README
+# promises on a fresh Debian machine; everything else is for developers.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+DEMO_DIR ?= var/demo
+
+.PHONY: all deps configure build run test test-sanitize lint bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DORP_WERROR=ON $(CMAKE_FLAGS)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	scripts/run-demo $(BUILD)/orp $(DEMO_DIR)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs this).
+test-sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DORP_WERROR=ON -DORP_SANITIZE=ON -DORP_BENCH=OFF \
+	  -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+lint: configure
+	scripts/lint $(BUILD)
+
+bench: build
+	@echo "benchmarks: see docs/performance.md for each command"; ls $(BUILD)/bench 2>/dev/null || true
+
+fuzz: deps
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DORP_FUZZ=ON -DORP_BENCH=OFF
+	cmake --build build-fuzz -j $(JOBS)
+	scripts/run-fuzzers build-fuzz $${FUZZ_SECONDS:-60}
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

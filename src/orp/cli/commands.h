@@ -1,0 +1,11 @@
+// One registrar per subcommand; RunCli calls each in the order `orp --help` lists them.
+// Keep this header free of CLI11 so adding a command touches only its own file and this list.
+#pragma once
+
+#include "orp/cli/cli.h"
+
+namespace orp::cli {
+
+void AddVersionCommand(CLI::App& app, const Environment& env);
+
+}  // namespace orp::cli

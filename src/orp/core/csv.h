@@ -1,0 +1,17 @@
+// RFC 4180 CSV writing: the one place ORP quotes a field. (Reading CSV is streaming and lives
+// with the ingest readers.)
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace orp {
+
+// Appends `field` to `out`, quoted when it holds a comma, quote, CR or LF (quotes doubled).
+void AppendCsvField(std::string& out, std::string_view field);
+
+// Appends the fields separated by commas and a terminating "\n".
+void AppendCsvRow(std::string& out, const std::vector<std::string>& fields);
+
+}  // namespace orp
