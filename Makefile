@@ -13,10 +13,9 @@ all: build
 deps:
 	@scripts/install-deps
 
-$(BUILD)/build.ninja:
-	cmake -S . -B $(BUILD) -G Ninja -DORP_WERROR=ON $(CMAKE_FLAGS)
-
-configure: deps $(BUILD)/build.ninja
+# Always re-run cmake (a second or two): a new subsystem folder is found only at configure time.
+configure: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DORP_WERROR=ON $(CMAKE_FLAGS) >/dev/null
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
