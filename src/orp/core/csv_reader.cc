@@ -1,11 +1,11 @@
 #include "orp/core/csv_reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-
-#include <fmt/format.h>
 
 namespace orp {
 namespace {
@@ -55,9 +55,9 @@ Result<void> CsvReader::Fill() {
   }
   if (end_ > options_.max_record_bytes) {
     finished_ = true;
-    return InvalidArgument(fmt::format(
-        "line {}: a record is longer than {} bytes; a quote is probably not closed", line_,
-        options_.max_record_bytes));
+    return InvalidArgument(
+        fmt::format("line {}: a record is longer than {} bytes; a quote is probably not closed",
+                    line_, options_.max_record_bytes));
   }
   if (end_ > capacity_ / 2) {  // keep every read at least half a buffer
     auto bigger = std::make_unique_for_overwrite<char[]>(capacity_ * 2);
@@ -216,19 +216,15 @@ Result<bool> CsvReader::ReadRecord() {
     if (finished_) return false;
     if (resync_) ORP_RETURN_IF_ERROR(SkipRestOfLine());
     switch (ScanRecord()) {
-      case Scan::kNeedMore:
-        ORP_RETURN_IF_ERROR(Fill());
-        continue;
-      case Scan::kError:
-        return std::unexpected(*error_);
+      case Scan::kNeedMore: ORP_RETURN_IF_ERROR(Fill()); continue;
+      case Scan::kError: return std::unexpected(*error_);
       case Scan::kRecord:
         record_line_ = line_;
         line_ += newlines_;
         pos_ = next_pos_;
         if (spans_.size() == 1 && spans_[0].begin == spans_[0].end) continue;  // blank line
         return true;
-      default:
-        return false;
+      default: return false;
     }
   }
 }
@@ -285,8 +281,8 @@ Result<size_t> CsvReader::Column(std::string_view name) const {
     if (!columns.empty()) columns += ", ";
     columns += column;
   }
-  return NotFound(fmt::format("no column '{}' in the CSV header; its columns are: {}", name,
-                              columns));
+  return NotFound(
+      fmt::format("no column '{}' in the CSV header; its columns are: {}", name, columns));
 }
 
 }  // namespace orp

@@ -130,9 +130,9 @@ class CsvReader {
   bool header_read_ = false;
 
   std::vector<FieldSpan> spans_;
-  size_t line_ = 1;       // line where pos_ is
+  size_t line_ = 1;         // line where pos_ is
   size_t record_line_ = 0;  // line where the record just scanned starts
-  size_t newlines_ = 0;   // line breaks inside the record being scanned
+  size_t newlines_ = 0;     // line breaks inside the record being scanned
   size_t records_ = 0;
   std::optional<Error> error_;
   std::vector<std::string> header_;

@@ -109,7 +109,8 @@ TEST(CsvReader, RefusesAnUnclosedQuoteNamingWhereItOpened) {
   std::string error;
   Rows rows = ReadAll("a,b\n1,2\n3,\"open\nand never\nclosed\n", {}, &error);
   EXPECT_EQ(rows, (Rows{{"1", "2"}}));
-  EXPECT_EQ(error, "line 3, column 2 (b): a quoted field is not closed before the end of the input");
+  EXPECT_EQ(error,
+            "line 3, column 2 (b): a quoted field is not closed before the end of the input");
 }
 
 TEST(CsvReader, FinishesAfterAnUnclosedQuote) {

@@ -6,9 +6,9 @@ namespace orp::domain {
 
 Result<void> CheckProcedureDate(Date procedure, Date today) {
   if (procedure <= today) return {};
-  return InvalidArgument(fmt::format(
-      "procedure date {} is after today ({}); a procedure date cannot be in the future",
-      FormatIsoDate(procedure), FormatIsoDate(today)));
+  return InvalidArgument(
+      fmt::format("procedure date {} is after today ({}); a procedure date cannot be in the future",
+                  FormatIsoDate(procedure), FormatIsoDate(today)));
 }
 
 Result<void> CheckBirthBeforeProcedure(Date dob, Date procedure) {

@@ -34,8 +34,8 @@ Result<GmcNumber> GmcNumber::Parse(std::string_view text) {
     return InvalidArgument(
         fmt::format("GMC number '{}' has {} digits; {}", value, v.size(), kForms));
   }
-  return InvalidArgument(fmt::format("GMC number '{}' is not in a known form; {}",
-                                     Printable(value), kForms));
+  return InvalidArgument(
+      fmt::format("GMC number '{}' is not in a known form; {}", Printable(value), kForms));
 }
 
 std::optional<std::string> GmcNumber::ConsultantCode() const {

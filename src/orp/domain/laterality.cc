@@ -10,17 +10,21 @@ Result<Laterality> ParseLaterality(std::string_view text) {
   std::string_view code = Trim(text);
   if (code.size() == 1) {
     switch (code[0]) {
-      case 'L': case 'l': return Laterality::kLeft;
-      case 'R': case 'r': return Laterality::kRight;
-      case 'B': case 'b': return Laterality::kBilateral;
-      case 'N': case 'n': return Laterality::kNotApplicable;
+      case 'L':
+      case 'l': return Laterality::kLeft;
+      case 'R':
+      case 'r': return Laterality::kRight;
+      case 'B':
+      case 'b': return Laterality::kBilateral;
+      case 'N':
+      case 'n': return Laterality::kNotApplicable;
       default: break;
     }
   }
-  return InvalidArgument(fmt::format(
-      "laterality '{}' is not a code; use L (left), R (right), B (bilateral) or N (not "
-      "applicable)",
-      Printable(code)));
+  return InvalidArgument(
+      fmt::format("laterality '{}' is not a code; use L (left), R (right), B (bilateral) or N (not "
+                  "applicable)",
+                  Printable(code)));
 }
 
 std::string_view LateralityCode(Laterality laterality) {

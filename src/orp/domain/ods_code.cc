@@ -15,9 +15,9 @@ Result<std::string> Normalise(std::string_view text, std::string_view what) {
   if (code.empty()) return InvalidArgument(fmt::format("{} is empty", what));
   for (char c : code) {
     if (!IsUpperAlnum(c)) {
-      return InvalidArgument(fmt::format(
-          "{} '{}' has the character '{}'; only letters A-Z and digits 0-9 are allowed", what,
-          Printable(text), Printable(std::string_view(&c, 1))));
+      return InvalidArgument(
+          fmt::format("{} '{}' has the character '{}'; only letters A-Z and digits 0-9 are allowed",
+                      what, Printable(text), Printable(std::string_view(&c, 1))));
     }
   }
   return code;
@@ -46,9 +46,9 @@ Result<OdsSiteCode> OdsSiteCode::Parse(std::string_view text) {
         *code));
   }
   if (code->size() < 5 || code->size() > 9) {
-    return InvalidArgument(fmt::format(
-        "ODS site code '{}' has {} characters; it must have 5 (e.g. RXF05), at most 9", *code,
-        code->size()));
+    return InvalidArgument(
+        fmt::format("ODS site code '{}' has {} characters; it must have 5 (e.g. RXF05), at most 9",
+                    *code, code->size()));
   }
   return OdsSiteCode(std::move(*code));
 }

@@ -29,8 +29,8 @@ TEST(Opcs4Code, RejectsOtherShapes) {
   EXPECT_EQ(Opcs4Code::Parse("W37").error().message(),
             "OPCS-4 code 'W37' is not a code: a code is a chapter letter, two digits, a dot and "
             "one digit, e.g. W37.1 (or W371)");
-  for (const char* text : {"", "W3.71", "W37.12", "W37-1", "WW37.1", "W3A.1", "W37.X", "737.1",
-                           "W37..", "W37 1"}) {
+  for (const char* text :
+       {"", "W3.71", "W37.12", "W37-1", "WW37.1", "W3A.1", "W37.X", "737.1", "W37..", "W37 1"}) {
     EXPECT_FALSE(Opcs4Code::Parse(text).has_value()) << text;
   }
 }

@@ -73,13 +73,14 @@ Result<std::string> Compact(std::string_view text) {
     compact.push_back(c);
   }
   if (compact.size() < 5 || compact.size() > 7) {
-    return InvalidArgument(fmt::format(
-        "has {} letters and digits; a postcode has 5 to 7 (e.g. M1 1AA, SW1A 1AA)",
-        compact.size()));
+    return InvalidArgument(
+        fmt::format("has {} letters and digits; a postcode has 5 to 7 (e.g. M1 1AA, SW1A 1AA)",
+                    compact.size()));
   }
   if (space_at != std::string_view::npos && space_at != text.size() - 4) {
-    return InvalidArgument("has its space in the wrong place; the space goes before the last "
-                           "three characters (the inward code)");
+    return InvalidArgument(
+        "has its space in the wrong place; the space goes before the last "
+        "three characters (the inward code)");
   }
   return compact;
 }

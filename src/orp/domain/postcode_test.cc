@@ -37,8 +37,9 @@ TEST(Postcode, AcceptsZz99PseudoPostcodesThatBreakTheLetterRules) {
     ASSERT_TRUE(postcode.has_value()) << text << ": " << postcode.error().message();
     EXPECT_TRUE(postcode->IsPseudo());
   }
-  EXPECT_EQ(Postcode::Parse("ZZ993AA").error().message(),
-            "postcode: a ZZ99 pseudo-postcode must end with a digit, a letter and Z (e.g. ZZ99 3VZ)");
+  EXPECT_EQ(
+      Postcode::Parse("ZZ993AA").error().message(),
+      "postcode: a ZZ99 pseudo-postcode must end with a digit, a letter and Z (e.g. ZZ99 3VZ)");
   // Only ZZ99 is special: other ZZ outward codes fail the second-letter rule.
   EXPECT_FALSE(Postcode::Parse("ZZ1 3CZ").has_value());
 }

@@ -17,10 +17,10 @@ Result<Sex> ParseSex(std::string_view text) {
         "sex '0' is the not-known code of the older PERSON GENDER CODE CURRENT; PERSON STATED "
         "GENDER CODE uses X for not known");
   }
-  return InvalidArgument(fmt::format(
-      "sex '{}' is not a PERSON STATED GENDER CODE; use 1 (male), 2 (female), 9 "
-      "(indeterminate) or X (not known)",
-      Printable(code)));
+  return InvalidArgument(
+      fmt::format("sex '{}' is not a PERSON STATED GENDER CODE; use 1 (male), 2 (female), 9 "
+                  "(indeterminate) or X (not known)",
+                  Printable(code)));
 }
 
 std::string_view SexCode(Sex sex) {

@@ -10,17 +10,30 @@ namespace {
 // Verhoeff tables exactly as in uk-standards.md §2.6: d is the dihedral group D5
 // multiplication, p the position permutation (row i applies to the digit i places from the
 // right, counting the check digit as 0), inv the group inverse.
+// clang-format off
 constexpr uint8_t kD[10][10] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5},
-    {2, 3, 4, 0, 1, 7, 8, 9, 5, 6}, {3, 4, 0, 1, 2, 8, 9, 5, 6, 7},
-    {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
-    {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3},
-    {8, 7, 6, 5, 9, 3, 2, 1, 0, 4}, {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}};
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+    {1, 2, 3, 4, 0, 6, 7, 8, 9, 5},
+    {2, 3, 4, 0, 1, 7, 8, 9, 5, 6},
+    {3, 4, 0, 1, 2, 8, 9, 5, 6, 7},
+    {4, 0, 1, 2, 3, 9, 5, 6, 7, 8},
+    {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+    {6, 5, 9, 8, 7, 1, 0, 4, 3, 2},
+    {7, 6, 5, 9, 8, 2, 1, 0, 4, 3},
+    {8, 7, 6, 5, 9, 3, 2, 1, 0, 4},
+    {9, 8, 7, 6, 5, 4, 3, 2, 1, 0},
+};
 constexpr uint8_t kP[8][10] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 5, 7, 6, 2, 8, 3, 0, 9, 4},
-    {5, 8, 0, 3, 7, 9, 6, 1, 4, 2}, {8, 9, 1, 6, 0, 4, 3, 5, 2, 7},
-    {9, 4, 5, 3, 1, 2, 6, 8, 7, 0}, {4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
-    {2, 7, 9, 3, 8, 0, 6, 4, 1, 5}, {7, 0, 4, 6, 9, 1, 3, 2, 5, 8}};
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+    {1, 5, 7, 6, 2, 8, 3, 0, 9, 4},
+    {5, 8, 0, 3, 7, 9, 6, 1, 4, 2},
+    {8, 9, 1, 6, 0, 4, 3, 5, 2, 7},
+    {9, 4, 5, 3, 1, 2, 6, 8, 7, 0},
+    {4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
+    {2, 7, 9, 3, 8, 0, 6, 4, 1, 5},
+    {7, 0, 4, 6, 9, 1, 3, 2, 5, 8},
+};
+// clang-format on
 constexpr uint8_t kInv[10] = {0, 4, 3, 2, 1, 5, 6, 7, 8, 9};
 
 // Runs the Verhoeff loop right to left, the rightmost digit at position `first_position`.
@@ -44,8 +57,7 @@ bool SnomedCtId::VerhoeffValid(std::string_view digits) { return VerhoeffState(d
 Result<SnomedCtId> SnomedCtId::Parse(std::string_view text) {
   std::string_view t = Trim(text);
   if (!IsAsciiDigits(t)) {
-    return InvalidArgument(
-        fmt::format("SNOMED CT id '{}' must contain only digits", Printable(t)));
+    return InvalidArgument(fmt::format("SNOMED CT id '{}' must contain only digits", Printable(t)));
   }
   if (t.size() < 6 || t.size() > 18) {
     return InvalidArgument(
@@ -72,8 +84,8 @@ Result<SnomedCtId> SnomedCtId::Parse(std::string_view text) {
   int check = VerhoeffCheckDigit(t.substr(0, t.size() - 1));
   if (t.back() - '0' != check) {
     return InvalidArgument(fmt::format(
-        "SNOMED CT id '{}' fails the Verhoeff check: the last digit should be {}, not {}", t,
-        check, t.back()));
+        "SNOMED CT id '{}' fails the Verhoeff check: the last digit should be {}, not {}", t, check,
+        t.back()));
   }
   uint64_t value = 0;
   for (char c : t) value = value * 10 + uint64_t(c - '0');

@@ -19,8 +19,7 @@ TEST(SnomedCtId, AcceptsTheWorkedValidExamples) {
 TEST(SnomedCtId, VerhoeffCheckDigitRegeneratesEachExample) {
   for (std::string_view text : {"52734007", "24028007", "7771000", "51440002", "404684003",
                                 "83821000000107", "22298006", "71388002"}) {
-    EXPECT_EQ(SnomedCtId::VerhoeffCheckDigit(text.substr(0, text.size() - 1)),
-              text.back() - '0')
+    EXPECT_EQ(SnomedCtId::VerhoeffCheckDigit(text.substr(0, text.size() - 1)), text.back() - '0')
         << text;
     EXPECT_TRUE(SnomedCtId::VerhoeffValid(text));
   }
@@ -79,7 +78,10 @@ TEST(SnomedCtId, RecognisesDescriptionAndRelationshipPartitions) {
   ASSERT_TRUE(description.has_value());
   EXPECT_TRUE(description->IsDescription());
   EXPECT_FALSE(description->IsConcept());
-  auto relationship = SnomedCtId::Parse(WithCheckDigit("1234567" "1000000" "12"));
+  auto relationship =
+      SnomedCtId::Parse(WithCheckDigit("1234567"
+                                       "1000000"
+                                       "12"));
   ASSERT_TRUE(relationship.has_value());
   EXPECT_TRUE(relationship->IsRelationship());
   EXPECT_EQ(relationship->partition(), 12);
