@@ -271,18 +271,44 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
   return true;
 }
 
-Result<size_t> CsvReader::Column(std::string_view name) const {
-  if (header_.empty()) return FailedPrecondition("no CSV header row has been read");
+std::optional<size_t> CsvReader::FindColumn(std::string_view name) const {
   for (size_t i = 0; i < header_.size(); ++i) {
     if (header_[i] == name) return i;
   }
+  return std::nullopt;
+}
+
+std::string CsvReader::HeaderList() const {
   std::string columns;
   for (const std::string& column : header_) {
     if (!columns.empty()) columns += ", ";
     columns += column;
   }
+  return columns;
+}
+
+Result<size_t> CsvReader::Column(std::string_view name) const {
+  auto columns = Columns({name});
+  if (!columns) return std::unexpected(columns.error());
+  return columns->front();
+}
+
+Result<std::vector<size_t>> CsvReader::Columns(
+    std::initializer_list<std::string_view> names) const {
+  if (header_.empty()) return FailedPrecondition("no CSV header row has been read");
+  std::vector<size_t> indexes;
+  std::vector<std::string_view> missing;
+  for (std::string_view name : names) {
+    auto index = FindColumn(name);
+    if (index) indexes.push_back(*index);
+    if (!index) missing.push_back(name);
+  }
+  if (missing.empty()) return indexes;
+  std::string list;
+  for (std::string_view name : missing)
+    list += fmt::format("{}'{}'", list.empty() ? "" : ", ", name);
   return NotFound(
-      fmt::format("no column '{}' in the CSV header; its columns are: {}", name, columns));
+      fmt::format("no column {} in the CSV header; its columns are: {}", list, HeaderList()));
 }
 
 }  // namespace orp
