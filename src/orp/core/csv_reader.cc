@@ -305,10 +305,11 @@ Result<std::vector<size_t>> CsvReader::Columns(
   }
   if (missing.empty()) return indexes;
   std::string list;
-  for (std::string_view name : missing)
+  for (std::string_view name : missing) {
     list += fmt::format("{}'{}'", list.empty() ? "" : ", ", name);
-  return NotFound(
-      fmt::format("no column {} in the CSV header; its columns are: {}", list, HeaderList()));
+  }
+  return NotFound(fmt::format("no {} {} in the CSV header; its columns are: {}",
+                              missing.size() == 1 ? "column" : "columns", list, HeaderList()));
 }
 
 }  // namespace orp
