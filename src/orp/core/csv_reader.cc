@@ -39,7 +39,8 @@ CsvReader::CsvReader(std::istream& in, CsvOptions options) : in_(&in), options_(
   special_[static_cast<unsigned char>(options_.delimiter)] = true;
   special_['"'] = special_['\r'] = special_['\n'] = true;
   capacity_ = std::max<size_t>(options_.chunk_bytes, 4);
-  buf_ = std::make_unique_for_overwrite<char[]>(capacity_);
+  buf_ = std::make_unique_for_overwrite<char[]>(capacity_ + 1);  // + the sentinel
+  buf_[0] = '\n';
 }
 
 CsvReader::CsvReader(CsvReader&&) noexcept = default;
@@ -60,7 +61,7 @@ Result<void> CsvReader::Fill() {
                     line_, options_.max_record_bytes));
   }
   if (end_ > capacity_ / 2) {  // keep every read at least half a buffer
-    auto bigger = std::make_unique_for_overwrite<char[]>(capacity_ * 2);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity_ * 2 + 1);
     std::memcpy(bigger.get(), buf_.get(), end_);
     buf_ = std::move(bigger);
     capacity_ *= 2;
@@ -72,6 +73,7 @@ Result<void> CsvReader::Fill() {
     return DataLoss(fmt::format("line {}: the CSV input could not be read", line_));
   }
   end_ += got;
+  buf_[end_] = '\n';  // sentinel: stops the unquoted scan without a bounds check per byte
   if (got == 0 || in_->eof()) eof_ = true;
   return {};
 }
@@ -103,7 +105,7 @@ CsvReader::Scan CsvReader::ScanUnquoted(size_t* p) {
   const char* b = buf_.get();
   size_t q = *p;
   for (;;) {
-    while (q < end_ && !special_[static_cast<unsigned char>(b[q])]) ++q;
+    while (!special_[static_cast<unsigned char>(b[q])]) ++q;  // b[end_] is special
     if (q == end_) {
       if (!eof_) return Scan::kNeedMore;
       break;
