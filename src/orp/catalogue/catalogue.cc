@@ -94,40 +94,45 @@ bool VersionOrder(const DeviceModel& a, const DeviceModel& b) {
 
 Catalogue::AddOutcome Catalogue::Add(DeviceModel version) {
   auto it = models_.find(std::string_view(version.di));
+  AddOutcome outcome = AddOutcome::kNewVersion;
   if (it == models_.end()) {
-    std::string key = version.di;
-    models_.emplace(std::move(key), std::vector<DeviceModel>{std::move(version)});
-    return AddOutcome::kNewModel;
+    it = models_.emplace(version.di, Versions{}).first;
+    outcome = AddOutcome::kNewModel;
+  } else {
+    const DeviceModel* current = FindAsOf(version.di, version.effective_from);
+    if (current != nullptr && current->SameAttributes(version)) return AddOutcome::kUnchanged;
   }
-  const DeviceModel* current = FindAsOf(version.di, version.effective_from);
-  if (current != nullptr && current->SameAttributes(version)) return AddOutcome::kUnchanged;
-  std::vector<DeviceModel>& versions = it->second;
-  versions.insert(std::upper_bound(versions.begin(), versions.end(), version, VersionOrder),
-                  std::move(version));
-  return AddOutcome::kNewVersion;
+  Versions& v = it->second;
+  auto at = std::upper_bound(v.models.begin(), v.models.end(), version, VersionOrder);
+  size_t index = size_t(at - v.models.begin());
+  v.stamps.insert(v.stamps.begin() + std::ptrdiff_t(index),
+                  Stamp{version.effective_from, version.recorded_on});
+  v.models.insert(at, std::move(version));
+  return outcome;
 }
 
 const DeviceModel* Catalogue::FindAsOf(std::string_view di, Date on,
                                        std::optional<Date> known_on) const {
   auto it = models_.find(di);
   if (it == models_.end()) return nullptr;
-  const DeviceModel* best = nullptr;
-  for (const DeviceModel& v : it->second) {  // sorted: the last match wins
-    if (v.effective_from > on) break;
-    if (!known_on || v.recorded_on <= *known_on) best = &v;
+  const std::vector<Stamp>& stamps = it->second.stamps;
+  size_t best = stamps.size();
+  for (size_t i = 0; i < stamps.size(); ++i) {  // sorted: the last match wins
+    if (stamps[i].effective_from > on) break;
+    if (!known_on || stamps[i].recorded_on <= *known_on) best = i;
   }
-  return best;
+  return best == stamps.size() ? nullptr : &it->second.models[best];
 }
 
 const DeviceModel* Catalogue::FindLatest(std::string_view di) const {
   auto it = models_.find(di);
-  return it == models_.end() ? nullptr : &it->second.back();
+  return it == models_.end() ? nullptr : &it->second.models.back();
 }
 
 std::span<const DeviceModel> Catalogue::History(std::string_view di) const {
   auto it = models_.find(di);
   if (it == models_.end()) return {};
-  return it->second;
+  return it->second.models;
 }
 
 }  // namespace orp::catalogue
