@@ -34,6 +34,11 @@ std::vector<udi::Finding> CheckScan(const Catalogue& catalogue, const udi::Parse
   const DeviceModel* model =
       scan.di.empty() ? nullptr
                       : catalogue.FindAsOf(scan.di, context.procedure_date, context.known_on);
+  // A model first recorded after the procedure date (a file listing only its recall, say) is
+  // still known: describe it by its earliest version but judge no status it did not yet have.
+  auto history = catalogue.History(scan.di);
+  bool in_effect = model != nullptr;
+  if (!in_effect && !history.empty()) model = &history.front();
   if (model == nullptr) {
     findings.push_back(MakeFinding(
         "catalogue.unknown_di", Severity::kWarning,
@@ -42,14 +47,14 @@ std::vector<udi::Finding> CheckScan(const Catalogue& catalogue, const udi::Parse
         "di"));
     return findings;
   }
-  if (model->market_status == MarketStatus::kRecalled) {
+  if (in_effect && model->market_status == MarketStatus::kRecalled) {
     findings.push_back(MakeFinding(
         "catalogue.recalled", Severity::kError,
         fmt::format("{} ({}) is recalled{}{}", Describe(*model), model->di,
                     model->status_date ? " since " + FormatIsoDate(*model->status_date) : "",
                     model->fsn_reference.empty() ? "" : " (" + model->fsn_reference + ")"),
         "di"));
-  } else if (model->market_status == MarketStatus::kWithdrawn) {
+  } else if (in_effect && model->market_status == MarketStatus::kWithdrawn) {
     findings.push_back(MakeFinding(
         "catalogue.withdrawn", Severity::kWarning,
         fmt::format("{} ({}) has been withdrawn from the market{}", Describe(*model), model->di,

@@ -75,5 +75,18 @@ TEST_F(ScanCheck, WrongRegistryForTheProcedureIsWarned) {
   EXPECT_NE(findings[0].message.find("MDOR, BCIR, not NRHI"), std::string::npos);
 }
 
+TEST_F(ScanCheck, ModelKnownOnlyFromALaterRecordIsNeitherUnknownNorRecalledBeforeIt) {
+  Catalogue later_only;
+  DeviceModel m;
+  m.di = "09506000134369";
+  m.manufacturer = "Example Medical Ltd";
+  m.market_status = MarketStatus::kRecalled;
+  m.effective_from = Ymd(2025, 6, 12);
+  later_only.Add(m);
+  EXPECT_EQ(Rules(CheckScan(later_only, Scan("(01)09506000134369(17)291231(10)A"),
+                            {.procedure_date = Ymd(2025, 1, 10)})),
+            "");
+}
+
 }  // namespace
 }  // namespace orp::catalogue
