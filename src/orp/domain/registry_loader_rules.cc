@@ -30,16 +30,17 @@ Result<void> CheckRequiredWhen(const Context& ctx, const toml::table& root,
 
 // Reads id, message, severity and `when`, shared by [[rules]] and [[compatibility]].
 template <typename Rule>
-Result<void> ReadRuleCommon(const Reader& r, std::set<std::string>& ids, const RegistryDefinition& def,
-                            Rule& rule) {
+Result<void> ReadRuleCommon(const Reader& r, std::string_view kind, std::set<std::string>& ids,
+                            const RegistryDefinition& def, Rule& rule) {
   rule.line = r.line();
   ORP_TOML_ASSIGN(rule.id, r.String("id", true));
   ORP_RETURN_IF_ERROR(CheckName(r, "id", rule.id));
   ORP_RETURN_IF_ERROR(Unique(r, "id", rule.id, ids, "rule id"));
-  ORP_TOML_ASSIGN(rule.message, r.String("message", true));
-  ORP_TOML_ASSIGN(rule.severity, r.Enum<Severity>("severity", Severity::kError));
-  ORP_TOML_ASSIGN(rule.when, r.Rule("when", false, &rule.when_text));
-  if (rule.when) ORP_RETURN_IF_ERROR(CheckExpression(r, "when", *rule.when, def));
+  Reader named = r.Renamed(fmt::format("{} '{}'", kind, rule.id));
+  ORP_TOML_ASSIGN(rule.message, named.String("message", true));
+  ORP_TOML_ASSIGN(rule.severity, named.Enum<Severity>("severity", Severity::kError));
+  ORP_TOML_ASSIGN(rule.when, named.Rule("when", false, &rule.when_text));
+  if (rule.when) ORP_RETURN_IF_ERROR(CheckExpression(named, "when", *rule.when, def));
   return {};
 }
 
@@ -51,8 +52,8 @@ Result<void> ReadCrossFieldRules(const Context& ctx, const toml::table& root,
     Reader r(ctx, *t, "rules");
     ORP_RETURN_IF_ERROR(r.AllowOnly({"id", "message", "severity", "when", "check"}));
     CrossFieldRule rule;
-    ORP_RETURN_IF_ERROR(ReadRuleCommon(r, ids, def, rule));
-    Reader named(ctx, *t, fmt::format("rule '{}'", rule.id));
+    ORP_RETURN_IF_ERROR(ReadRuleCommon(r, "rule", ids, def, rule));
+    Reader named = r.Renamed(fmt::format("rule '{}'", rule.id));
     std::optional<RuleExpr> check;
     ORP_TOML_ASSIGN(check, named.Rule("check", true, &rule.check_text));
     ORP_RETURN_IF_ERROR(CheckExpression(named, "check", *check, def));
@@ -111,8 +112,8 @@ Result<void> ReadCompatibility(const Context& ctx, const toml::table& root,
     ORP_RETURN_IF_ERROR(r.AllowOnly({"id", "kind", "message", "severity", "when", "device_types",
                                      "attributes", "attribute", "pairs"}));
     CompatibilityRule rule;
-    ORP_RETURN_IF_ERROR(ReadRuleCommon(r, ids, def, rule));
-    Reader named(ctx, *t, fmt::format("compatibility rule '{}'", rule.id));
+    ORP_RETURN_IF_ERROR(ReadRuleCommon(r, "compatibility rule", ids, def, rule));
+    Reader named = r.Renamed(fmt::format("compatibility rule '{}'", rule.id));
     ORP_TOML_ASSIGN(rule.kind, named.Enum<CompatibilityKind>("kind", std::nullopt));
     ORP_RETURN_IF_ERROR(ReadDeviceTypeList(named, def, rule));
     bool same = rule.kind == CompatibilityKind::kSameAttribute;

@@ -22,9 +22,12 @@
 // comparable sides, every code literal belongs to its field's value set and every date literal
 // is a real date). Evaluating an expression against a record belongs to the ingest validator.
 //
-// A missing value: exists(f) is false; any comparison with a missing field is false, so a check
-// such as `date_of_injury <= procedure_date` passes only when both are present (pair it with
-// `required` when absence is itself an error). The validator implements these semantics.
+// Missing values (semantics the validator implements): exists(f) is false when f is absent or
+// empty; any comparison or `in` with an absent operand is false. A rule's `check` is skipped
+// (not applicable) when a field it compares outside exists() is absent, so
+// `date_of_injury <= procedure_date` never fails for a missing date: presence is the business
+// of `required`/`required_when`, or of an explicit exists() check. device_count of a type with
+// no devices is 0. Rules naming a device-level field are evaluated once per device row.
 //
 // Thread safety: plain values and pure functions.
 #pragma once

@@ -64,6 +64,8 @@ class Reader {
       : ctx_(ctx), table_(table), what_(std::move(what)) {}
 
   const toml::table& table() const { return table_; }
+  // The same table, named differently in messages (once its id is known).
+  Reader Renamed(std::string what) const { return Reader(ctx_, table_, std::move(what)); }
   const std::string& what() const { return what_; }
   uint32_t line() const { return table_.source().begin.line; }
 
