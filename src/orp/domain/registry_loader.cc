@@ -158,13 +158,13 @@ Result<void> ReadBounds(const Reader& r, FieldDefinition& field) {
 Result<void> ReadField(const Context& ctx, const toml::table& t, std::set<std::string>& seen,
                        RegistryDefinition& def) {
   Reader named(ctx, t, "fields");
-  ORP_RETURN_IF_ERROR(named.AllowOnly({"name", "label", "description", "type", "level", "required",
-                                       "required_when", "values", "min", "max", "unit"}));
   FieldDefinition& field = def.fields.emplace_back();
   field.line = named.line();
   ORP_TOML_ASSIGN(field.name, named.String("name", true));
   ORP_RETURN_IF_ERROR(CheckName(named, "name", field.name));
-  Reader r(ctx, t, fmt::format("field '{}'", field.name));
+  Reader r = named.Renamed(fmt::format("field '{}'", field.name));
+  ORP_RETURN_IF_ERROR(r.AllowOnly({"name", "label", "description", "type", "level", "required",
+                                   "required_when", "values", "min", "max", "unit"}));
   if (FindCoreField(field.name) != nullptr || field.name == "nhs_number") {
     return r.Fail(*r.Get("name"), "is a core field name; registry fields need their own names");
   }

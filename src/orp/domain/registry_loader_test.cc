@@ -124,7 +124,7 @@ TEST(RegistryLoader, NamesFileLineAndReasonForSemanticErrors) {
 
 TEST(RegistryLoader, RejectsUnknownKeysToCatchTypos) {
   EXPECT_EQ(LoadError(Replace(kValid, "required = true", "requird = true")),
-            "registries/test.toml:34: fields: unknown key 'requird' (allowed: name, label, "
+            "registries/test.toml:34: field 'consent_given': unknown key 'requird' (allowed: name, label, "
             "description, type, level, required, required_when, values, min, max, unit)");
   EXPECT_TRUE(LoadError(Replace(kValid, "version = \"1\"", "verison = \"1\""))
                   .starts_with("registries/test.toml:3: unknown key 'verison' (allowed: code, "));
