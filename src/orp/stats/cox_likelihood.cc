@@ -1,0 +1,175 @@
+#include "orp/stats/cox_likelihood.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace orp::stats::internal {
+namespace {
+
+struct SortKey {
+  int32_t stratum;
+  double time;
+  uint32_t index;
+};
+
+// Row order of the fit: by stratum, then time, then input position (so the order, and with it
+// every floating-point sum, is reproducible).
+std::vector<SortKey> SortedKeys(const CoxData& data) {
+  std::vector<SortKey> keys(data.time.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    keys[i] = {data.strata.empty() ? 0 : data.strata[i], data.time[i], static_cast<uint32_t>(i)};
+  }
+  std::sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
+    if (a.stratum != b.stratum) return a.stratum < b.stratum;
+    if (a.time != b.time) return a.time < b.time;
+    return a.index < b.index;
+  });
+  return keys;
+}
+
+// coxph centres and scales a column unless every value is -1, 0 or 1 (indicators, contrasts).
+void CentreAndScale(CoxRows& rows, int column) {
+  const size_t n = rows.n;
+  const int p = rows.p;
+  bool indicator = true;
+  double sum = 0;
+  for (size_t r = 0; r < n; ++r) {
+    const double v = rows.x[r * p + column];
+    indicator = indicator && (v == 0 || v == 1 || v == -1);
+    sum += v;
+  }
+  if (indicator) return;  // mean 0, scale 1 already set
+  const double mean = sum / static_cast<double>(n);
+  double abs_sum = 0;
+  for (size_t r = 0; r < n; ++r) {
+    double& v = rows.x[r * p + column];
+    v -= mean;
+    abs_sum += std::fabs(v);
+  }
+  const double scale = abs_sum > 0 ? static_cast<double>(n) / abs_sum : 1.0;
+  for (size_t r = 0; r < n; ++r) rows.x[r * p + column] *= scale;
+  rows.mean[column] = mean;
+  rows.scale[column] = scale;
+}
+
+void FindTieGroups(CoxRows& rows, const std::vector<SortKey>& keys) {
+  for (size_t r = 0; r < keys.size();) {
+    size_t end = r + 1;
+    while (end < keys.size() && keys[end].stratum == keys[r].stratum &&
+           keys[end].time == keys[r].time) {
+      ++end;
+    }
+    const bool last = end == keys.size() || keys[end].stratum != keys[r].stratum;
+    rows.groups.push_back({static_cast<uint32_t>(r), static_cast<uint32_t>(end), last});
+    if (last) ++rows.strata;
+    r = end;
+  }
+}
+
+// Adds one subject's exp(x'b), exp(x'b) x and exp(x'b) x x' (packed lower triangle) to sums.
+inline void Accumulate(int p, double risk, const double* x, double& denom, double* sum_x,
+                       double* sum_xx) {
+  denom += risk;
+  size_t k = 0;
+  for (int i = 0; i < p; ++i) {
+    const double risk_x = risk * x[i];
+    sum_x[i] += risk_x;
+    for (int j = 0; j <= i; ++j) sum_xx[k++] += risk_x * x[j];
+  }
+}
+
+}  // namespace
+
+CoxRows PrepareCoxRows(const CoxData& data) {
+  CoxRows rows;
+  rows.n = data.time.size();
+  rows.p = static_cast<int>(data.names.size());
+  const std::vector<SortKey> keys = SortedKeys(data);
+  const size_t n = rows.n;
+  const int p = rows.p;
+  rows.x.resize(n * p);
+  rows.event.resize(n);
+  for (size_t r = 0; r < n; ++r) {
+    const uint32_t i = keys[r].index;
+    rows.event[r] = static_cast<uint8_t>(data.status[i]);
+    rows.events += data.status[i];
+    for (int j = 0; j < p; ++j) rows.x[r * p + j] = data.covariates[j * n + i];
+  }
+  rows.mean.assign(p, 0.0);
+  rows.scale.assign(p, 1.0);
+  for (int j = 0; j < p; ++j) CentreAndScale(rows, j);
+  FindTieGroups(rows, keys);
+  return rows;
+}
+
+CoxLikelihood::CoxLikelihood(const CoxRows& rows, CoxTies ties)
+    : rows_(rows),
+      ties_(ties),
+      sum_x_(rows.p),
+      sum_x_events_(rows.p),
+      sum_xx_(rows.p * (rows.p + 1) / 2),
+      sum_xx_events_(rows.p * (rows.p + 1) / 2) {}
+
+double CoxLikelihood::Evaluate(std::span<const double> beta, std::span<double> score,
+                               std::span<double> information) {
+  const int p = rows_.p;
+  std::fill(score.begin(), score.end(), 0.0);
+  std::fill(information.begin(), information.end(), 0.0);
+  double loglik = 0;
+  for (size_t g = rows_.groups.size(); g-- > 0;) {
+    const TieGroup& group = rows_.groups[g];
+    if (group.last_in_stratum) {
+      denom_ = 0;
+      std::fill(sum_x_.begin(), sum_x_.end(), 0.0);
+      std::fill(sum_xx_.begin(), sum_xx_.end(), 0.0);
+    }
+    int deaths = 0;
+    for (uint32_t r = group.end; r-- > group.begin;) {
+      const double* x = &rows_.x[static_cast<size_t>(r) * p];
+      double zbeta = 0;
+      for (int i = 0; i < p; ++i) zbeta += beta[i] * x[i];
+      const double risk = std::exp(zbeta);
+      if (rows_.event[r] == 0) {
+        Accumulate(p, risk, x, denom_, sum_x_.data(), sum_xx_.data());
+        continue;
+      }
+      ++deaths;
+      loglik += zbeta;
+      for (int i = 0; i < p; ++i) score[i] += x[i];
+      Accumulate(p, risk, x, denom_events_, sum_x_events_.data(), sum_xx_events_.data());
+    }
+    if (deaths > 0) AddEventTerms(deaths, loglik, score, information);
+  }
+  return loglik;
+}
+
+// Breslow: the d events see the whole risk set once, with weight d. Efron: d terms, each adding
+// another 1/d of the events' sums (the terms' order does not change their sum).
+void CoxLikelihood::AddEventTerms(int deaths, double& loglik, std::span<double> score,
+                                  std::span<double> information) {
+  const int p = rows_.p;
+  const bool efron = ties_ == CoxTies::kEfron && deaths > 1;
+  const int steps = efron ? deaths : 1;
+  const double divisor = efron ? deaths : 1;
+  const double weight = efron ? 1.0 : deaths;
+  for (int step = 0; step < steps; ++step) {
+    denom_ += denom_events_ / divisor;
+    loglik -= weight * std::log(denom_);
+    size_t k = 0;
+    for (int i = 0; i < p; ++i) {
+      sum_x_[i] += sum_x_events_[i] / divisor;
+      const double mean = sum_x_[i] / denom_;
+      score[i] -= weight * mean;
+      for (int j = 0; j <= i; ++j, ++k) {
+        sum_xx_[k] += sum_xx_events_[k] / divisor;
+        information[static_cast<size_t>(j) * p + i] +=
+            weight * (sum_xx_[k] - mean * sum_x_[j]) / denom_;
+      }
+    }
+  }
+  denom_events_ = 0;
+  std::fill(sum_x_events_.begin(), sum_x_events_.end(), 0.0);
+  std::fill(sum_xx_events_.begin(), sum_xx_events_.end(), 0.0);
+}
+
+}  // namespace orp::stats::internal
