@@ -174,15 +174,17 @@ std::string Json(const stats::CoxFit& fit) {
   return out.dump(2) + "\n";
 }
 
-Table CoefficientTable(const stats::CoxFit& fit, double conf_level) {
+// For people six significant digits; for machines (CSV) every digit, as JSON has.
+Table CoefficientTable(const stats::CoxFit& fit, double conf_level, bool all_digits) {
   const std::string level = fmt::format("{:g}%", conf_level * 100);
   Table table(
       {"covariate", "coef", "hr", "se", "z", "p", "hr_lower " + level, "hr_upper " + level});
+  const auto number = [all_digits](double value, int digits) {
+    return all_digits ? fmt::format("{}", value) : fmt::format("{:.{}g}", value, digits);
+  };
   for (const stats::CoxCoefficient& c : fit.coefficients) {
-    table.AddRow({c.name, fmt::format("{:.6g}", c.coef), fmt::format("{:.6g}", c.hr),
-                  fmt::format("{:.6g}", c.se), fmt::format("{:.4g}", c.z),
-                  fmt::format("{:.4g}", c.p), fmt::format("{:.6g}", c.hr_lower),
-                  fmt::format("{:.6g}", c.hr_upper)});
+    table.AddRow({c.name, number(c.coef, 6), number(c.hr, 6), number(c.se, 6), number(c.z, 4),
+                  number(c.p, 4), number(c.hr_lower, 6), number(c.hr_upper, 6)});
   }
   return table;
 }
@@ -198,7 +200,7 @@ std::string Text(const Model& model, double conf_level) {
   for (const std::string& reference : model.references) {
     out += fmt::format("reference level: {}\n", reference);
   }
-  out += "\n" + CoefficientTable(fit, conf_level).RenderText() + "\n";
+  out += "\n" + CoefficientTable(fit, conf_level, false).RenderText() + "\n";
   out += fmt::format("log-likelihood: null {:.6f}, model {:.6f} ({} iterations)\n", fit.loglik_null,
                      fit.loglik, fit.iterations);
   const auto test = [&](std::string_view name, double statistic) {
@@ -224,7 +226,7 @@ void Run(const CoxArgs& args) {
   switch (format) {
     case OutputFormat::kJson: fmt::print("{}", Json(model.fit)); break;
     case OutputFormat::kCsv:
-      fmt::print("{}", CoefficientTable(model.fit, args.conf_level).RenderCsv());
+      fmt::print("{}", CoefficientTable(model.fit, args.conf_level, true).RenderCsv());
       break;
     case OutputFormat::kTable: fmt::print("{}", Text(model, args.conf_level)); break;
   }

@@ -66,29 +66,26 @@ std::vector<SortKey> SortedKeys(const CoxData& data) {
   return keys;
 }
 
-// coxph centres and scales a column unless every value is -1, 0 or 1 (indicators, contrasts).
-void CentreAndScale(CoxRows& rows, int column) {
-  const size_t n = rows.n;
-  const int p = rows.p;
+struct ColumnScaling {
+  double mean = 0;
+  double scale = 1;
+};
+
+// coxph centres and scales a column unless every value is -1, 0 or 1 (indicators, contrasts):
+// x -> (x - mean) * n / sum |x - mean|. Computed on the input column, read in order.
+ColumnScaling ScalingOf(std::span<const double> column) {
   bool indicator = true;
   double sum = 0;
-  for (size_t r = 0; r < n; ++r) {
-    const double v = rows.x[r * p + column];
+  for (double v : column) {
     indicator = indicator && (v == 0 || v == 1 || v == -1);
     sum += v;
   }
-  if (indicator) return;  // mean 0, scale 1 already set
-  const double mean = sum / static_cast<double>(n);
+  if (indicator) return {};
+  const double n = static_cast<double>(column.size());
+  const double mean = sum / n;
   double abs_sum = 0;
-  for (size_t r = 0; r < n; ++r) {
-    double& v = rows.x[r * p + column];
-    v -= mean;
-    abs_sum += std::fabs(v);
-  }
-  const double scale = abs_sum > 0 ? static_cast<double>(n) / abs_sum : 1.0;
-  for (size_t r = 0; r < n; ++r) rows.x[r * p + column] *= scale;
-  rows.mean[column] = mean;
-  rows.scale[column] = scale;
+  for (double v : column) abs_sum += std::fabs(v - mean);
+  return {mean, abs_sum > 0 ? n / abs_sum : 1.0};
 }
 
 void FindTieGroups(CoxRows& rows, const std::vector<SortKey>& keys) {
@@ -132,15 +129,19 @@ CoxRows PrepareCoxRows(const CoxData& data) {
     rows.event[r] = static_cast<uint8_t>(data.status[keys[r].index]);
     rows.events += rows.event[r];
   }
+  rows.mean.assign(p, 0.0);
+  rows.scale.assign(p, 1.0);
   // Gathered one column at a time: the random reads then stay within one column (n doubles),
   // which keeps far more of them in cache than reading a whole row from p columns.
   for (int j = 0; j < p; ++j) {
-    const double* column = &data.covariates[j * n];
-    for (size_t r = 0; r < n; ++r) rows.x[r * p + j] = column[keys[r].index];
+    const std::span<const double> column = data.covariates.subspan(j * n, n);
+    const ColumnScaling scaling = ScalingOf(column);
+    rows.mean[j] = scaling.mean;
+    rows.scale[j] = scaling.scale;
+    for (size_t r = 0; r < n; ++r) {
+      rows.x[r * p + j] = (column[keys[r].index] - scaling.mean) * scaling.scale;
+    }
   }
-  rows.mean.assign(p, 0.0);
-  rows.scale.assign(p, 1.0);
-  for (int j = 0; j < p; ++j) CentreAndScale(rows, j);
   FindTieGroups(rows, keys);
   return rows;
 }
