@@ -74,56 +74,79 @@ bool AllFinite(std::span<const double> values) {
   return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
 }
 
-// coxph's iteration (survival's coxfit6): a Newton step from beta = 0; converged when the
-// log-likelihood's relative change is <= eps; a step that lowers it or overflows is pulled back
-// towards the last good beta, by 1/2, then 2/3, ... of the step.
-NewtonResult RunNewton(const CoxRows& rows, CoxTies ties, const CoxControl& control) {
-  const int p = rows.p;
-  CoxLikelihood likelihood(rows, ties);
-  NewtonResult out;
-  std::vector<double> beta(p, 0.0), step(p), information(static_cast<size_t>(p) * p);
-  out.score.resize(p);
-  out.loglik_null = likelihood.Evaluate(beta, out.score, information);
-  step = out.score;
-  out.rank = internal::LdlFactor(information, p, control.toler_chol);
-  internal::LdlSolve(information, p, step);
-  for (int i = 0; i < p; ++i) out.score_test += out.score[i] * step[i];
-  double best = out.loglik_null;
-  std::vector<double> next = beta;
-  for (int i = 0; i < p; ++i) next[i] += step[i];
-  if (control.iter_max == 0 || !std::isfinite(best)) next = beta;
-  int halving = 0;
-  for (out.iterations = 1; out.iterations <= control.iter_max; ++out.iterations) {
-    const double loglik = likelihood.Evaluate(next, out.score, information);
-    out.rank = internal::LdlFactor(information, p, control.toler_chol);
-    const bool finite = std::isfinite(loglik) && AllFinite(out.score) && AllFinite(information);
-    if (finite && std::fabs(1 - best / loglik) <= control.eps) {
-      out.converged = true;
-      out.loglik = loglik;
-      break;
-    }
-    if (!finite || loglik < best) {
-      ++halving;
-      for (int i = 0; i < p; ++i) next[i] = (next[i] + halving * beta[i]) / (halving + 1.0);
-      continue;
-    }
-    halving = 0;
-    best = loglik;
-    step = out.score;
-    internal::LdlSolve(information, p, step);
-    beta = next;
-    for (int i = 0; i < p; ++i) next[i] += step[i];
+// The likelihood, the information matrix (factored in place) and the fit being built.
+class Newton {
+ public:
+  Newton(const CoxRows& rows, CoxTies ties, const CoxControl& control)
+      : likelihood_(rows, ties),
+        control_(control),
+        p_(rows.p),
+        information_(static_cast<size_t>(rows.p) * rows.p) {
+    out_.score.resize(p_);
   }
-  if (control.iter_max == 0) {
-    out.iterations = 0;
-    out.converged = true;
-    out.loglik = out.loglik_null;
+
+  // coxph's iteration (survival's coxfit6): a Newton step from beta = 0; converged when the
+  // log-likelihood's relative change is <= eps; a step that lowers it or overflows is pulled
+  // back towards the last good beta, by 1/2, then 2/3, ... of the step.
+  NewtonResult Run() {
+    std::vector<double> beta(p_, 0.0);
+    out_.loglik_null = out_.loglik = Evaluate(beta);
+    std::vector<double> next = StepFrom(beta);
+    for (int i = 0; i < p_; ++i) out_.score_test += out_.score[i] * (next[i] - beta[i]);
+    if (control_.iter_max == 0) return Finish(std::move(beta), true, 0);
+    double best = out_.loglik_null;
+    int halving = 0;
+    for (int iteration = 1; iteration <= control_.iter_max; ++iteration) {
+      const double loglik = Evaluate(next);
+      const bool finite = std::isfinite(loglik) && AllFinite(out_.score) && AllFinite(information_);
+      if (finite && std::fabs(1 - best / loglik) <= control_.eps) {
+        out_.loglik = loglik;
+        return Finish(std::move(next), true, iteration);
+      }
+      if (!finite || loglik < best) {
+        ++halving;
+        for (int i = 0; i < p_; ++i) next[i] = (next[i] + halving * beta[i]) / (halving + 1.0);
+        continue;
+      }
+      halving = 0;
+      best = loglik;
+      beta = next;
+      next = StepFrom(beta);
+    }
+    return Finish(std::move(next), false, control_.iter_max);
   }
-  internal::LdlInvert(information, p);
-  out.beta = std::move(next);
-  out.variance = std::move(information);
-  return out;
-}
+
+ private:
+  // Log-likelihood at beta; leaves the score and the factored information at beta.
+  double Evaluate(std::span<const double> beta) {
+    const double loglik = likelihood_.Evaluate(beta, out_.score, information_);
+    out_.rank = internal::LdlFactor(information_, p_, control_.toler_chol);
+    return loglik;
+  }
+
+  // beta + I^-1 u, with u and I from the last Evaluate (at beta).
+  std::vector<double> StepFrom(std::span<const double> beta) const {
+    std::vector<double> next = out_.score;
+    internal::LdlSolve(information_, p_, next);
+    for (int i = 0; i < p_; ++i) next[i] += beta[i];
+    return next;
+  }
+
+  NewtonResult Finish(std::vector<double> beta, bool converged, int iterations) {
+    internal::LdlInvert(information_, p_);
+    out_.beta = std::move(beta);
+    out_.variance = std::move(information_);
+    out_.converged = converged;
+    out_.iterations = iterations;
+    return std::move(out_);
+  }
+
+  CoxLikelihood likelihood_;
+  const CoxControl& control_;
+  int p_;
+  std::vector<double> information_;
+  NewtonResult out_;
+};
 
 // beta' V^-1 beta, solving with V's own factorisation as coxph.wtest does.
 double WaldStatistic(const std::vector<double>& beta, std::vector<double> variance, int p,
@@ -228,7 +251,7 @@ Result<CoxTies> ParseCoxTies(std::string_view text) {
 Result<CoxFit> FitCox(const CoxData& data, const CoxOptions& options) {
   ORP_RETURN_IF_ERROR(ValidateCoxData(data, options));
   const CoxRows rows = internal::PrepareCoxRows(data);
-  NewtonResult fit = RunNewton(rows, options.ties, options.control);
+  NewtonResult fit = Newton(rows, options.ties, options.control).Run();
   Unscale(fit, rows);
   ORP_RETURN_IF_ERROR(CheckFitUsable(fit, data, options.control));
   return Summarise(fit, rows, data, options);
