@@ -135,9 +135,13 @@ Result<Model> FitFromCsv(const CoxArgs& args, const stats::CoxOptions& options) 
   for (size_t i = 0; i < args.covariates.size(); ++i) {
     numeric.push_back({args.covariates[i], numeric_values[i]});
   }
+  std::vector<stats::FactorLevels> coded;
+  for (size_t i = 0; i < args.factors.size(); ++i) {
+    coded.push_back(stats::EncodeLevels(loaded->cells[2 + args.covariates.size() + i]));
+  }
   std::vector<stats::FactorCovariate> factors;
   for (size_t i = 0; i < args.factors.size(); ++i) {
-    factors.push_back({args.factors[i], loaded->cells[2 + args.covariates.size() + i]});
+    factors.push_back({args.factors[i], coded[i].codes, coded[i].levels});
   }
   auto design = stats::BuildCoxDesign(time->size(), numeric, factors);
   if (!design) return std::unexpected(design.error());

@@ -48,6 +48,40 @@ Result<bool> CheckColumn(const std::string& name, size_t size, size_t n,
   return true;
 }
 
+// Appends one 0/1 column per level after the reference (the first in R's order).
+Result<bool> AddFactorColumns(const FactorCovariate& factor, CoxDesign& design) {
+  const std::vector<std::string> sorted = SortLevels({factor.levels.begin(), factor.levels.end()});
+  if (sorted.size() < 2) {
+    return InvalidArgument(
+        fmt::format("factor '{}' has only one level ('{}'); it needs two or more to compare",
+                    factor.name, sorted.empty() ? "" : sorted.front()));
+  }
+  std::vector<int32_t> column_of(factor.levels.size());  // input level -> 0 (reference), 1, ...
+  for (size_t i = 0; i < factor.levels.size(); ++i) {
+    column_of[i] = static_cast<int32_t>(std::find(sorted.begin(), sorted.end(), factor.levels[i]) -
+                                        sorted.begin());
+  }
+  for (size_t row = 0; row < factor.codes.size(); ++row) {
+    const int32_t code = factor.codes[row];
+    if (code < 0 || static_cast<size_t>(code) >= factor.levels.size()) {
+      return InvalidArgument(fmt::format("factor '{}' row {}: level code {} is out of range",
+                                         factor.name, row + 1, code));
+    }
+    if (factor.levels[code].empty()) {
+      return InvalidArgument(
+          fmt::format("factor '{}' has no value in row {}", factor.name, row + 1));
+    }
+  }
+  design.reference_levels.push_back(sorted.front());
+  for (size_t level = 1; level < sorted.size(); ++level) {
+    design.names.push_back(fmt::format("{}={}", factor.name, sorted[level]));
+    for (int32_t code : factor.codes) {
+      design.matrix.push_back(column_of[code] == static_cast<int32_t>(level) ? 1.0 : 0.0);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 FactorLevels EncodeLevels(std::span<const std::string> labels) {
@@ -73,26 +107,8 @@ Result<CoxDesign> BuildCoxDesign(size_t n, std::span<const NumericCovariate> num
     design.matrix.insert(design.matrix.end(), column.values.begin(), column.values.end());
   }
   for (const FactorCovariate& factor : factors) {
-    ORP_RETURN_IF_ERROR(CheckColumn(factor.name, factor.labels.size(), n, seen));
-    for (size_t i = 0; i < n; ++i) {
-      if (factor.labels[i].empty()) {
-        return InvalidArgument(
-            fmt::format("factor '{}' has no value in row {}", factor.name, i + 1));
-      }
-    }
-    const FactorLevels coded = EncodeLevels(factor.labels);
-    if (coded.levels.size() < 2) {
-      return InvalidArgument(
-          fmt::format("factor '{}' has only one level ('{}'); it needs two or more to compare",
-                      factor.name, coded.levels.empty() ? "" : coded.levels.front()));
-    }
-    design.reference_levels.push_back(coded.levels.front());
-    for (size_t level = 1; level < coded.levels.size(); ++level) {
-      design.names.push_back(fmt::format("{}={}", factor.name, coded.levels[level]));
-      for (size_t i = 0; i < n; ++i) {
-        design.matrix.push_back(coded.codes[i] == static_cast<int32_t>(level) ? 1.0 : 0.0);
-      }
-    }
+    ORP_RETURN_IF_ERROR(CheckColumn(factor.name, factor.codes.size(), n, seen));
+    ORP_RETURN_IF_ERROR(AddFactorColumns(factor, design));
   }
   return design;
 }

@@ -24,9 +24,12 @@ struct NumericCovariate {
   std::span<const double> values;  // n
 };
 
+// A categorical column, dictionary-encoded: row i has the label levels[codes[i]]. The levels
+// may come in any order (BuildCoxDesign sorts them); EncodeLevels makes both from labels.
 struct FactorCovariate {
   std::string name;
-  std::span<const std::string> labels;  // n
+  std::span<const int32_t> codes;       // n
+  std::span<const std::string> levels;  // distinct labels
 };
 
 // Distinct labels in R's order (see above) and each row's index into them.
@@ -44,8 +47,8 @@ struct CoxDesign {
 // Sorted levels and codes of a label column (also how strata are coded).
 FactorLevels EncodeLevels(std::span<const std::string> labels);
 
-// kInvalidArgument when a column's length is not n, a name repeats, a factor label is empty or
-// a factor has fewer than two levels (naming the column).
+// kInvalidArgument when a column's length is not n, a name repeats, a factor code is out of
+// range, a factor label is empty or a factor has fewer than two levels (naming the column).
 Result<CoxDesign> BuildCoxDesign(size_t n, std::span<const NumericCovariate> numeric,
                                  std::span<const FactorCovariate> factors);
 

@@ -87,8 +87,12 @@ Result<CoxFit> FitFixture(const json& spec) {
   for (size_t i = 0; i < numeric_values.size(); ++i) {
     numeric.push_back({spec["covariates"][i].get<std::string>(), numeric_values[i]});
   }
+  std::vector<FactorLevels> coded;
+  for (const auto& name : spec["factors"]) coded.push_back(EncodeLevels(columns.at(name)));
   std::vector<FactorCovariate> factors;
-  for (const auto& name : spec["factors"]) factors.push_back({name, columns.at(name)});
+  for (size_t i = 0; i < coded.size(); ++i) {
+    factors.push_back({spec["factors"][i].get<std::string>(), coded[i].codes, coded[i].levels});
+  }
   auto design = BuildCoxDesign(time.size(), numeric, factors);
   if (!design) return std::unexpected(design.error());
   FactorLevels strata;
