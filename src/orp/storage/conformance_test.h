@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "orp/storage/store.h"
@@ -39,7 +40,8 @@ Procedure SampleProcedure(const std::string& ref, PatientId patient);
 Gtin SampleGtin(int n);  // distinct valid GTINs
 Date Day(int y, unsigned m, unsigned d);
 
-// Prints a StoreMaker by name in parameterised test names.
+// Names a StoreMaker in parameterised test names and in CTest's listing.
 std::string MakerName(const ::testing::TestParamInfo<StoreMaker>& info);
+inline void PrintTo(const StoreMaker& maker, std::ostream* os) { *os << maker.name; }
 
 }  // namespace orp::storage::conformance
