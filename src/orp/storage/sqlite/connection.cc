@@ -43,8 +43,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                      : options.synchronous == Synchronous::kNormal ? "NORMAL"
                                                                    : "OFF";
   // WAL lets readers run beside the one writer; foreign keys keep implants tied to procedures.
-  ORP_RETURN_IF_ERROR(connection->Exec(fmt::format(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous={}; PRAGMA foreign_keys=ON;", sync)));
+  ORP_RETURN_IF_ERROR(connection->Exec(
+      fmt::format("PRAGMA journal_mode=WAL; PRAGMA synchronous={}; PRAGMA foreign_keys=ON; "
+                  "PRAGMA cache_size=-{}; PRAGMA temp_store=MEMORY;",
+                  sync, options.cache_mib * 1024)));
   return connection;
 }
 

@@ -29,6 +29,9 @@ enum class Synchronous { kFull, kNormal, kOff };
 struct ConnectionOptions {
   Synchronous synchronous = Synchronous::kFull;
   int busy_timeout_ms = 10000;
+  // Page cache per connection. Index inserts of a large submission stay in memory instead of
+  // spilling dirty pages to the WAL mid-transaction.
+  int cache_mib = 64;
 };
 
 class Stmt;
