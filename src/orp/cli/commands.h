@@ -11,5 +11,6 @@ void AddCoxCommand(CLI::App& app, const Environment& env);
 void AddUdiCommand(CLI::App& app, const Environment& env);
 void AddCatalogueCommand(CLI::App& app, const Environment& env);
 void AddRegistriesCommand(CLI::App& app, const Environment& env);
+void AddMigrateCommand(CLI::App& app, const Environment& env);
 
 }  // namespace orp::cli
