@@ -7,5 +7,6 @@
 namespace orp::cli {
 
 void AddVersionCommand(CLI::App& app, const Environment& env);
+void AddSynthCommand(CLI::App& app, const Environment& env);
 
 }  // namespace orp::cli
