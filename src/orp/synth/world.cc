@@ -214,7 +214,7 @@ void World::Plant(Rng& rng, std::span<const int> registries) {
   site_from_.assign(sites.size() * kRegistryCount, Date::max());
   for (int r : registries) {
     const RegistryProfile& profile = Profiles()[r];
-    int surgeon_site = -1;
+    std::vector<int> surgeon_sites;
     if (r != kNmtr) {
       // A device model with a large share, on the market for the whole window, goes bad.
       const int role = profile.variants[0].components[0].role;
@@ -241,15 +241,34 @@ void World::Plant(Rng& rng, std::span<const int> registries) {
       }
       std::sort(busy.rbegin(), busy.rend());
       const int surgeon = busy[rng.Below(std::min<size_t>(3, busy.size()))].second;
-      surgeon_site = clinicians[surgeon].home_site;
+      surgeon_sites.push_back(clinicians[surgeon].home_site);
+      // Make them busier still (they also operate at the two largest sites), so that a
+      // surveillance method has the numbers to find them.
+      clinicians[surgeon].volume *= 6;
+      std::vector<std::pair<double, int>> largest;
+      for (int s : sites_of_[r]) largest.push_back({sites[s].volume, s});
+      std::sort(largest.rbegin(), largest.rend());
+      for (size_t k = 0; k < std::min<size_t>(2, largest.size()); ++k) {
+        auto& list = clinicians_at_[static_cast<size_t>(largest[k].second) * kRegistryCount + r];
+        if (std::find(list.begin(), list.end(), surgeon) == list.end()) list.push_back(surgeon);
+        surgeon_sites.push_back(largest[k].second);
+      }
+      for (int s : sites_of_[r]) {
+        const size_t slot = static_cast<size_t>(s) * kRegistryCount + r;
+        std::vector<double> weights;
+        for (int c : clinicians_at_[slot]) weights.push_back(clinicians[c].volume);
+        clinician_sampler_[slot] = Categorical(weights);
+      }
       planted.push_back({PlantedKind::kSurgeon, surgeon, r, RoundTenth(rng.Uniform(2.0, 2.5)),
                          FirstOfMonth(rng, 2013, 2017)});
     }
     if (r == 0 || r == 4 || r == kNmtr) {
-      // A large hospital, not the planted surgeon's, does worse (NMTR: more early deaths).
+      // A large hospital where the planted surgeon does not operate does worse (NMTR: more early deaths).
       std::vector<std::pair<double, int>> large;
       for (int s : sites_of_[r]) {
-        if (s != surgeon_site) large.push_back({sites[s].volume, s});
+        if (std::find(surgeon_sites.begin(), surgeon_sites.end(), s) == surgeon_sites.end()) {
+          large.push_back({sites[s].volume, s});
+        }
       }
       std::sort(large.rbegin(), large.rend());
       const int site = large[rng.Below(std::min<size_t>(3, large.size()))].second;
