@@ -28,6 +28,7 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddCatalogueCommand(app, env);
   AddRegistriesCommand(app, env);
   AddMigrateCommand(app, env);
+  AddSynthCommand(app, env);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

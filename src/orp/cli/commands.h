@@ -12,5 +12,6 @@ void AddUdiCommand(CLI::App& app, const Environment& env);
 void AddCatalogueCommand(CLI::App& app, const Environment& env);
 void AddRegistriesCommand(CLI::App& app, const Environment& env);
 void AddMigrateCommand(CLI::App& app, const Environment& env);
+void AddSynthCommand(CLI::App& app, const Environment& env);
 
 }  // namespace orp::cli
