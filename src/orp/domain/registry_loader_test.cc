@@ -141,10 +141,18 @@ TEST(RegistryLoader, RejectsWrongTypesAndUnknownWords) {
 }
 
 TEST(RegistryLoader, ValidatesProcedureCodes) {
-  EXPECT_EQ(LoadError(Replace(kValid, "\"B30.1\"", "\"I30.1\"")).substr(0, 60),
-            "registries/test.toml:22: procedure_types: 'I30.1' is not an ");
-  EXPECT_EQ(LoadError(Replace(kValid, "\"302343007\"", "\"012345\"")).substr(0, 56),
-            "registries/test.toml:23: procedure_types: '012345' is no");
+  EXPECT_EQ(LoadError(Replace(kValid, "\"B30.1\"", "\"I30.1\"")),
+            "registries/test.toml:22: procedure_types: OPCS-4 code 'I30.1' has no chapter 'I': "
+            "chapters are the letters A-Z except I and O");
+  EXPECT_EQ(LoadError(Replace(kValid, "\"302343007\"", "\"302343008\"")).substr(0, 74),
+            "registries/test.toml:23: procedure_types: SNOMED CT id '302343008' fails t");
+  EXPECT_EQ(LoadError(Replace(kValid, "\"302343007\"", "\"12345013\"")),
+            "registries/test.toml:23: procedure_types: SNOMED CT id 12345013 is not a concept id "
+            "(partition 01)");
+  // Stored in canonical form whatever the spelling.
+  auto def = ParseRegistryDefinition(Replace(kValid, "\"B30.1\"", "\"b301\""), "t.toml");
+  ASSERT_TRUE(def.has_value()) << def.error().message();
+  EXPECT_EQ(def->procedure_types[0].opcs_codes, std::vector<std::string>{"B30.1"});
 }
 
 TEST(RegistryLoader, ReportsTomlSyntaxErrorsWithTheirLine) {

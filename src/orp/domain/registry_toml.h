@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "orp/core/result.h"
+#include "orp/domain/opcs4_code.h"
 #include "orp/domain/registry_definition.h"
+#include "orp/domain/snomed_ct_id.h"
 
 namespace orp::domain::registry_toml {
 
@@ -224,24 +226,23 @@ class Reader {
   std::string what_;
 };
 
-// TODO(#2): replace with Opcs4Code::Parse and SnomedCtId::Parse (branch ids) once merged.
+// Codes are validated by the identifier types and stored in canonical form: OPCS-4 dotted
+// ("B30.1"); SNOMED CT as digits, and only concept ids (a description or relationship id in a
+// definition is a mistake).
 inline Result<std::string> CanonicalOpcs4(std::string_view text) {
-  std::string code(text);
-  if (code.size() == 4) code.insert(3, ".");
-  bool ok = code.size() == 5 && code[0] >= 'A' && code[0] <= 'Z' && code[0] != 'I' &&
-            code[0] != 'O' && std::isdigit(static_cast<unsigned char>(code[1])) &&
-            std::isdigit(static_cast<unsigned char>(code[2])) && code[3] == '.' &&
-            std::isdigit(static_cast<unsigned char>(code[4]));
-  if (ok) return code;
-  return InvalidArgument(fmt::format("'{}' is not an OPCS-4 code (a letter, two digits, '.', a digit)",
-                                     text));
+  auto code = Opcs4Code::Parse(text);
+  if (!code) return std::unexpected(code.error());
+  return code->code();
 }
 
 inline Result<std::string> CanonicalSnomedCt(std::string_view text) {
-  bool ok = text.size() >= 6 && text.size() <= 18 && text[0] != '0' &&
-            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (ok) return std::string(text);
-  return InvalidArgument(fmt::format("'{}' is not a SNOMED CT identifier (6-18 digits)", text));
+  auto id = SnomedCtId::Parse(text);
+  if (!id) return std::unexpected(id.error());
+  if (!id->IsConcept()) {
+    return InvalidArgument(fmt::format("SNOMED CT id {} is not a concept id (partition {:02d})",
+                                       id->ToString(), id->partition()));
+  }
+  return id->ToString();
 }
 
 inline bool IsSnakeCase(std::string_view name) {
