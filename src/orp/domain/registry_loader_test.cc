@@ -104,7 +104,8 @@ TEST(RegistryLoader, LoadsAValidDefinition) {
   ASSERT_EQ(def->rules.size(), 1u);
   EXPECT_EQ(FormatRuleExpression(def->rules[0].check), "exists(implant_reason)");
   EXPECT_EQ(def->rules[0].line, 47);
-  EXPECT_EQ(def->compatibility[0].attributes, std::vector<DeviceAttribute>{DeviceAttribute::kModel});
+  EXPECT_EQ(def->compatibility[0].attributes,
+            std::vector<DeviceAttribute>{DeviceAttribute::kModel});
 }
 
 TEST(RegistryLoader, NamesFileLineAndReasonForSemanticErrors) {
@@ -113,9 +114,10 @@ TEST(RegistryLoader, NamesFileLineAndReasonForSemanticErrors) {
   EXPECT_EQ(LoadError(Replace(kValid, "exists(implant_reason)", "exists(implant_reasn)")),
             "registries/test.toml:51: rule 'reason_for_primary': check: unknown field "
             "'implant_reasn'");
-  EXPECT_EQ(LoadError(Replace(kValid, "\"primary\"'", "\"primry\"'")),
-            "registries/test.toml:50: rule 'reason_for_primary': when: \"primry\" is not a code of field "
-            "'procedure_type' (codes: primary, revision, explant, other)");
+  EXPECT_EQ(
+      LoadError(Replace(kValid, "\"primary\"'", "\"primry\"'")),
+      "registries/test.toml:50: rule 'reason_for_primary': when: \"primry\" is not a code of field "
+      "'procedure_type' (codes: primary, revision, explant, other)");
   EXPECT_EQ(LoadError(Replace(kValid, "device_types = [\"breast_implant\"]",
                               "device_types = [\"breast_implnt\"]")),
             "registries/test.toml:57: compatibility rule 'pair_same_model': unknown device type "
@@ -124,7 +126,8 @@ TEST(RegistryLoader, NamesFileLineAndReasonForSemanticErrors) {
 
 TEST(RegistryLoader, RejectsUnknownKeysToCatchTypos) {
   EXPECT_EQ(LoadError(Replace(kValid, "required = true", "requird = true")),
-            "registries/test.toml:34: field 'consent_given': unknown key 'requird' (allowed: name, label, "
+            "registries/test.toml:34: field 'consent_given': unknown key 'requird' (allowed: name, "
+            "label, "
             "description, type, level, required, required_when, values, min, max, unit)");
   EXPECT_TRUE(LoadError(Replace(kValid, "version = \"1\"", "verison = \"1\""))
                   .starts_with("registries/test.toml:3: unknown key 'verison' (allowed: code, "));
@@ -189,8 +192,9 @@ TEST(RegistryLoader, RejectsCoreFieldNamesAndBadBounds) {
 }
 
 std::filesystem::path WriteTemp(const std::string& name, std::string_view text) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("orp_registry_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  auto dir =
+      std::filesystem::temp_directory_path() /
+      ("orp_registry_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / name) << text;
   return dir;

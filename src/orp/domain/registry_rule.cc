@@ -12,7 +12,7 @@ namespace {
 struct Token {
   enum class Kind { kEnd, kIdent, kString, kNumber, kOp, kPunct };
   Kind kind = Kind::kEnd;
-  std::string text;  // identifier, unescaped string, number as written, operator, punctuation
+  std::string text;   // identifier, unescaped string, number as written, operator, punctuation
   size_t column = 0;  // 1-based
 };
 
@@ -114,9 +114,8 @@ class Parser {
     auto expr = ParseOr();
     if (!expr) return expr;
     if (Peek().kind != Token::Kind::kEnd) {
-      return SyntaxError(Peek().column,
-                         fmt::format("expected 'and', 'or' or end of rule, found {}",
-                                     Describe(Peek())));
+      return SyntaxError(Peek().column, fmt::format("expected 'and', 'or' or end of rule, found {}",
+                                                    Describe(Peek())));
     }
     return expr;
   }
@@ -137,8 +136,8 @@ class Parser {
       ++pos_;
       return {};
     }
-    return SyntaxError(Peek().column, fmt::format("expected '{}' {}, found {}", punct, context,
-                                                  Describe(Peek())));
+    return SyntaxError(Peek().column,
+                       fmt::format("expected '{}' {}, found {}", punct, context, Describe(Peek())));
   }
 
   Result<RuleExpr> ParseJoined(RuleExpr::Kind kind, std::string_view word,
@@ -175,7 +174,7 @@ class Parser {
     if (Peek().kind != Token::Kind::kOp) return left;
     static constexpr std::pair<std::string_view, CompareOp> kOps[] = {
         {"==", CompareOp::kEq}, {"!=", CompareOp::kNe}, {"<", CompareOp::kLt},
-        {"<=", CompareOp::kLe}, {">", CompareOp::kGt}, {">=", CompareOp::kGe}};
+        {"<=", CompareOp::kLe}, {">", CompareOp::kGt},  {">=", CompareOp::kGe}};
     const Token& op_token = Next();
     RuleExpr compare = Node(RuleExpr::Kind::kCompare);
     for (const auto& [text, op] : kOps) {
@@ -218,8 +217,9 @@ class Parser {
       boolean.boolean = Next().text == "true";
       return boolean;
     }
-    return SyntaxError(token.column, fmt::format("expected a string, number, true or false, found {}",
-                                                 Describe(token)));
+    return SyntaxError(
+        token.column,
+        fmt::format("expected a string, number, true or false, found {}", Describe(token)));
   }
 
   Result<RuleExpr> ParseCall(RuleExpr::Kind kind, std::string_view name) {
@@ -229,10 +229,10 @@ class Parser {
     bool ok = want_string ? arg.kind == Token::Kind::kString
                           : arg.kind == Token::Kind::kIdent && !IsKeyword(arg.text);
     if (!ok) {
-      return SyntaxError(arg.column, fmt::format("{}() takes {}, found {}", name,
-                                                 want_string ? "a device type in quotes"
-                                                             : "a field name",
-                                                 Describe(arg)));
+      return SyntaxError(
+          arg.column,
+          fmt::format("{}() takes {}, found {}", name,
+                      want_string ? "a device type in quotes" : "a field name", Describe(arg)));
     }
     RuleExpr call = Node(kind, Next().text);
     ORP_RETURN_IF_ERROR(Expect(")", fmt::format("after the argument of {}()", name)));
@@ -258,8 +258,8 @@ class Parser {
       return ParseLiteral();
     }
     std::string where = after.empty() ? "" : fmt::format(" after '{}'", after);
-    return SyntaxError(token.column,
-                       fmt::format("expected a field or value{}, found {}", where, Describe(token)));
+    return SyntaxError(
+        token.column, fmt::format("expected a field or value{}, found {}", where, Describe(token)));
   }
 
   std::vector<Token> tokens_;
@@ -282,9 +282,9 @@ std::string_view FieldTypeName(FieldType type) {
 }
 
 std::optional<FieldType> ParseFieldType(std::string_view name) {
-  for (FieldType type : {FieldType::kString, FieldType::kInteger, FieldType::kDecimal,
-                         FieldType::kDate, FieldType::kBoolean, FieldType::kCode,
-                         FieldType::kGtin}) {
+  for (FieldType type :
+       {FieldType::kString, FieldType::kInteger, FieldType::kDecimal, FieldType::kDate,
+        FieldType::kBoolean, FieldType::kCode, FieldType::kGtin}) {
     if (FieldTypeName(type) == name) return type;
   }
   return std::nullopt;

@@ -44,7 +44,8 @@ TEST(RuleExpression, ParsesInListsFunctionsAndEscapes) {
 }
 
 TEST(RuleExpression, SyntaxErrorsNameTheColumnAndWhatWasExpected) {
-  EXPECT_EQ(ParseError("a <= "), "column 6: expected a field or value after '<=', found end of rule");
+  EXPECT_EQ(ParseError("a <= "),
+            "column 6: expected a field or value after '<=', found end of rule");
   EXPECT_EQ(ParseError("a = 1"), "column 3: '=' is not an operator; use '==' or '!='");
   EXPECT_EQ(ParseError("(a == 1"), "column 8: expected ')' to close '(', found end of rule");
   EXPECT_EQ(ParseError("a == \"x"), "column 6: string is not closed with '\"'");
@@ -86,11 +87,11 @@ class RuleTypeCheck : public ::testing::Test {
 };
 
 TEST_F(RuleTypeCheck, AcceptsWellTypedRules) {
-  for (const char* ok : {"date_of_injury <= procedure_date", "procedure_type == \"revision\"",
-                         "gcs >= 3 and bmi < 60.5", "consent", "consent == true",
-                         "procedure_date >= \"2016-10-01\"", "procedure_type in [\"primary\"]",
-                         "device_count(\"breast_implant\") <= 2", "3 <= gcs",
-                         "not exists(notes) or notes != \"\""}) {
+  for (const char* ok :
+       {"date_of_injury <= procedure_date", "procedure_type == \"revision\"",
+        "gcs >= 3 and bmi < 60.5", "consent", "consent == true", "procedure_date >= \"2016-10-01\"",
+        "procedure_type in [\"primary\"]", "device_count(\"breast_implant\") <= 2", "3 <= gcs",
+        "not exists(notes) or notes != \"\""}) {
     EXPECT_TRUE(Check(ok).has_value()) << ok << ": " << CheckError(ok);
   }
 }
@@ -112,7 +113,8 @@ TEST_F(RuleTypeCheck, RejectsCodesOutsideTheValueSet) {
 TEST_F(RuleTypeCheck, RejectsIncomparableOperands) {
   EXPECT_EQ(CheckError("procedure_date <= 3"),
             "cannot compare date field 'procedure_date' with number 3 using '<='");
-  EXPECT_EQ(CheckError("notes < \"b\""), "cannot compare string field 'notes' with string \"b\" using '<'");
+  EXPECT_EQ(CheckError("notes < \"b\""),
+            "cannot compare string field 'notes' with string \"b\" using '<'");
   EXPECT_EQ(CheckError("gcs == bmi and gcs == procedure_date"),
             "cannot compare integer field 'gcs' with date field 'procedure_date' using '=='");
   EXPECT_EQ(CheckError("gcs == 3.5"), "integer field 'gcs' compared with decimal 3.5");

@@ -50,7 +50,8 @@ TEST_F(ShippedRegistries, AreExactlyTheSixRegistries) {
 // Every SNOMED CT id a definition carries, wherever it appears.
 std::vector<std::string> SnomedIds(const RegistryDefinition& def) {
   std::vector<std::string> ids;
-  for (const auto& pt : def.procedure_types) ids.insert(ids.end(), pt.snomed_codes.begin(), pt.snomed_codes.end());
+  for (const auto& pt : def.procedure_types)
+    ids.insert(ids.end(), pt.snomed_codes.begin(), pt.snomed_codes.end());
   for (const auto& site : def.body_sites) ids.push_back(site.snomed);
   for (const auto& field : def.fields) {
     for (const auto& value : field.values) ids.push_back(value.snomed);
@@ -127,7 +128,8 @@ TEST_F(ShippedRegistries, DeviceRegistriesCoverHighRiskClasses) {
   for (const char* type : {"midurethral_tape", "prolapse_mesh_vaginal"}) {
     EXPECT_TRUE(Get("POPSUI").AllowsDeviceType(type)) << type;
   }
-  for (const char* type : {"bone_plate", "intramedullary_nail", "bone_screw", "hemiarthroplasty_stem"}) {
+  for (const char* type :
+       {"bone_plate", "intramedullary_nail", "bone_screw", "hemiarthroplasty_stem"}) {
     EXPECT_TRUE(Get("OTR").AllowsDeviceType(type)) << type;
   }
   EXPECT_NE(Get("OTR").FindField("date_of_injury"), nullptr);

@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -23,11 +22,11 @@
 namespace orp::domain::registry_toml {
 
 // Assigns the value of a Result-returning expression to `target`, or returns its error.
-#define ORP_TOML_ASSIGN(target, expr)                 \
-  do {                                                     \
-    auto orp_result_ = (expr);                             \
+#define ORP_TOML_ASSIGN(target, expr)                              \
+  do {                                                             \
+    auto orp_result_ = (expr);                                     \
     if (!orp_result_) return std::unexpected(orp_result_.error()); \
-    target = std::move(*orp_result_);                      \
+    target = std::move(*orp_result_);                              \
   } while (false)
 
 // Where a message points: the source file and a line.
@@ -172,7 +171,8 @@ class Reader {
     const toml::node* node = Get(key);
     if (node == nullptr) return out;
     const toml::array* array = node->as_array();
-    if (array == nullptr) return WrongType(*node, key, "an array of tables ([[" + std::string(key) + "]])");
+    if (array == nullptr)
+      return WrongType(*node, key, "an array of tables ([[" + std::string(key) + "]])");
     for (const toml::node& item : *array) {
       if (!item.is_table()) return WrongType(item, key, "an array of tables");
       out.push_back(item.as_table());
@@ -217,8 +217,8 @@ class Reader {
     if (auto value = ParseEnumName<E>(word)) return *value;
     std::vector<std::string_view> names;
     for (const EnumEntry<E>& entry : EnumEntries<E>()) names.push_back(entry.name);
-    return Fail(at, fmt::format("'{}' must be one of {}; found '{}'", key, fmt::join(names, ", "),
-                                word));
+    return Fail(
+        at, fmt::format("'{}' must be one of {}; found '{}'", key, fmt::join(names, ", "), word));
   }
 
   const Context& ctx_;
@@ -261,7 +261,8 @@ inline bool IsRegistryCode(std::string_view code) {
 inline Result<void> CheckName(const Reader& r, std::string_view key, std::string_view value) {
   if (IsSnakeCase(value)) return {};
   return r.Fail(*r.Get(key), fmt::format("'{}' is not snake_case (a-z, 0-9, _; starting "
-                                          "with a letter)", value));
+                                         "with a letter)",
+                                         value));
 }
 
 inline Result<std::vector<std::string>> ReadOpcs(const Reader& r, std::string_view key) {
@@ -294,10 +295,9 @@ inline Result<std::vector<std::string>> ReadSnomedList(const Reader& r, std::str
   return codes;
 }
 
-
 // Fails when `code` was seen before in this list; `seen` collects them.
 inline Result<void> Unique(const Reader& r, std::string_view key, const std::string& code,
-                    std::set<std::string>& seen, std::string_view what) {
+                           std::set<std::string>& seen, std::string_view what) {
   if (seen.insert(code).second) return {};
   return r.Fail(*r.Get(key), fmt::format("{} '{}' repeated", what, code));
 }
