@@ -159,8 +159,11 @@ class Parser {
   }
 
   Result<RuleExpr> ParseUnary() {
+    size_t column = Peek().column;
     if (!AcceptWord("not")) return ParseComparison();
+    if (++depth_ > kMaxDepth) return TooDeep(column);
     auto inner = ParseUnary();
+    --depth_;
     if (!inner) return inner;
     RuleExpr negation = Node(RuleExpr::Kind::kNot);
     negation.children.push_back(std::move(*inner));
@@ -243,7 +246,9 @@ class Parser {
     const Token& token = Peek();
     if (PeekIs(Token::Kind::kPunct, "(")) {
       ++pos_;
+      if (++depth_ > kMaxDepth) return TooDeep(token.column);
       auto inner = ParseOr();
+      --depth_;
       if (!inner) return inner;
       ORP_RETURN_IF_ERROR(Expect(")", "to close '('"));
       return inner;
@@ -262,8 +267,15 @@ class Parser {
         token.column, fmt::format("expected a field or value{}, found {}", where, Describe(token)));
   }
 
+  // Nesting bound, so a pathological rule cannot exhaust the stack; real rules nest 2-3 deep.
+  static constexpr int kMaxDepth = 32;
+  static std::unexpected<Error> TooDeep(size_t column) {
+    return SyntaxError(column, fmt::format("nested more than {} levels deep", kMaxDepth));
+  }
+
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

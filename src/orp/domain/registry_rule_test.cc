@@ -56,6 +56,16 @@ TEST(RuleExpression, SyntaxErrorsNameTheColumnAndWhatWasExpected) {
   EXPECT_EQ(ParseError("  "), "the rule is empty");
 }
 
+TEST(RuleExpression, BoundsNestingSoNoRuleCanExhaustTheStack) {
+  std::string deep = std::string(33, '(') + "a == 1" + std::string(33, ')');
+  EXPECT_EQ(ParseError(deep), "column 33: nested more than 32 levels deep");
+  std::string nots;
+  for (int i = 0; i < 40; ++i) nots += "not ";
+  EXPECT_EQ(ParseError(nots + "a"), "column 129: nested more than 32 levels deep");
+  std::string ok = std::string(32, '(') + "a == 1" + std::string(32, ')');
+  EXPECT_EQ(Canonical(ok), "a == 1");
+}
+
 class RuleTypeCheck : public ::testing::Test {
  protected:
   Result<void> Check(std::string_view text) {
