@@ -205,7 +205,7 @@ struct RegistryDefinition {
   RegistryKind kind = RegistryKind::kDevice;
   LegalBasisDefinition legal_basis;
   AnalysisUnit analysis_unit = AnalysisUnit::kImplant;
-  std::vector<GroupingLevel> grouping;  // coarsest last, e.g. model, brand, manufacturer
+  std::vector<GroupingLevel> grouping;  // in the order analyses report them, e.g. model, brand
   std::optional<DeviceScope> devices;   // device registries only
   std::vector<ProcedureTypeDefinition> procedure_types;
   std::vector<BodySite> body_sites;

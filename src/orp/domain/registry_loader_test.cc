@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace orp::domain {
 namespace {
@@ -191,10 +193,11 @@ TEST(RegistryLoader, RejectsCoreFieldNamesAndBadBounds) {
             "decimal fields");
 }
 
+// A directory of its own per test process and test (ctest runs tests in parallel).
 std::filesystem::path WriteTemp(const std::string& name, std::string_view text) {
-  auto dir =
-      std::filesystem::temp_directory_path() /
-      ("orp_registry_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  auto dir = std::filesystem::temp_directory_path() /
+             fmt::format("orp_registry_test_{}_{}", getpid(), test->name());
   std::filesystem::create_directories(dir);
   std::ofstream(dir / name) << text;
   return dir;
@@ -215,6 +218,39 @@ TEST(RegistrySet, ReportsAMissingDirectory) {
   auto set = LoadRegistries("/nonexistent/registries");
   ASSERT_FALSE(set.has_value());
   EXPECT_EQ(set.error().code(), ErrorCode::kNotFound);
+}
+
+// The lookup order of FindRegistriesDirectory: ./registries, then $ORP_REGISTRIES, then
+// <dir of the executable>/../registries. Restores the working directory and environment.
+TEST(RegistrySet, FindsTheDirectoryInTheDocumentedOrder) {
+  namespace fs = std::filesystem;
+  fs::path root = WriteTemp("unused.txt", "");
+  fs::path saved_cwd = fs::current_path();
+  const char* saved_env = std::getenv("ORP_REGISTRIES");
+  std::optional<std::string> saved =
+      saved_env ? std::optional<std::string>(saved_env) : std::nullopt;
+  fs::create_directories(root / "work");
+  fs::create_directories(root / "env");
+  fs::create_directories(root / "registries");
+  fs::current_path(root / "work");
+  fs::path exe = root / "bin" / "orp";
+
+  setenv("ORP_REGISTRIES", (root / "env").c_str(), 1);
+  EXPECT_EQ(FindRegistriesDirectory(exe).value_or("?"), (root / "env").lexically_normal());
+  unsetenv("ORP_REGISTRIES");
+  EXPECT_EQ(FindRegistriesDirectory(exe).value_or("?"), (root / "registries").lexically_normal());
+  fs::create_directories(root / "work" / "registries");
+  EXPECT_EQ(FindRegistriesDirectory(exe).value_or("?"), fs::path("registries"));
+  fs::remove_all(root / "work" / "registries");
+  fs::remove_all(root / "registries");
+  auto none = FindRegistriesDirectory(exe);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(none.error().message().find("pass --dir or set ORP_REGISTRIES"), std::string::npos);
+
+  fs::current_path(saved_cwd);
+  if (saved) setenv("ORP_REGISTRIES", saved->c_str(), 1);
+  fs::remove_all(root);
 }
 
 }  // namespace
