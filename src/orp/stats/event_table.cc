@@ -1,0 +1,267 @@
+#include "orp/stats/event_table.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+namespace orp::stats {
+namespace {
+
+// Per-day counters of one group in the integer path; 16 bytes so a unit touches one line.
+struct DayCell {
+  uint32_t event = 0;
+  uint32_t competing = 0;
+  uint32_t censor = 0;
+  uint32_t entry = 0;
+};
+
+struct Observation {
+  double exit;
+  int8_t status;
+};
+
+template <typename Data>
+Result<void> CheckShape(const Data& data) {
+  const size_t n = data.exit.size();
+  if (data.status.size() != n) {
+    return InvalidArgument(fmt::format("status has {} values but exit time has {}",
+                                       data.status.size(), n));
+  }
+  if (!data.entry.empty() && data.entry.size() != n) {
+    return InvalidArgument(
+        fmt::format("entry time has {} values but exit time has {}", data.entry.size(), n));
+  }
+  if (!data.group.empty() && data.group.size() != n) {
+    return InvalidArgument(
+        fmt::format("group has {} values but exit time has {}", data.group.size(), n));
+  }
+  if (data.group_count < 1) {
+    return InvalidArgument(fmt::format("group count {} must be at least 1", data.group_count));
+  }
+  return {};
+}
+
+// The one message per bad field; `i` is the 0-based index, reported 1-based.
+template <typename Data>
+Result<void> CheckObservation(const Data& data, size_t i) {
+  const auto exit = data.exit[i];
+  if (!std::isfinite(static_cast<double>(exit)) || exit < 0) {
+    return InvalidArgument(fmt::format(
+        "observation {}: exit time {} must be a finite number >= 0", i + 1, exit));
+  }
+  const int8_t s = data.status[i];
+  if (s != kCensored && s != kEvent && s != kCompeting) {
+    return InvalidArgument(fmt::format(
+        "observation {}: status {} must be 0 (censored), 1 (event) or 2 (competing event)",
+        i + 1, s));
+  }
+  if (!data.entry.empty()) {
+    const auto entry = data.entry[i];
+    if (!std::isfinite(static_cast<double>(entry)) || entry < 0 || !(entry < exit)) {
+      return InvalidArgument(fmt::format(
+          "observation {}: entry time {} must be >= 0 and before the exit time {}", i + 1,
+          entry, exit));
+    }
+  }
+  if (!data.group.empty() && (data.group[i] < 0 || data.group[i] >= data.group_count)) {
+    return InvalidArgument(fmt::format("observation {}: group code {} is outside [0, {})",
+                                       i + 1, data.group[i], data.group_count));
+  }
+  return {};
+}
+
+template <typename Data>
+Result<void> Validate(const Data& data) {
+  ORP_RETURN_IF_ERROR(CheckShape(data));
+  for (size_t i = 0; i < data.exit.size(); ++i) {
+    // The common case is valid data: test cheaply and explain only on failure.
+    const auto exit = data.exit[i];
+    const int8_t s = data.status[i];
+    bool ok = exit >= 0 && static_cast<uint8_t>(s) <= 2;
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(exit)>>) {
+      ok = ok && exit < std::numeric_limits<double>::infinity();
+    }
+    if (!data.entry.empty()) ok = ok && data.entry[i] >= 0 && data.entry[i] < exit;
+    if (!data.group.empty()) ok = ok && data.group[i] >= 0 && data.group[i] < data.group_count;
+    if (!ok) return CheckObservation(data, i);
+  }
+  return {};
+}
+
+void AppendRow(EventTable& table, double time, int64_t at_risk, int64_t event,
+               int64_t competing, int64_t censor) {
+  table.time.push_back(time);
+  table.n_risk.push_back(at_risk);
+  table.n_event.push_back(event);
+  table.n_competing.push_back(competing);
+  table.n_censor.push_back(censor);
+}
+
+// One group: observations and entry times sorted by time, swept once.
+void TallySorted(std::span<Observation> obs, std::span<double> entries, bool has_entry,
+                 EventTable& table) {
+  std::sort(obs.begin(), obs.end(),
+            [](const Observation& a, const Observation& b) { return a.exit < b.exit; });
+  std::sort(entries.begin(), entries.end());
+  table.n = static_cast<int64_t>(obs.size());
+  size_t entered = 0;
+  for (size_t i = 0; i < obs.size();) {
+    const double t = obs[i].exit;
+    while (entered < entries.size() && entries[entered] < t) ++entered;
+    const int64_t in = has_entry ? static_cast<int64_t>(entered) : table.n;
+    const int64_t at_risk = in - static_cast<int64_t>(i);
+    int64_t counts[3] = {0, 0, 0};
+    for (; i < obs.size() && obs[i].exit == t; ++i) ++counts[obs[i].status];
+    AppendRow(table, t, at_risk, counts[kEvent], counts[kCompeting], counts[kCensored]);
+    table.events += counts[kEvent];
+    table.competing += counts[kCompeting];
+  }
+}
+
+std::vector<EventTable> TallyGeneral(const SurvivalTimes& data) {
+  const size_t n = data.exit.size();
+  const bool grouped = !data.group.empty();
+  const bool has_entry = !data.entry.empty();
+  // Counting sort by group, then a sort by time within each group.
+  std::vector<size_t> offset(static_cast<size_t>(data.group_count) + 1, 0);
+  for (size_t i = 0; i < n; ++i) ++offset[(grouped ? data.group[i] : 0) + 1];
+  for (size_t g = 1; g < offset.size(); ++g) offset[g] += offset[g - 1];
+  std::vector<Observation> obs(n);
+  std::vector<double> entries(has_entry ? n : 0);
+  std::vector<size_t> next(offset.begin(), offset.end() - 1);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t at = next[grouped ? data.group[i] : 0]++;
+    obs[at] = {data.exit[i], data.status[i]};
+    if (has_entry) entries[at] = data.entry[i];
+  }
+  std::vector<EventTable> tables(static_cast<size_t>(data.group_count));
+  for (size_t g = 0; g < tables.size(); ++g) {
+    const size_t size = offset[g + 1] - offset[g];
+    std::span<Observation> group_obs(obs.data() + offset[g], size);
+    std::span<double> group_entries =
+        has_entry ? std::span<double>(entries.data() + offset[g], size) : std::span<double>();
+    TallySorted(group_obs, group_entries, has_entry, tables[g]);
+  }
+  return tables;
+}
+
+// One group's day cells swept forward: at day d, at risk = entered before d - exited before d.
+void TallyDayCells(std::span<const DayCell> cells, int64_t n, bool has_entry,
+                   EventTable& table) {
+  table.n = n;
+  int64_t entered = has_entry ? 0 : n;
+  int64_t exited = 0;
+  for (size_t day = 0; day < cells.size(); ++day) {
+    const DayCell& c = cells[day];
+    const int64_t leaving = int64_t{c.event} + c.competing + c.censor;
+    if (leaving > 0) {
+      AppendRow(table, static_cast<double>(day), entered - exited, c.event, c.competing,
+                c.censor);
+      table.events += c.event;
+      table.competing += c.competing;
+      exited += leaving;
+    }
+    entered += c.entry;
+  }
+}
+
+std::vector<EventTable> TallyByDay(const SurvivalDays& data, int32_t max_day) {
+  const size_t n = data.exit.size();
+  const size_t days = static_cast<size_t>(max_day) + 1;
+  const bool grouped = !data.group.empty();
+  const bool has_entry = !data.entry.empty();
+  std::vector<DayCell> cells(days * static_cast<size_t>(data.group_count));
+  std::vector<int64_t> group_n(static_cast<size_t>(data.group_count), 0);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t g = grouped ? static_cast<size_t>(data.group[i]) : 0;
+    DayCell& c = cells[g * days + static_cast<size_t>(data.exit[i])];
+    const int8_t s = data.status[i];
+    c.event += s == kEvent;
+    c.competing += s == kCompeting;
+    c.censor += s == kCensored;
+    if (has_entry) ++cells[g * days + static_cast<size_t>(data.entry[i])].entry;
+    ++group_n[g];
+  }
+  std::vector<EventTable> tables(group_n.size());
+  for (size_t g = 0; g < tables.size(); ++g) {
+    TallyDayCells(std::span<const DayCell>(cells.data() + g * days, days), group_n[g],
+                  has_entry, tables[g]);
+  }
+  return tables;
+}
+
+// survival::aeqSurv: the first value of each run of near-equal sorted distinct times, or
+// nothing when no two distinct times are near-equal.
+std::optional<std::vector<double>> TieCuts(const SurvivalTimes& data) {
+  std::vector<double> y(data.exit.begin(), data.exit.end());
+  y.insert(y.end(), data.entry.begin(), data.entry.end());
+  std::sort(y.begin(), y.end());
+  y.erase(std::unique(y.begin(), y.end()), y.end());
+  double mean_abs = 0;
+  for (double v : y) mean_abs += std::abs(v);
+  mean_abs /= static_cast<double>(y.size());
+  const double tolerance = std::sqrt(std::numeric_limits<double>::epsilon());
+  std::vector<double> cuts = {y[0]};
+  for (size_t i = 1; i < y.size(); ++i) {
+    const double gap = y[i] - y[i - 1];
+    if (!(gap <= tolerance || gap / mean_abs <= tolerance)) cuts.push_back(y[i]);
+  }
+  if (cuts.size() == y.size()) return std::nullopt;
+  return cuts;
+}
+
+double Snap(const std::vector<double>& cuts, double t) {
+  return *(std::upper_bound(cuts.begin(), cuts.end(), t) - 1);
+}
+
+// Tallies after merging near-tied times, when there are any.
+Result<std::vector<EventTable>> TallyMerged(const SurvivalTimes& data) {
+  const auto found = TieCuts(data);
+  if (!found) return TallyGeneral(data);
+  const std::vector<double>& cuts = *found;
+  std::vector<double> exit(data.exit.size());
+  std::vector<double> entry(data.entry.size());
+  for (size_t i = 0; i < exit.size(); ++i) exit[i] = Snap(cuts, data.exit[i]);
+  for (size_t i = 0; i < entry.size(); ++i) {
+    entry[i] = Snap(cuts, data.entry[i]);
+    if (entry[i] == exit[i]) {
+      return InvalidArgument(fmt::format(
+          "observation {}: entry time {} and exit time {} differ only by rounding error",
+          i + 1, data.entry[i], data.exit[i]));
+    }
+  }
+  return TallyGeneral({exit, data.status, entry, data.group, data.group_count});
+}
+
+}  // namespace
+
+Result<std::vector<EventTable>> TallyEvents(const SurvivalTimes& data, NearTies near_ties) {
+  ORP_RETURN_IF_ERROR(Validate(data));
+  if (near_ties == NearTies::kMergeLikeSurvfit && !data.exit.empty()) return TallyMerged(data);
+  return TallyGeneral(data);
+}
+
+Result<std::vector<EventTable>> TallyEvents(const SurvivalDays& data, NearTies near_ties) {
+  ORP_RETURN_IF_ERROR(Validate(data));
+  const size_t n = data.exit.size();
+  int32_t max_day = 0;
+  for (int32_t day : data.exit) max_day = std::max(max_day, day);
+  // Per-day arrays pay off while they are not much bigger than the input; beyond that (a few
+  // units spread over a huge range) sorting is cheaper. Counters are 32-bit.
+  const double cells = (static_cast<double>(max_day) + 1) * data.group_count;
+  const bool dense = cells <= 4.0 * static_cast<double>(n) + (1 << 20) &&
+                     n < std::numeric_limits<uint32_t>::max();
+  // Whole days are 1 apart, so they can be near ties only relative to a mean |time| of
+  // 1 / sqrt(epsilon) (about 6.7e7 days); below that merging never changes anything.
+  const bool may_merge = near_ties == NearTies::kMergeLikeSurvfit && max_day >= (1 << 26);
+  if (dense && !may_merge) return TallyByDay(data, max_day);
+  std::vector<double> exit(data.exit.begin(), data.exit.end());
+  std::vector<double> entry(data.entry.begin(), data.entry.end());
+  return TallyEvents(SurvivalTimes{exit, data.status, entry, data.group, data.group_count},
+                     near_ties);
+}
+
+}  // namespace orp::stats
