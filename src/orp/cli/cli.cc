@@ -16,6 +16,8 @@ int RunCli(int argc, char** argv, const Environment& env) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "orp 0.1.0");
   AddVersionCommand(app, env);
+  AddSurvivalCommand(app, env);
+  AddRatesCommand(app, env);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
