@@ -223,3 +223,97 @@ write_fixture("rates_poisson.json",
       description = q("stats::poisson.test, one-sample rates and two-sample rate ratios"),
       rates = arr(unlist(rates, recursive = FALSE)),
       ratios = arr(unlist(ratios, recursive = FALSE))))
+
+# --- Command-line fixtures: an input CSV and R's answer in the commands' JSON shapes ---------
+one <- function(x) {
+  if (is.na(x)) "null" else if (is.infinite(x)) "null" else sprintf("%.17g", x)
+}
+rows_json <- function(cols) {
+  n <- length(cols[[1]])
+  if (n == 0) return("[]")
+  arr(lapply(seq_len(n), function(i) {
+    do.call(obj, lapply(cols, function(v) if (is.integer(v)) sprintf("%d", v[i]) else one(v[i])))
+  }))
+}
+
+cli_survival_expected <- function(d, type, level, times, extend, competing) {
+  labels <- sort(unique(d$group))
+  group <- d$group
+  f <- if (is.null(d$entry)) Surv(d$time, d$status == 1) else
+    Surv(d$entry, d$time, d$status == 1)
+  fit <- survfit(f ~ group, conf.type = type, conf.int = level)
+  ci <- if (competing) cuminc(d$time, d$status, d$group, cencode = 0) else NULL
+  groups <- lapply(labels, function(g) {
+    s <- fit[match(paste0("group=", g), names(fit$strata))]
+    sc <- summary(s, censored = TRUE)
+    curve <- list(time = s$time, n_risk = as.integer(s$n.risk), n_event = as.integer(s$n.event),
+                  n_censor = as.integer(s$n.censor), surv = s$surv, std_err = sc$std.err,
+                  lower = s$lower, upper = s$upper)
+    st <- summary(s, times = times, extend = extend)
+    at <- list(time = st$time, n_risk = as.integer(st$n.risk), surv = st$surv,
+               lower = st$lower, upper = st$upper)
+    if (competing) {
+      add <- function(cols, tt) {
+        e <- timepoints(ci[paste(g, 1)], tt)
+        k <- timepoints(ci[paste(g, 2)], tt)
+        c(cols, list(cif = e$est[1, ], cif_var = e$var[1, ], cif_competing = k$est[1, ],
+                     cif_competing_var = k$var[1, ]))
+      }
+      curve <- add(curve, s$time)
+      at <- add(at, st$time)
+    }
+    obj(group = q(g), n = sprintf("%d", s$n), events = sprintf("%d", sum(d$status[d$group == g] == 1)),
+        curve = rows_json(curve), at = rows_json(at))
+  })
+  obj(source = q(paste("make_survival_fixtures.R;", versions)), groups = arr(groups))
+}
+
+write_csv <- function(name, df) {
+  write.csv(df, file.path(out_dir, name), row.names = FALSE, quote = FALSE)
+  cat("wrote", file.path(out_dir, name), "\n")
+}
+
+n <- 600
+cli <- data.frame(id = seq_len(n), brand = sample(c("Alpha", "Beta", "Gamma"), n, replace = TRUE),
+                  days = pmin(2500L, as.integer(rexp(n, 1 / 900))),
+                  status = sample(0:2, n, replace = TRUE, prob = c(0.7, 0.18, 0.12)))
+write_csv("survival_cli_input.csv", cli)
+d <- list(time = cli$days, status = cli$status, group = cli$brand)
+# orp survival --time days --status status --group brand --competing-code 2
+#   --conf-type log-log --at 0,365,1000,1826,3000 --extend --format json
+write_fixture("survival_cli_competing.json",
+  cli_survival_expected(d, "log-log", 0.95, c(0, 365, 1000, 1826, 3000), TRUE, TRUE))
+
+n <- 300
+entry <- round(runif(n, 0, 3), 2)
+cli2 <- data.frame(entry = entry, exit = entry + pmax(0.01, round(rexp(n, 0.3), 2)),
+                   event = rbinom(n, 1, 0.4), site = sample(c("north", "south"), n, replace = TRUE))
+write_csv("survival_cli_entry_input.csv", cli2)
+# orp survival --time exit --status event --group site --entry entry --conf-level 0.9
+#   --at 1,2.5,10,100 --format json
+write_fixture("survival_cli_entry.json",
+  cli_survival_expected(list(time = cli2$exit, status = cli2$event, group = cli2$site,
+                             entry = cli2$entry), "log", 0.9, c(1, 2.5, 10, 100), FALSE, FALSE))
+
+# orp rates --input survival_cli_input.csv --time days --status status --group brand
+#   --competing-code 2 --time-unit days --per 1000 --format json
+rate_obj <- function(x, py) {
+  p <- poisson.test(x, py)
+  c(sprintf("\"events\":%d", as.integer(x)), sprintf("\"person_years\":%s", one(py)),
+    sprintf("\"rate\":%s", one(1000 * p$estimate)),
+    sprintf("\"lower\":%s", one(1000 * p$conf.int[1])),
+    sprintf("\"upper\":%s", one(1000 * p$conf.int[2])))
+}
+py <- tapply(cli$days / 365.25, cli$brand, sum)
+ev <- tapply(cli$status == 1, cli$brand, sum)
+nn <- tapply(cli$status, cli$brand, length)
+groups <- lapply(names(py), function(g) {
+  r <- poisson.test(c(ev[[g]], sum(ev) - ev[[g]]), c(py[[g]], sum(py) - py[[g]]))
+  paste0("{\"group\":", q(g), ",\"n\":", nn[[g]], ",", paste(rate_obj(ev[[g]], py[[g]]), collapse = ","),
+         ",\"vs_rest\":", obj(rate_ratio = one(r$estimate), lower = one(r$conf.int[1]),
+                              upper = one(r$conf.int[2]), p_value = one(r$p.value)), "}")
+})
+write_fixture("rates_cli.json",
+  paste0("{\"source\":", q(paste("make_survival_fixtures.R;", versions)),
+         ",\"per\":1000,\"time_unit\":\"days\",\"conf_level\":0.95,\"overall\":{\"n\":", n <- nrow(cli),
+         ",", paste(rate_obj(sum(ev), sum(py)), collapse = ","), "},\"groups\":", arr(groups), "}"))

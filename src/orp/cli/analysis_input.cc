@@ -141,7 +141,8 @@ Result<std::vector<int8_t>> EventStatus(const AnalysisTable& table, std::string_
       return InvalidArgument(fmt::format(
           "{} line {}, column '{}': status {} must be 0 (censored), 1 (event){}", table.path(),
           table.LineOf(i), column, v,
-          competing_code ? fmt::format(" or {} (competing event)", *competing_code) : ""));
+          competing_code ? fmt::format(" or {} (competing event)", *competing_code)
+                         : "; name a competing event's code with --competing-code"));
     }
   }
   return status;

@@ -18,6 +18,7 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddVersionCommand(app, env);
   AddSurvivalCommand(app, env);
   AddRatesCommand(app, env);
+  AddUdiCommand(app, env);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,5 +9,6 @@ namespace orp::cli {
 void AddVersionCommand(CLI::App& app, const Environment& env);
 void AddSurvivalCommand(CLI::App& app, const Environment& env);
 void AddRatesCommand(CLI::App& app, const Environment& env);
+void AddUdiCommand(CLI::App& app, const Environment& env);
 
 }  // namespace orp::cli
