@@ -10,11 +10,9 @@
 namespace orp::stats {
 namespace {
 
-// Per-day counters of one group in the integer path; 16 bytes so a unit touches one line.
+// Per-day counters of one group in the integer path: exits by status, and entries.
 struct DayCell {
-  uint32_t event = 0;
-  uint32_t competing = 0;
-  uint32_t censor = 0;
+  uint32_t count[3] = {0, 0, 0};  // indexed by status
   uint32_t entry = 0;
 };
 
@@ -148,47 +146,61 @@ std::vector<EventTable> TallyGeneral(const SurvivalTimes& data) {
   return tables;
 }
 
-// One group's day cells swept forward: at day d, at risk = entered before d - exited before d.
-void TallyDayCells(std::span<const DayCell> cells, int64_t n, bool has_entry,
-                   EventTable& table) {
+// One group's day cells swept forward (and cleared for the next group): at day d, at risk =
+// entered before d - exited before d.
+void TallyDayCells(std::span<DayCell> cells, int64_t n, bool has_entry, EventTable& table) {
   table.n = n;
+  size_t rows = 0;
+  for (const DayCell& c : cells) rows += (c.count[0] | c.count[1] | c.count[2]) != 0;
+  table.time.reserve(rows);
+  table.n_risk.reserve(rows);
+  table.n_event.reserve(rows);
+  table.n_competing.reserve(rows);
+  table.n_censor.reserve(rows);
   int64_t entered = has_entry ? 0 : n;
   int64_t exited = 0;
   for (size_t day = 0; day < cells.size(); ++day) {
-    const DayCell& c = cells[day];
-    const int64_t leaving = int64_t{c.event} + c.competing + c.censor;
+    DayCell& c = cells[day];
+    const int64_t leaving = int64_t{c.count[kEvent]} + c.count[kCompeting] + c.count[kCensored];
     if (leaving > 0) {
-      AppendRow(table, static_cast<double>(day), entered - exited, c.event, c.competing,
-                c.censor);
-      table.events += c.event;
-      table.competing += c.competing;
+      AppendRow(table, static_cast<double>(day), entered - exited, c.count[kEvent],
+                c.count[kCompeting], c.count[kCensored]);
+      table.events += c.count[kEvent];
+      table.competing += c.count[kCompeting];
       exited += leaving;
     }
     entered += c.entry;
+    c = DayCell{};
   }
 }
 
+// Two cache-friendly passes instead of one random write per unit into groups x days cells:
+// a counting sort by group into packed (day << 2 | status) words, then per group a count into
+// one day array small enough to stay in cache.
 std::vector<EventTable> TallyByDay(const SurvivalDays& data, int32_t max_day) {
   const size_t n = data.exit.size();
-  const size_t days = static_cast<size_t>(max_day) + 1;
+  const size_t groups = static_cast<size_t>(data.group_count);
   const bool grouped = !data.group.empty();
   const bool has_entry = !data.entry.empty();
-  std::vector<DayCell> cells(days * static_cast<size_t>(data.group_count));
-  std::vector<int64_t> group_n(static_cast<size_t>(data.group_count), 0);
+  std::vector<size_t> offset(groups + 1, 0);
+  for (size_t i = 0; i < n; ++i) ++offset[(grouped ? data.group[i] : 0) + 1];
+  for (size_t g = 1; g <= groups; ++g) offset[g] += offset[g - 1];
+  std::vector<uint32_t> packed(n);
+  std::vector<uint32_t> entry(has_entry ? n : 0);
+  std::vector<size_t> next(offset.begin(), offset.end() - 1);
   for (size_t i = 0; i < n; ++i) {
-    const size_t g = grouped ? static_cast<size_t>(data.group[i]) : 0;
-    DayCell& c = cells[g * days + static_cast<size_t>(data.exit[i])];
-    const int8_t s = data.status[i];
-    c.event += s == kEvent;
-    c.competing += s == kCompeting;
-    c.censor += s == kCensored;
-    if (has_entry) ++cells[g * days + static_cast<size_t>(data.entry[i])].entry;
-    ++group_n[g];
+    const size_t at = next[grouped ? data.group[i] : 0]++;
+    packed[at] = static_cast<uint32_t>(data.exit[i]) << 2 | static_cast<uint32_t>(data.status[i]);
+    if (has_entry) entry[at] = static_cast<uint32_t>(data.entry[i]);
   }
-  std::vector<EventTable> tables(group_n.size());
-  for (size_t g = 0; g < tables.size(); ++g) {
-    TallyDayCells(std::span<const DayCell>(cells.data() + g * days, days), group_n[g],
-                  has_entry, tables[g]);
+  std::vector<EventTable> tables(groups);
+  std::vector<DayCell> cells(static_cast<size_t>(max_day) + 1);
+  for (size_t g = 0; g < groups; ++g) {
+    for (size_t k = offset[g]; k < offset[g + 1]; ++k) ++cells[packed[k] >> 2].count[packed[k] & 3];
+    if (has_entry) {
+      for (size_t k = offset[g]; k < offset[g + 1]; ++k) ++cells[entry[k]].entry;
+    }
+    TallyDayCells(cells, static_cast<int64_t>(offset[g + 1] - offset[g]), has_entry, tables[g]);
   }
   return tables;
 }
@@ -250,10 +262,11 @@ Result<std::vector<EventTable>> TallyEvents(const SurvivalDays& data, NearTies n
   int32_t max_day = 0;
   for (int32_t day : data.exit) max_day = std::max(max_day, day);
   // Per-day arrays pay off while they are not much bigger than the input; beyond that (a few
-  // units spread over a huge range) sorting is cheaper. Counters are 32-bit.
+  // units spread over a huge range) sorting is cheaper. Counters are 32-bit, and a day must
+  // fit beside the status in 32 bits.
   const double cells = (static_cast<double>(max_day) + 1) * data.group_count;
   const bool dense = cells <= 4.0 * static_cast<double>(n) + (1 << 20) &&
-                     n < std::numeric_limits<uint32_t>::max();
+                     n < std::numeric_limits<uint32_t>::max() && max_day < (1 << 30);
   // Whole days are 1 apart, so they can be near ties only relative to a mean |time| of
   // 1 / sqrt(epsilon) (about 6.7e7 days); below that merging never changes anything.
   const bool may_merge = near_ties == NearTies::kMergeLikeSurvfit && max_day >= (1 << 26);

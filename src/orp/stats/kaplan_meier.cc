@@ -7,16 +7,12 @@
 namespace orp::stats {
 namespace {
 
-void Reserve(KaplanMeierCurve& curve, size_t rows) {
-  curve.time.reserve(rows);
-  curve.n_risk.reserve(rows);
-  curve.n_event.reserve(rows);
-  curve.n_censor.reserve(rows);
-  curve.surv.reserve(rows);
-  curve.log_std_err.reserve(rows);
-  curve.std_err.reserve(rows);
-  curve.lower.reserve(rows);
-  curve.upper.reserve(rows);
+void Resize(KaplanMeierCurve& curve, size_t rows) {
+  curve.surv.resize(rows);
+  curve.log_std_err.resize(rows);
+  curve.std_err.resize(rows);
+  curve.lower.resize(rows);
+  curve.upper.resize(rows);
 }
 
 template <typename Data>
@@ -27,8 +23,8 @@ Result<std::vector<KaplanMeierCurve>> EstimateAll(const Data& data,
   if (!tables) return std::unexpected(tables.error());
   std::vector<KaplanMeierCurve> curves;
   curves.reserve(tables->size());
-  for (const EventTable& table : *tables) {
-    auto curve = KaplanMeier(table, options);
+  for (EventTable& table : *tables) {
+    auto curve = KaplanMeier(std::move(table), options);
     if (!curve) return std::unexpected(curve.error());
     curves.push_back(std::move(*curve));
   }
@@ -45,33 +41,40 @@ int64_t SumRows(const std::vector<int64_t>& counts, size_t from, size_t to) {
 }  // namespace
 
 Result<KaplanMeierCurve> KaplanMeier(const EventTable& table, const KaplanMeierOptions& options) {
+  return KaplanMeier(EventTable(table), options);
+}
+
+Result<KaplanMeierCurve> KaplanMeier(EventTable&& table, const KaplanMeierOptions& options) {
   auto z = NormalQuantileForLevel(options.conf_level);
   if (!z) return std::unexpected(z.error());
   KaplanMeierCurve curve;
   curve.n = table.n;
   curve.events = table.events;
-  Reserve(curve, table.size());
+  curve.time = std::move(table.time);
+  curve.n_risk = std::move(table.n_risk);
+  curve.n_event = std::move(table.n_event);
+  curve.n_censor = std::move(table.n_censor);
+  Resize(curve, curve.time.size());
   double surv = 1;
   double greenwood = 0;
-  for (size_t i = 0; i < table.size(); ++i) {
-    const double at_risk = static_cast<double>(table.n_risk[i]);
-    const double events = static_cast<double>(table.n_event[i]);
+  double log_se = 0;
+  Interval ci = SurvivalInterval(surv, log_se, *z, options.conf_type);
+  for (size_t i = 0; i < curve.size(); ++i) {
+    const double at_risk = static_cast<double>(curve.n_risk[i]);
+    const double events = static_cast<double>(curve.n_event[i]);
     if (events > 0) {
       surv *= (at_risk - events) / at_risk;
       // d / (n (n - d)) is +inf when everyone left at risk fails, as in R.
       greenwood += events / (at_risk * (at_risk - events));
+      log_se = std::sqrt(greenwood);
+      ci = SurvivalInterval(surv, log_se, *z, options.conf_type);  // only changes at events
     }
-    const double log_se = std::sqrt(greenwood);
-    const Interval ci = SurvivalInterval(surv, log_se, *z, options.conf_type);
-    curve.time.push_back(table.time[i]);
-    curve.n_risk.push_back(table.n_risk[i]);
-    curve.n_event.push_back(table.n_event[i]);
-    curve.n_censor.push_back(table.n_censor[i] + table.n_competing[i]);
-    curve.surv.push_back(surv);
-    curve.log_std_err.push_back(log_se);
-    curve.std_err.push_back(surv * log_se);
-    curve.lower.push_back(ci.lower);
-    curve.upper.push_back(ci.upper);
+    curve.n_censor[i] += table.n_competing[i];
+    curve.surv[i] = surv;
+    curve.log_std_err[i] = log_se;
+    curve.std_err[i] = surv * log_se;
+    curve.lower[i] = ci.lower;
+    curve.upper[i] = ci.upper;
   }
   return curve;
 }

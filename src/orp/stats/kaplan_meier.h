@@ -50,6 +50,8 @@ struct KaplanMeierCurve {
 
 // kInvalidArgument when the options are out of range (conf_level outside (0, 1)).
 Result<KaplanMeierCurve> KaplanMeier(const EventTable& table, const KaplanMeierOptions& options);
+// The same, reusing the table's arrays.
+Result<KaplanMeierCurve> KaplanMeier(EventTable&& table, const KaplanMeierOptions& options);
 
 // All groups: tally (see event_table.h for the data contract and errors) and estimate.
 Result<std::vector<KaplanMeierCurve>> KaplanMeier(const SurvivalDays& data,
