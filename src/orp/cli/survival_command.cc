@@ -145,36 +145,54 @@ void AppendCif(std::string& out, const GroupResult& g, double t) {
   AppendField(out, "cif_competing_var", competing.variance);
 }
 
-void AppendCurveJson(std::string& out, const GroupResult& g) {
+// Writes `out` to `sink` once it holds a megabyte, so a national-size curve (hundreds of
+// thousands of rows) streams instead of building one huge string.
+void FlushIfLarge(std::string& out, std::FILE* sink, bool force = false) {
+  if (!force && out.size() < (size_t{1} << 20)) return;
+  std::fwrite(out.data(), 1, out.size(), sink);
+  out.clear();
+}
+
+void AppendCount(std::string& out, std::string_view key, int64_t value) {
+  char buffer[24];
+  out += key;
+  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+}
+
+void AppendCurveJson(std::string& out, const GroupResult& g, std::FILE* sink) {
   const stats::KaplanMeierCurve& c = g.curve;
   for (size_t i = 0; i < c.size(); ++i) {
     out += i == 0 ? "{\"time\":" : ",\n{\"time\":";
     AppendJsonNumber(out, c.time[i]);
-    out += fmt::format(",\"n_risk\":{},\"n_event\":{},\"n_censor\":{}", c.n_risk[i],
-                       c.n_event[i], c.n_censor[i]);
+    AppendCount(out, ",\"n_risk\":", c.n_risk[i]);
+    AppendCount(out, ",\"n_event\":", c.n_event[i]);
+    AppendCount(out, ",\"n_censor\":", c.n_censor[i]);
     AppendField(out, "surv", c.surv[i]);
     AppendField(out, "std_err", c.std_err[i]);
     AppendField(out, "lower", c.lower[i]);
     AppendField(out, "upper", c.upper[i]);
     AppendCif(out, g, c.time[i]);
     out += '}';
+    FlushIfLarge(out, sink);
   }
 }
 
-std::string RenderJson(const std::vector<GroupResult>& groups) {
+void WriteJson(const std::vector<GroupResult>& groups, std::FILE* sink) {
   std::string out = "{\"groups\":[";
   for (size_t g = 0; g < groups.size(); ++g) {
     const GroupResult& r = groups[g];
     out += g == 0 ? "\n{\"group\":" : ",\n{\"group\":";
     AppendJsonString(out, r.label);
-    out += fmt::format(",\"n\":{},\"events\":{},\"curve\":[\n", r.curve.n, r.curve.events);
-    AppendCurveJson(out, r);
+    AppendCount(out, ",\"n\":", r.curve.n);
+    AppendCount(out, ",\"events\":", r.curve.events);
+    out += ",\"curve\":[\n";
+    AppendCurveJson(out, r, sink);
     out += "],\n\"at\":[";
     for (size_t i = 0; i < r.at.size(); ++i) {
       const stats::SurvivalAtTime& a = r.at[i];
       out += i == 0 ? "{\"time\":" : ",{\"time\":";
       AppendJsonNumber(out, a.time);
-      out += fmt::format(",\"n_risk\":{}", a.n_risk);
+      AppendCount(out, ",\"n_risk\":", a.n_risk);
       AppendField(out, "surv", a.surv);
       AppendField(out, "lower", a.lower);
       AppendField(out, "upper", a.upper);
@@ -184,7 +202,7 @@ std::string RenderJson(const std::vector<GroupResult>& groups) {
     out += "]}";
   }
   out += "]}\n";
-  return out;
+  FlushIfLarge(out, sink, true);
 }
 
 // Cells for people (4 decimals) or machines (full precision); NaN as an empty cell.
@@ -238,17 +256,12 @@ std::string RenderRows(const std::vector<GroupResult>& groups, bool csv, bool at
   return csv ? table.RenderCsv() : table.RenderText();
 }
 
+// The table (people) or CSV (machines) rendering; JSON is streamed by WriteJson.
 std::string Render(const std::vector<GroupResult>& groups, OutputFormat format) {
-  switch (format) {
-    case OutputFormat::kJson:
-      return RenderJson(groups);
-    case OutputFormat::kCsv: {
-      std::string out = RenderRows(groups, true, false);
-      std::string at = RenderRows(groups, true, true);
-      return out + at.substr(at.find('\n') + 1);  // one header for both sections
-    }
-    case OutputFormat::kTable:
-      break;
+  if (format == OutputFormat::kCsv) {
+    std::string out = RenderRows(groups, true, false);
+    std::string at = RenderRows(groups, true, true);
+    return out + at.substr(at.find('\n') + 1);  // one header for both sections
   }
   std::string out;
   for (const GroupResult& g : groups) {
@@ -289,6 +302,10 @@ void AddSurvivalCommand(CLI::App& app, const Environment&) {
     args->has_competing = cmd->count("--competing-code") > 0;
     const OutputFormat format = ValueOrFail(kCommand, ParseOutputFormat(args->format));
     const std::vector<GroupResult> groups = ValueOrFail(kCommand, Run(*args));
+    if (format == OutputFormat::kJson) {
+      WriteJson(groups, stdout);
+      return;
+    }
     const std::string out = Render(groups, format);
     std::fwrite(out.data(), 1, out.size(), stdout);
   });

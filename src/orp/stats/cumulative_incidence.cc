@@ -24,31 +24,25 @@ struct GraySums {
   double Variance(double f) const { return a + f * f * c - 2 * f * b; }
 };
 
-CumulativeIncidence OneCause(const EventTable& table, const std::vector<int64_t>& own,
-                             const std::vector<int64_t>& other) {
-  CumulativeIncidence cif;
-  cif.last_time = table.size() > 0 ? table.time.back() : 0;
-  double surv = 1;  // Kaplan–Meier of any event, just before the current time
+// One cause's running state: its estimate F and Gray's sums.
+struct CauseState {
   double f = 0;
   GraySums sums;
-  for (size_t j = 0; j < table.size(); ++j) {
-    const double at_risk = static_cast<double>(table.n_risk[j]);
-    const double d_own = static_cast<double>(own[j]);
-    const double d_other = static_cast<double>(other[j]);
-    if (d_own + d_other == 0) continue;
-    const double after = surv * (at_risk - d_own - d_other) / at_risk;
-    if (d_own > 0) f += surv * d_own / at_risk;
-    if (d_other > 0 && after > 0) sums.Add(d_other, at_risk, surv, 1 / after, f / after);
-    if (d_own > 0) {
-      const double inv = after > 0 ? 1 / after : 0;
-      sums.Add(d_own, at_risk, surv, inv, 1 + inv * f);
-      cif.time.push_back(table.time[j]);
-      cif.estimate.push_back(f);
-      cif.variance.push_back(sums.Variance(f));
-    }
-    surv = after;
+};
+
+// Cause k's update at one time (see the header): `surv` and `after` are the any-event
+// Kaplan–Meier just before and after it.
+void Step(CauseState& k, double d_own, double d_other, double at_risk, double surv,
+          double after, double time, CumulativeIncidence& out) {
+  if (d_own > 0) k.f += surv * d_own / at_risk;
+  if (d_other > 0 && after > 0) k.sums.Add(d_other, at_risk, surv, 1 / after, k.f / after);
+  if (d_own > 0) {
+    const double inv = after > 0 ? 1 / after : 0;
+    k.sums.Add(d_own, at_risk, surv, inv, 1 + inv * k.f);
+    out.time.push_back(time);
+    out.estimate.push_back(k.f);
+    out.variance.push_back(k.sums.Variance(k.f));
   }
-  return cif;
 }
 
 template <typename Data>
@@ -58,11 +52,11 @@ Result<std::vector<CompetingRisks>> AllGroups(const Data& data) {
         "cumulative incidence with late entry is not supported: cmprsk::cuminc, the reference "
         "for its variance, has no entry time");
   }
-  auto tables = TallyEvents(data);
-  if (!tables) return std::unexpected(tables.error());
-  std::vector<CompetingRisks> out;
-  out.reserve(tables->size());
-  for (const EventTable& table : *tables) out.push_back(CumulativeIncidenceOf(table));
+  std::vector<CompetingRisks> out(static_cast<size_t>(std::max(data.group_count, 0)));
+  auto done = VisitEventTables(data, NearTies::kKeep, [&](int32_t group, EventTable& table) {
+    out[static_cast<size_t>(group)] = CumulativeIncidenceOf(table);
+  });
+  if (!done) return std::unexpected(done.error());
   return out;
 }
 
@@ -78,8 +72,22 @@ CumulativeIncidence::Point CumulativeIncidence::At(double t) const {
 }
 
 CompetingRisks CumulativeIncidenceOf(const EventTable& table) {
-  return {OneCause(table, table.n_event, table.n_competing),
-          OneCause(table, table.n_competing, table.n_event)};
+  CompetingRisks out;
+  out.event.last_time = out.competing.last_time = table.size() > 0 ? table.time.back() : 0;
+  CauseState event, competing;
+  double surv = 1;  // Kaplan–Meier of any event, just before the current time
+  for (size_t j = 0; j < table.size(); ++j) {
+    // Most rows of a registry are censorings only: skip them before any arithmetic.
+    if ((table.n_event[j] | table.n_competing[j]) == 0) continue;
+    const double at_risk = static_cast<double>(table.n_risk[j]);
+    const double d1 = static_cast<double>(table.n_event[j]);
+    const double d2 = static_cast<double>(table.n_competing[j]);
+    const double after = surv * (at_risk - d1 - d2) / at_risk;
+    Step(event, d1, d2, at_risk, surv, after, table.time[j], out.event);
+    Step(competing, d2, d1, at_risk, surv, after, table.time[j], out.competing);
+    surv = after;
+  }
+  return out;
 }
 
 Result<std::vector<CompetingRisks>> CumulativeIncidenceOf(const SurvivalDays& data) {

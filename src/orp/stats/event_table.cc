@@ -89,6 +89,16 @@ Result<void> Validate(const Data& data) {
   return {};
 }
 
+// Empties a table for the next group; a visitor may have moved its arrays away.
+void Reset(EventTable& table) {
+  table.n = table.events = table.competing = 0;
+  table.time.clear();
+  table.n_risk.clear();
+  table.n_event.clear();
+  table.n_competing.clear();
+  table.n_censor.clear();
+}
+
 void AppendRow(EventTable& table, double time, int64_t at_risk, int64_t event,
                int64_t competing, int64_t censor) {
   table.time.push_back(time);
@@ -119,7 +129,7 @@ void TallySorted(std::span<Observation> obs, std::span<double> entries, bool has
   }
 }
 
-std::vector<EventTable> TallyGeneral(const SurvivalTimes& data) {
+void TallyGeneral(const SurvivalTimes& data, const TableVisitor& visit) {
   const size_t n = data.exit.size();
   const bool grouped = !data.group.empty();
   const bool has_entry = !data.entry.empty();
@@ -135,15 +145,16 @@ std::vector<EventTable> TallyGeneral(const SurvivalTimes& data) {
     obs[at] = {data.exit[i], data.status[i]};
     if (has_entry) entries[at] = data.entry[i];
   }
-  std::vector<EventTable> tables(static_cast<size_t>(data.group_count));
-  for (size_t g = 0; g < tables.size(); ++g) {
+  EventTable table;
+  for (size_t g = 0; g + 1 < offset.size(); ++g) {
     const size_t size = offset[g + 1] - offset[g];
     std::span<Observation> group_obs(obs.data() + offset[g], size);
     std::span<double> group_entries =
         has_entry ? std::span<double>(entries.data() + offset[g], size) : std::span<double>();
-    TallySorted(group_obs, group_entries, has_entry, tables[g]);
+    Reset(table);
+    TallySorted(group_obs, group_entries, has_entry, table);
+    visit(static_cast<int32_t>(g), table);
   }
-  return tables;
 }
 
 // One group's day cells swept forward (and cleared for the next group): at day d, at risk =
@@ -152,32 +163,40 @@ void TallyDayCells(std::span<DayCell> cells, int64_t n, bool has_entry, EventTab
   table.n = n;
   size_t rows = 0;
   for (const DayCell& c : cells) rows += (c.count[0] | c.count[1] | c.count[2]) != 0;
-  table.time.reserve(rows);
-  table.n_risk.reserve(rows);
-  table.n_event.reserve(rows);
-  table.n_competing.reserve(rows);
-  table.n_censor.reserve(rows);
+  // Branch-free: every day writes row `row`, which advances only on days where someone
+  // leaves; hence one spare element, dropped at the end.
+  for (auto* v : {&table.n_risk, &table.n_event, &table.n_competing, &table.n_censor}) {
+    v->resize(rows + 1);
+  }
+  table.time.resize(rows + 1);
   int64_t entered = has_entry ? 0 : n;
   int64_t exited = 0;
+  size_t row = 0;
   for (size_t day = 0; day < cells.size(); ++day) {
     DayCell& c = cells[day];
     const int64_t leaving = int64_t{c.count[kEvent]} + c.count[kCompeting] + c.count[kCensored];
-    if (leaving > 0) {
-      AppendRow(table, static_cast<double>(day), entered - exited, c.count[kEvent],
-                c.count[kCompeting], c.count[kCensored]);
-      table.events += c.count[kEvent];
-      table.competing += c.count[kCompeting];
-      exited += leaving;
-    }
+    table.time[row] = static_cast<double>(day);
+    table.n_risk[row] = entered - exited;
+    table.n_event[row] = c.count[kEvent];
+    table.n_competing[row] = c.count[kCompeting];
+    table.n_censor[row] = c.count[kCensored];
+    table.events += c.count[kEvent];
+    table.competing += c.count[kCompeting];
+    exited += leaving;
+    row += leaving > 0;
     entered += c.entry;
     c = DayCell{};
   }
+  for (auto* v : {&table.n_risk, &table.n_event, &table.n_competing, &table.n_censor}) {
+    v->resize(rows);
+  }
+  table.time.resize(rows);
 }
 
 // Two cache-friendly passes instead of one random write per unit into groups x days cells:
 // a counting sort by group into packed (day << 2 | status) words, then per group a count into
 // one day array small enough to stay in cache.
-std::vector<EventTable> TallyByDay(const SurvivalDays& data, int32_t max_day) {
+void TallyByDay(const SurvivalDays& data, int32_t max_day, const TableVisitor& visit) {
   const size_t n = data.exit.size();
   const size_t groups = static_cast<size_t>(data.group_count);
   const bool grouped = !data.group.empty();
@@ -193,16 +212,17 @@ std::vector<EventTable> TallyByDay(const SurvivalDays& data, int32_t max_day) {
     packed[at] = static_cast<uint32_t>(data.exit[i]) << 2 | static_cast<uint32_t>(data.status[i]);
     if (has_entry) entry[at] = static_cast<uint32_t>(data.entry[i]);
   }
-  std::vector<EventTable> tables(groups);
+  EventTable table;
   std::vector<DayCell> cells(static_cast<size_t>(max_day) + 1);
   for (size_t g = 0; g < groups; ++g) {
     for (size_t k = offset[g]; k < offset[g + 1]; ++k) ++cells[packed[k] >> 2].count[packed[k] & 3];
     if (has_entry) {
       for (size_t k = offset[g]; k < offset[g + 1]; ++k) ++cells[entry[k]].entry;
     }
-    TallyDayCells(cells, static_cast<int64_t>(offset[g + 1] - offset[g]), has_entry, tables[g]);
+    Reset(table);
+    TallyDayCells(cells, static_cast<int64_t>(offset[g + 1] - offset[g]), has_entry, table);
+    visit(static_cast<int32_t>(g), table);
   }
-  return tables;
 }
 
 // survival::aeqSurv: the first value of each run of near-equal sorted distinct times, or
@@ -230,9 +250,12 @@ double Snap(const std::vector<double>& cuts, double t) {
 }
 
 // Tallies after merging near-tied times, when there are any.
-Result<std::vector<EventTable>> TallyMerged(const SurvivalTimes& data) {
+Result<void> TallyMerged(const SurvivalTimes& data, const TableVisitor& visit) {
   const auto found = TieCuts(data);
-  if (!found) return TallyGeneral(data);
+  if (!found) {
+    TallyGeneral(data, visit);
+    return {};
+  }
   const std::vector<double>& cuts = *found;
   std::vector<double> exit(data.exit.size());
   std::vector<double> entry(data.entry.size());
@@ -245,18 +268,24 @@ Result<std::vector<EventTable>> TallyMerged(const SurvivalTimes& data) {
           i + 1, data.entry[i], data.exit[i]));
     }
   }
-  return TallyGeneral({exit, data.status, entry, data.group, data.group_count});
+  TallyGeneral({exit, data.status, entry, data.group, data.group_count}, visit);
+  return {};
 }
 
 }  // namespace
 
-Result<std::vector<EventTable>> TallyEvents(const SurvivalTimes& data, NearTies near_ties) {
+Result<void> VisitEventTables(const SurvivalTimes& data, NearTies near_ties,
+                              const TableVisitor& visit) {
   ORP_RETURN_IF_ERROR(Validate(data));
-  if (near_ties == NearTies::kMergeLikeSurvfit && !data.exit.empty()) return TallyMerged(data);
-  return TallyGeneral(data);
+  if (near_ties == NearTies::kMergeLikeSurvfit && !data.exit.empty()) {
+    return TallyMerged(data, visit);
+  }
+  TallyGeneral(data, visit);
+  return {};
 }
 
-Result<std::vector<EventTable>> TallyEvents(const SurvivalDays& data, NearTies near_ties) {
+Result<void> VisitEventTables(const SurvivalDays& data, NearTies near_ties,
+                              const TableVisitor& visit) {
   ORP_RETURN_IF_ERROR(Validate(data));
   const size_t n = data.exit.size();
   int32_t max_day = 0;
@@ -270,11 +299,32 @@ Result<std::vector<EventTable>> TallyEvents(const SurvivalDays& data, NearTies n
   // Whole days are 1 apart, so they can be near ties only relative to a mean |time| of
   // 1 / sqrt(epsilon) (about 6.7e7 days); below that merging never changes anything.
   const bool may_merge = near_ties == NearTies::kMergeLikeSurvfit && max_day >= (1 << 26);
-  if (dense && !may_merge) return TallyByDay(data, max_day);
+  if (dense && !may_merge) {
+    TallyByDay(data, max_day, visit);
+    return {};
+  }
   std::vector<double> exit(data.exit.begin(), data.exit.end());
   std::vector<double> entry(data.entry.begin(), data.entry.end());
-  return TallyEvents(SurvivalTimes{exit, data.status, entry, data.group, data.group_count},
-                     near_ties);
+  return VisitEventTables(
+      SurvivalTimes{exit, data.status, entry, data.group, data.group_count}, near_ties, visit);
+}
+
+template <typename Data>
+Result<std::vector<EventTable>> CollectTables(const Data& data, NearTies near_ties) {
+  std::vector<EventTable> tables(static_cast<size_t>(std::max(data.group_count, 0)));
+  auto done = VisitEventTables(data, near_ties, [&](int32_t group, EventTable& table) {
+    tables[static_cast<size_t>(group)] = std::move(table);
+  });
+  if (!done) return std::unexpected(done.error());
+  return tables;
+}
+
+Result<std::vector<EventTable>> TallyEvents(const SurvivalTimes& data, NearTies near_ties) {
+  return CollectTables(data, near_ties);
+}
+
+Result<std::vector<EventTable>> TallyEvents(const SurvivalDays& data, NearTies near_ties) {
+  return CollectTables(data, near_ties);
 }
 
 }  // namespace orp::stats

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -72,6 +73,15 @@ struct EventTable {
 // mean |y|, makes y[i+1] a tie of the run's first value. cmprsk::cuminc does not merge.
 // Merging can make an entry equal its exit: that is kInvalidArgument, as it is in R.
 enum class NearTies { kKeep, kMergeLikeSurvfit };
+
+// Calls visit(group, table) for each group code in order, reusing one table's storage, for
+// estimators whose result is much smaller than the table (cumulative incidence). The visitor may
+// move from the table. Errors as TallyEvents, before any call.
+using TableVisitor = std::function<void(int32_t group, EventTable& table)>;
+Result<void> VisitEventTables(const SurvivalTimes& data, NearTies near_ties,
+                              const TableVisitor& visit);
+Result<void> VisitEventTables(const SurvivalDays& data, NearTies near_ties,
+                              const TableVisitor& visit);
 
 // One table per group code (group_count of them; a code with no units gives an empty table).
 Result<std::vector<EventTable>> TallyEvents(const SurvivalTimes& data,
