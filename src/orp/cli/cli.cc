@@ -24,6 +24,7 @@ int RunCli(int argc, char** argv, const Environment& env) {
   app.set_version_flag("--version", "orp 0.1.0");
   AddVersionCommand(app, env);
   AddMigrateCommand(app, env);
+  AddUdiCommand(app, env);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

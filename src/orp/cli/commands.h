@@ -8,5 +8,6 @@ namespace orp::cli {
 
 void AddVersionCommand(CLI::App& app, const Environment& env);
 void AddMigrateCommand(CLI::App& app, const Environment& env);
+void AddUdiCommand(CLI::App& app, const Environment& env);
 
 }  // namespace orp::cli
