@@ -22,9 +22,9 @@ class Queries {
   Result<std::optional<Patient>> FindPatient(PatientId id);
   Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym);
   Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key, int limit);
-  Result<std::optional<Organisation>> FindOrganisation(std::string_view code);
-  Result<std::optional<Organisation>> FindOrganisationOfSite(std::string_view site);
-  Result<std::optional<Clinician>> FindClinician(std::string_view gmc);
+  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
+  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
+  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
   Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin, std::optional<Date> on);
   Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);

@@ -22,13 +22,13 @@ class QueryReader : public Base {
   Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key, int limit) override {
     return Read([&](Queries& q) { return q.FindPatientsByDemographics(key, limit); });
   }
-  Result<std::optional<Organisation>> FindOrganisation(std::string_view code) override {
+  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code) override {
     return Read([&](Queries& q) { return q.FindOrganisation(code); });
   }
-  Result<std::optional<Organisation>> FindOrganisationOfSite(std::string_view site) override {
+  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site) override {
     return Read([&](Queries& q) { return q.FindOrganisationOfSite(site); });
   }
-  Result<std::optional<Clinician>> FindClinician(std::string_view gmc) override {
+  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) override {
     return Read([&](Queries& q) { return q.FindClinician(gmc); });
   }
   Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin, std::optional<Date> on) override {

@@ -52,45 +52,49 @@ Result<std::vector<Patient>> Queries::FindPatientsByDemographics(const Demograph
       kSelectPatient + "WHERE date_of_birth = ?1 AND sex = ?2 AND postcode = ?3 "
                        "ORDER BY id LIMIT ?4",
       [&](Stmt& s) {
-        s.Bind(1, DayNumber(key.date_of_birth)).Bind(2, key.sex).Bind(3, key.postcode);
+        s.Bind(1, DayNumber(key.date_of_birth)).Bind(2, domain::SexCode(key.sex));
+        s.Bind(3, key.postcode.canonical());
         s.Bind(4, limit);
       },
       ReadPatient);
 }
 
-Result<std::optional<Organisation>> Queries::FindOrganisation(std::string_view code) {
+Result<std::optional<Organisation>> Queries::FindOrganisation(const OdsCode& code) {
   auto org = First<Organisation>(
-      db_, "SELECT code, name FROM organisations WHERE code = ?1",
-      [&](Stmt& s) { s.Bind(1, code); },
-      [](const Stmt& s) -> Result<Organisation> { return Organisation{s.Text(0), s.Text(1), {}}; });
+      db_, "SELECT name FROM organisations WHERE code = ?1",
+      [&](Stmt& s) { s.Bind(1, code.code()); },
+      [&](const Stmt& s) -> Result<Organisation> { return Organisation{code, s.Text(0), {}}; });
   if (!org || !*org) return org;
   auto sites = Collect<domain::Site>(
       db_, "SELECT code, name, postcode FROM sites WHERE organisation = ?1 ORDER BY code",
-      [&](Stmt& s) { s.Bind(1, code); },
+      [&](Stmt& s) { s.Bind(1, code.code()); },
       [](const Stmt& s) -> Result<domain::Site> {
-        return domain::Site{s.Text(0), s.Text(1), s.Text(2)};
+        auto site = ParseRequired<OdsSiteCode>(s.Text(0), ParseSiteCode, "site code");
+        auto postcode = ParseStored<domain::Postcode>(s.Text(2), ParsePostcode, "site postcode");
+        if (!site) return std::unexpected(site.error());
+        if (!postcode) return std::unexpected(postcode.error());
+        return domain::Site{std::move(*site), s.Text(1), std::move(*postcode)};
       });
   if (!sites) return std::unexpected(sites.error());
   (*org)->sites = std::move(*sites);
   return org;
 }
 
-Result<std::optional<Organisation>> Queries::FindOrganisationOfSite(std::string_view site) {
-  auto code = First<std::string>(
-      db_, "SELECT organisation FROM sites WHERE code = ?1", [&](Stmt& s) { s.Bind(1, site); },
-      [](const Stmt& s) -> Result<std::string> { return s.Text(0); });
+Result<std::optional<Organisation>> Queries::FindOrganisationOfSite(const OdsSiteCode& site) {
+  auto code = First<OdsCode>(
+      db_, "SELECT organisation FROM sites WHERE code = ?1",
+      [&](Stmt& s) { s.Bind(1, site.code()); },
+      [](const Stmt& s) { return ParseRequired<OdsCode>(s.Text(0), ParseOdsCode, "site organisation"); });
   if (!code) return std::unexpected(code.error());
   if (!*code) return std::optional<Organisation>();
   return FindOrganisation(**code);
 }
 
-Result<std::optional<Clinician>> Queries::FindClinician(std::string_view gmc) {
+Result<std::optional<Clinician>> Queries::FindClinician(const GmcNumber& gmc) {
   return First<Clinician>(
-      db_, "SELECT gmc, name, specialty FROM clinicians WHERE gmc = ?1",
-      [&](Stmt& s) { s.Bind(1, gmc); },
-      [](const Stmt& s) -> Result<Clinician> {
-        return Clinician{s.Text(0), s.Text(1), s.Text(2)};
-      });
+      db_, "SELECT name, specialty FROM clinicians WHERE gmc = ?1",
+      [&](Stmt& s) { s.Bind(1, gmc.number()); },
+      [&](const Stmt& s) -> Result<Clinician> { return Clinician{gmc, s.Text(0), s.Text(1)}; });
 }
 
 Result<std::optional<DeviceModel>> Queries::FindDeviceModel(const Gtin& gtin,

@@ -92,7 +92,7 @@ Result<std::vector<Implant>> Queries::ImplantsInSitu(const InSituQuery& q) {
       db_, sql,
       [&](Stmt& s) {
         s.Bind(1, q.patient.value).Bind(2, q.registry).Bind(3, q.body_site);
-        s.Bind(4, q.laterality);
+        s.Bind(4, TextOr(q.laterality, domain::LateralityCode));
       },
       ReadImplant);
 }

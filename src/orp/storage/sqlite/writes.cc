@@ -41,7 +41,7 @@ bool SameDevice(const Implant& a, const Implant& b) {
 // An explanted device row records a removal; it is never itself in situ.
 void Normalise(Implant& implant, const Procedure& procedure) {
   implant.procedure = procedure.id;
-  if (implant.laterality.empty()) implant.laterality = procedure.laterality;
+  if (!implant.laterality) implant.laterality = procedure.laterality;
   if (implant.action == domain::DeviceAction::kExplanted) implant.in_situ = false;
 }
 
