@@ -243,6 +243,15 @@ TEST_P(StoreConformance, ImplantsInSituAreTheMostRecentFirstAndLeaveWhenRemoved)
   EXPECT_EQ(gone.removed_on, Day(2025, 6, 1));
 }
 
+TEST_P(StoreConformance, BilateralImplantsAreInSituForEitherSide) {
+  PatientId patient = AddPatient(SamplePatient(2));
+  Procedure both = SampleProcedure("A", patient);
+  both.laterality = Laterality::kBilateral;
+  Submit("k", {both});
+  EXPECT_EQ(store_->ImplantsInSitu({patient, "BCIR", "breast", Laterality::kLeft})->size(), 1u);
+  EXPECT_EQ(store_->ImplantsInSitu({patient, "BCIR", "breast", Laterality::kRight})->size(), 1u);
+}
+
 TEST_P(StoreConformance, MarkingAMissingImplantIsNotFoundAndRollsBack) {
   PatientId patient = AddPatient(SamplePatient(2));
   Submit("k", {SampleProcedure("A", patient)});
