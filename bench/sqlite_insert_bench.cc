@@ -30,8 +30,8 @@ std::string BenchPath() {
   static int counter = 0;
   const char* dir = std::getenv("ORP_BENCH_DIR");
   std::filesystem::path base = dir ? dir : "/var/tmp";
-  return (base / ("orp-bench-" + std::to_string(getpid()) + "-" + std::to_string(counter++) +
-                  ".db"))
+  return (base /
+          ("orp-bench-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".db"))
       .string();
 }
 
@@ -101,9 +101,10 @@ void Check(int rc, sqlite3* db) {
 void PlainInsert(const std::string& path, int n, int patients) {
   sqlite3* db = nullptr;
   Check(sqlite3_open(path.c_str(), &db), db);
-  Check(sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                     "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; BEGIN", nullptr,
-                     nullptr, nullptr),
+  Check(sqlite3_exec(db,
+                     "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                     "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; BEGIN",
+                     nullptr, nullptr, nullptr),
         db);
   sqlite3_stmt* proc = nullptr;
   sqlite3_stmt* implant = nullptr;

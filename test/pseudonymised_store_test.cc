@@ -46,7 +46,8 @@ TEST(PseudonymisedStore, NeitherTheNhsNumberNorTheKeyReachesTheDatabase) {
   std::string key_text = ReadAll(key_file);
   std::string secret_hex = key_text.substr(key_text.find(' ') + 1, 64);
   std::string secret;
-  for (size_t i = 0; i < 64; i += 2) secret += char(std::stoi(secret_hex.substr(i, 2), nullptr, 16));
+  for (size_t i = 0; i < 64; i += 2)
+    secret += char(std::stoi(secret_hex.substr(i, 2), nullptr, 16));
   EXPECT_EQ(bytes.find(nhs.digits()), std::string::npos);
   EXPECT_EQ(bytes.find(secret_hex), std::string::npos);
   EXPECT_EQ(bytes.find(secret), std::string::npos);

@@ -112,8 +112,8 @@ struct DeviceModel {
   std::string brand;
   std::string model;
   std::string catalogue_number;
-  std::string device_type;   // e.g. "breast implant", "cochlear implant"
-  std::string device_class;  // "III", "IIb", "IIa", "I", "AIMD"
+  std::string device_type;              // e.g. "breast implant", "cochlear implant"
+  std::string device_class;             // "III", "IIb", "IIa", "I", "AIMD"
   std::vector<std::string> registries;  // registry codes the device is reported to
   Date valid_from{};
   std::optional<Date> valid_to;  // exclusive; absent for the current version
@@ -134,7 +134,7 @@ struct Implant {
   std::string raw_scan;  // the barcode text as scanned, kept for audit and re-parsing
   DeviceAction action = DeviceAction::kImplanted;
   std::optional<Laterality> laterality;  // the store fills in the procedure's when absent
-  bool in_situ = true;     // false once removed (and always false for an explanted device row)
+  bool in_situ = true;  // false once removed (and always false for an explanted device row)
   std::optional<ProcedureId> removed_by;
   std::optional<Date> removed_on;
   friend bool operator==(const Implant&, const Implant&) = default;
@@ -219,7 +219,7 @@ struct AuditRecord {
   std::string object;  // what was acted on: "submission/42", "patient/<pseudonym hex>"
   std::string request_id;
   std::string purpose;
-  std::string outcome;  // "ok", "denied", …
+  std::string outcome;    // "ok", "denied", …
   std::string prev_hash;  // hex; empty for the first entry
   std::string hash;       // hex
   friend bool operator==(const AuditRecord&, const AuditRecord&) = default;

@@ -159,8 +159,8 @@ TEST_P(StoreConformance, OrganisationsCliniciansAndSitesRoundTrip) {
 }
 
 TEST_P(StoreConformance, DeviceModelKeepsEachCatalogueVersion) {
-  DeviceModel v1{SampleGtin(9), "Acme", "Smooth", "SM-350", "CAT-1", "breast implant", "III",
-                 {"BCIR", "MDOR"}, Day(2020, 1, 1), std::nullopt};
+  DeviceModel v1{SampleGtin(9),    "Acme", "Smooth",         "SM-350",        "CAT-1",
+                 "breast implant", "III",  {"BCIR", "MDOR"}, Day(2020, 1, 1), std::nullopt};
   DeviceModel v2 = v1;
   v2.brand = "Smooth II";
   v2.valid_from = Day(2023, 6, 1);

@@ -122,10 +122,10 @@ Result<Procedure> ReadProcedure(const Stmt& stmt) {
     if (!opcs) return std::unexpected(opcs.error());
     p.opcs_codes.push_back(std::move(*opcs));
   }
-  auto snomed = ParseStored<domain::SnomedCtId>(stmt.Text(9), domain::SnomedCtId::Parse,
-                                                "snomed_code");
-  auto laterality = ParseStored<domain::Laterality>(stmt.Text(10), domain::ParseLaterality,
-                                                    "laterality");
+  auto snomed =
+      ParseStored<domain::SnomedCtId>(stmt.Text(9), domain::SnomedCtId::Parse, "snomed_code");
+  auto laterality =
+      ParseStored<domain::Laterality>(stmt.Text(10), domain::ParseLaterality, "laterality");
   if (!snomed) return std::unexpected(snomed.error());
   if (!laterality) return std::unexpected(laterality.error());
   p.snomed_code = *snomed;
@@ -181,8 +181,8 @@ Result<domain::Implant> ReadImplant(const Stmt& stmt) {
   auto action = Stored(domain::ParseDeviceAction(stmt.Text(7)), "device action");
   if (!action) return std::unexpected(action.error());
   m.action = *action;
-  auto laterality = ParseStored<domain::Laterality>(stmt.Text(8), domain::ParseLaterality,
-                                                    "implant laterality");
+  auto laterality =
+      ParseStored<domain::Laterality>(stmt.Text(8), domain::ParseLaterality, "implant laterality");
   if (!laterality) return std::unexpected(laterality.error());
   m.laterality = *laterality;
   m.in_situ = stmt.Int(9) != 0;

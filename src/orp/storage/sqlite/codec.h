@@ -59,8 +59,8 @@ Result<std::optional<T>> ParseStored(const std::string& text, ParseFn parse,
                                      std::string_view column) {
   if (text.empty()) return std::optional<T>();
   Result<T> value = parse(text);
-  if (!value) return DataLoss(std::string("stored ") + std::string(column) + ": " +
-                              value.error().message());
+  if (!value)
+    return DataLoss(std::string("stored ") + std::string(column) + ": " + value.error().message());
   return std::optional<T>(std::move(*value));
 }
 
@@ -77,11 +77,15 @@ Result<T> ParseRequired(const std::string& text, ParseFn parse, std::string_view
 inline Result<domain::Postcode> ParsePostcode(std::string_view t) {
   return domain::Postcode::Parse(t);
 }
-inline Result<domain::OdsCode> ParseOdsCode(std::string_view t) { return domain::OdsCode::Parse(t); }
+inline Result<domain::OdsCode> ParseOdsCode(std::string_view t) {
+  return domain::OdsCode::Parse(t);
+}
 inline Result<domain::OdsSiteCode> ParseSiteCode(std::string_view t) {
   return domain::OdsSiteCode::Parse(t);
 }
-inline Result<domain::GmcNumber> ParseGmc(std::string_view t) { return domain::GmcNumber::Parse(t); }
+inline Result<domain::GmcNumber> ParseGmc(std::string_view t) {
+  return domain::GmcNumber::Parse(t);
+}
 inline std::string_view PostcodeText(const domain::Postcode& p) { return p.canonical(); }
 std::string JoinList(const std::vector<std::string>& items);  // ';'-separated
 std::vector<std::string> SplitList(std::string_view text);

@@ -29,8 +29,7 @@ class Queries {
   Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
-  Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry,
-                                                  std::string_view ref);
+  Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref);
   Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query);
   Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
                                                     std::string_view serial);

@@ -19,7 +19,8 @@ class QueryReader : public Base {
   Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym) override {
     return Read([&](Queries& q) { return q.FindPatientByPseudonym(pseudonym); });
   }
-  Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key, int limit) override {
+  Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key,
+                                                          int limit) override {
     return Read([&](Queries& q) { return q.FindPatientsByDemographics(key, limit); });
   }
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code) override {
@@ -31,28 +32,33 @@ class QueryReader : public Base {
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) override {
     return Read([&](Queries& q) { return q.FindClinician(gmc); });
   }
-  Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin, std::optional<Date> on) override {
+  Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,
+                                                     std::optional<Date> on) override {
     return Read([&](Queries& q) { return q.FindDeviceModel(gtin, on); });
   }
   Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) override {
     return Read([&](Queries& q) { return q.DeviceModelHistory(gtin); });
   }
-  Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref) override {
+  Result<std::optional<Procedure>> FindProcedure(std::string_view registry,
+                                                 std::string_view ref) override {
     return Read([&](Queries& q) { return q.FindProcedure(registry, ref); });
   }
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id) override {
     return Read([&](Queries& q) { return q.FindProcedureById(id); });
   }
-  Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref) override {
+  Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry,
+                                                  std::string_view ref) override {
     return Read([&](Queries& q) { return q.ProcedureHistory(registry, ref); });
   }
   Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) override {
     return Read([&](Queries& q) { return q.ImplantsInSitu(query); });
   }
-  Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot, std::string_view serial) override {
+  Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+                                                    std::string_view serial) override {
     return Read([&](Queries& q) { return q.FindImplantsByDevice(gtin, lot, serial); });
   }
-  Result<void> ForEachProcedure(const ProcedureFilter& filter, const Visitor<Procedure>& visit) override {
+  Result<void> ForEachProcedure(const ProcedureFilter& filter,
+                                const Visitor<Procedure>& visit) override {
     return Read([&](Queries& q) { return q.ForEachProcedure(filter, visit); });
   }
   Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient) override {

@@ -18,14 +18,14 @@ namespace {
 using storage::conformance::Day;
 using storage::conformance::SamplePatient;
 using storage::conformance::SampleProcedure;
-using storage::conformance::StoreMaker;
 using storage::conformance::StoreConformance;
+using storage::conformance::StoreMaker;
 
 // A fresh path in a per-process directory under the test temp directory, removed at exit.
 std::string TempDbPath() {
   struct Dir {
-    std::filesystem::path path = std::filesystem::path(::testing::TempDir()) /
-                                 ("orp-sqlite-" + std::to_string(getpid()));
+    std::filesystem::path path =
+        std::filesystem::path(::testing::TempDir()) / ("orp-sqlite-" + std::to_string(getpid()));
     Dir() { std::filesystem::create_directories(path); }
     ~Dir() { std::filesystem::remove_all(path); }
   };
