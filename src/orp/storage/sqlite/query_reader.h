@@ -3,12 +3,41 @@
 // Transaction, which already holds it).
 #pragma once
 
+#include <atomic>
 #include <mutex>
+#include <thread>
+#include <utility>
 
 #include "orp/storage/sqlite/queries.h"
 #include "orp/storage/store.h"
 
 namespace orp::storage::sqlite {
+
+// Holds a store's mutex and records the holding thread, so that a thread calling back into a
+// store it already holds gets an error instead of a deadlock. Invariant: `owner` is the id of the
+// thread holding `mu`, or the default id when nobody does. An empty StoreLock holds nothing.
+class StoreLock {
+ public:
+  StoreLock() = default;
+  StoreLock(std::mutex& mu, std::atomic<std::thread::id>& owner) : mu_(&mu), owner_(&owner) {
+    mu.lock();
+    owner.store(std::this_thread::get_id());
+  }
+  StoreLock(StoreLock&& other) noexcept
+      : mu_(std::exchange(other.mu_, nullptr)), owner_(other.owner_) {}
+  StoreLock& operator=(StoreLock&&) = delete;
+  ~StoreLock() { Release(); }
+
+  void Release() {
+    if (mu_ == nullptr) return;
+    owner_->store(std::thread::id());
+    std::exchange(mu_, nullptr)->unlock();
+  }
+
+ private:
+  std::mutex* mu_ = nullptr;
+  std::atomic<std::thread::id>* owner_ = nullptr;
+};
 
 template <typename Base>
 class QueryReader : public Base {
@@ -85,7 +114,7 @@ class QueryReader : public Base {
 
  protected:
   virtual Queries& queries() = 0;
-  virtual Result<std::unique_lock<std::mutex>> ReadLock() = 0;
+  virtual Result<StoreLock> ReadLock() = 0;
 
  private:
   template <typename F>

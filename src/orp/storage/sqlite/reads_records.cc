@@ -112,11 +112,11 @@ Result<std::vector<Implant>> Queries::FindImplantsByDevice(const Gtin& gtin, std
 Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<Procedure>& visit) {
   auto procs =
       db_.Prepare(fmt::format("SELECT id, {} FROM procedures WHERE (?1 = '' OR registry = ?1) AND "
-                              "coalesce(submission, 0) > ?2 ORDER BY id",
+                              "(?2 = 0 OR submission > ?2) ORDER BY id",
                               kProcedureColumns));
   auto implants = db_.Prepare(
       fmt::format("SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
-                  "WHERE (?1 = '' OR p.registry = ?1) AND coalesce(p.submission, 0) > ?2 "
+                  "WHERE (?1 = '' OR p.registry = ?1) AND (?2 = 0 OR p.submission > ?2) "
                   "ORDER BY i.procedure, i.id",
                   kImplantColumnsOfI));
   if (!procs) return std::unexpected(procs.error());

@@ -114,6 +114,28 @@ TEST(SqliteStore, ReadingTheStoreWhileThisThreadHoldsATransactionFailsInsteadOfH
   EXPECT_TRUE((*txn)->FindPatient(PatientId{1}).has_value());
 }
 
+TEST(SqliteStore, CallingTheStoreFromAStreamCallbackFailsInsteadOfHanging) {
+  auto store = OpenStore(":memory:");
+  auto txn = (*store)->Begin();
+  PatientId patient = *(*txn)->PutPatient(SamplePatient(1));
+  Procedure p = SampleProcedure("P1", patient);
+  ASSERT_TRUE((*txn)->PutProcedure(p).has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  txn->reset();
+  std::optional<Error> inner;
+  ASSERT_TRUE((*store)
+                  ->ForEachProcedure({},
+                                     [&](const Procedure& q) {
+                                       auto read = (*store)->FindPatient(q.patient);
+                                       if (!read) inner = read.error();
+                                       return true;
+                                     })
+                  .has_value());
+  ASSERT_TRUE(inner.has_value());
+  EXPECT_EQ(inner->code(), ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE((*store)->FindPatient(patient)->has_value());  // released afterwards
+}
+
 TEST(SqliteStore, ConcurrentSubmissionsFromThreadsAllLand) {
   auto store = OpenStore(TempDbPath());
   ASSERT_TRUE(store.has_value());
