@@ -23,8 +23,12 @@ int RunCli(int argc, char** argv, const Environment& env) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "orp 0.1.0");
   AddVersionCommand(app, env);
-  AddMigrateCommand(app, env);
+  AddCoxCommand(app, env);
   AddUdiCommand(app, env);
+  AddCatalogueCommand(app, env);
+  AddRegistriesCommand(app, env);
+  AddMigrateCommand(app, env);
+  AddSynthCommand(app, env);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
