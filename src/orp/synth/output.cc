@@ -1,6 +1,8 @@
 #include "orp/synth/output.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cerrno>
 #include <cstring>
 
@@ -14,6 +16,34 @@ namespace orp::synth {
 namespace {
 constexpr int kFirstYear = 2011;
 constexpr int kYears = 15;
+
+// Bytes that make a CSV field need quoting (bit 1) or a JSON string need an escape (bit 2).
+constexpr std::array<uint8_t, 256> MakeSpecials() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 2;
+  t['\r'] = t['\n'] = 3;
+  t[','] = 1;
+  t['"'] = 3;
+  t['\\'] = 2;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kSpecials = MakeSpecials();
+
+bool Has(std::string_view text, uint8_t bit) {
+  for (char c : text) {
+    if (kSpecials[static_cast<unsigned char>(c)] & bit) return true;
+  }
+  return false;
+}
+
+// Most values need no quoting; only those that do go through the general writer.
+void AppendCsvValue(std::string& out, std::string_view value) {
+  if (Has(value, 1)) {
+    AppendCsvField(out, value);
+  } else {
+    out.append(value);
+  }
+}
 }  // namespace
 
 Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::filesystem::path& path) {
@@ -64,15 +94,15 @@ void AppendCsv(std::string& out, const RenderedProcedure& p) {
   const size_t rows = std::max<size_t>(1, p.devices.size());
   for (size_t r = 0; r < rows; ++r) {
     for (const std::string& v : p.core) {
-      AppendCsvField(out, v);
+      AppendCsvValue(out, v);
       out.push_back(',');
     }
     for (size_t d = 0; d < kDeviceColumns.size(); ++d) {
-      if (r < p.devices.size()) AppendCsvField(out, p.devices[r][d]);
+      if (r < p.devices.size()) AppendCsvValue(out, p.devices[r][d]);
       out.push_back(',');
     }
     for (const std::string& v : p.fields) {
-      AppendCsvField(out, v);
+      AppendCsvValue(out, v);
       out.push_back(',');
     }
     out.back() = '\n';
@@ -81,6 +111,11 @@ void AppendCsv(std::string& out, const RenderedProcedure& p) {
 
 void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
+  if (!Has(text, 2)) {
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
