@@ -1,5 +1,5 @@
-// RFC 4180 CSV writing: the one place ORP quotes a field. (Reading CSV is streaming and lives
-// with the ingest readers.)
+// RFC 4180 CSV writing: the one place ORP quotes a field. (Reading is the streaming
+// CsvReader in csv_reader.h.)
 #pragma once
 
 #include <string>
