@@ -77,7 +77,7 @@ Result<int> OutputFile::Close() {
   return 1;
 }
 
-void AppendCsvHeader(std::string& out, int registry) {
+void AppendCsvHeader(std::string& out, const FieldFiller& fields) {
   bool first = true;
   auto add = [&](std::string_view name) {
     if (!first) out.push_back(',');
@@ -86,11 +86,12 @@ void AppendCsvHeader(std::string& out, int registry) {
   };
   for (std::string_view c : kProcedureColumns) add(c);
   for (std::string_view c : kDeviceColumns) add(c);
-  for (const FieldSpec& f : Profiles()[registry].fields) add(f.name);
+  for (const auto* f : fields.procedure_fields()) add(f->name);
+  for (const auto* f : fields.device_fields()) add(f->name);
   out.push_back('\n');
 }
 
-void AppendCsv(std::string& out, const RenderedProcedure& p) {
+void AppendCsv(std::string& out, const RenderedProcedure& p, const FieldFiller& fields) {
   const size_t rows = std::max<size_t>(1, p.devices.size());
   for (size_t r = 0; r < rows; ++r) {
     for (const std::string& v : p.core) {
@@ -104,6 +105,14 @@ void AppendCsv(std::string& out, const RenderedProcedure& p) {
     for (const std::string& v : p.fields) {
       AppendCsvValue(out, v);
       out.push_back(',');
+    }
+    if (r < p.devices.size()) {
+      for (const std::string& v : p.device_fields[r]) {
+        AppendCsvValue(out, v);
+        out.push_back(',');
+      }
+    } else {
+      out.append(fields.device_fields().size(), ',');  // no device: its columns stay empty
     }
     out.back() = '\n';
   }
@@ -141,14 +150,14 @@ void AppendMember(std::string& out, bool& first, std::string_view name, std::str
 }
 }  // namespace
 
-void AppendNdjson(std::string& out, const RenderedProcedure& p) {
+void AppendNdjson(std::string& out, const RenderedProcedure& p, const FieldFiller& fields) {
   out.push_back('{');
   bool first = true;
   for (size_t i = 0; i < p.core.size(); ++i) AppendMember(out, first, kProcedureColumns[i], p.core[i]);
   out.append(first ? "\"fields\":{" : ",\"fields\":{");
   bool first_field = true;
-  const auto& specs = Profiles()[p.registry].fields;
-  for (size_t i = 0; i < p.fields.size(); ++i) AppendMember(out, first_field, specs[i].name, p.fields[i]);
+  const auto& specs = fields.procedure_fields();
+  for (size_t i = 0; i < p.fields.size(); ++i) AppendMember(out, first_field, specs[i]->name, p.fields[i]);
   out.append("},\"devices\":[");
   for (size_t d = 0; d < p.devices.size(); ++d) {
     if (d > 0) out.push_back(',');
@@ -156,6 +165,15 @@ void AppendNdjson(std::string& out, const RenderedProcedure& p) {
     bool first_device = true;
     for (size_t i = 0; i < kDeviceColumns.size(); ++i) {
       AppendMember(out, first_device, kDeviceColumns[i], p.devices[d][i]);
+    }
+    const auto& device_specs = fields.device_fields();
+    if (!device_specs.empty()) {
+      out.append(first_device ? "\"fields\":{" : ",\"fields\":{");
+      bool first_value = true;
+      for (size_t i = 0; i < device_specs.size(); ++i) {
+        AppendMember(out, first_value, device_specs[i]->name, p.device_fields[d][i]);
+      }
+      out.push_back('}');
     }
     out.push_back('}');
   }
@@ -174,12 +192,12 @@ Result<int> SubmissionFiles::Write(const RenderedProcedure& p) {
       auto opened = OutputFile::Open(dir_ / name);
       if (!opened) return std::unexpected(opened.error());
       file = std::move(*opened);
-      if (format == 0) AppendCsvHeader(file->buffer(), p.registry);
+      if (format == 0) AppendCsvHeader(file->buffer(), fillers_[p.registry]);
     }
     if (format == 0) {
-      AppendCsv(file->buffer(), p);
+      AppendCsv(file->buffer(), p, fillers_[p.registry]);
     } else {
-      AppendNdjson(file->buffer(), p);
+      AppendNdjson(file->buffer(), p, fillers_[p.registry]);
     }
     file->MaybeFlush();
   }
