@@ -9,7 +9,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -21,7 +20,13 @@
 #include "orp/core/date.h"
 #include "orp/core/text.h"
 #include "orp/domain/gtin.h"
+#include "orp/domain/gmc_number.h"
+#include "orp/domain/laterality.h"
 #include "orp/domain/nhs_number.h"
+#include "orp/domain/ods_code.h"
+#include "orp/domain/opcs4_code.h"
+#include "orp/domain/postcode.h"
+#include "orp/domain/sex.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/synth/profiles.h"
 #include "orp/synth/rule_eval.h"
@@ -166,11 +171,7 @@ TEST(Synth, WritesExactlyTheRequestedNumberOfProcedures) {
   EXPECT_EQ(refs.size(), 20000u);
 }
 
-TEST(Synth, CleanRecordsCarryValidIdentifiers) {
-  const std::regex postcode(
-      "^(GIR 0AA|ZZ99 [0-9][A-Z]Z|(?:[A-PR-UWYZ][0-9][0-9A-HJKSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9]"
-      "[0-9ABEHMNPRVWXY]?) [0-9][ABD-HJLNP-UW-Z]{2})$");
-  const std::regex ods("^[A-Z0-9]{5}$"), gmc("^[1-9][0-9]{6}$");
+TEST(Synth, CleanRecordsCarryIdentifiersTheDomainParsersAccept) {
   int nhs_checked = 0;
   for (const Row& r : Data().rows) {
     if (!Clean(r)) continue;
@@ -181,9 +182,19 @@ TEST(Synth, CleanRecordsCarryValidIdentifiers) {
       ASSERT_TRUE(parsed->IsTestRange());
       ++nhs_checked;
     }
-    ASSERT_TRUE(std::regex_match(r.at("postcode"), postcode)) << r.at("postcode");
-    ASSERT_TRUE(std::regex_match(r.at("provider_site"), ods)) << r.at("provider_site");
-    ASSERT_TRUE(std::regex_match(r.at("clinician_gmc"), gmc)) << r.at("clinician_gmc");
+    auto postcode = domain::Postcode::Parse(r.at("postcode"), true);
+    ASSERT_TRUE(postcode.has_value()) << postcode.error().ToString();
+    auto site = domain::OdsSiteCode::Parse(r.at("provider_site"));
+    ASSERT_TRUE(site.has_value()) << site.error().ToString();
+    auto gmc = domain::GmcNumber::Parse(r.at("clinician_gmc"));
+    ASSERT_TRUE(gmc.has_value()) << gmc.error().ToString();
+    ASSERT_TRUE(domain::ParseSex(r.at("sex")).has_value()) << r.at("sex");
+    ASSERT_TRUE(domain::ParseLaterality(r.at("laterality")).has_value()) << r.at("laterality");
+    for (std::string_view code : Split(r.at("opcs_codes"), ';')) {
+      if (code.empty()) continue;
+      auto opcs = domain::Opcs4Code::Parse(code);
+      ASSERT_TRUE(opcs.has_value()) << opcs.error().ToString();
+    }
     ASSERT_LT(DateOf(r.at("date_of_birth")), DateOf(r.at("procedure_date")));
     ASSERT_LE(DateOf(r.at("procedure_date")), DateOf("2025-12-31"));
     if (!r.at("gtin").empty()) {
