@@ -131,7 +131,14 @@ std::string FieldFiller::Draw(const domain::FieldDefinition& f, const FieldConte
       return "proximal_humerus";
     }
     if (name == "fracture_classification_system") return hemi && rng.Bernoulli(0.6) ? "garden" : "ao_ota";
-    if (name == "fracture_classification") return hemi ? "31B" : Pick(rng, {"32A", "42A", "23A", "44B", "11A"});
+    if (name == "fracture_classification") {  // AO/OTA bone and segment for the fracture site
+      if (hemi) return "31B";
+      if (why == "femoral_shaft_fracture") return "32A";
+      if (why == "tibial_shaft_fracture") return "42A";
+      if (why == "intertrochanteric_fracture") return "31A";
+      if (why == "distal_radius_fracture") return "23A";
+      return why == "ankle_fracture" ? "44B" : "11A";
+    }
     if (name == "garden_grade") return fmt::format("{}", rng.Between(1, 4));
     if (name == "open_fracture") return Bool(!hemi && rng.Bernoulli(0.06));
     if (name == "pathological_fracture") return Bool(rng.Bernoulli(0.02));
