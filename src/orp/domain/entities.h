@@ -33,6 +33,7 @@
 #include "orp/domain/ods_code.h"
 #include "orp/domain/opcs4_code.h"
 #include "orp/domain/postcode.h"
+#include "orp/domain/record_enums.h"
 #include "orp/domain/sex.h"
 #include "orp/domain/snomed_ct_id.h"
 
@@ -120,7 +121,6 @@ struct DeviceModel {
   friend bool operator==(const DeviceModel&, const DeviceModel&) = default;
 };
 
-enum class ProcedureType { kPrimary, kRevision, kExplant, kOther };
 enum class DeviceAction { kImplanted, kExplanted };
 
 // A device instance used (implanted) or removed (explanted) in a procedure.
@@ -177,8 +177,6 @@ struct OutcomeEvent {
   SubmissionId submission;
   friend bool operator==(const OutcomeEvent&, const OutcomeEvent&) = default;
 };
-
-enum class Severity { kError, kWarning };
 
 // One validation finding about a submitted record (bad rows are data, not errors).
 struct Finding {

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "orp/domain/record_enums.h"
 #include "orp/domain/registry_rule.h"
 
 namespace orp::domain {
@@ -33,10 +34,8 @@ enum class LegalBasis { kMandated, kConsent };               // "mandated" | "co
 enum class WithoutConsent { kReject, kAnonymous };           // "reject" | "anonymous"
 enum class OptOut { kDissemination, kNotApplicable };        // "dissemination" | "not_applicable"
 enum class AnalysisUnit { kImplant, kProcedure, kEpisode };  // "implant" | "procedure" | "episode"
-enum class ProcedureType { kPrimary, kRevision, kExplant, kOther };
 enum class LateralityRule { kRequired, kOptional, kNotApplicable };
 enum class FieldLevel { kProcedure, kDevice };  // one value per procedure, or per device row
-enum class Severity { kError, kWarning };
 enum class DeviceClass { kIII, kIIb, kIIa, kI, kAimd };  // "III" "IIb" "IIa" "I" "AIMD"
 enum class GroupingLevel { kManufacturer, kBrand, kModel, kConstruct, kDeviceType };
 enum class DeviceAttribute { kManufacturer, kBrand, kModel, kGtin, kDeviceType };

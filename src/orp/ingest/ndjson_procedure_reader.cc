@@ -1,0 +1,108 @@
+// The NDJSON submission reader: one procedure object per line, devices in a `devices` array,
+// registry fields under `fields` (docs/submission-format.md).
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "orp/ingest/reader.h"
+
+namespace orp::ingest {
+
+Result<std::unique_ptr<ProcedureReader>> MakeCsvReaderOwning(std::unique_ptr<std::istream> owned,
+                                                             std::istream& in,
+                                                             ReaderOptions options);
+
+namespace {
+
+using nlohmann::json;
+
+class NdjsonProcedureReader : public ProcedureReader {
+ public:
+  NdjsonProcedureReader(std::unique_ptr<std::istream> owned, std::istream& in)
+      : owned_(std::move(owned)), in_(in) {}
+
+  Result<bool> Next(RawProcedure* out, std::vector<domain::Finding>* findings) override {
+    while (std::getline(in_, line_)) {
+      ++line_number_;
+      if (line_number_ == 1 && line_.starts_with("\xEF\xBB\xBF")) line_.erase(0, 3);
+      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+      if (line_.find_first_not_of(" \t") == std::string::npos) continue;
+      json object = json::parse(line_, nullptr, /*allow_exceptions=*/false);
+      if (object.is_discarded() || !object.is_object()) {
+        findings->push_back({line_number_, "", "", "ndjson.malformed", domain::Severity::kError,
+                             fmt::format("line {} is not one JSON object", line_number_)});
+        continue;
+      }
+      *out = RawProcedure{};
+      out->row = line_number_;
+      ReadObject(object, /*device=*/nullptr, out, findings);
+      return true;
+    }
+    if (in_.bad()) return DataLoss(fmt::format("read error after line {}", line_number_));
+    return false;
+  }
+
+ private:
+  // Copies the string members of `object` (and of its `fields` object) into `target`; a
+  // procedure object's `devices` become RawDevices.
+  void ReadObject(const json& object, RawDevice* device, RawProcedure* procedure,
+                  std::vector<domain::Finding>* findings) {
+    FieldMap& target = device != nullptr ? device->fields : procedure->fields;
+    for (const auto& [key, value] : object.items()) {
+      if (device == nullptr && key == "devices" && value.is_array()) {
+        for (const json& item : value) {
+          if (!item.is_object()) continue;
+          RawDevice& d = procedure->devices.emplace_back();
+          d.row = line_number_;
+          ReadObject(item, &d, procedure, findings);
+        }
+      } else if (key == "fields" && value.is_object()) {
+        for (const auto& [name, field] : value.items()) Put(target, name, field, findings);
+      } else {
+        Put(target, key, value, findings);
+      }
+    }
+  }
+
+  void Put(FieldMap& target, const std::string& name, const json& value,
+           std::vector<domain::Finding>* findings) {
+    if (value.is_null()) return;
+    std::string text;
+    if (value.is_string()) {
+      text = value.get<std::string>();
+    } else {
+      text = value.dump();
+      findings->push_back({line_number_, "", name, "ndjson.not_a_string",
+                           domain::Severity::kWarning,
+                           fmt::format("{} should be a JSON string; read {} as text", name, text)});
+    }
+    if (!text.empty()) target.insert_or_assign(name, std::move(text));
+  }
+
+  std::unique_ptr<std::istream> owned_;
+  std::istream& in_;
+  std::string line_;
+  int64_t line_number_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ProcedureReader> MakeNdjsonProcedureReader(std::istream& in, ReaderOptions) {
+  return std::make_unique<NdjsonProcedureReader>(nullptr, in);
+}
+
+Result<std::unique_ptr<ProcedureReader>> OpenProcedureFile(const std::filesystem::path& path,
+                                                           ReaderOptions options) {
+  auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*file) return NotFound(fmt::format("cannot open {}", path.string()));
+  std::istream& in = *file;
+  const std::string ext = path.extension().string();
+  if (ext == ".ndjson" || ext == ".jsonl") {
+    return std::unique_ptr<ProcedureReader>(
+        std::make_unique<NdjsonProcedureReader>(std::move(file), in));
+  }
+  return MakeCsvReaderOwning(std::move(file), in, std::move(options));
+}
+
+}  // namespace orp::ingest

@@ -1,0 +1,88 @@
+// Validator: turns a RawProcedure into a checked domain::Procedure plus findings, by the rules of
+// docs/submission-format.md and the procedure's registry definition. Compiled once from the
+// registry set (value sets become hash sets, rules are parsed once); Validate is then a pure
+// function of the record.
+//
+// Checks, each with a stable rule id (field.what) and a message naming field and value:
+//   core identifiers     registry, procedure_ref, provider_site, clinician_gmc, nhs_number,
+//                        date_of_birth, sex, postcode, procedure_date, procedure_type,
+//                        opcs_codes, snomed_code, laterality, asa_grade, bmi (domain Parse)
+//   dates                procedure_date.in_future, date_of_birth.after_procedure_date,
+//                        date_of_birth.implausible_age
+//   registry fields      <field>.required (required or required_when), <field>.type,
+//                        <field>.value_set, <field>.range; device-level ones per device row
+//   cross-field rules    the definition's rules, rule id as declared, its severity and message
+//   devices              device_action, device.identifier_missing, gtin, lot, serial, expiry,
+//                        device_scan (orp::udi) and <field>.disagrees_with_device_scan,
+//                        catalogue.* (unknown DI, expired, recalled, withdrawn, wrong registry)
+// A procedure with any error finding is rejected whole; warnings never block.
+// Not yet checked: the definitions' device compatibility rules (TODO(#4)).
+//
+// Thread safety: Validate is const and may run on several threads at once; the catalogue must
+// not change meanwhile.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "orp/catalogue/catalogue.h"
+#include "orp/core/date.h"
+#include "orp/domain/entities.h"
+#include "orp/domain/nhs_number.h"
+#include "orp/domain/registry_loader.h"
+#include "orp/ingest/raw_procedure.h"
+#include "orp/ingest/reader.h"
+
+namespace orp::ingest {
+
+struct ValidatorOptions {
+  Date today = TodayUtc();
+  const catalogue::Catalogue* catalogue = nullptr;  // no catalogue checks when null
+  std::optional<domain::OdsCode> as_ods;  // a provider's own submission: its own sites only
+  std::string registry;                   // when set, every procedure must be of this registry
+};
+
+struct ValidatedProcedure {
+  std::vector<domain::Finding> findings;
+  domain::Procedure procedure;  // as far as its values parsed; complete when accepted()
+  std::optional<domain::NhsNumber> nhs_number;
+  std::optional<Date> date_of_birth;
+  std::optional<domain::Sex> sex;
+  std::optional<domain::Postcode> postcode;
+  // A consent-based registry whose patient did not consent and whose definition keeps such
+  // records without patient identifiers.
+  bool anonymous = false;
+
+  bool accepted() const;
+};
+
+class Validator {
+ public:
+  // kInvalidArgument when `options.registry` names a registry the set does not hold.
+  static Result<Validator> Create(domain::RegistrySet registries, ValidatorOptions options);
+  Validator(Validator&&) noexcept;
+  Validator& operator=(Validator&&) noexcept;
+  ~Validator();
+
+  ValidatedProcedure Validate(const RawProcedure& raw) const;
+
+  // Warnings (rule column.unknown, row 0) for columns that are neither core nor a field of any
+  // registry.
+  std::vector<domain::Finding> CheckColumns(std::span<const std::string> columns) const;
+
+  // What the readers need to know: the device-level registry field names.
+  ReaderOptions reader_options() const;
+
+  const ValidatorOptions& options() const;
+
+  struct Compiled;
+
+ private:
+  explicit Validator(std::unique_ptr<Compiled> compiled);
+  std::unique_ptr<Compiled> compiled_;
+};
+
+}  // namespace orp::ingest
