@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 
 namespace orp::ingest {
 namespace {
@@ -41,7 +42,7 @@ catalogue::Catalogue TestCatalogue() {
   return cat;
 }
 
-// The worked example's left revision... as a clean bilateral primary with two implants.
+// The worked example's bilateral primary: clean, two implants, one scanned.
 RawProcedure CleanPrimary() {
   RawProcedure p;
   p.row = 2;
@@ -81,8 +82,20 @@ class ValidatorTest : public ::testing::Test {
   domain::Finding OnlyFinding(const RawProcedure& raw, ValidatorOptions options = {}) {
     ValidatedProcedure out = Make(options).Validate(raw);
     EXPECT_EQ(out.findings.size(), 1u);
-    for (const auto& f : out.findings) ADD_FAILURE() << f.rule << ": " << f.message;
+    if (out.findings.size() != 1) {
+      for (const auto& f : out.findings) ADD_FAILURE() << f.rule << ": " << f.message;
+    }
     return out.findings.empty() ? domain::Finding{} : out.findings.front();
+  }
+  // The finding of `raw` with this rule (others may accompany it); fails when there is none.
+  domain::Finding FindingOf(const RawProcedure& raw, std::string_view rule) {
+    ValidatedProcedure out = Make().Validate(raw);
+    EXPECT_FALSE(out.accepted());
+    for (const auto& f : out.findings) {
+      if (f.rule == rule) return f;
+    }
+    ADD_FAILURE() << "no finding " << rule;
+    return {};
   }
   catalogue::Catalogue catalogue_;
 };
@@ -97,6 +110,191 @@ TEST_F(ValidatorTest, CleanProcedureHasNoFindingsAndIsBuilt) {
   EXPECT_EQ(out.procedure.implants[0].gtin->digits(), "09520012000375");
   EXPECT_EQ(out.procedure.fields.at("procedure_reason"), "cosmetic_augmentation");
   EXPECT_EQ(out.nhs_number->digits(), "9990001235");
+}
+
+
+struct RuleCase {
+  std::string name;
+  std::function<void(RawProcedure&)> mutate;
+  std::string field;
+  std::string rule;
+  std::string message;
+  int64_t row = 2;
+};
+
+class ValidatorRuleTest : public ValidatorTest, public ::testing::WithParamInterface<RuleCase> {};
+
+TEST_P(ValidatorRuleTest, FindsTheDefectWithItsRuleAndMessage) {
+  RawProcedure raw = CleanPrimary();
+  GetParam().mutate(raw);
+  domain::Finding f = FindingOf(raw, GetParam().rule);
+  EXPECT_EQ(f.procedure_ref, raw.procedure_ref());
+  EXPECT_EQ(f.field, GetParam().field);
+  EXPECT_EQ(f.rule, GetParam().rule);
+  EXPECT_EQ(f.message, GetParam().message);
+  EXPECT_EQ(f.row, GetParam().row);
+}
+
+void Set(RawProcedure& p, const std::string& field, const std::string& value) {
+  if (value.empty()) {
+    p.fields.erase(field);
+  } else {
+    p.fields[field] = value;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryRule, ValidatorRuleTest,
+    ::testing::Values(
+        RuleCase{"RegistryRequired", [](RawProcedure& p) { Set(p, "registry", ""); }, "registry",
+                 "registry.required", "registry is required and was not given"},
+        RuleCase{"ProcedureRefFormat",
+                 [](RawProcedure& p) { Set(p, "procedure_ref", "NT451 00000017"); },
+                 "procedure_ref", "procedure_ref.format",
+                 "procedure_ref 'NT451 00000017' must be 1-40 characters of A-Z a-z 0-9 - _ . /"},
+        RuleCase{"ProviderSiteMissing", [](RawProcedure& p) { Set(p, "provider_site", ""); },
+                 "provider_site", "provider_site.required",
+                 "provider_site is required and was not given"},
+        RuleCase{"ProcedureDateMissing", [](RawProcedure& p) { Set(p, "procedure_date", ""); },
+                 "procedure_date", "procedure_date.required",
+                 "procedure_date is required and was not given"},
+        RuleCase{"ProcedureTypeMissing", [](RawProcedure& p) { Set(p, "procedure_type", ""); },
+                 "procedure_type", "procedure_type.required",
+                 "procedure_type is required and was not given"},
+        RuleCase{"OpcsUnknownCode", [](RawProcedure& p) { Set(p, "opcs_codes", "B30.2;Z94.1"); },
+                 "opcs_codes", "opcs_codes.unknown_code",
+                 "opcs_codes: main code B30.2 is not one BCIR lists for a primary procedure "
+                 "(expected one of B30.1)"},
+        RuleCase{"LateralityRequired", [](RawProcedure& p) { Set(p, "laterality", ""); },
+                 "laterality", "laterality.required", "laterality is required by BCIR: L, R or B"},
+        RuleCase{"AsaGradeRange", [](RawProcedure& p) { Set(p, "asa_grade", "6"); },
+                 "asa_grade", "asa_grade.range", "asa_grade '6' must be 1 to 5"},
+        RuleCase{"BmiRange", [](RawProcedure& p) { Set(p, "bmi", "8.0"); }, "bmi", "bmi.range",
+                 "bmi '8.0' must be a number from 10.0 to 80.0"},
+        RuleCase{"RegistryFieldRequired",
+                 [](RawProcedure& p) { Set(p, "procedure_reason", ""); }, "procedure_reason",
+                 "procedure_reason.required", "procedure_reason is required and was not given"},
+        RuleCase{"RegistryFieldRequiredWhen",
+                 [](RawProcedure& p) { Set(p, "incision_site", ""); }, "incision_site",
+                 "incision_site.required",
+                 "incision_site is required when procedure_type == \"primary\" and was not "
+                 "given"},
+        RuleCase{"RegistryFieldValueSet",
+                 [](RawProcedure& p) { Set(p, "incision_site", "navel"); }, "incision_site",
+                 "incision_site.value_set", "incision_site 'navel' is not one of its codes"},
+        RuleCase{"RegistryFieldType",
+                 [](RawProcedure& p) { Set(p, "patient_consent", "yes"); }, "patient_consent",
+                 "patient_consent.type", "patient_consent 'yes' is not true or false"},
+        RuleCase{"DeviceFieldRange",
+                 [](RawProcedure& p) { p.devices[1].fields["implant_volume_ml"] = "20"; },
+                 "implant_volume_ml", "implant_volume_ml.range",
+                 "implant_volume_ml 20 is outside 50 to 1500 mL", 3},
+        RuleCase{"CrossFieldRule",
+                 [](RawProcedure& p) { p.devices.pop_back(); }, "laterality",
+                 "bilateral_augmentation_has_two_implants",
+                 "A bilateral primary augmentation records two breast implants, one per side"},
+        RuleCase{"LotDisagreesWithScan", [](RawProcedure& p) { p.devices[0].fields["lot"] = "2316B"; },
+                 "lot", "lot.disagrees_with_device_scan",
+                 "lot '2316B' disagrees with device_scan, which says '2316A'"},
+        RuleCase{"DeviceActionRequired",
+                 [](RawProcedure& p) { p.devices[1].fields.erase("device_action"); },
+                 "device_action", "device_action.required",
+                 "device_action is required on a device row: implanted or explanted", 3},
+        RuleCase{"DeviceIdentifierMissing",
+                 [](RawProcedure& p) { p.devices[1].fields.erase("gtin"); }, "gtin",
+                 "device.identifier_missing", "a device row needs device_scan or gtin (or both)",
+                 3},
+        RuleCase{"LotFormat",
+                 [](RawProcedure& p) { p.devices[1].fields["lot"] = "LOT WITH SPACE"; }, "lot",
+                 "lot.format",
+                 "lot 'LOT WITH SPACE' must be up to 20 characters of GS1 character set 82", 3}),
+    [](const ::testing::TestParamInfo<RuleCase>& param) { return param.param.name; });
+
+TEST_F(ValidatorTest, ParserMessagesNameTheFieldAndNeverTheNhsNumber) {
+  RawProcedure raw = CleanPrimary();
+  raw.fields["nhs_number"] = "9990001236";
+  domain::Finding f = OnlyFinding(raw);
+  EXPECT_EQ(f.rule, "nhs_number.invalid");
+  EXPECT_EQ(f.field, "nhs_number");
+  EXPECT_TRUE(f.message.starts_with("nhs_number: ")) << f.message;
+  EXPECT_EQ(f.message.find("9990001236"), std::string::npos) << f.message;
+}
+
+TEST_F(ValidatorTest, DatesInTheFutureOrBirthAfterProcedureAreErrors) {
+  RawProcedure raw = CleanPrimary();
+  raw.fields["procedure_date"] = "2096-03-14";
+  EXPECT_EQ(FindingOf(raw, "procedure_date.in_future").message,
+            "procedure_date: procedure date 2096-03-14 is after today (2026-11-26); a procedure "
+            "date cannot be in the future");
+  EXPECT_EQ(FindingOf(raw, "catalogue.expired").field, "expiry");
+  raw = CleanPrimary();
+  raw.fields["date_of_birth"] = "2017-01-01";
+  domain::Finding f = OnlyFinding(raw);
+  EXPECT_EQ(f.rule, "date_of_birth.after_procedure_date");
+  EXPECT_EQ(f.field, "date_of_birth");
+}
+
+TEST_F(ValidatorTest, GtinCheckDigitIsAnError) {
+  RawProcedure raw = CleanPrimary();
+  raw.devices[1].fields["gtin"] = "09520012000376";
+  domain::Finding f = FindingOf(raw, "gtin.invalid");
+  EXPECT_EQ(f.message, "gtin: GTIN 09520012000376 check digit should be 5, not 6");
+  EXPECT_EQ(f.field, "gtin");
+  EXPECT_EQ(f.row, 3);
+}
+
+TEST_F(ValidatorTest, CatalogueFindsUnknownAndRecalledDevicesButNotOnExplants) {
+  RawProcedure raw = CleanPrimary();
+  raw.devices[1].fields["gtin"] = "09520012000559";
+  EXPECT_EQ(FindingOf(raw, "catalogue.unknown_di").severity, domain::Severity::kWarning);
+  raw = CleanPrimary();
+  raw.fields["registry"] = "XYZ";
+  EXPECT_EQ(FindingOf(raw, "registry.unknown").message,
+            "registry 'XYZ' is not a registry ORP hosts");
+  raw = CleanPrimary();
+  raw.fields["procedure_date"] = "2021-03-14";
+  for (auto& d : raw.devices) {
+    d.fields["gtin"] = "09520012000542";
+    d.fields["expiry"] = "2025-01-31";
+    d.fields.erase("device_scan");
+  }
+  ValidatedProcedure out = Make().Validate(raw);
+  ASSERT_EQ(out.findings.size(), 2u);
+  EXPECT_EQ(out.findings[0].rule, "catalogue.recalled");
+  EXPECT_FALSE(out.accepted());
+  for (auto& d : raw.devices) d.fields["device_action"] = "explanted";
+  raw.fields["procedure_type"] = "explant";
+  raw.fields["opcs_codes"] = "B30.3;Z94.1";
+  raw.fields["revision_reason"] = "rupture";
+  raw.fields.erase("incision_site");
+  EXPECT_THAT(Make().Validate(raw).findings, IsEmpty());
+}
+
+TEST_F(ValidatorTest, WarningsDoNotBlock) {
+  RawProcedure raw = CleanPrimary();
+  raw.fields["laterality"] = "L";
+  raw.fields["procedure_reason"] = "reconstruction_cancer";
+  ValidatedProcedure out = Make().Validate(raw);
+  ASSERT_EQ(out.findings.size(), 1u);
+  EXPECT_EQ(out.findings[0].rule, "unilateral_has_at_most_one_implant");
+  EXPECT_EQ(out.findings[0].severity, domain::Severity::kWarning);
+  EXPECT_TRUE(out.accepted());
+}
+
+TEST_F(ValidatorTest, AsOdsAcceptsOnlyTheProvidersOwnSites) {
+  ValidatorOptions options;
+  options.as_ods = *domain::OdsCode::Parse("RXF");
+  domain::Finding f = OnlyFinding(CleanPrimary(), options);
+  EXPECT_EQ(f.rule, "provider_site.not_own_site");
+  EXPECT_EQ(f.message, "provider_site NT451 is not a site of RXF, the submitting provider");
+}
+
+TEST_F(ValidatorTest, UnknownColumnsAreWarnings) {
+  std::vector<std::string> columns = {"registry", "procedure_ref", "implant_position", "colour"};
+  std::vector<domain::Finding> found = Make().CheckColumns(columns);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].field, "colour");
+  EXPECT_EQ(found[0].severity, domain::Severity::kWarning);
 }
 
 }  // namespace
