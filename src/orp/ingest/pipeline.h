@@ -1,0 +1,69 @@
+// The ingest pipeline: one submission file, read and validated procedure by procedure, linked
+// and written to the store in one transaction, answered with a receipt.
+//
+//   reader (CSV/NDJSON) -> Validator -> pseudonymise NHS number -> linkage::PatientLinker
+//     -> linkage::ImplantsRemovedBy -> Transaction::PutProcedure -> RecordRemovals
+//
+// Policy: a procedure with an error finding is rejected whole (all its device rows), the others
+// are accepted; with all_or_nothing a single error rejects the file (nothing but the rejected
+// submission and its findings is written); dry_run validates and writes nothing. The idempotency
+// key is the one given or the SHA-256 of the file: a repeated key returns the first receipt with
+// status "duplicate" and writes nothing.
+//
+// Errors: the call fails (and writes nothing) only when the file cannot be read or the store
+// fails (storage error codes); bad records are findings in the receipt.
+// Thread safety: one call per thread; the store serialises writers.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orp/core/result.h"
+#include "orp/domain/entities.h"
+#include "orp/ingest/validator.h"
+#include "orp/security/pseudonymiser.h"
+#include "orp/storage/store.h"
+
+namespace orp::ingest {
+
+struct IngestOptions {
+  std::string idempotency_key;  // empty: the SHA-256 of the file
+  std::string submitter;        // the principal, e.g. "operator" or an ODS code
+  bool dry_run = false;
+  bool all_or_nothing = false;
+  // Called now and then with the procedures read so far (for a progress line).
+  std::function<void(int64_t procedures)> progress;
+};
+
+struct Receipt {
+  std::optional<domain::SubmissionId> submission_id;  // none on a dry run
+  std::string status;  // "accepted" | "partially_accepted" | "rejected" | "duplicate"
+  int64_t received = 0;
+  int64_t accepted = 0;
+  int64_t rejected = 0;
+  std::vector<domain::Finding> findings;
+  // {"submission_id", "status", "procedures": {"received", "accepted", "rejected"},
+  //  "findings": [{"row", "procedure_ref", "field", "rule", "severity", "message"}]}
+  std::string json;
+};
+
+Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
+                           const security::Pseudonymiser& pseudonymiser,
+                           const std::filesystem::path& file, const IngestOptions& options);
+
+// The deaths feed: each valid row closes follow-up for its patient (Transaction::RecordDeath).
+// Counts are of death rows: accepted = recorded for a known patient or not; rejected = bad rows.
+Result<Receipt> IngestDeathsFile(storage::Store& store, const security::Pseudonymiser& pseudonymiser,
+                                 const std::filesystem::path& file, const IngestOptions& options,
+                                 Date today = TodayUtc());
+
+// The receipt's JSON text (pipeline.h's shape), with submission_id null when absent.
+std::string ReceiptJson(const Receipt& receipt);
+
+// The SHA-256 of a file as 64 lowercase hex digits. kNotFound / kDataLoss.
+Result<std::string> FileSha256(const std::filesystem::path& file);
+
+}  // namespace orp::ingest
