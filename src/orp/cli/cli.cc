@@ -31,6 +31,7 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddRegistriesCommand(app, env);
   AddMigrateCommand(app, env);
   AddSynthCommand(app, env);
+  AddIngestCommand(app, env);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -15,5 +15,6 @@ void AddCatalogueCommand(CLI::App& app, const Environment& env);
 void AddRegistriesCommand(CLI::App& app, const Environment& env);
 void AddMigrateCommand(CLI::App& app, const Environment& env);
 void AddSynthCommand(CLI::App& app, const Environment& env);
+void AddIngestCommand(CLI::App& app, const Environment& env);
 
 }  // namespace orp::cli

@@ -72,6 +72,7 @@ class Writer {
       : txn_(txn), pseudonymiser_(pseudonymiser), linker_(txn), receipt_(r) {}
 
   Result<void> Write(ValidatedProcedure& v) {
+    row_ = v.row;
     domain::Patient patient;
     if (!v.anonymous) {
       patient.date_of_birth = v.date_of_birth;
@@ -108,7 +109,7 @@ class Writer {
 
  private:
   void Warn(const domain::Procedure& p, std::string field, std::string rule, std::string message) {
-    receipt_.findings.push_back({0, p.procedure_ref, std::move(field), std::move(rule),
+    receipt_.findings.push_back({row_, p.procedure_ref, std::move(field), std::move(rule),
                                  domain::Severity::kWarning, std::move(message)});
   }
 
@@ -116,6 +117,7 @@ class Writer {
   const security::Pseudonymiser& pseudonymiser_;
   linkage::PatientLinker linker_;
   Receipt& receipt_;
+  int64_t row_ = 0;
 };
 
 Receipt DuplicateReceipt(const domain::Submission& earlier) {
@@ -125,7 +127,7 @@ Receipt DuplicateReceipt(const domain::Submission& earlier) {
   r.received = earlier.received;
   r.accepted = earlier.accepted;
   r.rejected = earlier.rejected;
-  nlohmann::json json = nlohmann::json::parse(earlier.receipt_json, nullptr, false);
+  nlohmann::ordered_json json = nlohmann::ordered_json::parse(earlier.receipt_json, nullptr, false);
   if (json.is_object()) {
     json["status"] = "duplicate";
     r.json = json.dump();

@@ -11,25 +11,26 @@
 namespace orp::ingest {
 
 std::string ReceiptJson(const Receipt& receipt) {
-  nlohmann::json findings = nlohmann::json::array();
+  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   for (const domain::Finding& f : receipt.findings) {
-    findings.push_back({{"row", f.row},
+    findings.push_back(nlohmann::ordered_json{{"row", f.row},
                         {"procedure_ref", f.procedure_ref},
                         {"field", f.field},
                         {"rule", f.rule},
                         {"severity", domain::Name(f.severity)},
                         {"message", f.message}});
   }
-  nlohmann::json out = {
-      {"submission_id", receipt.submission_id ? nlohmann::json(receipt.submission_id->value)
-                                              : nlohmann::json(nullptr)},
+  // Keys in the order the issue documents them.
+  using Json = nlohmann::ordered_json;
+  Json out = {
+      {"submission_id", receipt.submission_id ? Json(receipt.submission_id->value) : Json(nullptr)},
       {"status", receipt.status},
       {"procedures",
        {{"received", receipt.received},
         {"accepted", receipt.accepted},
         {"rejected", receipt.rejected}}},
       {"findings", std::move(findings)}};
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 Result<std::string> FileSha256(const std::filesystem::path& file) {

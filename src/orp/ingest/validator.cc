@@ -279,6 +279,7 @@ std::vector<domain::Finding> Validator::CheckColumns(std::span<const std::string
 
 ValidatedProcedure Validator::Validate(const RawProcedure& raw) const {
   ValidatedProcedure out;
+  out.row = raw.row;
   Check c{raw, out};
   const CompiledRegistry* reg = nullptr;
   out.procedure.registry = std::string(raw.Get("registry"));

@@ -46,6 +46,7 @@ struct ValidatorOptions {
 };
 
 struct ValidatedProcedure {
+  int64_t row = 0;  // where the procedure starts in its source
   std::vector<domain::Finding> findings;
   domain::Procedure procedure;  // as far as its values parsed; complete when accepted()
   std::optional<domain::NhsNumber> nhs_number;

@@ -1,0 +1,205 @@
+// orp ingest --db URL [--as ODS] [--registry CODE] [--dry-run] [--all-or-nothing]
+//            [--idempotency-key K] [--catalogue FILE] [--key-file F] [--definitions DIR]
+//            [--format table|json|csv] FILE...
+// orp ingest-deaths --db URL [--key-file F] [--idempotency-key K] [--dry-run] [--format ...] FILE
+//
+// Loads submission files through orp::ingest (one submission per file) and prints each receipt.
+// Exit 0 when anything valid was accepted (or on a dry run), 1 when nothing was.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+#include "orp/catalogue/catalogue_file.h"
+#include "orp/cli/commands.h"
+#include "orp/cli/exit.h"
+#include "orp/cli/table.h"
+#include "orp/domain/registry_loader.h"
+#include "orp/ingest/pipeline.h"
+
+namespace orp::cli {
+namespace {
+
+struct IngestCliOptions {
+  std::string db;
+  std::string as_ods;
+  std::string registry;
+  bool dry_run = false;
+  bool all_or_nothing = false;
+  std::string idempotency_key;
+  std::string catalogue;
+  std::string key_file;
+  std::string definitions;
+  std::string format = "table";
+  std::vector<std::string> files;
+};
+
+// The key file: given, else beside a file database (PATH.key), else a throwaway key for an
+// in-memory store (nothing outlives the process to link to).
+security::Pseudonymiser OpenKeys(std::string_view command, const IngestCliOptions& o) {
+  std::string path = o.key_file;
+  if (path.empty() && o.db.starts_with("sqlite:") && o.db != "sqlite::memory:") {
+    path = o.db.substr(7) + ".key";
+  }
+  if (!path.empty()) {
+    return ValueOrFail(command, security::Pseudonymiser::OpenOrCreate(path));
+  }
+  security::Pseudonymiser::Secret secret{};
+  std::random_device random;
+  for (auto& byte : secret) byte = static_cast<uint8_t>(random());
+  return security::Pseudonymiser::FromSecret(secret);
+}
+
+domain::RegistrySet LoadDefinitions(std::string_view command, const std::string& dir) {
+  std::filesystem::path path = dir;
+  if (path.empty()) {
+    std::error_code ec;
+    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    path = ValueOrFail(command, domain::FindRegistriesDirectory(ec ? "" : exe));
+  }
+  return ValueOrFail(command, domain::LoadRegistries(path));
+}
+
+void PrintReceipts(const std::vector<std::pair<std::string, ingest::Receipt>>& receipts,
+                   OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    if (receipts.size() == 1) {
+      fmt::print("{}\n", receipts.front().second.json);
+      return;
+    }
+    std::string out = "[";
+    for (size_t i = 0; i < receipts.size(); ++i) {
+      out += (i ? ",\n" : "") + receipts[i].second.json;
+    }
+    fmt::print("{}]\n", out);
+    return;
+  }
+  Table summary({"file", "submission", "status", "received", "accepted", "rejected"});
+  Table findings({"file", "row", "procedure_ref", "field", "rule", "severity", "message"});
+  for (const auto& [file, r] : receipts) {
+    summary.AddRow({file, r.submission_id ? std::to_string(r.submission_id->value) : "-",
+                    r.status, std::to_string(r.received), std::to_string(r.accepted),
+                    std::to_string(r.rejected)});
+    for (const auto& f : r.findings) {
+      findings.AddRow({file, std::to_string(f.row), f.procedure_ref, f.field, f.rule,
+                       std::string(domain::Name(f.severity)), f.message});
+    }
+  }
+  if (format == OutputFormat::kCsv) {
+    fmt::print("{}", summary.RenderCsv());
+    if (findings.size() > 0) fmt::print("\n{}", findings.RenderCsv());
+    return;
+  }
+  fmt::print("{}", summary.RenderText());
+  if (findings.size() > 0) fmt::print("\n{}", findings.RenderText());
+}
+
+// Exit 1 unless something valid was accepted (a duplicate counts by its first outcome).
+void FailUnlessAccepted(std::string_view command, bool dry_run,
+                        const std::vector<std::pair<std::string, ingest::Receipt>>& receipts) {
+  if (dry_run) return;
+  for (const auto& [file, r] : receipts) {
+    if (r.accepted > 0) return;
+  }
+  std::string message = "nothing valid was accepted; see the findings";
+  fmt::print(stderr, "orp {}: {}\n", command, message);
+  throw CommandFailed(1, message);
+}
+
+std::function<void(int64_t)> ProgressLine(const std::string& file) {
+  if (!isatty(fileno(stderr))) return nullptr;
+  return [file](int64_t n) { fmt::print(stderr, "\r{}: {} procedures read", file, n); };
+}
+
+void RunIngest(const IngestCliOptions& o, const Environment& env) {
+  const std::string_view cmd = "ingest";
+  OutputFormat format = ValueOrFail(cmd, ParseOutputFormat(o.format));
+  catalogue::Catalogue catalogue;
+  if (!o.catalogue.empty()) {
+    // A catalogue file states what holds for each model unless a row gives its own dates.
+    ValueOrFail(cmd, catalogue::ImportCatalogueFile(o.catalogue,
+                                                    Date{std::chrono::year{1900} / 1 / 1},
+                                                    catalogue));
+  }
+  ingest::ValidatorOptions options;
+  options.catalogue = o.catalogue.empty() ? nullptr : &catalogue;
+  options.registry = o.registry;
+  if (!o.as_ods.empty()) options.as_ods = ValueOrFail(cmd, domain::OdsCode::Parse(o.as_ods));
+  ingest::Validator validator = ValueOrFail(
+      cmd, ingest::Validator::Create(LoadDefinitions(cmd, o.definitions), options));
+  std::unique_ptr<storage::Store> store = OpenStoreOrFail(cmd, env, o.db);
+  security::Pseudonymiser keys = OpenKeys(cmd, o);
+  std::vector<std::pair<std::string, ingest::Receipt>> receipts;
+  for (size_t i = 0; i < o.files.size(); ++i) {
+    ingest::IngestOptions run;
+    run.dry_run = o.dry_run;
+    run.all_or_nothing = o.all_or_nothing;
+    run.submitter = o.as_ods.empty() ? "operator" : o.as_ods;
+    if (!o.idempotency_key.empty()) {
+      run.idempotency_key =
+          o.files.size() == 1 ? o.idempotency_key : fmt::format("{}#{}", o.idempotency_key, i + 1);
+    }
+    run.progress = ProgressLine(o.files[i]);
+    ingest::Receipt r =
+        ValueOrFail(cmd, ingest::IngestFile(*store, validator, keys, o.files[i], run));
+    if (run.progress) fmt::print(stderr, "\n");
+    receipts.emplace_back(o.files[i], std::move(r));
+  }
+  PrintReceipts(receipts, format);
+  FailUnlessAccepted(cmd, o.dry_run, receipts);
+}
+
+void RunIngestDeaths(const IngestCliOptions& o, const Environment& env) {
+  const std::string_view cmd = "ingest-deaths";
+  OutputFormat format = ValueOrFail(cmd, ParseOutputFormat(o.format));
+  std::unique_ptr<storage::Store> store = OpenStoreOrFail(cmd, env, o.db);
+  security::Pseudonymiser keys = OpenKeys(cmd, o);
+  ingest::IngestOptions run;
+  run.dry_run = o.dry_run;
+  run.idempotency_key = o.idempotency_key;
+  run.submitter = "deaths-feed";
+  std::vector<std::pair<std::string, ingest::Receipt>> receipts;
+  receipts.emplace_back(o.files.front(), ValueOrFail(cmd, ingest::IngestDeathsFile(
+                                                              *store, keys, o.files.front(), run)));
+  PrintReceipts(receipts, format);
+  FailUnlessAccepted(cmd, o.dry_run, receipts);
+}
+
+void AddCommonOptions(CLI::App* cmd, IngestCliOptions& o) {
+  cmd->add_option("--db", o.db, "Database URL: sqlite:PATH or sqlite::memory:")->required();
+  cmd->add_option("--key-file", o.key_file,
+                  "Pseudonymisation key file (default: PATH.key beside a sqlite:PATH database)");
+  cmd->add_option("--idempotency-key", o.idempotency_key,
+                  "Submission key (default: the SHA-256 of the file); a repeat writes nothing");
+  cmd->add_flag("--dry-run", o.dry_run, "Validate and report without writing");
+  cmd->add_option("--format", o.format, "Output: table, json or csv")->default_val("table");
+}
+
+}  // namespace
+
+void AddIngestCommand(CLI::App& app, const Environment& env) {
+  auto o = std::make_shared<IngestCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "ingest", "Validate submission files (CSV or NDJSON) and load them into the registry.");
+  AddCommonOptions(cmd, *o);
+  cmd->add_option("--as", o->as_ods, "Check as this provider's own submission (ODS code)");
+  cmd->add_option("--registry", o->registry, "Accept only procedures of this registry");
+  cmd->add_flag("--all-or-nothing", o->all_or_nothing,
+                "Reject the whole file if any procedure has an error");
+  cmd->add_option("--catalogue", o->catalogue, "Device catalogue file for the catalogue checks");
+  cmd->add_option("--definitions", o->definitions, "Registry definitions directory");
+  cmd->add_option("files", o->files, "Submission files (.csv, .ndjson)")->required();
+  cmd->callback([o, &env] { RunIngest(*o, env); });
+
+  auto d = std::make_shared<IngestCliOptions>();
+  CLI::App* deaths = app.add_subcommand(
+      "ingest-deaths", "Load a deaths feed (nhs_number,date_of_death): closes follow-up.");
+  AddCommonOptions(deaths, *d);
+  deaths->add_option("file", d->files, "Deaths feed CSV")->required()->expected(1);
+  deaths->callback([d, &env] { RunIngestDeaths(*d, env); });
+}
+
+}  // namespace orp::cli
