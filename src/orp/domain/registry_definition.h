@@ -120,6 +120,15 @@ struct ValueSetEntry {
   std::string snomed;  // optional SCTID the code maps to
 };
 
+// One code of the core `indication` column: why the procedure was done (a primary's
+// diagnosis, a revision's reason). `procedure_types` limits it to some types (empty: any).
+struct Indication {
+  std::string code;
+  std::string label;
+  std::string snomed;  // optional SCTID the code maps to
+  std::vector<ProcedureType> procedure_types;
+};
+
 struct FieldDefinition {
   std::string name;  // snake_case; the submission column / JSON key
   std::string label;
@@ -209,6 +218,7 @@ struct RegistryDefinition {
   std::optional<DeviceScope> devices;   // device registries only
   std::vector<ProcedureTypeDefinition> procedure_types;
   std::vector<BodySite> body_sites;
+  std::vector<Indication> indications;  // the value set of the core `indication` column
   std::vector<FieldDefinition> fields;
   std::vector<CrossFieldRule> rules;
   std::vector<CompatibilityRule> compatibility;
@@ -235,7 +245,8 @@ struct CoreField {
 std::span<const CoreField> CoreFields();
 const CoreField* FindCoreField(std::string_view name);
 
-// What a rule may know about `name` in `registry`: a core field, else a registry field.
+// What a rule may know about `name` in `registry`: a core field, else a registry field. The core
+// `indication` is a code field whose codes are the registry's indications, when it has any.
 std::optional<RuleOperandInfo> LookupRuleField(const RegistryDefinition& registry,
                                                std::string_view name);
 
