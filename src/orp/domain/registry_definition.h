@@ -3,10 +3,11 @@
 //
 // A registry is data, not code. The definition says what the registry is (code, kind, legal
 // basis), which procedures it covers (procedure types with OPCS-4 and SNOMED CT codes, body sites
-// and laterality), what it collects beyond the core record (fields with types, value sets,
-// bounds and required conditions), which cross-field and device-compatibility rules a submission
-// must pass, how it is analysed (analysis unit, implant grouping, outcomes) and when patients are
-// followed up (PROMs/PREMs schedule).
+// and laterality, the indications that type the core `indication` column), what it collects
+// beyond the core record (fields with types, value sets, bounds and required conditions), which
+// cross-field and device-compatibility rules a submission must pass, how it is analysed
+// (analysis unit, implant grouping, outcomes) and when patients are followed up (PROMs/PREMs
+// schedule).
 //
 // Invariants (established by the loader; a hand-built definition should respect them too):
 // codes, field names and rule ids are unique within their list; every field a rule names exists
