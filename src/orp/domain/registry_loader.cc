@@ -3,7 +3,7 @@
 #include "orp/domain/registry_loader.h"
 
 #include <fstream>
-#include <sstream>
+#include <iterator>
 
 #include "orp/domain/registry_toml.h"
 
@@ -287,13 +287,15 @@ Result<RegistryDefinition> ParseRegistryDefinition(std::string_view toml_text,
 }
 
 Result<RegistryDefinition> LoadRegistryFile(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return NotFound(fmt::format("{}: cannot read the registry definition", file.string()));
+  std::string text;
+  {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      return NotFound(fmt::format("{}: cannot read the registry definition", file.string()));
+    }
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseRegistryDefinition(text.str(), file.string());
+  return ParseRegistryDefinition(text, file.string());
 }
 
 }  // namespace orp::domain
