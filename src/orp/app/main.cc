@@ -1,13 +1,18 @@
 // The composition root: builds the concrete environment (stores, keys, configuration) and hands
 // it to the command line. The one place that knows every subsystem.
-#include <exception>
 #include <cstdio>
+#include <exception>
 
 #include "orp/cli/cli.h"
+#include "orp/storage/open.h"
+#include "orp/storage/sqlite/sqlite_store.h"
 
 int main(int argc, char** argv) {
   try {
+    auto stores = std::make_shared<orp::storage::StoreFactory>();
+    stores->Register("sqlite", orp::storage::sqlite::OpenStoreFromUrl);
     orp::cli::Environment env;
+    env.open_store = [stores](std::string_view url) { return stores->Open(url); };
     return orp::cli::RunCli(argc, argv, env);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "orp: internal error: %s\n", e.what());

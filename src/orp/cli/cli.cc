@@ -5,8 +5,15 @@
 
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
+#include "orp/storage/store.h"
 
 namespace orp::cli {
+
+std::unique_ptr<storage::Store> OpenStoreOrFail(std::string_view command, const Environment& env,
+                                                std::string_view url) {
+  if (!env.open_store) Fail(command, Error(ErrorCode::kFailedPrecondition, "no database support"));
+  return ValueOrFail(command, env.open_store(url));
+}
 
 int RunCli(int argc, char** argv, const Environment& env) {
   CLI::App app{
@@ -18,7 +25,12 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddVersionCommand(app, env);
   AddSurvivalCommand(app, env);
   AddRatesCommand(app, env);
+  AddCoxCommand(app, env);
   AddUdiCommand(app, env);
+  AddCatalogueCommand(app, env);
+  AddRegistriesCommand(app, env);
+  AddMigrateCommand(app, env);
+  AddSynthCommand(app, env);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

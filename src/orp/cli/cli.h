@@ -7,17 +7,35 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string_view>
+
+#include "orp/core/result.h"
 
 namespace CLI {
 class App;
 }
 
+namespace orp::storage {
+class Store;
+}
+
 namespace orp::cli {
+
+// Opens a store from a database URL ("sqlite:PATH", "sqlite::memory:"), creating or upgrading
+// its schema first (storage/open.h).
+using StoreOpener = std::function<Result<std::unique_ptr<storage::Store>>(std::string_view url)>;
 
 // What commands need from the composition root. Grows as subsystems land; kept free of
 // concrete backends so this library never includes a database driver.
-struct Environment {};
+struct Environment {
+  StoreOpener open_store;  // set by app/main.cc
+};
+
+// The store at `url`, or the command fails with the one-line error (kFailedPrecondition when the
+// environment has no opener).
+std::unique_ptr<storage::Store> OpenStoreOrFail(std::string_view command, const Environment& env,
+                                                std::string_view url);
 
 // A subcommand registrar: adds one subcommand (and its callback) to the application.
 using CommandRegistrar = std::function<void(CLI::App& app, const Environment& env)>;

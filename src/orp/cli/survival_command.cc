@@ -87,40 +87,51 @@ Result<std::vector<GroupResult>> Estimate(const Data& data, const SurvivalArgs& 
   return groups;
 }
 
-Result<std::vector<GroupResult>> Run(const SurvivalArgs& args) {
-  auto conf_type = stats::ParseConfType(args.conf_type);
-  if (!conf_type) return std::unexpected(conf_type.error().WithContext("--conf-type"));
-  auto at = ParseTimes(args.at);
-  if (!at) return std::unexpected(at.error());
+// The options that need checking before any data is read.
+Result<void> CheckOptions(const SurvivalArgs& args) {
   if (args.has_competing && (args.competing_code == 0 || args.competing_code == 1)) {
     return InvalidArgument(fmt::format(
         "--competing-code {}: 0 means censored and 1 the event; choose another code",
         args.competing_code));
   }
-  auto table = LoadInput(args);
-  if (!table) return std::unexpected(table.error());
-  auto status = EventStatus(*table, args.status,
+  return {};
+}
+
+// Loads the CSV and estimates every group (labels and --at rows still to fill in).
+Result<std::vector<GroupResult>> EstimateFromCsv(const SurvivalArgs& args, const AnalysisTable& table,
+                                                 const stats::KaplanMeierOptions& options) {
+  auto status = EventStatus(table, args.status,
                             args.has_competing ? std::optional(args.competing_code) : std::nullopt);
   if (!status) return std::unexpected(status.error());
-  std::span<const double> time = table->Numbers(args.time);
+  std::span<const double> time = table.Numbers(args.time);
   std::span<const double> entry =
-      args.entry.empty() ? std::span<const double>() : table->Numbers(args.entry);
-  const TextColumn* group = args.group.empty() ? nullptr : &table->Text(args.group);
-  std::span<const int32_t> codes = group ? std::span<const int32_t>(group->codes) : std::span<const int32_t>();
+      args.entry.empty() ? std::span<const double>() : table.Numbers(args.entry);
+  const TextColumn* group = args.group.empty() ? nullptr : &table.Text(args.group);
+  const std::span<const int32_t> codes =
+      group ? std::span<const int32_t>(group->codes) : std::span<const int32_t>();
   const int32_t group_count = group ? static_cast<int32_t>(group->levels.size()) : 1;
-  const stats::KaplanMeierOptions options{*conf_type, args.conf_level};
   auto days = WholeNumbers(time);
   auto entry_days = WholeNumbers(entry);
-  auto groups =
-      days && entry_days
-          ? Estimate(stats::SurvivalDays{*days, *status, *entry_days, codes, group_count}, args,
-                     options)
-          : Estimate(stats::SurvivalTimes{time, *status, entry, codes, group_count}, args,
-                     options);
+  if (days && entry_days) {
+    return Estimate(stats::SurvivalDays{*days, *status, *entry_days, codes, group_count}, args,
+                    options);
+  }
+  return Estimate(stats::SurvivalTimes{time, *status, entry, codes, group_count}, args, options);
+}
+
+Result<std::vector<GroupResult>> Run(const SurvivalArgs& args) {
+  auto conf_type = stats::ParseConfType(args.conf_type);
+  if (!conf_type) return std::unexpected(conf_type.error().WithContext("--conf-type"));
+  auto at = ParseTimes(args.at);
+  if (!at) return std::unexpected(at.error());
+  ORP_RETURN_IF_ERROR(CheckOptions(args));
+  auto table = LoadInput(args);
+  if (!table) return std::unexpected(table.error());
+  auto groups = EstimateFromCsv(args, *table, {*conf_type, args.conf_level});
   if (!groups) return std::unexpected(groups.error().WithContext(args.input));
   for (size_t g = 0; g < groups->size(); ++g) {
     GroupResult& result = (*groups)[g];
-    result.label = group ? group->levels[g] : "all";
+    result.label = args.group.empty() ? "all" : table->Text(args.group).levels[g];
     result.at = stats::SummariseAt(result.curve, *at, args.extend);
   }
   return groups;

@@ -39,7 +39,8 @@ CsvReader::CsvReader(std::istream& in, CsvOptions options) : in_(&in), options_(
   special_[static_cast<unsigned char>(options_.delimiter)] = true;
   special_['"'] = special_['\r'] = special_['\n'] = true;
   capacity_ = std::max<size_t>(options_.chunk_bytes, 4);
-  buf_ = std::make_unique_for_overwrite<char[]>(capacity_);
+  buf_ = std::make_unique_for_overwrite<char[]>(capacity_ + 1);  // + the sentinel
+  buf_[0] = '\n';
 }
 
 CsvReader::CsvReader(CsvReader&&) noexcept = default;
@@ -60,7 +61,7 @@ Result<void> CsvReader::Fill() {
                     line_, options_.max_record_bytes));
   }
   if (end_ > capacity_ / 2) {  // keep every read at least half a buffer
-    auto bigger = std::make_unique_for_overwrite<char[]>(capacity_ * 2);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity_ * 2 + 1);
     std::memcpy(bigger.get(), buf_.get(), end_);
     buf_ = std::move(bigger);
     capacity_ *= 2;
@@ -72,6 +73,7 @@ Result<void> CsvReader::Fill() {
     return DataLoss(fmt::format("line {}: the CSV input could not be read", line_));
   }
   end_ += got;
+  buf_[end_] = '\n';  // sentinel: stops the unquoted scan without a bounds check per byte
   if (got == 0 || in_->eof()) eof_ = true;
   return {};
 }
@@ -103,7 +105,7 @@ CsvReader::Scan CsvReader::ScanUnquoted(size_t* p) {
   const char* b = buf_.get();
   size_t q = *p;
   for (;;) {
-    while (q < end_ && !special_[static_cast<unsigned char>(b[q])]) ++q;
+    while (!special_[static_cast<unsigned char>(b[q])]) ++q;  // b[end_] is special
     if (q == end_) {
       if (!eof_) return Scan::kNeedMore;
       break;
@@ -271,18 +273,45 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
   return true;
 }
 
-Result<size_t> CsvReader::Column(std::string_view name) const {
-  if (header_.empty()) return FailedPrecondition("no CSV header row has been read");
+std::optional<size_t> CsvReader::FindColumn(std::string_view name) const {
   for (size_t i = 0; i < header_.size(); ++i) {
     if (header_[i] == name) return i;
   }
+  return std::nullopt;
+}
+
+std::string CsvReader::HeaderList() const {
   std::string columns;
   for (const std::string& column : header_) {
     if (!columns.empty()) columns += ", ";
     columns += column;
   }
-  return NotFound(
-      fmt::format("no column '{}' in the CSV header; its columns are: {}", name, columns));
+  return columns;
+}
+
+Result<size_t> CsvReader::Column(std::string_view name) const {
+  auto columns = Columns({name});
+  if (!columns) return std::unexpected(columns.error());
+  return columns->front();
+}
+
+Result<std::vector<size_t>> CsvReader::Columns(
+    std::initializer_list<std::string_view> names) const {
+  if (header_.empty()) return FailedPrecondition("no CSV header row has been read");
+  std::vector<size_t> indexes;
+  std::vector<std::string_view> missing;
+  for (std::string_view name : names) {
+    auto index = FindColumn(name);
+    if (index) indexes.push_back(*index);
+    if (!index) missing.push_back(name);
+  }
+  if (missing.empty()) return indexes;
+  std::string list;
+  for (std::string_view name : missing) {
+    list += fmt::format("{}'{}'", list.empty() ? "" : ", ", name);
+  }
+  return NotFound(fmt::format("no {} {} in the CSV header; its columns are: {}",
+                              missing.size() == 1 ? "column" : "columns", list, HeaderList()));
 }
 
 }  // namespace orp

@@ -27,6 +27,7 @@
 
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <istream>
 #include <memory>
 #include <optional>
@@ -90,6 +91,10 @@ class CsvReader {
   // and listing those the header has.
   Result<size_t> Column(std::string_view name) const;
 
+  // The indexes of several columns at once, in the order asked. kNotFound naming every missing
+  // column (so a data manager fixes the header in one go) and listing those the header has.
+  Result<std::vector<size_t>> Columns(std::initializer_list<std::string_view> names) const;
+
   // Lines read so far (the 1-based line where the next record starts, minus one).
   size_t lines_read() const { return line_ - 1; }
 
@@ -112,6 +117,8 @@ class CsvReader {
   Scan Fail(size_t at, std::string message, bool fatal);
   std::string Where(size_t column_index) const;
   void Materialise(CsvRecord* record);
+  std::optional<size_t> FindColumn(std::string_view name) const;
+  std::string HeaderList() const;
 
   std::unique_ptr<std::istream> owned_;  // set by Open
   std::istream* in_;

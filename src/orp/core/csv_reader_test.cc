@@ -161,6 +161,16 @@ TEST(CsvReader, ColumnFindsByNameAndNamesTheMissingOne) {
             "no column 'expiry' in the CSV header; its columns are: nhs_number, lot, serial");
 }
 
+TEST(CsvReader, ColumnsNamesEveryMissingColumnAtOnce) {
+  std::istringstream in("nhs_number,lot,serial\n");
+  CsvReader reader(in);
+  ASSERT_TRUE(reader.ReadHeader().has_value());
+  EXPECT_EQ(reader.Columns({"serial", "nhs_number"}).value(), (std::vector<size_t>{2, 0}));
+  EXPECT_EQ(reader.Columns({"expiry", "lot", "gtin"}).error().message(),
+            "no columns 'expiry', 'gtin' in the CSV header; its columns are: nhs_number, lot, "
+            "serial");
+}
+
 TEST(CsvReader, AnEmptyInputHasNoHeader) {
   std::istringstream in("");
   CsvReader reader(in);

@@ -76,6 +76,29 @@ const AiDef& MeasureDef() {
   __builtin_unreachable();
 }
 
+// Each 2-, 3- and 4-digit AI has a slot: 2 digits at 0-99, 3 at 100-1099, 4 at 1100-11099.
+// kSlots maps a slot to 1 + its index in kAis (0: not an AI), so FindAi is one array read
+// instead of a string search (it runs for every field of every label).
+constexpr int SlotOf(std::string_view ai) {
+  if (ai.size() < 2 || ai.size() > 4) return -1;
+  int value = 0;
+  for (char c : ai) {
+    if (c < '0' || c > '9') return -1;
+    value = value * 10 + (c - '0');
+  }
+  return ai.size() == 2 ? value : ai.size() == 3 ? 100 + value : 1100 + value;
+}
+
+constexpr std::array<unsigned char, 11100> MakeSlots() {
+  std::array<unsigned char, 11100> slots{};
+  for (size_t i = 0; i < std::size(kAis); ++i) {
+    int slot = SlotOf(kAis[i].ai);
+    if (slot >= 0) slots[size_t(slot)] = static_cast<unsigned char>(i + 1);
+  }
+  return slots;
+}
+constexpr std::array<unsigned char, 11100> kSlots = MakeSlots();
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // The 256-entry membership table for CSET 82, built at compile time.
@@ -95,14 +118,11 @@ constexpr std::array<bool, 256> kCset82 = MakeCset82();
 bool IsCset82(char c) { return kCset82[static_cast<unsigned char>(c)]; }
 
 const AiDef* FindAi(std::string_view ai) {
-  if (ai.size() == 4 && ai[0] == '3' && ai[1] >= '1' && ai[1] <= '6' && IsDigit(ai[2]) &&
-      IsDigit(ai[3])) {
-    return &MeasureDef();
-  }
-  for (const AiDef& def : kAis) {
-    if (def.ai == ai) return &def;
-  }
-  return nullptr;
+  int slot = SlotOf(ai);
+  if (slot < 0) return nullptr;
+  if (ai.size() == 4 && ai[0] == '3' && ai[1] >= '1' && ai[1] <= '6') return &MeasureDef();
+  unsigned char index = kSlots[size_t(slot)];
+  return index == 0 ? nullptr : &kAis[index - 1];
 }
 
 const AiDef* MatchAi(std::string_view data) {

@@ -137,13 +137,13 @@ void Gs1FieldSink::CheckPairing() {
     const auto& needs = field.def->requires_any;
     if (!needs[0].empty()) {
       bool met = false;
-      std::string names;
-      for (std::string_view need : needs) {
-        if (need.empty()) continue;
-        met = met || Seen(need);
-        names += names.empty() ? fmt::format("AI{}", need) : fmt::format(" or {}", need);
-      }
+      for (std::string_view need : needs) met = met || (!need.empty() && Seen(need));
       if (!met) {
+        std::string names;  // built only when needed: this loop runs for every label
+        for (std::string_view need : needs) {
+          if (need.empty()) continue;
+          names += names.empty() ? fmt::format("AI{}", need) : fmt::format(" or {}", need);
+        }
         Error("gs1.requires", fmt::format("AI{} ({}) requires {}", field.ai, field.def->title,
                                           names),
               field.ai, -1);

@@ -1,0 +1,138 @@
+#include "orp/catalogue/catalogue.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "orp/core/text.h"
+#include "orp/domain/gtin.h"
+
+namespace orp::catalogue {
+
+bool DeviceModel::InRegistry(std::string_view code) const {
+  return std::find(registries.begin(), registries.end(), code) != registries.end();
+}
+
+bool DeviceModel::SameAttributes(const DeviceModel& o) const {
+  return di == o.di && manufacturer == o.manufacturer && brand == o.brand && model == o.model &&
+         catalogue_number == o.catalogue_number && device_type == o.device_type &&
+         device_class == o.device_class && registries == o.registries &&
+         market_status == o.market_status && status_date == o.status_date &&
+         fsn_reference == o.fsn_reference;
+}
+
+std::string_view MarketStatusName(MarketStatus status) {
+  switch (status) {
+    case MarketStatus::kOnMarket: return "on-market";
+    case MarketStatus::kWithdrawn: return "withdrawn";
+    case MarketStatus::kRecalled: return "recalled";
+  }
+  return "on-market";
+}
+
+Result<MarketStatus> ParseMarketStatus(std::string_view text) {
+  std::string t = ToUpperAscii(Trim(text));
+  if (t.empty() || t == "ON-MARKET") return MarketStatus::kOnMarket;
+  if (t == "WITHDRAWN") return MarketStatus::kWithdrawn;
+  if (t == "RECALLED") return MarketStatus::kRecalled;
+  return InvalidArgument(fmt::format(
+      "market_status '{}' must be on-market, withdrawn or recalled", Printable(text)));
+}
+
+std::string_view DeviceClassName(DeviceClass device_class) {
+  switch (device_class) {
+    case DeviceClass::kI: return "I";
+    case DeviceClass::kIIa: return "IIa";
+    case DeviceClass::kIIb: return "IIb";
+    case DeviceClass::kIII: return "III";
+    case DeviceClass::kAimd: return "AIMD";
+    case DeviceClass::kUnspecified: break;
+  }
+  return "";
+}
+
+Result<DeviceClass> ParseDeviceClass(std::string_view text) {
+  std::string t = ToUpperAscii(Trim(text));
+  if (t.empty()) return DeviceClass::kUnspecified;
+  if (t == "I") return DeviceClass::kI;
+  if (t == "IIA") return DeviceClass::kIIa;
+  if (t == "IIB") return DeviceClass::kIIb;
+  if (t == "III") return DeviceClass::kIII;
+  if (t == "AIMD") return DeviceClass::kAimd;
+  return InvalidArgument(fmt::format("device_class '{}' must be I, IIa, IIb, III or AIMD",
+                                     Printable(text)));
+}
+
+Result<std::string> NormaliseDi(std::string_view text) {
+  text = Trim(text);
+  if (IsAsciiDigits(text)) {
+    auto gtin = domain::Gtin::Parse(text);
+    if (!gtin) return std::unexpected(gtin.error());
+    return gtin->digits();
+  }
+  if (text.starts_with('+')) text.remove_prefix(1);
+  bool hibc_shape = text.size() >= 6 && text.size() <= 23 && text[0] >= 'A' && text[0] <= 'Z' &&
+                    std::all_of(text.begin(), text.end(), [](char c) {
+                      return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+                    });
+  if (!hibc_shape) {
+    return InvalidArgument(fmt::format(
+        "DI '{}' is neither a GTIN (8, 12, 13 or 14 digits) nor a HIBCC LIC+PCN+U/M",
+        Printable(text)));
+  }
+  return std::string(text);
+}
+
+namespace {
+
+bool VersionOrder(const DeviceModel& a, const DeviceModel& b) {
+  return a.effective_from != b.effective_from ? a.effective_from < b.effective_from
+                                              : a.recorded_on < b.recorded_on;
+}
+
+}  // namespace
+
+Catalogue::AddOutcome Catalogue::Add(DeviceModel version) {
+  auto it = models_.find(std::string_view(version.di));
+  AddOutcome outcome = AddOutcome::kNewVersion;
+  if (it == models_.end()) {
+    it = models_.emplace(version.di, Versions{}).first;
+    outcome = AddOutcome::kNewModel;
+  } else {
+    const DeviceModel* current = FindAsOf(version.di, version.effective_from);
+    if (current != nullptr && current->SameAttributes(version)) return AddOutcome::kUnchanged;
+  }
+  Versions& v = it->second;
+  auto at = std::upper_bound(v.models.begin(), v.models.end(), version, VersionOrder);
+  size_t index = size_t(at - v.models.begin());
+  v.stamps.insert(v.stamps.begin() + std::ptrdiff_t(index),
+                  Stamp{version.effective_from, version.recorded_on});
+  v.models.insert(at, std::move(version));
+  return outcome;
+}
+
+const DeviceModel* Catalogue::FindAsOf(std::string_view di, Date on,
+                                       std::optional<Date> known_on) const {
+  auto it = models_.find(di);
+  if (it == models_.end()) return nullptr;
+  const std::vector<Stamp>& stamps = it->second.stamps;
+  size_t best = stamps.size();
+  for (size_t i = 0; i < stamps.size(); ++i) {  // sorted: the last match wins
+    if (stamps[i].effective_from > on) break;
+    if (!known_on || stamps[i].recorded_on <= *known_on) best = i;
+  }
+  return best == stamps.size() ? nullptr : &it->second.models[best];
+}
+
+const DeviceModel* Catalogue::FindLatest(std::string_view di) const {
+  auto it = models_.find(di);
+  return it == models_.end() ? nullptr : &it->second.models.back();
+}
+
+std::span<const DeviceModel> Catalogue::History(std::string_view di) const {
+  auto it = models_.find(di);
+  if (it == models_.end()) return {};
+  return it->second.models;
+}
+
+}  // namespace orp::catalogue

@@ -1,0 +1,99 @@
+// Catalogue: what ORP knows about each device model, keyed by UDI-DI, with the dates each
+// version of the record held. Read this header first; catalogue_file.h imports the delimited
+// files of docs/device-catalogue.md, scan_check.h checks a scanned label against it.
+//
+// "What we knew when" has two dates per version: effective_from (the day the attributes started
+// to hold in the world, e.g. the recall date) and recorded_on (the day ORP learned them, the
+// import date). FindAsOf(di, on, known_on) answers "what did the catalogue say about this model
+// on `on`, using only what had been recorded by `known_on`" - so a report re-run later can
+// reproduce what a clinician was told at the time, and a late-notified recall still shows.
+//
+// Invariant: versions of one DI are kept sorted by (effective_from, recorded_on); no two
+// consecutive versions with the same effective_from and recorded_on.
+// Thread safety: const methods may run concurrently; Add needs exclusive access.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "orp/core/date.h"
+#include "orp/core/result.h"
+
+namespace orp::catalogue {
+
+enum class MarketStatus { kOnMarket, kWithdrawn, kRecalled };
+enum class DeviceClass { kUnspecified, kI, kIIa, kIIb, kIII, kAimd };
+
+struct DeviceModel {
+  std::string di;  // GTIN-14, or HIBCC LIC+PCN+U/M
+  std::string manufacturer;
+  std::string brand;
+  std::string model;
+  std::string catalogue_number;  // REF
+  std::string device_type;
+  DeviceClass device_class = DeviceClass::kUnspecified;
+  std::vector<std::string> registries;  // MDOR, BCIR, NRHI, POPSUI, OTR
+  MarketStatus market_status = MarketStatus::kOnMarket;
+  std::optional<Date> status_date;
+  std::string fsn_reference;
+  Date effective_from{};
+  Date recorded_on{};
+
+  bool InRegistry(std::string_view code) const;
+  // Equal attributes, ignoring the two version dates.
+  bool SameAttributes(const DeviceModel& other) const;
+};
+
+std::string_view MarketStatusName(MarketStatus status);  // "on-market" | "withdrawn" | "recalled"
+Result<MarketStatus> ParseMarketStatus(std::string_view text);
+std::string_view DeviceClassName(DeviceClass device_class);  // "I", "IIa", ..., "" unspecified
+Result<DeviceClass> ParseDeviceClass(std::string_view text);
+inline constexpr std::string_view kRegistryCodes[] = {"MDOR", "BCIR", "NRHI", "POPSUI", "OTR"};
+
+// The catalogue key for a DI as scanned or written: a GTIN-8/12/13/14 normalised to 14 digits
+// (check digit verified), a HIBCC DI with any leading '+' removed. kInvalidArgument otherwise.
+Result<std::string> NormaliseDi(std::string_view text);
+
+class Catalogue {
+ public:
+  enum class AddOutcome { kNewModel, kNewVersion, kUnchanged };
+
+  // Adds a version (di must already be normalised). A version whose attributes equal those of
+  // the version in effect at its effective_from (as known now) adds nothing: re-importing a
+  // file is idempotent.
+  AddOutcome Add(DeviceModel version);
+
+  // The version in effect on `on` as recorded by `known_on` (default: everything recorded), or
+  // nullptr when the DI is unknown or had no version yet. Pointers stay valid until the next Add.
+  const DeviceModel* FindAsOf(std::string_view di, Date on,
+                              std::optional<Date> known_on = std::nullopt) const;
+  // The latest version by effective date, as known now.
+  const DeviceModel* FindLatest(std::string_view di) const;
+  // Every version of a DI in (effective_from, recorded_on) order; empty when unknown.
+  std::span<const DeviceModel> History(std::string_view di) const;
+
+  size_t model_count() const { return models_.size(); }
+
+ private:
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  // The version dates sit apart from the (large) versions so FindAsOf reads one small
+  // contiguous array per DI: at 100,000 models a lookup is bound by cache misses.
+  struct Stamp {
+    Date effective_from;
+    Date recorded_on;
+  };
+  struct Versions {
+    std::vector<Stamp> stamps;         // parallel to models, same order
+    std::vector<DeviceModel> models;
+  };
+  std::unordered_map<std::string, Versions, KeyHash, std::equal_to<>> models_;
+};
+
+}  // namespace orp::catalogue

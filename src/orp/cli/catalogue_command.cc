@@ -1,0 +1,154 @@
+// `orp catalogue`: the device catalogue from files (docs/device-catalogue.md). Until the
+// catalogue is persisted, each command loads the files it is given, in order (later files
+// update earlier ones, keeping history), and answers from memory:
+//   orp catalogue check FILE...                 what an import reads, adds and rejects
+//   orp catalogue show DI --file FILE...        every version of one device model
+//   orp catalogue scan LABEL --file FILE... --date D [--registry R]   scan-time checks
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "orp/catalogue/catalogue_file.h"
+#include "orp/catalogue/scan_check.h"
+#include "orp/cli/commands.h"
+#include "orp/cli/exit.h"
+#include "orp/cli/table.h"
+#include "orp/udi/parse.h"
+
+namespace orp::cli {
+namespace {
+
+struct CatalogueOptions {
+  std::vector<std::string> files;
+  std::string di;
+  std::string label;
+  std::string date;
+  std::string registry;
+  std::string format = "table";
+};
+
+void Print(const Table& table, OutputFormat format) {
+  fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
+}
+
+// Loads every file; returns one report per file (fails the command if a file is unusable).
+std::vector<catalogue::ImportReport> Load(std::string_view command,
+                                          const std::vector<std::string>& files,
+                                          catalogue::Catalogue& out) {
+  std::vector<catalogue::ImportReport> reports;
+  for (const std::string& file : files) {
+    auto report = catalogue::ImportCatalogueFile(file, TodayUtc(), out);
+    if (!report) Fail(command, report.error().WithContext(file));
+    reports.push_back(std::move(*report));
+  }
+  return reports;
+}
+
+OutputFormat TableFormat(std::string_view command, const std::string& text) {
+  OutputFormat format = ValueOrFail(command, ParseOutputFormat(text));
+  return format == OutputFormat::kJson ? OutputFormat::kCsv : format;
+}
+
+void RunCheck(const CatalogueOptions& o) {
+  OutputFormat format = TableFormat("catalogue check", o.format);
+  catalogue::Catalogue loaded;
+  auto reports = Load("catalogue check", o.files, loaded);
+  Table summary({"file", "format", "rows", "new_models", "new_versions", "unchanged", "rejected"});
+  Table problems({"file", "row", "column", "rule", "message"});
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const auto& r = reports[i];
+    summary.AddRow({o.files[i], r.format == catalogue::CatalogueFormat::kGudid ? "gudid" : "orp",
+                    std::to_string(r.rows), std::to_string(r.new_models),
+                    std::to_string(r.new_versions), std::to_string(r.unchanged),
+                    std::to_string(r.rejected)});
+    for (const auto& p : r.problems) {
+      problems.AddRow({o.files[i], std::to_string(p.row), p.column, std::string(p.rule),
+                       p.message});
+    }
+  }
+  Print(summary, format);
+  if (problems.size() > 0) {
+    fmt::print("\n");
+    Print(problems, format);
+  }
+}
+
+void RunShow(const CatalogueOptions& o) {
+  OutputFormat format = TableFormat("catalogue show", o.format);
+  catalogue::Catalogue loaded;
+  Load("catalogue show", o.files, loaded);
+  std::string di = ValueOrFail("catalogue show", catalogue::NormaliseDi(o.di));
+  auto history = loaded.History(di);
+  if (history.empty()) {
+    Fail("catalogue show", Error(ErrorCode::kNotFound,
+                                 fmt::format("device identifier {} is not in the catalogue", di)));
+  }
+  Table table({"effective_from", "recorded_on", "manufacturer", "brand", "model", "ref", "type",
+               "class", "registries", "status", "status_date", "fsn"});
+  for (const auto& m : history) {
+    std::string registries;
+    for (const auto& code : m.registries) registries += (registries.empty() ? "" : ";") + code;
+    table.AddRow({FormatIsoDate(m.effective_from), FormatIsoDate(m.recorded_on), m.manufacturer,
+                  m.brand, m.model, m.catalogue_number, m.device_type,
+                  std::string(catalogue::DeviceClassName(m.device_class)), registries,
+                  std::string(catalogue::MarketStatusName(m.market_status)),
+                  m.status_date ? FormatIsoDate(*m.status_date) : "", m.fsn_reference});
+  }
+  Print(table, format);
+}
+
+void RunScan(const CatalogueOptions& o) {
+  OutputFormat format = TableFormat("catalogue scan", o.format);
+  catalogue::Catalogue loaded;
+  Load("catalogue scan", o.files, loaded);
+  catalogue::ScanContext context;
+  context.procedure_date =
+      o.date.empty() ? TodayUtc() : ValueOrFail("catalogue scan", ParseIsoDate(o.date));
+  context.registry = o.registry;
+  udi::ParsedUdi scan = udi::ParseUdi(o.label, udi::ParseOptions{.today = context.procedure_date});
+  std::vector<udi::Finding> findings = scan.findings;
+  for (auto& f : catalogue::CheckScan(loaded, scan, context)) findings.push_back(std::move(f));
+  Table table({"severity", "rule", "message"});
+  for (const auto& f : findings) {
+    table.AddRow({std::string(udi::SeverityName(f.severity)), std::string(f.code), f.message});
+  }
+  fmt::print("device {}: {} finding(s)\n", scan.di.empty() ? "(none)" : scan.di, findings.size());
+  Print(table, format);
+  for (const auto& f : findings) {
+    if (f.severity == udi::Severity::kError) {
+      Fail("catalogue scan", Error(ErrorCode::kFailedPrecondition,
+                                   "the device must not be used: see the errors above"));
+    }
+  }
+}
+
+}  // namespace
+
+void AddCatalogueCommand(CLI::App& app, const Environment&) {
+  CLI::App* cmd = app.add_subcommand(
+      "catalogue", "The device catalogue: check files, show a model's history, check a scan.");
+  cmd->require_subcommand(1);
+  auto o = std::make_shared<CatalogueOptions>();
+  CLI::App* check = cmd->add_subcommand(
+      "check", "Read catalogue files (ORP or AccessGUDID format) and report rows added/rejected.");
+  check->add_option("FILE", o->files, "Catalogue files, applied in order")->required();
+  check->add_option("--format", o->format, "table | csv")->capture_default_str();
+  check->callback([o] { RunCheck(*o); });
+  CLI::App* show = cmd->add_subcommand("show", "Every version of one device model.");
+  show->add_option("DI", o->di, "GTIN or HIBCC DI")->required();
+  show->add_option("--file", o->files, "Catalogue files, applied in order")->required();
+  show->add_option("--format", o->format, "table | csv")->capture_default_str();
+  show->callback([o] { RunShow(*o); });
+  CLI::App* scan = cmd->add_subcommand(
+      "scan", "Parse a label and check it against the catalogue (exit 78 if it must not be used).");
+  scan->add_option("LABEL", o->label, "The label as scanned")->required();
+  scan->add_option("--file", o->files, "Catalogue files, applied in order")->required();
+  scan->add_option("--date", o->date, "Procedure date YYYY-MM-DD (default today)");
+  scan->add_option("--registry", o->registry, "Registry of the procedure, e.g. BCIR");
+  scan->add_option("--format", o->format, "table | csv")->capture_default_str();
+  scan->callback([o] { RunScan(*o); });
+}
+
+}  // namespace orp::cli

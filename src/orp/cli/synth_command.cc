@@ -1,0 +1,77 @@
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "orp/cli/commands.h"
+#include "orp/cli/exit.h"
+#include "orp/cli/table.h"
+#include "orp/synth/profiles.h"
+#include "orp/synth/synth.h"
+
+namespace orp::cli {
+
+namespace {
+
+struct SynthFlags {
+  uint64_t seed = 1;
+  int64_t procedures = 10000;
+  std::string out;
+  std::string registries;
+  double error_rate = 0.01;
+  std::string format = "table";
+};
+
+void PrintSummary(const synth::SynthSummary& s, OutputFormat format, const std::string& out) {
+  const std::pair<const char*, int64_t> rows[] = {
+      {"procedures", s.procedures}, {"device_rows", s.device_rows}, {"scans", s.scans},
+      {"patients", s.patients},     {"deaths", s.deaths},           {"errors", s.errors},
+      {"planted", s.planted},       {"device_models", s.device_models}, {"files", s.files}};
+  if (format == OutputFormat::kJson) {
+    nlohmann::ordered_json json;
+    json["out"] = out;
+    for (const auto& [name, value] : rows) json[name] = value;
+    fmt::print("{}\n", json.dump());
+    return;
+  }
+  Table table({"item", "count"});
+  for (const auto& [name, value] : rows) table.AddRow({name, fmt::format("{}", value)});
+  fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
+}
+
+void Run(const SynthFlags& flags) {
+  const OutputFormat format = ValueOrFail("synth", ParseOutputFormat(flags.format));
+  synth::SynthOptions options;
+  options.seed = flags.seed;
+  options.procedures = flags.procedures;
+  options.out_dir = flags.out;
+  options.registries = ValueOrFail("synth", synth::ParseRegistryList(flags.registries));
+  options.error_rate = flags.error_rate;
+  const synth::SynthSummary summary = ValueOrFail("synth", synth::GenerateRegistry(options));
+  PrintSummary(summary, format, flags.out);
+}
+
+}  // namespace
+
+void AddSynthCommand(CLI::App& app, const Environment&) {
+  auto flags = std::make_shared<SynthFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "synth",
+      "Write a synthetic registry (submissions in CSV and NDJSON, device catalogue, deaths "
+      "feed, ground truth) into a directory. Same seed, same bytes.");
+  cmd->add_option("--seed", flags->seed, "Seed of the pseudo-random generator")->default_val(1);
+  cmd->add_option("--procedures", flags->procedures, "Number of procedures to write")
+      ->default_val(10000)
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--out", flags->out, "Directory to write into (created if missing)")
+      ->required();
+  cmd->add_option("--registries", flags->registries,
+                  "Comma-separated registry codes (MDOR,BCIR,NRHI,POPSUI,OTR,NMTR); default all");
+  cmd->add_option("--error-rate", flags->error_rate,
+                  "Share of procedures given one deliberate error, listed in ground-truth.json")
+      ->default_val(0.01);
+  cmd->add_option("--format", flags->format, "Summary output: table, json or csv")
+      ->default_val("table");
+  cmd->callback([flags] { Run(*flags); });
+}
+
+}  // namespace orp::cli

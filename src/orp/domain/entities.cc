@@ -1,0 +1,88 @@
+#include "orp/domain/entities.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+namespace orp::domain {
+namespace {
+
+// One table per enum: the value and its stable name. Parse and Name both read it, so they
+// cannot disagree.
+template <typename E, size_t N>
+using NameTable = std::array<std::pair<E, std::string_view>, N>;
+
+constexpr NameTable<ProcedureType, 4> kProcedureTypes{{{ProcedureType::kPrimary, "primary"},
+                                                       {ProcedureType::kRevision, "revision"},
+                                                       {ProcedureType::kExplant, "explant"},
+                                                       {ProcedureType::kOther, "other"}}};
+constexpr NameTable<DeviceAction, 2> kDeviceActions{
+    {{DeviceAction::kImplanted, "implanted"}, {DeviceAction::kExplanted, "explanted"}}};
+constexpr NameTable<OutcomeKind, 6> kOutcomeKinds{{{OutcomeKind::kDeath, "death"},
+                                                   {OutcomeKind::kRevision, "revision"},
+                                                   {OutcomeKind::kExplant, "explant"},
+                                                   {OutcomeKind::kComplication, "complication"},
+                                                   {OutcomeKind::kReadmission, "readmission"},
+                                                   {OutcomeKind::kOther, "other"}}};
+constexpr NameTable<Severity, 2> kSeverities{
+    {{Severity::kError, "error"}, {Severity::kWarning, "warning"}}};
+constexpr NameTable<SubmissionStatus, 4> kSubmissionStatuses{
+    {{SubmissionStatus::kPending, "pending"},
+     {SubmissionStatus::kAccepted, "accepted"},
+     {SubmissionStatus::kPartiallyAccepted, "partially_accepted"},
+     {SubmissionStatus::kRejected, "rejected"}}};
+
+template <typename E, size_t N>
+std::string_view NameIn(const NameTable<E, N>& table, E value) {
+  for (const auto& [v, name] : table) {
+    if (v == value) return name;
+  }
+  return "unknown";
+}
+
+template <typename E, size_t N>
+Result<E> ParseIn(const NameTable<E, N>& table, std::string_view what, std::string_view text) {
+  std::string choices;
+  for (const auto& [v, name] : table) {
+    if (name == text) return v;
+    choices += choices.empty() ? "" : "|";
+    choices += name;
+  }
+  return InvalidArgument(fmt::format("{} '{}' is not one of {}", what, text, choices));
+}
+
+}  // namespace
+
+std::string Pseudonym::Hex() const {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(64, '0');
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+std::string_view Name(ProcedureType value) { return NameIn(kProcedureTypes, value); }
+std::string_view Name(DeviceAction value) { return NameIn(kDeviceActions, value); }
+std::string_view Name(OutcomeKind value) { return NameIn(kOutcomeKinds, value); }
+std::string_view Name(Severity value) { return NameIn(kSeverities, value); }
+std::string_view Name(SubmissionStatus value) { return NameIn(kSubmissionStatuses, value); }
+
+Result<ProcedureType> ParseProcedureType(std::string_view text) {
+  return ParseIn(kProcedureTypes, "procedure_type", text);
+}
+Result<DeviceAction> ParseDeviceAction(std::string_view text) {
+  return ParseIn(kDeviceActions, "device_action", text);
+}
+Result<OutcomeKind> ParseOutcomeKind(std::string_view text) {
+  return ParseIn(kOutcomeKinds, "outcome kind", text);
+}
+Result<Severity> ParseSeverity(std::string_view text) {
+  return ParseIn(kSeverities, "severity", text);
+}
+Result<SubmissionStatus> ParseSubmissionStatus(std::string_view text) {
+  return ParseIn(kSubmissionStatuses, "submission status", text);
+}
+
+}  // namespace orp::domain

@@ -1,0 +1,209 @@
+#include "orp/domain/registry_loader.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace orp::domain {
+namespace {
+
+// A small valid definition; tests break one thing in it at a time. Line numbers matter.
+constexpr std::string_view kValid = R"toml(code = "TEST"
+name = "Test registry"
+version = "1"
+kind = "device"
+analysis_unit = "implant"
+grouping = ["model", "brand"]
+
+[legal_basis]
+basis = "consent"
+instrument = "Patient consent"
+consent_field = "consent_given"
+
+[devices]
+classes = ["III"]
+[[devices.types]]
+code = "breast_implant"
+label = "Breast implant"
+
+[[procedure_types]]
+type = "primary"
+label = "Insertion"
+opcs = ["B30.1"]
+snomed = ["302343007"]
+
+[[body_sites]]
+code = "breast"
+label = "Breast"
+laterality = "required"
+
+[[fields]]
+name = "consent_given"
+label = "Consent"
+type = "boolean"
+required = true
+
+[[fields]]
+name = "implant_reason"
+label = "Reason"
+type = "code"
+[[fields.values]]
+code = "cosmetic"
+label = "Cosmetic"
+[[fields.values]]
+code = "reconstruction"
+label = "Reconstruction"
+
+[[rules]]
+id = "reason_for_primary"
+message = "A primary records the reason"
+when = 'procedure_type == "primary"'
+check = "exists(implant_reason)"
+
+[[compatibility]]
+id = "pair_same_model"
+kind = "same_attribute"
+message = "One model per pair"
+device_types = ["breast_implant"]
+attributes = ["model"]
+
+[[outcomes]]
+code = "implant_survival"
+label = "Survival"
+source = "revision"
+)toml";
+
+std::string Replace(std::string_view text, std::string_view from, std::string_view to) {
+  std::string out(text);
+  size_t at = out.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) out.replace(at, from.size(), to);
+  return out;
+}
+
+std::string LoadError(const std::string& text) {
+  auto def = ParseRegistryDefinition(text, "registries/test.toml");
+  return def ? "loaded" : def.error().message();
+}
+
+TEST(RegistryLoader, LoadsAValidDefinition) {
+  auto def = ParseRegistryDefinition(kValid, "registries/test.toml");
+  ASSERT_TRUE(def.has_value()) << def.error().message();
+  EXPECT_EQ(def->code, "TEST");
+  EXPECT_EQ(def->legal_basis.basis, LegalBasis::kConsent);
+  EXPECT_EQ(def->legal_basis.national_data_opt_out, OptOut::kNotApplicable);
+  EXPECT_EQ(def->procedure_types[0].opcs_codes, std::vector<std::string>{"B30.1"});
+  ASSERT_NE(def->FindField("implant_reason"), nullptr);
+  EXPECT_EQ(def->FindField("implant_reason")->values.size(), 2u);
+  EXPECT_TRUE(def->LateralityRequired());
+  EXPECT_TRUE(def->AllowsDeviceType("breast_implant"));
+  EXPECT_FALSE(def->AllowsDeviceType("stent"));
+  ASSERT_EQ(def->rules.size(), 1u);
+  EXPECT_EQ(FormatRuleExpression(def->rules[0].check), "exists(implant_reason)");
+  EXPECT_EQ(def->rules[0].line, 47);
+  EXPECT_EQ(def->compatibility[0].attributes, std::vector<DeviceAttribute>{DeviceAttribute::kModel});
+}
+
+TEST(RegistryLoader, NamesFileLineAndReasonForSemanticErrors) {
+  EXPECT_EQ(LoadError(Replace(kValid, "code = \"reconstruction\"", "code = \"cosmetic\"")),
+            "registries/test.toml:44: field 'implant_reason': value set code 'cosmetic' repeated");
+  EXPECT_EQ(LoadError(Replace(kValid, "exists(implant_reason)", "exists(implant_reasn)")),
+            "registries/test.toml:51: rule 'reason_for_primary': check: unknown field "
+            "'implant_reasn'");
+  EXPECT_EQ(LoadError(Replace(kValid, "\"primary\"'", "\"primry\"'")),
+            "registries/test.toml:50: rule 'reason_for_primary': when: \"primry\" is not a code of field "
+            "'procedure_type' (codes: primary, revision, explant, other)");
+  EXPECT_EQ(LoadError(Replace(kValid, "device_types = [\"breast_implant\"]",
+                              "device_types = [\"breast_implnt\"]")),
+            "registries/test.toml:57: compatibility rule 'pair_same_model': unknown device type "
+            "'breast_implnt' (declare it in [[devices.types]])");
+}
+
+TEST(RegistryLoader, RejectsUnknownKeysToCatchTypos) {
+  EXPECT_EQ(LoadError(Replace(kValid, "required = true", "requird = true")),
+            "registries/test.toml:34: field 'consent_given': unknown key 'requird' (allowed: name, label, "
+            "description, type, level, required, required_when, values, min, max, unit)");
+  EXPECT_TRUE(LoadError(Replace(kValid, "version = \"1\"", "verison = \"1\""))
+                  .starts_with("registries/test.toml:3: unknown key 'verison' (allowed: code, "));
+}
+
+TEST(RegistryLoader, RejectsWrongTypesAndUnknownWords) {
+  EXPECT_EQ(LoadError(Replace(kValid, "kind = \"device\"", "kind = \"devise\"")),
+            "registries/test.toml:4: 'kind' must be one of device, outcome; found 'devise'");
+  EXPECT_EQ(LoadError(Replace(kValid, "version = \"1\"", "version = 1")),
+            "registries/test.toml:3: 'version' must be a string, found an integer");
+  EXPECT_EQ(LoadError(Replace(kValid, "type = \"boolean\"", "type = \"bool\"")),
+            "registries/test.toml:33: field 'consent_given': 'type' must be one of string, "
+            "integer, decimal, date, boolean, code, gtin; found 'bool'");
+}
+
+TEST(RegistryLoader, ValidatesProcedureCodes) {
+  EXPECT_EQ(LoadError(Replace(kValid, "\"B30.1\"", "\"I30.1\"")).substr(0, 60),
+            "registries/test.toml:22: procedure_types: 'I30.1' is not an ");
+  EXPECT_EQ(LoadError(Replace(kValid, "\"302343007\"", "\"012345\"")).substr(0, 56),
+            "registries/test.toml:23: procedure_types: '012345' is no");
+}
+
+TEST(RegistryLoader, ReportsTomlSyntaxErrorsWithTheirLine) {
+  std::string error = LoadError(Replace(kValid, "label = \"Reason\"", "label = \"Reason"));
+  EXPECT_TRUE(error.starts_with("registries/test.toml:38: ")) << error;
+  EXPECT_NE(error.find("string"), std::string::npos) << error;
+}
+
+TEST(RegistryLoader, ChecksTheConsentFieldAndLegalBasis) {
+  EXPECT_EQ(LoadError(Replace(kValid, "consent_field = \"consent_given\"", "")),
+            "registries/test.toml:8: legal_basis: basis = \"consent\" needs consent_field naming "
+            "the boolean field that records the patient's consent");
+  EXPECT_EQ(LoadError(Replace(kValid, "type = \"boolean\"", "type = \"string\"")),
+            "registries/test.toml:11: legal_basis: consent field 'consent_given' must be a "
+            "required boolean procedure field");
+  EXPECT_EQ(LoadError(Replace(kValid, "basis = \"consent\"", "basis = \"mandated\"")),
+            "registries/test.toml:11: legal_basis: 'consent_field' applies only when basis = "
+            "\"consent\"");
+}
+
+TEST(RegistryLoader, KeepsOutcomeRegistriesFreeOfDevices) {
+  EXPECT_EQ(LoadError(Replace(kValid, "kind = \"device\"", "kind = \"outcome\"")),
+            "registries/test.toml:5: an outcome registry has no implants to analyse; use "
+            "\"procedure\" or \"episode\"");
+}
+
+TEST(RegistryLoader, RejectsCoreFieldNamesAndBadBounds) {
+  EXPECT_EQ(LoadError(Replace(kValid, "name = \"implant_reason\"", "name = \"laterality\"")),
+            "registries/test.toml:37: field 'laterality': is a core field name; registry fields "
+            "need their own names");
+  EXPECT_EQ(LoadError(Replace(kValid, "label = \"Reason\"", "label = \"Reason\"\nmin = 3")),
+            "registries/test.toml:39: field 'implant_reason': 'min' applies only to integer and "
+            "decimal fields");
+}
+
+std::filesystem::path WriteTemp(const std::string& name, std::string_view text) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("orp_registry_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / name) << text;
+  return dir;
+}
+
+TEST(RegistrySet, RejectsDuplicateCodesAcrossFiles) {
+  auto dir = WriteTemp("a.toml", kValid);
+  WriteTemp("b.toml", kValid);
+  auto set = LoadRegistries(dir);
+  ASSERT_FALSE(set.has_value());
+  EXPECT_EQ(set.error().message(),
+            fmt::format("{}:1: registry code 'TEST' is already defined in {}:1",
+                        (dir / "b.toml").string(), (dir / "a.toml").string()));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RegistrySet, ReportsAMissingDirectory) {
+  auto set = LoadRegistries("/nonexistent/registries");
+  ASSERT_FALSE(set.has_value());
+  EXPECT_EQ(set.error().code(), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace orp::domain

@@ -1,0 +1,219 @@
+#include "orp/stats/cox_likelihood.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace orp::stats::internal {
+namespace {
+
+struct SortKey {
+  int32_t stratum;
+  double time;
+  uint32_t index;
+};
+
+struct RadixItem {
+  uint64_t time_key;
+  uint32_t stratum_key;
+  uint32_t index;
+};
+
+// Unsigned integers that sort as the doubles / int32s they come from (-0.0 is made +0.0).
+uint64_t TimeKey(double time) {
+  const uint64_t bits = std::bit_cast<uint64_t>(time + 0.0);
+  return (bits >> 63) != 0 ? ~bits : bits | (uint64_t{1} << 63);
+}
+uint32_t StratumKey(int32_t stratum) { return static_cast<uint32_t>(stratum) ^ 0x80000000u; }
+
+// One stable counting-sort pass on a 16-bit digit; skipped when every item shares the digit.
+template <typename Digit>
+void RadixPass(std::vector<RadixItem>& items, std::vector<RadixItem>& scratch, Digit digit) {
+  std::vector<uint32_t> offset(65537, 0);
+  for (const RadixItem& item : items) ++offset[digit(item) + 1];
+  for (uint32_t count : offset) {
+    if (count == items.size()) return;
+  }
+  for (size_t d = 1; d < offset.size(); ++d) offset[d] += offset[d - 1];
+  for (const RadixItem& item : items) scratch[offset[digit(item)]++] = item;
+  items.swap(scratch);
+}
+
+// Row order of the fit: by stratum, then time, then input position (so the order, and with it
+// every floating-point sum, is reproducible). An LSD radix sort: linear, and stable, so equal
+// keys keep input order.
+std::vector<SortKey> SortedKeys(const CoxData& data) {
+  const size_t n = data.time.size();
+  std::vector<RadixItem> items(n), scratch(n);
+  for (size_t i = 0; i < n; ++i) {
+    items[i] = {TimeKey(data.time[i]), StratumKey(data.strata.empty() ? 0 : data.strata[i]),
+                static_cast<uint32_t>(i)};
+  }
+  for (int shift = 0; shift < 64; shift += 16) {
+    RadixPass(items, scratch, [shift](const RadixItem& item) {
+      return static_cast<uint32_t>((item.time_key >> shift) & 0xFFFF);
+    });
+  }
+  for (int shift = 0; shift < 32; shift += 16) {
+    RadixPass(items, scratch,
+              [shift](const RadixItem& item) { return (item.stratum_key >> shift) & 0xFFFF; });
+  }
+  std::vector<SortKey> keys(n);
+  for (size_t r = 0; r < n; ++r) {
+    const uint32_t i = items[r].index;
+    keys[r] = {data.strata.empty() ? 0 : data.strata[i], data.time[i], i};
+  }
+  return keys;
+}
+
+struct ColumnScaling {
+  double mean = 0;
+  double scale = 1;
+};
+
+// coxph centres and scales a column unless every value is -1, 0 or 1 (indicators, contrasts):
+// x -> (x - mean) * n / sum |x - mean|. Computed on the input column, read in order.
+ColumnScaling ScalingOf(std::span<const double> column) {
+  bool indicator = true;
+  double sum = 0;
+  for (double v : column) {
+    indicator = indicator && (v == 0 || v == 1 || v == -1);
+    sum += v;
+  }
+  if (indicator) return {};
+  const double n = static_cast<double>(column.size());
+  const double mean = sum / n;
+  double abs_sum = 0;
+  for (double v : column) abs_sum += std::fabs(v - mean);
+  return {mean, abs_sum > 0 ? n / abs_sum : 1.0};
+}
+
+void FindTieGroups(CoxRows& rows, const std::vector<SortKey>& keys) {
+  for (size_t r = 0; r < keys.size();) {
+    size_t end = r + 1;
+    while (end < keys.size() && keys[end].stratum == keys[r].stratum &&
+           keys[end].time == keys[r].time) {
+      ++end;
+    }
+    const bool last = end == keys.size() || keys[end].stratum != keys[r].stratum;
+    rows.groups.push_back({static_cast<uint32_t>(r), static_cast<uint32_t>(end), last});
+    if (last) ++rows.strata;
+    r = end;
+  }
+}
+
+// Adds one subject's exp(x'b), exp(x'b) x and exp(x'b) x x' (packed lower triangle) to sums.
+inline void Accumulate(int p, double risk, const double* x, double& denom, double* sum_x,
+                       double* sum_xx) {
+  denom += risk;
+  size_t k = 0;
+  for (int i = 0; i < p; ++i) {
+    const double risk_x = risk * x[i];
+    sum_x[i] += risk_x;
+    for (int j = 0; j <= i; ++j) sum_xx[k++] += risk_x * x[j];
+  }
+}
+
+}  // namespace
+
+CoxRows PrepareCoxRows(const CoxData& data) {
+  CoxRows rows;
+  rows.n = data.time.size();
+  rows.p = static_cast<int>(data.names.size());
+  const std::vector<SortKey> keys = SortedKeys(data);
+  const size_t n = rows.n;
+  const int p = rows.p;
+  rows.x.resize(n * p);
+  rows.event.resize(n);
+  for (size_t r = 0; r < n; ++r) {
+    rows.event[r] = static_cast<uint8_t>(data.status[keys[r].index]);
+    rows.events += rows.event[r];
+  }
+  rows.mean.assign(p, 0.0);
+  rows.scale.assign(p, 1.0);
+  // Gathered one column at a time: the random reads then stay within one column (n doubles),
+  // which keeps far more of them in cache than reading a whole row from p columns.
+  for (int j = 0; j < p; ++j) {
+    const std::span<const double> column = data.covariates.subspan(j * n, n);
+    const ColumnScaling scaling = ScalingOf(column);
+    rows.mean[j] = scaling.mean;
+    rows.scale[j] = scaling.scale;
+    for (size_t r = 0; r < n; ++r) {
+      rows.x[r * p + j] = (column[keys[r].index] - scaling.mean) * scaling.scale;
+    }
+  }
+  FindTieGroups(rows, keys);
+  return rows;
+}
+
+CoxLikelihood::CoxLikelihood(const CoxRows& rows, CoxTies ties)
+    : rows_(rows),
+      ties_(ties),
+      sum_x_(rows.p),
+      sum_x_events_(rows.p),
+      sum_xx_(rows.p * (rows.p + 1) / 2),
+      sum_xx_events_(rows.p * (rows.p + 1) / 2) {}
+
+double CoxLikelihood::Evaluate(std::span<const double> beta, std::span<double> score,
+                               std::span<double> information) {
+  const int p = rows_.p;
+  std::fill(score.begin(), score.end(), 0.0);
+  std::fill(information.begin(), information.end(), 0.0);
+  double loglik = 0;
+  for (size_t g = rows_.groups.size(); g-- > 0;) {
+    const TieGroup& group = rows_.groups[g];
+    if (group.last_in_stratum) {
+      denom_ = 0;
+      std::fill(sum_x_.begin(), sum_x_.end(), 0.0);
+      std::fill(sum_xx_.begin(), sum_xx_.end(), 0.0);
+    }
+    int deaths = 0;
+    for (uint32_t r = group.end; r-- > group.begin;) {
+      const double* x = &rows_.x[static_cast<size_t>(r) * p];
+      double zbeta = 0;
+      for (int i = 0; i < p; ++i) zbeta += beta[i] * x[i];
+      const double risk = std::exp(zbeta);
+      if (rows_.event[r] == 0) {
+        Accumulate(p, risk, x, denom_, sum_x_.data(), sum_xx_.data());
+        continue;
+      }
+      ++deaths;
+      loglik += zbeta;
+      for (int i = 0; i < p; ++i) score[i] += x[i];
+      Accumulate(p, risk, x, denom_events_, sum_x_events_.data(), sum_xx_events_.data());
+    }
+    if (deaths > 0) AddEventTerms(deaths, loglik, score, information);
+  }
+  return loglik;
+}
+
+// Breslow: the d events see the whole risk set once, with weight d. Efron: d terms, each adding
+// another 1/d of the events' sums (the terms' order does not change their sum).
+void CoxLikelihood::AddEventTerms(int deaths, double& loglik, std::span<double> score,
+                                  std::span<double> information) {
+  const int p = rows_.p;
+  const bool efron = ties_ == CoxTies::kEfron && deaths > 1;
+  const int steps = efron ? deaths : 1;
+  const double divisor = efron ? deaths : 1;
+  const double weight = efron ? 1.0 : deaths;
+  for (int step = 0; step < steps; ++step) {
+    denom_ += denom_events_ / divisor;
+    loglik -= weight * std::log(denom_);
+    size_t k = 0;
+    for (int i = 0; i < p; ++i) {
+      sum_x_[i] += sum_x_events_[i] / divisor;
+      const double mean = sum_x_[i] / denom_;
+      score[i] -= weight * mean;
+      for (int j = 0; j <= i; ++j, ++k) {
+        sum_xx_[k] += sum_xx_events_[k] / divisor;
+        information[static_cast<size_t>(j) * p + i] +=
+            weight * (sum_xx_[k] - mean * sum_x_[j]) / denom_;
+      }
+    }
+  }
+  denom_events_ = 0;
+  std::fill(sum_x_events_.begin(), sum_x_events_.end(), 0.0);
+  std::fill(sum_xx_events_.begin(), sum_xx_events_.end(), 0.0);
+}
+
+}  // namespace orp::stats::internal

@@ -1,0 +1,105 @@
+#include "orp/storage/fault_injection.h"
+
+#include <fmt/format.h>
+
+namespace orp::storage {
+namespace {
+
+// Wraps a transaction of the inner store; every write first asks the store whether to fail.
+class FaultInjectingTransaction : public ForwardingReader<Transaction> {
+ public:
+  FaultInjectingTransaction(FaultInjectingStore& store, std::unique_ptr<Transaction> inner)
+      : ForwardingReader<Transaction>(*inner), store_(store), inner_(std::move(inner)) {}
+
+  SubmissionId submission() const override { return inner_->submission(); }
+  Result<PatientId> PutPatient(const Patient& patient) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutPatient(patient);
+  }
+  Result<PutKind> PutProcedure(Procedure& procedure) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutProcedure(procedure);
+  }
+  Result<void> MarkImplantsRemoved(std::span<const ImplantId> implants, ProcedureId by,
+                                   Date on) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->MarkImplantsRemoved(implants, by, on);
+  }
+  Result<void> RecordDeath(PatientId patient, Date date) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->RecordDeath(patient, date);
+  }
+  Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddOutcomeEvent(event);
+  }
+  Result<void> PutOrganisation(const Organisation& organisation) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutOrganisation(organisation);
+  }
+  Result<void> PutClinician(const Clinician& clinician) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutClinician(clinician);
+  }
+  Result<void> PutDeviceModel(const DeviceModel& model) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutDeviceModel(model);
+  }
+  Result<void> AddFindings(std::span<const Finding> findings) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddFindings(findings);
+  }
+  Result<int64_t> AppendAudit(const AuditRecord& record) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AppendAudit(record);
+  }
+  Result<void> FinishSubmission(const SubmissionOutcome& outcome) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->FinishSubmission(outcome);
+  }
+  Result<void> Commit() override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->Commit();
+  }
+
+ private:
+  FaultInjectingStore& store_;
+  std::unique_ptr<Transaction> inner_;
+};
+
+}  // namespace
+
+FaultInjectingStore::FaultInjectingStore(std::unique_ptr<Store> inner, int64_t fail_at,
+                                         bool sticky)
+    : ForwardingReader<Store>(*inner), inner_(std::move(inner)), fail_at_(fail_at),
+      sticky_(sticky) {}
+
+FaultInjectingStore::~FaultInjectingStore() = default;
+
+Result<void> FaultInjectingStore::Tick() {
+  int64_t n = ++calls_;
+  if (fail_at_ > 0 && (n == fail_at_ || (sticky_ && n > fail_at_))) {
+    return Unavailable(fmt::format("injected fault at call {}", n));
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Transaction>> FaultInjectingStore::Begin() {
+  ORP_RETURN_IF_ERROR(Tick());
+  auto inner = inner_->Begin();
+  if (!inner) return std::unexpected(inner.error());
+  return std::make_unique<FaultInjectingTransaction>(*this, std::move(*inner));
+}
+
+Result<SubmissionStart> FaultInjectingStore::BeginSubmission(const SubmissionRequest& request) {
+  ORP_RETURN_IF_ERROR(Tick());
+  auto start = inner_->BeginSubmission(request);
+  if (!start) return std::unexpected(start.error());
+  if (start->transaction) {
+    start->transaction =
+        std::make_unique<FaultInjectingTransaction>(*this, std::move(start->transaction));
+  }
+  return start;
+}
+
+}  // namespace orp::storage

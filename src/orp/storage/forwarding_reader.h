@@ -1,0 +1,88 @@
+// ForwardingReader<Base>: implements every Reader query of Base (Reader, Transaction or Store) by
+// forwarding to another Reader. Decorators (fault injection, later caching or metrics) derive
+// from it and override only what they change.
+// Thread safety: that of the target.
+#pragma once
+
+#include "orp/storage/store.h"
+
+namespace orp::storage {
+
+template <typename Base>
+class ForwardingReader : public Base {
+ public:
+  explicit ForwardingReader(Reader& target) : target_(target) {}
+
+  Result<std::optional<Patient>> FindPatient(PatientId id) override {
+    return target_.FindPatient(id);
+  }
+  Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& p) override {
+    return target_.FindPatientByPseudonym(p);
+  }
+  Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key,
+                                                          int limit) override {
+    return target_.FindPatientsByDemographics(key, limit);
+  }
+  Result<std::optional<Organisation>> FindOrganisation(std::string_view code) override {
+    return target_.FindOrganisation(code);
+  }
+  Result<std::optional<Organisation>> FindOrganisationOfSite(std::string_view site) override {
+    return target_.FindOrganisationOfSite(site);
+  }
+  Result<std::optional<Clinician>> FindClinician(std::string_view gmc) override {
+    return target_.FindClinician(gmc);
+  }
+  Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,
+                                                     std::optional<Date> on) override {
+    return target_.FindDeviceModel(gtin, on);
+  }
+  Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) override {
+    return target_.DeviceModelHistory(gtin);
+  }
+  Result<std::optional<Procedure>> FindProcedure(std::string_view registry,
+                                                 std::string_view ref) override {
+    return target_.FindProcedure(registry, ref);
+  }
+  Result<std::optional<Procedure>> FindProcedureById(ProcedureId id) override {
+    return target_.FindProcedureById(id);
+  }
+  Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry,
+                                                  std::string_view ref) override {
+    return target_.ProcedureHistory(registry, ref);
+  }
+  Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) override {
+    return target_.ImplantsInSitu(query);
+  }
+  Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+                                                    std::string_view serial) override {
+    return target_.FindImplantsByDevice(gtin, lot, serial);
+  }
+  Result<void> ForEachProcedure(const ProcedureFilter& filter,
+                                const Visitor<Procedure>& visit) override {
+    return target_.ForEachProcedure(filter, visit);
+  }
+  Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient) override {
+    return target_.OutcomeEventsOf(patient);
+  }
+  Result<std::optional<Submission>> FindSubmission(SubmissionId id) override {
+    return target_.FindSubmission(id);
+  }
+  Result<std::optional<Submission>> FindSubmissionByKey(std::string_view key) override {
+    return target_.FindSubmissionByKey(key);
+  }
+  Result<std::vector<Finding>> FindingsOf(SubmissionId id) override {
+    return target_.FindingsOf(id);
+  }
+  Result<std::optional<AuditRecord>> LastAuditRecord() override {
+    return target_.LastAuditRecord();
+  }
+  Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) override {
+    return target_.ForEachAuditRecord(after_seq, visit);
+  }
+  Result<TableCounts> CountRows() override { return target_.CountRows(); }
+
+ protected:
+  Reader& target_;
+};
+
+}  // namespace orp::storage

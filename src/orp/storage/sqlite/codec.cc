@@ -1,0 +1,207 @@
+#include "orp/storage/sqlite/codec.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+namespace orp::storage::sqlite {
+namespace {
+
+using domain::Procedure;
+
+std::optional<Date> OptionalDay(const Stmt& stmt, int column) {
+  if (stmt.IsNull(column)) return std::nullopt;
+  return FromDayNumber(stmt.Int(column));
+}
+
+std::optional<int64_t> OptionalDay(const std::optional<Date>& date) {
+  if (!date) return std::nullopt;
+  return DayNumber(*date);
+}
+
+// Registry-specific fields as a JSON object of strings (PostgreSQL will keep the same as jsonb).
+std::string EncodeFields(const std::map<std::string, std::string>& fields) {
+  if (fields.empty()) return "{}";
+  return nlohmann::json(fields).dump();
+}
+
+Result<std::map<std::string, std::string>> DecodeFields(const std::string& text) {
+  if (text == "{}") return std::map<std::string, std::string>{};
+  try {
+    return nlohmann::json::parse(text).get<std::map<std::string, std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    return DataLoss(fmt::format("stored procedure fields are not a JSON object: {}", e.what()));
+  }
+}
+
+template <typename T>
+Result<T> Stored(Result<T> parsed, std::string_view column) {
+  if (!parsed) return DataLoss(fmt::format("stored {}: {}", column, parsed.error().message()));
+  return parsed;
+}
+
+}  // namespace
+
+Result<domain::Gtin> ReadGtin(std::string_view text) {
+  return Stored(domain::Gtin::Parse(text), "gtin");
+}
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ';';
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    size_t semi = text.find(';');
+    out.emplace_back(text.substr(0, semi));
+    if (semi == std::string_view::npos) break;
+    text.remove_prefix(semi + 1);
+  }
+  return out;
+}
+
+void BindProcedure(Stmt& stmt, int first, const Procedure& p) {
+  int i = first;
+  stmt.Bind(i++, p.registry);
+  stmt.Bind(i++, p.procedure_ref);
+  stmt.Bind(i++, p.provider_site);
+  stmt.Bind(i++, p.clinician_gmc);
+  stmt.Bind(i++, p.patient.value);
+  stmt.Bind(i++, DayNumber(p.date));
+  stmt.Bind(i++, domain::Name(p.type));
+  stmt.Bind(i++, JoinList(p.opcs_codes));
+  stmt.Bind(i++, p.snomed_code);
+  stmt.Bind(i++, p.laterality);
+  stmt.Bind(i++, p.body_site);
+  stmt.Bind(i++, p.indication);
+  stmt.Bind(i++, p.asa_grade);
+  stmt.Bind(i++, p.bmi);
+  stmt.Bind(i++, EncodeFields(p.fields));
+  if (p.submission.stored()) {
+    stmt.Bind(i++, p.submission.value);
+  } else {
+    stmt.BindNull(i++);
+  }
+  stmt.Bind(i++, p.version);
+}
+
+Result<Procedure> ReadProcedure(const Stmt& stmt) {
+  Procedure p;
+  p.id.value = stmt.Int(0);
+  p.registry = stmt.Text(1);
+  p.procedure_ref = stmt.Text(2);
+  p.provider_site = stmt.Text(3);
+  p.clinician_gmc = stmt.Text(4);
+  p.patient.value = stmt.Int(5);
+  p.date = FromDayNumber(stmt.Int(6));
+  auto type = Stored(domain::ParseProcedureType(stmt.Text(7)), "procedure type");
+  if (!type) return std::unexpected(type.error());
+  p.type = *type;
+  p.opcs_codes = SplitList(stmt.Text(8));
+  p.snomed_code = stmt.Text(9);
+  p.laterality = stmt.Text(10);
+  p.body_site = stmt.Text(11);
+  p.indication = stmt.Text(12);
+  if (!stmt.IsNull(13)) p.asa_grade = static_cast<int>(stmt.Int(13));
+  if (!stmt.IsNull(14)) p.bmi = stmt.Real(14);
+  auto fields = DecodeFields(stmt.Text(15));
+  if (!fields) return std::unexpected(fields.error());
+  p.fields = std::move(*fields);
+  p.submission.value = stmt.IsNull(16) ? 0 : stmt.Int(16);
+  p.version = static_cast<int>(stmt.Int(17));
+  return p;
+}
+
+void BindImplant(Stmt& stmt, int first, const domain::Implant& m) {
+  int i = first;
+  stmt.Bind(i++, m.procedure.value);
+  if (m.gtin) {
+    stmt.Bind(i++, m.gtin->digits());
+  } else {
+    stmt.BindNull(i++);
+  }
+  stmt.Bind(i++, m.lot);
+  stmt.Bind(i++, m.serial);
+  stmt.Bind(i++, OptionalDay(m.expiry));
+  stmt.Bind(i++, m.raw_scan);
+  stmt.Bind(i++, domain::Name(m.action));
+  stmt.Bind(i++, m.laterality);
+  stmt.Bind(i++, int64_t{m.in_situ});
+  if (m.removed_by) {
+    stmt.Bind(i++, m.removed_by->value);
+  } else {
+    stmt.BindNull(i++);
+  }
+  stmt.Bind(i++, OptionalDay(m.removed_on));
+}
+
+Result<domain::Implant> ReadImplant(const Stmt& stmt) {
+  domain::Implant m;
+  m.id.value = stmt.Int(0);
+  m.procedure.value = stmt.Int(1);
+  if (!stmt.IsNull(2)) {
+    auto gtin = ReadGtin(stmt.Text(2));
+    if (!gtin) return std::unexpected(gtin.error());
+    m.gtin = *gtin;
+  }
+  m.lot = stmt.Text(3);
+  m.serial = stmt.Text(4);
+  m.expiry = OptionalDay(stmt, 5);
+  m.raw_scan = stmt.Text(6);
+  auto action = Stored(domain::ParseDeviceAction(stmt.Text(7)), "device action");
+  if (!action) return std::unexpected(action.error());
+  m.action = *action;
+  m.laterality = stmt.Text(8);
+  m.in_situ = stmt.Int(9) != 0;
+  if (!stmt.IsNull(10)) m.removed_by = domain::ProcedureId{stmt.Int(10)};
+  m.removed_on = OptionalDay(stmt, 11);
+  return m;
+}
+
+void BindPatient(Stmt& stmt, int first, const domain::Patient& p) {
+  int i = first;
+  if (p.pseudonym) {
+    const auto& b = p.pseudonym->bytes;
+    stmt.BindBlob(i++, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+  } else {
+    stmt.BindNull(i++);
+  }
+  if (p.nhs_number) {
+    stmt.BindBlob(i++, p.nhs_number->bytes);
+  } else {
+    stmt.BindNull(i++);
+  }
+  stmt.Bind(i++, OptionalDay(p.date_of_birth));
+  stmt.Bind(i++, p.sex);
+  stmt.Bind(i++, p.postcode);
+  stmt.Bind(i++, OptionalDay(p.date_of_death));
+  stmt.Bind(i++, int64_t{p.opted_out});
+}
+
+Result<domain::Patient> ReadPatient(const Stmt& stmt) {
+  domain::Patient p;
+  p.id.value = stmt.Int(0);
+  if (!stmt.IsNull(1)) {
+    std::string bytes = stmt.Blob(1);
+    if (bytes.size() != 32) return DataLoss("stored pseudonym is not 32 bytes");
+    domain::Pseudonym pseudonym;
+    std::memcpy(pseudonym.bytes.data(), bytes.data(), 32);
+    p.pseudonym = pseudonym;
+  }
+  if (!stmt.IsNull(2)) p.nhs_number = domain::EncryptedNhsNumber{stmt.Blob(2)};
+  p.date_of_birth = OptionalDay(stmt, 3);
+  p.sex = stmt.Text(4);
+  p.postcode = stmt.Text(5);
+  p.date_of_death = OptionalDay(stmt, 6);
+  p.opted_out = stmt.Int(7) != 0;
+  return p;
+}
+
+}  // namespace orp::storage::sqlite

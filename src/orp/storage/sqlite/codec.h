@@ -1,0 +1,51 @@
+// Conversions between entity fields and SQLite columns: the one place that knows how a date, an
+// enum, a code list or the registry-specific fields are stored (see migrations.cc). Readers
+// return kDataLoss when a stored value no longer parses.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "orp/core/result.h"
+#include "orp/domain/entities.h"
+#include "orp/storage/sqlite/connection.h"
+
+namespace orp::storage::sqlite {
+
+inline int64_t DayNumber(Date date) { return date.time_since_epoch().count(); }
+inline Date FromDayNumber(int64_t days) { return Date(std::chrono::days(days)); }
+
+// Procedure columns in SELECT order; procedure_versions stores the same under "procedure".
+inline constexpr std::string_view kProcedureColumns =
+    "registry, procedure_ref, provider_site, clinician_gmc, patient, date, type, opcs_codes, "
+    "snomed_code, laterality, body_site, indication, asa_grade, bmi, fields, submission, version";
+inline constexpr std::string_view kImplantColumns =
+    "procedure, gtin, lot, serial, expiry, raw_scan, action, laterality, in_situ, removed_by, "
+    "removed_on";
+// kImplantColumns with the id, qualified by the alias "i" for joins.
+inline constexpr std::string_view kImplantColumnsOfI =
+    "i.id, i.procedure, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, i.action, i.laterality, "
+    "i.in_situ, i.removed_by, i.removed_on";
+inline constexpr std::string_view kPatientColumns =
+    "id, pseudonym, nhs_cipher, date_of_birth, sex, postcode, date_of_death, opted_out";
+
+// Binds kProcedureColumns (17 values) from parameter `first`.
+void BindProcedure(Stmt& stmt, int first, const domain::Procedure& procedure);
+// Reads the id at column 0 and kProcedureColumns from column 1. Implants are left empty.
+Result<domain::Procedure> ReadProcedure(const Stmt& stmt);
+
+// Binds kImplantColumns (11 values) from parameter `first`.
+void BindImplant(Stmt& stmt, int first, const domain::Implant& implant);
+// Reads the id at column 0 and kImplantColumns from column 1.
+Result<domain::Implant> ReadImplant(const Stmt& stmt);
+
+// Binds kPatientColumns without the id (7 values) from parameter `first`.
+void BindPatient(Stmt& stmt, int first, const domain::Patient& patient);
+Result<domain::Patient> ReadPatient(const Stmt& stmt);
+
+Result<domain::Gtin> ReadGtin(std::string_view text);
+std::string JoinList(const std::vector<std::string>& items);  // ';'-separated
+std::vector<std::string> SplitList(std::string_view text);
+
+}  // namespace orp::storage::sqlite

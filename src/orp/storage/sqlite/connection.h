@@ -1,0 +1,107 @@
+// RAII wrappers over the SQLite C API: a Connection owns one sqlite3 handle and a cache of
+// prepared statements; a Stmt is a lease on a cached statement that is reset and unbound when it
+// goes out of scope, so hot paths prepare each SQL text once per connection.
+//
+// Errors from SQLite map to orp codes: BUSY/LOCKED/FULL/IOERR/CANTOPEN -> kUnavailable,
+// CORRUPT/NOTADB -> kDataLoss, CONSTRAINT -> kAlreadyExists, anything else -> kInternal.
+// Thread safety: none; the owner (SqliteStore) serialises use with its mutex.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "orp/core/result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace orp::storage::sqlite {
+
+// How hard a commit waits for the disk. kFull (the default) makes a committed transaction
+// survive power loss in WAL mode; kNormal may lose the last commits on power loss (not on a
+// process crash). docs/performance.md has the cost of each.
+enum class Synchronous { kFull, kNormal, kOff };
+
+struct ConnectionOptions {
+  Synchronous synchronous = Synchronous::kFull;
+  int busy_timeout_ms = 10000;
+  // Page cache per connection. Index inserts of a large submission stay in memory instead of
+  // spilling dirty pages to the WAL mid-transaction.
+  int cache_mib = 64;
+};
+
+class Stmt;
+
+class Connection {
+ public:
+  // Opens (creating) the file, or an in-memory database for ":memory:", and sets WAL, the
+  // synchronous level, foreign keys and the busy timeout.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path,
+                                                  const ConnectionOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one or more statements with no parameters and no rows (schema, BEGIN, COMMIT).
+  Result<void> Exec(std::string_view sql);
+  // A cached prepared statement for `sql`; the SQL text is the cache key.
+  Result<Stmt> Prepare(std::string_view sql);
+
+  int64_t LastInsertRowid() const;
+  int64_t Changes() const;
+  // "wal", "memory", …
+  Result<std::string> JournalMode();
+  sqlite3* handle() { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+};
+
+// A lease on a prepared statement. Column and parameter indexes: parameters are 1-based (as in
+// SQL's ?1), columns 0-based (as sqlite3_column_*).
+class Stmt {
+ public:
+  Stmt(Connection& connection, sqlite3_stmt* stmt) : connection_(&connection), stmt_(stmt) {}
+  Stmt(Stmt&& other) noexcept;
+  Stmt& operator=(Stmt&&) = delete;
+  ~Stmt();
+
+  Stmt& Bind(int index, int64_t value);
+  Stmt& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
+  Stmt& Bind(int index, double value);
+  Stmt& Bind(int index, std::string_view text);  // copied by SQLite (SQLITE_TRANSIENT)
+  Stmt& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
+  Stmt& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
+  Stmt& BindBlob(int index, std::string_view bytes);
+  Stmt& BindNull(int index);
+  template <typename T>
+  Stmt& Bind(int index, const std::optional<T>& value) {
+    return value ? Bind(index, *value) : BindNull(index);
+  }
+
+  // True when a row is ready to read, false when the statement is done.
+  Result<bool> Step();
+  // Steps to completion, ignoring rows.
+  Result<void> Run();
+
+  bool IsNull(int column) const;
+  int64_t Int(int column) const;
+  double Real(int column) const;
+  std::string Text(int column) const;
+  std::string Blob(int column) const;
+
+ private:
+  Connection* connection_;
+  sqlite3_stmt* stmt_;
+};
+
+// The orp error for SQLite result code `rc` on `db`, with the SQLite message and a context.
+Error SqliteError(sqlite3* db, int rc, std::string_view context);
+
+}  // namespace orp::storage::sqlite

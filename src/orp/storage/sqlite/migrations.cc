@@ -1,0 +1,245 @@
+#include "orp/storage/sqlite/migrations.h"
+
+#include <fmt/format.h>
+
+#include <ctime>
+
+namespace orp::storage::sqlite {
+namespace {
+
+// Dates are INTEGER days since 1970-01-01 (orp::Date's count) and instants INTEGER seconds since
+// the epoch, so analytics streams them without parsing. Text identifiers are stored normalised.
+// Empty text means "not given"; NULL is used only for absent numbers and dates.
+constexpr std::string_view kCore = R"sql(
+CREATE TABLE organisations (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL
+);
+CREATE TABLE sites (
+  code TEXT PRIMARY KEY,
+  organisation TEXT NOT NULL REFERENCES organisations(code),
+  name TEXT NOT NULL,
+  postcode TEXT NOT NULL
+);
+CREATE INDEX sites_by_organisation ON sites(organisation);
+CREATE TABLE clinicians (
+  gmc TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  specialty TEXT NOT NULL
+);
+CREATE TABLE patients (
+  id INTEGER PRIMARY KEY,
+  pseudonym BLOB UNIQUE,
+  nhs_cipher BLOB,
+  date_of_birth INTEGER,
+  sex TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  date_of_death INTEGER,
+  opted_out INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX patients_by_demographics ON patients(date_of_birth, sex, postcode);
+CREATE TABLE device_models (
+  gtin TEXT NOT NULL,
+  valid_from INTEGER NOT NULL,
+  valid_to INTEGER,
+  manufacturer TEXT NOT NULL,
+  brand TEXT NOT NULL,
+  model TEXT NOT NULL,
+  catalogue_number TEXT NOT NULL,
+  device_type TEXT NOT NULL,
+  device_class TEXT NOT NULL,
+  registries TEXT NOT NULL,
+  PRIMARY KEY (gtin, valid_from)
+);
+CREATE TABLE submissions (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  submitter TEXT NOT NULL,
+  registry TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  received INTEGER NOT NULL DEFAULT 0,
+  accepted INTEGER NOT NULL DEFAULT 0,
+  rejected INTEGER NOT NULL DEFAULT 0,
+  receipt_json TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE findings (
+  submission INTEGER NOT NULL REFERENCES submissions(id),
+  ordinal INTEGER NOT NULL,
+  row INTEGER NOT NULL,
+  procedure_ref TEXT NOT NULL,
+  field TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  message TEXT NOT NULL,
+  PRIMARY KEY (submission, ordinal)
+);
+CREATE TABLE procedures (
+  id INTEGER PRIMARY KEY,
+  registry TEXT NOT NULL,
+  procedure_ref TEXT NOT NULL,
+  provider_site TEXT NOT NULL,
+  clinician_gmc TEXT NOT NULL,
+  patient INTEGER NOT NULL REFERENCES patients(id),
+  date INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  opcs_codes TEXT NOT NULL,
+  snomed_code TEXT NOT NULL,
+  laterality TEXT NOT NULL,
+  body_site TEXT NOT NULL,
+  indication TEXT NOT NULL,
+  asa_grade INTEGER,
+  bmi REAL,
+  fields TEXT NOT NULL,
+  submission INTEGER REFERENCES submissions(id),
+  version INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX procedures_by_ref ON procedures(registry, procedure_ref);
+CREATE INDEX procedures_by_patient ON procedures(patient);
+CREATE INDEX procedures_by_submission ON procedures(submission);
+-- Superseded versions: a copy of the procedures row as it was, and of its implants.
+CREATE TABLE procedure_versions (
+  procedure INTEGER NOT NULL REFERENCES procedures(id),
+  version INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  procedure_ref TEXT NOT NULL,
+  provider_site TEXT NOT NULL,
+  clinician_gmc TEXT NOT NULL,
+  patient INTEGER NOT NULL,
+  date INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  opcs_codes TEXT NOT NULL,
+  snomed_code TEXT NOT NULL,
+  laterality TEXT NOT NULL,
+  body_site TEXT NOT NULL,
+  indication TEXT NOT NULL,
+  asa_grade INTEGER,
+  bmi REAL,
+  fields TEXT NOT NULL,
+  submission INTEGER,
+  PRIMARY KEY (procedure, version)
+);
+CREATE TABLE implants (
+  id INTEGER PRIMARY KEY,
+  procedure INTEGER NOT NULL REFERENCES procedures(id),
+  patient INTEGER NOT NULL REFERENCES patients(id),
+  gtin TEXT,
+  lot TEXT NOT NULL,
+  serial TEXT NOT NULL,
+  expiry INTEGER,
+  raw_scan TEXT NOT NULL,
+  action TEXT NOT NULL,
+  laterality TEXT NOT NULL,
+  in_situ INTEGER NOT NULL,
+  removed_by INTEGER REFERENCES procedures(id),
+  removed_on INTEGER
+);
+CREATE INDEX implants_by_procedure ON implants(procedure);
+CREATE INDEX implants_by_device ON implants(gtin, lot);
+CREATE INDEX implants_by_patient ON implants(patient, in_situ);
+CREATE TABLE implant_versions (
+  procedure INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  implant INTEGER NOT NULL,
+  gtin TEXT,
+  lot TEXT NOT NULL,
+  serial TEXT NOT NULL,
+  expiry INTEGER,
+  raw_scan TEXT NOT NULL,
+  action TEXT NOT NULL,
+  laterality TEXT NOT NULL,
+  in_situ INTEGER NOT NULL,
+  removed_by INTEGER,
+  removed_on INTEGER,
+  PRIMARY KEY (procedure, version, implant)
+);
+CREATE TABLE outcome_events (
+  id INTEGER PRIMARY KEY,
+  patient INTEGER NOT NULL REFERENCES patients(id),
+  kind TEXT NOT NULL,
+  date INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  procedure INTEGER REFERENCES procedures(id),
+  implant INTEGER,
+  detail TEXT NOT NULL,
+  submission INTEGER REFERENCES submissions(id)
+);
+CREATE INDEX outcome_events_by_patient ON outcome_events(patient);
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+-- The audit log is append-only inside the database too: an edit must go around SQLite itself,
+-- and then the hash chain (security/) finds it.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "0001_core", kCore},
+  };
+  return kMigrations;
+}
+
+Result<int> CurrentSchemaVersion(Connection& connection) {
+  ORP_RETURN_IF_ERROR(connection.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+      "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+  auto stmt = connection.Prepare("SELECT coalesce(max(version), 0) FROM schema_version");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->Step();
+  if (!row) return std::unexpected(row.error());
+  return static_cast<int>(stmt->Int(0));
+}
+
+Result<std::vector<std::string>> Migrate(Connection& connection) {
+  auto current = CurrentSchemaVersion(connection);
+  if (!current) return std::unexpected(current.error());
+  int known = Migrations().back().version;
+  if (*current > known) {
+    return FailedPrecondition(fmt::format(
+        "database schema version {} is newer than this orp knows ({}); use a newer orp",
+        *current, known));
+  }
+  std::vector<std::string> applied;
+  for (const Migration& m : Migrations()) {
+    if (m.version <= *current) continue;
+    // Re-read under the write lock: another process may have migrated since we looked.
+    ORP_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
+    auto now = CurrentSchemaVersion(connection);
+    if (now && *now >= m.version) {
+      ORP_RETURN_IF_ERROR(connection.Exec("COMMIT"));
+      continue;
+    }
+    auto done = connection.Exec(m.sql);
+    if (done) {
+      auto stmt = connection.Prepare(
+          "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)");
+      done = stmt ? stmt->Bind(1, m.version).Bind(2, m.name).Bind(3, int64_t{std::time(nullptr)}).Run()
+                  : Result<void>(std::unexpected(stmt.error()));
+    }
+    if (!done) {
+      (void)connection.Exec("ROLLBACK");
+      return std::unexpected(done.error().WithContext(fmt::format("migration {}", m.name)));
+    }
+    ORP_RETURN_IF_ERROR(connection.Exec("COMMIT"));
+    applied.emplace_back(m.name);
+  }
+  return applied;
+}
+
+}  // namespace orp::storage::sqlite

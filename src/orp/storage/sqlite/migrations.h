@@ -1,0 +1,32 @@
+// The SQLite schema as numbered migrations (0001_core, …), applied in order at open inside one
+// transaction each and recorded in the `schema_version` table. A migration, once released, is
+// never edited: changes go in a new, higher-numbered one, so every database created by an
+// earlier orp upgrades the same way.
+// Errors: kFailedPrecondition when the database records a version newer than this program knows.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "orp/core/result.h"
+#include "orp/storage/sqlite/connection.h"
+
+namespace orp::storage::sqlite {
+
+struct Migration {
+  int version;
+  std::string_view name;  // "0001_core"
+  std::string_view sql;
+};
+
+// All migrations, in version order.
+const std::vector<Migration>& Migrations();
+
+// The highest version recorded (0 for a new database).
+Result<int> CurrentSchemaVersion(Connection& connection);
+
+// Applies the pending migrations; returns the names of those applied now.
+Result<std::vector<std::string>> Migrate(Connection& connection);
+
+}  // namespace orp::storage::sqlite

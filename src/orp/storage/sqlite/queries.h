@@ -1,0 +1,70 @@
+// Queries: every SQL statement of the SQLite backend, as plain methods over one Connection.
+// SqliteStore and its transactions call these under their lock; this class knows nothing of
+// locking or transaction boundaries (the caller issues BEGIN/COMMIT).
+// Reads are in reads.cc, writes in writes.cc. Error codes as in storage/store.h.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "orp/storage/sqlite/connection.h"
+#include "orp/storage/store.h"
+
+namespace orp::storage::sqlite {
+
+class Queries {
+ public:
+  explicit Queries(Connection& connection) : db_(connection) {}
+
+  // Reads (reads.cc).
+  Result<std::optional<Patient>> FindPatient(PatientId id);
+  Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym);
+  Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key, int limit);
+  Result<std::optional<Organisation>> FindOrganisation(std::string_view code);
+  Result<std::optional<Organisation>> FindOrganisationOfSite(std::string_view site);
+  Result<std::optional<Clinician>> FindClinician(std::string_view gmc);
+  Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin, std::optional<Date> on);
+  Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin);
+  Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
+  Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
+  Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry,
+                                                  std::string_view ref);
+  Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query);
+  Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+                                                    std::string_view serial);
+  Result<void> ForEachProcedure(const ProcedureFilter& filter, const Visitor<Procedure>& visit);
+  Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient);
+  Result<std::optional<Submission>> FindSubmission(SubmissionId id);
+  Result<std::optional<Submission>> FindSubmissionByKey(std::string_view key);
+  Result<std::vector<Finding>> FindingsOf(SubmissionId id);
+  Result<std::optional<AuditRecord>> LastAuditRecord();
+  Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit);
+  Result<TableCounts> CountRows();
+
+  // Writes (writes.cc); `submission` is the transaction's submission (unstored for none).
+  Result<PatientId> PutPatient(const Patient& patient);
+  Result<PutKind> PutProcedure(Procedure& procedure, SubmissionId submission);
+  Result<void> MarkImplantsRemoved(std::span<const ImplantId> implants, ProcedureId by, Date on);
+  Result<void> RecordDeath(PatientId patient, Date date, SubmissionId submission);
+  Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event);
+  Result<void> PutOrganisation(const Organisation& organisation);
+  Result<void> PutClinician(const Clinician& clinician);
+  Result<void> PutDeviceModel(const DeviceModel& model);
+  Result<void> AddFindings(SubmissionId submission, std::span<const Finding> findings);
+  Result<int64_t> AppendAudit(const AuditRecord& record);
+  Result<SubmissionId> InsertSubmission(const SubmissionRequest& request);
+  Result<void> FinishSubmission(SubmissionId submission, const SubmissionOutcome& outcome);
+
+ private:
+  Result<std::vector<Implant>> ImplantsOf(ProcedureId procedure);
+  Result<std::vector<Implant>> ImplantVersionsOf(ProcedureId procedure, int version);
+  Result<void> InsertImplants(Procedure& procedure);
+  Result<void> ReplaceImplants(Procedure& procedure, std::vector<Implant> previous);
+  Result<void> ArchiveVersion(ProcedureId id);
+
+  Connection& db_;
+};
+
+}  // namespace orp::storage::sqlite

@@ -1,0 +1,211 @@
+// Queries: reads of implants for linkage and recall, the procedure stream, outcome events,
+// submissions, findings, the audit log and row counts.
+#include <fmt/format.h>
+
+#include "orp/storage/sqlite/codec.h"
+#include "orp/storage/sqlite/collect.h"
+#include "orp/storage/sqlite/queries.h"
+
+namespace orp::storage::sqlite {
+namespace {
+
+
+constexpr std::string_view kSelectSubmission =
+    "SELECT id, idempotency_key, submitter, registry, received_at, status, received, accepted, "
+    "rejected, receipt_json FROM submissions ";
+constexpr std::string_view kSelectAudit =
+    "SELECT seq, at, actor, role, action, object, request_id, purpose, outcome, prev_hash, hash "
+    "FROM audit_log ";
+
+Result<Submission> ReadSubmission(const Stmt& s) {
+  Submission m;
+  m.id.value = s.Int(0);
+  m.idempotency_key = s.Text(1);
+  m.submitter = s.Text(2);
+  m.registry = s.Text(3);
+  m.received_at = domain::Instant(std::chrono::seconds(s.Int(4)));
+  auto status = domain::ParseSubmissionStatus(s.Text(5));
+  if (!status) return DataLoss("stored submission status: " + status.error().message());
+  m.status = *status;
+  m.received = s.Int(6);
+  m.accepted = s.Int(7);
+  m.rejected = s.Int(8);
+  m.receipt_json = s.Text(9);
+  return m;
+}
+
+Result<AuditRecord> ReadAudit(const Stmt& s) {
+  AuditRecord r;
+  r.seq = s.Int(0);
+  r.at = domain::Instant(std::chrono::seconds(s.Int(1)));
+  r.actor = s.Text(2);
+  r.role = s.Text(3);
+  r.action = s.Text(4);
+  r.object = s.Text(5);
+  r.request_id = s.Text(6);
+  r.purpose = s.Text(7);
+  r.outcome = s.Text(8);
+  r.prev_hash = s.Text(9);
+  r.hash = s.Text(10);
+  return r;
+}
+
+Result<OutcomeEvent> ReadOutcomeEvent(const Stmt& s) {
+  OutcomeEvent e;
+  e.id.value = s.Int(0);
+  e.patient.value = s.Int(1);
+  auto kind = domain::ParseOutcomeKind(s.Text(2));
+  if (!kind) return DataLoss("stored outcome kind: " + kind.error().message());
+  e.kind = *kind;
+  e.date = FromDayNumber(s.Int(3));
+  e.registry = s.Text(4);
+  if (!s.IsNull(5)) e.procedure = ProcedureId{s.Int(5)};
+  if (!s.IsNull(6)) e.implant = ImplantId{s.Int(6)};
+  e.detail = s.Text(7);
+  e.submission.value = s.IsNull(8) ? 0 : s.Int(8);
+  return e;
+}
+
+// Steps `stmt` and hands each row to `visit` through `read`; stops when visit returns false.
+template <typename T, typename ReadFn>
+Result<void> Stream(Stmt& stmt, ReadFn read, const Visitor<T>& visit) {
+  while (true) {
+    auto row = stmt.Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return {};
+    Result<T> item = read(stmt);
+    if (!item) return std::unexpected(item.error());
+    if (!visit(*item)) return {};
+  }
+}
+
+}  // namespace
+
+Result<std::vector<Implant>> Queries::ImplantsInSitu(const InSituQuery& q) {
+  std::string sql = fmt::format(
+      "SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
+      "WHERE i.patient = ?1 AND i.in_situ = 1 AND i.action = 'implanted' AND p.registry = ?2 "
+      "AND (?3 = '' OR p.body_site = ?3) AND (?4 = '' OR i.laterality = ?4 OR i.laterality = 'B') "
+      "ORDER BY p.date DESC, i.id DESC",
+      kImplantColumnsOfI);
+  return Collect<Implant>(
+      db_, sql,
+      [&](Stmt& s) {
+        s.Bind(1, q.patient.value).Bind(2, q.registry).Bind(3, q.body_site);
+        s.Bind(4, q.laterality);
+      },
+      ReadImplant);
+}
+
+Result<std::vector<Implant>> Queries::FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+                                                           std::string_view serial) {
+  std::string sql = fmt::format(
+      "SELECT id, {} FROM implants WHERE gtin = ?1 AND (?2 = '' OR lot = ?2) "
+      "AND (?3 = '' OR serial = ?3) ORDER BY id",
+      kImplantColumns);
+  return Collect<Implant>(
+      db_, sql, [&](Stmt& s) { s.Bind(1, gtin.digits()).Bind(2, lot).Bind(3, serial); },
+      ReadImplant);
+}
+
+// Two cursors merged by procedure id — procedures in id order, implants in (procedure, id)
+// order — so streaming costs one pass over each table, not a query per procedure.
+Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<Procedure>& visit) {
+  auto procs = db_.Prepare(fmt::format(
+      "SELECT id, {} FROM procedures WHERE (?1 = '' OR registry = ?1) AND "
+      "coalesce(submission, 0) > ?2 ORDER BY id",
+      kProcedureColumns));
+  auto implants = db_.Prepare(fmt::format(
+      "SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
+      "WHERE (?1 = '' OR p.registry = ?1) AND coalesce(p.submission, 0) > ?2 "
+      "ORDER BY i.procedure, i.id",
+      kImplantColumnsOfI));
+  if (!procs) return std::unexpected(procs.error());
+  if (!implants) return std::unexpected(implants.error());
+  procs->Bind(1, f.registry).Bind(2, f.after_submission.value);
+  implants->Bind(1, f.registry).Bind(2, f.after_submission.value);
+  std::optional<Implant> pending;
+  auto next_implant = [&]() -> Result<void> {
+    pending.reset();
+    auto row = implants->Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return {};
+    auto implant = ReadImplant(*implants);
+    if (!implant) return std::unexpected(implant.error());
+    pending = std::move(*implant);
+    return {};
+  };
+  ORP_RETURN_IF_ERROR(next_implant());
+  return Stream<Procedure>(
+      *procs,
+      [&](const Stmt& s) -> Result<Procedure> {
+        auto p = ReadProcedure(s);
+        if (!p) return p;
+        while (pending && pending->procedure == p->id) {
+          p->implants.push_back(std::move(*pending));
+          ORP_RETURN_IF_ERROR(next_implant());
+        }
+        return p;
+      },
+      visit);
+}
+
+Result<std::vector<OutcomeEvent>> Queries::OutcomeEventsOf(PatientId patient) {
+  return Collect<OutcomeEvent>(
+      db_,
+      "SELECT id, patient, kind, date, registry, procedure, implant, detail, submission "
+      "FROM outcome_events WHERE patient = ?1 ORDER BY date, id",
+      [&](Stmt& s) { s.Bind(1, patient.value); }, ReadOutcomeEvent);
+}
+
+Result<std::optional<Submission>> Queries::FindSubmission(SubmissionId id) {
+  return First<Submission>(db_, std::string(kSelectSubmission) + "WHERE id = ?1",
+                           [&](Stmt& s) { s.Bind(1, id.value); }, ReadSubmission);
+}
+
+Result<std::optional<Submission>> Queries::FindSubmissionByKey(std::string_view key) {
+  return First<Submission>(db_, std::string(kSelectSubmission) + "WHERE idempotency_key = ?1",
+                           [&](Stmt& s) { s.Bind(1, key); }, ReadSubmission);
+}
+
+Result<std::vector<Finding>> Queries::FindingsOf(SubmissionId id) {
+  return Collect<Finding>(
+      db_,
+      "SELECT row, procedure_ref, field, rule, severity, message FROM findings "
+      "WHERE submission = ?1 ORDER BY ordinal",
+      [&](Stmt& s) { s.Bind(1, id.value); },
+      [](const Stmt& s) -> Result<Finding> {
+        auto severity = domain::ParseSeverity(s.Text(4));
+        if (!severity) return DataLoss("stored severity: " + severity.error().message());
+        return Finding{s.Int(0), s.Text(1), s.Text(2), s.Text(3), *severity, s.Text(5)};
+      });
+}
+
+Result<std::optional<AuditRecord>> Queries::LastAuditRecord() {
+  return First<AuditRecord>(db_, std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1",
+                            [](Stmt&) {}, ReadAudit);
+}
+
+Result<void> Queries::ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) {
+  auto stmt = db_.Prepare(std::string(kSelectAudit) + "WHERE seq > ?1 ORDER BY seq");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(1, after_seq);
+  return Stream<AuditRecord>(*stmt, ReadAudit, visit);
+}
+
+Result<TableCounts> Queries::CountRows() {
+  TableCounts counts;
+  for (const char* table :
+       {"organisations", "sites", "clinicians", "patients", "device_models", "submissions",
+        "findings", "procedures", "procedure_versions", "implants", "implant_versions",
+        "outcome_events", "audit_log"}) {
+    auto stmt = db_.Prepare(fmt::format("SELECT count(*) FROM {}", table));
+    if (!stmt) return std::unexpected(stmt.error());
+    auto row = stmt->Step();
+    if (!row) return std::unexpected(row.error());
+    counts[table] = stmt->Int(0);
+  }
+  return counts;
+}
+
+}  // namespace orp::storage::sqlite

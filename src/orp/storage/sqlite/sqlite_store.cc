@@ -1,0 +1,227 @@
+#include "orp/storage/sqlite/sqlite_store.h"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "orp/storage/sqlite/migrations.h"
+#include "orp/storage/sqlite/queries.h"
+#include "orp/storage/sqlite/query_reader.h"
+
+namespace orp::storage::sqlite {
+namespace {
+
+class SqliteStore;
+
+class SqliteTransaction : public QueryReader<Transaction> {
+ public:
+  SqliteTransaction(SqliteStore& store, std::unique_lock<std::mutex> lock);
+  ~SqliteTransaction() override;
+
+  void set_submission(SubmissionId id) { submission_ = id; }
+  SubmissionId submission() const override { return submission_; }
+
+  Result<PatientId> PutPatient(const Patient& patient) override {
+    return Write([&](Queries& q) { return q.PutPatient(patient); });
+  }
+  Result<PutKind> PutProcedure(Procedure& procedure) override {
+    return Write([&](Queries& q) { return q.PutProcedure(procedure, submission_); });
+  }
+  Result<void> MarkImplantsRemoved(std::span<const ImplantId> implants, ProcedureId by,
+                                   Date on) override {
+    return Write([&](Queries& q) { return q.MarkImplantsRemoved(implants, by, on); });
+  }
+  Result<void> RecordDeath(PatientId patient, Date date) override {
+    return Write([&](Queries& q) { return q.RecordDeath(patient, date, submission_); });
+  }
+  Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event) override {
+    return Write([&](Queries& q) { return q.AddOutcomeEvent(event); });
+  }
+  Result<void> PutOrganisation(const Organisation& organisation) override {
+    return Write([&](Queries& q) { return q.PutOrganisation(organisation); });
+  }
+  Result<void> PutClinician(const Clinician& clinician) override {
+    return Write([&](Queries& q) { return q.PutClinician(clinician); });
+  }
+  Result<void> PutDeviceModel(const DeviceModel& model) override {
+    return Write([&](Queries& q) { return q.PutDeviceModel(model); });
+  }
+  Result<void> AddFindings(std::span<const Finding> findings) override;
+  Result<int64_t> AppendAudit(const AuditRecord& record) override {
+    return Write([&](Queries& q) { return q.AppendAudit(record); });
+  }
+  Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
+  Result<void> Commit() override;
+
+ protected:
+  Queries& queries() override;
+  Result<std::unique_lock<std::mutex>> ReadLock() override {
+    if (ended_) return FailedPrecondition("the transaction has ended");
+    return std::unique_lock<std::mutex>();
+  }
+
+ private:
+  // Runs one write; on error rolls the whole transaction back (as PostgreSQL would).
+  template <typename F>
+  auto Write(F f) -> decltype(f(queries())) {
+    if (ended_) return FailedPrecondition("the transaction has ended");
+    auto result = f(queries());
+    if (!result) Rollback();
+    return result;
+  }
+  void Rollback();
+  void End();
+
+  SqliteStore& store_;
+  std::unique_lock<std::mutex> lock_;
+  SubmissionId submission_;
+  bool finished_ = false;
+  bool ended_ = false;
+};
+
+class SqliteStore : public QueryReader<Store> {
+ public:
+  SqliteStore(std::unique_ptr<Connection> connection, StoreInfo info)
+      : connection_(std::move(connection)), queries_(*connection_), info_(std::move(info)) {}
+
+  StoreInfo Info() const override { return info_; }
+  Result<int> SchemaVersion() override {
+    auto lock = ReadLock();
+    if (!lock) return std::unexpected(lock.error());
+    return CurrentSchemaVersion(*connection_);
+  }
+  Result<std::unique_ptr<Transaction>> Begin() override {
+    auto txn = BeginSqlite();
+    if (!txn) return std::unexpected(txn.error());
+    return std::unique_ptr<Transaction>(std::move(*txn));
+  }
+  Result<SubmissionStart> BeginSubmission(const SubmissionRequest& request) override;
+
+  Queries& queries() override { return queries_; }
+  Connection& connection() { return *connection_; }
+  void set_owner(std::thread::id id) { owner_ = id; }
+
+ protected:
+  Result<std::unique_lock<std::mutex>> ReadLock() override {
+    if (owner_.load() == std::this_thread::get_id()) {
+      return FailedPrecondition(
+          "this thread holds a transaction on the store; read through the transaction");
+    }
+    return std::unique_lock<std::mutex>(mu_);
+  }
+
+ private:
+  Result<std::unique_ptr<SqliteTransaction>> BeginSqlite();
+
+  std::unique_ptr<Connection> connection_;
+  Queries queries_;
+  StoreInfo info_;
+  std::mutex mu_;
+  std::atomic<std::thread::id> owner_{};
+};
+
+SqliteTransaction::SqliteTransaction(SqliteStore& store, std::unique_lock<std::mutex> lock)
+    : store_(store), lock_(std::move(lock)) {
+  store_.set_owner(std::this_thread::get_id());
+}
+
+SqliteTransaction::~SqliteTransaction() {
+  if (!ended_) Rollback();
+}
+
+Queries& SqliteTransaction::queries() { return store_.queries(); }
+
+void SqliteTransaction::End() {
+  ended_ = true;
+  store_.set_owner(std::thread::id());
+  lock_.unlock();
+}
+
+void SqliteTransaction::Rollback() {
+  if (ended_) return;
+  // A failed ROLLBACK leaves nothing to do: SQLite has already rolled back on the error.
+  (void)store_.connection().Exec("ROLLBACK");
+  End();
+}
+
+Result<void> SqliteTransaction::AddFindings(std::span<const Finding> findings) {
+  if (!submission_.stored()) {
+    Rollback();
+    return FailedPrecondition("findings belong to a submission; use BeginSubmission");
+  }
+  return Write([&](Queries& q) { return q.AddFindings(submission_, findings); });
+}
+
+Result<void> SqliteTransaction::FinishSubmission(const SubmissionOutcome& outcome) {
+  if (!submission_.stored()) {
+    Rollback();
+    return FailedPrecondition("FinishSubmission in a transaction without a submission");
+  }
+  auto done = Write([&](Queries& q) { return q.FinishSubmission(submission_, outcome); });
+  if (done) finished_ = true;
+  return done;
+}
+
+Result<void> SqliteTransaction::Commit() {
+  if (ended_) return FailedPrecondition("the transaction has ended");
+  if (submission_.stored() && !finished_) {
+    Rollback();
+    return FailedPrecondition("a submission must be finished (FinishSubmission) before Commit");
+  }
+  auto committed = store_.connection().Exec("COMMIT");
+  if (!committed) {
+    Rollback();
+    return committed;
+  }
+  End();
+  return {};
+}
+
+Result<std::unique_ptr<SqliteTransaction>> SqliteStore::BeginSqlite() {
+  if (owner_.load() == std::this_thread::get_id()) {
+    return FailedPrecondition("this thread already holds a transaction on the store");
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  // IMMEDIATE takes the write lock now, so no statement inside can fail for a lock later.
+  ORP_RETURN_IF_ERROR(connection_->Exec("BEGIN IMMEDIATE"));
+  return std::make_unique<SqliteTransaction>(*this, std::move(lock));
+}
+
+Result<SubmissionStart> SqliteStore::BeginSubmission(const SubmissionRequest& request) {
+  if (request.idempotency_key.empty()) {
+    return InvalidArgument("a submission needs an idempotency key");
+  }
+  auto txn = BeginSqlite();
+  if (!txn) return std::unexpected(txn.error());
+  // Under the write lock: a key committed by anyone before us is visible now.
+  auto earlier = (*txn)->FindSubmissionByKey(request.idempotency_key);
+  if (!earlier) return std::unexpected(earlier.error());
+  if (*earlier) return SubmissionStart{nullptr, std::move(*earlier)};
+  auto id = queries_.InsertSubmission(request);
+  if (!id) return std::unexpected(id.error());
+  (*txn)->set_submission(*id);
+  return SubmissionStart{std::move(*txn), std::nullopt};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& path,
+                                         const ConnectionOptions& options) {
+  if (path.empty()) return InvalidArgument("the SQLite database path is empty");
+  auto connection = Connection::Open(path, options);
+  if (!connection) return std::unexpected(connection.error());
+  auto applied = Migrate(**connection);
+  if (!applied) return std::unexpected(applied.error().WithContext(path));
+  auto version = CurrentSchemaVersion(**connection);
+  if (!version) return std::unexpected(version.error());
+  StoreInfo info{"sqlite", path, *version, std::move(*applied)};
+  return std::make_unique<SqliteStore>(std::move(*connection), std::move(info));
+}
+
+Result<std::unique_ptr<Store>> OpenStoreFromUrl(std::string_view, std::string_view rest) {
+  return OpenStore(std::string(rest));
+}
+
+}  // namespace orp::storage::sqlite

@@ -1,0 +1,31 @@
+// The SQLite backend of storage::Store: one database file in WAL mode (or a private in-memory
+// database), schema from migrations.h applied at open.
+//
+// Concurrency: one connection per Store, guarded by a mutex. A transaction holds the mutex (and
+// SQLite's write lock, taken by BEGIN IMMEDIATE) from Begin until Commit or destruction, so
+// writers are serialised and a transaction never fails half-way for a lock; other threads'
+// reads wait for it. A read on the Store from the thread that holds a transaction would wait for
+// itself: it fails with kFailedPrecondition instead (read through the transaction). Several
+// processes may open one file; BEGIN IMMEDIATE waits up to the busy timeout, then kUnavailable.
+//
+// Durability: synchronous=FULL by default (see connection.h and docs/performance.md).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "orp/core/result.h"
+#include "orp/storage/sqlite/connection.h"
+#include "orp/storage/store.h"
+
+namespace orp::storage::sqlite {
+
+// Opens or creates the database at `path` (":memory:" for an in-memory one) and migrates it.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& path,
+                                         const ConnectionOptions& options = {});
+
+// The storage::Opener for "sqlite:PATH" and "sqlite::memory:" (`rest` is PATH or ":memory:").
+Result<std::unique_ptr<Store>> OpenStoreFromUrl(std::string_view url, std::string_view rest);
+
+}  // namespace orp::storage::sqlite

@@ -1,0 +1,167 @@
+#include "orp/storage/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "orp/storage/conformance_test.h"
+#include "orp/storage/open.h"
+#include "orp/storage/sqlite/connection.h"
+#include "orp/storage/sqlite/migrations.h"
+
+namespace orp::storage::sqlite {
+namespace {
+
+using storage::conformance::Day;
+using storage::conformance::SamplePatient;
+using storage::conformance::SampleProcedure;
+using storage::conformance::StoreMaker;
+using storage::conformance::StoreConformance;
+
+// A fresh path in a per-process directory under the test temp directory, removed at exit.
+std::string TempDbPath() {
+  struct Dir {
+    std::filesystem::path path = std::filesystem::path(::testing::TempDir()) /
+                                 ("orp-sqlite-" + std::to_string(getpid()));
+    Dir() { std::filesystem::create_directories(path); }
+    ~Dir() { std::filesystem::remove_all(path); }
+  };
+  static Dir dir;
+  static std::atomic<int> counter{0};
+  return (dir.path / ("store-" + std::to_string(counter++) + ".db")).string();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, StoreConformance,
+    ::testing::Values(StoreMaker{"memory", [] { return OpenStore(":memory:"); }},
+                      StoreMaker{"file", [] { return OpenStore(TempDbPath()); }}),
+    storage::conformance::MakerName);
+
+TEST(SqliteStore, NewDatabaseIsMigratedToTheLatestVersion) {
+  auto store = OpenStore(":memory:");
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  StoreInfo info = (*store)->Info();
+  EXPECT_EQ(info.backend, "sqlite");
+  EXPECT_EQ(info.schema_version, Migrations().back().version);
+  ASSERT_EQ(info.migrations_applied.size(), Migrations().size());
+  EXPECT_EQ(info.migrations_applied[0], "0001_core");
+  EXPECT_EQ(*(*store)->SchemaVersion(), Migrations().back().version);
+}
+
+TEST(SqliteStore, ReopeningAppliesNothingAndKeepsTheData) {
+  std::string path = TempDbPath();
+  {
+    auto store = OpenStore(path);
+    ASSERT_TRUE(store.has_value());
+    auto txn = (*store)->Begin();
+    ASSERT_TRUE((*txn)->PutPatient(SamplePatient(1)).has_value());
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  auto again = OpenStore(path);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE((*again)->Info().migrations_applied.empty());
+  EXPECT_EQ((*again)->Info().schema_version, Migrations().back().version);
+  EXPECT_TRUE((*again)->FindPatientByPseudonym(*SamplePatient(1).pseudonym)->has_value());
+}
+
+TEST(SqliteStore, FileDatabaseUsesWriteAheadLogging) {
+  auto connection = Connection::Open(TempDbPath(), {});
+  ASSERT_TRUE(connection.has_value());
+  EXPECT_EQ(*(*connection)->JournalMode(), "wal");
+}
+
+TEST(SqliteStore, RefusesADatabaseFromANewerOrp) {
+  std::string path = TempDbPath();
+  ASSERT_TRUE(OpenStore(path).has_value());
+  {
+    auto connection = Connection::Open(path, {});
+    ASSERT_TRUE((*connection)
+                    ->Exec("INSERT INTO schema_version VALUES (999, '0999_future', 0)")
+                    .has_value());
+  }
+  auto store = OpenStore(path);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(store.error().message().find("999"), std::string::npos);
+}
+
+TEST(SqliteStore, AuditLogRefusesUpdateAndDelete) {
+  std::string path = TempDbPath();
+  {
+    auto store = OpenStore(path);
+    auto txn = (**store).Begin();
+    AuditRecord r;
+    r.hash = "h1";
+    ASSERT_TRUE((*txn)->AppendAudit(r).has_value());
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  auto connection = Connection::Open(path, {});
+  EXPECT_FALSE((*connection)->Exec("UPDATE audit_log SET actor = 'mallory'").has_value());
+  EXPECT_FALSE((*connection)->Exec("DELETE FROM audit_log").has_value());
+}
+
+TEST(SqliteStore, ReadingTheStoreWhileThisThreadHoldsATransactionFailsInsteadOfHanging) {
+  auto store = OpenStore(":memory:");
+  auto txn = (*store)->Begin();
+  ASSERT_TRUE(txn.has_value());
+  auto read = (*store)->FindPatient(PatientId{1});
+  ASSERT_FALSE(read.has_value());
+  EXPECT_EQ(read.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ((*store)->Begin().error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE((*txn)->FindPatient(PatientId{1}).has_value());
+}
+
+TEST(SqliteStore, ConcurrentSubmissionsFromThreadsAllLand) {
+  auto store = OpenStore(TempDbPath());
+  ASSERT_TRUE(store.has_value());
+  Store& s = **store;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        std::string key = std::to_string(t) + "-" + std::to_string(i);
+        // Two threads race on each even key; exactly one submission may win it.
+        if (i % 2 == 0) key = "shared-" + std::to_string(i);
+        auto start = s.BeginSubmission({key, "RRK", "BCIR", {}});
+        if (!start) {
+          ++failures;
+          continue;
+        }
+        if (!start->transaction) continue;
+        auto patient = start->transaction->PutPatient(SamplePatient(uint8_t(t)));
+        Procedure p = SampleProcedure("P" + key, *patient);
+        bool ok = start->transaction->PutProcedure(p).has_value() &&
+                  start->transaction->FinishSubmission({}).has_value() &&
+                  start->transaction->Commit().has_value();
+        if (!ok) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  // 13 shared even keys (0..24) + 4 threads x 12 odd keys.
+  EXPECT_EQ(s.CountRows()->at("submissions"), 13 + 4 * 12);
+  EXPECT_EQ(s.CountRows()->at("procedures"), 13 + 4 * 12);
+}
+
+TEST(SqliteStore, FactoryOpensByUrlAndNamesTheSchemesItKnows) {
+  StoreFactory factory;
+  factory.Register("sqlite", OpenStoreFromUrl);
+  auto memory = factory.Open("sqlite::memory:");
+  ASSERT_TRUE(memory.has_value()) << memory.error().ToString();
+  EXPECT_EQ((*memory)->Info().location, ":memory:");
+  auto file = factory.Open("sqlite:" + TempDbPath());
+  ASSERT_TRUE(file.has_value());
+  auto unknown = factory.Open("postgresql://localhost/orp");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().message(),
+            "database scheme 'postgresql' is not supported; use one of: sqlite:");
+  EXPECT_EQ(factory.Open("orp.db").error().code(), ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace orp::storage::sqlite

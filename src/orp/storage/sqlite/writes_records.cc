@@ -1,0 +1,147 @@
+// Queries: writes of the catalogue (organisations, clinicians, device models), submissions,
+// findings and the audit log.
+#include <fmt/format.h>
+
+#include "orp/storage/sqlite/codec.h"
+#include "orp/storage/sqlite/collect.h"
+#include "orp/storage/sqlite/queries.h"
+
+namespace orp::storage::sqlite {
+namespace {
+
+template <typename BindFn>
+Result<void> Execute(Connection& db, std::string_view sql, BindFn bind) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt) return std::unexpected(stmt.error());
+  bind(*stmt);
+  return stmt->Run();
+}
+
+bool SameAttributes(const DeviceModel& a, const DeviceModel& b) {
+  return a.manufacturer == b.manufacturer && a.brand == b.brand && a.model == b.model &&
+         a.catalogue_number == b.catalogue_number && a.device_type == b.device_type &&
+         a.device_class == b.device_class && a.registries == b.registries;
+}
+
+}  // namespace
+
+// Sites are added or updated, never removed: procedures keep pointing at closed sites.
+Result<void> Queries::PutOrganisation(const Organisation& org) {
+  ORP_RETURN_IF_ERROR(Execute(db_,
+                              "INSERT INTO organisations (code, name) VALUES (?1, ?2) "
+                              "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+                              [&](Stmt& s) { s.Bind(1, org.code).Bind(2, org.name); }));
+  for (const domain::Site& site : org.sites) {
+    ORP_RETURN_IF_ERROR(Execute(
+        db_,
+        "INSERT INTO sites (code, organisation, name, postcode) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (code) DO UPDATE SET organisation = excluded.organisation, "
+        "name = excluded.name, postcode = excluded.postcode",
+        [&](Stmt& s) { s.Bind(1, site.code).Bind(2, org.code).Bind(3, site.name).Bind(4, site.postcode); }));
+  }
+  return {};
+}
+
+Result<void> Queries::PutClinician(const Clinician& c) {
+  return Execute(db_,
+                 "INSERT INTO clinicians (gmc, name, specialty) VALUES (?1, ?2, ?3) "
+                 "ON CONFLICT (gmc) DO UPDATE SET name = excluded.name, "
+                 "specialty = excluded.specialty",
+                 [&](Stmt& s) { s.Bind(1, c.gmc).Bind(2, c.name).Bind(3, c.specialty); });
+}
+
+Result<void> Queries::PutDeviceModel(const DeviceModel& model) {
+  auto current = FindDeviceModel(model.gtin, std::nullopt);
+  if (!current) return std::unexpected(current.error());
+  if (*current) {
+    if (SameAttributes(**current, model)) return {};
+    if (model.valid_from <= (*current)->valid_from) {
+      return InvalidArgument(fmt::format(
+          "device {}: a new catalogue version must start after the current one ({})",
+          model.gtin.digits(), FormatIsoDate((*current)->valid_from)));
+    }
+    ORP_RETURN_IF_ERROR(Execute(
+        db_, "UPDATE device_models SET valid_to = ?1 WHERE gtin = ?2 AND valid_from = ?3",
+        [&](Stmt& s) {
+          s.Bind(1, DayNumber(model.valid_from)).Bind(2, model.gtin.digits());
+          s.Bind(3, DayNumber((*current)->valid_from));
+        }));
+  }
+  return Execute(
+      db_,
+      "INSERT INTO device_models (gtin, valid_from, valid_to, manufacturer, brand, model, "
+      "catalogue_number, device_type, device_class, registries) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      [&](Stmt& s) {
+        s.Bind(1, model.gtin.digits()).Bind(2, DayNumber(model.valid_from));
+        model.valid_to ? s.Bind(3, DayNumber(*model.valid_to)) : s.BindNull(3);
+        s.Bind(4, model.manufacturer).Bind(5, model.brand).Bind(6, model.model);
+        s.Bind(7, model.catalogue_number).Bind(8, model.device_type);
+        s.Bind(9, model.device_class).Bind(10, JoinList(model.registries));
+      });
+}
+
+Result<void> Queries::AddFindings(SubmissionId submission, std::span<const Finding> findings) {
+  auto last = First<int64_t>(
+      db_, "SELECT coalesce(max(ordinal), 0) FROM findings WHERE submission = ?1",
+      [&](Stmt& s) { s.Bind(1, submission.value); },
+      [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
+  if (!last) return std::unexpected(last.error());
+  int64_t ordinal = last->value_or(0);
+  for (const Finding& f : findings) {
+    ORP_RETURN_IF_ERROR(Execute(
+        db_,
+        "INSERT INTO findings (submission, ordinal, row, procedure_ref, field, rule, severity, "
+        "message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        [&](Stmt& s) {
+          s.Bind(1, submission.value).Bind(2, ++ordinal).Bind(3, f.row).Bind(4, f.procedure_ref);
+          s.Bind(5, f.field).Bind(6, f.rule).Bind(7, domain::Name(f.severity)).Bind(8, f.message);
+        }));
+  }
+  return {};
+}
+
+Result<int64_t> Queries::AppendAudit(const AuditRecord& r) {
+  auto last = LastAuditRecord();
+  if (!last) return std::unexpected(last.error());
+  const std::string expected = *last ? (*last)->hash : std::string();
+  if (r.prev_hash != expected) {
+    return FailedPrecondition(
+        "audit entry does not follow the last entry (prev_hash differs): another writer "
+        "appended first; recompute the hash and retry");
+  }
+  ORP_RETURN_IF_ERROR(Execute(
+      db_,
+      "INSERT INTO audit_log (at, actor, role, action, object, request_id, purpose, outcome, "
+      "prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      [&](Stmt& s) {
+        s.Bind(1, int64_t{r.at.time_since_epoch().count()}).Bind(2, r.actor).Bind(3, r.role);
+        s.Bind(4, r.action).Bind(5, r.object).Bind(6, r.request_id).Bind(7, r.purpose);
+        s.Bind(8, r.outcome).Bind(9, r.prev_hash).Bind(10, r.hash);
+      }));
+  return db_.LastInsertRowid();
+}
+
+Result<SubmissionId> Queries::InsertSubmission(const SubmissionRequest& request) {
+  ORP_RETURN_IF_ERROR(Execute(
+      db_,
+      "INSERT INTO submissions (idempotency_key, submitter, registry, received_at, status) "
+      "VALUES (?1, ?2, ?3, ?4, 'pending')",
+      [&](Stmt& s) {
+        s.Bind(1, request.idempotency_key).Bind(2, request.submitter).Bind(3, request.registry);
+        s.Bind(4, int64_t{request.received_at.time_since_epoch().count()});
+      }));
+  return SubmissionId{db_.LastInsertRowid()};
+}
+
+Result<void> Queries::FinishSubmission(SubmissionId submission, const SubmissionOutcome& o) {
+  return Execute(db_,
+                 "UPDATE submissions SET status = ?1, received = ?2, accepted = ?3, "
+                 "rejected = ?4, receipt_json = ?5 WHERE id = ?6",
+                 [&](Stmt& s) {
+                   s.Bind(1, domain::Name(o.status)).Bind(2, o.received).Bind(3, o.accepted);
+                   s.Bind(4, o.rejected).Bind(5, o.receipt_json).Bind(6, submission.value);
+                 });
+}
+
+}  // namespace orp::storage::sqlite

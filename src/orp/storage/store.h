@@ -1,0 +1,231 @@
+// The Store interfaces: what the registry asks of its database, as domain operations (not an
+// ORM). Every SQL statement lives in a backend (storage/sqlite, later storage/postgres); use
+// cases and the command line see only these classes and the entities of domain/entities.h.
+//
+// Shape:
+//   Reader       every query: patients, procedures, implants, catalogue, submissions, audit.
+//   Transaction  a Reader that also writes; sees its own writes; all or nothing.
+//   Store        a Reader over committed data that begins transactions.
+//
+// Submissions and idempotency: BeginSubmission(request) either starts a transaction that owns a
+// new submission row, or — when the idempotency key was committed before — returns that
+// submission (its receipt verbatim) and writes nothing. A submission transaction must be given
+// its outcome (FinishSubmission) before Commit. Two writers racing on one key make one submission:
+// the loser sees the winner's receipt once the winner commits.
+//
+// Durability: once Commit returns ok the transaction survives a process kill and (SQLite with
+// synchronous=FULL, PostgreSQL with fsync) power loss. A Transaction destroyed without Commit
+// rolls back; so does any failed write (the caller should drop the transaction on error).
+//
+// Error codes: kUnavailable — the database is busy, locked, full or down (retrying may succeed);
+// kDataLoss — stored data is corrupt or unreadable (including a row that no longer parses);
+// kFailedPrecondition — the call is out of order (audit chain mismatch, commit before finish,
+// a read on the store from the thread that holds a transaction); kInvalidArgument — the entity
+// breaks a store invariant (procedure without patient, implant without procedure);
+// kNotFound — an update names a row that does not exist.
+//
+// Thread safety: a Store may be shared by threads. A Transaction belongs to one thread and must
+// not outlive its Store. Backends may serialise writers (SQLite does); callbacks of ForEach*
+// must not call back into the same Store.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "orp/core/result.h"
+#include "orp/domain/entities.h"
+
+namespace orp::storage {
+
+using domain::AuditRecord;
+using domain::Clinician;
+using domain::DeviceModel;
+using domain::Finding;
+using domain::Gtin;
+using domain::Implant;
+using domain::ImplantId;
+using domain::Organisation;
+using domain::OutcomeEvent;
+using domain::OutcomeEventId;
+using domain::Patient;
+using domain::PatientId;
+using domain::Procedure;
+using domain::ProcedureId;
+using domain::Pseudonym;
+using domain::Submission;
+using domain::SubmissionId;
+
+// Record linkage without an NHS number: all three must be equal.
+struct DemographicKey {
+  Date date_of_birth{};
+  std::string sex;
+  std::string postcode;
+};
+
+// Implants still in place in one patient, for linking a revision or explant to what it removes.
+// Empty body_site or laterality means "any".
+struct InSituQuery {
+  PatientId patient;
+  std::string registry;
+  std::string body_site;
+  std::string laterality;
+};
+
+// Which procedures to stream. Empty registry means all; `after_submission` (exclusive) streams
+// only versions written by later submissions, for refreshing a cohort incrementally.
+struct ProcedureFilter {
+  std::string registry;
+  SubmissionId after_submission;
+};
+
+// What PutProcedure did.
+enum class PutKind { kInserted, kNewVersion };
+
+// The outcome of a submission, written with it in the same transaction.
+struct SubmissionOutcome {
+  domain::SubmissionStatus status = domain::SubmissionStatus::kAccepted;
+  int64_t received = 0;
+  int64_t accepted = 0;
+  int64_t rejected = 0;
+  std::string receipt_json;
+};
+
+struct SubmissionRequest {
+  std::string idempotency_key;  // non-empty
+  std::string submitter;
+  std::string registry;
+  domain::Instant received_at{};
+};
+
+// Rows per table, for reports and for tests that check nothing partial was written.
+using TableCounts = std::map<std::string, int64_t>;
+
+// Streamed rows arrive in a callback; return false to stop early.
+template <typename T>
+using Visitor = std::function<bool(const T&)>;
+
+class Reader {
+ public:
+  virtual ~Reader() = default;
+
+  virtual Result<std::optional<Patient>> FindPatient(PatientId id) = 0;
+  virtual Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym) = 0;
+  // Up to `limit` patients with exactly this date of birth, sex and postcode (ordered by id);
+  // linkage asks for 2 to learn whether a match is unique.
+  virtual Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key,
+                                                                  int limit) = 0;
+
+  virtual Result<std::optional<Organisation>> FindOrganisation(std::string_view ods_code) = 0;
+  // The organisation that owns a site code (e.g. for checking a submitter's own sites).
+  virtual Result<std::optional<Organisation>> FindOrganisationOfSite(std::string_view site) = 0;
+  virtual Result<std::optional<Clinician>> FindClinician(std::string_view gmc) = 0;
+  // The catalogue version valid on `on` (valid_from <= on < valid_to), or the current one.
+  virtual Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,
+                                                             std::optional<Date> on) = 0;
+  // Every version, oldest first.
+  virtual Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) = 0;
+
+  // The current version, with its implants.
+  virtual Result<std::optional<Procedure>> FindProcedure(std::string_view registry,
+                                                         std::string_view procedure_ref) = 0;
+  virtual Result<std::optional<Procedure>> FindProcedureById(ProcedureId id) = 0;
+  // Every version of a procedure_ref, oldest first, the current one last; empty if unknown.
+  virtual Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry,
+                                                          std::string_view procedure_ref) = 0;
+  // Implanted devices in situ, the most recent procedure first.
+  virtual Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) = 0;
+  // Implants of one device model; empty lot or serial means any (recall by lot).
+  virtual Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+                                                            std::string_view serial) = 0;
+  // Current versions with their implants, ordered by procedure id.
+  virtual Result<void> ForEachProcedure(const ProcedureFilter& filter,
+                                        const Visitor<Procedure>& visit) = 0;
+  virtual Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient) = 0;
+
+  virtual Result<std::optional<Submission>> FindSubmission(SubmissionId id) = 0;
+  virtual Result<std::optional<Submission>> FindSubmissionByKey(std::string_view key) = 0;
+  virtual Result<std::vector<Finding>> FindingsOf(SubmissionId id) = 0;
+
+  virtual Result<std::optional<AuditRecord>> LastAuditRecord() = 0;
+  // Entries with seq > after_seq, in seq order.
+  virtual Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) = 0;
+
+  virtual Result<TableCounts> CountRows() = 0;
+};
+
+class Transaction : public Reader {
+ public:
+  // Rolls back unless Commit succeeded.
+  ~Transaction() override = default;
+
+  // The submission this transaction writes, or an unstored id for a plain transaction.
+  virtual SubmissionId submission() const = 0;
+
+  // Inserts, or — when `patient.id` is set — replaces that row, or — when the pseudonym is
+  // already stored — fills in that patient's blank demographics (given values win; a date of
+  // death once recorded stays; opt-out is only ever set here, cleared by replacing by id).
+  virtual Result<PatientId> PutPatient(const Patient& patient) = 0;
+
+  // Stores a procedure and its implants under this transaction's submission. A new
+  // (registry, procedure_ref) is inserted as version 1; a known one becomes a new version: the
+  // previous version and its implants go to history, implants matching an earlier one by
+  // (gtin, lot, serial, action) keep their id and removal state, others are replaced.
+  // Assigns procedure.id, .version, .submission and each implant's id and procedure.
+  virtual Result<PutKind> PutProcedure(Procedure& procedure) = 0;
+
+  // Marks implants as no longer in situ: removed by `by` on `on`. kNotFound names a missing id.
+  virtual Result<void> MarkImplantsRemoved(std::span<const ImplantId> implants, ProcedureId by,
+                                           Date on) = 0;
+  // Sets the patient's date of death and adds a death outcome event (once: a repeat is a no-op).
+  virtual Result<void> RecordDeath(PatientId patient, Date date) = 0;
+  virtual Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event) = 0;
+
+  virtual Result<void> PutOrganisation(const Organisation& organisation) = 0;
+  virtual Result<void> PutClinician(const Clinician& clinician) = 0;
+  // Adds a catalogue version. Identical attributes to the current version change nothing;
+  // different ones close the current version at model.valid_from and open this one.
+  virtual Result<void> PutDeviceModel(const DeviceModel& model) = 0;
+
+  // Appends findings to this transaction's submission (kFailedPrecondition in a plain one).
+  virtual Result<void> AddFindings(std::span<const Finding> findings) = 0;
+  // Appends an audit entry and returns its seq. kFailedPrecondition when record.prev_hash is not
+  // the hash of the last entry (empty for the first): another writer appended first.
+  virtual Result<int64_t> AppendAudit(const AuditRecord& record) = 0;
+
+  // Records the submission's outcome and receipt (required before Commit in a submission).
+  virtual Result<void> FinishSubmission(const SubmissionOutcome& outcome) = 0;
+  // Makes every write durable at once. After an error the transaction is rolled back.
+  virtual Result<void> Commit() = 0;
+};
+
+// Either a fresh transaction for a new submission, or the earlier submission with this key.
+struct SubmissionStart {
+  std::unique_ptr<Transaction> transaction;
+  std::optional<Submission> duplicate_of;
+};
+
+// What Open found and did, for `orp migrate` and start-up logs.
+struct StoreInfo {
+  std::string backend;   // "sqlite"
+  std::string location;  // path or ":memory:" (never a password)
+  int schema_version = 0;
+  std::vector<std::string> migrations_applied;  // by this open, e.g. {"0001_core"}
+};
+
+class Store : public Reader {
+ public:
+  virtual StoreInfo Info() const = 0;
+  // The highest migration recorded in the database now.
+  virtual Result<int> SchemaVersion() = 0;
+
+  virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
+  virtual Result<SubmissionStart> BeginSubmission(const SubmissionRequest& request) = 0;
+};
+
+}  // namespace orp::storage

@@ -1,0 +1,402 @@
+// End-to-end tests of the synthetic registry: generate into a temporary directory, read the
+// files back as a consumer would, and check them against the domain parsers and the ground truth.
+#include "orp/synth/synth.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "orp/core/date.h"
+#include "orp/domain/gtin.h"
+#include "orp/domain/nhs_number.h"
+#include "orp/synth/profiles.h"
+
+namespace orp::synth {
+namespace {
+
+namespace fs = std::filesystem;
+using Row = std::map<std::string, std::string>;
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// RFC 4180 reader, enough for the synth's output (quoted fields, doubled quotes).
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(std::move(field)), field.clear();
+    } else if (c == '\n') {
+      rows.back().push_back(std::move(field)), field.clear();
+      rows.emplace_back();
+    } else {
+      field += c;
+    }
+  }
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+std::vector<Row> ReadCsvRows(const fs::path& path) {
+  const auto table = ParseCsv(ReadFile(path));
+  std::vector<Row> rows;
+  for (size_t r = 1; r < table.size(); ++r) {
+    Row row;
+    for (size_t c = 0; c < table[0].size(); ++c) row[table[0][c]] = table[r].at(c);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<fs::path> Files(const fs::path& dir, const std::string& ext) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ext) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A fresh directory under the system temporary directory, removed when the test process ends.
+struct TempDir {
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / (name + "_" + std::to_string(getpid()))) {
+    fs::remove_all(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path path;
+};
+
+struct Dataset {
+  TempDir dir{"orp_synth_test"};
+  std::vector<Row> rows;  // every CSV row, files in name order
+  nlohmann::json truth;
+  std::map<std::string, std::string> spoiled;  // procedure_ref -> defect
+};
+
+std::unique_ptr<Dataset> MakeDataset() {
+  auto d = std::make_unique<Dataset>();
+  SynthOptions options;
+  options.seed = 3;
+  options.procedures = 20000;
+  options.out_dir = d->dir.path;
+  auto summary = GenerateRegistry(options);
+  EXPECT_TRUE(summary.has_value()) << summary.error().ToString();
+  for (const fs::path& f : Files(d->dir.path / "submissions", ".csv")) {
+    for (Row& r : ReadCsvRows(f)) d->rows.push_back(std::move(r));
+  }
+  d->truth = nlohmann::json::parse(ReadFile(d->dir.path / "ground-truth.json"));
+  for (const auto& e : d->truth["errors"]) d->spoiled[e["procedure_ref"]] = e["defect"];
+  return d;
+}
+
+// Generated once per test process; the directory goes when the process ends.
+const Dataset& Data() {
+  static const std::unique_ptr<Dataset> data = MakeDataset();
+  return *data;
+}
+
+bool Clean(const Row& r) { return !Data().spoiled.contains(r.at("procedure_ref")); }
+
+Date DateOf(const std::string& text) { return ParseIsoDate(text).value(); }
+
+TEST(Synth, SameSeedWritesIdenticalBytesAndAnotherSeedDoesNot) {
+  TempDir a("orp_synth_a"), b("orp_synth_b"), c("orp_synth_c");
+  SynthOptions options;
+  options.procedures = 3000;
+  options.seed = 5;
+  options.out_dir = a.path;
+  ASSERT_TRUE(GenerateRegistry(options).has_value());
+  options.out_dir = b.path;
+  ASSERT_TRUE(GenerateRegistry(options).has_value());
+  options.seed = 6;
+  options.out_dir = c.path;
+  ASSERT_TRUE(GenerateRegistry(options).has_value());
+  for (const auto& e : fs::recursive_directory_iterator(a.path)) {
+    if (!e.is_regular_file()) continue;
+    const fs::path rel = fs::relative(e.path(), a.path);
+    EXPECT_EQ(ReadFile(e.path()), ReadFile(b.path / rel)) << rel;
+  }
+  EXPECT_NE(ReadFile(a.path / "ground-truth.json"), ReadFile(c.path / "ground-truth.json"));
+  EXPECT_NE(ReadFile(a.path / "deaths.csv"), ReadFile(c.path / "deaths.csv"));
+}
+
+TEST(Synth, WritesExactlyTheRequestedNumberOfProcedures) {
+  std::set<std::string> refs;
+  for (const Row& r : Data().rows) refs.insert(r.at("procedure_ref"));
+  EXPECT_EQ(refs.size(), 20000u);
+}
+
+TEST(Synth, CleanRecordsCarryValidIdentifiers) {
+  const std::regex postcode(
+      "^(GIR 0AA|ZZ99 [0-9][A-Z]Z|(?:[A-PR-UWYZ][0-9][0-9A-HJKSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9]"
+      "[0-9ABEHMNPRVWXY]?) [0-9][ABD-HJLNP-UW-Z]{2})$");
+  const std::regex ods("^[A-Z0-9]{5}$"), gmc("^[1-9][0-9]{6}$");
+  int nhs_checked = 0;
+  for (const Row& r : Data().rows) {
+    if (!Clean(r)) continue;
+    const std::string& nhs = r.at("nhs_number");
+    if (!nhs.empty()) {
+      auto parsed = domain::NhsNumber::Parse(nhs);
+      ASSERT_TRUE(parsed.has_value()) << parsed.error().ToString();
+      ASSERT_TRUE(parsed->IsTestRange());
+      ++nhs_checked;
+    }
+    ASSERT_TRUE(std::regex_match(r.at("postcode"), postcode)) << r.at("postcode");
+    ASSERT_TRUE(std::regex_match(r.at("provider_site"), ods)) << r.at("provider_site");
+    ASSERT_TRUE(std::regex_match(r.at("clinician_gmc"), gmc)) << r.at("clinician_gmc");
+    ASSERT_LT(DateOf(r.at("date_of_birth")), DateOf(r.at("procedure_date")));
+    ASSERT_LE(DateOf(r.at("procedure_date")), DateOf("2025-12-31"));
+    if (!r.at("gtin").empty()) {
+      ASSERT_TRUE(domain::Gtin::Parse(r.at("gtin")).has_value()) << r.at("gtin");
+      ASSERT_TRUE(ParseIsoDate(r.at("expiry")).has_value());
+    }
+  }
+  EXPECT_GT(nhs_checked, 30000);
+}
+
+TEST(Synth, CleanScansCarryTheSameLotSerialAndGtinAsTheirColumns) {
+  int scans = 0;
+  for (const Row& r : Data().rows) {
+    const std::string& scan = r.at("device_scan");
+    if (scan.empty() || !Clean(r)) continue;
+    ++scans;
+    EXPECT_NE(scan.find(r.at("lot")), std::string::npos) << scan;
+    EXPECT_NE(scan.find(r.at("serial")), std::string::npos) << scan;
+    if (scan[0] != '+') {
+      EXPECT_NE(scan.find(r.at("gtin")), std::string::npos) << scan;
+    }
+  }
+  EXPECT_GT(scans, 5000);
+}
+
+TEST(Synth, EveryListedErrorIsInvalidInTheWayTheGroundTruthSays) {
+  std::map<std::string, std::vector<const Row*>> by_ref;
+  std::map<std::string, std::set<std::string>> registry_codes;
+  for (const Row& r : Data().rows) {
+    by_ref[r.at("procedure_ref")].push_back(&r);
+    if (Clean(r)) registry_codes[r.at("registry")].insert(r.at("opcs_codes").substr(0, 5));
+  }
+  const auto& errors = Data().truth["errors"];
+  ASSERT_GT(errors.size(), 100u);
+  for (const auto& e : errors) {
+    const auto& rows = by_ref.at(e["procedure_ref"]);
+    const Row& r = *rows.front();
+    const std::string field = e["field"], defect = e["defect"];
+    if (defect == "missing") {
+      EXPECT_EQ(r.at(field), "");
+    } else if (field == "nhs_number") {
+      EXPECT_FALSE(domain::NhsNumber::Parse(r.at(field)).has_value());
+    } else if (defect == "after_procedure_date") {
+      EXPECT_GT(DateOf(r.at("date_of_birth")), DateOf(r.at("procedure_date")));
+    } else if (defect == "in_future") {
+      EXPECT_GT(DateOf(r.at("procedure_date")), TodayUtc());
+    } else if (field == "gtin") {
+      EXPECT_TRUE(std::any_of(rows.begin(), rows.end(), [](const Row* x) {
+        return !domain::Gtin::Parse(x->at("gtin")).has_value();
+      }));
+    } else if (field == "lot") {
+      EXPECT_TRUE(std::any_of(rows.begin(), rows.end(), [](const Row* x) {
+        return !x->at("device_scan").empty() &&
+               x->at("device_scan").find(x->at("lot")) == std::string::npos;
+      }));
+    } else if (field == "opcs_codes") {
+      EXPECT_FALSE(registry_codes[r.at("registry")].contains(r.at("opcs_codes").substr(0, 5)));
+    } else {
+      ADD_FAILURE() << "unexpected error kind " << field << " " << defect;
+    }
+  }
+}
+
+TEST(Synth, PlantedUnitsAppearInTheirRegistryWithEnoughProcedures) {
+  for (const auto& p : Data().truth["planted"]) {
+    const std::string kind = p["kind"], id = p["id"], registry = p["registry"];
+    const std::string column = kind == "device_model" ? "gtin"
+                               : kind == "surgeon"    ? "clinician_gmc"
+                                                      : "provider_site";
+    std::set<std::string> procedures, in_registry;
+    for (const Row& r : Data().rows) {
+      if (r.at("registry") != registry) continue;
+      in_registry.insert(r.at("procedure_ref"));
+      if (r.at(column) == id) procedures.insert(r.at("procedure_ref"));
+    }
+    // Busy units (1% of their registry or more), so that methods have numbers to work on.
+    EXPECT_GE(procedures.size(), 20u) << kind << " " << id;
+    EXPECT_GE(procedures.size() * 100, in_registry.size()) << kind << " " << id;
+    EXPECT_GT(p["effect"].get<double>(), 1.0);
+    EXPECT_TRUE(ParseIsoDate(p["from"].get<std::string>()).has_value());
+  }
+  EXPECT_GE(Data().truth["planted"].size(), 10u);
+}
+
+// Canonical text of a procedure: core values, registry fields, devices, from either format.
+using Canon = std::map<std::string, std::string>;
+
+TEST(Synth, CsvAndNdjsonCarryTheSameProceduresInTheSameOrder) {
+  const fs::path dir = Data().dir.path / "submissions";
+  const std::set<std::string> device_columns = {"device_action", "device_scan", "gtin", "lot",
+                                                "serial", "expiry"};
+  for (const fs::path& csv : Files(dir, ".csv")) {
+    std::vector<std::string> from_csv;
+    std::string last_ref;
+    std::set<std::string> seen;
+    for (const Row& r : ReadCsvRows(csv)) {
+      std::string devices;
+      for (const auto& c : device_columns) devices += r.at(c) + "|";
+      if (r.at("procedure_ref") != last_ref) {
+        ASSERT_TRUE(seen.insert(r.at("procedure_ref")).second) << "rows not grouped";
+        std::string procedure;
+        for (const auto& [k, v] : r) {
+          if (!device_columns.contains(k)) procedure += k + "=" + v + ";";
+        }
+        from_csv.push_back(procedure + "#");
+        last_ref = r.at("procedure_ref");
+      }
+      if (!r.at("device_action").empty()) from_csv.back() += devices;
+    }
+    fs::path ndjson = csv;
+    ndjson.replace_extension(".ndjson");
+    std::istringstream lines(ReadFile(ndjson));
+    std::vector<std::string> from_ndjson;
+    std::vector<std::string> columns = ParseCsv(ReadFile(csv)).front();
+    for (std::string line; std::getline(lines, line);) {
+      const auto j = nlohmann::json::parse(line);
+      std::string procedure;
+      std::map<std::string, std::string> values;
+      for (const auto& c : columns) {
+        if (device_columns.contains(c)) continue;
+        if (j.contains(c)) values[c] = j[c];
+        else if (j["fields"].contains(c)) values[c] = j["fields"][c];
+        else values[c] = "";
+      }
+      for (const auto& [k, v] : values) procedure += k + "=" + v + ";";
+      procedure += "#";
+      for (const auto& d : j["devices"]) {
+        for (const auto& c : device_columns) procedure += (d.contains(c) ? d[c].get<std::string>() : "") + "|";
+      }
+      from_ndjson.push_back(procedure);
+    }
+    ASSERT_EQ(from_csv, from_ndjson) << csv;
+  }
+}
+
+TEST(Synth, PopulationsLookLikeTheirRegistries) {
+  std::map<std::string, std::pair<int, int>> female;  // registry -> (female, all) primaries
+  int bcir_bilateral = 0, bcir = 0, hemi = 0, nrhi_children = 0, nrhi_older = 0, nrhi = 0;
+  double hemi_age = 0;
+  std::set<std::string> seen;
+  for (const Row& r : Data().rows) {
+    if (!Clean(r) || r.at("procedure_type") != "primary" || !seen.insert(r.at("procedure_ref")).second) continue;
+    const std::string& reg = r.at("registry");
+    const int age = WholeYearsBetween(DateOf(r.at("date_of_birth")), DateOf(r.at("procedure_date")));
+    female[reg].first += r.at("sex") == "2";
+    female[reg].second += 1;
+    if (reg == "BCIR") bcir_bilateral += r.at("laterality") == "B", ++bcir;
+    if (r.at("opcs_codes").starts_with("W46.1")) hemi_age += age, ++hemi;
+    if (reg == "NRHI") nrhi_children += age < 18, nrhi_older += age >= 50, ++nrhi;
+  }
+  EXPECT_GE(female["BCIR"].first, 0.9 * female["BCIR"].second);
+  EXPECT_EQ(female["POPSUI"].first, female["POPSUI"].second);
+  EXPECT_LT(female["MDOR"].first, 0.6 * female["MDOR"].second);
+  EXPECT_GT(bcir_bilateral, bcir / 2);
+  ASSERT_GT(hemi, 0);
+  EXPECT_GT(hemi_age / hemi, 75);
+  EXPECT_GT(nrhi_children, nrhi / 5);
+  EXPECT_GT(nrhi_older, nrhi / 4);
+}
+
+TEST(Synth, RevisionsRemoveDevicesImplantedEarlierInTheSamePatientAndSide) {
+  struct Implant {
+    std::string patient, registry, laterality;
+    Date date;
+  };
+  std::map<std::string, Implant> implants;  // gtin|lot|serial
+  int explanted = 0;
+  for (const Row& r : Data().rows) {
+    const std::string key = r.at("gtin") + "|" + r.at("lot") + "|" + r.at("serial");
+    const std::string patient = r.at("date_of_birth") + r.at("sex") + r.at("postcode");
+    if (!Clean(r)) continue;
+    if (r.at("device_action") == "implanted") {
+      implants[key] = {patient, r.at("registry"), r.at("laterality"), DateOf(r.at("procedure_date"))};
+    } else if (r.at("device_action") == "explanted") {
+      ++explanted;
+      ASSERT_TRUE(implants.contains(key)) << key;
+      const Implant& i = implants[key];
+      EXPECT_EQ(i.patient, patient);
+      EXPECT_EQ(i.registry, r.at("registry"));
+      EXPECT_LT(i.date, DateOf(r.at("procedure_date")));
+      EXPECT_TRUE(i.laterality == r.at("laterality") || i.laterality == "B") << key;
+    }
+  }
+  EXPECT_GT(explanted, 300);
+}
+
+TEST(Synth, NoProcedureFollowsTheDeathOfItsPatient) {
+  const auto deaths = ReadCsvRows(Data().dir.path / "deaths.csv");
+  ASSERT_GT(deaths.size(), 500u);
+  std::map<std::string, Date> died;
+  for (const Row& d : deaths) {
+    ASSERT_TRUE(domain::NhsNumber::Parse(d.at("nhs_number")).has_value());
+    died[d.at("nhs_number")] = DateOf(d.at("date_of_death"));
+  }
+  int matched = 0;
+  for (const Row& r : Data().rows) {
+    auto it = died.find(r.at("nhs_number"));
+    if (it == died.end() || !Clean(r)) continue;
+    ++matched;
+    EXPECT_LE(DateOf(r.at("procedure_date")), it->second);
+  }
+  EXPECT_GT(matched, 500);
+}
+
+TEST(Synth, CatalogueListsEveryDeviceModelTheSubmissionsUse) {
+  const auto catalogue = ReadCsvRows(Data().dir.path / "device-catalogue.csv");
+  std::set<std::string> gtins;
+  for (const Row& m : catalogue) {
+    ASSERT_TRUE(domain::Gtin::Parse(m.at("gtin")).has_value());
+    ASSERT_TRUE(gtins.insert(m.at("gtin")).second) << "duplicate " << m.at("gtin");
+  }
+  EXPECT_GE(catalogue.size(), 350u);
+  for (const Row& r : Data().rows) {
+    if (!r.at("gtin").empty() && Clean(r)) {
+      ASSERT_TRUE(gtins.contains(r.at("gtin"))) << r.at("gtin");
+    }
+  }
+}
+
+TEST(Synth, RejectsAnUnknownRegistryCode) {
+  auto parsed = ParseRegistryList("BCIR,NJR");
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_NE(parsed.error().message().find("NJR"), std::string::npos);
+  EXPECT_EQ(ParseRegistryList("otr, bcir").value(), (std::vector<int>{1, 4}));
+}
+
+}  // namespace
+}  // namespace orp::synth
