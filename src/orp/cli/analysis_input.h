@@ -13,7 +13,8 @@
 //   auto days = WholeNumbers(time);                     // set when every value is a whole number
 //
 // Every kNumber cell must be a finite decimal number (surrounding spaces allowed); every
-// requested cell must be non-empty. Load's errors are kInvalidArgument naming the file, line,
+// requested cell must be non-empty, and there must be at least one data row. Load's errors are
+// kInvalidArgument naming the file, line,
 // column and value ("F.csv line 18, column 'time': 'abc' is not a number"), kNotFound for a
 // missing file or column. Rows are returned in file order; LineOf maps a row to its CSV line.
 //

@@ -5,9 +5,9 @@
 //     "std_err","lower","upper"}],"at":[{"time","n_risk","surv","lower","upper"}]}]}
 // plus "cif","cif_var","cif_competing","cif_competing_var" on every curve and at row when a
 // competing code is given. Groups are sorted; NaN (R's NA) is written as null.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -90,15 +90,16 @@ Result<std::vector<GroupResult>> Estimate(const Data& data, const SurvivalArgs& 
 // The options that need checking before any data is read.
 Result<void> CheckOptions(const SurvivalArgs& args) {
   if (args.has_competing && (args.competing_code == 0 || args.competing_code == 1)) {
-    return InvalidArgument(fmt::format(
-        "--competing-code {}: 0 means censored and 1 the event; choose another code",
-        args.competing_code));
+    return InvalidArgument(
+        fmt::format("--competing-code {}: 0 means censored and 1 the event; choose another code",
+                    args.competing_code));
   }
   return {};
 }
 
 // Loads the CSV and estimates every group (labels and --at rows still to fill in).
-Result<std::vector<GroupResult>> EstimateFromCsv(const SurvivalArgs& args, const AnalysisTable& table,
+Result<std::vector<GroupResult>> EstimateFromCsv(const SurvivalArgs& args,
+                                                 const AnalysisTable& table,
                                                  const stats::KaplanMeierOptions& options) {
   auto status = EventStatus(table, args.status,
                             args.has_competing ? std::optional(args.competing_code) : std::nullopt);
@@ -223,8 +224,8 @@ std::string Cell(double value, bool full) {
 }
 
 std::vector<std::string> Headers(bool cif, bool csv) {
-  std::vector<std::string> h = {"time", "n_risk", "n_event", "n_censor", "surv",
-                                "std_err", "lower", "upper"};
+  std::vector<std::string> h = {"time", "n_risk",  "n_event", "n_censor",
+                                "surv", "std_err", "lower",   "upper"};
   if (cif) h.insert(h.end(), {"cif", "cif_var", "cif_competing", "cif_competing_var"});
   h.insert(h.begin(), "group");
   if (csv) h.insert(h.begin(), "section");
@@ -279,10 +280,11 @@ std::string Render(const std::vector<GroupResult>& groups, OutputFormat format) 
     out += fmt::format("{}: n {}, events {}\n", g.label, g.curve.n, g.curve.events);
   }
   out += "\n" + RenderRows(groups, false, false);
-  const bool any_at = std::any_of(groups.begin(), groups.end(),
-                                  [](const GroupResult& g) { return !g.at.empty(); });
-  if (any_at) out += "\nAt requested times (n_event, n_censor since the previous time):\n" +
-                     RenderRows(groups, false, true);
+  const bool any_at =
+      std::any_of(groups.begin(), groups.end(), [](const GroupResult& g) { return !g.at.empty(); });
+  if (any_at)
+    out += "\nAt requested times (n_event, n_censor since the previous time):\n" +
+           RenderRows(groups, false, true);
   return out;
 }
 
@@ -296,8 +298,10 @@ void AddSurvivalCommand(CLI::App& app, const Environment&) {
       "survival::survfit; with --competing-code, Aalen–Johansen cumulative incidence with "
       "cmprsk::cuminc's variance.");
   cmd->add_option("--input", args->input, "CSV file with a header row")->required();
-  cmd->add_option("--time", args->time, "column: exit time (>= 0; whole numbers use the fast "
-                                        "per-day path)")->required();
+  cmd->add_option("--time", args->time,
+                  "column: exit time (>= 0; whole numbers use the fast "
+                  "per-day path)")
+      ->required();
   cmd->add_option("--status", args->status, "column: 0 censored, 1 event")->required();
   cmd->add_option("--group", args->group, "column: group label (one curve per value)");
   cmd->add_option("--entry", args->entry, "column: late-entry time, (entry, exit] as in R");

@@ -45,8 +45,8 @@ TEST(EventTable, DayCountingGivesTheSameTablesAsSorting) {
   for (bool late : {false, true}) {
     size_t from = late ? 1 : 0;
     std::vector<int32_t> d(days.begin() + from, days.end());
-    std::vector<int32_t> e = late ? std::vector<int32_t>(entry.begin() + 1, entry.end())
-                                  : std::vector<int32_t>{};
+    std::vector<int32_t> e =
+        late ? std::vector<int32_t>(entry.begin() + 1, entry.end()) : std::vector<int32_t>{};
     std::vector<int8_t> s(status.begin() + from, status.end());
     std::vector<int32_t> g(group.begin() + from, group.end());
     std::vector<double> dd(d.begin(), d.end()), ed(e.begin(), e.end());
