@@ -23,9 +23,9 @@ int RunCli(int argc, char** argv, const Environment& env) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "orp 0.1.0");
   AddVersionCommand(app, env);
+  AddCoxCommand(app, env);
   AddSurvivalCommand(app, env);
   AddRatesCommand(app, env);
-  AddCoxCommand(app, env);
   AddUdiCommand(app, env);
   AddCatalogueCommand(app, env);
   AddRegistriesCommand(app, env);
