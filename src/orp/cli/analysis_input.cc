@@ -151,6 +151,25 @@ Result<std::vector<int8_t>> EventStatus(const AnalysisTable& table, std::string_
   return status;
 }
 
+Result<void> CheckFollowUp(const AnalysisTable& table, std::string_view exit_column,
+                           std::string_view entry_column) {
+  std::span<const double> exit = table.Numbers(exit_column);
+  std::span<const double> entry =
+      entry_column.empty() ? std::span<const double>() : table.Numbers(entry_column);
+  for (size_t i = 0; i < exit.size(); ++i) {
+    if (exit[i] < 0) {
+      return InvalidArgument(fmt::format("{} line {}, column '{}': time {} is negative",
+                                         table.path(), table.LineOf(i), exit_column, exit[i]));
+    }
+    if (!entry.empty() && !(entry[i] >= 0 && entry[i] < exit[i])) {
+      return InvalidArgument(
+          fmt::format("{} line {}: entry ('{}') {} must be >= 0 and before the exit time ('{}') {}",
+                      table.path(), table.LineOf(i), entry_column, entry[i], exit_column, exit[i]));
+    }
+  }
+  return {};
+}
+
 std::optional<std::vector<int32_t>> WholeNumbers(std::span<const double> values) {
   std::vector<int32_t> out(values.size());
   for (size_t i = 0; i < values.size(); ++i) {

@@ -81,6 +81,22 @@ TEST(AnalysisInput, MapsTheCompetingCodeToTwoAndRejectsOtherStatuses) {
                 "name a competing event's code with --competing-code");
 }
 
+TEST(AnalysisInput, ReportsBadFollowUpByCsvLine) {
+  TempCsv csv("entry,exit\n0,5\n2,2\n");
+  auto table = AnalysisTable::Load(csv.path(),
+                                   {{"entry", ColumnKind::kNumber}, {"exit", ColumnKind::kNumber}});
+  ASSERT_TRUE(table.has_value());
+  EXPECT_TRUE(CheckFollowUp(*table, "exit", "").has_value());
+  EXPECT_EQ(CheckFollowUp(*table, "exit", "entry").error().message(),
+            csv.path() +
+                " line 3: entry ('entry') 2 must be >= 0 and before the exit time "
+                "('exit') 2");
+  TempCsv negative("exit\n-1\n");
+  auto t2 = AnalysisTable::Load(negative.path(), {{"exit", ColumnKind::kNumber}});
+  EXPECT_EQ(CheckFollowUp(*t2, "exit", "").error().message(),
+            negative.path() + " line 2, column 'exit': time -1 is negative");
+}
+
 TEST(AnalysisInput, WholeNumbersOnlyWhenEveryValueIsAnInt32) {
   const std::vector<double> whole = {0, 7, 3650};
   EXPECT_EQ(*WholeNumbers(whole), (std::vector<int32_t>{0, 7, 3650}));

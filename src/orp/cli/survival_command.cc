@@ -101,6 +101,7 @@ Result<void> CheckOptions(const SurvivalArgs& args) {
 Result<std::vector<GroupResult>> EstimateFromCsv(const SurvivalArgs& args,
                                                  const AnalysisTable& table,
                                                  const stats::KaplanMeierOptions& options) {
+  ORP_RETURN_IF_ERROR(CheckFollowUp(table, args.time, args.entry));
   auto status = EventStatus(table, args.status,
                             args.has_competing ? std::optional(args.competing_code) : std::nullopt);
   if (!status) return std::unexpected(status.error());
