@@ -23,6 +23,9 @@ class ForwardingReader : public Base {
                                                           int limit) override {
     return target_.FindPatientsByDemographics(key, limit);
   }
+  Result<void> ForEachPatient(const Visitor<Patient>& visit) override {
+    return target_.ForEachPatient(visit);
+  }
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code) override {
     return target_.FindOrganisation(code);
   }

@@ -123,6 +123,8 @@ class Reader {
   // linkage asks for 2 to learn whether a match is unique.
   virtual Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key,
                                                                   int limit) = 0;
+  // Every patient in id order (cohorts join deaths and opt-outs from here).
+  virtual Result<void> ForEachPatient(const Visitor<Patient>& visit) = 0;
 
   virtual Result<std::optional<Organisation>> FindOrganisation(const OdsCode& ods_code) = 0;
   // The organisation that owns a site code (e.g. for checking a submitter's own sites).

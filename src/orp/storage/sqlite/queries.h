@@ -22,6 +22,7 @@ class Queries {
   Result<std::optional<Patient>> FindPatient(PatientId id);
   Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym);
   Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key, int limit);
+  Result<void> ForEachPatient(const Visitor<Patient>& visit);
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
   Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);

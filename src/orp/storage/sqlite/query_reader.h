@@ -52,6 +52,9 @@ class QueryReader : public Base {
                                                           int limit) override {
     return Read([&](Queries& q) { return q.FindPatientsByDemographics(key, limit); });
   }
+  Result<void> ForEachPatient(const Visitor<Patient>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachPatient(visit); });
+  }
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code) override {
     return Read([&](Queries& q) { return q.FindOrganisation(code); });
   }

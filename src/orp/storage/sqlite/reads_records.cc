@@ -149,6 +149,12 @@ Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<P
       visit);
 }
 
+Result<void> Queries::ForEachPatient(const Visitor<Patient>& visit) {
+  auto stmt = db_.Prepare(fmt::format("SELECT {} FROM patients ORDER BY id", kPatientColumns));
+  if (!stmt) return std::unexpected(stmt.error());
+  return Stream<Patient>(*stmt, ReadPatient, visit);
+}
+
 Result<std::vector<OutcomeEvent>> Queries::OutcomeEventsOf(PatientId patient) {
   return Collect<OutcomeEvent>(
       db_,
