@@ -139,10 +139,11 @@ TEST_P(StoreConformance, PatientsStreamInIdOrder) {
                                   AddPatient(SamplePatient(3))};
   std::vector<Patient> seen;
   ASSERT_TRUE(store_
-                  ->ForEachPatient([&](const Patient& p) {
-                    seen.push_back(p);
-                    return true;
-                  })
+                  ->ForEachPatient(0,
+                                   [&](const Patient& p) {
+                                     seen.push_back(p);
+                                     return true;
+                                   })
                   .has_value());
   ASSERT_EQ(seen.size(), 3u);
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ(seen[i].id, added[i]);

@@ -52,8 +52,8 @@ class QueryReader : public Base {
                                                           int limit) override {
     return Read([&](Queries& q) { return q.FindPatientsByDemographics(key, limit); });
   }
-  Result<void> ForEachPatient(const Visitor<Patient>& visit) override {
-    return Read([&](Queries& q) { return q.ForEachPatient(visit); });
+  Result<void> ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachPatient(changed_after, visit); });
   }
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code) override {
     return Read([&](Queries& q) { return q.FindOrganisation(code); });
@@ -110,6 +110,9 @@ class QueryReader : public Base {
   }
   Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) override {
     return Read([&](Queries& q) { return q.ForEachAuditRecord(after_seq, visit); });
+  }
+  Result<int64_t> LastChange() override {
+    return Read([&](Queries& q) { return q.LastChange(); });
   }
   Result<TableCounts> CountRows() override {
     return Read([&](Queries& q) { return q.CountRows(); });

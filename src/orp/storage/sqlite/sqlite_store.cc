@@ -133,6 +133,7 @@ Queries& SqliteTransaction::queries() { return store_.queries(); }
 
 void SqliteTransaction::End() {
   ended_ = true;
+  store_.queries().EndTransaction();
   lock_.Release();
 }
 

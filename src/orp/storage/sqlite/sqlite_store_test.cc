@@ -48,6 +48,7 @@ TEST(SqliteStore, NewDatabaseIsMigratedToTheLatestVersion) {
   EXPECT_EQ(info.schema_version, Migrations().back().version);
   ASSERT_EQ(info.migrations_applied.size(), Migrations().size());
   EXPECT_EQ(info.migrations_applied[0], "0001_core");
+  EXPECT_EQ(info.migrations_applied[1], "0002_change_sequence");
   EXPECT_EQ(*(*store)->SchemaVersion(), Migrations().back().version);
 }
 
@@ -65,6 +66,28 @@ TEST(SqliteStore, ReopeningAppliesNothingAndKeepsTheData) {
   EXPECT_TRUE((*again)->Info().migrations_applied.empty());
   EXPECT_EQ((*again)->Info().schema_version, Migrations().back().version);
   EXPECT_TRUE((*again)->FindPatientByPseudonym(*SamplePatient(1).pseudonym)->has_value());
+}
+
+// A database left by an orp that knew only 0001_core upgrades at open, and its rows stay readable.
+TEST(SqliteStore, DatabaseFromTheFirstSchemaUpgradesAtOpen) {
+  std::string path = TempDbPath();
+  {
+    auto connection = Connection::Open(path, {});
+    ASSERT_TRUE(Migrate(**connection, 1).has_value());
+    ASSERT_TRUE((*connection)
+                    ->Exec("INSERT INTO patients (sex, postcode) VALUES ('2', 'LS1 4AP')")
+                    .has_value());
+  }
+  auto store = OpenStore(path);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ((*store)->Info().migrations_applied,
+            (std::vector<std::string>{"0002_change_sequence"}));
+  auto patient = (*store)->FindPatient(PatientId{1});
+  ASSERT_TRUE(patient.has_value() && patient->has_value()) << patient.error().ToString();
+  EXPECT_EQ((*patient)->sex, domain::Sex::kFemale);
+  int streamed = 0;
+  ASSERT_TRUE((*store)->ForEachPatient(0, [&](const Patient&) { return ++streamed; }).has_value());
+  EXPECT_EQ(streamed, 1);
 }
 
 TEST(SqliteStore, FileDatabaseUsesWriteAheadLogging) {
