@@ -137,6 +137,32 @@ TEST(SqliteStore, ReadingTheStoreWhileThisThreadHoldsATransactionFailsInsteadOfH
   EXPECT_TRUE((*txn)->FindPatient(PatientId{1}).has_value());
 }
 
+// A file database reads through its own connections: a read during a transaction sees the last
+// committed state, neither the transaction's writes nor a wait for it.
+TEST(SqliteStore, FileStoreReadsCommittedDataBesideAnOpenTransaction) {
+  auto store = OpenStore(TempDbPath());
+  ASSERT_TRUE(store.has_value());
+  Patient patient = SamplePatient(4);
+  auto txn = (*store)->Begin();
+  ASSERT_TRUE((*txn)->PutPatient(patient).has_value());
+  auto during = (*store)->FindPatientByPseudonym(*patient.pseudonym);
+  ASSERT_TRUE(during.has_value()) << during.error().ToString();
+  EXPECT_FALSE(during->has_value());
+  EXPECT_TRUE((*txn)->FindPatientByPseudonym(*patient.pseudonym)->has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  EXPECT_TRUE((*store)->FindPatientByPseudonym(*patient.pseudonym)->has_value());
+  // A stream callback may read the store too (another pooled connection).
+  int reads = 0;
+  ASSERT_TRUE((*store)
+                  ->ForEachPatient(0,
+                                   [&](const Patient& p) {
+                                     reads += (*store)->FindPatient(p.id)->has_value();
+                                     return true;
+                                   })
+                  .has_value());
+  EXPECT_EQ(reads, 1);
+}
+
 TEST(SqliteStore, CallingTheStoreFromAStreamCallbackFailsInsteadOfHanging) {
   auto store = OpenStore(":memory:");
   auto txn = (*store)->Begin();
