@@ -5,6 +5,7 @@
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/table.h"
+#include "orp/domain/registry_loader.h"
 #include "orp/synth/profiles.h"
 #include "orp/synth/synth.h"
 
@@ -17,6 +18,7 @@ struct SynthFlags {
   int64_t procedures = 10000;
   std::string out;
   std::string registries;
+  std::string definitions;
   double error_rate = 0.01;
   std::string format = "table";
 };
@@ -46,6 +48,13 @@ void Run(const SynthFlags& flags) {
   options.out_dir = flags.out;
   options.registries = ValueOrFail("synth", synth::ParseRegistryList(flags.registries));
   options.error_rate = flags.error_rate;
+  if (flags.definitions.empty()) {
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    options.definitions = ValueOrFail("synth", domain::FindRegistriesDirectory(ec ? "" : exe));
+  } else {
+    options.definitions = flags.definitions;
+  }
   const synth::SynthSummary summary = ValueOrFail("synth", synth::GenerateRegistry(options));
   PrintSummary(summary, format, flags.out);
 }
@@ -66,6 +75,9 @@ void AddSynthCommand(CLI::App& app, const Environment&) {
       ->required();
   cmd->add_option("--registries", flags->registries,
                   "Comma-separated registry codes (MDOR,BCIR,NRHI,POPSUI,OTR,NMTR); default all");
+  cmd->add_option("--definitions", flags->definitions,
+                  "Registry definitions (directory of *.toml); default ./registries, else "
+                  "$ORP_REGISTRIES, else <dir of orp>/../registries");
   cmd->add_option("--error-rate", flags->error_rate,
                   "Share of procedures given one deliberate error, listed in ground-truth.json")
       ->default_val(0.01);

@@ -135,48 +135,27 @@ void EpisodeGenerator::DrawCovariates(ProcedureRecord& p, int age) {
   }
 }
 
-void EpisodeGenerator::DrawFields(ProcedureRecord& p, int age, int iss) {
-  const RegistryProfile& profile = Profiles()[p.registry];
-  p.fields.resize(profile.fields.size());
-  for (size_t f = 0; f < profile.fields.size(); ++f) {
-    const FieldSpec& spec = profile.fields[f];
-    std::string& out = p.fields[f];
-    if (spec.name == "iss") {
-      out = fmt::format("{}", iss);
-    } else if (spec.name == "hearing_loss_onset") {
-      out = (age < 6) != rng_.Bernoulli(0.1) ? "prelingual" : "postlingual";
-    } else if (spec.kind == FieldKind::kChoice) {
-      out = spec.values[rng_.Below(spec.values.size())];
-    } else if (spec.kind == FieldKind::kInteger) {
-      out = fmt::format("{}", rng_.Between(static_cast<int>(spec.min), static_cast<int>(spec.max)));
-    } else if (spec.kind == FieldKind::kDecimal) {
-      out = fmt::format("{:.1f}", rng_.Uniform(spec.min, spec.max));
-    } else {
-      const int back = rng_.Between(static_cast<int>(spec.min), static_cast<int>(spec.max));
-      out = FormatIsoDate(p.date - days{back});
-    }
-  }
-  if (p.registry != kNmtr) return;
-  // Length of stay ends early at an in-hospital death, and the discharge status says so.
+void EpisodeGenerator::DrawStay(ProcedureRecord& p) {
+  // Length of stay ends early at an in-hospital death; a stay running past the data cut has no
+  // discharge yet.
   const Date death = FromDays(patients_[p.patient].date_of_death);
-  int stay = static_cast<int>(std::min(120.0, rng_.Exponential(1.0 / (4 + iss / 4.0))));
-  const bool died = death <= p.date + days{stay};
-  if (died) stay = static_cast<int>((death - p.date).count());
-  for (size_t f = 0; f < profile.fields.size(); ++f) {
-    if (profile.fields[f].name == "length_of_stay") p.fields[f] = fmt::format("{}", stay);
-    if (profile.fields[f].name == "discharge_status") p.fields[f] = died ? "died" : "alive";
-  }
+  int stay = static_cast<int>(std::min(120.0, rng_.Exponential(1.0 / (4 + p.iss / 4.0))));
+  p.died_in_hospital = death <= p.date + days{stay};
+  if (p.died_in_hospital) stay = static_cast<int>((death - p.date).count());
+  p.stay_days = p.date + days{stay} <= kDataCut ? stay : -1;
 }
 
 int EpisodeGenerator::AddInstance(Episode& e, int role, int same_maker_as, Date date, int model) {
   if (model < 0) {
     const std::vector<int>& models = world_.ModelsOf(role);
-    const bool prefer_maker = same_maker_as >= 0 && rng_.Bernoulli(0.85);
+    // A follower component comes from the construct's maker: on the market if possible, else
+    // any of that maker's models (kept in stock), and only failing that another maker's.
     for (int pass = 0; pass < 3 && candidates_.empty(); ++pass) {
       for (int m : models) {
         const DeviceModel& d = world_.models[m];
-        const bool on_market = pass == 2 || (d.launch <= date && date < d.withdrawn);
-        const bool maker_fits = pass > 0 || !prefer_maker || d.manufacturer == same_maker_as;
+        const bool on_market =
+            (d.launch <= date && date < d.withdrawn) || (same_maker_as >= 0 && pass == 1) || pass == 2;
+        const bool maker_fits = same_maker_as < 0 || pass == 2 || d.manufacturer == same_maker_as;
         if (on_market && maker_fits) candidates_.push_back(m);
       }
     }
@@ -273,7 +252,6 @@ void EpisodeGenerator::FollowSide(Episode& e, size_t procedure, char side, int d
   q.clinician = world_.CliniciansAt(q.site, q.registry)[world_.ClinicianSampler(q.site, q.registry).Sample(rng_)];
   const int age = WholeYearsBetween(FromDays(patients_[q.patient].date_of_birth), q.date);
   DrawCovariates(q, age);
-  DrawFields(q, age, 0);
   for (int i : in_situ) q.devices.push_back(DeviceRow{false, i});
   if (!explant) Implant(e, q, variant, side);
   e.procedures.push_back(std::move(q));
@@ -309,8 +287,9 @@ void EpisodeGenerator::Next(Episode& e) {
                    : rng_.Bernoulli(0.5)                         ? 'L'
                                                                  : 'R';
   }
+  p.iss = iss;
   DrawCovariates(p, person.age);
-  DrawFields(p, person.age, iss);
+  if (registry == kNmtr) DrawStay(p);
   const std::string sides = p.laterality == 'B' ? std::string("LR") : std::string(1, p.laterality);
   if (!variant.components.empty()) {
     Implant(e, p, variant, sides[0]);

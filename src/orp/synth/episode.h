@@ -60,7 +60,9 @@ struct ProcedureRecord {
   int asa = 0;         // 0: not recorded
   int bmi_tenths = 0;  // 0: not recorded
   std::string_view opcs_main;
-  std::vector<std::string> fields;  // in the registry's field order
+  int iss = 0;                    // NMTR: injury severity score
+  int stay_days = -1;             // NMTR: length of stay; -1 while still in hospital at the cut
+  bool died_in_hospital = false;  // NMTR
   std::vector<DeviceRow> devices;
 };
 
@@ -85,7 +87,7 @@ class EpisodeGenerator {
   Person DrawPatient(int registry, const Variant& variant, Date date, int iss, int site);
   Date DrawDeath(int registry, const Variant& variant, int age, Date date, int iss, int site);
   void DrawCovariates(ProcedureRecord& p, int age);
-  void DrawFields(ProcedureRecord& p, int age, int iss);
+  void DrawStay(ProcedureRecord& p);
   int AddInstance(Episode& e, int role, int same_maker_as, Date date, int model = -1);
   // Adds implanted rows for one side; with `pair_of` (the rows of the other side of a bilateral
   // procedure) the same models are used, as surgeons implant matched pairs.

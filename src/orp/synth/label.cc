@@ -47,6 +47,14 @@ std::string Gs1DigitalLink(const DeviceLabel& label) {
                      label.serial, Gs1Date(label.expiry, label.expiry_day_zero));
 }
 
+std::string HibcProductCode(std::string_view catalogue_number) {
+  std::string pcn;
+  for (char c : catalogue_number) {
+    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) pcn.push_back(c);
+  }
+  return pcn;
+}
+
 char HibcCheckCharacter(std::string_view text) {
   size_t sum = 0;
   for (char c : text) {

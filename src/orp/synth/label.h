@@ -38,6 +38,9 @@ std::string HibcConcatenated(const DeviceLabel& label);
 // The HIBC mod-43 check character over `text` (every character must be in the HIBC set).
 char HibcCheckCharacter(std::string_view text);
 
+// The HIBC product code for a catalogue number: its letters and digits ("ALB-1234K" -> "ALB1234K").
+std::string HibcProductCode(std::string_view catalogue_number);
+
 // YYMMDD for a GS1 date AI; with `day_zero`, YYMM00.
 std::string Gs1Date(Date date, bool day_zero);
 

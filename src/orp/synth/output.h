@@ -43,22 +43,27 @@ class OutputFile {
   bool failed_ = false;
 };
 
-// "…\n": one CSV row per device of the procedure (one row when it has none).
-void AppendCsv(std::string& out, const RenderedProcedure& p);
-void AppendCsvHeader(std::string& out, int registry);
-// One NDJSON line; empty values are left out.
-void AppendNdjson(std::string& out, const RenderedProcedure& p);
+// "…\n": one CSV row per device of the procedure (one row when it has none). Columns: the core
+// ones, then the registry's procedure-level fields, then its device-level fields.
+void AppendCsv(std::string& out, const RenderedProcedure& p, const FieldFiller& fields);
+void AppendCsvHeader(std::string& out, const FieldFiller& fields);
+// One NDJSON line; empty values are left out. Registry fields go under "fields" in the
+// procedure object (procedure level) or in each device object (device level).
+void AppendNdjson(std::string& out, const RenderedProcedure& p, const FieldFiller& fields);
 // A JSON string literal with the escapes RFC 8259 requires.
 void AppendJsonString(std::string& out, std::string_view text);
 
 class SubmissionFiles {
  public:
-  explicit SubmissionFiles(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  // `fillers` (indexed by registry) must outlive this object.
+  SubmissionFiles(std::filesystem::path dir, const std::vector<FieldFiller>& fillers)
+      : dir_(std::move(dir)), fillers_(fillers) {}
   Result<int> Write(const RenderedProcedure& p);  // returns 0; errors when a file cannot open
   Result<int> Close();                            // the number of files written
 
  private:
   std::filesystem::path dir_;
+  const std::vector<FieldFiller>& fillers_;
   std::vector<std::unique_ptr<OutputFile>> files_;  // [(registry * kYears + year) * 2 + format]
 };
 

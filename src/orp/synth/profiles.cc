@@ -12,7 +12,7 @@ namespace {
 
 // Role indices, in the order of kRoles below.
 enum RoleIndex {
-  kGenerator, kLead, kHerniaMesh, kBreastImplant, kCochlear, kTape, kProlapseMesh,
+  kGenerator, kLead, kHerniaMesh, kBreastImplant, kCochlear, kTape,
   kStem, kHead, kNail, kPlate, kScrew,
 };
 
@@ -20,23 +20,15 @@ constexpr RoleSpec kRoles[] = {
     {"pacemaker_generator", 0, "III", 35, 0.20, 2.5, 24, "Cadence Rhythm Pulse Tempo Sinus"},
     {"pacing_lead", 0, "III", 35, 0.05, 0.7, 24, "Helix Tine Fix Active Passive"},
     {"hernia_mesh", 0, "IIb", 40, 0.06, 0.8, 60, "Lattice Weave Shield Flat Contour"},
-    {"breast_implant", 1, "III", 70, 0.12, 1.3, 60, "Round Anatomical Contour Natural Form"},
+    {"breast_implant", 1, "III", 80, 0.12, 1.3, 60, "Round Anatomical Contour Natural Form"},
     {"cochlear_implant", 2, "III", 15, 0.05, 0.9, 36, "Nucleus Spiral Echo Sonar Clarity"},
-    {"urethral_tape", 3, "III", 25, 0.08, 0.6, 36, "Sling Support Arc Tension Mini"},
-    {"prolapse_mesh", 3, "III", 25, 0.12, 0.7, 36, "Pelvic Anterior Apical Vault Lift"},
+    {"midurethral_tape", 3, "III", 40, 0.08, 0.6, 36, "Sling Support Arc Tension Mini"},
     {"hemiarthroplasty_stem", 4, "III", 30, 0.06, 0.5, 60, "Stem Taper Collar Polished Austin"},
     {"hemiarthroplasty_head", 4, "III", 30, 0.06, 0.5, 60, "Bipolar Unipolar Head Cup Modular"},
     {"intramedullary_nail", 4, "IIb", 30, 0.10, 0.8, 60, "Nail Gamma Trochanteric Tibial Femoral"},
     {"bone_plate", 4, "IIb", 35, 0.12, 0.8, 60, "Plate Locking Volar Anatomic Compression"},
     {"bone_screw", 4, "IIb", 30, 0.12, 0.8, 60, "Screw Cortical Cancellous Locking Cannulated"},
 };
-
-FieldSpec Choice(std::string name, std::vector<std::string> values) {
-  return FieldSpec{std::move(name), FieldKind::kChoice, std::move(values), 0, 0};
-}
-FieldSpec Integer(std::string name, double lo, double hi) {
-  return FieldSpec{std::move(name), FieldKind::kInteger, {}, lo, hi};
-}
 
 const std::vector<std::string_view> kBreastRevision = {
     "rupture", "capsular_contracture", "malposition", "infection", "patient_request"};
@@ -58,8 +50,6 @@ std::vector<RegistryProfile> MakeProfiles() {
                 {"hernia_mesh", 0.45, {{kHerniaMesh, 1, 1}}, "T20.1", "T21.1", "",
                  S::kSided, 0.12, 0.12, 58, 15, 18, 95, {"inguinal_hernia"}, 0, 0.005, 0.9,
                  {"recurrence", "pain", "infection"}}},
-               {Choice("urgency", {"elective", "urgent", "emergency"}),
-                Choice("antibiotic_prophylaxis", {"yes", "no"})},
                0.85, 0.5, true, true});
   p.push_back({"BCIR", 0.15,
                {{"augmentation", 0.75, {{kBreastImplant, 1, 1}}, "B30.1", "B30.2", "B30.3",
@@ -69,9 +59,6 @@ std::vector<RegistryProfile> MakeProfiles() {
                  S::kSided, 0.3, 0.99, 51, 10, 22, 85,
                  {"reconstruction_after_mastectomy", "risk_reducing_mastectomy"}, 0.35, 0.01,
                  0.95, kBreastRevision}},
-               {Choice("implant_plane", {"subglandular", "submuscular", "dual_plane"}),
-                Choice("incision_site", {"inframammary", "periareolar", "axillary"}),
-                Choice("patient_consent", {"yes"})},
                0.45, 0.95, true, true});
   p.push_back({"NRHI", 0.05,
                {{"cochlear_child", 0.4, {{kCochlear, 1, 1}}, "D24.1", "D24.3", "D24.4", S::kSided,
@@ -82,37 +69,29 @@ std::vector<RegistryProfile> MakeProfiles() {
                  S::kSided, 0.05, 0.5, 63, 15, 18, 95,
                  {"progressive_snhl", "sudden_snhl", "otosclerosis", "ototoxicity"}, 0.15, 0.005,
                  0.95, kHearingRevision}},
-               {Choice("hearing_loss_onset", {"prelingual", "postlingual"}),
-                Integer("pre_op_pta_db", 70, 120),
-                Choice("electrode_insertion", {"full", "partial"})},
                0.15, 0.05, true, true});
   p.push_back({"POPSUI", 0.10,
-               {{"midurethral_tape", 0.6, {{kTape, 1, 1}}, "M53.3", "M53.8", "M53.7", S::kNone, 0,
+               {{"retropubic_tape", 0.55, {{kTape, 1, 1}}, "M53.3", "M53.8", "M53.7", S::kNone, 0,
                  1.0, 52, 11, 25, 90,
                  {"stress_urinary_incontinence", "mixed_urinary_incontinence"}, 0.6, 0.002, 0.95,
                  kPelvicRevision},
-                {"prolapse_mesh", 0.4, {{kProlapseMesh, 1, 1}}, "P24.5", "P24.8", "P24.9",
-                 S::kNone, 0, 1.0, 62, 11, 30, 95,
-                 {"anterior_prolapse", "apical_prolapse", "vault_prolapse"}, 0.6, 0.005, 0.95,
+                {"transobturator_tape", 0.45, {{kTape, 1, 1}}, "M53.6", "M53.8", "M53.7",
+                 S::kNone, 0, 1.0, 55, 12, 25, 92,
+                 {"stress_urinary_incontinence", "mixed_urinary_incontinence"}, 0.6, 0.002, 0.95,
                  kPelvicRevision}},
-               {Choice("approach", {"vaginal", "laparoscopic", "abdominal"}),
-                Choice("concomitant_hysterectomy", {"yes", "no"})},
                0.6, 0.35, true, true});
   p.push_back({"OTR", 0.25,
                {{"hemiarthroplasty", 0.45, {{kStem, 1, 1}, {kHead, 1, 1}}, "W46.1", "W46.3", "",
                  S::kSided, 0, 0.7, 83, 7, 60, 104, {"intracapsular_fracture_neck_of_femur"}, 0,
                  0.2, 0, {"dislocation", "periprosthetic_fracture", "infection"}},
-                {"intramedullary_nail", 0.3, {{kNail, 1, 1}, {kScrew, 1, 2}}, "W19.1", "W28.2",
+                {"intramedullary_nail", 0.3, {{kNail, 1, 1}, {kScrew, 1, 2}}, "W19.1", "",
                  "W28.3", S::kSided, 0, 0.45, 48, 20, 16, 99,
                  {"femoral_shaft_fracture", "tibial_shaft_fracture", "intertrochanteric_fracture"},
-                 0.6, 0.03, 0, kFixationRevision},
-                {"plate_fixation", 0.25, {{kPlate, 1, 1}, {kScrew, 2, 4}}, "W20.1", "W28.2",
+                 1.0, 0.03, 0, kFixationRevision},
+                {"plate_fixation", 0.25, {{kPlate, 1, 1}, {kScrew, 2, 4}}, "W20.1", "",
                  "W28.3", S::kSided, 0, 0.55, 52, 20, 16, 99,
-                 {"distal_radius_fracture", "ankle_fracture", "proximal_humerus_fracture"}, 0.7,
+                 {"distal_radius_fracture", "ankle_fracture", "proximal_humerus_fracture"}, 1.0,
                  0.01, 0, kFixationRevision}},
-               {Choice("fracture_classification", {"31A", "31B", "32A", "42A", "23A", "44B", "11A"}),
-                FieldSpec{"injury_date", FieldKind::kDaysBefore, {}, 0, 4},
-                Choice("open_fracture", {"no", "no", "no", "yes"})},
                0.85, 0.05, true, true});
   p.push_back({"NMTR", 0.20,
                {{"older_fall", 0.4, {}, "", "", "", S::kNone, 0, 0.55, 80, 8, 60, 104,
@@ -120,8 +99,6 @@ std::vector<RegistryProfile> MakeProfiles() {
                 {"major_trauma", 0.6, {}, "", "", "", S::kNone, 0, 0.25, 40, 18, 16, 95,
                  {"road_traffic_collision", "fall_over_2m", "assault", "sport", "other"}, 0,
                  0.06, 0, {}}},
-               {Integer("iss", 9, 75), Integer("gcs", 3, 15), Integer("length_of_stay", 0, 120),
-                Choice("discharge_status", {"alive", "died"})},
                0.2, 0.0, true, false});
   return p;
 }

@@ -65,21 +65,10 @@ struct Variant {
   std::vector<std::string_view> revision_indications;
 };
 
-enum class FieldKind { kChoice, kInteger, kDecimal, kDaysBefore };
-
-// A registry-specific field: its name, and how to draw a value.
-struct FieldSpec {
-  std::string name;
-  FieldKind kind = FieldKind::kChoice;
-  std::vector<std::string> values;  // kChoice
-  double min = 0, max = 0;          // kInteger, kDecimal, kDaysBefore (days before procedure)
-};
-
 struct RegistryProfile {
   std::string_view code;
   double weight;  // share of all procedures
   std::vector<Variant> variants;
-  std::vector<FieldSpec> fields;
   double nhs_participation, independent_participation;  // share of sites that submit
   bool records_asa, records_bmi;
 };

@@ -21,6 +21,16 @@ std::string_view LateralityQualifier(char side) {
   }
 }
 
+domain::ProcedureType DomainType(ProcedureType type) {
+  switch (type) {
+    case ProcedureType::kPrimary: return domain::ProcedureType::kPrimary;
+    case ProcedureType::kRevision: return domain::ProcedureType::kRevision;
+    case ProcedureType::kExplant: return domain::ProcedureType::kExplant;
+    case ProcedureType::kOther: return domain::ProcedureType::kOther;
+  }
+  return domain::ProcedureType::kOther;
+}
+
 void FormatDate(std::string& out, Date date) {
   const std::chrono::year_month_day ymd{date};
   out.clear();
@@ -41,11 +51,13 @@ std::string Renderer::ScanText(const DeviceInstance& instance, ScanForm form) co
     case ScanForm::kGs1WithSymbology: return Gs1ElementString(label, true);
     case ScanForm::kBracketed: return Gs1Bracketed(label);
     case ScanForm::kDigitalLink: return Gs1DigitalLink(label);
-    case ScanForm::kHibc:
-      for (char c : model.catalogue_number) {
-        if (c != '-') label.hibc_pcn.push_back(c);
-      }
-      return HibcConcatenated(label);
+    case ScanForm::kHibc: {
+      label.hibc_pcn = HibcProductCode(model.catalogue_number);
+      std::string text = HibcConcatenated(label);
+      // A space check character does not survive keyboard-wedge scanning (trailing blanks are
+      // trimmed), so such a label is scanned from its GS1 symbol instead.
+      return text.back() == ' ' ? Gs1ElementString(label, false) : text;
+    }
   }
   return "";
 }
@@ -78,7 +90,6 @@ void Renderer::Render(const Episode& e, const ProcedureRecord& p, uint64_t seque
   c[kColIndication] = p.indication;
   c[kColAsa] = p.asa > 0 ? fmt::format("{}", p.asa) : "";
   c[kColBmi] = p.bmi_tenths > 0 ? fmt::format("{}.{}", p.bmi_tenths / 10, p.bmi_tenths % 10) : "";
-  out.fields = p.fields;
   out.devices.resize(p.devices.size());
   for (size_t i = 0; i < p.devices.size(); ++i) {
     const DeviceRow& row = p.devices[i];
@@ -92,6 +103,12 @@ void Renderer::Render(const Episode& e, const ProcedureRecord& p, uint64_t seque
     d[kColSerial] = instance.serial;
     FormatDate(d[kColExpiry], instance.expiry);
   }
+  const bool first = &p == &e.procedures.front();
+  const int age = WholeYearsBetween(Date{days{patient.date_of_birth}}, p.date);
+  const FieldContext ctx{world_, e, p, patient, age, c, out.devices,
+                         first ? nullptr : &primary_fields_};
+  fillers_[p.registry].Fill(ctx, rng_, out.fields, out.device_fields);
+  if (first) primary_fields_ = out.fields;
 }
 
 PlantedError Renderer::Spoil(const Episode& e, const ProcedureRecord& p, RenderedProcedure& out) {
@@ -100,7 +117,11 @@ PlantedError Renderer::Spoil(const Episode& e, const ProcedureRecord& p, Rendere
   std::vector<int> kinds = {1, 2, 3};
   if (!c[kColNhs].empty()) kinds.push_back(0);
   if (!out.devices.empty()) kinds.insert(kinds.end(), {4, 5});
-  if (!c[kColOpcs].empty()) kinds.push_back(6);
+  // An unknown code is only detectable where the definition lists the codes of this type.
+  const domain::RegistryDefinition* definition = fillers_[p.registry].definition();
+  const auto* listed = definition == nullptr ? nullptr
+                                             : definition->FindProcedureType(DomainType(p.type));
+  if (!c[kColOpcs].empty() && listed != nullptr && !listed->opcs_codes.empty()) kinds.push_back(6);
   switch (kinds[rng_.Below(kinds.size())]) {
     case 0: {
       char& last = c[kColNhs].back();

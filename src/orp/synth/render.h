@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "orp/synth/episode.h"
+#include "orp/synth/fields.h"
 
 namespace orp::synth {
 
@@ -34,8 +35,9 @@ struct RenderedProcedure {
   int registry = 0;
   int year = 0;  // the file it goes in: the year of the true procedure date
   std::array<std::string, kProcedureColumns.size()> core;
-  std::vector<std::string> fields;
+  std::vector<std::string> fields;  // registry fields at procedure level, definition order
   std::vector<std::array<std::string, kDeviceColumns.size()>> devices;
+  std::vector<std::vector<std::string>> device_fields;  // per device, definition order
 };
 
 struct PlantedError {
@@ -46,8 +48,10 @@ struct PlantedError {
 
 class Renderer {
  public:
-  Renderer(const World& world, const Patients& patients, Rng& rng)
-      : world_(world), patients_(patients), rng_(rng) {}
+  // `fillers` is indexed by registry (kRegistryCodes order) and must outlive the renderer.
+  Renderer(const World& world, const Patients& patients, const std::vector<FieldFiller>& fillers,
+           Rng& rng)
+      : world_(world), patients_(patients), fillers_(fillers), rng_(rng) {}
 
   // Fills `out` for procedure `p` of episode `e`; `sequence` numbers procedure_ref.
   void Render(const Episode& e, const ProcedureRecord& p, uint64_t sequence,
@@ -60,7 +64,9 @@ class Renderer {
 
   const World& world_;
   const Patients& patients_;
+  const std::vector<FieldFiller>& fillers_;
   Rng& rng_;
+  std::vector<std::string> primary_fields_;  // of the episode being rendered
 };
 
 }  // namespace orp::synth

@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "orp/core/csv.h"
+#include "orp/domain/registry_loader.h"
+#include "orp/synth/fields.h"
+#include "orp/synth/label.h"
 #include "orp/synth/episode.h"
 #include "orp/synth/output.h"
 #include "orp/synth/render.h"
@@ -51,12 +54,18 @@ std::string CatalogueCsv(const World& world) {
       "market_status,status_date\n";
   for (const DeviceModel& m : world.models) {
     const RoleSpec& role = Roles()[m.role];
+    const Manufacturer& maker = world.manufacturers[m.manufacturer];
     const bool withdrawn = m.withdrawn <= kDataCut;
-    AppendCsvRow(out, {m.gtin, world.manufacturers[m.manufacturer].name, m.brand, m.model,
-                       m.catalogue_number, std::string(role.name), std::string(role.device_class),
-                       std::string(kRegistryCodes[role.registry]),
-                       withdrawn ? "withdrawn" : "on_market",
-                       FormatIsoDate(withdrawn ? m.withdrawn : m.launch)});
+    std::vector<std::string> row = {
+        m.gtin, maker.name, m.brand, m.model, m.catalogue_number, std::string(role.name),
+        std::string(role.device_class), std::string(kRegistryCodes[role.registry]),
+        withdrawn ? "withdrawn" : "on-market", FormatIsoDate(withdrawn ? m.withdrawn : m.launch)};
+    AppendCsvRow(out, row);
+    if (!maker.hibc_lic.empty()) {
+      // The same model under its HIBC identifier (+ LIC PCN U/M), as dual-labelled devices are.
+      row[0] = "+" + maker.hibc_lic + HibcProductCode(m.catalogue_number) + "0";
+      AppendCsvRow(out, row);
+    }
   }
   return out;
 }
@@ -127,6 +136,17 @@ Result<SynthSummary> GenerateRegistry(const SynthOptions& options) {
   if (registries.empty()) {
     for (int r = 0; r < kRegistryCount; ++r) registries.push_back(r);
   }
+  auto definitions = domain::LoadRegistries(options.definitions);
+  if (!definitions) return std::unexpected(definitions.error());
+  std::vector<FieldFiller> fillers(kRegistryCount);
+  for (int r : registries) {
+    const domain::RegistryDefinition* definition = definitions->Find(kRegistryCodes[r]);
+    if (definition == nullptr) {
+      return NotFound(fmt::format("no definition of registry {} in {}", kRegistryCodes[r],
+                                  options.definitions.string()));
+    }
+    fillers[r] = FieldFiller(*definition);
+  }
   const fs::path submissions = options.out_dir / "submissions";
   ORP_RETURN_IF_ERROR(PrepareDirectory(submissions));
 
@@ -136,8 +156,8 @@ Result<SynthSummary> GenerateRegistry(const SynthOptions& options) {
   Rng episode_rng(options.seed ^ (kEpisodeStream << 32));
   Rng render_rng(options.seed ^ (kRenderStream << 32));
   EpisodeGenerator generator(world, patients, registries, episode_rng);
-  Renderer renderer(world, patients, render_rng);
-  SubmissionFiles files(submissions);
+  Renderer renderer(world, patients, fillers, render_rng);
+  SubmissionFiles files(submissions, fillers);
   SynthSummary summary;
   std::vector<PlantedError> errors;
   Episode episode;

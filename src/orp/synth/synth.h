@@ -7,7 +7,8 @@
 // specified in random.h). Output is streamed: memory grows with the number of patients (about
 // 24 bytes each) and the ground-truth error list, not with the files.
 //
-// Errors: kInvalidArgument for bad options; kFailedPrecondition when a file cannot be written.
+// Errors: kInvalidArgument for bad options or definitions; kNotFound when the definitions are
+// missing; kFailedPrecondition when a file cannot be written.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,9 @@ struct SynthOptions {
   uint64_t seed = 1;
   int64_t procedures = 10000;
   std::filesystem::path out_dir;
+  // Registry definitions (a directory of *.toml or one file): the registry-specific fields
+  // are generated from them, and every chosen registry must be defined there.
+  std::filesystem::path definitions;
   std::vector<int> registries;  // indices into kRegistryCodes; empty means all
   double error_rate = 0.01;     // share of procedures given one deliberate error
 };

@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -18,9 +18,19 @@
 #include <nlohmann/json.hpp>
 
 #include "orp/core/date.h"
+#include "orp/core/text.h"
 #include "orp/domain/gtin.h"
+#include "orp/domain/gmc_number.h"
+#include "orp/domain/laterality.h"
 #include "orp/domain/nhs_number.h"
+#include "orp/domain/ods_code.h"
+#include "orp/domain/opcs4_code.h"
+#include "orp/domain/postcode.h"
+#include "orp/domain/sex.h"
+#include "orp/domain/registry_loader.h"
 #include "orp/synth/profiles.h"
+#include "orp/synth/rule_eval.h"
+#include "orp/udi/parse.h"
 
 namespace orp::synth {
 namespace {
@@ -101,12 +111,18 @@ struct Dataset {
   std::map<std::string, std::string> spoiled;  // procedure_ref -> defect
 };
 
+fs::path Definitions() {
+  const char* source = std::getenv("ORP_SOURCE_DIR");
+  return fs::path(source != nullptr ? source : ".") / "registries";
+}
+
 std::unique_ptr<Dataset> MakeDataset() {
   auto d = std::make_unique<Dataset>();
   SynthOptions options;
   options.seed = 3;
   options.procedures = 20000;
   options.out_dir = d->dir.path;
+  options.definitions = Definitions();
   auto summary = GenerateRegistry(options);
   EXPECT_TRUE(summary.has_value()) << summary.error().ToString();
   for (const fs::path& f : Files(d->dir.path / "submissions", ".csv")) {
@@ -130,6 +146,7 @@ Date DateOf(const std::string& text) { return ParseIsoDate(text).value(); }
 TEST(Synth, SameSeedWritesIdenticalBytesAndAnotherSeedDoesNot) {
   TempDir a("orp_synth_a"), b("orp_synth_b"), c("orp_synth_c");
   SynthOptions options;
+  options.definitions = Definitions();
   options.procedures = 3000;
   options.seed = 5;
   options.out_dir = a.path;
@@ -154,11 +171,7 @@ TEST(Synth, WritesExactlyTheRequestedNumberOfProcedures) {
   EXPECT_EQ(refs.size(), 20000u);
 }
 
-TEST(Synth, CleanRecordsCarryValidIdentifiers) {
-  const std::regex postcode(
-      "^(GIR 0AA|ZZ99 [0-9][A-Z]Z|(?:[A-PR-UWYZ][0-9][0-9A-HJKSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9]"
-      "[0-9ABEHMNPRVWXY]?) [0-9][ABD-HJLNP-UW-Z]{2})$");
-  const std::regex ods("^[A-Z0-9]{5}$"), gmc("^[1-9][0-9]{6}$");
+TEST(Synth, CleanRecordsCarryIdentifiersTheDomainParsersAccept) {
   int nhs_checked = 0;
   for (const Row& r : Data().rows) {
     if (!Clean(r)) continue;
@@ -169,9 +182,19 @@ TEST(Synth, CleanRecordsCarryValidIdentifiers) {
       ASSERT_TRUE(parsed->IsTestRange());
       ++nhs_checked;
     }
-    ASSERT_TRUE(std::regex_match(r.at("postcode"), postcode)) << r.at("postcode");
-    ASSERT_TRUE(std::regex_match(r.at("provider_site"), ods)) << r.at("provider_site");
-    ASSERT_TRUE(std::regex_match(r.at("clinician_gmc"), gmc)) << r.at("clinician_gmc");
+    auto postcode = domain::Postcode::Parse(r.at("postcode"), true);
+    ASSERT_TRUE(postcode.has_value()) << postcode.error().ToString();
+    auto site = domain::OdsSiteCode::Parse(r.at("provider_site"));
+    ASSERT_TRUE(site.has_value()) << site.error().ToString();
+    auto gmc = domain::GmcNumber::Parse(r.at("clinician_gmc"));
+    ASSERT_TRUE(gmc.has_value()) << gmc.error().ToString();
+    ASSERT_TRUE(domain::ParseSex(r.at("sex")).has_value()) << r.at("sex");
+    ASSERT_TRUE(domain::ParseLaterality(r.at("laterality")).has_value()) << r.at("laterality");
+    for (std::string_view code : Split(r.at("opcs_codes"), ';')) {
+      if (code.empty()) continue;
+      auto opcs = domain::Opcs4Code::Parse(code);
+      ASSERT_TRUE(opcs.has_value()) << opcs.error().ToString();
+    }
     ASSERT_LT(DateOf(r.at("date_of_birth")), DateOf(r.at("procedure_date")));
     ASSERT_LE(DateOf(r.at("procedure_date")), DateOf("2025-12-31"));
     if (!r.at("gtin").empty()) {
@@ -256,54 +279,53 @@ TEST(Synth, PlantedUnitsAppearInTheirRegistryWithEnoughProcedures) {
   EXPECT_GE(Data().truth["planted"].size(), 10u);
 }
 
-// Canonical text of a procedure: core values, registry fields, devices, from either format.
-using Canon = std::map<std::string, std::string>;
+// The CSV rows an NDJSON procedure stands for: one per device (one when there is none), each
+// with the procedure's values, its registry fields and the device's own values and fields.
+std::vector<Row> RowsOf(const nlohmann::json& j, const std::vector<std::string>& columns) {
+  std::vector<Row> rows;
+  const size_t n = std::max<size_t>(1, j["devices"].size());
+  for (size_t d = 0; d < n; ++d) {
+    Row row;
+    for (const std::string& c : columns) row[c] = "";
+    for (const auto& [k, v] : j.items()) {
+      if (v.is_string()) row[k] = v.get<std::string>();
+    }
+    for (const auto& [k, v] : j["fields"].items()) row[k] = v.get<std::string>();
+    if (d < j["devices"].size()) {
+      const auto& device = j["devices"][d];
+      for (const auto& [k, v] : device.items()) {
+        if (v.is_string()) row[k] = v.get<std::string>();
+      }
+      if (device.contains("fields")) {
+        for (const auto& [k, v] : device["fields"].items()) row[k] = v.get<std::string>();
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
 
 TEST(Synth, CsvAndNdjsonCarryTheSameProceduresInTheSameOrder) {
   const fs::path dir = Data().dir.path / "submissions";
-  const std::set<std::string> device_columns = {"device_action", "device_scan", "gtin", "lot",
-                                                "serial", "expiry"};
   for (const fs::path& csv : Files(dir, ".csv")) {
-    std::vector<std::string> from_csv;
-    std::string last_ref;
+    const std::vector<Row> from_csv = ReadCsvRows(csv);
     std::set<std::string> seen;
-    for (const Row& r : ReadCsvRows(csv)) {
-      std::string devices;
-      for (const auto& c : device_columns) devices += r.at(c) + "|";
-      if (r.at("procedure_ref") != last_ref) {
-        ASSERT_TRUE(seen.insert(r.at("procedure_ref")).second) << "rows not grouped";
-        std::string procedure;
-        for (const auto& [k, v] : r) {
-          if (!device_columns.contains(k)) procedure += k + "=" + v + ";";
-        }
-        from_csv.push_back(procedure + "#");
-        last_ref = r.at("procedure_ref");
-      }
-      if (!r.at("device_action").empty()) from_csv.back() += devices;
+    std::string last_ref;
+    for (const Row& r : from_csv) {
+      if (r.at("procedure_ref") == last_ref) continue;
+      ASSERT_TRUE(seen.insert(r.at("procedure_ref")).second) << "rows not grouped";
+      last_ref = r.at("procedure_ref");
     }
     fs::path ndjson = csv;
     ndjson.replace_extension(".ndjson");
+    const std::vector<std::string> columns = ParseCsv(ReadFile(csv)).front();
     std::istringstream lines(ReadFile(ndjson));
-    std::vector<std::string> from_ndjson;
-    std::vector<std::string> columns = ParseCsv(ReadFile(csv)).front();
+    std::vector<Row> from_ndjson;
     for (std::string line; std::getline(lines, line);) {
-      const auto j = nlohmann::json::parse(line);
-      std::string procedure;
-      std::map<std::string, std::string> values;
-      for (const auto& c : columns) {
-        if (device_columns.contains(c)) continue;
-        if (j.contains(c)) values[c] = j[c];
-        else if (j["fields"].contains(c)) values[c] = j["fields"][c];
-        else values[c] = "";
-      }
-      for (const auto& [k, v] : values) procedure += k + "=" + v + ";";
-      procedure += "#";
-      for (const auto& d : j["devices"]) {
-        for (const auto& c : device_columns) procedure += (d.contains(c) ? d[c].get<std::string>() : "") + "|";
-      }
-      from_ndjson.push_back(procedure);
+      for (Row& r : RowsOf(nlohmann::json::parse(line), columns)) from_ndjson.push_back(std::move(r));
     }
-    ASSERT_EQ(from_csv, from_ndjson) << csv;
+    ASSERT_EQ(from_csv.size(), from_ndjson.size()) << csv;
+    for (size_t i = 0; i < from_csv.size(); ++i) ASSERT_EQ(from_csv[i], from_ndjson[i]) << csv << " row " << i;
   }
 }
 
@@ -380,6 +402,7 @@ TEST(Synth, CatalogueListsEveryDeviceModelTheSubmissionsUse) {
   const auto catalogue = ReadCsvRows(Data().dir.path / "device-catalogue.csv");
   std::set<std::string> gtins;
   for (const Row& m : catalogue) {
+    if (m.at("gtin").starts_with("+")) continue;  // the HIBC identifier of a dual-labelled model
     ASSERT_TRUE(domain::Gtin::Parse(m.at("gtin")).has_value());
     ASSERT_TRUE(gtins.insert(m.at("gtin")).second) << "duplicate " << m.at("gtin");
   }
@@ -389,6 +412,94 @@ TEST(Synth, CatalogueListsEveryDeviceModelTheSubmissionsUse) {
       ASSERT_TRUE(gtins.contains(r.at("gtin"))) << r.at("gtin");
     }
   }
+}
+
+TEST(Synth, EveryScanParsesBackToTheSameDeviceIdentifiers) {
+  std::map<std::string, std::string> hibc_di;  // catalogue number -> "+LICPCN0" without '+'
+  for (const Row& m : ReadCsvRows(Data().dir.path / "device-catalogue.csv")) {
+    if (m.at("gtin").starts_with("+")) hibc_di[m.at("catalogue_number")] = m.at("gtin").substr(1);
+  }
+  std::map<std::string, std::string> catalogue_number;
+  for (const Row& m : ReadCsvRows(Data().dir.path / "device-catalogue.csv")) {
+    if (!m.at("gtin").starts_with("+")) catalogue_number[m.at("gtin")] = m.at("catalogue_number");
+  }
+  udi::ParseOptions options;
+  options.today = DateOf("2026-06-01");
+  std::map<udi::Format, int> formats;
+  for (const Row& r : Data().rows) {
+    if (r.at("device_scan").empty() || !Clean(r)) continue;
+    const udi::ParsedUdi parsed = udi::ParseUdi(r.at("device_scan"), options);
+    ASSERT_TRUE(parsed.ok()) << Printable(r.at("device_scan")) << ": " << parsed.findings.front().message;
+    ++formats[parsed.format];
+    if (parsed.issuer == udi::Issuer::kHibcc) {
+      EXPECT_EQ(parsed.di, hibc_di.at(catalogue_number.at(r.at("gtin"))));
+    } else {
+      EXPECT_EQ(parsed.di, r.at("gtin"));
+    }
+    EXPECT_EQ(parsed.lot, r.at("lot"));
+    EXPECT_EQ(parsed.serial, r.at("serial"));
+    ASSERT_TRUE(parsed.expiry.has_value());
+    EXPECT_EQ(FormatIsoDate(*parsed.expiry), r.at("expiry"));
+  }
+  EXPECT_GT(formats[udi::Format::kGs1ElementString], 1000);
+  EXPECT_GT(formats[udi::Format::kGs1Hri], 500);
+  EXPECT_GT(formats[udi::Format::kGs1DigitalLink], 300);
+  EXPECT_GT(formats[udi::Format::kHibcc], 10);
+}
+
+// Every clean procedure passes its registry's required fields, value sets and cross-field rules
+// (by the synth's own reading of the rule language; the ingest validator is the real judge).
+TEST(Synth, CleanRecordsPassTheirRegistryDefinitions) {
+  auto registries = domain::LoadRegistries(Definitions());
+  ASSERT_TRUE(registries.has_value()) << registries.error().ToString();
+  std::map<std::string, std::string> device_type;
+  for (const Row& m : ReadCsvRows(Data().dir.path / "device-catalogue.csv")) {
+    device_type[m.at("gtin")] = m.at("device_type");
+  }
+  std::map<std::string, std::vector<const Row*>> procedures;
+  for (const Row& r : Data().rows) {
+    if (Clean(r)) procedures[r.at("procedure_ref")].push_back(&r);
+  }
+  int checked = 0;
+  for (const auto& [ref, rows] : procedures) {
+    const domain::RegistryDefinition* def = registries->Find(rows.front()->at("registry"));
+    ASSERT_NE(def, nullptr);
+    for (size_t d = 0; d < rows.size(); ++d) {
+      const Row& row = *rows[d];
+      for (const auto& f : def->fields) {
+        const std::string& v = row.at(f.name);
+        if (f.required && !(f.level == domain::FieldLevel::kDevice && row.at("device_action").empty())) {
+          EXPECT_FALSE(v.empty()) << ref << " " << f.name;
+        }
+        if (f.type == domain::FieldType::kCode && !v.empty()) {
+          EXPECT_TRUE(std::any_of(f.values.begin(), f.values.end(),
+                                  [&](const auto& e) { return e.code == v; }))
+              << ref << " " << f.name << "=" << v;
+        }
+      }
+      RecordView view;
+      view.value = [&](std::string_view name) -> std::string_view {
+        auto it = row.find(std::string(name));
+        return it == row.end() ? std::string_view() : std::string_view(it->second);
+      };
+      view.device_count = [&](std::string_view type) {
+        int n = 0;
+        for (const Row* x : rows) n += x->at("device_action") == "implanted" && device_type[x->at("gtin")] == type;
+        return n;
+      };
+      for (const auto& rule : def->rules) {
+        EXPECT_TRUE(RulePasses(rule.when, rule.check, view)) << ref << " breaks " << rule.id;
+      }
+      for (const auto& f : def->fields) {
+        if (f.required_when && EvaluateRule(*f.required_when, view) &&
+            !(f.level == domain::FieldLevel::kDevice && row.at("device_action").empty())) {
+          EXPECT_FALSE(row.at(f.name).empty()) << ref << " needs " << f.name;
+        }
+      }
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 19000);
 }
 
 TEST(Synth, RejectsAnUnknownRegistryCode) {

@@ -168,6 +168,18 @@ void World::BuildManufacturersAndModels(Rng& rng, std::span<const int>) {
     makers_of[m % roles.size()].push_back(m);
     if (rng.Bernoulli(0.5)) makers_of[rng.Below(roles.size())].push_back(m);
   }
+  // A construct's later components come from the maker of its first (stem and head, plate and
+  // screws, generator and leads): every maker of a leading role also makes its followers.
+  for (const RegistryProfile& profile : Profiles()) {
+    for (const Variant& variant : profile.variants) {
+      for (size_t c = 1; c < variant.components.size(); ++c) {
+        auto& followers = makers_of[variant.components[c].role];
+        for (int m : makers_of[variant.components[0].role]) {
+          if (std::find(followers.begin(), followers.end(), m) == followers.end()) followers.push_back(m);
+        }
+      }
+    }
+  }
   models_of_.assign(roles.size(), {});
   std::vector<int> item_counter(manufacturers.size(), 0);
   for (size_t r = 0; r < roles.size(); ++r) {
@@ -176,7 +188,10 @@ void World::BuildManufacturersAndModels(Rng& rng, std::span<const int>) {
     for (std::string_view n : Split(role.brand_nouns, ' ')) nouns.push_back(n);
     for (int i = 0; i < role.models; ++i) {
       DeviceModel d;
-      d.manufacturer = makers_of[r][rng.Below(makers_of[r].size())];
+      // Each maker of the role gets one model first, then the rest go at random.
+      d.manufacturer = i < static_cast<int>(makers_of[r].size())
+                           ? makers_of[r][i]
+                           : makers_of[r][rng.Below(makers_of[r].size())];
       d.role = static_cast<int>(r);
       const Manufacturer& maker = manufacturers[d.manufacturer];
       std::string payload = fmt::format("0{}{:05}", maker.gs1_prefix, item_counter[d.manufacturer]++);
