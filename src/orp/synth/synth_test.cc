@@ -502,6 +502,49 @@ TEST(Synth, CleanRecordsPassTheirRegistryDefinitions) {
   EXPECT_GT(checked, 19000);
 }
 
+// Implants that must match (a bilateral breast pair, a hemiarthroplasty's stem and head, a plate
+// and its screws) do, by the definitions' same-attribute compatibility rules.
+TEST(Synth, MatchedImplantsShareTheAttributesTheirDefinitionRequires) {
+  auto registries = domain::LoadRegistries(Definitions());
+  ASSERT_TRUE(registries.has_value());
+  std::map<std::string, Row> catalogue;
+  for (Row& m : ReadCsvRows(Data().dir.path / "device-catalogue.csv")) catalogue[m.at("gtin")] = m;
+  std::map<std::string, std::vector<const Row*>> procedures;
+  for (const Row& r : Data().rows) {
+    if (Clean(r) && r.at("device_action") == "implanted") procedures[r.at("procedure_ref")].push_back(&r);
+  }
+  int checked = 0;
+  for (const auto& [ref, rows] : procedures) {
+    const domain::RegistryDefinition* def = registries->Find(rows.front()->at("registry"));
+    for (const auto& rule : def->compatibility) {
+      if (rule.kind != domain::CompatibilityKind::kSameAttribute) continue;
+      RecordView view;
+      view.value = [&](std::string_view name) -> std::string_view {
+        auto it = rows.front()->find(std::string(name));
+        return it == rows.front()->end() ? std::string_view() : std::string_view(it->second);
+      };
+      view.device_count = [](std::string_view) { return 0; };
+      if (rule.when && !EvaluateRule(*rule.when, view)) continue;
+      std::set<std::string> manufacturers, models;
+      for (const Row* r : rows) {
+        const Row& model = catalogue.at(r->at("gtin"));
+        const auto& types = rule.device_types;
+        if (std::find(types.begin(), types.end(), model.at("device_type")) == types.end()) continue;
+        manufacturers.insert(model.at("manufacturer"));
+        models.insert(model.at("model"));
+      }
+      for (domain::DeviceAttribute a : rule.attributes) {
+        const size_t distinct = a == domain::DeviceAttribute::kManufacturer ? manufacturers.size()
+                                : a == domain::DeviceAttribute::kModel      ? models.size()
+                                                                            : 1;
+        EXPECT_LE(distinct, 1u) << ref << " " << rule.id;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 3000);
+}
+
 TEST(Synth, RejectsAnUnknownRegistryCode) {
   auto parsed = ParseRegistryList("BCIR,NJR");
   ASSERT_FALSE(parsed.has_value());
