@@ -140,12 +140,13 @@ void AppendJsonString(std::string& out, std::string_view text) {
 }
 
 namespace {
+// `name` is a column or field name (snake_case ASCII), which needs no escaping.
 void AppendMember(std::string& out, bool& first, std::string_view name, std::string_view value) {
   if (value.empty()) return;
-  if (!first) out.push_back(',');
+  out.append(first ? "\"" : ",\"");
   first = false;
-  AppendJsonString(out, name);
-  out.push_back(':');
+  out.append(name);
+  out.append("\":");
   AppendJsonString(out, value);
 }
 }  // namespace

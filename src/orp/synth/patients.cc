@@ -41,7 +41,8 @@ constexpr size_t kLocalAreas = 60;
 std::span<const PostcodeArea> PostcodeAreas() { return std::span(kAreas, kLocalAreas); }
 
 std::string NhsNumberFor(uint32_t body) {
-  std::string nine = fmt::format("999{:06}", body);
+  std::string nine = "999000000";
+  for (int i = 8; i >= 3; --i, body /= 10) nine[i] = static_cast<char>('0' + body % 10);
   const int check = domain::NhsNumber::CheckDigit(nine);
   ORP_CHECK(check >= 0);
   nine.push_back(static_cast<char>('0' + check));
