@@ -30,8 +30,8 @@ std::string BenchPath() {
   static int counter = 0;
   const char* dir = std::getenv("ORP_BENCH_DIR");
   std::filesystem::path base = dir ? dir : "/var/tmp";
-  return (base / ("orp-bench-" + std::to_string(getpid()) + "-" + std::to_string(counter++) +
-                  ".db"))
+  return (base /
+          ("orp-bench-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".db"))
       .string();
 }
 
@@ -57,8 +57,8 @@ std::unique_ptr<Store> NewStore(const std::string& path, int patients,
     domain::Pseudonym pseudonym;
     std::memcpy(pseudonym.bytes.data(), &i, sizeof i);
     p.pseudonym = pseudonym;
-    p.sex = "1";
-    p.postcode = "LS1 4AP";
+    p.sex = domain::Sex::kMale;
+    p.postcode = *domain::Postcode::Parse("LS1 4AP");
     if (!(*txn)->PutPatient(p)) std::abort();
   }
   if (!(*txn)->Commit()) std::abort();
@@ -69,12 +69,12 @@ domain::Procedure MakeProcedure(int i, int patients) {
   domain::Procedure p;
   p.registry = "MDOR";
   p.procedure_ref = "P" + std::to_string(i);
-  p.provider_site = "RRK02";
-  p.clinician_gmc = "1234567";
+  p.provider_site = *domain::OdsSiteCode::Parse("RRK02");
+  p.clinician = *domain::GmcNumber::Parse("1234567");
   p.patient.value = 1 + i % patients;
   p.date = kDay;
-  p.opcs_codes = {"W37.1", "Y53.1"};
-  p.laterality = i % 2 ? "L" : "R";
+  p.opcs_codes = {*domain::Opcs4Code::Parse("W37.1"), *domain::Opcs4Code::Parse("Y53.1")};
+  p.laterality = i % 2 ? domain::Laterality::kLeft : domain::Laterality::kRight;
   p.body_site = "hip";
   p.asa_grade = 2;
   p.bmi = 27.5;
@@ -101,9 +101,10 @@ void Check(int rc, sqlite3* db) {
 void PlainInsert(const std::string& path, int n, int patients) {
   sqlite3* db = nullptr;
   Check(sqlite3_open(path.c_str(), &db), db);
-  Check(sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                     "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; BEGIN", nullptr,
-                     nullptr, nullptr),
+  Check(sqlite3_exec(db,
+                     "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                     "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; BEGIN",
+                     nullptr, nullptr, nullptr),
         db);
   sqlite3_stmt* proc = nullptr;
   sqlite3_stmt* implant = nullptr;
@@ -128,12 +129,12 @@ void PlainInsert(const std::string& path, int n, int patients) {
     };
     text(proc, 1, p.registry);
     text(proc, 2, p.procedure_ref);
-    text(proc, 3, p.provider_site);
-    text(proc, 4, p.clinician_gmc);
+    text(proc, 3, p.provider_site->code());
+    text(proc, 4, p.clinician->number());
     sqlite3_bind_int64(proc, 5, p.patient.value);
     sqlite3_bind_int64(proc, 6, p.date.time_since_epoch().count());
-    text(proc, 7, p.opcs_codes[0] + ";" + p.opcs_codes[1]);
-    text(proc, 8, p.laterality);
+    text(proc, 7, p.opcs_codes[0].code() + ";" + p.opcs_codes[1].code());
+    text(proc, 8, std::string(domain::LateralityCode(*p.laterality)));
     text(proc, 9, p.body_site);
     sqlite3_bind_int(proc, 10, *p.asa_grade);
     sqlite3_bind_double(proc, 11, *p.bmi);
@@ -148,7 +149,7 @@ void PlainInsert(const std::string& path, int n, int patients) {
       text(implant, 4, m.lot);
       text(implant, 5, m.serial);
       sqlite3_bind_int64(implant, 6, m.expiry->time_since_epoch().count());
-      text(implant, 7, p.laterality);
+      text(implant, 7, std::string(domain::LateralityCode(*p.laterality)));
       Check(sqlite3_step(implant), db);
       sqlite3_reset(implant);
     }

@@ -11,8 +11,8 @@
 # or non-convergence, which ORP reports as errors instead of numbers).
 #
 # Factor levels are sorted in byte order (LC_COLLATE=C), the first level is the reference, and a
-# level's coefficient is named "brand=Gamma" (R's "brandGamma"). Times are integers or have two
-# decimals, so coxph's timefix (aeqSurv) never merges distinct times.
+# level's coefficient is named "brand=Gamma" (R's "brandGamma"). coxph's timefix (aeqSurv) is on,
+# as by default: cox_nearties.csv has times it merges.
 
 suppressPackageStartupMessages(library(survival))
 invisible(Sys.setlocale("LC_COLLATE", "C"))
@@ -165,5 +165,17 @@ csv <- write_input("collinear", col_df)
 fit_case("collinear", csv, col_df, covariates = c("age", "female", "age_months"))
 fit_case("iterlimit", "cox_lung.csv", lung_df, covariates = c("age", "sex", "ph_ecog"),
          iter_max = 2)
+
+# 7. Nearly equal times, with strata: gaps under sqrt(.Machine$double.eps) absolutely (2 and
+#    2.00000001) or relative to the mean |time| (-0.001 and 0 next to a time of 1e6) are ties.
+near_df <- data.frame(
+  time = c(-2.5, 0.25, 3, 0, 0, 7.75, 1e6, -1e-3, 3, 0.25, 2, 5, 1.0000000001, 1, 2.00000001,
+           4, 4.5),
+  status = c(1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1),
+  x = c(0.2, 1.5, -0.7, 0.9, 0.1, -1.1, 0.4, 2.2, 0, -0.3, 1, 0.6, -0.4, 0.8, 1.3, 0.5, -0.9),
+  s = c(-5, 9, -5, 9, -5, 9, -5, 9, -5, 9, -5, 9, -5, 9, -5, 9, -5))
+csv <- write_input("nearties", near_df)
+fit_case("nearties_efron", csv, near_df, covariates = "x", strata = "s")
+fit_case("nearties_breslow", csv, near_df, covariates = "x", strata = "s", ties = "breslow")
 
 cat("wrote Cox fixtures with", versions, "\n")

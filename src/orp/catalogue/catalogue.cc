@@ -90,49 +90,85 @@ bool VersionOrder(const DeviceModel& a, const DeviceModel& b) {
                                               : a.recorded_on < b.recorded_on;
 }
 
+
+uint64_t HashDi(std::string_view di) { return std::hash<std::string_view>{}(di); }
+
 }  // namespace
 
+uint32_t Catalogue::FindEntry(std::string_view di) const {
+  if (slots_.empty()) return kEmptySlot;
+  uint64_t hash = HashDi(di);
+  size_t mask = slots_.size() - 1;
+  for (size_t i = size_t(hash) & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.entry == kEmptySlot) return kEmptySlot;
+    if (slot.hash == hash && entries_[slot.entry].key == di) return slot.entry;
+  }
+}
+
+const Catalogue::Versions* Catalogue::Find(std::string_view di) const {
+  uint32_t entry = FindEntry(di);
+  return entry == kEmptySlot ? nullptr : &entries_[entry];
+}
+
+void Catalogue::Insert(uint64_t hash, uint32_t entry) {
+  size_t mask = slots_.size() - 1;
+  size_t i = size_t(hash) & mask;
+  while (slots_[i].entry != kEmptySlot) i = (i + 1) & mask;
+  slots_[i] = Slot{hash, entry};
+}
+
 Catalogue::AddOutcome Catalogue::Add(DeviceModel version) {
-  auto it = models_.find(std::string_view(version.di));
+  uint32_t entry = FindEntry(version.di);
+  Versions* found = entry == kEmptySlot ? nullptr : &entries_[entry];
   AddOutcome outcome = AddOutcome::kNewVersion;
-  if (it == models_.end()) {
-    it = models_.emplace(version.di, Versions{}).first;
+  if (found == nullptr) {
+    if ((entries_.size() + 1) * 2 > slots_.size()) {  // grow and rehash
+      slots_.assign(std::max<size_t>(16, slots_.size() * 2), Slot{});
+      for (uint32_t e = 0; e < entries_.size(); ++e) Insert(HashDi(entries_[e].key), e);
+    }
+    Insert(HashDi(version.di), uint32_t(entries_.size()));
+    found = &entries_.emplace_back(Versions{version.di, {}, {}, {}});
     outcome = AddOutcome::kNewModel;
   } else {
     const DeviceModel* current = FindAsOf(version.di, version.effective_from);
     if (current != nullptr && current->SameAttributes(version)) return AddOutcome::kUnchanged;
   }
-  Versions& v = it->second;
-  auto at = std::upper_bound(v.models.begin(), v.models.end(), version, VersionOrder);
-  size_t index = size_t(at - v.models.begin());
-  v.stamps.insert(v.stamps.begin() + std::ptrdiff_t(index),
-                  Stamp{version.effective_from, version.recorded_on});
-  v.models.insert(at, std::move(version));
+  auto at = std::upper_bound(found->models.begin(), found->models.end(), version, VersionOrder);
+  size_t index = size_t(at - found->models.begin());
+  found->stamps.insert(found->stamps.begin() + std::ptrdiff_t(index),
+                       Stamp{version.effective_from, version.recorded_on});
+  found->models.insert(at, std::move(version));
+  found->last = found->stamps.back();
   return outcome;
 }
 
 const DeviceModel* Catalogue::FindAsOf(std::string_view di, Date on,
                                        std::optional<Date> known_on) const {
-  auto it = models_.find(di);
-  if (it == models_.end()) return nullptr;
-  const std::vector<Stamp>& stamps = it->second.stamps;
+  const Versions* versions = Find(di);
+  if (versions == nullptr) return nullptr;
+  const Stamp& last = versions->last;
+  if (last.effective_from <= on && (!known_on || last.recorded_on <= *known_on)) {
+    return &versions->models.back();
+  }
+  const std::vector<Stamp>& stamps = versions->stamps;
   size_t best = stamps.size();
   for (size_t i = 0; i < stamps.size(); ++i) {  // sorted: the last match wins
     if (stamps[i].effective_from > on) break;
     if (!known_on || stamps[i].recorded_on <= *known_on) best = i;
   }
-  return best == stamps.size() ? nullptr : &it->second.models[best];
+  return best == stamps.size() ? nullptr : &versions->models[best];
 }
 
 const DeviceModel* Catalogue::FindLatest(std::string_view di) const {
-  auto it = models_.find(di);
-  return it == models_.end() ? nullptr : &it->second.models.back();
+  const Versions* versions = Find(di);
+  return versions == nullptr ? nullptr : &versions->models.back();
 }
 
 std::span<const DeviceModel> Catalogue::History(std::string_view di) const {
-  auto it = models_.find(di);
-  if (it == models_.end()) return {};
-  return it->second.models;
+  const Versions* versions = Find(di);
+  if (versions == nullptr) return {};
+  return versions->models;
 }
 
 }  // namespace orp::catalogue

@@ -11,13 +11,15 @@
 // Invariant: versions of one DI are kept sorted by (effective_from, recorded_on); no two
 // consecutive versions with the same effective_from and recorded_on.
 // Thread safety: const methods may run concurrently; Add needs exclusive access.
+// Lookup cost: one hash, one index slot, one entry (and its date array only when the latest
+// version is not the answer); see docs/performance.md "Device catalogue".
 #pragma once
 
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <cstdint>
 #include <vector>
 
 #include "orp/core/date.h"
@@ -76,24 +78,36 @@ class Catalogue {
   // Every version of a DI in (effective_from, recorded_on) order; empty when unknown.
   std::span<const DeviceModel> History(std::string_view di) const;
 
-  size_t model_count() const { return models_.size(); }
+  size_t model_count() const { return entries_.size(); }
 
  private:
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-  };
-  // The version dates sit apart from the (large) versions so FindAsOf reads one small
-  // contiguous array per DI: at 100,000 models a lookup is bound by cache misses.
+  // Versions of one DI. Their dates sit apart from the (large) version records so FindAsOf
+  // reads one small contiguous array.
   struct Stamp {
     Date effective_from;
     Date recorded_on;
   };
   struct Versions {
-    std::vector<Stamp> stamps;         // parallel to models, same order
+    std::string key;
+    Stamp last{};  // stamps.back(), beside the key: the usual answer costs no further read
+    std::vector<Stamp> stamps;  // parallel to models, same order
     std::vector<DeviceModel> models;
   };
-  std::unordered_map<std::string, Versions, KeyHash, std::equal_to<>> models_;
+  // An open-addressing index (linear probing, load <= 1/2, power-of-two size) over entries_:
+  // a lookup costs a slot read, the entry and its stamps - three cache lines at most when the
+  // catalogue is far larger than the cache (std::unordered_map needs two more).
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t entry = kEmptySlot;
+  };
+  static constexpr uint32_t kEmptySlot = ~uint32_t{0};
+
+  uint32_t FindEntry(std::string_view di) const;  // index into entries_, or kEmptySlot
+  const Versions* Find(std::string_view di) const;
+  void Insert(uint64_t hash, uint32_t entry);
+
+  std::vector<Versions> entries_;
+  std::vector<Slot> slots_;
 };
 
 }  // namespace orp::catalogue

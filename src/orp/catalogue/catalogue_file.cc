@@ -7,12 +7,13 @@
 #include <map>
 #include <sstream>
 
+#include "orp/core/csv_reader.h"
 #include "orp/core/text.h"
 
 namespace orp::catalogue {
 namespace {
 
-char DetectDelimiter(std::string_view header) {
+char DetectDelimiter(std::string_view header) {  // comma, else tab, else |
   if (header.find(',') != std::string_view::npos) return ',';
   if (header.find('\t') != std::string_view::npos) return '\t';
   if (header.find('|') != std::string_view::npos) return '|';
@@ -30,11 +31,11 @@ std::string Lower(std::string_view text) {
 // Column name (lower case) -> index, for one header row.
 class Columns {
  public:
-  explicit Columns(const std::vector<std::string>& header) {
+  explicit Columns(const std::vector<std::string_view>& header) {
     for (size_t i = 0; i < header.size(); ++i) index_[Lower(header[i])] = i;
   }
   bool Has(std::string_view name) const { return index_.contains(std::string(name)); }
-  std::string_view Get(const DelimitedRow& row, std::string_view name) const {
+  std::string_view Get(const CsvRecord& row, std::string_view name) const {
     auto it = index_.find(std::string(name));
     if (it == index_.end() || it->second >= row.fields.size()) return {};
     return Trim(row.fields[it->second]);
@@ -107,7 +108,7 @@ Result<std::optional<Date>> OptionalIsoDate(std::string_view text) {
   return std::optional<Date>(*date);
 }
 
-RowResult OrpRowCodesAndDates(const Columns& c, const DelimitedRow& row, Date recorded_on,
+RowResult OrpRowCodesAndDates(const Columns& c, const CsvRecord& row, Date recorded_on,
                               DeviceModel m) {
   auto device_class = ParseDeviceClass(c.Get(row, "device_class"));
   if (!device_class) return Reject("device_class", "catalogue.class", device_class.error().message());
@@ -125,7 +126,7 @@ RowResult OrpRowCodesAndDates(const Columns& c, const DelimitedRow& row, Date re
   return ParseRegistries(c.Get(row, "registries"), m);
 }
 
-RowResult OrpRow(const Columns& c, const DelimitedRow& row, Date recorded_on) {
+RowResult OrpRow(const Columns& c, const CsvRecord& row, Date recorded_on) {
   DeviceModel m;
   auto di = NormaliseDi(c.Get(row, "gtin"));
   if (!di) return Reject("gtin", "catalogue.gtin", di.error().message());
@@ -142,7 +143,7 @@ RowResult OrpRow(const Columns& c, const DelimitedRow& row, Date recorded_on) {
   return OrpRowCodesAndDates(c, row, recorded_on, std::move(m));
 }
 
-RowResult GudidRow(const Columns& c, const DelimitedRow& row, Date recorded_on) {
+RowResult GudidRow(const Columns& c, const CsvRecord& row, Date recorded_on) {
   DeviceModel m;
   std::string_view primary = c.Get(row, "primarydi");
   if (primary.empty()) return Reject("PrimaryDI", "catalogue.gtin", "PrimaryDI is required");
@@ -186,66 +187,34 @@ void Record(Catalogue::AddOutcome outcome, ImportReport& report) {
 
 }  // namespace
 
-std::vector<DelimitedRow> SplitDelimited(std::string_view text, char delimiter) {
-  std::vector<DelimitedRow> rows;
-  DelimitedRow row{1, {std::string()}};
-  size_t line = 1;
-  bool quoted = false, any = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char ch = text[i];
-    if (quoted) {
-      if (ch == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        row.fields.back().push_back('"');
-        ++i;
-      } else if (ch == '"') {
-        quoted = false;
-      } else {
-        if (ch == '\n') ++line;
-        row.fields.back().push_back(ch);
-      }
-      continue;
-    }
-    if (ch == '"' && row.fields.back().empty()) {
-      quoted = any = true;
-    } else if (ch == delimiter) {
-      row.fields.emplace_back();
-      any = true;
-    } else if (ch == '\n') {
-      if (any) rows.push_back(std::move(row));
-      row = DelimitedRow{++line, {std::string()}};
-      any = false;
-    } else if (ch != '\r') {
-      row.fields.back().push_back(ch);
-      any = true;
-    }
-  }
-  if (any) rows.push_back(std::move(row));
-  return rows;
-}
-
 CatalogueFormat DetectCatalogueFormat(std::string_view header_line) {
   return Lower(header_line).find("primarydi") != std::string::npos ? CatalogueFormat::kGudid
                                                                     : CatalogueFormat::kOrp;
 }
 
-Result<ImportReport> ImportCatalogue(std::string_view text, Date recorded_on,
-                                     Catalogue& catalogue) {
-  std::vector<DelimitedRow> rows;
-  {
-    size_t start = 0;  // skip comment lines before the header
-    while (start < text.size() && text[start] == '#') {
-      size_t nl = text.find('\n', start);
-      start = nl == std::string_view::npos ? text.size() : nl + 1;
+namespace {
+
+// Skips '#' comment lines and blank lines before the header, leaving `in` at the header line.
+// Returns the header line (to choose the delimiter) and counts the lines skipped.
+bool FindHeaderLine(std::istream& in, std::string& header, size_t& skipped) {
+  std::streampos start = in.tellg();
+  while (std::getline(in, header)) {
+    if (!header.starts_with('#') && !Trim(header).empty()) {
+      in.clear();
+      in.seekg(start);
+      return true;
     }
-    std::string_view body = text.substr(start);
-    rows = SplitDelimited(body, DetectDelimiter(body.substr(0, body.find('\n'))));
+    ++skipped;
+    start = in.tellg();
   }
-  if (rows.empty()) return InvalidArgument("the catalogue file is empty (no header row)");
-  ImportReport report;
-  std::string header_line;
-  for (const auto& f : rows[0].fields) header_line += f + ",";
-  report.format = DetectCatalogueFormat(header_line);
-  Columns columns(rows[0].fields);
+  return false;
+}
+
+Result<Columns> CheckHeader(const std::vector<std::string_view>& names, ImportReport& report) {
+  std::string joined;
+  for (std::string_view name : names) joined += std::string(name) + ",";
+  report.format = DetectCatalogueFormat(joined);
+  Columns columns(names);
   bool gudid = report.format == CatalogueFormat::kGudid;
   for (std::string_view required : gudid ? std::vector<std::string_view>{"primarydi", "companyname"}
                                          : std::vector<std::string_view>{"gtin", "manufacturer"}) {
@@ -254,34 +223,69 @@ Result<ImportReport> ImportCatalogue(std::string_view text, Date recorded_on,
                                          "docs/device-catalogue.md)", required));
     }
   }
-  report.ignored_columns =
-      gudid ? columns.Unknown(kGudidColumns) : columns.Unknown(kOrpColumns);
-  if (gudid) report.ignored_columns.clear();  // a GUDID export has dozens we do not use
-  for (size_t r = 1; r < rows.size(); ++r) {
-    const DelimitedRow& row = rows[r];
-    if (!row.fields.empty() && row.fields[0].starts_with('#')) continue;
-    ++report.rows;
-    RowResult model = gudid ? GudidRow(columns, row, recorded_on)
-                            : OrpRow(columns, row, recorded_on);
-    if (!model) {
+  // A GUDID export has dozens of columns ORP does not use: only list unknown native ones.
+  if (!gudid) report.ignored_columns = columns.Unknown(kOrpColumns);
+  return columns;
+}
+
+void ImportRecord(const Columns& columns, const CsvRecord& row, Date recorded_on,
+                  Catalogue& catalogue, ImportReport& report) {
+  ++report.rows;
+  bool gudid = report.format == CatalogueFormat::kGudid;
+  RowResult model = gudid ? GudidRow(columns, row, recorded_on) : OrpRow(columns, row, recorded_on);
+  if (!model) {
+    ++report.rejected;
+    report.problems.push_back(ImportProblem{row.line, model.error().column, model.error().rule,
+                                            model.error().message});
+    return;
+  }
+  Record(catalogue.Add(std::move(*model)), report);
+}
+
+}  // namespace
+
+Result<ImportReport> ImportCatalogue(std::istream& in, Date recorded_on, Catalogue& catalogue) {
+  std::string header_line;
+  size_t skipped = 0;
+  if (!FindHeaderLine(in, header_line, skipped)) {
+    return InvalidArgument("the catalogue file is empty (no header row)");
+  }
+  CsvReader reader(in, CsvOptions{.delimiter = DetectDelimiter(header_line)});
+  ORP_RETURN_IF_ERROR(reader.ReadHeader());
+  std::vector<std::string_view> names(reader.header().begin(), reader.header().end());
+  ImportReport report;
+  auto columns = CheckHeader(names, report);
+  if (!columns) return std::unexpected(columns.error());
+  CsvRecord row;
+  while (true) {
+    auto more = reader.Next(&row);
+    if (!more && more.error().code() == ErrorCode::kDataLoss) return std::unexpected(more.error());
+    if (!more) {  // a malformed record: report it (its line is in the message) and go on
+      ++report.rows;
       ++report.rejected;
-      report.problems.push_back(ImportProblem{row.line, model.error().column, model.error().rule,
-                                              model.error().message});
+      report.problems.push_back(ImportProblem{skipped + reader.lines_read() + 1, "",
+                                              "catalogue.csv", more.error().message()});
       continue;
     }
-    Record(catalogue.Add(std::move(*model)), report);
+    if (!*more) break;
+    row.line += skipped;
+    if (!row.fields.empty() && row.fields[0].starts_with('#')) continue;
+    ImportRecord(*columns, row, recorded_on, catalogue, report);
   }
   return report;
+}
+
+Result<ImportReport> ImportCatalogue(std::string_view text, Date recorded_on,
+                                     Catalogue& catalogue) {
+  std::istringstream in{std::string(text)};
+  return ImportCatalogue(in, recorded_on, catalogue);
 }
 
 Result<ImportReport> ImportCatalogueFile(const std::filesystem::path& path, Date recorded_on,
                                          Catalogue& catalogue) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound(fmt::format("cannot open catalogue file {}", path.string()));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return DataLoss(fmt::format("cannot read catalogue file {}", path.string()));
-  return ImportCatalogue(buffer.str(), recorded_on, catalogue);
+  return ImportCatalogue(in, recorded_on, catalogue);
 }
 
 }  // namespace orp::catalogue

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,20 +40,15 @@ struct ImportReport {
 // The format a header line announces: a PrimaryDI column means GUDID, anything else ORP.
 CatalogueFormat DetectCatalogueFormat(std::string_view header_line);
 
-// Imports `text` (the whole file). `recorded_on` is the day ORP learns these facts (usually
-// today); it is the default effective date when a row gives none.
+// Imports a catalogue read from `in`, streaming (a GUDID export of several GB keeps memory
+// flat). `recorded_on` is the day ORP learns these facts (usually today); it is the default
+// effective date when a row gives none. A malformed CSV record is reported as a problem (rule
+// catalogue.csv) and skipped.
+Result<ImportReport> ImportCatalogue(std::istream& in, Date recorded_on, Catalogue& catalogue);
 Result<ImportReport> ImportCatalogue(std::string_view text, Date recorded_on,
                                      Catalogue& catalogue);
 
 Result<ImportReport> ImportCatalogueFile(const std::filesystem::path& path, Date recorded_on,
                                          Catalogue& catalogue);
-
-// Splits delimited text into rows of fields (RFC 4180 quoting; CRLF or LF). Each row carries
-// its starting line number. Exposed for tests.
-struct DelimitedRow {
-  size_t line = 0;
-  std::vector<std::string> fields;
-};
-std::vector<DelimitedRow> SplitDelimited(std::string_view text, char delimiter);
 
 }  // namespace orp::catalogue

@@ -114,12 +114,17 @@ TEST(CatalogueFile, TheDocumentedExampleImports) {
   EXPECT_FALSE(ImportCatalogueFile("/no/such/file.csv", Ymd(2026, 1, 1), c).has_value());
 }
 
-TEST(DelimitedText, QuotedFieldsMayHoldDelimitersQuotesAndLineBreaks) {
-  auto rows = SplitDelimited("a,\"b,\"\"c\"\"\nd\",e\n\nf\n", ',');
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0].fields, (std::vector<std::string>{"a", "b,\"c\"\nd", "e"}));
-  EXPECT_EQ(rows[1].line, 4u);
-  EXPECT_EQ(rows[1].fields, (std::vector<std::string>{"f"}));
+TEST(CatalogueFile, MalformedRecordIsReportedAndTheRestImported) {
+  Catalogue c;
+  auto report = ImportCatalogue(
+      "gtin,manufacturer\n09506000134352,A \"quoted\" Ltd\n09506000134369,\"B, Ltd\"\n",
+      Date{std::chrono::year{2026} / 1 / 1}, c);
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_EQ(report->rejected, 1u);
+  ASSERT_EQ(report->problems.size(), 1u);
+  EXPECT_EQ(report->problems[0].rule, "catalogue.csv");
+  EXPECT_EQ(report->problems[0].row, 2u);
+  EXPECT_EQ(c.FindLatest("09506000134369")->manufacturer, "B, Ltd");
 }
 
 }  // namespace

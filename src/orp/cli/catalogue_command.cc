@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,40 @@ struct CatalogueOptions {
   std::string format = "table";
 };
 
-void Print(const Table& table, OutputFormat format) {
-  fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
+// Rows of cells printed as a table, CSV, or JSON (an array of objects keyed by column).
+struct Rows {
+  std::vector<std::string> headers;
+  std::vector<std::vector<std::string>> cells = {};
+
+  void Add(std::vector<std::string> row) { cells.push_back(std::move(row)); }
+  nlohmann::ordered_json ToJson() const {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& row : cells) {
+      nlohmann::ordered_json object;
+      for (size_t i = 0; i < headers.size(); ++i) object[headers[i]] = row[i];
+      out.push_back(std::move(object));
+    }
+    return out;
+  }
+};
+
+// Prints named sections: one JSON object holding each section, or each section's table in turn
+// (a blank line between; empty sections after the first are left out).
+void Print(const std::vector<std::pair<std::string, const Rows*>>& sections, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    nlohmann::ordered_json out;
+    for (const auto& [name, rows] : sections) out[name] = rows->ToJson();
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+  for (size_t i = 0; i < sections.size(); ++i) {
+    const Rows& rows = *sections[i].second;
+    if (i > 0 && rows.cells.empty()) continue;
+    Table table(rows.headers);
+    for (const auto& row : rows.cells) table.AddRow(row);
+    if (i > 0) fmt::print("\n");
+    fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
+  }
 }
 
 // Loads every file; returns one report per file (fails the command if a file is unusable).
@@ -46,37 +79,28 @@ std::vector<catalogue::ImportReport> Load(std::string_view command,
   return reports;
 }
 
-OutputFormat TableFormat(std::string_view command, const std::string& text) {
-  OutputFormat format = ValueOrFail(command, ParseOutputFormat(text));
-  return format == OutputFormat::kJson ? OutputFormat::kCsv : format;
-}
-
 void RunCheck(const CatalogueOptions& o) {
-  OutputFormat format = TableFormat("catalogue check", o.format);
+  OutputFormat format = ValueOrFail("catalogue check", ParseOutputFormat(o.format));
   catalogue::Catalogue loaded;
   auto reports = Load("catalogue check", o.files, loaded);
-  Table summary({"file", "format", "rows", "new_models", "new_versions", "unchanged", "rejected"});
-  Table problems({"file", "row", "column", "rule", "message"});
+  Rows summary{{"file", "format", "rows", "new_models", "new_versions", "unchanged", "rejected"}};
+  Rows problems{{"file", "row", "column", "rule", "message"}};
   for (size_t i = 0; i < reports.size(); ++i) {
     const auto& r = reports[i];
-    summary.AddRow({o.files[i], r.format == catalogue::CatalogueFormat::kGudid ? "gudid" : "orp",
+    summary.Add({o.files[i], r.format == catalogue::CatalogueFormat::kGudid ? "gudid" : "orp",
                     std::to_string(r.rows), std::to_string(r.new_models),
                     std::to_string(r.new_versions), std::to_string(r.unchanged),
                     std::to_string(r.rejected)});
     for (const auto& p : r.problems) {
-      problems.AddRow({o.files[i], std::to_string(p.row), p.column, std::string(p.rule),
+      problems.Add({o.files[i], std::to_string(p.row), p.column, std::string(p.rule),
                        p.message});
     }
   }
-  Print(summary, format);
-  if (problems.size() > 0) {
-    fmt::print("\n");
-    Print(problems, format);
-  }
+  Print({{"files", &summary}, {"problems", &problems}}, format);
 }
 
 void RunShow(const CatalogueOptions& o) {
-  OutputFormat format = TableFormat("catalogue show", o.format);
+  OutputFormat format = ValueOrFail("catalogue show", ParseOutputFormat(o.format));
   catalogue::Catalogue loaded;
   Load("catalogue show", o.files, loaded);
   std::string di = ValueOrFail("catalogue show", catalogue::NormaliseDi(o.di));
@@ -85,22 +109,22 @@ void RunShow(const CatalogueOptions& o) {
     Fail("catalogue show", Error(ErrorCode::kNotFound,
                                  fmt::format("device identifier {} is not in the catalogue", di)));
   }
-  Table table({"effective_from", "recorded_on", "manufacturer", "brand", "model", "ref", "type",
-               "class", "registries", "status", "status_date", "fsn"});
+  Rows table{{"effective_from", "recorded_on", "manufacturer", "brand", "model", "ref", "type",
+               "class", "registries", "status", "status_date", "fsn"}};
   for (const auto& m : history) {
     std::string registries;
     for (const auto& code : m.registries) registries += (registries.empty() ? "" : ";") + code;
-    table.AddRow({FormatIsoDate(m.effective_from), FormatIsoDate(m.recorded_on), m.manufacturer,
+    table.Add({FormatIsoDate(m.effective_from), FormatIsoDate(m.recorded_on), m.manufacturer,
                   m.brand, m.model, m.catalogue_number, m.device_type,
                   std::string(catalogue::DeviceClassName(m.device_class)), registries,
                   std::string(catalogue::MarketStatusName(m.market_status)),
                   m.status_date ? FormatIsoDate(*m.status_date) : "", m.fsn_reference});
   }
-  Print(table, format);
+  Print({{"versions", &table}}, format);
 }
 
 void RunScan(const CatalogueOptions& o) {
-  OutputFormat format = TableFormat("catalogue scan", o.format);
+  OutputFormat format = ValueOrFail("catalogue scan", ParseOutputFormat(o.format));
   catalogue::Catalogue loaded;
   Load("catalogue scan", o.files, loaded);
   catalogue::ScanContext context;
@@ -110,12 +134,14 @@ void RunScan(const CatalogueOptions& o) {
   udi::ParsedUdi scan = udi::ParseUdi(o.label, udi::ParseOptions{.today = context.procedure_date});
   std::vector<udi::Finding> findings = scan.findings;
   for (auto& f : catalogue::CheckScan(loaded, scan, context)) findings.push_back(std::move(f));
-  Table table({"severity", "rule", "message"});
+  Rows device{{"di", "issuer", "lot", "serial", "expiry"}};
+  device.Add({scan.di, std::string(udi::IssuerName(scan.issuer)), scan.lot, scan.serial,
+              scan.expiry ? FormatIsoDate(*scan.expiry) : ""});
+  Rows table{{"severity", "rule", "message"}};
   for (const auto& f : findings) {
-    table.AddRow({std::string(udi::SeverityName(f.severity)), std::string(f.code), f.message});
+    table.Add({std::string(udi::SeverityName(f.severity)), std::string(f.code), f.message});
   }
-  fmt::print("device {}: {} finding(s)\n", scan.di.empty() ? "(none)" : scan.di, findings.size());
-  Print(table, format);
+  Print({{"device", &device}, {"findings", &table}}, format);
   for (const auto& f : findings) {
     if (f.severity == udi::Severity::kError) {
       Fail("catalogue scan", Error(ErrorCode::kFailedPrecondition,
@@ -134,12 +160,12 @@ void AddCatalogueCommand(CLI::App& app, const Environment&) {
   CLI::App* check = cmd->add_subcommand(
       "check", "Read catalogue files (ORP or AccessGUDID format) and report rows added/rejected.");
   check->add_option("FILE", o->files, "Catalogue files, applied in order")->required();
-  check->add_option("--format", o->format, "table | csv")->capture_default_str();
+  check->add_option("--format", o->format, "table | json | csv")->capture_default_str();
   check->callback([o] { RunCheck(*o); });
   CLI::App* show = cmd->add_subcommand("show", "Every version of one device model.");
   show->add_option("DI", o->di, "GTIN or HIBCC DI")->required();
   show->add_option("--file", o->files, "Catalogue files, applied in order")->required();
-  show->add_option("--format", o->format, "table | csv")->capture_default_str();
+  show->add_option("--format", o->format, "table | json | csv")->capture_default_str();
   show->callback([o] { RunShow(*o); });
   CLI::App* scan = cmd->add_subcommand(
       "scan", "Parse a label and check it against the catalogue (exit 78 if it must not be used).");
@@ -147,7 +173,7 @@ void AddCatalogueCommand(CLI::App& app, const Environment&) {
   scan->add_option("--file", o->files, "Catalogue files, applied in order")->required();
   scan->add_option("--date", o->date, "Procedure date YYYY-MM-DD (default today)");
   scan->add_option("--registry", o->registry, "Registry of the procedure, e.g. BCIR");
-  scan->add_option("--format", o->format, "table | csv")->capture_default_str();
+  scan->add_option("--format", o->format, "table | json | csv")->capture_default_str();
   scan->callback([o] { RunScan(*o); });
 }
 

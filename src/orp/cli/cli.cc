@@ -24,6 +24,8 @@ int RunCli(int argc, char** argv, const Environment& env) {
   app.set_version_flag("--version", "orp 0.1.0");
   AddVersionCommand(app, env);
   AddCoxCommand(app, env);
+  AddSurvivalCommand(app, env);
+  AddRatesCommand(app, env);
   AddUdiCommand(app, env);
   AddCatalogueCommand(app, env);
   AddRegistriesCommand(app, env);

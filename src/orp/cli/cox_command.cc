@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,6 +16,7 @@
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/table.h"
+#include "orp/core/csv_reader.h"
 #include "orp/core/text.h"
 #include "orp/stats/cox.h"
 #include "orp/stats/cox_design.h"
@@ -40,42 +40,31 @@ struct LoadedColumns {
 
 bool IsMissing(std::string_view cell) { return cell.empty() || cell == "NA"; }
 
-// TODO(#6): read through cli/analysis_input (the streaming CSV reader) once it is in main; this
-// reader takes plain CSV only (no quoted fields).
+// TODO(#6): load through cli/analysis_input (shared by the analysis commands) once it is in
+// main; until then the columns are read here with the core CSV reader.
 Result<LoadedColumns> LoadColumns(const std::string& path, const std::vector<std::string>& names) {
-  std::ifstream in(path);
-  if (!in) return NotFound(fmt::format("cannot open --input {}", path));
-  std::string line;
-  if (!std::getline(in, line)) return InvalidArgument(fmt::format("{} is empty", path));
-  std::vector<std::string_view> header = Split(Trim(line), ',');
+  auto reader = CsvReader::Open(path);
+  if (!reader) return std::unexpected(reader.error());
   std::vector<size_t> index;
   for (const std::string& name : names) {
-    auto at = std::find(header.begin(), header.end(), name);
-    if (at == header.end()) {
-      return NotFound(fmt::format("{} has no column '{}'", path, name));
-    }
-    index.push_back(static_cast<size_t>(at - header.begin()));
+    auto column = reader->Column(name);
+    if (!column) return std::unexpected(column.error());
+    index.push_back(*column);
   }
   LoadedColumns out;
   out.cells.resize(names.size());
-  for (size_t line_number = 2; std::getline(in, line); ++line_number) {
-    if (Trim(line).empty()) continue;
-    if (line.find('"') != std::string::npos) {
-      return InvalidArgument(
-          fmt::format("{} line {}: quoted fields are not supported", path, line_number));
-    }
-    const std::vector<std::string_view> fields = Split(Trim(line), ',');
-    if (fields.size() != header.size()) {
-      return InvalidArgument(fmt::format("{} line {} has {} fields; the header has {}", path,
-                                         line_number, fields.size(), header.size()));
-    }
+  CsvRecord record;
+  while (true) {
+    auto more = reader->Next(&record);
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
     bool missing = false;
-    for (size_t i : index) missing = missing || IsMissing(Trim(fields[i]));
+    for (size_t i : index) missing = missing || i >= record.size() || IsMissing(Trim(record[i]));
     if (missing) {
       ++out.omitted;
       continue;
     }
-    for (size_t c = 0; c < index.size(); ++c) out.cells[c].emplace_back(Trim(fields[index[c]]));
+    for (size_t c = 0; c < index.size(); ++c) out.cells[c].emplace_back(Trim(record[index[c]]));
   }
   return out;
 }

@@ -2,9 +2,9 @@
 // Creates or upgrades the schema (opening a store does that) and reports the version reached and
 // the migrations applied now; with --key-file, also creates the pseudonymisation key file when it
 // is missing and checks it otherwise.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "orp/cli/commands.h"
@@ -58,12 +58,10 @@ void AddMigrateCommand(CLI::App& app, const Environment& env) {
   auto options = std::make_shared<MigrateOptions>();
   CLI::App* cmd = app.add_subcommand(
       "migrate", "Create or upgrade the database schema and report its version.");
-  cmd->add_option("--db", options->db, "Database URL: sqlite:PATH or sqlite::memory:")
-      ->required();
+  cmd->add_option("--db", options->db, "Database URL: sqlite:PATH or sqlite::memory:")->required();
   cmd->add_option("--key-file", options->key_file,
                   "Pseudonymisation key file: created (mode 0600) if missing, checked if present");
-  cmd->add_option("--format", options->format, "Output: table, json or csv")
-      ->default_val("table");
+  cmd->add_option("--format", options->format, "Output: table, json or csv")->default_val("table");
   cmd->callback([options, &env] { RunMigrate(*options, env); });
 }
 

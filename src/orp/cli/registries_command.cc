@@ -1,12 +1,12 @@
 // `orp registries`: lists the registry definitions loaded from registries/ (or --dir), and
 // `orp registries show CODE` prints one in full. A bad definition fails with the loader's
 // "FILE:LINE: reason". The JSON of `show` mirrors the TOML schema (docs/registry-definitions.md).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "orp/cli/commands.h"
@@ -123,12 +123,15 @@ ordered_json DetailJson(const RegistryDefinition& def) {
   if (def.devices) j["devices"] = DevicesJson(*def.devices);
   j["procedure_types"] = ordered_json::array();
   for (const auto& pt : def.procedure_types) {
-    j["procedure_types"].push_back({{"type", domain::NameOf(pt.type)}, {"label", pt.label},
-                                    {"opcs", pt.opcs_codes}, {"snomed", pt.snomed_codes}});
+    j["procedure_types"].push_back({{"type", domain::NameOf(pt.type)},
+                                    {"label", pt.label},
+                                    {"opcs", pt.opcs_codes},
+                                    {"snomed", pt.snomed_codes}});
   }
   j["body_sites"] = ordered_json::array();
   for (const auto& site : def.body_sites) {
-    j["body_sites"].push_back({{"code", site.code}, {"label", site.label},
+    j["body_sites"].push_back({{"code", site.code},
+                               {"label", site.label},
                                {"snomed", site.snomed},
                                {"laterality", domain::NameOf(site.laterality)}});
   }
@@ -136,8 +139,10 @@ ordered_json DetailJson(const RegistryDefinition& def) {
   for (const auto& field : def.fields) j["fields"].push_back(FieldJson(field));
   j["rules"] = ordered_json::array();
   for (const auto& rule : def.rules) {
-    ordered_json r = {{"id", rule.id}, {"severity", domain::NameOf(rule.severity)},
-                      {"message", rule.message}, {"check", rule.check_text}};
+    ordered_json r = {{"id", rule.id},
+                      {"severity", domain::NameOf(rule.severity)},
+                      {"message", rule.message},
+                      {"check", rule.check_text}};
     if (rule.when) r["when"] = rule.when_text;
     j["rules"].push_back(r);
   }
@@ -145,8 +150,10 @@ ordered_json DetailJson(const RegistryDefinition& def) {
   for (const auto& rule : def.compatibility) j["compatibility"].push_back(CompatibilityJson(rule));
   j["follow_up"] = ordered_json::array();
   for (const auto& f : def.follow_up) {
-    j["follow_up"].push_back({{"kind", domain::NameOf(f.kind)}, {"instrument", f.instrument},
-                              {"baseline", f.baseline}, {"months", f.months}});
+    j["follow_up"].push_back({{"kind", domain::NameOf(f.kind)},
+                              {"instrument", f.instrument},
+                              {"baseline", f.baseline},
+                              {"months", f.months}});
   }
   j["outcomes"] = ordered_json::array();
   for (const auto& o : def.outcomes) {
@@ -182,7 +189,8 @@ Table FieldTable(const RegistryDefinition& def) {
   for (const auto& f : def.fields) {
     std::vector<std::string> codes;
     for (const auto& v : f.values) codes.push_back(v.code);
-    std::string required = f.required ? "yes" : (f.required_when ? "when " + f.required_when_text : "no");
+    std::string required =
+        f.required ? "yes" : (f.required_when ? "when " + f.required_when_text : "no");
     std::string values = fmt::format("{}", fmt::join(codes, "|"));
     if (f.min || f.max) {
       values = fmt::format("{}..{}", f.min ? fmt::format("{}", *f.min) : "",
@@ -210,7 +218,8 @@ void PrintDetailText(const RegistryDefinition& def) {
   }
   Table procedures({"procedure_type", "opcs", "snomed", "label"});
   for (const auto& pt : def.procedure_types) {
-    procedures.AddRow({std::string(domain::NameOf(pt.type)), fmt::format("{}", fmt::join(pt.opcs_codes, " ")),
+    procedures.AddRow({std::string(domain::NameOf(pt.type)),
+                       fmt::format("{}", fmt::join(pt.opcs_codes, " ")),
                        fmt::format("{}", fmt::join(pt.snomed_codes, " ")), pt.label});
   }
   fmt::print("\n{}\n{}", procedures.RenderText(), FieldTable(def).RenderText());
@@ -219,8 +228,9 @@ void PrintDetailText(const RegistryDefinition& def) {
     rules.AddRow({r.id, std::string(domain::NameOf(r.severity)), r.when_text, r.check_text});
   }
   for (const auto& c : def.compatibility) {
-    rules.AddRow({c.id, std::string(domain::NameOf(c.severity)), c.when_text,
-                  fmt::format("{} over {}", domain::NameOf(c.kind), fmt::join(c.device_types, ", "))});
+    rules.AddRow(
+        {c.id, std::string(domain::NameOf(c.severity)), c.when_text,
+         fmt::format("{} over {}", domain::NameOf(c.kind), fmt::join(c.device_types, ", "))});
   }
   if (rules.size() > 0) fmt::print("\n{}", rules.RenderText());
   for (const auto& f : def.follow_up) {
@@ -239,9 +249,9 @@ void RunShow(const RegistriesOptions& options) {
   if (def == nullptr) {
     std::vector<std::string> codes;
     for (const auto& r : set.registries()) codes.push_back(r.code);
-    Fail("registries", Error(ErrorCode::kNotFound,
-                             fmt::format("no registry '{}' (loaded: {})", options.code,
-                                         fmt::join(codes, ", "))));
+    Fail("registries",
+         Error(ErrorCode::kNotFound,
+               fmt::format("no registry '{}' (loaded: {})", options.code, fmt::join(codes, ", "))));
   }
   if (format == OutputFormat::kJson) {
     fmt::print("{}\n", DetailJson(*def).dump(2));

@@ -10,9 +10,8 @@
 // - A Patient never holds an NHS number in clear: only its keyed pseudonym and its ciphertext
 //   (security/pseudonymiser.h makes both).
 //
-// Identifier fields marked "text:" hold the normalised text of an identifier whose validated type
-// is being added to domain/ (OdsCode, OdsSiteCode, GmcNumber, Postcode, Opcs4Code, SnomedCtId,
-// Sex, Laterality). TODO(#2): switch each to its type when it lands; storage codecs convert.
+// Identifiers are their validated types (ods_code.h, gmc_number.h, …). A few required ones are
+// std::optional only so that a Procedure can be built field by field; ingest always sets them.
 //
 // Thread safety: plain values.
 #pragma once
@@ -28,7 +27,14 @@
 
 #include "orp/core/date.h"
 #include "orp/core/result.h"
+#include "orp/domain/gmc_number.h"
 #include "orp/domain/gtin.h"
+#include "orp/domain/laterality.h"
+#include "orp/domain/ods_code.h"
+#include "orp/domain/opcs4_code.h"
+#include "orp/domain/postcode.h"
+#include "orp/domain/sex.h"
+#include "orp/domain/snomed_ct_id.h"
 
 namespace orp::domain {
 
@@ -65,22 +71,22 @@ struct EncryptedNhsNumber {
 };
 
 struct Site {
-  std::string code;  // text: OdsSiteCode, 5 characters (e.g. "RRK02")
+  OdsSiteCode code;  // e.g. "RRK02"
   std::string name;
-  std::string postcode;  // text: Postcode
+  std::optional<Postcode> postcode;
   friend bool operator==(const Site&, const Site&) = default;
 };
 
 // An ODS organisation (trust, independent provider) and the sites where it operates.
 struct Organisation {
-  std::string code;  // text: OdsCode (e.g. "RRK")
+  OdsCode code;  // e.g. "RRK"
   std::string name;
   std::vector<Site> sites;
   friend bool operator==(const Organisation&, const Organisation&) = default;
 };
 
 struct Clinician {
-  std::string gmc;  // text: GmcNumber, 7 digits
+  GmcNumber gmc;
   std::string name;
   std::string specialty;
   friend bool operator==(const Clinician&, const Clinician&) = default;
@@ -91,8 +97,8 @@ struct Patient {
   std::optional<Pseudonym> pseudonym;  // absent when the source had no NHS number
   std::optional<EncryptedNhsNumber> nhs_number;
   std::optional<Date> date_of_birth;
-  std::string sex;       // text: Sex, NHS Data Dictionary code "0" | "1" | "2" | "9"
-  std::string postcode;  // text: Postcode, normalised "LS1 4AP"
+  std::optional<Sex> sex;
+  std::optional<Postcode> postcode;
   std::optional<Date> date_of_death;
   bool opted_out = false;  // national data opt-out: excluded from research extracts
   friend bool operator==(const Patient&, const Patient&) = default;
@@ -106,8 +112,8 @@ struct DeviceModel {
   std::string brand;
   std::string model;
   std::string catalogue_number;
-  std::string device_type;   // e.g. "breast implant", "cochlear implant"
-  std::string device_class;  // "III", "IIb", "IIa", "I", "AIMD"
+  std::string device_type;              // e.g. "breast implant", "cochlear implant"
+  std::string device_class;             // "III", "IIb", "IIa", "I", "AIMD"
   std::vector<std::string> registries;  // registry codes the device is reported to
   Date valid_from{};
   std::optional<Date> valid_to;  // exclusive; absent for the current version
@@ -127,8 +133,8 @@ struct Implant {
   std::optional<Date> expiry;
   std::string raw_scan;  // the barcode text as scanned, kept for audit and re-parsing
   DeviceAction action = DeviceAction::kImplanted;
-  std::string laterality;  // text: Laterality "L" | "R" | "B" | "N"; defaults to the procedure's
-  bool in_situ = true;     // false once removed (and always false for an explanted device row)
+  std::optional<Laterality> laterality;  // the store fills in the procedure's when absent
+  bool in_situ = true;  // false once removed (and always false for an explanted device row)
   std::optional<ProcedureId> removed_by;
   std::optional<Date> removed_on;
   friend bool operator==(const Implant&, const Implant&) = default;
@@ -138,14 +144,14 @@ struct Procedure {
   ProcedureId id;
   std::string registry;       // registry code, e.g. "BCIR"
   std::string procedure_ref;  // the submitter's reference; unique per registry
-  std::string provider_site;  // text: OdsSiteCode
-  std::string clinician_gmc;  // text: GmcNumber; empty when not given
+  std::optional<OdsSiteCode> provider_site;
+  std::optional<GmcNumber> clinician;
   PatientId patient;
   Date date{};
   ProcedureType type = ProcedureType::kPrimary;
-  std::vector<std::string> opcs_codes;  // text: Opcs4Code each
-  std::string snomed_code;              // text: SnomedCtId
-  std::string laterality;               // text: Laterality
+  std::vector<Opcs4Code> opcs_codes;
+  std::optional<SnomedCtId> snomed_code;
+  std::optional<Laterality> laterality;
   std::string body_site;  // the registry's body site ("breast", "hip"), for revision linkage
   std::string indication;
   std::optional<int> asa_grade;  // 1–5
@@ -213,7 +219,7 @@ struct AuditRecord {
   std::string object;  // what was acted on: "submission/42", "patient/<pseudonym hex>"
   std::string request_id;
   std::string purpose;
-  std::string outcome;  // "ok", "denied", …
+  std::string outcome;    // "ok", "denied", …
   std::string prev_hash;  // hex; empty for the first entry
   std::string hash;       // hex
   friend bool operator==(const AuditRecord&, const AuditRecord&) = default;

@@ -18,8 +18,7 @@ ORP_ENUM_ENTRIES(FieldType, {FieldType::kString, "string"}, {FieldType::kInteger
                  {FieldType::kGtin, "gtin"})
 ORP_ENUM_ENTRIES(RegistryKind, {RegistryKind::kDevice, "device"},
                  {RegistryKind::kOutcome, "outcome"})
-ORP_ENUM_ENTRIES(LegalBasis, {LegalBasis::kMandated, "mandated"},
-                 {LegalBasis::kConsent, "consent"})
+ORP_ENUM_ENTRIES(LegalBasis, {LegalBasis::kMandated, "mandated"}, {LegalBasis::kConsent, "consent"})
 ORP_ENUM_ENTRIES(WithoutConsent, {WithoutConsent::kReject, "reject"},
                  {WithoutConsent::kAnonymous, "anonymous"})
 ORP_ENUM_ENTRIES(OptOut, {OptOut::kDissemination, "dissemination"},
@@ -32,8 +31,7 @@ ORP_ENUM_ENTRIES(ProcedureType, {ProcedureType::kPrimary, "primary"},
 ORP_ENUM_ENTRIES(LateralityRule, {LateralityRule::kRequired, "required"},
                  {LateralityRule::kOptional, "optional"},
                  {LateralityRule::kNotApplicable, "not_applicable"})
-ORP_ENUM_ENTRIES(FieldLevel, {FieldLevel::kProcedure, "procedure"},
-                 {FieldLevel::kDevice, "device"})
+ORP_ENUM_ENTRIES(FieldLevel, {FieldLevel::kProcedure, "procedure"}, {FieldLevel::kDevice, "device"})
 ORP_ENUM_ENTRIES(Severity, {Severity::kError, "error"}, {Severity::kWarning, "warning"})
 ORP_ENUM_ENTRIES(DeviceClass, {DeviceClass::kIII, "III"}, {DeviceClass::kIIb, "IIb"},
                  {DeviceClass::kIIa, "IIa"}, {DeviceClass::kI, "I"}, {DeviceClass::kAimd, "AIMD"})

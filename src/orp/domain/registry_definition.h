@@ -108,7 +108,7 @@ struct ProcedureTypeDefinition {
 };
 
 struct BodySite {
-  std::string code;    // e.g. "breast", "hip"
+  std::string code;  // e.g. "breast", "hip"
   std::string label;
   std::string snomed;  // body structure SCTID, may be empty
   LateralityRule laterality = LateralityRule::kNotApplicable;
@@ -159,8 +159,8 @@ struct CompatibilityRule {
   Severity severity = Severity::kError;
   CompatibilityKind kind = CompatibilityKind::kSameAttribute;
   std::vector<std::string> device_types;
-  std::vector<DeviceAttribute> attributes;                      // kSameAttribute
-  DeviceAttribute pair_attribute = DeviceAttribute::kModel;     // kAllowedPairs
+  std::vector<DeviceAttribute> attributes;                         // kSameAttribute
+  DeviceAttribute pair_attribute = DeviceAttribute::kModel;        // kAllowedPairs
   std::vector<std::pair<std::string, std::string>> allowed_pairs;  // kAllowedPairs
   std::optional<RuleExpr> when;
   std::string when_text;
@@ -198,14 +198,14 @@ struct OutcomeMeasure {
 };
 
 struct RegistryDefinition {
-  std::string code;     // upper case, e.g. "BCIR"
+  std::string code;  // upper case, e.g. "BCIR"
   std::string name;
   std::string version;
   std::string description;
   RegistryKind kind = RegistryKind::kDevice;
   LegalBasisDefinition legal_basis;
   AnalysisUnit analysis_unit = AnalysisUnit::kImplant;
-  std::vector<GroupingLevel> grouping;  // coarsest last, e.g. model, brand, manufacturer
+  std::vector<GroupingLevel> grouping;  // in the order analyses report them, e.g. model, brand
   std::optional<DeviceScope> devices;   // device registries only
   std::vector<ProcedureTypeDefinition> procedure_types;
   std::vector<BodySite> body_sites;

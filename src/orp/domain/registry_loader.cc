@@ -22,14 +22,15 @@ Result<void> ReadLegalBasis(const Context& ctx, const toml::table& root, Registr
   ORP_TOML_ASSIGN(lb.instrument, r.String("instrument", true));
   ORP_TOML_ASSIGN(lb.consent_field, r.String("consent_field", false));
   ORP_TOML_ASSIGN(lb.without_consent,
-                       r.Enum<WithoutConsent>("without_consent", WithoutConsent::kReject));
+                  r.Enum<WithoutConsent>("without_consent", WithoutConsent::kReject));
   bool consent = lb.basis == LegalBasis::kConsent;
   ORP_TOML_ASSIGN(lb.national_data_opt_out,
-                       r.Enum<OptOut>("national_data_opt_out",
-                                      consent ? OptOut::kNotApplicable : OptOut::kDissemination));
+                  r.Enum<OptOut>("national_data_opt_out",
+                                 consent ? OptOut::kNotApplicable : OptOut::kDissemination));
   if (consent && lb.consent_field.empty()) {
-    return r.FailHere("basis = \"consent\" needs consent_field naming the boolean field that "
-                      "records the patient's consent");
+    return r.FailHere(
+        "basis = \"consent\" needs consent_field naming the boolean field that "
+        "records the patient's consent");
   }
   for (std::string_view key : {"consent_field", "without_consent"}) {
     if (!consent && r.Get(key) != nullptr) {
@@ -59,7 +60,7 @@ Result<void> ReadDeviceTypes(const Context& ctx, const Reader& r, DeviceScope& s
 Result<void> ReadDevices(const Context& ctx, const toml::table& root, RegistryDefinition& def) {
   const toml::table* table = nullptr;
   ORP_TOML_ASSIGN(table,
-                       Reader(ctx, root, "").SubTable("devices", def.kind == RegistryKind::kDevice));
+                  Reader(ctx, root, "").SubTable("devices", def.kind == RegistryKind::kDevice));
   if (table == nullptr) return {};
   Reader r(ctx, *table, "devices");
   if (def.kind == RegistryKind::kOutcome) {
@@ -112,7 +113,7 @@ Result<void> ReadBodySites(const Context& ctx, const toml::table& root, Registry
     ORP_TOML_ASSIGN(site.label, r.String("label", true));
     ORP_TOML_ASSIGN(site.snomed, ReadSnomed(r, "snomed"));
     ORP_TOML_ASSIGN(site.laterality,
-                         r.Enum<LateralityRule>("laterality", LateralityRule::kNotApplicable));
+                    r.Enum<LateralityRule>("laterality", LateralityRule::kNotApplicable));
   }
   return {};
 }
@@ -121,7 +122,8 @@ Result<void> ReadValueSet(const Context& ctx, const Reader& r, FieldDefinition& 
   std::vector<const toml::table*> tables;
   ORP_TOML_ASSIGN(tables, r.Tables("values"));
   if (field.type != FieldType::kCode) {
-    if (!tables.empty()) return r.Fail(*r.Get("values"), "only a field of type \"code\" has values");
+    if (!tables.empty())
+      return r.Fail(*r.Get("values"), "only a field of type \"code\" has values");
     return {};
   }
   if (tables.empty()) return r.FailHere("a field of type \"code\" needs [[fields.values]]");
@@ -146,11 +148,13 @@ Result<void> ReadBounds(const Reader& r, FieldDefinition& field) {
   bool numeric = field.type == FieldType::kInteger || field.type == FieldType::kDecimal;
   for (std::string_view key : {"min", "max", "unit"}) {
     if (!numeric && r.Get(key) != nullptr) {
-      return r.Fail(*r.Get(key), fmt::format("'{}' applies only to integer and decimal fields", key));
+      return r.Fail(*r.Get(key),
+                    fmt::format("'{}' applies only to integer and decimal fields", key));
     }
   }
   if (field.min && field.max && *field.min > *field.max) {
-    return r.Fail(*r.Get("min"), fmt::format("min {} is greater than max {}", *field.min, *field.max));
+    return r.Fail(*r.Get("min"),
+                  fmt::format("min {} is greater than max {}", *field.min, *field.max));
   }
   return {};
 }
@@ -192,15 +196,16 @@ Result<void> ReadFields(const Context& ctx, const toml::table& root, RegistryDef
 
 Result<void> ReadHeader(const Context& ctx, const toml::table& root, RegistryDefinition& def) {
   Reader r(ctx, root, "");
-  ORP_RETURN_IF_ERROR(r.AllowOnly({"code", "name", "version", "kind", "description",
-                                   "analysis_unit", "grouping", "legal_basis", "devices",
-                                   "procedure_types", "body_sites", "fields", "rules",
-                                   "compatibility", "follow_up", "outcomes"}));
+  ORP_RETURN_IF_ERROR(
+      r.AllowOnly({"code", "name", "version", "kind", "description", "analysis_unit", "grouping",
+                   "legal_basis", "devices", "procedure_types", "body_sites", "fields", "rules",
+                   "compatibility", "follow_up", "outcomes"}));
   ORP_TOML_ASSIGN(def.code, r.String("code", true));
   def.code_line = static_cast<int>(r.Get("code")->source().begin.line);
   if (!IsRegistryCode(def.code)) {
     return r.Fail(*r.Get("code"), fmt::format("registry code '{}' must be 2-16 upper-case letters "
-                                              "and digits, starting with a letter", def.code));
+                                              "and digits, starting with a letter",
+                                              def.code));
   }
   ORP_TOML_ASSIGN(def.name, r.String("name", true));
   ORP_TOML_ASSIGN(def.version, r.String("version", true));
@@ -210,15 +215,17 @@ Result<void> ReadHeader(const Context& ctx, const toml::table& root, RegistryDef
   ORP_TOML_ASSIGN(def.grouping, r.Enums<GroupingLevel>("grouping"));
   if (def.kind == RegistryKind::kOutcome) {
     if (def.analysis_unit == AnalysisUnit::kImplant) {
-      return r.Fail(*r.Get("analysis_unit"), "an outcome registry has no implants to analyse; "
-                                             "use \"procedure\" or \"episode\"");
+      return r.Fail(*r.Get("analysis_unit"),
+                    "an outcome registry has no implants to analyse; "
+                    "use \"procedure\" or \"episode\"");
     }
     if (!def.grouping.empty()) {
       return r.Fail(*r.Get("grouping"), "implant grouping applies only to device registries");
     }
   } else if (def.grouping.empty()) {
-    return r.FailHere("a device registry needs 'grouping' (e.g. [\"model\", \"brand\", "
-                      "\"manufacturer\"])");
+    return r.FailHere(
+        "a device registry needs 'grouping' (e.g. [\"model\", \"brand\", "
+        "\"manufacturer\"])");
   }
   return {};
 }

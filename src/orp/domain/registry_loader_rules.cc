@@ -68,8 +68,9 @@ Result<void> ReadDeviceTypeList(const Reader& r, const RegistryDefinition& def,
   ORP_TOML_ASSIGN(rule.device_types, r.Strings("device_types", true));
   for (const std::string& type : rule.device_types) {
     if (!def.AllowsDeviceType(type)) {
-      return r.Fail(*r.Get("device_types"),
-                    fmt::format("unknown device type '{}' (declare it in [[devices.types]])", type));
+      return r.Fail(
+          *r.Get("device_types"),
+          fmt::format("unknown device type '{}' (declare it in [[devices.types]])", type));
     }
   }
   return {};
@@ -86,7 +87,8 @@ Result<void> ReadAllowedPairs(const Reader& r, CompatibilityRule& rule) {
   std::set<std::pair<std::string, std::string>> seen;
   for (size_t i = 0; array != nullptr && i < array->size(); ++i) {
     const toml::array* pair = (*array)[i].as_array();
-    if (pair == nullptr || pair->size() != 2 || !(*pair)[0].is_string() || !(*pair)[1].is_string()) {
+    if (pair == nullptr || pair->size() != 2 || !(*pair)[0].is_string() ||
+        !(*pair)[1].is_string()) {
       return r.Fail((*array)[i], "each entry of 'pairs' must be [\"first\", \"second\"]");
     }
     std::pair<std::string, std::string> p{(*pair)[0].as_string()->get(),
@@ -96,7 +98,8 @@ Result<void> ReadAllowedPairs(const Reader& r, CompatibilityRule& rule) {
     }
     rule.allowed_pairs.push_back(std::move(p));
   }
-  if (array == nullptr || array->empty()) return r.Fail(*pairs, "'pairs' must be a non-empty array");
+  if (array == nullptr || array->empty())
+    return r.Fail(*pairs, "'pairs' must be a non-empty array");
   return {};
 }
 
@@ -117,8 +120,9 @@ Result<void> ReadCompatibility(const Context& ctx, const toml::table& root,
     ORP_TOML_ASSIGN(rule.kind, named.Enum<CompatibilityKind>("kind", std::nullopt));
     ORP_RETURN_IF_ERROR(ReadDeviceTypeList(named, def, rule));
     bool same = rule.kind == CompatibilityKind::kSameAttribute;
-    std::vector<std::string_view> other_kind_keys = same ? std::vector<std::string_view>{"attribute", "pairs"}
-                                                         : std::vector<std::string_view>{"attributes"};
+    std::vector<std::string_view> other_kind_keys =
+        same ? std::vector<std::string_view>{"attribute", "pairs"}
+             : std::vector<std::string_view>{"attributes"};
     for (std::string_view key : other_kind_keys) {
       if (named.Get(key) != nullptr) {
         return named.Fail(*named.Get(key), fmt::format("'{}' does not apply to kind = \"{}\"", key,
@@ -154,8 +158,9 @@ Result<void> ReadFollowUp(const Context& ctx, const toml::table& root, RegistryD
       int64_t value = month.is_integer() ? month.as_integer()->get() : -1;
       int previous = schedule.months.empty() ? 0 : schedule.months.back();
       if (value <= previous || value > 600) {
-        return r.Fail(month, "'months' must be whole months after the procedure, ascending, "
-                             "between 1 and 600");
+        return r.Fail(month,
+                      "'months' must be whole months after the procedure, ascending, "
+                      "between 1 and 600");
       }
       schedule.months.push_back(static_cast<int>(value));
     }
@@ -169,8 +174,9 @@ Result<void> ReadFollowUp(const Context& ctx, const toml::table& root, RegistryD
 Result<void> CheckOutcomeSource(const Reader& r, const RegistryDefinition& def,
                                 const OutcomeMeasure& outcome) {
   if (outcome.source == OutcomeSource::kRevision && def.kind == RegistryKind::kOutcome) {
-    return r.Fail(*r.Get("source"), "source = \"revision\" needs implants; this is an outcome "
-                                    "registry");
+    return r.Fail(*r.Get("source"),
+                  "source = \"revision\" needs implants; this is an outcome "
+                  "registry");
   }
   if (outcome.source != OutcomeSource::kField) {
     if (r.Get("field") != nullptr) {
@@ -180,12 +186,13 @@ Result<void> CheckOutcomeSource(const Reader& r, const RegistryDefinition& def,
   }
   const FieldDefinition* field = def.FindField(outcome.field);
   if (outcome.field.empty()) return r.FailHere("source = \"field\" needs 'field'");
-  if (field == nullptr) return r.Fail(*r.Get("field"), fmt::format("unknown field '{}'", outcome.field));
+  if (field == nullptr)
+    return r.Fail(*r.Get("field"), fmt::format("unknown field '{}'", outcome.field));
   if (field->type != FieldType::kInteger && field->type != FieldType::kDecimal &&
       field->type != FieldType::kBoolean && field->type != FieldType::kCode) {
     return r.Fail(*r.Get("field"), fmt::format("field '{}' is a {}; an outcome needs a number, "
-                                               "boolean or code", field->name,
-                                               FieldTypeName(field->type)));
+                                               "boolean or code",
+                                               field->name, FieldTypeName(field->type)));
   }
   return {};
 }
@@ -231,9 +238,9 @@ Result<void> CheckConsentField(const Context& ctx, const toml::table& root,
   }
   if (field->type != FieldType::kBoolean || field->level != FieldLevel::kProcedure ||
       !field->required) {
-    return r.Fail(*r.Get("consent_field"),
-                  fmt::format("consent field '{}' must be a required boolean procedure field",
-                              name));
+    return r.Fail(
+        *r.Get("consent_field"),
+        fmt::format("consent field '{}' must be a required boolean procedure field", name));
   }
   return {};
 }

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace orp::domain {
 namespace {
@@ -104,7 +106,8 @@ TEST(RegistryLoader, LoadsAValidDefinition) {
   ASSERT_EQ(def->rules.size(), 1u);
   EXPECT_EQ(FormatRuleExpression(def->rules[0].check), "exists(implant_reason)");
   EXPECT_EQ(def->rules[0].line, 47);
-  EXPECT_EQ(def->compatibility[0].attributes, std::vector<DeviceAttribute>{DeviceAttribute::kModel});
+  EXPECT_EQ(def->compatibility[0].attributes,
+            std::vector<DeviceAttribute>{DeviceAttribute::kModel});
 }
 
 TEST(RegistryLoader, NamesFileLineAndReasonForSemanticErrors) {
@@ -113,9 +116,10 @@ TEST(RegistryLoader, NamesFileLineAndReasonForSemanticErrors) {
   EXPECT_EQ(LoadError(Replace(kValid, "exists(implant_reason)", "exists(implant_reasn)")),
             "registries/test.toml:51: rule 'reason_for_primary': check: unknown field "
             "'implant_reasn'");
-  EXPECT_EQ(LoadError(Replace(kValid, "\"primary\"'", "\"primry\"'")),
-            "registries/test.toml:50: rule 'reason_for_primary': when: \"primry\" is not a code of field "
-            "'procedure_type' (codes: primary, revision, explant, other)");
+  EXPECT_EQ(
+      LoadError(Replace(kValid, "\"primary\"'", "\"primry\"'")),
+      "registries/test.toml:50: rule 'reason_for_primary': when: \"primry\" is not a code of field "
+      "'procedure_type' (codes: primary, revision, explant, other)");
   EXPECT_EQ(LoadError(Replace(kValid, "device_types = [\"breast_implant\"]",
                               "device_types = [\"breast_implnt\"]")),
             "registries/test.toml:57: compatibility rule 'pair_same_model': unknown device type "
@@ -124,7 +128,8 @@ TEST(RegistryLoader, NamesFileLineAndReasonForSemanticErrors) {
 
 TEST(RegistryLoader, RejectsUnknownKeysToCatchTypos) {
   EXPECT_EQ(LoadError(Replace(kValid, "required = true", "requird = true")),
-            "registries/test.toml:34: field 'consent_given': unknown key 'requird' (allowed: name, label, "
+            "registries/test.toml:34: field 'consent_given': unknown key 'requird' (allowed: name, "
+            "label, "
             "description, type, level, required, required_when, values, min, max, unit)");
   EXPECT_TRUE(LoadError(Replace(kValid, "version = \"1\"", "verison = \"1\""))
                   .starts_with("registries/test.toml:3: unknown key 'verison' (allowed: code, "));
@@ -141,10 +146,18 @@ TEST(RegistryLoader, RejectsWrongTypesAndUnknownWords) {
 }
 
 TEST(RegistryLoader, ValidatesProcedureCodes) {
-  EXPECT_EQ(LoadError(Replace(kValid, "\"B30.1\"", "\"I30.1\"")).substr(0, 60),
-            "registries/test.toml:22: procedure_types: 'I30.1' is not an ");
-  EXPECT_EQ(LoadError(Replace(kValid, "\"302343007\"", "\"012345\"")).substr(0, 56),
-            "registries/test.toml:23: procedure_types: '012345' is no");
+  EXPECT_EQ(LoadError(Replace(kValid, "\"B30.1\"", "\"I30.1\"")),
+            "registries/test.toml:22: procedure_types: OPCS-4 code 'I30.1' has no chapter 'I': "
+            "chapters are the letters A-Z except I and O");
+  EXPECT_EQ(LoadError(Replace(kValid, "\"302343007\"", "\"302343008\"")).substr(0, 74),
+            "registries/test.toml:23: procedure_types: SNOMED CT id '302343008' fails t");
+  EXPECT_EQ(LoadError(Replace(kValid, "\"302343007\"", "\"12345013\"")),
+            "registries/test.toml:23: procedure_types: SNOMED CT id 12345013 is not a concept id "
+            "(partition 01)");
+  // Stored in canonical form whatever the spelling.
+  auto def = ParseRegistryDefinition(Replace(kValid, "\"B30.1\"", "\"b301\""), "t.toml");
+  ASSERT_TRUE(def.has_value()) << def.error().message();
+  EXPECT_EQ(def->procedure_types[0].opcs_codes, std::vector<std::string>{"B30.1"});
 }
 
 TEST(RegistryLoader, ReportsTomlSyntaxErrorsWithTheirLine) {
@@ -180,9 +193,11 @@ TEST(RegistryLoader, RejectsCoreFieldNamesAndBadBounds) {
             "decimal fields");
 }
 
+// A directory of its own per test process and test (ctest runs tests in parallel).
 std::filesystem::path WriteTemp(const std::string& name, std::string_view text) {
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
   auto dir = std::filesystem::temp_directory_path() /
-             ("orp_registry_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+             fmt::format("orp_registry_test_{}_{}", getpid(), test->name());
   std::filesystem::create_directories(dir);
   std::ofstream(dir / name) << text;
   return dir;
@@ -203,6 +218,39 @@ TEST(RegistrySet, ReportsAMissingDirectory) {
   auto set = LoadRegistries("/nonexistent/registries");
   ASSERT_FALSE(set.has_value());
   EXPECT_EQ(set.error().code(), ErrorCode::kNotFound);
+}
+
+// The lookup order of FindRegistriesDirectory: ./registries, then $ORP_REGISTRIES, then
+// <dir of the executable>/../registries. Restores the working directory and environment.
+TEST(RegistrySet, FindsTheDirectoryInTheDocumentedOrder) {
+  namespace fs = std::filesystem;
+  fs::path root = WriteTemp("unused.txt", "");
+  fs::path saved_cwd = fs::current_path();
+  const char* saved_env = std::getenv("ORP_REGISTRIES");
+  std::optional<std::string> saved =
+      saved_env ? std::optional<std::string>(saved_env) : std::nullopt;
+  fs::create_directories(root / "work");
+  fs::create_directories(root / "env");
+  fs::create_directories(root / "registries");
+  fs::current_path(root / "work");
+  fs::path exe = root / "bin" / "orp";
+
+  setenv("ORP_REGISTRIES", (root / "env").c_str(), 1);
+  EXPECT_EQ(FindRegistriesDirectory(exe).value_or("?"), (root / "env").lexically_normal());
+  unsetenv("ORP_REGISTRIES");
+  EXPECT_EQ(FindRegistriesDirectory(exe).value_or("?"), (root / "registries").lexically_normal());
+  fs::create_directories(root / "work" / "registries");
+  EXPECT_EQ(FindRegistriesDirectory(exe).value_or("?"), fs::path("registries"));
+  fs::remove_all(root / "work" / "registries");
+  fs::remove_all(root / "registries");
+  auto none = FindRegistriesDirectory(exe);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(none.error().message().find("pass --dir or set ORP_REGISTRIES"), std::string::npos);
+
+  fs::current_path(saved_cwd);
+  if (saved) setenv("ORP_REGISTRIES", saved->c_str(), 1);
+  fs::remove_all(root);
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ namespace {
 struct Token {
   enum class Kind { kEnd, kIdent, kString, kNumber, kOp, kPunct };
   Kind kind = Kind::kEnd;
-  std::string text;  // identifier, unescaped string, number as written, operator, punctuation
+  std::string text;   // identifier, unescaped string, number as written, operator, punctuation
   size_t column = 0;  // 1-based
 };
 
@@ -114,9 +114,8 @@ class Parser {
     auto expr = ParseOr();
     if (!expr) return expr;
     if (Peek().kind != Token::Kind::kEnd) {
-      return SyntaxError(Peek().column,
-                         fmt::format("expected 'and', 'or' or end of rule, found {}",
-                                     Describe(Peek())));
+      return SyntaxError(Peek().column, fmt::format("expected 'and', 'or' or end of rule, found {}",
+                                                    Describe(Peek())));
     }
     return expr;
   }
@@ -137,8 +136,8 @@ class Parser {
       ++pos_;
       return {};
     }
-    return SyntaxError(Peek().column, fmt::format("expected '{}' {}, found {}", punct, context,
-                                                  Describe(Peek())));
+    return SyntaxError(Peek().column,
+                       fmt::format("expected '{}' {}, found {}", punct, context, Describe(Peek())));
   }
 
   Result<RuleExpr> ParseJoined(RuleExpr::Kind kind, std::string_view word,
@@ -160,8 +159,11 @@ class Parser {
   }
 
   Result<RuleExpr> ParseUnary() {
+    size_t column = Peek().column;
     if (!AcceptWord("not")) return ParseComparison();
+    if (++depth_ > kMaxDepth) return TooDeep(column);
     auto inner = ParseUnary();
+    --depth_;
     if (!inner) return inner;
     RuleExpr negation = Node(RuleExpr::Kind::kNot);
     negation.children.push_back(std::move(*inner));
@@ -175,7 +177,7 @@ class Parser {
     if (Peek().kind != Token::Kind::kOp) return left;
     static constexpr std::pair<std::string_view, CompareOp> kOps[] = {
         {"==", CompareOp::kEq}, {"!=", CompareOp::kNe}, {"<", CompareOp::kLt},
-        {"<=", CompareOp::kLe}, {">", CompareOp::kGt}, {">=", CompareOp::kGe}};
+        {"<=", CompareOp::kLe}, {">", CompareOp::kGt},  {">=", CompareOp::kGe}};
     const Token& op_token = Next();
     RuleExpr compare = Node(RuleExpr::Kind::kCompare);
     for (const auto& [text, op] : kOps) {
@@ -218,8 +220,9 @@ class Parser {
       boolean.boolean = Next().text == "true";
       return boolean;
     }
-    return SyntaxError(token.column, fmt::format("expected a string, number, true or false, found {}",
-                                                 Describe(token)));
+    return SyntaxError(
+        token.column,
+        fmt::format("expected a string, number, true or false, found {}", Describe(token)));
   }
 
   Result<RuleExpr> ParseCall(RuleExpr::Kind kind, std::string_view name) {
@@ -229,10 +232,10 @@ class Parser {
     bool ok = want_string ? arg.kind == Token::Kind::kString
                           : arg.kind == Token::Kind::kIdent && !IsKeyword(arg.text);
     if (!ok) {
-      return SyntaxError(arg.column, fmt::format("{}() takes {}, found {}", name,
-                                                 want_string ? "a device type in quotes"
-                                                             : "a field name",
-                                                 Describe(arg)));
+      return SyntaxError(
+          arg.column,
+          fmt::format("{}() takes {}, found {}", name,
+                      want_string ? "a device type in quotes" : "a field name", Describe(arg)));
     }
     RuleExpr call = Node(kind, Next().text);
     ORP_RETURN_IF_ERROR(Expect(")", fmt::format("after the argument of {}()", name)));
@@ -243,7 +246,9 @@ class Parser {
     const Token& token = Peek();
     if (PeekIs(Token::Kind::kPunct, "(")) {
       ++pos_;
+      if (++depth_ > kMaxDepth) return TooDeep(token.column);
       auto inner = ParseOr();
+      --depth_;
       if (!inner) return inner;
       ORP_RETURN_IF_ERROR(Expect(")", "to close '('"));
       return inner;
@@ -258,12 +263,19 @@ class Parser {
       return ParseLiteral();
     }
     std::string where = after.empty() ? "" : fmt::format(" after '{}'", after);
-    return SyntaxError(token.column,
-                       fmt::format("expected a field or value{}, found {}", where, Describe(token)));
+    return SyntaxError(
+        token.column, fmt::format("expected a field or value{}, found {}", where, Describe(token)));
+  }
+
+  // Nesting bound, so a pathological rule cannot exhaust the stack; real rules nest 2-3 deep.
+  static constexpr int kMaxDepth = 32;
+  static std::unexpected<Error> TooDeep(size_t column) {
+    return SyntaxError(column, fmt::format("nested more than {} levels deep", kMaxDepth));
   }
 
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
@@ -282,9 +294,9 @@ std::string_view FieldTypeName(FieldType type) {
 }
 
 std::optional<FieldType> ParseFieldType(std::string_view name) {
-  for (FieldType type : {FieldType::kString, FieldType::kInteger, FieldType::kDecimal,
-                         FieldType::kDate, FieldType::kBoolean, FieldType::kCode,
-                         FieldType::kGtin}) {
+  for (FieldType type :
+       {FieldType::kString, FieldType::kInteger, FieldType::kDecimal, FieldType::kDate,
+        FieldType::kBoolean, FieldType::kCode, FieldType::kGtin}) {
     if (FieldTypeName(type) == name) return type;
   }
   return std::nullopt;

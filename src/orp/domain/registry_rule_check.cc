@@ -16,7 +16,9 @@ bool IsCondition(Kind kind) {
          kind == Kind::kNot || kind == Kind::kExists || kind == Kind::kBoolean;
 }
 
-bool IsNumeric(FieldType type) { return type == FieldType::kInteger || type == FieldType::kDecimal; }
+bool IsNumeric(FieldType type) {
+  return type == FieldType::kInteger || type == FieldType::kDecimal;
+}
 bool IsText(FieldType type) {
   return type == FieldType::kString || type == FieldType::kCode || type == FieldType::kGtin;
 }
@@ -84,9 +86,9 @@ class Checker {
         auto info = Field(expr.text);
         if (!info) return std::unexpected(info.error());
         if (info->type == FieldType::kBoolean) return {};
-        return InvalidArgument(fmt::format(
-            "{} is not a condition: compare it with a value or use exists({})",
-            DescribeOperand(expr, *info), expr.text));
+        return InvalidArgument(
+            fmt::format("{} is not a condition: compare it with a value or use exists({})",
+                        DescribeOperand(expr, *info), expr.text));
       }
       default:
         return InvalidArgument(fmt::format("{} is not a condition", FormatRuleExpression(expr)));
@@ -110,14 +112,14 @@ class Checker {
     }
     if (expr.kind == Kind::kDeviceCount) {
       if (!device_types_(expr.text)) {
-        return InvalidArgument(fmt::format("device_count(\"{}\"): unknown device type '{}'",
-                                           expr.text, expr.text));
+        return InvalidArgument(
+            fmt::format("device_count(\"{}\"): unknown device type '{}'", expr.text, expr.text));
       }
       return std::optional<RuleOperandInfo>(RuleOperandInfo{FieldType::kInteger, {}});
     }
     if (IsCondition(expr.kind) && expr.kind != Kind::kBoolean) {
-      return InvalidArgument(fmt::format("'{}' is a condition, not a value to compare",
-                                         FormatRuleExpression(expr)));
+      return InvalidArgument(
+          fmt::format("'{}' is a condition, not a value to compare", FormatRuleExpression(expr)));
     }
     return std::optional<RuleOperandInfo>();
   }
@@ -139,8 +141,8 @@ class Checker {
 
   Result<void> AgainstValue(CompareOp op, const RuleExpr& left, const RuleOperandInfo& a,
                             const RuleExpr& right, const RuleOperandInfo& b) {
-    bool same_class = (IsNumeric(a.type) && IsNumeric(b.type)) || (IsText(a.type) && IsText(b.type)) ||
-                      a.type == b.type;
+    bool same_class = (IsNumeric(a.type) && IsNumeric(b.type)) ||
+                      (IsText(a.type) && IsText(b.type)) || a.type == b.type;
     bool orderable = IsNumeric(a.type) || a.type == FieldType::kDate;
     if (same_class && (orderable || !IsOrdering(op))) return {};
     return InvalidArgument(fmt::format("cannot compare {} with {} using '{}'",
@@ -151,17 +153,17 @@ class Checker {
   Result<void> AgainstLiteral(CompareOp op, const RuleExpr& field, const RuleOperandInfo& info,
                               const RuleExpr& literal) {
     auto mismatch = [&] {
-      return InvalidArgument(fmt::format("cannot compare {} with {} using '{}'",
-                                         DescribeOperand(field, info),
-                                         DescribeOperand(literal, std::nullopt), CompareOpText(op)));
+      return InvalidArgument(
+          fmt::format("cannot compare {} with {} using '{}'", DescribeOperand(field, info),
+                      DescribeOperand(literal, std::nullopt), CompareOpText(op)));
     };
     switch (info.type) {
       case FieldType::kInteger:
       case FieldType::kDecimal:
         if (literal.kind != Kind::kNumber) return mismatch();
         if (info.type == FieldType::kInteger && literal.text.find('.') != std::string::npos) {
-          return InvalidArgument(fmt::format("integer field '{}' compared with decimal {}",
-                                             field.text, literal.text));
+          return InvalidArgument(
+              fmt::format("integer field '{}' compared with decimal {}", field.text, literal.text));
         }
         return {};
       case FieldType::kDate:

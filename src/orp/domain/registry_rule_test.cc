@@ -44,7 +44,8 @@ TEST(RuleExpression, ParsesInListsFunctionsAndEscapes) {
 }
 
 TEST(RuleExpression, SyntaxErrorsNameTheColumnAndWhatWasExpected) {
-  EXPECT_EQ(ParseError("a <= "), "column 6: expected a field or value after '<=', found end of rule");
+  EXPECT_EQ(ParseError("a <= "),
+            "column 6: expected a field or value after '<=', found end of rule");
   EXPECT_EQ(ParseError("a = 1"), "column 3: '=' is not an operator; use '==' or '!='");
   EXPECT_EQ(ParseError("(a == 1"), "column 8: expected ')' to close '(', found end of rule");
   EXPECT_EQ(ParseError("a == \"x"), "column 6: string is not closed with '\"'");
@@ -53,6 +54,16 @@ TEST(RuleExpression, SyntaxErrorsNameTheColumnAndWhatWasExpected) {
   EXPECT_EQ(ParseError("x in []"), "column 7: expected a string, number, true or false, found ']'");
   EXPECT_EQ(ParseError("A == 1"), "column 1: unexpected character 'A'");
   EXPECT_EQ(ParseError("  "), "the rule is empty");
+}
+
+TEST(RuleExpression, BoundsNestingSoNoRuleCanExhaustTheStack) {
+  std::string deep = std::string(33, '(') + "a == 1" + std::string(33, ')');
+  EXPECT_EQ(ParseError(deep), "column 33: nested more than 32 levels deep");
+  std::string nots;
+  for (int i = 0; i < 40; ++i) nots += "not ";
+  EXPECT_EQ(ParseError(nots + "a"), "column 129: nested more than 32 levels deep");
+  std::string ok = std::string(32, '(') + "a == 1" + std::string(32, ')');
+  EXPECT_EQ(Canonical(ok), "a == 1");
 }
 
 class RuleTypeCheck : public ::testing::Test {
@@ -86,11 +97,11 @@ class RuleTypeCheck : public ::testing::Test {
 };
 
 TEST_F(RuleTypeCheck, AcceptsWellTypedRules) {
-  for (const char* ok : {"date_of_injury <= procedure_date", "procedure_type == \"revision\"",
-                         "gcs >= 3 and bmi < 60.5", "consent", "consent == true",
-                         "procedure_date >= \"2016-10-01\"", "procedure_type in [\"primary\"]",
-                         "device_count(\"breast_implant\") <= 2", "3 <= gcs",
-                         "not exists(notes) or notes != \"\""}) {
+  for (const char* ok :
+       {"date_of_injury <= procedure_date", "procedure_type == \"revision\"",
+        "gcs >= 3 and bmi < 60.5", "consent", "consent == true", "procedure_date >= \"2016-10-01\"",
+        "procedure_type in [\"primary\"]", "device_count(\"breast_implant\") <= 2", "3 <= gcs",
+        "not exists(notes) or notes != \"\""}) {
     EXPECT_TRUE(Check(ok).has_value()) << ok << ": " << CheckError(ok);
   }
 }
@@ -112,7 +123,8 @@ TEST_F(RuleTypeCheck, RejectsCodesOutsideTheValueSet) {
 TEST_F(RuleTypeCheck, RejectsIncomparableOperands) {
   EXPECT_EQ(CheckError("procedure_date <= 3"),
             "cannot compare date field 'procedure_date' with number 3 using '<='");
-  EXPECT_EQ(CheckError("notes < \"b\""), "cannot compare string field 'notes' with string \"b\" using '<'");
+  EXPECT_EQ(CheckError("notes < \"b\""),
+            "cannot compare string field 'notes' with string \"b\" using '<'");
   EXPECT_EQ(CheckError("gcs == bmi and gcs == procedure_date"),
             "cannot compare integer field 'gcs' with date field 'procedure_date' using '=='");
   EXPECT_EQ(CheckError("gcs == 3.5"), "integer field 'gcs' compared with decimal 3.5");

@@ -12,10 +12,9 @@
 namespace orp::domain {
 
 Result<RegistrySet> RegistrySet::Create(std::vector<RegistryDefinition> registries) {
-  std::stable_sort(registries.begin(), registries.end(),
-                   [](const RegistryDefinition& a, const RegistryDefinition& b) {
-                     return a.code < b.code;
-                   });
+  std::stable_sort(
+      registries.begin(), registries.end(),
+      [](const RegistryDefinition& a, const RegistryDefinition& b) { return a.code < b.code; });
   for (size_t i = 1; i < registries.size(); ++i) {
     const RegistryDefinition& first = registries[i - 1];
     const RegistryDefinition& again = registries[i];
@@ -30,10 +29,9 @@ Result<RegistrySet> RegistrySet::Create(std::vector<RegistryDefinition> registri
 
 const RegistryDefinition* RegistrySet::Find(std::string_view code) const {
   if (!registries_) return nullptr;
-  auto it = std::lower_bound(registries_->begin(), registries_->end(), code,
-                             [](const RegistryDefinition& r, std::string_view c) {
-                               return r.code < c;
-                             });
+  auto it =
+      std::lower_bound(registries_->begin(), registries_->end(), code,
+                       [](const RegistryDefinition& r, std::string_view c) { return r.code < c; });
   return it != registries_->end() && it->code == code ? &*it : nullptr;
 }
 
@@ -52,8 +50,8 @@ Result<RegistrySet> LoadRegistries(const std::filesystem::path& path) {
     return RegistrySet::Create(std::move(registries));
   }
   if (!std::filesystem::is_directory(path, ec)) {
-    return NotFound(fmt::format("{}: no such registry definition file or directory",
-                                path.string()));
+    return NotFound(
+        fmt::format("{}: no such registry definition file or directory", path.string()));
   }
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
@@ -63,8 +61,8 @@ Result<RegistrySet> LoadRegistries(const std::filesystem::path& path) {
   }
   if (ec) return NotFound(fmt::format("{}: {}", path.string(), ec.message()));
   if (files.empty()) {
-    return NotFound(fmt::format("{}: no registry definitions (*.toml) in this directory",
-                                path.string()));
+    return NotFound(
+        fmt::format("{}: no registry definitions (*.toml) in this directory", path.string()));
   }
   std::sort(files.begin(), files.end());
   std::vector<RegistryDefinition> registries;
@@ -90,9 +88,10 @@ Result<std::filesystem::path> FindRegistriesDirectory(const std::filesystem::pat
     if (std::filesystem::is_directory(candidate, ec)) return candidate.lexically_normal();
     tried.push_back(candidate.string());
   }
-  return NotFound(fmt::format("no registries directory found (tried {}); pass --dir or set "
-                              "ORP_REGISTRIES",
-                              fmt::join(tried, ", ")));
+  return NotFound(
+      fmt::format("no registries directory found (tried {}); pass --dir or set "
+                  "ORP_REGISTRIES",
+                  fmt::join(tried, ", ")));
 }
 
 }  // namespace orp::domain

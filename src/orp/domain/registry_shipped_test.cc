@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "orp/domain/opcs4_code.h"
 #include "orp/domain/registry_loader.h"
+#include "orp/domain/snomed_ct_id.h"
 
 namespace orp::domain {
 namespace {
@@ -43,6 +45,44 @@ TEST_F(ShippedRegistries, AreExactlyTheSixRegistries) {
     std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
     EXPECT_EQ(file, lower + ".toml");
   }
+}
+
+// Every SNOMED CT id a definition carries, wherever it appears.
+std::vector<std::string> SnomedIds(const RegistryDefinition& def) {
+  std::vector<std::string> ids;
+  for (const auto& pt : def.procedure_types)
+    ids.insert(ids.end(), pt.snomed_codes.begin(), pt.snomed_codes.end());
+  for (const auto& site : def.body_sites) ids.push_back(site.snomed);
+  for (const auto& field : def.fields) {
+    for (const auto& value : field.values) ids.push_back(value.snomed);
+  }
+  if (def.devices) {
+    for (const auto& type : def.devices->types) ids.push_back(type.snomed);
+  }
+  std::erase(ids, "");
+  return ids;
+}
+
+TEST_F(ShippedRegistries, CarryOnlyValidOpcs4AndSnomedConceptCodes) {
+  int opcs = 0, snomed = 0;
+  for (const RegistryDefinition& def : set_->registries()) {
+    for (const auto& pt : def.procedure_types) {
+      for (const std::string& code : pt.opcs_codes) {
+        auto parsed = Opcs4Code::Parse(code);
+        ASSERT_TRUE(parsed.has_value()) << def.code << ": " << parsed.error().message();
+        EXPECT_EQ(parsed->code(), code) << def.code << ": stored in canonical form";
+        ++opcs;
+      }
+    }
+    for (const std::string& id : SnomedIds(def)) {
+      auto parsed = SnomedCtId::Parse(id);
+      ASSERT_TRUE(parsed.has_value()) << def.code << ": " << parsed.error().message();
+      EXPECT_TRUE(parsed->IsConcept()) << def.code << ": " << id;
+      ++snomed;
+    }
+  }
+  EXPECT_GE(opcs, 15);
+  EXPECT_GE(snomed, 10);
 }
 
 TEST_F(ShippedRegistries, BcirIsConsentBasedBilateralWithAPairRule) {
@@ -88,7 +128,8 @@ TEST_F(ShippedRegistries, DeviceRegistriesCoverHighRiskClasses) {
   for (const char* type : {"midurethral_tape", "prolapse_mesh_vaginal"}) {
     EXPECT_TRUE(Get("POPSUI").AllowsDeviceType(type)) << type;
   }
-  for (const char* type : {"bone_plate", "intramedullary_nail", "bone_screw", "hemiarthroplasty_stem"}) {
+  for (const char* type :
+       {"bone_plate", "intramedullary_nail", "bone_screw", "hemiarthroplasty_stem"}) {
     EXPECT_TRUE(Get("OTR").AllowsDeviceType(type)) << type;
   }
   EXPECT_NE(Get("OTR").FindField("date_of_injury"), nullptr);

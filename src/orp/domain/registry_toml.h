@@ -4,11 +4,9 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <initializer_list>
 #include <set>
 #include <string>
@@ -16,16 +14,18 @@
 #include <vector>
 
 #include "orp/core/result.h"
+#include "orp/domain/opcs4_code.h"
 #include "orp/domain/registry_definition.h"
+#include "orp/domain/snomed_ct_id.h"
 
 namespace orp::domain::registry_toml {
 
 // Assigns the value of a Result-returning expression to `target`, or returns its error.
-#define ORP_TOML_ASSIGN(target, expr)                 \
-  do {                                                     \
-    auto orp_result_ = (expr);                             \
+#define ORP_TOML_ASSIGN(target, expr)                              \
+  do {                                                             \
+    auto orp_result_ = (expr);                                     \
     if (!orp_result_) return std::unexpected(orp_result_.error()); \
-    target = std::move(*orp_result_);                      \
+    target = std::move(*orp_result_);                              \
   } while (false)
 
 // Where a message points: the source file and a line.
@@ -170,7 +170,8 @@ class Reader {
     const toml::node* node = Get(key);
     if (node == nullptr) return out;
     const toml::array* array = node->as_array();
-    if (array == nullptr) return WrongType(*node, key, "an array of tables ([[" + std::string(key) + "]])");
+    if (array == nullptr)
+      return WrongType(*node, key, "an array of tables ([[" + std::string(key) + "]])");
     for (const toml::node& item : *array) {
       if (!item.is_table()) return WrongType(item, key, "an array of tables");
       out.push_back(item.as_table());
@@ -215,8 +216,8 @@ class Reader {
     if (auto value = ParseEnumName<E>(word)) return *value;
     std::vector<std::string_view> names;
     for (const EnumEntry<E>& entry : EnumEntries<E>()) names.push_back(entry.name);
-    return Fail(at, fmt::format("'{}' must be one of {}; found '{}'", key, fmt::join(names, ", "),
-                                word));
+    return Fail(
+        at, fmt::format("'{}' must be one of {}; found '{}'", key, fmt::join(names, ", "), word));
   }
 
   const Context& ctx_;
@@ -224,24 +225,23 @@ class Reader {
   std::string what_;
 };
 
-// TODO(#2): replace with Opcs4Code::Parse and SnomedCtId::Parse (branch ids) once merged.
+// Codes are validated by the identifier types and stored in canonical form: OPCS-4 dotted
+// ("B30.1"); SNOMED CT as digits, and only concept ids (a description or relationship id in a
+// definition is a mistake).
 inline Result<std::string> CanonicalOpcs4(std::string_view text) {
-  std::string code(text);
-  if (code.size() == 4) code.insert(3, ".");
-  bool ok = code.size() == 5 && code[0] >= 'A' && code[0] <= 'Z' && code[0] != 'I' &&
-            code[0] != 'O' && std::isdigit(static_cast<unsigned char>(code[1])) &&
-            std::isdigit(static_cast<unsigned char>(code[2])) && code[3] == '.' &&
-            std::isdigit(static_cast<unsigned char>(code[4]));
-  if (ok) return code;
-  return InvalidArgument(fmt::format("'{}' is not an OPCS-4 code (a letter, two digits, '.', a digit)",
-                                     text));
+  auto code = Opcs4Code::Parse(text);
+  if (!code) return std::unexpected(code.error());
+  return code->code();
 }
 
 inline Result<std::string> CanonicalSnomedCt(std::string_view text) {
-  bool ok = text.size() >= 6 && text.size() <= 18 && text[0] != '0' &&
-            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (ok) return std::string(text);
-  return InvalidArgument(fmt::format("'{}' is not a SNOMED CT identifier (6-18 digits)", text));
+  auto id = SnomedCtId::Parse(text);
+  if (!id) return std::unexpected(id.error());
+  if (!id->IsConcept()) {
+    return InvalidArgument(fmt::format("SNOMED CT id {} is not a concept id (partition {:02d})",
+                                       id->ToString(), id->partition()));
+  }
+  return id->ToString();
 }
 
 inline bool IsSnakeCase(std::string_view name) {
@@ -260,7 +260,8 @@ inline bool IsRegistryCode(std::string_view code) {
 inline Result<void> CheckName(const Reader& r, std::string_view key, std::string_view value) {
   if (IsSnakeCase(value)) return {};
   return r.Fail(*r.Get(key), fmt::format("'{}' is not snake_case (a-z, 0-9, _; starting "
-                                          "with a letter)", value));
+                                         "with a letter)",
+                                         value));
 }
 
 inline Result<std::vector<std::string>> ReadOpcs(const Reader& r, std::string_view key) {
@@ -293,10 +294,9 @@ inline Result<std::vector<std::string>> ReadSnomedList(const Reader& r, std::str
   return codes;
 }
 
-
 // Fails when `code` was seen before in this list; `seen` collects them.
 inline Result<void> Unique(const Reader& r, std::string_view key, const std::string& code,
-                    std::set<std::string>& seen, std::string_view what) {
+                           std::set<std::string>& seen, std::string_view what) {
   if (seen.insert(code).second) return {};
   return r.Fail(*r.Get(key), fmt::format("{} '{}' repeated", what, code));
 }

@@ -1,7 +1,5 @@
 #include "orp/security/pseudonymiser.h"
 
-#include "orp/core/check.h"
-
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/core_names.h>
@@ -18,6 +16,8 @@
 #include <memory>
 #include <span>
 #include <string>
+
+#include "orp/core/check.h"
 
 namespace orp::security {
 namespace {
@@ -83,9 +83,9 @@ Result<void> CheckMode(int fd, const std::filesystem::path& path) {
     return PermissionDenied(fmt::format("key file {} is not a regular file", path.string()));
   }
   if ((st.st_mode & 077) != 0) {
-    return PermissionDenied(fmt::format(
-        "key file {} is accessible by group or others (mode {:04o}); run: chmod 600 {}",
-        path.string(), st.st_mode & 07777, path.string()));
+    return PermissionDenied(
+        fmt::format("key file {} is accessible by group or others (mode {:04o}); run: chmod 600 {}",
+                    path.string(), st.st_mode & 07777, path.string()));
   }
   return {};
 }
@@ -211,14 +211,14 @@ Result<domain::EncryptedNhsNumber> Pseudonymiser::Encrypt(
   if (RAND_bytes(nonce, kNonceSize) != 1) return Unavailable("the random source failed");
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int n = 0, final_n = 0;
-  bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, enc_key_.data(),
-                                      nonce) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), nullptr, &n, pseudonym.bytes.data(),
-                              int(pseudonym.bytes.size())) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), body, &n, plain.data(), int(plain.size())) == 1 &&
-            EVP_EncryptFinal_ex(ctx.get(), body + n, &final_n) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, int(kTagSize),
-                                body + plain.size()) == 1;
+  bool ok =
+      ctx &&
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, enc_key_.data(), nonce) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &n, pseudonym.bytes.data(),
+                        int(pseudonym.bytes.size())) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), body, &n, plain.data(), int(plain.size())) == 1 &&
+      EVP_EncryptFinal_ex(ctx.get(), body + n, &final_n) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, int(kTagSize), body + plain.size()) == 1;
   if (!ok) return Internal("AES-256-GCM encryption failed");
   return domain::EncryptedNhsNumber{std::move(out)};
 }
@@ -236,8 +236,9 @@ Result<domain::NhsNumber> Pseudonymiser::Decrypt(const domain::EncryptedNhsNumbe
   auto* out = reinterpret_cast<uint8_t*>(plain.data());
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int n = 0, final_n = 0;
-  bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, enc_key_.data(),
-                                      nonce.data()) == 1 &&
+  bool ok = ctx &&
+            EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, enc_key_.data(),
+                               nonce.data()) == 1 &&
             EVP_DecryptUpdate(ctx.get(), nullptr, &n, pseudonym.bytes.data(),
                               int(pseudonym.bytes.size())) == 1 &&
             EVP_DecryptUpdate(ctx.get(), out, &n, body.data(), int(body.size())) == 1 &&

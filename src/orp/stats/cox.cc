@@ -250,7 +250,7 @@ Result<CoxTies> ParseCoxTies(std::string_view text) {
 
 Result<CoxFit> FitCox(const CoxData& data, const CoxOptions& options) {
   ORP_RETURN_IF_ERROR(ValidateCoxData(data, options));
-  const CoxRows rows = internal::PrepareCoxRows(data);
+  const CoxRows rows = internal::PrepareCoxRows(data, options.control.timefix);
   NewtonResult fit = Newton(rows, options.ties, options.control).Run();
   Unscale(fit, rows);
   ORP_RETURN_IF_ERROR(CheckFitUsable(fit, data, options.control));

@@ -11,8 +11,9 @@
 //
 // Conventions, all as coxph:
 //   - Censored at t means still at risk at t (censorings after events at tied times).
-//   - Times are compared exactly (coxph's timefix would merge times within 1e-8 relative; ORP's
-//     times are whole days).
+//   - Times closer than sqrt(machine epsilon) (~1.5e-8), absolutely or relative to the mean
+//     |time| over distinct times, count as tied (coxph's timefix, survival's aeqSurv), so that
+//     floating-point noise does not split a tie; CoxControl::timefix = false compares exactly.
 //   - Covariates whose values are not all in {-1, 0, 1} are centred on their mean and scaled by
 //     the inverse mean absolute deviation while iterating; results are on the original scale.
 //   - Start at beta = 0; stop when |1 - loglik_old / loglik_new| <= eps (1e-9) after at least one
@@ -30,7 +31,8 @@
 // covariate that is a linear combination of earlier ones (coxph's NA coefficient), and a fit
 // that has not converged within iter_max iterations.
 //
-// Cost: one sort by (stratum, time), then O(n p^2) per iteration with running sums from the
+// Cost: one sort by (stratum, time), then O(n p^2) per iteration (p counts each factor level
+// but the reference) with running sums from the
 // longest time down. Thread safety: pure functions; inputs are only read.
 #pragma once
 
@@ -57,6 +59,7 @@ struct CoxControl {
   double toler_chol = 1.8189894035458565e-12;  // .Machine$double.eps^0.75: singular pivot
   int iter_max = 20;
   double toler_inf = 3.1622776601683795e-05;  // sqrt(eps): infinite-coefficient check
+  bool timefix = true;                        // merge nearly equal times, as coxph
 };
 
 struct CoxOptions {
@@ -106,7 +109,7 @@ struct CoxFit {
 // listed above (each message names the covariate and says why).
 Result<CoxFit> FitCox(const CoxData& data, const CoxOptions& options = {});
 
-// Two-sided p-value of a chi-square statistic on df degrees of freedom (df >= 1).
+// Upper-tail p-value of a chi-square statistic on df degrees of freedom (df >= 1).
 double ChiSquarePValue(double statistic, int df);
 
 }  // namespace orp::stats

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 namespace orp::stats::internal {
 namespace {
@@ -24,6 +25,9 @@ uint64_t TimeKey(double time) {
   const uint64_t bits = std::bit_cast<uint64_t>(time + 0.0);
   return (bits >> 63) != 0 ? ~bits : bits | (uint64_t{1} << 63);
 }
+double TimeOfKey(uint64_t key) {
+  return std::bit_cast<double>((key >> 63) != 0 ? key & ~(uint64_t{1} << 63) : ~key);
+}
 uint32_t StratumKey(int32_t stratum) { return static_cast<uint32_t>(stratum) ^ 0x80000000u; }
 
 // One stable counting-sort pass on a 16-bit digit; skipped when every item shares the digit.
@@ -39,10 +43,38 @@ void RadixPass(std::vector<RadixItem>& items, std::vector<RadixItem>& scratch, D
   items.swap(scratch);
 }
 
+// coxph's timefix (survival's aeqSurv): distinct times whose gap is at most sqrt(machine
+// epsilon), absolutely or relative to the mean |time| over distinct times, are one time, the
+// first of the run. Floating-point noise (0.1 + 0.2 against 0.3) then does not split a tie.
+// `items` are in time order; their keys are rewritten, and the order still holds.
+void MergeNearlyEqualTimes(std::vector<RadixItem>& items) {
+  const double tolerance = std::sqrt(std::numeric_limits<double>::epsilon());
+  double abs_sum = 0;
+  size_t distinct = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0 && items[i].time_key == items[i - 1].time_key) continue;
+    abs_sum += std::fabs(TimeOfKey(items[i].time_key));
+    ++distinct;
+  }
+  const double mean_abs = abs_sum / static_cast<double>(distinct);
+  uint64_t previous = 0, run_start = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const uint64_t key = items[i].time_key;
+    if (i == 0) {
+      run_start = key;
+    } else if (key != previous) {
+      const double gap = TimeOfKey(key) - TimeOfKey(previous);
+      if (gap > tolerance && gap / mean_abs > tolerance) run_start = key;
+    }
+    previous = key;
+    items[i].time_key = run_start;
+  }
+}
+
 // Row order of the fit: by stratum, then time, then input position (so the order, and with it
 // every floating-point sum, is reproducible). An LSD radix sort: linear, and stable, so equal
 // keys keep input order.
-std::vector<SortKey> SortedKeys(const CoxData& data) {
+std::vector<SortKey> SortedKeys(const CoxData& data, bool timefix) {
   const size_t n = data.time.size();
   std::vector<RadixItem> items(n), scratch(n);
   for (size_t i = 0; i < n; ++i) {
@@ -54,6 +86,7 @@ std::vector<SortKey> SortedKeys(const CoxData& data) {
       return static_cast<uint32_t>((item.time_key >> shift) & 0xFFFF);
     });
   }
+  if (timefix && n > 0) MergeNearlyEqualTimes(items);
   for (int shift = 0; shift < 32; shift += 16) {
     RadixPass(items, scratch,
               [shift](const RadixItem& item) { return (item.stratum_key >> shift) & 0xFFFF; });
@@ -61,7 +94,7 @@ std::vector<SortKey> SortedKeys(const CoxData& data) {
   std::vector<SortKey> keys(n);
   for (size_t r = 0; r < n; ++r) {
     const uint32_t i = items[r].index;
-    keys[r] = {data.strata.empty() ? 0 : data.strata[i], data.time[i], i};
+    keys[r] = {data.strata.empty() ? 0 : data.strata[i], TimeOfKey(items[r].time_key), i};
   }
   return keys;
 }
@@ -116,11 +149,11 @@ inline void Accumulate(int p, double risk, const double* x, double& denom, doubl
 
 }  // namespace
 
-CoxRows PrepareCoxRows(const CoxData& data) {
+CoxRows PrepareCoxRows(const CoxData& data, bool timefix) {
   CoxRows rows;
   rows.n = data.time.size();
   rows.p = static_cast<int>(data.names.size());
-  const std::vector<SortKey> keys = SortedKeys(data);
+  const std::vector<SortKey> keys = SortedKeys(data, timefix);
   const size_t n = rows.n;
   const int p = rows.p;
   rows.x.resize(n * p);

@@ -35,8 +35,9 @@ struct CoxRows {
   int64_t strata = 0;
 };
 
-// Sorts and transforms validated data (lengths consistent, values finite, status 0/1).
-CoxRows PrepareCoxRows(const CoxData& data);
+// Sorts and transforms validated data (lengths consistent, values finite, status 0/1); with
+// timefix, nearly equal times are made equal first, as coxph does (see cox.h).
+CoxRows PrepareCoxRows(const CoxData& data, bool timefix);
 
 class CoxLikelihood {
  public:

@@ -88,6 +88,49 @@ TEST(Cox, IdenticalStrataGiveTheSameCoefficientsAndTwiceTheLogLikelihood) {
   EXPECT_NEAR(two->coefficients[0].se * std::sqrt(2.0), one->coefficients[0].se, 1e-9);
 }
 
+// The radix sort must order negative and fractional times and negative stratum codes; any row
+// order must give the same fit.
+TEST(Cox, RowOrderDoesNotChangeTheFit) {
+  const std::vector<double> time = {-2.5, 0.25, 3, -0.0, 0.0, 7.75, 1e6, -1e-3, 3, 0.25, 2, 5};
+  const std::vector<int32_t> status = {1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1};
+  const std::vector<double> x = {0.2, 1.5, -0.7, 0.9, 0.1, -1.1, 0.4, 2.2, 0.0, -0.3, 1.0, 0.6};
+  const std::vector<int32_t> strata = {-5, 9, -5, 9, -5, 9, -5, 9, -5, 9, -5, 9};
+  const std::vector<size_t> order = {7, 2, 11, 0, 5, 9, 3, 1, 10, 8, 6, 4};
+  std::vector<double> time2, x2;
+  std::vector<int32_t> status2, strata2;
+  for (size_t i : order) {
+    time2.push_back(time[i]);
+    x2.push_back(x[i]);
+    status2.push_back(status[i]);
+    strata2.push_back(strata[i]);
+  }
+  const std::vector<std::string> names = {"x"};
+  auto a = FitCox({time, status, x, names, strata});
+  auto b = FitCox({time2, status2, x2, names, strata2});
+  ASSERT_TRUE(a && b) << (a ? b.error().message() : a.error().message());
+  EXPECT_EQ(a->strata, 2);
+  EXPECT_NEAR(a->coefficients[0].coef, b->coefficients[0].coef, 1e-12);
+  EXPECT_NEAR(a->loglik, b->loglik, 1e-12);
+  EXPECT_NEAR(a->coefficients[0].se, b->coefficients[0].se, 1e-12);
+}
+
+// 2 + 1e-9 is floating-point noise: with timefix (the default) it ties with 2, as in coxph.
+TEST(Cox, NearlyEqualTimesAreTiedUnlessTimefixIsOff) {
+  const std::vector<double> noisy = {1, 2, 2 + 1e-9, 3, 4, 5};
+  const std::vector<double> tied = {1, 2, 2, 3, 4, 5};
+  const std::vector<int32_t> status = {1, 1, 1, 0, 1, 1};
+  const std::vector<double> x = {0.5, -0.2, 1.4, 0.3, -0.8, 0.9};
+  const std::vector<std::string> names = {"x"};
+  auto merged = FitCox({noisy, status, x, names, {}});
+  auto exact = FitCox({tied, status, x, names, {}});
+  CoxOptions options;
+  options.control.timefix = false;
+  auto split = FitCox({noisy, status, x, names, {}}, options);
+  ASSERT_TRUE(merged && exact && split);
+  EXPECT_DOUBLE_EQ(merged->coefficients[0].coef, exact->coefficients[0].coef);
+  EXPECT_GT(std::fabs(split->coefficients[0].coef - exact->coefficients[0].coef), 1e-3);
+}
+
 TEST(Cox, RescalingACovariateRescalesItsCoefficient) {
   const std::vector<double> time = {2, 3, 3, 5, 8, 9, 11, 12, 15, 20};
   const std::vector<int32_t> status = {1, 1, 0, 1, 1, 0, 1, 1, 0, 1};

@@ -5,6 +5,7 @@
 namespace orp::storage::conformance {
 
 using domain::DeviceAction;
+using domain::Laterality;
 using domain::OutcomeKind;
 
 Date Day(int y, unsigned m, unsigned d) {
@@ -23,8 +24,8 @@ Patient SamplePatient(uint8_t seed) {
   p.pseudonym = pseudonym;
   p.nhs_number = domain::EncryptedNhsNumber{std::string("\x01\x00cipher", 8) + char(seed)};
   p.date_of_birth = Day(1950 + seed % 40, 1 + seed % 12, 1 + seed % 28);
-  p.sex = seed % 2 ? "1" : "2";
-  p.postcode = "LS1 4AP";
+  p.sex = seed % 2 ? domain::Sex::kMale : domain::Sex::kFemale;
+  p.postcode = *domain::Postcode::Parse("LS1 4AP");
   return p;
 }
 
@@ -32,14 +33,14 @@ Procedure SampleProcedure(const std::string& ref, PatientId patient) {
   Procedure p;
   p.registry = "BCIR";
   p.procedure_ref = ref;
-  p.provider_site = "RRK02";
-  p.clinician_gmc = "1234567";
+  p.provider_site = *OdsSiteCode::Parse("RRK02");
+  p.clinician = *GmcNumber::Parse("1234567");
   p.patient = patient;
   p.date = Day(2024, 3, 1);
   p.type = domain::ProcedureType::kPrimary;
-  p.opcs_codes = {"B30.1", "Y53.1"};
-  p.snomed_code = "432747002";
-  p.laterality = "L";
+  p.opcs_codes = {*domain::Opcs4Code::Parse("B30.1"), *domain::Opcs4Code::Parse("Y53.1")};
+  p.snomed_code = *domain::SnomedCtId::Parse("22298006");
+  p.laterality = Laterality::kLeft;
   p.body_site = "breast";
   p.indication = "augmentation";
   p.asa_grade = 2;
@@ -103,15 +104,15 @@ TEST_P(StoreConformance, PatientRoundTripsByIdAndPseudonym) {
 
 TEST_P(StoreConformance, KnownPseudonymFillsInBlanksAndKeepsTheSamePatient) {
   Patient first = SamplePatient(3);
-  first.postcode = "";
+  first.postcode.reset();
   PatientId id = AddPatient(first);
   Patient again;
   again.pseudonym = first.pseudonym;
-  again.postcode = "M1 1AE";
+  again.postcode = *domain::Postcode::Parse("M1 1AE");
   again.date_of_death = Day(2031, 1, 1);
   EXPECT_EQ(AddPatient(again), id);
   Patient stored = store_->FindPatient(id)->value();
-  EXPECT_EQ(stored.postcode, "M1 1AE");
+  EXPECT_EQ(stored.postcode, again.postcode);
   EXPECT_EQ(stored.date_of_birth, first.date_of_birth);
   EXPECT_EQ(stored.nhs_number, first.nhs_number);
   EXPECT_EQ(stored.date_of_death, Day(2031, 1, 1));
@@ -124,19 +125,24 @@ TEST_P(StoreConformance, PatientsWithoutPseudonymAreSeparateAndFoundByDemographi
   PatientId first = AddPatient(a);
   PatientId second = AddPatient(a);
   EXPECT_NE(first, second);
-  DemographicKey key{*a.date_of_birth, a.sex, a.postcode};
+  DemographicKey key{*a.date_of_birth, *a.sex, *a.postcode};
   auto found = store_->FindPatientsByDemographics(key, 2);
   ASSERT_TRUE(found.has_value());
   ASSERT_EQ(found->size(), 2u);
   EXPECT_EQ((*found)[0].id, first);
-  key.postcode = "LS2 9JT";
+  key.postcode = *domain::Postcode::Parse("LS2 9JT");
   EXPECT_TRUE(store_->FindPatientsByDemographics(key, 2)->empty());
 }
 
 TEST_P(StoreConformance, OrganisationsCliniciansAndSitesRoundTrip) {
-  Organisation org{"RRK", "University Hospitals Birmingham", {{"RRK02", "QEHB", "B15 2GW"},
-                                                             {"RRK15", "Heartlands", "B9 5SS"}}};
-  Clinician clinician{"1234567", "A Surgeon", "plastic surgery"};
+  auto site = [](const char* code, const char* name, const char* postcode) {
+    return domain::Site{*OdsSiteCode::Parse(code), name, *domain::Postcode::Parse(postcode)};
+  };
+  Organisation org{*OdsCode::Parse("RRK"),
+                   "University Hospitals Birmingham",
+                   {site("RRK02", "QEHB", "B15 2GW"), site("RRK15", "Heartlands", "B9 5SS")}};
+  org.sites[1].postcode.reset();
+  Clinician clinician{*GmcNumber::Parse("1234567"), "A Surgeon", "plastic surgery"};
   auto txn = store_->Begin();
   ASSERT_TRUE(txn.has_value());
   ASSERT_TRUE((*txn)->PutOrganisation(org).has_value());
@@ -144,15 +150,17 @@ TEST_P(StoreConformance, OrganisationsCliniciansAndSitesRoundTrip) {
   clinician.specialty = "breast surgery";
   ASSERT_TRUE((*txn)->PutClinician(clinician).has_value());
   ASSERT_TRUE((*txn)->Commit().has_value());
-  EXPECT_EQ(store_->FindOrganisation("RRK")->value(), org);
-  EXPECT_EQ(store_->FindOrganisationOfSite("RRK15")->value().code, "RRK");
-  EXPECT_FALSE(store_->FindOrganisationOfSite("RXX01")->has_value());
-  EXPECT_EQ(store_->FindClinician("1234567")->value(), clinician);
+  EXPECT_EQ(store_->FindOrganisation(org.code)->value(), org);
+  EXPECT_EQ(store_->FindOrganisationOfSite(org.sites[1].code)->value().code, org.code);
+  EXPECT_FALSE(store_->FindOrganisationOfSite(*OdsSiteCode::Parse("RXX01"))->has_value());
+  EXPECT_FALSE(store_->FindOrganisation(*OdsCode::Parse("RXX"))->has_value());
+  EXPECT_EQ(store_->FindClinician(clinician.gmc)->value(), clinician);
+  EXPECT_FALSE(store_->FindClinician(*GmcNumber::Parse("7654321"))->has_value());
 }
 
 TEST_P(StoreConformance, DeviceModelKeepsEachCatalogueVersion) {
-  DeviceModel v1{SampleGtin(9), "Acme", "Smooth", "SM-350", "CAT-1", "breast implant", "III",
-                 {"BCIR", "MDOR"}, Day(2020, 1, 1), std::nullopt};
+  DeviceModel v1{SampleGtin(9),    "Acme", "Smooth",         "SM-350",        "CAT-1",
+                 "breast implant", "III",  {"BCIR", "MDOR"}, Day(2020, 1, 1), std::nullopt};
   DeviceModel v2 = v1;
   v2.brand = "Smooth II";
   v2.valid_from = Day(2023, 6, 1);
@@ -178,7 +186,7 @@ TEST_P(StoreConformance, ProcedureWithImplantsRoundTrips) {
   Implant explanted;
   explanted.gtin = SampleGtin(2);
   explanted.action = DeviceAction::kExplanted;
-  explanted.laterality = "R";
+  explanted.laterality = Laterality::kRight;
   p.implants.push_back(explanted);
   SubmissionId sub = Submit("k1", {p});
   auto stored = store_->FindProcedure("BCIR", "P1");
@@ -196,7 +204,7 @@ TEST_P(StoreConformance, ProcedureWithImplantsRoundTrips) {
     expected.implants[i].id = got.implants[i].id;
     expected.implants[i].procedure = got.id;
   }
-  expected.implants[0].laterality = "L";
+  expected.implants[0].laterality = Laterality::kLeft;
   expected.implants[1].in_situ = false;
   EXPECT_EQ(got, expected);
   EXPECT_EQ(store_->FindProcedureById(got.id)->value(), expected);
@@ -209,17 +217,17 @@ TEST_P(StoreConformance, ImplantsInSituAreTheMostRecentFirstAndLeaveWhenRemoved)
   Procedure newer = SampleProcedure("B", patient);
   newer.date = Day(2025, 1, 1);
   Procedure right = SampleProcedure("C", patient);
-  right.laterality = "R";
+  right.laterality = Laterality::kRight;
   Submit("k", {older, newer, right});
-  InSituQuery left{patient, "BCIR", "breast", "L"};
+  InSituQuery left{patient, "BCIR", "breast", Laterality::kLeft};
   auto in_situ = store_->ImplantsInSitu(left);
   ASSERT_TRUE(in_situ.has_value());
   ASSERT_EQ(in_situ->size(), 2u);
   EXPECT_EQ((*in_situ)[0].serial, "B-S1");
   EXPECT_EQ((*in_situ)[1].serial, "A-S1");
-  EXPECT_EQ(store_->ImplantsInSitu({patient, "BCIR", "", ""})->size(), 3u);
-  EXPECT_TRUE(store_->ImplantsInSitu({patient, "BCIR", "hip", ""})->empty());
-  EXPECT_TRUE(store_->ImplantsInSitu({patient, "NJR", "", ""})->empty());
+  EXPECT_EQ(store_->ImplantsInSitu({patient, "BCIR", "", std::nullopt})->size(), 3u);
+  EXPECT_TRUE(store_->ImplantsInSitu({patient, "BCIR", "hip", std::nullopt})->empty());
+  EXPECT_TRUE(store_->ImplantsInSitu({patient, "NJR", "", std::nullopt})->empty());
 
   ProcedureId remover = store_->FindProcedure("BCIR", "C")->value().id;
   auto txn = store_->Begin();
@@ -233,6 +241,15 @@ TEST_P(StoreConformance, ImplantsInSituAreTheMostRecentFirstAndLeaveWhenRemoved)
   EXPECT_FALSE(gone.in_situ);
   EXPECT_EQ(gone.removed_by, remover);
   EXPECT_EQ(gone.removed_on, Day(2025, 6, 1));
+}
+
+TEST_P(StoreConformance, BilateralImplantsAreInSituForEitherSide) {
+  PatientId patient = AddPatient(SamplePatient(2));
+  Procedure both = SampleProcedure("A", patient);
+  both.laterality = Laterality::kBilateral;
+  Submit("k", {both});
+  EXPECT_EQ(store_->ImplantsInSitu({patient, "BCIR", "breast", Laterality::kLeft})->size(), 1u);
+  EXPECT_EQ(store_->ImplantsInSitu({patient, "BCIR", "breast", Laterality::kRight})->size(), 1u);
 }
 
 TEST_P(StoreConformance, MarkingAMissingImplantIsNotFoundAndRollsBack) {

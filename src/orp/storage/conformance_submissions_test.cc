@@ -52,7 +52,8 @@ TEST_P(StoreConformance, SubmissionMustBeFinishedBeforeCommit) {
 }
 
 TEST_P(StoreConformance, SubmissionAndFindingsRoundTrip) {
-  auto start = store_->BeginSubmission({"k", "RRK", "BCIR", domain::Instant(std::chrono::seconds(1764160000))});
+  auto start = store_->BeginSubmission(
+      {"k", "RRK", "BCIR", domain::Instant(std::chrono::seconds(1764160000))});
   ASSERT_TRUE(start.has_value() && start->transaction);
   Transaction& txn = *start->transaction;
   std::vector<Finding> findings = {
@@ -65,9 +66,16 @@ TEST_P(StoreConformance, SubmissionAndFindingsRoundTrip) {
   ASSERT_TRUE(txn.Commit().has_value());
   auto sub = store_->FindSubmission(txn.submission());
   ASSERT_TRUE(sub.has_value() && sub->has_value());
-  Submission expected{txn.submission(), "k", "RRK", "BCIR",
+  Submission expected{txn.submission(),
+                      "k",
+                      "RRK",
+                      "BCIR",
                       domain::Instant(std::chrono::seconds(1764160000)),
-                      SubmissionStatus::kPartiallyAccepted, 2, 1, 1, "{}"};
+                      SubmissionStatus::kPartiallyAccepted,
+                      2,
+                      1,
+                      1,
+                      "{}"};
   EXPECT_EQ(**sub, expected);
   findings.push_back(findings[0]);
   EXPECT_EQ(*store_->FindingsOf(txn.submission()), findings);
@@ -121,8 +129,17 @@ TEST_P(StoreConformance, ResubmittedProcedureBecomesANewVersionAndKeepsHistory) 
 
 TEST_P(StoreConformance, AuditRecordsChainInOrderAndRefuseAFork) {
   auto txn = store_->Begin();
-  AuditRecord first{0, domain::Instant(std::chrono::seconds(100)), "alice", "admin",
-                    "user.create", "user/bob", "req-1", "administration", "ok", "", "h1"};
+  AuditRecord first{0,
+                    domain::Instant(std::chrono::seconds(100)),
+                    "alice",
+                    "admin",
+                    "user.create",
+                    "user/bob",
+                    "req-1",
+                    "administration",
+                    "ok",
+                    "",
+                    "h1"};
   AuditRecord second = first;
   second.prev_hash = "h1";
   second.hash = "h2";
@@ -133,10 +150,13 @@ TEST_P(StoreConformance, AuditRecordsChainInOrderAndRefuseAFork) {
   second.seq = 2;
   EXPECT_EQ(store_->LastAuditRecord()->value(), second);
   std::vector<AuditRecord> seen;
-  ASSERT_TRUE(store_->ForEachAuditRecord(0, [&](const AuditRecord& r) {
-                      seen.push_back(r);
-                      return true;
-                    }).has_value());
+  ASSERT_TRUE(store_
+                  ->ForEachAuditRecord(0,
+                                       [&](const AuditRecord& r) {
+                                         seen.push_back(r);
+                                         return true;
+                                       })
+                  .has_value());
   EXPECT_EQ(seen, (std::vector<AuditRecord>{first, second}));
 
   auto fork = store_->Begin();
@@ -172,10 +192,13 @@ TEST_P(StoreConformance, ProceduresStreamInIdOrderWithTheirImplants) {
   ASSERT_TRUE(store_->ForEachProcedure({"BCIR", s1}, all).has_value());
   EXPECT_THAT(refs, ::testing::ElementsAre("D"));
   refs.clear();
-  ASSERT_TRUE(store_->ForEachProcedure({}, [&](const Procedure& p) {
-                      refs.push_back(p.procedure_ref);
-                      return refs.size() < 2;
-                    }).has_value());
+  ASSERT_TRUE(store_
+                  ->ForEachProcedure({},
+                                     [&](const Procedure& p) {
+                                       refs.push_back(p.procedure_ref);
+                                       return refs.size() < 2;
+                                     })
+                  .has_value());
   EXPECT_EQ(refs.size(), 2u);
 }
 

@@ -69,9 +69,10 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
 
 }  // namespace
 
-FaultInjectingStore::FaultInjectingStore(std::unique_ptr<Store> inner, int64_t fail_at,
-                                         bool sticky)
-    : ForwardingReader<Store>(*inner), inner_(std::move(inner)), fail_at_(fail_at),
+FaultInjectingStore::FaultInjectingStore(std::unique_ptr<Store> inner, int64_t fail_at, bool sticky)
+    : ForwardingReader<Store>(*inner),
+      inner_(std::move(inner)),
+      fail_at_(fail_at),
       sticky_(sticky) {}
 
 FaultInjectingStore::~FaultInjectingStore() = default;

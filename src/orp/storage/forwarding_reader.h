@@ -23,13 +23,13 @@ class ForwardingReader : public Base {
                                                           int limit) override {
     return target_.FindPatientsByDemographics(key, limit);
   }
-  Result<std::optional<Organisation>> FindOrganisation(std::string_view code) override {
+  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code) override {
     return target_.FindOrganisation(code);
   }
-  Result<std::optional<Organisation>> FindOrganisationOfSite(std::string_view site) override {
+  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site) override {
     return target_.FindOrganisationOfSite(site);
   }
-  Result<std::optional<Clinician>> FindClinician(std::string_view gmc) override {
+  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) override {
     return target_.FindClinician(gmc);
   }
   Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,

@@ -47,9 +47,12 @@ using domain::AuditRecord;
 using domain::Clinician;
 using domain::DeviceModel;
 using domain::Finding;
+using domain::GmcNumber;
 using domain::Gtin;
 using domain::Implant;
 using domain::ImplantId;
+using domain::OdsCode;
+using domain::OdsSiteCode;
 using domain::Organisation;
 using domain::OutcomeEvent;
 using domain::OutcomeEventId;
@@ -63,18 +66,18 @@ using domain::SubmissionId;
 
 // Record linkage without an NHS number: all three must be equal.
 struct DemographicKey {
-  Date date_of_birth{};
-  std::string sex;
-  std::string postcode;
+  Date date_of_birth;
+  domain::Sex sex;
+  domain::Postcode postcode;
 };
 
 // Implants still in place in one patient, for linking a revision or explant to what it removes.
-// Empty body_site or laterality means "any".
+// Empty body_site or no laterality means "any"; implants recorded as bilateral match either side.
 struct InSituQuery {
   PatientId patient;
   std::string registry;
   std::string body_site;
-  std::string laterality;
+  std::optional<domain::Laterality> laterality;
 };
 
 // Which procedures to stream. Empty registry means all; `after_submission` (exclusive) streams
@@ -121,10 +124,10 @@ class Reader {
   virtual Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key,
                                                                   int limit) = 0;
 
-  virtual Result<std::optional<Organisation>> FindOrganisation(std::string_view ods_code) = 0;
+  virtual Result<std::optional<Organisation>> FindOrganisation(const OdsCode& ods_code) = 0;
   // The organisation that owns a site code (e.g. for checking a submitter's own sites).
-  virtual Result<std::optional<Organisation>> FindOrganisationOfSite(std::string_view site) = 0;
-  virtual Result<std::optional<Clinician>> FindClinician(std::string_view gmc) = 0;
+  virtual Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site) = 0;
+  virtual Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) = 0;
   // The catalogue version valid on `on` (valid_from <= on < valid_to), or the current one.
   virtual Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,
                                                              std::optional<Date> on) = 0;

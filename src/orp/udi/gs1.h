@@ -17,7 +17,8 @@ inline constexpr char kGroupSeparator = '\x1d';  // FNC1 as transmitted: ASCII 2
 // gs1.symbology, gs1.unknown_ai, gs1.length, gs1.charset, gs1.check_digit, gs1.date,
 // gs1.duplicate_ai, gs1.requires, gs1.excludes, gs1.expiry_before_production (errors);
 // gs1.missing_separator (warning: a lot ran to the end holding "21"+digits and there is no
-// serial, the merge a scanner makes when it drops GS), udi.expired (warning).
+// serial, the merge a scanner makes when it drops GS), gs1.variable_measure (warning: GTIN
+// indicator digit 9), udi.expired (warning).
 ParsedUdi ParseGs1ElementString(std::string_view text, const ParseOptions& options = {});
 
 // "(01)09506000134352(17)261231(10)ABC123". Values may contain '(' and ')' (CSET 82), so a

@@ -81,6 +81,14 @@ void Gs1FieldSink::Store(std::string_view ai, const AiDef& def, std::string_view
         return;
       }
       out_.di = gtin->digits();
+      if (out_.di[0] == '9') {  // indicator digit 9: a variable-measure trade item
+        out_.findings.push_back(MakeFinding(
+            "gs1.variable_measure", Severity::kWarning,
+            fmt::format("GTIN {} has indicator digit 9 (variable-measure item), which does not "
+                        "identify a device model; check the label",
+                        out_.di),
+            ai, position));
+      }
       return;
     }
     case AiRole::kLot: out_.lot.assign(value); return;

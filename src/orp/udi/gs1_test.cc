@@ -261,6 +261,12 @@ TEST(Gs1ElementString, SevenThousandThreeRejectsAnImpossibleTime) {
   EXPECT_TRUE(u.HasFinding("gs1.date")) << Codes(u);
 }
 
+TEST(Gs1ElementString, IndicatorDigitNineIsWarnedAsVariableMeasure) {
+  ParsedUdi u = ParseUdi("(01)99506000134355(10)A", On2026());
+  EXPECT_EQ(Codes(u), "gs1.variable_measure?");
+  EXPECT_EQ(u.di, "99506000134355");
+}
+
 TEST(Gs1Hri, ValueMayContainParenthesesThatAreNotAnAi) {
   ParsedUdi u = ParseUdi("(01)09506000134352(10)A(B)C(21)X(7)", On2026());
   EXPECT_TRUE(u.findings.empty()) << Codes(u);

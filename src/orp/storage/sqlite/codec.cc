@@ -56,6 +56,15 @@ std::string JoinList(const std::vector<std::string>& items) {
   return out;
 }
 
+std::string JoinOpcs(const std::vector<domain::Opcs4Code>& codes) {
+  std::string out;
+  for (const auto& code : codes) {
+    if (!out.empty()) out += ';';
+    out += code.code();
+  }
+  return out;
+}
+
 std::vector<std::string> SplitList(std::string_view text) {
   std::vector<std::string> out;
   while (!text.empty()) {
@@ -71,14 +80,14 @@ void BindProcedure(Stmt& stmt, int first, const Procedure& p) {
   int i = first;
   stmt.Bind(i++, p.registry);
   stmt.Bind(i++, p.procedure_ref);
-  stmt.Bind(i++, p.provider_site);
-  stmt.Bind(i++, p.clinician_gmc);
+  stmt.Bind(i++, TextOr(p.provider_site, [](const auto& v) { return v.code(); }));
+  stmt.Bind(i++, TextOr(p.clinician, [](const auto& v) { return v.number(); }));
   stmt.Bind(i++, p.patient.value);
   stmt.Bind(i++, DayNumber(p.date));
   stmt.Bind(i++, domain::Name(p.type));
-  stmt.Bind(i++, JoinList(p.opcs_codes));
-  stmt.Bind(i++, p.snomed_code);
-  stmt.Bind(i++, p.laterality);
+  stmt.Bind(i++, JoinOpcs(p.opcs_codes));
+  stmt.Bind(i++, TextOr(p.snomed_code, [](const auto& v) { return v.ToString(); }));
+  stmt.Bind(i++, TextOr(p.laterality, domain::LateralityCode));
   stmt.Bind(i++, p.body_site);
   stmt.Bind(i++, p.indication);
   stmt.Bind(i++, p.asa_grade);
@@ -97,16 +106,30 @@ Result<Procedure> ReadProcedure(const Stmt& stmt) {
   p.id.value = stmt.Int(0);
   p.registry = stmt.Text(1);
   p.procedure_ref = stmt.Text(2);
-  p.provider_site = stmt.Text(3);
-  p.clinician_gmc = stmt.Text(4);
+  auto site = ParseStored<domain::OdsSiteCode>(stmt.Text(3), ParseSiteCode, "provider_site");
+  auto clinician = ParseStored<domain::GmcNumber>(stmt.Text(4), ParseGmc, "clinician_gmc");
+  if (!site) return std::unexpected(site.error());
+  if (!clinician) return std::unexpected(clinician.error());
+  p.provider_site = std::move(*site);
+  p.clinician = std::move(*clinician);
   p.patient.value = stmt.Int(5);
   p.date = FromDayNumber(stmt.Int(6));
   auto type = Stored(domain::ParseProcedureType(stmt.Text(7)), "procedure type");
   if (!type) return std::unexpected(type.error());
   p.type = *type;
-  p.opcs_codes = SplitList(stmt.Text(8));
-  p.snomed_code = stmt.Text(9);
-  p.laterality = stmt.Text(10);
+  for (const std::string& code : SplitList(stmt.Text(8))) {
+    auto opcs = ParseRequired<domain::Opcs4Code>(code, domain::Opcs4Code::Parse, "opcs_codes");
+    if (!opcs) return std::unexpected(opcs.error());
+    p.opcs_codes.push_back(std::move(*opcs));
+  }
+  auto snomed =
+      ParseStored<domain::SnomedCtId>(stmt.Text(9), domain::SnomedCtId::Parse, "snomed_code");
+  auto laterality =
+      ParseStored<domain::Laterality>(stmt.Text(10), domain::ParseLaterality, "laterality");
+  if (!snomed) return std::unexpected(snomed.error());
+  if (!laterality) return std::unexpected(laterality.error());
+  p.snomed_code = *snomed;
+  p.laterality = *laterality;
   p.body_site = stmt.Text(11);
   p.indication = stmt.Text(12);
   if (!stmt.IsNull(13)) p.asa_grade = static_cast<int>(stmt.Int(13));
@@ -132,7 +155,7 @@ void BindImplant(Stmt& stmt, int first, const domain::Implant& m) {
   stmt.Bind(i++, OptionalDay(m.expiry));
   stmt.Bind(i++, m.raw_scan);
   stmt.Bind(i++, domain::Name(m.action));
-  stmt.Bind(i++, m.laterality);
+  stmt.Bind(i++, TextOr(m.laterality, domain::LateralityCode));
   stmt.Bind(i++, int64_t{m.in_situ});
   if (m.removed_by) {
     stmt.Bind(i++, m.removed_by->value);
@@ -158,7 +181,10 @@ Result<domain::Implant> ReadImplant(const Stmt& stmt) {
   auto action = Stored(domain::ParseDeviceAction(stmt.Text(7)), "device action");
   if (!action) return std::unexpected(action.error());
   m.action = *action;
-  m.laterality = stmt.Text(8);
+  auto laterality =
+      ParseStored<domain::Laterality>(stmt.Text(8), domain::ParseLaterality, "implant laterality");
+  if (!laterality) return std::unexpected(laterality.error());
+  m.laterality = *laterality;
   m.in_situ = stmt.Int(9) != 0;
   if (!stmt.IsNull(10)) m.removed_by = domain::ProcedureId{stmt.Int(10)};
   m.removed_on = OptionalDay(stmt, 11);
@@ -179,8 +205,8 @@ void BindPatient(Stmt& stmt, int first, const domain::Patient& p) {
     stmt.BindNull(i++);
   }
   stmt.Bind(i++, OptionalDay(p.date_of_birth));
-  stmt.Bind(i++, p.sex);
-  stmt.Bind(i++, p.postcode);
+  stmt.Bind(i++, TextOr(p.sex, domain::SexCode));
+  stmt.Bind(i++, TextOr(p.postcode, PostcodeText));
   stmt.Bind(i++, OptionalDay(p.date_of_death));
   stmt.Bind(i++, int64_t{p.opted_out});
 }
@@ -197,8 +223,12 @@ Result<domain::Patient> ReadPatient(const Stmt& stmt) {
   }
   if (!stmt.IsNull(2)) p.nhs_number = domain::EncryptedNhsNumber{stmt.Blob(2)};
   p.date_of_birth = OptionalDay(stmt, 3);
-  p.sex = stmt.Text(4);
-  p.postcode = stmt.Text(5);
+  auto sex = ParseStored<domain::Sex>(stmt.Text(4), domain::ParseSex, "sex");
+  auto postcode = ParseStored<domain::Postcode>(stmt.Text(5), ParsePostcode, "postcode");
+  if (!sex) return std::unexpected(sex.error());
+  if (!postcode) return std::unexpected(postcode.error());
+  p.sex = *sex;
+  p.postcode = std::move(*postcode);
   p.date_of_death = OptionalDay(stmt, 6);
   p.opted_out = stmt.Int(7) != 0;
   return p;

@@ -6,23 +6,19 @@
 namespace orp::storage::sqlite {
 
 Error SqliteError(sqlite3* db, int rc, std::string_view context) {
-  std::string message = fmt::format("{}: {} (sqlite {})", context,
-                                    db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), rc);
+  std::string message =
+      fmt::format("{}: {} (sqlite {})", context, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), rc);
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_FULL:
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-      return Error(ErrorCode::kUnavailable, std::move(message));
+    case SQLITE_READONLY: return Error(ErrorCode::kUnavailable, std::move(message));
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Error(ErrorCode::kDataLoss, std::move(message));
-    case SQLITE_CONSTRAINT:
-      return Error(ErrorCode::kAlreadyExists, std::move(message));
-    default:
-      return Error(ErrorCode::kInternal, std::move(message));
+    case SQLITE_NOTADB: return Error(ErrorCode::kDataLoss, std::move(message));
+    case SQLITE_CONSTRAINT: return Error(ErrorCode::kAlreadyExists, std::move(message));
+    default: return Error(ErrorCode::kInternal, std::move(message));
   }
 }
 

@@ -30,7 +30,8 @@ constexpr int kProceduresPerSubmission = 3;
     auto patient = txn.PutPatient(conformance::SamplePatient(uint8_t(i % 200)));
     if (!patient) _exit(4);
     for (int k = 0; k < kProceduresPerSubmission; ++k) {
-      Procedure p = conformance::SampleProcedure(std::to_string(i) + "/" + std::to_string(k), *patient);
+      Procedure p =
+          conformance::SampleProcedure(std::to_string(i) + "/" + std::to_string(k), *patient);
       if (!txn.PutProcedure(p)) _exit(5);
     }
     if (!txn.FinishSubmission({}) || !txn.Commit()) _exit(6);

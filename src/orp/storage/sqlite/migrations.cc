@@ -196,9 +196,9 @@ const std::vector<Migration>& Migrations() {
 }
 
 Result<int> CurrentSchemaVersion(Connection& connection) {
-  ORP_RETURN_IF_ERROR(connection.Exec(
-      "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-      "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+  ORP_RETURN_IF_ERROR(
+      connection.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                      "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
   auto stmt = connection.Prepare("SELECT coalesce(max(version), 0) FROM schema_version");
   if (!stmt) return std::unexpected(stmt.error());
   auto row = stmt->Step();
@@ -211,9 +211,9 @@ Result<std::vector<std::string>> Migrate(Connection& connection) {
   if (!current) return std::unexpected(current.error());
   int known = Migrations().back().version;
   if (*current > known) {
-    return FailedPrecondition(fmt::format(
-        "database schema version {} is newer than this orp knows ({}); use a newer orp",
-        *current, known));
+    return FailedPrecondition(
+        fmt::format("database schema version {} is newer than this orp knows ({}); use a newer orp",
+                    *current, known));
   }
   std::vector<std::string> applied;
   for (const Migration& m : Migrations()) {
@@ -229,8 +229,9 @@ Result<std::vector<std::string>> Migrate(Connection& connection) {
     if (done) {
       auto stmt = connection.Prepare(
           "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)");
-      done = stmt ? stmt->Bind(1, m.version).Bind(2, m.name).Bind(3, int64_t{std::time(nullptr)}).Run()
-                  : Result<void>(std::unexpected(stmt.error()));
+      done =
+          stmt ? stmt->Bind(1, m.version).Bind(2, m.name).Bind(3, int64_t{std::time(nullptr)}).Run()
+               : Result<void>(std::unexpected(stmt.error()));
     }
     if (!done) {
       (void)connection.Exec("ROLLBACK");

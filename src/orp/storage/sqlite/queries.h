@@ -22,15 +22,14 @@ class Queries {
   Result<std::optional<Patient>> FindPatient(PatientId id);
   Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym);
   Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key, int limit);
-  Result<std::optional<Organisation>> FindOrganisation(std::string_view code);
-  Result<std::optional<Organisation>> FindOrganisationOfSite(std::string_view site);
-  Result<std::optional<Clinician>> FindClinician(std::string_view gmc);
+  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
+  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
+  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
   Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin, std::optional<Date> on);
   Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
-  Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry,
-                                                  std::string_view ref);
+  Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref);
   Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query);
   Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
                                                     std::string_view serial);

@@ -9,8 +9,8 @@ namespace orp::storage::sqlite {
 namespace {
 
 const std::string kSelectPatient = fmt::format("SELECT {} FROM patients ", kPatientColumns);
-const std::string kSelectProcedure = fmt::format("SELECT id, {} FROM procedures ",
-                                                 kProcedureColumns);
+const std::string kSelectProcedure =
+    fmt::format("SELECT id, {} FROM procedures ", kProcedureColumns);
 const std::string kSelectImplant = fmt::format("SELECT id, {} FROM implants ", kImplantColumns);
 constexpr std::string_view kSelectDeviceModel =
     "SELECT gtin, valid_from, valid_to, manufacturer, brand, model, catalogue_number, "
@@ -19,15 +19,13 @@ constexpr std::string_view kSelectDeviceModel =
 Result<DeviceModel> ReadDeviceModel(const Stmt& s) {
   auto gtin = ReadGtin(s.Text(0));
   if (!gtin) return std::unexpected(gtin.error());
-  DeviceModel m{*gtin,      s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7),
-                s.Text(8), {},        {},        {}};
+  DeviceModel m{*gtin,     s.Text(3), s.Text(4), s.Text(5), s.Text(6),
+                s.Text(7), s.Text(8), {},        {},        {}};
   m.valid_from = FromDayNumber(s.Int(1));
   if (!s.IsNull(2)) m.valid_to = FromDayNumber(s.Int(2));
   m.registries = SplitList(s.Text(9));
   return m;
 }
-
-
 
 std::string_view PseudonymBytes(const Pseudonym& p) {
   return {reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size()};
@@ -36,69 +34,81 @@ std::string_view PseudonymBytes(const Pseudonym& p) {
 }  // namespace
 
 Result<std::optional<Patient>> Queries::FindPatient(PatientId id) {
-  return First<Patient>(db_, kSelectPatient + "WHERE id = ?1",
-                        [&](Stmt& s) { s.Bind(1, id.value); }, ReadPatient);
+  return First<Patient>(
+      db_, kSelectPatient + "WHERE id = ?1", [&](Stmt& s) { s.Bind(1, id.value); }, ReadPatient);
 }
 
 Result<std::optional<Patient>> Queries::FindPatientByPseudonym(const Pseudonym& pseudonym) {
-  return First<Patient>(db_, kSelectPatient + "WHERE pseudonym = ?1",
-                        [&](Stmt& s) { s.BindBlob(1, PseudonymBytes(pseudonym)); }, ReadPatient);
+  return First<Patient>(
+      db_, kSelectPatient + "WHERE pseudonym = ?1",
+      [&](Stmt& s) { s.BindBlob(1, PseudonymBytes(pseudonym)); }, ReadPatient);
 }
 
 Result<std::vector<Patient>> Queries::FindPatientsByDemographics(const DemographicKey& key,
                                                                  int limit) {
   return Collect<Patient>(
       db_,
-      kSelectPatient + "WHERE date_of_birth = ?1 AND sex = ?2 AND postcode = ?3 "
-                       "ORDER BY id LIMIT ?4",
+      kSelectPatient +
+          "WHERE date_of_birth = ?1 AND sex = ?2 AND postcode = ?3 "
+          "ORDER BY id LIMIT ?4",
       [&](Stmt& s) {
-        s.Bind(1, DayNumber(key.date_of_birth)).Bind(2, key.sex).Bind(3, key.postcode);
+        s.Bind(1, DayNumber(key.date_of_birth)).Bind(2, domain::SexCode(key.sex));
+        s.Bind(3, key.postcode.canonical());
         s.Bind(4, limit);
       },
       ReadPatient);
 }
 
-Result<std::optional<Organisation>> Queries::FindOrganisation(std::string_view code) {
+Result<std::optional<Organisation>> Queries::FindOrganisation(const OdsCode& code) {
   auto org = First<Organisation>(
-      db_, "SELECT code, name FROM organisations WHERE code = ?1",
-      [&](Stmt& s) { s.Bind(1, code); },
-      [](const Stmt& s) -> Result<Organisation> { return Organisation{s.Text(0), s.Text(1), {}}; });
+      db_, "SELECT name FROM organisations WHERE code = ?1",
+      [&](Stmt& s) { s.Bind(1, code.code()); },
+      [&](const Stmt& s) -> Result<Organisation> {
+        return Organisation{code, s.Text(0), {}};
+      });
   if (!org || !*org) return org;
   auto sites = Collect<domain::Site>(
       db_, "SELECT code, name, postcode FROM sites WHERE organisation = ?1 ORDER BY code",
-      [&](Stmt& s) { s.Bind(1, code); },
+      [&](Stmt& s) { s.Bind(1, code.code()); },
       [](const Stmt& s) -> Result<domain::Site> {
-        return domain::Site{s.Text(0), s.Text(1), s.Text(2)};
+        auto site = ParseRequired<OdsSiteCode>(s.Text(0), ParseSiteCode, "site code");
+        auto postcode = ParseStored<domain::Postcode>(s.Text(2), ParsePostcode, "site postcode");
+        if (!site) return std::unexpected(site.error());
+        if (!postcode) return std::unexpected(postcode.error());
+        return domain::Site{std::move(*site), s.Text(1), std::move(*postcode)};
       });
   if (!sites) return std::unexpected(sites.error());
   (*org)->sites = std::move(*sites);
   return org;
 }
 
-Result<std::optional<Organisation>> Queries::FindOrganisationOfSite(std::string_view site) {
-  auto code = First<std::string>(
-      db_, "SELECT organisation FROM sites WHERE code = ?1", [&](Stmt& s) { s.Bind(1, site); },
-      [](const Stmt& s) -> Result<std::string> { return s.Text(0); });
+Result<std::optional<Organisation>> Queries::FindOrganisationOfSite(const OdsSiteCode& site) {
+  auto code = First<OdsCode>(
+      db_, "SELECT organisation FROM sites WHERE code = ?1",
+      [&](Stmt& s) { s.Bind(1, site.code()); },
+      [](const Stmt& s) {
+        return ParseRequired<OdsCode>(s.Text(0), ParseOdsCode, "site organisation");
+      });
   if (!code) return std::unexpected(code.error());
   if (!*code) return std::optional<Organisation>();
   return FindOrganisation(**code);
 }
 
-Result<std::optional<Clinician>> Queries::FindClinician(std::string_view gmc) {
+Result<std::optional<Clinician>> Queries::FindClinician(const GmcNumber& gmc) {
   return First<Clinician>(
-      db_, "SELECT gmc, name, specialty FROM clinicians WHERE gmc = ?1",
-      [&](Stmt& s) { s.Bind(1, gmc); },
-      [](const Stmt& s) -> Result<Clinician> {
-        return Clinician{s.Text(0), s.Text(1), s.Text(2)};
+      db_, "SELECT name, specialty FROM clinicians WHERE gmc = ?1",
+      [&](Stmt& s) { s.Bind(1, gmc.number()); },
+      [&](const Stmt& s) -> Result<Clinician> {
+        return Clinician{gmc, s.Text(0), s.Text(1)};
       });
 }
 
 Result<std::optional<DeviceModel>> Queries::FindDeviceModel(const Gtin& gtin,
                                                             std::optional<Date> on) {
   if (!on) {
-    return First<DeviceModel>(db_, std::string(kSelectDeviceModel) +
-                                       "WHERE gtin = ?1 AND valid_to IS NULL",
-                              [&](Stmt& s) { s.Bind(1, gtin.digits()); }, ReadDeviceModel);
+    return First<DeviceModel>(
+        db_, std::string(kSelectDeviceModel) + "WHERE gtin = ?1 AND valid_to IS NULL",
+        [&](Stmt& s) { s.Bind(1, gtin.digits()); }, ReadDeviceModel);
   }
   return First<DeviceModel>(
       db_,
@@ -108,20 +118,24 @@ Result<std::optional<DeviceModel>> Queries::FindDeviceModel(const Gtin& gtin,
 }
 
 Result<std::vector<DeviceModel>> Queries::DeviceModelHistory(const Gtin& gtin) {
-  return Collect<DeviceModel>(db_,
-                              std::string(kSelectDeviceModel) + "WHERE gtin = ?1 ORDER BY "
-                                                                "valid_from",
-                              [&](Stmt& s) { s.Bind(1, gtin.digits()); }, ReadDeviceModel);
+  return Collect<DeviceModel>(
+      db_,
+      std::string(kSelectDeviceModel) +
+          "WHERE gtin = ?1 ORDER BY "
+          "valid_from",
+      [&](Stmt& s) { s.Bind(1, gtin.digits()); }, ReadDeviceModel);
 }
 
 Result<std::vector<Implant>> Queries::ImplantsOf(ProcedureId procedure) {
-  return Collect<Implant>(db_, kSelectImplant + "WHERE procedure = ?1 ORDER BY id",
-                          [&](Stmt& s) { s.Bind(1, procedure.value); }, ReadImplant);
+  return Collect<Implant>(
+      db_, kSelectImplant + "WHERE procedure = ?1 ORDER BY id",
+      [&](Stmt& s) { s.Bind(1, procedure.value); }, ReadImplant);
 }
 
 Result<std::optional<Procedure>> Queries::FindProcedureById(ProcedureId id) {
-  auto p = First<Procedure>(db_, kSelectProcedure + "WHERE id = ?1",
-                            [&](Stmt& s) { s.Bind(1, id.value); }, ReadProcedure);
+  auto p = First<Procedure>(
+      db_, kSelectProcedure + "WHERE id = ?1", [&](Stmt& s) { s.Bind(1, id.value); },
+      ReadProcedure);
   if (!p || !*p) return p;
   auto implants = ImplantsOf(id);
   if (!implants) return std::unexpected(implants.error());

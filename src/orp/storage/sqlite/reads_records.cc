@@ -9,7 +9,6 @@
 namespace orp::storage::sqlite {
 namespace {
 
-
 constexpr std::string_view kSelectSubmission =
     "SELECT id, idempotency_key, submitter, registry, received_at, status, received, accepted, "
     "rejected, receipt_json FROM submissions ";
@@ -92,7 +91,7 @@ Result<std::vector<Implant>> Queries::ImplantsInSitu(const InSituQuery& q) {
       db_, sql,
       [&](Stmt& s) {
         s.Bind(1, q.patient.value).Bind(2, q.registry).Bind(3, q.body_site);
-        s.Bind(4, q.laterality);
+        s.Bind(4, TextOr(q.laterality, domain::LateralityCode));
       },
       ReadImplant);
 }
@@ -111,15 +110,15 @@ Result<std::vector<Implant>> Queries::FindImplantsByDevice(const Gtin& gtin, std
 // Two cursors merged by procedure id — procedures in id order, implants in (procedure, id)
 // order — so streaming costs one pass over each table, not a query per procedure.
 Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<Procedure>& visit) {
-  auto procs = db_.Prepare(fmt::format(
-      "SELECT id, {} FROM procedures WHERE (?1 = '' OR registry = ?1) AND "
-      "coalesce(submission, 0) > ?2 ORDER BY id",
-      kProcedureColumns));
-  auto implants = db_.Prepare(fmt::format(
-      "SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
-      "WHERE (?1 = '' OR p.registry = ?1) AND coalesce(p.submission, 0) > ?2 "
-      "ORDER BY i.procedure, i.id",
-      kImplantColumnsOfI));
+  auto procs =
+      db_.Prepare(fmt::format("SELECT id, {} FROM procedures WHERE (?1 = '' OR registry = ?1) AND "
+                              "(?2 = 0 OR submission > ?2) ORDER BY id",
+                              kProcedureColumns));
+  auto implants = db_.Prepare(
+      fmt::format("SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
+                  "WHERE (?1 = '' OR p.registry = ?1) AND (?2 = 0 OR p.submission > ?2) "
+                  "ORDER BY i.procedure, i.id",
+                  kImplantColumnsOfI));
   if (!procs) return std::unexpected(procs.error());
   if (!implants) return std::unexpected(implants.error());
   procs->Bind(1, f.registry).Bind(2, f.after_submission.value);
@@ -159,13 +158,15 @@ Result<std::vector<OutcomeEvent>> Queries::OutcomeEventsOf(PatientId patient) {
 }
 
 Result<std::optional<Submission>> Queries::FindSubmission(SubmissionId id) {
-  return First<Submission>(db_, std::string(kSelectSubmission) + "WHERE id = ?1",
-                           [&](Stmt& s) { s.Bind(1, id.value); }, ReadSubmission);
+  return First<Submission>(
+      db_, std::string(kSelectSubmission) + "WHERE id = ?1", [&](Stmt& s) { s.Bind(1, id.value); },
+      ReadSubmission);
 }
 
 Result<std::optional<Submission>> Queries::FindSubmissionByKey(std::string_view key) {
-  return First<Submission>(db_, std::string(kSelectSubmission) + "WHERE idempotency_key = ?1",
-                           [&](Stmt& s) { s.Bind(1, key); }, ReadSubmission);
+  return First<Submission>(
+      db_, std::string(kSelectSubmission) + "WHERE idempotency_key = ?1",
+      [&](Stmt& s) { s.Bind(1, key); }, ReadSubmission);
 }
 
 Result<std::vector<Finding>> Queries::FindingsOf(SubmissionId id) {
@@ -182,8 +183,8 @@ Result<std::vector<Finding>> Queries::FindingsOf(SubmissionId id) {
 }
 
 Result<std::optional<AuditRecord>> Queries::LastAuditRecord() {
-  return First<AuditRecord>(db_, std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1",
-                            [](Stmt&) {}, ReadAudit);
+  return First<AuditRecord>(
+      db_, std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1", [](Stmt&) {}, ReadAudit);
 }
 
 Result<void> Queries::ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) {
@@ -195,10 +196,9 @@ Result<void> Queries::ForEachAuditRecord(int64_t after_seq, const Visitor<AuditR
 
 Result<TableCounts> Queries::CountRows() {
   TableCounts counts;
-  for (const char* table :
-       {"organisations", "sites", "clinicians", "patients", "device_models", "submissions",
-        "findings", "procedures", "procedure_versions", "implants", "implant_versions",
-        "outcome_events", "audit_log"}) {
+  for (const char* table : {"organisations", "sites", "clinicians", "patients", "device_models",
+                            "submissions", "findings", "procedures", "procedure_versions",
+                            "implants", "implant_versions", "outcome_events", "audit_log"}) {
     auto stmt = db_.Prepare(fmt::format("SELECT count(*) FROM {}", table));
     if (!stmt) return std::unexpected(stmt.error());
     auto row = stmt->Step();

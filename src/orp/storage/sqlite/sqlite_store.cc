@@ -17,7 +17,7 @@ class SqliteStore;
 
 class SqliteTransaction : public QueryReader<Transaction> {
  public:
-  SqliteTransaction(SqliteStore& store, std::unique_lock<std::mutex> lock);
+  SqliteTransaction(SqliteStore& store, StoreLock lock);
   ~SqliteTransaction() override;
 
   void set_submission(SubmissionId id) { submission_ = id; }
@@ -57,9 +57,9 @@ class SqliteTransaction : public QueryReader<Transaction> {
 
  protected:
   Queries& queries() override;
-  Result<std::unique_lock<std::mutex>> ReadLock() override {
+  Result<StoreLock> ReadLock() override {
     if (ended_) return FailedPrecondition("the transaction has ended");
-    return std::unique_lock<std::mutex>();
+    return StoreLock();  // the transaction already holds the store
   }
 
  private:
@@ -75,7 +75,7 @@ class SqliteTransaction : public QueryReader<Transaction> {
   void End();
 
   SqliteStore& store_;
-  std::unique_lock<std::mutex> lock_;
+  StoreLock lock_;
   SubmissionId submission_;
   bool finished_ = false;
   bool ended_ = false;
@@ -101,15 +101,15 @@ class SqliteStore : public QueryReader<Store> {
 
   Queries& queries() override { return queries_; }
   Connection& connection() { return *connection_; }
-  void set_owner(std::thread::id id) { owner_ = id; }
 
  protected:
-  Result<std::unique_lock<std::mutex>> ReadLock() override {
+  Result<StoreLock> ReadLock() override {
     if (owner_.load() == std::this_thread::get_id()) {
       return FailedPrecondition(
-          "this thread holds a transaction on the store; read through the transaction");
+          "this thread already holds the store (an open transaction, or a ForEach callback); "
+          "read through the transaction");
     }
-    return std::unique_lock<std::mutex>(mu_);
+    return StoreLock(mu_, owner_);
   }
 
  private:
@@ -122,10 +122,8 @@ class SqliteStore : public QueryReader<Store> {
   std::atomic<std::thread::id> owner_{};
 };
 
-SqliteTransaction::SqliteTransaction(SqliteStore& store, std::unique_lock<std::mutex> lock)
-    : store_(store), lock_(std::move(lock)) {
-  store_.set_owner(std::this_thread::get_id());
-}
+SqliteTransaction::SqliteTransaction(SqliteStore& store, StoreLock lock)
+    : store_(store), lock_(std::move(lock)) {}
 
 SqliteTransaction::~SqliteTransaction() {
   if (!ended_) Rollback();
@@ -135,8 +133,7 @@ Queries& SqliteTransaction::queries() { return store_.queries(); }
 
 void SqliteTransaction::End() {
   ended_ = true;
-  store_.set_owner(std::thread::id());
-  lock_.unlock();
+  lock_.Release();
 }
 
 void SqliteTransaction::Rollback() {
@@ -183,7 +180,7 @@ Result<std::unique_ptr<SqliteTransaction>> SqliteStore::BeginSqlite() {
   if (owner_.load() == std::this_thread::get_id()) {
     return FailedPrecondition("this thread already holds a transaction on the store");
   }
-  std::unique_lock<std::mutex> lock(mu_);
+  StoreLock lock(mu_, owner_);
   // IMMEDIATE takes the write lock now, so no statement inside can fail for a lock later.
   ORP_RETURN_IF_ERROR(connection_->Exec("BEGIN IMMEDIATE"));
   return std::make_unique<SqliteTransaction>(*this, std::move(lock));

@@ -4,8 +4,9 @@
 // Concurrency: one connection per Store, guarded by a mutex. A transaction holds the mutex (and
 // SQLite's write lock, taken by BEGIN IMMEDIATE) from Begin until Commit or destruction, so
 // writers are serialised and a transaction never fails half-way for a lock; other threads'
-// reads wait for it. A read on the Store from the thread that holds a transaction would wait for
-// itself: it fails with kFailedPrecondition instead (read through the transaction). Several
+// reads wait for it. A call on the Store from the thread that already holds it (an open
+// transaction, or inside a ForEach callback) would wait for itself: it fails with
+// kFailedPrecondition instead (read through the transaction). Several
 // processes may open one file; BEGIN IMMEDIATE waits up to the busy timeout, then kUnavailable.
 //
 // Durability: synchronous=FULL by default (see connection.h and docs/performance.md).

@@ -18,14 +18,14 @@ namespace {
 using storage::conformance::Day;
 using storage::conformance::SamplePatient;
 using storage::conformance::SampleProcedure;
-using storage::conformance::StoreMaker;
 using storage::conformance::StoreConformance;
+using storage::conformance::StoreMaker;
 
 // A fresh path in a per-process directory under the test temp directory, removed at exit.
 std::string TempDbPath() {
   struct Dir {
-    std::filesystem::path path = std::filesystem::path(::testing::TempDir()) /
-                                 ("orp-sqlite-" + std::to_string(getpid()));
+    std::filesystem::path path =
+        std::filesystem::path(::testing::TempDir()) / ("orp-sqlite-" + std::to_string(getpid()));
     Dir() { std::filesystem::create_directories(path); }
     ~Dir() { std::filesystem::remove_all(path); }
   };
@@ -112,6 +112,28 @@ TEST(SqliteStore, ReadingTheStoreWhileThisThreadHoldsATransactionFailsInsteadOfH
   EXPECT_EQ(read.error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_EQ((*store)->Begin().error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_TRUE((*txn)->FindPatient(PatientId{1}).has_value());
+}
+
+TEST(SqliteStore, CallingTheStoreFromAStreamCallbackFailsInsteadOfHanging) {
+  auto store = OpenStore(":memory:");
+  auto txn = (*store)->Begin();
+  PatientId patient = *(*txn)->PutPatient(SamplePatient(1));
+  Procedure p = SampleProcedure("P1", patient);
+  ASSERT_TRUE((*txn)->PutProcedure(p).has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  txn->reset();
+  std::optional<Error> inner;
+  ASSERT_TRUE((*store)
+                  ->ForEachProcedure({},
+                                     [&](const Procedure& q) {
+                                       auto read = (*store)->FindPatient(q.patient);
+                                       if (!read) inner = read.error();
+                                       return true;
+                                     })
+                  .has_value());
+  ASSERT_TRUE(inner.has_value());
+  EXPECT_EQ(inner->code(), ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE((*store)->FindPatient(patient)->has_value());  // released afterwards
 }
 
 TEST(SqliteStore, ConcurrentSubmissionsFromThreadsAllLand) {

@@ -41,7 +41,7 @@ bool SameDevice(const Implant& a, const Implant& b) {
 // An explanted device row records a removal; it is never itself in situ.
 void Normalise(Implant& implant, const Procedure& procedure) {
   implant.procedure = procedure.id;
-  if (implant.laterality.empty()) implant.laterality = procedure.laterality;
+  if (!implant.laterality) implant.laterality = procedure.laterality;
   if (implant.action == domain::DeviceAction::kExplanted) implant.in_situ = false;
 }
 
@@ -54,7 +54,8 @@ Result<PatientId> Queries::PutPatient(const Patient& patient) {
         "UPDATE patients SET pseudonym = ?1, nhs_cipher = ?2, date_of_birth = ?3, sex = ?4, "
         "postcode = ?5, date_of_death = ?6, opted_out = ?7 WHERE id = ?8",
         [&](Stmt& s) { BindPatient(s, 1, patient), s.Bind(8, patient.id.value); }));
-    if (db_.Changes() == 0) return NotFound(fmt::format("patient {} does not exist", patient.id.value));
+    if (db_.Changes() == 0)
+      return NotFound(fmt::format("patient {} does not exist", patient.id.value));
     return patient.id;
   }
   // A known pseudonym fills in what the stored patient lacks; RETURNING gives the id either way.
@@ -77,7 +78,8 @@ Result<PatientId> Queries::PutPatient(const Patient& patient) {
 
 Result<PutKind> Queries::PutProcedure(Procedure& procedure, SubmissionId submission) {
   if (!procedure.patient.stored()) {
-    return InvalidArgument(fmt::format("procedure {} has no stored patient", procedure.procedure_ref));
+    return InvalidArgument(
+        fmt::format("procedure {} has no stored patient", procedure.procedure_ref));
   }
   procedure.submission = submission;
   auto existing = First<std::pair<int64_t, int>>(
@@ -185,9 +187,9 @@ Result<void> Queries::MarkImplantsRemoved(std::span<const ImplantId> implants, P
 }
 
 Result<void> Queries::RecordDeath(PatientId patient, Date date, SubmissionId submission) {
-  ORP_RETURN_IF_ERROR(Execute(
-      db_, "UPDATE patients SET date_of_death = coalesce(date_of_death, ?1) WHERE id = ?2",
-      [&](Stmt& s) { s.Bind(1, DayNumber(date)).Bind(2, patient.value); }));
+  ORP_RETURN_IF_ERROR(
+      Execute(db_, "UPDATE patients SET date_of_death = coalesce(date_of_death, ?1) WHERE id = ?2",
+              [&](Stmt& s) { s.Bind(1, DayNumber(date)).Bind(2, patient.value); }));
   if (db_.Changes() == 0) return NotFound(fmt::format("patient {} does not exist", patient.value));
   auto events = OutcomeEventsOf(patient);
   if (!events) return std::unexpected(events.error());

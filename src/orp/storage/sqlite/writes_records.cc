@@ -30,14 +30,17 @@ Result<void> Queries::PutOrganisation(const Organisation& org) {
   ORP_RETURN_IF_ERROR(Execute(db_,
                               "INSERT INTO organisations (code, name) VALUES (?1, ?2) "
                               "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
-                              [&](Stmt& s) { s.Bind(1, org.code).Bind(2, org.name); }));
+                              [&](Stmt& s) { s.Bind(1, org.code.code()).Bind(2, org.name); }));
   for (const domain::Site& site : org.sites) {
-    ORP_RETURN_IF_ERROR(Execute(
-        db_,
-        "INSERT INTO sites (code, organisation, name, postcode) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT (code) DO UPDATE SET organisation = excluded.organisation, "
-        "name = excluded.name, postcode = excluded.postcode",
-        [&](Stmt& s) { s.Bind(1, site.code).Bind(2, org.code).Bind(3, site.name).Bind(4, site.postcode); }));
+    ORP_RETURN_IF_ERROR(
+        Execute(db_,
+                "INSERT INTO sites (code, organisation, name, postcode) VALUES (?1, ?2, ?3, ?4) "
+                "ON CONFLICT (code) DO UPDATE SET organisation = excluded.organisation, "
+                "name = excluded.name, postcode = excluded.postcode",
+                [&](Stmt& s) {
+                  s.Bind(1, site.code.code()).Bind(2, org.code.code()).Bind(3, site.name);
+                  s.Bind(4, TextOr(site.postcode, PostcodeText));
+                }));
   }
   return {};
 }
@@ -47,7 +50,7 @@ Result<void> Queries::PutClinician(const Clinician& c) {
                  "INSERT INTO clinicians (gmc, name, specialty) VALUES (?1, ?2, ?3) "
                  "ON CONFLICT (gmc) DO UPDATE SET name = excluded.name, "
                  "specialty = excluded.specialty",
-                 [&](Stmt& s) { s.Bind(1, c.gmc).Bind(2, c.name).Bind(3, c.specialty); });
+                 [&](Stmt& s) { s.Bind(1, c.gmc.number()).Bind(2, c.name).Bind(3, c.specialty); });
 }
 
 Result<void> Queries::PutDeviceModel(const DeviceModel& model) {
@@ -56,16 +59,16 @@ Result<void> Queries::PutDeviceModel(const DeviceModel& model) {
   if (*current) {
     if (SameAttributes(**current, model)) return {};
     if (model.valid_from <= (*current)->valid_from) {
-      return InvalidArgument(fmt::format(
-          "device {}: a new catalogue version must start after the current one ({})",
-          model.gtin.digits(), FormatIsoDate((*current)->valid_from)));
+      return InvalidArgument(
+          fmt::format("device {}: a new catalogue version must start after the current one ({})",
+                      model.gtin.digits(), FormatIsoDate((*current)->valid_from)));
     }
-    ORP_RETURN_IF_ERROR(Execute(
-        db_, "UPDATE device_models SET valid_to = ?1 WHERE gtin = ?2 AND valid_from = ?3",
-        [&](Stmt& s) {
-          s.Bind(1, DayNumber(model.valid_from)).Bind(2, model.gtin.digits());
-          s.Bind(3, DayNumber((*current)->valid_from));
-        }));
+    ORP_RETURN_IF_ERROR(
+        Execute(db_, "UPDATE device_models SET valid_to = ?1 WHERE gtin = ?2 AND valid_from = ?3",
+                [&](Stmt& s) {
+                  s.Bind(1, DayNumber(model.valid_from)).Bind(2, model.gtin.digits());
+                  s.Bind(3, DayNumber((*current)->valid_from));
+                }));
   }
   return Execute(
       db_,
