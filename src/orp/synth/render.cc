@@ -36,10 +36,16 @@ void FormatDate(std::string& out, Date date) {
   const std::chrono::year_month_day ymd{date};
   const int y = static_cast<int>(ymd.year());
   const unsigned m = static_cast<unsigned>(ymd.month()), d = static_cast<unsigned>(ymd.day());
-  const char text[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
-                         static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10),
-                         '-', static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10),
-                         '-', static_cast<char>('0' + d / 10), static_cast<char>('0' + d % 10)};
+  const char text[10] = {static_cast<char>('0' + y / 1000),
+                         static_cast<char>('0' + y / 100 % 10),
+                         static_cast<char>('0' + y / 10 % 10),
+                         static_cast<char>('0' + y % 10),
+                         '-',
+                         static_cast<char>('0' + m / 10),
+                         static_cast<char>('0' + m % 10),
+                         '-',
+                         static_cast<char>('0' + d / 10),
+                         static_cast<char>('0' + d % 10)};
   out.assign(text, sizeof text);
 }
 
@@ -62,8 +68,13 @@ void FormatRef(std::string& out, std::string_view ods, uint64_t sequence) {
 std::string Renderer::ScanText(const DeviceInstance& instance, ScanForm form) const {
   const DeviceModel& model = world_.models[instance.model];
   const Manufacturer& maker = world_.manufacturers[model.manufacturer];
-  DeviceLabel label{model.gtin, instance.lot, instance.serial, instance.expiry,
-                    instance.expiry_day_zero, maker.hibc_lic, ""};
+  DeviceLabel label{model.gtin,
+                    instance.lot,
+                    instance.serial,
+                    instance.expiry,
+                    instance.expiry_day_zero,
+                    maker.hibc_lic,
+                    ""};
   switch (form) {
     case ScanForm::kNone: return "";
     case ScanForm::kGs1: return Gs1ElementString(label, false);
@@ -100,7 +111,8 @@ void Renderer::Render(const Episode& e, const ProcedureRecord& p, uint64_t seque
   FormatDate(c[kColDate], p.date);
   c[kColType] = ProcedureTypeName(p.type);
   c[kColOpcs] = p.opcs_main;
-  if (const std::string_view q = LateralityQualifier(p.laterality); !q.empty() && !p.opcs_main.empty()) {
+  if (const std::string_view q = LateralityQualifier(p.laterality);
+      !q.empty() && !p.opcs_main.empty()) {
     c[kColOpcs] += ';';
     c[kColOpcs] += q;
   }
@@ -127,8 +139,8 @@ void Renderer::Render(const Episode& e, const ProcedureRecord& p, uint64_t seque
   }
   const bool first = &p == &e.procedures.front();
   const int age = WholeYearsBetween(Date{days{patient.date_of_birth}}, p.date);
-  const FieldContext ctx{world_, e, p, patient, age, c, out.devices,
-                         first ? nullptr : &primary_fields_};
+  const FieldContext ctx{world_, e, p,           patient,
+                         age,    c, out.devices, first ? nullptr : &primary_fields_};
   fillers_[p.registry].Fill(ctx, rng_, out.fields, out.device_fields);
   if (first) primary_fields_ = out.fields;
 }
@@ -141,8 +153,8 @@ PlantedError Renderer::Spoil(const Episode& e, const ProcedureRecord& p, Rendere
   if (!out.devices.empty()) kinds.insert(kinds.end(), {4, 5});
   // An unknown code is only detectable where the definition lists the codes of this type.
   const domain::RegistryDefinition* definition = fillers_[p.registry].definition();
-  const auto* listed = definition == nullptr ? nullptr
-                                             : definition->FindProcedureType(DomainType(p.type));
+  const auto* listed =
+      definition == nullptr ? nullptr : definition->FindProcedureType(DomainType(p.type));
   if (!c[kColOpcs].empty() && listed != nullptr && !listed->opcs_codes.empty()) kinds.push_back(6);
   switch (kinds[rng_.Below(kinds.size())]) {
     case 0: {
@@ -191,8 +203,8 @@ PlantedError Renderer::Spoil(const Episode& e, const ProcedureRecord& p, Rendere
       static constexpr std::string_view kOtherCodes[] = {"H01.1", "Q07.4", "F34.1", "E25.1"};
       const std::string_view code = kOtherCodes[rng_.Below(std::size(kOtherCodes))];
       const size_t semicolon = c[kColOpcs].find(';');
-      c[kColOpcs] = std::string(code) +
-                    (semicolon == std::string::npos ? "" : c[kColOpcs].substr(semicolon));
+      c[kColOpcs] =
+          std::string(code) + (semicolon == std::string::npos ? "" : c[kColOpcs].substr(semicolon));
       return {ref, "opcs_codes", "unknown_code"};
     }
   }
