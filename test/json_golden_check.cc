@@ -23,8 +23,7 @@ void Report(const std::string& where, const std::string& what) {
   if (++failures <= 20) std::cerr << where << ": " << what << "\n";
 }
 
-void Compare(const json& actual, const json& expected, const std::string& where,
-             double tolerance) {
+void Compare(const json& actual, const json& expected, const std::string& where, double tolerance) {
   if (expected.is_number() && actual.is_number()) {
     const double a = actual.get<double>(), e = expected.get<double>();
     if (std::abs(a - e) > tolerance * std::abs(e) && a != e) {

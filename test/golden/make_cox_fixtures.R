@@ -38,7 +38,7 @@ write_input <- function(name, df) {
 
 # Fits one model and writes cox_<name>.json describing it and R's answer.
 fit_case <- function(name, csv, df, covariates = character(), factors = character(),
-                     strata = NULL, ties = "efron", iter_max = 20) {
+                     strata = NULL, ties = "efron", iter_max = 20, cli = FALSE) {
   for (f in factors) df[[f]] <- factor(df[[f]], levels = sort(unique(as.character(df[[f]]))))
   rhs <- c(covariates, factors)
   if (!is.null(strata)) rhs <- c(rhs, sprintf("strata(%s)", strata))
@@ -90,6 +90,32 @@ fit_case <- function(name, csv, df, covariates = character(), factors = characte
     "  ]",
     "}")
   writeLines(json, file.path(out_dir, paste0("cox_", name, ".json")))
+  if (cli) write_cli_json(name, fit, ties, orp_names, coefs, se, z, p, q)
+}
+
+# cox_cli_<name>.json: exactly what `orp cox --format json` prints (issue 6's shape), plus the
+# provenance key "source", for test/json_golden_check.
+write_cli_json <- function(name, fit, ties, orp_names, coefs, se, z, p, q) {
+  rows <- vapply(seq_along(coefs), function(i) {
+    sprintf(paste0("    {\"name\": %s, \"coef\": %s, \"se\": %s, \"z\": %s, \"p\": %s, ",
+                   "\"hr\": %s, \"hr_lower\": %s, \"hr_upper\": %s}"),
+            str(orp_names[i]), num(coefs[i]), num(se[i]), num(z[i]), num(p[i]),
+            num(exp(coefs[i])), num(exp(coefs[i] - q * se[i])), num(exp(coefs[i] + q * se[i])))
+  }, "")
+  json <- c(
+    "{",
+    sprintf("  \"source\": %s,", str(paste0("test/golden/make_cox_fixtures.R with ", versions))),
+    sprintf("  \"n\": %d,", fit$n),
+    sprintf("  \"events\": %d,", fit$nevent),
+    sprintf("  \"ties\": %s,", str(ties)),
+    sprintf("  \"loglik_null\": %s,", num(fit$loglik[1])),
+    sprintf("  \"loglik\": %s,", num(fit$loglik[2])),
+    sprintf("  \"iterations\": %d,", fit$iter),
+    "  \"coefficients\": [",
+    paste(rows, collapse = ",\n"),
+    "  ]",
+    "}")
+  writeLines(json, file.path(out_dir, paste0("cox_cli_", name, ".json")))
 }
 
 # 1. The worked example in statistics.md §4: survival::aml, Surv(time, status) ~ x.
@@ -104,7 +130,8 @@ lung_df <- na.omit(data.frame(time = lung$time, status = lung$status - 1, age = 
 csv <- write_input("lung", lung_df)
 fit_case("lung_efron", csv, lung_df, covariates = c("age", "sex", "ph_ecog"))
 fit_case("lung_breslow", csv, lung_df, covariates = c("age", "sex", "ph_ecog"), ties = "breslow")
-fit_case("lung_ecog_factor", csv, lung_df, covariates = c("age", "sex"), factors = "ph_ecog")
+fit_case("lung_ecog_factor", csv, lung_df, covariates = c("age", "sex"), factors = "ph_ecog",
+         cli = TRUE)
 
 # 3. Heavy ties: 400 subjects, integer times 1..8, three covariates (one 0/1, one -1/0/1, which
 #    coxph does not centre, and one continuous).
@@ -138,7 +165,7 @@ fit_case("brand_breslow", csv, brand_df, covariates = "age", factors = "brand", 
 fit_case("brand_strata_efron", csv, brand_df, covariates = "age", factors = "brand",
          strata = "site")
 fit_case("brand_strata_breslow", csv, brand_df, covariates = "age", factors = "brand",
-         strata = "site", ties = "breslow")
+         strata = "site", ties = "breslow", cli = TRUE)
 
 # 5. Tiny data sets: eight subjects with a tie of two events, and every event at one time.
 tiny_df <- data.frame(time = c(1, 2, 2, 3, 4, 4, 5, 6), status = c(1, 1, 1, 0, 1, 0, 1, 0),
@@ -175,7 +202,7 @@ near_df <- data.frame(
   x = c(0.2, 1.5, -0.7, 0.9, 0.1, -1.1, 0.4, 2.2, 0, -0.3, 1, 0.6, -0.4, 0.8, 1.3, 0.5, -0.9),
   s = c(-5, 9, -5, 9, -5, 9, -5, 9, -5, 9, -5, 9, -5, 9, -5, 9, -5))
 csv <- write_input("nearties", near_df)
-fit_case("nearties_efron", csv, near_df, covariates = "x", strata = "s")
+fit_case("nearties_efron", csv, near_df, covariates = "x", strata = "s", cli = TRUE)
 fit_case("nearties_breslow", csv, near_df, covariates = "x", strata = "s", ties = "breslow")
 
 cat("wrote Cox fixtures with", versions, "\n")

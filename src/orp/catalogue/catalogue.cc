@@ -32,9 +32,12 @@ std::string_view MarketStatusName(MarketStatus status) {
 
 Result<MarketStatus> ParseMarketStatus(std::string_view text) {
   std::string t = ToUpperAscii(Trim(text));
+  for (char& c : t) {
+    if (c == '_' || c == ' ') c = '-';  // on_market, "On market" and on-market are one value
+  }
   if (t.empty() || t == "ON-MARKET") return MarketStatus::kOnMarket;
   if (t == "WITHDRAWN") return MarketStatus::kWithdrawn;
-  if (t == "RECALLED") return MarketStatus::kRecalled;
+  if (t == "RECALLED" || t == "RECALLED-FSN") return MarketStatus::kRecalled;
   return InvalidArgument(fmt::format(
       "market_status '{}' must be on-market, withdrawn or recalled", Printable(text)));
 }

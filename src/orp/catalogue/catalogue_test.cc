@@ -66,6 +66,9 @@ TEST(Catalogue, WhatWeKnewWhenIgnoresLaterRecordedVersions) {
 TEST(Catalogue, NamesAndParsesStatusesAndClasses) {
   EXPECT_EQ(ParseMarketStatus("Recalled"), MarketStatus::kRecalled);
   EXPECT_EQ(ParseMarketStatus(""), MarketStatus::kOnMarket);
+  EXPECT_EQ(ParseMarketStatus("on_market"), MarketStatus::kOnMarket);  // as orp synth writes it
+  EXPECT_EQ(ParseMarketStatus("On market"), MarketStatus::kOnMarket);
+  EXPECT_EQ(ParseMarketStatus("recalled-fsn"), MarketStatus::kRecalled);
   EXPECT_FALSE(ParseMarketStatus("gone").has_value());
   EXPECT_EQ(MarketStatusName(MarketStatus::kWithdrawn), "withdrawn");
   EXPECT_EQ(ParseDeviceClass("iib"), DeviceClass::kIIb);

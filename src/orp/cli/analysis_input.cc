@@ -100,6 +100,9 @@ Result<AnalysisTable> AnalysisTable::Load(const std::string& path,
     }
     table.lines_.push_back(record.line);
   }
+  if (table.lines_.empty()) {
+    return InvalidArgument(fmt::format("{}: no data rows after the header", path));
+  }
   for (size_t c = 0; c < index.size(); ++c) {
     if (table.columns_[c].request.kind == ColumnKind::kText) {
       table.columns_[c].text = encoders[c].Finish();
@@ -138,14 +141,33 @@ Result<std::vector<int8_t>> EventStatus(const AnalysisTable& table, std::string_
     } else if (competing_code && v == *competing_code) {
       status[i] = 2;
     } else {
-      return InvalidArgument(fmt::format(
-          "{} line {}, column '{}': status {} must be 0 (censored), 1 (event){}", table.path(),
-          table.LineOf(i), column, v,
-          competing_code ? fmt::format(" or {} (competing event)", *competing_code)
-                         : "; name a competing event's code with --competing-code"));
+      return InvalidArgument(
+          fmt::format("{} line {}, column '{}': status {} must be 0 (censored), 1 (event){}",
+                      table.path(), table.LineOf(i), column, v,
+                      competing_code ? fmt::format(" or {} (competing event)", *competing_code)
+                                     : "; name a competing event's code with --competing-code"));
     }
   }
   return status;
+}
+
+Result<void> CheckFollowUp(const AnalysisTable& table, std::string_view exit_column,
+                           std::string_view entry_column) {
+  std::span<const double> exit = table.Numbers(exit_column);
+  std::span<const double> entry =
+      entry_column.empty() ? std::span<const double>() : table.Numbers(entry_column);
+  for (size_t i = 0; i < exit.size(); ++i) {
+    if (exit[i] < 0) {
+      return InvalidArgument(fmt::format("{} line {}, column '{}': time {} is negative",
+                                         table.path(), table.LineOf(i), exit_column, exit[i]));
+    }
+    if (!entry.empty() && !(entry[i] >= 0 && entry[i] < exit[i])) {
+      return InvalidArgument(
+          fmt::format("{} line {}: entry ('{}') {} must be >= 0 and before the exit time ('{}') {}",
+                      table.path(), table.LineOf(i), entry_column, entry[i], exit_column, exit[i]));
+    }
+  }
+  return {};
 }
 
 std::optional<std::vector<int32_t>> WholeNumbers(std::span<const double> values) {
@@ -175,12 +197,8 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
   for (char c : text) {
     switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));

@@ -10,10 +10,12 @@
 //   std::span<const double> time = table->Numbers("time");
 //   const TextColumn& brand = table->Text("brand");    // codes into brand.levels (sorted)
 //   auto status = EventStatus(*table, "status", /*competing_code=*/2);  // 0, 1 or 2 per row
+//   auto checked = CheckFollowUp(*table, "time", "");   // exit >= 0 (and entry < exit)
 //   auto days = WholeNumbers(time);                     // set when every value is a whole number
 //
 // Every kNumber cell must be a finite decimal number (surrounding spaces allowed); every
-// requested cell must be non-empty. Load's errors are kInvalidArgument naming the file, line,
+// requested cell must be non-empty, and there must be at least one data row. Load's errors are
+// kInvalidArgument naming the file, line,
 // column and value ("F.csv line 18, column 'time': 'abc' is not a number"), kNotFound for a
 // missing file or column. Rows are returned in file order; LineOf maps a row to its CSV line.
 //
@@ -76,6 +78,12 @@ class AnalysisTable {
 // must not be 0 or 1) as 2. Any other value is kInvalidArgument naming the line and value.
 Result<std::vector<int8_t>> EventStatus(const AnalysisTable& table, std::string_view column,
                                         std::optional<int> competing_code);
+
+// Checks follow-up row by row before the statistics see it, so a bad row is reported by its
+// CSV line: exit times >= 0, and with an entry column (empty name: none) entry >= 0 and
+// before exit. kInvalidArgument naming the file, line, columns and values.
+Result<void> CheckFollowUp(const AnalysisTable& table, std::string_view exit_column,
+                           std::string_view entry_column);
 
 // The values as int32 when all are whole numbers in int32 range (the integer-day fast path).
 std::optional<std::vector<int32_t>> WholeNumbers(std::span<const double> values);

@@ -15,10 +15,9 @@ class TempCsv {
  public:
   explicit TempCsv(const std::string& text)
       : path_((std::filesystem::temp_directory_path() /
-               ("orp_analysis_input_" + std::to_string(::testing::UnitTest::GetInstance()
-                                                           ->random_seed()) +
-                "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-                ".csv"))
+               ("orp_analysis_input_" +
+                std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".csv"))
                   .string()) {
     std::ofstream(path_) << text;
   }
@@ -31,8 +30,8 @@ class TempCsv {
 
 TEST(AnalysisInput, KeepsRequestedColumnsAndEncodesTextInSortedOrder) {
   TempCsv csv("id,brand,days,status\n1,Zeta,10,1\n2,alpha,20.5,0\n3,Beta, 7 ,2\n4,Zeta,3,0\n");
-  auto table = AnalysisTable::Load(
-      csv.path(), {{"days", ColumnKind::kNumber}, {"brand", ColumnKind::kText}});
+  auto table = AnalysisTable::Load(csv.path(),
+                                   {{"days", ColumnKind::kNumber}, {"brand", ColumnKind::kText}});
   ASSERT_TRUE(table.has_value()) << table.error().message();
   EXPECT_EQ(table->rows(), 4u);
   std::vector<double> days(table->Numbers("days").begin(), table->Numbers("days").end());
@@ -47,8 +46,7 @@ TEST(AnalysisInput, NamesLineColumnAndValueOfABadNumber) {
   TempCsv csv("days,status\n10,1\nten,0\n");
   auto table = AnalysisTable::Load(csv.path(), {{"days", ColumnKind::kNumber}});
   ASSERT_FALSE(table.has_value());
-  EXPECT_EQ(table.error().message(),
-            csv.path() + " line 3, column 'days': 'ten' is not a number");
+  EXPECT_EQ(table.error().message(), csv.path() + " line 3, column 'days': 'ten' is not a number");
 }
 
 TEST(AnalysisInput, RefusesEmptyCellsAndMissingColumns) {
@@ -63,6 +61,13 @@ TEST(AnalysisInput, RefusesEmptyCellsAndMissingColumns) {
   EXPECT_FALSE(AnalysisTable::Load(csv.path() + ".absent", {}).has_value());
 }
 
+TEST(AnalysisInput, RefusesAFileWithOnlyAHeader) {
+  TempCsv csv("days,status\n");
+  auto table = AnalysisTable::Load(csv.path(), {{"days", ColumnKind::kNumber}});
+  ASSERT_FALSE(table.has_value());
+  EXPECT_EQ(table.error().message(), csv.path() + ": no data rows after the header");
+}
+
 TEST(AnalysisInput, MapsTheCompetingCodeToTwoAndRejectsOtherStatuses) {
   TempCsv csv("status\n0\n1\n3\n");
   auto table = AnalysisTable::Load(csv.path(), {{"status", ColumnKind::kNumber}});
@@ -71,8 +76,25 @@ TEST(AnalysisInput, MapsTheCompetingCodeToTwoAndRejectsOtherStatuses) {
   auto bad = EventStatus(*table, "status", std::nullopt);
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().message(),
-            csv.path() + " line 4, column 'status': status 3 must be 0 (censored), 1 (event); "
-                            "name a competing event's code with --competing-code");
+            csv.path() +
+                " line 4, column 'status': status 3 must be 0 (censored), 1 (event); "
+                "name a competing event's code with --competing-code");
+}
+
+TEST(AnalysisInput, ReportsBadFollowUpByCsvLine) {
+  TempCsv csv("entry,exit\n0,5\n2,2\n");
+  auto table = AnalysisTable::Load(csv.path(),
+                                   {{"entry", ColumnKind::kNumber}, {"exit", ColumnKind::kNumber}});
+  ASSERT_TRUE(table.has_value());
+  EXPECT_TRUE(CheckFollowUp(*table, "exit", "").has_value());
+  EXPECT_EQ(CheckFollowUp(*table, "exit", "entry").error().message(),
+            csv.path() +
+                " line 3: entry ('entry') 2 must be >= 0 and before the exit time "
+                "('exit') 2");
+  TempCsv negative("exit\n-1\n");
+  auto t2 = AnalysisTable::Load(negative.path(), {{"exit", ColumnKind::kNumber}});
+  EXPECT_EQ(CheckFollowUp(*t2, "exit", "").error().message(),
+            negative.path() + " line 2, column 'exit': time -1 is negative");
 }
 
 TEST(AnalysisInput, WholeNumbersOnlyWhenEveryValueIsAnInt32) {

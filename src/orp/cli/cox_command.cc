@@ -1,23 +1,21 @@
 // `orp cox`: Cox proportional-hazards regression on any CSV, so anyone can check ORP against
-// R's coxph (Surv(time, status) ~ covariates + factors + strata(s)). Rows with an empty or "NA"
-// value in a column the model uses are left out, as coxph's default na.omit does; the table
-// says how many.
+// R's coxph (Surv(time, status) ~ covariates + factors + strata(s)). Columns are loaded by
+// AnalysisTable, which refuses an empty cell in a column the model uses (R would drop the row
+// with na.omit: drop such rows first to compare).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "orp/cli/analysis_input.h"
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/table.h"
-#include "orp/core/csv_reader.h"
-#include "orp/core/text.h"
 #include "orp/stats/cox.h"
 #include "orp/stats/cox_design.h"
 
@@ -32,113 +30,49 @@ struct CoxArgs {
   double conf_level = 0.95;
 };
 
-// The model's columns, as text, after dropping rows with a missing value in any of them.
-struct LoadedColumns {
-  std::vector<std::vector<std::string>> cells;  // one per requested column
-  size_t omitted = 0;
-};
-
-bool IsMissing(std::string_view cell) { return cell.empty() || cell == "NA"; }
-
-// TODO(#6): load through cli/analysis_input (shared by the analysis commands) once it is in
-// main; until then the columns are read here with the core CSV reader.
-Result<LoadedColumns> LoadColumns(const std::string& path, const std::vector<std::string>& names) {
-  auto reader = CsvReader::Open(path);
-  if (!reader) return std::unexpected(reader.error());
-  std::vector<size_t> index;
-  for (const std::string& name : names) {
-    auto column = reader->Column(name);
-    if (!column) return std::unexpected(column.error());
-    index.push_back(*column);
-  }
-  LoadedColumns out;
-  out.cells.resize(names.size());
-  CsvRecord record;
-  while (true) {
-    auto more = reader->Next(&record);
-    if (!more) return std::unexpected(more.error());
-    if (!*more) break;
-    bool missing = false;
-    for (size_t i : index) missing = missing || i >= record.size() || IsMissing(Trim(record[i]));
-    if (missing) {
-      ++out.omitted;
-      continue;
-    }
-    for (size_t c = 0; c < index.size(); ++c) out.cells[c].emplace_back(Trim(record[index[c]]));
-  }
-  return out;
-}
-
-Result<std::vector<double>> ParseNumbers(const std::string& column,
-                                         const std::vector<std::string>& cells) {
-  std::vector<double> values(cells.size());
-  for (size_t i = 0; i < cells.size(); ++i) {
-    const char* end = cells[i].data() + cells[i].size();
-    auto [ptr, ec] = std::from_chars(cells[i].data(), end, values[i]);
-    if (ec != std::errc() || ptr != end || !std::isfinite(values[i])) {
-      return InvalidArgument(fmt::format("column '{}' row {}: '{}' is not a number", column, i + 1,
-                                         Printable(cells[i])));
-    }
-  }
-  return values;
-}
-
-Result<std::vector<int32_t>> ParseStatus(const std::string& column,
-                                         const std::vector<std::string>& cells) {
-  std::vector<int32_t> status(cells.size());
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (cells[i] != "0" && cells[i] != "1") {
-      return InvalidArgument(
-          fmt::format("column '{}' row {}: '{}' is not a status; use 0 (censored) or 1 (event)",
-                      column, i + 1, Printable(cells[i])));
-    }
-    status[i] = cells[i] == "1" ? 1 : 0;
-  }
-  return status;
-}
-
 struct Model {
   stats::CoxFit fit;
-  size_t omitted = 0;
   std::vector<std::string> references;  // "brand=Alpha"
 };
 
+Result<AnalysisTable> LoadModelColumns(const CoxArgs& args) {
+  std::vector<ColumnRequest> requests = {{args.time, ColumnKind::kNumber},
+                                         {args.status, ColumnKind::kNumber}};
+  for (const std::string& name : args.covariates) requests.push_back({name, ColumnKind::kNumber});
+  for (const std::string& name : args.factors) requests.push_back({name, ColumnKind::kText});
+  if (!args.strata.empty()) requests.push_back({args.strata, ColumnKind::kText});
+  for (size_t i = 0; i < requests.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (requests[i].name == requests[j].name) {
+        return InvalidArgument(fmt::format(
+            "column '{}' is named twice; each column has one role in the model", requests[i].name));
+      }
+    }
+  }
+  return AnalysisTable::Load(args.input, std::move(requests));
+}
+
 Result<Model> FitFromCsv(const CoxArgs& args, const stats::CoxOptions& options) {
-  std::vector<std::string> names = {args.time, args.status};
-  names.insert(names.end(), args.covariates.begin(), args.covariates.end());
-  names.insert(names.end(), args.factors.begin(), args.factors.end());
-  if (!args.strata.empty()) names.push_back(args.strata);
-  auto loaded = LoadColumns(args.input, names);
-  if (!loaded) return std::unexpected(loaded.error());
-  auto time = ParseNumbers(args.time, loaded->cells[0]);
-  if (!time) return std::unexpected(time.error());
-  auto status = ParseStatus(args.status, loaded->cells[1]);
-  if (!status) return std::unexpected(status.error());
-  std::vector<std::vector<double>> numeric_values;
+  auto table = LoadModelColumns(args);
+  if (!table) return std::unexpected(table.error());
+  auto events = EventStatus(*table, args.status, std::nullopt);
+  if (!events) return std::unexpected(events.error());
+  const std::vector<int32_t> status(events->begin(), events->end());
   std::vector<stats::NumericCovariate> numeric;
-  for (size_t i = 0; i < args.covariates.size(); ++i) {
-    auto values = ParseNumbers(args.covariates[i], loaded->cells[2 + i]);
-    if (!values) return std::unexpected(values.error());
-    numeric_values.push_back(std::move(*values));
-  }
-  for (size_t i = 0; i < args.covariates.size(); ++i) {
-    numeric.push_back({args.covariates[i], numeric_values[i]});
-  }
-  std::vector<stats::FactorLevels> coded;
-  for (size_t i = 0; i < args.factors.size(); ++i) {
-    coded.push_back(stats::EncodeLevels(loaded->cells[2 + args.covariates.size() + i]));
-  }
+  for (const std::string& name : args.covariates) numeric.push_back({name, table->Numbers(name)});
   std::vector<stats::FactorCovariate> factors;
-  for (size_t i = 0; i < args.factors.size(); ++i) {
-    factors.push_back({args.factors[i], coded[i].codes, coded[i].levels});
+  for (const std::string& name : args.factors) {
+    const TextColumn& column = table->Text(name);
+    factors.push_back({name, column.codes, column.levels});
   }
-  auto design = stats::BuildCoxDesign(time->size(), numeric, factors);
+  auto design = stats::BuildCoxDesign(table->rows(), numeric, factors);
   if (!design) return std::unexpected(design.error());
-  stats::FactorLevels strata;
-  if (!args.strata.empty()) strata = stats::EncodeLevels(loaded->cells.back());
-  auto fit = stats::FitCox({*time, *status, design->matrix, design->names, strata.codes}, options);
-  if (!fit) return std::unexpected(fit.error());
-  Model model{std::move(*fit), loaded->omitted, {}};
+  std::span<const int32_t> strata;
+  if (!args.strata.empty()) strata = table->Text(args.strata).codes;
+  auto fit = stats::FitCox(
+      {table->Numbers(args.time), status, design->matrix, design->names, strata}, options);
+  if (!fit) return std::unexpected(fit.error().WithContext(args.input));
+  Model model{std::move(*fit), {}};
   for (size_t i = 0; i < args.factors.size(); ++i) {
     model.references.push_back(args.factors[i] + "=" + design->reference_levels[i]);
   }
@@ -187,9 +121,6 @@ std::string Text(const Model& model, double conf_level) {
   std::string out =
       fmt::format("Cox proportional hazards: n = {}, events = {}, ties = {}, strata = {}\n", fit.n,
                   fit.events, stats::CoxTiesName(fit.ties), fit.strata);
-  if (model.omitted > 0) {
-    out += fmt::format("({} rows with a missing value left out)\n", model.omitted);
-  }
   for (const std::string& reference : model.references) {
     out += fmt::format("reference level: {}\n", reference);
   }

@@ -7,9 +7,9 @@
 //    "p_value"}}]}
 // Person-time is exit - entry (entry 0 without --entry), in years (--time-unit days divides
 // by 365.25, statistics.md §1).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -60,8 +60,7 @@ Result<Totals> Tally(const RatesArgs& args, const AnalysisTable& table, size_t g
       args.entry.empty() ? std::span<const double>() : table.Numbers(args.entry);
   const TextColumn* group = args.group.empty() ? nullptr : &table.Text(args.group);
   const double scale = args.time_unit == "days" ? 1 / kDaysPerYear : 1;
-  Totals t{std::vector<int64_t>(groups), std::vector<int64_t>(groups),
-           std::vector<double>(groups)};
+  Totals t{std::vector<int64_t>(groups), std::vector<int64_t>(groups), std::vector<double>(groups)};
   for (size_t i = 0; i < exit.size(); ++i) {
     const double start = entry.empty() ? 0 : entry[i];
     if (!(exit[i] >= start && start >= 0)) {
@@ -108,9 +107,9 @@ Result<std::vector<GroupRate>> Run(const RatesArgs& args, GroupRate& overall) {
   overall.label = "all";
   overall.rate = *all;
   for (size_t g = 0; rates.size() > 1 && g < rates.size(); ++g) {
-    auto test = stats::ExactRateRatioTest(
-        rates[g].rate.events, rates[g].rate.person_time, all_events - rates[g].rate.events,
-        all_time - rates[g].rate.person_time, args.conf_level);
+    auto test = stats::ExactRateRatioTest(rates[g].rate.events, rates[g].rate.person_time,
+                                          all_events - rates[g].rate.events,
+                                          all_time - rates[g].rate.person_time, args.conf_level);
     if (test) rates[g].vs_rest = *test;  // no person-time outside the group: no comparison
   }
   return rates;
@@ -127,9 +126,9 @@ void AppendRateJson(std::string& out, const GroupRate& r) {
   if (!r.vs_rest) return;
   out += ",\"vs_rest\":{\"rate_ratio\":";
   AppendJsonNumber(out, r.vs_rest->estimate);
-  for (auto [name, value] : {std::pair{"lower", r.vs_rest->lower},
-                             std::pair{"upper", r.vs_rest->upper},
-                             std::pair{"p_value", r.vs_rest->p_value}}) {
+  for (auto [name, value] :
+       {std::pair{"lower", r.vs_rest->lower}, std::pair{"upper", r.vs_rest->upper},
+        std::pair{"p_value", r.vs_rest->p_value}}) {
     out += fmt::format(",\"{}\":", name);
     AppendJsonNumber(out, value);
   }
@@ -173,9 +172,13 @@ std::string Render(const RatesArgs& args, OutputFormat format, const GroupRate& 
   for (const GroupRate& g : rates) rows.push_back(&g);
   rows.push_back(&overall);
   for (const GroupRate* r : rows) {
-    std::vector<std::string> row = {r->label, fmt::format("{}", r->n),
-                                    fmt::format("{}", r->rate.events), cell(r->rate.person_time),
-                                    cell(r->rate.rate), cell(r->rate.lower), cell(r->rate.upper)};
+    std::vector<std::string> row = {r->label,
+                                    fmt::format("{}", r->n),
+                                    fmt::format("{}", r->rate.events),
+                                    cell(r->rate.person_time),
+                                    cell(r->rate.rate),
+                                    cell(r->rate.lower),
+                                    cell(r->rate.upper)};
     for (double v : r->vs_rest ? std::vector<double>{r->vs_rest->estimate, r->vs_rest->lower,
                                                      r->vs_rest->upper, r->vs_rest->p_value}
                                : std::vector<double>(4, std::nan(""))) {

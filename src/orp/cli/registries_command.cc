@@ -135,6 +135,13 @@ ordered_json DetailJson(const RegistryDefinition& def) {
                                {"snomed", site.snomed},
                                {"laterality", domain::NameOf(site.laterality)}});
   }
+  j["indications"] = ordered_json::array();
+  for (const auto& indication : def.indications) {
+    ordered_json i = {{"code", indication.code}, {"label", indication.label}};
+    if (!indication.snomed.empty()) i["snomed"] = indication.snomed;
+    i["procedure_types"] = Names(indication.procedure_types);
+    j["indications"].push_back(i);
+  }
   j["fields"] = ordered_json::array();
   for (const auto& field : def.fields) j["fields"].push_back(FieldJson(field));
   j["rules"] = ordered_json::array();
@@ -222,7 +229,13 @@ void PrintDetailText(const RegistryDefinition& def) {
                        fmt::format("{}", fmt::join(pt.opcs_codes, " ")),
                        fmt::format("{}", fmt::join(pt.snomed_codes, " ")), pt.label});
   }
-  fmt::print("\n{}\n{}", procedures.RenderText(), FieldTable(def).RenderText());
+  fmt::print("\n{}", procedures.RenderText());
+  if (!def.indications.empty()) {
+    std::vector<std::string> codes;
+    for (const auto& indication : def.indications) codes.push_back(indication.code);
+    fmt::print("indications: {}\n", fmt::join(codes, ", "));
+  }
+  fmt::print("\n{}", FieldTable(def).RenderText());
   Table rules({"rule", "severity", "when", "check"});
   for (const auto& r : def.rules) {
     rules.AddRow({r.id, std::string(domain::NameOf(r.severity)), r.when_text, r.check_text});

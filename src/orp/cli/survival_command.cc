@@ -5,9 +5,9 @@
 //     "std_err","lower","upper"}],"at":[{"time","n_risk","surv","lower","upper"}]}]}
 // plus "cif","cif_var","cif_competing","cif_competing_var" on every curve and at row when a
 // competing code is given. Groups are sorted; NaN (R's NA) is written as null.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -87,40 +87,53 @@ Result<std::vector<GroupResult>> Estimate(const Data& data, const SurvivalArgs& 
   return groups;
 }
 
+// The options that need checking before any data is read.
+Result<void> CheckOptions(const SurvivalArgs& args) {
+  if (args.has_competing && (args.competing_code == 0 || args.competing_code == 1)) {
+    return InvalidArgument(
+        fmt::format("--competing-code {}: 0 means censored and 1 the event; choose another code",
+                    args.competing_code));
+  }
+  return {};
+}
+
+// Loads the CSV and estimates every group (labels and --at rows still to fill in).
+Result<std::vector<GroupResult>> EstimateFromCsv(const SurvivalArgs& args,
+                                                 const AnalysisTable& table,
+                                                 const stats::KaplanMeierOptions& options) {
+  ORP_RETURN_IF_ERROR(CheckFollowUp(table, args.time, args.entry));
+  auto status = EventStatus(table, args.status,
+                            args.has_competing ? std::optional(args.competing_code) : std::nullopt);
+  if (!status) return std::unexpected(status.error());
+  std::span<const double> time = table.Numbers(args.time);
+  std::span<const double> entry =
+      args.entry.empty() ? std::span<const double>() : table.Numbers(args.entry);
+  const TextColumn* group = args.group.empty() ? nullptr : &table.Text(args.group);
+  const std::span<const int32_t> codes =
+      group ? std::span<const int32_t>(group->codes) : std::span<const int32_t>();
+  const int32_t group_count = group ? static_cast<int32_t>(group->levels.size()) : 1;
+  auto days = WholeNumbers(time);
+  auto entry_days = WholeNumbers(entry);
+  if (days && entry_days) {
+    return Estimate(stats::SurvivalDays{*days, *status, *entry_days, codes, group_count}, args,
+                    options);
+  }
+  return Estimate(stats::SurvivalTimes{time, *status, entry, codes, group_count}, args, options);
+}
+
 Result<std::vector<GroupResult>> Run(const SurvivalArgs& args) {
   auto conf_type = stats::ParseConfType(args.conf_type);
   if (!conf_type) return std::unexpected(conf_type.error().WithContext("--conf-type"));
   auto at = ParseTimes(args.at);
   if (!at) return std::unexpected(at.error());
-  if (args.has_competing && (args.competing_code == 0 || args.competing_code == 1)) {
-    return InvalidArgument(fmt::format(
-        "--competing-code {}: 0 means censored and 1 the event; choose another code",
-        args.competing_code));
-  }
+  ORP_RETURN_IF_ERROR(CheckOptions(args));
   auto table = LoadInput(args);
   if (!table) return std::unexpected(table.error());
-  auto status = EventStatus(*table, args.status,
-                            args.has_competing ? std::optional(args.competing_code) : std::nullopt);
-  if (!status) return std::unexpected(status.error());
-  std::span<const double> time = table->Numbers(args.time);
-  std::span<const double> entry =
-      args.entry.empty() ? std::span<const double>() : table->Numbers(args.entry);
-  const TextColumn* group = args.group.empty() ? nullptr : &table->Text(args.group);
-  std::span<const int32_t> codes = group ? std::span<const int32_t>(group->codes) : std::span<const int32_t>();
-  const int32_t group_count = group ? static_cast<int32_t>(group->levels.size()) : 1;
-  const stats::KaplanMeierOptions options{*conf_type, args.conf_level};
-  auto days = WholeNumbers(time);
-  auto entry_days = WholeNumbers(entry);
-  auto groups =
-      days && entry_days
-          ? Estimate(stats::SurvivalDays{*days, *status, *entry_days, codes, group_count}, args,
-                     options)
-          : Estimate(stats::SurvivalTimes{time, *status, entry, codes, group_count}, args,
-                     options);
+  auto groups = EstimateFromCsv(args, *table, {*conf_type, args.conf_level});
   if (!groups) return std::unexpected(groups.error().WithContext(args.input));
   for (size_t g = 0; g < groups->size(); ++g) {
     GroupResult& result = (*groups)[g];
-    result.label = group ? group->levels[g] : "all";
+    result.label = args.group.empty() ? "all" : table->Text(args.group).levels[g];
     result.at = stats::SummariseAt(result.curve, *at, args.extend);
   }
   return groups;
@@ -212,8 +225,8 @@ std::string Cell(double value, bool full) {
 }
 
 std::vector<std::string> Headers(bool cif, bool csv) {
-  std::vector<std::string> h = {"time", "n_risk", "n_event", "n_censor", "surv",
-                                "std_err", "lower", "upper"};
+  std::vector<std::string> h = {"time", "n_risk",  "n_event", "n_censor",
+                                "surv", "std_err", "lower",   "upper"};
   if (cif) h.insert(h.end(), {"cif", "cif_var", "cif_competing", "cif_competing_var"});
   h.insert(h.begin(), "group");
   if (csv) h.insert(h.begin(), "section");
@@ -268,10 +281,11 @@ std::string Render(const std::vector<GroupResult>& groups, OutputFormat format) 
     out += fmt::format("{}: n {}, events {}\n", g.label, g.curve.n, g.curve.events);
   }
   out += "\n" + RenderRows(groups, false, false);
-  const bool any_at = std::any_of(groups.begin(), groups.end(),
-                                  [](const GroupResult& g) { return !g.at.empty(); });
-  if (any_at) out += "\nAt requested times (n_event, n_censor since the previous time):\n" +
-                     RenderRows(groups, false, true);
+  const bool any_at =
+      std::any_of(groups.begin(), groups.end(), [](const GroupResult& g) { return !g.at.empty(); });
+  if (any_at)
+    out += "\nAt requested times (n_event, n_censor since the previous time):\n" +
+           RenderRows(groups, false, true);
   return out;
 }
 
@@ -285,8 +299,10 @@ void AddSurvivalCommand(CLI::App& app, const Environment&) {
       "survival::survfit; with --competing-code, Aalen–Johansen cumulative incidence with "
       "cmprsk::cuminc's variance.");
   cmd->add_option("--input", args->input, "CSV file with a header row")->required();
-  cmd->add_option("--time", args->time, "column: exit time (>= 0; whole numbers use the fast "
-                                        "per-day path)")->required();
+  cmd->add_option("--time", args->time,
+                  "column: exit time (>= 0; whole numbers use the fast "
+                  "per-day path)")
+      ->required();
   cmd->add_option("--status", args->status, "column: 0 censored, 1 event")->required();
   cmd->add_option("--group", args->group, "column: group label (one curve per value)");
   cmd->add_option("--entry", args->entry, "column: late-entry time, (entry, exit] as in R");

@@ -1,5 +1,6 @@
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "orp/cli/commands.h"
@@ -24,10 +25,15 @@ struct SynthFlags {
 };
 
 void PrintSummary(const synth::SynthSummary& s, OutputFormat format, const std::string& out) {
-  const std::pair<const char*, int64_t> rows[] = {
-      {"procedures", s.procedures}, {"device_rows", s.device_rows}, {"scans", s.scans},
-      {"patients", s.patients},     {"deaths", s.deaths},           {"errors", s.errors},
-      {"planted", s.planted},       {"device_models", s.device_models}, {"files", s.files}};
+  const std::pair<const char*, int64_t> rows[] = {{"procedures", s.procedures},
+                                                  {"device_rows", s.device_rows},
+                                                  {"scans", s.scans},
+                                                  {"patients", s.patients},
+                                                  {"deaths", s.deaths},
+                                                  {"errors", s.errors},
+                                                  {"planted", s.planted},
+                                                  {"device_models", s.device_models},
+                                                  {"files", s.files}};
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json json;
     json["out"] = out;
@@ -71,8 +77,7 @@ void AddSynthCommand(CLI::App& app, const Environment&) {
   cmd->add_option("--procedures", flags->procedures, "Number of procedures to write")
       ->default_val(10000)
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--out", flags->out, "Directory to write into (created if missing)")
-      ->required();
+  cmd->add_option("--out", flags->out, "Directory to write into (created if missing)")->required();
   cmd->add_option("--registries", flags->registries,
                   "Comma-separated registry codes (MDOR,BCIR,NRHI,POPSUI,OTR,NMTR); default all");
   cmd->add_option("--definitions", flags->definitions,

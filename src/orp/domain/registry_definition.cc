@@ -113,6 +113,11 @@ const CoreField* FindCoreField(std::string_view name) {
 
 std::optional<RuleOperandInfo> LookupRuleField(const RegistryDefinition& registry,
                                                std::string_view name) {
+  if (name == "indication" && !registry.indications.empty()) {
+    RuleOperandInfo info{FieldType::kCode, {}};
+    for (const Indication& indication : registry.indications) info.codes.push_back(indication.code);
+    return info;
+  }
   if (const CoreField* core = FindCoreField(name)) {
     return RuleOperandInfo{core->type, core->codes};
   }

@@ -3,10 +3,11 @@
 //
 // A registry is data, not code. The definition says what the registry is (code, kind, legal
 // basis), which procedures it covers (procedure types with OPCS-4 and SNOMED CT codes, body sites
-// and laterality), what it collects beyond the core record (fields with types, value sets,
-// bounds and required conditions), which cross-field and device-compatibility rules a submission
-// must pass, how it is analysed (analysis unit, implant grouping, outcomes) and when patients are
-// followed up (PROMs/PREMs schedule).
+// and laterality, the indications that type the core `indication` column), what it collects
+// beyond the core record (fields with types, value sets, bounds and required conditions), which
+// cross-field and device-compatibility rules a submission must pass, how it is analysed
+// (analysis unit, implant grouping, outcomes) and when patients are followed up (PROMs/PREMs
+// schedule).
 //
 // Invariants (established by the loader; a hand-built definition should respect them too):
 // codes, field names and rule ids are unique within their list; every field a rule names exists
@@ -119,6 +120,15 @@ struct ValueSetEntry {
   std::string snomed;  // optional SCTID the code maps to
 };
 
+// One code of the core `indication` column: why the procedure was done (a primary's
+// diagnosis, a revision's reason). `procedure_types` limits it to some types (empty: any).
+struct Indication {
+  std::string code;
+  std::string label;
+  std::string snomed;  // optional SCTID the code maps to
+  std::vector<ProcedureType> procedure_types;
+};
+
 struct FieldDefinition {
   std::string name;  // snake_case; the submission column / JSON key
   std::string label;
@@ -208,6 +218,7 @@ struct RegistryDefinition {
   std::optional<DeviceScope> devices;   // device registries only
   std::vector<ProcedureTypeDefinition> procedure_types;
   std::vector<BodySite> body_sites;
+  std::vector<Indication> indications;  // the value set of the core `indication` column
   std::vector<FieldDefinition> fields;
   std::vector<CrossFieldRule> rules;
   std::vector<CompatibilityRule> compatibility;
@@ -234,7 +245,8 @@ struct CoreField {
 std::span<const CoreField> CoreFields();
 const CoreField* FindCoreField(std::string_view name);
 
-// What a rule may know about `name` in `registry`: a core field, else a registry field.
+// What a rule may know about `name` in `registry`: a core field, else a registry field. The core
+// `indication` is a code field whose codes are the registry's indications, when it has any.
 std::optional<RuleOperandInfo> LookupRuleField(const RegistryDefinition& registry,
                                                std::string_view name);
 

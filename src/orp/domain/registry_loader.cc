@@ -3,7 +3,7 @@
 #include "orp/domain/registry_loader.h"
 
 #include <fstream>
-#include <sstream>
+#include <iterator>
 
 #include "orp/domain/registry_toml.h"
 
@@ -118,6 +118,32 @@ Result<void> ReadBodySites(const Context& ctx, const toml::table& root, Registry
   return {};
 }
 
+Result<void> ReadIndications(const Context& ctx, const toml::table& root, RegistryDefinition& def) {
+  std::vector<const toml::table*> tables;
+  ORP_TOML_ASSIGN(tables, Reader(ctx, root, "").Tables("indications"));
+  std::set<std::string> seen;
+  for (const toml::table* t : tables) {
+    Reader r(ctx, *t, "indications");
+    ORP_RETURN_IF_ERROR(r.AllowOnly({"code", "label", "snomed", "procedure_types"}));
+    Indication& indication = def.indications.emplace_back();
+    ORP_TOML_ASSIGN(indication.code, r.String("code", true));
+    ORP_RETURN_IF_ERROR(CheckName(r, "code", indication.code));
+    ORP_RETURN_IF_ERROR(Unique(r, "code", indication.code, seen, "indication"));
+    Reader named = r.Renamed(fmt::format("indication '{}'", indication.code));
+    ORP_TOML_ASSIGN(indication.label, named.String("label", true));
+    ORP_TOML_ASSIGN(indication.snomed, ReadSnomed(named, "snomed"));
+    ORP_TOML_ASSIGN(indication.procedure_types, named.Enums<ProcedureType>("procedure_types"));
+    for (ProcedureType type : indication.procedure_types) {
+      if (def.FindProcedureType(type) == nullptr) {
+        return named.Fail(*named.Get("procedure_types"),
+                          fmt::format("procedure type '{}' is not declared in [[procedure_types]]",
+                                      NameOf(type)));
+      }
+    }
+  }
+  return {};
+}
+
 Result<void> ReadValueSet(const Context& ctx, const Reader& r, FieldDefinition& field) {
   std::vector<const toml::table*> tables;
   ORP_TOML_ASSIGN(tables, r.Tables("values"));
@@ -198,8 +224,8 @@ Result<void> ReadHeader(const Context& ctx, const toml::table& root, RegistryDef
   Reader r(ctx, root, "");
   ORP_RETURN_IF_ERROR(
       r.AllowOnly({"code", "name", "version", "kind", "description", "analysis_unit", "grouping",
-                   "legal_basis", "devices", "procedure_types", "body_sites", "fields", "rules",
-                   "compatibility", "follow_up", "outcomes"}));
+                   "legal_basis", "devices", "procedure_types", "body_sites", "indications",
+                   "fields", "rules", "compatibility", "follow_up", "outcomes"}));
   ORP_TOML_ASSIGN(def.code, r.String("code", true));
   def.code_line = static_cast<int>(r.Get("code")->source().begin.line);
   if (!IsRegistryCode(def.code)) {
@@ -238,6 +264,7 @@ Result<RegistryDefinition> ReadDefinition(const Context& ctx, const toml::table&
   ORP_RETURN_IF_ERROR(ReadDevices(ctx, root, def));
   ORP_RETURN_IF_ERROR(ReadProcedureTypes(ctx, root, def));
   ORP_RETURN_IF_ERROR(ReadBodySites(ctx, root, def));
+  ORP_RETURN_IF_ERROR(ReadIndications(ctx, root, def));
   ORP_RETURN_IF_ERROR(ReadFields(ctx, root, def));
   ORP_RETURN_IF_ERROR(ReadRulesAndSchedules(ctx, root, def));
   return def;
@@ -260,13 +287,15 @@ Result<RegistryDefinition> ParseRegistryDefinition(std::string_view toml_text,
 }
 
 Result<RegistryDefinition> LoadRegistryFile(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return NotFound(fmt::format("{}: cannot read the registry definition", file.string()));
+  std::string text;
+  {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      return NotFound(fmt::format("{}: cannot read the registry definition", file.string()));
+    }
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseRegistryDefinition(text.str(), file.string());
+  return ParseRegistryDefinition(text, file.string());
 }
 
 }  // namespace orp::domain

@@ -184,6 +184,26 @@ TEST(RegistryLoader, KeepsOutcomeRegistriesFreeOfDevices) {
             "\"procedure\" or \"episode\"");
 }
 
+TEST(RegistryLoader, TypesTheIndicationColumnByTheRegistrysIndications) {
+  std::string with = Replace(kValid, "[[fields]]\nname = \"consent_given\"",
+                             "[[indications]]\ncode = \"rupture\"\nlabel = \"Rupture\"\n"
+                             "procedure_types = [\"primary\"]\n\n"
+                             "[[fields]]\nname = \"consent_given\"");
+  auto def = ParseRegistryDefinition(with, "registries/test.toml");
+  ASSERT_TRUE(def.has_value()) << def.error().message();
+  ASSERT_EQ(def->indications.size(), 1u);
+  EXPECT_EQ(def->indications[0].procedure_types,
+            std::vector<ProcedureType>{ProcedureType::kPrimary});
+  EXPECT_EQ(LoadError(Replace(with, "check = \"exists(implant_reason)\"",
+                              "check = 'indication == \"ruptur\"'")),
+            "registries/test.toml:56: rule 'reason_for_primary': check: \"ruptur\" is not a code "
+            "of field 'indication' (codes: rupture)");
+  EXPECT_EQ(LoadError(Replace(with, "procedure_types = [\"primary\"]\n\n",
+                              "procedure_types = [\"revision\"]\n\n")),
+            "registries/test.toml:33: indication 'rupture': procedure type 'revision' is not "
+            "declared in [[procedure_types]]");
+}
+
 TEST(RegistryLoader, RejectsCoreFieldNamesAndBadBounds) {
   EXPECT_EQ(LoadError(Replace(kValid, "name = \"implant_reason\"", "name = \"laterality\"")),
             "registries/test.toml:37: field 'laterality': is a core field name; registry fields "

@@ -53,6 +53,7 @@ std::vector<std::string> SnomedIds(const RegistryDefinition& def) {
   for (const auto& pt : def.procedure_types)
     ids.insert(ids.end(), pt.snomed_codes.begin(), pt.snomed_codes.end());
   for (const auto& site : def.body_sites) ids.push_back(site.snomed);
+  for (const auto& indication : def.indications) ids.push_back(indication.snomed);
   for (const auto& field : def.fields) {
     for (const auto& value : field.values) ids.push_back(value.snomed);
   }
@@ -93,6 +94,25 @@ TEST_F(ShippedRegistries, BcirIsConsentBasedBilateralWithAPairRule) {
   ASSERT_EQ(bcir.compatibility.size(), 1u);
   EXPECT_EQ(bcir.compatibility[0].kind, CompatibilityKind::kSameAttribute);
   EXPECT_EQ(bcir.compatibility[0].device_types, std::vector<std::string>{"breast_implant"});
+}
+
+TEST_F(ShippedRegistries, DeviceRegistriesListIndicationsForPrimariesAndRevisions) {
+  for (const char* code : {"BCIR", "NRHI", "POPSUI", "OTR"}) {
+    const RegistryDefinition& def = Get(code);
+    bool primary = false, revision = false;
+    for (const Indication& indication : def.indications) {
+      for (ProcedureType type : indication.procedure_types) {
+        primary |= type == ProcedureType::kPrimary;
+        revision |= type == ProcedureType::kRevision;
+      }
+    }
+    EXPECT_TRUE(primary && revision) << code;
+  }
+  auto indication = LookupRuleField(Get("BCIR"), "indication");
+  ASSERT_TRUE(indication.has_value());
+  EXPECT_EQ(indication->type, FieldType::kCode);
+  // MDOR takes any device, so its indication stays free text.
+  EXPECT_EQ(LookupRuleField(Get("MDOR"), "indication")->type, FieldType::kString);
 }
 
 TEST_F(ShippedRegistries, NrhiAsksForPromsAtOneAndFourYears) {

@@ -5,7 +5,6 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
@@ -137,11 +136,72 @@ Result<bool> CreateKeyFile(const std::filesystem::path& path) {
 
 }  // namespace
 
+struct Pseudonymiser::Contexts {
+  EVP_MD_CTX* hmac_inner = EVP_MD_CTX_new();  // SHA-256 after absorbing key ^ ipad
+  EVP_MD_CTX* hmac_outer = EVP_MD_CTX_new();  // SHA-256 after absorbing key ^ opad
+  EVP_CIPHER_CTX* encrypt = EVP_CIPHER_CTX_new();
+  EVP_CIPHER_CTX* decrypt = EVP_CIPHER_CTX_new();
+  ~Contexts() {
+    EVP_MD_CTX_free(hmac_inner);
+    EVP_MD_CTX_free(hmac_outer);
+    EVP_CIPHER_CTX_free(encrypt);
+    EVP_CIPHER_CTX_free(decrypt);
+  }
+};
+
+namespace {
+
+// HMAC (RFC 2104) split so the keyed half is computed once: H((K^opad) | H((K^ipad) | m)).
+void PrepareHmac(const Secret& key, EVP_MD_CTX* inner, EVP_MD_CTX* outer) {
+  std::array<uint8_t, 64> ipad{}, opad{};
+  for (size_t i = 0; i < 64; ++i) {
+    uint8_t k = i < key.size() ? key[i] : 0;
+    ipad[i] = k ^ 0x36;
+    opad[i] = k ^ 0x5c;
+  }
+  ORP_CHECK(EVP_DigestInit_ex(inner, EVP_sha256(), nullptr) == 1 &&
+            EVP_DigestUpdate(inner, ipad.data(), ipad.size()) == 1 &&
+            EVP_DigestInit_ex(outer, EVP_sha256(), nullptr) == 1 &&
+            EVP_DigestUpdate(outer, opad.data(), opad.size()) == 1);
+  OPENSSL_cleanse(ipad.data(), ipad.size());
+  OPENSSL_cleanse(opad.data(), opad.size());
+}
+
+// A 96-bit GCM nonce from a per-thread buffer of RAND_bytes output (one RAND_bytes call costs
+// about as much as the encryption itself). Empty on a failed refill.
+bool NextNonce(uint8_t* nonce) {
+  constexpr size_t kPerRefill = 256;
+  thread_local std::array<uint8_t, kNonceSize * kPerRefill> buffer;
+  thread_local size_t used = kPerRefill;
+  if (used == kPerRefill) {
+    if (RAND_bytes(buffer.data(), int(buffer.size())) != 1) return false;
+    used = 0;
+  }
+  std::memcpy(nonce, buffer.data() + used * kNonceSize, kNonceSize);
+  OPENSSL_cleanse(buffer.data() + used * kNonceSize, kNonceSize);
+  ++used;
+  return true;
+}
+
+}  // namespace
+
+Pseudonymiser::Pseudonymiser(std::unique_ptr<Contexts> contexts) : contexts_(std::move(contexts)) {}
+Pseudonymiser::Pseudonymiser(Pseudonymiser&&) noexcept = default;
+Pseudonymiser& Pseudonymiser::operator=(Pseudonymiser&&) noexcept = default;
+Pseudonymiser::~Pseudonymiser() = default;
+
 Pseudonymiser Pseudonymiser::FromSecret(const Secret& secret) {
-  Pseudonymiser p;
-  p.mac_key_ = Derive(secret, "orp pseudonym hmac-sha256 v1");
-  p.enc_key_ = Derive(secret, "orp nhs-number aes-256-gcm v1");
-  return p;
+  auto contexts = std::make_unique<Contexts>();
+  Secret mac_key = Derive(secret, "orp pseudonym hmac-sha256 v1");
+  Secret enc_key = Derive(secret, "orp nhs-number aes-256-gcm v1");
+  PrepareHmac(mac_key, contexts->hmac_inner, contexts->hmac_outer);
+  ORP_CHECK(EVP_EncryptInit_ex(contexts->encrypt, EVP_aes_256_gcm(), nullptr, enc_key.data(),
+                               nullptr) == 1 &&
+            EVP_DecryptInit_ex(contexts->decrypt, EVP_aes_256_gcm(), nullptr, enc_key.data(),
+                               nullptr) == 1);
+  OPENSSL_cleanse(mac_key.data(), mac_key.size());
+  OPENSSL_cleanse(enc_key.data(), enc_key.size());
+  return Pseudonymiser(std::move(contexts));
 }
 
 Result<Pseudonymiser> Pseudonymiser::Open(const std::filesystem::path& key_file) {
@@ -160,33 +220,19 @@ Result<Pseudonymiser> Pseudonymiser::OpenOrCreate(const std::filesystem::path& k
   return Open(key_file);
 }
 
-Pseudonymiser::Pseudonymiser(Pseudonymiser&& other) noexcept
-    : mac_key_(other.mac_key_), enc_key_(other.enc_key_) {
-  OPENSSL_cleanse(other.mac_key_.data(), other.mac_key_.size());
-  OPENSSL_cleanse(other.enc_key_.data(), other.enc_key_.size());
-}
-
-Pseudonymiser& Pseudonymiser::operator=(Pseudonymiser&& other) noexcept {
-  mac_key_ = other.mac_key_;
-  enc_key_ = other.enc_key_;
-  OPENSSL_cleanse(other.mac_key_.data(), other.mac_key_.size());
-  OPENSSL_cleanse(other.enc_key_.data(), other.enc_key_.size());
-  return *this;
-}
-
-Pseudonymiser::~Pseudonymiser() {
-  OPENSSL_cleanse(mac_key_.data(), mac_key_.size());
-  OPENSSL_cleanse(enc_key_.data(), enc_key_.size());
-}
-
 domain::Pseudonym Pseudonymiser::Pseudonymise(const domain::NhsNumber& nhs_number) const {
   domain::Pseudonym out;
+  std::array<uint8_t, 32> inner{};
   unsigned int size = 0;
   const std::string& digits = nhs_number.digits();
-  HMAC(EVP_sha256(), mac_key_.data(), int(mac_key_.size()),
-       reinterpret_cast<const unsigned char*>(digits.data()), digits.size(), out.bytes.data(),
-       &size);
-  ORP_CHECK(size == out.bytes.size());
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  // Copying prepared SHA-256 states cannot fail short of memory exhaustion or a broken OpenSSL.
+  ORP_CHECK(md && EVP_MD_CTX_copy_ex(md.get(), contexts_->hmac_inner) == 1 &&
+            EVP_DigestUpdate(md.get(), digits.data(), digits.size()) == 1 &&
+            EVP_DigestFinal_ex(md.get(), inner.data(), &size) == 1 &&
+            EVP_MD_CTX_copy_ex(md.get(), contexts_->hmac_outer) == 1 &&
+            EVP_DigestUpdate(md.get(), inner.data(), inner.size()) == 1 &&
+            EVP_DigestFinal_ex(md.get(), out.bytes.data(), &size) == 1 && size == out.bytes.size());
   return out;
 }
 
@@ -208,12 +254,12 @@ Result<domain::EncryptedNhsNumber> Pseudonymiser::Encrypt(
   bytes[0] = kCipherVersion;
   uint8_t* nonce = bytes + 1;
   uint8_t* body = nonce + kNonceSize;
-  if (RAND_bytes(nonce, kNonceSize) != 1) return Unavailable("the random source failed");
+  if (!NextNonce(nonce)) return Unavailable("the random source failed");
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int n = 0, final_n = 0;
   bool ok =
-      ctx &&
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, enc_key_.data(), nonce) == 1 &&
+      ctx && EVP_CIPHER_CTX_copy(ctx.get(), contexts_->encrypt) == 1 &&
+      EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, nonce) == 1 &&
       EVP_EncryptUpdate(ctx.get(), nullptr, &n, pseudonym.bytes.data(),
                         int(pseudonym.bytes.size())) == 1 &&
       EVP_EncryptUpdate(ctx.get(), body, &n, plain.data(), int(plain.size())) == 1 &&
@@ -236,9 +282,8 @@ Result<domain::NhsNumber> Pseudonymiser::Decrypt(const domain::EncryptedNhsNumbe
   auto* out = reinterpret_cast<uint8_t*>(plain.data());
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int n = 0, final_n = 0;
-  bool ok = ctx &&
-            EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, enc_key_.data(),
-                               nonce.data()) == 1 &&
+  bool ok = ctx && EVP_CIPHER_CTX_copy(ctx.get(), contexts_->decrypt) == 1 &&
+            EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, nonce.data()) == 1 &&
             EVP_DecryptUpdate(ctx.get(), nullptr, &n, pseudonym.bytes.data(),
                               int(pseudonym.bytes.size())) == 1 &&
             EVP_DecryptUpdate(ctx.get(), out, &n, body.data(), int(body.size())) == 1 &&

@@ -1,12 +1,18 @@
 #include "orp/security/pseudonymiser.h"
 
 #include <gtest/gtest.h>
+#include <openssl/core_names.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
 #include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <thread>
 
 namespace orp::security {
 namespace {
@@ -54,12 +60,40 @@ TEST_F(PseudonymiserTest, PseudonymIsNotAPlainHashOfTheNumber) {
   EXPECT_EQ(p.Pseudonymise(nhs_).Hex().size(), 64u);
 }
 
+// The pseudonym must never change for a given key file (every stored link depends on it), so it
+// is checked against OpenSSL's own HKDF and one-shot HMAC rather than against our split HMAC.
+TEST_F(PseudonymiserTest, PseudonymIsHmacSha256UnderTheHkdfDerivedKey) {
+  Pseudonymiser::Secret secret = SecretOf(7);
+  std::array<unsigned char, 32> key{};
+  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
+  EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
+  char digest[] = "SHA256";
+  char info[] = "orp pseudonym hmac-sha256 v1";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, secret.data(), secret.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, sizeof info - 1),
+      OSSL_PARAM_construct_end()};
+  ASSERT_EQ(EVP_KDF_derive(ctx, key.data(), key.size(), params), 1);
+  EVP_KDF_CTX_free(ctx);
+  EVP_KDF_free(kdf);
+  domain::Pseudonym expected;
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key.data(), int(key.size()),
+       reinterpret_cast<const unsigned char*>(nhs_.digits().data()), nhs_.digits().size(),
+       expected.bytes.data(), &size);
+  EXPECT_EQ(Pseudonymiser::FromSecret(secret).Pseudonymise(nhs_), expected);
+}
+
 TEST_F(PseudonymiserTest, EncryptionRoundTripsAndIsRandomised) {
   auto p = Pseudonymiser::FromSecret(SecretOf(3));
   auto [pseudonym, first] = *p.Protect(nhs_);
   auto second = p.Encrypt(nhs_, pseudonym);
   ASSERT_TRUE(second.has_value());
-  EXPECT_NE(first, *second);  // fresh nonce each time
+  EXPECT_NE(first, *second);     // fresh nonce each time
+  std::set<std::string> nonces;  // across several refills of the per-thread nonce buffer
+  for (int i = 0; i < 1000; ++i) nonces.insert(p.Encrypt(nhs_, pseudonym)->bytes.substr(1, 12));
+  EXPECT_EQ(nonces.size(), 1000u);
   EXPECT_EQ(first.bytes.size(), 1u + 12u + 10u + 16u);
   EXPECT_EQ(first.bytes.find("9434765919"), std::string::npos);
   EXPECT_EQ(*p.Decrypt(first, pseudonym), nhs_);
@@ -85,6 +119,23 @@ TEST_F(PseudonymiserTest, CiphertextMovedToAnotherPatientOrKeyDoesNotDecrypt) {
   auto [pseudonym, ciphertext] = *p.Protect(nhs_);
   EXPECT_FALSE(p.Decrypt(ciphertext, p.Pseudonymise(other_)).has_value());
   EXPECT_FALSE(Pseudonymiser::FromSecret(SecretOf(6)).Decrypt(ciphertext, pseudonym).has_value());
+}
+
+TEST_F(PseudonymiserTest, ThreadsShareOnePseudonymiser) {
+  auto p = Pseudonymiser::FromSecret(SecretOf(8));
+  domain::Pseudonym expected = p.Pseudonymise(nhs_);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 500; ++i) {
+        auto [pseudonym, ciphertext] = *p.Protect(nhs_);
+        if (pseudonym != expected || *p.Decrypt(ciphertext, pseudonym) != nhs_) ++wrong;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST_F(PseudonymiserTest, KeyFileIsCreatedOnceWithModeSixHundred) {

@@ -27,12 +27,9 @@ Result<ConfType> ParseConfType(std::string_view name) {
 
 std::string_view ConfTypeName(ConfType type) {
   switch (type) {
-    case ConfType::kPlain:
-      return "plain";
-    case ConfType::kLog:
-      return "log";
-    case ConfType::kLogLog:
-      return "log-log";
+    case ConfType::kPlain: return "plain";
+    case ConfType::kLog: return "log";
+    case ConfType::kLogLog: return "log-log";
   }
   return "log";
 }

@@ -67,7 +67,11 @@ std::vector<GoldenCase> LoadCases() {
   std::vector<GoldenCase> cases;
   for (const auto& entry : fs::directory_iterator(GoldenDir())) {
     const std::string file = entry.path().filename().string();
-    if (!file.starts_with("cox_") || entry.path().extension() != ".json") continue;
+    // cox_cli_*.json are the command's expected output, checked by test/json_golden_check.
+    if (!file.starts_with("cox_") || file.starts_with("cox_cli_") ||
+        entry.path().extension() != ".json") {
+      continue;
+    }
     std::ifstream in(entry.path());
     cases.push_back({file, json::parse(in)});
   }

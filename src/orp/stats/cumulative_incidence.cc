@@ -32,8 +32,8 @@ struct CauseState {
 
 // Cause k's update at one time (see the header): `surv` and `after` are the any-event
 // Kaplan–Meier just before and after it.
-void Step(CauseState& k, double d_own, double d_other, double at_risk, double surv,
-          double after, double time, CumulativeIncidence& out) {
+void Step(CauseState& k, double d_own, double d_other, double at_risk, double surv, double after,
+          double time, CumulativeIncidence& out) {
   if (d_own > 0) k.f += surv * d_own / at_risk;
   if (d_other > 0 && after > 0) k.sums.Add(d_other, at_risk, surv, 1 / after, k.f / after);
   if (d_own > 0) {

@@ -11,7 +11,7 @@ namespace orp::stats {
 namespace {
 
 // statistics.md §2 toy data (years; 0 censored, 1 revision, 2 death).
-const std::vector<double> kTime = {0.5, 1, 1,   1.5, 2,   2, 2.5, 3,   3, 3.5,
+const std::vector<double> kTime = {0.5, 1,   1, 1.5, 2,   2, 2.5, 3, 3, 3.5,
                                    4,   4.5, 5, 5,   5.5, 6, 6.5, 7, 8, 9};
 const std::vector<int8_t> kStatus = {1, 2, 0, 1, 2, 0, 1, 0, 2, 1, 0, 2, 1, 0, 2, 0, 1, 2, 0, 0};
 

@@ -25,8 +25,8 @@ template <typename Data>
 Result<void> CheckShape(const Data& data) {
   const size_t n = data.exit.size();
   if (data.status.size() != n) {
-    return InvalidArgument(fmt::format("status has {} values but exit time has {}",
-                                       data.status.size(), n));
+    return InvalidArgument(
+        fmt::format("status has {} values but exit time has {}", data.status.size(), n));
   }
   if (!data.entry.empty() && data.entry.size() != n) {
     return InvalidArgument(
@@ -47,26 +47,26 @@ template <typename Data>
 Result<void> CheckObservation(const Data& data, size_t i) {
   const auto exit = data.exit[i];
   if (!std::isfinite(static_cast<double>(exit)) || exit < 0) {
-    return InvalidArgument(fmt::format(
-        "observation {}: exit time {} must be a finite number >= 0", i + 1, exit));
+    return InvalidArgument(
+        fmt::format("observation {}: exit time {} must be a finite number >= 0", i + 1, exit));
   }
   const int8_t s = data.status[i];
   if (s != kCensored && s != kEvent && s != kCompeting) {
     return InvalidArgument(fmt::format(
-        "observation {}: status {} must be 0 (censored), 1 (event) or 2 (competing event)",
-        i + 1, s));
+        "observation {}: status {} must be 0 (censored), 1 (event) or 2 (competing event)", i + 1,
+        s));
   }
   if (!data.entry.empty()) {
     const auto entry = data.entry[i];
     if (!std::isfinite(static_cast<double>(entry)) || entry < 0 || !(entry < exit)) {
-      return InvalidArgument(fmt::format(
-          "observation {}: entry time {} must be >= 0 and before the exit time {}", i + 1,
-          entry, exit));
+      return InvalidArgument(
+          fmt::format("observation {}: entry time {} must be >= 0 and before the exit time {}",
+                      i + 1, entry, exit));
     }
   }
   if (!data.group.empty() && (data.group[i] < 0 || data.group[i] >= data.group_count)) {
-    return InvalidArgument(fmt::format("observation {}: group code {} is outside [0, {})",
-                                       i + 1, data.group[i], data.group_count));
+    return InvalidArgument(fmt::format("observation {}: group code {} is outside [0, {})", i + 1,
+                                       data.group[i], data.group_count));
   }
   return {};
 }
@@ -99,8 +99,8 @@ void Reset(EventTable& table) {
   table.n_censor.clear();
 }
 
-void AppendRow(EventTable& table, double time, int64_t at_risk, int64_t event,
-               int64_t competing, int64_t censor) {
+void AppendRow(EventTable& table, double time, int64_t at_risk, int64_t event, int64_t competing,
+               int64_t censor) {
   table.time.push_back(time);
   table.n_risk.push_back(at_risk);
   table.n_event.push_back(event);
@@ -264,8 +264,8 @@ Result<void> TallyMerged(const SurvivalTimes& data, const TableVisitor& visit) {
     entry[i] = Snap(cuts, data.entry[i]);
     if (entry[i] == exit[i]) {
       return InvalidArgument(fmt::format(
-          "observation {}: entry time {} and exit time {} differ only by rounding error",
-          i + 1, data.entry[i], data.exit[i]));
+          "observation {}: entry time {} and exit time {} differ only by rounding error", i + 1,
+          data.entry[i], data.exit[i]));
     }
   }
   TallyGeneral({exit, data.status, entry, data.group, data.group_count}, visit);
@@ -305,8 +305,8 @@ Result<void> VisitEventTables(const SurvivalDays& data, NearTies near_ties,
   }
   std::vector<double> exit(data.exit.begin(), data.exit.end());
   std::vector<double> entry(data.entry.begin(), data.entry.end());
-  return VisitEventTables(
-      SurvivalTimes{exit, data.status, entry, data.group, data.group_count}, near_ties, visit);
+  return VisitEventTables(SurvivalTimes{exit, data.status, entry, data.group, data.group_count},
+                          near_ties, visit);
 }
 
 template <typename Data>

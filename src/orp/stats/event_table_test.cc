@@ -45,8 +45,8 @@ TEST(EventTable, DayCountingGivesTheSameTablesAsSorting) {
   for (bool late : {false, true}) {
     size_t from = late ? 1 : 0;
     std::vector<int32_t> d(days.begin() + from, days.end());
-    std::vector<int32_t> e = late ? std::vector<int32_t>(entry.begin() + 1, entry.end())
-                                  : std::vector<int32_t>{};
+    std::vector<int32_t> e =
+        late ? std::vector<int32_t>(entry.begin() + 1, entry.end()) : std::vector<int32_t>{};
     std::vector<int8_t> s(status.begin() + from, status.end());
     std::vector<int32_t> g(group.begin() + from, group.end());
     std::vector<double> dd(d.begin(), d.end()), ed(e.begin(), e.end());
@@ -72,6 +72,36 @@ TEST(EventTable, SparseDaysFallBackToSortingWithTheSameResult) {
   ASSERT_TRUE(tables.has_value());
   EXPECT_EQ((*tables)[0].time, (std::vector<double>{7, 2000000000}));
   EXPECT_EQ((*tables)[0].n_risk, (std::vector<int64_t>{3, 1}));
+}
+
+TEST(EventTable, VisitsEachGroupInOrderWithTheSameTablesAsTallyEvents) {
+  std::vector<int32_t> days = {3, 1, 4, 1, 5, 9, 2, 6};
+  std::vector<int8_t> status = {1, 0, 2, 1, 0, 1, 1, 0};
+  std::vector<int32_t> group = {2, 0, 2, 1, 0, 2, 1, 0};
+  const SurvivalDays data{days, status, {}, group, 3};
+  auto all = TallyEvents(data);
+  ASSERT_TRUE(all.has_value());
+  std::vector<int32_t> order;
+  auto done = VisitEventTables(data, NearTies::kKeep, [&](int32_t g, EventTable& table) {
+    order.push_back(g);
+    EXPECT_EQ(table.time, (*all)[g].time);
+    EXPECT_EQ(table.n_risk, (*all)[g].n_risk);
+    EXPECT_EQ(table.n_event, (*all)[g].n_event);
+    EXPECT_EQ(table.n, (*all)[g].n);
+  });
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(order, (std::vector<int32_t>{0, 1, 2}));
+}
+
+TEST(EventTable, MergesTimesThatDifferOnlyByRoundingLikeSurvfit) {
+  std::vector<double> exit = {0.1 + 0.2, 0.3, 1.0};
+  std::vector<int8_t> status = {1, 1, 0};
+  auto kept = TallyEvents(SurvivalTimes{exit, status});
+  auto merged = TallyEvents(SurvivalTimes{exit, status}, NearTies::kMergeLikeSurvfit);
+  ASSERT_TRUE(kept.has_value() && merged.has_value());
+  EXPECT_EQ((*kept)[0].size(), 3u);
+  EXPECT_EQ((*merged)[0].size(), 2u);
+  EXPECT_EQ((*merged)[0].n_event[0], 2);
 }
 
 TEST(EventTable, NamesTheObservationAndFieldThatIsWrong) {

@@ -9,9 +9,9 @@
 // Competing events (status 2) are censorings here: this is the "1 - KM" of the registries.
 // Ties and censoring: events leave before censorings at a tied time; late entry uses the
 // (entry, exit] risk set (see event_table.h); times differing only by rounding error are
-// merged first as survfit's default timefix does (NearTies::kMergeLikeSurvfit). CIs: confidence.h (R's conf.type; "log" is R's
-// default). Reference: Kaplan & Meier, JASA 1958; Greenwood 1926; ../shared/specs/
-// statistics.md §1 (the Freireich 6-MP example is a unit test).
+// merged first as survfit's default timefix does (NearTies::kMergeLikeSurvfit). CIs: confidence.h
+// (R's conf.type; "log" is R's default). Reference: Kaplan & Meier, JASA 1958; Greenwood 1926;
+// ../shared/specs/ statistics.md §1 (the Freireich 6-MP example is a unit test).
 //
 // Thread safety: pure functions.
 #pragma once

@@ -57,8 +57,8 @@ TEST(KaplanMeier, ReproducesTheFreireichTableOfTheSpec) {
 
 TEST(KaplanMeier, HasOneRowPerTimeAtWhichAnythingHappens) {
   const KaplanMeierCurve c = Freireich(ConfType::kLog);
-  EXPECT_EQ(c.time, (std::vector<double>{6, 7, 9, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32,
-                                         34, 35}));
+  EXPECT_EQ(c.time,
+            (std::vector<double>{6, 7, 9, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 34, 35}));
   EXPECT_EQ(c.n, 21);
   EXPECT_EQ(c.events, 9);
 }

@@ -29,8 +29,7 @@ Result<void> CheckLevel(double conf_level) {
 Result<void> CheckCounts(int64_t events, double person_time) {
   if (events < 0) return InvalidArgument(fmt::format("event count {} is negative", events));
   if (!(std::isfinite(person_time) && person_time > 0)) {
-    return InvalidArgument(
-        fmt::format("person-time {} must be a finite number > 0", person_time));
+    return InvalidArgument(fmt::format("person-time {} must be a finite number > 0", person_time));
   }
   return {};
 }
@@ -101,9 +100,8 @@ Result<PoissonRate> ExactPoissonRate(int64_t events, double person_time, double 
   return rate;
 }
 
-Result<RateRatioTest> ExactRateRatioTest(int64_t events1, double person_time1,
-                                         int64_t events2, double person_time2,
-                                         double conf_level) {
+Result<RateRatioTest> ExactRateRatioTest(int64_t events1, double person_time1, int64_t events2,
+                                         double person_time2, double conf_level) {
   ORP_RETURN_IF_ERROR(CheckCounts(events1, person_time1));
   ORP_RETURN_IF_ERROR(CheckCounts(events2, person_time2));
   ORP_RETURN_IF_ERROR(CheckLevel(conf_level));

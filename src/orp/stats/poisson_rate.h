@@ -43,8 +43,7 @@ struct RateRatioTest {
   double p_value = 1;  // two-sided
 };
 
-Result<RateRatioTest> ExactRateRatioTest(int64_t events1, double person_time1,
-                                         int64_t events2, double person_time2,
-                                         double conf_level);
+Result<RateRatioTest> ExactRateRatioTest(int64_t events1, double person_time1, int64_t events2,
+                                         double person_time2, double conf_level);
 
 }  // namespace orp::stats

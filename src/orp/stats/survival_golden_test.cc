@@ -68,7 +68,8 @@ void ExpectAllClose(const std::vector<double>& actual, const json& expected, dou
                     const std::string& what) {
   const std::vector<double> e = Numbers(expected);
   ASSERT_EQ(actual.size(), e.size()) << what;
-  for (size_t i = 0; i < e.size(); ++i) EXPECT_TRUE(Close(actual[i], e[i], rel)) << what << "[" << i << "]";
+  for (size_t i = 0; i < e.size(); ++i)
+    EXPECT_TRUE(Close(actual[i], e[i], rel)) << what << "[" << i << "]";
 }
 
 // The fixture's input, dictionary-encoded by sorted group label.

@@ -134,6 +134,22 @@ TEST_P(StoreConformance, PatientsWithoutPseudonymAreSeparateAndFoundByDemographi
   EXPECT_TRUE(store_->FindPatientsByDemographics(key, 2)->empty());
 }
 
+TEST_P(StoreConformance, PatientsStreamInIdOrder) {
+  std::vector<PatientId> added = {AddPatient(SamplePatient(1)), AddPatient(SamplePatient(2)),
+                                  AddPatient(SamplePatient(3))};
+  std::vector<Patient> seen;
+  ASSERT_TRUE(store_
+                  ->ForEachPatient(0,
+                                   [&](const Patient& p) {
+                                     seen.push_back(p);
+                                     return true;
+                                   })
+                  .has_value());
+  ASSERT_EQ(seen.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(seen[i].id, added[i]);
+  EXPECT_EQ(seen[1].pseudonym, SamplePatient(2).pseudonym);
+}
+
 TEST_P(StoreConformance, OrganisationsCliniciansAndSitesRoundTrip) {
   auto site = [](const char* code, const char* name, const char* postcode) {
     return domain::Site{*OdsSiteCode::Parse(code), name, *domain::Postcode::Parse(postcode)};

@@ -173,7 +173,7 @@ TEST_P(StoreConformance, ProceduresStreamInIdOrderWithTheirImplants) {
   PatientId patient = AddPatient(SamplePatient(1));
   Procedure bare = SampleProcedure("B", patient);
   bare.implants.clear();
-  SubmissionId s1 = Submit("k1", {SampleProcedure("A", patient), bare});
+  Submit("k1", {SampleProcedure("A", patient), bare});
   Procedure other = SampleProcedure("C", patient);
   other.registry = "NJR";
   Submit("k2", {other, SampleProcedure("D", patient)});
@@ -189,8 +189,8 @@ TEST_P(StoreConformance, ProceduresStreamInIdOrderWithTheirImplants) {
   EXPECT_THAT(refs, ::testing::ElementsAre("A", "B", "C", "D"));
   EXPECT_EQ(implants, 3u);
   refs.clear();
-  ASSERT_TRUE(store_->ForEachProcedure({"BCIR", s1}, all).has_value());
-  EXPECT_THAT(refs, ::testing::ElementsAre("D"));
+  ASSERT_TRUE(store_->ForEachProcedure({"NJR", 0}, all).has_value());
+  EXPECT_THAT(refs, ::testing::ElementsAre("C"));
   refs.clear();
   ASSERT_TRUE(store_
                   ->ForEachProcedure({},
@@ -200,6 +200,51 @@ TEST_P(StoreConformance, ProceduresStreamInIdOrderWithTheirImplants) {
                                      })
                   .has_value());
   EXPECT_EQ(refs.size(), 2u);
+}
+
+// A cohort built at change N is refreshed by streaming what changed after N: new procedures,
+// procedures whose implants a later revision removed, and patients who died.
+TEST_P(StoreConformance, ChangeSequenceStreamsOnlyWhatChangedSince) {
+  EXPECT_EQ(*store_->LastChange(), 0);
+  PatientId alive = AddPatient(SamplePatient(1));
+  PatientId dies = AddPatient(SamplePatient(2));
+  Submit("k1",
+         {SampleProcedure("A", alive), SampleProcedure("B", alive), SampleProcedure("C", dies)});
+  const int64_t built_at = *store_->LastChange();
+  EXPECT_GT(built_at, 0);
+  Procedure b = store_->FindProcedure("BCIR", "B")->value();
+  Submit("k2", {SampleProcedure("D", alive)});
+  {
+    auto txn = store_->Begin();
+    ImplantId removed[] = {b.implants[0].id};
+    ProcedureId by = (*txn)->FindProcedure("BCIR", "D")->value().id;
+    ASSERT_TRUE((*txn)->MarkImplantsRemoved(removed, by, Day(2026, 1, 1)).has_value());
+    ASSERT_TRUE((*txn)->RecordDeath(dies, Day(2026, 2, 1)).has_value());
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  EXPECT_GT(*store_->LastChange(), built_at);
+  std::vector<std::string> refs;
+  ASSERT_TRUE(store_
+                  ->ForEachProcedure({"", built_at},
+                                     [&](const Procedure& p) {
+                                       refs.push_back(p.procedure_ref);
+                                       return true;
+                                     })
+                  .has_value());
+  EXPECT_THAT(refs, ::testing::ElementsAre("B", "D"));
+  std::vector<PatientId> patients;
+  ASSERT_TRUE(store_
+                  ->ForEachPatient(*store_->LastChange() - 1,
+                                   [&](const Patient& p) {
+                                     patients.push_back(p.id);
+                                     return true;
+                                   })
+                  .has_value());
+  EXPECT_THAT(patients, ::testing::ElementsAre(dies));
+  // A rolled-back transaction leaves the sequence where it was.
+  int64_t before = *store_->LastChange();
+  (*store_->Begin())->PutPatient(SamplePatient(9)).value();
+  EXPECT_EQ(*store_->LastChange(), before);
 }
 
 // Drives a submission that touches every kind of write through a store that fails call N, for

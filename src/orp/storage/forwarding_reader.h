@@ -23,6 +23,9 @@ class ForwardingReader : public Base {
                                                           int limit) override {
     return target_.FindPatientsByDemographics(key, limit);
   }
+  Result<void> ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit) override {
+    return target_.ForEachPatient(changed_after, visit);
+  }
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code) override {
     return target_.FindOrganisation(code);
   }
@@ -79,6 +82,7 @@ class ForwardingReader : public Base {
   Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) override {
     return target_.ForEachAuditRecord(after_seq, visit);
   }
+  Result<int64_t> LastChange() override { return target_.LastChange(); }
   Result<TableCounts> CountRows() override { return target_.CountRows(); }
 
  protected:

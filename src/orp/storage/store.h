@@ -80,11 +80,13 @@ struct InSituQuery {
   std::optional<domain::Laterality> laterality;
 };
 
-// Which procedures to stream. Empty registry means all; `after_submission` (exclusive) streams
-// only versions written by later submissions, for refreshing a cohort incrementally.
+// Which procedures to stream. Empty registry means all. `changed_after` is a change sequence
+// number (Reader::LastChange): only procedures changed later — the procedure itself or any of its
+// implants (e.g. removed by a later revision) — are streamed, for refreshing a cohort
+// incrementally; 0 streams everything.
 struct ProcedureFilter {
   std::string registry;
-  SubmissionId after_submission;
+  int64_t changed_after = 0;
 };
 
 // What PutProcedure did.
@@ -123,6 +125,9 @@ class Reader {
   // linkage asks for 2 to learn whether a match is unique.
   virtual Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key,
                                                                   int limit) = 0;
+  // Patients in id order, all or only those changed after a change sequence number (cohorts
+  // join deaths and opt-outs from here).
+  virtual Result<void> ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit) = 0;
 
   virtual Result<std::optional<Organisation>> FindOrganisation(const OdsCode& ods_code) = 0;
   // The organisation that owns a site code (e.g. for checking a submitter's own sites).
@@ -158,6 +163,10 @@ class Reader {
   virtual Result<std::optional<AuditRecord>> LastAuditRecord() = 0;
   // Entries with seq > after_seq, in seq order.
   virtual Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) = 0;
+
+  // The change sequence: every committed transaction that changed patients, procedures or
+  // implants has a number, increasing in commit order; this is the last one (0 for none).
+  virtual Result<int64_t> LastChange() = 0;
 
   virtual Result<TableCounts> CountRows() = 0;
 };

@@ -1,10 +1,10 @@
 #include "orp/synth/episode.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <climits>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "orp/core/check.h"
 
@@ -44,7 +44,10 @@ std::string_view ProcedureTypeName(ProcedureType type) {
 
 EpisodeGenerator::EpisodeGenerator(World& world, Patients& patients,
                                    std::span<const int> registries, Rng& rng)
-    : world_(world), patients_(patients), rng_(rng), registries_(registries.begin(), registries.end()) {
+    : world_(world),
+      patients_(patients),
+      rng_(rng),
+      registries_(registries.begin(), registries.end()) {
   std::vector<double> weights;
   for (int r : registries_) weights.push_back(Profiles()[r].weight);
   registry_sampler_ = Categorical(weights);
@@ -65,8 +68,8 @@ Date EpisodeGenerator::DrawPrimaryDate(const Variant& variant) {
   return date;
 }
 
-Date EpisodeGenerator::DrawDeath(int registry, const Variant& variant, int age, Date date,
-                                 int iss, int site) {
+Date EpisodeGenerator::DrawDeath(int registry, const Variant& variant, int age, Date date, int iss,
+                                 int site) {
   const double a = age + 0.5;
   const double e = rng_.Exponential(1);
   const double years =
@@ -75,7 +78,8 @@ Date EpisodeGenerator::DrawDeath(int registry, const Variant& variant, int age, 
   if (registry == kNmtr) {
     double p = Logistic(-5.2 + 0.07 * iss + 0.045 * (age - 50));
     p = 1 - std::pow(1 - p, world_.HospitalEffect(site, registry, date));
-    if (rng_.Bernoulli(p)) death = std::min(death, AddDays(date, std::min(29.0, rng_.Exponential(1.0 / 6))));
+    if (rng_.Bernoulli(p))
+      death = std::min(death, AddDays(date, std::min(29.0, rng_.Exponential(1.0 / 6))));
   } else if (rng_.Bernoulli(variant.early_death_probability)) {
     death = std::min(death, AddDays(date, 1 + rng_.Exponential(1.0 / 90)));
   }
@@ -100,8 +104,8 @@ EpisodeGenerator::Person EpisodeGenerator::DrawPatient(int registry, const Varia
     ORP_CHECK(!exhausted);
   }
   const char sex = rng_.Bernoulli(variant.female_probability) ? '2'
-                   : rng_.Bernoulli(0.002)                   ? '9'
-                                                             : '1';
+                   : rng_.Bernoulli(0.002)                    ? '9'
+                                                              : '1';
   double age_years = 0;
   for (int t = 0; t < 8; ++t) {
     age_years = rng_.Normal(variant.age_mean, variant.age_sd);
@@ -111,7 +115,7 @@ EpisodeGenerator::Person EpisodeGenerator::DrawPatient(int registry, const Varia
   const Date dob = AddDays(date, -age_years * 365.25);
   const int age = WholeYearsBetween(dob, date);
   const int area = rng_.Bernoulli(0.85) ? world_.sites[site].area
-                                         : static_cast<int>(rng_.Below(PostcodeAreas().size()));
+                                        : static_cast<int>(rng_.Below(PostcodeAreas().size()));
   const std::array<char, 9> postcode = DrawPostcode(rng_, area);
   const Date death = DrawDeath(registry, variant, age, date, iss, site);
   return {patients_.Add(dob, death, sex, postcode), age};
@@ -131,7 +135,8 @@ void EpisodeGenerator::DrawCovariates(ProcedureRecord& p, int age) {
   }
   if (profile.records_bmi) {
     const double bmi = age < 16 ? rng_.Normal(17, 2.5) : rng_.Normal(27.5, 5);
-    p.bmi_tenths = static_cast<int>(std::lround(std::clamp(bmi, age < 16 ? 12.0 : 16.0, 60.0) * 10));
+    p.bmi_tenths =
+        static_cast<int>(std::lround(std::clamp(bmi, age < 16 ? 12.0 : 16.0, 60.0) * 10));
   }
 }
 
@@ -153,8 +158,8 @@ int EpisodeGenerator::AddInstance(Episode& e, int role, int same_maker_as, Date 
     for (int pass = 0; pass < 3 && candidates_.empty(); ++pass) {
       for (int m : models) {
         const DeviceModel& d = world_.models[m];
-        const bool on_market =
-            (d.launch <= date && date < d.withdrawn) || (same_maker_as >= 0 && pass == 1) || pass == 2;
+        const bool on_market = (d.launch <= date && date < d.withdrawn) ||
+                               (same_maker_as >= 0 && pass == 1) || pass == 2;
         const bool maker_fits = same_maker_as < 0 || pass == 2 || d.manufacturer == same_maker_as;
         if (on_market && maker_fits) candidates_.push_back(m);
       }
@@ -168,13 +173,17 @@ int EpisodeGenerator::AddInstance(Episode& e, int role, int same_maker_as, Date 
   const Date made = date - days{rng_.Between(20, 540)};
   const std::chrono::year_month_day made_ymd{made};
   const auto made_month = made_ymd.year() / made_ymd.month();
-  const Date expiry = LastDayOfMonth(made_month + std::chrono::months{Roles()[role].shelf_life_months});
+  const Date expiry =
+      LastDayOfMonth(made_month + std::chrono::months{Roles()[role].shelf_life_months});
   DeviceInstance instance{
       model,
       fmt::format("{}{:02}{:02}{}", d.serial_prefix, static_cast<int>(made_ymd.year()) % 100,
                   static_cast<unsigned>(made_ymd.month()), "AB"[rng_.Below(2)]),
       fmt::format("{}{:07}", d.serial_prefix, ++d.next_serial),
-      expiry, 'N', ScanForm::kNone, rng_.Bernoulli(0.15)};
+      expiry,
+      'N',
+      ScanForm::kNone,
+      rng_.Bernoulli(0.15)};
   if (rng_.Bernoulli(kScanProbability)) {
     static constexpr double kFormWeights[] = {0.3, 0.3, 0.2, 0.15, 0.05};
     instance.scan = static_cast<ScanForm>(1 + rng_.Choose(kFormWeights));
@@ -228,10 +237,12 @@ void EpisodeGenerator::FollowSide(Episode& e, size_t procedure, char side, int d
   if (in_situ.empty()) return;
   const int model = e.instances[in_situ.front()].model;
   const DeviceModel& d = world_.models[model];
-  const double effect = world_.ModelEffect(model, p.date) * world_.SurgeonEffect(p.clinician, p.date) *
+  const double effect = world_.ModelEffect(model, p.date) *
+                        world_.SurgeonEffect(p.clinician, p.date) *
                         world_.HospitalEffect(p.site, p.registry, p.date) * CovariateEffect(p) *
                         (depth > 0 ? 1.5 : 1.0);
-  const double t = d.weibull_scale_days * std::pow(rng_.Exponential(1) / effect, 1 / d.weibull_shape);
+  const double t =
+      d.weibull_scale_days * std::pow(rng_.Exponential(1) / effect, 1 / d.weibull_shape);
   const Date failure = AddDays(p.date, 1 + t);
   const Date death = FromDays(patients_[p.patient].date_of_death);
   if (failure > kDataCut || failure >= death) return;
@@ -247,9 +258,11 @@ void EpisodeGenerator::FollowSide(Episode& e, size_t procedure, char side, int d
   q.type = explant ? ProcedureType::kExplant : ProcedureType::kRevision;
   q.opcs_main = explant ? variant.opcs_explant : variant.opcs_revision;
   q.indication = variant.revision_indications[rng_.Below(variant.revision_indications.size())];
-  q.site = rng_.Bernoulli(0.75) ? p.site
-                                : world_.SitesOf(q.registry)[world_.SiteSampler(q.registry).Sample(rng_)];
-  q.clinician = world_.CliniciansAt(q.site, q.registry)[world_.ClinicianSampler(q.site, q.registry).Sample(rng_)];
+  q.site = rng_.Bernoulli(0.75)
+               ? p.site
+               : world_.SitesOf(q.registry)[world_.SiteSampler(q.registry).Sample(rng_)];
+  q.clinician = world_.CliniciansAt(
+      q.site, q.registry)[world_.ClinicianSampler(q.site, q.registry).Sample(rng_)];
   const int age = WholeYearsBetween(FromDays(patients_[q.patient].date_of_birth), q.date);
   DrawCovariates(q, age);
   for (int i : in_situ) q.devices.push_back(DeviceRow{false, i});
@@ -273,10 +286,10 @@ void EpisodeGenerator::Next(Episode& e) {
   p.variant = v;
   p.date = DrawPrimaryDate(variant);
   p.site = world_.SitesOf(registry)[world_.SiteSampler(registry).Sample(rng_)];
-  p.clinician = world_.CliniciansAt(p.site, registry)[world_.ClinicianSampler(p.site, registry).Sample(rng_)];
-  const int iss = registry == kNmtr
-                      ? std::min(75, 9 + static_cast<int>(rng_.Exponential(1.0 / 12)))
-                      : 0;
+  p.clinician =
+      world_.CliniciansAt(p.site, registry)[world_.ClinicianSampler(p.site, registry).Sample(rng_)];
+  const int iss =
+      registry == kNmtr ? std::min(75, 9 + static_cast<int>(rng_.Exponential(1.0 / 12))) : 0;
   const Person person = DrawPatient(registry, variant, p.date, iss, p.site);
   p.patient = person.index;
   p.type = registry == kNmtr ? ProcedureType::kOther : ProcedureType::kPrimary;
@@ -299,8 +312,9 @@ void EpisodeGenerator::Next(Episode& e) {
   if (!variant.components.empty()) {
     for (char side : sides) FollowSide(e, 0, side, 0);
   }
-  std::stable_sort(e.procedures.begin() + 1, e.procedures.end(),
-                   [](const ProcedureRecord& a, const ProcedureRecord& b) { return a.date < b.date; });
+  std::stable_sort(
+      e.procedures.begin() + 1, e.procedures.end(),
+      [](const ProcedureRecord& a, const ProcedureRecord& b) { return a.date < b.date; });
 }
 
 }  // namespace orp::synth

@@ -74,8 +74,7 @@ struct Episode {
 class EpisodeGenerator {
  public:
   // `world` and `patients` must outlive the generator; serial counters in `world` advance.
-  EpisodeGenerator(World& world, Patients& patients, std::span<const int> registries,
-                   Rng& rng);
+  EpisodeGenerator(World& world, Patients& patients, std::span<const int> registries, Rng& rng);
   void Next(Episode& episode);
 
  private:

@@ -1,9 +1,9 @@
 #include "orp/synth/fields.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "orp/synth/render.h"
 
@@ -22,25 +22,22 @@ std::string Pick(Rng& rng, std::initializer_list<std::string_view> values) {
 
 std::string Bool(bool b) { return b ? "true" : "false"; }
 
-std::string DateAfter(Date d, int lo, int hi, Rng& rng) { return FormatIsoDate(d + days{rng.Between(lo, hi)}); }
+std::string DateAfter(Date d, int lo, int hi, Rng& rng) {
+  return FormatIsoDate(d + days{rng.Between(lo, hi)});
+}
 
 std::string Generic(const domain::FieldDefinition& f, const FieldContext& ctx, Rng& rng) {
   switch (f.type) {
-    case FieldType::kCode:
-      return f.values.empty() ? "" : f.values[rng.Below(f.values.size())].code;
+    case FieldType::kCode: return f.values.empty() ? "" : f.values[rng.Below(f.values.size())].code;
     case FieldType::kInteger:
       return fmt::format("{}", rng.Between(static_cast<int>(f.min.value_or(0)),
                                            static_cast<int>(f.max.value_or(10))));
     case FieldType::kDecimal:
       return fmt::format("{:.1f}", rng.Uniform(f.min.value_or(0), f.max.value_or(10)));
-    case FieldType::kBoolean:
-      return Bool(rng.Bernoulli(0.5));
-    case FieldType::kDate:
-      return FormatIsoDate(ctx.procedure.date - days{rng.Between(0, 30)});
-    case FieldType::kGtin:
-      return ctx.devices.empty() ? "" : ctx.devices.front()[kColGtin];
-    case FieldType::kString:
-      return "not recorded";
+    case FieldType::kBoolean: return Bool(rng.Bernoulli(0.5));
+    case FieldType::kDate: return FormatIsoDate(ctx.procedure.date - days{rng.Between(0, 30)});
+    case FieldType::kGtin: return ctx.devices.empty() ? "" : ctx.devices.front()[kColGtin];
+    case FieldType::kString: return "not recorded";
   }
   return "";
 }
@@ -59,8 +56,8 @@ FieldFiller::FieldFiller(const domain::RegistryDefinition& definition) : definit
 
 // Values that must make sense together with the episode; `known` is false for fields this
 // function does not know, which then get a plain draw for their type.
-std::string FieldFiller::Draw(const domain::FieldDefinition& f, const FieldContext& ctx,
-                              int device, Rng& rng, bool* known) const {
+std::string FieldFiller::Draw(const domain::FieldDefinition& f, const FieldContext& ctx, int device,
+                              Rng& rng, bool* known) const {
   const ProcedureRecord& p = ctx.procedure;
   const std::string_view reg = definition_->code;
   const std::string_view name = f.name;
@@ -72,16 +69,30 @@ std::string FieldFiller::Draw(const domain::FieldDefinition& f, const FieldConte
   if (name == "revision_reason" || name == "reoperation_reason" || name == "mesh_complication") {
     if (!IsRevision(p)) return "";
     if (reg == "BCIR") return why == "patient_request" ? "size_change" : std::string(why);
-    if (reg == "MDOR") return why == "battery_depletion" ? "end_of_life" : why == "lead_failure" ? "device_failure" : why == "recurrence" ? "other" : std::string(why);
-    if (reg == "NRHI") return why == "device_failure" ? Pick(rng, {"hard_failure", "soft_failure"}) : why == "extrusion" ? "other" : std::string(why);
-    if (reg == "POPSUI") return why == "mesh_exposure" ? "exposure_erosion" : why == "pain" ? "chronic_pain" : std::string(why);
+    if (reg == "MDOR")
+      return why == "battery_depletion" ? "end_of_life"
+             : why == "lead_failure"    ? "device_failure"
+             : why == "recurrence"      ? "other"
+                                        : std::string(why);
+    if (reg == "NRHI")
+      return why == "device_failure" ? Pick(rng, {"hard_failure", "soft_failure"})
+             : why == "extrusion"    ? "other"
+                                     : std::string(why);
+    if (reg == "POPSUI")
+      return why == "mesh_exposure" ? "exposure_erosion"
+             : why == "pain"        ? "chronic_pain"
+                                    : std::string(why);
     if (reg == "OTR") return why == "metalwork_pain" ? "prominent_metalwork" : std::string(why);
   }
   if (name == "date_of_injury") {
-    if (ctx.primary_values != nullptr) { *known = false; return ""; }  // inherited
+    if (ctx.primary_values != nullptr) {
+      *known = false;
+      return "";
+    }  // inherited
     return FormatIsoDate(p.date - days{rng.Between(0, reg == "NMTR" ? 0 : 3)});
   }
-  if (name == "device_entry_method") return ctx.devices[device][kColScan].empty() ? "manual" : "scanned";
+  if (name == "device_entry_method")
+    return ctx.devices[device][kColScan].empty() ? "manual" : "scanned";
   if (reg == "BCIR") {
     if (name == "patient_consent") return "true";
     if (name == "procedure_reason") {
@@ -97,29 +108,40 @@ std::string FieldFiller::Draw(const domain::FieldDefinition& f, const FieldConte
     if (name == "implant_volume_ml") return fmt::format("{}", 25 * rng.Between(8, 22));
     if (name == "baker_grade") return fmt::format("{}", rng.Between(3, 4));
   } else if (reg == "NRHI") {
-    if (name == "hearing_loss_onset") return ctx.age < 6 ? "prelingual" : ctx.age < 12 ? "perilingual" : "postlingual";
+    if (name == "hearing_loss_onset")
+      return ctx.age < 6 ? "prelingual" : ctx.age < 12 ? "perilingual" : "postlingual";
     if (name == "hearing_loss_aetiology") {
-      if (why == "congenital_cmv" || why == "meningitis" || why == "otosclerosis" || why == "ototoxicity") return std::string(why);
+      if (why == "congenital_cmv" || why == "meningitis" || why == "otosclerosis" ||
+          why == "ototoxicity")
+        return std::string(why);
       if (why == "genetic_snhl" || why == "congenital_snhl") return "genetic";
       if (why == "sudden_snhl") return "sudden_sensorineural";
       return Pick(rng, {"age_related", "unknown"});
     }
     if (name == "bilateral_sequence") {
       if (!primary) return "";
-      return p.laterality == 'B' ? "simultaneous_bilateral" : rng.Bernoulli(0.1) ? "sequential_bilateral" : "unilateral";
+      return p.laterality == 'B'  ? "simultaneous_bilateral"
+             : rng.Bernoulli(0.1) ? "sequential_bilateral"
+                                  : "unilateral";
     }
-    if (name == "duration_of_deafness_years") return fmt::format("{}", rng.Between(0, std::max(0, std::min(ctx.age, 40))));
+    if (name == "duration_of_deafness_years")
+      return fmt::format("{}", rng.Between(0, std::max(0, std::min(ctx.age, 40))));
     if (name == "pre_op_pta_db") return fmt::format("{:.1f}", rng.Uniform(75, 120));
     if (name == "processor_fitting_date") return DateAfter(p.date, 14, 42, rng);
     if (name == "electrode_insertion") return rng.Bernoulli(0.9) ? "full" : "partial";
   } else if (reg == "POPSUI") {
-    if (name == "indication_category") return primary ? std::string(why) : "complication_of_previous_surgery";
+    if (name == "indication_category")
+      return primary ? std::string(why) : "complication_of_previous_surgery";
     if (name == "surgical_approach") return "vaginal";
     if (name == "mdt_reviewed") return Bool(primary || rng.Bernoulli(0.8));
     if (name == "parity") return fmt::format("{}", rng.Between(0, 5));
-    if (name == "removal_extent") return p.type == ProcedureType::kExplant ? Pick(rng, {"partial", "complete"}) : "";
+    if (name == "removal_extent")
+      return p.type == ProcedureType::kExplant ? Pick(rng, {"partial", "complete"}) : "";
   } else if (reg == "OTR") {
-    if (ctx.primary_values != nullptr && name != "fixation_method") { *known = false; return ""; }
+    if (ctx.primary_values != nullptr && name != "fixation_method") {
+      *known = false;
+      return "";
+    }
     const bool hemi = variant == "hemiarthroplasty";
     if (name == "fracture_site") {
       if (hemi) return "femoral_neck";
@@ -130,7 +152,8 @@ std::string FieldFiller::Draw(const domain::FieldDefinition& f, const FieldConte
       if (why == "ankle_fracture") return "ankle";
       return "proximal_humerus";
     }
-    if (name == "fracture_classification_system") return hemi && rng.Bernoulli(0.6) ? "garden" : "ao_ota";
+    if (name == "fracture_classification_system")
+      return hemi && rng.Bernoulli(0.6) ? "garden" : "ao_ota";
     if (name == "fracture_classification") {  // AO/OTA bone and segment for the fracture site
       if (hemi) return "31B";
       if (why == "femoral_shaft_fracture") return "32A";
@@ -142,34 +165,51 @@ std::string FieldFiller::Draw(const domain::FieldDefinition& f, const FieldConte
     if (name == "garden_grade") return fmt::format("{}", rng.Between(1, 4));
     if (name == "open_fracture") return Bool(!hemi && rng.Bernoulli(0.06));
     if (name == "pathological_fracture") return Bool(rng.Bernoulli(0.02));
-    if (name == "mechanism_of_injury") return hemi ? "fall_standing_height" : Pick(rng, {"fall_standing_height", "fall_from_height", "road_traffic_collision", "sport", "assault"});
+    if (name == "mechanism_of_injury")
+      return hemi ? "fall_standing_height"
+                  : Pick(rng, {"fall_standing_height", "fall_from_height", "road_traffic_collision",
+                               "sport", "assault"});
     if (name == "fixation_method") {
       if (!primary) return "";
-      return hemi ? "hemiarthroplasty" : variant == "intramedullary_nail" ? "intramedullary_nail" : "plate_and_screws";
+      return hemi                               ? "hemiarthroplasty"
+             : variant == "intramedullary_nail" ? "intramedullary_nail"
+                                                : "plate_and_screws";
     }
   } else if (reg == "NMTR") {
     const bool discharged = p.stay_days >= 0;
     if (name == "injury_severity_score") return fmt::format("{}", p.iss);
-    if (name == "new_injury_severity_score") return fmt::format("{}", std::min(75, p.iss + rng.Between(0, 9)));
-    if (name == "intubated_before_arrival") return Bool(rng.Bernoulli(std::min(0.6, p.iss / 100.0)));
-    if (name == "gcs_on_arrival") return fmt::format("{}", std::clamp(15 - p.iss / 6 + rng.Between(-2, 1), 3, 15));
+    if (name == "new_injury_severity_score")
+      return fmt::format("{}", std::min(75, p.iss + rng.Between(0, 9)));
+    if (name == "intubated_before_arrival")
+      return Bool(rng.Bernoulli(std::min(0.6, p.iss / 100.0)));
+    if (name == "gcs_on_arrival")
+      return fmt::format("{}", std::clamp(15 - p.iss / 6 + rng.Between(-2, 1), 3, 15));
     if (name == "mechanism_of_injury") {
       if (why == "assault") return Pick(rng, {"blow", "stabbing"});
       if (why == "sport") return "other";
       return std::string(why == "fall_under_2m" ? "fall_under_2m" : why);
     }
-    if (name == "injury_intent") return why == "assault" ? "assault" : rng.Bernoulli(0.95) ? "accidental" : "self_harm";
-    if (name == "discharge_date") return discharged ? FormatIsoDate(p.date + days{p.stay_days}) : "";
+    if (name == "injury_intent")
+      return why == "assault" ? "assault" : rng.Bernoulli(0.95) ? "accidental" : "self_harm";
+    if (name == "discharge_date")
+      return discharged ? FormatIsoDate(p.date + days{p.stay_days}) : "";
     if (name == "length_of_stay_days") return discharged ? fmt::format("{}", p.stay_days) : "";
-    if (name == "discharge_status") return discharged ? (p.died_in_hospital ? "dead" : "alive") : "";
+    if (name == "discharge_status")
+      return discharged ? (p.died_in_hospital ? "dead" : "alive") : "";
     if (name == "discharge_destination") {
       if (!discharged) return "";
-      return p.died_in_hospital ? "mortuary" : Pick(rng, {"home", "home", "rehabilitation", "other_hospital", "care_home"});
+      return p.died_in_hospital
+                 ? "mortuary"
+                 : Pick(rng, {"home", "home", "rehabilitation", "other_hospital", "care_home"});
     }
   } else if (reg == "MDOR") {
-    if (name == "admission_method") return rng.Bernoulli(0.8) ? "elective" : Pick(rng, {"urgent", "emergency"});
-    if (name == "funding") return ctx.world.sites[p.site].nhs ? (rng.Bernoulli(0.97) ? "nhs" : "private") : (rng.Bernoulli(0.8) ? "private" : "nhs");
-    if (name == "operating_surgeon_grade") return rng.Bernoulli(0.8) ? "consultant" : Pick(rng, {"specialty_doctor", "trainee"});
+    if (name == "admission_method")
+      return rng.Bernoulli(0.8) ? "elective" : Pick(rng, {"urgent", "emergency"});
+    if (name == "funding")
+      return ctx.world.sites[p.site].nhs ? (rng.Bernoulli(0.97) ? "nhs" : "private")
+                                         : (rng.Bernoulli(0.8) ? "private" : "nhs");
+    if (name == "operating_surgeon_grade")
+      return rng.Bernoulli(0.8) ? "consultant" : Pick(rng, {"specialty_doctor", "trainee"});
   }
   *known = false;
   return "";
@@ -254,7 +294,8 @@ void FieldFiller::Settle(const FieldContext& ctx, Rng& rng, std::vector<std::str
                          std::vector<std::vector<std::string>>& device_values) const {
   std::vector<std::string> types;
   for (const auto& row : ctx.procedure.devices) {
-    types.emplace_back(Roles()[ctx.world.models[ctx.episode.instances[row.instance].model].role].name);
+    types.emplace_back(
+        Roles()[ctx.world.models[ctx.episode.instances[row.instance].model].role].name);
   }
   for (int pass = 0; pass < 2; ++pass) {
     const RecordView view = ViewOf(*this, ctx.core, ctx.devices, values, device_values, -1, types);
@@ -269,8 +310,8 @@ void FieldFiller::Settle(const FieldContext& ctx, Rng& rng, std::vector<std::str
       }
     }
     for (size_t d = 0; d < ctx.devices.size(); ++d) {
-      const RecordView row = ViewOf(*this, ctx.core, ctx.devices, values, device_values,
-                                    static_cast<int>(d), types);
+      const RecordView row =
+          ViewOf(*this, ctx.core, ctx.devices, values, device_values, static_cast<int>(d), types);
       for (size_t i = 0; i < device_.size(); ++i) {
         const domain::FieldDefinition& f = *device_[i];
         std::string& v = device_values[d][i];

@@ -47,8 +47,8 @@ class FieldFiller {
             std::vector<std::vector<std::string>>& device_values) const;
 
  private:
-  std::string Draw(const domain::FieldDefinition& f, const FieldContext& ctx, int device,
-                   Rng& rng, bool* known) const;
+  std::string Draw(const domain::FieldDefinition& f, const FieldContext& ctx, int device, Rng& rng,
+                   bool* known) const;
   void Settle(const FieldContext& ctx, Rng& rng, std::vector<std::string>& values,
               std::vector<std::vector<std::string>>& device_values) const;
 

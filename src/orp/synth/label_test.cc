@@ -11,8 +11,8 @@ using std::chrono::year;
 
 // The worked examples G1, G2 and D1 of ../shared/specs/uk-standards.md §3.6.
 DeviceLabel ExampleLabel() {
-  return DeviceLabel{"09506000134352", "ABC123", "12345", Date{year{2026} / 12 / 31}, false,
-                     "", ""};
+  return DeviceLabel{
+      "09506000134352", "ABC123", "12345", Date{year{2026} / 12 / 31}, false, "", ""};
 }
 
 TEST(Label, BracketedFormMatchesWorkedExampleG1) {
@@ -21,7 +21,9 @@ TEST(Label, BracketedFormMatchesWorkedExampleG1) {
 
 TEST(Label, ElementStringMatchesWorkedExampleG2WithGroupSeparatorAfterTheLot) {
   EXPECT_EQ(Gs1ElementString(ExampleLabel(), true),
-            "]d20109506000134352172612311" "0ABC123\x1d" "2112345");
+            "]d20109506000134352172612311"
+            "0ABC123\x1d"
+            "2112345");
   EXPECT_EQ(Gs1ElementString(ExampleLabel(), false).substr(0, 2), "01");
 }
 
@@ -38,9 +40,9 @@ TEST(Label, DayZeroExpiryIsWrittenAsYymm00) {
 }
 
 TEST(Label, HibcCheckCharactersMatchWorkedExamples) {
-  EXPECT_EQ(HibcCheckCharacter("+A99912345"), '7');                                   // H1
+  EXPECT_EQ(HibcCheckCharacter("+A99912345"), '7');                                     // H1
   EXPECT_EQ(HibcCheckCharacter("+A99912345/$$52001510X3/16D20111212/S77DE1G45"), '-');  // H2
-  EXPECT_EQ(HibcCheckCharacter("+A123BJC5D6E71"), 'G');                               // H4
+  EXPECT_EQ(HibcCheckCharacter("+A123BJC5D6E71"), 'G');                                 // H4
 }
 
 TEST(Label, HibcConcatenatedCarriesLotSerialExpiryAndItsOwnCheck) {

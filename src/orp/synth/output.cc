@@ -1,12 +1,12 @@
 #include "orp/synth/output.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-#include <cstdint>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "orp/core/csv.h"
 #include "orp/synth/profiles.h"
@@ -140,12 +140,13 @@ void AppendJsonString(std::string& out, std::string_view text) {
 }
 
 namespace {
+// `name` is a column or field name (snake_case ASCII), which needs no escaping.
 void AppendMember(std::string& out, bool& first, std::string_view name, std::string_view value) {
   if (value.empty()) return;
-  if (!first) out.push_back(',');
+  out.append(first ? "\"" : ",\"");
   first = false;
-  AppendJsonString(out, name);
-  out.push_back(':');
+  out.append(name);
+  out.append("\":");
   AppendJsonString(out, value);
 }
 }  // namespace
@@ -153,11 +154,13 @@ void AppendMember(std::string& out, bool& first, std::string_view name, std::str
 void AppendNdjson(std::string& out, const RenderedProcedure& p, const FieldFiller& fields) {
   out.push_back('{');
   bool first = true;
-  for (size_t i = 0; i < p.core.size(); ++i) AppendMember(out, first, kProcedureColumns[i], p.core[i]);
+  for (size_t i = 0; i < p.core.size(); ++i)
+    AppendMember(out, first, kProcedureColumns[i], p.core[i]);
   out.append(first ? "\"fields\":{" : ",\"fields\":{");
   bool first_field = true;
   const auto& specs = fields.procedure_fields();
-  for (size_t i = 0; i < p.fields.size(); ++i) AppendMember(out, first_field, specs[i]->name, p.fields[i]);
+  for (size_t i = 0; i < p.fields.size(); ++i)
+    AppendMember(out, first_field, specs[i]->name, p.fields[i]);
   out.append("},\"devices\":[");
   for (size_t d = 0; d < p.devices.size(); ++d) {
     if (d > 0) out.push_back(',');
@@ -187,8 +190,8 @@ Result<int> SubmissionFiles::Write(const RenderedProcedure& p) {
   for (size_t format = 0; format < 2; ++format) {
     std::unique_ptr<OutputFile>& file = files_[slot + format];
     if (file == nullptr) {
-      const std::string name = fmt::format("{}-{}.{}", kRegistryCodes[p.registry], year,
-                                           format == 0 ? "csv" : "ndjson");
+      const std::string name =
+          fmt::format("{}-{}.{}", kRegistryCodes[p.registry], year, format == 0 ? "csv" : "ndjson");
       auto opened = OutputFile::Open(dir_ / name);
       if (!opened) return std::unexpected(opened.error());
       file = std::move(*opened);

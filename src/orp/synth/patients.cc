@@ -1,8 +1,8 @@
 #include "orp/synth/patients.h"
 
-#include <climits>
-
 #include <fmt/format.h>
+
+#include <climits>
 
 #include "orp/core/check.h"
 #include "orp/domain/nhs_number.h"
@@ -23,16 +23,16 @@ constexpr std::string_view kInwardLetters = "ABDEFGHJLNPQRSTUWXYZ";
 // Real postcode areas with a plausible number of districts; a few London districts carry the
 // A9A / AA9A letter suffixes that the letter rules restrict.
 constexpr PostcodeArea kAreas[] = {
-    {"LS", 29}, {"M", 90}, {"B", 98}, {"S", 81}, {"NE", 71}, {"BS", 49}, {"L", 75}, {"SE", 28},
-    {"N", 22}, {"E", 18}, {"NW", 11}, {"CB", 25}, {"OX", 49}, {"PO", 41}, {"NG", 34}, {"LE", 19},
-    {"CV", 47}, {"PL", 35}, {"EX", 39}, {"YO", 62}, {"HU", 20}, {"SO", 53}, {"BN", 45},
-    {"TN", 40}, {"ME", 20}, {"RG", 45}, {"GU", 52}, {"DE", 75}, {"ST", 21}, {"WV", 16},
-    {"DN", 41}, {"BD", 24}, {"WF", 17}, {"PR", 26}, {"CA", 28}, {"DH", 9}, {"SR", 9}, {"TS", 29},
-    {"NR", 35}, {"IP", 33}, {"CM", 24}, {"MK", 46}, {"HP", 23}, {"KT", 24}, {"TR", 27},
-    {"TA", 24}, {"BA", 22}, {"BH", 31}, {"SN", 26}, {"GL", 56}, {"WR", 15}, {"SY", 25},
-    {"CH", 66}, {"WA", 16}, {"SK", 23}, {"LA", 23}, {"LN", 13}, {"PE", 38}, {"NN", 18},
-    {"CF", 91}, {"SW1A", 0}, {"SW1P", 0}, {"EC1A", 0}, {"EC2M", 0}, {"W1G", 0}, {"W1T", 0},
-    {"WC1N", 0}, {"E1W", 0}, {"N1C", 0}};
+    {"LS", 29},  {"M", 90},  {"B", 98},  {"S", 81},   {"NE", 71},  {"BS", 49},  {"L", 75},
+    {"SE", 28},  {"N", 22},  {"E", 18},  {"NW", 11},  {"CB", 25},  {"OX", 49},  {"PO", 41},
+    {"NG", 34},  {"LE", 19}, {"CV", 47}, {"PL", 35},  {"EX", 39},  {"YO", 62},  {"HU", 20},
+    {"SO", 53},  {"BN", 45}, {"TN", 40}, {"ME", 20},  {"RG", 45},  {"GU", 52},  {"DE", 75},
+    {"ST", 21},  {"WV", 16}, {"DN", 41}, {"BD", 24},  {"WF", 17},  {"PR", 26},  {"CA", 28},
+    {"DH", 9},   {"SR", 9},  {"TS", 29}, {"NR", 35},  {"IP", 33},  {"CM", 24},  {"MK", 46},
+    {"HP", 23},  {"KT", 24}, {"TR", 27}, {"TA", 24},  {"BA", 22},  {"BH", 31},  {"SN", 26},
+    {"GL", 56},  {"WR", 15}, {"SY", 25}, {"CH", 66},  {"WA", 16},  {"SK", 23},  {"LA", 23},
+    {"LN", 13},  {"PE", 38}, {"NN", 18}, {"CF", 91},  {"SW1A", 0}, {"SW1P", 0}, {"EC1A", 0},
+    {"EC2M", 0}, {"W1G", 0}, {"W1T", 0}, {"WC1N", 0}, {"E1W", 0},  {"N1C", 0}};
 // The first kLocalAreas are where hospitals are; the London specials only appear as homes.
 constexpr size_t kLocalAreas = 60;
 
@@ -41,7 +41,8 @@ constexpr size_t kLocalAreas = 60;
 std::span<const PostcodeArea> PostcodeAreas() { return std::span(kAreas, kLocalAreas); }
 
 std::string NhsNumberFor(uint32_t body) {
-  std::string nine = fmt::format("999{:06}", body);
+  std::string nine = "999000000";
+  for (int i = 8; i >= 3; --i, body /= 10) nine[i] = static_cast<char>('0' + body % 10);
   const int check = domain::NhsNumber::CheckDigit(nine);
   ORP_CHECK(check >= 0);
   nine.push_back(static_cast<char>('0' + check));
@@ -54,7 +55,8 @@ std::array<char, 9> DrawPostcode(Rng& rng, int area) {
   if (rng.Bernoulli(0.002)) {
     text = rng.Bernoulli(0.5) ? "ZZ99 3VZ" : "ZZ99 3CZ";  // no fixed abode; England n.o.s.
   } else {
-    if (rng.Bernoulli(0.01)) area = static_cast<int>(kLocalAreas + rng.Below(std::size(kAreas) - kLocalAreas));
+    if (rng.Bernoulli(0.01))
+      area = static_cast<int>(kLocalAreas + rng.Below(std::size(kAreas) - kLocalAreas));
     const PostcodeArea& a = kAreas[area];
     const std::string outward = a.districts > 0
                                     ? fmt::format("{}{}", a.letters, rng.Between(1, a.districts))

@@ -22,10 +22,10 @@
 namespace orp::synth {
 
 struct Patient {
-  int32_t date_of_birth;  // days since 1970-01-01
-  int32_t date_of_death;  // days since 1970-01-01; INT32_MAX when alive at the end of time
-  uint32_t nhs_body;      // the six digits after 999
-  char sex;               // '1', '2', '9'
+  int32_t date_of_birth;         // days since 1970-01-01
+  int32_t date_of_death;         // days since 1970-01-01; INT32_MAX when alive at the end of time
+  uint32_t nhs_body;             // the six digits after 999
+  char sex;                      // '1', '2', '9'
   std::array<char, 9> postcode;  // NUL-terminated, e.g. "LS6 2AB"
 };
 
@@ -38,7 +38,8 @@ std::array<char, 9> DrawPostcode(Rng& rng, int area);
 class Patients {
  public:
   // Appends a patient and returns its index.
-  uint32_t Add(Date date_of_birth, Date date_of_death, char sex, const std::array<char, 9>& postcode);
+  uint32_t Add(Date date_of_birth, Date date_of_death, char sex,
+               const std::array<char, 9>& postcode);
   bool Exhausted() const;
   const Patient& operator[](uint32_t i) const { return patients_[i]; }
   uint32_t size() const { return static_cast<uint32_t>(patients_.size()); }

@@ -28,14 +28,14 @@ Result<std::vector<int>> ParseRegistryList(std::string_view text);
 
 // A kind of device, e.g. a breast implant or a femoral stem. Catalogue rows are models of a role.
 struct RoleSpec {
-  std::string_view name;         // device_type in the catalogue
+  std::string_view name;  // device_type in the catalogue
   int registry;
   std::string_view device_class;  // "III" or "IIb"
   int models;                     // how many models the synth invents
   double revision_10y;            // typical probability of revision by 10 years
   double weibull_shape;           // < 1: early failures dominate; > 1: wear-out
   int shelf_life_months;
-  std::string_view brand_nouns;   // space-separated words for model names
+  std::string_view brand_nouns;  // space-separated words for model names
 };
 
 std::span<const RoleSpec> Roles();
@@ -59,7 +59,7 @@ struct Variant {
   double female_probability;
   double age_mean, age_sd, age_min, age_max;
   std::vector<std::string_view> indications;
-  double explant_probability;  // a failure ends in removal without replacement
+  double explant_probability;      // a failure ends in removal without replacement
   double early_death_probability;  // excess death within about a year of the procedure
   double weekday_only;             // share of procedures moved off weekends (elective lists)
   std::vector<std::string_view> revision_indications;

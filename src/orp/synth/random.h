@@ -25,12 +25,12 @@ class Rng {
  public:
   explicit Rng(uint64_t seed);
 
-  uint64_t Next();                 // 64 uniformly random bits
-  double Uniform();                // [0, 1)
+  uint64_t Next();   // 64 uniformly random bits
+  double Uniform();  // [0, 1)
   double Uniform(double lo, double hi);
   // An integer in [0, n); n > 0. Modulo with rejection (unbiased).
   uint64_t Below(uint64_t n);
-  int Between(int lo, int hi);     // an integer in [lo, hi], inclusive
+  int Between(int lo, int hi);  // an integer in [lo, hi], inclusive
   bool Bernoulli(double p);
   double Normal(double mean, double sd);
   double Exponential(double rate);

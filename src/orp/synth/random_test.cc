@@ -1,9 +1,9 @@
 #include "orp/synth/random.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace orp::synth {
 namespace {

@@ -31,11 +31,36 @@ domain::ProcedureType DomainType(ProcedureType type) {
   return domain::ProcedureType::kOther;
 }
 
+// Written by hand: dates are most of the values in a row, and this is the synth's hot loop.
 void FormatDate(std::string& out, Date date) {
   const std::chrono::year_month_day ymd{date};
-  out.clear();
-  fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  const int y = static_cast<int>(ymd.year());
+  const unsigned m = static_cast<unsigned>(ymd.month()), d = static_cast<unsigned>(ymd.day());
+  const char text[10] = {static_cast<char>('0' + y / 1000),
+                         static_cast<char>('0' + y / 100 % 10),
+                         static_cast<char>('0' + y / 10 % 10),
+                         static_cast<char>('0' + y % 10),
+                         '-',
+                         static_cast<char>('0' + m / 10),
+                         static_cast<char>('0' + m % 10),
+                         '-',
+                         static_cast<char>('0' + d / 10),
+                         static_cast<char>('0' + d % 10)};
+  out.assign(text, sizeof text);
+}
+
+// "RXF05-00012345"
+void FormatRef(std::string& out, std::string_view ods, uint64_t sequence) {
+  out.assign(ods);
+  out.push_back('-');
+  char digits[20];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + sequence % 10);
+    sequence /= 10;
+  } while (sequence > 0);
+  for (int pad = n; pad < 8; ++pad) out.push_back('0');
+  while (n > 0) out.push_back(digits[--n]);
 }
 
 }  // namespace
@@ -43,8 +68,13 @@ void FormatDate(std::string& out, Date date) {
 std::string Renderer::ScanText(const DeviceInstance& instance, ScanForm form) const {
   const DeviceModel& model = world_.models[instance.model];
   const Manufacturer& maker = world_.manufacturers[model.manufacturer];
-  DeviceLabel label{model.gtin, instance.lot, instance.serial, instance.expiry,
-                    instance.expiry_day_zero, maker.hibc_lic, ""};
+  DeviceLabel label{model.gtin,
+                    instance.lot,
+                    instance.serial,
+                    instance.expiry,
+                    instance.expiry_day_zero,
+                    maker.hibc_lic,
+                    ""};
   switch (form) {
     case ScanForm::kNone: return "";
     case ScanForm::kGs1: return Gs1ElementString(label, false);
@@ -71,7 +101,7 @@ void Renderer::Render(const Episode& e, const ProcedureRecord& p, uint64_t seque
   out.year = static_cast<int>(std::chrono::year_month_day{p.date}.year());
   auto& c = out.core;
   c[kColRegistry] = profile.code;
-  c[kColRef] = fmt::format("{}-{:08}", ods, sequence);
+  FormatRef(c[kColRef], ods, sequence);
   c[kColSite] = ods;
   c[kColGmc] = world_.clinicians[p.clinician].gmc;
   c[kColNhs] = rng_.Bernoulli(kMissingNhsNumber) ? "" : NhsNumberFor(patient.nhs_body);
@@ -81,15 +111,19 @@ void Renderer::Render(const Episode& e, const ProcedureRecord& p, uint64_t seque
   FormatDate(c[kColDate], p.date);
   c[kColType] = ProcedureTypeName(p.type);
   c[kColOpcs] = p.opcs_main;
-  if (const std::string_view q = LateralityQualifier(p.laterality); !q.empty() && !p.opcs_main.empty()) {
+  if (const std::string_view q = LateralityQualifier(p.laterality);
+      !q.empty() && !p.opcs_main.empty()) {
     c[kColOpcs] += ';';
     c[kColOpcs] += q;
   }
   c[kColSnomed].clear();
   c[kColLaterality].assign(1, p.laterality);
   c[kColIndication] = p.indication;
-  c[kColAsa] = p.asa > 0 ? fmt::format("{}", p.asa) : "";
-  c[kColBmi] = p.bmi_tenths > 0 ? fmt::format("{}.{}", p.bmi_tenths / 10, p.bmi_tenths % 10) : "";
+  c[kColAsa].clear();
+  if (p.asa > 0) c[kColAsa].push_back(static_cast<char>('0' + p.asa));
+  c[kColBmi] = p.bmi_tenths > 0 ? std::to_string(p.bmi_tenths / 10) + '.' +
+                                      static_cast<char>('0' + p.bmi_tenths % 10)
+                                : "";
   out.devices.resize(p.devices.size());
   for (size_t i = 0; i < p.devices.size(); ++i) {
     const DeviceRow& row = p.devices[i];
@@ -105,8 +139,8 @@ void Renderer::Render(const Episode& e, const ProcedureRecord& p, uint64_t seque
   }
   const bool first = &p == &e.procedures.front();
   const int age = WholeYearsBetween(Date{days{patient.date_of_birth}}, p.date);
-  const FieldContext ctx{world_, e, p, patient, age, c, out.devices,
-                         first ? nullptr : &primary_fields_};
+  const FieldContext ctx{world_, e, p,           patient,
+                         age,    c, out.devices, first ? nullptr : &primary_fields_};
   fillers_[p.registry].Fill(ctx, rng_, out.fields, out.device_fields);
   if (first) primary_fields_ = out.fields;
 }
@@ -119,8 +153,8 @@ PlantedError Renderer::Spoil(const Episode& e, const ProcedureRecord& p, Rendere
   if (!out.devices.empty()) kinds.insert(kinds.end(), {4, 5});
   // An unknown code is only detectable where the definition lists the codes of this type.
   const domain::RegistryDefinition* definition = fillers_[p.registry].definition();
-  const auto* listed = definition == nullptr ? nullptr
-                                             : definition->FindProcedureType(DomainType(p.type));
+  const auto* listed =
+      definition == nullptr ? nullptr : definition->FindProcedureType(DomainType(p.type));
   if (!c[kColOpcs].empty() && listed != nullptr && !listed->opcs_codes.empty()) kinds.push_back(6);
   switch (kinds[rng_.Below(kinds.size())]) {
     case 0: {
@@ -169,8 +203,8 @@ PlantedError Renderer::Spoil(const Episode& e, const ProcedureRecord& p, Rendere
       static constexpr std::string_view kOtherCodes[] = {"H01.1", "Q07.4", "F34.1", "E25.1"};
       const std::string_view code = kOtherCodes[rng_.Below(std::size(kOtherCodes))];
       const size_t semicolon = c[kColOpcs].find(';');
-      c[kColOpcs] = std::string(code) +
-                    (semicolon == std::string::npos ? "" : c[kColOpcs].substr(semicolon));
+      c[kColOpcs] =
+          std::string(code) + (semicolon == std::string::npos ? "" : c[kColOpcs].substr(semicolon));
       return {ref, "opcs_codes", "unknown_code"};
     }
   }

@@ -17,17 +17,31 @@
 namespace orp::synth {
 
 inline constexpr std::array<std::string_view, 16> kProcedureColumns = {
-    "registry",      "procedure_ref", "provider_site",  "clinician_gmc",
-    "nhs_number",    "date_of_birth", "sex",            "postcode",
-    "procedure_date", "procedure_type", "opcs_codes",   "snomed_code",
-    "laterality",    "indication",    "asa_grade",      "bmi"};
+    "registry",       "procedure_ref",  "provider_site", "clinician_gmc",
+    "nhs_number",     "date_of_birth",  "sex",           "postcode",
+    "procedure_date", "procedure_type", "opcs_codes",    "snomed_code",
+    "laterality",     "indication",     "asa_grade",     "bmi"};
 inline constexpr std::array<std::string_view, 6> kDeviceColumns = {
     "device_action", "device_scan", "gtin", "lot", "serial", "expiry"};
 
 // Column positions used by the error writer.
 enum ProcedureColumn {
-  kColRegistry, kColRef, kColSite, kColGmc, kColNhs, kColDob, kColSex, kColPostcode, kColDate,
-  kColType, kColOpcs, kColSnomed, kColLaterality, kColIndication, kColAsa, kColBmi,
+  kColRegistry,
+  kColRef,
+  kColSite,
+  kColGmc,
+  kColNhs,
+  kColDob,
+  kColSex,
+  kColPostcode,
+  kColDate,
+  kColType,
+  kColOpcs,
+  kColSnomed,
+  kColLaterality,
+  kColIndication,
+  kColAsa,
+  kColBmi,
 };
 enum DeviceColumn { kColAction, kColScan, kColGtin, kColLot, kColSerial, kColExpiry };
 

@@ -1,16 +1,16 @@
 #include "orp/synth/synth.h"
 
-#include <algorithm>
-#include <system_error>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <system_error>
 
 #include "orp/core/csv.h"
 #include "orp/domain/registry_loader.h"
+#include "orp/synth/episode.h"
 #include "orp/synth/fields.h"
 #include "orp/synth/label.h"
-#include "orp/synth/episode.h"
 #include "orp/synth/output.h"
 #include "orp/synth/render.h"
 
@@ -36,7 +36,8 @@ Result<int> PrepareDirectory(const fs::path& submissions) {
   // Files from an earlier run with other options would otherwise be read as part of this one.
   for (const fs::directory_entry& entry : fs::directory_iterator(submissions, ec)) {
     const fs::path ext = entry.path().extension();
-    if (entry.is_regular_file() && (ext == ".csv" || ext == ".ndjson")) fs::remove(entry.path(), ec);
+    if (entry.is_regular_file() && (ext == ".csv" || ext == ".ndjson"))
+      fs::remove(entry.path(), ec);
   }
   return 0;
 }
@@ -56,10 +57,16 @@ std::string CatalogueCsv(const World& world) {
     const RoleSpec& role = Roles()[m.role];
     const Manufacturer& maker = world.manufacturers[m.manufacturer];
     const bool withdrawn = m.withdrawn <= kDataCut;
-    std::vector<std::string> row = {
-        m.gtin, maker.name, m.brand, m.model, m.catalogue_number, std::string(role.name),
-        std::string(role.device_class), std::string(kRegistryCodes[role.registry]),
-        withdrawn ? "withdrawn" : "on-market", FormatIsoDate(withdrawn ? m.withdrawn : m.launch)};
+    std::vector<std::string> row = {m.gtin,
+                                    maker.name,
+                                    m.brand,
+                                    m.model,
+                                    m.catalogue_number,
+                                    std::string(role.name),
+                                    std::string(role.device_class),
+                                    std::string(kRegistryCodes[role.registry]),
+                                    withdrawn ? "withdrawn" : "on-market",
+                                    FormatIsoDate(withdrawn ? m.withdrawn : m.launch)};
     AppendCsvRow(out, row);
     if (!maker.hibc_lic.empty()) {
       // The same model under its HIBC identifier (+ LIC PCN U/M), as dual-labelled devices are.
@@ -130,7 +137,8 @@ std::string GroundTruthJson(const SynthOptions& options, const std::vector<int>&
 Result<SynthSummary> GenerateRegistry(const SynthOptions& options) {
   if (options.procedures < 0) return InvalidArgument("--procedures must not be negative");
   if (!(options.error_rate >= 0 && options.error_rate <= 0.5)) {
-    return InvalidArgument(fmt::format("--error-rate {} must be between 0 and 0.5", options.error_rate));
+    return InvalidArgument(
+        fmt::format("--error-rate {} must be between 0 and 0.5", options.error_rate));
   }
   std::vector<int> registries = options.registries;
   if (registries.empty()) {

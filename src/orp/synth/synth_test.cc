@@ -2,6 +2,7 @@
 // files back as a consumer would, and check them against the domain parsers and the ground truth.
 #include "orp/synth/synth.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,25 +10,23 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include "orp/core/date.h"
 #include "orp/core/text.h"
-#include "orp/domain/gtin.h"
 #include "orp/domain/gmc_number.h"
+#include "orp/domain/gtin.h"
 #include "orp/domain/laterality.h"
 #include "orp/domain/nhs_number.h"
 #include "orp/domain/ods_code.h"
 #include "orp/domain/opcs4_code.h"
 #include "orp/domain/postcode.h"
-#include "orp/domain/sex.h"
 #include "orp/domain/registry_loader.h"
+#include "orp/domain/sex.h"
 #include "orp/synth/profiles.h"
 #include "orp/synth/rule_eval.h"
 #include "orp/udi/parse.h"
@@ -53,9 +52,12 @@ std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
-      else if (c == '"') quoted = false;
-      else field += c;
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+        field += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        field += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -322,10 +324,12 @@ TEST(Synth, CsvAndNdjsonCarryTheSameProceduresInTheSameOrder) {
     std::istringstream lines(ReadFile(ndjson));
     std::vector<Row> from_ndjson;
     for (std::string line; std::getline(lines, line);) {
-      for (Row& r : RowsOf(nlohmann::json::parse(line), columns)) from_ndjson.push_back(std::move(r));
+      for (Row& r : RowsOf(nlohmann::json::parse(line), columns))
+        from_ndjson.push_back(std::move(r));
     }
     ASSERT_EQ(from_csv.size(), from_ndjson.size()) << csv;
-    for (size_t i = 0; i < from_csv.size(); ++i) ASSERT_EQ(from_csv[i], from_ndjson[i]) << csv << " row " << i;
+    for (size_t i = 0; i < from_csv.size(); ++i)
+      ASSERT_EQ(from_csv[i], from_ndjson[i]) << csv << " row " << i;
   }
 }
 
@@ -335,9 +339,12 @@ TEST(Synth, PopulationsLookLikeTheirRegistries) {
   double hemi_age = 0;
   std::set<std::string> seen;
   for (const Row& r : Data().rows) {
-    if (!Clean(r) || r.at("procedure_type") != "primary" || !seen.insert(r.at("procedure_ref")).second) continue;
+    if (!Clean(r) || r.at("procedure_type") != "primary" ||
+        !seen.insert(r.at("procedure_ref")).second)
+      continue;
     const std::string& reg = r.at("registry");
-    const int age = WholeYearsBetween(DateOf(r.at("date_of_birth")), DateOf(r.at("procedure_date")));
+    const int age =
+        WholeYearsBetween(DateOf(r.at("date_of_birth")), DateOf(r.at("procedure_date")));
     female[reg].first += r.at("sex") == "2";
     female[reg].second += 1;
     if (reg == "BCIR") bcir_bilateral += r.at("laterality") == "B", ++bcir;
@@ -366,7 +373,8 @@ TEST(Synth, RevisionsRemoveDevicesImplantedEarlierInTheSamePatientAndSide) {
     const std::string patient = r.at("date_of_birth") + r.at("sex") + r.at("postcode");
     if (!Clean(r)) continue;
     if (r.at("device_action") == "implanted") {
-      implants[key] = {patient, r.at("registry"), r.at("laterality"), DateOf(r.at("procedure_date"))};
+      implants[key] = {patient, r.at("registry"), r.at("laterality"),
+                       DateOf(r.at("procedure_date"))};
     } else if (r.at("device_action") == "explanted") {
       ++explanted;
       ASSERT_TRUE(implants.contains(key)) << key;
@@ -429,7 +437,8 @@ TEST(Synth, EveryScanParsesBackToTheSameDeviceIdentifiers) {
   for (const Row& r : Data().rows) {
     if (r.at("device_scan").empty() || !Clean(r)) continue;
     const udi::ParsedUdi parsed = udi::ParseUdi(r.at("device_scan"), options);
-    ASSERT_TRUE(parsed.ok()) << Printable(r.at("device_scan")) << ": " << parsed.findings.front().message;
+    ASSERT_TRUE(parsed.ok()) << Printable(r.at("device_scan")) << ": "
+                             << parsed.findings.front().message;
     ++formats[parsed.format];
     if (parsed.issuer == udi::Issuer::kHibcc) {
       EXPECT_EQ(parsed.di, hibc_di.at(catalogue_number.at(r.at("gtin"))));
@@ -468,7 +477,8 @@ TEST(Synth, CleanRecordsPassTheirRegistryDefinitions) {
       const Row& row = *rows[d];
       for (const auto& f : def->fields) {
         const std::string& v = row.at(f.name);
-        if (f.required && !(f.level == domain::FieldLevel::kDevice && row.at("device_action").empty())) {
+        if (f.required &&
+            !(f.level == domain::FieldLevel::kDevice && row.at("device_action").empty())) {
           EXPECT_FALSE(v.empty()) << ref << " " << f.name;
         }
         if (f.type == domain::FieldType::kCode && !v.empty()) {
@@ -484,7 +494,8 @@ TEST(Synth, CleanRecordsPassTheirRegistryDefinitions) {
       };
       view.device_count = [&](std::string_view type) {
         int n = 0;
-        for (const Row* x : rows) n += x->at("device_action") == "implanted" && device_type[x->at("gtin")] == type;
+        for (const Row* x : rows)
+          n += x->at("device_action") == "implanted" && device_type[x->at("gtin")] == type;
         return n;
       };
       for (const auto& rule : def->rules) {
@@ -500,6 +511,50 @@ TEST(Synth, CleanRecordsPassTheirRegistryDefinitions) {
     ++checked;
   }
   EXPECT_GT(checked, 19000);
+}
+
+// Implants that must match (a bilateral breast pair, a hemiarthroplasty's stem and head, a plate
+// and its screws) do, by the definitions' same-attribute compatibility rules.
+TEST(Synth, MatchedImplantsShareTheAttributesTheirDefinitionRequires) {
+  auto registries = domain::LoadRegistries(Definitions());
+  ASSERT_TRUE(registries.has_value());
+  std::map<std::string, Row> catalogue;
+  for (Row& m : ReadCsvRows(Data().dir.path / "device-catalogue.csv")) catalogue[m.at("gtin")] = m;
+  std::map<std::string, std::vector<const Row*>> procedures;
+  for (const Row& r : Data().rows) {
+    if (Clean(r) && r.at("device_action") == "implanted")
+      procedures[r.at("procedure_ref")].push_back(&r);
+  }
+  int checked = 0;
+  for (const auto& [ref, rows] : procedures) {
+    const domain::RegistryDefinition* def = registries->Find(rows.front()->at("registry"));
+    for (const auto& rule : def->compatibility) {
+      if (rule.kind != domain::CompatibilityKind::kSameAttribute) continue;
+      RecordView view;
+      view.value = [&](std::string_view name) -> std::string_view {
+        auto it = rows.front()->find(std::string(name));
+        return it == rows.front()->end() ? std::string_view() : std::string_view(it->second);
+      };
+      view.device_count = [](std::string_view) { return 0; };
+      if (rule.when && !EvaluateRule(*rule.when, view)) continue;
+      std::set<std::string> manufacturers, models;
+      for (const Row* r : rows) {
+        const Row& model = catalogue.at(r->at("gtin"));
+        const auto& types = rule.device_types;
+        if (std::find(types.begin(), types.end(), model.at("device_type")) == types.end()) continue;
+        manufacturers.insert(model.at("manufacturer"));
+        models.insert(model.at("model"));
+      }
+      for (domain::DeviceAttribute a : rule.attributes) {
+        const size_t distinct = a == domain::DeviceAttribute::kManufacturer ? manufacturers.size()
+                                : a == domain::DeviceAttribute::kModel      ? models.size()
+                                                                            : 1;
+        EXPECT_LE(distinct, 1u) << ref << " " << rule.id;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 3000);
 }
 
 TEST(Synth, RejectsAnUnknownRegistryCode) {

@@ -1,11 +1,11 @@
 #include "orp/synth/world.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "orp/core/check.h"
 #include "orp/core/text.h"
@@ -41,16 +41,17 @@ char Pick(Rng& rng, std::string_view chars) { return chars[rng.Below(chars.size(
 
 double RoundTenth(double x) { return std::round(x * 10) / 10; }
 
-constexpr std::string_view kMakerWords[] = {
-    "Albion", "Pennine", "Thames", "Severn", "Cambrian", "Mercia", "Wessex", "Chiltern",
-    "Humber", "Mersey", "Solent", "Cotswold", "Fenland", "Dales", "Peak", "Lothian",
-    "Kestrel", "Heron", "Osprey", "Merlin"};
-constexpr std::string_view kMakerKinds[] = {"Medical", "Orthopaedics", "Implants", "Surgical",
-                                            "BioMed", "Devices"};
+constexpr std::string_view kMakerWords[] = {"Albion",  "Pennine",  "Thames",   "Severn", "Cambrian",
+                                            "Mercia",  "Wessex",   "Chiltern", "Humber", "Mersey",
+                                            "Solent",  "Cotswold", "Fenland",  "Dales",  "Peak",
+                                            "Lothian", "Kestrel",  "Heron",    "Osprey", "Merlin"};
+constexpr std::string_view kMakerKinds[] = {"Medical",  "Orthopaedics", "Implants",
+                                            "Surgical", "BioMed",       "Devices"};
 constexpr std::string_view kBrandWords[] = {
-    "Aurora", "Summit", "Vega", "Orion", "Nova", "Apex", "Zenith", "Atlas", "Vertex", "Lumen",
-    "Sierra", "Meridian", "Polaris", "Astra", "Quantum", "Harmony", "Pinnacle", "Horizon",
-    "Solace", "Keystone", "Arden", "Beacon", "Cirrus", "Delta", "Ember", "Fulcrum"};
+    "Aurora",  "Summit",  "Vega",     "Orion",   "Nova",     "Apex",     "Zenith",
+    "Atlas",   "Vertex",  "Lumen",    "Sierra",  "Meridian", "Polaris",  "Astra",
+    "Quantum", "Harmony", "Pinnacle", "Horizon", "Solace",   "Keystone", "Arden",
+    "Beacon",  "Cirrus",  "Delta",    "Ember",   "Fulcrum"};
 
 }  // namespace
 
@@ -67,7 +68,8 @@ void World::BuildSites(Rng& rng, std::span<const int> registries) {
   std::unordered_set<std::string> orgs;
   auto new_org = [&](auto make) {
     std::string code;
-    do code = make(); while (!orgs.insert(code).second);
+    do code = make();
+    while (!orgs.insert(code).second);
     return code;
   };
   const size_t areas = PostcodeAreas().size();
@@ -76,20 +78,23 @@ void World::BuildSites(Rng& rng, std::span<const int> registries) {
                          static_cast<int>(rng.Below(areas))});
   };
   for (int t = 0; t < 55; ++t) {  // NHS trusts, each with one to three hospital sites
-    std::string org =
-        new_org([&] { return std::string{'R', Pick(rng, kOdsLetters), Pick(rng, kAlnum)}; });
+    std::string org = new_org([&] {
+      return std::string{'R', Pick(rng, kOdsLetters), Pick(rng, kAlnum)};
+    });
     const int count = rng.Between(1, 3);
     const int first = rng.Between(1, 20);
     for (int s = 0; s < count; ++s) add_site(fmt::format("{}{:02}", org, first + s), true);
   }
   for (int i = 0; i < 25; ++i) {  // independent sector (ISHP codes, N-prefixed)
-    std::string org = new_org(
-        [&] { return std::string{'N', Pick(rng, kOdsLetters), Pick(rng, "0123456789")}; });
+    std::string org = new_org([&] {
+      return std::string{'N', Pick(rng, kOdsLetters), Pick(rng, "0123456789")};
+    });
     add_site(fmt::format("{}{:02}", org, rng.Between(10, 99)), false);
   }
   for (int i = 0; i < 20; ++i) {  // older independent provider codes: 8 + four
-    std::string org = new_org(
-        [&] { return std::string{'8', Pick(rng, kOdsLetters), Pick(rng, kOdsLetters)}; });
+    std::string org = new_org([&] {
+      return std::string{'8', Pick(rng, kOdsLetters), Pick(rng, kOdsLetters)};
+    });
     add_site(fmt::format("{}{:02}", org, rng.Between(1, 9)), false);
   }
   sites_of_.assign(kRegistryCount, {});
@@ -122,9 +127,9 @@ void World::BuildClinicians(Rng& rng, std::span<const int> registries) {
           std::max(1, static_cast<int>(std::lround(sites[s].volume * kCliniciansPerSite[r])));
       for (int c = 0; c < count; ++c) {
         uint32_t gmc;
-        do gmc = 1000000 + static_cast<uint32_t>(rng.Below(6000000)); while (!used.insert(gmc).second);
-        clinicians.push_back(
-            Clinician{fmt::format("{}", gmc), r, s, std::exp(rng.Normal(0, 0.5))});
+        do gmc = 1000000 + static_cast<uint32_t>(rng.Below(6000000));
+        while (!used.insert(gmc).second);
+        clinicians.push_back(Clinician{fmt::format("{}", gmc), r, s, std::exp(rng.Normal(0, 0.5))});
         const int id = static_cast<int>(clinicians.size()) - 1;
         clinicians_at_[s * kRegistryCount + r].push_back(id);
         // Some consultants also operate at a second site (often an independent hospital).
@@ -160,7 +165,8 @@ void World::BuildManufacturersAndModels(Rng& rng, std::span<const int>) {
   std::vector<std::vector<int>> makers_of(roles.size());
   for (int m = 0; m < 40; ++m) {
     std::string prefix;
-    do prefix = fmt::format("952{:04}", rng.Below(10000)); while (!prefixes.insert(prefix).second);
+    do prefix = fmt::format("952{:04}", rng.Below(10000));
+    while (!prefixes.insert(prefix).second);
     std::string name = fmt::format("{} {} {}", kMakerWords[m % 20], kMakerKinds[(m / 20 + m) % 6],
                                    m % 3 == 0 ? "plc" : "Ltd");
     std::string lic = m % 8 == 3 ? fmt::format("{}{:03}", Pick(rng, kUpper), rng.Below(1000)) : "";
@@ -175,7 +181,8 @@ void World::BuildManufacturersAndModels(Rng& rng, std::span<const int>) {
       for (size_t c = 1; c < variant.components.size(); ++c) {
         auto& followers = makers_of[variant.components[c].role];
         for (int m : makers_of[variant.components[0].role]) {
-          if (std::find(followers.begin(), followers.end(), m) == followers.end()) followers.push_back(m);
+          if (std::find(followers.begin(), followers.end(), m) == followers.end())
+            followers.push_back(m);
         }
       }
     }
@@ -194,10 +201,12 @@ void World::BuildManufacturersAndModels(Rng& rng, std::span<const int>) {
                            : makers_of[r][rng.Below(makers_of[r].size())];
       d.role = static_cast<int>(r);
       const Manufacturer& maker = manufacturers[d.manufacturer];
-      std::string payload = fmt::format("0{}{:05}", maker.gs1_prefix, item_counter[d.manufacturer]++);
+      std::string payload =
+          fmt::format("0{}{:05}", maker.gs1_prefix, item_counter[d.manufacturer]++);
       d.gtin = payload + static_cast<char>('0' + domain::Gtin::CheckDigit(payload));
       d.brand = std::string(kBrandWords[rng.Below(std::size(kBrandWords))]);
-      d.model = fmt::format("{} {} {}", d.brand, nouns[rng.Below(nouns.size())], rng.Between(1, 9) * 50);
+      d.model =
+          fmt::format("{} {} {}", d.brand, nouns[rng.Below(nouns.size())], rng.Between(1, 9) * 50);
       d.catalogue_number = fmt::format("{}-{:04}{}", ToUpperAscii(maker.name.substr(0, 3)),
                                        rng.Below(10000), Pick(rng, kUpper));
       const int n = static_cast<int>(models.size());
@@ -205,8 +214,8 @@ void World::BuildManufacturersAndModels(Rng& rng, std::span<const int>) {
       d.share = std::exp(rng.Normal(0, 1.0));
       d.weibull_shape = role.weibull_shape;
       const double frailty = std::exp(rng.Normal(0, 0.3));  // this model's hazard multiplier
-      d.weibull_scale_days = 3652.5 / std::pow(-std::log(1 - role.revision_10y) * frailty,
-                                               1.0 / role.weibull_shape);
+      d.weibull_scale_days =
+          3652.5 / std::pow(-std::log(1 - role.revision_10y) * frailty, 1.0 / role.weibull_shape);
       d.launch = rng.Bernoulli(0.65) ? UniformDate(rng, Day(2000, 1, 1), Day(2010, 12, 31))
                                      : UniformDate(rng, Day(2011, 1, 1), Day(2023, 12, 31));
       d.withdrawn = Date::max();
@@ -278,7 +287,8 @@ void World::Plant(Rng& rng, std::span<const int> registries) {
                          FirstOfMonth(rng, 2013, 2017)});
     }
     if (r == 0 || r == 4 || r == kNmtr) {
-      // A large hospital where the planted surgeon does not operate does worse (NMTR: more early deaths).
+      // A large hospital where the planted surgeon does not operate does worse (NMTR: more early
+      // deaths).
       std::vector<std::pair<double, int>> large;
       for (int s : sites_of_[r]) {
         if (std::find(surgeon_sites.begin(), surgeon_sites.end(), s) == surgeon_sites.end()) {

@@ -42,12 +42,12 @@ struct Manufacturer {
 struct DeviceModel {
   std::string gtin;  // 14 digits
   int manufacturer = 0;
-  int role = 0;      // index into Roles()
+  int role = 0;  // index into Roles()
   std::string brand, model, catalogue_number;
   std::string serial_prefix;  // 3 letters, unique
-  double share = 1;            // market weight within its role
+  double share = 1;           // market weight within its role
   double weibull_shape = 1, weibull_scale_days = 1;
-  Date launch, withdrawn;      // withdrawn == Date::max() while on the market
+  Date launch, withdrawn;  // withdrawn == Date::max() while on the market
   uint32_t next_serial = 0;
 };
 

@@ -23,6 +23,11 @@ inline constexpr std::string_view kProcedureColumns =
 inline constexpr std::string_view kImplantColumns =
     "procedure, gtin, lot, serial, expiry, raw_scan, action, laterality, in_situ, removed_by, "
     "removed_on";
+// kProcedureColumns qualified by the alias "p".
+inline constexpr std::string_view kProcedureColumnsOfP =
+    "p.registry, p.procedure_ref, p.provider_site, p.clinician_gmc, p.patient, p.date, p.type, "
+    "p.opcs_codes, p.snomed_code, p.laterality, p.body_site, p.indication, p.asa_grade, p.bmi, "
+    "p.fields, p.submission, p.version";
 // kImplantColumns with the id, qualified by the alias "i" for joins.
 inline constexpr std::string_view kImplantColumnsOfI =
     "i.id, i.procedure, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, i.action, i.laterality, "

@@ -186,11 +186,28 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
+// The change sequence: one row per committed transaction that changed patients, procedures or
+// implants, and the number of the last such transaction on each row it touched, so a cohort can
+// be refreshed from what changed since it was built. Rows from before this migration are 0.
+constexpr std::string_view kChangeSequence = R"sql(
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL
+);
+ALTER TABLE patients ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE procedures ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE implants ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX patients_by_change ON patients(change_seq);
+CREATE INDEX procedures_by_change ON procedures(change_seq);
+CREATE INDEX implants_by_change ON implants(change_seq);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "0001_core", kCore},
+      {2, "0002_change_sequence", kChangeSequence},
   };
   return kMigrations;
 }
@@ -206,7 +223,7 @@ Result<int> CurrentSchemaVersion(Connection& connection) {
   return static_cast<int>(stmt->Int(0));
 }
 
-Result<std::vector<std::string>> Migrate(Connection& connection) {
+Result<std::vector<std::string>> Migrate(Connection& connection, int up_to) {
   auto current = CurrentSchemaVersion(connection);
   if (!current) return std::unexpected(current.error());
   int known = Migrations().back().version;
@@ -217,7 +234,7 @@ Result<std::vector<std::string>> Migrate(Connection& connection) {
   }
   std::vector<std::string> applied;
   for (const Migration& m : Migrations()) {
-    if (m.version <= *current) continue;
+    if (m.version <= *current || m.version > up_to) continue;
     // Re-read under the write lock: another process may have migrated since we looked.
     ORP_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
     auto now = CurrentSchemaVersion(connection);

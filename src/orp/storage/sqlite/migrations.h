@@ -26,7 +26,8 @@ const std::vector<Migration>& Migrations();
 // The highest version recorded (0 for a new database).
 Result<int> CurrentSchemaVersion(Connection& connection);
 
-// Applies the pending migrations; returns the names of those applied now.
-Result<std::vector<std::string>> Migrate(Connection& connection);
+// Applies the pending migrations up to version `up_to` (all by default; tests stop early to build
+// a database as an older orp left it); returns the names of those applied now.
+Result<std::vector<std::string>> Migrate(Connection& connection, int up_to = 1 << 30);
 
 }  // namespace orp::storage::sqlite

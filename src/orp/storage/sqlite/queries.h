@@ -22,6 +22,7 @@ class Queries {
   Result<std::optional<Patient>> FindPatient(PatientId id);
   Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym);
   Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key, int limit);
+  Result<void> ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit);
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
   Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
@@ -40,6 +41,7 @@ class Queries {
   Result<std::vector<Finding>> FindingsOf(SubmissionId id);
   Result<std::optional<AuditRecord>> LastAuditRecord();
   Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit);
+  Result<int64_t> LastChange();
   Result<TableCounts> CountRows();
 
   // Writes (writes.cc); `submission` is the transaction's submission (unstored for none).
@@ -56,6 +58,11 @@ class Queries {
   Result<SubmissionId> InsertSubmission(const SubmissionRequest& request);
   Result<void> FinishSubmission(SubmissionId submission, const SubmissionOutcome& outcome);
 
+  // The change sequence number of the open transaction, allocated at its first change of
+  // patients, procedures or implants; EndTransaction forgets it.
+  Result<int64_t> ChangeSeq();
+  void EndTransaction() { change_seq_ = 0; }
+
  private:
   Result<std::vector<Implant>> ImplantsOf(ProcedureId procedure);
   Result<std::vector<Implant>> ImplantVersionsOf(ProcedureId procedure, int version);
@@ -64,6 +71,7 @@ class Queries {
   Result<void> ArchiveVersion(ProcedureId id);
 
   Connection& db_;
+  int64_t change_seq_ = 0;
 };
 
 }  // namespace orp::storage::sqlite

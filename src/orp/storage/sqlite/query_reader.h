@@ -1,9 +1,10 @@
-// QueryReader<Base>: implements every Reader query of Base (Store or Transaction) on Queries,
-// taking the read lock the derived class supplies (the store's mutex for a Store; nothing for a
-// Transaction, which already holds it).
+// QueryReader<Base>: implements every Reader query of Base (Store or Transaction) on the Queries
+// of a ReadLease the derived class supplies: a pooled read connection or the store's locked
+// writer for a Store; the transaction's own connection for a Transaction.
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -39,6 +40,28 @@ class StoreLock {
   std::atomic<std::thread::id>* owner_ = nullptr;
 };
 
+// The Queries one read runs on, and whatever must be held or given back around it.
+class ReadLease {
+ public:
+  ReadLease(Queries& queries, StoreLock lock) : queries_(&queries), lock_(std::move(lock)) {}
+  ReadLease(Queries& queries, std::function<void()> give_back)
+      : queries_(&queries), give_back_(std::move(give_back)) {}
+  ReadLease(ReadLease&& other) noexcept
+      : queries_(other.queries_),
+        lock_(std::move(other.lock_)),
+        give_back_(std::exchange(other.give_back_, nullptr)) {}
+  ReadLease& operator=(ReadLease&&) = delete;
+  ~ReadLease() {
+    if (give_back_) give_back_();
+  }
+  Queries& queries() const { return *queries_; }
+
+ private:
+  Queries* queries_;
+  StoreLock lock_;
+  std::function<void()> give_back_;
+};
+
 template <typename Base>
 class QueryReader : public Base {
  public:
@@ -51,6 +74,9 @@ class QueryReader : public Base {
   Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key,
                                                           int limit) override {
     return Read([&](Queries& q) { return q.FindPatientsByDemographics(key, limit); });
+  }
+  Result<void> ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachPatient(changed_after, visit); });
   }
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code) override {
     return Read([&](Queries& q) { return q.FindOrganisation(code); });
@@ -108,20 +134,22 @@ class QueryReader : public Base {
   Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) override {
     return Read([&](Queries& q) { return q.ForEachAuditRecord(after_seq, visit); });
   }
+  Result<int64_t> LastChange() override {
+    return Read([&](Queries& q) { return q.LastChange(); });
+  }
   Result<TableCounts> CountRows() override {
     return Read([&](Queries& q) { return q.CountRows(); });
   }
 
  protected:
-  virtual Queries& queries() = 0;
-  virtual Result<StoreLock> ReadLock() = 0;
+  virtual Result<ReadLease> AcquireReader() = 0;
 
  private:
   template <typename F>
   auto Read(F f) -> decltype(f(std::declval<Queries&>())) {
-    auto lock = ReadLock();
-    if (!lock) return std::unexpected(lock.error());
-    return f(queries());
+    auto lease = AcquireReader();
+    if (!lease) return std::unexpected(lease.error());
+    return f(lease->queries());
   }
 };
 

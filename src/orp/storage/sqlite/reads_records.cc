@@ -110,19 +110,21 @@ Result<std::vector<Implant>> Queries::FindImplantsByDevice(const Gtin& gtin, std
 // Two cursors merged by procedure id — procedures in id order, implants in (procedure, id)
 // order — so streaming costs one pass over each table, not a query per procedure.
 Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<Procedure>& visit) {
-  auto procs =
-      db_.Prepare(fmt::format("SELECT id, {} FROM procedures WHERE (?1 = '' OR registry = ?1) AND "
-                              "(?2 = 0 OR submission > ?2) ORDER BY id",
-                              kProcedureColumns));
+  // A procedure is "changed" when its row or any of its implants is.
+  constexpr std::string_view kChanged =
+      "(?2 = 0 OR p.change_seq > ?2 OR p.id IN "
+      "(SELECT procedure FROM implants WHERE change_seq > ?2))";
+  auto procs = db_.Prepare(fmt::format(
+      "SELECT p.id, {} FROM procedures p WHERE (?1 = '' OR p.registry = ?1) AND {} ORDER BY p.id",
+      kProcedureColumnsOfP, kChanged));
   auto implants = db_.Prepare(
       fmt::format("SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
-                  "WHERE (?1 = '' OR p.registry = ?1) AND (?2 = 0 OR p.submission > ?2) "
-                  "ORDER BY i.procedure, i.id",
-                  kImplantColumnsOfI));
+                  "WHERE (?1 = '' OR p.registry = ?1) AND {} ORDER BY i.procedure, i.id",
+                  kImplantColumnsOfI, kChanged));
   if (!procs) return std::unexpected(procs.error());
   if (!implants) return std::unexpected(implants.error());
-  procs->Bind(1, f.registry).Bind(2, f.after_submission.value);
-  implants->Bind(1, f.registry).Bind(2, f.after_submission.value);
+  procs->Bind(1, f.registry).Bind(2, f.changed_after);
+  implants->Bind(1, f.registry).Bind(2, f.changed_after);
   std::optional<Implant> pending;
   auto next_implant = [&]() -> Result<void> {
     pending.reset();
@@ -147,6 +149,14 @@ Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<P
         return p;
       },
       visit);
+}
+
+Result<void> Queries::ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit) {
+  auto stmt = db_.Prepare(fmt::format(
+      "SELECT {} FROM patients WHERE ?1 = 0 OR change_seq > ?1 ORDER BY id", kPatientColumns));
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(1, changed_after);
+  return Stream<Patient>(*stmt, ReadPatient, visit);
 }
 
 Result<std::vector<OutcomeEvent>> Queries::OutcomeEventsOf(PatientId patient) {
@@ -192,6 +202,14 @@ Result<void> Queries::ForEachAuditRecord(int64_t after_seq, const Visitor<AuditR
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, after_seq);
   return Stream<AuditRecord>(*stmt, ReadAudit, visit);
+}
+
+Result<int64_t> Queries::LastChange() {
+  auto last = First<int64_t>(
+      db_, "SELECT coalesce(max(seq), 0) FROM changes", [](Stmt&) {},
+      [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
+  if (!last) return std::unexpected(last.error());
+  return last->value_or(0);
 }
 
 Result<TableCounts> Queries::CountRows() {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "orp/storage/sqlite/migrations.h"
 #include "orp/storage/sqlite/queries.h"
@@ -56,10 +57,10 @@ class SqliteTransaction : public QueryReader<Transaction> {
   Result<void> Commit() override;
 
  protected:
-  Queries& queries() override;
-  Result<StoreLock> ReadLock() override {
+  Queries& queries();
+  Result<ReadLease> AcquireReader() override {
     if (ended_) return FailedPrecondition("the transaction has ended");
-    return StoreLock();  // the transaction already holds the store
+    return ReadLease(queries(), StoreLock());  // the transaction already holds the store
   }
 
  private:
@@ -83,12 +84,15 @@ class SqliteTransaction : public QueryReader<Transaction> {
 
 class SqliteStore : public QueryReader<Store> {
  public:
-  SqliteStore(std::unique_ptr<Connection> connection, StoreInfo info)
-      : connection_(std::move(connection)), queries_(*connection_), info_(std::move(info)) {}
+  SqliteStore(std::unique_ptr<Connection> connection, StoreInfo info, ConnectionOptions options)
+      : connection_(std::move(connection)),
+        queries_(*connection_),
+        info_(std::move(info)),
+        options_(options) {}
 
   StoreInfo Info() const override { return info_; }
   Result<int> SchemaVersion() override {
-    auto lock = ReadLock();
+    auto lock = LockWriter();
     if (!lock) return std::unexpected(lock.error());
     return CurrentSchemaVersion(*connection_);
   }
@@ -99,11 +103,29 @@ class SqliteStore : public QueryReader<Store> {
   }
   Result<SubmissionStart> BeginSubmission(const SubmissionRequest& request) override;
 
-  Queries& queries() override { return queries_; }
+  Queries& queries() { return queries_; }
   Connection& connection() { return *connection_; }
 
  protected:
-  Result<StoreLock> ReadLock() override {
+  // A file database reads through pooled connections of its own: WAL gives each a snapshot of
+  // committed data, so reads run beside the writer. An in-memory database has one connection.
+  Result<ReadLease> AcquireReader() override {
+    if (info_.location == ":memory:") {
+      auto lock = LockWriter();
+      if (!lock) return std::unexpected(lock.error());
+      return ReadLease(queries_, std::move(*lock));
+    }
+    return LeasePooledReader();
+  }
+
+ private:
+  struct PooledReader {
+    std::unique_ptr<Connection> connection;
+    Queries queries;
+  };
+  static constexpr size_t kIdleReaders = 8;
+
+  Result<StoreLock> LockWriter() {
     if (owner_.load() == std::this_thread::get_id()) {
       return FailedPrecondition(
           "this thread already holds the store (an open transaction, or a ForEach callback); "
@@ -111,16 +133,41 @@ class SqliteStore : public QueryReader<Store> {
     }
     return StoreLock(mu_, owner_);
   }
-
- private:
+  Result<ReadLease> LeasePooledReader();
   Result<std::unique_ptr<SqliteTransaction>> BeginSqlite();
 
   std::unique_ptr<Connection> connection_;
   Queries queries_;
   StoreInfo info_;
+  ConnectionOptions options_;
   std::mutex mu_;
   std::atomic<std::thread::id> owner_{};
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<PooledReader>> idle_;
 };
+
+Result<ReadLease> SqliteStore::LeasePooledReader() {
+  std::unique_ptr<PooledReader> reader;
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    if (!idle_.empty()) {
+      reader = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!reader) {
+    auto connection = Connection::Open(info_.location, options_);
+    if (!connection) return std::unexpected(connection.error());
+    Connection& c = **connection;
+    reader.reset(new PooledReader{std::move(*connection), Queries(c)});
+  }
+  PooledReader* raw = reader.release();
+  return ReadLease(raw->queries, [this, raw] {
+    std::unique_ptr<PooledReader> back(raw);
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    if (idle_.size() < kIdleReaders) idle_.push_back(std::move(back));
+  });
+}
 
 SqliteTransaction::SqliteTransaction(SqliteStore& store, StoreLock lock)
     : store_(store), lock_(std::move(lock)) {}
@@ -133,6 +180,7 @@ Queries& SqliteTransaction::queries() { return store_.queries(); }
 
 void SqliteTransaction::End() {
   ended_ = true;
+  store_.queries().EndTransaction();
   lock_.Release();
 }
 
@@ -214,7 +262,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& path,
   auto version = CurrentSchemaVersion(**connection);
   if (!version) return std::unexpected(version.error());
   StoreInfo info{"sqlite", path, *version, std::move(*applied)};
-  return std::make_unique<SqliteStore>(std::move(*connection), std::move(info));
+  return std::make_unique<SqliteStore>(std::move(*connection), std::move(info), options);
 }
 
 Result<std::unique_ptr<Store>> OpenStoreFromUrl(std::string_view, std::string_view rest) {

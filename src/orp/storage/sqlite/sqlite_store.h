@@ -1,12 +1,14 @@
 // The SQLite backend of storage::Store: one database file in WAL mode (or a private in-memory
 // database), schema from migrations.h applied at open.
 //
-// Concurrency: one connection per Store, guarded by a mutex. A transaction holds the mutex (and
-// SQLite's write lock, taken by BEGIN IMMEDIATE) from Begin until Commit or destruction, so
-// writers are serialised and a transaction never fails half-way for a lock; other threads'
-// reads wait for it. A call on the Store from the thread that already holds it (an open
-// transaction, or inside a ForEach callback) would wait for itself: it fails with
-// kFailedPrecondition instead (read through the transaction). Several
+// Concurrency: one write connection per Store, guarded by a mutex. A transaction holds the mutex
+// (and SQLite's write lock, taken by BEGIN IMMEDIATE) from Begin until Commit or destruction, so
+// writers are serialised and a transaction never fails half-way for a lock. Reads on a file
+// Store use a pool of read connections (up to 8 kept idle): each read sees the last committed
+// state and runs beside the writer and other readers. An in-memory Store has only its one
+// connection, so its reads wait for a transaction; a call on it from the thread that already
+// holds it (an open transaction, or inside a ForEach callback) would wait for itself: it fails
+// with kFailedPrecondition instead (read through the transaction). Several
 // processes may open one file; BEGIN IMMEDIATE waits up to the busy timeout, then kUnavailable.
 //
 // Durability: synchronous=FULL by default (see connection.h and docs/performance.md).

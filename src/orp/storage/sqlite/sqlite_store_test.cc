@@ -48,6 +48,7 @@ TEST(SqliteStore, NewDatabaseIsMigratedToTheLatestVersion) {
   EXPECT_EQ(info.schema_version, Migrations().back().version);
   ASSERT_EQ(info.migrations_applied.size(), Migrations().size());
   EXPECT_EQ(info.migrations_applied[0], "0001_core");
+  EXPECT_EQ(info.migrations_applied[1], "0002_change_sequence");
   EXPECT_EQ(*(*store)->SchemaVersion(), Migrations().back().version);
 }
 
@@ -65,6 +66,28 @@ TEST(SqliteStore, ReopeningAppliesNothingAndKeepsTheData) {
   EXPECT_TRUE((*again)->Info().migrations_applied.empty());
   EXPECT_EQ((*again)->Info().schema_version, Migrations().back().version);
   EXPECT_TRUE((*again)->FindPatientByPseudonym(*SamplePatient(1).pseudonym)->has_value());
+}
+
+// A database left by an orp that knew only 0001_core upgrades at open, and its rows stay readable.
+TEST(SqliteStore, DatabaseFromTheFirstSchemaUpgradesAtOpen) {
+  std::string path = TempDbPath();
+  {
+    auto connection = Connection::Open(path, {});
+    ASSERT_TRUE(Migrate(**connection, 1).has_value());
+    ASSERT_TRUE((*connection)
+                    ->Exec("INSERT INTO patients (sex, postcode) VALUES ('2', 'LS1 4AP')")
+                    .has_value());
+  }
+  auto store = OpenStore(path);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ((*store)->Info().migrations_applied,
+            (std::vector<std::string>{"0002_change_sequence"}));
+  auto patient = (*store)->FindPatient(PatientId{1});
+  ASSERT_TRUE(patient.has_value() && patient->has_value()) << patient.error().ToString();
+  EXPECT_EQ((*patient)->sex, domain::Sex::kFemale);
+  int streamed = 0;
+  ASSERT_TRUE((*store)->ForEachPatient(0, [&](const Patient&) { return ++streamed; }).has_value());
+  EXPECT_EQ(streamed, 1);
 }
 
 TEST(SqliteStore, FileDatabaseUsesWriteAheadLogging) {
@@ -112,6 +135,32 @@ TEST(SqliteStore, ReadingTheStoreWhileThisThreadHoldsATransactionFailsInsteadOfH
   EXPECT_EQ(read.error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_EQ((*store)->Begin().error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_TRUE((*txn)->FindPatient(PatientId{1}).has_value());
+}
+
+// A file database reads through its own connections: a read during a transaction sees the last
+// committed state, neither the transaction's writes nor a wait for it.
+TEST(SqliteStore, FileStoreReadsCommittedDataBesideAnOpenTransaction) {
+  auto store = OpenStore(TempDbPath());
+  ASSERT_TRUE(store.has_value());
+  Patient patient = SamplePatient(4);
+  auto txn = (*store)->Begin();
+  ASSERT_TRUE((*txn)->PutPatient(patient).has_value());
+  auto during = (*store)->FindPatientByPseudonym(*patient.pseudonym);
+  ASSERT_TRUE(during.has_value()) << during.error().ToString();
+  EXPECT_FALSE(during->has_value());
+  EXPECT_TRUE((*txn)->FindPatientByPseudonym(*patient.pseudonym)->has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  EXPECT_TRUE((*store)->FindPatientByPseudonym(*patient.pseudonym)->has_value());
+  // A stream callback may read the store too (another pooled connection).
+  int reads = 0;
+  ASSERT_TRUE((*store)
+                  ->ForEachPatient(0,
+                                   [&](const Patient& p) {
+                                     reads += (*store)->FindPatient(p.id)->has_value();
+                                     return true;
+                                   })
+                  .has_value());
+  EXPECT_EQ(reads, 1);
 }
 
 TEST(SqliteStore, CallingTheStoreFromAStreamCallbackFailsInsteadOfHanging) {

@@ -1,6 +1,8 @@
 // Queries: the writes. The caller holds a transaction open around them.
 #include <fmt/format.h>
 
+#include <ctime>
+
 #include "orp/storage/sqlite/codec.h"
 #include "orp/storage/sqlite/collect.h"
 #include "orp/storage/sqlite/queries.h"
@@ -9,21 +11,22 @@ namespace orp::storage::sqlite {
 namespace {
 
 const std::string kInsertProcedure = fmt::format(
-    "INSERT INTO procedures ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-    "?14, ?15, ?16, ?17)",
+    "INSERT INTO procedures ({}, change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+    "?12, ?13, ?14, ?15, ?16, ?17, ?19)",
     kProcedureColumns);
 constexpr std::string_view kUpdateProcedure =
     "UPDATE procedures SET registry = ?1, procedure_ref = ?2, provider_site = ?3, "
     "clinician_gmc = ?4, patient = ?5, date = ?6, type = ?7, opcs_codes = ?8, snomed_code = ?9, "
     "laterality = ?10, body_site = ?11, indication = ?12, asa_grade = ?13, bmi = ?14, "
-    "fields = ?15, submission = ?16, version = ?17 WHERE id = ?18";
+    "fields = ?15, submission = ?16, version = ?17, change_seq = ?19 WHERE id = ?18";
 const std::string kInsertImplant = fmt::format(
-    "INSERT INTO implants (patient, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    "INSERT INTO implants (patient, {}, change_seq) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14)",
     kImplantColumns);
 constexpr std::string_view kUpdateImplant =
     "UPDATE implants SET patient = ?1, procedure = ?2, gtin = ?3, lot = ?4, serial = ?5, "
     "expiry = ?6, raw_scan = ?7, action = ?8, laterality = ?9, in_situ = ?10, removed_by = ?11, "
-    "removed_on = ?12 WHERE id = ?13";
+    "removed_on = ?12, change_seq = ?14 WHERE id = ?13";
 
 // Runs one statement with parameters bound by `bind`.
 template <typename BindFn>
@@ -47,13 +50,25 @@ void Normalise(Implant& implant, const Procedure& procedure) {
 
 }  // namespace
 
+Result<int64_t> Queries::ChangeSeq() {
+  if (change_seq_ != 0) return change_seq_;
+  ORP_RETURN_IF_ERROR(Execute(db_, "INSERT INTO changes (at) VALUES (?1)",
+                              [](Stmt& s) { s.Bind(1, int64_t{std::time(nullptr)}); }));
+  change_seq_ = db_.LastInsertRowid();
+  return change_seq_;
+}
+
 Result<PatientId> Queries::PutPatient(const Patient& patient) {
+  ORP_RETURN_IF_ERROR(ChangeSeq());
   if (patient.id.stored()) {
     ORP_RETURN_IF_ERROR(Execute(
         db_,
         "UPDATE patients SET pseudonym = ?1, nhs_cipher = ?2, date_of_birth = ?3, sex = ?4, "
-        "postcode = ?5, date_of_death = ?6, opted_out = ?7 WHERE id = ?8",
-        [&](Stmt& s) { BindPatient(s, 1, patient), s.Bind(8, patient.id.value); }));
+        "postcode = ?5, date_of_death = ?6, opted_out = ?7, change_seq = ?9 WHERE id = ?8",
+        [&](Stmt& s) {
+          BindPatient(s, 1, patient);
+          s.Bind(8, patient.id.value).Bind(9, change_seq_);
+        }));
     if (db_.Changes() == 0)
       return NotFound(fmt::format("patient {} does not exist", patient.id.value));
     return patient.id;
@@ -62,14 +77,18 @@ Result<PatientId> Queries::PutPatient(const Patient& patient) {
   auto id = First<int64_t>(
       db_,
       "INSERT INTO patients (pseudonym, nhs_cipher, date_of_birth, sex, postcode, date_of_death, "
-      "opted_out) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (pseudonym) DO UPDATE SET "
+      "opted_out, change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+      "ON CONFLICT (pseudonym) DO UPDATE SET change_seq = excluded.change_seq, "
       "nhs_cipher = coalesce(excluded.nhs_cipher, nhs_cipher), "
       "date_of_birth = coalesce(excluded.date_of_birth, date_of_birth), "
       "sex = CASE WHEN excluded.sex <> '' THEN excluded.sex ELSE sex END, "
       "postcode = CASE WHEN excluded.postcode <> '' THEN excluded.postcode ELSE postcode END, "
       "date_of_death = coalesce(date_of_death, excluded.date_of_death), "
       "opted_out = max(opted_out, excluded.opted_out) RETURNING id",
-      [&](Stmt& s) { BindPatient(s, 1, patient); },
+      [&](Stmt& s) {
+        BindPatient(s, 1, patient);
+        s.Bind(8, change_seq_);
+      },
       [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
   if (!id) return std::unexpected(id.error());
   if (!*id) return Internal("patient insert returned no id");
@@ -81,6 +100,7 @@ Result<PutKind> Queries::PutProcedure(Procedure& procedure, SubmissionId submiss
     return InvalidArgument(
         fmt::format("procedure {} has no stored patient", procedure.procedure_ref));
   }
+  ORP_RETURN_IF_ERROR(ChangeSeq());
   procedure.submission = submission;
   auto existing = First<std::pair<int64_t, int>>(
       db_, "SELECT id, version FROM procedures WHERE registry = ?1 AND procedure_ref = ?2",
@@ -91,8 +111,10 @@ Result<PutKind> Queries::PutProcedure(Procedure& procedure, SubmissionId submiss
   if (!existing) return std::unexpected(existing.error());
   if (!*existing) {
     procedure.version = 1;
-    ORP_RETURN_IF_ERROR(
-        Execute(db_, kInsertProcedure, [&](Stmt& s) { BindProcedure(s, 1, procedure); }));
+    ORP_RETURN_IF_ERROR(Execute(db_, kInsertProcedure, [&](Stmt& s) {
+      BindProcedure(s, 1, procedure);
+      s.Bind(19, change_seq_);
+    }));
     procedure.id.value = db_.LastInsertRowid();
     ORP_RETURN_IF_ERROR(InsertImplants(procedure));
     return PutKind::kInserted;
@@ -104,7 +126,7 @@ Result<PutKind> Queries::PutProcedure(Procedure& procedure, SubmissionId submiss
   if (!previous) return std::unexpected(previous.error());
   ORP_RETURN_IF_ERROR(Execute(db_, kUpdateProcedure, [&](Stmt& s) {
     BindProcedure(s, 1, procedure);
-    s.Bind(18, procedure.id.value);
+    s.Bind(18, procedure.id.value).Bind(19, change_seq_);
   }));
   ORP_RETURN_IF_ERROR(ReplaceImplants(procedure, std::move(*previous)));
   return PutKind::kNewVersion;
@@ -131,6 +153,7 @@ Result<void> Queries::InsertImplants(Procedure& procedure) {
     ORP_RETURN_IF_ERROR(Execute(db_, kInsertImplant, [&](Stmt& s) {
       s.Bind(1, procedure.patient.value);
       BindImplant(s, 2, implant);
+      s.Bind(14, change_seq_);
     }));
     implant.id.value = db_.LastInsertRowid();
   }
@@ -151,6 +174,7 @@ Result<void> Queries::ReplaceImplants(Procedure& procedure, std::vector<Implant>
       ORP_RETURN_IF_ERROR(Execute(db_, kInsertImplant, [&](Stmt& s) {
         s.Bind(1, procedure.patient.value);
         BindImplant(s, 2, implant);
+        s.Bind(14, change_seq_);
       }));
       implant.id.value = db_.LastInsertRowid();
       continue;
@@ -164,7 +188,7 @@ Result<void> Queries::ReplaceImplants(Procedure& procedure, std::vector<Implant>
     ORP_RETURN_IF_ERROR(Execute(db_, kUpdateImplant, [&](Stmt& s) {
       s.Bind(1, procedure.patient.value);
       BindImplant(s, 2, implant);
-      s.Bind(13, implant.id.value);
+      s.Bind(13, implant.id.value).Bind(14, change_seq_);
     }));
   }
   for (size_t i = 0; i < previous.size(); ++i) {
@@ -177,19 +201,27 @@ Result<void> Queries::ReplaceImplants(Procedure& procedure, std::vector<Implant>
 
 Result<void> Queries::MarkImplantsRemoved(std::span<const ImplantId> implants, ProcedureId by,
                                           Date on) {
+  ORP_RETURN_IF_ERROR(ChangeSeq());
   for (ImplantId id : implants) {
     ORP_RETURN_IF_ERROR(Execute(
-        db_, "UPDATE implants SET in_situ = 0, removed_by = ?1, removed_on = ?2 WHERE id = ?3",
-        [&](Stmt& s) { s.Bind(1, by.value).Bind(2, DayNumber(on)).Bind(3, id.value); }));
+        db_,
+        "UPDATE implants SET in_situ = 0, removed_by = ?1, removed_on = ?2, change_seq = ?4 "
+        "WHERE id = ?3",
+        [&](Stmt& s) {
+          s.Bind(1, by.value).Bind(2, DayNumber(on)).Bind(3, id.value).Bind(4, change_seq_);
+        }));
     if (db_.Changes() == 0) return NotFound(fmt::format("implant {} does not exist", id.value));
   }
   return {};
 }
 
 Result<void> Queries::RecordDeath(PatientId patient, Date date, SubmissionId submission) {
-  ORP_RETURN_IF_ERROR(
-      Execute(db_, "UPDATE patients SET date_of_death = coalesce(date_of_death, ?1) WHERE id = ?2",
-              [&](Stmt& s) { s.Bind(1, DayNumber(date)).Bind(2, patient.value); }));
+  ORP_RETURN_IF_ERROR(ChangeSeq());
+  ORP_RETURN_IF_ERROR(Execute(
+      db_,
+      "UPDATE patients SET date_of_death = coalesce(date_of_death, ?1), change_seq = ?3 "
+      "WHERE id = ?2",
+      [&](Stmt& s) { s.Bind(1, DayNumber(date)).Bind(2, patient.value).Bind(3, change_seq_); }));
   if (db_.Changes() == 0) return NotFound(fmt::format("patient {} does not exist", patient.value));
   auto events = OutcomeEventsOf(patient);
   if (!events) return std::unexpected(events.error());
