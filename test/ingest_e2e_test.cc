@@ -207,5 +207,33 @@ TEST_F(IngestEndToEnd, RevisionsRemoveImplantsAndDeathsCloseFollowUp) {
   EXPECT_GT(counts["outcome_events"], 0);
 }
 
+// The worked example of docs/submission-format.md: the left revision names the implant it
+// removes by GTIN, lot and serial; that one implant leaves situ, its partner stays.
+TEST_F(IngestEndToEnd, AnExplantNamingTheDeviceRemovesThatExactImplant) {
+  std::unique_ptr<storage::Store> store = OpenStore();
+  // Its devices are not in the synthetic catalogue: validate without one.
+  Result<ingest::Validator> validator =
+      ingest::Validator::Create(domain::LoadRegistries(SourceDir() / "registries").value(), {});
+  ASSERT_TRUE(validator.has_value());
+  Result<ingest::Receipt> r = ingest::IngestFile(
+      *store, *validator, pseudonymiser_, SourceDir() / "test/data/ingest/worked_example.csv", {});
+  ASSERT_TRUE(r.has_value()) << r.error().message();
+  EXPECT_EQ(r->accepted, 2);
+  auto primary = store->FindProcedure("BCIR", "NT451-00000017");
+  auto revision = store->FindProcedure("BCIR", "RXF05-00004711");
+  ASSERT_TRUE(primary.has_value() && primary->has_value());
+  ASSERT_TRUE(revision.has_value() && revision->has_value());
+  EXPECT_EQ((*primary)->patient, (*revision)->patient);
+  ASSERT_EQ((*primary)->implants.size(), 2u);
+  for (const domain::Implant& implant : (*primary)->implants) {
+    if (implant.serial == "BCL0000451") {
+      EXPECT_FALSE(implant.in_situ);
+      EXPECT_EQ(implant.removed_by, (*revision)->id);
+    } else {
+      EXPECT_TRUE(implant.in_situ) << implant.serial;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace orp

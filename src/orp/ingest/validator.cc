@@ -168,6 +168,27 @@ void CheckOpcs(Check& c, const CompiledRegistry* reg, std::optional<domain::Proc
   }
 }
 
+// The core `indication` column takes the registry's indications, some only for some types.
+void CheckIndication(Check& c, const CompiledRegistry& reg,
+                     std::optional<domain::ProcedureType> type) {
+  const std::string& code = c.out.procedure.indication;
+  const auto& indications = reg.definition->indications;
+  if (code.empty() || indications.empty()) return;
+  auto it = std::find_if(indications.begin(), indications.end(),
+                         [&](const domain::Indication& i) { return i.code == code; });
+  if (it == indications.end()) {
+    c.Error("indication", "indication.value_set",
+            fmt::format("indication '{}' is not one of {}'s indications", code,
+                        reg.definition->code));
+  } else if (type && !it->procedure_types.empty() &&
+             std::find(it->procedure_types.begin(), it->procedure_types.end(), *type) ==
+                 it->procedure_types.end()) {
+    c.Error("indication", "indication.procedure_type",
+            fmt::format("indication '{}' is not an indication for a {} procedure", code,
+                        domain::Name(*type)));
+  }
+}
+
 template <typename T>
 std::optional<T> ParseNumber(std::string_view text) {
   T value{};
@@ -201,6 +222,7 @@ void CheckClinical(Check& c, const CompiledRegistry* reg) {
             fmt::format("laterality is required by {}: L, R or B", reg->definition->code));
   }
   p.indication = std::string(c.raw.Get("indication"));
+  if (reg) CheckIndication(c, *reg, type);
   if (std::string_view asa = c.raw.Get("asa_grade"); !asa.empty()) {
     std::optional<int> grade = ParseNumber<int>(asa);
     if (!grade || *grade < 1 || *grade > 5) {

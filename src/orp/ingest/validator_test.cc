@@ -52,16 +52,15 @@ RawProcedure CleanPrimary() {
               {"sex", "2"},                  {"postcode", "LS6 2AB"},
               {"procedure_date", "2016-03-14"}, {"procedure_type", "primary"},
               {"opcs_codes", "B30.1;Z94.1"}, {"laterality", "B"},
-              {"indication", "cosmetic"},    {"asa_grade", "1"},
-              {"bmi", "22.8"},               {"patient_consent", "true"},
-              {"procedure_reason", "cosmetic_augmentation"},
+              {"indication", "cosmetic_augmentation"},
+              {"asa_grade", "1"},            {"bmi", "22.8"},
+              {"patient_consent", "true"},   {"implant_plane", "dual_plane"},
               {"incision_site", "inframammary"}};
   for (int i = 0; i < 2; ++i) {
     RawDevice d;
     d.row = 2 + i;
     d.fields = {{"device_action", "implanted"}, {"gtin", "09520012000375"}, {"lot", "2316A"},
-                {"serial", i == 0 ? "BCL0000451" : "BCL0000452"}, {"expiry", "2018-10-31"},
-                {"implant_position", "dual_plane"}, {"implant_volume_ml", "325"}};
+                {"serial", i == 0 ? "BCL0000451" : "BCL0000452"}, {"expiry", "2018-10-31"}};
     p.devices.push_back(d);
   }
   p.devices[0].fields["device_scan"] = "]d2010952001200037517181031102316A\x1d" "21BCL0000451";
@@ -108,7 +107,8 @@ TEST_F(ValidatorTest, CleanProcedureHasNoFindingsAndIsBuilt) {
   EXPECT_EQ(out.procedure.body_site, "breast");
   ASSERT_EQ(out.procedure.implants.size(), 2u);
   EXPECT_EQ(out.procedure.implants[0].gtin->digits(), "09520012000375");
-  EXPECT_EQ(out.procedure.fields.at("procedure_reason"), "cosmetic_augmentation");
+  EXPECT_EQ(out.procedure.fields.at("implant_plane"), "dual_plane");
+  EXPECT_EQ(out.procedure.indication, "cosmetic_augmentation");
   EXPECT_EQ(out.nhs_number->digits(), "9990001235");
 }
 
@@ -172,8 +172,15 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"BmiRange", [](RawProcedure& p) { Set(p, "bmi", "8.0"); }, "bmi", "bmi.range",
                  "bmi '8.0' must be a number from 10.0 to 80.0"},
         RuleCase{"RegistryFieldRequired",
-                 [](RawProcedure& p) { Set(p, "procedure_reason", ""); }, "procedure_reason",
-                 "procedure_reason.required", "procedure_reason is required and was not given"},
+                 [](RawProcedure& p) { Set(p, "patient_consent", ""); }, "patient_consent",
+                 "patient_consent.required", "patient_consent is required and was not given"},
+        RuleCase{"IndicationValueSet", [](RawProcedure& p) { Set(p, "indication", "cosmetic"); },
+                 "indication", "indication.value_set",
+                 "indication 'cosmetic' is not one of BCIR's indications"},
+        RuleCase{"IndicationForTheProcedureType",
+                 [](RawProcedure& p) { Set(p, "indication", "rupture"); }, "indication",
+                 "indication.procedure_type",
+                 "indication 'rupture' is not an indication for a primary procedure"},
         RuleCase{"RegistryFieldRequiredWhen",
                  [](RawProcedure& p) { Set(p, "incision_site", ""); }, "incision_site",
                  "incision_site.required",
@@ -185,10 +192,8 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"RegistryFieldType",
                  [](RawProcedure& p) { Set(p, "patient_consent", "yes"); }, "patient_consent",
                  "patient_consent.type", "patient_consent 'yes' is not true or false"},
-        RuleCase{"DeviceFieldRange",
-                 [](RawProcedure& p) { p.devices[1].fields["implant_volume_ml"] = "20"; },
-                 "implant_volume_ml", "implant_volume_ml.range",
-                 "implant_volume_ml 20 is outside 50 to 1500 mL", 3},
+        RuleCase{"RegistryFieldRange", [](RawProcedure& p) { Set(p, "baker_grade", "7"); },
+                 "baker_grade", "baker_grade.range", "baker_grade 7 is outside 1 to 4"},
         RuleCase{"CrossFieldRule",
                  [](RawProcedure& p) { p.devices.pop_back(); }, "laterality",
                  "bilateral_augmentation_has_two_implants",
@@ -265,15 +270,16 @@ TEST_F(ValidatorTest, CatalogueFindsUnknownAndRecalledDevicesButNotOnExplants) {
   for (auto& d : raw.devices) d.fields["device_action"] = "explanted";
   raw.fields["procedure_type"] = "explant";
   raw.fields["opcs_codes"] = "B30.3;Z94.1";
-  raw.fields["revision_reason"] = "rupture";
+  raw.fields["indication"] = "rupture";
   raw.fields.erase("incision_site");
+  raw.fields.erase("implant_plane");
   EXPECT_THAT(Make().Validate(raw).findings, IsEmpty());
 }
 
 TEST_F(ValidatorTest, WarningsDoNotBlock) {
   RawProcedure raw = CleanPrimary();
   raw.fields["laterality"] = "L";
-  raw.fields["procedure_reason"] = "reconstruction_cancer";
+  raw.fields["indication"] = "reconstruction_after_mastectomy";
   ValidatedProcedure out = Make().Validate(raw);
   ASSERT_EQ(out.findings.size(), 1u);
   EXPECT_EQ(out.findings[0].rule, "unilateral_has_at_most_one_implant");
@@ -290,7 +296,7 @@ TEST_F(ValidatorTest, AsOdsAcceptsOnlyTheProvidersOwnSites) {
 }
 
 TEST_F(ValidatorTest, UnknownColumnsAreWarnings) {
-  std::vector<std::string> columns = {"registry", "procedure_ref", "implant_position", "colour"};
+  std::vector<std::string> columns = {"registry", "procedure_ref", "implant_plane", "colour"};
   std::vector<domain::Finding> found = Make().CheckColumns(columns);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].field, "colour");

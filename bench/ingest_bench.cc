@@ -1,0 +1,109 @@
+// End-to-end ingest rate (docs/performance.md, "## Ingest"): a synthetic MDOR registry
+// (orp::synth, about 1.5 devices per procedure) read from its CSV files, validated against the
+// shipped definitions and the device catalogue, pseudonymised, linked and written to a fresh
+// SQLite file store (WAL, synchronous=FULL), one submission per file. Compare with
+// sqlite_insert_bench's BM_PlainInsert run alongside (bench/ingest_bench.sh).
+//
+//   BM_IngestEndToEnd/N    N procedures; items/s is procedures per second
+//   BM_ValidateOnly/N      the same files through the readers and validator only (dry run)
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "orp/catalogue/catalogue_file.h"
+#include "orp/domain/registry_loader.h"
+#include "orp/ingest/pipeline.h"
+#include "orp/storage/sqlite/sqlite_store.h"
+#include "orp/synth/synth.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace orp;
+
+fs::path BenchDir() {
+  const char* dir = std::getenv("ORP_BENCH_DIR");
+  return fs::path(dir ? dir : "/var/tmp") / ("orp-ingest-bench-" + std::to_string(getpid()));
+}
+
+fs::path SourceDir() {
+  const char* dir = std::getenv("ORP_SOURCE_DIR");
+  return dir ? fs::path(dir) : fs::current_path();
+}
+
+struct Fixture {
+  fs::path dir;
+  std::vector<fs::path> files;
+  catalogue::Catalogue catalogue;
+  std::optional<ingest::Validator> validator;
+};
+
+// One generated registry per size, kept for the process.
+Fixture& FixtureFor(int64_t procedures) {
+  static std::map<int64_t, Fixture> fixtures;
+  auto [it, fresh] = fixtures.try_emplace(procedures);
+  Fixture& f = it->second;
+  if (!fresh) return f;
+  f.dir = BenchDir() / std::to_string(procedures);
+  synth::SynthOptions options;
+  options.procedures = procedures;
+  options.out_dir = f.dir;
+  options.definitions = SourceDir() / "registries";
+  options.registries = {0};  // MDOR
+  if (!synth::GenerateRegistry(options)) std::abort();
+  for (const auto& entry : fs::directory_iterator(f.dir / "submissions")) {
+    if (entry.path().extension() == ".csv") f.files.push_back(entry.path());
+  }
+  std::sort(f.files.begin(), f.files.end());
+  if (!catalogue::ImportCatalogueFile(f.dir / "device-catalogue.csv",
+                                      Date{std::chrono::year{1900} / 1 / 1}, f.catalogue)) {
+    std::abort();
+  }
+  auto registries = domain::LoadRegistries(SourceDir() / "registries");
+  if (!registries) std::abort();
+  auto validator = ingest::Validator::Create(*registries, {.catalogue = &f.catalogue});
+  if (!validator) std::abort();
+  f.validator.emplace(std::move(*validator));
+  return f;
+}
+
+void Run(benchmark::State& state, bool dry_run) {
+  Fixture& f = FixtureFor(state.range(0));
+  auto keys = security::Pseudonymiser::FromSecret(security::Pseudonymiser::Secret{1});
+  int64_t procedures = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string db = (f.dir / "bench.db").string();
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+    auto store = storage::sqlite::OpenStore(db);
+    if (!store) std::abort();
+    state.ResumeTiming();
+    for (const fs::path& file : f.files) {
+      auto receipt = ingest::IngestFile(**store, *f.validator, keys, file, {.dry_run = dry_run});
+      if (!receipt) std::abort();
+      procedures += receipt->received;
+    }
+  }
+  state.SetItemsProcessed(procedures);
+}
+
+void BM_IngestEndToEnd(benchmark::State& state) { Run(state, false); }
+void BM_ValidateOnly(benchmark::State& state) { Run(state, true); }
+
+BENCHMARK(BM_IngestEndToEnd)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ValidateOnly)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  fs::remove_all(BenchDir());
+  return 0;
+}
