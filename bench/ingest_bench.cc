@@ -66,7 +66,9 @@ Fixture& FixtureFor(int64_t procedures) {
   }
   auto registries = domain::LoadRegistries(SourceDir() / "registries");
   if (!registries) std::abort();
-  auto validator = ingest::Validator::Create(*registries, {.catalogue = &f.catalogue});
+  ingest::ValidatorOptions checks;
+  checks.catalogue = &f.catalogue;
+  auto validator = ingest::Validator::Create(*registries, checks);
   if (!validator) std::abort();
   f.validator.emplace(std::move(*validator));
   return f;
@@ -76,6 +78,8 @@ void Run(benchmark::State& state, bool dry_run) {
   Fixture& f = FixtureFor(state.range(0));
   auto keys = security::Pseudonymiser::FromSecret(security::Pseudonymiser::Secret{1});
   int64_t procedures = 0;
+  ingest::IngestOptions run;
+  run.dry_run = dry_run;
   for (auto _ : state) {
     state.PauseTiming();
     const std::string db = (f.dir / "bench.db").string();
@@ -84,7 +88,7 @@ void Run(benchmark::State& state, bool dry_run) {
     if (!store) std::abort();
     state.ResumeTiming();
     for (const fs::path& file : f.files) {
-      auto receipt = ingest::IngestFile(**store, *f.validator, keys, file, {.dry_run = dry_run});
+      auto receipt = ingest::IngestFile(**store, *f.validator, keys, file, run);
       if (!receipt) std::abort();
       procedures += receipt->received;
     }
