@@ -189,8 +189,8 @@ TEST_F(IngestEndToEnd, DryRunAndAllOrNothingWriteNoProcedures) {
 TEST_F(IngestEndToEnd, RevisionsRemoveImplantsAndDeathsCloseFollowUp) {
   std::unique_ptr<storage::Store> store = OpenStore();
   IngestAll(*store, ".csv");
-  Result<ingest::Receipt> deaths = ingest::IngestDeathsFile(*store, pseudonymiser_,
-                                                            *dir_ / "deaths.csv", {});
+  Result<ingest::Receipt> deaths =
+      ingest::IngestDeathsFile(*store, pseudonymiser_, *dir_ / "deaths.csv", {});
   ASSERT_TRUE(deaths.has_value()) << deaths.error().message();
   EXPECT_GT(deaths->accepted, 0);
   int64_t removed = 0;

@@ -80,8 +80,8 @@ void PrintReceipts(const std::vector<std::pair<std::string, ingest::Receipt>>& r
   Table summary({"file", "submission", "status", "received", "accepted", "rejected"});
   Table findings({"file", "row", "procedure_ref", "field", "rule", "severity", "message"});
   for (const auto& [file, r] : receipts) {
-    summary.AddRow({file, r.submission_id ? std::to_string(r.submission_id->value) : "-",
-                    r.status, std::to_string(r.received), std::to_string(r.accepted),
+    summary.AddRow({file, r.submission_id ? std::to_string(r.submission_id->value) : "-", r.status,
+                    std::to_string(r.received), std::to_string(r.accepted),
                     std::to_string(r.rejected)});
     for (const auto& f : r.findings) {
       findings.AddRow({file, std::to_string(f.row), f.procedure_ref, f.field, f.rule,
@@ -120,16 +120,15 @@ void RunIngest(const IngestCliOptions& o, const Environment& env) {
   catalogue::Catalogue catalogue;
   if (!o.catalogue.empty()) {
     // A catalogue file states what holds for each model unless a row gives its own dates.
-    ValueOrFail(cmd, catalogue::ImportCatalogueFile(o.catalogue,
-                                                    Date{std::chrono::year{1900} / 1 / 1},
-                                                    catalogue));
+    ValueOrFail(cmd, catalogue::ImportCatalogueFile(
+                         o.catalogue, Date{std::chrono::year{1900} / 1 / 1}, catalogue));
   }
   ingest::ValidatorOptions options;
   options.catalogue = o.catalogue.empty() ? nullptr : &catalogue;
   options.registry = o.registry;
   if (!o.as_ods.empty()) options.as_ods = ValueOrFail(cmd, domain::OdsCode::Parse(o.as_ods));
-  ingest::Validator validator = ValueOrFail(
-      cmd, ingest::Validator::Create(LoadDefinitions(cmd, o.definitions), options));
+  ingest::Validator validator =
+      ValueOrFail(cmd, ingest::Validator::Create(LoadDefinitions(cmd, o.definitions), options));
   std::unique_ptr<storage::Store> store = OpenStoreOrFail(cmd, env, o.db);
   security::Pseudonymiser keys = OpenKeys(cmd, o);
   std::vector<std::pair<std::string, ingest::Receipt>> receipts;

@@ -35,10 +35,8 @@ Value Operand(const RuleExpr& e, const RuleRecordView& r, bool* missing) {
       if (!v.present && missing != nullptr) *missing = true;
       return v;
     }
-    case Kind::kString:
-      return {true, e.text, std::nullopt};
-    case Kind::kNumber:
-      return {true, e.text, e.number};
+    case Kind::kString: return {true, e.text, std::nullopt};
+    case Kind::kNumber: return {true, e.text, e.number};
     case Kind::kDeviceCount: {
       const double n = r.device_count(e.text);
       return {true, std::to_string(static_cast<int>(n)), n};
@@ -81,14 +79,10 @@ bool EvaluateRule(const RuleExpr& e, const RuleRecordView& r, bool* missing) {
         if (EvaluateRule(c, r, missing)) return true;
       }
       return false;
-    case Kind::kNot:
-      return !EvaluateRule(e.children.at(0), r, missing);
-    case Kind::kExists:
-      return !r.value(e.text).empty();
-    case Kind::kBoolean:
-      return e.boolean;
-    case Kind::kField:
-      return Operand(e, r, missing).text == "true";
+    case Kind::kNot: return !EvaluateRule(e.children.at(0), r, missing);
+    case Kind::kExists: return !r.value(e.text).empty();
+    case Kind::kBoolean: return e.boolean;
+    case Kind::kField: return Operand(e, r, missing).text == "true";
     case Kind::kCompare: {
       const Value a = Operand(e.children.at(0), r, missing);
       const Value b = Operand(e.children.at(1), r, missing);
@@ -102,8 +96,7 @@ bool EvaluateRule(const RuleExpr& e, const RuleRecordView& r, bool* missing) {
       }
       return false;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 

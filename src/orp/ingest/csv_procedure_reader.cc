@@ -19,7 +19,8 @@ struct Row {
 class CsvProcedureReader : public ProcedureReader {
  public:
   CsvProcedureReader(std::unique_ptr<std::istream> owned, std::istream& in, ReaderOptions options)
-      : owned_(std::move(owned)), csv_(in, CsvOptions{.check_field_count = true}),
+      : owned_(std::move(owned)),
+        csv_(in, CsvOptions{.check_field_count = true}),
         options_(std::move(options)) {}
 
   Result<void> Init() {

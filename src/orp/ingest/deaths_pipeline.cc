@@ -4,7 +4,8 @@
 
 namespace orp::ingest {
 
-Result<Receipt> IngestDeathsFile(storage::Store& store, const security::Pseudonymiser& pseudonymiser,
+Result<Receipt> IngestDeathsFile(storage::Store& store,
+                                 const security::Pseudonymiser& pseudonymiser,
                                  const std::filesystem::path& file, const IngestOptions& options,
                                  Date today) {
   Result<DeathsReader> reader = DeathsReader::Open(file, today);
@@ -18,9 +19,9 @@ Result<Receipt> IngestDeathsFile(storage::Store& store, const security::Pseudony
   Receipt r;
   std::unique_ptr<storage::Transaction> txn;
   if (!options.dry_run) {
-    storage::SubmissionRequest request{key, options.submitter, "",
-                                       std::chrono::floor<std::chrono::seconds>(
-                                           std::chrono::system_clock::now())};
+    storage::SubmissionRequest request{
+        key, options.submitter, "",
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())};
     Result<storage::SubmissionStart> start = store.BeginSubmission(request);
     if (!start) return std::unexpected(start.error());
     if (start->duplicate_of) {

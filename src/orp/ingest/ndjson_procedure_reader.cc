@@ -9,10 +9,6 @@
 
 namespace orp::ingest {
 
-Result<std::unique_ptr<ProcedureReader>> MakeCsvReaderOwning(std::unique_ptr<std::istream> owned,
-                                                             std::istream& in,
-                                                             ReaderOptions options);
-
 namespace {
 
 using nlohmann::json;

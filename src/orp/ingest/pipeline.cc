@@ -165,9 +165,9 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     if (!digest) return std::unexpected(digest.error());
     key = "sha256:" + *digest;
   }
-  storage::SubmissionRequest request{key, options.submitter, validator.options().registry,
-                                     std::chrono::floor<std::chrono::seconds>(
-                                         std::chrono::system_clock::now())};
+  storage::SubmissionRequest request{
+      key, options.submitter, validator.options().registry,
+      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())};
   Result<storage::SubmissionStart> start = store.BeginSubmission(request);
   if (!start) return std::unexpected(start.error());
   if (start->duplicate_of) return DuplicateReceipt(*start->duplicate_of);

@@ -56,7 +56,8 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
 
 // The deaths feed: each valid row closes follow-up for its patient (Transaction::RecordDeath).
 // Counts are of death rows: accepted = recorded for a known patient or not; rejected = bad rows.
-Result<Receipt> IngestDeathsFile(storage::Store& store, const security::Pseudonymiser& pseudonymiser,
+Result<Receipt> IngestDeathsFile(storage::Store& store,
+                                 const security::Pseudonymiser& pseudonymiser,
                                  const std::filesystem::path& file, const IngestOptions& options,
                                  Date today = TodayUtc());
 

@@ -48,6 +48,11 @@ Result<std::unique_ptr<ProcedureReader>> MakeCsvProcedureReader(std::istream& in
 std::unique_ptr<ProcedureReader> MakeNdjsonProcedureReader(std::istream& in,
                                                            ReaderOptions options = {});
 
+// A CSV reader that owns its stream (`owned`, which `in` refers to), for OpenProcedureFile.
+Result<std::unique_ptr<ProcedureReader>> MakeCsvReaderOwning(std::unique_ptr<std::istream> owned,
+                                                             std::istream& in,
+                                                             ReaderOptions options);
+
 // Opens a file, choosing the format by extension: .ndjson/.jsonl is NDJSON, anything else CSV.
 Result<std::unique_ptr<ProcedureReader>> OpenProcedureFile(const std::filesystem::path& path,
                                                            ReaderOptions options = {});

@@ -101,8 +101,8 @@ TEST(DeathsReader, ReadsValidRowsAndReportsBadOnes) {
       "9990001235,2023-04-17\n"
       "9990001236,2023-04-17\n"
       "9990001235,2099-01-01\n");
-  Result<DeathsReader> reader = DeathsReader::FromStream(in, Date{std::chrono::year{2026} /
-                                                                  11 / 26});
+  Result<DeathsReader> reader =
+      DeathsReader::FromStream(in, Date{std::chrono::year{2026} / 11 / 26});
   ASSERT_TRUE(reader.has_value());
   std::vector<domain::Finding> findings;
   Result<std::optional<Death>> death = reader->Next(&findings);

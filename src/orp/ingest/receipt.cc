@@ -14,11 +14,11 @@ std::string ReceiptJson(const Receipt& receipt) {
   nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   for (const domain::Finding& f : receipt.findings) {
     findings.push_back(nlohmann::ordered_json{{"row", f.row},
-                        {"procedure_ref", f.procedure_ref},
-                        {"field", f.field},
-                        {"rule", f.rule},
-                        {"severity", domain::Name(f.severity)},
-                        {"message", f.message}});
+                                              {"procedure_ref", f.procedure_ref},
+                                              {"field", f.field},
+                                              {"rule", f.rule},
+                                              {"severity", domain::Name(f.severity)},
+                                              {"message", f.message}});
   }
   // Keys in the order the issue documents them.
   using Json = nlohmann::ordered_json;

@@ -97,13 +97,13 @@ void CheckIdentity(Check& c, const Validator::Compiled& v) {
   }
   p.clinician = ParseField<domain::GmcNumber>(c, "clinician_gmc", "clinician_gmc.format",
                                               domain::GmcNumber::Parse);
-  c.out.nhs_number = ParseField<domain::NhsNumber>(
-      c, "nhs_number", "nhs_number.invalid",
-      [](std::string_view t) { return domain::NhsNumber::Parse(t); });
+  c.out.nhs_number =
+      ParseField<domain::NhsNumber>(c, "nhs_number", "nhs_number.invalid",
+                                    [](std::string_view t) { return domain::NhsNumber::Parse(t); });
   c.out.sex = ParseField<domain::Sex>(c, "sex", "sex.invalid", domain::ParseSex);
-  c.out.postcode = ParseField<domain::Postcode>(
-      c, "postcode", "postcode.invalid",
-      [](std::string_view t) { return domain::Postcode::Parse(t); });
+  c.out.postcode =
+      ParseField<domain::Postcode>(c, "postcode", "postcode.invalid",
+                                   [](std::string_view t) { return domain::Postcode::Parse(t); });
 }
 
 void CheckDates(Check& c, const Validator::Compiled& v) {
@@ -163,8 +163,7 @@ void CheckOpcs(Check& c, const CompiledRegistry* reg, std::optional<domain::Proc
     c.Error("opcs_codes", "opcs_codes.unknown_code",
             fmt::format("opcs_codes: main code {} is not one {} lists for a {} procedure "
                         "(expected one of {})",
-                        main, reg->definition->code, domain::Name(*type),
-                        fmt::join(listed, ", ")));
+                        main, reg->definition->code, domain::Name(*type), fmt::join(listed, ", ")));
   }
 }
 
@@ -177,9 +176,9 @@ void CheckIndication(Check& c, const CompiledRegistry& reg,
   auto it = std::find_if(indications.begin(), indications.end(),
                          [&](const domain::Indication& i) { return i.code == code; });
   if (it == indications.end()) {
-    c.Error("indication", "indication.value_set",
-            fmt::format("indication '{}' is not one of {}'s indications", code,
-                        reg.definition->code));
+    c.Error(
+        "indication", "indication.value_set",
+        fmt::format("indication '{}' is not one of {}'s indications", code, reg.definition->code));
   } else if (type && !it->procedure_types.empty() &&
              std::find(it->procedure_types.begin(), it->procedure_types.end(), *type) ==
                  it->procedure_types.end()) {
@@ -206,10 +205,11 @@ void CheckClinical(Check& c, const CompiledRegistry* reg) {
   }
   if (type) {
     p.type = *type;
-    if (reg && !reg->definition->FindProcedureType(*type) && *type != domain::ProcedureType::kOther) {
+    if (reg && !reg->definition->FindProcedureType(*type) &&
+        *type != domain::ProcedureType::kOther) {
       c.Error("procedure_type", "procedure_type.not_in_registry",
-              fmt::format("procedure_type {} is not a procedure {} records",
-                          domain::Name(*type), reg->definition->code));
+              fmt::format("procedure_type {} is not a procedure {} records", domain::Name(*type),
+                          reg->definition->code));
     }
   }
   CheckOpcs(c, reg, type);
@@ -254,8 +254,8 @@ Result<Validator> Validator::Create(domain::RegistrySet registries, ValidatorOpt
   compiled->options = std::move(options);
   if (!compiled->options.registry.empty() &&
       !compiled->registries.Find(compiled->options.registry)) {
-    return InvalidArgument(fmt::format("no registry definition for {}",
-                                       compiled->options.registry));
+    return InvalidArgument(
+        fmt::format("no registry definition for {}", compiled->options.registry));
   }
   for (const domain::CoreField& f : domain::CoreFields()) {
     compiled->known_columns.insert(std::string(f.name));
@@ -292,9 +292,9 @@ std::vector<domain::Finding> Validator::CheckColumns(std::span<const std::string
   std::vector<domain::Finding> out;
   for (const std::string& column : columns) {
     if (compiled_->known_columns.contains(column)) continue;
-    out.push_back({0, "", column, "column.unknown", Severity::kWarning,
-                   fmt::format("column '{}' is not a field of any registry; it is ignored",
-                               column)});
+    out.push_back(
+        {0, "", column, "column.unknown", Severity::kWarning,
+         fmt::format("column '{}' is not a field of any registry; it is ignored", column)});
   }
   return out;
 }

@@ -30,10 +30,10 @@ struct DeviceIdentity {
 
 void Disagree(Check& c, int64_t row, std::string_view field, std::string_view column,
               std::string_view scanned) {
-  c.Error(field, fmt::format("{}.disagrees_with_device_scan", field),
-          fmt::format("{} '{}' disagrees with device_scan, which says '{}'", field, column,
-                      scanned),
-          row);
+  c.Error(
+      field, fmt::format("{}.disagrees_with_device_scan", field),
+      fmt::format("{} '{}' disagrees with device_scan, which says '{}'", field, column, scanned),
+      row);
 }
 
 // Parses device_scan and checks each element it carries against the columns.
@@ -57,8 +57,9 @@ void CheckScan(Check& c, const Validator::Compiled& v, const RawDevice& d, Devic
   } else if (parsed.issuer == udi::Issuer::kHibcc && v.options.catalogue && !id.di.empty()) {
     const catalogue::DeviceModel* hibc = v.options.catalogue->FindLatest(parsed.di);
     const catalogue::DeviceModel* gs1 = v.options.catalogue->FindLatest(id.di);
-    if (hibc && gs1 && (hibc->manufacturer != gs1->manufacturer ||
-                        hibc->catalogue_number != gs1->catalogue_number)) {
+    if (hibc && gs1 &&
+        (hibc->manufacturer != gs1->manufacturer ||
+         hibc->catalogue_number != gs1->catalogue_number)) {
       Disagree(c, d.row, "gtin", FieldValue(d.fields, "gtin"), parsed.di);
     }
   }
@@ -95,10 +96,10 @@ DeviceIdentity ReadColumns(Check& c, const RawDevice& d) {
   for (std::string_view field : {"lot", "serial"}) {
     std::string_view value = FieldValue(d.fields, field);
     if (!ValidCset82(value)) {
-      c.Error(field, fmt::format("{}.format", field),
-              fmt::format("{} '{}' must be up to 20 characters of GS1 character set 82", field,
-                          value),
-              d.row);
+      c.Error(
+          field, fmt::format("{}.format", field),
+          fmt::format("{} '{}' must be up to 20 characters of GS1 character set 82", field, value),
+          d.row);
     }
   }
   id.lot = std::string(FieldValue(d.fields, "lot"));
@@ -161,8 +162,7 @@ int CountDevices(const Validator::Compiled& compiled, const RawProcedure& raw,
   return count;
 }
 
-void CheckDevices(const CompiledRegistry* /*registry*/, const Validator::Compiled& v,
-                  Check& c) {
+void CheckDevices(const CompiledRegistry* /*registry*/, const Validator::Compiled& v, Check& c) {
   for (const RawDevice& d : c.raw.devices) {
     std::optional<domain::DeviceAction> action;
     if (std::string_view text = FieldValue(d.fields, "device_action"); text.empty()) {

@@ -41,8 +41,8 @@ bool IsRequired(const domain::FieldDefinition& f, const domain::RuleRecordView& 
   return f.required || (f.required_when && domain::EvaluateRule(*f.required_when, view));
 }
 
-void CheckOne(const CompiledField& field, const domain::RuleRecordView& view, std::string_view value,
-              Check& check, int64_t row) {
+void CheckOne(const CompiledField& field, const domain::RuleRecordView& view,
+              std::string_view value, Check& check, int64_t row) {
   const domain::FieldDefinition& f = *field.definition;
   if (value.empty()) {
     if (IsRequired(f, view)) {
@@ -66,8 +66,7 @@ bool CheckFieldValue(const CompiledField& field, std::string_view value, Check& 
     return false;
   };
   switch (f.type) {
-    case FieldType::kString:
-      return true;
+    case FieldType::kString: return true;
     case FieldType::kBoolean:
       return value == "true" || value == "false" || type_error("true or false");
     case FieldType::kDate:
@@ -80,8 +79,7 @@ bool CheckFieldValue(const CompiledField& field, std::string_view value, Check& 
                   fmt::format("{} '{}' is not one of its codes", f.name, value), row);
       return false;
     case FieldType::kInteger:
-    case FieldType::kDecimal:
-      break;
+    case FieldType::kDecimal: break;
   }
   std::optional<double> number = AsNumber(value, f.type == FieldType::kInteger);
   if (!number) return type_error(f.type == FieldType::kInteger ? "a whole number" : "a number");

@@ -71,8 +71,7 @@ void CheckRegistryFields(const CompiledRegistry& registry, const Validator::Comp
 void CheckRules(const CompiledRegistry& registry, const Validator::Compiled& compiled,
                 Check& check);
 // One value against its field definition (type, value set, range); false when it failed.
-bool CheckFieldValue(const CompiledField& field, std::string_view value, Check& check,
-                     int64_t row);
+bool CheckFieldValue(const CompiledField& field, std::string_view value, Check& check, int64_t row);
 // How many implanted devices of the record are of `device_type` (by the catalogue; without a
 // catalogue every implanted device counts).
 int CountDevices(const Validator::Compiled& compiled, const RawProcedure& raw,

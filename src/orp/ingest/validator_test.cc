@@ -46,24 +46,37 @@ catalogue::Catalogue TestCatalogue() {
 RawProcedure CleanPrimary() {
   RawProcedure p;
   p.row = 2;
-  p.fields = {{"registry", "BCIR"},          {"procedure_ref", "NT451-00000017"},
-              {"provider_site", "NT451"},    {"clinician_gmc", "4123456"},
-              {"nhs_number", "9990001235"},  {"date_of_birth", "1986-05-02"},
-              {"sex", "2"},                  {"postcode", "LS6 2AB"},
-              {"procedure_date", "2016-03-14"}, {"procedure_type", "primary"},
-              {"opcs_codes", "B30.1;Z94.1"}, {"laterality", "B"},
+  p.fields = {{"registry", "BCIR"},
+              {"procedure_ref", "NT451-00000017"},
+              {"provider_site", "NT451"},
+              {"clinician_gmc", "4123456"},
+              {"nhs_number", "9990001235"},
+              {"date_of_birth", "1986-05-02"},
+              {"sex", "2"},
+              {"postcode", "LS6 2AB"},
+              {"procedure_date", "2016-03-14"},
+              {"procedure_type", "primary"},
+              {"opcs_codes", "B30.1;Z94.1"},
+              {"laterality", "B"},
               {"indication", "cosmetic_augmentation"},
-              {"asa_grade", "1"},            {"bmi", "22.8"},
-              {"patient_consent", "true"},   {"implant_plane", "dual_plane"},
+              {"asa_grade", "1"},
+              {"bmi", "22.8"},
+              {"patient_consent", "true"},
+              {"implant_plane", "dual_plane"},
               {"incision_site", "inframammary"}};
   for (int i = 0; i < 2; ++i) {
     RawDevice d;
     d.row = 2 + i;
-    d.fields = {{"device_action", "implanted"}, {"gtin", "09520012000375"}, {"lot", "2316A"},
-                {"serial", i == 0 ? "BCL0000451" : "BCL0000452"}, {"expiry", "2018-10-31"}};
+    d.fields = {{"device_action", "implanted"},
+                {"gtin", "09520012000375"},
+                {"lot", "2316A"},
+                {"serial", i == 0 ? "BCL0000451" : "BCL0000452"},
+                {"expiry", "2018-10-31"}};
     p.devices.push_back(d);
   }
-  p.devices[0].fields["device_scan"] = "]d2010952001200037517181031102316A\x1d" "21BCL0000451";
+  p.devices[0].fields["device_scan"] =
+      "]d2010952001200037517181031102316A\x1d"
+      "21BCL0000451";
   return p;
 }
 
@@ -111,7 +124,6 @@ TEST_F(ValidatorTest, CleanProcedureHasNoFindingsAndIsBuilt) {
   EXPECT_EQ(out.procedure.indication, "cosmetic_augmentation");
   EXPECT_EQ(out.nhs_number->digits(), "9990001235");
 }
-
 
 struct RuleCase {
   std::string name;
@@ -167,13 +179,13 @@ INSTANTIATE_TEST_SUITE_P(
                  "(expected one of B30.1)"},
         RuleCase{"LateralityRequired", [](RawProcedure& p) { Set(p, "laterality", ""); },
                  "laterality", "laterality.required", "laterality is required by BCIR: L, R or B"},
-        RuleCase{"AsaGradeRange", [](RawProcedure& p) { Set(p, "asa_grade", "6"); },
-                 "asa_grade", "asa_grade.range", "asa_grade '6' must be 1 to 5"},
+        RuleCase{"AsaGradeRange", [](RawProcedure& p) { Set(p, "asa_grade", "6"); }, "asa_grade",
+                 "asa_grade.range", "asa_grade '6' must be 1 to 5"},
         RuleCase{"BmiRange", [](RawProcedure& p) { Set(p, "bmi", "8.0"); }, "bmi", "bmi.range",
                  "bmi '8.0' must be a number from 10.0 to 80.0"},
-        RuleCase{"RegistryFieldRequired",
-                 [](RawProcedure& p) { Set(p, "patient_consent", ""); }, "patient_consent",
-                 "patient_consent.required", "patient_consent is required and was not given"},
+        RuleCase{"RegistryFieldRequired", [](RawProcedure& p) { Set(p, "patient_consent", ""); },
+                 "patient_consent", "patient_consent.required",
+                 "patient_consent is required and was not given"},
         RuleCase{"IndicationValueSet", [](RawProcedure& p) { Set(p, "indication", "cosmetic"); },
                  "indication", "indication.value_set",
                  "indication 'cosmetic' is not one of BCIR's indications"},
@@ -181,25 +193,24 @@ INSTANTIATE_TEST_SUITE_P(
                  [](RawProcedure& p) { Set(p, "indication", "rupture"); }, "indication",
                  "indication.procedure_type",
                  "indication 'rupture' is not an indication for a primary procedure"},
-        RuleCase{"RegistryFieldRequiredWhen",
-                 [](RawProcedure& p) { Set(p, "incision_site", ""); }, "incision_site",
-                 "incision_site.required",
+        RuleCase{"RegistryFieldRequiredWhen", [](RawProcedure& p) { Set(p, "incision_site", ""); },
+                 "incision_site", "incision_site.required",
                  "incision_site is required when procedure_type == \"primary\" and was not "
                  "given"},
-        RuleCase{"RegistryFieldValueSet",
-                 [](RawProcedure& p) { Set(p, "incision_site", "navel"); }, "incision_site",
-                 "incision_site.value_set", "incision_site 'navel' is not one of its codes"},
-        RuleCase{"RegistryFieldType",
-                 [](RawProcedure& p) { Set(p, "patient_consent", "yes"); }, "patient_consent",
-                 "patient_consent.type", "patient_consent 'yes' is not true or false"},
+        RuleCase{"RegistryFieldValueSet", [](RawProcedure& p) { Set(p, "incision_site", "navel"); },
+                 "incision_site", "incision_site.value_set",
+                 "incision_site 'navel' is not one of its codes"},
+        RuleCase{"RegistryFieldType", [](RawProcedure& p) { Set(p, "patient_consent", "yes"); },
+                 "patient_consent", "patient_consent.type",
+                 "patient_consent 'yes' is not true or false"},
         RuleCase{"RegistryFieldRange", [](RawProcedure& p) { Set(p, "baker_grade", "7"); },
                  "baker_grade", "baker_grade.range", "baker_grade 7 is outside 1 to 4"},
-        RuleCase{"CrossFieldRule",
-                 [](RawProcedure& p) { p.devices.pop_back(); }, "laterality",
+        RuleCase{"CrossFieldRule", [](RawProcedure& p) { p.devices.pop_back(); }, "laterality",
                  "bilateral_augmentation_has_two_implants",
                  "A bilateral primary augmentation records two breast implants, one per side"},
-        RuleCase{"LotDisagreesWithScan", [](RawProcedure& p) { p.devices[0].fields["lot"] = "2316B"; },
-                 "lot", "lot.disagrees_with_device_scan",
+        RuleCase{"LotDisagreesWithScan",
+                 [](RawProcedure& p) { p.devices[0].fields["lot"] = "2316B"; }, "lot",
+                 "lot.disagrees_with_device_scan",
                  "lot '2316B' disagrees with device_scan, which says '2316A'"},
         RuleCase{"DeviceActionRequired",
                  [](RawProcedure& p) { p.devices[1].fields.erase("device_action"); },

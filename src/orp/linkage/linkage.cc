@@ -94,7 +94,7 @@ Result<void> RecordRemovals(storage::Transaction& transaction, const domain::Pro
     domain::OutcomeEvent event;
     event.patient = procedure.patient;
     event.kind = procedure.type == domain::ProcedureType::kRevision ? domain::OutcomeKind::kRevision
-                                                                     : domain::OutcomeKind::kExplant;
+                                                                    : domain::OutcomeKind::kExplant;
     event.date = procedure.date;
     event.registry = procedure.registry;
     event.procedure = implant.procedure;
