@@ -3,6 +3,7 @@
 // no clean procedure may be rejected. CSV and NDJSON must give the same verdicts, a repeat must
 // write nothing, and a dry run must write nothing.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -32,7 +33,10 @@ fs::path SourceDir() {
 class IngestEndToEnd : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / "orp_ingest_e2e");
+    // One directory per process: CTest runs each test of this file as its own process, in
+    // parallel.
+    dir_ = new fs::path(fs::temp_directory_path() /
+                        ("orp_ingest_e2e-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
     synth::SynthOptions options;
     options.seed = 11;

@@ -134,6 +134,8 @@ struct RuleCase {
   int64_t row = 2;
 };
 
+void PrintTo(const RuleCase& c, std::ostream* os) { *os << c.name; }
+
 class ValidatorRuleTest : public ValidatorTest, public ::testing::WithParamInterface<RuleCase> {};
 
 TEST_P(ValidatorRuleTest, FindsTheDefectWithItsRuleAndMessage) {
