@@ -35,8 +35,7 @@ class IngestEndToEnd : public ::testing::Test {
   static void SetUpTestSuite() {
     // One directory per process: CTest runs each test of this file as its own process, in
     // parallel.
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("orp_ingest_e2e-" + std::to_string(getpid())));
+    dir_ = new fs::path(fs::temp_directory_path() / ("orp_ingest_e2e-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
     synth::SynthOptions options;
     options.seed = 11;
@@ -237,6 +236,29 @@ TEST_F(IngestEndToEnd, AnExplantNamingTheDeviceRemovesThatExactImplant) {
       EXPECT_TRUE(implant.in_situ) << implant.serial;
     }
   }
+}
+
+// Without an NHS number a record links on date of birth, sex and postcode only when exactly one
+// stored patient matches: the first procedure makes a new patient (listed for review), the
+// second links to it.
+TEST_F(IngestEndToEnd, RecordsWithoutAnNhsNumberLinkOnAUniqueDemographicMatch) {
+  std::unique_ptr<storage::Store> store = OpenStore();
+  Result<ingest::Validator> validator =
+      ingest::Validator::Create(domain::LoadRegistries(SourceDir() / "registries").value(), {});
+  ASSERT_TRUE(validator.has_value());
+  Result<ingest::Receipt> r = ingest::IngestFile(
+      *store, *validator, pseudonymiser_, SourceDir() / "test/data/ingest/no_nhs_number.csv", {});
+  ASSERT_TRUE(r.has_value()) << r.error().message();
+  ASSERT_EQ(r->accepted, 2);
+  auto first = store->FindProcedure("BCIR", "RXF05-1");
+  auto second = store->FindProcedure("BCIR", "RXF05-2");
+  ASSERT_TRUE(first.has_value() && first->has_value() && second.has_value() && second->has_value());
+  EXPECT_EQ((*first)->patient, (*second)->patient);
+  std::vector<std::string> review;
+  for (const auto& f : r->findings) {
+    if (f.rule == "linkage.no_unique_match") review.push_back(f.procedure_ref);
+  }
+  EXPECT_EQ(review, std::vector<std::string>{"RXF05-1"});
 }
 
 }  // namespace
