@@ -51,7 +51,7 @@ std::vector<std::string> MakeLabels(size_t count) {
       labels.push_back(orp::udi::EncodeHibcConcatenated("A999", Token(rng, 6), 1, lot, expiry));
     } else {
       std::string bad = *orp::udi::EncodeGs1ElementString(fields, "", '\0');
-      bad.erase(std::remove(bad.begin(), bad.end(), '\0'), bad.end());  // GS dropped (G9)
+      bad.erase(std::remove(bad.begin(), bad.end(), '\0'), bad.end());       // GS dropped (G9)
       if (i % 40 == 19) bad[15] = bad[15] == '9' ? '0' : char(bad[15] + 1);  // check digit
       labels.push_back(bad);
     }
@@ -73,8 +73,8 @@ void BM_ParseUdiMix(benchmark::State& state) {
 BENCHMARK(BM_ParseUdiMix);
 
 void BM_ParseGs1ElementString(benchmark::State& state) {
-  Gs1Field fields[] = {{"01", "09506000134352"}, {"17", "261231"}, {"10", "ABC123"},
-                       {"21", "12345"}};
+  Gs1Field fields[] = {
+      {"01", "09506000134352"}, {"17", "261231"}, {"10", "ABC123"}, {"21", "12345"}};
   std::string label = *orp::udi::EncodeGs1ElementString(fields);
   orp::udi::ParseOptions options{.today = Date{std::chrono::year{2026} / 11 / 26}};
   for (auto _ : state) {

@@ -1,4 +1,5 @@
-// libFuzzer target: udi::ParseDigitalLink on arbitrary bytes (see udi_fuzz_support.h for the properties).
+// libFuzzer target: udi::ParseDigitalLink on arbitrary bytes (see udi_fuzz_support.h for the
+// properties).
 #include <cstddef>
 #include <cstdint>
 

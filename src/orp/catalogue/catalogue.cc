@@ -38,8 +38,8 @@ Result<MarketStatus> ParseMarketStatus(std::string_view text) {
   if (t.empty() || t == "ON-MARKET") return MarketStatus::kOnMarket;
   if (t == "WITHDRAWN") return MarketStatus::kWithdrawn;
   if (t == "RECALLED" || t == "RECALLED-FSN") return MarketStatus::kRecalled;
-  return InvalidArgument(fmt::format(
-      "market_status '{}' must be on-market, withdrawn or recalled", Printable(text)));
+  return InvalidArgument(
+      fmt::format("market_status '{}' must be on-market, withdrawn or recalled", Printable(text)));
 }
 
 std::string_view DeviceClassName(DeviceClass device_class) {
@@ -62,8 +62,8 @@ Result<DeviceClass> ParseDeviceClass(std::string_view text) {
   if (t == "IIB") return DeviceClass::kIIb;
   if (t == "III") return DeviceClass::kIII;
   if (t == "AIMD") return DeviceClass::kAimd;
-  return InvalidArgument(fmt::format("device_class '{}' must be I, IIa, IIb, III or AIMD",
-                                     Printable(text)));
+  return InvalidArgument(
+      fmt::format("device_class '{}' must be I, IIa, IIb, III or AIMD", Printable(text)));
 }
 
 Result<std::string> NormaliseDi(std::string_view text) {
@@ -79,9 +79,9 @@ Result<std::string> NormaliseDi(std::string_view text) {
                       return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
                     });
   if (!hibc_shape) {
-    return InvalidArgument(fmt::format(
-        "DI '{}' is neither a GTIN (8, 12, 13 or 14 digits) nor a HIBCC LIC+PCN+U/M",
-        Printable(text)));
+    return InvalidArgument(
+        fmt::format("DI '{}' is neither a GTIN (8, 12, 13 or 14 digits) nor a HIBCC LIC+PCN+U/M",
+                    Printable(text)));
   }
   return std::string(text);
 }
@@ -92,7 +92,6 @@ bool VersionOrder(const DeviceModel& a, const DeviceModel& b) {
   return a.effective_from != b.effective_from ? a.effective_from < b.effective_from
                                               : a.recorded_on < b.recorded_on;
 }
-
 
 uint64_t HashDi(std::string_view di) { return std::hash<std::string_view>{}(di); }
 

@@ -15,11 +15,11 @@
 // version is not the answer); see docs/performance.md "Device catalogue".
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <cstdint>
 #include <vector>
 
 #include "orp/core/date.h"

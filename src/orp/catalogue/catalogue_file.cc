@@ -52,16 +52,19 @@ class Columns {
   std::map<std::string, size_t, std::less<>> index_;
 };
 
-constexpr std::string_view kOrpColumns[] = {
-    "gtin",         "manufacturer", "brand",      "model",         "catalogue_number",
-    "device_type",  "device_class", "registries", "market_status", "status_date",
-    "effective_from", "fsn_reference"};
-constexpr std::string_view kGudidColumns[] = {
-    "primarydi",       "companyname",
-    "brandname",       "versionmodelnumber",
-    "catalognumber",   "devicedescription",
-    "devicecommdistributionstatus", "devicecommdistributionenddate",
-    "publicversiondate"};
+constexpr std::string_view kOrpColumns[] = {"gtin",         "manufacturer",     "brand",
+                                            "model",        "catalogue_number", "device_type",
+                                            "device_class", "registries",       "market_status",
+                                            "status_date",  "effective_from",   "fsn_reference"};
+constexpr std::string_view kGudidColumns[] = {"primarydi",
+                                              "companyname",
+                                              "brandname",
+                                              "versionmodelnumber",
+                                              "catalognumber",
+                                              "devicedescription",
+                                              "devicecommdistributionstatus",
+                                              "devicecommdistributionenddate",
+                                              "publicversiondate"};
 
 // A row's conversion: the model, or the problem that rejects it.
 struct RowProblem {
@@ -78,8 +81,8 @@ std::unexpected<RowProblem> Reject(std::string_view column, std::string_view rul
 
 Result<Date> ParseFileDate(std::string_view text) {
   if (text.size() == 10 && text[2] == '/' && text[5] == '/') {  // GUDID MM/DD/YYYY
-    std::string iso = fmt::format("{}-{}-{}", text.substr(6, 4), text.substr(0, 2),
-                                  text.substr(3, 2));
+    std::string iso =
+        fmt::format("{}-{}-{}", text.substr(6, 4), text.substr(0, 2), text.substr(3, 2));
     return ParseIsoDate(iso);
   }
   return ParseIsoDate(text);
@@ -111,7 +114,8 @@ Result<std::optional<Date>> OptionalIsoDate(std::string_view text) {
 RowResult OrpRowCodesAndDates(const Columns& c, const CsvRecord& row, Date recorded_on,
                               DeviceModel m) {
   auto device_class = ParseDeviceClass(c.Get(row, "device_class"));
-  if (!device_class) return Reject("device_class", "catalogue.class", device_class.error().message());
+  if (!device_class)
+    return Reject("device_class", "catalogue.class", device_class.error().message());
   m.device_class = *device_class;
   auto status = ParseMarketStatus(c.Get(row, "market_status"));
   if (!status) return Reject("market_status", "catalogue.status", status.error().message());
@@ -158,8 +162,8 @@ RowResult GudidRow(const Columns& c, const CsvRecord& row, Date recorded_on) {
   m.catalogue_number = c.Get(row, "catalognumber");
   m.device_type = c.Get(row, "devicedescription").substr(0, 80);
   std::string status = Lower(c.Get(row, "devicecommdistributionstatus"));
-  m.market_status = status.starts_with("not in") ? MarketStatus::kWithdrawn
-                                                 : MarketStatus::kOnMarket;
+  m.market_status =
+      status.starts_with("not in") ? MarketStatus::kWithdrawn : MarketStatus::kOnMarket;
   if (std::string_view end = c.Get(row, "devicecommdistributionenddate"); !end.empty()) {
     auto date = ParseFileDate(end);
     if (!date) {
@@ -189,7 +193,7 @@ void Record(Catalogue::AddOutcome outcome, ImportReport& report) {
 
 CatalogueFormat DetectCatalogueFormat(std::string_view header_line) {
   return Lower(header_line).find("primarydi") != std::string::npos ? CatalogueFormat::kGudid
-                                                                    : CatalogueFormat::kOrp;
+                                                                   : CatalogueFormat::kOrp;
 }
 
 namespace {
@@ -219,8 +223,10 @@ Result<Columns> CheckHeader(const std::vector<std::string_view>& names, ImportRe
   for (std::string_view required : gudid ? std::vector<std::string_view>{"primarydi", "companyname"}
                                          : std::vector<std::string_view>{"gtin", "manufacturer"}) {
     if (!columns.Has(required)) {
-      return InvalidArgument(fmt::format("the header has no '{}' column (see "
-                                         "docs/device-catalogue.md)", required));
+      return InvalidArgument(
+          fmt::format("the header has no '{}' column (see "
+                      "docs/device-catalogue.md)",
+                      required));
     }
   }
   // A GUDID export has dozens of columns ORP does not use: only list unknown native ones.
@@ -235,8 +241,8 @@ void ImportRecord(const Columns& columns, const CsvRecord& row, Date recorded_on
   RowResult model = gudid ? GudidRow(columns, row, recorded_on) : OrpRow(columns, row, recorded_on);
   if (!model) {
     ++report.rejected;
-    report.problems.push_back(ImportProblem{row.line, model.error().column, model.error().rule,
-                                            model.error().message});
+    report.problems.push_back(
+        ImportProblem{row.line, model.error().column, model.error().rule, model.error().message});
     return;
   }
   Record(catalogue.Add(std::move(*model)), report);

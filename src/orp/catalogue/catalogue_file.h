@@ -20,8 +20,8 @@ namespace orp::catalogue {
 enum class CatalogueFormat { kOrp, kGudid };
 
 struct ImportProblem {
-  size_t row = 0;       // 1-based line number of the row in the file
-  std::string column;   // header name, or "" for the whole row
+  size_t row = 0;         // 1-based line number of the row in the file
+  std::string column;     // header name, or "" for the whole row
   std::string_view rule;  // e.g. "catalogue.gtin"
   std::string message;
 };
@@ -45,8 +45,7 @@ CatalogueFormat DetectCatalogueFormat(std::string_view header_line);
 // effective date when a row gives none. A malformed CSV record is reported as a problem (rule
 // catalogue.csv) and skipped.
 Result<ImportReport> ImportCatalogue(std::istream& in, Date recorded_on, Catalogue& catalogue);
-Result<ImportReport> ImportCatalogue(std::string_view text, Date recorded_on,
-                                     Catalogue& catalogue);
+Result<ImportReport> ImportCatalogue(std::string_view text, Date recorded_on, Catalogue& catalogue);
 
 Result<ImportReport> ImportCatalogueFile(const std::filesystem::path& path, Date recorded_on,
                                          Catalogue& catalogue);

@@ -55,10 +55,8 @@ TEST(CatalogueFile, ReimportKeepsHistoryAndAddsOnlyChanges) {
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(report->new_versions, 1u);
   EXPECT_EQ(c.History("09506000134352").size(), 2u);
-  EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2026, 1, 31))->market_status,
-            MarketStatus::kOnMarket);
-  EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2026, 2, 1))->market_status,
-            MarketStatus::kWithdrawn);
+  EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2026, 1, 31))->market_status, MarketStatus::kOnMarket);
+  EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2026, 2, 1))->market_status, MarketStatus::kWithdrawn);
 }
 
 TEST(CatalogueFile, ImportsAnAccessGudidDeviceExport) {
@@ -73,7 +71,8 @@ TEST(CatalogueFile, ImportsAnAccessGudidDeviceExport) {
   auto report = ImportCatalogue(gudid, Ymd(2026, 1, 1), c);
   ASSERT_TRUE(report.has_value()) << report.error().message();
   EXPECT_EQ(report->format, CatalogueFormat::kGudid);
-  EXPECT_EQ(report->new_models, 2u) << (report->problems.empty() ? "" : report->problems[0].message);
+  EXPECT_EQ(report->new_models, 2u)
+      << (report->problems.empty() ? "" : report->problems[0].message);
   const DeviceModel* hip = c.FindLatest("00844588003288");
   ASSERT_NE(hip, nullptr);
   EXPECT_EQ(hip->brand, "Acme Hip");

@@ -43,10 +43,8 @@ TEST(Catalogue, AnswersWhatWasInEffectOnADate) {
   EXPECT_EQ(c.Add(Model(MarketStatus::kRecalled, Ymd(2025, 6, 12), Ymd(2025, 6, 20))),
             Catalogue::AddOutcome::kNewVersion);
   EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2019, 12, 31)), nullptr);
-  EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2025, 6, 11))->market_status,
-            MarketStatus::kOnMarket);
-  EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2025, 6, 12))->market_status,
-            MarketStatus::kRecalled);
+  EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2025, 6, 11))->market_status, MarketStatus::kOnMarket);
+  EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2025, 6, 12))->market_status, MarketStatus::kRecalled);
   EXPECT_EQ(c.FindLatest("09506000134352")->market_status, MarketStatus::kRecalled);
   EXPECT_EQ(c.FindAsOf("00000000000000", Ymd(2025, 6, 12)), nullptr);
 }
@@ -59,8 +57,7 @@ TEST(Catalogue, WhatWeKnewWhenIgnoresLaterRecordedVersions) {
   const DeviceModel* told_then = c.FindAsOf("09506000134352", Ymd(2025, 6, 15), Ymd(2025, 6, 15));
   ASSERT_NE(told_then, nullptr);
   EXPECT_EQ(told_then->market_status, MarketStatus::kOnMarket);
-  EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2025, 6, 15))->market_status,
-            MarketStatus::kRecalled);
+  EXPECT_EQ(c.FindAsOf("09506000134352", Ymd(2025, 6, 15))->market_status, MarketStatus::kRecalled);
 }
 
 TEST(Catalogue, NamesAndParsesStatusesAndClasses) {

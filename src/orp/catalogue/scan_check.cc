@@ -25,11 +25,11 @@ std::vector<udi::Finding> CheckScan(const Catalogue& catalogue, const udi::Parse
   using udi::Severity;
   std::vector<udi::Finding> findings;
   if (scan.expiry && *scan.expiry < context.procedure_date) {
-    findings.push_back(MakeFinding(
-        "catalogue.expired", Severity::kError,
-        fmt::format("the device expired on {}, before the procedure on {}",
-                    FormatIsoDate(*scan.expiry), FormatIsoDate(context.procedure_date)),
-        "expiry"));
+    findings.push_back(
+        MakeFinding("catalogue.expired", Severity::kError,
+                    fmt::format("the device expired on {}, before the procedure on {}",
+                                FormatIsoDate(*scan.expiry), FormatIsoDate(context.procedure_date)),
+                    "expiry"));
   }
   const DeviceModel* model =
       scan.di.empty() ? nullptr
@@ -63,11 +63,11 @@ std::vector<udi::Finding> CheckScan(const Catalogue& catalogue, const udi::Parse
   }
   if (!context.registry.empty() && !model->registries.empty() &&
       !model->InRegistry(context.registry)) {
-    findings.push_back(MakeFinding(
-        "catalogue.wrong_registry", Severity::kWarning,
-        fmt::format("{} ({}) is declared for {}, not {}", Describe(*model), model->di,
-                    Registries(*model), context.registry),
-        "di"));
+    findings.push_back(
+        MakeFinding("catalogue.wrong_registry", Severity::kWarning,
+                    fmt::format("{} ({}) is declared for {}, not {}", Describe(*model), model->di,
+                                Registries(*model), context.registry),
+                    "di"));
   }
   return findings;
 }

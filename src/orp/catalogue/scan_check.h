@@ -21,8 +21,8 @@ namespace orp::catalogue {
 
 struct ScanContext {
   Date procedure_date{};
-  std::string_view registry{};      // e.g. "BCIR"; empty: no registry check
-  std::optional<Date> known_on{};   // judge with what was recorded by then (default: all)
+  std::string_view registry{};     // e.g. "BCIR"; empty: no registry check
+  std::optional<Date> known_on{};  // judge with what was recorded by then (default: all)
 };
 
 std::vector<udi::Finding> CheckScan(const Catalogue& catalogue, const udi::ParsedUdi& scan,

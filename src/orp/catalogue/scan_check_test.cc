@@ -45,8 +45,8 @@ TEST_F(ScanCheck, AKnownInDateDeviceInItsRegistryHasNoFindings) {
 }
 
 TEST_F(ScanCheck, UnknownDiIsNamed) {
-  auto findings = CheckScan(catalogue_, Scan("(01)09506000134369(10)A"),
-                            {.procedure_date = Ymd(2025, 1, 10)});
+  auto findings =
+      CheckScan(catalogue_, Scan("(01)09506000134369(10)A"), {.procedure_date = Ymd(2025, 1, 10)});
   EXPECT_EQ(Rules(findings), "catalogue.unknown_di");
 }
 

@@ -4,9 +4,9 @@
 //   orp catalogue check FILE...                 what an import reads, adds and rejects
 //   orp catalogue show DI --file FILE...        every version of one device model
 //   orp catalogue scan LABEL --file FILE... --date D [--registry R]   scan-time checks
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -88,12 +88,11 @@ void RunCheck(const CatalogueOptions& o) {
   for (size_t i = 0; i < reports.size(); ++i) {
     const auto& r = reports[i];
     summary.Add({o.files[i], r.format == catalogue::CatalogueFormat::kGudid ? "gudid" : "orp",
-                    std::to_string(r.rows), std::to_string(r.new_models),
-                    std::to_string(r.new_versions), std::to_string(r.unchanged),
-                    std::to_string(r.rejected)});
+                 std::to_string(r.rows), std::to_string(r.new_models),
+                 std::to_string(r.new_versions), std::to_string(r.unchanged),
+                 std::to_string(r.rejected)});
     for (const auto& p : r.problems) {
-      problems.Add({o.files[i], std::to_string(p.row), p.column, std::string(p.rule),
-                       p.message});
+      problems.Add({o.files[i], std::to_string(p.row), p.column, std::string(p.rule), p.message});
     }
   }
   Print({{"files", &summary}, {"problems", &problems}}, format);
@@ -110,15 +109,15 @@ void RunShow(const CatalogueOptions& o) {
                                  fmt::format("device identifier {} is not in the catalogue", di)));
   }
   Rows table{{"effective_from", "recorded_on", "manufacturer", "brand", "model", "ref", "type",
-               "class", "registries", "status", "status_date", "fsn"}};
+              "class", "registries", "status", "status_date", "fsn"}};
   for (const auto& m : history) {
     std::string registries;
     for (const auto& code : m.registries) registries += (registries.empty() ? "" : ";") + code;
     table.Add({FormatIsoDate(m.effective_from), FormatIsoDate(m.recorded_on), m.manufacturer,
-                  m.brand, m.model, m.catalogue_number, m.device_type,
-                  std::string(catalogue::DeviceClassName(m.device_class)), registries,
-                  std::string(catalogue::MarketStatusName(m.market_status)),
-                  m.status_date ? FormatIsoDate(*m.status_date) : "", m.fsn_reference});
+               m.brand, m.model, m.catalogue_number, m.device_type,
+               std::string(catalogue::DeviceClassName(m.device_class)), registries,
+               std::string(catalogue::MarketStatusName(m.market_status)),
+               m.status_date ? FormatIsoDate(*m.status_date) : "", m.fsn_reference});
   }
   Print({{"versions", &table}}, format);
 }

@@ -1,7 +1,8 @@
 #include "orp/cli/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
@@ -22,16 +23,17 @@ int RunCli(int argc, char** argv, const Environment& env) {
       "orp"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "orp 0.1.0");
-  AddVersionCommand(app, env);
-  AddCoxCommand(app, env);
-  AddSurvivalCommand(app, env);
-  AddRatesCommand(app, env);
+  // The order `orp --help` lists them: load data, look at it, analyse it.
+  AddSynthCommand(app, env);
+  AddMigrateCommand(app, env);
+  AddIngestCommand(app, env);
+  AddRegistriesCommand(app, env);
   AddUdiCommand(app, env);
   AddCatalogueCommand(app, env);
-  AddRegistriesCommand(app, env);
-  AddMigrateCommand(app, env);
-  AddSynthCommand(app, env);
-  AddIngestCommand(app, env);
+  AddSurvivalCommand(app, env);
+  AddRatesCommand(app, env);
+  AddCoxCommand(app, env);
+  AddVersionCommand(app, env);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,15 +6,15 @@
 
 namespace orp::cli {
 
-void AddVersionCommand(CLI::App& app, const Environment& env);
-void AddCoxCommand(CLI::App& app, const Environment& env);
-void AddSurvivalCommand(CLI::App& app, const Environment& env);
-void AddRatesCommand(CLI::App& app, const Environment& env);
+void AddSynthCommand(CLI::App& app, const Environment& env);
+void AddMigrateCommand(CLI::App& app, const Environment& env);
+void AddIngestCommand(CLI::App& app, const Environment& env);
+void AddRegistriesCommand(CLI::App& app, const Environment& env);
 void AddUdiCommand(CLI::App& app, const Environment& env);
 void AddCatalogueCommand(CLI::App& app, const Environment& env);
-void AddRegistriesCommand(CLI::App& app, const Environment& env);
-void AddMigrateCommand(CLI::App& app, const Environment& env);
-void AddSynthCommand(CLI::App& app, const Environment& env);
-void AddIngestCommand(CLI::App& app, const Environment& env);
+void AddSurvivalCommand(CLI::App& app, const Environment& env);
+void AddRatesCommand(CLI::App& app, const Environment& env);
+void AddCoxCommand(CLI::App& app, const Environment& env);
+void AddVersionCommand(CLI::App& app, const Environment& env);
 
 }  // namespace orp::cli

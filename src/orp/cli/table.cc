@@ -12,9 +12,12 @@ namespace {
 
 bool LooksNumeric(std::string_view cell) {
   if (cell.empty()) return false;
-  return std::all_of(cell.begin(), cell.end(), [](char c) {
-    return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' || c == '+' || c == '%';
-  }) && cell.find_first_of("0123456789") != std::string_view::npos;
+  return std::all_of(cell.begin(), cell.end(),
+                     [](char c) {
+                       return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' ||
+                              c == '+' || c == '%';
+                     }) &&
+         cell.find_first_of("0123456789") != std::string_view::npos;
 }
 
 }  // namespace

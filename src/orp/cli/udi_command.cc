@@ -1,9 +1,9 @@
 // `orp udi parse`: reads device labels (arguments, or lines on stdin) and prints what each
 // holds and what is wrong with it. Exit 0 when every label is usable (warnings allowed), 65 when
 // any label has an error finding.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -50,8 +50,7 @@ std::string DateText(const std::optional<Date>& date) {
 std::string ExpiryText(const udi::ParsedUdi& u) {
   std::string text = DateText(u.expiry);
   if (u.expiry_time) {
-    text += fmt::format(" {:02d}:{:02d}", u.expiry_time->count() / 60,
-                        u.expiry_time->count() % 60);
+    text += fmt::format(" {:02d}:{:02d}", u.expiry_time->count() / 60, u.expiry_time->count() % 60);
   }
   return text;
 }
@@ -102,8 +101,8 @@ void Print(const std::vector<udi::ParsedUdi>& parsed, OutputFormat format) {
                "additional_id", "findings"});
   for (const auto& u : parsed) {
     table.AddRow({Printable(u.raw), std::string(udi::IssuerName(u.issuer)), u.di, u.lot, u.serial,
-                  ExpiryText(u), DateText(u.production_date), u.software_version,
-                  u.additional_id, FindingsText(u)});
+                  ExpiryText(u), DateText(u.production_date), u.software_version, u.additional_id,
+                  FindingsText(u)});
   }
   fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
 }

@@ -7,8 +7,8 @@ namespace orp::internal {
 [[noreturn]] void CheckFailed(const char* condition, const char* file, int line);
 }  // namespace orp::internal
 
-#define ORP_CHECK(condition)                                            \
-  do {                                                                  \
-    if (!(condition)) [[unlikely]]                                      \
-      ::orp::internal::CheckFailed(#condition, __FILE__, __LINE__);     \
+#define ORP_CHECK(condition)                                        \
+  do {                                                              \
+    if (!(condition)) [[unlikely]]                                  \
+      ::orp::internal::CheckFailed(#condition, __FILE__, __LINE__); \
   } while (false)

@@ -16,9 +16,9 @@ bool ReadDigits(std::string_view text, size_t pos, size_t count, int* out) {
   return true;
 }
 
-constexpr const char* kMonthNames[] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+constexpr const char* kMonthNames[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
 
 }  // namespace
 
@@ -38,10 +38,11 @@ Result<Date> ParseIsoDate(std::string_view text) {
                                         std::chrono::last};
   unsigned last_day = unsigned(last.day());
   if (d < 1 || unsigned(d) > last_day) {
-    return InvalidArgument(fmt::format("{}: {} {} has {} days", text, kMonthNames[m - 1], y,
-                                       last_day));
+    return InvalidArgument(
+        fmt::format("{}: {} {} has {} days", text, kMonthNames[m - 1], y, last_day));
   }
-  return Date{std::chrono::year{y} / std::chrono::month{unsigned(m)} / std::chrono::day{unsigned(d)}};
+  return Date{std::chrono::year{y} / std::chrono::month{unsigned(m)} /
+              std::chrono::day{unsigned(d)}};
 }
 
 std::string FormatIsoDate(Date date) {

@@ -50,7 +50,9 @@ int HttpStatusFor(ErrorCode code) {
   return 500;
 }
 
-std::string Error::ToString() const { return fmt::format("{}: {}", ErrorCodeName(code_), message_); }
+std::string Error::ToString() const {
+  return fmt::format("{}: {}", ErrorCodeName(code_), message_);
+}
 
 Error Error::WithContext(std::string_view context) const {
   return Error(code_, fmt::format("{}: {}", context, message_));

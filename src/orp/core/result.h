@@ -104,8 +104,8 @@ inline std::unexpected<Error> Internal(std::string m) {
 
 // Propagates the error of a Result-returning expression, else yields nothing.
 //   ORP_RETURN_IF_ERROR(store.Put(x));
-#define ORP_RETURN_IF_ERROR(expr)                                   \
-  do {                                                              \
-    auto orp_status_ = (expr);                                      \
-    if (!orp_status_) return std::unexpected(orp_status_.error());  \
+#define ORP_RETURN_IF_ERROR(expr)                                  \
+  do {                                                             \
+    auto orp_status_ = (expr);                                     \
+    if (!orp_status_) return std::unexpected(orp_status_.error()); \
   } while (false)

@@ -35,10 +35,10 @@ TEST(Error, WithContextPrefixesTheMessageAndKeepsTheCode) {
 }
 
 TEST(Error, EveryCodeHasANameAStatusAndAnExitCode) {
-  for (ErrorCode code : {ErrorCode::kInvalidArgument, ErrorCode::kNotFound,
-                         ErrorCode::kAlreadyExists, ErrorCode::kPermissionDenied,
-                         ErrorCode::kUnauthenticated, ErrorCode::kFailedPrecondition,
-                         ErrorCode::kUnavailable, ErrorCode::kDataLoss, ErrorCode::kInternal}) {
+  for (ErrorCode code :
+       {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kAlreadyExists,
+        ErrorCode::kPermissionDenied, ErrorCode::kUnauthenticated, ErrorCode::kFailedPrecondition,
+        ErrorCode::kUnavailable, ErrorCode::kDataLoss, ErrorCode::kInternal}) {
     EXPECT_FALSE(ErrorCodeName(code).empty());
     EXPECT_GE(HttpStatusFor(code), 400);
     EXPECT_NE(ExitCodeFor(code), 0);

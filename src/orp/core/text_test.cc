@@ -18,7 +18,9 @@ TEST(Split, KeepsEmptyPieces) {
 }
 
 TEST(Printable, EscapesControlCharacters) {
-  EXPECT_EQ(Printable("10AB\x1d" "21X"), "10AB\\x1D21X");
+  EXPECT_EQ(Printable("10AB\x1d"
+                      "21X"),
+            "10AB\\x1D21X");
 }
 
 TEST(IsAsciiDigits, RejectsEmptyAndSigns) {

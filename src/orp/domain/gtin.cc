@@ -28,8 +28,8 @@ Result<Gtin> Gtin::Parse(std::string_view text) {
   }
   int expected = CheckDigit(text.substr(0, n - 1));
   if (text[n - 1] - '0' != expected) {
-    return InvalidArgument(fmt::format("GTIN {} check digit should be {}, not {}", text, expected,
-                                       text[n - 1]));
+    return InvalidArgument(
+        fmt::format("GTIN {} check digit should be {}, not {}", text, expected, text[n - 1]));
   }
   std::string digits(14 - n, '0');
   digits.append(text);

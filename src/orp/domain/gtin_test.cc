@@ -7,10 +7,10 @@ namespace {
 
 TEST(Gtin, AcceptsGtin14AndNormalisesShorterFormsTo14Digits) {
   EXPECT_EQ(Gtin::Parse("09506000134352")->digits(), "09506000134352");
-  EXPECT_EQ(Gtin::Parse("9506000134352")->digits(), "09506000134352");   // GTIN-13
+  EXPECT_EQ(Gtin::Parse("9506000134352")->digits(), "09506000134352");  // GTIN-13
   EXPECT_EQ(Gtin::Parse("00844588003288")->digits(), "00844588003288");
-  EXPECT_EQ(Gtin::Parse("96385074")->digits(), "00000096385074");        // GTIN-8
-  EXPECT_EQ(Gtin::Parse("036000291452")->digits(), "00036000291452");    // GTIN-12 (UPC-A)
+  EXPECT_EQ(Gtin::Parse("96385074")->digits(), "00000096385074");      // GTIN-8
+  EXPECT_EQ(Gtin::Parse("036000291452")->digits(), "00036000291452");  // GTIN-12 (UPC-A)
 }
 
 TEST(Gtin, NamesTheExpectedCheckDigit) {

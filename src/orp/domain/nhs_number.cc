@@ -19,19 +19,20 @@ Result<NhsNumber> NhsNumber::Parse(std::string_view text, bool echo_input) {
   for (char c : text) {
     if (c == ' ' || c == '-') continue;
     if (c < '0' || c > '9') {
-      return InvalidArgument(echo_input ? fmt::format("NHS number '{}' has a character that is not a digit", text)
-                                        : "NHS number has a character that is not a digit");
+      return InvalidArgument(
+          echo_input ? fmt::format("NHS number '{}' has a character that is not a digit", text)
+                     : "NHS number has a character that is not a digit");
     }
     digits.push_back(c);
   }
   std::string shown = echo_input ? fmt::format(" {}", text) : "";
   if (digits.size() != 10) {
-    return InvalidArgument(fmt::format("NHS number{} has {} digits; it must have 10", shown,
-                                       digits.size()));
+    return InvalidArgument(
+        fmt::format("NHS number{} has {} digits; it must have 10", shown, digits.size()));
   }
   if (digits.find_first_not_of(digits[0]) == std::string::npos) {
-    return InvalidArgument(fmt::format("NHS number{} repeats one digit; it is not a real number",
-                                       shown));
+    return InvalidArgument(
+        fmt::format("NHS number{} repeats one digit; it is not a real number", shown));
   }
   int check = CheckDigit(digits);
   if (check < 0) {
@@ -40,9 +41,9 @@ Result<NhsNumber> NhsNumber::Parse(std::string_view text, bool echo_input) {
         shown));
   }
   if (digits[9] - '0' != check) {
-    return InvalidArgument(fmt::format(
-        "NHS number{} fails the modulus 11 check: the last digit should be {}, not {}", shown,
-        check, digits[9]));
+    return InvalidArgument(
+        fmt::format("NHS number{} fails the modulus 11 check: the last digit should be {}, not {}",
+                    shown, check, digits[9]));
   }
   return NhsNumber(std::move(digits));
 }

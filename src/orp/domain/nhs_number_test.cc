@@ -52,8 +52,7 @@ TEST(NhsNumber, RejectsWrongLengthAndLetters) {
 TEST(NhsNumber, EchoesTheInputOnlyWhenAsked) {
   EXPECT_EQ(NhsNumber::Parse("9876544321", true).error().message(),
             "NHS number 9876544321 fails the modulus 11 check: the last digit should be 2, not 1");
-  EXPECT_EQ(NhsNumber::Parse("9876544321").error().message().find("9876544321"),
-            std::string::npos);
+  EXPECT_EQ(NhsNumber::Parse("9876544321").error().message().find("9876544321"), std::string::npos);
 }
 
 }  // namespace

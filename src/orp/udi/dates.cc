@@ -5,9 +5,9 @@
 namespace orp::udi {
 namespace {
 
-constexpr std::string_view kMonthNames[] = {"January", "February", "March",     "April",
-                                            "May",     "June",     "July",      "August",
-                                            "September", "October", "November", "December"};
+constexpr std::string_view kMonthNames[] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
 
 int YearOf(Date date) { return int(std::chrono::year_month_day{date}.year()); }
 

@@ -152,8 +152,7 @@ bool DigitalLinkParser::ParsePath(std::string_view path) {
   return true;
 }
 
-bool DigitalLinkParser::Check235Alone(const std::vector<std::string_view>& segments,
-                                      size_t first) {
+bool DigitalLinkParser::Check235Alone(const std::vector<std::string_view>& segments, size_t first) {
   bool has_235 = false;
   std::string_view other;
   for (size_t i = first; i < segments.size(); i += 2) {
@@ -197,14 +196,14 @@ void DigitalLinkParser::ParseQuery(std::string_view query) {
       continue;
     }
     if (eq == std::string_view::npos || !Decode(pair.substr(eq + 1), buffer_, value)) {
-      Fail("dl.syntax", fmt::format("AI{} in the query string has no value or a bad %-escape",
-                                    key));
+      Fail("dl.syntax",
+           fmt::format("AI{} in the query string has no value or a bad %-escape", key));
       continue;
     }
     if (key == "01" || QualifierRank(key) >= 0) {
-      out_.findings.push_back(MakeFinding(
-          "dl.qualifier_in_query", Severity::kWarning,
-          fmt::format("AI{} belongs in the URI path, not the query string", key), key));
+      out_.findings.push_back(
+          MakeFinding("dl.qualifier_in_query", Severity::kWarning,
+                      fmt::format("AI{} belongs in the URI path, not the query string", key), key));
     }
     sink_.Add(key, *def, value, -1);
   }

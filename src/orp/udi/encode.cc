@@ -59,9 +59,8 @@ std::string FormatYymmdd(Date date) {
                      unsigned(ymd.day()));
 }
 
-std::string EncodeDigitalLink(std::string_view domain, std::string_view gtin,
-                              std::string_view lot, std::string_view serial,
-                              std::optional<Date> expiry) {
+std::string EncodeDigitalLink(std::string_view domain, std::string_view gtin, std::string_view lot,
+                              std::string_view serial, std::optional<Date> expiry) {
   std::string out = fmt::format("https://{}/01/{}", domain, gtin);
   if (!lot.empty()) {
     out += "/10/";
@@ -81,9 +80,9 @@ std::string EncodeHibcPrimary(std::string_view lic, std::string_view pcn, int un
   return out;
 }
 
-std::string EncodeHibcConcatenated(std::string_view lic, std::string_view pcn,
-                                   int unit_of_measure, std::string_view lot,
-                                   std::optional<Date> expiry, std::string_view serial) {
+std::string EncodeHibcConcatenated(std::string_view lic, std::string_view pcn, int unit_of_measure,
+                                   std::string_view lot, std::optional<Date> expiry,
+                                   std::string_view serial) {
   std::string out = fmt::format("+{}{}{}/$$", lic, pcn, unit_of_measure);
   out += expiry ? "3" + FormatYymmdd(*expiry) : std::string("7");
   out.append(lot);

@@ -30,9 +30,8 @@ Result<std::string> EncodeGs1ElementString(std::span<const Gs1Field> fields,
 std::string EncodeGs1Hri(std::span<const Gs1Field> fields);
 
 // "https://<domain>/01/<gtin>[/10/<lot>][/21/<serial>][?17=YYMMDD]", values %-encoded.
-std::string EncodeDigitalLink(std::string_view domain, std::string_view gtin,
-                              std::string_view lot, std::string_view serial,
-                              std::optional<Date> expiry);
+std::string EncodeDigitalLink(std::string_view domain, std::string_view gtin, std::string_view lot,
+                              std::string_view serial, std::optional<Date> expiry);
 
 // YYMMDD for a date (the writer never uses day 00).
 std::string FormatYymmdd(Date date);
@@ -42,8 +41,8 @@ std::string EncodeHibcPrimary(std::string_view lic, std::string_view pcn, int un
 
 // Concatenated "+LIC PCN U/M/$$3YYMMDD lot[/S serial]" + check character (or "/$$7lot" when
 // there is no expiry).
-std::string EncodeHibcConcatenated(std::string_view lic, std::string_view pcn,
-                                   int unit_of_measure, std::string_view lot,
-                                   std::optional<Date> expiry, std::string_view serial = {});
+std::string EncodeHibcConcatenated(std::string_view lic, std::string_view pcn, int unit_of_measure,
+                                   std::string_view lot, std::optional<Date> expiry,
+                                   std::string_view serial = {});
 
 }  // namespace orp::udi

@@ -43,10 +43,10 @@ size_t Gs1SymbologyIdLength(std::string_view text) {
 
 void CheckExpiry(ParsedUdi& out, const ParseOptions& options) {
   if (out.expiry && *out.expiry < options.today) {
-    out.findings.push_back(MakeFinding(
-        "udi.expired", Severity::kWarning,
-        fmt::format("the device expired on {}", FormatIsoDate(*out.expiry)),
-        out.issuer == Issuer::kGs1 ? "17" : "expiry", -1));
+    out.findings.push_back(
+        MakeFinding("udi.expired", Severity::kWarning,
+                    fmt::format("the device expired on {}", FormatIsoDate(*out.expiry)),
+                    out.issuer == Issuer::kGs1 ? "17" : "expiry", -1));
   }
 }
 
@@ -57,11 +57,11 @@ ParsedUdi ParseGs1ElementString(std::string_view text, const ParseOptions& optio
   out.raw.assign(text);
   size_t pos = Gs1SymbologyIdLength(text);
   if (pos == 0 && text.starts_with(']')) {
-    out.findings.push_back(MakeFinding(
-        "gs1.symbology", Severity::kError,
-        fmt::format("symbology identifier '{}' does not carry GS1 data",
-                    Printable(text.substr(0, 3))),
-        {}, 0));
+    out.findings.push_back(
+        MakeFinding("gs1.symbology", Severity::kError,
+                    fmt::format("symbology identifier '{}' does not carry GS1 data",
+                                Printable(text.substr(0, 3))),
+                    {}, 0));
     return out;
   }
   Gs1FieldSink sink(out, options);

@@ -10,8 +10,7 @@ namespace orp::udi {
 
 void Gs1FieldSink::Error(std::string_view code, std::string message, std::string_view ai,
                          int position) {
-  out_.findings.push_back(
-      MakeFinding(code, Severity::kError, std::move(message), ai, position));
+  out_.findings.push_back(MakeFinding(code, Severity::kError, std::move(message), ai, position));
 }
 
 bool Gs1FieldSink::Seen(std::string_view ai) const {
@@ -50,8 +49,8 @@ bool Gs1FieldSink::CheckShape(std::string_view ai, const AiDef& def, std::string
     Error("gs1.length",
           fixed ? fmt::format("AI{} ({}) must be {} {}, got {}", ai, def.title, def.max_length,
                               unit, value.size())
-                : fmt::format("AI{} ({}) length {} is outside {}..{}", ai, def.title,
-                              value.size(), def.min_length, def.max_length),
+                : fmt::format("AI{} ({}) length {} is outside {}..{}", ai, def.title, value.size(),
+                              def.min_length, def.max_length),
           ai, position);
     return false;
   }
@@ -99,7 +98,8 @@ void Gs1FieldSink::Store(std::string_view ai, const AiDef& def, std::string_view
     case AiRole::kExpiryDate:
     case AiRole::kOtherDate: StoreDate(ai, def, value, position); return;
     case AiRole::kExpiryDateTime: StoreDateTime(ai, value, position); return;
-    case AiRole::kOther: out_.other_ais.push_back(AiValue{std::string(ai), std::string(value)});
+    case AiRole::kOther:
+      out_.other_ais.push_back(AiValue{std::string(ai), std::string(value)});
       return;
   }
 }
@@ -108,8 +108,7 @@ void Gs1FieldSink::StoreDate(std::string_view ai, const AiDef& def, std::string_
                              int position) {
   auto date = ParseYymmdd(value, options_.today);
   if (!date) {
-    Error("gs1.date", fmt::format("AI{} ({}) {}: {}", ai, def.title, value,
-                                  date.error().message()),
+    Error("gs1.date", fmt::format("AI{} ({}) {}: {}", ai, def.title, value, date.error().message()),
           ai, position);
     return;
   }
@@ -129,8 +128,8 @@ void Gs1FieldSink::StoreDateTime(std::string_view ai, std::string_view value, in
     date = InvalidArgument("day 00 is not allowed with a time");
   }
   if (!date || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
-    std::string why = date ? fmt::format("time {:02d}:{:02d} does not exist", hh, mm)
-                           : date.error().message();
+    std::string why =
+        date ? fmt::format("time {:02d}:{:02d} does not exist", hh, mm) : date.error().message();
     Error("gs1.date", fmt::format("AI{} (expiration date and time) {}: {}", ai, value, why), ai,
           position);
     return;
@@ -152,15 +151,15 @@ void Gs1FieldSink::CheckPairing() {
           if (need.empty()) continue;
           names += names.empty() ? fmt::format("AI{}", need) : fmt::format(" or {}", need);
         }
-        Error("gs1.requires", fmt::format("AI{} ({}) requires {}", field.ai, field.def->title,
-                                          names),
-              field.ai, -1);
+        Error("gs1.requires",
+              fmt::format("AI{} ({}) requires {}", field.ai, field.def->title, names), field.ai,
+              -1);
       }
     }
     if (!field.def->excludes.empty() && Seen(field.def->excludes)) {
       Error("gs1.excludes",
-            fmt::format("AI{} must not appear with AI{}", field.ai, field.def->excludes),
-            field.ai, -1);
+            fmt::format("AI{} must not appear with AI{}", field.ai, field.def->excludes), field.ai,
+            -1);
     }
   }
 }

@@ -30,7 +30,11 @@ TEST(Gs1WorkedExample, G1HriGivesGtinExpiryLotAndSerial) {
 }
 
 TEST(Gs1WorkedExample, G2ElementStringNeedsNoSeparatorAfterPredefinedLengths) {
-  const std::string scan = "]d20109506000134352" "17261231" "10ABC123" + kGs + "2112345";
+  const std::string scan =
+      "]d20109506000134352"
+      "17261231"
+      "10ABC123" +
+      kGs + "2112345";
   ParsedUdi u = ParseUdi(scan, On2026());
   EXPECT_TRUE(u.findings.empty()) << Codes(u);
   EXPECT_EQ(u.format, Format::kGs1ElementString);
@@ -42,7 +46,11 @@ TEST(Gs1WorkedExample, G2ElementStringNeedsNoSeparatorAfterPredefinedLengths) {
 }
 
 TEST(Gs1WorkedExample, G3DayZeroIsTheLastDayOfTheMonthAndLastFieldNeedsNoSeparator) {
-  ParsedUdi u = ParseUdi("0109506000134352" "17261200" "1012345", On2026());
+  ParsedUdi u = ParseUdi(
+      "0109506000134352"
+      "17261200"
+      "1012345",
+      On2026());
   EXPECT_TRUE(u.findings.empty()) << Codes(u);
   EXPECT_EQ(u.expiry, Ymd(2026, 12, 31));
   EXPECT_EQ(u.lot, "12345");
@@ -90,7 +98,11 @@ TEST(Gs1WorkedExample, G8RejectsHashOutsideCset82) {
 }
 
 TEST(Gs1WorkedExample, G9DroppedSeparatorMergesSerialIntoLotAndIsWarned) {
-  ParsedUdi u = ParseUdi("0109506000134352" "10ABC123" "2112345", On2026());
+  ParsedUdi u = ParseUdi(
+      "0109506000134352"
+      "10ABC123"
+      "2112345",
+      On2026());
   EXPECT_TRUE(u.ok()) << Codes(u);  // syntactically valid
   EXPECT_EQ(u.lot, "ABC1232112345");
   EXPECT_EQ(u.serial, "");
@@ -124,7 +136,11 @@ TEST(Gs1WorkedExample, G12ReadsAdditionalIdAndSerial) {
 }
 
 TEST(Gs1WorkedExample, G13ExpiryDateTimeIsNotPredefinedSoNeedsASeparator) {
-  ParsedUdi u = ParseUdi("0109506000134352" "70032612311530" + kGs + "10B1", On2026());
+  ParsedUdi u = ParseUdi(
+      "0109506000134352"
+      "70032612311530" +
+          kGs + "10B1",
+      On2026());
   EXPECT_TRUE(u.findings.empty()) << Codes(u);
   EXPECT_EQ(u.expiry, Ymd(2026, 12, 31));
   EXPECT_EQ(u.expiry_time, std::chrono::minutes(15 * 60 + 30));
@@ -132,7 +148,11 @@ TEST(Gs1WorkedExample, G13ExpiryDateTimeIsNotPredefinedSoNeedsASeparator) {
 }
 
 TEST(Gs1WorkedExample, G14ReadsSoftwareVersionAndSerial) {
-  ParsedUdi u = ParseUdi("0109506000134352" "8012v2.1.0" + kGs + "21ABC", On2026());
+  ParsedUdi u = ParseUdi(
+      "0109506000134352"
+      "8012v2.1.0" +
+          kGs + "21ABC",
+      On2026());
   EXPECT_TRUE(u.findings.empty()) << Codes(u);
   EXPECT_EQ(u.software_version, "v2.1.0");
   EXPECT_EQ(u.serial, "ABC");
@@ -140,7 +160,11 @@ TEST(Gs1WorkedExample, G14ReadsSoftwareVersionAndSerial) {
 
 TEST(Gs1WorkedExample, G15FhirExampleParsesAndWarnsThatItHasExpired) {
   ParsedUdi u = ParseUdi(
-      "0100844588003288" "17141120" "107654321D" + kGs + "2110987654d321", On2026());
+      "0100844588003288"
+      "17141120"
+      "107654321D" +
+          kGs + "2110987654d321",
+      On2026());
   EXPECT_TRUE(u.ok()) << Codes(u);
   EXPECT_EQ(u.di, "00844588003288");
   EXPECT_EQ(u.expiry, Ymd(2014, 11, 20));
@@ -154,7 +178,12 @@ TEST(Gs1WorkedExample, G15FhirExampleParsesAndWarnsThatItHasExpired) {
 
 TEST(Gs1WorkedExample, G16Gs1128WithSlashInLotAndDayZeroExpiry) {
   ParsedUdi u = ParseUdi(
-      "]C10105012345678900" "11240501" "17290500" "10B2024/05" + kGs + "21SN-0001", On2026());
+      "]C10105012345678900"
+      "11240501"
+      "17290500"
+      "10B2024/05" +
+          kGs + "21SN-0001",
+      On2026());
   EXPECT_TRUE(u.findings.empty()) << Codes(u);
   EXPECT_EQ(u.production_date, Ymd(2024, 5, 1));
   EXPECT_EQ(u.expiry, Ymd(2029, 5, 31));
@@ -194,7 +223,10 @@ TEST(Gs1WorkedExample, G19RejectsUnknownAi26) {
 // --- Further cases ---
 
 TEST(Gs1ElementString, UnknownAiInElementStringStopsAndNamesThePosition) {
-  ParsedUdi u = ParseGs1ElementString("0109506000134352" "26X", On2026());
+  ParsedUdi u = ParseGs1ElementString(
+      "0109506000134352"
+      "26X",
+      On2026());
   const Finding* f = FindingFor(u, "gs1.unknown_ai");
   ASSERT_NE(f, nullptr) << Codes(u);
   EXPECT_EQ(f->position, 16);
@@ -203,14 +235,21 @@ TEST(Gs1ElementString, UnknownAiInElementStringStopsAndNamesThePosition) {
 
 TEST(Gs1ElementString, AcceptsEveryGs1SymbologyIdentifierAndALeadingFnc1) {
   for (std::string prefix : {"]C1", "]d2", "]Q3", "]e0", "]J1", "\x1d", "]d2\x1d"}) {
-    ParsedUdi u = ParseUdi(prefix + "0109506000134352" "17261231", On2026());
+    ParsedUdi u = ParseUdi(prefix +
+                               "0109506000134352"
+                               "17261231",
+                           On2026());
     EXPECT_TRUE(u.findings.empty()) << prefix << ": " << Codes(u);
     EXPECT_EQ(u.expiry, Ymd(2026, 12, 31)) << prefix;
   }
 }
 
 TEST(Gs1ElementString, ASeparatorAfterAPredefinedLengthValueIsHarmless) {
-  ParsedUdi u = ParseUdi("0109506000134352\x1d" "17261231\x1d" "10A", On2026());
+  ParsedUdi u = ParseUdi(
+      "0109506000134352\x1d"
+      "17261231\x1d"
+      "10A",
+      On2026());
   EXPECT_TRUE(u.findings.empty()) << Codes(u);
   EXPECT_EQ(u.lot, "A");
 }
@@ -241,9 +280,11 @@ TEST(Gs1ElementString, ExpiryBeforeProductionIsAnError) {
 }
 
 TEST(Gs1ElementString, OtherAisAreKeptInLabelOrder) {
-  ParsedUdi u =
-      ParseUdi("0109506000134352" "422826" + kGs + "22V1" + kGs + "10L" + kGs + "3103000123",
-               On2026());
+  ParsedUdi u = ParseUdi(
+      "0109506000134352"
+      "422826" +
+          kGs + "22V1" + kGs + "10L" + kGs + "3103000123",
+      On2026());
   EXPECT_TRUE(u.findings.empty()) << Codes(u);
   ASSERT_EQ(u.other_ais.size(), 3u);
   EXPECT_EQ(u.other_ais[0], (AiValue{"422", "826"}));
@@ -252,12 +293,19 @@ TEST(Gs1ElementString, OtherAisAreKeptInLabelOrder) {
 }
 
 TEST(Gs1ElementString, SwallowedSerialWarningIsNotRaisedWhenTheLotWasEndedBySeparator) {
-  ParsedUdi u = ParseUdi("0109506000134352" "10ABC12321" + kGs + "17261231", On2026());
+  ParsedUdi u = ParseUdi(
+      "0109506000134352"
+      "10ABC12321" +
+          kGs + "17261231",
+      On2026());
   EXPECT_FALSE(u.HasFinding("gs1.missing_separator")) << Codes(u);
 }
 
 TEST(Gs1ElementString, SevenThousandThreeRejectsAnImpossibleTime) {
-  ParsedUdi u = ParseUdi("0109506000134352" "70032612312460", On2026());
+  ParsedUdi u = ParseUdi(
+      "0109506000134352"
+      "70032612312460",
+      On2026());
   EXPECT_TRUE(u.HasFinding("gs1.date")) << Codes(u);
 }
 

@@ -61,8 +61,8 @@ void HibcParser::Primary(std::string_view primary) {
 
 void HibcParser::SetDate(Result<Date> date, std::string_view what, std::string_view text) {
   if (!date) {
-    return Error("hibc.date", fmt::format("HIBC {} '{}': {}", what, Printable(text),
-                                          date.error().message()),
+    return Error("hibc.date",
+                 fmt::format("HIBC {} '{}': {}", what, Printable(text), date.error().message()),
                  what);
   }
   if (what == "production date") {
@@ -136,8 +136,9 @@ void HibcParser::SecondaryMain(std::string_view data) {
   if (dated) rest.remove_prefix(std::min(DatedLot(rest), rest.size()));
   (serial ? out_.serial : out_.lot).assign(rest);
   if (rest.size() > 18) {
-    Error("hibc.syntax", fmt::format("HIBC {} '{}' is longer than 18 characters",
-                                     serial ? "serial" : "lot", Printable(rest)),
+    Error("hibc.syntax",
+          fmt::format("HIBC {} '{}' is longer than 18 characters", serial ? "serial" : "lot",
+                      Printable(rest)),
           serial ? "serial" : "lot");
   }
 }

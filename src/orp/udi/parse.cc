@@ -10,8 +10,8 @@ namespace {
 
 // An AIM symbology identifier that is not one of GS1's: "]" + letter + digit.
 size_t OtherSymbologyIdLength(std::string_view text) {
-  if (text.size() >= 3 && text[0] == ']' && ((text[1] >= 'A' && text[1] <= 'Z') ||
-                                             (text[1] >= 'a' && text[1] <= 'z')) &&
+  if (text.size() >= 3 && text[0] == ']' &&
+      ((text[1] >= 'A' && text[1] <= 'Z') || (text[1] >= 'a' && text[1] <= 'z')) &&
       text[2] >= '0' && text[2] <= '9') {
     return 3;
   }

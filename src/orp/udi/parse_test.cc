@@ -22,7 +22,9 @@ TEST(IccbbaWorkedExample, I1IsKeptRawAndNeedsManualEntry) {
 TEST(FormatSniffing, RecognisesEachCarrier) {
   EXPECT_EQ(DetectFormat("]d20109506000134352"), Format::kGs1ElementString);
   EXPECT_EQ(DetectFormat("0109506000134352"), Format::kGs1ElementString);
-  EXPECT_EQ(DetectFormat("\x1d" "0109506000134352"), Format::kGs1ElementString);
+  EXPECT_EQ(DetectFormat("\x1d"
+                         "0109506000134352"),
+            Format::kGs1ElementString);
   EXPECT_EQ(DetectFormat("(01)09506000134352"), Format::kGs1Hri);
   EXPECT_EQ(DetectFormat("https://id.gs1.org/01/09506000134352"), Format::kGs1DigitalLink);
   EXPECT_EQ(DetectFormat("]Q1https://id.gs1.org/01/09506000134352"), Format::kGs1DigitalLink);
@@ -30,7 +32,10 @@ TEST(FormatSniffing, RecognisesEachCarrier) {
   EXPECT_EQ(DetectFormat("]d1+A999123457"), Format::kHibcc);
   EXPECT_EQ(DetectFormat("*+A999123457*"), Format::kHibcc);
   EXPECT_EQ(DetectFormat("&)RZ12345678"), Format::kIccbba);
-  EXPECT_EQ(DetectFormat("[)>\x1e" "06\x1d" "9N110375286414\x1e\x04"), Format::kIso15434);
+  EXPECT_EQ(DetectFormat("[)>\x1e"
+                         "06\x1d"
+                         "9N110375286414\x1e\x04"),
+            Format::kIso15434);
   EXPECT_EQ(DetectFormat("hello"), Format::kUnknown);
   EXPECT_EQ(DetectFormat(""), Format::kUnknown);
 }
@@ -43,7 +48,11 @@ TEST(FormatSniffing, HibcAfterANonGs1SymbologyIdentifierParses) {
 }
 
 TEST(FormatSniffing, Iso15434EnvelopeIsKeptRawAndFlaggedUnsupported) {
-  std::string envelope = "[)>\x1e" "06\x1d" "9N110375286414\x1d" "1T12345\x1e\x04";
+  std::string envelope =
+      "[)>\x1e"
+      "06\x1d"
+      "9N110375286414\x1d"
+      "1T12345\x1e\x04";
   ParsedUdi u = ParseUdi(envelope, On2026());
   EXPECT_EQ(u.format, Format::kIso15434);
   EXPECT_EQ(Codes(u), "iso15434.unsupported?");

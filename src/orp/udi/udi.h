@@ -43,9 +43,9 @@ enum class Severity { kError, kWarning };
 struct Finding {
   std::string_view code;  // stable rule name, e.g. "gs1.check_digit" (always a literal)
   Severity severity = Severity::kError;
-  std::string message;    // for the person who must fix the label or the scanner
-  std::string field;      // the AI ("17") or HIBC field ("lot"); empty when not about one field
-  int position = -1;      // byte offset in the raw text, -1 when not known
+  std::string message;  // for the person who must fix the label or the scanner
+  std::string field;    // the AI ("17") or HIBC field ("lot"); empty when not about one field
+  int position = -1;    // byte offset in the raw text, -1 when not known
 };
 
 // An AI value that has no field of its own below (22, 235, 241, 30, 422, 8006, ...).
@@ -62,13 +62,13 @@ struct ParsedUdi {
   std::string di;
   std::string lot;
   std::string serial;
-  std::optional<Date> expiry;           // AI 17 (or the date of 7003), HIBC expiry
+  std::optional<Date> expiry;                       // AI 17 (or the date of 7003), HIBC expiry
   std::optional<std::chrono::minutes> expiry_time;  // time of day from AI 7003
-  std::optional<Date> production_date;  // AI 11, HIBC /16D
-  std::string software_version;         // AI 8012
-  std::string additional_id;            // AI 240: usually the REF / catalogue number
-  std::vector<AiValue> other_ais;       // in label order
-  std::string raw;                      // the text as scanned (after trimming line ends)
+  std::optional<Date> production_date;              // AI 11, HIBC /16D
+  std::string software_version;                     // AI 8012
+  std::string additional_id;                        // AI 240: usually the REF / catalogue number
+  std::vector<AiValue> other_ais;                   // in label order
+  std::string raw;  // the text as scanned (after trimming line ends)
   std::vector<Finding> findings;
 
   bool ok() const;  // true when no finding is an error
@@ -81,8 +81,8 @@ struct ParseOptions {
   Date today = TodayUtc();
 };
 
-std::string_view IssuerName(Issuer issuer);  // "GS1", "HIBCC", "ICCBBA", "unknown"
-std::string_view FormatName(Format format);  // "gs1-element-string", "gs1-hri", ...
+std::string_view IssuerName(Issuer issuer);        // "GS1", "HIBCC", "ICCBBA", "unknown"
+std::string_view FormatName(Format format);        // "gs1-element-string", "gs1-hri", ...
 std::string_view SeverityName(Severity severity);  // "error" | "warning"
 
 // Builds a finding; the helpers keep the parsers short.
