@@ -18,7 +18,7 @@
 #include "orp/domain/registry_definition.h"
 #include "orp/synth/episode.h"
 #include "orp/synth/random.h"
-#include "orp/synth/rule_eval.h"
+#include "orp/domain/registry_rule_eval.h"
 
 namespace orp::synth {
 
@@ -56,8 +56,8 @@ class FieldFiller {
   std::vector<const domain::FieldDefinition*> procedure_, device_;
 };
 
-// A RecordView over a rendered procedure (device row `device`, or -1 for procedure level).
-RecordView ViewOf(const FieldFiller& filler, const std::array<std::string, 16>& core,
+// A rule view over a rendered procedure (device row `device`, or -1 for procedure level).
+domain::RuleRecordView ViewOf(const FieldFiller& filler, const std::array<std::string, 16>& core,
                   const std::vector<std::array<std::string, 6>>& devices,
                   const std::vector<std::string>& values,
                   const std::vector<std::vector<std::string>>& device_values, int device,

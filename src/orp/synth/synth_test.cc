@@ -28,7 +28,7 @@
 #include "orp/domain/registry_loader.h"
 #include "orp/domain/sex.h"
 #include "orp/synth/profiles.h"
-#include "orp/synth/rule_eval.h"
+#include "orp/domain/registry_rule_eval.h"
 #include "orp/udi/parse.h"
 
 namespace orp::synth {
@@ -487,7 +487,7 @@ TEST(Synth, CleanRecordsPassTheirRegistryDefinitions) {
               << ref << " " << f.name << "=" << v;
         }
       }
-      RecordView view;
+      domain::RuleRecordView view;
       view.value = [&](std::string_view name) -> std::string_view {
         auto it = row.find(std::string(name));
         return it == row.end() ? std::string_view() : std::string_view(it->second);
@@ -530,7 +530,7 @@ TEST(Synth, MatchedImplantsShareTheAttributesTheirDefinitionRequires) {
     const domain::RegistryDefinition* def = registries->Find(rows.front()->at("registry"));
     for (const auto& rule : def->compatibility) {
       if (rule.kind != domain::CompatibilityKind::kSameAttribute) continue;
-      RecordView view;
+      domain::RuleRecordView view;
       view.value = [&](std::string_view name) -> std::string_view {
         auto it = rows.front()->find(std::string(name));
         return it == rows.front()->end() ? std::string_view() : std::string_view(it->second);
