@@ -101,6 +101,16 @@ class Stmt {
   sqlite3_stmt* stmt_;
 };
 
+// Prepares `sql` (cached), lets `bind` bind its parameters, and steps it to completion: the one
+// shape of every write that returns no rows.
+template <typename BindFn>
+Result<void> Execute(Connection& db, std::string_view sql, BindFn bind) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt) return std::unexpected(stmt.error());
+  bind(*stmt);
+  return stmt->Run();
+}
+
 // The orp error for SQLite result code `rc` on `db`, with the SQLite message and a context.
 Error SqliteError(sqlite3* db, int rc, std::string_view context);
 

@@ -28,15 +28,6 @@ constexpr std::string_view kUpdateImplant =
     "expiry = ?6, raw_scan = ?7, action = ?8, laterality = ?9, in_situ = ?10, removed_by = ?11, "
     "removed_on = ?12, change_seq = ?14 WHERE id = ?13";
 
-// Runs one statement with parameters bound by `bind`.
-template <typename BindFn>
-Result<void> Execute(Connection& db, std::string_view sql, BindFn bind) {
-  auto stmt = db.Prepare(sql);
-  if (!stmt) return std::unexpected(stmt.error());
-  bind(*stmt);
-  return stmt->Run();
-}
-
 bool SameDevice(const Implant& a, const Implant& b) {
   return a.gtin == b.gtin && a.lot == b.lot && a.serial == b.serial && a.action == b.action;
 }

@@ -9,14 +9,6 @@
 namespace orp::storage::sqlite {
 namespace {
 
-template <typename BindFn>
-Result<void> Execute(Connection& db, std::string_view sql, BindFn bind) {
-  auto stmt = db.Prepare(sql);
-  if (!stmt) return std::unexpected(stmt.error());
-  bind(*stmt);
-  return stmt->Run();
-}
-
 bool SameAttributes(const DeviceModel& a, const DeviceModel& b) {
   return a.manufacturer == b.manufacturer && a.brand == b.brand && a.model == b.model &&
          a.catalogue_number == b.catalogue_number && a.device_type == b.device_type &&
