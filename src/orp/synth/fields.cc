@@ -229,10 +229,10 @@ size_t IndexOf(std::string_view name, std::span<const std::string_view> names) {
 }  // namespace
 
 domain::RuleRecordView ViewOf(const FieldFiller& filler, const std::array<std::string, 16>& core,
-                  const std::vector<std::array<std::string, 6>>& devices,
-                  const std::vector<std::string>& values,
-                  const std::vector<std::vector<std::string>>& device_values, int device,
-                  const std::vector<std::string>& device_types) {
+                              const std::vector<std::array<std::string, 6>>& devices,
+                              const std::vector<std::string>& values,
+                              const std::vector<std::vector<std::string>>& device_values,
+                              int device, const std::vector<std::string>& device_types) {
   domain::RuleRecordView view;
   view.value = [&, device](std::string_view name) -> std::string_view {
     if (size_t i = IndexOf(name, kProcedureColumns); i < core.size()) return core[i];
@@ -298,7 +298,8 @@ void FieldFiller::Settle(const FieldContext& ctx, Rng& rng, std::vector<std::str
         Roles()[ctx.world.models[ctx.episode.instances[row.instance].model].role].name);
   }
   for (int pass = 0; pass < 2; ++pass) {
-    const domain::RuleRecordView view = ViewOf(*this, ctx.core, ctx.devices, values, device_values, -1, types);
+    const domain::RuleRecordView view =
+        ViewOf(*this, ctx.core, ctx.devices, values, device_values, -1, types);
     for (size_t i = 0; i < procedure_.size(); ++i) {
       const domain::FieldDefinition& f = *procedure_[i];
       if (f.required && values[i].empty()) values[i] = Generic(f, ctx, rng);

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "orp/domain/registry_definition.h"
+#include "orp/domain/registry_rule_eval.h"
 #include "orp/synth/episode.h"
 #include "orp/synth/random.h"
-#include "orp/domain/registry_rule_eval.h"
 
 namespace orp::synth {
 
@@ -58,9 +58,9 @@ class FieldFiller {
 
 // A rule view over a rendered procedure (device row `device`, or -1 for procedure level).
 domain::RuleRecordView ViewOf(const FieldFiller& filler, const std::array<std::string, 16>& core,
-                  const std::vector<std::array<std::string, 6>>& devices,
-                  const std::vector<std::string>& values,
-                  const std::vector<std::vector<std::string>>& device_values, int device,
-                  const std::vector<std::string>& device_types);
+                              const std::vector<std::array<std::string, 6>>& devices,
+                              const std::vector<std::string>& values,
+                              const std::vector<std::vector<std::string>>& device_values,
+                              int device, const std::vector<std::string>& device_types);
 
 }  // namespace orp::synth

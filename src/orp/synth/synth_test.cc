@@ -26,9 +26,9 @@
 #include "orp/domain/opcs4_code.h"
 #include "orp/domain/postcode.h"
 #include "orp/domain/registry_loader.h"
+#include "orp/domain/registry_rule_eval.h"
 #include "orp/domain/sex.h"
 #include "orp/synth/profiles.h"
-#include "orp/domain/registry_rule_eval.h"
 #include "orp/udi/parse.h"
 
 namespace orp::synth {
