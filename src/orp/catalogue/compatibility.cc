@@ -100,7 +100,10 @@ void AllowedPairs(const Catalogue& catalogue, const domain::CompatibilityRule& r
         continue;
       }
       out.push_back(
-          {rule.id, rule.severity, {a.index, b.index}, {dis[a.index], dis[b.index]},
+          {rule.id,
+           rule.severity,
+           {a.index, b.index},
+           {dis[a.index], dis[b.index]},
            fmt::format("{}: {} GTIN {} ({} '{}') with {} GTIN {} ({} '{}') is not an allowed "
                        "pair (rule {})",
                        rule.message, rule.device_types[0], a.model->di, attribute, pair.first,

@@ -38,7 +38,7 @@ namespace orp::catalogue {
 struct CompatibilityFinding {
   std::string rule;  // the compatibility rule's id
   domain::Severity severity = domain::Severity::kError;
-  std::vector<size_t> devices;  // indexes into the DIs passed in, the devices involved
+  std::vector<size_t> devices;   // indexes into the DIs passed in, the devices involved
   std::vector<std::string> dis;  // their DIs, same order
   std::string message;           // the rule's message, then what differs, then the rule id
 };

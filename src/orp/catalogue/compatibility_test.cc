@@ -94,9 +94,7 @@ TEST_F(Compatibility, SameAttributeNamesEveryDeviceThatDiffersFromTheFirst) {
   EXPECT_EQ(findings[0].devices, (std::vector<size_t>{0, 1, 3}));
 }
 
-TEST_F(Compatibility, AllowedPairPasses) {
-  EXPECT_TRUE(Check(pairs_, {kNucleus, kKanso}).empty());
-}
+TEST_F(Compatibility, AllowedPairPasses) { EXPECT_TRUE(Check(pairs_, {kNucleus, kKanso}).empty()); }
 
 TEST_F(Compatibility, PairNotInTheListIsReportedWithTheRuleSeverity) {
   auto findings = Check(pairs_, {kSonnet, kNucleus});
@@ -122,9 +120,8 @@ TEST_F(Compatibility, AllowedPairsWithOnlyOneSideHasNothingToJudge) {
 TEST_F(Compatibility, ModelFirstRecordedAfterTheProcedureIsStillJudged) {
   Add("09506000134420", "Gamma", "Late", "Late 1", "breast implant");
   // effective 2019 above; judge a procedure in 2018, before any version was in effect.
-  auto findings = CheckCompatibility(catalogue_, same_model_,
-                                     std::vector<std::string>{kRound, "09506000134420"},
-                                     Ymd(2018, 6, 1));
+  auto findings = CheckCompatibility(
+      catalogue_, same_model_, std::vector<std::string>{kRound, "09506000134420"}, Ymd(2018, 6, 1));
   EXPECT_EQ(findings.size(), 1u);
 }
 
