@@ -46,6 +46,7 @@ std::vector<Known> DevicesOfType(const Catalogue& catalogue, std::span<const std
 std::string Describe(const DeviceModel& model,
                      std::span<const domain::DeviceAttribute> attributes) {
   std::vector<std::string> values;
+  values.reserve(attributes.size());
   for (domain::DeviceAttribute a : attributes) values.push_back(AttributeValue(model, a));
   return fmt::format("GTIN {} is {}", model.di, fmt::join(values, " / "));
 }
@@ -75,6 +76,7 @@ void SameAttribute(const Catalogue& catalogue, const domain::CompatibilityRule& 
   }
   if (others.empty()) return;
   std::vector<std::string_view> names;
+  names.reserve(rule.attributes.size());
   for (domain::DeviceAttribute a : rule.attributes) names.push_back(domain::NameOf(a));
   f.message = fmt::format("{}: {} but {} ({} must match; rule {})", rule.message,
                           Describe(*devices[0].model, rule.attributes), fmt::join(others, ", "),
