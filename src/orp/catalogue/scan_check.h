@@ -6,8 +6,8 @@
 //   catalogue.recalled       error    the model is recalled on the procedure date
 //   catalogue.withdrawn      warning  the model is withdrawn on the procedure date
 //   catalogue.wrong_registry warning  the model declares registries, not this one
-// Registry-declared compatibility rules (a mismatched breast implant pair, ...) come with the
-// registry definitions. Thread safety: pure function of its arguments.
+// Registry-declared compatibility rules (a mismatched breast implant pair, ...) are judged over a
+// procedure's devices by compatibility.h. Thread safety: pure function of its arguments.
 #pragma once
 
 #include <optional>

@@ -15,8 +15,12 @@
 //   devices              device_action, device.identifier_missing, gtin, lot, serial, expiry,
 //                        device_scan (orp::udi) and <field>.disagrees_with_device_scan,
 //                        catalogue.* (unknown DI, expired, recalled, withdrawn, wrong registry)
+//   compatibility        the definition's [[compatibility]] rules over the implanted devices
+//                        (catalogue/compatibility.h), rule id as declared, its severity, field
+//                        gtin, on the row of the device that differs; needs a catalogue. A device
+//                        whose DI is missing or unknown is left out of these rules (its
+//                        catalogue.unknown_di warning already reports it).
 // A procedure with any error finding is rejected whole; warnings never block.
-// Not yet checked: the definitions' device compatibility rules (TODO(#4)).
 //
 // Thread safety: Validate is const and may run on several threads at once; the catalogue must
 // not change meanwhile.

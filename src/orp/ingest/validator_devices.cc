@@ -2,8 +2,10 @@
 // parsed columns, and the device catalogue.
 #include <algorithm>
 
+#include "orp/catalogue/compatibility.h"
 #include "orp/catalogue/scan_check.h"
 #include "orp/domain/gtin.h"
+#include "orp/domain/registry_rule_eval.h"
 #include "orp/ingest/validator_internal.h"
 #include "orp/udi/parse.h"
 
@@ -133,13 +135,23 @@ void CheckCatalogue(Check& c, const Validator::Compiled& v, const RawDevice& d,
   }
 }
 
-}  // namespace
-
-std::string DeviceTypeCode(std::string_view catalogue_type) {
-  std::string out(catalogue_type);
-  std::replace(out.begin(), out.end(), ' ', '_');
-  return out;
+// The definition's [[compatibility]] rules over the implanted devices (catalogue/compatibility.h).
+// A finding sits on the row of the second device it names: the one that differs from the first,
+// or the second of a pair not allowed.
+void CheckCompatibility(const CompiledRegistry* registry, const Validator::Compiled& v, Check& c,
+                        const std::vector<std::string>& dis, const std::vector<int64_t>& rows) {
+  if (registry == nullptr || !v.options.catalogue || c.out.procedure.date == Date{}) return;
+  for (const domain::CompatibilityRule& rule : registry->definition->compatibility) {
+    if (rule.when && !domain::EvaluateRule(*rule.when, ViewOf(v, c.raw, nullptr))) continue;
+    for (catalogue::CompatibilityFinding& f :
+         catalogue::CheckCompatibility(*v.options.catalogue, rule, dis, c.out.procedure.date)) {
+      const int64_t row = rows[f.devices.size() > 1 ? f.devices[1] : f.devices[0]];
+      c.Add(row, "gtin", std::move(f.rule), f.severity, std::move(f.message));
+    }
+  }
 }
+
+}  // namespace
 
 int CountDevices(const Validator::Compiled& compiled, const RawProcedure& raw,
                  std::string_view device_type) {
@@ -157,12 +169,14 @@ int CountDevices(const Validator::Compiled& compiled, const RawProcedure& raw,
       di = udi::ParseUdi(scan, {.today = compiled.options.today}).di;
     }
     const catalogue::DeviceModel* model = compiled.options.catalogue->FindLatest(di);
-    if (model && DeviceTypeCode(model->device_type) == device_type) ++count;
+    if (model && catalogue::DeviceTypeCode(model->device_type) == device_type) ++count;
   }
   return count;
 }
 
-void CheckDevices(const CompiledRegistry* /*registry*/, const Validator::Compiled& v, Check& c) {
+void CheckDevices(const CompiledRegistry* registry, const Validator::Compiled& v, Check& c) {
+  std::vector<std::string> implanted_dis;  // with the rows they came from, for compatibility
+  std::vector<int64_t> implanted_rows;
   for (const RawDevice& d : c.raw.devices) {
     std::optional<domain::DeviceAction> action;
     if (std::string_view text = FieldValue(d.fields, "device_action"); text.empty()) {
@@ -180,6 +194,10 @@ void CheckDevices(const CompiledRegistry* /*registry*/, const Validator::Compile
     DeviceIdentity id = ReadColumns(c, d);
     CheckScan(c, v, d, id);
     if (action) CheckCatalogue(c, v, d, id, *action);
+    if (action == domain::DeviceAction::kImplanted) {
+      implanted_dis.push_back(id.di);
+      implanted_rows.push_back(d.row);
+    }
     domain::Implant implant;
     if (auto gtin = domain::Gtin::Parse(id.di); gtin) implant.gtin = std::move(*gtin);
     implant.lot = id.lot;
@@ -190,6 +208,7 @@ void CheckDevices(const CompiledRegistry* /*registry*/, const Validator::Compile
     implant.in_situ = implant.action == domain::DeviceAction::kImplanted;
     c.out.procedure.implants.push_back(std::move(implant));
   }
+  CheckCompatibility(registry, v, c, implanted_dis, implanted_rows);
 }
 
 }  // namespace orp::ingest

@@ -24,19 +24,6 @@ std::optional<double> AsNumber(std::string_view text, bool integer) {
   return v;
 }
 
-// A record view for rules: a device row's own values first, then its procedure's.
-domain::RuleRecordView ViewOf(const Validator::Compiled& compiled, const RawProcedure& raw,
-                              const RawDevice* device) {
-  return {[&raw, device](std::string_view name) -> std::string_view {
-            if (device != nullptr) {
-              std::string_view v = FieldValue(device->fields, name);
-              if (!v.empty()) return v;
-            }
-            return raw.Get(name);
-          },
-          [&compiled, &raw](std::string_view type) { return CountDevices(compiled, raw, type); }};
-}
-
 bool IsRequired(const domain::FieldDefinition& f, const domain::RuleRecordView& view) {
   return f.required || (f.required_when && domain::EvaluateRule(*f.required_when, view));
 }
@@ -56,6 +43,18 @@ void CheckOne(const CompiledField& field, const domain::RuleRecordView& view,
 }
 
 }  // namespace
+
+domain::RuleRecordView ViewOf(const Validator::Compiled& compiled, const RawProcedure& raw,
+                              const RawDevice* device) {
+  return {[&raw, device](std::string_view name) -> std::string_view {
+            if (device != nullptr) {
+              std::string_view v = FieldValue(device->fields, name);
+              if (!v.empty()) return v;
+            }
+            return raw.Get(name);
+          },
+          [&compiled, &raw](std::string_view type) { return CountDevices(compiled, raw, type); }};
+}
 
 bool CheckFieldValue(const CompiledField& field, std::string_view value, Check& check,
                      int64_t row) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "orp/domain/registry_definition.h"
+#include "orp/domain/registry_rule_eval.h"
 #include "orp/ingest/validator.h"
 
 namespace orp::ingest {
@@ -65,6 +66,11 @@ struct Check {
   }
 };
 
+// A record view for rules: a device row's own values first (when `device` is given), then its
+// procedure's (validator_fields.cc).
+domain::RuleRecordView ViewOf(const Validator::Compiled& compiled, const RawProcedure& raw,
+                              const RawDevice* device);
+
 // Registry-specific fields and cross-field rules (validator_fields.cc).
 void CheckRegistryFields(const CompiledRegistry& registry, const Validator::Compiled& compiled,
                          Check& check);
@@ -80,9 +86,5 @@ int CountDevices(const Validator::Compiled& compiled, const RawProcedure& raw,
 // Device rows (validator_devices.cc).
 void CheckDevices(const CompiledRegistry* registry, const Validator::Compiled& compiled,
                   Check& check);
-
-// The catalogue device type of an implanted device, as a rule's device type code
-// ("breast implant" -> "breast_implant"); empty when unknown.
-std::string DeviceTypeCode(std::string_view catalogue_type);
 
 }  // namespace orp::ingest

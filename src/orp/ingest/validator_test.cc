@@ -39,6 +39,13 @@ catalogue::Catalogue TestCatalogue() {
   model.effective_from = Date{std::chrono::year{2020} / 1 / 1};
   model.status_date = model.effective_from;
   cat.Add(model);
+  model.di = "09520012000498";
+  model.manufacturer = "Beta Medical";
+  model.model = "Anatomical 410";
+  model.market_status = catalogue::MarketStatus::kOnMarket;
+  model.status_date.reset();
+  model.effective_from = Date{std::chrono::year{2010} / 1 / 1};
+  cat.Add(model);
   return cat;
 }
 
@@ -287,6 +294,40 @@ TEST_F(ValidatorTest, CatalogueFindsUnknownAndRecalledDevicesButNotOnExplants) {
   raw.fields.erase("incision_site");
   raw.fields.erase("implant_plane");
   EXPECT_THAT(Make().Validate(raw).findings, IsEmpty());
+}
+
+TEST_F(ValidatorTest, BilateralPairOfDifferentModelsBreaksTheCompatibilityRule) {
+  RawProcedure raw = CleanPrimary();
+  raw.devices[1].fields["gtin"] = "09520012000498";
+  domain::Finding f = OnlyFinding(raw);
+  EXPECT_EQ(f.rule, "bilateral_pair_same_model");
+  EXPECT_EQ(f.severity, domain::Severity::kError);
+  EXPECT_EQ(f.field, "gtin");
+  EXPECT_EQ(f.row, 3);
+  EXPECT_EQ(f.message,
+            "The two breast implants of a bilateral procedure must be the same model: GTIN "
+            "09520012000375 is Acme / Round 325 but GTIN 09520012000498 is Beta Medical / "
+            "Anatomical 410 (manufacturer, model must match; rule bilateral_pair_same_model)");
+  EXPECT_FALSE(Make().Validate(raw).accepted());
+}
+
+TEST_F(ValidatorTest, CompatibilityRuleAppliesOnlyWhenItsConditionHolds) {
+  RawProcedure raw = CleanPrimary();
+  raw.devices[1].fields["gtin"] = "09520012000498";
+  raw.fields["laterality"] = "L";
+  raw.fields["indication"] = "reconstruction_after_mastectomy";
+  // One side with two implants: only the count warning, no pair rule (when laterality == "B").
+  domain::Finding f = OnlyFinding(raw);
+  EXPECT_EQ(f.rule, "unilateral_has_at_most_one_implant");
+}
+
+TEST_F(ValidatorTest, CompatibilityRuleSkipsADeviceUnknownToTheCatalogue) {
+  RawProcedure raw = CleanPrimary();
+  raw.devices[1].fields["gtin"] = "09520012000559";
+  std::vector<std::string> rules;
+  for (const domain::Finding& f : Make().Validate(raw).findings) rules.push_back(f.rule);
+  EXPECT_THAT(rules, ::testing::Contains("catalogue.unknown_di"));
+  EXPECT_THAT(rules, ::testing::Not(::testing::Contains("bilateral_pair_same_model")));
 }
 
 TEST_F(ValidatorTest, WarningsDoNotBlock) {
