@@ -18,9 +18,9 @@ constexpr std::string_view kHeader =
     "market_status,status_date,fsn_reference,effective_from\n";
 
 std::filesystem::path WriteFile(const std::string& name, std::string_view rows) {
-  auto path = std::filesystem::temp_directory_path() /
-              (name + "_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-               ".csv");
+  auto path =
+      std::filesystem::temp_directory_path() /
+      (name + "_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".csv");
   std::ofstream(path) << kHeader << rows;
   return path;
 }
@@ -85,9 +85,9 @@ TEST(CatalogueStore, ChangedAttributeOpensANewVersionAndKeepsTheOld) {
 
 TEST(CatalogueStore, HibccRowIsRejectedWithItsLine) {
   auto store = MemoryStore();
-  auto file = WriteFile("hibcc",
-                        std::string(kContour) +
-                            "+H123PCN1,Example Ltd,B,M,R,hip stem,III,NRHI,on-market,,,2020-01-01\n");
+  auto file = WriteFile(
+      "hibcc", std::string(kContour) +
+                   "+H123PCN1,Example Ltd,B,M,R,hip stem,III,NRHI,on-market,,,2020-01-01\n");
   auto report = ImportCatalogueIntoStore(file, Day("2026-01-01"), *store);
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(report->new_models, 1u);

@@ -150,7 +150,8 @@ void RunShow(const CatalogueOptions& o, const Environment& env) {
     table.Add({FormatIsoDate(m.effective_from), FormatIsoDate(m.recorded_on), m.manufacturer,
                m.brand, m.model, m.catalogue_number, m.device_type,
                std::string(catalogue::DeviceClassName(m.device_class)), registries,
-               std::string(catalogue::MarketStatusName(m.market_status)),
+               // The store does not keep market status yet (docs/device-catalogue.md §5).
+               o.db.empty() ? std::string(catalogue::MarketStatusName(m.market_status)) : "",
                m.status_date ? FormatIsoDate(*m.status_date) : "", m.fsn_reference});
   }
   Print({{"versions", &table}}, format);
@@ -200,21 +201,22 @@ void AddCatalogueCommand(CLI::App& app, const Environment& env) {
   import->add_option("FILE", o->files, "Catalogue files, applied in order")->required();
   import->add_option("--db", o->db, "Database URL: sqlite:PATH or sqlite::memory:")->required();
   import->add_option("--format", o->format, "table | json | csv")->capture_default_str();
-  import->callback([o, &env] { RunImport(*o, env); });
-  CLI::App* show = cmd->add_subcommand("show", "Every version of one device model.");
-  show->add_option("DI", o->di, "GTIN or HIBCC DI")->required();
-  show->add_option("--file", o->files, "Catalogue files, applied in order");
-  show->add_option("--db", o->db, "Read the store instead of files: sqlite:PATH");
-  show->add_option("--format", o->format, "table | json | csv")->capture_default_str();
-  show->callback([o, &env] { RunShow(*o, env); });
-  CLI::App* scan = cmd->add_subcommand(
-      "scan", "Parse a label and check it against the catalogue (exit 78 if it must not be used).");
-  scan->add_option("LABEL", o->label, "The label as scanned")->required();
-  scan->add_option("--file", o->files, "Catalogue files, applied in order")->required();
-  scan->add_option("--date", o->date, "Procedure date YYYY-MM-DD (default today)");
-  scan->add_option("--registry", o->registry, "Registry of the procedure, e.g. BCIR");
-  scan->add_option("--format", o->format, "table | json | csv")->capture_default_str();
-  scan->callback([o] { RunScan(*o); });
-}
+  import->callback([o, &env] { RunImport(*o, env);
+});
+CLI::App* show = cmd->add_subcommand("show", "Every version of one device model.");
+show->add_option("DI", o->di, "GTIN or HIBCC DI")->required();
+show->add_option("--file", o->files, "Catalogue files, applied in order");
+show->add_option("--db", o->db, "Read the store instead of files: sqlite:PATH");
+show->add_option("--format", o->format, "table | json | csv")->capture_default_str();
+show->callback([o, &env] { RunShow(*o, env); });
+CLI::App* scan = cmd->add_subcommand(
+    "scan", "Parse a label and check it against the catalogue (exit 78 if it must not be used).");
+scan->add_option("LABEL", o->label, "The label as scanned")->required();
+scan->add_option("--file", o->files, "Catalogue files, applied in order")->required();
+scan->add_option("--date", o->date, "Procedure date YYYY-MM-DD (default today)");
+scan->add_option("--registry", o->registry, "Registry of the procedure, e.g. BCIR");
+scan->add_option("--format", o->format, "table | json | csv")->capture_default_str();
+scan->callback([o] { RunScan(*o); });
+}  // namespace orp::cli
 
 }  // namespace orp::cli

@@ -127,8 +127,8 @@ void RunIngest(const IngestCliOptions& o, const Environment& env) {
   std::unique_ptr<storage::Store> store = OpenStoreOrFail(cmd, env, o.db);
   // Without --catalogue, the catalogue imported into the store (orp catalogue import) is used;
   // a store without one leaves the catalogue checks off, as before.
-  bool use_catalogue = !o.catalogue.empty() ||
-                       ValueOrFail(cmd, catalogue::LoadFromStore(*store, catalogue)) > 0;
+  bool use_catalogue =
+      !o.catalogue.empty() || ValueOrFail(cmd, catalogue::LoadFromStore(*store, catalogue)) > 0;
   ingest::ValidatorOptions options;
   options.catalogue = use_catalogue ? &catalogue : nullptr;
   options.registry = o.registry;
@@ -193,8 +193,9 @@ void AddIngestCommand(CLI::App& app, const Environment& env) {
   cmd->add_option("--registry", o->registry, "Accept only procedures of this registry");
   cmd->add_flag("--all-or-nothing", o->all_or_nothing,
                 "Reject the whole file if any procedure has an error");
-  cmd->add_option("--catalogue", o->catalogue,
-                  "Device catalogue file for the catalogue checks (default: the store's catalogue)");
+  cmd->add_option(
+      "--catalogue", o->catalogue,
+      "Device catalogue file for the catalogue checks (default: the store's catalogue)");
   cmd->add_option("--definitions", o->definitions, "Registry definitions directory");
   cmd->add_option("files", o->files, "Submission files (.csv, .ndjson)")->required();
   cmd->callback([o, &env] { RunIngest(*o, env); });
