@@ -234,8 +234,11 @@ Result<Columns> CheckHeader(const std::vector<std::string_view>& names, ImportRe
   return columns;
 }
 
-void ImportRecord(const Columns& columns, const CsvRecord& row, Date recorded_on,
-                  Catalogue& catalogue, ImportReport& report) {
+// A rejected row (kInvalidArgument from the sink) is reported under this rule.
+constexpr std::string_view kSinkRule = "catalogue.store";
+
+Result<void> ImportRecord(const Columns& columns, const CsvRecord& row, Date recorded_on,
+                          const VersionSink& sink, ImportReport& report) {
   ++report.rows;
   bool gudid = report.format == CatalogueFormat::kGudid;
   RowResult model = gudid ? GudidRow(columns, row, recorded_on) : OrpRow(columns, row, recorded_on);
@@ -243,14 +246,22 @@ void ImportRecord(const Columns& columns, const CsvRecord& row, Date recorded_on
     ++report.rejected;
     report.problems.push_back(
         ImportProblem{row.line, model.error().column, model.error().rule, model.error().message});
-    return;
+    return {};
   }
-  Record(catalogue.Add(std::move(*model)), report);
+  auto outcome = sink(std::move(*model));
+  if (!outcome && outcome.error().code() == ErrorCode::kInvalidArgument) {
+    ++report.rejected;
+    report.problems.push_back(ImportProblem{row.line, "", kSinkRule, outcome.error().message()});
+    return {};
+  }
+  if (!outcome) return std::unexpected(outcome.error());
+  Record(*outcome, report);
+  return {};
 }
 
 }  // namespace
 
-Result<ImportReport> ImportCatalogue(std::istream& in, Date recorded_on, Catalogue& catalogue) {
+Result<ImportReport> ImportCatalogue(std::istream& in, Date recorded_on, const VersionSink& sink) {
   std::string header_line;
   size_t skipped = 0;
   if (!FindHeaderLine(in, header_line, skipped)) {
@@ -276,9 +287,15 @@ Result<ImportReport> ImportCatalogue(std::istream& in, Date recorded_on, Catalog
     if (!*more) break;
     row.line += skipped;
     if (!row.fields.empty() && row.fields[0].starts_with('#')) continue;
-    ImportRecord(*columns, row, recorded_on, catalogue, report);
+    ORP_RETURN_IF_ERROR(ImportRecord(*columns, row, recorded_on, sink, report));
   }
   return report;
+}
+
+Result<ImportReport> ImportCatalogue(std::istream& in, Date recorded_on, Catalogue& catalogue) {
+  return ImportCatalogue(in, recorded_on, [&catalogue](DeviceModel version) {
+    return Result<Catalogue::AddOutcome>(catalogue.Add(std::move(version)));
+  });
 }
 
 Result<ImportReport> ImportCatalogue(std::string_view text, Date recorded_on,
@@ -289,9 +306,16 @@ Result<ImportReport> ImportCatalogue(std::string_view text, Date recorded_on,
 
 Result<ImportReport> ImportCatalogueFile(const std::filesystem::path& path, Date recorded_on,
                                          Catalogue& catalogue) {
+  return ImportCatalogueFile(path, recorded_on, [&catalogue](DeviceModel version) {
+    return Result<Catalogue::AddOutcome>(catalogue.Add(std::move(version)));
+  });
+}
+
+Result<ImportReport> ImportCatalogueFile(const std::filesystem::path& path, Date recorded_on,
+                                         const VersionSink& sink) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound(fmt::format("cannot open catalogue file {}", path.string()));
-  return ImportCatalogue(in, recorded_on, catalogue);
+  return ImportCatalogue(in, recorded_on, sink);
 }
 
 }  // namespace orp::catalogue

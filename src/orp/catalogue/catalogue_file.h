@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <istream>
 #include <string>
 #include <string_view>
@@ -49,5 +50,13 @@ Result<ImportReport> ImportCatalogue(std::string_view text, Date recorded_on, Ca
 
 Result<ImportReport> ImportCatalogueFile(const std::filesystem::path& path, Date recorded_on,
                                          Catalogue& catalogue);
+
+// Receives each valid row's version (in file order) and says what adding it did. An error with
+// kInvalidArgument rejects that row (reported under rule catalogue.store with the row's line);
+// any other error stops the import and is returned. Used to import into a Store.
+using VersionSink = std::function<Result<Catalogue::AddOutcome>(DeviceModel)>;
+Result<ImportReport> ImportCatalogue(std::istream& in, Date recorded_on, const VersionSink& sink);
+Result<ImportReport> ImportCatalogueFile(const std::filesystem::path& path, Date recorded_on,
+                                         const VersionSink& sink);
 
 }  // namespace orp::catalogue

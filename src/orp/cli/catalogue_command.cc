@@ -1,17 +1,21 @@
-// `orp catalogue`: the device catalogue from files (docs/device-catalogue.md). Until the
-// catalogue is persisted, each command loads the files it is given, in order (later files
-// update earlier ones, keeping history), and answers from memory:
+// `orp catalogue`: the device catalogue (docs/device-catalogue.md), from files or the store.
+// File commands load the files they are given, in order (later files update earlier ones,
+// keeping history), and answer from memory; import writes files into the store:
 //   orp catalogue check FILE...                 what an import reads, adds and rejects
+//   orp catalogue import --db URL FILE...       files into the store, one transaction per file
 //   orp catalogue show DI --file FILE...        every version of one device model
+//   orp catalogue show DI --db URL              ... as the store holds it
 //   orp catalogue scan LABEL --file FILE... --date D [--registry R]   scan-time checks
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "orp/catalogue/catalogue_file.h"
+#include "orp/catalogue/catalogue_store.h"
 #include "orp/catalogue/scan_check.h"
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
@@ -27,6 +31,7 @@ struct CatalogueOptions {
   std::string label;
   std::string date;
   std::string registry;
+  std::string db;
   std::string format = "table";
 };
 
@@ -79,10 +84,9 @@ std::vector<catalogue::ImportReport> Load(std::string_view command,
   return reports;
 }
 
-void RunCheck(const CatalogueOptions& o) {
-  OutputFormat format = ValueOrFail("catalogue check", ParseOutputFormat(o.format));
-  catalogue::Catalogue loaded;
-  auto reports = Load("catalogue check", o.files, loaded);
+// One summary row per file and one row per problem.
+void PrintReports(const CatalogueOptions& o, const std::vector<catalogue::ImportReport>& reports,
+                  OutputFormat format) {
   Rows summary{{"file", "format", "rows", "new_models", "new_versions", "unchanged", "rejected"}};
   Rows problems{{"file", "row", "column", "rule", "message"}};
   for (size_t i = 0; i < reports.size(); ++i) {
@@ -98,12 +102,42 @@ void RunCheck(const CatalogueOptions& o) {
   Print({{"files", &summary}, {"problems", &problems}}, format);
 }
 
-void RunShow(const CatalogueOptions& o) {
-  OutputFormat format = ValueOrFail("catalogue show", ParseOutputFormat(o.format));
+void RunCheck(const CatalogueOptions& o) {
+  OutputFormat format = ValueOrFail("catalogue check", ParseOutputFormat(o.format));
   catalogue::Catalogue loaded;
-  Load("catalogue show", o.files, loaded);
+  PrintReports(o, Load("catalogue check", o.files, loaded), format);
+}
+
+// Each file in its own transaction: a file that fails leaves earlier files imported.
+void RunImport(const CatalogueOptions& o, const Environment& env) {
+  OutputFormat format = ValueOrFail("catalogue import", ParseOutputFormat(o.format));
+  auto store = OpenStoreOrFail("catalogue import", env, o.db);
+  std::vector<catalogue::ImportReport> reports;
+  for (const std::string& file : o.files) {
+    auto report = catalogue::ImportCatalogueIntoStore(file, TodayUtc(), *store);
+    if (!report) Fail("catalogue import", report.error().WithContext(file));
+    reports.push_back(std::move(*report));
+  }
+  PrintReports(o, reports, format);
+}
+
+void RunShow(const CatalogueOptions& o, const Environment& env) {
+  OutputFormat format = ValueOrFail("catalogue show", ParseOutputFormat(o.format));
+  if (o.files.empty() == o.db.empty()) {
+    Fail("catalogue show", Error(ErrorCode::kInvalidArgument, "give either --file or --db"));
+  }
   std::string di = ValueOrFail("catalogue show", catalogue::NormaliseDi(o.di));
-  auto history = loaded.History(di);
+  catalogue::Catalogue loaded;
+  std::vector<catalogue::DeviceModel> stored;
+  std::span<const catalogue::DeviceModel> history;
+  if (o.db.empty()) {
+    Load("catalogue show", o.files, loaded);
+    history = loaded.History(di);
+  } else {
+    auto store = OpenStoreOrFail("catalogue show", env, o.db);
+    stored = ValueOrFail("catalogue show", catalogue::StoredHistory(*store, di));
+    history = stored;
+  }
   if (history.empty()) {
     Fail("catalogue show", Error(ErrorCode::kNotFound,
                                  fmt::format("device identifier {} is not in the catalogue", di)));
@@ -116,7 +150,8 @@ void RunShow(const CatalogueOptions& o) {
     table.Add({FormatIsoDate(m.effective_from), FormatIsoDate(m.recorded_on), m.manufacturer,
                m.brand, m.model, m.catalogue_number, m.device_type,
                std::string(catalogue::DeviceClassName(m.device_class)), registries,
-               std::string(catalogue::MarketStatusName(m.market_status)),
+               // The store does not keep market status yet (docs/device-catalogue.md §5).
+               o.db.empty() ? std::string(catalogue::MarketStatusName(m.market_status)) : "",
                m.status_date ? FormatIsoDate(*m.status_date) : "", m.fsn_reference});
   }
   Print({{"versions", &table}}, format);
@@ -151,7 +186,7 @@ void RunScan(const CatalogueOptions& o) {
 
 }  // namespace
 
-void AddCatalogueCommand(CLI::App& app, const Environment&) {
+void AddCatalogueCommand(CLI::App& app, const Environment& env) {
   CLI::App* cmd = app.add_subcommand(
       "catalogue", "The device catalogue: check files, show a model's history, check a scan.");
   cmd->require_subcommand(1);
@@ -161,19 +196,27 @@ void AddCatalogueCommand(CLI::App& app, const Environment&) {
   check->add_option("FILE", o->files, "Catalogue files, applied in order")->required();
   check->add_option("--format", o->format, "table | json | csv")->capture_default_str();
   check->callback([o] { RunCheck(*o); });
-  CLI::App* show = cmd->add_subcommand("show", "Every version of one device model.");
-  show->add_option("DI", o->di, "GTIN or HIBCC DI")->required();
-  show->add_option("--file", o->files, "Catalogue files, applied in order")->required();
-  show->add_option("--format", o->format, "table | json | csv")->capture_default_str();
-  show->callback([o] { RunShow(*o); });
-  CLI::App* scan = cmd->add_subcommand(
-      "scan", "Parse a label and check it against the catalogue (exit 78 if it must not be used).");
-  scan->add_option("LABEL", o->label, "The label as scanned")->required();
-  scan->add_option("--file", o->files, "Catalogue files, applied in order")->required();
-  scan->add_option("--date", o->date, "Procedure date YYYY-MM-DD (default today)");
-  scan->add_option("--registry", o->registry, "Registry of the procedure, e.g. BCIR");
-  scan->add_option("--format", o->format, "table | json | csv")->capture_default_str();
-  scan->callback([o] { RunScan(*o); });
-}
+  CLI::App* import = cmd->add_subcommand(
+      "import", "Write catalogue files into the store (re-import keeps history).");
+  import->add_option("FILE", o->files, "Catalogue files, applied in order")->required();
+  import->add_option("--db", o->db, "Database URL: sqlite:PATH or sqlite::memory:")->required();
+  import->add_option("--format", o->format, "table | json | csv")->capture_default_str();
+  import->callback([o, &env] { RunImport(*o, env);
+});
+CLI::App* show = cmd->add_subcommand("show", "Every version of one device model.");
+show->add_option("DI", o->di, "GTIN or HIBCC DI")->required();
+show->add_option("--file", o->files, "Catalogue files, applied in order");
+show->add_option("--db", o->db, "Read the store instead of files: sqlite:PATH");
+show->add_option("--format", o->format, "table | json | csv")->capture_default_str();
+show->callback([o, &env] { RunShow(*o, env); });
+CLI::App* scan = cmd->add_subcommand(
+    "scan", "Parse a label and check it against the catalogue (exit 78 if it must not be used).");
+scan->add_option("LABEL", o->label, "The label as scanned")->required();
+scan->add_option("--file", o->files, "Catalogue files, applied in order")->required();
+scan->add_option("--date", o->date, "Procedure date YYYY-MM-DD (default today)");
+scan->add_option("--registry", o->registry, "Registry of the procedure, e.g. BCIR");
+scan->add_option("--format", o->format, "table | json | csv")->capture_default_str();
+scan->callback([o] { RunScan(*o); });
+}  // namespace orp::cli
 
 }  // namespace orp::cli

@@ -14,6 +14,7 @@
 #include <random>
 
 #include "orp/catalogue/catalogue_file.h"
+#include "orp/catalogue/catalogue_store.h"
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/table.h"
@@ -123,13 +124,17 @@ void RunIngest(const IngestCliOptions& o, const Environment& env) {
     ValueOrFail(cmd, catalogue::ImportCatalogueFile(
                          o.catalogue, Date{std::chrono::year{1900} / 1 / 1}, catalogue));
   }
+  std::unique_ptr<storage::Store> store = OpenStoreOrFail(cmd, env, o.db);
+  // Without --catalogue, the catalogue imported into the store (orp catalogue import) is used;
+  // a store without one leaves the catalogue checks off, as before.
+  bool use_catalogue =
+      !o.catalogue.empty() || ValueOrFail(cmd, catalogue::LoadFromStore(*store, catalogue)) > 0;
   ingest::ValidatorOptions options;
-  options.catalogue = o.catalogue.empty() ? nullptr : &catalogue;
+  options.catalogue = use_catalogue ? &catalogue : nullptr;
   options.registry = o.registry;
   if (!o.as_ods.empty()) options.as_ods = ValueOrFail(cmd, domain::OdsCode::Parse(o.as_ods));
   ingest::Validator validator =
       ValueOrFail(cmd, ingest::Validator::Create(LoadDefinitions(cmd, o.definitions), options));
-  std::unique_ptr<storage::Store> store = OpenStoreOrFail(cmd, env, o.db);
   security::Pseudonymiser keys = OpenKeys(cmd, o);
   std::vector<std::pair<std::string, ingest::Receipt>> receipts;
   for (size_t i = 0; i < o.files.size(); ++i) {
@@ -188,7 +193,9 @@ void AddIngestCommand(CLI::App& app, const Environment& env) {
   cmd->add_option("--registry", o->registry, "Accept only procedures of this registry");
   cmd->add_flag("--all-or-nothing", o->all_or_nothing,
                 "Reject the whole file if any procedure has an error");
-  cmd->add_option("--catalogue", o->catalogue, "Device catalogue file for the catalogue checks");
+  cmd->add_option(
+      "--catalogue", o->catalogue,
+      "Device catalogue file for the catalogue checks (default: the store's catalogue)");
   cmd->add_option("--definitions", o->definitions, "Registry definitions directory");
   cmd->add_option("files", o->files, "Submission files (.csv, .ndjson)")->required();
   cmd->callback([o, &env] { RunIngest(*o, env); });

@@ -196,6 +196,34 @@ TEST_P(StoreConformance, DeviceModelKeepsEachCatalogueVersion) {
   EXPECT_FALSE(store_->FindDeviceModel(v1.gtin, Day(2019, 1, 1))->has_value());
 }
 
+TEST_P(StoreConformance, ForEachDeviceModelStreamsEveryVersionInGtinOrder) {
+  DeviceModel a{SampleGtin(11),   "Acme", "Smooth", "SM-350",        "CAT-1",
+                "breast implant", "III",  {"BCIR"}, Day(2020, 1, 1), std::nullopt};
+  DeviceModel a2 = a;
+  a2.brand = "Smooth II";
+  a2.valid_from = Day(2023, 6, 1);
+  DeviceModel b = a;
+  b.gtin = SampleGtin(10);
+  auto txn = store_->Begin();
+  for (const auto* m : {&a, &a2, &b}) ASSERT_TRUE((*txn)->PutDeviceModel(*m).has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  std::vector<DeviceModel> seen;
+  ASSERT_TRUE(store_
+                  ->ForEachDeviceModel([&](const DeviceModel& m) {
+                    seen.push_back(m);
+                    return true;
+                  })
+                  .has_value());
+  ASSERT_EQ(seen.size(), 3u);
+  bool b_first = b.gtin.digits() < a.gtin.digits();
+  EXPECT_EQ(seen[b_first ? 0 : 2].gtin, b.gtin);
+  EXPECT_EQ(seen[b_first ? 1 : 0].brand, "Smooth");
+  EXPECT_EQ(seen[b_first ? 2 : 1].brand, "Smooth II");
+  size_t first_only = 0;
+  ASSERT_TRUE(store_->ForEachDeviceModel([&](const DeviceModel&) { return ++first_only < 1; }));
+  EXPECT_EQ(first_only, 1u);
+}
+
 TEST_P(StoreConformance, ProcedureWithImplantsRoundTrips) {
   PatientId patient = AddPatient(SamplePatient(1));
   Procedure p = SampleProcedure("P1", patient);

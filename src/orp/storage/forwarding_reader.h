@@ -42,6 +42,9 @@ class ForwardingReader : public Base {
   Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) override {
     return target_.DeviceModelHistory(gtin);
   }
+  Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) override {
+    return target_.ForEachDeviceModel(visit);
+  }
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry,
                                                  std::string_view ref) override {
     return target_.FindProcedure(registry, ref);

@@ -138,6 +138,8 @@ class Reader {
                                                              std::optional<Date> on) = 0;
   // Every version, oldest first.
   virtual Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) = 0;
+  // Every version of every device model, ordered by (gtin, valid_from) (loading the catalogue).
+  virtual Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) = 0;
 
   // The current version, with its implants.
   virtual Result<std::optional<Procedure>> FindProcedure(std::string_view registry,

@@ -28,6 +28,7 @@ class Queries {
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
   Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin, std::optional<Date> on);
   Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin);
+  Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
   Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref);

@@ -94,6 +94,9 @@ class QueryReader : public Base {
   Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) override {
     return Read([&](Queries& q) { return q.DeviceModelHistory(gtin); });
   }
+  Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachDeviceModel(visit); });
+  }
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry,
                                                  std::string_view ref) override {
     return Read([&](Queries& q) { return q.FindProcedure(registry, ref); });

@@ -126,6 +126,19 @@ Result<std::vector<DeviceModel>> Queries::DeviceModelHistory(const Gtin& gtin) {
       [&](Stmt& s) { s.Bind(1, gtin.digits()); }, ReadDeviceModel);
 }
 
+Result<void> Queries::ForEachDeviceModel(const Visitor<DeviceModel>& visit) {
+  // Collected first, then visited: the catalogue is small beside the registry (one row per
+  // model version) and the visitor may then take its time without holding the statement.
+  auto all = Collect<DeviceModel>(
+      db_, std::string(kSelectDeviceModel) + "ORDER BY gtin, valid_from", [](Stmt&) {},
+      ReadDeviceModel);
+  if (!all) return std::unexpected(all.error());
+  for (const DeviceModel& m : *all) {
+    if (!visit(m)) break;
+  }
+  return {};
+}
+
 Result<std::vector<Implant>> Queries::ImplantsOf(ProcedureId procedure) {
   return Collect<Implant>(
       db_, kSelectImplant + "WHERE procedure = ?1 ORDER BY id",

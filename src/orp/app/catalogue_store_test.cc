@@ -1,0 +1,100 @@
+// Catalogue import into a real (in-memory SQLite) store. Lives in app/ because only the
+// composition root may use both catalogue/ and storage/sqlite/ (docs/architecture.md).
+#include "orp/catalogue/catalogue_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "orp/storage/sqlite/sqlite_store.h"
+
+namespace orp::catalogue {
+namespace {
+
+constexpr std::string_view kHeader =
+    "gtin,manufacturer,brand,model,catalogue_number,device_type,device_class,registries,"
+    "market_status,status_date,fsn_reference,effective_from\n";
+
+std::filesystem::path WriteFile(const std::string& name, std::string_view rows) {
+  auto path =
+      std::filesystem::temp_directory_path() /
+      (name + "_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".csv");
+  std::ofstream(path) << kHeader << rows;
+  return path;
+}
+
+std::unique_ptr<storage::Store> MemoryStore() {
+  auto store = storage::sqlite::OpenStore(":memory:");
+  EXPECT_TRUE(store.has_value());
+  return std::move(*store);
+}
+
+Date Day(std::string_view iso) { return *ParseIsoDate(iso); }
+
+constexpr std::string_view kContour =
+    "09506000134352,Example Medical Ltd,Contour,CX-350,REF-1234,breast implant,III,MDOR;BCIR,"
+    "on-market,,,2019-03-01\n";
+
+TEST(CatalogueStore, ImportCountsNewModelsAndWritesThem) {
+  auto store = MemoryStore();
+  auto file = WriteFile("first", kContour);
+  auto report = ImportCatalogueIntoStore(file, Day("2026-01-01"), *store);
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_EQ(report->new_models, 1u);
+  auto history = StoredHistory(*store, "09506000134352");
+  ASSERT_TRUE(history.has_value());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].brand, "Contour");
+  EXPECT_EQ((*history)[0].device_class, DeviceClass::kIII);
+  EXPECT_EQ((*history)[0].effective_from, Day("2019-03-01"));
+}
+
+TEST(CatalogueStore, RepeatImportWritesNothing) {
+  auto store = MemoryStore();
+  auto file = WriteFile("repeat", kContour);
+  ASSERT_TRUE(ImportCatalogueIntoStore(file, Day("2026-01-01"), *store).has_value());
+  auto before = store->CountRows();
+  auto again = ImportCatalogueIntoStore(file, Day("2026-02-01"), *store);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->unchanged, 1u);
+  EXPECT_EQ(again->new_models + again->new_versions, 0u);
+  EXPECT_EQ(*store->CountRows(), *before);
+}
+
+TEST(CatalogueStore, ChangedAttributeOpensANewVersionAndKeepsTheOld) {
+  auto store = MemoryStore();
+  ASSERT_TRUE(ImportCatalogueIntoStore(WriteFile("v1", kContour), Day("2026-01-01"), *store));
+  auto changed = WriteFile(
+      "v2",
+      "09506000134352,Example Medical Ltd,Contour Plus,CX-350,REF-1234,breast implant,III,"
+      "MDOR;BCIR,on-market,,,2026-03-01\n");
+  auto report = ImportCatalogueIntoStore(changed, Day("2026-03-02"), *store);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->new_versions, 1u);
+  auto history = StoredHistory(*store, "09506000134352");
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].brand, "Contour");
+  EXPECT_EQ((*history)[1].brand, "Contour Plus");
+  Catalogue loaded;
+  ASSERT_EQ(LoadFromStore(*store, loaded).value_or(0), 2u);
+  EXPECT_EQ(loaded.FindAsOf("09506000134352", Day("2025-01-01"))->brand, "Contour");
+  EXPECT_EQ(loaded.FindLatest("09506000134352")->brand, "Contour Plus");
+}
+
+TEST(CatalogueStore, HibccRowIsRejectedWithItsLine) {
+  auto store = MemoryStore();
+  auto file = WriteFile(
+      "hibcc", std::string(kContour) +
+                   "+H123PCN1,Example Ltd,B,M,R,hip stem,III,NRHI,on-market,,,2020-01-01\n");
+  auto report = ImportCatalogueIntoStore(file, Day("2026-01-01"), *store);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->new_models, 1u);
+  ASSERT_EQ(report->rejected, 1u);
+  EXPECT_EQ(report->problems[0].row, 3u);
+  EXPECT_EQ(report->problems[0].rule, "catalogue.store");
+}
+
+}  // namespace
+}  // namespace orp::catalogue

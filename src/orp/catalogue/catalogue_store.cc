@@ -1,0 +1,99 @@
+#include "orp/catalogue/catalogue_store.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+namespace orp::catalogue {
+namespace {
+
+// Equal stored attributes, ignoring the validity dates.
+bool SameStoredAttributes(domain::DeviceModel a, domain::DeviceModel b) {
+  a.valid_from = b.valid_from;
+  a.valid_to = b.valid_to;
+  return a == b;
+}
+
+// Writes one version unless the version in effect on its date already says the same.
+Result<Catalogue::AddOutcome> PutVersion(storage::Transaction& txn, const DeviceModel& version) {
+  auto stored = ToStoredModel(version);
+  if (!stored) return std::unexpected(stored.error());
+  auto current = txn.FindDeviceModel(stored->gtin, stored->valid_from);
+  if (!current) return std::unexpected(current.error());
+  if (*current && SameStoredAttributes(**current, *stored)) {
+    return Catalogue::AddOutcome::kUnchanged;
+  }
+  auto history = txn.DeviceModelHistory(stored->gtin);
+  if (!history) return std::unexpected(history.error());
+  ORP_RETURN_IF_ERROR(txn.PutDeviceModel(*stored));
+  return history->empty() ? Catalogue::AddOutcome::kNewModel : Catalogue::AddOutcome::kNewVersion;
+}
+
+}  // namespace
+
+Result<domain::DeviceModel> ToStoredModel(const DeviceModel& version) {
+  auto gtin = domain::Gtin::Parse(version.di);
+  if (!gtin) {
+    return InvalidArgument(fmt::format(
+        "device identifier {} is not a GTIN; the store keeps GTIN-keyed models only", version.di));
+  }
+  return domain::DeviceModel{.gtin = *gtin,
+                             .manufacturer = version.manufacturer,
+                             .brand = version.brand,
+                             .model = version.model,
+                             .catalogue_number = version.catalogue_number,
+                             .device_type = version.device_type,
+                             .device_class = std::string(DeviceClassName(version.device_class)),
+                             .registries = version.registries,
+                             .valid_from = version.effective_from,
+                             .valid_to = std::nullopt};
+}
+
+DeviceModel FromStoredModel(const domain::DeviceModel& stored) {
+  DeviceModel m;
+  m.di = stored.gtin.digits();
+  m.manufacturer = stored.manufacturer;
+  m.brand = stored.brand;
+  m.model = stored.model;
+  m.catalogue_number = stored.catalogue_number;
+  m.device_type = stored.device_type;
+  m.device_class = ParseDeviceClass(stored.device_class).value_or(DeviceClass::kUnspecified);
+  m.registries = stored.registries;
+  m.effective_from = stored.valid_from;
+  m.recorded_on = stored.valid_from;
+  return m;
+}
+
+Result<ImportReport> ImportCatalogueIntoStore(const std::filesystem::path& path, Date recorded_on,
+                                              storage::Store& store) {
+  auto txn = store.Begin();
+  if (!txn) return std::unexpected(txn.error());
+  storage::Transaction& t = **txn;
+  auto report = ImportCatalogueFile(path, recorded_on,
+                                    [&t](DeviceModel version) { return PutVersion(t, version); });
+  if (!report) return report;
+  ORP_RETURN_IF_ERROR(t.Commit());
+  return report;
+}
+
+Result<std::vector<DeviceModel>> StoredHistory(storage::Reader& reader, std::string_view di) {
+  std::vector<DeviceModel> out;
+  auto gtin = domain::Gtin::Parse(di);
+  if (!gtin) return out;  // not a GTIN: the store cannot hold it
+  auto history = reader.DeviceModelHistory(*gtin);
+  if (!history) return std::unexpected(history.error());
+  for (const auto& stored : *history) out.push_back(FromStoredModel(stored));
+  return out;
+}
+
+Result<size_t> LoadFromStore(storage::Reader& reader, Catalogue& out) {
+  size_t versions = 0;
+  ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& stored) {
+    out.Add(FromStoredModel(stored));
+    ++versions;
+    return true;
+  }));
+  return versions;
+}
+
+}  // namespace orp::catalogue
