@@ -3,6 +3,16 @@
 #include <fmt/format.h>
 
 namespace orp::ingest {
+namespace {
+
+// True when `text` has the shape YYYY-MM-DD (any characters, dashes in place). Only such a
+// value is echoed in a date finding: anything else may be a patient identifier in the wrong
+// column (an NHS number, say), and findings can reach a log.
+bool LooksLikeADate(std::string_view text) {
+  return text.size() == 10 && text[4] == '-' && text[7] == '-';
+}
+
+}  // namespace
 
 Result<DeathsReader> DeathsReader::Open(const std::filesystem::path& path, Date today) {
   Result<CsvReader> csv = CsvReader::Open(path.string());
@@ -52,7 +62,10 @@ Result<std::optional<Death>> DeathsReader::Next(std::vector<domain::Finding>* fi
     }
     Result<Date> date = ParseIsoDate(record_[date_column_]);
     if (!date) {
-      bad("date_of_death", "date_of_death.format", "date_of_death: " + date.error().message());
+      bad("date_of_death", "date_of_death.format",
+          LooksLikeADate(record_[date_column_])
+              ? "date_of_death: " + date.error().message()
+              : std::string("date_of_death is not a date in the form YYYY-MM-DD"));
       continue;
     }
     if (*date > today_) {

@@ -95,6 +95,32 @@ TEST(NdjsonProcedureReader, ReadsFieldsDevicesAndTreatsNullAsNotGiven) {
   EXPECT_EQ(findings[1].rule, "ndjson.not_a_string");
 }
 
+// Found by fuzz/deaths_feed: a row with the NHS number in the date column too (pasted twice, or
+// columns shifted) put the NHS number into the date_of_death.format message, which can reach a
+// log.
+TEST(DeathsReader, DateFindingNeverEchoesAnNhsNumberInTheDateColumn) {
+  std::istringstream in(
+      "nhs_number,date_of_death\n"
+      "9990001235,9990001235\n"
+      "9990001235,2023-13-17\n");
+  Result<DeathsReader> reader =
+      DeathsReader::FromStream(in, Date{std::chrono::year{2026} / 11 / 26});
+  ASSERT_TRUE(reader.has_value());
+  std::vector<domain::Finding> findings;
+  Result<std::optional<Death>> death = reader->Next(&findings);
+  ASSERT_TRUE(death.has_value());
+  EXPECT_FALSE(death->has_value());
+  ASSERT_EQ(findings.size(), 2u);
+  for (const domain::Finding& f : findings) {
+    EXPECT_EQ(f.message.find("9990001235"), std::string::npos) << f.message;
+    EXPECT_EQ(f.message.find("999 000 1235"), std::string::npos) << f.message;
+  }
+  // A value shaped like a date is still echoed, so the submitter sees what was wrong with it.
+  EXPECT_EQ(findings[0].rule, "date_of_death.format");
+  EXPECT_EQ(findings[1].rule, "date_of_death.format");
+  EXPECT_NE(findings[1].message.find("2023-13-17"), std::string::npos) << findings[1].message;
+}
+
 TEST(DeathsReader, ReadsValidRowsAndReportsBadOnes) {
   std::istringstream in(
       "nhs_number,date_of_death\n"
