@@ -169,6 +169,7 @@ std::string Render(const RatesArgs& args, OutputFormat format, const GroupRate& 
   Table table({"group", "n", "events", "person_years", "rate_per_" + per, "lower", "upper",
                "rate_ratio_vs_rest", "rr_lower", "rr_upper", "p_value"});
   std::vector<const GroupRate*> rows;
+  rows.reserve(rates.size() + 1);
   for (const GroupRate& g : rates) rows.push_back(&g);
   rows.push_back(&overall);
   for (const GroupRate* r : rows) {
