@@ -95,6 +95,22 @@ TEST(NdjsonProcedureReader, ReadsFieldsDevicesAndTreatsNullAsNotGiven) {
   EXPECT_EQ(findings[1].rule, "ndjson.not_a_string");
 }
 
+// Found by fuzz/ndjson_procedures: a member with an empty name (`"": {...}`) made a
+// not-a-string finding that named no field. It is now ignored with its own finding.
+TEST(NdjsonReader, MemberWithAnEmptyNameIsIgnoredWithAFinding) {
+  std::istringstream in("{\"procedure_ref\":\"A1\",\"\":{\"f\":1},\"fields\":{\"\":\"x\"}}\n");
+  auto reader = MakeNdjsonProcedureReader(in);
+  std::vector<domain::Finding> findings;
+  std::vector<RawProcedure> all = ReadAll(*reader, &findings);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_FALSE(all[0].fields.contains(""));
+  ASSERT_EQ(findings.size(), 2u);
+  for (const domain::Finding& f : findings) {
+    EXPECT_EQ(f.rule, "ndjson.empty_name");
+    EXPECT_EQ(f.row, 1);
+  }
+}
+
 // Found by fuzz/deaths_feed: a row with the NHS number in the date column too (pasted twice, or
 // columns shifted) put the NHS number into the date_of_death.format message, which can reach a
 // log.
