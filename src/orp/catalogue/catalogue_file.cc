@@ -52,11 +52,10 @@ class Columns {
   std::map<std::string, size_t, std::less<>> index_;
 };
 
-constexpr std::string_view kOrpColumns[] = {"gtin",         "manufacturer",     "brand",
-                                            "model",        "catalogue_number", "device_type",
-                                            "device_class", "registries",       "market_status",
-                                            "status_date",  "effective_from",   "fsn_reference",
-                                            "issuing_agency"};
+constexpr std::string_view kOrpColumns[] = {
+    "gtin",           "manufacturer",  "brand",         "model",         "catalogue_number",
+    "device_type",    "device_class",  "registries",    "market_status", "status_date",
+    "effective_from", "fsn_reference", "issuing_agency"};
 constexpr std::string_view kGudidColumns[] = {"primarydi",
                                               "companyname",
                                               "brandname",
