@@ -19,7 +19,9 @@
 // credentials (missing, unknown, wrong, expired, revoked, disabled, locked); Authenticate returns
 // kPermissionDenied for a session request with an unsafe method whose CSRF header is missing or
 // wrong. AddUser: kInvalidArgument (bad username, grants or password), kAlreadyExists.
-// DisableUser, CreateToken: kNotFound for an unknown username. RevokeToken: kNotFound.
+// DisableUser, CreateToken: kNotFound for an unknown username; CreateToken: kInvalidArgument
+// for an expiry outside 1-3650 days, kFailedPrecondition for a disabled user. RevokeToken:
+// kNotFound.
 // Store errors (kUnavailable, kDataLoss) pass through.
 //
 // Thread safety: Accounts may be shared by threads; it keeps no state beyond the store.
@@ -110,7 +112,12 @@ struct TokenInfo {
 };
 
 inline constexpr std::string_view kSessionCookieName = "orp_session";
+// The actor recorded in the audit log for changes made from the command line.
+inline constexpr std::string_view kCommandLineActor = "orp-cli";
 inline constexpr std::string_view kCsrfHeaderName = "X-CSRF-Token";
+
+// A username lower-cased and trimmed; kInvalidArgument unless 1-64 of a-z 0-9 . _ @ -.
+Result<std::string> NormaliseUsername(std::string_view text);
 
 // GET, HEAD, OPTIONS (case-sensitive, as HTTP methods are): no CSRF token needed.
 bool IsSafeMethod(std::string_view method);
@@ -125,9 +132,11 @@ class Accounts {
  public:
   Accounts(storage::Store& store, AuditLog& audit, AccountsOptions options = {});
 
-  Result<CreatedUser> AddUser(const NewUser& user);
+  // `actor` is who makes the change, for the audit log (a username, or the command line).
+  Result<CreatedUser> AddUser(const NewUser& user, std::string_view actor = kCommandLineActor);
   // Disables the account and ends its sessions; its tokens stop working (checked on use).
-  Result<void> DisableUser(std::string_view username);
+  Result<void> DisableUser(std::string_view username,
+                           std::string_view actor = kCommandLineActor);
   Result<std::vector<UserInfo>> ListUsers();
 
   Result<Session> Login(std::string_view username, std::string_view password,
@@ -136,8 +145,9 @@ class Accounts {
   Result<void> Logout(std::string_view session_cookie);
 
   // A token for `username`, valid for `expires_days` (1-3650).
-  Result<CreatedToken> CreateToken(std::string_view username, int expires_days);
-  Result<void> RevokeToken(int64_t token_id);
+  Result<CreatedToken> CreateToken(std::string_view username, int expires_days,
+                                   std::string_view actor = kCommandLineActor);
+  Result<void> RevokeToken(int64_t token_id, std::string_view actor = kCommandLineActor);
   Result<std::vector<TokenInfo>> ListTokens(std::string_view username);
 
   // Who is asking. A bearer token wins over a cookie when both are given. A session request with

@@ -88,6 +88,32 @@ class ForwardingReader : public Base {
   Result<int64_t> LastChange() override { return target_.LastChange(); }
   Result<TableCounts> CountRows() override { return target_.CountRows(); }
 
+  // Accounts (security, #5).
+  Result<std::optional<UserRecord>> FindUser(std::string_view username) override {
+    return target_.FindUser(username);
+  }
+  Result<std::optional<UserRecord>> FindUserById(int64_t user_id) override {
+    return target_.FindUserById(user_id);
+  }
+  Result<std::vector<UserRecord>> ListUsers() override { return target_.ListUsers(); }
+  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) override {
+    return target_.FindSession(id_hash);
+  }
+  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) override {
+    return target_.FindApiToken(token_hash);
+  }
+  Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id) override {
+    return target_.ApiTokensOf(user_id);
+  }
+  Result<LoginFailures> CountLoginFailures(std::string_view username, std::string_view remote,
+                                           domain::Instant since) override {
+    return target_.CountLoginFailures(username, remote, since);
+  }
+  Result<void> ForEachAuditRecordWhere(const AuditQuery& query,
+                                       const Visitor<AuditRecord>& visit) override {
+    return target_.ForEachAuditRecordWhere(query, visit);
+  }
+
  protected:
   Reader& target_;
 };

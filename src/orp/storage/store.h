@@ -40,6 +40,7 @@
 
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
+#include "orp/storage/accounts.h"
 
 namespace orp::storage {
 
@@ -171,6 +172,22 @@ class Reader {
   virtual Result<int64_t> LastChange() = 0;
 
   virtual Result<TableCounts> CountRows() = 0;
+
+  // Accounts (security, #5): see storage/accounts.h.
+  virtual Result<std::optional<UserRecord>> FindUser(std::string_view username) = 0;
+  virtual Result<std::optional<UserRecord>> FindUserById(int64_t user_id) = 0;
+  // Every user, ordered by username.
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  virtual Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) = 0;
+  virtual Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) = 0;
+  // A user's tokens, revoked and expired ones included, ordered by id.
+  virtual Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id) = 0;
+  virtual Result<LoginFailures> CountLoginFailures(std::string_view username,
+                                                   std::string_view remote,
+                                                   domain::Instant since) = 0;
+  // Audit entries matching the query, in seq order.
+  virtual Result<void> ForEachAuditRecordWhere(const AuditQuery& query,
+                                               const Visitor<AuditRecord>& visit) = 0;
 };
 
 class Transaction : public Reader {
@@ -208,14 +225,31 @@ class Transaction : public Reader {
 
   // Appends findings to this transaction's submission (kFailedPrecondition in a plain one).
   virtual Result<void> AddFindings(std::span<const Finding> findings) = 0;
-  // Appends an audit entry and returns its seq. kFailedPrecondition when record.prev_hash is not
-  // the hash of the last entry (empty for the first): another writer appended first.
+  // Appends an audit entry and returns its seq, which is the last entry's seq + 1 (1 for the
+  // first; security/ hashes it, so a backend must not leave gaps). kFailedPrecondition when
+  // record.prev_hash is not the hash of the last entry (empty for the first): another writer
+  // appended first.
   virtual Result<int64_t> AppendAudit(const AuditRecord& record) = 0;
 
   // Records the submission's outcome and receipt (required before Commit in a submission).
   virtual Result<void> FinishSubmission(const SubmissionOutcome& outcome) = 0;
   // Makes every write durable at once. After an error the transaction is rolled back.
   virtual Result<void> Commit() = 0;
+
+  // Accounts (security, #5). kAlreadyExists for a taken username, session hash or token hash;
+  // kNotFound when the named user, session or token does not exist.
+  virtual Result<int64_t> AddUser(const UserRecord& user) = 0;
+  virtual Result<void> SetUserDisabled(int64_t user_id, bool disabled) = 0;
+  virtual Result<void> AddSession(const SessionRecord& session) = 0;
+  // Sets last_seen_at (idle timeout).
+  virtual Result<void> TouchSession(std::string_view id_hash, domain::Instant at) = 0;
+  virtual Result<void> DeleteSession(std::string_view id_hash) = 0;
+  // Ends every session of a user (disabling them); none is not an error.
+  virtual Result<void> DeleteSessionsOf(int64_t user_id) = 0;
+  virtual Result<int64_t> AddApiToken(const ApiTokenRecord& token) = 0;
+  // Sets revoked_at (once: revoking again keeps the first time).
+  virtual Result<void> RevokeApiToken(int64_t token_id, domain::Instant at) = 0;
+  virtual Result<void> RecordLoginAttempt(const LoginAttempt& attempt) = 0;
 };
 
 // Either a fresh transaction for a new submission, or the earlier submission with this key.

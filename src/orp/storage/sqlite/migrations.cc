@@ -202,12 +202,64 @@ CREATE INDEX procedures_by_change ON procedures(change_seq);
 CREATE INDEX implants_by_change ON implants(change_seq);
 )sql";
 
+// Accounts (security, #5): users and their grants, sessions, API tokens, sign-in attempts.
+// Session ids and tokens are stored only as SHA-256 hex; passwords as argon2id strings.
+constexpr std::string_view kAccounts = R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  totp_secret TEXT NOT NULL,
+  patient TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE user_grants (
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  ordinal INTEGER NOT NULL,
+  grant_text TEXT NOT NULL,
+  PRIMARY KEY (user_id, ordinal)
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  remote TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
+CREATE TABLE login_attempts (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  username TEXT NOT NULL,
+  remote TEXT NOT NULL,
+  success INTEGER NOT NULL
+);
+CREATE INDEX login_attempts_by_username ON login_attempts(username, id);
+CREATE INDEX login_attempts_by_remote ON login_attempts(remote, at);
+CREATE INDEX audit_log_by_actor ON audit_log(actor, seq);
+CREATE INDEX audit_log_by_object ON audit_log(object, seq);
+CREATE INDEX audit_log_by_time ON audit_log(at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "0001_core", kCore},
       {2, "0002_change_sequence", kChangeSequence},
+      {4, "0004_accounts", kAccounts},
   };
   return kMigrations;
 }

@@ -4,6 +4,7 @@
 // Reads are in reads.cc, writes in writes.cc. Error codes as in storage/store.h.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -59,6 +60,26 @@ class Queries {
   Result<SubmissionId> InsertSubmission(const SubmissionRequest& request);
   Result<void> FinishSubmission(SubmissionId submission, const SubmissionOutcome& outcome);
 
+  // Accounts (security, #5; accounts.cc).
+  Result<std::optional<UserRecord>> FindUser(std::string_view username);
+  Result<std::optional<UserRecord>> FindUserById(int64_t user_id);
+  Result<std::vector<UserRecord>> ListUsers();
+  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash);
+  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash);
+  Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id);
+  Result<LoginFailures> CountLoginFailures(std::string_view username, std::string_view remote,
+                                           domain::Instant since);
+  Result<void> ForEachAuditRecordWhere(const AuditQuery& query, const Visitor<AuditRecord>& visit);
+  Result<int64_t> AddUser(const UserRecord& user);
+  Result<void> SetUserDisabled(int64_t user_id, bool disabled);
+  Result<void> AddSession(const SessionRecord& session);
+  Result<void> TouchSession(std::string_view id_hash, domain::Instant at);
+  Result<void> DeleteSession(std::string_view id_hash);
+  Result<void> DeleteSessionsOf(int64_t user_id);
+  Result<int64_t> AddApiToken(const ApiTokenRecord& token);
+  Result<void> RevokeApiToken(int64_t token_id, domain::Instant at);
+  Result<void> RecordLoginAttempt(const LoginAttempt& attempt);
+
   // The change sequence number of the open transaction, allocated at its first change of
   // patients, procedures or implants; EndTransaction forgets it.
   Result<int64_t> ChangeSeq();
@@ -70,6 +91,8 @@ class Queries {
   Result<void> InsertImplants(Procedure& procedure);
   Result<void> ReplaceImplants(Procedure& procedure, std::vector<Implant> previous);
   Result<void> ArchiveVersion(ProcedureId id);
+  Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,
+                                                  const std::function<void(Stmt&)>& bind);
 
   Connection& db_;
   int64_t change_seq_ = 0;

@@ -144,6 +144,34 @@ class QueryReader : public Base {
     return Read([&](Queries& q) { return q.CountRows(); });
   }
 
+  // Accounts (security, #5).
+  Result<std::optional<UserRecord>> FindUser(std::string_view username) override {
+    return Read([&](Queries& q) { return q.FindUser(username); });
+  }
+  Result<std::optional<UserRecord>> FindUserById(int64_t user_id) override {
+    return Read([&](Queries& q) { return q.FindUserById(user_id); });
+  }
+  Result<std::vector<UserRecord>> ListUsers() override {
+    return Read([&](Queries& q) { return q.ListUsers(); });
+  }
+  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) override {
+    return Read([&](Queries& q) { return q.FindSession(id_hash); });
+  }
+  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) override {
+    return Read([&](Queries& q) { return q.FindApiToken(token_hash); });
+  }
+  Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id) override {
+    return Read([&](Queries& q) { return q.ApiTokensOf(user_id); });
+  }
+  Result<LoginFailures> CountLoginFailures(std::string_view username, std::string_view remote,
+                                           domain::Instant since) override {
+    return Read([&](Queries& q) { return q.CountLoginFailures(username, remote, since); });
+  }
+  Result<void> ForEachAuditRecordWhere(const AuditQuery& query,
+                                       const Visitor<AuditRecord>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachAuditRecordWhere(query, visit); });
+  }
+
  protected:
   virtual Result<ReadLease> AcquireReader() = 0;
 
