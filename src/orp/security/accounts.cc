@@ -71,11 +71,19 @@ Result<void> CheckGrants(const NewUser& user) {
 
 // The same argon2id work as a real check, for usernames that do not exist (no timing oracle).
 void SpendVerifyTime(std::string_view password, PasswordCost cost) {
-  static const std::string kDummy[3] = {
-      HashPassword("orp-dummy", PasswordCost::kMinimum).value_or(""),
-      HashPassword("orp-dummy", PasswordCost::kInteractive).value_or(""),
-      HashPassword("orp-dummy", PasswordCost::kModerate).value_or("")};
-  (void)VerifyPassword(kDummy[static_cast<int>(cost)], password);
+  // One dummy hash per cost, made on first use (the moderate one takes seconds).
+  static const std::string kMinimum = HashPassword("orp-dummy", PasswordCost::kMinimum).value_or("");
+  auto hash_of = [](PasswordCost c) -> const std::string& {
+    if (c == PasswordCost::kInteractive) {
+      static const std::string kInteractive =
+          HashPassword("orp-dummy", PasswordCost::kInteractive).value_or("");
+      return kInteractive;
+    }
+    static const std::string kModerate =
+        HashPassword("orp-dummy", PasswordCost::kModerate).value_or("");
+    return kModerate;
+  };
+  (void)VerifyPassword(cost == PasswordCost::kMinimum ? kMinimum : hash_of(cost), password);
 }
 
 }  // namespace
