@@ -33,6 +33,9 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddSurvivalCommand(app, env);
   AddRatesCommand(app, env);
   AddCoxCommand(app, env);
+  AddUserCommand(app, env);
+  AddTokenCommand(app, env);
+  AddAuditCommand(app, env);
   AddVersionCommand(app, env);
   try {
     app.parse(argc, argv);

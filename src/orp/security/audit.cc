@@ -30,10 +30,14 @@ std::string ProblemWith(const domain::AuditRecord& record,
   const int64_t expected_seq = previous ? previous->seq + 1 : 1;
   const std::string expected_prev = previous ? previous->hash : std::string();
   if (record.seq != expected_seq) {
-    return record.seq > expected_seq
-               ? fmt::format("seq {} follows seq {}: entries {} to {} are missing", record.seq,
-                             expected_seq - 1, expected_seq, record.seq - 1)
-               : fmt::format("seq {} follows seq {}: out of order", record.seq, expected_seq - 1);
+    if (record.seq < expected_seq) {
+      return fmt::format("seq {} follows seq {}: out of order", record.seq, expected_seq - 1);
+    }
+    return record.seq == expected_seq + 1
+               ? fmt::format("seq {} follows seq {}: entry {} is missing", record.seq,
+                             expected_seq - 1, expected_seq)
+               : fmt::format("seq {} follows seq {}: entries {} to {} are missing", record.seq,
+                             expected_seq - 1, expected_seq, record.seq - 1);
   }
   if (record.prev_hash != expected_prev) {
     return previous ? fmt::format("prev_hash does not match the hash of seq {}: an entry was "
