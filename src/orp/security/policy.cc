@@ -74,7 +74,12 @@ constexpr Rule kRules[] = {
 // Reference data: every signed-in role may read it.
 bool IsReferenceData(Action action) { return action == kCatalogueRead || action == kUdiParse; }
 
-constexpr std::array<std::pair<Action, std::string_view>, 16> kActionNames = {{
+// Public: anyone, signed in or not.
+bool IsPublic(Action action) {
+  return action == kHealthRead || action == kSessionCreate || action == kSessionDelete;
+}
+
+constexpr std::array<std::pair<Action, std::string_view>, 19> kActionNames = {{
     {kSubmissionCreate, "submission.create"},
     {kSubmissionRead, "submission.read"},
     {kProcedureRead, "procedure.read"},
@@ -91,6 +96,9 @@ constexpr std::array<std::pair<Action, std::string_view>, 16> kActionNames = {{
     {kAuditReadOwn, "audit.read_own"},
     {kUserAdmin, "user.admin"},
     {kMetricsRead, "metrics.read"},
+    {kHealthRead, "health.read"},
+    {kSessionCreate, "session.create"},
+    {kSessionDelete, "session.delete"},
 }};
 
 bool Contains(const std::vector<const Grant*>& grants, std::string_view scope) {
@@ -101,6 +109,7 @@ bool Contains(const std::vector<const Grant*>& grants, std::string_view scope) {
 // Whether the rule's condition holds for the principal's grants of the rule's role.
 bool ScopeHolds(Scope scope, const std::vector<const Grant*>& grants, const Principal& principal,
                 const Resource& resource) {
+  if (resource.collection) return scope != Scope::kOwnRecord || !principal.patient.empty();
   switch (scope) {
     case Scope::kNational:
       return true;
@@ -191,6 +200,11 @@ Decision Decide(const Principal& principal, Action action, const Resource& resou
   Decision d;
   d.identifiable = IsIdentifiable(action);
   const std::string_view name = ActionName(action);
+  if (IsPublic(action)) {
+    d.allowed = true;
+    d.reason = fmt::format("{} is public", name);
+    return d;
+  }
   if (principal.anonymous() || principal.grants.empty()) {
     d.reason = fmt::format("{} needs a signed-in user with a role", name);
     return d;

@@ -21,6 +21,9 @@
 //   own record         resource.patient is non-empty and equals principal.patient
 //   national           no condition (analyst, regulator, admin; reference data for anyone)
 //
+// Public actions (health.read, session.create, session.delete) are allowed to everyone,
+// anonymous included; every other action needs a signed-in principal with a grant.
+//
 // Decision.identifiable is true when the access is to patient-level data (record-level, even
 // pseudonymised, which is personal data): the caller must append an audit entry for it
 // (security/audit.h) whether or not it is allowed.
@@ -55,6 +58,10 @@ enum class Action {
   kAuditReadOwn,               // audit.read_own (who looked at my record)
   kUserAdmin,                  // user.admin
   kMetricsRead,                // metrics.read
+  // Public: allowed to everyone, signed in or not (they reveal nothing about anyone).
+  kHealthRead,                 // health.read (/healthz, /readyz)
+  kSessionCreate,              // session.create (signing in: Accounts::Login decides)
+  kSessionDelete,              // session.delete (signing out)
 };
 
 // Every action, in declaration order (for tables and tests).
@@ -69,6 +76,10 @@ struct Resource {
   std::string clinician;                   // GMC number, bare 7 digits (or L+6)
   std::string manufacturer;                // manufacturer id
   std::string patient;                     // pseudonym hex
+  // A listing asked about before any row is known: "may this principal do the action on
+  // anything at all?" The scope condition is taken as met (a patient@self still needs a
+  // pseudonym); the caller must ask again with each row's facts and return only those allowed.
+  bool collection = false;
 };
 
 struct Decision {
