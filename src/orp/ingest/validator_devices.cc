@@ -4,6 +4,7 @@
 
 #include "orp/catalogue/compatibility.h"
 #include "orp/catalogue/scan_check.h"
+#include "orp/domain/device_id.h"
 #include "orp/domain/gtin.h"
 #include "orp/domain/registry_rule_eval.h"
 #include "orp/ingest/validator_internal.h"
@@ -199,7 +200,11 @@ void CheckDevices(const CompiledRegistry* registry, const Validator::Compiled& v
       implanted_rows.push_back(d.row);
     }
     domain::Implant implant;
-    if (auto gtin = domain::Gtin::Parse(id.di); gtin) implant.gtin = std::move(*gtin);
+    if (auto device = domain::DeviceId::Parse(id.di); device && device->gtin()) {
+      implant.gtin = device->gtin();
+    } else if (device) {
+      implant.other_di = std::move(*device);  // a HIBCC DI (from the scan)
+    }
     implant.lot = id.lot;
     implant.serial = id.serial;
     implant.expiry = id.expiry;

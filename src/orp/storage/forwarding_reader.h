@@ -35,12 +35,12 @@ class ForwardingReader : public Base {
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) override {
     return target_.FindClinician(gmc);
   }
-  Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,
+  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
                                                      std::optional<Date> on) override {
-    return target_.FindDeviceModel(gtin, on);
+    return target_.FindDeviceModel(device, on);
   }
-  Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) override {
-    return target_.DeviceModelHistory(gtin);
+  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device) override {
+    return target_.DeviceModelHistory(device);
   }
   Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) override {
     return target_.ForEachDeviceModel(visit);
@@ -59,9 +59,9 @@ class ForwardingReader : public Base {
   Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) override {
     return target_.ImplantsInSitu(query);
   }
-  Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+  Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device, std::string_view lot,
                                                     std::string_view serial) override {
-    return target_.FindImplantsByDevice(gtin, lot, serial);
+    return target_.FindImplantsByDevice(device, lot, serial);
   }
   Result<void> ForEachProcedure(const ProcedureFilter& filter,
                                 const Visitor<Procedure>& visit) override {

@@ -46,6 +46,7 @@ namespace orp::storage {
 
 using domain::AuditRecord;
 using domain::Clinician;
+using domain::DeviceId;
 using domain::DeviceModel;
 using domain::Finding;
 using domain::GmcNumber;
@@ -135,11 +136,13 @@ class Reader {
   virtual Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site) = 0;
   virtual Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) = 0;
   // The catalogue version valid on `on` (valid_from <= on < valid_to), or the current one.
-  virtual Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,
+  // Device models are keyed by DI and agency (a GTIN converts to its GS1 DeviceId).
+  virtual Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
                                                              std::optional<Date> on) = 0;
   // Every version, oldest first.
-  virtual Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) = 0;
-  // Every version of every device model, ordered by (gtin, valid_from) (loading the catalogue).
+  virtual Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device) = 0;
+  // Every version of every device model, ordered by (DI text, valid_from) (loading the
+  // catalogue).
   virtual Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) = 0;
 
   // The current version, with its implants.
@@ -151,8 +154,10 @@ class Reader {
                                                           std::string_view procedure_ref) = 0;
   // Implanted devices in situ, the most recent procedure first.
   virtual Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) = 0;
-  // Implants of one device model; empty lot or serial means any (recall by lot).
-  virtual Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+  // Implants of one device model (by GTIN or HIBCC DI); empty lot or serial means any (recall
+  // by lot).
+  virtual Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device,
+                                                            std::string_view lot,
                                                             std::string_view serial) = 0;
   // Current versions with their implants, ordered by procedure id.
   virtual Result<void> ForEachProcedure(const ProcedureFilter& filter,
@@ -206,7 +211,7 @@ class Transaction : public Reader {
   // Stores a procedure and its implants under this transaction's submission. A new
   // (registry, procedure_ref) is inserted as version 1; a known one becomes a new version: the
   // previous version and its implants go to history, implants matching an earlier one by
-  // (gtin, lot, serial, action) keep their id and removal state, others are replaced.
+  // (DI, lot, serial, action) keep their id and removal state, others are replaced.
   // Assigns procedure.id, .version, .submission and each implant's id and procedure.
   virtual Result<PutKind> PutProcedure(Procedure& procedure) = 0;
 
@@ -219,8 +224,10 @@ class Transaction : public Reader {
 
   virtual Result<void> PutOrganisation(const Organisation& organisation) = 0;
   virtual Result<void> PutClinician(const Clinician& clinician) = 0;
-  // Adds a catalogue version. Identical attributes to the current version change nothing;
-  // different ones close the current version at model.valid_from and open this one.
+  // Adds a catalogue version. Identical attributes (market status, status date and FSN reference
+  // included; recorded_on is not an attribute) to the current version change nothing;
+  // different ones close the current version at model.valid_from and open this one
+  // (kInvalidArgument when model.valid_from is not after the current version's).
   virtual Result<void> PutDeviceModel(const DeviceModel& model) = 0;
 
   // Appends findings to this transaction's submission (kFailedPrecondition in a plain one).

@@ -43,10 +43,6 @@ Result<T> Stored(Result<T> parsed, std::string_view column) {
 
 }  // namespace
 
-Result<domain::Gtin> ReadGtin(std::string_view text) {
-  return Stored(domain::Gtin::Parse(text), "gtin");
-}
-
 std::string JoinList(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) {
@@ -145,8 +141,11 @@ Result<Procedure> ReadProcedure(const Stmt& stmt) {
 void BindImplant(Stmt& stmt, int first, const domain::Implant& m) {
   int i = first;
   stmt.Bind(i++, m.procedure.value);
+  // The gtin column holds the DI of any agency: the GTIN, else a HIBCC DI (other_di).
   if (m.gtin) {
     stmt.Bind(i++, m.gtin->digits());
+  } else if (m.other_di) {
+    stmt.Bind(i++, m.other_di->text());
   } else {
     stmt.BindNull(i++);
   }
@@ -170,9 +169,13 @@ Result<domain::Implant> ReadImplant(const Stmt& stmt) {
   m.id.value = stmt.Int(0);
   m.procedure.value = stmt.Int(1);
   if (!stmt.IsNull(2)) {
-    auto gtin = ReadGtin(stmt.Text(2));
-    if (!gtin) return std::unexpected(gtin.error());
-    m.gtin = *gtin;
+    auto device = Stored(domain::DeviceId::Parse(stmt.Text(2)), "implant DI");
+    if (!device) return std::unexpected(device.error());
+    if (auto gtin = device->gtin()) {
+      m.gtin = std::move(*gtin);
+    } else {
+      m.other_di = std::move(*device);
+    }
   }
   m.lot = stmt.Text(3);
   m.serial = stmt.Text(4);

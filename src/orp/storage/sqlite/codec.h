@@ -49,8 +49,6 @@ Result<domain::Implant> ReadImplant(const Stmt& stmt);
 void BindPatient(Stmt& stmt, int first, const domain::Patient& patient);
 Result<domain::Patient> ReadPatient(const Stmt& stmt);
 
-Result<domain::Gtin> ReadGtin(std::string_view text);
-
 // Identifiers are stored as their canonical text; an absent optional one as ''.
 template <typename T, typename TextFn>
 std::string TextOr(const std::optional<T>& value, TextFn text) {

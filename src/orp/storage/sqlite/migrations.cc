@@ -202,6 +202,22 @@ CREATE INDEX procedures_by_change ON procedures(change_seq);
 CREATE INDEX implants_by_change ON implants(change_seq);
 )sql";
 
+// The catalogue (issue #3): device models keyed by any issuing agency's DI with the agency
+// explicit, their market status, status date, field safety notice reference and the day each
+// version was recorded (NULL for versions stored before). Implants keep their DI in the `gtin`
+// column whatever the agency (a GTIN is all digits, a HIBCC DI starts with a letter), so the
+// write path is unchanged; `di_agency` names the agency for anyone querying the table.
+constexpr std::string_view kCatalogue = R"sql(
+ALTER TABLE device_models RENAME COLUMN gtin TO di;
+ALTER TABLE device_models ADD COLUMN agency TEXT NOT NULL DEFAULT 'GS1';
+ALTER TABLE device_models ADD COLUMN market_status TEXT NOT NULL DEFAULT 'on-market';
+ALTER TABLE device_models ADD COLUMN status_date INTEGER;
+ALTER TABLE device_models ADD COLUMN fsn_reference TEXT NOT NULL DEFAULT '';
+ALTER TABLE device_models ADD COLUMN recorded_on INTEGER;
+ALTER TABLE implants ADD COLUMN di_agency TEXT GENERATED ALWAYS AS (
+  CASE WHEN gtin IS NULL THEN NULL WHEN gtin GLOB '[0-9]*' THEN 'GS1' ELSE 'HIBCC' END) VIRTUAL;
+)sql";
+
 // Accounts (security, #5): users and their grants, sessions, API tokens, sign-in attempts.
 // Session ids and tokens are stored only as SHA-256 hex; passwords as argon2id strings.
 constexpr std::string_view kAccounts = R"sql(
@@ -259,6 +275,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "0001_core", kCore},
       {2, "0002_change_sequence", kChangeSequence},
+      {3, "0003_catalogue", kCatalogue},
       {4, "0004_accounts", kAccounts},
   };
   return kMigrations;

@@ -27,14 +27,16 @@ class Queries {
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
   Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
-  Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin, std::optional<Date> on);
-  Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin);
+  // Device models (device_models.cc).
+  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
+                                                     std::optional<Date> on);
+  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device);
   Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
   Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref);
   Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query);
-  Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+  Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device, std::string_view lot,
                                                     std::string_view serial);
   Result<void> ForEachProcedure(const ProcedureFilter& filter, const Visitor<Procedure>& visit);
   Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient);
@@ -54,7 +56,7 @@ class Queries {
   Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event);
   Result<void> PutOrganisation(const Organisation& organisation);
   Result<void> PutClinician(const Clinician& clinician);
-  Result<void> PutDeviceModel(const DeviceModel& model);
+  Result<void> PutDeviceModel(const DeviceModel& model);  // device_models.cc
   Result<void> AddFindings(SubmissionId submission, std::span<const Finding> findings);
   Result<int64_t> AppendAudit(const AuditRecord& record);
   Result<SubmissionId> InsertSubmission(const SubmissionRequest& request);

@@ -87,12 +87,12 @@ class QueryReader : public Base {
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) override {
     return Read([&](Queries& q) { return q.FindClinician(gmc); });
   }
-  Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,
+  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
                                                      std::optional<Date> on) override {
-    return Read([&](Queries& q) { return q.FindDeviceModel(gtin, on); });
+    return Read([&](Queries& q) { return q.FindDeviceModel(device, on); });
   }
-  Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) override {
-    return Read([&](Queries& q) { return q.DeviceModelHistory(gtin); });
+  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device) override {
+    return Read([&](Queries& q) { return q.DeviceModelHistory(device); });
   }
   Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) override {
     return Read([&](Queries& q) { return q.ForEachDeviceModel(visit); });
@@ -111,9 +111,9 @@ class QueryReader : public Base {
   Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) override {
     return Read([&](Queries& q) { return q.ImplantsInSitu(query); });
   }
-  Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+  Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device, std::string_view lot,
                                                     std::string_view serial) override {
-    return Read([&](Queries& q) { return q.FindImplantsByDevice(gtin, lot, serial); });
+    return Read([&](Queries& q) { return q.FindImplantsByDevice(device, lot, serial); });
   }
   Result<void> ForEachProcedure(const ProcedureFilter& filter,
                                 const Visitor<Procedure>& visit) override {
