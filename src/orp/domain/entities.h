@@ -137,6 +137,9 @@ struct Implant {
   bool in_situ = true;  // false once removed (and always false for an explanted device row)
   std::optional<ProcedureId> removed_by;
   std::optional<Date> removed_on;
+  // Device-level registry fields (level = "device" in the definition, e.g. BCIR
+  // implant_position), by definition name; only values given.
+  std::map<std::string, std::string> fields;
   friend bool operator==(const Implant&, const Implant&) = default;
 };
 

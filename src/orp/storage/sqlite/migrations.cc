@@ -202,12 +202,20 @@ CREATE INDEX procedures_by_change ON procedures(change_seq);
 CREATE INDEX implants_by_change ON implants(change_seq);
 )sql";
 
+// Ingest (ingest4, #4): device-level registry fields (Implant::fields, e.g. BCIR
+// implant_position) as a JSON object of strings, like procedures.fields; '{}' for none.
+constexpr std::string_view kDeviceFields = R"sql(
+ALTER TABLE implants ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE implant_versions ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "0001_core", kCore},
       {2, "0002_change_sequence", kChangeSequence},
+      {5, "0005_device_fields", kDeviceFields},
   };
   return kMigrations;
 }

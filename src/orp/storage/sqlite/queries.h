@@ -4,6 +4,7 @@
 // Reads are in reads.cc, writes in writes.cc. Error codes as in storage/store.h.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -58,6 +59,13 @@ class Queries {
   Result<int64_t> AppendAudit(const AuditRecord& record);
   Result<SubmissionId> InsertSubmission(const SubmissionRequest& request);
   Result<void> FinishSubmission(SubmissionId submission, const SubmissionOutcome& outcome);
+
+  // Bulk ingest (ingest4, #4; bulk.cc): the store.h methods of that name.
+  Result<std::vector<Patient>> FindPatientsByPseudonyms(std::span<const Pseudonym> pseudonyms);
+  Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
+      std::string_view registry, std::span<const std::string> procedure_refs);
+  Result<void> InsertPatients(std::span<Patient> patients);
+  Result<void> InsertProcedures(std::span<Procedure> procedures, SubmissionId submission);
 
   // The change sequence number of the open transaction, allocated at its first change of
   // patients, procedures or implants; EndTransaction forgets it.
