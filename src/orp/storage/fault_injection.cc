@@ -61,6 +61,14 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
     ORP_RETURN_IF_ERROR(store_.Tick());
     return inner_->Commit();
   }
+  Result<void> InsertPatients(std::span<Patient> patients) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->InsertPatients(patients);
+  }
+  Result<void> InsertProcedures(std::span<Procedure> procedures) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->InsertProcedures(procedures);
+  }
 
   // Accounts (security, #5).
   Result<int64_t> AddUser(const UserRecord& user) override {

@@ -87,6 +87,14 @@ class ForwardingReader : public Base {
   }
   Result<int64_t> LastChange() override { return target_.LastChange(); }
   Result<TableCounts> CountRows() override { return target_.CountRows(); }
+  Result<std::vector<Patient>> FindPatientsByPseudonyms(
+      std::span<const Pseudonym> pseudonyms) override {
+    return target_.FindPatientsByPseudonyms(pseudonyms);
+  }
+  Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
+      std::string_view registry, std::span<const std::string> procedure_refs) override {
+    return target_.FindProcedureVersions(registry, procedure_refs);
+  }
 
   // Accounts (security, #5).
   Result<std::optional<UserRecord>> FindUser(std::string_view username) override {

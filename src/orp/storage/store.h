@@ -193,6 +193,16 @@ class Reader {
   // Audit entries matching the query, in seq order.
   virtual Result<void> ForEachAuditRecordWhere(const AuditQuery& query,
                                                const Visitor<AuditRecord>& visit) = 0;
+  // Bulk ingest (ingest4, #4): the same answers as the one-row queries above, for a batch of
+  // keys in one round trip (ingest resolves a chunk of a submission at a time).
+  // The stored patients whose pseudonym is one of `pseudonyms`, in no particular order; unknown
+  // pseudonyms are left out.
+  virtual Result<std::vector<Patient>> FindPatientsByPseudonyms(
+      std::span<const Pseudonym> pseudonyms) = 0;
+  // The current version of each stored procedure of `registry` whose procedure_ref is one of
+  // `procedure_refs`, by procedure_ref; unknown ones are left out.
+  virtual Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
+      std::string_view registry, std::span<const std::string> procedure_refs) = 0;
 };
 
 class Transaction : public Reader {
@@ -257,6 +267,17 @@ class Transaction : public Reader {
   // Sets revoked_at (once: revoking again keeps the first time).
   virtual Result<void> RevokeApiToken(int64_t token_id, domain::Instant at) = 0;
   virtual Result<void> RecordLoginAttempt(const LoginAttempt& attempt) = 0;
+  // Bulk ingest (ingest4, #4): what PutPatient and PutProcedure do for rows known to be new,
+  // in batches (a backend may write many rows per statement).
+  // Inserts patients none of whose pseudonyms is stored (or who have none), as PutPatient would,
+  // and assigns each its id. kInvalidArgument when a patient already has an id; kAlreadyExists
+  // when a pseudonym is already stored or repeated (the transaction is then rolled back).
+  virtual Result<void> InsertPatients(std::span<Patient> patients) = 0;
+  // Inserts procedures whose (registry, procedure_ref) is not stored, each as version 1 with its
+  // implants, exactly as PutProcedure would (PutKind::kInserted), assigning the same fields.
+  // kInvalidArgument for a procedure without a stored patient; kAlreadyExists when a
+  // (registry, procedure_ref) is stored or repeated (the transaction is then rolled back).
+  virtual Result<void> InsertProcedures(std::span<Procedure> procedures) = 0;
 };
 
 // Either a fresh transaction for a new submission, or the earlier submission with this key.

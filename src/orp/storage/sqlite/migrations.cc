@@ -269,6 +269,13 @@ CREATE INDEX audit_log_by_object ON audit_log(object, seq);
 CREATE INDEX audit_log_by_time ON audit_log(at);
 )sql";
 
+// Ingest (ingest4, #4): device-level registry fields (Implant::fields, e.g. BCIR
+// implant_position) as a JSON object of strings, like procedures.fields; '{}' for none.
+constexpr std::string_view kDeviceFields = R"sql(
+ALTER TABLE implants ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE implant_versions ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -277,6 +284,7 @@ const std::vector<Migration>& Migrations() {
       {2, "0002_change_sequence", kChangeSequence},
       {3, "0003_catalogue", kCatalogue},
       {4, "0004_accounts", kAccounts},
+      {5, "0005_device_fields", kDeviceFields},
   };
   return kMigrations;
 }

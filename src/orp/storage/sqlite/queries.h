@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -81,6 +82,12 @@ class Queries {
   Result<int64_t> AddApiToken(const ApiTokenRecord& token);
   Result<void> RevokeApiToken(int64_t token_id, domain::Instant at);
   Result<void> RecordLoginAttempt(const LoginAttempt& attempt);
+  // Bulk ingest (ingest4, #4; bulk.cc): the store.h methods of that name.
+  Result<std::vector<Patient>> FindPatientsByPseudonyms(std::span<const Pseudonym> pseudonyms);
+  Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
+      std::string_view registry, std::span<const std::string> procedure_refs);
+  Result<void> InsertPatients(std::span<Patient> patients);
+  Result<void> InsertProcedures(std::span<Procedure> procedures, SubmissionId submission);
 
   // The change sequence number of the open transaction, allocated at its first change of
   // patients, procedures or implants; EndTransaction forgets it.

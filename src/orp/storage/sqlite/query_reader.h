@@ -143,6 +143,14 @@ class QueryReader : public Base {
   Result<TableCounts> CountRows() override {
     return Read([&](Queries& q) { return q.CountRows(); });
   }
+  Result<std::vector<Patient>> FindPatientsByPseudonyms(
+      std::span<const Pseudonym> pseudonyms) override {
+    return Read([&](Queries& q) { return q.FindPatientsByPseudonyms(pseudonyms); });
+  }
+  Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
+      std::string_view registry, std::span<const std::string> procedure_refs) override {
+    return Read([&](Queries& q) { return q.FindProcedureVersions(registry, procedure_refs); });
+  }
 
   // Accounts (security, #5).
   Result<std::optional<UserRecord>> FindUser(std::string_view username) override {

@@ -55,6 +55,12 @@ class SqliteTransaction : public QueryReader<Transaction> {
   }
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
+  Result<void> InsertPatients(std::span<Patient> patients) override {
+    return Write([&](Queries& q) { return q.InsertPatients(patients); });
+  }
+  Result<void> InsertProcedures(std::span<Procedure> procedures) override {
+    return Write([&](Queries& q) { return q.InsertProcedures(procedures, submission_); });
+  }
 
   // Accounts (security, #5).
   Result<int64_t> AddUser(const UserRecord& user) override {
