@@ -82,7 +82,7 @@ std::string Axes(const Frame& f, bool aj) {
       "stroke=\"#888\"/>\n",
       x0, y1, x1 - x0, y0 - y1);
   const double years = f.max_day / kDaysPerYear;
-  const double step = years <= 6 ? 1 : years <= 12 ? 2 : years <= 30 ? 5 : 10;
+  const double step = years <= 6 ? 1 : years <= 16 ? 2 : years <= 40 ? 5 : 10;
   for (double t = 0; t <= years + 1e-9; t += step) {
     const double x = f.X(t * kDaysPerYear);
     out += fmt::format(
@@ -90,8 +90,10 @@ std::string Axes(const Frame& f, bool aj) {
         "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
         x, y0, y0 + 5, y0 + 20, t);
   }
-  for (int i = 0; i <= 10; ++i) {
-    const double v = f.y_min + (f.y_max - f.y_min) * i / 10;
+  const double tick = f.y_max - f.y_min > 0.3 ? 0.1 : 0.05;
+  const int ticks = static_cast<int>(std::lround((f.y_max - f.y_min) / tick));
+  for (int i = 0; i <= ticks; ++i) {
+    const double v = f.y_min + tick * i;
     out += fmt::format(
         "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" stroke=\"#eee\"/>"
         "<text x=\"{3:.1f}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:.2f}</text>\n",
