@@ -48,3 +48,9 @@ list(LENGTH counts n)
 if(n LESS 50)
   message(FATAL_ERROR "public output has only ${n} counts:\n${out}")
 endif()
+# The issue's procedure-level analysis: each primary to the first revision of any implant.
+run(${ORP} survival --db ${db} --registry BCIR --definitions ${REGISTRIES} --unit procedure
+    --format json)
+if(NOT out MATCHES "\"unit\":\"procedure\",[^}]*\"units\":866,")
+  message(FATAL_ERROR "--unit procedure did not analyse the primaries:\n${out}")
+endif()

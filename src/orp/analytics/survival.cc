@@ -239,6 +239,7 @@ CohortOptions CohortOptionsFor(const SurvivalQuery& query) {
   CohortOptions options;
   options.registry = query.registry;
   if (query.definition) options.unit = query.definition->analysis_unit;
+  if (query.unit) options.unit = *query.unit;
   return options;
 }
 

@@ -69,6 +69,9 @@ struct SurvivalQuery {
   int64_t flag_below_at_risk = 250;
   int64_t suppress_below_at_risk = 10;  // 0: never withhold for a small risk set
   bool include_curves = true;
+  // Overrides the definition's analysis unit: kProcedure analyses each primary to the first
+  // revision of any of its implants (issue 6's wording), kImplant each device.
+  std::optional<domain::AnalysisUnit> unit;
   // The registry's definition: its analysis unit, whether the opt-out applies, its fields.
   // nullptr: implant units, the opt-out applied, any field name accepted.
   const domain::RegistryDefinition* definition = nullptr;

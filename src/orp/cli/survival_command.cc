@@ -314,6 +314,8 @@ void AddRegistryOptions(CLI::App* cmd, RegistrySurvivalArgs& r) {
                   "with --db: withhold estimates below N at risk (10; 0 never)");
   cmd->add_option("--plot", r.plot, "with --db: also write the curves as an SVG picture");
   cmd->add_option("--definitions", r.definitions, "with --db: registry definitions directory");
+  cmd->add_option("--unit", r.unit,
+                  "with --db: implant or procedure (default: the registry's analysis unit)");
 }
 
 void AddSurvivalCommand(CLI::App& app, const Environment& env) {

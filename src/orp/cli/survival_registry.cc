@@ -66,6 +66,14 @@ analytics::SurvivalQuery QueryFor(const RegistrySurvivalArgs& a,
   q.flag_below_at_risk = a.flag_below;
   q.suppress_below_at_risk = a.suppress_below;
   q.definition = &definition;
+  if (!a.unit.empty()) {
+    auto unit = domain::ParseEnumName<domain::AnalysisUnit>(a.unit);
+    if (!unit) {
+      Fail(kCommand, Error(ErrorCode::kInvalidArgument,
+                           fmt::format("--unit {}: choose implant or procedure", a.unit)));
+    }
+    q.unit = *unit;
+  }
   return q;
 }
 

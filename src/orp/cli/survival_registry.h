@@ -12,7 +12,7 @@ namespace orp::cli {
 struct RegistrySurvivalArgs {
   std::string db, registry, by = "model", method = "km", times = "1,3,5,10", data_cut;
   std::string audience = "national", purpose = "research", conf_type = "log-log";
-  std::string plot, definitions, format = "table";
+  std::string plot, definitions, unit, format = "table";
   double conf_level = 0.95;
   int64_t flag_below = 250;
   int64_t suppress_below = 10;
