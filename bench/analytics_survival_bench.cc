@@ -100,9 +100,11 @@ std::optional<domain::Procedure> InSituPrimary(int64_t& from) {
 // 900 new primaries (new patients, a device of a stored primary) and 100 revisions.
 void Submit1000(int round) {
   static int64_t next_existing = 1;
-  auto start = Db().BeginSubmission({"bench-refresh-" + std::to_string(round) + "-" +
-                                         std::to_string(std::rand()),
-                                     "bench", kRegistry, {}});
+  auto start = Db().BeginSubmission(
+      {"bench-refresh-" + std::to_string(round) + "-" + std::to_string(std::rand()),
+       "bench",
+       kRegistry,
+       {}});
   if (!start || !start->transaction) std::abort();
   storage::Transaction& txn = *start->transaction;
   for (int i = 0; i < 100; ++i) {

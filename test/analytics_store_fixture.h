@@ -109,9 +109,16 @@ class RegistryStore {
   }
 
   void Model(int gtin, std::string manufacturer, std::string brand, std::string model) {
-    domain::DeviceModel m{TestGtin(gtin), std::move(manufacturer), std::move(brand),
-                          std::move(model), "", "breast implant", "III", {"BCIR"},
-                          Day(2000, 1, 1), std::nullopt};
+    domain::DeviceModel m{TestGtin(gtin),
+                          std::move(manufacturer),
+                          std::move(brand),
+                          std::move(model),
+                          "",
+                          "breast implant",
+                          "III",
+                          {"BCIR"},
+                          Day(2000, 1, 1),
+                          std::nullopt};
     auto txn = store_->Begin();
     EXPECT_TRUE((*txn)->PutDeviceModel(m).has_value());
     EXPECT_TRUE((*txn)->Commit().has_value());

@@ -12,11 +12,16 @@ namespace {
 constexpr std::string_view kNotRecordedLabel = "(not recorded)";
 
 const std::pair<std::string_view, GroupKind> kNames[] = {
-    {"model", GroupKind::kModel},           {"brand", GroupKind::kBrand},
-    {"manufacturer", GroupKind::kManufacturer}, {"device_type", GroupKind::kDeviceType},
-    {"gtin", GroupKind::kGtin},             {"construct", GroupKind::kConstruct},
-    {"provider", GroupKind::kProvider},     {"site", GroupKind::kSite},
-    {"clinician", GroupKind::kClinician},   {"indication", GroupKind::kIndication},
+    {"model", GroupKind::kModel},
+    {"brand", GroupKind::kBrand},
+    {"manufacturer", GroupKind::kManufacturer},
+    {"device_type", GroupKind::kDeviceType},
+    {"gtin", GroupKind::kGtin},
+    {"construct", GroupKind::kConstruct},
+    {"provider", GroupKind::kProvider},
+    {"site", GroupKind::kSite},
+    {"clinician", GroupKind::kClinician},
+    {"indication", GroupKind::kIndication},
 };
 
 bool IsDeviceKind(GroupKind kind) {
@@ -70,19 +75,13 @@ std::string LabelOf(const std::string& text, GroupKind kind, const GroupLabels& 
 
 const CodedColumn* ColumnFor(const Cohort& cohort, const Grouping& grouping) {
   switch (grouping.kind) {
-    case GroupKind::kConstruct:
-      return &cohort.construct();
+    case GroupKind::kConstruct: return &cohort.construct();
     case GroupKind::kProvider:
-    case GroupKind::kSite:
-      return &cohort.site();
-    case GroupKind::kClinician:
-      return &cohort.clinician();
-    case GroupKind::kIndication:
-      return &cohort.indication();
-    case GroupKind::kField:
-      return cohort.field(grouping.name);
-    default:
-      return &cohort.devices();
+    case GroupKind::kSite: return &cohort.site();
+    case GroupKind::kClinician: return &cohort.clinician();
+    case GroupKind::kIndication: return &cohort.indication();
+    case GroupKind::kField: return cohort.field(grouping.name);
+    default: return &cohort.devices();
   }
 }
 
@@ -131,8 +130,8 @@ Result<GroupAssignment> AssignGroups(const Cohort& cohort, const Grouping& group
   const size_t codes = column ? column->dictionary.size() : 0;
   std::vector<std::string> label_of_code(codes + 1);
   for (size_t c = 0; c < codes; ++c) {
-    label_of_code[c] = LabelOf(column->dictionary.Label(static_cast<int32_t>(c)), grouping.kind,
-                               labels);
+    label_of_code[c] =
+        LabelOf(column->dictionary.Label(static_cast<int32_t>(c)), grouping.kind, labels);
   }
   label_of_code[codes] = kNotRecordedLabel;
   const std::span<const uint8_t> live = cohort.live();

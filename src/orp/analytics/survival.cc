@@ -176,8 +176,8 @@ void FillCurve(SurvivalGroup& out, const stats::KaplanMeierCurve& curve,
 Result<std::vector<SurvivalGroup>> Estimate(const AnalysisArrays& a,
                                             const std::vector<std::string>& labels,
                                             const SurvivalQuery& q) {
-  const stats::SurvivalDays data{a.exit, a.status, {}, a.group,
-                                 static_cast<int32_t>(labels.size())};
+  const stats::SurvivalDays data{
+      a.exit, a.status, {}, a.group, static_cast<int32_t>(labels.size())};
   auto curves = stats::KaplanMeier(data, {q.conf_type, q.conf_level});
   if (!curves) return std::unexpected(curves.error());
   std::vector<stats::CompetingRisks> cifs;
@@ -231,8 +231,8 @@ std::string_view SurvivalMethodName(SurvivalMethod method) {
 Result<Purpose> ParsePurpose(std::string_view name) {
   if (name == "research") return Purpose::kResearch;
   if (name == "safety") return Purpose::kSafety;
-  return InvalidArgument(fmt::format(
-      "purpose '{}': choose research (national data opt-out applied) or safety", name));
+  return InvalidArgument(
+      fmt::format("purpose '{}': choose research (national data opt-out applied) or safety", name));
 }
 
 CohortOptions CohortOptionsFor(const SurvivalQuery& query) {
@@ -256,9 +256,9 @@ Result<SurvivalReport> AnalyseSurvival(storage::Reader& reader, const Cohort& co
   if (!labels) return std::unexpected(labels.error());
   auto groups = AssignGroups(cohort, grouping, *labels, query.definition != nullptr);
   if (!groups) return std::unexpected(groups.error());
-  const int32_t cut = query.data_cut ? static_cast<int32_t>(
-                                           query.data_cut->time_since_epoch().count())
-                                     : EndOfData(cohort);
+  const int32_t cut = query.data_cut
+                          ? static_cast<int32_t>(query.data_cut->time_since_epoch().count())
+                          : EndOfData(cohort);
   const bool opt_out = OptOutApplies(query);
   const AnalysisArrays arrays = Arrays(cohort, groups->group, cut, opt_out);
   auto estimated = Estimate(arrays, groups->labels, query);
@@ -293,8 +293,7 @@ Result<SurvivalReport> SurvivalByGroup(storage::Reader& reader, const SurvivalQu
   return AnalyseSurvival(reader, *cohort, query);
 }
 
-Result<SurvivalReport> CohortCache::Survival(storage::Reader& reader,
-                                             const SurvivalQuery& query) {
+Result<SurvivalReport> CohortCache::Survival(storage::Reader& reader, const SurvivalQuery& query) {
   const CohortOptions options = CohortOptionsFor(query);
   Entry* entry = nullptr;
   {

@@ -95,7 +95,7 @@ struct SurvivalAtTime {
 struct SurvivalCurvePoint {
   int32_t day = 0;
   Count n_risk, n_event, n_censor;
-  double surv = 1, lower = 1, upper = 1;  // NaN where R gives NA
+  double surv = 1, lower = 1, upper = 1;            // NaN where R gives NA
   std::optional<double> cif, cif_lower, cif_upper;  // method "aj"
 };
 

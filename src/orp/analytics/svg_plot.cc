@@ -116,8 +116,8 @@ std::string Legend(const std::vector<const SurvivalGroup*>& groups, const Frame&
     out += fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"4\" fill=\"{}\"/>"
         "<text x=\"{:.1f}\" y=\"{:.1f}\">{} (n {}{})</text>\n",
-        f.width - kRight + 16, y - 4, kPalette[i % 10], f.width - kRight + 36, y,
-        Escape(g.label), n, g.withheld ? ", withheld" : "");
+        f.width - kRight + 16, y - 4, kPalette[i % 10], f.width - kRight + 36, y, Escape(g.label),
+        n, g.withheld ? ", withheld" : "");
     y += 18;
   }
   return out;
@@ -144,10 +144,12 @@ std::string SurvivalSvg(const SurvivalReport& report, const SvgOptions& options)
   const bool aj = report.method == SurvivalMethod::kAalenJohansen;
   std::vector<const SurvivalGroup*> groups;
   for (const SurvivalGroup& g : report.groups) groups.push_back(&g);
-  std::stable_sort(groups.begin(), groups.end(), [](const SurvivalGroup* a, const SurvivalGroup* b) {
-    return a->n.value_or(0) > b->n.value_or(0);
-  });
-  const size_t left_out = groups.size() > options.max_groups ? groups.size() - options.max_groups : 0;
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const SurvivalGroup* a, const SurvivalGroup* b) {
+                     return a->n.value_or(0) > b->n.value_or(0);
+                   });
+  const size_t left_out =
+      groups.size() > options.max_groups ? groups.size() - options.max_groups : 0;
   groups.resize(groups.size() - left_out);
   std::vector<std::vector<Step>> steps;
   for (const SurvivalGroup* g : groups) steps.push_back(StepsOf(*g, aj));
@@ -155,8 +157,8 @@ std::string SurvivalSvg(const SurvivalReport& report, const SvgOptions& options)
   std::string title = options.title.empty()
                           ? fmt::format("{}: implant survival by {}", report.registry, report.by)
                           : options.title;
-  if (left_out > 0) title += fmt::format(" (the {} largest groups; {} more not shown)",
-                                         groups.size(), left_out);
+  if (left_out > 0)
+    title += fmt::format(" (the {} largest groups; {} more not shown)", groups.size(), left_out);
   std::string out = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" "
       "viewBox=\"0 0 {0} {1}\" font-family=\"sans-serif\" font-size=\"12\">\n"
@@ -169,11 +171,12 @@ std::string SurvivalSvg(const SurvivalReport& report, const SvgOptions& options)
     auto upper = Vertices(steps[i], f, [](const Step& s) { return s.upper; });
     auto lower = Vertices(steps[i], f, [](const Step& s) { return s.lower; });
     upper.insert(upper.end(), lower.rbegin(), lower.rend());
-    out += fmt::format("<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"none\"/>\n",
-                       Points(upper), kPalette[i % 10]);
-    out += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\"/>\n",
-                       Points(Vertices(steps[i], f, [](const Step& s) { return s.value; })),
-                       kPalette[i % 10]);
+    out +=
+        fmt::format("<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"none\"/>\n",
+                    Points(upper), kPalette[i % 10]);
+    out += fmt::format(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\"/>\n",
+        Points(Vertices(steps[i], f, [](const Step& s) { return s.value; })), kPalette[i % 10]);
   }
   out += Legend(groups, f);
   out += "</svg>\n";

@@ -59,9 +59,9 @@ TEST(SurvivalSvg, StepsHoldTheValueUntilTheNextTime) {
   // From (day 0, S 1) to day 365 at S 1, drop to 0.9, hold to day 730, drop to 0.5. The y axis
   // runs from 0.3 (below the lowest bound 0.4) to 1.
   const auto y = [](double s) { return 44 + 100 * (1 - s) / 0.7; };
-  const std::string expected = fmt::format(
-      "70.0,{:.1f} 435.0,{:.1f} 435.0,{:.1f} 800.0,{:.1f} 800.0,{:.1f}", y(1), y(1), y(0.9),
-      y(0.9), y(0.5));
+  const std::string expected =
+      fmt::format("70.0,{:.1f} 435.0,{:.1f} 435.0,{:.1f} 800.0,{:.1f} 800.0,{:.1f}", y(1), y(1),
+                  y(0.9), y(0.9), y(0.5));
   EXPECT_NE(svg.find("<polyline points=\"" + expected + "\""), std::string::npos) << svg;
 }
 

@@ -29,8 +29,8 @@ Result<std::vector<double>> ParseYears(std::string_view text) {
     double value = 0;
     auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
     if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
-      return InvalidArgument(fmt::format("--times: '{}' is not a number of years",
-                                         Printable(piece)));
+      return InvalidArgument(
+          fmt::format("--times: '{}' is not a number of years", Printable(piece)));
     }
     years.push_back(value);
   }
@@ -96,8 +96,8 @@ std::string Note(const analytics::SurvivalAtTime& a) {
 // incidence; machines get S (or F) at full precision.
 std::string RenderRows(const analytics::SurvivalReport& r, bool csv) {
   const bool aj = r.method == analytics::SurvivalMethod::kAalenJohansen;
-  std::vector<std::string> headers = {"group", "n", "revisions", "deaths", "years", "n_risk",
-                                      "n_event", "n_censor"};
+  std::vector<std::string> headers = {"group", "n",      "revisions", "deaths",
+                                      "years", "n_risk", "n_event",   "n_censor"};
   if (csv) {
     headers.insert(headers.end(), {"surv", "std_err", "lower", "upper"});
     if (aj) headers.insert(headers.end(), {"cif", "cif_lower", "cif_upper", "cif_death"});

@@ -38,8 +38,8 @@ Result<Audience> ParseAudience(std::string_view text);
 std::string_view AudienceName(Audience audience);
 
 struct DisclosurePolicy {
-  int64_t suppress_max = 7;    // counts 1..suppress_max are suppressed
-  int64_t rounding_base = 5;   // other counts are rounded to a multiple of this
+  int64_t suppress_max = 7;   // counts 1..suppress_max are suppressed
+  int64_t rounding_base = 5;  // other counts are rounded to a multiple of this
   bool control_national = false;
   int64_t one_decimal_min_denominator = 4000;
 };

@@ -12,7 +12,7 @@ const DisclosurePolicy kHes;  // the defaults are the HES/ECDS rules
 // statistics.md §13, "How to test".
 TEST(Disclosure, PublicCountsFollowTheHesTable) {
   const std::pair<int64_t, const char*> table[] = {
-      {0, "0"},   {1, "*"},   {7, "*"},   {8, "10"},   {12, "10"},
+      {0, "0"},   {1, "*"},   {7, "*"},   {8, "10"},    {12, "10"},
       {13, "15"}, {22, "20"}, {23, "25"}, {100, "100"}, {4998, "5000"}};
   for (const auto& [count, shown] : table) {
     EXPECT_EQ(ControlCount(count, Audience::kPublic, kHes).Text(), shown) << count;
