@@ -85,6 +85,36 @@ const CodedColumn* ColumnFor(const Cohort& cohort, const Grouping& grouping) {
   }
 }
 
+// The label of each used slot (dictionary codes, then "not recorded"), by label.
+std::map<std::string, std::vector<size_t>> SlotsByLabel(const CodedColumn* column,
+                                                        const Grouping& grouping,
+                                                        const GroupLabels& labels,
+                                                        const std::vector<uint8_t>& used) {
+  std::map<std::string, std::vector<size_t>> slots;
+  const size_t codes = used.size() - 1;
+  for (size_t c = 0; c <= codes; ++c) {
+    if (!used[c]) continue;
+    std::string label = c == codes ? std::string(kNotRecordedLabel)
+                                   : LabelOf(column->dictionary.Label(static_cast<int32_t>(c)),
+                                             grouping.kind, labels);
+    slots[std::move(label)].push_back(c);
+  }
+  return slots;
+}
+
+// Group numbers in label order, per slot (-1 for unused slots), and the sorted labels.
+std::pair<std::vector<int32_t>, std::vector<std::string>> NumberGroups(
+    const CodedColumn* column, const Grouping& grouping, const GroupLabels& labels,
+    const std::vector<uint8_t>& used) {
+  std::vector<int32_t> group_of_slot(used.size(), -1);
+  std::vector<std::string> sorted;
+  for (auto& [label, slots] : SlotsByLabel(column, grouping, labels, used)) {
+    for (size_t slot : slots) group_of_slot[slot] = static_cast<int32_t>(sorted.size());
+    sorted.push_back(label);
+  }
+  return {std::move(group_of_slot), std::move(sorted)};
+}
+
 }  // namespace
 
 Grouping ParseGrouping(std::string_view name) {
@@ -126,39 +156,23 @@ Result<GroupAssignment> AssignGroups(const Cohort& cohort, const Grouping& group
         "provider, site, clinician, indication) and no procedure records a field of that name",
         grouping.name));
   }
-  // Label per dictionary code (the last slot is "not recorded"), then sorted group numbers.
+  // Slot per dictionary code, the last one for "not recorded".
   const size_t codes = column ? column->dictionary.size() : 0;
-  std::vector<std::string> label_of_code(codes + 1);
-  for (size_t c = 0; c < codes; ++c) {
-    label_of_code[c] =
-        LabelOf(column->dictionary.Label(static_cast<int32_t>(c)), grouping.kind, labels);
-  }
-  label_of_code[codes] = kNotRecordedLabel;
-  const std::span<const uint8_t> live = cohort.live();
-  std::vector<uint8_t> used(codes + 1, 0);
   auto slot = [&](size_t row) {
     const int32_t code = column && row < column->codes.size() ? column->codes[row] : kNotRecorded;
     return code == kNotRecorded ? codes : static_cast<size_t>(code);
   };
+  const std::span<const uint8_t> live = cohort.live();
+  std::vector<uint8_t> used(codes + 1, 0);
   for (size_t row = 0; row < live.size(); ++row) {
     if (live[row]) used[slot(row)] = 1;
   }
-  std::map<std::string, int32_t> group_of_label;
-  for (size_t c = 0; c <= codes; ++c) {
-    if (used[c]) group_of_label.emplace(label_of_code[c], 0);
-  }
+  auto [group_of_slot, sorted] = NumberGroups(column, grouping, labels, used);
   GroupAssignment out;
-  for (auto& [label, group] : group_of_label) {
-    group = static_cast<int32_t>(out.labels.size());
-    out.labels.push_back(label);
-  }
-  std::vector<int32_t> group_of_code(codes + 1, -1);
-  for (size_t c = 0; c <= codes; ++c) {
-    if (used[c]) group_of_code[c] = group_of_label[label_of_code[c]];
-  }
+  out.labels = std::move(sorted);
   out.group.resize(live.size(), -1);
   for (size_t row = 0; row < live.size(); ++row) {
-    if (live[row]) out.group[row] = group_of_code[slot(row)];
+    if (live[row]) out.group[row] = group_of_slot[slot(row)];
   }
   return out;
 }

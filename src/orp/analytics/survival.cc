@@ -215,6 +215,29 @@ bool OptOutApplies(const SurvivalQuery& q) {
          q.definition->legal_basis.national_data_opt_out == domain::OptOut::kDissemination;
 }
 
+// Everything but the groups.
+SurvivalReport ReportHeader(const SurvivalQuery& query, const Cohort& cohort,
+                            const AnalysisArrays& arrays, int32_t cut, bool opt_out) {
+  SurvivalReport report;
+  report.registry = query.registry;
+  report.by = query.by;
+  report.unit = domain::NameOf(cohort.options().unit);
+  report.method = query.method;
+  report.audience = query.audience;
+  report.conf_type = query.conf_type;
+  report.conf_level = query.conf_level;
+  report.data_cut = Date(std::chrono::days(cut));
+  report.change_seq = cohort.change_seq();
+  report.opt_out_applied = opt_out;
+  report.units = Control(static_cast<int64_t>(arrays.exit.size()), query);
+  report.excluded_opted_out = Control(arrays.opted_out, query);
+  report.excluded_after_cut = Control(arrays.after_cut, query);
+  report.excluded_inconsistent = Control(arrays.inconsistent, query);
+  report.flag_below_at_risk = query.flag_below_at_risk;
+  report.suppress_below_at_risk = query.suppress_below_at_risk;
+  return report;
+}
+
 }  // namespace
 
 Result<SurvivalMethod> ParseSurvivalMethod(std::string_view name) {
@@ -263,23 +286,7 @@ Result<SurvivalReport> AnalyseSurvival(storage::Reader& reader, const Cohort& co
   const AnalysisArrays arrays = Arrays(cohort, groups->group, cut, opt_out);
   auto estimated = Estimate(arrays, groups->labels, query);
   if (!estimated) return std::unexpected(estimated.error());
-  SurvivalReport report;
-  report.registry = query.registry;
-  report.by = query.by;
-  report.unit = domain::NameOf(cohort.options().unit);
-  report.method = query.method;
-  report.audience = query.audience;
-  report.conf_type = query.conf_type;
-  report.conf_level = query.conf_level;
-  report.data_cut = Date(std::chrono::days(cut));
-  report.change_seq = cohort.change_seq();
-  report.opt_out_applied = opt_out;
-  report.units = Control(static_cast<int64_t>(arrays.exit.size()), query);
-  report.excluded_opted_out = Control(arrays.opted_out, query);
-  report.excluded_after_cut = Control(arrays.after_cut, query);
-  report.excluded_inconsistent = Control(arrays.inconsistent, query);
-  report.flag_below_at_risk = query.flag_below_at_risk;
-  report.suppress_below_at_risk = query.suppress_below_at_risk;
+  SurvivalReport report = ReportHeader(query, cohort, arrays, cut, opt_out);
   report.groups = std::move(*estimated);
   return report;
 }
