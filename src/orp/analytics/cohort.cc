@@ -20,12 +20,25 @@ std::string DeviceKey(std::vector<std::string> gtins) {
   return key;
 }
 
+bool IsUnitDevice(const domain::Implant& implant) {
+  return implant.action == domain::DeviceAction::kImplanted;
+}
+
 std::string GtinText(const domain::Implant& implant) {
   return implant.gtin ? implant.gtin->digits() : std::string();
 }
 
-bool IsUnitDevice(const domain::Implant& implant) {
-  return implant.action == domain::DeviceAction::kImplanted;
+const std::string* GtinOf(const domain::Implant& implant) {
+  return implant.gtin ? &implant.gtin->digits() : nullptr;
+}
+
+// The construct: every device the primary implanted.
+std::string ConstructKey(const domain::Procedure& procedure) {
+  std::vector<std::string> all;
+  for (const domain::Implant& implant : procedure.implants) {
+    if (IsUnitDevice(implant)) all.push_back(GtinText(implant));
+  }
+  return DeviceKey(std::move(all));
 }
 
 int32_t RemovalDay(const domain::Implant& implant) {
@@ -40,7 +53,7 @@ void SetCode(CodedColumn& column, size_t row, const std::string* text) {
 }  // namespace
 
 int32_t Dictionary::Code(std::string_view text) {
-  auto it = index_.find(std::string(text));
+  auto it = index_.find(text);
   if (it != index_.end()) return it->second;
   const auto code = static_cast<int32_t>(labels_.size());
   labels_.emplace_back(text);
@@ -53,9 +66,11 @@ struct Cohort::UnitFacts {
   int32_t primary_day = 0;
   int32_t removal_day = kNever;
   int32_t patient = 0;
-  std::string devices;
-  std::string construct;
-  std::string site, clinician;
+  // Into the procedure being applied and the construct key ApplyProcedure holds; nullptr: none.
+  const std::string* devices = nullptr;
+  const std::string* construct = nullptr;
+  const std::string* site = nullptr;
+  const std::string* clinician = nullptr;
   const domain::Procedure* source = nullptr;
 };
 
@@ -119,7 +134,8 @@ void Cohort::ApplyPatient(const domain::Patient& patient) {
   opted_out_[index] = patient.opted_out ? 1 : 0;
 }
 
-std::vector<Cohort::UnitFacts> Cohort::UnitsOf(const domain::Procedure& procedure) {
+std::vector<Cohort::UnitFacts> Cohort::UnitsOf(const domain::Procedure& procedure,
+                                               const std::string& construct) {
   std::vector<UnitFacts> units;
   if (procedure.type != domain::ProcedureType::kPrimary || procedure.registry != options_.registry)
     return units;
@@ -127,25 +143,21 @@ std::vector<Cohort::UnitFacts> Cohort::UnitsOf(const domain::Procedure& procedur
   base.procedure = procedure.id.value;
   base.primary_day = DayOf(procedure.date);
   base.patient = PatientIndex(procedure.patient.value);
-  if (procedure.provider_site) base.site = procedure.provider_site->code();
-  if (procedure.clinician) base.clinician = procedure.clinician->number();
+  if (procedure.provider_site) base.site = &procedure.provider_site->code();
+  if (procedure.clinician) base.clinician = &procedure.clinician->number();
   base.source = &procedure;
-  std::vector<std::string> all;
-  for (const domain::Implant& implant : procedure.implants) {
-    if (IsUnitDevice(implant)) all.push_back(GtinText(implant));
-  }
-  base.construct = DeviceKey(all);
+  base.construct = &construct;
   if (options_.unit == domain::AnalysisUnit::kImplant) {
     for (const domain::Implant& implant : procedure.implants) {
       if (!IsUnitDevice(implant)) continue;
       UnitFacts unit = base;
-      unit.devices = GtinText(implant);
+      unit.devices = GtinOf(implant);
       unit.removal_day = RemovalDay(implant);
       units.push_back(std::move(unit));
     }
   } else {
     UnitFacts unit = base;
-    unit.devices = base.construct;
+    unit.devices = &construct;
     for (const domain::Implant& implant : procedure.implants) {
       if (IsUnitDevice(implant)) unit.removal_day = std::min(unit.removal_day, RemovalDay(implant));
     }
@@ -160,10 +172,10 @@ void Cohort::WriteRow(size_t row, const UnitFacts& facts) {
   primary_day_[row] = facts.primary_day;
   removal_day_[row] = facts.removal_day;
   patient_[row] = facts.patient;
-  SetCode(devices_, row, &facts.devices);
-  SetCode(construct_, row, &facts.construct);
-  SetCode(site_, row, &facts.site);
-  SetCode(clinician_, row, &facts.clinician);
+  SetCode(devices_, row, facts.devices);
+  SetCode(construct_, row, facts.construct);
+  SetCode(site_, row, facts.site);
+  SetCode(clinician_, row, facts.clinician);
   SetCode(indication_, row, &facts.source->indication);
   for (auto& [name, column] : fields_) {
     auto it = facts.source->fields.find(name);
@@ -188,7 +200,8 @@ void Cohort::AppendRow(const UnitFacts& facts) {
 }
 
 void Cohort::ApplyProcedure(const domain::Procedure& procedure, RefreshStats& stats) {
-  const std::vector<UnitFacts> units = UnitsOf(procedure);
+  const std::string construct = ConstructKey(procedure);
+  const std::vector<UnitFacts> units = UnitsOf(procedure, construct);
   auto found = rows_of_procedure_.find(procedure.id.value);
   if (found != rows_of_procedure_.end() && found->second.count == units.size()) {
     for (size_t i = 0; i < units.size(); ++i) WriteRow(found->second.first + i, units[i]);

@@ -58,7 +58,12 @@ class Dictionary {
   size_t size() const { return labels_.size(); }
 
  private:
-  std::unordered_map<std::string, int32_t> index_;
+  // Looked up by string_view without building a std::string per row.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> index_;
   std::vector<std::string> labels_;
 };
 
@@ -122,7 +127,7 @@ class Cohort {
   void ApplyProcedure(const domain::Procedure& procedure, RefreshStats& stats);
   void ApplyPatient(const domain::Patient& patient);
   int32_t PatientIndex(int64_t patient_id);
-  std::vector<UnitFacts> UnitsOf(const domain::Procedure& procedure);
+  std::vector<UnitFacts> UnitsOf(const domain::Procedure& procedure, const std::string& construct);
   void WriteRow(size_t row, const UnitFacts& facts);
   void AppendRow(const UnitFacts& facts);
 
