@@ -88,6 +88,12 @@ class ForwardingReader : public Base {
   Result<int64_t> LastChange() override { return target_.LastChange(); }
   Result<TableCounts> CountRows() override { return target_.CountRows(); }
 
+  // Surveillance (surveil7, #7).
+  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) override {
+    return target_.ListSignals(filter);
+  }
+  Result<std::optional<Signal>> FindSignal(int64_t id) override { return target_.FindSignal(id); }
+
  protected:
   Reader& target_;
 };

@@ -40,6 +40,7 @@
 
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
+#include "orp/storage/signals.h"
 
 namespace orp::storage {
 
@@ -171,6 +172,10 @@ class Reader {
   virtual Result<int64_t> LastChange() = 0;
 
   virtual Result<TableCounts> CountRows() = 0;
+
+  // Surveillance (surveil7, #7). Signals matching the filter, newest data cut first, then id.
+  virtual Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) = 0;
+  virtual Result<std::optional<Signal>> FindSignal(int64_t id) = 0;
 };
 
 class Transaction : public Reader {
@@ -216,6 +221,16 @@ class Transaction : public Reader {
   virtual Result<void> FinishSubmission(const SubmissionOutcome& outcome) = 0;
   // Makes every write durable at once. After an error the transaction is rolled back.
   virtual Result<void> Commit() = 0;
+
+  // Surveillance (surveil7, #7). Inserts a signal, or — when (registry, unit kind, unit, method)
+  // is stored — updates its what, statistic, threshold, data cut and evidence, adds one to
+  // times_seen and keeps its id, status, reason and first_seen. kInvalidArgument for an empty
+  // registry, unit or method.
+  virtual Result<SignalPutResult> PutSignal(const Signal& signal) = 0;
+  // Moves a signal's status; kInvalidArgument when dismissing without a reason, kNotFound for an
+  // unknown id.
+  virtual Result<void> SetSignalStatus(int64_t id, SignalStatus status,
+                                       std::string_view reason) = 0;
 };
 
 // Either a fresh transaction for a new submission, or the earlier submission with this key.

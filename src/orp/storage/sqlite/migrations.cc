@@ -202,12 +202,36 @@ CREATE INDEX procedures_by_change ON procedures(change_seq);
 CREATE INDEX implants_by_change ON implants(change_seq);
 )sql";
 
+// Surveillance (surveil7, #7): one row per (registry, unit kind, unit, method); a later run
+// updates the row (see storage/signals.h).
+constexpr std::string_view kSignals = R"sql(
+CREATE TABLE signals (
+  id INTEGER PRIMARY KEY,
+  registry TEXT NOT NULL,
+  unit_kind TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  method TEXT NOT NULL,
+  what TEXT NOT NULL,
+  statistic REAL,
+  threshold REAL,
+  data_cut INTEGER NOT NULL,
+  evidence TEXT NOT NULL,
+  status TEXT NOT NULL,
+  status_reason TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  times_seen INTEGER NOT NULL,
+  UNIQUE (registry, unit_kind, unit, method)
+);
+CREATE INDEX signals_by_status ON signals(status, data_cut);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "0001_core", kCore},
       {2, "0002_change_sequence", kChangeSequence},
+      {6, "0006_signals", kSignals},
   };
   return kMigrations;
 }
