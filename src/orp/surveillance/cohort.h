@@ -33,6 +33,24 @@ inline constexpr int kStrata = 54;
 inline constexpr int32_t kNoUnit = -1;
 inline constexpr int32_t kNoDeath = std::numeric_limits<int32_t>::max();
 
+// Implant-level rows for the device methods: one per distinct device model a primary implanted.
+// Each is followed to the removal of that implant, the patient's death or the data cut. A class
+// is the registry and the catalogue's device type ("OTR/bone_plate"); a model without a
+// catalogue entry is its own registry's "unclassified" type.
+struct ImplantCohort {
+  std::vector<std::string> classes;
+  std::vector<int32_t> class_registry;  // per class, into Cohort::registries
+
+  std::vector<int32_t> model;  // into Cohort::models
+  std::vector<int32_t> device_class;
+  std::vector<int32_t> entry_day;
+  std::vector<int32_t> exit_day;
+  std::vector<int8_t> status;  // 0 censored, 1 removed (revision), 2 died
+
+  size_t size() const { return entry_day.size(); }
+  double Years(size_t i) const { return (exit_day[i] - entry_day[i]) / 365.25; }
+};
+
 struct Cohort {
   Date data_cut{};
   // Dictionaries: a row's code indexes these.
@@ -42,7 +60,6 @@ struct Cohort {
   std::vector<std::string> hospitals;  // ODS site codes
 
   std::vector<int32_t> registry;
-  std::vector<int32_t> model;  // kNoUnit when no implanted device carries a GTIN
   std::vector<int32_t> surgeon;
   std::vector<int32_t> hospital;
   std::vector<int32_t> entry_day;  // days since 1970-01-01
@@ -51,11 +68,14 @@ struct Cohort {
   std::vector<int32_t> death_day;  // kNoDeath when alive at the data cut (seen past a revision)
   std::vector<int8_t> stratum;
 
+  ImplantCohort implants;
+
   size_t size() const { return entry_day.size(); }
   double Years(size_t i) const { return (exit_day[i] - entry_day[i]) / 365.25; }
 };
 
-// Every primary procedure with a date on or before `data_cut`.
+// Every primary procedure with a date on or before `data_cut`, and its implants (device types
+// from the store's catalogue).
 Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut);
 
 // The stratum of one primary (exposed for tests).

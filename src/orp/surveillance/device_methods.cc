@@ -13,19 +13,19 @@ namespace {
 
 using nlohmann::json;
 
+// A device model within its class (a model used in two registries is two units).
 struct ModelKey {
-  int32_t registry;
+  int32_t device_class;
   int32_t model;
   auto operator<=>(const ModelKey&) const = default;
 };
 
-// Primaries, revisions and person-years per (registry, model), in key order.
-std::map<ModelKey, stats::ImplantExposure> ModelExposure(const Cohort& c) {
+// Primaries, revisions and person-years per (class, model), in key order.
+std::map<ModelKey, stats::ImplantExposure> ModelExposure(const ImplantCohort& c) {
   std::map<ModelKey, stats::ImplantExposure> out;
   for (size_t i = 0; i < c.size(); ++i) {
-    if (c.model[i] == kNoUnit) continue;
-    stats::ImplantExposure& x = out[{c.registry[i], c.model[i]}];
-    x.group = c.registry[i];
+    stats::ImplantExposure& x = out[{c.device_class[i], c.model[i]}];
+    x.group = c.device_class[i];
     x.primaries += 1;
     x.revisions += c.status[i] == 1;
     x.person_years += c.Years(i);
@@ -35,7 +35,8 @@ std::map<ModelKey, stats::ImplantExposure> ModelExposure(const Cohort& c) {
 
 storage::Signal ModelSignal(const Cohort& c, ModelKey key, std::string method) {
   storage::Signal s;
-  s.registry = c.registries[static_cast<size_t>(key.registry)];
+  const auto registry = c.implants.class_registry[static_cast<size_t>(key.device_class)];
+  s.registry = c.registries[static_cast<size_t>(registry)];
   s.unit_kind = storage::SignalUnitKind::kDeviceModel;
   s.unit = c.models[static_cast<size_t>(key.model)];
   s.method = std::move(method);
@@ -49,7 +50,7 @@ json Exposure(const stats::ImplantExposure& x) {
 
 // Cumulative (events, expected) at each revision day of one model: exposure is integrated over
 // calendar time by sweeping entries and exits, so a look costs O(log n), not O(n).
-void MaxSprtLooks(const Cohort& c, const std::vector<size_t>& rows, double rate_per_year,
+void MaxSprtLooks(const ImplantCohort& c, const std::vector<size_t>& rows, double rate_per_year,
                   std::vector<int64_t>& events, std::vector<double>& expected,
                   std::vector<int32_t>& days) {
   std::vector<std::pair<int32_t, int>> changes;  // (day, +1 entry / -1 exit)
@@ -86,7 +87,7 @@ void MaxSprtLooks(const Cohort& c, const std::vector<size_t>& rows, double rate_
 
 Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& c,
                                                         const MethodOptions& options) {
-  const auto exposure = ModelExposure(c);
+  const auto exposure = ModelExposure(c.implants);
   std::vector<ModelKey> keys;
   std::vector<stats::ImplantExposure> rows;
   for (const auto& [key, x] : exposure) {
@@ -145,22 +146,23 @@ Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& c, const Metho
   auto cv = stats::PoissonMaxSprtCriticalValue(options.maxsprt_upper_limit, options.maxsprt_alpha,
                                                options.maxsprt_min_events);
   if (!cv) return std::unexpected(cv.error());
+  const ImplantCohort& x = c.implants;
   std::map<ModelKey, std::vector<size_t>> rows_of;
-  std::map<int32_t, stats::ImplantExposure> registry_total;
-  for (size_t i = 0; i < c.size(); ++i) {
-    stats::ImplantExposure& t = registry_total[c.registry[i]];
-    t.revisions += c.status[i] == 1;
-    t.person_years += c.Years(i);
-    if (c.model[i] != kNoUnit) rows_of[{c.registry[i], c.model[i]}].push_back(i);
+  std::map<int32_t, stats::ImplantExposure> class_total;
+  for (size_t i = 0; i < x.size(); ++i) {
+    stats::ImplantExposure& t = class_total[x.device_class[i]];
+    t.revisions += x.status[i] == 1;
+    t.person_years += x.Years(i);
+    rows_of[{x.device_class[i], x.model[i]}].push_back(i);
   }
   std::vector<storage::Signal> out;
   for (const auto& [key, rows] : rows_of) {
-    const stats::ImplantExposure& total = registry_total[key.registry];
+    const stats::ImplantExposure& total = class_total[key.device_class];
     int64_t own_revisions = 0;
     double own_years = 0;
     for (size_t i : rows) {
-      own_revisions += c.status[i] == 1;
-      own_years += c.Years(i);
+      own_revisions += x.status[i] == 1;
+      own_years += x.Years(i);
     }
     const double rest_years = total.person_years - own_years;
     const int64_t rest_revisions = total.revisions - own_revisions;
@@ -168,7 +170,7 @@ Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& c, const Metho
     std::vector<int64_t> events;
     std::vector<double> expected;
     std::vector<int32_t> days;
-    MaxSprtLooks(c, rows, static_cast<double>(rest_revisions) / rest_years, events, expected, days);
+    MaxSprtLooks(x, rows, static_cast<double>(rest_revisions) / rest_years, events, expected, days);
     auto state = stats::RunPoissonMaxSprt(events, expected, *cv, options.maxsprt_upper_limit,
                                           options.maxsprt_min_events);
     if (!state) return std::unexpected(state.error());

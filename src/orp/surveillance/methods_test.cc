@@ -22,6 +22,8 @@ Cohort PlantedCohort(uint64_t seed, bool planted = true) {
   Cohort c;
   c.data_cut = Date(std::chrono::days(kCut));
   c.registries = {"NJR"};
+  c.implants.classes = {"NJR/hip_stem"};
+  c.implants.class_registry = {0};
   for (int m = 0; m < 10; ++m) c.models.push_back("model-" + std::to_string(m));
   for (int s = 0; s < 40; ++s) c.surgeons.push_back("surgeon-" + std::to_string(s));
   for (int h = 0; h < 10; ++h) c.hospitals.push_back("hospital-" + std::to_string(h));
@@ -42,7 +44,11 @@ Cohort PlantedCohort(uint64_t seed, bool planted = true) {
     const int32_t death_day = entry + static_cast<int32_t>(die);
     const int32_t exit = std::min({rev_day, death_day, kCut});
     c.registry.push_back(0);
-    c.model.push_back(m);
+    c.implants.model.push_back(m);
+    c.implants.device_class.push_back(0);
+    c.implants.entry_day.push_back(entry);
+    c.implants.exit_day.push_back(exit);
+    c.implants.status.push_back(exit == kCut ? 0 : rev_day <= death_day ? 1 : 2);
     c.surgeon.push_back(s);
     c.hospital.push_back(h);
     c.entry_day.push_back(entry);
