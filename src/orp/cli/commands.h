@@ -18,6 +18,7 @@ void AddCoxCommand(CLI::App& app, const Environment& env);
 void AddUserCommand(CLI::App& app, const Environment& env);
 void AddTokenCommand(CLI::App& app, const Environment& env);
 void AddAuditCommand(CLI::App& app, const Environment& env);
+void AddSurveillanceCommand(CLI::App& app, const Environment& env);
 void AddVersionCommand(CLI::App& app, const Environment& env);
 
 }  // namespace orp::cli

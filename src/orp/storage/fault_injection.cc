@@ -108,6 +108,16 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
     return inner_->RecordLoginAttempt(attempt);
   }
 
+  // Surveillance (surveil7, #7).
+  Result<SignalPutResult> PutSignal(const Signal& signal) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutSignal(signal);
+  }
+  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->SetSignalStatus(id, status, reason);
+  }
+
  private:
   FaultInjectingStore& store_;
   std::unique_ptr<Transaction> inner_;

@@ -122,6 +122,12 @@ class ForwardingReader : public Base {
     return target_.ForEachAuditRecordWhere(query, visit);
   }
 
+  // Surveillance (surveil7, #7).
+  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) override {
+    return target_.ListSignals(filter);
+  }
+  Result<std::optional<Signal>> FindSignal(int64_t id) override { return target_.FindSignal(id); }
+
  protected:
   Reader& target_;
 };

@@ -41,6 +41,7 @@
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
 #include "orp/storage/accounts.h"
+#include "orp/storage/signals.h"
 
 namespace orp::storage {
 
@@ -203,6 +204,9 @@ class Reader {
   // `procedure_refs`, by procedure_ref; unknown ones are left out.
   virtual Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
       std::string_view registry, std::span<const std::string> procedure_refs) = 0;
+  // Surveillance (surveil7, #7). Signals matching the filter, newest data cut first, then id.
+  virtual Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) = 0;
+  virtual Result<std::optional<Signal>> FindSignal(int64_t id) = 0;
 };
 
 class Transaction : public Reader {
@@ -278,6 +282,15 @@ class Transaction : public Reader {
   // kInvalidArgument for a procedure without a stored patient; kAlreadyExists when a
   // (registry, procedure_ref) is stored or repeated (the transaction is then rolled back).
   virtual Result<void> InsertProcedures(std::span<Procedure> procedures) = 0;
+  // Surveillance (surveil7, #7). Inserts a signal, or — when (registry, unit kind, unit, method)
+  // is stored — updates its what, statistic, threshold, data cut and evidence, adds one to
+  // times_seen and keeps its id, status, reason and first_seen. kInvalidArgument for an empty
+  // registry, unit or method.
+  virtual Result<SignalPutResult> PutSignal(const Signal& signal) = 0;
+  // Moves a signal's status; kInvalidArgument when dismissing without a reason, kNotFound for an
+  // unknown id.
+  virtual Result<void> SetSignalStatus(int64_t id, SignalStatus status,
+                                       std::string_view reason) = 0;
 };
 
 // Either a fresh transaction for a new submission, or the earlier submission with this key.

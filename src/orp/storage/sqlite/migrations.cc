@@ -276,6 +276,29 @@ ALTER TABLE implants ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE implant_versions ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
 )sql";
 
+// Surveillance (surveil7, #7): one row per (registry, unit kind, unit, method); a later run
+// updates the row (see storage/signals.h).
+constexpr std::string_view kSignals = R"sql(
+CREATE TABLE signals (
+  id INTEGER PRIMARY KEY,
+  registry TEXT NOT NULL,
+  unit_kind TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  method TEXT NOT NULL,
+  what TEXT NOT NULL,
+  statistic REAL,
+  threshold REAL,
+  data_cut INTEGER NOT NULL,
+  evidence TEXT NOT NULL,
+  status TEXT NOT NULL,
+  status_reason TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  times_seen INTEGER NOT NULL,
+  UNIQUE (registry, unit_kind, unit, method)
+);
+CREATE INDEX signals_by_status ON signals(status, data_cut);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -285,6 +308,7 @@ const std::vector<Migration>& Migrations() {
       {3, "0003_catalogue", kCatalogue},
       {4, "0004_accounts", kAccounts},
       {5, "0005_device_fields", kDeviceFields},
+      {6, "0006_signals", kSignals},
   };
   return kMigrations;
 }

@@ -94,6 +94,12 @@ class Queries {
   Result<int64_t> ChangeSeq();
   void EndTransaction() { change_seq_ = 0; }
 
+  // Surveillance (surveil7, #7): signals.cc.
+  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter);
+  Result<std::optional<Signal>> FindSignal(int64_t id);
+  Result<SignalPutResult> PutSignal(const Signal& signal);
+  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
+
  private:
   Result<std::vector<Implant>> ImplantsOf(ProcedureId procedure);
   Result<std::vector<Implant>> ImplantVersionsOf(ProcedureId procedure, int version);

@@ -180,6 +180,14 @@ class QueryReader : public Base {
     return Read([&](Queries& q) { return q.ForEachAuditRecordWhere(query, visit); });
   }
 
+  // Surveillance (surveil7, #7).
+  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) override {
+    return Read([&](Queries& q) { return q.ListSignals(filter); });
+  }
+  Result<std::optional<Signal>> FindSignal(int64_t id) override {
+    return Read([&](Queries& q) { return q.FindSignal(id); });
+  }
+
  protected:
   virtual Result<ReadLease> AcquireReader() = 0;
 

@@ -91,6 +91,14 @@ class SqliteTransaction : public QueryReader<Transaction> {
     return Write([&](Queries& q) { return q.RecordLoginAttempt(attempt); });
   }
 
+  // Surveillance (surveil7, #7).
+  Result<SignalPutResult> PutSignal(const Signal& signal) override {
+    return Write([&](Queries& q) { return q.PutSignal(signal); });
+  }
+  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) override {
+    return Write([&](Queries& q) { return q.SetSignalStatus(id, status, reason); });
+  }
+
  protected:
   Queries& queries();
   Result<ReadLease> AcquireReader() override {
