@@ -40,6 +40,7 @@
 
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
+#include "orp/storage/recall.h"
 
 namespace orp::storage {
 
@@ -171,6 +172,23 @@ class Reader {
   virtual Result<int64_t> LastChange() = 0;
 
   virtual Result<TableCounts> CountRows() = 0;
+
+  // Recall (recall8, #8)
+  // Affected implants in implant id order (storage/recall.h). kInvalidArgument when the query
+  // names no device model.
+  virtual Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
+                                            const Visitor<RecallImplantRow>& visit) = 0;
+  virtual Result<std::optional<Recall>> FindRecall(RecallId id) = 0;
+  virtual Result<std::optional<Recall>> FindRecallByReference(std::string_view reference) = 0;
+  // Every recall, newest first.
+  virtual Result<std::vector<Recall>> ListRecalls() = 0;
+  // The campaign's patients in patient id order.
+  virtual Result<std::vector<RecallPatient>> RecallPatients(RecallId recall) = 0;
+  // The campaign's implants in (patient, implant) order.
+  virtual Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall) = 0;
+  // Contact attempts in (patient, ordinal) order; an unstored patient id means every patient.
+  virtual Result<std::vector<RecallContact>> RecallContacts(RecallId recall,
+                                                            PatientId patient) = 0;
 };
 
 class Transaction : public Reader {
@@ -216,6 +234,17 @@ class Transaction : public Reader {
   virtual Result<void> FinishSubmission(const SubmissionOutcome& outcome) = 0;
   // Makes every write durable at once. After an error the transaction is rolled back.
   virtual Result<void> Commit() = 0;
+
+  // Recall (recall8, #8)
+  // Inserts a recall when recall.id is unstored (assigning it; kAlreadyExists for a known
+  // reference), else updates its title, status and synced_change (kNotFound for an unknown id).
+  virtual Result<void> PutRecall(Recall& recall) = 0;
+  // Inserts or replaces the (recall, patient) row.
+  virtual Result<void> PutRecallPatient(const RecallPatient& patient) = 0;
+  // Links an implant to a campaign patient; a repeat changes nothing.
+  virtual Result<void> AddRecallImplant(const RecallImplantLink& link) = 0;
+  // Appends a contact attempt, assigning contact.ordinal.
+  virtual Result<void> AddRecallContact(RecallContact& contact) = 0;
 };
 
 // Either a fresh transaction for a new submission, or the earlier submission with this key.
