@@ -43,9 +43,9 @@ domain::Instant Now() {
 std::optional<Date> DateOrFail(std::string_view cmd, const std::string& text,
                                std::string_view flag) {
   if (text.empty()) return std::nullopt;
-  return ValueOrFail(cmd, ParseIsoDate(text).transform_error([&](Error e) {
-    return e.WithContext(std::string(flag));
-  }));
+  auto date = ParseIsoDate(text);
+  if (!date) Fail(cmd, date.error().WithContext(std::string(flag)));
+  return *date;
 }
 
 void PrintRows(const std::vector<std::string>& headers,

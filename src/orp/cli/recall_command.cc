@@ -101,10 +101,11 @@ std::optional<recall::Identifier> OpenIdentifier(storage::Store& store,
                                                  const recall::Criteria& c,
                                                  const std::vector<std::string>& devices) {
   recall::CohortSummary summary;
-  ValueOrFail(kCmd, recall::ForEachAffected(store, c, devices, 0, [&](const auto& a) {
-                summary.Add(a);
-                return true;
-              }));
+  auto counted = recall::ForEachAffected(store, c, devices, 0, [&](const auto& a) {
+    summary.Add(a);
+    return true;
+  });
+  if (!counted) Fail(kCmd, counted.error());
   std::string object = "recall-preview/";
   for (const auto& di : devices) object += (object.back() == '/' ? "" : ";") + di;
   return ValueOrFail(kCmd, recall::Identifier::Open(store, keys, AuditChainAppender(),
@@ -137,7 +138,7 @@ void RunPreview(const PreviewOptions& o, const Environment& env) {
   if (format == OutputFormat::kCsv) AppendCsvRow(out.buffer(), kColumns);
   if (format == OutputFormat::kJson) out.buffer() += "{\"implants\": [";
   int64_t written = 0;
-  ValueOrFail(kCmd, recall::ForEachAffected(*store, criteria, devices, 0, [&](const auto& a) {
+  auto streamed = recall::ForEachAffected(*store, criteria, devices, 0, [&](const auto& a) {
     if (o.in_situ_only && !a.row.in_situ) return true;
     summary.Add(a);
     std::string patient = a.patient_ref;
@@ -155,7 +156,8 @@ void RunPreview(const PreviewOptions& o, const Environment& env) {
     ++written;
     out.MaybeFlush();
     return true;
-  }));
+  });
+  if (!streamed) Fail(kCmd, streamed.error());
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json providers = nlohmann::ordered_json::object();
     for (const auto& [name, counts] : summary.by_provider()) providers[name] = CountsJson(counts);

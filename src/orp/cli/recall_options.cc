@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "orp/cli/exit.h"
+#include "orp/recall/campaign.h"
+#include "orp/storage/store.h"
 
 namespace orp::cli {
 namespace {
@@ -115,6 +117,15 @@ recall::AuditAppender AuditChainAppender() {
     record.hash = AuditHash(record);
     return txn.AppendAudit(record);
   };
+}
+
+void SyncRecallsAfterIngest(std::string_view command, storage::Store& store) {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto report = ValueOrFail(command, recall::SyncOpenRecalls(store, AuditChainAppender(), now));
+  for (const auto& j : report.joined) {
+    fmt::print(stderr, "recall {}: {} new patient(s) with {} implant(s) at {}: alert the provider\n",
+               j.recall, j.patients, j.implants, j.provider);
+  }
 }
 
 }  // namespace orp::cli

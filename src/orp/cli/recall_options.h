@@ -8,6 +8,10 @@
 #include "orp/recall/criteria.h"
 #include "orp/recall/identify.h"
 
+namespace orp::storage {
+class Store;
+}
+
 namespace CLI {
 class App;
 }
@@ -36,5 +40,10 @@ recall::Access OperatorAccess(std::string purpose);
 // Appends to the store's audit chain (storage AppendAudit), computing each entry's hash as the
 // security subsystem's audit chain does. TODO(#5): call security::AppendAudit once it is merged.
 recall::AuditAppender AuditChainAppender();
+
+// After an ingest commit: joins new submissions to open recalls (recall::SyncOpenRecalls) and
+// tells the operator which providers to alert, one line each on stderr. Fails the command on a
+// store error.
+void SyncRecallsAfterIngest(std::string_view command, storage::Store& store);
 
 }  // namespace orp::cli

@@ -34,6 +34,47 @@ Result<void> Audit(storage::Transaction& txn, const AuditAppender& append, const
   return {};
 }
 
+struct Removal {
+  domain::ProcedureId by;
+  std::optional<Date> on;
+  std::string registry;
+};
+
+// True when none of the patient's implants tracked by the recall is still in situ.
+Result<bool> AllTrackedRemoved(storage::Transaction& txn, const storage::Recall& recall,
+                               domain::PatientId patient, const std::string& registry) {
+  auto links = txn.RecallImplants(recall.id);
+  if (!links) return std::unexpected(links.error());
+  auto in_situ = txn.ImplantsInSitu({patient, registry, "", std::nullopt});
+  if (!in_situ) return std::unexpected(in_situ.error());
+  for (const storage::RecallImplantLink& link : *links) {
+    if (link.patient != patient) continue;
+    for (const domain::Implant& implant : *in_situ) {
+      if (implant.id == link.implant) return false;
+    }
+  }
+  return true;
+}
+
+// Links the explant once every tracked implant of the patient is out: outcome explanted,
+// concluded on the removal date. An outcome already decided otherwise is left alone.
+Result<bool> LinkExplant(storage::Transaction& txn, const storage::Recall& recall,
+                         RecallPatient& p, const Removal& removal, domain::Instant now) {
+  if (p.explant_procedure || (p.outcome != RecallOutcome::kNone &&
+                              p.outcome != RecallOutcome::kExplanted)) {
+    return false;
+  }
+  auto all = AllTrackedRemoved(txn, recall, p.patient, removal.registry);
+  if (!all) return std::unexpected(all.error());
+  if (!*all) return false;
+  p.explant_procedure = removal.by;
+  p.outcome = RecallOutcome::kExplanted;
+  p.stage = RecallStage::kConcluded;
+  p.concluded_on = removal.on;
+  p.updated_at = now;
+  return true;
+}
+
 // Adds the affected implants of `recall` (changed after `after`) to it: new patients, new
 // implant links, explant links. Counts what joined per provider into `report`.
 Result<void> Match(storage::Transaction& txn, storage::Recall& recall, int64_t after,
@@ -52,29 +93,33 @@ Result<void> Match(storage::Transaction& txn, storage::Recall& recall, int64_t a
   std::map<int64_t, RecallPatient> patients;
   for (const RecallPatient& p : *existing) patients.emplace(p.patient.value, p);
   std::map<std::string, SyncReport::Joined> joined;
+  std::map<int64_t, Removal> removals;
   for (const AffectedImplant& a : rows) {
     auto [it, fresh] = patients.try_emplace(a.row.patient.value);
-    RecallPatient& p = it->second;
     SyncReport::Joined& j = joined[a.provider];
     if (fresh) {
-      p = RecallPatient{recall.id, a.row.patient, RecallStage::kIdentified, RecallOutcome::kNone,
-                        std::nullopt, a.provider, now, now, std::nullopt, std::nullopt,
-                        std::string(joined_by)};
+      it->second = RecallPatient{recall.id,    a.row.patient, RecallStage::kIdentified,
+                                 RecallOutcome::kNone, std::nullopt, a.provider, now, now,
+                                 std::nullopt, std::nullopt, std::string(joined_by)};
+      ORP_RETURN_IF_ERROR(txn.PutRecallPatient(it->second));
       ++j.patients;
     }
     ++j.implants;
     ORP_RETURN_IF_ERROR(txn.AddRecallImplant({recall.id, a.row.patient, a.row.implant}));
-    bool explant_to_link = a.row.removed_by && !p.explant_procedure &&
-                           (p.outcome == RecallOutcome::kNone || p.outcome == RecallOutcome::kExplanted);
-    if (explant_to_link) {
-      p.explant_procedure = a.row.removed_by;
-      p.outcome = RecallOutcome::kExplanted;
-      p.stage = RecallStage::kConcluded;
-      p.concluded_on = a.row.removed_on;
-      p.updated_at = now;
-      if (!fresh) ++report.explants_linked;
+    if (a.row.removed_by) {
+      Removal& r = removals[a.row.patient.value];
+      if (!r.on || (a.row.removed_on && *a.row.removed_on > *r.on)) {
+        r = {*a.row.removed_by, a.row.removed_on, a.row.registry};
+      }
     }
-    if (fresh || explant_to_link) ORP_RETURN_IF_ERROR(txn.PutRecallPatient(p));
+  }
+  for (const auto& [patient, removal] : removals) {
+    RecallPatient& p = patients.at(patient);
+    auto linked = LinkExplant(txn, recall, p, removal, now);
+    if (!linked) return std::unexpected(linked.error());
+    if (!*linked) continue;
+    ORP_RETURN_IF_ERROR(txn.PutRecallPatient(p));
+    ++report.explants_linked;
   }
   for (auto& [provider, j] : joined) {
     if (j.patients == 0) continue;
