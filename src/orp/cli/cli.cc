@@ -37,6 +37,7 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddTokenCommand(app, env);
   AddAuditCommand(app, env);
   AddSurveillanceCommand(app, env);
+  AddRecallCommand(app, env);
   AddVersionCommand(app, env);
   try {
     app.parse(argc, argv);

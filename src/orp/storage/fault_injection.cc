@@ -118,6 +118,24 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
     return inner_->SetSignalStatus(id, status, reason);
   }
 
+  // Recall (recall8, #8)
+  Result<void> PutRecall(Recall& recall) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutRecall(recall);
+  }
+  Result<void> PutRecallPatient(const RecallPatient& patient) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutRecallPatient(patient);
+  }
+  Result<void> AddRecallImplant(const RecallImplantLink& link) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddRecallImplant(link);
+  }
+  Result<void> AddRecallContact(RecallContact& contact) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddRecallContact(contact);
+  }
+
  private:
   FaultInjectingStore& store_;
   std::unique_ptr<Transaction> inner_;

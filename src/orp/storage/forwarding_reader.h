@@ -128,6 +128,26 @@ class ForwardingReader : public Base {
   }
   Result<std::optional<Signal>> FindSignal(int64_t id) override { return target_.FindSignal(id); }
 
+  // Recall (recall8, #8)
+  Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
+                                    const Visitor<RecallImplantRow>& visit) override {
+    return target_.ForEachRecallImplant(query, visit);
+  }
+  Result<std::optional<Recall>> FindRecall(RecallId id) override { return target_.FindRecall(id); }
+  Result<std::optional<Recall>> FindRecallByReference(std::string_view reference) override {
+    return target_.FindRecallByReference(reference);
+  }
+  Result<std::vector<Recall>> ListRecalls() override { return target_.ListRecalls(); }
+  Result<std::vector<RecallPatient>> RecallPatients(RecallId recall) override {
+    return target_.RecallPatients(recall);
+  }
+  Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall) override {
+    return target_.RecallImplants(recall);
+  }
+  Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient) override {
+    return target_.RecallContacts(recall, patient);
+  }
+
  protected:
   Reader& target_;
 };

@@ -42,6 +42,7 @@
 #include "orp/domain/entities.h"
 #include "orp/storage/accounts.h"
 #include "orp/storage/signals.h"
+#include "orp/storage/recall.h"
 
 namespace orp::storage {
 
@@ -207,6 +208,22 @@ class Reader {
   // Surveillance (surveil7, #7). Signals matching the filter, newest data cut first, then id.
   virtual Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) = 0;
   virtual Result<std::optional<Signal>> FindSignal(int64_t id) = 0;
+  // Recall (recall8, #8)
+  // Affected implants in implant id order (storage/recall.h). kInvalidArgument when the query
+  // names no device model.
+  virtual Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
+                                            const Visitor<RecallImplantRow>& visit) = 0;
+  virtual Result<std::optional<Recall>> FindRecall(RecallId id) = 0;
+  virtual Result<std::optional<Recall>> FindRecallByReference(std::string_view reference) = 0;
+  // Every recall, newest first.
+  virtual Result<std::vector<Recall>> ListRecalls() = 0;
+  // The campaign's patients in patient id order.
+  virtual Result<std::vector<RecallPatient>> RecallPatients(RecallId recall) = 0;
+  // The campaign's implants in (patient, implant) order.
+  virtual Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall) = 0;
+  // Contact attempts in (patient, ordinal) order; an unstored patient id means every patient.
+  virtual Result<std::vector<RecallContact>> RecallContacts(RecallId recall,
+                                                            PatientId patient) = 0;
 };
 
 class Transaction : public Reader {
@@ -291,6 +308,16 @@ class Transaction : public Reader {
   // unknown id.
   virtual Result<void> SetSignalStatus(int64_t id, SignalStatus status,
                                        std::string_view reason) = 0;
+  // Recall (recall8, #8)
+  // Inserts a recall when recall.id is unstored (assigning it; kAlreadyExists for a known
+  // reference), else updates its title, status and synced_change (kNotFound for an unknown id).
+  virtual Result<void> PutRecall(Recall& recall) = 0;
+  // Inserts or replaces the (recall, patient) row.
+  virtual Result<void> PutRecallPatient(const RecallPatient& patient) = 0;
+  // Links an implant to a campaign patient; a repeat changes nothing.
+  virtual Result<void> AddRecallImplant(const RecallImplantLink& link) = 0;
+  // Appends a contact attempt, assigning contact.ordinal.
+  virtual Result<void> AddRecallContact(RecallContact& contact) = 0;
 };
 
 // Either a fresh transaction for a new submission, or the earlier submission with this key.

@@ -299,6 +299,55 @@ CREATE TABLE signals (
 CREATE INDEX signals_by_status ON signals(status, data_cut);
 )sql";
 
+// Recall (recall8, #8). The cohort query finds a lot's implants by implants_by_device and each
+// patient's most recent procedure by procedures_by_patient_date (one index seek per row). A
+// campaign is a recall row, one row per affected patient (stage, outcome, explant link), the
+// implants that put them there and their contact attempts.
+constexpr std::string_view kRecall = R"sql(
+CREATE INDEX procedures_by_patient_date ON procedures(patient, date, id);
+CREATE TABLE recalls (
+  id INTEGER PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  fsn_reference TEXT NOT NULL,
+  title TEXT NOT NULL,
+  criteria TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  synced_change INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE recall_patients (
+  recall INTEGER NOT NULL REFERENCES recalls(id),
+  patient INTEGER NOT NULL REFERENCES patients(id),
+  stage TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  explant_procedure INTEGER REFERENCES procedures(id),
+  provider TEXT NOT NULL,
+  identified_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  reviewed_on INTEGER,
+  concluded_on INTEGER,
+  joined_by TEXT NOT NULL,
+  PRIMARY KEY (recall, patient)
+);
+CREATE TABLE recall_implants (
+  recall INTEGER NOT NULL REFERENCES recalls(id),
+  patient INTEGER NOT NULL REFERENCES patients(id),
+  implant INTEGER NOT NULL REFERENCES implants(id),
+  PRIMARY KEY (recall, patient, implant)
+);
+CREATE TABLE recall_contacts (
+  recall INTEGER NOT NULL REFERENCES recalls(id),
+  patient INTEGER NOT NULL REFERENCES patients(id),
+  ordinal INTEGER NOT NULL,
+  date INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  result TEXT NOT NULL,
+  by TEXT NOT NULL,
+  PRIMARY KEY (recall, patient, ordinal)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -309,6 +358,7 @@ const std::vector<Migration>& Migrations() {
       {4, "0004_accounts", kAccounts},
       {5, "0005_device_fields", kDeviceFields},
       {6, "0006_signals", kSignals},
+      {7, "0007_recall", kRecall},
   };
   return kMigrations;
 }

@@ -88,6 +88,19 @@ class Queries {
       std::string_view registry, std::span<const std::string> procedure_refs);
   Result<void> InsertPatients(std::span<Patient> patients);
   Result<void> InsertProcedures(std::span<Procedure> procedures, SubmissionId submission);
+  // Recall (recall8, #8; recall.cc).
+  Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
+                                    const Visitor<RecallImplantRow>& visit);
+  Result<std::optional<Recall>> FindRecall(RecallId id);
+  Result<std::optional<Recall>> FindRecallByReference(std::string_view reference);
+  Result<std::vector<Recall>> ListRecalls();
+  Result<std::vector<RecallPatient>> RecallPatients(RecallId recall);
+  Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall);
+  Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient);
+  Result<void> PutRecall(Recall& recall);
+  Result<void> PutRecallPatient(const RecallPatient& patient);
+  Result<void> AddRecallImplant(const RecallImplantLink& link);
+  Result<void> AddRecallContact(RecallContact& contact);
 
   // The change sequence number of the open transaction, allocated at its first change of
   // patients, procedures or implants; EndTransaction forgets it.

@@ -188,6 +188,30 @@ class QueryReader : public Base {
     return Read([&](Queries& q) { return q.FindSignal(id); });
   }
 
+  // Recall (recall8, #8)
+  Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
+                                    const Visitor<RecallImplantRow>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachRecallImplant(query, visit); });
+  }
+  Result<std::optional<Recall>> FindRecall(RecallId id) override {
+    return Read([&](Queries& q) { return q.FindRecall(id); });
+  }
+  Result<std::optional<Recall>> FindRecallByReference(std::string_view reference) override {
+    return Read([&](Queries& q) { return q.FindRecallByReference(reference); });
+  }
+  Result<std::vector<Recall>> ListRecalls() override {
+    return Read([&](Queries& q) { return q.ListRecalls(); });
+  }
+  Result<std::vector<RecallPatient>> RecallPatients(RecallId recall) override {
+    return Read([&](Queries& q) { return q.RecallPatients(recall); });
+  }
+  Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall) override {
+    return Read([&](Queries& q) { return q.RecallImplants(recall); });
+  }
+  Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient) override {
+    return Read([&](Queries& q) { return q.RecallContacts(recall, patient); });
+  }
+
  protected:
   virtual Result<ReadLease> AcquireReader() = 0;
 

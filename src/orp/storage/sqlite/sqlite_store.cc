@@ -99,6 +99,20 @@ class SqliteTransaction : public QueryReader<Transaction> {
     return Write([&](Queries& q) { return q.SetSignalStatus(id, status, reason); });
   }
 
+  // Recall (recall8, #8)
+  Result<void> PutRecall(Recall& recall) override {
+    return Write([&](Queries& q) { return q.PutRecall(recall); });
+  }
+  Result<void> PutRecallPatient(const RecallPatient& patient) override {
+    return Write([&](Queries& q) { return q.PutRecallPatient(patient); });
+  }
+  Result<void> AddRecallImplant(const RecallImplantLink& link) override {
+    return Write([&](Queries& q) { return q.AddRecallImplant(link); });
+  }
+  Result<void> AddRecallContact(RecallContact& contact) override {
+    return Write([&](Queries& q) { return q.AddRecallContact(contact); });
+  }
+
  protected:
   Queries& queries();
   Result<ReadLease> AcquireReader() override {
