@@ -148,6 +148,9 @@ struct Implant {
   std::optional<ProcedureId> removed_by;
   std::optional<Date> removed_on;
   std::optional<DeviceId> other_di;  // never GS1 (see gtin above)
+  // Device-level registry fields (level = "device" in the definition, e.g. BCIR
+  // implant_position), by definition name; only values given.
+  std::map<std::string, std::string> fields;
   friend bool operator==(const Implant&, const Implant&) = default;
 };
 

@@ -152,6 +152,17 @@ void CheckCompatibility(const CompiledRegistry* registry, const Validator::Compi
   }
 }
 
+// The device row's own registry fields that were given (checked by CheckRegistryFields).
+std::map<std::string, std::string> DeviceFieldValues(const CompiledRegistry& registry,
+                                                     const RawDevice& d) {
+  std::map<std::string, std::string> values;
+  for (const CompiledField& field : registry.device_fields) {
+    const std::string& name = field.definition->name;
+    if (std::string_view v = FieldValue(d.fields, name); !v.empty()) values.emplace(name, v);
+  }
+  return values;
+}
+
 }  // namespace
 
 int CountDevices(const Validator::Compiled& compiled, const RawProcedure& raw,
@@ -211,6 +222,7 @@ void CheckDevices(const CompiledRegistry* registry, const Validator::Compiled& v
     implant.raw_scan = std::string(FieldValue(d.fields, "device_scan"));
     implant.action = action.value_or(domain::DeviceAction::kImplanted);
     implant.in_situ = implant.action == domain::DeviceAction::kImplanted;
+    if (registry) implant.fields = DeviceFieldValues(*registry, d);
     c.out.procedure.implants.push_back(std::move(implant));
   }
   CheckCompatibility(registry, v, c, implanted_dis, implanted_rows);
