@@ -86,23 +86,29 @@ Result<void> ChunkWriter::Flush() {
 }
 
 Result<void> ChunkWriter::LinkPatients() {
-  std::vector<Pseudonym> keys;
+  pseudonyms_.clear();
   for (const ValidatedProcedure& v : chunk_) {
-    if (!v.anonymous && v.nhs_number) keys.push_back(pseudonymiser_.Pseudonymise(*v.nhs_number));
+    if (!v.anonymous && v.nhs_number) pseudonyms_.push_back(pseudonymiser_.Pseudonymise(*v.nhs_number));
   }
+  std::vector<Pseudonym> keys = pseudonyms_;
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   Result<std::vector<Patient>> stored = transaction_.FindPatientsByPseudonyms(keys);
   if (!stored) return std::unexpected(stored.error());
   for (Patient& p : *stored) known_.emplace(*p.pseudonym, std::move(p));
   NewPatients fresh;
-  for (ValidatedProcedure& v : chunk_) ORP_RETURN_IF_ERROR(LinkOne(v, fresh));
+  auto next = pseudonyms_.begin();
+  for (ValidatedProcedure& v : chunk_) {
+    const bool identified = !v.anonymous && v.nhs_number;
+    ORP_RETURN_IF_ERROR(LinkOne(v, identified ? &*next++ : nullptr, fresh));
+  }
   return fresh.Insert(transaction_, known_);
 }
 
-Result<void> ChunkWriter::LinkOne(ValidatedProcedure& v, NewPatients& fresh) {
+Result<void> ChunkWriter::LinkOne(ValidatedProcedure& v, const Pseudonym* pseudonym,
+                                  NewPatients& fresh) {
   domain::Procedure& p = v.procedure;
-  if (v.anonymous || !v.nhs_number) {
+  if (pseudonym == nullptr) {
     // Linkage on demographics searches the store: the new patients before this record first.
     ORP_RETURN_IF_ERROR(fresh.Insert(transaction_, known_));
     Result<linkage::LinkedPatient> linked =
@@ -117,9 +123,8 @@ Result<void> ChunkWriter::LinkOne(ValidatedProcedure& v, NewPatients& fresh) {
     return {};
   }
   Patient given = Demographics(v);
-  const Pseudonym pseudonym = pseudonymiser_.Pseudonymise(*v.nhs_number);
-  given.pseudonym = pseudonym;
-  if (auto it = known_.find(pseudonym); it != known_.end()) {
+  given.pseudonym = *pseudonym;
+  if (auto it = known_.find(*pseudonym); it != known_.end()) {
     Patient merged = Merge(it->second, given);
     if (merged != it->second) {
       ORP_RETURN_IF_ERROR(transaction_.PutPatient(merged));
@@ -128,9 +133,9 @@ Result<void> ChunkWriter::LinkOne(ValidatedProcedure& v, NewPatients& fresh) {
     p.patient = it->second.id;
     return {};
   }
-  auto [slot, added] = fresh.index.emplace(pseudonym, fresh.patients.size());
+  auto [slot, added] = fresh.index.emplace(*pseudonym, fresh.patients.size());
   if (added) {
-    Result<domain::EncryptedNhsNumber> cipher = pseudonymiser_.Encrypt(*v.nhs_number, pseudonym);
+    Result<domain::EncryptedNhsNumber> cipher = pseudonymiser_.Encrypt(*v.nhs_number, *pseudonym);
     if (!cipher) return std::unexpected(cipher.error());
     given.nhs_number = std::move(*cipher);
     fresh.patients.push_back(std::move(given));

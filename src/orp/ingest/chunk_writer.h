@@ -48,7 +48,9 @@ class ChunkWriter {
   struct NewPatients;
 
   Result<void> LinkPatients();
-  Result<void> LinkOne(ValidatedProcedure& v, NewPatients& fresh);
+  // `pseudonym` is the record's, or null when it has no NHS number (or is anonymous).
+  Result<void> LinkOne(ValidatedProcedure& v, const domain::Pseudonym* pseudonym,
+                       NewPatients& fresh);
   Result<void> WriteProcedures();
   Result<void> WriteOne(domain::Procedure& procedure, int64_t row);
   void Warn(int64_t row, const domain::Procedure& p, std::string field, std::string rule,
@@ -60,6 +62,7 @@ class ChunkWriter {
   linkage::PatientLinker linker_;
   std::vector<ValidatedProcedure> chunk_;
   std::map<domain::Pseudonym, domain::Patient> known_;  // this chunk's stored patients
+  std::vector<domain::Pseudonym> pseudonyms_;            // of the chunk's identified records
 };
 
 }  // namespace orp::ingest
