@@ -151,15 +151,24 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     r = Receipt{};
   }
   std::vector<domain::Finding> linkage_findings;
-  ChunkWriter writer(txn, pseudonymiser, linkage_findings);
-  const OnAccepted write = [&](ValidatedProcedure& v) { return writer.Add(std::move(v)); };
+  ChunkWriter writer(txn, linkage_findings);
+  const OnPrepared write = [&](PreparedProcedure& p) { return writer.Add(std::move(p)); };
+  // Pseudonymises and encrypts where it validates, then hands over.
+  auto prepare_then = [&](const OnPrepared& next) -> OnAccepted {
+    return [&pseudonymiser, next](ValidatedProcedure& v) -> Result<void> {
+      Result<PreparedProcedure> prepared = Prepare(std::move(v), pseudonymiser);
+      if (!prepared) return std::unexpected(prepared.error());
+      return next(*prepared);
+    };
+  };
   if (validator.options().as_ods) {
     // --as looks sites up through the transaction, which belongs to this thread.
-    ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, txn, options, r, write));
+    ORP_RETURN_IF_ERROR(
+        ForEachValidated(file, validator, txn, options, r, prepare_then(write)));
   } else {
     ORP_RETURN_IF_ERROR(ValidateAhead(
-        [&](const OnAccepted& sink) {
-          return ForEachValidated(file, validator, store, options, r, sink);
+        [&](const OnPrepared& sink) {
+          return ForEachValidated(file, validator, store, options, r, prepare_then(sink));
         },
         write));
   }

@@ -10,7 +10,7 @@
 namespace orp::ingest {
 namespace {
 
-using Batch = std::vector<ValidatedProcedure>;
+using Batch = std::vector<PreparedProcedure>;
 
 // The bounded queue between the producer and the consumer.
 class Handoff {
@@ -56,14 +56,14 @@ class Handoff {
 
 }  // namespace
 
-Result<void> ValidateAhead(const std::function<Result<void>(const OnAccepted&)>& produce,
-                           const OnAccepted& consume) {
+Result<void> ValidateAhead(const std::function<Result<void>(const OnPrepared&)>& produce,
+                           const OnPrepared& consume) {
   Handoff handoff;
   Result<void> produced;
   std::thread producer([&] {
     Batch batch;
     batch.reserve(kBatchSize);
-    const OnAccepted sink = [&](ValidatedProcedure& v) -> Result<void> {
+    const OnPrepared sink = [&](PreparedProcedure& v) -> Result<void> {
       batch.push_back(std::move(v));
       if (batch.size() < kBatchSize) return {};
       if (!handoff.Push(std::exchange(batch, {}))) return Internal("ingest stopped by the writer");
@@ -76,7 +76,7 @@ Result<void> ValidateAhead(const std::function<Result<void>(const OnAccepted&)>&
   });
   Result<void> consumed;
   while (std::optional<Batch> batch = handoff.Pop()) {
-    for (ValidatedProcedure& v : *batch) {
+    for (PreparedProcedure& v : *batch) {
       consumed = consume(v);
       if (!consumed) break;
     }

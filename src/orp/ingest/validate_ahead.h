@@ -1,6 +1,6 @@
 // ValidateAhead: overlaps reading and validating a submission with writing it. `produce` (the
-// readers and the validator, which need no store) runs on a second thread and hands each
-// accepted procedure to its sink; the calling thread, which owns the store transaction, receives
+// readers, the validator and the pseudonymiser, which need no store) runs on a second thread and
+// hands each accepted, prepared procedure to its sink; the calling thread, which owns the store transaction, receives
 // them in file order, in batches, and passes each to `consume`. A bounded queue between the two
 // (kMaxBatches of kBatchSize) keeps memory flat however large the file.
 //
@@ -12,16 +12,18 @@
 #include <functional>
 
 #include "orp/core/result.h"
+#include "orp/ingest/chunk_writer.h"
 #include "orp/ingest/validator.h"
 
 namespace orp::ingest {
 
 using OnAccepted = std::function<Result<void>(ValidatedProcedure&)>;
+using OnPrepared = std::function<Result<void>(PreparedProcedure&)>;
 
 inline constexpr size_t kBatchSize = 256;
 inline constexpr size_t kMaxBatches = 8;
 
-Result<void> ValidateAhead(const std::function<Result<void>(const OnAccepted&)>& produce,
-                           const OnAccepted& consume);
+Result<void> ValidateAhead(const std::function<Result<void>(const OnPrepared&)>& produce,
+                           const OnPrepared& consume);
 
 }  // namespace orp::ingest
