@@ -96,14 +96,16 @@ Result<std::vector<Implant>> Queries::ImplantsInSitu(const InSituQuery& q) {
       ReadImplant);
 }
 
-Result<std::vector<Implant>> Queries::FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+// The gtin column holds any agency's DI text (see codec.cc BindImplant; the forms cannot collide).
+Result<std::vector<Implant>> Queries::FindImplantsByDevice(const DeviceId& device,
+                                                           std::string_view lot,
                                                            std::string_view serial) {
   std::string sql = fmt::format(
       "SELECT id, {} FROM implants WHERE gtin = ?1 AND (?2 = '' OR lot = ?2) "
       "AND (?3 = '' OR serial = ?3) ORDER BY id",
       kImplantColumns);
   return Collect<Implant>(
-      db_, sql, [&](Stmt& s) { s.Bind(1, gtin.digits()).Bind(2, lot).Bind(3, serial); },
+      db_, sql, [&](Stmt& s) { s.Bind(1, device.text()).Bind(2, lot).Bind(3, serial); },
       ReadImplant);
 }
 
