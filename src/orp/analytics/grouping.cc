@@ -31,11 +31,11 @@ bool IsDeviceKind(GroupKind kind) {
 }
 
 // One device's value of the attribute.
-std::string DeviceValue(std::string_view gtin, GroupKind kind, const GroupLabels& labels) {
-  if (gtin.empty()) return "(no GTIN)";
-  if (kind == GroupKind::kGtin) return std::string(gtin);
-  auto it = labels.models.find(gtin);
-  if (it == labels.models.end()) return fmt::format("GTIN {}", gtin);
+std::string DeviceValue(std::string_view di, GroupKind kind, const GroupLabels& labels) {
+  if (di.empty()) return "(no DI)";
+  if (kind == GroupKind::kGtin) return std::string(di);
+  auto it = labels.models.find(di);
+  if (it == labels.models.end()) return fmt::format("DI {}", di);
   const domain::DeviceModel& m = it->second;
   const std::string* value = &m.model;
   if (kind == GroupKind::kBrand) value = &m.brand;
@@ -129,7 +129,7 @@ Result<GroupLabels> LoadGroupLabels(storage::Reader& reader, const Cohort& cohor
   GroupLabels labels;
   if (IsDeviceKind(grouping.kind) && grouping.kind != GroupKind::kGtin) {
     ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& model) {
-      if (!model.valid_to) labels.models.insert_or_assign(model.gtin.digits(), model);
+      if (!model.valid_to) labels.models.insert_or_assign(model.device.text(), model);
       return true;
     }));
   }
