@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
 
 #include "analytics_store_fixture.h"
 #include "orp/analytics/cohort.h"
@@ -216,6 +217,26 @@ TEST_F(CohortFromStore, EstimatesAreWithheldBelowTheAtRiskThreshold) {
   EXPECT_EQ(a.at[1].n_risk, 2);  // the number at risk is always given
   EXPECT_FALSE(a.curve.empty());
   for (const SurvivalCurvePoint& p : a.curve) EXPECT_GE(*p.n_risk, 3);
+}
+
+TEST_F(CohortFromStore, ACohortCacheServesConcurrentRequestsAndSeesNewSubmissions) {
+  CohortCache cache;
+  std::vector<std::thread> threads;
+  std::vector<Count> n(4);
+  for (size_t t = 0; t < n.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 3; ++i) {
+        auto report = cache.Survival(db_.store(), Query());
+        ASSERT_TRUE(report.has_value()) << report.error().ToString();
+        n[t] = report->groups[1].n;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const Count& count : n) EXPECT_EQ(count, 3);
+  db_.Submit("k7", {RegistryStore::Procedure("BCIR", "A9", db_.Patient(9), Day(2020, 2, 1),
+                                             ProcedureType::kPrimary, {1})});
+  EXPECT_EQ(cache.Survival(db_.store(), Query())->groups[1].n, 4);
 }
 
 TEST_F(CohortFromStore, AnOutcomeRegistryHasNoImplantSurvival) {

@@ -109,20 +109,15 @@ class RegistryStore {
   }
 
   void Model(int gtin, std::string manufacturer, std::string brand, std::string model) {
-    domain::DeviceModel m{TestGtin(gtin),
-                          std::move(manufacturer),
-                          std::move(brand),
-                          std::move(model),
-                          "",
-                          "breast implant",
-                          "III",
-                          {"BCIR"},
-                          Day(2000, 1, 1),
-                          std::nullopt,
-                          domain::MarketStatus::kOnMarket,
-                          std::nullopt,
-                          "",
-                          std::nullopt};
+    domain::DeviceModel m;
+    m.device = TestGtin(gtin);
+    m.manufacturer = std::move(manufacturer);
+    m.brand = std::move(brand);
+    m.model = std::move(model);
+    m.device_type = "breast implant";
+    m.device_class = "III";
+    m.registries = {"BCIR"};
+    m.valid_from = Day(2000, 1, 1);
     auto txn = store_->Begin();
     EXPECT_TRUE((*txn)->PutDeviceModel(m).has_value());
     EXPECT_TRUE((*txn)->Commit().has_value());

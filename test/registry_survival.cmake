@@ -54,3 +54,8 @@ run(${ORP} survival --db ${db} --registry BCIR --definitions ${REGISTRIES} --uni
 if(NOT out MATCHES "\"unit\":\"procedure\",[^}]*\"units\":866,")
   message(FATAL_ERROR "--unit procedure did not analyse the primaries:\n${out}")
 endif()
+# Every analysis is in the audit log: who, which registry, purpose and audience.
+run(${ORP} audit list --db ${db} --format csv)
+if(NOT out MATCHES "analytics.survival,registry/BCIR,,.research by brand, audience public")
+  message(FATAL_ERROR "the survival analysis was not audited:\n${out}")
+endif()

@@ -8,14 +8,14 @@ namespace {
 
 int32_t DayOf(Date date) { return static_cast<int32_t>(date.time_since_epoch().count()); }
 
-// Sorted distinct GTINs joined by '|'; a device without a GTIN contributes "".
-std::string DeviceKey(std::vector<std::string> gtins) {
-  std::sort(gtins.begin(), gtins.end());
-  gtins.erase(std::unique(gtins.begin(), gtins.end()), gtins.end());
+// Sorted distinct DIs joined by '|'; a device without a DI contributes "".
+std::string DeviceKey(std::vector<std::string> dis) {
+  std::sort(dis.begin(), dis.end());
+  dis.erase(std::unique(dis.begin(), dis.end()), dis.end());
   std::string key;
-  for (size_t i = 0; i < gtins.size(); ++i) {
+  for (size_t i = 0; i < dis.size(); ++i) {
     if (i > 0) key += '|';
-    key += gtins[i];
+    key += dis[i];
   }
   return key;
 }
@@ -24,19 +24,23 @@ bool IsUnitDevice(const domain::Implant& implant) {
   return implant.action == domain::DeviceAction::kImplanted;
 }
 
-std::string GtinText(const domain::Implant& implant) {
-  return implant.gtin ? implant.gtin->digits() : std::string();
+// The device's UDI-DI as text (GTIN digits, or a HIBCC DI); nullptr when none was recorded.
+const std::string* DiOf(const domain::Implant& implant) {
+  if (implant.gtin) return &implant.gtin->digits();
+  if (implant.other_di) return &implant.other_di->text();
+  return nullptr;
 }
 
-const std::string* GtinOf(const domain::Implant& implant) {
-  return implant.gtin ? &implant.gtin->digits() : nullptr;
+std::string DiText(const domain::Implant& implant) {
+  const std::string* di = DiOf(implant);
+  return di ? *di : std::string();
 }
 
 // The construct: every device the primary implanted.
 std::string ConstructKey(const domain::Procedure& procedure) {
   std::vector<std::string> all;
   for (const domain::Implant& implant : procedure.implants) {
-    if (IsUnitDevice(implant)) all.push_back(GtinText(implant));
+    if (IsUnitDevice(implant)) all.push_back(DiText(implant));
   }
   return DeviceKey(std::move(all));
 }
@@ -151,7 +155,7 @@ std::vector<Cohort::UnitFacts> Cohort::UnitsOf(const domain::Procedure& procedur
     for (const domain::Implant& implant : procedure.implants) {
       if (!IsUnitDevice(implant)) continue;
       UnitFacts unit = base;
-      unit.devices = GtinOf(implant);
+      unit.devices = DiOf(implant);
       unit.removal_day = RemovalDay(implant);
       units.push_back(std::move(unit));
     }

@@ -13,9 +13,10 @@
 //
 // Layout: a struct of arrays, one element per row; rows of a corrected or re-typed procedure are
 // rewritten in place when their number is unchanged, else tombstoned (live = 0) and appended.
-// Text attributes are dictionary-encoded: `devices` (the sorted, distinct GTINs a unit covers,
-// joined by '|'; "" for a device without a GTIN), `construct` (the same over the whole primary),
-// provider site, clinician, indication and every registry field (code -1: not recorded).
+// Text attributes are dictionary-encoded: `devices` (the sorted, distinct UDI-DIs a unit covers
+// — GTIN digits or a HIBCC DI — joined by '|'; "" for a device without a DI), `construct` (the same
+// over the whole primary), provider site, clinician, indication and every registry field (code -1:
+// not recorded).
 //
 // Incremental refresh: Build records Reader::LastChange() before it streams; Refresh streams only
 // procedures and patients changed after that number (ProcedureFilter.changed_after, which also

@@ -31,11 +31,11 @@ bool IsDeviceKind(GroupKind kind) {
 }
 
 // One device's value of the attribute.
-std::string DeviceValue(std::string_view gtin, GroupKind kind, const GroupLabels& labels) {
-  if (gtin.empty()) return "(no GTIN)";
-  if (kind == GroupKind::kGtin) return std::string(gtin);
-  auto it = labels.models.find(gtin);
-  if (it == labels.models.end()) return fmt::format("GTIN {}", gtin);
+std::string DeviceValue(std::string_view di, GroupKind kind, const GroupLabels& labels) {
+  if (di.empty()) return "(no DI)";
+  if (kind == GroupKind::kGtin) return std::string(di);
+  auto it = labels.models.find(di);
+  if (it == labels.models.end()) return fmt::format("DI {}", di);
   const domain::DeviceModel& m = it->second;
   const std::string* value = &m.model;
   if (kind == GroupKind::kBrand) value = &m.brand;

@@ -7,8 +7,9 @@
 // clinician, indication, or the name of a procedure-level registry field ("urgency"). A unit
 // that covers several devices (a procedure unit, a construct) is labelled with the sorted,
 // distinct values joined by " + ". A construct is the set of models implanted in the primary.
-// Labels for missing values: "(not recorded)"; a GTIN the catalogue does not know:
-// "GTIN <digits>"; a device without a GTIN: "(no GTIN)".
+// `gtin` groups by the device's UDI-DI (a GTIN, or a HIBCC DI). Labels for missing values:
+// "(not recorded)"; a DI the catalogue does not know: "DI <text>"; a device without a DI:
+// "(no DI)".
 //
 // Thread safety: plain values and pure functions over a const Cohort.
 #pragma once
@@ -50,7 +51,7 @@ Grouping ParseGrouping(std::string_view name);
 
 // The reference data labels come from, loaded once per analysis.
 struct GroupLabels {
-  std::map<std::string, domain::DeviceModel, std::less<>> models;  // by GTIN digits
+  std::map<std::string, domain::DeviceModel, std::less<>> models;  // by DI text
   std::map<std::string, std::string, std::less<>> provider_of_site;
 };
 // Loads the catalogue's current versions and the organisation of every site in the cohort.

@@ -12,7 +12,7 @@ namespace {
 constexpr double kDaysPerYear = 365.25;
 constexpr const char* kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                                     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
-constexpr double kLeft = 70, kRight = 240, kTop = 44, kBottom = 52;
+constexpr double kLeft = 70, kRight = 300, kTop = 44, kBottom = 52;
 
 struct Step {
   double day, value, lower, upper;

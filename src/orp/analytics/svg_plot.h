@@ -20,7 +20,7 @@
 namespace orp::analytics {
 
 struct SvgOptions {
-  int width = 900;
+  int width = 1000;
   int height = 560;
   size_t max_groups = 10;
   std::string title;  // default: "<registry>: implant survival by <by>"

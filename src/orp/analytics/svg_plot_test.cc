@@ -51,7 +51,7 @@ TEST(SurvivalSvg, DrawsAStepCurveAndABandPerGroup) {
 
 TEST(SurvivalSvg, StepsHoldTheValueUntilTheNextTime) {
   SvgOptions o;
-  o.width = 240 + 70 + 730;  // one pixel per day
+  o.width = 300 + 70 + 730;  // one pixel per day
   o.height = 44 + 52 + 100;  // y from 0.3 to 1: 100 px
   SurvivalReport r = Report();
   r.groups.resize(1);

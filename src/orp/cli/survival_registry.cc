@@ -15,6 +15,8 @@
 #include "orp/cli/table.h"
 #include "orp/core/text.h"
 #include "orp/domain/registry_loader.h"
+#include "orp/security/accounts.h"
+#include "orp/security/audit.h"
 #include "orp/storage/store.h"
 
 namespace orp::cli {
@@ -154,6 +156,23 @@ std::string RenderTable(const analytics::SurvivalReport& r) {
   return out + RenderRows(r, false);
 }
 
+// The analysis read every patient of the registry (deaths, opt-outs) to publish aggregates: the
+// log records who ran it, on which registry, for which purpose and audience.
+void Audit(storage::Store& store, const analytics::SurvivalQuery& q,
+           const analytics::SurvivalReport& report) {
+  security::AuditLog log(store);
+  security::AuditEvent event;
+  event.actor = std::string(security::kCommandLineActor);
+  event.action = "analytics.survival";
+  event.object = "registry/" + q.registry;
+  event.purpose = fmt::format("{} by {}, audience {}", q.purpose == analytics::Purpose::kResearch
+                                                           ? "research"
+                                                           : "safety",
+                              q.by, stats::AudienceName(q.audience));
+  event.outcome = fmt::format("ok: {} units", CountText(report.units));
+  ValueOrFail(kCommand, log.Append(event));
+}
+
 void WritePlot(const analytics::SurvivalReport& report, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   const std::string svg = analytics::SurvivalSvg(report, {});
@@ -182,6 +201,7 @@ void RunRegistrySurvival(const RegistrySurvivalArgs& args, const Environment& en
   std::unique_ptr<storage::Store> store = OpenStoreOrFail(kCommand, env, args.db);
   const analytics::SurvivalReport report =
       ValueOrFail(kCommand, analytics::SurvivalByGroup(*store, query));
+  Audit(*store, query, report);
   if (!args.plot.empty()) WritePlot(report, args.plot);
   std::string out;
   if (format == OutputFormat::kJson) {
