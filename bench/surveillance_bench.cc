@@ -8,6 +8,8 @@
 // patients with risks U(0.01, 0.20), implants in 20 classes.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "orp/stats/funnel.h"
 #include "orp/stats/maxsprt.h"
 #include "orp/stats/outliers.h"
+#include "orp/surveillance/run.h"
 
 namespace {
 
@@ -115,6 +118,63 @@ void BM_AoanjrrStageOneScreen(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_AoanjrrStageOneScreen)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// Every method over a generated cohort (no store): one registry, 40 device models in 4 classes,
+// 1 surgeon per 400 primaries, 1 hospital per 4,000, ten years of primaries.
+orp::surveillance::Cohort GeneratedCohort(size_t n) {
+  namespace sv = orp::surveillance;
+  constexpr int32_t kCut = 20453;
+  std::mt19937_64 rng(6);
+  sv::Cohort c;
+  c.data_cut = orp::Date(std::chrono::days(kCut));
+  c.registries = {"NJR"};
+  const auto surgeons = static_cast<int32_t>(std::max<size_t>(n / 400, 2));
+  const auto hospitals = static_cast<int32_t>(std::max<size_t>(n / 4000, 2));
+  for (int m = 0; m < 40; ++m) c.models.push_back("model-" + std::to_string(m));
+  for (int s = 0; s < surgeons; ++s) c.surgeons.push_back("s" + std::to_string(s));
+  for (int h = 0; h < hospitals; ++h) c.hospitals.push_back("h" + std::to_string(h));
+  for (int k = 0; k < 4; ++k) {
+    c.implants.classes.push_back("NJR/class-" + std::to_string(k));
+    c.implants.class_registry.push_back(0);
+  }
+  std::uniform_int_distribution<int32_t> day(kCut - 3652, kCut), model(0, 39),
+      surgeon(0, surgeons - 1);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t entry = day(rng);
+    const int32_t s = surgeon(rng);
+    const int32_t m = model(rng);
+    const int32_t revised = entry + static_cast<int32_t>(-std::log(u(rng)) / 0.01 * 365.25);
+    const int32_t died = entry + static_cast<int32_t>(-std::log(u(rng)) / 0.03 * 365.25);
+    const int32_t exit = std::min({revised, died, kCut});
+    const int8_t status = exit == kCut ? 0 : revised <= died ? 1 : 2;
+    c.registry.push_back(0);
+    c.surgeon.push_back(s);
+    c.hospital.push_back(s % hospitals);
+    c.entry_day.push_back(entry);
+    c.exit_day.push_back(exit);
+    c.status.push_back(status);
+    c.death_day.push_back(died <= kCut ? died : sv::kNoDeath);
+    c.stratum.push_back(static_cast<int8_t>(i % sv::kStrata));
+    c.implants.model.push_back(m);
+    c.implants.device_class.push_back(m % 4);
+    c.implants.entry_day.push_back(entry);
+    c.implants.exit_day.push_back(exit);
+    c.implants.status.push_back(status);
+  }
+  return c;
+}
+
+void BM_EvaluateCohort(benchmark::State& state) {
+  const auto cohort = GeneratedCohort(static_cast<size_t>(state.range(0)));
+  for (auto _ : state) {
+    auto signals = orp::surveillance::EvaluateCohort(cohort, {});
+    if (!signals) state.SkipWithError(signals.error().message().c_str());
+    benchmark::DoNotOptimize(signals);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_EvaluateCohort)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

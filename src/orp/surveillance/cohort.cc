@@ -24,6 +24,11 @@ class Dictionary {
   std::unordered_map<std::string, int32_t> codes_;
 };
 
+struct Catalogued {
+  std::string device_type;
+  std::string brand;  // "manufacturer / brand"
+};
+
 struct PatientFacts {
   std::optional<Date> birth;
   std::optional<domain::Sex> sex;
@@ -58,14 +63,15 @@ std::pair<int32_t, int8_t> FollowUp(int32_t entry, int32_t removed, int32_t died
 
 class CohortBuilder {
  public:
-  CohortBuilder(Cohort& c, std::unordered_map<std::string, std::string> device_types)
+  CohortBuilder(Cohort& c, std::unordered_map<std::string, Catalogued> catalogue)
       : c_(c),
-        device_types_(std::move(device_types)),
+        catalogue_(std::move(catalogue)),
         registries_(c.registries),
         models_(c.models),
         surgeons_(c.surgeons),
         hospitals_(c.hospitals),
         classes_(c.implants.classes),
+        brands_(c.brands),
         cut_(DayOf(c.data_cut)) {}
 
   void Add(const domain::Procedure& p, const PatientFacts& facts) {
@@ -78,8 +84,9 @@ class CohortBuilder {
       if (implant.action != domain::DeviceAction::kImplanted) continue;
       const int32_t removed = implant.removed_on ? DayOf(*implant.removed_on) : kNoDeath;
       revised = std::min(revised, removed);
-      if (!implant.gtin) continue;
-      const int32_t model = models_.Code(implant.gtin->digits());
+      const std::optional<domain::DeviceId> device = domain::DeviceIdOf(implant);
+      if (!device) continue;
+      const int32_t model = models_.Code(device->text());
       auto [it, inserted] = removed_by_model.try_emplace(model, removed);
       if (!inserted) it->second = std::min(it->second, removed);
     }
@@ -99,14 +106,16 @@ class CohortBuilder {
  private:
   void AddImplant(int32_t registry, int32_t model, int32_t entry, int32_t removed, int32_t died) {
     ImplantCohort& x = c_.implants;
-    const auto type = device_types_.find(c_.models[static_cast<size_t>(model)]);
+    const auto listed = catalogue_.find(c_.models[static_cast<size_t>(model)]);
+    const bool known = listed != catalogue_.end();
     const std::string key = c_.registries[static_cast<size_t>(registry)] + "/" +
-                            (type == device_types_.end() ? "unclassified" : type->second);
+                            (known ? listed->second.device_type : "unclassified");
     const int32_t device_class = classes_.Code(key);
     if (x.class_registry.size() <= static_cast<size_t>(device_class))
       x.class_registry.push_back(registry);
     const auto [exit, status] = FollowUp(entry, removed, died, cut_);
     x.model.push_back(model);
+    x.brand.push_back(known ? brands_.Code(listed->second.brand) : kNoUnit);
     x.device_class.push_back(device_class);
     x.entry_day.push_back(entry);
     x.exit_day.push_back(exit);
@@ -114,8 +123,8 @@ class CohortBuilder {
   }
 
   Cohort& c_;
-  std::unordered_map<std::string, std::string> device_types_;
-  Dictionary registries_, models_, surgeons_, hospitals_, classes_;
+  std::unordered_map<std::string, Catalogued> catalogue_;
+  Dictionary registries_, models_, surgeons_, hospitals_, classes_, brands_;
   int32_t cut_;
 };
 
@@ -127,14 +136,14 @@ Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
     patients[p.id.value] = {p.date_of_birth, p.sex, p.date_of_death};
     return true;
   }));
-  std::unordered_map<std::string, std::string> device_types;  // the latest version wins
+  std::unordered_map<std::string, Catalogued> catalogue;  // the latest version wins
   ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& m) {
-    device_types[m.device.text()] = m.device_type;
+    catalogue[m.device.text()] = {m.device_type, m.manufacturer + " / " + m.brand};
     return true;
   }));
   Cohort c;
   c.data_cut = data_cut;
-  CohortBuilder builder(c, std::move(device_types));
+  CohortBuilder builder(c, std::move(catalogue));
   ORP_RETURN_IF_ERROR(reader.ForEachProcedure({}, [&](const domain::Procedure& p) {
     if (p.type != domain::ProcedureType::kPrimary || p.date > data_cut) return true;
     const auto facts = patients.find(p.patient.value);

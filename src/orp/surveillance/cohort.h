@@ -42,6 +42,7 @@ struct ImplantCohort {
   std::vector<int32_t> class_registry;  // per class, into Cohort::registries
 
   std::vector<int32_t> model;  // into Cohort::models
+  std::vector<int32_t> brand;  // into Cohort::brands; kNoUnit without a catalogue entry
   std::vector<int32_t> device_class;
   std::vector<int32_t> entry_day;
   std::vector<int32_t> exit_day;
@@ -55,7 +56,8 @@ struct Cohort {
   Date data_cut{};
   // Dictionaries: a row's code indexes these.
   std::vector<std::string> registries;
-  std::vector<std::string> models;     // GTINs
+  std::vector<std::string> models;     // device identifiers (GTIN, or HIBCC DI)
+  std::vector<std::string> brands;     // "manufacturer / brand" from the catalogue
   std::vector<std::string> surgeons;   // GMC numbers
   std::vector<std::string> hospitals;  // ODS site codes
 

@@ -20,11 +20,14 @@ struct ModelKey {
   auto operator<=>(const ModelKey&) const = default;
 };
 
-// Primaries, revisions and person-years per (class, model), in key order.
-std::map<ModelKey, stats::ImplantExposure> ModelExposure(const ImplantCohort& c) {
+// Primaries, revisions and person-years per (class, unit), in key order; `unit` is the model or
+// brand column.
+std::map<ModelKey, stats::ImplantExposure> ModelExposure(const ImplantCohort& c,
+                                                         const std::vector<int32_t>& unit) {
   std::map<ModelKey, stats::ImplantExposure> out;
   for (size_t i = 0; i < c.size(); ++i) {
-    stats::ImplantExposure& x = out[{c.device_class[i], c.model[i]}];
+    if (unit[i] == kNoUnit) continue;
+    stats::ImplantExposure& x = out[{c.device_class[i], unit[i]}];
     x.group = c.device_class[i];
     x.primaries += 1;
     x.revisions += c.status[i] == 1;
@@ -33,12 +36,14 @@ std::map<ModelKey, stats::ImplantExposure> ModelExposure(const ImplantCohort& c)
   return out;
 }
 
-storage::Signal ModelSignal(const Cohort& c, ModelKey key, std::string method) {
+storage::Signal ModelSignal(const Cohort& c, ModelKey key, std::string method,
+                            storage::SignalUnitKind kind = storage::SignalUnitKind::kDeviceModel) {
   storage::Signal s;
   const auto registry = c.implants.class_registry[static_cast<size_t>(key.device_class)];
   s.registry = c.registries[static_cast<size_t>(registry)];
-  s.unit_kind = storage::SignalUnitKind::kDeviceModel;
-  s.unit = c.models[static_cast<size_t>(key.model)];
+  s.unit_kind = kind;
+  const auto& names = kind == storage::SignalUnitKind::kBrand ? c.brands : c.models;
+  s.unit = names[static_cast<size_t>(key.model)];
   s.method = std::move(method);
   s.data_cut = c.data_cut;
   return s;
@@ -83,11 +88,11 @@ void MaxSprtLooks(const ImplantCohort& c, const std::vector<size_t>& rows, doubl
   }
 }
 
-}  // namespace
-
-Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& c,
-                                                        const MethodOptions& options) {
-  const auto exposure = ModelExposure(c.implants);
+// NJR and AOANJRR signals for the units of one column (models or brands) within their classes.
+Result<void> OutlierSignals(const Cohort& c, storage::SignalUnitKind kind,
+                            const std::vector<int32_t>& unit, const MethodOptions& options,
+                            std::vector<storage::Signal>& out) {
+  const auto exposure = ModelExposure(c.implants, unit);
   std::vector<ModelKey> keys;
   std::vector<stats::ImplantExposure> rows;
   for (const auto& [key, x] : exposure) {
@@ -98,11 +103,10 @@ Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& c,
   if (!njr) return std::unexpected(njr.error());
   auto aoa = stats::AoanjrrStageOneScreen(rows, options.aoanjrr);
   if (!aoa) return std::unexpected(aoa.error());
-  std::vector<storage::Signal> out;
   for (size_t k = 0; k < keys.size(); ++k) {
     const stats::NjrOutlier& n = (*njr)[k];
     if (n.level != stats::NjrLevel::kNone) {
-      storage::Signal s = ModelSignal(c, keys[k], "njr-ptir");
+      storage::Signal s = ModelSignal(c, keys[k], "njr-ptir", kind);
       s.statistic = n.ratio;
       s.threshold = n.level == stats::NjrLevel::kLevel1              ? options.njr.level1_ratio
                     : rows[k].primaries >= options.njr.min_primaries ? options.njr.level2_ratio
@@ -122,7 +126,7 @@ Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& c,
     }
     const stats::AoanjrrScreen& a = (*aoa)[k];
     if (a.flagged) {
-      storage::Signal s = ModelSignal(c, keys[k], "aoanjrr-screen");
+      storage::Signal s = ModelSignal(c, keys[k], "aoanjrr-screen", kind);
       s.statistic = a.ratio;
       s.threshold = options.aoanjrr.rate_ratio;
       s.what = fmt::format(
@@ -138,6 +142,20 @@ Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& c,
       s.evidence_json = e.dump();
       out.push_back(std::move(s));
     }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& c,
+                                                        const MethodOptions& options) {
+  std::vector<storage::Signal> out;
+  ORP_RETURN_IF_ERROR(
+      OutlierSignals(c, storage::SignalUnitKind::kDeviceModel, c.implants.model, options, out));
+  if (c.implants.brand.size() == c.implants.size()) {
+    ORP_RETURN_IF_ERROR(
+        OutlierSignals(c, storage::SignalUnitKind::kBrand, c.implants.brand, options, out));
   }
   return out;
 }

@@ -2,10 +2,11 @@
 // registry and returns the signals it raises (nothing is stored here; run.h stores them).
 //
 //   Device models  NJR Level 1/2 PTIR outliers ("njr-ptir"), the AOANJRR stage-one screen
-//                  ("aoanjrr-screen") — the class is the registry — and the Poisson maxSPRT of
-//                  each model's revisions against the rest of its class from its first primary
-//                  ("maxsprt"; ends without a signal once T revisions were expected, so it
-//                  watches new models, as Kulldorff's method intends).
+//   and brands     ("aoanjrr-screen") within the class (registry and device type; a brand is
+//                  every model of one manufacturer's brand in that class); for models also the
+//                  Poisson maxSPRT of each model's revisions against the rest of its class from
+//                  its first primary ("maxsprt"; ends without a signal once T revisions were
+//                  expected, so it watches new models, as Kulldorff's method intends).
 //   Surgeons and   revision O/E on a funnel plot over the last 5 and 10 years
 //   hospitals      ("funnel-revision-5y", "-10y"); 90-day mortality O/E ("funnel-mortality-90d-5y",
 //                  "-10y"); a risk-adjusted Bernoulli CUSUM of revision within one year, odds

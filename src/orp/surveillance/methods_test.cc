@@ -25,6 +25,7 @@ Cohort PlantedCohort(uint64_t seed, bool planted = true) {
   c.implants.classes = {"NJR/hip_stem"};
   c.implants.class_registry = {0};
   for (int m = 0; m < 10; ++m) c.models.push_back("model-" + std::to_string(m));
+  for (int b = 0; b < 5; ++b) c.brands.push_back("brand-" + std::to_string(b));  // 2 models each
   for (int s = 0; s < 40; ++s) c.surgeons.push_back("surgeon-" + std::to_string(s));
   for (int h = 0; h < 10; ++h) c.hospitals.push_back("hospital-" + std::to_string(h));
   std::uniform_int_distribution<int32_t> day(kCut - 3652, kCut);
@@ -45,6 +46,7 @@ Cohort PlantedCohort(uint64_t seed, bool planted = true) {
     const int32_t exit = std::min({rev_day, death_day, kCut});
     c.registry.push_back(0);
     c.implants.model.push_back(m);
+    c.implants.brand.push_back(m / 2);
     c.implants.device_class.push_back(0);
     c.implants.entry_day.push_back(entry);
     c.implants.exit_day.push_back(exit);
@@ -71,11 +73,14 @@ std::set<std::string> Flagged(const std::vector<storage::Signal>& signals,
 TEST(SurveillanceMethods, PlantedDeviceModelIsAnNjrAndAoanjrrOutlier) {
   auto signals = DeviceModelSignals(PlantedCohort(1), {});
   ASSERT_TRUE(signals.has_value()) << signals.error().message();
-  EXPECT_EQ(Flagged(*signals, "njr-ptir"), std::set<std::string>{"model-3"});
+  // Model 3's brand (models 2 and 3) is flagged as a brand too.
+  EXPECT_EQ(Flagged(*signals, "njr-ptir"), (std::set<std::string>{"model-3", "brand-1"}));
+  // The brand's rate is about 1.7 x its group's: NJR Level 2 (>= 1.5), not AOANJRR (> 2).
   EXPECT_EQ(Flagged(*signals, "aoanjrr-screen"), std::set<std::string>{"model-3"});
   for (const auto& s : *signals) {
     if (s.method != "njr-ptir") continue;
-    EXPECT_EQ(s.unit_kind, storage::SignalUnitKind::kDeviceModel);
+    EXPECT_EQ(s.unit_kind, s.unit.starts_with("brand") ? storage::SignalUnitKind::kBrand
+                                                       : storage::SignalUnitKind::kDeviceModel);
     EXPECT_GT(s.statistic, s.threshold);
     EXPECT_NE(s.evidence_json.find("\"ptir\""), std::string::npos);
   }

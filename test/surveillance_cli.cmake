@@ -1,0 +1,83 @@
+# orp surveillance end to end on a generated registry with planted problems: synth -> ingest ->
+# deaths -> surveillance run, checked against ground-truth.json; a second run updates every
+# signal and creates none; a review survives the next run. Run by CTest with ORP, WORK_DIR and
+# REGISTRIES set.
+#
+# At this size (seed 5, 20,000 procedures over six registries) most planted units have too few
+# procedures after their problem began to be found; the two with the most (the POPSUI device
+# model and the BCIR surgeon) must be. docs/performance.md ("## Surveillance") has the 100,000-
+# procedure figures.
+cmake_policy(SET CMP0057 NEW)  # if(IN_LIST)
+file(REMOVE_RECURSE ${WORK_DIR})
+execute_process(COMMAND ${ORP} synth --seed 5 --procedures 20000 --out ${WORK_DIR}
+                        --definitions ${REGISTRIES} RESULT_VARIABLE rc OUTPUT_QUIET)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "orp synth failed: ${rc}")
+endif()
+file(GLOB files ${WORK_DIR}/submissions/*)
+list(SORT files)
+set(db sqlite:${WORK_DIR}/registry.db)
+execute_process(COMMAND ${ORP} ingest --db ${db} --catalogue ${WORK_DIR}/device-catalogue.csv
+                        --definitions ${REGISTRIES} --format csv ${files}
+                RESULT_VARIABLE rc OUTPUT_QUIET)
+execute_process(COMMAND ${ORP} ingest-deaths --db ${db} ${WORK_DIR}/deaths.csv
+                RESULT_VARIABLE rc OUTPUT_QUIET)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "ingest-deaths: exit ${rc}")
+endif()
+
+set(run surveillance run --db ${db} --data-cut 2025-12-31 --format json)
+execute_process(COMMAND ${ORP} ${run} RESULT_VARIABLE rc OUTPUT_VARIABLE first)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "surveillance run: exit ${rc}: ${first}")
+endif()
+string(JSON new GET "${first}" signals_new)
+string(JSON count LENGTH "${first}" signals)
+if(new EQUAL 0 OR NOT new EQUAL count)
+  message(FATAL_ERROR "first run: ${new} new signals of ${count}")
+endif()
+
+# Which planted units were flagged, by which methods.
+file(READ ${WORK_DIR}/ground-truth.json truth)
+string(JSON planted LENGTH "${truth}" planted)
+math(EXPR last_planted "${planted} - 1")
+math(EXPR last_signal "${count} - 1")
+set(found "")
+foreach(p RANGE ${last_planted})
+  string(JSON id GET "${truth}" planted ${p} id)
+  string(JSON registry GET "${truth}" planted ${p} registry)
+  set(methods "")
+  foreach(s RANGE ${last_signal})
+    string(JSON unit GET "${first}" signals ${s} unit)
+    string(JSON sreg GET "${first}" signals ${s} registry)
+    if(unit STREQUAL id AND sreg STREQUAL registry)
+      string(JSON method GET "${first}" signals ${s} method)
+      list(APPEND methods ${method})
+    endif()
+  endforeach()
+  message(STATUS "planted ${registry} ${id}: ${methods}")
+  if(methods)
+    list(APPEND found "${registry}/${id}")
+  endif()
+endforeach()
+foreach(required POPSUI/09529818000107 BCIR/1517957)
+  if(NOT required IN_LIST found)
+    message(FATAL_ERROR "planted ${required} was not flagged (found: ${found})")
+  endif()
+endforeach()
+
+# Review the first signal, run again: nothing new, everything updated, the review kept.
+string(JSON first_id GET "${first}" signals 0 id)
+execute_process(COMMAND ${ORP} surveillance review --db ${db} --id ${first_id}
+                        --status under-review RESULT_VARIABLE rc OUTPUT_QUIET)
+execute_process(COMMAND ${ORP} ${run} RESULT_VARIABLE rc OUTPUT_VARIABLE second)
+string(JSON new GET "${second}" signals_new)
+string(JSON updated GET "${second}" signals_updated)
+if(NOT new EQUAL 0 OR NOT updated EQUAL count)
+  message(FATAL_ERROR "second run: ${new} new, ${updated} updated (expected 0 and ${count})")
+endif()
+execute_process(COMMAND ${ORP} surveillance signals --db ${db} --status under-review --format csv
+                RESULT_VARIABLE rc OUTPUT_VARIABLE reviewed)
+if(NOT reviewed MATCHES "\n${first_id},")
+  message(FATAL_ERROR "the reviewed signal ${first_id} lost its status: ${reviewed}")
+endif()
