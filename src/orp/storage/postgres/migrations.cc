@@ -210,6 +210,17 @@ constexpr std::string_view kCreateSchemaVersion =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
     "applied_at BIGINT NOT NULL)";
 
+// A URL may name its schema (options=-csearch_path=NAME): it is created when it does not exist
+// yet, so one database can hold several registries or environments side by side.
+constexpr std::string_view kCreateNamedSchema = R"sql(
+DO $$
+DECLARE first text := trim(both ' "' from split_part(current_setting('search_path'), ',', 1));
+BEGIN
+  IF current_schema() IS NULL AND first <> '' AND first <> '$user' THEN
+    EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', first);
+  END IF;
+END $$)sql";
+
 Result<std::vector<std::string>> ApplyPending(Connection& connection, int up_to) {
   ORP_RETURN_IF_ERROR(connection.Exec(kCreateSchemaVersion));
   auto current = CurrentSchemaVersion(connection);
@@ -258,6 +269,7 @@ Result<int> CurrentSchemaVersion(Connection& connection) {
 Result<std::vector<std::string>> Migrate(Connection& connection, int up_to) {
   // One transaction: DDL is transactional, so a failed migration leaves the schema as it was.
   // The advisory lock (per schema) queues servers that start together.
+  ORP_RETURN_IF_ERROR(connection.Exec(kCreateNamedSchema));
   ORP_RETURN_IF_ERROR(connection.Exec(
       "BEGIN; SELECT pg_advisory_xact_lock(hashtext('orp.migrate:' || current_schema()))"));
   auto applied = ApplyPending(connection, up_to);

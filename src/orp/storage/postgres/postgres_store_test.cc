@@ -1,6 +1,7 @@
 #include "orp/storage/postgres/postgres_store.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "orp/storage/conformance_test.h"
 #include "orp/storage/open.h"
@@ -138,6 +139,23 @@ TEST(PostgresStore, FactoryOpensBothUrlSchemes) {
   EXPECT_TRUE((*store)->Info().location.starts_with("postgresql://postgres@/postgres?host="));
   auto short_scheme = factory.Open("postgres" + url->substr(std::string("postgresql").size()));
   ASSERT_TRUE(short_scheme.has_value()) << short_scheme.error().ToString();
+}
+
+TEST(PostgresStore, CreatesTheSchemaNamedInTheUrl) {
+  auto server = testing::ServerUrl();
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  std::string schema = "orp_named_" + std::to_string(getpid());
+  char separator = server->find('?') == std::string::npos ? '?' : '&';
+  auto store = OpenStore(*server + separator + "options=-csearch_path%3D" + schema);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ((*store)->Info().migrations_applied.size(), Migrations().size());
+  auto admin = Connection::Open(*server, "test");
+  auto tables = (*admin)->Query(
+      "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1",
+      Params().Add(schema));
+  ASSERT_TRUE(tables.has_value());
+  EXPECT_GT((*tables)[0].Int(0), 10);
+  EXPECT_TRUE((*admin)->Exec("DROP SCHEMA " + schema + " CASCADE"));
 }
 
 TEST(PostgresStore, ReadingAfterAFailedStatementInATransactionCannotCommit) {
