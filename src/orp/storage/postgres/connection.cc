@@ -51,7 +51,8 @@ Error PgError(const pg_conn* conn, const pg_result* result, std::string_view con
     return Error(gone ? ErrorCode::kUnavailable : ErrorCode::kInternal,
                  fmt::format("{}: {}", context, message));
   }
-  return Error(CodeForSqlState(state), fmt::format("{}: {} (SQLSTATE {})", context, message, state));
+  return Error(CodeForSqlState(state),
+               fmt::format("{}: {} (SQLSTATE {})", context, message, state));
 }
 
 Result<std::string> RedactedLocation(const std::string& conninfo) {

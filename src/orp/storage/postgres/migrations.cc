@@ -241,7 +241,8 @@ Result<std::vector<std::string>> ApplyPending(Connection& connection, int up_to)
           Params().Add(m.version).Add(m.name).Add(int64_t{std::time(nullptr)}));
       if (!recorded) done = std::unexpected(recorded.error());
     }
-    if (!done) return std::unexpected(done.error().WithContext(fmt::format("migration {}", m.name)));
+    if (!done)
+      return std::unexpected(done.error().WithContext(fmt::format("migration {}", m.name)));
     applied.emplace_back(m.name);
   }
   return applied;

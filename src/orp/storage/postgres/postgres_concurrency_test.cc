@@ -69,8 +69,9 @@ TEST(PostgresConcurrency, AWaitingServerTakesTheKeyWhenTheFirstRollsBack) {
   TwoServers servers = OpenTwo();
   auto first = servers.a->BeginSubmission({"k", "RRK", "BCIR", {}});
   ASSERT_TRUE(first.has_value() && first->transaction);
-  auto second = std::async(std::launch::async,
-                           [&] { return servers.b->BeginSubmission({"k", "RRK", "BCIR", {}}); });
+  auto second = std::async(std::launch::async, [&] {
+    return servers.b->BeginSubmission({"k", "RRK", "BCIR", {}});
+  });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   first->transaction.reset();  // rolls back
   auto won = second.get();
@@ -89,8 +90,8 @@ TEST(PostgresConcurrency, ConcurrentSubmissionsOnSharedKeysAllLandOnce) {
     threads.emplace_back([&, t] {
       Store& store = t % 2 ? *servers.b : *servers.a;
       for (int i = 0; i < 10; ++i) {
-        std::string key = i % 2 ? std::to_string(t) + "-" + std::to_string(i)
-                                : "shared-" + std::to_string(i);
+        std::string key =
+            i % 2 ? std::to_string(t) + "-" + std::to_string(i) : "shared-" + std::to_string(i);
         auto start = store.BeginSubmission({key, "RRK", "BCIR", {}});
         if (!start) {
           ++failures;

@@ -150,9 +150,9 @@ TEST(PostgresStore, CreatesTheSchemaNamedInTheUrl) {
   ASSERT_TRUE(store.has_value()) << store.error().ToString();
   EXPECT_EQ((*store)->Info().migrations_applied.size(), Migrations().size());
   auto admin = Connection::Open(*server, "test");
-  auto tables = (*admin)->Query(
-      "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1",
-      Params().Add(schema));
+  auto tables =
+      (*admin)->Query("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1",
+                      Params().Add(schema));
   ASSERT_TRUE(tables.has_value());
   EXPECT_GT((*tables)[0].Int(0), 10);
   EXPECT_TRUE((*admin)->Exec("DROP SCHEMA " + schema + " CASCADE"));

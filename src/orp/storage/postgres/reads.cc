@@ -31,8 +31,7 @@ Result<int64_t> ReadInt(const Row& r) { return r.Int(0); }
 }  // namespace
 
 Result<std::optional<Patient>> Queries::FindPatient(PatientId id) {
-  return First<Patient>(db_, kSelectPatient + "WHERE id = $1", Params().Add(id.value),
-                        ReadPatient);
+  return First<Patient>(db_, kSelectPatient + "WHERE id = $1", Params().Add(id.value), ReadPatient);
 }
 
 Result<std::optional<Patient>> Queries::FindPatientByPseudonym(const Pseudonym& pseudonym) {
@@ -55,11 +54,11 @@ Result<std::vector<Patient>> Queries::FindPatientsByDemographics(const Demograph
 }
 
 Result<std::optional<Organisation>> Queries::FindOrganisation(const OdsCode& code) {
-  auto org = First<Organisation>(db_, "SELECT name FROM organisations WHERE code = $1",
-                                 Params().Add(code.code()),
-                                 [&](const Row& r) -> Result<Organisation> {
-                                   return Organisation{code, r.Text(0), {}};
-                                 });
+  auto org =
+      First<Organisation>(db_, "SELECT name FROM organisations WHERE code = $1",
+                          Params().Add(code.code()), [&](const Row& r) -> Result<Organisation> {
+                            return Organisation{code, r.Text(0), {}};
+                          });
   if (!org || !*org) return org;
   auto sites = Collect<domain::Site>(
       db_, "SELECT code, name, postcode FROM sites WHERE organisation = $1 ORDER BY code",
@@ -76,11 +75,11 @@ Result<std::optional<Organisation>> Queries::FindOrganisation(const OdsCode& cod
 }
 
 Result<std::optional<Organisation>> Queries::FindOrganisationOfSite(const OdsSiteCode& site) {
-  auto code = First<OdsCode>(db_, "SELECT organisation FROM sites WHERE code = $1",
-                             Params().Add(site.code()), [](const Row& r) {
-                               return ParseRequired<OdsCode>(r.Text(0), ParseOdsCode,
-                                                             "site organisation");
-                             });
+  auto code =
+      First<OdsCode>(db_, "SELECT organisation FROM sites WHERE code = $1",
+                     Params().Add(site.code()), [](const Row& r) {
+                       return ParseRequired<OdsCode>(r.Text(0), ParseOdsCode, "site organisation");
+                     });
   if (!code) return std::unexpected(code.error());
   if (!*code) return std::optional<Organisation>();
   return FindOrganisation(**code);
@@ -96,10 +95,9 @@ Result<std::optional<Clinician>> Queries::FindClinician(const GmcNumber& gmc) {
 Result<std::optional<DeviceModel>> Queries::FindDeviceModel(const Gtin& gtin,
                                                             std::optional<Date> on) {
   if (!on) {
-    return First<DeviceModel>(db_,
-                              std::string(kSelectDeviceModel) +
-                                  "WHERE gtin = $1 AND valid_to IS NULL",
-                              Params().Add(gtin.digits()), ReadDeviceModel);
+    return First<DeviceModel>(
+        db_, std::string(kSelectDeviceModel) + "WHERE gtin = $1 AND valid_to IS NULL",
+        Params().Add(gtin.digits()), ReadDeviceModel);
   }
   return First<DeviceModel>(
       db_,
@@ -109,16 +107,17 @@ Result<std::optional<DeviceModel>> Queries::FindDeviceModel(const Gtin& gtin,
 }
 
 Result<std::vector<DeviceModel>> Queries::DeviceModelHistory(const Gtin& gtin) {
-  return Collect<DeviceModel>(db_,
-                              std::string(kSelectDeviceModel) + "WHERE gtin = $1 ORDER BY valid_from",
-                              Params().Add(gtin.digits()), ReadDeviceModel);
+  return Collect<DeviceModel>(
+      db_, std::string(kSelectDeviceModel) + "WHERE gtin = $1 ORDER BY valid_from",
+      Params().Add(gtin.digits()), ReadDeviceModel);
 }
 
 Result<void> Queries::ForEachDeviceModel(const Visitor<DeviceModel>& visit) {
   // Collected first, then visited: the catalogue is small beside the registry and the visitor
   // may then use the connection (a transaction's own reads).
-  auto all = Collect<DeviceModel>(db_, std::string(kSelectDeviceModel) + "ORDER BY gtin, valid_from",
-                                  Params(), ReadDeviceModel);
+  auto all =
+      Collect<DeviceModel>(db_, std::string(kSelectDeviceModel) + "ORDER BY gtin, valid_from",
+                           Params(), ReadDeviceModel);
   if (!all) return std::unexpected(all.error());
   for (const DeviceModel& m : *all) {
     if (!visit(m)) break;
@@ -144,9 +143,9 @@ Result<std::optional<Procedure>> Queries::FindProcedureById(ProcedureId id) {
 
 Result<std::optional<Procedure>> Queries::FindProcedure(std::string_view registry,
                                                         std::string_view ref) {
-  auto id = First<int64_t>(db_,
-                           "SELECT id FROM procedures WHERE registry = $1 AND procedure_ref = $2",
-                           Params().Add(registry).Add(ref), ReadInt);
+  auto id =
+      First<int64_t>(db_, "SELECT id FROM procedures WHERE registry = $1 AND procedure_ref = $2",
+                     Params().Add(registry).Add(ref), ReadInt);
   if (!id) return std::unexpected(id.error());
   if (!*id) return std::optional<Procedure>();
   return FindProcedureById(ProcedureId{**id});

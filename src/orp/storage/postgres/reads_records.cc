@@ -101,9 +101,9 @@ Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<P
 }
 
 Result<void> Queries::ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit) {
-  static const std::string kSql = fmt::format(
-      "SELECT {} FROM patients WHERE $1::bigint = 0 OR change_seq > $1 ORDER BY id",
-      kPatientColumns);
+  static const std::string kSql =
+      fmt::format("SELECT {} FROM patients WHERE $1::bigint = 0 OR change_seq > $1 ORDER BY id",
+                  kPatientColumns);
   return StreamRows<Patient>(kSql, Params().Add(changed_after), ReadPatient, visit);
 }
 
@@ -138,8 +138,8 @@ Result<std::vector<Finding>> Queries::FindingsOf(SubmissionId id) {
 }
 
 Result<std::optional<AuditRecord>> Queries::LastAuditRecord() {
-  return First<AuditRecord>(db_, std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1",
-                            Params(), ReadAudit);
+  return First<AuditRecord>(db_, std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1", Params(),
+                            ReadAudit);
 }
 
 Result<void> Queries::ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) {

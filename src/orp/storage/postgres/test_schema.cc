@@ -26,8 +26,8 @@ Result<std::string> FreshSchemaUrl() {
   std::string schema = "orp_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
   auto admin = Connection::Open(*url, "the test server");
   if (!admin) return std::unexpected(admin.error());
-  ORP_RETURN_IF_ERROR((*admin)->Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " +
-                                     schema));
+  ORP_RETURN_IF_ERROR(
+      (*admin)->Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema));
   char separator = url->find('?') == std::string::npos ? '?' : '&';
   return *url + separator + "options=-csearch_path%3D" + schema;
 }

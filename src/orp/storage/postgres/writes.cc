@@ -270,7 +270,8 @@ Result<void> Queries::RecordDeath(PatientId patient, Date date, SubmissionId sub
       "WHERE id = $2",
       Params().Add(DayNumber(date)).Add(patient.value).Add(change_seq_));
   if (!rows) return std::unexpected(rows.error());
-  if (rows->Affected() == 0) return NotFound(fmt::format("patient {} does not exist", patient.value));
+  if (rows->Affected() == 0)
+    return NotFound(fmt::format("patient {} does not exist", patient.value));
   auto events = OutcomeEventsOf(patient);
   if (!events) return std::unexpected(events.error());
   for (const OutcomeEvent& e : *events) {
