@@ -20,7 +20,7 @@ Result<std::map<std::string, std::string>> DecodeFields(const std::string& text)
   try {
     return nlohmann::json::parse(text).get<std::map<std::string, std::string>>();
   } catch (const nlohmann::json::exception& e) {
-    return DataLoss(fmt::format("stored procedure fields are not a JSON object: {}", e.what()));
+    return DataLoss(fmt::format("stored registry fields are not a JSON object: {}", e.what()));
   }
 }
 
@@ -42,8 +42,10 @@ std::string EncodeFields(const std::map<std::string, std::string>& fields) {
   return nlohmann::json(fields).dump();
 }
 
-Result<domain::Gtin> ReadGtin(std::string_view text) {
-  return Stored(domain::Gtin::Parse(text), "gtin");
+std::optional<std::string> ImplantDiText(const domain::Implant& m) {
+  if (m.gtin) return m.gtin->digits();
+  if (m.other_di) return m.other_di->text();
+  return std::nullopt;
 }
 
 std::string_view PseudonymBytes(const domain::Pseudonym& p) {
@@ -132,10 +134,11 @@ Result<Procedure> ReadProcedure(const Row& row, int first) {
 
 void AddImplant(Params& params, const domain::Implant& m) {
   params.Add(m.procedure.value);
-  m.gtin ? params.Add(m.gtin->digits()) : params.AddNull();
+  params.Add(ImplantDiText(m));
   params.Add(m.lot).Add(m.serial).Add(OptionalDay(m.expiry)).Add(m.raw_scan);
   params.Add(domain::Name(m.action)).Add(TextOr(m.laterality, domain::LateralityCode));
   params.Add(m.in_situ).Add(IdOr(m.removed_by)).Add(OptionalDay(m.removed_on));
+  params.Add(EncodeFields(m.fields));
 }
 
 Result<domain::Implant> ReadImplant(const Row& row, int first) {
@@ -144,9 +147,13 @@ Result<domain::Implant> ReadImplant(const Row& row, int first) {
   m.id.value = row.Int(c);
   m.procedure.value = row.Int(c + 1);
   if (!row.IsNull(c + 2)) {
-    auto gtin = ReadGtin(row.View(c + 2));
-    if (!gtin) return std::unexpected(gtin.error());
-    m.gtin = *gtin;
+    auto device = Stored(domain::DeviceId::Parse(row.View(c + 2)), "implant DI");
+    if (!device) return std::unexpected(device.error());
+    if (auto gtin = device->gtin()) {
+      m.gtin = std::move(*gtin);
+    } else {
+      m.other_di = std::move(*device);
+    }
   }
   m.lot = row.Text(c + 3);
   m.serial = row.Text(c + 4);
@@ -162,6 +169,9 @@ Result<domain::Implant> ReadImplant(const Row& row, int first) {
   m.in_situ = row.Bool(c + 9);
   if (!row.IsNull(c + 10)) m.removed_by = domain::ProcedureId{row.Int(c + 10)};
   m.removed_on = ReadDay(row, c + 11);
+  auto fields = DecodeFields(row.Text(c + 12));
+  if (!fields) return std::unexpected(fields.error());
+  m.fields = std::move(*fields);
   return m;
 }
 

@@ -30,14 +30,14 @@ inline constexpr std::string_view kProcedureColumns =
     "snomed_code, laterality, body_site, indication, asa_grade, bmi, fields, submission, version";
 inline constexpr std::string_view kImplantColumns =
     "procedure, gtin, lot, serial, expiry, raw_scan, action, laterality, in_situ, removed_by, "
-    "removed_on";
+    "removed_on, fields";
 inline constexpr std::string_view kProcedureColumnsOfP =
     "p.registry, p.procedure_ref, p.provider_site, p.clinician_gmc, p.patient, p.date, p.type, "
     "p.opcs_codes, p.snomed_code, p.laterality, p.body_site, p.indication, p.asa_grade, p.bmi, "
     "p.fields, p.submission, p.version";
 inline constexpr std::string_view kImplantColumnsOfI =
     "i.id, i.procedure, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, i.action, i.laterality, "
-    "i.in_situ, i.removed_by, i.removed_on";
+    "i.in_situ, i.removed_by, i.removed_on, i.fields";
 inline constexpr std::string_view kPatientColumns =
     "id, pseudonym, nhs_cipher, date_of_birth, sex, postcode, date_of_death, opted_out";
 
@@ -46,7 +46,7 @@ void AddProcedure(Params& params, const domain::Procedure& procedure);
 // Reads the id at column `first` and kProcedureColumns after it. Implants are left empty.
 Result<domain::Procedure> ReadProcedure(const Row& row, int first = 0);
 
-// Adds kImplantColumns (11 values).
+// Adds kImplantColumns (12 values).
 void AddImplant(Params& params, const domain::Implant& implant);
 // Reads the id at column `first` and kImplantColumns after it.
 Result<domain::Implant> ReadImplant(const Row& row, int first = 0);
@@ -55,12 +55,13 @@ Result<domain::Implant> ReadImplant(const Row& row, int first = 0);
 void AddPatient(Params& params, const domain::Patient& patient);
 Result<domain::Patient> ReadPatient(const Row& row);
 
-Result<domain::Gtin> ReadGtin(std::string_view text);
 std::string_view PseudonymBytes(const domain::Pseudonym& pseudonym);
 
 std::string JoinList(const std::vector<std::string>& items);  // ';'-separated
 std::vector<std::string> SplitList(std::string_view text, char separator = ';');
 std::string EncodeFields(const std::map<std::string, std::string>& fields);  // JSON object
+// The DI text an implant stores in its gtin column (GTIN or other agency), if any.
+std::optional<std::string> ImplantDiText(const domain::Implant& implant);
 
 // Identifiers are stored as their canonical text; an absent optional one as ''.
 template <typename T, typename TextFn>

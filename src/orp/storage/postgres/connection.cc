@@ -234,6 +234,11 @@ Result<void> Connection::Exec(std::string_view sql) {
   return {};
 }
 
+int64_t Connection::LastInsertRowid() {
+  auto rows = Query("SELECT lastval()");
+  return rows && rows->size() == 1 ? (*rows)[0].Int(0) : 0;
+}
+
 Result<void> Connection::Commit() {
   ResultGuard result{PQexec(conn_, "COMMIT")};
   if (result.result == nullptr || !Succeeded(result.result)) {
@@ -268,7 +273,9 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
   if (result.result == nullptr || !Succeeded(result.result)) {
     return std::unexpected(PgError(conn_, result.result, "PostgreSQL: SQL failed"));
   }
-  return Rows(result.release());
+  Rows rows(result.release());
+  last_affected_ = rows.Affected();
+  return rows;
 }
 
 Result<void> Connection::Send(std::string_view sql, const Params& params) {

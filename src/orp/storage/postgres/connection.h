@@ -33,6 +33,8 @@ struct pg_result;
 
 namespace orp::storage::postgres {
 
+class Stmt;
+
 // Parameters of one statement, $1 first.
 class Params {
  public:
@@ -119,6 +121,14 @@ class Connection {
   Result<void> Stream(std::string_view sql, const Params& params,
                       const std::function<Result<bool>(const Row&)>& row, bool cancel_on_stop);
 
+  // The SQLite-shaped statement of stmt.h over this connection (never fails to prepare here:
+  // preparation happens at its first Step).
+  Result<Stmt> Prepare(std::string_view sql);
+  // Rows changed by the last Query (for ported SQLite code, stmt.h).
+  int64_t Changes() const { return last_affected_; }
+  // The identity value the last INSERT on this connection generated (lastval()).
+  int64_t LastInsertRowid();
+
   // True when the connection is up and outside any transaction: fit to go back to a pool.
   bool ReusableIdle() const;
   const std::string& location() const { return location_; }
@@ -132,6 +142,7 @@ class Connection {
   pg_conn* conn_;
   std::string location_;
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL text -> statement name
+  int64_t last_affected_ = 0;
 };
 
 // The orp error for a failed result (or, with result null, for the connection's last error).

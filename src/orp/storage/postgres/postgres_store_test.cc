@@ -68,8 +68,11 @@ TEST(PostgresStore, SchemaFromTheFirstVersionUpgradesAtOpen) {
   }
   auto store = OpenStore(*url);
   ASSERT_TRUE(store.has_value()) << store.error().ToString();
-  EXPECT_EQ((*store)->Info().migrations_applied,
-            (std::vector<std::string>{"0002_change_sequence"}));
+  std::vector<std::string> later;
+  for (const Migration& m : Migrations()) {
+    if (m.version > 1) later.emplace_back(m.name);
+  }
+  EXPECT_EQ((*store)->Info().migrations_applied, later);
   int streamed = 0;
   ASSERT_TRUE((*store)->ForEachPatient(0, [&](const Patient& p) {
     EXPECT_EQ(p.sex, domain::Sex::kFemale);

@@ -11,21 +11,6 @@ const std::string kSelectPatient = fmt::format("SELECT {} FROM patients ", kPati
 const std::string kSelectProcedure =
     fmt::format("SELECT id, {} FROM procedures ", kProcedureColumns);
 const std::string kSelectImplant = fmt::format("SELECT id, {} FROM implants ", kImplantColumns);
-constexpr std::string_view kSelectDeviceModel =
-    "SELECT gtin, valid_from, valid_to, manufacturer, brand, model, catalogue_number, "
-    "device_type, device_class, registries FROM device_models ";
-
-Result<DeviceModel> ReadDeviceModel(const Row& r) {
-  auto gtin = ReadGtin(r.View(0));
-  if (!gtin) return std::unexpected(gtin.error());
-  DeviceModel m{*gtin,     r.Text(3), r.Text(4), r.Text(5), r.Text(6),
-                r.Text(7), r.Text(8), {},        {},        {}};
-  m.valid_from = FromDayNumber(r.Int(1));
-  if (!r.IsNull(2)) m.valid_to = FromDayNumber(r.Int(2));
-  m.registries = SplitList(r.View(9));
-  return m;
-}
-
 Result<int64_t> ReadInt(const Row& r) { return r.Int(0); }
 
 }  // namespace
@@ -90,39 +75,6 @@ Result<std::optional<Clinician>> Queries::FindClinician(const GmcNumber& gmc) {
                           Params().Add(gmc.number()), [&](const Row& r) -> Result<Clinician> {
                             return Clinician{gmc, r.Text(0), r.Text(1)};
                           });
-}
-
-Result<std::optional<DeviceModel>> Queries::FindDeviceModel(const Gtin& gtin,
-                                                            std::optional<Date> on) {
-  if (!on) {
-    return First<DeviceModel>(
-        db_, std::string(kSelectDeviceModel) + "WHERE gtin = $1 AND valid_to IS NULL",
-        Params().Add(gtin.digits()), ReadDeviceModel);
-  }
-  return First<DeviceModel>(
-      db_,
-      std::string(kSelectDeviceModel) +
-          "WHERE gtin = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)",
-      Params().Add(gtin.digits()).Add(DayNumber(*on)), ReadDeviceModel);
-}
-
-Result<std::vector<DeviceModel>> Queries::DeviceModelHistory(const Gtin& gtin) {
-  return Collect<DeviceModel>(
-      db_, std::string(kSelectDeviceModel) + "WHERE gtin = $1 ORDER BY valid_from",
-      Params().Add(gtin.digits()), ReadDeviceModel);
-}
-
-Result<void> Queries::ForEachDeviceModel(const Visitor<DeviceModel>& visit) {
-  // Collected first, then visited: the catalogue is small beside the registry and the visitor
-  // may then use the connection (a transaction's own reads).
-  auto all =
-      Collect<DeviceModel>(db_, std::string(kSelectDeviceModel) + "ORDER BY gtin, valid_from",
-                           Params(), ReadDeviceModel);
-  if (!all) return std::unexpected(all.error());
-  for (const DeviceModel& m : *all) {
-    if (!visit(m)) break;
-  }
-  return {};
 }
 
 Result<std::vector<Implant>> Queries::ImplantsOf(ProcedureId procedure) {
@@ -199,13 +151,15 @@ Result<std::vector<Implant>> Queries::ImplantsInSitu(const InSituQuery& q) {
                           [](const Row& r) { return ReadImplant(r); });
 }
 
-Result<std::vector<Implant>> Queries::FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+// The gtin column holds any agency's DI text (a GTIN is digits, a HIBCC DI starts with a letter).
+Result<std::vector<Implant>> Queries::FindImplantsByDevice(const DeviceId& device,
+                                                           std::string_view lot,
                                                            std::string_view serial) {
   std::string sql = fmt::format(
       "SELECT id, {} FROM implants WHERE gtin = $1 AND ($2::text = '' OR lot = $2) "
       "AND ($3::text = '' OR serial = $3) ORDER BY id",
       kImplantColumns);
-  return Collect<Implant>(db_, sql, Params().Add(gtin.digits()).Add(lot).Add(serial),
+  return Collect<Implant>(db_, sql, Params().Add(device.text()).Add(lot).Add(serial),
                           [](const Row& r) { return ReadImplant(r); });
 }
 

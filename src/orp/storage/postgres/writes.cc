@@ -18,12 +18,13 @@ const std::string kInsertNewProcedure = fmt::format(
     "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18) "
     "ON CONFLICT (registry, procedure_ref) DO NOTHING RETURNING id), "
     "i AS (INSERT INTO implants (procedure, patient, gtin, lot, serial, expiry, raw_scan, action, "
-    "laterality, in_situ, removed_by, removed_on, change_seq) "
+    "laterality, in_situ, removed_by, removed_on, fields, change_seq) "
     "SELECT p.id, $5, u.gtin, u.lot, u.serial, u.expiry, u.raw_scan, u.action, u.laterality, "
-    "u.in_situ, u.removed_by, u.removed_on, $18 FROM p, unnest($19::text[], $20::text[], "
-    "$21::text[], $22::int[], $23::text[], $24::text[], $25::text[], $26::bool[], $27::bigint[], "
-    "$28::int[]) WITH ORDINALITY AS u(gtin, lot, serial, expiry, raw_scan, action, laterality, "
-    "in_situ, removed_by, removed_on, ord) ORDER BY u.ord RETURNING id) "
+    "u.in_situ, u.removed_by, u.removed_on, u.fields::jsonb, $18 FROM p, unnest($19::text[], "
+    "$20::text[], $21::text[], $22::int[], $23::text[], $24::text[], $25::text[], $26::bool[], "
+    "$27::bigint[], $28::int[], $29::text[]) WITH ORDINALITY AS u(gtin, lot, serial, expiry, "
+    "raw_scan, action, laterality, in_situ, removed_by, removed_on, fields, ord) "
+    "ORDER BY u.ord RETURNING id) "
     "SELECT p.id, (SELECT array_agg(id ORDER BY id) FROM i) FROM p",
     kProcedureColumns);
 constexpr std::string_view kUpdateProcedure =
@@ -33,15 +34,15 @@ constexpr std::string_view kUpdateProcedure =
     "fields = $15, submission = $16, version = $17, change_seq = $19 WHERE id = $18";
 const std::string kInsertImplant = fmt::format(
     "INSERT INTO implants ({}, patient, change_seq) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     kImplantColumns);
 constexpr std::string_view kUpdateImplant =
     "UPDATE implants SET procedure = $1, gtin = $2, lot = $3, serial = $4, expiry = $5, "
     "raw_scan = $6, action = $7, laterality = $8, in_situ = $9, removed_by = $10, "
-    "removed_on = $11, patient = $12, change_seq = $13 WHERE id = $14";
+    "removed_on = $11, fields = $12, patient = $13, change_seq = $14 WHERE id = $15";
 
 bool SameDevice(const Implant& a, const Implant& b) {
-  return a.gtin == b.gtin && a.lot == b.lot && a.serial == b.serial && a.action == b.action;
+  return a.gtin == b.gtin && a.other_di == b.other_di && a.lot == b.lot && a.serial == b.serial && a.action == b.action;
 }
 
 // An explanted device row records a removal; it is never itself in situ.
@@ -51,16 +52,16 @@ void Normalise(Implant& implant, const Procedure& procedure) {
   if (implant.action == domain::DeviceAction::kExplanted) implant.in_situ = false;
 }
 
-// The implants as the parallel arrays $19..$28 of kInsertNewProcedure.
+// The implants as the parallel arrays $19..$29 of kInsertNewProcedure.
 void AddImplantArrays(Params& params, const std::vector<Implant>& implants) {
-  std::vector<std::optional<std::string>> columns[10];
+  std::vector<std::optional<std::string>> columns[11];
   auto text = [](auto v) { return std::optional<std::string>(std::move(v)); };
   auto number = [](const auto& v) -> std::optional<std::string> {
     if (!v) return std::nullopt;
     return std::to_string(*v);
   };
   for (const Implant& m : implants) {
-    columns[0].push_back(m.gtin ? text(m.gtin->digits()) : std::nullopt);
+    columns[0].push_back(ImplantDiText(m));
     columns[1].push_back(m.lot);
     columns[2].push_back(m.serial);
     columns[3].push_back(number(OptionalDay(m.expiry)));
@@ -70,6 +71,7 @@ void AddImplantArrays(Params& params, const std::vector<Implant>& implants) {
     columns[7].push_back(text(m.in_situ ? "t" : "f"));
     columns[8].push_back(m.removed_by ? text(std::to_string(m.removed_by->value)) : std::nullopt);
     columns[9].push_back(number(OptionalDay(m.removed_on)));
+    columns[10].push_back(EncodeFields(m.fields));
   }
   for (const auto& column : columns) params.Add(ArrayLiteral(column));
 }

@@ -8,12 +8,6 @@
 namespace orp::storage::postgres {
 namespace {
 
-bool SameAttributes(const DeviceModel& a, const DeviceModel& b) {
-  return a.manufacturer == b.manufacturer && a.brand == b.brand && a.model == b.model &&
-         a.catalogue_number == b.catalogue_number && a.device_type == b.device_type &&
-         a.device_class == b.device_class && a.registries == b.registries;
-}
-
 Result<void> Run(Connection& db, std::string_view sql, const Params& params) {
   auto rows = db.Query(sql, params);
   if (!rows) return std::unexpected(rows.error());
@@ -48,40 +42,6 @@ Result<void> Queries::PutClinician(const Clinician& c) {
              "INSERT INTO clinicians (gmc, name, specialty) VALUES ($1, $2, $3) "
              "ON CONFLICT (gmc) DO UPDATE SET name = excluded.name, specialty = excluded.specialty",
              Params().Add(c.gmc.number()).Add(c.name).Add(c.specialty));
-}
-
-Result<void> Queries::PutDeviceModel(const DeviceModel& model) {
-  auto current = FindDeviceModel(model.gtin, std::nullopt);
-  if (!current) return std::unexpected(current.error());
-  if (*current) {
-    if (SameAttributes(**current, model)) return {};
-    if (model.valid_from <= (*current)->valid_from) {
-      return InvalidArgument(
-          fmt::format("device {}: a new catalogue version must start after the current one ({})",
-                      model.gtin.digits(), FormatIsoDate((*current)->valid_from)));
-    }
-    ORP_RETURN_IF_ERROR(
-        Run(db_, "UPDATE device_models SET valid_to = $1 WHERE gtin = $2 AND valid_from = $3",
-            Params()
-                .Add(DayNumber(model.valid_from))
-                .Add(model.gtin.digits())
-                .Add(DayNumber((*current)->valid_from))));
-  }
-  return Run(db_,
-             "INSERT INTO device_models (gtin, valid_from, valid_to, manufacturer, brand, model, "
-             "catalogue_number, device_type, device_class, registries) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-             Params()
-                 .Add(model.gtin.digits())
-                 .Add(DayNumber(model.valid_from))
-                 .Add(OptionalDay(model.valid_to))
-                 .Add(model.manufacturer)
-                 .Add(model.brand)
-                 .Add(model.model)
-                 .Add(model.catalogue_number)
-                 .Add(model.device_type)
-                 .Add(model.device_class)
-                 .Add(JoinList(model.registries)));
 }
 
 // All findings in one statement (parallel arrays), numbered after those already stored.
