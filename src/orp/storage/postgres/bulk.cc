@@ -91,6 +91,11 @@ Result<void> Queries::InsertPatients(std::span<Patient> patients) {
   return {};
 }
 
+// The whole batch in one statement: the procedures as parallel arrays, their implants as
+// parallel arrays naming their procedure's position; identity values come back ascending in
+// insertion order (procedures by position, implants in batch order). No ON CONFLICT: a stored or
+// repeated (registry, procedure_ref) fails the statement with a unique violation
+// (kAlreadyExists), and the transaction rolls back.
 Result<void> Queries::InsertProcedures(std::span<Procedure> procedures, SubmissionId submission) {
   for (const Procedure& p : procedures) {
     if (!p.patient.stored()) {
@@ -99,13 +104,68 @@ Result<void> Queries::InsertProcedures(std::span<Procedure> procedures, Submissi
   }
   if (procedures.empty()) return {};
   ORP_RETURN_IF_ERROR(ChangeSeq());
-  for (Procedure& p : procedures) {
+  static const std::string kSql = fmt::format(
+      "WITH u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], "
+      "$6::bigint[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
+      "$13::text[], $14::int[], $15::float8[], $16::text[]) WITH ORDINALITY AS u(registry, ref, "
+      "site, gmc, patient, date, type, opcs, snomed, laterality, body_site, indication, asa, bmi, "
+      "fields, ord)), "
+      "p AS (INSERT INTO procedures ({}, change_seq) SELECT registry, ref, site, gmc, patient, "
+      "date, type, opcs, snomed, laterality, body_site, indication, asa, bmi, fields::jsonb, $17, "
+      "1, $1 FROM u ORDER BY ord RETURNING id, registry, procedure_ref), "
+      "i AS (INSERT INTO implants (procedure, patient, gtin, lot, serial, expiry, raw_scan, action, "
+      "laterality, in_situ, removed_by, removed_on, fields, change_seq) SELECT p.id, u.patient, "
+      "m.gtin, m.lot, m.serial, m.expiry, m.raw_scan, m.action, m.laterality, m.in_situ, "
+      "m.removed_by, m.removed_on, m.fields::jsonb, $1 FROM unnest($18::text[], $19::text[], "
+      "$20::text[], $21::int[], $22::text[], $23::text[], $24::text[], $25::bool[], "
+      "$26::bigint[], $27::int[], $28::text[], $29::bigint[]) WITH ORDINALITY AS m(gtin, lot, "
+      "serial, expiry, raw_scan, action, laterality, in_situ, removed_by, removed_on, fields, "
+      "parent, ord) JOIN u ON u.ord = m.parent JOIN p ON p.registry = u.registry AND "
+      "p.procedure_ref = u.ref ORDER BY m.ord RETURNING id) "
+      "SELECT (SELECT array_agg(id ORDER BY id) FROM p), (SELECT array_agg(id ORDER BY id) FROM i)",
+      kProcedureColumns);
+  std::vector<std::optional<std::string>> cols[15];
+  std::vector<Implant> implants;
+  std::vector<std::optional<std::string>> parents;
+  for (size_t n = 0; n < procedures.size(); ++n) {
+    Procedure& p = procedures[n];
     p.submission = submission;
-    auto inserted = InsertNewProcedure(p);
-    if (!inserted) return std::unexpected(inserted.error());
-    if (!*inserted) {
-      return AlreadyExists(
-          fmt::format("procedure {} of {} is already stored", p.procedure_ref, p.registry));
+    p.version = 1;
+    Params row;  // the procedure's 17 columns as text, in kProcedureColumns order
+    AddProcedure(row, p);
+    std::vector<const char*> values = row.Values();
+    for (int c = 0; c < 15; ++c) {
+      cols[c].push_back(values[c] ? std::optional<std::string>(values[c]) : std::nullopt);
+    }
+    for (Implant& m : p.implants) {
+      if (!m.laterality) m.laterality = p.laterality;
+      if (m.action == domain::DeviceAction::kExplanted) m.in_situ = false;
+      implants.push_back(m);
+      parents.push_back(std::to_string(n + 1));
+    }
+  }
+  Params params;
+  params.Add(change_seq_);
+  for (const auto& column : cols) params.Add(ArrayLiteral(column));
+  submission.stored() ? params.Add(submission.value) : params.AddNull();
+  AddImplantArrays(params, implants);
+  params.Add(ArrayLiteral(parents));
+  auto rows = db_.Query(kSql, params);
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<int64_t> procedure_ids = ParseIdArray((*rows)[0].View(0));
+  std::vector<int64_t> implant_ids = ParseIdArray((*rows)[0].View(1));
+  if (procedure_ids.size() != procedures.size() || implant_ids.size() != implants.size()) {
+    return Internal("procedure insert returned a different number of ids");
+  }
+  size_t next_implant = 0;
+  for (size_t n = 0; n < procedures.size(); ++n) {
+    Procedure& p = procedures[n];
+    p.id.value = procedure_ids[n];
+    for (Implant& m : p.implants) {
+      m.id.value = implant_ids[next_implant++];
+      m.procedure = p.id;
+      if (!m.laterality) m.laterality = p.laterality;
+      if (m.action == domain::DeviceAction::kExplanted) m.in_situ = false;
     }
   }
   return {};

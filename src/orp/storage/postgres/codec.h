@@ -60,6 +60,12 @@ std::string_view PseudonymBytes(const domain::Pseudonym& pseudonym);
 std::string JoinList(const std::vector<std::string>& items);  // ';'-separated
 std::vector<std::string> SplitList(std::string_view text, char separator = ';');
 std::string EncodeFields(const std::map<std::string, std::string>& fields);  // JSON object
+// Implants as the 11 parallel array parameters (kImplantColumns without procedure: gtin … fields)
+// of a multi-row insert through unnest (writes.cc).
+void AddImplantArrays(Params& params, const std::vector<domain::Implant>& implants);
+// "{1,2,3}" (an array_agg of ids) -> the ids; "" (NULL) -> none.
+std::vector<int64_t> ParseIdArray(std::string_view text);
+
 // The DI text an implant stores in its gtin column (GTIN or other agency), if any.
 std::optional<std::string> ImplantDiText(const domain::Implant& implant);
 

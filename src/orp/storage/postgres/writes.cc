@@ -52,6 +52,8 @@ void Normalise(Implant& implant, const Procedure& procedure) {
   if (implant.action == domain::DeviceAction::kExplanted) implant.in_situ = false;
 }
 
+}  // namespace
+
 // The implants as the parallel arrays $19..$29 of kInsertNewProcedure.
 void AddImplantArrays(Params& params, const std::vector<Implant>& implants) {
   std::vector<std::optional<std::string>> columns[11];
@@ -85,8 +87,6 @@ std::vector<int64_t> ParseIdArray(std::string_view text) {
   }
   return ids;
 }
-
-}  // namespace
 
 Result<int64_t> Queries::ChangeSeq() {
   if (change_seq_ != 0) return change_seq_;
