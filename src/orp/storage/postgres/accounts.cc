@@ -2,8 +2,8 @@
 // (security, #5). Instants are INTEGER seconds since the epoch.
 #include <fmt/format.h>
 
-#include "orp/storage/postgres/stmt.h"
 #include "orp/storage/postgres/queries.h"
+#include "orp/storage/postgres/stmt.h"
 
 namespace orp::storage::postgres {
 namespace {
@@ -34,26 +34,21 @@ Result<UserRecord> ReadUser(const Stmt& s) {
 }
 
 Result<SessionRecord> ReadSession(const Stmt& s) {
-  return SessionRecord{s.Text(0),
-                       s.Int(1),
-                       s.Text(2),
-                       ToInstant(s.Int(3)),
-                       ToInstant(s.Int(4)),
-                       ToInstant(s.Int(5)),
-                       s.Text(6)};
+  return SessionRecord{
+      s.Text(0),           s.Int(1), s.Text(2), ToInstant(s.Int(3)), ToInstant(s.Int(4)),
+      ToInstant(s.Int(5)), s.Text(6)};
 }
 
 Result<ApiTokenRecord> ReadToken(const Stmt& s) {
-  ApiTokenRecord t{s.Int(0), s.Int(1), s.Text(2), ToInstant(s.Int(3)), ToInstant(s.Int(4)),
+  ApiTokenRecord t{s.Int(0),    s.Int(1), s.Text(2), ToInstant(s.Int(3)), ToInstant(s.Int(4)),
                    std::nullopt};
   if (!s.IsNull(5)) t.revoked_at = ToInstant(s.Int(5));
   return t;
 }
 
 Result<AuditRecord> ReadAuditRow(const Stmt& s) {
-  return AuditRecord{s.Int(0),  ToInstant(s.Int(1)), s.Text(2), s.Text(3),
-                     s.Text(4), s.Text(5),           s.Text(6), s.Text(7),
-                     s.Text(8), s.Text(9),           s.Text(10)};
+  return AuditRecord{s.Int(0),  ToInstant(s.Int(1)), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
+                     s.Text(6), s.Text(7),           s.Text(8), s.Text(9), s.Text(10)};
 }
 
 // Whether the last statement changed a row; kNotFound naming `what` otherwise.
@@ -66,7 +61,8 @@ Result<void> ChangedOne(Connection& db, std::string_view what) {
 
 Result<std::optional<UserRecord>> Queries::FindUserWhere(std::string_view where,
                                                          const std::function<void(Stmt&)>& bind) {
-  auto user = FirstRow<UserRecord>(db_, std::string(kSelectUser) + std::string(where), bind, ReadUser);
+  auto user =
+      FirstRow<UserRecord>(db_, std::string(kSelectUser) + std::string(where), bind, ReadUser);
   if (!user || !*user) return user;
   auto grants = CollectRows<std::string>(
       db_, "SELECT grant_text FROM user_grants WHERE user_id = $1 ORDER BY ordinal",
@@ -101,8 +97,8 @@ Result<std::vector<UserRecord>> Queries::ListUsers() {
 
 Result<std::optional<SessionRecord>> Queries::FindSession(std::string_view id_hash) {
   return FirstRow<SessionRecord>(
-      db_, std::string(kSelectSession) + "WHERE id_hash = $1",
-      [&](Stmt& s) { s.Bind(1, id_hash); }, ReadSession);
+      db_, std::string(kSelectSession) + "WHERE id_hash = $1", [&](Stmt& s) { s.Bind(1, id_hash); },
+      ReadSession);
 }
 
 Result<std::optional<ApiTokenRecord>> Queries::FindApiToken(std::string_view token_hash) {
@@ -141,8 +137,14 @@ Result<void> Queries::ForEachAuditRecordWhere(const AuditQuery& q,
       "LIMIT CASE WHEN $5::bigint > 0 THEN $5::bigint END");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, q.actor).Bind(2, q.object);
-  if (q.since) stmt->Bind(3, Seconds(*q.since)); else stmt->BindNull(3);
-  if (q.until) stmt->Bind(4, Seconds(*q.until)); else stmt->BindNull(4);
+  if (q.since)
+    stmt->Bind(3, Seconds(*q.since));
+  else
+    stmt->BindNull(3);
+  if (q.until)
+    stmt->Bind(4, Seconds(*q.until));
+  else
+    stmt->BindNull(4);
   stmt->Bind(5, q.limit);
   while (true) {
     auto row = stmt->Step();
@@ -182,49 +184,52 @@ Result<void> Queries::SetUserDisabled(int64_t user_id, bool disabled) {
 
 Result<void> Queries::AddSession(const SessionRecord& r) {
   return ExecuteSql(db_,
-                 "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, "
-                 "expires_at, remote) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                 [&](Stmt& s) {
-                   s.Bind(1, r.id_hash).Bind(2, r.user_id).Bind(3, r.csrf_token);
-                   s.Bind(4, Seconds(r.created_at)).Bind(5, Seconds(r.last_seen_at));
-                   s.Bind(6, Seconds(r.expires_at)).Bind(7, r.remote);
-                 });
+                    "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, "
+                    "expires_at, remote) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    [&](Stmt& s) {
+                      s.Bind(1, r.id_hash).Bind(2, r.user_id).Bind(3, r.csrf_token);
+                      s.Bind(4, Seconds(r.created_at)).Bind(5, Seconds(r.last_seen_at));
+                      s.Bind(6, Seconds(r.expires_at)).Bind(7, r.remote);
+                    });
 }
 
 Result<void> Queries::TouchSession(std::string_view id_hash, Instant at) {
   ORP_RETURN_IF_ERROR(ExecuteSql(db_, "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1",
-                              [&](Stmt& s) { s.Bind(1, id_hash).Bind(2, Seconds(at)); }));
+                                 [&](Stmt& s) { s.Bind(1, id_hash).Bind(2, Seconds(at)); }));
   return ChangedOne(db_, "the session");
 }
 
 Result<void> Queries::DeleteSession(std::string_view id_hash) {
   ORP_RETURN_IF_ERROR(ExecuteSql(db_, "DELETE FROM sessions WHERE id_hash = $1",
-                              [&](Stmt& s) { s.Bind(1, id_hash); }));
+                                 [&](Stmt& s) { s.Bind(1, id_hash); }));
   return ChangedOne(db_, "the session");
 }
 
 Result<void> Queries::DeleteSessionsOf(int64_t user_id) {
   return ExecuteSql(db_, "DELETE FROM sessions WHERE user_id = $1",
-                 [&](Stmt& s) { s.Bind(1, user_id); });
+                    [&](Stmt& s) { s.Bind(1, user_id); });
 }
 
 Result<int64_t> Queries::AddApiToken(const ApiTokenRecord& t) {
-  ORP_RETURN_IF_ERROR(ExecuteSql(
-      db_,
-      "INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at, revoked_at) "
-      "VALUES ($1, $2, $3, $4, $5)",
-      [&](Stmt& s) {
-        s.Bind(1, t.user_id).Bind(2, t.token_hash).Bind(3, Seconds(t.created_at));
-        s.Bind(4, Seconds(t.expires_at));
-        if (t.revoked_at) s.Bind(5, Seconds(*t.revoked_at)); else s.BindNull(5);
-      }));
+  ORP_RETURN_IF_ERROR(
+      ExecuteSql(db_,
+                 "INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at, revoked_at) "
+                 "VALUES ($1, $2, $3, $4, $5)",
+                 [&](Stmt& s) {
+                   s.Bind(1, t.user_id).Bind(2, t.token_hash).Bind(3, Seconds(t.created_at));
+                   s.Bind(4, Seconds(t.expires_at));
+                   if (t.revoked_at)
+                     s.Bind(5, Seconds(*t.revoked_at));
+                   else
+                     s.BindNull(5);
+                 }));
   return db_.LastInsertRowid();
 }
 
 Result<void> Queries::RevokeApiToken(int64_t token_id, Instant at) {
   ORP_RETURN_IF_ERROR(
       ExecuteSql(db_, "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1",
-              [&](Stmt& s) { s.Bind(1, token_id).Bind(2, Seconds(at)); }));
+                 [&](Stmt& s) { s.Bind(1, token_id).Bind(2, Seconds(at)); }));
   return ChangedOne(db_, fmt::format("token {}", token_id));
 }
 

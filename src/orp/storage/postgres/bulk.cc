@@ -28,8 +28,8 @@ Result<std::vector<Patient>> Queries::FindPatientsByPseudonyms(
   std::vector<std::optional<std::string>> keys;
   for (const Pseudonym& p : pseudonyms) keys.push_back(HexBytea(PseudonymBytes(p)));
   return Collect<Patient>(
-      db_, fmt::format("SELECT {} FROM patients WHERE pseudonym = ANY($1::bytea[])",
-                       kPatientColumns),
+      db_,
+      fmt::format("SELECT {} FROM patients WHERE pseudonym = ANY($1::bytea[])", kPatientColumns),
       Params().Add(ArrayLiteral(keys)), ReadPatient);
 }
 
@@ -113,7 +113,8 @@ Result<void> Queries::InsertProcedures(std::span<Procedure> procedures, Submissi
       "p AS (INSERT INTO procedures ({}, change_seq) SELECT registry, ref, site, gmc, patient, "
       "date, type, opcs, snomed, laterality, body_site, indication, asa, bmi, fields::jsonb, $17, "
       "1, $1 FROM u ORDER BY ord RETURNING id, registry, procedure_ref), "
-      "i AS (INSERT INTO implants (procedure, patient, gtin, lot, serial, expiry, raw_scan, action, "
+      "i AS (INSERT INTO implants (procedure, patient, gtin, lot, serial, expiry, raw_scan, "
+      "action, "
       "laterality, in_situ, removed_by, removed_on, fields, change_seq) SELECT p.id, u.patient, "
       "m.gtin, m.lot, m.serial, m.expiry, m.raw_scan, m.action, m.laterality, m.in_situ, "
       "m.removed_by, m.removed_on, m.fields::jsonb, $1 FROM unnest($18::text[], $19::text[], "

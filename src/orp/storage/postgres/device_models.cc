@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "orp/storage/postgres/codec.h"
-#include "orp/storage/postgres/stmt.h"
 #include "orp/storage/postgres/queries.h"
+#include "orp/storage/postgres/stmt.h"
 
 namespace orp::storage::postgres {
 namespace {
@@ -107,10 +107,10 @@ Result<void> Queries::PutDeviceModel(const DeviceModel& model) {
     }
     ORP_RETURN_IF_ERROR(
         ExecuteSql(db_, "UPDATE device_models SET valid_to = $1 WHERE di = $2 AND valid_from = $3",
-                [&](Stmt& s) {
-                  s.Bind(1, DayNumber(model.valid_from)).Bind(2, model.device.text());
-                  s.Bind(3, DayNumber((*current)->valid_from));
-                }));
+                   [&](Stmt& s) {
+                     s.Bind(1, DayNumber(model.valid_from)).Bind(2, model.device.text());
+                     s.Bind(3, DayNumber((*current)->valid_from));
+                   }));
   }
   return ExecuteSql(
       db_,

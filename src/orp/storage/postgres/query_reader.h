@@ -179,7 +179,6 @@ class QueryReader : public Base {
     return Read([&](Queries& q) { return q.RecallContacts(recall, patient); });
   }
 
-
  protected:
   virtual Result<ReadLease> AcquireReader() = 0;
 

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "orp/storage/postgres/codec.h"
-#include "orp/storage/postgres/stmt.h"
 #include "orp/storage/postgres/queries.h"
+#include "orp/storage/postgres/stmt.h"
 
 namespace orp::storage::postgres {
 namespace {
@@ -14,7 +14,9 @@ std::optional<Date> OptionalDate(const Stmt& s, int column) {
   return FromDayNumber(s.Int(column));
 }
 
-domain::Instant InstantOf(int64_t seconds) { return domain::Instant(std::chrono::seconds(seconds)); }
+domain::Instant InstantOf(int64_t seconds) {
+  return domain::Instant(std::chrono::seconds(seconds));
+}
 int64_t Seconds(domain::Instant at) { return at.time_since_epoch().count(); }
 
 // "$N, $N+1, …" for `count` parameters starting at `first`.
@@ -31,9 +33,9 @@ std::string Placeholders(int first, size_t count) {
 // on procedures_by_patient_date per row.
 std::string RecallImplantSql(const RecallImplantQuery& q) {
   const int lots_from = 6 + static_cast<int>(q.device_ids.size());
-  std::string lots = q.lots.empty() ? std::string()
-                                    : fmt::format(" AND i.lot IN ({})",
-                                                  Placeholders(lots_from, q.lots.size()));
+  std::string lots =
+      q.lots.empty() ? std::string()
+                     : fmt::format(" AND i.lot IN ({})", Placeholders(lots_from, q.lots.size()));
   return fmt::format(
       "SELECT i.id, i.procedure, i.patient, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, "
       "i.in_situ, i.removed_by, i.removed_on, p.registry, p.procedure_ref, p.date, "
@@ -194,21 +196,25 @@ Result<std::vector<RecallContact>> Queries::RecallContacts(RecallId recall, Pati
       "WHERE recall = $1 AND ($2 = 0 OR patient = $2) ORDER BY patient, ordinal",
       [&](Stmt& s) { s.Bind(1, recall.value).Bind(2, patient.value); },
       [](const Stmt& s) -> Result<RecallContact> {
-        return RecallContact{RecallId{s.Int(0)}, PatientId{s.Int(1)}, static_cast<int>(s.Int(2)),
-                             FromDayNumber(s.Int(3)),  s.Text(4),
-                             s.Text(5),                s.Text(6)};
+        return RecallContact{RecallId{s.Int(0)},
+                             PatientId{s.Int(1)},
+                             static_cast<int>(s.Int(2)),
+                             FromDayNumber(s.Int(3)),
+                             s.Text(4),
+                             s.Text(5),
+                             s.Text(6)};
       });
 }
 
 Result<void> Queries::PutRecall(Recall& r) {
   if (r.id.stored()) {
     ORP_RETURN_IF_ERROR(ExecuteSql(db_,
-                                "UPDATE recalls SET title = $2, status = $3, synced_change = $4 "
-                                "WHERE id = $1",
-                                [&](Stmt& s) {
-                                  s.Bind(1, r.id.value).Bind(2, r.title);
-                                  s.Bind(3, Name(r.status)).Bind(4, r.synced_change);
-                                }));
+                                   "UPDATE recalls SET title = $2, status = $3, synced_change = $4 "
+                                   "WHERE id = $1",
+                                   [&](Stmt& s) {
+                                     s.Bind(1, r.id.value).Bind(2, r.title);
+                                     s.Bind(3, Name(r.status)).Bind(4, r.synced_change);
+                                   }));
     if (db_.Changes() == 0) return NotFound(fmt::format("recall {} does not exist", r.id.value));
     return {};
   }
@@ -253,12 +259,12 @@ Result<void> Queries::PutRecallPatient(const RecallPatient& p) {
 
 Result<void> Queries::AddRecallImplant(const RecallImplantLink& link) {
   return ExecuteSql(db_,
-                 "INSERT INTO recall_implants (recall, patient, implant) "
-                 "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                 [&](Stmt& s) {
-                   s.Bind(1, link.recall.value).Bind(2, link.patient.value);
-                   s.Bind(3, link.implant.value);
-                 });
+                    "INSERT INTO recall_implants (recall, patient, implant) "
+                    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    [&](Stmt& s) {
+                      s.Bind(1, link.recall.value).Bind(2, link.patient.value);
+                      s.Bind(3, link.implant.value);
+                    });
 }
 
 Result<void> Queries::AddRecallContact(RecallContact& c) {
@@ -269,13 +275,14 @@ Result<void> Queries::AddRecallContact(RecallContact& c) {
       [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
   if (!last) return std::unexpected(last.error());
   c.ordinal = static_cast<int>(last->value_or(0) + 1);
-  return ExecuteSql(db_,
-                 "INSERT INTO recall_contacts (recall, patient, ordinal, date, channel, result, \"by\") "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                 [&](Stmt& s) {
-                   s.Bind(1, c.recall.value).Bind(2, c.patient.value).Bind(3, c.ordinal);
-                   s.Bind(4, DayNumber(c.on)).Bind(5, c.channel).Bind(6, c.result).Bind(7, c.by);
-                 });
+  return ExecuteSql(
+      db_,
+      "INSERT INTO recall_contacts (recall, patient, ordinal, date, channel, result, \"by\") "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      [&](Stmt& s) {
+        s.Bind(1, c.recall.value).Bind(2, c.patient.value).Bind(3, c.ordinal);
+        s.Bind(4, DayNumber(c.on)).Bind(5, c.channel).Bind(6, c.result).Bind(7, c.by);
+      });
 }
 
 }  // namespace orp::storage::postgres

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "orp/storage/postgres/codec.h"
-#include "orp/storage/postgres/stmt.h"
 #include "orp/storage/postgres/queries.h"
+#include "orp/storage/postgres/stmt.h"
 
 namespace orp::storage::postgres {
 namespace {
@@ -86,13 +86,13 @@ Result<SignalPutResult> Queries::PutSignal(const Signal& signal) {
   if (*existing) {
     ORP_RETURN_IF_ERROR(
         ExecuteSql(db_,
-                "UPDATE signals SET what = $2, statistic = $3, threshold = $4, data_cut = $5, "
-                "evidence = $6, times_seen = times_seen + 1 WHERE id = $1",
-                [&](Stmt& s) {
-                  s.Bind(1, **existing).Bind(2, signal.what).Bind(3, Finite(signal.statistic));
-                  s.Bind(4, Finite(signal.threshold)).Bind(5, DayNumber(signal.data_cut));
-                  s.Bind(6, signal.evidence_json);
-                }));
+                   "UPDATE signals SET what = $2, statistic = $3, threshold = $4, data_cut = $5, "
+                   "evidence = $6, times_seen = times_seen + 1 WHERE id = $1",
+                   [&](Stmt& s) {
+                     s.Bind(1, **existing).Bind(2, signal.what).Bind(3, Finite(signal.statistic));
+                     s.Bind(4, Finite(signal.threshold)).Bind(5, DayNumber(signal.data_cut));
+                     s.Bind(6, signal.evidence_json);
+                   }));
     return SignalPutResult{**existing, false};
   }
   ORP_RETURN_IF_ERROR(ExecuteSql(
@@ -114,9 +114,9 @@ Result<void> Queries::SetSignalStatus(int64_t id, SignalStatus status, std::stri
   if (status == SignalStatus::kDismissed && reason.empty()) {
     return InvalidArgument(fmt::format("signal {}: dismissing needs a reason", id));
   }
-  ORP_RETURN_IF_ERROR(
-      ExecuteSql(db_, "UPDATE signals SET status = $2, status_reason = $3 WHERE id = $1",
-              [&](Stmt& s) { s.Bind(1, id).Bind(2, SignalStatusName(status)).Bind(3, reason); }));
+  ORP_RETURN_IF_ERROR(ExecuteSql(
+      db_, "UPDATE signals SET status = $2, status_reason = $3 WHERE id = $1",
+      [&](Stmt& s) { s.Bind(1, id).Bind(2, SignalStatusName(status)).Bind(3, reason); }));
   if (db_.Changes() == 0) return NotFound(fmt::format("no signal with id {}", id));
   return {};
 }

@@ -70,8 +70,7 @@ Result<void> ExecuteSql(Connection& db, std::string_view sql, BindFn bind) {
 
 // Runs `sql` and collects `read(stmt)` of every row.
 template <typename T, typename BindFn, typename ReadFn>
-Result<std::vector<T>> CollectRows(Connection& db, std::string_view sql, BindFn bind,
-                                   ReadFn read) {
+Result<std::vector<T>> CollectRows(Connection& db, std::string_view sql, BindFn bind, ReadFn read) {
   Stmt stmt(db, sql);
   bind(stmt);
   std::vector<T> out;
