@@ -2,7 +2,9 @@
 // (orp::synth, about 1.5 devices per procedure) read from its CSV files, validated against the
 // shipped definitions and the device catalogue, pseudonymised, linked and written to a fresh
 // SQLite file store (WAL, synchronous=FULL), one submission per file (reading and validating on a
-// second thread, writing in batches: ingest/pipeline.h). Compare with
+// second thread, writing in batches: ingest/pipeline.h) — or, for BM_IngestEndToEndPostgres, a
+// fresh schema on the PostgreSQL server at ORP_BENCH_POSTGRES_URL (docs/performance.md,
+// "## PostgreSQL"). Compare with
 // sqlite_insert_bench's BM_PlainInsert run alongside (bench/ingest_bench.sh).
 //
 //   BM_IngestEndToEnd/N    N procedures; items/s is procedures per second
@@ -20,6 +22,7 @@
 #include "orp/catalogue/catalogue_file.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/ingest/pipeline.h"
+#include "orp/storage/postgres/postgres_store.h"
 #include "orp/storage/sqlite/sqlite_store.h"
 #include "orp/synth/synth.h"
 
@@ -82,7 +85,27 @@ double CpuSeconds(clockid_t clock) {
   return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
 }
 
-void Run(benchmark::State& state, bool dry_run) {
+// A fresh empty store for one iteration: a new SQLite file, or (with `postgres`) a new schema on
+// the server at ORP_BENCH_POSTGRES_URL (a throwaway cluster: scripts/pg-test-cluster).
+std::unique_ptr<storage::Store> FreshStore(const Fixture& f, bool postgres) {
+  static int iteration = 0;
+  if (postgres) {
+    const char* url = std::getenv("ORP_BENCH_POSTGRES_URL");
+    if (url == nullptr) return nullptr;
+    std::string server(url);
+    server += server.find('?') == std::string::npos ? '?' : '&';
+    server += "options=-csearch_path%3Dorp_bench_" + std::to_string(getpid()) + "_" +
+              std::to_string(iteration++);
+    auto store = storage::postgres::OpenStore(server);
+    return store ? std::move(*store) : nullptr;
+  }
+  const std::string db = (f.dir / "bench.db").string();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+  auto store = storage::sqlite::OpenStore(db);
+  return store ? std::move(*store) : nullptr;
+}
+
+void Run(benchmark::State& state, bool dry_run, bool postgres = false) {
   Fixture& f = FixtureFor(state.range(0));
   auto keys = security::Pseudonymiser::FromSecret(security::Pseudonymiser::Secret{1});
   int64_t procedures = 0;
@@ -92,15 +115,16 @@ void Run(benchmark::State& state, bool dry_run) {
   run.dry_run = dry_run;
   for (auto _ : state) {
     state.PauseTiming();
-    const std::string db = (f.dir / "bench.db").string();
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
-    auto store = storage::sqlite::OpenStore(db);
-    if (!store) std::abort();
+    auto store = FreshStore(f, postgres);
+    if (!store) {
+      state.SkipWithError("cannot open the store (for PostgreSQL set ORP_BENCH_POSTGRES_URL)");
+      break;
+    }
     state.ResumeTiming();
     const double thread_start = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
     const double process_start = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
     for (const fs::path& file : f.files) {
-      auto receipt = ingest::IngestFile(**store, *f.validator, keys, file, run);
+      auto receipt = ingest::IngestFile(*store, *f.validator, keys, file, run);
       if (!receipt) std::abort();
       procedures += receipt->received;
     }
@@ -118,6 +142,7 @@ void Run(benchmark::State& state, bool dry_run) {
 
 void BM_IngestEndToEnd(benchmark::State& state) { Run(state, false); }
 void BM_ValidateOnly(benchmark::State& state) { Run(state, true); }
+void BM_IngestEndToEndPostgres(benchmark::State& state) { Run(state, false, true); }
 
 // CPU time is the whole process's: ingest reads and validates on a second thread.
 BENCHMARK(BM_IngestEndToEnd)
@@ -126,6 +151,7 @@ BENCHMARK(BM_IngestEndToEnd)
     ->UseRealTime()
     ->MeasureProcessCPUTime();
 BENCHMARK(BM_ValidateOnly)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_IngestEndToEndPostgres)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -5,12 +5,15 @@
 
 #include "orp/cli/cli.h"
 #include "orp/storage/open.h"
+#include "orp/storage/postgres/postgres_store.h"
 #include "orp/storage/sqlite/sqlite_store.h"
 
 int main(int argc, char** argv) {
   try {
     auto stores = std::make_shared<orp::storage::StoreFactory>();
     stores->Register("sqlite", orp::storage::sqlite::OpenStoreFromUrl);
+    stores->Register("postgresql", orp::storage::postgres::OpenStoreFromUrl);
+    stores->Register("postgres", orp::storage::postgres::OpenStoreFromUrl);
     orp::cli::Environment env;
     env.open_store = [stores](std::string_view url) { return stores->Open(url); };
     return orp::cli::RunCli(argc, argv, env);

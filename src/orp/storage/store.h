@@ -328,8 +328,8 @@ struct SubmissionStart {
 
 // What Open found and did, for `orp migrate` and start-up logs.
 struct StoreInfo {
-  std::string backend;   // "sqlite"
-  std::string location;  // path or ":memory:" (never a password)
+  std::string backend;   // "sqlite", "postgresql"
+  std::string location;  // path, ":memory:" or a URL (never a password)
   int schema_version = 0;
   std::vector<std::string> migrations_applied;  // by this open, e.g. {"0001_core"}
 };

@@ -1,0 +1,109 @@
+// Conversions between entity fields and PostgreSQL columns: the one place that knows how a date,
+// an enum, a code list or the registry-specific fields are stored (see migrations.cc). The
+// encoding is the SQLite backend's, so the two schemas hold the same values: dates as INTEGER
+// day numbers, instants as BIGINT seconds, identifiers as canonical text ('' for none), code
+// lists ';'-joined, registry fields as jsonb. Readers return kDataLoss when a stored value no
+// longer parses.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "orp/core/result.h"
+#include "orp/domain/entities.h"
+#include "orp/storage/postgres/connection.h"
+
+namespace orp::storage::postgres {
+
+inline int64_t DayNumber(Date date) { return date.time_since_epoch().count(); }
+inline Date FromDayNumber(int64_t days) { return Date(std::chrono::days(days)); }
+inline std::optional<int64_t> OptionalDay(const std::optional<Date>& date) {
+  if (!date) return std::nullopt;
+  return DayNumber(*date);
+}
+
+// Procedure columns in SELECT order; procedure_versions stores the same under "procedure".
+inline constexpr std::string_view kProcedureColumns =
+    "registry, procedure_ref, provider_site, clinician_gmc, patient, date, type, opcs_codes, "
+    "snomed_code, laterality, body_site, indication, asa_grade, bmi, fields, submission, version";
+inline constexpr std::string_view kImplantColumns =
+    "procedure, gtin, lot, serial, expiry, raw_scan, action, laterality, in_situ, removed_by, "
+    "removed_on, fields";
+inline constexpr std::string_view kProcedureColumnsOfP =
+    "p.registry, p.procedure_ref, p.provider_site, p.clinician_gmc, p.patient, p.date, p.type, "
+    "p.opcs_codes, p.snomed_code, p.laterality, p.body_site, p.indication, p.asa_grade, p.bmi, "
+    "p.fields, p.submission, p.version";
+inline constexpr std::string_view kImplantColumnsOfI =
+    "i.id, i.procedure, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, i.action, i.laterality, "
+    "i.in_situ, i.removed_by, i.removed_on, i.fields";
+inline constexpr std::string_view kPatientColumns =
+    "id, pseudonym, nhs_cipher, date_of_birth, sex, postcode, date_of_death, opted_out";
+
+// Adds kProcedureColumns (17 values).
+void AddProcedure(Params& params, const domain::Procedure& procedure);
+// Reads the id at column `first` and kProcedureColumns after it. Implants are left empty.
+Result<domain::Procedure> ReadProcedure(const Row& row, int first = 0);
+
+// Adds kImplantColumns (12 values).
+void AddImplant(Params& params, const domain::Implant& implant);
+// Reads the id at column `first` and kImplantColumns after it.
+Result<domain::Implant> ReadImplant(const Row& row, int first = 0);
+
+// Adds kPatientColumns without the id (7 values).
+void AddPatient(Params& params, const domain::Patient& patient);
+Result<domain::Patient> ReadPatient(const Row& row);
+
+std::string_view PseudonymBytes(const domain::Pseudonym& pseudonym);
+
+std::string JoinList(const std::vector<std::string>& items);  // ';'-separated
+std::vector<std::string> SplitList(std::string_view text, char separator = ';');
+std::string EncodeFields(const std::map<std::string, std::string>& fields);  // JSON object
+// Implants as the 11 parallel array parameters (kImplantColumns without procedure: gtin … fields)
+// of a multi-row insert through unnest (writes.cc).
+void AddImplantArrays(Params& params, const std::vector<domain::Implant>& implants);
+// "{1,2,3}" (an array_agg of ids) -> the ids; "" (NULL) -> none.
+std::vector<int64_t> ParseIdArray(std::string_view text);
+
+// The DI text an implant stores in its gtin column (GTIN or other agency), if any.
+std::optional<std::string> ImplantDiText(const domain::Implant& implant);
+
+// Identifiers are stored as their canonical text; an absent optional one as ''.
+template <typename T, typename TextFn>
+std::string TextOr(const std::optional<T>& value, TextFn text) {
+  return value ? std::string(text(*value)) : std::string();
+}
+
+// Parses stored text back into an identifier: '' is none; text that no longer parses is
+// kDataLoss naming the column.
+template <typename T, typename ParseFn>
+Result<std::optional<T>> ParseStored(const std::string& text, ParseFn parse,
+                                     std::string_view column) {
+  if (text.empty()) return std::optional<T>();
+  Result<T> value = parse(text);
+  if (!value)
+    return DataLoss(std::string("stored ") + std::string(column) + ": " + value.error().message());
+  return std::optional<T>(std::move(*value));
+}
+
+template <typename T, typename ParseFn>
+Result<T> ParseRequired(const std::string& text, ParseFn parse, std::string_view column) {
+  auto value = ParseStored<T>(text, parse, column);
+  if (!value) return std::unexpected(value.error());
+  if (!*value) return DataLoss(std::string("stored ") + std::string(column) + " is empty");
+  return std::move(**value);
+}
+
+inline Result<domain::Postcode> ParsePostcode(std::string_view t) {
+  return domain::Postcode::Parse(t);
+}
+inline Result<domain::OdsCode> ParseOdsCode(std::string_view t) {
+  return domain::OdsCode::Parse(t);
+}
+inline Result<domain::OdsSiteCode> ParseSiteCode(std::string_view t) {
+  return domain::OdsSiteCode::Parse(t);
+}
+inline std::string_view PostcodeText(const domain::Postcode& p) { return p.canonical(); }
+
+}  // namespace orp::storage::postgres

@@ -1,0 +1,179 @@
+#include "orp/storage/postgres/postgres_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "orp/storage/conformance_test.h"
+#include "orp/storage/open.h"
+#include "orp/storage/postgres/connection.h"
+#include "orp/storage/postgres/migrations.h"
+#include "orp/storage/postgres/test_schema.h"
+
+namespace orp::storage::postgres {
+namespace {
+
+using storage::conformance::SamplePatient;
+using storage::conformance::StoreConformance;
+using storage::conformance::StoreMaker;
+using testing::FreshSchemaUrl;
+
+Result<std::unique_ptr<Store>> OpenFresh() {
+  auto url = FreshSchemaUrl();
+  if (!url) return std::unexpected(url.error());
+  return OpenStore(*url);
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformance,
+                         ::testing::Values(StoreMaker{"server", OpenFresh}),
+                         storage::conformance::MakerName);
+
+TEST(PostgresStore, NewSchemaIsMigratedToTheLatestVersion) {
+  auto store = OpenFresh();
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  StoreInfo info = (*store)->Info();
+  EXPECT_EQ(info.backend, "postgresql");
+  EXPECT_EQ(info.schema_version, Migrations().back().version);
+  ASSERT_EQ(info.migrations_applied.size(), Migrations().size());
+  EXPECT_EQ(info.migrations_applied[0], "0001_core");
+  EXPECT_EQ(info.migrations_applied[1], "0002_change_sequence");
+  EXPECT_EQ(*(*store)->SchemaVersion(), Migrations().back().version);
+}
+
+TEST(PostgresStore, ReopeningAppliesNothingAndKeepsTheData) {
+  auto url = FreshSchemaUrl();
+  ASSERT_TRUE(url.has_value()) << url.error().ToString();
+  {
+    auto store = OpenStore(*url);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    auto txn = (*store)->Begin();
+    ASSERT_TRUE((*txn)->PutPatient(SamplePatient(1)).has_value());
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  auto again = OpenStore(*url);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE((*again)->Info().migrations_applied.empty());
+  EXPECT_TRUE((*again)->FindPatientByPseudonym(*SamplePatient(1).pseudonym)->has_value());
+}
+
+// A schema left by an orp that knew only 0001_core upgrades at open, and its rows stay readable.
+TEST(PostgresStore, SchemaFromTheFirstVersionUpgradesAtOpen) {
+  auto url = FreshSchemaUrl();
+  ASSERT_TRUE(url.has_value());
+  {
+    auto connection = Connection::Open(*url, "test");
+    ASSERT_TRUE(connection.has_value());
+    ASSERT_TRUE(Migrate(**connection, 1).has_value());
+    ASSERT_TRUE(
+        (*connection)->Exec("INSERT INTO patients (sex, postcode) VALUES ('2', 'LS1 4AP')"));
+  }
+  auto store = OpenStore(*url);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  std::vector<std::string> later;
+  for (const Migration& m : Migrations()) {
+    if (m.version > 1) later.emplace_back(m.name);
+  }
+  EXPECT_EQ((*store)->Info().migrations_applied, later);
+  int streamed = 0;
+  ASSERT_TRUE((*store)->ForEachPatient(0, [&](const Patient& p) {
+    EXPECT_EQ(p.sex, domain::Sex::kFemale);
+    return ++streamed > 0;
+  }));
+  EXPECT_EQ(streamed, 1);
+}
+
+TEST(PostgresStore, RefusesASchemaFromANewerOrp) {
+  auto url = FreshSchemaUrl();
+  ASSERT_TRUE(url.has_value());
+  ASSERT_TRUE(OpenStore(*url).has_value());
+  {
+    auto connection = Connection::Open(*url, "test");
+    ASSERT_TRUE((*connection)->Exec("INSERT INTO schema_version VALUES (999, '0999_future', 0)"));
+  }
+  auto store = OpenStore(*url);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(store.error().message().find("999"), std::string::npos);
+}
+
+TEST(PostgresStore, AuditLogRefusesUpdateDeleteAndTruncate) {
+  auto url = FreshSchemaUrl();
+  ASSERT_TRUE(url.has_value());
+  {
+    auto store = OpenStore(*url);
+    auto txn = (**store).Begin();
+    AuditRecord r;
+    r.hash = "h1";
+    ASSERT_TRUE((*txn)->AppendAudit(r).has_value());
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  auto connection = Connection::Open(*url, "test");
+  EXPECT_FALSE((*connection)->Exec("UPDATE audit_log SET actor = 'mallory'").has_value());
+  EXPECT_FALSE((*connection)->Exec("DELETE FROM audit_log").has_value());
+  EXPECT_FALSE((*connection)->Exec("TRUNCATE audit_log").has_value());
+}
+
+TEST(PostgresStore, LocationNeverHoldsThePassword) {
+  EXPECT_EQ(*RedactedLocation("postgresql://orp:s3cret@db.example:5433/registry?sslmode=require"),
+            "postgresql://orp@db.example:5433/registry");
+  EXPECT_EQ(*RedactedLocation("host=/run/pg port=5432 dbname=orp user=u password=s3cret"),
+            "postgresql://u@/orp?host=/run/pg&port=5432");
+  EXPECT_EQ(RedactedLocation("postgresql://[bad").error().code(), ErrorCode::kInvalidArgument);
+}
+
+// Nothing listens on port 1: the server is "down", which is kUnavailable (retry), and the
+// message names the server without its password.
+TEST(PostgresStore, UnreachableServerIsUnavailableAndTheMessageHasNoPassword) {
+  auto store = OpenStore("postgresql://orp:s3cret@127.0.0.1:1/orp?connect_timeout=5");
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(store.error().message().find("s3cret"), std::string::npos);
+  EXPECT_NE(store.error().message().find("postgresql://orp@127.0.0.1:1/orp"), std::string::npos);
+}
+
+TEST(PostgresStore, FactoryOpensBothUrlSchemes) {
+  auto url = FreshSchemaUrl();
+  ASSERT_TRUE(url.has_value());
+  StoreFactory factory;
+  factory.Register("postgresql", OpenStoreFromUrl);
+  factory.Register("postgres", OpenStoreFromUrl);
+  auto store = factory.Open(*url);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ((*store)->Info().backend, "postgresql");
+  EXPECT_TRUE((*store)->Info().location.starts_with("postgresql://postgres@/postgres?host="));
+  auto short_scheme = factory.Open("postgres" + url->substr(std::string("postgresql").size()));
+  ASSERT_TRUE(short_scheme.has_value()) << short_scheme.error().ToString();
+}
+
+TEST(PostgresStore, CreatesTheSchemaNamedInTheUrl) {
+  auto server = testing::ServerUrl();
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  std::string schema = "orp_named_" + std::to_string(getpid());
+  char separator = server->find('?') == std::string::npos ? '?' : '&';
+  auto store = OpenStore(*server + separator + "options=-csearch_path%3D" + schema);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ((*store)->Info().migrations_applied.size(), Migrations().size());
+  auto admin = Connection::Open(*server, "test");
+  auto tables =
+      (*admin)->Query("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1",
+                      Params().Add(schema));
+  ASSERT_TRUE(tables.has_value());
+  EXPECT_GT((*tables)[0].Int(0), 10);
+  EXPECT_TRUE((*admin)->Exec("DROP SCHEMA " + schema + " CASCADE"));
+}
+
+TEST(PostgresStore, ReadingAfterAFailedStatementInATransactionCannotCommit) {
+  auto store = OpenFresh();
+  ASSERT_TRUE(store.has_value());
+  auto txn = (*store)->Begin();
+  ASSERT_TRUE((*txn)->PutPatient(SamplePatient(1)).has_value());
+  Patient missing = SamplePatient(2);
+  missing.id = PatientId{424242};
+  auto put = (*txn)->PutPatient(missing);
+  ASSERT_FALSE(put.has_value());
+  EXPECT_EQ(put.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ((*txn)->Commit().error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ((*store)->CountRows()->at("patients"), 0);
+}
+
+}  // namespace
+}  // namespace orp::storage::postgres
