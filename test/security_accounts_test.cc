@@ -32,8 +32,8 @@ class AccountsTest : public ::testing::Test {
   }
 
   CreatedUser Add(const std::string& name, const std::string& grant, bool totp = false) {
-    auto created = accounts_->AddUser(
-        {name, {*ParseGrant(grant)}, std::string(kPassword), totp, ""});
+    auto created =
+        accounts_->AddUser({name, {*ParseGrant(grant)}, std::string(kPassword), totp, ""});
     EXPECT_TRUE(created.has_value()) << created.error().ToString();
     return created.value_or(CreatedUser{});
   }
@@ -95,8 +95,8 @@ TEST_F(AccountsTest, EveryFailureGetsOneMessageAndAnAuditEntryWithoutThePassword
 TEST_F(AccountsTest, SecondFactorIsRequiredWhenTheAccountHasOne) {
   CreatedUser created = Add("alice", "clinician@1234567", /*totp=*/true);
   EXPECT_EQ(created.totp_secret.size(), 32u);
-  EXPECT_THAT(created.otpauth_uri, HasSubstr("otpauth://totp/ORP:alice?secret=" +
-                                             created.totp_secret));
+  EXPECT_THAT(created.otpauth_uri,
+              HasSubstr("otpauth://totp/ORP:alice?secret=" + created.totp_secret));
   std::string seed = *Base32Decode(created.totp_secret);
   EXPECT_FALSE(LoginAlice(kPassword, "").has_value());
   std::string wrong = TotpCode(seed, now_ + 5min);
@@ -246,22 +246,19 @@ TEST_F(AccountsTest, NewUsersAreValidated) {
   Add("alice", "provider@RRK");
   EXPECT_EQ(accounts_->AddUser({"ALICE", {{Role::kAnalyst, ""}}, "pw", false, ""}).error().code(),
             ErrorCode::kAlreadyExists);
-  EXPECT_EQ(accounts_->AddUser({"bad name", {{Role::kAnalyst, ""}}, "pw", false, ""})
-                .error()
-                .code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      accounts_->AddUser({"bad name", {{Role::kAnalyst, ""}}, "pw", false, ""}).error().code(),
+      ErrorCode::kInvalidArgument);
   EXPECT_THAT(accounts_->AddUser({"bob", {}, "pw", false, ""}).error().message(),
               HasSubstr("at least one role"));
-  EXPECT_THAT(accounts_->AddUser({"pat", {{Role::kPatient, "self"}}, "pw", false, ""})
-                  .error()
-                  .message(),
-              HasSubstr("pseudonym"));
-  EXPECT_THAT(accounts_->AddUser({"bob", {{Role::kProvider, ""}}, "pw", false, ""})
-                  .error()
-                  .message(),
-              HasSubstr("needs a scope"));
-  auto patient = accounts_->AddUser(
-      {"pat", {{Role::kPatient, "self"}}, "pw", false, std::string(64, 'c')});
+  EXPECT_THAT(
+      accounts_->AddUser({"pat", {{Role::kPatient, "self"}}, "pw", false, ""}).error().message(),
+      HasSubstr("pseudonym"));
+  EXPECT_THAT(
+      accounts_->AddUser({"bob", {{Role::kProvider, ""}}, "pw", false, ""}).error().message(),
+      HasSubstr("needs a scope"));
+  auto patient =
+      accounts_->AddUser({"pat", {{Role::kPatient, "self"}}, "pw", false, std::string(64, 'c')});
   ASSERT_TRUE(patient.has_value());
   EXPECT_EQ(accounts_->Login("pat", "pw", "", "")->principal.patient, std::string(64, 'c'));
 }

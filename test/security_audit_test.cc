@@ -126,8 +126,9 @@ TEST_F(AuditChainTest, AnEditedTimeOrOutcomeIsFound) {
   AppendN(4);
   Tamper("UPDATE audit_log SET at = at + 1 WHERE seq = 2");
   EXPECT_EQ(Check().first_bad, 2);
-  Tamper("UPDATE audit_log SET at = at - 1 WHERE seq = 2; "
-         "UPDATE audit_log SET outcome = 'denied' WHERE seq = 4");
+  Tamper(
+      "UPDATE audit_log SET at = at - 1 WHERE seq = 2; "
+      "UPDATE audit_log SET outcome = 'denied' WHERE seq = 4");
   EXPECT_EQ(Check().first_bad, 4);
 }
 
@@ -162,8 +163,9 @@ TEST_F(AuditChainTest, DeletingTheFirstEntryIsFound) {
 
 TEST_F(AuditChainTest, ReorderedEntriesAreFound) {
   AppendN(5);
-  Tamper("UPDATE audit_log SET seq = 100 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE "
-         "seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 100");
+  Tamper(
+      "UPDATE audit_log SET seq = 100 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE "
+      "seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 100");
   VerifyReport r = Check();
   EXPECT_EQ(r.first_bad, 2);
 }
@@ -187,8 +189,8 @@ TEST_F(AuditChainTest, AnInsertedEntryIsFound) {
       "purpose, outcome, prev_hash, hash) VALUES (3, " +
       std::to_string(forged.at.time_since_epoch().count()) + ", 'mallory', '" + forged.role +
       "', '" + forged.action + "', '" + forged.object + "', '" + forged.request_id + "', '" +
-      forged.purpose + "', '" + forged.outcome + "', '" + forged.prev_hash + "', '" +
-      forged.hash + "')");
+      forged.purpose + "', '" + forged.outcome + "', '" + forged.prev_hash + "', '" + forged.hash +
+      "')");
   // seq 3 is the forgery (valid on its own, linked to 2); seq 4 was 3 and fails.
   VerifyReport r = Check();
   EXPECT_EQ(r.first_bad, 4);

@@ -38,8 +38,8 @@ std::string Iso(domain::Instant at) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}"
 // "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ".
 Result<domain::Instant> ParseInstant(std::string_view option, std::string_view text) {
   auto fail = [&] {
-    return InvalidArgument(fmt::format("{} '{}' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", option,
-                                       Printable(text)));
+    return InvalidArgument(
+        fmt::format("{} '{}' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", option, Printable(text)));
   };
   auto date = ParseIsoDate(text.substr(0, 10));
   if (!date) return fail();
@@ -51,7 +51,8 @@ Result<domain::Instant> ParseInstant(std::string_view option, std::string_view t
   }
   std::string_view h = text.substr(11, 2), m = text.substr(14, 2), s = text.substr(17, 2);
   if (!IsAsciiDigits(h) || !IsAsciiDigits(m) || !IsAsciiDigits(s)) return fail();
-  int hh = std::stoi(std::string(h)), mm = std::stoi(std::string(m)), ss = std::stoi(std::string(s));
+  int hh = std::stoi(std::string(h)), mm = std::stoi(std::string(m)),
+      ss = std::stoi(std::string(s));
   if (hh > 23 || mm > 59 || ss > 59) return fail();
   return at + std::chrono::hours(hh) + std::chrono::minutes(mm) + std::chrono::seconds(ss);
 }
@@ -61,12 +62,11 @@ void RunVerify(const AuditOptions& o, const Environment& env) {
   auto store = OpenStoreOrFail("audit verify", env, o.db);
   security::VerifyReport report = ValueOrFail("audit verify", security::Verify(*store));
   if (!report.ok()) {
-    Fail("audit verify",
-         Error(ErrorCode::kDataLoss, fmt::format("audit entry seq {} fails: {} (after {} good "
-                                                 "entries; last good hash {})",
-                                                 *report.first_bad, report.problem,
-                                                 report.entries - 1,
-                                                 report.head.empty() ? "none" : report.head)));
+    Fail("audit verify", Error(ErrorCode::kDataLoss,
+                               fmt::format("audit entry seq {} fails: {} (after {} good "
+                                           "entries; last good hash {})",
+                                           *report.first_bad, report.problem, report.entries - 1,
+                                           report.head.empty() ? "none" : report.head)));
   }
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json out = {{"entries", report.entries}, {"ok", true}, {"head", report.head}};
@@ -103,9 +103,16 @@ void RunList(const AuditOptions& o, const Environment& env) {
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& r : records) {
-      out.push_back({{"seq", r.seq}, {"at", Iso(r.at)}, {"actor", r.actor}, {"role", r.role},
-                     {"action", r.action}, {"object", r.object}, {"request_id", r.request_id},
-                     {"purpose", r.purpose}, {"outcome", r.outcome}, {"prev_hash", r.prev_hash},
+      out.push_back({{"seq", r.seq},
+                     {"at", Iso(r.at)},
+                     {"actor", r.actor},
+                     {"role", r.role},
+                     {"action", r.action},
+                     {"object", r.object},
+                     {"request_id", r.request_id},
+                     {"purpose", r.purpose},
+                     {"outcome", r.outcome},
+                     {"prev_hash", r.prev_hash},
                      {"hash", r.hash}});
     }
     fmt::print("{}\n", out.dump(2));

@@ -72,7 +72,8 @@ Result<void> CheckGrants(const NewUser& user) {
 // The same argon2id work as a real check, for usernames that do not exist (no timing oracle).
 void SpendVerifyTime(std::string_view password, PasswordCost cost) {
   // One dummy hash per cost, made on first use (the moderate one takes seconds).
-  static const std::string kMinimum = HashPassword("orp-dummy", PasswordCost::kMinimum).value_or("");
+  static const std::string kMinimum =
+      HashPassword("orp-dummy", PasswordCost::kMinimum).value_or("");
   auto hash_of = [](PasswordCost c) -> const std::string& {
     if (c == PasswordCost::kInteractive) {
       static const std::string kInteractive =
@@ -94,8 +95,8 @@ Result<std::string> NormaliseUsername(std::string_view text) {
                  [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
   if (name.empty() || name.size() > kMaxUsername ||
       !std::all_of(name.begin(), name.end(), IsUsernameChar)) {
-    return InvalidArgument(fmt::format(
-        "username '{}' must be 1-64 of a-z, 0-9, '.', '_', '@', '-'", Printable(text)));
+    return InvalidArgument(
+        fmt::format("username '{}' must be 1-64 of a-z, 0-9, '.', '_', '@', '-'", Printable(text)));
   }
   return name;
 }
@@ -133,7 +134,8 @@ Result<CreatedUser> Accounts::AddUser(const NewUser& user, std::string_view acto
     auto id = txn.AddUser(record);
     if (!id) return std::unexpected(id.error());
     created.user_id = *id;
-    return Record(txn, Event(Now(), std::string(actor), "user.create", "user/" + record.username, "ok: " + fmt::format("{}", fmt::join(record.grants, ", "))));
+    return Record(txn, Event(Now(), std::string(actor), "user.create", "user/" + record.username,
+                             "ok: " + fmt::format("{}", fmt::join(record.grants, ", "))));
   });
   if (!done) {
     if (done.error().code() == ErrorCode::kAlreadyExists) {
@@ -163,12 +165,13 @@ Result<std::vector<UserInfo>> Accounts::ListUsers() {
   if (!users) return std::unexpected(users.error());
   std::vector<UserInfo> out;
   for (const storage::UserRecord& u : *users) {
-    UserInfo info{u.id, u.username, {}, !u.password_hash.empty(), !u.totp_secret.empty(),
+    UserInfo info{u.id,       u.username,  {}, !u.password_hash.empty(), !u.totp_secret.empty(),
                   u.disabled, u.created_at};
     for (const std::string& text : u.grants) {
       auto grant = ParseGrant(text);
-      if (!grant) return DataLoss(fmt::format("stored grant of user '{}': {}", u.username,
-                                              grant.error().message()));
+      if (!grant)
+        return DataLoss(
+            fmt::format("stored grant of user '{}': {}", u.username, grant.error().message()));
       info.grants.push_back(*grant);
     }
     out.push_back(std::move(info));
@@ -220,21 +223,23 @@ Result<Session> Accounts::Login(std::string_view username, std::string_view pass
   if (!id || !csrf) return std::unexpected(!id ? id.error() : csrf.error());
   Session session{Base32Encode(*id, true), Base32Encode(*csrf, true),
                   now + options_.session_lifetime, std::move(*principal)};
-  storage::SessionRecord stored{Sha256Hex(session.id), user->id, session.csrf_token, now, now,
-                                session.expires_at, std::string(remote)};
+  storage::SessionRecord stored{
+      Sha256Hex(session.id), user->id,           session.csrf_token, now, now,
+      session.expires_at,    std::string(remote)};
   ORP_RETURN_IF_ERROR(RecordLogin(typed, remote, true, "ok", &stored));
   return session;
 }
 
-Result<void> Accounts::RecordLogin(std::string_view username, std::string_view remote,
-                                   bool success, std::string_view outcome,
+Result<void> Accounts::RecordLogin(std::string_view username, std::string_view remote, bool success,
+                                   std::string_view outcome,
                                    const storage::SessionRecord* session) {
   const domain::Instant now = Now();
   return RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
-    ORP_RETURN_IF_ERROR(txn.RecordLoginAttempt(
-        {now, std::string(username), std::string(remote), success}));
+    ORP_RETURN_IF_ERROR(
+        txn.RecordLoginAttempt({now, std::string(username), std::string(remote), success}));
     if (session != nullptr) ORP_RETURN_IF_ERROR(txn.AddSession(*session));
-    return Record(txn, Event(now, std::string(username), "session.create", fmt::format("remote/{}", Printable(remote)), std::string(outcome)));
+    return Record(txn, Event(now, std::string(username), "session.create",
+                             fmt::format("remote/{}", Printable(remote)), std::string(outcome)));
   });
 }
 

@@ -58,7 +58,7 @@ struct AccountsOptions {
 };
 
 struct NewUser {
-  std::string username;  // 1-64 of [a-z0-9._@-], lower-cased
+  std::string username;                 // 1-64 of [a-z0-9._@-], lower-cased
   std::vector<Grant> grants;            // at least one (ParseGrant)
   std::optional<std::string> password;  // none: a system account (tokens only)
   bool require_totp = false;            // make a TOTP seed; sign-in then needs a code
@@ -135,8 +135,7 @@ class Accounts {
   // `actor` is who makes the change, for the audit log (a username, or the command line).
   Result<CreatedUser> AddUser(const NewUser& user, std::string_view actor = kCommandLineActor);
   // Disables the account and ends its sessions; its tokens stop working (checked on use).
-  Result<void> DisableUser(std::string_view username,
-                           std::string_view actor = kCommandLineActor);
+  Result<void> DisableUser(std::string_view username, std::string_view actor = kCommandLineActor);
   Result<std::vector<UserInfo>> ListUsers();
 
   Result<Session> Login(std::string_view username, std::string_view password,

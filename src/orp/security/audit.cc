@@ -40,9 +40,10 @@ std::string ProblemWith(const domain::AuditRecord& record,
                              expected_seq - 1, expected_seq, record.seq - 1);
   }
   if (record.prev_hash != expected_prev) {
-    return previous ? fmt::format("prev_hash does not match the hash of seq {}: an entry was "
-                                  "removed, inserted or reordered before it",
-                                  previous->seq)
+    return previous ? fmt::format(
+                          "prev_hash does not match the hash of seq {}: an entry was "
+                          "removed, inserted or reordered before it",
+                          previous->seq)
                     : "the first entry has a prev_hash: entries before it were removed";
   }
   if (AuditHash(record) != record.hash) {
@@ -89,8 +90,8 @@ Result<int64_t> AppendAudit(storage::Transaction& transaction, const AuditEvent&
   if (!seq) return seq;
   if (*seq != record.seq) {
     // The hash covers the seq; a store that numbers differently would break the chain.
-    return Internal(fmt::format("the store numbered an audit entry {} instead of {}", *seq,
-                                record.seq));
+    return Internal(
+        fmt::format("the store numbered an audit entry {} instead of {}", *seq, record.seq));
   }
   return seq;
 }

@@ -42,8 +42,8 @@ struct AuditEvent {
   std::string action;    // e.g. "patient.implants.read", "session.create"
   std::string object;    // "patient/<pseudonym hex>", "submission/42", …
   std::string request_id;
-  std::string purpose;   // purpose or legal basis, when the caller knows it
-  std::string outcome;   // "ok", "denied: <reason>"
+  std::string purpose;  // purpose or legal basis, when the caller knows it
+  std::string outcome;  // "ok", "denied: <reason>"
 };
 
 // "patient/<hex>": the object name of a patient's record, so a patient's "who looked at my
@@ -65,10 +65,10 @@ Result<void> RunAudited(storage::Store& store,
                         const std::function<Result<void>(storage::Transaction&)>& work);
 
 struct VerifyReport {
-  int64_t entries = 0;                 // entries read
-  std::optional<int64_t> first_bad;    // seq (as stored) of the first entry that fails
-  std::string problem;                 // what is wrong with it ("hash does not match …")
-  std::string head;                    // hash of the last good entry ("" for an empty log)
+  int64_t entries = 0;               // entries read
+  std::optional<int64_t> first_bad;  // seq (as stored) of the first entry that fails
+  std::string problem;               // what is wrong with it ("hash does not match …")
+  std::string head;                  // hash of the last good entry ("" for an empty log)
   bool ok() const { return !first_bad.has_value(); }
 };
 
