@@ -161,6 +161,18 @@ TEST_F(AuditChainTest, DeletingTheFirstEntryIsFound) {
   EXPECT_EQ(Check().first_bad, 2);
 }
 
+TEST_F(AuditChainTest, EntriesRemovedFromTheEndAreFoundOnlyWithAnAnchor) {
+  AppendN(5);
+  const std::string anchor = Check().head;
+  EXPECT_TRUE(Verify(*store_, anchor)->ok());
+  Tamper("DELETE FROM audit_log WHERE seq >= 4");
+  EXPECT_TRUE(Check().ok());  // a shorter chain is still a chain
+  auto anchored = Verify(*store_, anchor);
+  ASSERT_TRUE(anchored.has_value());
+  EXPECT_EQ(anchored->first_bad, 4);
+  EXPECT_THAT(anchored->problem, HasSubstr("removed from the end"));
+}
+
 TEST_F(AuditChainTest, ReorderedEntriesAreFound) {
   AppendN(5);
   Tamper(

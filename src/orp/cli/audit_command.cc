@@ -1,4 +1,4 @@
-// orp audit verify --db URL [--format table|json|csv]
+// orp audit verify --db URL [--anchor HASH] [--format table|json|csv]
 //   Walks the hash chain (security/audit.h); exits non-zero (74, data loss) naming the first bad
 //   entry. Prints the head hash: keep it elsewhere to detect entries removed from the end.
 // orp audit list --db URL [--actor U] [--object OBJ] [--since T] [--until T] [--limit N]
@@ -25,6 +25,7 @@ namespace {
 
 struct AuditOptions {
   std::string db;
+  std::string anchor;
   std::string actor;
   std::string object;
   std::string since;
@@ -60,13 +61,12 @@ Result<domain::Instant> ParseInstant(std::string_view option, std::string_view t
 void RunVerify(const AuditOptions& o, const Environment& env) {
   OutputFormat format = ValueOrFail("audit verify", ParseOutputFormat(o.format));
   auto store = OpenStoreOrFail("audit verify", env, o.db);
-  security::VerifyReport report = ValueOrFail("audit verify", security::Verify(*store));
+  security::VerifyReport report = ValueOrFail("audit verify", security::Verify(*store, o.anchor));
   if (!report.ok()) {
-    Fail("audit verify", Error(ErrorCode::kDataLoss,
-                               fmt::format("audit entry seq {} fails: {} (after {} good "
-                                           "entries; last good hash {})",
-                                           *report.first_bad, report.problem, report.entries - 1,
-                                           report.head.empty() ? "none" : report.head)));
+    Fail("audit verify",
+         Error(ErrorCode::kDataLoss,
+               fmt::format("audit entry seq {} fails: {} (last good hash: {})", *report.first_bad,
+                           report.problem, report.head.empty() ? "none" : report.head)));
   }
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json out = {{"entries", report.entries}, {"ok", true}, {"head", report.head}};
@@ -137,6 +137,9 @@ void AddAuditCommand(CLI::App& app, const Environment& env) {
   CLI::App* verify = cmd->add_subcommand(
       "verify", "Check the hash chain; fail naming the first edited, deleted or moved entry.");
   verify->add_option("--db", o->db, db_help)->required();
+  verify->add_option("--anchor", o->anchor,
+                     "A head hash printed by an earlier verify: fail if entries after it were "
+                     "removed from the end");
   verify->add_option("--format", o->format, "Output: table, json or csv")->default_val("table");
   verify->callback([o, &env] { RunVerify(*o, env); });
 

@@ -182,38 +182,14 @@ Result<std::vector<UserInfo>> Accounts::ListUsers() {
 Result<Session> Accounts::Login(std::string_view username, std::string_view password,
                                 std::string_view totp_code, std::string_view remote) {
   const domain::Instant now = Now();
-  // What we record as the actor: the name as typed, made printable and bounded.
-  std::string typed = Printable(Trim(username).substr(0, kMaxUsername));
+  // The actor we record: the name as typed, made printable and bounded, or its normal form.
   auto name = NormaliseUsername(username);
-  if (name) typed = *name;
-  auto failures = store_.CountLoginFailures(typed, remote, now - options_.login_window);
-  if (!failures) return std::unexpected(failures.error());
-  std::string reason;
+  const std::string typed = name ? *name : Printable(Trim(username).substr(0, kMaxUsername));
   std::optional<storage::UserRecord> user;
-  if (failures->by_username >= options_.max_failures_per_user) {
-    reason = "locked: too many failed sign-ins for this username";
-  } else if (failures->by_remote >= options_.max_failures_per_remote) {
-    reason = "locked: too many failed sign-ins from this address";
-  } else {
-    if (name) {
-      auto found = store_.FindUser(*name);
-      if (!found) return std::unexpected(found.error());
-      user = std::move(*found);
-    }
-    if (!user || user->password_hash.empty()) {
-      SpendVerifyTime(password, options_.password_cost);
-      reason = user ? "account has no password (tokens only)" : "unknown username";
-    } else if (!VerifyPassword(user->password_hash, password)) {
-      reason = "wrong password";
-    } else if (!user->totp_secret.empty() &&
-               !VerifyTotp(Base32Decode(user->totp_secret).value_or(""), totp_code, now)) {
-      reason = totp_code.empty() ? "missing second factor code" : "wrong second factor code";
-    } else if (user->disabled) {
-      reason = "account disabled";
-    }
-  }
-  if (!reason.empty()) {
-    ORP_RETURN_IF_ERROR(RecordLogin(typed, remote, false, "denied: " + reason, nullptr));
+  auto reason = RefusalReason(typed, name.has_value(), password, totp_code, remote, now, user);
+  if (!reason) return std::unexpected(reason.error());
+  if (!reason->empty()) {
+    ORP_RETURN_IF_ERROR(RecordLogin(typed, remote, false, "denied: " + *reason, nullptr));
     return Unauthenticated(std::string(kRejected));
   }
   auto principal = PrincipalOf(*user);
@@ -228,6 +204,36 @@ Result<Session> Accounts::Login(std::string_view username, std::string_view pass
       session.expires_at,    std::string(remote)};
   ORP_RETURN_IF_ERROR(RecordLogin(typed, remote, true, "ok", &stored));
   return session;
+}
+
+Result<std::string> Accounts::RefusalReason(const std::string& username, bool well_formed,
+                                            std::string_view password, std::string_view totp_code,
+                                            std::string_view remote, domain::Instant now,
+                                            std::optional<storage::UserRecord>& user) {
+  auto failures = store_.CountLoginFailures(username, remote, now - options_.login_window);
+  if (!failures) return std::unexpected(failures.error());
+  if (failures->by_username >= options_.max_failures_per_user) {
+    return "locked: too many failed sign-ins for this username";
+  }
+  if (failures->by_remote >= options_.max_failures_per_remote) {
+    return "locked: too many failed sign-ins from this address";
+  }
+  if (well_formed) {
+    auto found = store_.FindUser(username);
+    if (!found) return std::unexpected(found.error());
+    user = std::move(*found);
+  }
+  if (!user || user->password_hash.empty()) {
+    SpendVerifyTime(password, options_.password_cost);
+    return user ? "account has no password (tokens only)" : "unknown username";
+  }
+  if (!VerifyPassword(user->password_hash, password)) return "wrong password";
+  if (!user->totp_secret.empty() &&
+      !VerifyTotp(Base32Decode(user->totp_secret).value_or(""), totp_code, now)) {
+    return totp_code.empty() ? "missing second factor code" : "wrong second factor code";
+  }
+  if (user->disabled) return "account disabled";
+  return "";
 }
 
 Result<void> Accounts::RecordLogin(std::string_view username, std::string_view remote, bool success,

@@ -160,6 +160,11 @@ class Accounts {
   Result<Principal> AuthenticateToken(std::string_view token);
   Result<Principal> AuthenticateSession(const Credentials& credentials);
   Result<Principal> PrincipalOf(const storage::UserRecord& user) const;
+  // Why a sign-in is refused ("" when it is not); fills `user` when the username exists.
+  Result<std::string> RefusalReason(const std::string& username, bool well_formed,
+                                    std::string_view password, std::string_view totp_code,
+                                    std::string_view remote, domain::Instant now,
+                                    std::optional<storage::UserRecord>& user);
   Result<void> RecordLogin(std::string_view username, std::string_view remote, bool success,
                            std::string_view outcome, const storage::SessionRecord* session);
 

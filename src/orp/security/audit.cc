@@ -107,9 +107,10 @@ Result<void> RunAudited(storage::Store& store,
   }
 }
 
-Result<VerifyReport> Verify(storage::Reader& reader) {
+Result<VerifyReport> Verify(storage::Reader& reader, std::string_view anchor) {
   VerifyReport report;
   std::optional<domain::AuditRecord> previous;
+  bool anchor_seen = anchor.empty();
   auto walked = reader.ForEachAuditRecord(0, [&](const domain::AuditRecord& record) {
     ++report.entries;
     std::string problem = ProblemWith(record, previous);
@@ -118,11 +119,19 @@ Result<VerifyReport> Verify(storage::Reader& reader) {
       report.problem = std::move(problem);
       return false;
     }
+    anchor_seen = anchor_seen || record.hash == anchor;
     report.head = record.hash;
     previous = record;
     return true;
   });
   if (!walked) return std::unexpected(walked.error());
+  if (report.ok() && !anchor_seen) {
+    report.first_bad = previous ? previous->seq + 1 : 1;
+    report.problem = fmt::format(
+        "no entry has the anchor hash {}: entries were removed from the end of the log (or the "
+        "anchor belongs to another database)",
+        anchor);
+  }
   return report;
 }
 

@@ -11,8 +11,9 @@
 //
 // What Verify finds: an edited field (the hash no longer matches), a deleted entry (a gap in seq
 // and a broken link), an inserted or reordered entry (a broken link or a seq out of order). It
-// names the first bad seq. It cannot see entries removed from the END of the log: keep the last
-// hash elsewhere (VerifyReport.head, `orp audit verify` prints it) and compare.
+// names the first bad seq. The chain alone cannot show entries removed from the END of the log:
+// keep the head hash elsewhere (VerifyReport.head, printed by `orp audit verify`) and pass it
+// back as the anchor.
 //
 // Objects are named "kind/id": "patient/<pseudonym hex>", "submission/42", "user/alice",
 // "remote/<address>" (sign-in attempts). Never an NHS number, name or date of birth.
@@ -26,6 +27,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "orp/core/result.h"
@@ -73,7 +75,10 @@ struct VerifyReport {
 };
 
 // Walks the whole chain. An unreadable store is an error; a broken chain is a report.
-Result<VerifyReport> Verify(storage::Reader& reader);
+// `anchor`, when given, is a head hash kept elsewhere earlier (`orp audit verify` prints it): an
+// intact chain with no entry of that hash has lost entries from its end, reported with
+// first_bad = the seq after the last entry.
+Result<VerifyReport> Verify(storage::Reader& reader, std::string_view anchor = {});
 
 class AuditLog {
  public:
