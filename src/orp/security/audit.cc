@@ -138,17 +138,47 @@ Result<VerifyReport> Verify(storage::Reader& reader, std::string_view anchor) {
 AuditLog::AuditLog(storage::Store& store, Clock clock)
     : store_(store), clock_(clock ? std::move(clock) : Clock(SystemNow)) {}
 
+struct AuditLog::Pending {
+  AuditEvent event;
+  Result<int64_t> result = Internal("the audit entry was not written");
+  bool done = false;
+};
+
 Result<int64_t> AuditLog::Append(AuditEvent event) {
   if (event.at == domain::Instant{}) event.at = clock_();
-  int64_t seq = 0;
+  Pending pending{std::move(event)};
+  std::unique_lock<std::mutex> lock(mu_);
+  queue_.push_back(&pending);
+  while (!pending.done) {
+    if (writing_) {
+      written_.wait(lock);
+      continue;
+    }
+    // Lead: take everything queued so far and write it in one transaction.
+    writing_ = true;
+    std::vector<Pending*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    WriteBatch(batch);
+    lock.lock();
+    writing_ = false;
+    for (Pending* p : batch) p->done = true;
+    written_.notify_all();
+  }
+  return pending.result;
+}
+
+void AuditLog::WriteBatch(const std::vector<Pending*>& batch) {
   auto done = RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
-    auto appended = AppendAudit(txn, event);
-    if (!appended) return std::unexpected(appended.error());
-    seq = *appended;
+    for (Pending* p : batch) {
+      p->result = AppendAudit(txn, p->event);
+      if (!p->result) return std::unexpected(p->result.error());
+    }
     return {};
   });
-  if (!done) return std::unexpected(done.error());
-  return seq;
+  if (!done) {
+    for (Pending* p : batch) p->result = std::unexpected(done.error());
+  }
 }
 
 Result<std::vector<domain::AuditRecord>> AuditLog::Query(const storage::AuditQuery& query) {

@@ -23,8 +23,10 @@
 // by threads (each Append is its own transaction, or runs in the caller's).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,7 +89,9 @@ class AuditLog {
   // `clock` stamps events whose `at` is unset (default: the system clock, whole seconds).
   explicit AuditLog(storage::Store& store, Clock clock = {});
 
-  // Appends in a transaction of its own (retrying as RunAudited); returns the seq.
+  // Appends in a transaction of its own (retrying as RunAudited) and returns the seq once the
+  // entry is durable. Group commit: callers that arrive while a transaction is being written
+  // wait and go together in the next one, so many threads share one fsync.
   Result<int64_t> Append(AuditEvent event);
 
   // Entries matching the query (actor, object, time range), oldest first.
@@ -96,8 +100,15 @@ class AuditLog {
   domain::Instant Now() const { return clock_(); }
 
  private:
+  struct Pending;
+  void WriteBatch(const std::vector<Pending*>& batch);
+
   storage::Store& store_;
   Clock clock_;
+  std::mutex mu_;
+  std::condition_variable written_;
+  std::vector<Pending*> queue_;  // guarded by mu_
+  bool writing_ = false;         // guarded by mu_: a thread is writing a batch
 };
 
 }  // namespace orp::security
