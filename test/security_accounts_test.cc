@@ -7,6 +7,7 @@
 #include "orp/security/accounts.h"
 #include "orp/security/secrets.h"
 #include "orp/security/totp.h"
+#include "orp/storage/fault_injection.h"
 #include "orp/storage/sqlite/sqlite_store.h"
 
 namespace orp::security {
@@ -273,6 +274,36 @@ TEST_F(AccountsTest, EveryAccountEventIsOnAChainThatVerifies) {
   ASSERT_TRUE(report.has_value());
   EXPECT_TRUE(report->ok()) << report->problem;
   EXPECT_EQ(report->entries, 5);
+}
+
+// Each write of a sign-in (begin, attempt, session, audit entry, commit) fails in turn, for a
+// right and a wrong password: the call fails and leaves no attempt or audit entry behind.
+TEST(AccountsFaults, AFailedWriteDuringSignInLeavesNothingBehind) {
+  const auto at = domain::Instant(std::chrono::seconds(1764160000));
+  for (int run = 0; run < 9; ++run) {
+    const bool right = run < 5;
+    const int fail_at = right ? run + 1 : run - 4;  // 5 writes when it succeeds, 4 when not
+    auto inner = storage::sqlite::OpenStore(":memory:");
+    ASSERT_TRUE(inner.has_value());
+    AccountsOptions options;
+    options.password_cost = PasswordCost::kMinimum;
+    options.clock = [at] { return at; };
+    {
+      AuditLog log(**inner);
+      Accounts setup(**inner, log, options);
+      ASSERT_TRUE(setup.AddUser({"alice", {{Role::kAnalyst, ""}}, "pw", false, ""}).has_value());
+    }
+    storage::FaultInjectingStore store(std::move(*inner), fail_at);
+    AuditLog log(store);
+    Accounts accounts(store, log, options);
+    auto login = accounts.Login("alice", right ? "pw" : "wrong", "", "192.0.2.1");
+    ASSERT_FALSE(login.has_value()) << "fail_at " << fail_at;
+    EXPECT_EQ(login.error().code(), ErrorCode::kUnavailable);
+    EXPECT_EQ((*store.inner().LastAuditRecord())->seq, 1) << "only user.create";
+    auto failures =
+        store.inner().CountLoginFailures("alice", "192.0.2.1", at - std::chrono::hours(1));
+    EXPECT_EQ(failures->by_remote, 0);
+  }
 }
 
 TEST(SessionCookie, IsSecureHttpOnlyStrictAndScopedToTheSite) {
