@@ -36,6 +36,8 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddUserCommand(app, env);
   AddTokenCommand(app, env);
   AddAuditCommand(app, env);
+  AddSurveillanceCommand(app, env);
+  AddRecallCommand(app, env);
   AddVersionCommand(app, env);
   try {
     app.parse(argc, argv);

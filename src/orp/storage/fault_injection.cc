@@ -61,6 +61,14 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
     ORP_RETURN_IF_ERROR(store_.Tick());
     return inner_->Commit();
   }
+  Result<void> InsertPatients(std::span<Patient> patients) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->InsertPatients(patients);
+  }
+  Result<void> InsertProcedures(std::span<Procedure> procedures) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->InsertProcedures(procedures);
+  }
 
   // Accounts (security, #5).
   Result<int64_t> AddUser(const UserRecord& user) override {
@@ -98,6 +106,34 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
   Result<void> RecordLoginAttempt(const LoginAttempt& attempt) override {
     ORP_RETURN_IF_ERROR(store_.Tick());
     return inner_->RecordLoginAttempt(attempt);
+  }
+
+  // Surveillance (surveil7, #7).
+  Result<SignalPutResult> PutSignal(const Signal& signal) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutSignal(signal);
+  }
+  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->SetSignalStatus(id, status, reason);
+  }
+
+  // Recall (recall8, #8)
+  Result<void> PutRecall(Recall& recall) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutRecall(recall);
+  }
+  Result<void> PutRecallPatient(const RecallPatient& patient) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutRecallPatient(patient);
+  }
+  Result<void> AddRecallImplant(const RecallImplantLink& link) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddRecallImplant(link);
+  }
+  Result<void> AddRecallContact(RecallContact& contact) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddRecallContact(contact);
   }
 
  private:

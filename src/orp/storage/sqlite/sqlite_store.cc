@@ -55,6 +55,12 @@ class SqliteTransaction : public QueryReader<Transaction> {
   }
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
+  Result<void> InsertPatients(std::span<Patient> patients) override {
+    return Write([&](Queries& q) { return q.InsertPatients(patients); });
+  }
+  Result<void> InsertProcedures(std::span<Procedure> procedures) override {
+    return Write([&](Queries& q) { return q.InsertProcedures(procedures, submission_); });
+  }
 
   // Accounts (security, #5).
   Result<int64_t> AddUser(const UserRecord& user) override {
@@ -83,6 +89,28 @@ class SqliteTransaction : public QueryReader<Transaction> {
   }
   Result<void> RecordLoginAttempt(const LoginAttempt& attempt) override {
     return Write([&](Queries& q) { return q.RecordLoginAttempt(attempt); });
+  }
+
+  // Surveillance (surveil7, #7).
+  Result<SignalPutResult> PutSignal(const Signal& signal) override {
+    return Write([&](Queries& q) { return q.PutSignal(signal); });
+  }
+  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) override {
+    return Write([&](Queries& q) { return q.SetSignalStatus(id, status, reason); });
+  }
+
+  // Recall (recall8, #8)
+  Result<void> PutRecall(Recall& recall) override {
+    return Write([&](Queries& q) { return q.PutRecall(recall); });
+  }
+  Result<void> PutRecallPatient(const RecallPatient& patient) override {
+    return Write([&](Queries& q) { return q.PutRecallPatient(patient); });
+  }
+  Result<void> AddRecallImplant(const RecallImplantLink& link) override {
+    return Write([&](Queries& q) { return q.AddRecallImplant(link); });
+  }
+  Result<void> AddRecallContact(RecallContact& contact) override {
+    return Write([&](Queries& q) { return q.AddRecallContact(contact); });
   }
 
  protected:
