@@ -150,6 +150,7 @@ std::string Label(const std::vector<const Grant*>& grants) {
 const std::vector<Action>& AllActions() {
   static const std::vector<Action> kAll = [] {
     std::vector<Action> all;
+    all.reserve(kActionNames.size());
     for (const auto& [action, name] : kActionNames) all.push_back(action);
     return all;
   }();
