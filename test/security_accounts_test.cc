@@ -264,6 +264,20 @@ TEST_F(AccountsTest, NewUsersAreValidated) {
   EXPECT_EQ(accounts_->Login("pat", "pw", "", "")->principal.patient, std::string(64, 'c'));
 }
 
+TEST_F(AccountsTest, ASecondFactorCanBeRequiredForEveryoneButPatients) {
+  AccountsOptions options;
+  options.password_cost = PasswordCost::kMinimum;
+  options.require_second_factor = true;
+  Accounts strict(*store_, *audit_, options);
+  auto refused = strict.AddUser({"carol", {{Role::kProvider, "RRK"}}, "pw", false, ""});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_THAT(refused.error().message(), HasSubstr("needs a second factor"));
+  EXPECT_TRUE(strict.AddUser({"carol", {{Role::kProvider, "RRK"}}, "pw", true, ""}).has_value());
+  EXPECT_TRUE(strict.AddUser({"feed", {{Role::kSubmitter, "RRK"}}, std::nullopt, false, ""}));
+  EXPECT_TRUE(
+      strict.AddUser({"pat", {{Role::kPatient, "self"}}, "pw", false, std::string(64, 'd')}));
+}
+
 TEST_F(AccountsTest, EveryAccountEventIsOnAChainThatVerifies) {
   Add("alice", "provider@RRK");
   (void)LoginAlice("nope");

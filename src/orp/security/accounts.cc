@@ -112,6 +112,14 @@ Result<CreatedUser> Accounts::AddUser(const NewUser& user, std::string_view acto
   auto username = NormaliseUsername(user.username);
   if (!username) return std::unexpected(username.error());
   ORP_RETURN_IF_ERROR(CheckGrants(user));
+  const bool only_patient = std::all_of(user.grants.begin(), user.grants.end(),
+                                        [](const Grant& g) { return g.role == Role::kPatient; });
+  if (options_.require_second_factor && user.password && !user.require_totp && !only_patient) {
+    return InvalidArgument(fmt::format(
+        "user '{}' signs in with a password and holds {}: a person who can see registry data "
+        "needs a second factor (TOTP)",
+        *username, FormatGrants(user.grants)));
+  }
   storage::UserRecord record;
   record.username = *username;
   record.patient = user.patient;

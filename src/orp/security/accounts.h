@@ -53,6 +53,10 @@ struct AccountsOptions {
   int max_failures_per_remote = 50;
   // Shown in the otpauth URI.
   std::string totp_issuer = "ORP";
+  // When set, AddUser refuses a person (a password) without TOTP unless their only role is
+  // patient@self: staff who can see patient data need a second factor. `orp user add` sets it
+  // (--no-second-factor opts out, e.g. for a demo).
+  bool require_second_factor = false;
   // Time source (tests move it); default the system clock.
   std::function<domain::Instant()> clock;
 };
