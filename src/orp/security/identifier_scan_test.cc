@@ -23,6 +23,7 @@ TEST(FindNhsNumberShape, IgnoresInvalidNumbersAndLongerDigitRuns) {
   EXPECT_FALSE(FindNhsNumberShape("943 476 59190"));
   EXPECT_FALSE(FindNhsNumberShape("2026-11-26T18:00:00Z seq 12 RRK"));
   EXPECT_FALSE(FindNhsNumberShape(""));
+  EXPECT_FALSE(FindNhsNumberShape("request_id=5607f9434765919e"));  // inside a hex token
 }
 
 }  // namespace
