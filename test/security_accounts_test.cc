@@ -7,6 +7,7 @@
 #include "orp/security/accounts.h"
 #include "orp/security/secrets.h"
 #include "orp/security/totp.h"
+#include "orp/storage/fault_injection.h"
 #include "orp/storage/sqlite/sqlite_store.h"
 
 namespace orp::security {
@@ -32,8 +33,8 @@ class AccountsTest : public ::testing::Test {
   }
 
   CreatedUser Add(const std::string& name, const std::string& grant, bool totp = false) {
-    auto created = accounts_->AddUser(
-        {name, {*ParseGrant(grant)}, std::string(kPassword), totp, ""});
+    auto created =
+        accounts_->AddUser({name, {*ParseGrant(grant)}, std::string(kPassword), totp, ""});
     EXPECT_TRUE(created.has_value()) << created.error().ToString();
     return created.value_or(CreatedUser{});
   }
@@ -95,8 +96,8 @@ TEST_F(AccountsTest, EveryFailureGetsOneMessageAndAnAuditEntryWithoutThePassword
 TEST_F(AccountsTest, SecondFactorIsRequiredWhenTheAccountHasOne) {
   CreatedUser created = Add("alice", "clinician@1234567", /*totp=*/true);
   EXPECT_EQ(created.totp_secret.size(), 32u);
-  EXPECT_THAT(created.otpauth_uri, HasSubstr("otpauth://totp/ORP:alice?secret=" +
-                                             created.totp_secret));
+  EXPECT_THAT(created.otpauth_uri,
+              HasSubstr("otpauth://totp/ORP:alice?secret=" + created.totp_secret));
   std::string seed = *Base32Decode(created.totp_secret);
   EXPECT_FALSE(LoginAlice(kPassword, "").has_value());
   std::string wrong = TotpCode(seed, now_ + 5min);
@@ -246,24 +247,35 @@ TEST_F(AccountsTest, NewUsersAreValidated) {
   Add("alice", "provider@RRK");
   EXPECT_EQ(accounts_->AddUser({"ALICE", {{Role::kAnalyst, ""}}, "pw", false, ""}).error().code(),
             ErrorCode::kAlreadyExists);
-  EXPECT_EQ(accounts_->AddUser({"bad name", {{Role::kAnalyst, ""}}, "pw", false, ""})
-                .error()
-                .code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      accounts_->AddUser({"bad name", {{Role::kAnalyst, ""}}, "pw", false, ""}).error().code(),
+      ErrorCode::kInvalidArgument);
   EXPECT_THAT(accounts_->AddUser({"bob", {}, "pw", false, ""}).error().message(),
               HasSubstr("at least one role"));
-  EXPECT_THAT(accounts_->AddUser({"pat", {{Role::kPatient, "self"}}, "pw", false, ""})
-                  .error()
-                  .message(),
-              HasSubstr("pseudonym"));
-  EXPECT_THAT(accounts_->AddUser({"bob", {{Role::kProvider, ""}}, "pw", false, ""})
-                  .error()
-                  .message(),
-              HasSubstr("needs a scope"));
-  auto patient = accounts_->AddUser(
-      {"pat", {{Role::kPatient, "self"}}, "pw", false, std::string(64, 'c')});
+  EXPECT_THAT(
+      accounts_->AddUser({"pat", {{Role::kPatient, "self"}}, "pw", false, ""}).error().message(),
+      HasSubstr("pseudonym"));
+  EXPECT_THAT(
+      accounts_->AddUser({"bob", {{Role::kProvider, ""}}, "pw", false, ""}).error().message(),
+      HasSubstr("needs a scope"));
+  auto patient =
+      accounts_->AddUser({"pat", {{Role::kPatient, "self"}}, "pw", false, std::string(64, 'c')});
   ASSERT_TRUE(patient.has_value());
   EXPECT_EQ(accounts_->Login("pat", "pw", "", "")->principal.patient, std::string(64, 'c'));
+}
+
+TEST_F(AccountsTest, ASecondFactorCanBeRequiredForEveryoneButPatients) {
+  AccountsOptions options;
+  options.password_cost = PasswordCost::kMinimum;
+  options.require_second_factor = true;
+  Accounts strict(*store_, *audit_, options);
+  auto refused = strict.AddUser({"carol", {{Role::kProvider, "RRK"}}, "pw", false, ""});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_THAT(refused.error().message(), HasSubstr("needs a second factor"));
+  EXPECT_TRUE(strict.AddUser({"carol", {{Role::kProvider, "RRK"}}, "pw", true, ""}).has_value());
+  EXPECT_TRUE(strict.AddUser({"feed", {{Role::kSubmitter, "RRK"}}, std::nullopt, false, ""}));
+  EXPECT_TRUE(
+      strict.AddUser({"pat", {{Role::kPatient, "self"}}, "pw", false, std::string(64, 'd')}));
 }
 
 TEST_F(AccountsTest, EveryAccountEventIsOnAChainThatVerifies) {
@@ -276,6 +288,36 @@ TEST_F(AccountsTest, EveryAccountEventIsOnAChainThatVerifies) {
   ASSERT_TRUE(report.has_value());
   EXPECT_TRUE(report->ok()) << report->problem;
   EXPECT_EQ(report->entries, 5);
+}
+
+// Each write of a sign-in (begin, attempt, session, audit entry, commit) fails in turn, for a
+// right and a wrong password: the call fails and leaves no attempt or audit entry behind.
+TEST(AccountsFaults, AFailedWriteDuringSignInLeavesNothingBehind) {
+  const auto at = domain::Instant(std::chrono::seconds(1764160000));
+  for (int run = 0; run < 9; ++run) {
+    const bool right = run < 5;
+    const int fail_at = right ? run + 1 : run - 4;  // 5 writes when it succeeds, 4 when not
+    auto inner = storage::sqlite::OpenStore(":memory:");
+    ASSERT_TRUE(inner.has_value());
+    AccountsOptions options;
+    options.password_cost = PasswordCost::kMinimum;
+    options.clock = [at] { return at; };
+    {
+      AuditLog log(**inner);
+      Accounts setup(**inner, log, options);
+      ASSERT_TRUE(setup.AddUser({"alice", {{Role::kAnalyst, ""}}, "pw", false, ""}).has_value());
+    }
+    storage::FaultInjectingStore store(std::move(*inner), fail_at);
+    AuditLog log(store);
+    Accounts accounts(store, log, options);
+    auto login = accounts.Login("alice", right ? "pw" : "wrong", "", "192.0.2.1");
+    ASSERT_FALSE(login.has_value()) << "fail_at " << fail_at;
+    EXPECT_EQ(login.error().code(), ErrorCode::kUnavailable);
+    EXPECT_EQ((*store.inner().LastAuditRecord())->seq, 1) << "only user.create";
+    auto failures =
+        store.inner().CountLoginFailures("alice", "192.0.2.1", at - std::chrono::hours(1));
+    EXPECT_EQ(failures->by_remote, 0);
+  }
 }
 
 TEST(SessionCookie, IsSecureHttpOnlyStrictAndScopedToTheSite) {

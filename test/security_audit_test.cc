@@ -126,8 +126,9 @@ TEST_F(AuditChainTest, AnEditedTimeOrOutcomeIsFound) {
   AppendN(4);
   Tamper("UPDATE audit_log SET at = at + 1 WHERE seq = 2");
   EXPECT_EQ(Check().first_bad, 2);
-  Tamper("UPDATE audit_log SET at = at - 1 WHERE seq = 2; "
-         "UPDATE audit_log SET outcome = 'denied' WHERE seq = 4");
+  Tamper(
+      "UPDATE audit_log SET at = at - 1 WHERE seq = 2; "
+      "UPDATE audit_log SET outcome = 'denied' WHERE seq = 4");
   EXPECT_EQ(Check().first_bad, 4);
 }
 
@@ -160,10 +161,23 @@ TEST_F(AuditChainTest, DeletingTheFirstEntryIsFound) {
   EXPECT_EQ(Check().first_bad, 2);
 }
 
+TEST_F(AuditChainTest, EntriesRemovedFromTheEndAreFoundOnlyWithAnAnchor) {
+  AppendN(5);
+  const std::string anchor = Check().head;
+  EXPECT_TRUE(Verify(*store_, anchor)->ok());
+  Tamper("DELETE FROM audit_log WHERE seq >= 4");
+  EXPECT_TRUE(Check().ok());  // a shorter chain is still a chain
+  auto anchored = Verify(*store_, anchor);
+  ASSERT_TRUE(anchored.has_value());
+  EXPECT_EQ(anchored->first_bad, 4);
+  EXPECT_THAT(anchored->problem, HasSubstr("removed from the end"));
+}
+
 TEST_F(AuditChainTest, ReorderedEntriesAreFound) {
   AppendN(5);
-  Tamper("UPDATE audit_log SET seq = 100 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE "
-         "seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 100");
+  Tamper(
+      "UPDATE audit_log SET seq = 100 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE "
+      "seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 100");
   VerifyReport r = Check();
   EXPECT_EQ(r.first_bad, 2);
 }
@@ -187,8 +201,8 @@ TEST_F(AuditChainTest, AnInsertedEntryIsFound) {
       "purpose, outcome, prev_hash, hash) VALUES (3, " +
       std::to_string(forged.at.time_since_epoch().count()) + ", 'mallory', '" + forged.role +
       "', '" + forged.action + "', '" + forged.object + "', '" + forged.request_id + "', '" +
-      forged.purpose + "', '" + forged.outcome + "', '" + forged.prev_hash + "', '" +
-      forged.hash + "')");
+      forged.purpose + "', '" + forged.outcome + "', '" + forged.prev_hash + "', '" + forged.hash +
+      "')");
   // seq 3 is the forgery (valid on its own, linked to 2); seq 4 was 3 and fails.
   VerifyReport r = Check();
   EXPECT_EQ(r.first_bad, 4);

@@ -1,4 +1,4 @@
-// orp audit verify --db URL [--format table|json|csv]
+// orp audit verify --db URL [--anchor HASH] [--format table|json|csv]
 //   Walks the hash chain (security/audit.h); exits non-zero (74, data loss) naming the first bad
 //   entry. Prints the head hash: keep it elsewhere to detect entries removed from the end.
 // orp audit list --db URL [--actor U] [--object OBJ] [--since T] [--until T] [--limit N]
@@ -25,6 +25,7 @@ namespace {
 
 struct AuditOptions {
   std::string db;
+  std::string anchor;
   std::string actor;
   std::string object;
   std::string since;
@@ -38,8 +39,8 @@ std::string Iso(domain::Instant at) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}"
 // "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ".
 Result<domain::Instant> ParseInstant(std::string_view option, std::string_view text) {
   auto fail = [&] {
-    return InvalidArgument(fmt::format("{} '{}' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", option,
-                                       Printable(text)));
+    return InvalidArgument(
+        fmt::format("{} '{}' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", option, Printable(text)));
   };
   auto date = ParseIsoDate(text.substr(0, 10));
   if (!date) return fail();
@@ -51,7 +52,8 @@ Result<domain::Instant> ParseInstant(std::string_view option, std::string_view t
   }
   std::string_view h = text.substr(11, 2), m = text.substr(14, 2), s = text.substr(17, 2);
   if (!IsAsciiDigits(h) || !IsAsciiDigits(m) || !IsAsciiDigits(s)) return fail();
-  int hh = std::stoi(std::string(h)), mm = std::stoi(std::string(m)), ss = std::stoi(std::string(s));
+  int hh = std::stoi(std::string(h)), mm = std::stoi(std::string(m)),
+      ss = std::stoi(std::string(s));
   if (hh > 23 || mm > 59 || ss > 59) return fail();
   return at + std::chrono::hours(hh) + std::chrono::minutes(mm) + std::chrono::seconds(ss);
 }
@@ -59,14 +61,12 @@ Result<domain::Instant> ParseInstant(std::string_view option, std::string_view t
 void RunVerify(const AuditOptions& o, const Environment& env) {
   OutputFormat format = ValueOrFail("audit verify", ParseOutputFormat(o.format));
   auto store = OpenStoreOrFail("audit verify", env, o.db);
-  security::VerifyReport report = ValueOrFail("audit verify", security::Verify(*store));
+  security::VerifyReport report = ValueOrFail("audit verify", security::Verify(*store, o.anchor));
   if (!report.ok()) {
     Fail("audit verify",
-         Error(ErrorCode::kDataLoss, fmt::format("audit entry seq {} fails: {} (after {} good "
-                                                 "entries; last good hash {})",
-                                                 *report.first_bad, report.problem,
-                                                 report.entries - 1,
-                                                 report.head.empty() ? "none" : report.head)));
+         Error(ErrorCode::kDataLoss,
+               fmt::format("audit entry seq {} fails: {} (last good hash: {})", *report.first_bad,
+                           report.problem, report.head.empty() ? "none" : report.head)));
   }
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json out = {{"entries", report.entries}, {"ok", true}, {"head", report.head}};
@@ -103,9 +103,16 @@ void RunList(const AuditOptions& o, const Environment& env) {
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& r : records) {
-      out.push_back({{"seq", r.seq}, {"at", Iso(r.at)}, {"actor", r.actor}, {"role", r.role},
-                     {"action", r.action}, {"object", r.object}, {"request_id", r.request_id},
-                     {"purpose", r.purpose}, {"outcome", r.outcome}, {"prev_hash", r.prev_hash},
+      out.push_back({{"seq", r.seq},
+                     {"at", Iso(r.at)},
+                     {"actor", r.actor},
+                     {"role", r.role},
+                     {"action", r.action},
+                     {"object", r.object},
+                     {"request_id", r.request_id},
+                     {"purpose", r.purpose},
+                     {"outcome", r.outcome},
+                     {"prev_hash", r.prev_hash},
                      {"hash", r.hash}});
     }
     fmt::print("{}\n", out.dump(2));
@@ -130,6 +137,9 @@ void AddAuditCommand(CLI::App& app, const Environment& env) {
   CLI::App* verify = cmd->add_subcommand(
       "verify", "Check the hash chain; fail naming the first edited, deleted or moved entry.");
   verify->add_option("--db", o->db, db_help)->required();
+  verify->add_option("--anchor", o->anchor,
+                     "A head hash printed by an earlier verify: fail if entries after it were "
+                     "removed from the end");
   verify->add_option("--format", o->format, "Output: table, json or csv")->default_val("table");
   verify->callback([o, &env] { RunVerify(*o, env); });
 

@@ -1,10 +1,12 @@
 // orp user add --db URL --username U --role ROLE[@SCOPE]... [--password-stdin] [--totp]
-//               [--patient HEX]
+//               [--no-second-factor] [--patient HEX]
 // orp user disable --db URL --username U
 // orp user list --db URL [--format table|json|csv]
 // People and systems that may use the registry (security/accounts.h). A user without
 // --password-stdin is a system account: it signs in only with API tokens (orp token create).
 // With --totp the TOTP seed and its otpauth:// URI are printed once, for an authenticator app.
+// A person with a password needs --totp unless their only role is patient@self, or
+// --no-second-factor is given.
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
@@ -27,6 +29,7 @@ struct UserOptions {
   std::vector<std::string> roles;
   bool password_stdin = false;
   bool totp = false;
+  bool no_second_factor = false;
   std::string patient;
   std::string format = "table";
 };
@@ -70,7 +73,9 @@ void RunAdd(const UserOptions& o, const Environment& env) {
   }
   auto store = OpenStoreOrFail(kCommand, env, o.db);
   security::AuditLog audit(*store);
-  security::Accounts accounts(*store, audit);
+  security::AccountsOptions options;
+  options.require_second_factor = !o.no_second_factor;
+  security::Accounts accounts(*store, audit, options);
   security::CreatedUser created = ValueOrFail(kCommand, accounts.AddUser(user));
   std::vector<std::vector<std::string>> rows = {
       {std::to_string(created.user_id), *security::NormaliseUsername(o.username),
@@ -122,6 +127,8 @@ void AddUserCommand(CLI::App& app, const Environment& env) {
   add->add_flag("--password-stdin", o->password_stdin,
                 "Read the password from the first line of standard input (else: tokens only)");
   add->add_flag("--totp", o->totp, "Require a TOTP code at sign-in; prints the seed once");
+  add->add_flag("--no-second-factor", o->no_second_factor,
+                "Allow a password without TOTP for a role that sees registry data (demos only)");
   add->add_option("--patient", o->patient, "For patient@self: the patient's pseudonym (hex)");
   add->add_option("--format", o->format, "Output: table, json or csv")->default_val("table");
   add->callback([o, &env] { RunAdd(*o, env); });

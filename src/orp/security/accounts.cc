@@ -72,7 +72,8 @@ Result<void> CheckGrants(const NewUser& user) {
 // The same argon2id work as a real check, for usernames that do not exist (no timing oracle).
 void SpendVerifyTime(std::string_view password, PasswordCost cost) {
   // One dummy hash per cost, made on first use (the moderate one takes seconds).
-  static const std::string kMinimum = HashPassword("orp-dummy", PasswordCost::kMinimum).value_or("");
+  static const std::string kMinimum =
+      HashPassword("orp-dummy", PasswordCost::kMinimum).value_or("");
   auto hash_of = [](PasswordCost c) -> const std::string& {
     if (c == PasswordCost::kInteractive) {
       static const std::string kInteractive =
@@ -94,8 +95,8 @@ Result<std::string> NormaliseUsername(std::string_view text) {
                  [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
   if (name.empty() || name.size() > kMaxUsername ||
       !std::all_of(name.begin(), name.end(), IsUsernameChar)) {
-    return InvalidArgument(fmt::format(
-        "username '{}' must be 1-64 of a-z, 0-9, '.', '_', '@', '-'", Printable(text)));
+    return InvalidArgument(
+        fmt::format("username '{}' must be 1-64 of a-z, 0-9, '.', '_', '@', '-'", Printable(text)));
   }
   return name;
 }
@@ -111,6 +112,14 @@ Result<CreatedUser> Accounts::AddUser(const NewUser& user, std::string_view acto
   auto username = NormaliseUsername(user.username);
   if (!username) return std::unexpected(username.error());
   ORP_RETURN_IF_ERROR(CheckGrants(user));
+  const bool only_patient = std::all_of(user.grants.begin(), user.grants.end(),
+                                        [](const Grant& g) { return g.role == Role::kPatient; });
+  if (options_.require_second_factor && user.password && !user.require_totp && !only_patient) {
+    return InvalidArgument(fmt::format(
+        "user '{}' signs in with a password and holds {}: a person who can see registry data "
+        "needs a second factor (TOTP)",
+        *username, FormatGrants(user.grants)));
+  }
   storage::UserRecord record;
   record.username = *username;
   record.patient = user.patient;
@@ -133,7 +142,8 @@ Result<CreatedUser> Accounts::AddUser(const NewUser& user, std::string_view acto
     auto id = txn.AddUser(record);
     if (!id) return std::unexpected(id.error());
     created.user_id = *id;
-    return Record(txn, Event(Now(), std::string(actor), "user.create", "user/" + record.username, "ok: " + fmt::format("{}", fmt::join(record.grants, ", "))));
+    return Record(txn, Event(Now(), std::string(actor), "user.create", "user/" + record.username,
+                             "ok: " + fmt::format("{}", fmt::join(record.grants, ", "))));
   });
   if (!done) {
     if (done.error().code() == ErrorCode::kAlreadyExists) {
@@ -163,12 +173,13 @@ Result<std::vector<UserInfo>> Accounts::ListUsers() {
   if (!users) return std::unexpected(users.error());
   std::vector<UserInfo> out;
   for (const storage::UserRecord& u : *users) {
-    UserInfo info{u.id, u.username, {}, !u.password_hash.empty(), !u.totp_secret.empty(),
+    UserInfo info{u.id,       u.username,  {}, !u.password_hash.empty(), !u.totp_secret.empty(),
                   u.disabled, u.created_at};
     for (const std::string& text : u.grants) {
       auto grant = ParseGrant(text);
-      if (!grant) return DataLoss(fmt::format("stored grant of user '{}': {}", u.username,
-                                              grant.error().message()));
+      if (!grant)
+        return DataLoss(
+            fmt::format("stored grant of user '{}': {}", u.username, grant.error().message()));
       info.grants.push_back(*grant);
     }
     out.push_back(std::move(info));
@@ -179,38 +190,14 @@ Result<std::vector<UserInfo>> Accounts::ListUsers() {
 Result<Session> Accounts::Login(std::string_view username, std::string_view password,
                                 std::string_view totp_code, std::string_view remote) {
   const domain::Instant now = Now();
-  // What we record as the actor: the name as typed, made printable and bounded.
-  std::string typed = Printable(Trim(username).substr(0, kMaxUsername));
+  // The actor we record: the name as typed, made printable and bounded, or its normal form.
   auto name = NormaliseUsername(username);
-  if (name) typed = *name;
-  auto failures = store_.CountLoginFailures(typed, remote, now - options_.login_window);
-  if (!failures) return std::unexpected(failures.error());
-  std::string reason;
+  const std::string typed = name ? *name : Printable(Trim(username).substr(0, kMaxUsername));
   std::optional<storage::UserRecord> user;
-  if (failures->by_username >= options_.max_failures_per_user) {
-    reason = "locked: too many failed sign-ins for this username";
-  } else if (failures->by_remote >= options_.max_failures_per_remote) {
-    reason = "locked: too many failed sign-ins from this address";
-  } else {
-    if (name) {
-      auto found = store_.FindUser(*name);
-      if (!found) return std::unexpected(found.error());
-      user = std::move(*found);
-    }
-    if (!user || user->password_hash.empty()) {
-      SpendVerifyTime(password, options_.password_cost);
-      reason = user ? "account has no password (tokens only)" : "unknown username";
-    } else if (!VerifyPassword(user->password_hash, password)) {
-      reason = "wrong password";
-    } else if (!user->totp_secret.empty() &&
-               !VerifyTotp(Base32Decode(user->totp_secret).value_or(""), totp_code, now)) {
-      reason = totp_code.empty() ? "missing second factor code" : "wrong second factor code";
-    } else if (user->disabled) {
-      reason = "account disabled";
-    }
-  }
-  if (!reason.empty()) {
-    ORP_RETURN_IF_ERROR(RecordLogin(typed, remote, false, "denied: " + reason, nullptr));
+  auto reason = RefusalReason(typed, name.has_value(), password, totp_code, remote, now, user);
+  if (!reason) return std::unexpected(reason.error());
+  if (!reason->empty()) {
+    ORP_RETURN_IF_ERROR(RecordLogin(typed, remote, false, "denied: " + *reason, nullptr));
     return Unauthenticated(std::string(kRejected));
   }
   auto principal = PrincipalOf(*user);
@@ -220,21 +207,53 @@ Result<Session> Accounts::Login(std::string_view username, std::string_view pass
   if (!id || !csrf) return std::unexpected(!id ? id.error() : csrf.error());
   Session session{Base32Encode(*id, true), Base32Encode(*csrf, true),
                   now + options_.session_lifetime, std::move(*principal)};
-  storage::SessionRecord stored{Sha256Hex(session.id), user->id, session.csrf_token, now, now,
-                                session.expires_at, std::string(remote)};
+  storage::SessionRecord stored{
+      Sha256Hex(session.id), user->id,           session.csrf_token, now, now,
+      session.expires_at,    std::string(remote)};
   ORP_RETURN_IF_ERROR(RecordLogin(typed, remote, true, "ok", &stored));
   return session;
 }
 
-Result<void> Accounts::RecordLogin(std::string_view username, std::string_view remote,
-                                   bool success, std::string_view outcome,
+Result<std::string> Accounts::RefusalReason(const std::string& username, bool well_formed,
+                                            std::string_view password, std::string_view totp_code,
+                                            std::string_view remote, domain::Instant now,
+                                            std::optional<storage::UserRecord>& user) {
+  auto failures = store_.CountLoginFailures(username, remote, now - options_.login_window);
+  if (!failures) return std::unexpected(failures.error());
+  if (failures->by_username >= options_.max_failures_per_user) {
+    return "locked: too many failed sign-ins for this username";
+  }
+  if (failures->by_remote >= options_.max_failures_per_remote) {
+    return "locked: too many failed sign-ins from this address";
+  }
+  if (well_formed) {
+    auto found = store_.FindUser(username);
+    if (!found) return std::unexpected(found.error());
+    user = std::move(*found);
+  }
+  if (!user || user->password_hash.empty()) {
+    SpendVerifyTime(password, options_.password_cost);
+    return user ? "account has no password (tokens only)" : "unknown username";
+  }
+  if (!VerifyPassword(user->password_hash, password)) return "wrong password";
+  if (!user->totp_secret.empty() &&
+      !VerifyTotp(Base32Decode(user->totp_secret).value_or(""), totp_code, now)) {
+    return totp_code.empty() ? "missing second factor code" : "wrong second factor code";
+  }
+  if (user->disabled) return "account disabled";
+  return "";
+}
+
+Result<void> Accounts::RecordLogin(std::string_view username, std::string_view remote, bool success,
+                                   std::string_view outcome,
                                    const storage::SessionRecord* session) {
   const domain::Instant now = Now();
   return RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
-    ORP_RETURN_IF_ERROR(txn.RecordLoginAttempt(
-        {now, std::string(username), std::string(remote), success}));
+    ORP_RETURN_IF_ERROR(
+        txn.RecordLoginAttempt({now, std::string(username), std::string(remote), success}));
     if (session != nullptr) ORP_RETURN_IF_ERROR(txn.AddSession(*session));
-    return Record(txn, Event(now, std::string(username), "session.create", fmt::format("remote/{}", Printable(remote)), std::string(outcome)));
+    return Record(txn, Event(now, std::string(username), "session.create",
+                             fmt::format("remote/{}", Printable(remote)), std::string(outcome)));
   });
 }
 

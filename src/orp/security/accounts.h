@@ -53,12 +53,16 @@ struct AccountsOptions {
   int max_failures_per_remote = 50;
   // Shown in the otpauth URI.
   std::string totp_issuer = "ORP";
+  // When set, AddUser refuses a person (a password) without TOTP unless their only role is
+  // patient@self: staff who can see patient data need a second factor. `orp user add` sets it
+  // (--no-second-factor opts out, e.g. for a demo).
+  bool require_second_factor = false;
   // Time source (tests move it); default the system clock.
   std::function<domain::Instant()> clock;
 };
 
 struct NewUser {
-  std::string username;  // 1-64 of [a-z0-9._@-], lower-cased
+  std::string username;                 // 1-64 of [a-z0-9._@-], lower-cased
   std::vector<Grant> grants;            // at least one (ParseGrant)
   std::optional<std::string> password;  // none: a system account (tokens only)
   bool require_totp = false;            // make a TOTP seed; sign-in then needs a code
@@ -135,8 +139,7 @@ class Accounts {
   // `actor` is who makes the change, for the audit log (a username, or the command line).
   Result<CreatedUser> AddUser(const NewUser& user, std::string_view actor = kCommandLineActor);
   // Disables the account and ends its sessions; its tokens stop working (checked on use).
-  Result<void> DisableUser(std::string_view username,
-                           std::string_view actor = kCommandLineActor);
+  Result<void> DisableUser(std::string_view username, std::string_view actor = kCommandLineActor);
   Result<std::vector<UserInfo>> ListUsers();
 
   Result<Session> Login(std::string_view username, std::string_view password,
@@ -161,6 +164,11 @@ class Accounts {
   Result<Principal> AuthenticateToken(std::string_view token);
   Result<Principal> AuthenticateSession(const Credentials& credentials);
   Result<Principal> PrincipalOf(const storage::UserRecord& user) const;
+  // Why a sign-in is refused ("" when it is not); fills `user` when the username exists.
+  Result<std::string> RefusalReason(const std::string& username, bool well_formed,
+                                    std::string_view password, std::string_view totp_code,
+                                    std::string_view remote, domain::Instant now,
+                                    std::optional<storage::UserRecord>& user);
   Result<void> RecordLogin(std::string_view username, std::string_view remote, bool success,
                            std::string_view outcome, const storage::SessionRecord* session);
 

@@ -40,9 +40,10 @@ std::string ProblemWith(const domain::AuditRecord& record,
                              expected_seq - 1, expected_seq, record.seq - 1);
   }
   if (record.prev_hash != expected_prev) {
-    return previous ? fmt::format("prev_hash does not match the hash of seq {}: an entry was "
-                                  "removed, inserted or reordered before it",
-                                  previous->seq)
+    return previous ? fmt::format(
+                          "prev_hash does not match the hash of seq {}: an entry was "
+                          "removed, inserted or reordered before it",
+                          previous->seq)
                     : "the first entry has a prev_hash: entries before it were removed";
   }
   if (AuditHash(record) != record.hash) {
@@ -89,8 +90,8 @@ Result<int64_t> AppendAudit(storage::Transaction& transaction, const AuditEvent&
   if (!seq) return seq;
   if (*seq != record.seq) {
     // The hash covers the seq; a store that numbers differently would break the chain.
-    return Internal(fmt::format("the store numbered an audit entry {} instead of {}", *seq,
-                                record.seq));
+    return Internal(
+        fmt::format("the store numbered an audit entry {} instead of {}", *seq, record.seq));
   }
   return seq;
 }
@@ -106,9 +107,10 @@ Result<void> RunAudited(storage::Store& store,
   }
 }
 
-Result<VerifyReport> Verify(storage::Reader& reader) {
+Result<VerifyReport> Verify(storage::Reader& reader, std::string_view anchor) {
   VerifyReport report;
   std::optional<domain::AuditRecord> previous;
+  bool anchor_seen = anchor.empty();
   auto walked = reader.ForEachAuditRecord(0, [&](const domain::AuditRecord& record) {
     ++report.entries;
     std::string problem = ProblemWith(record, previous);
@@ -117,28 +119,66 @@ Result<VerifyReport> Verify(storage::Reader& reader) {
       report.problem = std::move(problem);
       return false;
     }
+    anchor_seen = anchor_seen || record.hash == anchor;
     report.head = record.hash;
     previous = record;
     return true;
   });
   if (!walked) return std::unexpected(walked.error());
+  if (report.ok() && !anchor_seen) {
+    report.first_bad = previous ? previous->seq + 1 : 1;
+    report.problem = fmt::format(
+        "no entry has the anchor hash {}: entries were removed from the end of the log (or the "
+        "anchor belongs to another database)",
+        anchor);
+  }
   return report;
 }
 
 AuditLog::AuditLog(storage::Store& store, Clock clock)
     : store_(store), clock_(clock ? std::move(clock) : Clock(SystemNow)) {}
 
+struct AuditLog::Pending {
+  AuditEvent event;
+  Result<int64_t> result = Internal("the audit entry was not written");
+  bool done = false;
+};
+
 Result<int64_t> AuditLog::Append(AuditEvent event) {
   if (event.at == domain::Instant{}) event.at = clock_();
-  int64_t seq = 0;
+  Pending pending{std::move(event)};
+  std::unique_lock<std::mutex> lock(mu_);
+  queue_.push_back(&pending);
+  while (!pending.done) {
+    if (writing_) {
+      written_.wait(lock);
+      continue;
+    }
+    // Lead: take everything queued so far and write it in one transaction.
+    writing_ = true;
+    std::vector<Pending*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    WriteBatch(batch);
+    lock.lock();
+    writing_ = false;
+    for (Pending* p : batch) p->done = true;
+    written_.notify_all();
+  }
+  return pending.result;
+}
+
+void AuditLog::WriteBatch(const std::vector<Pending*>& batch) {
   auto done = RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
-    auto appended = AppendAudit(txn, event);
-    if (!appended) return std::unexpected(appended.error());
-    seq = *appended;
+    for (Pending* p : batch) {
+      p->result = AppendAudit(txn, p->event);
+      if (!p->result) return std::unexpected(p->result.error());
+    }
     return {};
   });
-  if (!done) return std::unexpected(done.error());
-  return seq;
+  if (!done) {
+    for (Pending* p : batch) p->result = std::unexpected(done.error());
+  }
 }
 
 Result<std::vector<domain::AuditRecord>> AuditLog::Query(const storage::AuditQuery& query) {

@@ -11,8 +11,9 @@
 //
 // What Verify finds: an edited field (the hash no longer matches), a deleted entry (a gap in seq
 // and a broken link), an inserted or reordered entry (a broken link or a seq out of order). It
-// names the first bad seq. It cannot see entries removed from the END of the log: keep the last
-// hash elsewhere (VerifyReport.head, `orp audit verify` prints it) and compare.
+// names the first bad seq. The chain alone cannot show entries removed from the END of the log:
+// keep the head hash elsewhere (VerifyReport.head, printed by `orp audit verify`) and pass it
+// back as the anchor.
 //
 // Objects are named "kind/id": "patient/<pseudonym hex>", "submission/42", "user/alice",
 // "remote/<address>" (sign-in attempts). Never an NHS number, name or date of birth.
@@ -22,10 +23,13 @@
 // by threads (each Append is its own transaction, or runs in the caller's).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "orp/core/result.h"
@@ -42,8 +46,8 @@ struct AuditEvent {
   std::string action;    // e.g. "patient.implants.read", "session.create"
   std::string object;    // "patient/<pseudonym hex>", "submission/42", …
   std::string request_id;
-  std::string purpose;   // purpose or legal basis, when the caller knows it
-  std::string outcome;   // "ok", "denied: <reason>"
+  std::string purpose;  // purpose or legal basis, when the caller knows it
+  std::string outcome;  // "ok", "denied: <reason>"
 };
 
 // "patient/<hex>": the object name of a patient's record, so a patient's "who looked at my
@@ -65,15 +69,18 @@ Result<void> RunAudited(storage::Store& store,
                         const std::function<Result<void>(storage::Transaction&)>& work);
 
 struct VerifyReport {
-  int64_t entries = 0;                 // entries read
-  std::optional<int64_t> first_bad;    // seq (as stored) of the first entry that fails
-  std::string problem;                 // what is wrong with it ("hash does not match …")
-  std::string head;                    // hash of the last good entry ("" for an empty log)
+  int64_t entries = 0;               // entries read
+  std::optional<int64_t> first_bad;  // seq (as stored) of the first entry that fails
+  std::string problem;               // what is wrong with it ("hash does not match …")
+  std::string head;                  // hash of the last good entry ("" for an empty log)
   bool ok() const { return !first_bad.has_value(); }
 };
 
 // Walks the whole chain. An unreadable store is an error; a broken chain is a report.
-Result<VerifyReport> Verify(storage::Reader& reader);
+// `anchor`, when given, is a head hash kept elsewhere earlier (`orp audit verify` prints it): an
+// intact chain with no entry of that hash has lost entries from its end, reported with
+// first_bad = the seq after the last entry.
+Result<VerifyReport> Verify(storage::Reader& reader, std::string_view anchor = {});
 
 class AuditLog {
  public:
@@ -82,7 +89,9 @@ class AuditLog {
   // `clock` stamps events whose `at` is unset (default: the system clock, whole seconds).
   explicit AuditLog(storage::Store& store, Clock clock = {});
 
-  // Appends in a transaction of its own (retrying as RunAudited); returns the seq.
+  // Appends in a transaction of its own (retrying as RunAudited) and returns the seq once the
+  // entry is durable. Group commit: callers that arrive while a transaction is being written
+  // wait and go together in the next one, so many threads share one fsync.
   Result<int64_t> Append(AuditEvent event);
 
   // Entries matching the query (actor, object, time range), oldest first.
@@ -91,8 +100,15 @@ class AuditLog {
   domain::Instant Now() const { return clock_(); }
 
  private:
+  struct Pending;
+  void WriteBatch(const std::vector<Pending*>& batch);
+
   storage::Store& store_;
   Clock clock_;
+  std::mutex mu_;
+  std::condition_variable written_;
+  std::vector<Pending*> queue_;  // guarded by mu_
+  bool writing_ = false;         // guarded by mu_: a thread is writing a batch
 };
 
 }  // namespace orp::security

@@ -8,6 +8,8 @@ namespace orp::security {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+// Letters and digits: a number inside a longer token (a hex request id) is not a match.
+bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // The length of the NHS-number-shaped token starting at `i` (10 digits, or 3-3-4 with one
 // separator repeated), or 0. Its digits go to `digits`.
@@ -35,10 +37,10 @@ size_t ShapeAt(std::string_view text, size_t i, std::string& digits) {
 std::optional<std::string_view> FindNhsNumberShape(std::string_view text) {
   std::string digits;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (!IsDigit(text[i]) || (i > 0 && IsDigit(text[i - 1]))) continue;
+    if (!IsDigit(text[i]) || (i > 0 && IsAlnum(text[i - 1]))) continue;
     size_t length = ShapeAt(text, i, digits);
     if (length == 0) continue;
-    bool longer = i + length < text.size() && IsDigit(text[i + length]);
+    bool longer = i + length < text.size() && IsAlnum(text[i + length]);
     if (!longer && domain::NhsNumber::Parse(digits).has_value()) return text.substr(i, length);
   }
   return std::nullopt;

@@ -14,15 +14,16 @@ TEST(FindNhsNumberShape, FindsAValidNumberInEachWrittenForm) {
 }
 
 TEST(FindNhsNumberShape, IgnoresInvalidNumbersAndLongerDigitRuns) {
-  EXPECT_FALSE(FindNhsNumberShape("9434765918"));       // wrong check digit
-  EXPECT_FALSE(FindNhsNumberShape("4444444444"));       // repdigit
-  EXPECT_FALSE(FindNhsNumberShape("09434765919"));      // part of 11 digits
-  EXPECT_FALSE(FindNhsNumberShape("94347659190"));      // part of 11 digits
+  EXPECT_FALSE(FindNhsNumberShape("9434765918"));          // wrong check digit
+  EXPECT_FALSE(FindNhsNumberShape("4444444444"));          // repdigit
+  EXPECT_FALSE(FindNhsNumberShape("09434765919"));         // part of 11 digits
+  EXPECT_FALSE(FindNhsNumberShape("94347659190"));         // part of 11 digits
   EXPECT_FALSE(FindNhsNumberShape("(01)05012345678900"));  // a GTIN
-  EXPECT_FALSE(FindNhsNumberShape("943 476-5919"));     // mixed separators
+  EXPECT_FALSE(FindNhsNumberShape("943 476-5919"));        // mixed separators
   EXPECT_FALSE(FindNhsNumberShape("943 476 59190"));
   EXPECT_FALSE(FindNhsNumberShape("2026-11-26T18:00:00Z seq 12 RRK"));
   EXPECT_FALSE(FindNhsNumberShape(""));
+  EXPECT_FALSE(FindNhsNumberShape("request_id=5607f9434765919e"));  // inside a hex token
 }
 
 }  // namespace

@@ -111,8 +111,7 @@ bool ScopeHolds(Scope scope, const std::vector<const Grant*>& grants, const Prin
                 const Resource& resource) {
   if (resource.collection) return scope != Scope::kOwnRecord || !principal.patient.empty();
   switch (scope) {
-    case Scope::kNational:
-      return true;
+    case Scope::kNational: return true;
     case Scope::kOwnOrganisations:
       return !resource.organisations.empty() &&
              std::all_of(resource.organisations.begin(), resource.organisations.end(),
@@ -120,10 +119,8 @@ bool ScopeHolds(Scope scope, const std::vector<const Grant*>& grants, const Prin
     case Scope::kResponsibleOrganisation:
       return std::any_of(resource.organisations.begin(), resource.organisations.end(),
                          [&](const std::string& ods) { return Contains(grants, ods); });
-    case Scope::kOwnClinician:
-      return Contains(grants, resource.clinician);
-    case Scope::kOwnManufacturer:
-      return Contains(grants, resource.manufacturer);
+    case Scope::kOwnClinician: return Contains(grants, resource.clinician);
+    case Scope::kOwnManufacturer: return Contains(grants, resource.manufacturer);
     case Scope::kOwnRecord:
       return !resource.patient.empty() && resource.patient == principal.patient;
   }
@@ -132,18 +129,12 @@ bool ScopeHolds(Scope scope, const std::vector<const Grant*>& grants, const Prin
 
 std::string_view ScopeWords(Scope scope) {
   switch (scope) {
-    case Scope::kNational:
-      return "nationally";
-    case Scope::kOwnOrganisations:
-      return "for its own organisation's records only";
-    case Scope::kResponsibleOrganisation:
-      return "only for patients its organisation treated";
-    case Scope::kOwnClinician:
-      return "for the clinician's own cases only";
-    case Scope::kOwnManufacturer:
-      return "for its own devices only";
-    case Scope::kOwnRecord:
-      return "for the patient's own record only";
+    case Scope::kNational: return "nationally";
+    case Scope::kOwnOrganisations: return "for its own organisation's records only";
+    case Scope::kResponsibleOrganisation: return "only for patients its organisation treated";
+    case Scope::kOwnClinician: return "for the clinician's own cases only";
+    case Scope::kOwnManufacturer: return "for its own devices only";
+    case Scope::kOwnRecord: return "for the patient's own record only";
   }
   return "";
 }
@@ -159,6 +150,7 @@ std::string Label(const std::vector<const Grant*>& grants) {
 const std::vector<Action>& AllActions() {
   static const std::vector<Action> kAll = [] {
     std::vector<Action> all;
+    all.reserve(kActionNames.size());
     for (const auto& [action, name] : kActionNames) all.push_back(action);
     return all;
   }();
@@ -189,10 +181,8 @@ bool IsIdentifiable(Action action) {
     case kRecallRead:
     case kRecallUpdate:
     case kAuditRead:
-    case kAuditReadOwn:
-      return true;
-    default:
-      return false;
+    case kAuditReadOwn: return true;
+    default: return false;
   }
 }
 
@@ -233,8 +223,8 @@ Decision Decide(const Principal& principal, Action action, const Resource& resou
       refused = fmt::format("{} may {} {}", Label(grants), name, ScopeWords(rule.scope));
     }
   }
-  d.reason = refused.empty() ? fmt::format("no role of {} allows {}", principal.username, name)
-                             : refused;
+  d.reason =
+      refused.empty() ? fmt::format("no role of {} allows {}", principal.username, name) : refused;
   return d;
 }
 

@@ -42,26 +42,26 @@
 namespace orp::security {
 
 enum class Action {
-  kSubmissionCreate,           // submission.create
-  kSubmissionRead,             // submission.read (receipt, findings)
-  kProcedureRead,              // procedure.read (procedures and implants, pseudonymised)
-  kPatientImplantsRead,        // patient.implants.read
-  kPatientIdentifierRead,      // patient.identifier.read (the NHS number, decrypted)
-  kCatalogueRead,              // catalogue.read
-  kUdiParse,                   // udi.parse
-  kAnalyticsAggregateRead,     // analytics.aggregate.read
-  kSurveillanceSignalRead,     // surveillance.signal.read
-  kSurveillanceSignalUpdate,   // surveillance.signal.update
-  kRecallRead,                 // recall.read
-  kRecallUpdate,               // recall.update
-  kAuditRead,                  // audit.read (anyone's entries)
-  kAuditReadOwn,               // audit.read_own (who looked at my record)
-  kUserAdmin,                  // user.admin
-  kMetricsRead,                // metrics.read
+  kSubmissionCreate,          // submission.create
+  kSubmissionRead,            // submission.read (receipt, findings)
+  kProcedureRead,             // procedure.read (procedures and implants, pseudonymised)
+  kPatientImplantsRead,       // patient.implants.read
+  kPatientIdentifierRead,     // patient.identifier.read (the NHS number, decrypted)
+  kCatalogueRead,             // catalogue.read
+  kUdiParse,                  // udi.parse
+  kAnalyticsAggregateRead,    // analytics.aggregate.read
+  kSurveillanceSignalRead,    // surveillance.signal.read
+  kSurveillanceSignalUpdate,  // surveillance.signal.update
+  kRecallRead,                // recall.read
+  kRecallUpdate,              // recall.update
+  kAuditRead,                 // audit.read (anyone's entries)
+  kAuditReadOwn,              // audit.read_own (who looked at my record)
+  kUserAdmin,                 // user.admin
+  kMetricsRead,               // metrics.read
   // Public: allowed to everyone, signed in or not (they reveal nothing about anyone).
-  kHealthRead,                 // health.read (/healthz, /readyz)
-  kSessionCreate,              // session.create (signing in: Accounts::Login decides)
-  kSessionDelete,              // session.delete (signing out)
+  kHealthRead,     // health.read (/healthz, /readyz)
+  kSessionCreate,  // session.create (signing in: Accounts::Login decides)
+  kSessionDelete,  // session.delete (signing out)
 };
 
 // Every action, in declaration order (for tables and tests).
@@ -88,8 +88,8 @@ struct Decision {
   // procedure.read its own organisation's records"; denied: "no grant allows audit.read" or
   // "provider@RRK may not procedure.read records of another organisation".
   std::string reason;
-  bool identifiable = false;     // patient-level data: audit this access
-  std::optional<Grant> grant;    // the grant that allowed it (empty when denied)
+  bool identifiable = false;   // patient-level data: audit this access
+  std::optional<Grant> grant;  // the grant that allowed it (empty when denied)
 };
 
 // The decision for `principal` doing `action` on `resource`. Anonymous principals and

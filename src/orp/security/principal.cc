@@ -27,16 +27,11 @@ constexpr std::array<std::pair<Role, std::string_view>, 8> kRoleNames = {{
 std::string_view ScopeForm(Role role) {
   switch (role) {
     case Role::kSubmitter:
-    case Role::kProvider:
-      return "<ODS code>";
-    case Role::kClinician:
-      return "<GMC number>";
-    case Role::kManufacturer:
-      return "<manufacturer id>";
-    case Role::kPatient:
-      return "self";
-    default:
-      return "";
+    case Role::kProvider: return "<ODS code>";
+    case Role::kClinician: return "<GMC number>";
+    case Role::kManufacturer: return "<manufacturer id>";
+    case Role::kPatient: return "self";
+    default: return "";
   }
 }
 
@@ -72,8 +67,7 @@ Result<std::string> ParseScope(Role role, std::string_view scope) {
     case Role::kPatient:
       if (scope != "self") return InvalidArgument("the only patient scope is 'self'");
       return std::string(scope);
-    default:
-      return InvalidArgument("a national role takes no scope");
+    default: return InvalidArgument("a national role takes no scope");
   }
 }
 
@@ -105,8 +99,8 @@ Result<Grant> ParseGrant(std::string_view text) {
   size_t at = trimmed.find('@');
   std::string_view role_text = trimmed.substr(0, at);
   auto role = ParseRole(role_text);
-  if (!role) return std::unexpected(role.error().WithContext(fmt::format("grant '{}'",
-                                                                        Printable(trimmed))));
+  if (!role)
+    return std::unexpected(role.error().WithContext(fmt::format("grant '{}'", Printable(trimmed))));
   if (at == std::string_view::npos) {
     if (RoleNeedsScope(*role)) {
       return InvalidArgument(fmt::format("grant '{}': role {} needs a scope: {}@{}",

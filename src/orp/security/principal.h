@@ -43,8 +43,8 @@ struct Grant {
 };
 
 struct Principal {
-  int64_t user_id = 0;   // 0: nobody (anonymous)
-  std::string username;  // never a patient identifier; safe to log
+  int64_t user_id = 0;     // 0: nobody (anonymous)
+  std::string username;    // never a patient identifier; safe to log
   bool is_system = false;  // authenticated by API token rather than a session
   std::string patient;     // for patient@self: the patient's pseudonym in hex; else empty
   std::vector<Grant> grants;

@@ -45,9 +45,9 @@ TEST(ParseGrant, BadScopesAndRolesAreRefused) {
 }
 
 TEST(FormatGrant, IsTheInverseOfParseGrant) {
-  for (std::string text : {"submitter@RRK", "provider@8HA03", "clinician@1234567",
-                           "clinician@L123456", "manufacturer@acme", "patient@self", "analyst",
-                           "regulator", "admin"}) {
+  for (std::string text :
+       {"submitter@RRK", "provider@8HA03", "clinician@1234567", "clinician@L123456",
+        "manufacturer@acme", "patient@self", "analyst", "regulator", "admin"}) {
     auto grant = ParseGrant(text);
     ASSERT_TRUE(grant.has_value()) << text;
     EXPECT_EQ(FormatGrant(*grant), text);

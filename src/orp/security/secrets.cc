@@ -23,11 +23,9 @@ std::pair<unsigned long long, size_t> Limits(PasswordCost cost) {
       return {crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
     case PasswordCost::kModerate:
       return {crypto_pwhash_argon2id_OPSLIMIT_MODERATE, crypto_pwhash_argon2id_MEMLIMIT_MODERATE};
-    case PasswordCost::kInteractive:
-      break;
+    case PasswordCost::kInteractive: break;
   }
-  return {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
-          crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
+  return {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
 }
 
 }  // namespace
@@ -124,8 +122,8 @@ bool VerifyPassword(std::string_view hash, std::string_view password) {
   if (!SodiumReady() || hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
   if (password.size() > kMaxPasswordBytes) return false;
   std::string terminated(hash);  // libsodium wants a NUL-terminated string
-  return crypto_pwhash_argon2id_str_verify(terminated.c_str(), password.data(),
-                                           password.size()) == 0;
+  return crypto_pwhash_argon2id_str_verify(terminated.c_str(), password.data(), password.size()) ==
+         0;
 }
 
 }  // namespace orp::security

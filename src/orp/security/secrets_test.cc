@@ -8,8 +8,13 @@ namespace {
 // RFC 4648 §10 test vectors.
 TEST(Base32, MatchesTheRfc4648Vectors) {
   const std::pair<std::string, std::string> vectors[] = {
-      {"", ""},           {"f", "MY"},           {"fo", "MZXQ"},           {"foo", "MZXW6"},
-      {"foob", "MZXW6YQ"}, {"fooba", "MZXW6YTB"}, {"foobar", "MZXW6YTBOI"},
+      {"", ""},
+      {"f", "MY"},
+      {"fo", "MZXQ"},
+      {"foo", "MZXW6"},
+      {"foob", "MZXW6YQ"},
+      {"fooba", "MZXW6YTB"},
+      {"foobar", "MZXW6YTBOI"},
   };
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(Base32Encode(plain), encoded);

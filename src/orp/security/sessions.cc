@@ -81,14 +81,15 @@ Result<CreatedToken> Accounts::CreateToken(std::string_view username, int expire
   created.token = std::string(kTokenPrefix) + Base32Encode(*bytes, true);
   const domain::Instant now = Now();
   created.expires_at = now + std::chrono::days(expires_days);
-  storage::ApiTokenRecord record{0, (*user)->id, Sha256Hex(created.token), now,
-                                 created.expires_at, std::nullopt};
+  storage::ApiTokenRecord record{0,   (*user)->id,        Sha256Hex(created.token),
+                                 now, created.expires_at, std::nullopt};
   auto done = RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
     auto id = txn.AddApiToken(record);
     if (!id) return std::unexpected(id.error());
     created.token_id = *id;
-    return Record(txn, Event(now, std::string(actor), "token.create", fmt::format("token/{}", *id), fmt::format("ok: for user {}, expires in {} days",
-                                                    (*user)->username, expires_days)));
+    return Record(txn, Event(now, std::string(actor), "token.create", fmt::format("token/{}", *id),
+                             fmt::format("ok: for user {}, expires in {} days", (*user)->username,
+                                         expires_days)));
   });
   if (!done) return std::unexpected(done.error());
   return created;
@@ -98,7 +99,8 @@ Result<void> Accounts::RevokeToken(int64_t token_id, std::string_view actor) {
   const domain::Instant now = Now();
   return RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
     ORP_RETURN_IF_ERROR(txn.RevokeApiToken(token_id, now));
-    return Record(txn, Event(now, std::string(actor), "token.revoke", fmt::format("token/{}", token_id), "ok"));
+    return Record(txn, Event(now, std::string(actor), "token.revoke",
+                             fmt::format("token/{}", token_id), "ok"));
   });
 }
 

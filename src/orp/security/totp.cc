@@ -11,8 +11,7 @@
 namespace orp::security {
 namespace {
 
-constexpr uint32_t kPowersOfTen[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-                                     100000000};
+constexpr uint32_t kPowersOfTen[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
 // RFC 3986 unreserved characters stay; everything else is %XX.
 std::string PercentEncode(std::string_view text) {
@@ -25,9 +24,7 @@ std::string PercentEncode(std::string_view text) {
   return out;
 }
 
-int64_t StepOf(domain::Instant at) {
-  return at.time_since_epoch().count() / kTotpStepSeconds;
-}
+int64_t StepOf(domain::Instant at) { return at.time_since_epoch().count() / kTotpStepSeconds; }
 
 }  // namespace
 
@@ -75,10 +72,9 @@ Result<std::string> NewTotpSecret() {
 
 std::string OtpauthUri(std::string_view issuer, std::string_view account,
                        std::string_view secret_base32) {
-  return fmt::format(
-      "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits={}&period={}",
-      PercentEncode(issuer), PercentEncode(account), secret_base32, PercentEncode(issuer),
-      kTotpDigits, kTotpStepSeconds);
+  return fmt::format("otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits={}&period={}",
+                     PercentEncode(issuer), PercentEncode(account), secret_base32,
+                     PercentEncode(issuer), kTotpDigits, kTotpStepSeconds);
 }
 
 }  // namespace orp::security

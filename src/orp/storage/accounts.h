@@ -66,8 +66,8 @@ struct LoginFailures {
 
 // Which audit entries to stream; empty/absent fields match everything. Entries come in seq order.
 struct AuditQuery {
-  std::string actor;   // exact
-  std::string object;  // exact, e.g. "patient/<pseudonym hex>"
+  std::string actor;                     // exact
+  std::string object;                    // exact, e.g. "patient/<pseudonym hex>"
   std::optional<domain::Instant> since;  // at >= since
   std::optional<domain::Instant> until;  // at < until
   int64_t limit = 0;                     // 0: no limit

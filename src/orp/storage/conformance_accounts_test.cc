@@ -9,8 +9,14 @@ namespace {
 domain::Instant At(int64_t seconds) { return domain::Instant(std::chrono::seconds(seconds)); }
 
 UserRecord SampleUser(const std::string& name) {
-  return UserRecord{0, name, "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA", "JBSWY3DPEHPK3PXP",
-                    "",  false, At(1764160000), {"provider@RRK", "analyst"}};
+  return UserRecord{0,
+                    name,
+                    "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA",
+                    "JBSWY3DPEHPK3PXP",
+                    "",
+                    false,
+                    At(1764160000),
+                    {"provider@RRK", "analyst"}};
 }
 
 int64_t AddUserCommitted(Store& store, const UserRecord& user) {
@@ -121,7 +127,16 @@ TEST_P(StoreConformance, LoginFailuresCountSinceTheLastSuccessAndPerAddress) {
 
 AuditRecord Entry(int64_t seq, int64_t at, const std::string& actor, const std::string& object,
                   const std::string& prev) {
-  return AuditRecord{seq, At(at), actor, "admin", "audit.read", object, "r", "", "ok", prev,
+  return AuditRecord{seq,
+                     At(at),
+                     actor,
+                     "admin",
+                     "audit.read",
+                     object,
+                     "r",
+                     "",
+                     "ok",
+                     prev,
                      "h" + std::to_string(seq)};
 }
 
@@ -159,9 +174,8 @@ TEST_P(StoreConformance, AuditSeqHasNoGapAfterARolledBackAppend) {
     auto txn = store_->Begin();
     ASSERT_EQ((*txn)->AppendAudit(Entry(2, 2, "a", "x", "h1")), 2);
   }  // rolled back
-  Commit(*store_, [&](Transaction& t) {
-    ASSERT_EQ(t.AppendAudit(Entry(2, 3, "a", "x", "h1")), 2);
-  });
+  Commit(*store_,
+         [&](Transaction& t) { ASSERT_EQ(t.AppendAudit(Entry(2, 3, "a", "x", "h1")), 2); });
 }
 
 }  // namespace

@@ -34,26 +34,21 @@ Result<UserRecord> ReadUser(const Stmt& s) {
 }
 
 Result<SessionRecord> ReadSession(const Stmt& s) {
-  return SessionRecord{s.Text(0),
-                       s.Int(1),
-                       s.Text(2),
-                       ToInstant(s.Int(3)),
-                       ToInstant(s.Int(4)),
-                       ToInstant(s.Int(5)),
-                       s.Text(6)};
+  return SessionRecord{
+      s.Text(0),           s.Int(1), s.Text(2), ToInstant(s.Int(3)), ToInstant(s.Int(4)),
+      ToInstant(s.Int(5)), s.Text(6)};
 }
 
 Result<ApiTokenRecord> ReadToken(const Stmt& s) {
-  ApiTokenRecord t{s.Int(0), s.Int(1), s.Text(2), ToInstant(s.Int(3)), ToInstant(s.Int(4)),
+  ApiTokenRecord t{s.Int(0),    s.Int(1), s.Text(2), ToInstant(s.Int(3)), ToInstant(s.Int(4)),
                    std::nullopt};
   if (!s.IsNull(5)) t.revoked_at = ToInstant(s.Int(5));
   return t;
 }
 
 Result<AuditRecord> ReadAuditRow(const Stmt& s) {
-  return AuditRecord{s.Int(0),  ToInstant(s.Int(1)), s.Text(2), s.Text(3),
-                     s.Text(4), s.Text(5),           s.Text(6), s.Text(7),
-                     s.Text(8), s.Text(9),           s.Text(10)};
+  return AuditRecord{s.Int(0),  ToInstant(s.Int(1)), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
+                     s.Text(6), s.Text(7),           s.Text(8), s.Text(9), s.Text(10)};
 }
 
 // Whether the last statement changed a row; kNotFound naming `what` otherwise.
@@ -101,8 +96,8 @@ Result<std::vector<UserRecord>> Queries::ListUsers() {
 
 Result<std::optional<SessionRecord>> Queries::FindSession(std::string_view id_hash) {
   return First<SessionRecord>(
-      db_, std::string(kSelectSession) + "WHERE id_hash = ?1",
-      [&](Stmt& s) { s.Bind(1, id_hash); }, ReadSession);
+      db_, std::string(kSelectSession) + "WHERE id_hash = ?1", [&](Stmt& s) { s.Bind(1, id_hash); },
+      ReadSession);
 }
 
 Result<std::optional<ApiTokenRecord>> Queries::FindApiToken(std::string_view token_hash) {
@@ -141,8 +136,14 @@ Result<void> Queries::ForEachAuditRecordWhere(const AuditQuery& q,
       "LIMIT CASE WHEN ?5 > 0 THEN ?5 ELSE -1 END");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, q.actor).Bind(2, q.object);
-  if (q.since) stmt->Bind(3, Seconds(*q.since)); else stmt->BindNull(3);
-  if (q.until) stmt->Bind(4, Seconds(*q.until)); else stmt->BindNull(4);
+  if (q.since)
+    stmt->Bind(3, Seconds(*q.since));
+  else
+    stmt->BindNull(3);
+  if (q.until)
+    stmt->Bind(4, Seconds(*q.until));
+  else
+    stmt->BindNull(4);
   stmt->Bind(5, q.limit);
   while (true) {
     auto row = stmt->Step();
@@ -166,9 +167,9 @@ Result<int64_t> Queries::AddUser(const UserRecord& u) {
   const int64_t id = db_.LastInsertRowid();
   int ordinal = 0;
   for (const std::string& grant : u.grants) {
-    ORP_RETURN_IF_ERROR(Execute(
-        db_, "INSERT INTO user_grants (user_id, ordinal, grant_text) VALUES (?1, ?2, ?3)",
-        [&](Stmt& s) { s.Bind(1, id).Bind(2, ++ordinal).Bind(3, grant); }));
+    ORP_RETURN_IF_ERROR(
+        Execute(db_, "INSERT INTO user_grants (user_id, ordinal, grant_text) VALUES (?1, ?2, ?3)",
+                [&](Stmt& s) { s.Bind(1, id).Bind(2, ++ordinal).Bind(3, grant); }));
   }
   return id;
 }
@@ -209,15 +210,18 @@ Result<void> Queries::DeleteSessionsOf(int64_t user_id) {
 }
 
 Result<int64_t> Queries::AddApiToken(const ApiTokenRecord& t) {
-  ORP_RETURN_IF_ERROR(Execute(
-      db_,
-      "INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at, revoked_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)",
-      [&](Stmt& s) {
-        s.Bind(1, t.user_id).Bind(2, t.token_hash).Bind(3, Seconds(t.created_at));
-        s.Bind(4, Seconds(t.expires_at));
-        if (t.revoked_at) s.Bind(5, Seconds(*t.revoked_at)); else s.BindNull(5);
-      }));
+  ORP_RETURN_IF_ERROR(
+      Execute(db_,
+              "INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at, revoked_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)",
+              [&](Stmt& s) {
+                s.Bind(1, t.user_id).Bind(2, t.token_hash).Bind(3, Seconds(t.created_at));
+                s.Bind(4, Seconds(t.expires_at));
+                if (t.revoked_at)
+                  s.Bind(5, Seconds(*t.revoked_at));
+                else
+                  s.BindNull(5);
+              }));
   return db_.LastInsertRowid();
 }
 
