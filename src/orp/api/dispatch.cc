@@ -65,14 +65,25 @@ HttpResponse Dispatcher::Run(const Route& route, const HttpRequest& request,
                              const std::string& request_id) const {
   try {
     Result<security::Principal> principal = gatekeeper_.Authenticate(CredentialsOf(request));
-    if (!principal) return ErrorResponse(principal.error(), request_id);
     ResourceScope collection;
     collection.collection = true;
+    // Credentials that name nobody (an expired cookie) still reach a route anyone may use, such
+    // as signing in again: they grant nothing beyond what an anonymous caller has.
+    if (!principal && principal.error().code() == ErrorCode::kUnauthenticated &&
+        gatekeeper_.Authorize(security::Principal{}, route.action, collection) ==
+            Decision::kAllow) {
+      principal = security::Principal{};
+    }
+    if (!principal) return ErrorResponse(principal.error(), request_id);
     if (gatekeeper_.Authorize(*principal, route.action, collection) != Decision::kAllow) {
       if (principal->anonymous()) {
         return ErrorResponse(401, ErrorCodeName(ErrorCode::kUnauthenticated),
                              "sign in or send an API token (Authorization: Bearer)", request_id);
       }
+      // The refusal is recorded (the gatekeeper keeps those that concern identifiable data);
+      // a failure to record it changes nothing: the request is refused either way.
+      (void)gatekeeper_.Record(*principal, {route.action, "route " + route.pattern, request_id,
+                                            "denied"});
       return ErrorResponse(403, ErrorCodeName(ErrorCode::kPermissionDenied),
                            fmt::format("your roles do not allow '{}'", route.action), request_id);
     }

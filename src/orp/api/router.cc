@@ -64,8 +64,9 @@ Result<void> RequestContext::Require(const ResourceScope& scope) const {
                                       action_));
 }
 
-Result<void> RequestContext::Audit(std::string object) const {
-  return gatekeeper_.Record(principal_, {action_, std::move(object), request_id_, "ok"});
+Result<void> RequestContext::Audit(std::string object, std::string outcome) const {
+  return gatekeeper_.Record(principal_,
+                            {action_, std::move(object), request_id_, std::move(outcome)});
 }
 
 Result<void> Router::Add(Route route) {

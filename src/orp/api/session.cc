@@ -37,6 +37,11 @@ struct Refusal {
 };
 
 std::optional<Refusal> RefusalFor(const error_code& ec) {
+  // The client closed the connection (between requests, or in the middle of one): nobody to
+  // answer.
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
+    return std::nullopt;
+  }
   if (ec == http::error::header_limit) {
     return Refusal{431, "HEADERS_TOO_LARGE", "the request header is larger than allowed"};
   }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "orp/api/public_gatekeeper.h"
 #include "orp/cli/cli.h"
 #include "orp/storage/open.h"
 #include "orp/storage/sqlite/sqlite_store.h"
@@ -13,6 +14,10 @@ int main(int argc, char** argv) {
     stores->Register("sqlite", orp::storage::sqlite::OpenStoreFromUrl);
     orp::cli::Environment env;
     env.open_store = [stores](std::string_view url) { return stores->Open(url); };
+    // Until accounts exist (security/, #5) the server answers only its public routes.
+    env.make_gatekeeper = [](orp::storage::Store&) -> std::unique_ptr<orp::api::Gatekeeper> {
+      return std::make_unique<orp::api::PublicOnlyGatekeeper>();
+    };
     return orp::cli::RunCli(argc, argv, env);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "orp: internal error: %s\n", e.what());

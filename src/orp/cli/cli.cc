@@ -33,6 +33,7 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddSurvivalCommand(app, env);
   AddRatesCommand(app, env);
   AddCoxCommand(app, env);
+  AddServeCommand(app, env);
   AddVersionCommand(app, env);
   try {
     app.parse(argc, argv);

@@ -15,6 +15,7 @@ void AddCatalogueCommand(CLI::App& app, const Environment& env);
 void AddSurvivalCommand(CLI::App& app, const Environment& env);
 void AddRatesCommand(CLI::App& app, const Environment& env);
 void AddCoxCommand(CLI::App& app, const Environment& env);
+void AddServeCommand(CLI::App& app, const Environment& env);
 void AddVersionCommand(CLI::App& app, const Environment& env);
 
 }  // namespace orp::cli
