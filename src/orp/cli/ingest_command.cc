@@ -17,6 +17,7 @@
 #include "orp/catalogue/catalogue_store.h"
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
+#include "orp/cli/recall_options.h"
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/ingest/pipeline.h"
@@ -152,6 +153,8 @@ void RunIngest(const IngestCliOptions& o, const Environment& env) {
     if (run.progress) fmt::print(stderr, "\n");
     receipts.emplace_back(o.files[i], std::move(r));
   }
+  // New procedures that match an open recall join it (recall/campaign.h SyncOpenRecalls).
+  if (!o.dry_run) SyncRecallsAfterIngest(cmd, *store);
   PrintReceipts(receipts, format);
   FailUnlessAccepted(cmd, o.dry_run, receipts);
 }

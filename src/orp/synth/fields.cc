@@ -130,8 +130,6 @@ std::string FieldFiller::Draw(const domain::FieldDefinition& f, const FieldConte
     if (name == "processor_fitting_date") return DateAfter(p.date, 14, 42, rng);
     if (name == "electrode_insertion") return rng.Bernoulli(0.9) ? "full" : "partial";
   } else if (reg == "POPSUI") {
-    if (name == "indication_category")
-      return primary ? std::string(why) : "complication_of_previous_surgery";
     if (name == "surgical_approach") return "vaginal";
     if (name == "mdt_reviewed") return Bool(primary || rng.Bernoulli(0.8));
     if (name == "parity") return fmt::format("{}", rng.Between(0, 5));
@@ -143,15 +141,6 @@ std::string FieldFiller::Draw(const domain::FieldDefinition& f, const FieldConte
       return "";
     }
     const bool hemi = variant == "hemiarthroplasty";
-    if (name == "fracture_site") {
-      if (hemi) return "femoral_neck";
-      if (why == "femoral_shaft_fracture") return "femoral_shaft";
-      if (why == "tibial_shaft_fracture") return "tibial_shaft";
-      if (why == "intertrochanteric_fracture") return "proximal_femur_extracapsular";
-      if (why == "distal_radius_fracture") return "distal_radius";
-      if (why == "ankle_fracture") return "ankle";
-      return "proximal_humerus";
-    }
     if (name == "fracture_classification_system")
       return hemi && rng.Bernoulli(0.6) ? "garden" : "ao_ota";
     if (name == "fracture_classification") {  // AO/OTA bone and segment for the fracture site

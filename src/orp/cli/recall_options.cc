@@ -1,0 +1,131 @@
+#include "orp/cli/recall_options.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "orp/cli/exit.h"
+#include "orp/recall/campaign.h"
+#include "orp/storage/store.h"
+
+namespace orp::cli {
+namespace {
+
+std::optional<Date> DateFlag(std::string_view command, const std::string& text,
+                             std::string_view flag) {
+  if (text.empty()) return std::nullopt;
+  auto date = ParseIsoDate(text);
+  if (!date) Fail(command, date.error().WithContext(std::string(flag)));
+  return *date;
+}
+
+// Each field as an 8-byte big-endian length and its bytes (security/audit.h's chain format).
+void AppendField(std::string& out, std::string_view field) {
+  uint64_t n = field.size();
+  for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((n >> shift) & 0xFF);
+  out.append(field);
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+std::string AuditHash(const domain::AuditRecord& r) {
+  std::string data;
+  AppendField(data, "orp-audit-v1");
+  AppendField(data, std::to_string(r.seq));
+  AppendField(data, std::to_string(r.at.time_since_epoch().count()));
+  for (const std::string* field : {&r.actor, &r.role, &r.action, &r.object, &r.request_id,
+                                   &r.purpose, &r.outcome, &r.prev_hash}) {
+    AppendField(data, *field);
+  }
+  return Sha256Hex(data);
+}
+
+}  // namespace
+
+void AddCriteriaFlags(CLI::App* cmd, CriteriaFlags& f) {
+  cmd->add_option("--gtin,--di", f.gtins, "Device model by UDI-DI (GTIN or HIBCC); repeatable");
+  cmd->add_option("--catalogue-number", f.catalogue_numbers,
+                  "Device model by catalogue number (REF) in the catalogue; repeatable");
+  cmd->add_option("--lot", f.lots, "Lot or batch; repeatable");
+  cmd->add_option("--serial-from", f.serial_from, "First serial of a range (inclusive)");
+  cmd->add_option("--serial-to", f.serial_to, "Last serial of a range (inclusive)");
+  cmd->add_option("--serial-order", f.serial_order,
+                  "natural (digit runs by number, the default) or text (byte order)");
+  cmd->add_option("--expiry-from", f.expiry_from, "Expiry on or after (YYYY-MM-DD)");
+  cmd->add_option("--expiry-to", f.expiry_to, "Expiry on or before");
+  cmd->add_option("--produced-from", f.produced_from, "Production date on or after (from the label)");
+  cmd->add_option("--produced-to", f.produced_to, "Production date on or before");
+  cmd->add_option("--implanted-from", f.implanted_from, "Implanted on or after");
+  cmd->add_option("--implanted-to", f.implanted_to, "Implanted on or before");
+  cmd->add_option("--criteria", f.criteria,
+                  "Criteria as JSON (docs: src/orp/recall/criteria.h), or @FILE; instead of flags");
+}
+
+recall::Criteria CriteriaOrFail(std::string_view command, const CriteriaFlags& f) {
+  if (!f.criteria.empty()) {
+    std::string text = f.criteria;
+    if (text.starts_with('@')) {
+      std::ifstream in(text.substr(1));
+      if (!in) Fail(command, Error(ErrorCode::kNotFound, "cannot read " + text.substr(1)));
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      text = buffer.str();
+    }
+    return ValueOrFail(command, recall::ParseCriteriaJson(text));
+  }
+  recall::Criteria c;
+  c.device_ids = f.gtins;
+  c.catalogue_numbers = f.catalogue_numbers;
+  c.lots = f.lots;
+  if (!f.serial_from.empty() || !f.serial_to.empty()) {
+    auto order = ValueOrFail(command, recall::ParseSerialOrder(f.serial_order, "--serial-order"));
+    c.serials.push_back({f.serial_from, f.serial_to, order});
+  }
+  c.expiry = {DateFlag(command, f.expiry_from, "--expiry-from"),
+              DateFlag(command, f.expiry_to, "--expiry-to")};
+  c.production = {DateFlag(command, f.produced_from, "--produced-from"),
+                  DateFlag(command, f.produced_to, "--produced-to")};
+  c.implanted = {DateFlag(command, f.implanted_from, "--implanted-from"),
+                 DateFlag(command, f.implanted_to, "--implanted-to")};
+  return ValueOrFail(command, recall::Validate(std::move(c)));
+}
+
+recall::Access OperatorAccess(std::string purpose) {
+  const char* user = std::getenv("USER");
+  return {user != nullptr && *user != '\0' ? user : "operator", "operator", std::move(purpose),
+          ""};
+}
+
+recall::AuditAppender AuditChainAppender() {
+  return [](storage::Transaction& txn, const domain::AuditRecord& entry) -> Result<int64_t> {
+    auto last = txn.LastAuditRecord();
+    if (!last) return std::unexpected(last.error());
+    domain::AuditRecord record = entry;
+    record.seq = *last ? (*last)->seq + 1 : 1;
+    record.prev_hash = *last ? (*last)->hash : std::string();
+    record.hash = AuditHash(record);
+    return txn.AppendAudit(record);
+  };
+}
+
+void SyncRecallsAfterIngest(std::string_view command, storage::Store& store) {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto report = ValueOrFail(command, recall::SyncOpenRecalls(store, AuditChainAppender(), now));
+  for (const auto& j : report.joined) {
+    fmt::print(stderr, "recall {}: {} new patient(s) with {} implant(s) at {}: alert the provider\n",
+               j.recall, j.patients, j.implants, j.provider);
+  }
+}
+
+}  // namespace orp::cli

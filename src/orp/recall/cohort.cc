@@ -1,0 +1,101 @@
+#include "orp/recall/cohort.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "orp/domain/ods_code.h"
+#include "orp/udi/parse.h"
+
+namespace orp::recall {
+namespace {
+
+void Provider(AffectedImplant& a) {
+  const storage::RecallImplantRow& r = a.row;
+  if (!r.latest_organisation.empty()) {
+    a.provider = r.latest_organisation;
+    a.provider_known = true;
+    return;
+  }
+  auto site = domain::OdsSiteCode::Parse(r.latest_site);
+  auto parent = site ? site->HeuristicParentPrefix() : std::nullopt;
+  a.provider = parent ? parent->code() : r.latest_site;
+  a.provider_known = false;
+}
+
+bool InProductionWindow(const storage::RecallImplantRow& r, const DateWindow& window) {
+  if (r.raw_scan.empty()) return false;
+  udi::ParsedUdi label = udi::ParseUdi(r.raw_scan);
+  return label.production_date && window.Contains(*label.production_date);
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ResolveDevices(storage::Reader& reader, const Criteria& c) {
+  std::vector<std::string> out = c.device_ids;
+  if (c.catalogue_numbers.empty()) return out;
+  std::set<std::string, std::less<>> wanted(c.catalogue_numbers.begin(), c.catalogue_numbers.end());
+  std::set<std::string, std::less<>> found;
+  ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& m) {
+    if (!wanted.contains(m.catalogue_number)) return true;
+    found.insert(m.catalogue_number);
+    std::string di = m.gtin.digits();
+    if (std::find(out.begin(), out.end(), di) == out.end()) out.push_back(std::move(di));
+    return true;
+  }));
+  for (const std::string& ref : c.catalogue_numbers) {
+    if (!found.contains(ref)) {
+      return NotFound(fmt::format(
+          "criteria.catalogue_numbers: no device model in the catalogue has catalogue number "
+          "'{}'",
+          ref));
+    }
+  }
+  return out;
+}
+
+Result<void> ForEachAffected(storage::Reader& reader, const Criteria& c,
+                             const std::vector<std::string>& devices, int64_t changed_after,
+                             const std::function<bool(const AffectedImplant&)>& visit) {
+  storage::RecallImplantQuery q;
+  q.device_ids = devices;
+  q.lots = c.lots;
+  q.implanted_from = c.implanted.from;
+  q.implanted_to = c.implanted.to;
+  q.expiry_from = c.expiry.from;
+  q.expiry_to = c.expiry.to;
+  q.changed_after = changed_after;
+  AffectedImplant affected;
+  return reader.ForEachRecallImplant(q, [&](const storage::RecallImplantRow& row) {
+    if (!MatchesSerials(row.serial, c.serials)) return true;
+    if (c.production.set() && !InProductionWindow(row, c.production)) return true;
+    affected.row = row;
+    affected.patient_ref = row.pseudonym ? row.pseudonym->Hex()
+                                         : fmt::format("patient-{}", row.patient.value);
+    Provider(affected);
+    return visit(affected);
+  });
+}
+
+void CohortSummary::Add(const AffectedImplant& a) {
+  CohortCounts& provider = by_provider_[a.provider];
+  for (CohortCounts* counts : {&overall_, &provider}) {
+    ++counts->implants;
+    if (a.row.in_situ) ++counts->in_situ;
+  }
+  auto [it, first] = patients_.try_emplace(a.row.patient.value, PatientState{a.provider, false});
+  if (first) {
+    for (CohortCounts* counts : {&overall_, &provider}) {
+      ++counts->patients;
+      if (a.row.date_of_death) ++counts->deceased;
+    }
+  }
+  if (a.row.in_situ && !it->second.in_situ) {
+    it->second.in_situ = true;
+    ++overall_.patients_in_situ;
+    ++provider.patients_in_situ;
+  }
+}
+
+}  // namespace orp::recall

@@ -1,0 +1,235 @@
+// Store conformance: recall (recall8, #8) — the affected-implant query and campaign rows.
+#include <gmock/gmock.h>
+
+#include "orp/storage/conformance_test.h"
+
+namespace orp::storage::conformance {
+namespace {
+
+using ::testing::ElementsAre;
+
+PatientId PutPatientIn(Store& store, const Patient& patient) {
+  auto txn = store.Begin();
+  EXPECT_TRUE(txn.has_value());
+  auto id = (*txn)->PutPatient(patient);
+  EXPECT_TRUE(id.has_value() && (*txn)->Commit().has_value());
+  return *id;
+}
+
+void SubmitTo(Store& store, const std::string& key, std::vector<Procedure> procedures) {
+  auto start = store.BeginSubmission({key, "RRK", "BCIR", {}});
+  ASSERT_TRUE(start.has_value() && start->transaction);
+  for (Procedure& p : procedures) ASSERT_TRUE(start->transaction->PutProcedure(p).has_value());
+  ASSERT_TRUE(start->transaction->FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0,
+                                                    "{}"}));
+  ASSERT_TRUE(start->transaction->Commit().has_value());
+}
+
+// Three patients: a has a lot-L100 device (SampleProcedure) and a later procedure elsewhere;
+// b has a lot-L200 device of the same model; c a device of another model.
+struct Cohort {
+  PatientId a, b, c;
+};
+
+Cohort Populate(Store& store) {
+  Cohort ids{PutPatientIn(store, SamplePatient(1)), PutPatientIn(store, SamplePatient(2)),
+             PutPatientIn(store, SamplePatient(3))};
+  Procedure pa = SampleProcedure("A1", ids.a);
+  Procedure later = SampleProcedure("A2", ids.a);
+  later.date = Day(2025, 6, 1);
+  later.provider_site = *OdsSiteCode::Parse("RXF05");
+  later.implants.clear();
+  Procedure pb = SampleProcedure("B1", ids.b);
+  pb.date = Day(2024, 9, 1);
+  pb.implants[0].lot = "L200";
+  pb.implants[0].expiry = Day(2028, 1, 31);
+  Procedure pc = SampleProcedure("C1", ids.c);
+  pc.implants[0].gtin = SampleGtin(2);
+  SubmitTo(store, "k1", {pa, pb, pc});
+  SubmitTo(store, "k2", {later});
+  return ids;
+}
+
+RecallImplantQuery Q(std::vector<std::string> devices, std::vector<std::string> lots = {}) {
+  RecallImplantQuery q;
+  q.device_ids = std::move(devices);
+  q.lots = std::move(lots);
+  return q;
+}
+
+std::vector<RecallImplantRow> Rows(Store& store, const RecallImplantQuery& q) {
+  std::vector<RecallImplantRow> rows;
+  auto done = store.ForEachRecallImplant(q, [&](const RecallImplantRow& r) {
+    rows.push_back(r);
+    return true;
+  });
+  EXPECT_TRUE(done.has_value()) << done.error().ToString();
+  return rows;
+}
+
+TEST_P(StoreConformance, RecallAffectedImplantsOfAModelCarryPatientSiteAndLatestProvider) {
+  Cohort ids = Populate(*store_);
+  auto rows = Rows(*store_, Q({SampleGtin(1).digits()}));
+  ASSERT_EQ(rows.size(), 2u);
+  const RecallImplantRow& a = rows[0];
+  EXPECT_EQ(a.patient, ids.a);
+  EXPECT_EQ(a.device_id, SampleGtin(1).digits());
+  EXPECT_EQ(a.lot, "L100");
+  EXPECT_EQ(a.serial, "A1-S1");
+  EXPECT_EQ(a.expiry, Day(2027, 1, 31));
+  EXPECT_TRUE(a.in_situ);
+  EXPECT_EQ(a.registry, "BCIR");
+  EXPECT_EQ(a.procedure_ref, "A1");
+  EXPECT_EQ(a.implanted_on, Day(2024, 3, 1));
+  EXPECT_EQ(a.implanting_site, "RRK02");
+  EXPECT_EQ(a.pseudonym, SamplePatient(1).pseudonym);
+  EXPECT_EQ(a.nhs_number, SamplePatient(1).nhs_number);
+  EXPECT_FALSE(a.date_of_death.has_value());
+  EXPECT_EQ(a.latest_site, "RXF05");
+  EXPECT_EQ(a.latest_procedure_on, Day(2025, 6, 1));
+  EXPECT_EQ(a.latest_organisation, "");  // RXF05 is not in the sites table
+  EXPECT_EQ(rows[1].patient, ids.b);
+  EXPECT_EQ(rows[1].latest_site, "RRK02");
+}
+
+TEST_P(StoreConformance, RecallLatestProviderComesFromTheSitesTableWhenTheSiteIsKnown) {
+  Populate(*store_);
+  Organisation org{*OdsCode::Parse("RXF"), "Mid Yorkshire", {{*OdsSiteCode::Parse("RXF05"),
+                                                              "Pinderfields", std::nullopt}}};
+  auto txn = store_->Begin();
+  ASSERT_TRUE(txn.has_value());
+  ASSERT_TRUE((*txn)->PutOrganisation(org).has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  auto rows = Rows(*store_, Q({SampleGtin(1).digits()}, {"L100"}));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].latest_organisation, "RXF");
+}
+
+TEST_P(StoreConformance, RecallLotsDatesAndExpiryNarrowTheAffectedImplants) {
+  Cohort ids = Populate(*store_);
+  std::string model = SampleGtin(1).digits();
+  EXPECT_EQ(Rows(*store_, Q({model}, {"L200"})).size(), 1u);
+  EXPECT_EQ(Rows(*store_, Q({model}, {"L100", "L200"})).size(), 2u);
+  EXPECT_EQ(Rows(*store_, Q({model, SampleGtin(2).digits()})).size(), 3u);
+  RecallImplantQuery implanted = Q({model});
+  implanted.implanted_from = Day(2024, 6, 1);
+  ASSERT_EQ(Rows(*store_, implanted).size(), 1u);
+  EXPECT_EQ(Rows(*store_, implanted)[0].patient, ids.b);
+  implanted.implanted_from.reset();
+  implanted.implanted_to = Day(2024, 3, 1);  // inclusive
+  EXPECT_EQ(Rows(*store_, implanted).size(), 1u);
+  RecallImplantQuery expiry = Q({model});
+  expiry.expiry_from = Day(2028, 1, 1);
+  EXPECT_EQ(Rows(*store_, expiry).size(), 1u);
+  expiry.expiry_to = Day(2027, 12, 31);
+  EXPECT_TRUE(Rows(*store_, expiry).empty());
+}
+
+TEST_P(StoreConformance, RecallAQueryWithoutADeviceIsRefused) {
+  auto done = store_->ForEachRecallImplant(RecallImplantQuery(), [](const RecallImplantRow&) { return true; });
+  ASSERT_FALSE(done.has_value());
+  EXPECT_EQ(done.error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreConformance, RecallRemovedImplantsStayInTheCohortMarkedOutOfSituAndChangedAfterFindsThem) {
+  Cohort ids = Populate(*store_);
+  int64_t before = *store_->LastChange();
+  auto rows = Rows(*store_, Q({SampleGtin(1).digits()}, {"L100"}));
+  ASSERT_EQ(rows.size(), 1u);
+  auto start = store_->BeginSubmission({"k3", "RRK", "BCIR", {}});
+  ASSERT_TRUE(start.has_value() && start->transaction);
+  Procedure explant = SampleProcedure("A3", ids.a);
+  explant.type = domain::ProcedureType::kExplant;
+  explant.date = Day(2026, 1, 5);
+  explant.implants.clear();
+  Transaction& txn = *start->transaction;
+  ASSERT_TRUE(txn.PutProcedure(explant).has_value());
+  ImplantId removed[] = {rows[0].implant};
+  ASSERT_TRUE(txn.MarkImplantsRemoved(removed, explant.id, explant.date).has_value());
+  ASSERT_TRUE(txn.FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0, "{}"}));
+  ASSERT_TRUE(txn.Commit().has_value());
+  RecallImplantQuery changed = Q({SampleGtin(1).digits()});
+  changed.changed_after = before;
+  auto now = Rows(*store_, changed);
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_FALSE(now[0].in_situ);
+  EXPECT_EQ(now[0].removed_by, explant.id);
+  EXPECT_EQ(now[0].removed_on, Day(2026, 1, 5));
+  EXPECT_EQ(now[0].latest_site, "RRK02");
+}
+
+TEST_P(StoreConformance, RecallCampaignRowsRoundTripAndReferencesAreUnique) {
+  Cohort ids = Populate(*store_);
+  Recall recall{{}, "R-1", "FSN-9", "Lot L100", "{\"devices\":[]}", RecallStatus::kOpen,
+                domain::Instant(std::chrono::seconds(1700000000)), "alice", 0};
+  auto txn = store_->Begin();
+  ASSERT_TRUE(txn.has_value());
+  ASSERT_TRUE((*txn)->PutRecall(recall).has_value());
+  EXPECT_TRUE(recall.id.stored());
+  RecallPatient p{recall.id, ids.a, RecallStage::kIdentified, RecallOutcome::kNone, std::nullopt,
+                  "RRK", recall.created_at, recall.created_at, std::nullopt, std::nullopt,
+                  "create"};
+  ASSERT_TRUE((*txn)->PutRecallPatient(p).has_value());
+  ASSERT_TRUE((*txn)->AddRecallImplant({recall.id, ids.a, ImplantId{1}}).has_value());
+  ASSERT_TRUE((*txn)->AddRecallImplant({recall.id, ids.a, ImplantId{1}}).has_value());
+  RecallContact first{recall.id, ids.a, 0, Day(2026, 2, 1), "letter", "sent", "bob"};
+  RecallContact second{recall.id, ids.a, 0, Day(2026, 2, 9), "phone", "reached", "bob"};
+  ASSERT_TRUE((*txn)->AddRecallContact(first).has_value());
+  ASSERT_TRUE((*txn)->AddRecallContact(second).has_value());
+  EXPECT_EQ(second.ordinal, 2);
+  ASSERT_TRUE((*txn)->Commit().has_value());
+
+  EXPECT_EQ(store_->FindRecall(recall.id)->value(), recall);
+  EXPECT_EQ(store_->FindRecallByReference("R-1")->value(), recall);
+  EXPECT_THAT(*store_->RecallPatients(recall.id), ElementsAre(p));
+  EXPECT_THAT(*store_->RecallImplants(recall.id),
+              ElementsAre(RecallImplantLink{recall.id, ids.a, ImplantId{1}}));
+  EXPECT_THAT(*store_->RecallContacts(recall.id, PatientId{}), ElementsAre(first, second));
+  EXPECT_THAT(*store_->RecallContacts(recall.id, ids.b), ElementsAre());
+
+  auto again = store_->Begin();
+  ASSERT_TRUE(again.has_value());
+  Recall duplicate = recall;
+  duplicate.id = {};
+  auto put = (*again)->PutRecall(duplicate);
+  ASSERT_FALSE(put.has_value());
+  EXPECT_EQ(put.error().code(), ErrorCode::kAlreadyExists);
+}
+
+TEST_P(StoreConformance, RecallUpdatingACampaignChangesStatusStageAndSyncPoint) {
+  Cohort ids = Populate(*store_);
+  Recall recall{{}, "R-2", "FSN-2", "Model", "{}", RecallStatus::kOpen, {}, "alice", 0};
+  RecallPatient p{{}, ids.b, RecallStage::kIdentified, RecallOutcome::kNone, std::nullopt, "RRK",
+                  {}, {}, std::nullopt, std::nullopt, "create"};
+  {
+    auto txn = store_->Begin();
+    ASSERT_TRUE((*txn)->PutRecall(recall).has_value());
+    p.recall = recall.id;
+    ASSERT_TRUE((*txn)->PutRecallPatient(p).has_value());
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  recall.status = RecallStatus::kClosed;
+  recall.synced_change = 7;
+  p.stage = RecallStage::kConcluded;
+  p.outcome = RecallOutcome::kMonitoring;
+  p.reviewed_on = Day(2026, 3, 1);
+  p.concluded_on = Day(2026, 3, 2);
+  {
+    auto txn = store_->Begin();
+    ASSERT_TRUE((*txn)->PutRecall(recall).has_value());
+    ASSERT_TRUE((*txn)->PutRecallPatient(p).has_value());
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  EXPECT_EQ(store_->FindRecall(recall.id)->value(), recall);
+  EXPECT_THAT(*store_->RecallPatients(recall.id), ElementsAre(p));
+  EXPECT_EQ(store_->ListRecalls()->size(), 1u);
+  auto txn = store_->Begin();
+  Recall missing = recall;
+  missing.id = RecallId{999};
+  auto put = (*txn)->PutRecall(missing);
+  ASSERT_FALSE(put.has_value());
+  EXPECT_EQ(put.error().code(), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace orp::storage::conformance

@@ -1,0 +1,276 @@
+// Queries: recall (recall8, #8) — the affected-implant query and the campaign tables
+// (migration 0007_recall).
+#include <fmt/format.h>
+
+#include "orp/storage/sqlite/codec.h"
+#include "orp/storage/sqlite/collect.h"
+#include "orp/storage/sqlite/queries.h"
+
+namespace orp::storage::sqlite {
+namespace {
+
+std::optional<Date> OptionalDate(const Stmt& s, int column) {
+  if (s.IsNull(column)) return std::nullopt;
+  return FromDayNumber(s.Int(column));
+}
+
+domain::Instant InstantOf(int64_t seconds) { return domain::Instant(std::chrono::seconds(seconds)); }
+int64_t Seconds(domain::Instant at) { return at.time_since_epoch().count(); }
+
+// "?N, ?N+1, …" for `count` parameters starting at `first`.
+std::string Placeholders(int first, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) {
+    out += fmt::format("{}?{}", i ? ", " : "", first + static_cast<int>(i));
+  }
+  return out;
+}
+
+// The affected-implant SELECT for `q`. Parameters: ?1..?5 the dates and changed_after (NULL
+// when unset), then the device ids, then the lots. The patient's latest procedure is one seek
+// on procedures_by_patient_date per row.
+std::string RecallImplantSql(const RecallImplantQuery& q) {
+  const int lots_from = 6 + static_cast<int>(q.device_ids.size());
+  std::string lots = q.lots.empty() ? std::string()
+                                    : fmt::format(" AND i.lot IN ({})",
+                                                  Placeholders(lots_from, q.lots.size()));
+  return fmt::format(
+      "SELECT i.id, i.procedure, i.patient, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, "
+      "i.in_situ, i.removed_by, i.removed_on, p.registry, p.procedure_ref, p.date, "
+      "p.provider_site, pt.pseudonym, pt.nhs_cipher, pt.date_of_death, l.provider_site, l.date, "
+      "coalesce(s.organisation, '') "
+      "FROM implants i JOIN procedures p ON p.id = i.procedure "
+      "JOIN patients pt ON pt.id = i.patient "
+      "JOIN procedures l ON l.id = (SELECT q.id FROM procedures q WHERE q.patient = i.patient "
+      "ORDER BY q.date DESC, q.id DESC LIMIT 1) "
+      "LEFT JOIN sites s ON s.code = l.provider_site "
+      "WHERE i.action = 'implanted' AND i.gtin IN ({}){} "
+      "AND (?1 IS NULL OR p.date >= ?1) AND (?2 IS NULL OR p.date <= ?2) "
+      "AND (?3 IS NULL OR i.expiry >= ?3) AND (?4 IS NULL OR i.expiry <= ?4) "
+      "AND (?5 IS NULL OR i.change_seq > ?5) ORDER BY i.id",
+      Placeholders(6, q.device_ids.size()), lots);
+}
+
+RecallImplantRow ReadRecallImplant(const Stmt& s) {
+  RecallImplantRow r;
+  r.implant.value = s.Int(0);
+  r.procedure.value = s.Int(1);
+  r.patient.value = s.Int(2);
+  r.device_id = s.Text(3);
+  r.lot = s.Text(4);
+  r.serial = s.Text(5);
+  r.expiry = OptionalDate(s, 6);
+  r.raw_scan = s.Text(7);
+  r.in_situ = s.Int(8) != 0;
+  if (!s.IsNull(9)) r.removed_by = domain::ProcedureId{s.Int(9)};
+  r.removed_on = OptionalDate(s, 10);
+  r.registry = s.Text(11);
+  r.procedure_ref = s.Text(12);
+  r.implanted_on = FromDayNumber(s.Int(13));
+  r.implanting_site = s.Text(14);
+  if (!s.IsNull(15)) {
+    std::string bytes = s.Blob(15);
+    domain::Pseudonym pseudonym;
+    if (bytes.size() == pseudonym.bytes.size()) {
+      std::copy(bytes.begin(), bytes.end(), pseudonym.bytes.begin());
+      r.pseudonym = pseudonym;
+    }
+  }
+  if (!s.IsNull(16)) r.nhs_number = domain::EncryptedNhsNumber{s.Blob(16)};
+  r.date_of_death = OptionalDate(s, 17);
+  r.latest_site = s.Text(18);
+  r.latest_procedure_on = FromDayNumber(s.Int(19));
+  r.latest_organisation = s.Text(20);
+  return r;
+}
+
+constexpr std::string_view kRecallColumns =
+    "id, reference, fsn_reference, title, criteria, status, created_at, created_by, "
+    "synced_change FROM recalls ";
+
+Result<Recall> ReadRecall(const Stmt& s) {
+  Recall r;
+  r.id.value = s.Int(0);
+  r.reference = s.Text(1);
+  r.fsn_reference = s.Text(2);
+  r.title = s.Text(3);
+  r.criteria_json = s.Text(4);
+  auto status = ParseRecallStatus(s.Text(5));
+  if (!status) return DataLoss("stored recall status: " + status.error().message());
+  r.status = *status;
+  r.created_at = InstantOf(s.Int(6));
+  r.created_by = s.Text(7);
+  r.synced_change = s.Int(8);
+  return r;
+}
+
+Result<RecallPatient> ReadRecallPatient(const Stmt& s) {
+  RecallPatient p;
+  p.recall.value = s.Int(0);
+  p.patient.value = s.Int(1);
+  auto stage = ParseRecallStage(s.Text(2));
+  if (!stage) return DataLoss("stored recall stage: " + stage.error().message());
+  auto outcome = ParseRecallOutcome(s.Text(3));
+  if (!outcome) return DataLoss("stored recall outcome: " + outcome.error().message());
+  p.stage = *stage;
+  p.outcome = *outcome;
+  if (!s.IsNull(4)) p.explant_procedure = domain::ProcedureId{s.Int(4)};
+  p.provider = s.Text(5);
+  p.identified_at = InstantOf(s.Int(6));
+  p.updated_at = InstantOf(s.Int(7));
+  p.reviewed_on = OptionalDate(s, 8);
+  p.concluded_on = OptionalDate(s, 9);
+  p.joined_by = s.Text(10);
+  return p;
+}
+
+}  // namespace
+
+Result<void> Queries::ForEachRecallImplant(const RecallImplantQuery& q,
+                                           const Visitor<RecallImplantRow>& visit) {
+  if (q.device_ids.empty()) {
+    return InvalidArgument("a recall implant query needs at least one device identifier");
+  }
+  auto stmt = db_.Prepare(RecallImplantSql(q));
+  if (!stmt) return std::unexpected(stmt.error());
+  auto day = [](const std::optional<Date>& d) {
+    return d ? std::optional<int64_t>(DayNumber(*d)) : std::nullopt;
+  };
+  stmt->Bind(1, day(q.implanted_from)).Bind(2, day(q.implanted_to));
+  stmt->Bind(3, day(q.expiry_from)).Bind(4, day(q.expiry_to));
+  q.changed_after > 0 ? stmt->Bind(5, q.changed_after) : stmt->BindNull(5);
+  int next = 6;
+  for (const auto& di : q.device_ids) stmt->Bind(next++, di);
+  for (const auto& lot : q.lots) stmt->Bind(next++, lot);
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return {};
+    if (!visit(ReadRecallImplant(*stmt))) return {};
+  }
+}
+
+Result<std::optional<Recall>> Queries::FindRecall(RecallId id) {
+  return First<Recall>(
+      db_, fmt::format("SELECT {} WHERE id = ?1", kRecallColumns),
+      [&](Stmt& s) { s.Bind(1, id.value); }, ReadRecall);
+}
+
+Result<std::optional<Recall>> Queries::FindRecallByReference(std::string_view reference) {
+  return First<Recall>(
+      db_, fmt::format("SELECT {} WHERE reference = ?1", kRecallColumns),
+      [&](Stmt& s) { s.Bind(1, reference); }, ReadRecall);
+}
+
+Result<std::vector<Recall>> Queries::ListRecalls() {
+  return Collect<Recall>(
+      db_, fmt::format("SELECT {} ORDER BY id DESC", kRecallColumns), [](Stmt&) {}, ReadRecall);
+}
+
+Result<std::vector<RecallPatient>> Queries::RecallPatients(RecallId recall) {
+  return Collect<RecallPatient>(
+      db_,
+      "SELECT recall, patient, stage, outcome, explant_procedure, provider, identified_at, "
+      "updated_at, reviewed_on, concluded_on, joined_by FROM recall_patients WHERE recall = ?1 "
+      "ORDER BY patient",
+      [&](Stmt& s) { s.Bind(1, recall.value); }, ReadRecallPatient);
+}
+
+Result<std::vector<RecallImplantLink>> Queries::RecallImplants(RecallId recall) {
+  return Collect<RecallImplantLink>(
+      db_,
+      "SELECT recall, patient, implant FROM recall_implants WHERE recall = ?1 "
+      "ORDER BY patient, implant",
+      [&](Stmt& s) { s.Bind(1, recall.value); },
+      [](const Stmt& s) -> Result<RecallImplantLink> {
+        return RecallImplantLink{RecallId{s.Int(0)}, PatientId{s.Int(1)}, ImplantId{s.Int(2)}};
+      });
+}
+
+Result<std::vector<RecallContact>> Queries::RecallContacts(RecallId recall, PatientId patient) {
+  return Collect<RecallContact>(
+      db_,
+      "SELECT recall, patient, ordinal, date, channel, result, by FROM recall_contacts "
+      "WHERE recall = ?1 AND (?2 = 0 OR patient = ?2) ORDER BY patient, ordinal",
+      [&](Stmt& s) { s.Bind(1, recall.value).Bind(2, patient.value); },
+      [](const Stmt& s) -> Result<RecallContact> {
+        return RecallContact{RecallId{s.Int(0)}, PatientId{s.Int(1)}, static_cast<int>(s.Int(2)),
+                             FromDayNumber(s.Int(3)),  s.Text(4),
+                             s.Text(5),                s.Text(6)};
+      });
+}
+
+Result<void> Queries::PutRecall(Recall& r) {
+  if (r.id.stored()) {
+    ORP_RETURN_IF_ERROR(Execute(db_,
+                                "UPDATE recalls SET title = ?2, status = ?3, synced_change = ?4 "
+                                "WHERE id = ?1",
+                                [&](Stmt& s) {
+                                  s.Bind(1, r.id.value).Bind(2, r.title);
+                                  s.Bind(3, Name(r.status)).Bind(4, r.synced_change);
+                                }));
+    if (db_.Changes() == 0) return NotFound(fmt::format("recall {} does not exist", r.id.value));
+    return {};
+  }
+  auto existing = FindRecallByReference(r.reference);
+  if (!existing) return std::unexpected(existing.error());
+  if (*existing) return AlreadyExists(fmt::format("recall '{}' already exists", r.reference));
+  ORP_RETURN_IF_ERROR(Execute(
+      db_,
+      "INSERT INTO recalls (reference, fsn_reference, title, criteria, status, created_at, "
+      "created_by, synced_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      [&](Stmt& s) {
+        s.Bind(1, r.reference).Bind(2, r.fsn_reference).Bind(3, r.title).Bind(4, r.criteria_json);
+        s.Bind(5, Name(r.status)).Bind(6, Seconds(r.created_at)).Bind(7, r.created_by);
+        s.Bind(8, r.synced_change);
+      }));
+  r.id.value = db_.LastInsertRowid();
+  return {};
+}
+
+Result<void> Queries::PutRecallPatient(const RecallPatient& p) {
+  auto day = [](const std::optional<Date>& d) {
+    return d ? std::optional<int64_t>(DayNumber(*d)) : std::nullopt;
+  };
+  return Execute(
+      db_,
+      "INSERT OR REPLACE INTO recall_patients (recall, patient, stage, outcome, "
+      "explant_procedure, provider, identified_at, updated_at, reviewed_on, concluded_on, "
+      "joined_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+      [&](Stmt& s) {
+        s.Bind(1, p.recall.value).Bind(2, p.patient.value).Bind(3, Name(p.stage));
+        s.Bind(4, Name(p.outcome));
+        p.explant_procedure ? s.Bind(5, p.explant_procedure->value) : s.BindNull(5);
+        s.Bind(6, p.provider).Bind(7, Seconds(p.identified_at)).Bind(8, Seconds(p.updated_at));
+        s.Bind(9, day(p.reviewed_on)).Bind(10, day(p.concluded_on)).Bind(11, p.joined_by);
+      });
+}
+
+Result<void> Queries::AddRecallImplant(const RecallImplantLink& link) {
+  return Execute(db_,
+                 "INSERT OR IGNORE INTO recall_implants (recall, patient, implant) "
+                 "VALUES (?1, ?2, ?3)",
+                 [&](Stmt& s) {
+                   s.Bind(1, link.recall.value).Bind(2, link.patient.value);
+                   s.Bind(3, link.implant.value);
+                 });
+}
+
+Result<void> Queries::AddRecallContact(RecallContact& c) {
+  auto last = First<int64_t>(
+      db_,
+      "SELECT coalesce(max(ordinal), 0) FROM recall_contacts WHERE recall = ?1 AND patient = ?2",
+      [&](Stmt& s) { s.Bind(1, c.recall.value).Bind(2, c.patient.value); },
+      [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
+  if (!last) return std::unexpected(last.error());
+  c.ordinal = static_cast<int>(last->value_or(0) + 1);
+  return Execute(db_,
+                 "INSERT INTO recall_contacts (recall, patient, ordinal, date, channel, result, by) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 [&](Stmt& s) {
+                   s.Bind(1, c.recall.value).Bind(2, c.patient.value).Bind(3, c.ordinal);
+                   s.Bind(4, DayNumber(c.on)).Bind(5, c.channel).Bind(6, c.result).Bind(7, c.by);
+                 });
+}
+
+}  // namespace orp::storage::sqlite
