@@ -273,9 +273,13 @@ TEST_F(ApiServer, TheCatalogueShowsADeviceWithItsHistory) {
   EXPECT_EQ(Call("GET", "/api/v1/catalogue/devices/123", "admin").status, 400);
   auto txn = store_->Begin();
   ASSERT_TRUE(txn.has_value());
-  domain::DeviceModel model{*domain::Gtin::Parse("09506000134352"), "Maker", "Brand", "M1", "C1",
-                            "breast implant", "III", {"BCIR"},
-                            Date{std::chrono::year{2020} / 1 / 1}, std::nullopt};
+  domain::DeviceModel model;
+  model.device = *domain::Gtin::Parse("09506000134352");
+  model.manufacturer = "Maker";
+  model.brand = "Brand";
+  model.device_type = "breast implant";
+  model.registries = {"BCIR"};
+  model.valid_from = Date{std::chrono::year{2020} / 1 / 1};
   ASSERT_TRUE((*txn)->PutDeviceModel(model).has_value());
   model.brand = "Brand 2";
   model.valid_from = Date{std::chrono::year{2023} / 1 / 1};

@@ -30,6 +30,7 @@ Json ImplantJson(const domain::Implant& i) {
   return {{"id", i.id.value},
           {"procedure_id", i.procedure.value},
           {"gtin", OrNull(i.gtin, [](const domain::Gtin& g) { return g.digits(); })},
+          {"other_di", OrNull(i.other_di, [](const domain::DeviceId& d) { return d.text(); })},
           {"lot", i.lot},
           {"serial", i.serial},
           {"expiry", DateOrNull(i.expiry)},
@@ -38,7 +39,8 @@ Json ImplantJson(const domain::Implant& i) {
                                 [](domain::Laterality l) { return domain::LateralityCode(l); })},
           {"in_situ", i.in_situ},
           {"removed_by", OrNull(i.removed_by, [](domain::ProcedureId p) { return p.value; })},
-          {"removed_on", DateOrNull(i.removed_on)}};
+          {"removed_on", DateOrNull(i.removed_on)},
+          {"fields", i.fields}};
 }
 
 Json ProcedureJson(const domain::Procedure& p) {
@@ -68,7 +70,8 @@ Json ProcedureJson(const domain::Procedure& p) {
 }
 
 Json DeviceModelJson(const domain::DeviceModel& m) {
-  return {{"gtin", m.gtin.digits()},
+  return {{"di", m.device.text()},
+          {"issuing_agency", domain::Name(m.device.agency())},
           {"manufacturer", m.manufacturer},
           {"brand", m.brand},
           {"model", m.model},
@@ -77,7 +80,10 @@ Json DeviceModelJson(const domain::DeviceModel& m) {
           {"device_class", m.device_class},
           {"registries", m.registries},
           {"valid_from", FormatIsoDate(m.valid_from)},
-          {"valid_to", DateOrNull(m.valid_to)}};
+          {"valid_to", DateOrNull(m.valid_to)},
+          {"market_status", domain::Name(m.market_status)},
+          {"status_date", DateOrNull(m.status_date)},
+          {"fsn_reference", m.fsn_reference}};
 }
 
 Json FindingJson(const domain::Finding& f) {

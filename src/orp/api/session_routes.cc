@@ -10,20 +10,6 @@
 namespace orp::api {
 namespace {
 
-std::string_view RoleName(security::Role role) {
-  switch (role) {
-    case security::Role::kSubmitter: return "submitter";
-    case security::Role::kProvider: return "provider";
-    case security::Role::kClinician: return "clinician";
-    case security::Role::kManufacturer: return "manufacturer";
-    case security::Role::kPatient: return "patient";
-    case security::Role::kAnalyst: return "analyst";
-    case security::Role::kRegulator: return "regulator";
-    case security::Role::kAdmin: return "admin";
-  }
-  return "unknown";
-}
-
 Result<std::string> StringMember(const Json& body, const char* name, bool required) {
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) {
@@ -52,8 +38,7 @@ Result<HttpResponse> SignIn(const RequestContext& ctx) {
   if (!session) return std::unexpected(session.error());
   Json roles = Json::array();
   for (const security::Grant& g : session->principal.grants) {
-    roles.push_back(g.scope.empty() ? std::string(RoleName(g.role))
-                                    : fmt::format("{}@{}", RoleName(g.role), g.scope));
+    roles.push_back(security::FormatGrant(g));
   }
   Json answer = {{"username", session->principal.username},
                  {"roles", roles},

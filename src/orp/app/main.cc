@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "orp/api/public_gatekeeper.h"
+#include "orp/api/security_gatekeeper.h"
 #include "orp/cli/cli.h"
 #include "orp/storage/open.h"
 #include "orp/storage/sqlite/sqlite_store.h"
@@ -14,9 +14,10 @@ int main(int argc, char** argv) {
     stores->Register("sqlite", orp::storage::sqlite::OpenStoreFromUrl);
     orp::cli::Environment env;
     env.open_store = [stores](std::string_view url) { return stores->Open(url); };
-    // Until accounts exist (security/, #5) the server answers only its public routes.
-    env.make_gatekeeper = [](orp::storage::Store&) -> std::unique_ptr<orp::api::Gatekeeper> {
-      return std::make_unique<orp::api::PublicOnlyGatekeeper>();
+    // orp serve authenticates, authorises and audits through security/ (accounts, the policy
+    // decision, the audit chain), adapted to the API's seam.
+    env.make_gatekeeper = [](orp::storage::Store& store) -> std::unique_ptr<orp::api::Gatekeeper> {
+      return std::make_unique<orp::api::SecurityGatekeeper>(store);
     };
     return orp::cli::RunCli(argc, argv, env);
   } catch (const std::exception& e) {
