@@ -17,7 +17,7 @@ port=${ORP_BENCH_PORT:-18080}
 rm -rf "$work" && mkdir -p "$work"
 command -v wrk >/dev/null || { echo "wrk is not installed: apt install wrk"; exit 1; }
 
-"$orp" synth --seed 3 --procedures 20000 --registries MDOR --out "$work/synth" \
+"$orp" synth --seed 3 --procedures 10000 --registries MDOR --out "$work/synth" \
   --definitions registries >/dev/null
 files=("$work"/synth/submissions/*.csv)
 procedures=$(($(cat "${files[@]}" | wc -l) - ${#files[@]}))  # device rows, roughly procedures
