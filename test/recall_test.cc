@@ -158,7 +158,8 @@ TEST_F(RecallTest, MostRecentProviderFollowsThePatientsLatestProcedure) {
 TEST_F(RecallTest, CatalogueNumberResolvesToItsModelAndAnUnknownOneIsNotFound) {
   ThreePatients();
   domain::DeviceModel model{*domain::Gtin::Parse(kGtin), "Acme", "Brand", "M", "REF-7", "breast implant",
-                            "III", {"BCIR"}, Day(2020, 1, 1), std::nullopt};
+                            "III", {"BCIR"}, Day(2020, 1, 1), std::nullopt,
+                            domain::MarketStatus::kOnMarket, std::nullopt, "", std::nullopt};
   auto txn = *store_->Begin();
   ASSERT_TRUE(txn->PutDeviceModel(model).has_value());
   ASSERT_TRUE(txn->Commit().has_value());

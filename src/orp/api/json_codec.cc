@@ -71,7 +71,7 @@ Json ProcedureJson(const domain::Procedure& p) {
 
 Json DeviceModelJson(const domain::DeviceModel& m) {
   return {{"di", m.device.text()},
-          {"issuing_agency", domain::Name(m.device.agency())},
+          {"agency", std::string(domain::Name(m.device.agency()))},
           {"manufacturer", m.manufacturer},
           {"brand", m.brand},
           {"model", m.model},
