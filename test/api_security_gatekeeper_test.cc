@@ -92,8 +92,7 @@ TEST_F(SecurityGatekeeperTest, AnAnalystReadsNationallyButCannotSubmit) {
             Decision::kAllow);
   EXPECT_EQ(gatekeeper_->Authorize(analyst, "submission.create", Collection()), Decision::kDeny);
   Principal submitter = As(AddUser("sys", "submitter@RXF"));
-  EXPECT_EQ(gatekeeper_->Authorize(submitter, "submission.create", Collection()),
-            Decision::kAllow);
+  EXPECT_EQ(gatekeeper_->Authorize(submitter, "submission.create", Collection()), Decision::kAllow);
   EXPECT_EQ(gatekeeper_->Authorize(submitter, "submission.create", OfOrganisation("NT4")),
             Decision::kDeny);
 }
@@ -119,8 +118,7 @@ TEST_F(SecurityGatekeeperTest, SignInMakesASessionThatAuthenticatesWithItsCsrfTo
 
 TEST_F(SecurityGatekeeperTest, RecordsReadsOfIdentifiableDataInTheAuditChain) {
   Principal rxf = As(AddUser("rxf-user", "provider@RXF"));
-  ASSERT_TRUE(gatekeeper_
-                  ->Record(rxf, {"patient.implants.read", "patient/abc", "req-9", "ok"})
+  ASSERT_TRUE(gatekeeper_->Record(rxf, {"patient.implants.read", "patient/abc", "req-9", "ok"})
                   .has_value());
   auto last = store_->LastAuditRecord();
   ASSERT_TRUE(last.has_value() && last->has_value());

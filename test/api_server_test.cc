@@ -91,7 +91,9 @@ class ScopedGatekeeper : public Gatekeeper {
       return Unauthenticated("username, password or code not accepted");
     }
     return SignedIn{"orp_session=alice-session; Path=/; Secure; HttpOnly; SameSite=Strict",
-                    "alice-csrf", "2026-11-27T00:00:00Z", {2, "alice", false, "", {{Role::kProvider, "RXF"}}}};
+                    "alice-csrf",
+                    "2026-11-27T00:00:00Z",
+                    {2, "alice", false, "", {{Role::kProvider, "RXF"}}}};
   }
   Result<std::string> SignOut(std::string_view cookie) override {
     signed_out_ = std::string(cookie);
@@ -185,8 +187,9 @@ TEST_F(ApiServer, ASubmissionIsStoredAndARepeatedKeyReturnsTheFirstReceipt) {
 }
 
 TEST_F(ApiServer, AJsonArraySubmissionIsAcceptedAndBadJsonIs400) {
-  auto bad = Call("POST", "/api/v1/submissions", "admin", "[{\"registry\": ",
-                  {{"Idempotency-Key", "j1"}, {"Content-Type", "application/json"}});
+  auto bad =
+      Call("POST", "/api/v1/submissions", "admin",
+           "[{\"registry\": ", {{"Idempotency-Key", "j1"}, {"Content-Type", "application/json"}});
   EXPECT_EQ(bad.status, 400);
   json error = json::parse(bad.body)["error"];
   EXPECT_EQ(error["code"], "INVALID_ARGUMENT");
@@ -197,8 +200,9 @@ TEST_F(ApiServer, AJsonArraySubmissionIsAcceptedAndBadJsonIs400) {
 }
 
 TEST_F(ApiServer, ASubmissionNeedsAnIdempotencyKeyAndAKnownContentType) {
-  EXPECT_EQ(Call("POST", "/api/v1/submissions", "admin", "x", {{"Content-Type", "text/csv"}}).status,
-            400);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/submissions", "admin", "x", {{"Content-Type", "text/csv"}}).status,
+      400);
   EXPECT_EQ(Call("POST", "/api/v1/submissions", "admin", "x",
                  {{"Idempotency-Key", "k"}, {"Content-Type", "application/pdf"}})
                 .status,
@@ -229,8 +233,8 @@ TEST_F(ApiServer, ProceduresArePagedByAnOpaqueCursorAndFiltered) {
     ASSERT_LE(body["items"].size(), 1u);
     for (const auto& item : body["items"]) seen.insert(item["procedure_ref"].get<std::string>());
     if (body["next_cursor"].is_null()) break;
-    target = "/api/v1/procedures?registry=BCIR&limit=1&cursor=" +
-             body["next_cursor"].get<std::string>();
+    target =
+        "/api/v1/procedures?registry=BCIR&limit=1&cursor=" + body["next_cursor"].get<std::string>();
   }
   EXPECT_EQ(seen, (std::set<std::string>{"NT451-00000017", "RXF05-00004711"}));
   EXPECT_EQ(ProcedureRefs("admin", "?from=2020-01-01&to=2022-12-31"),
@@ -242,8 +246,7 @@ TEST_F(ApiServer, ProceduresArePagedByAnOpaqueCursorAndFiltered) {
 
 TEST_F(ApiServer, APatientsImplantsAreScopedAndTheReadIsAudited) {
   SubmitWorkedExample("admin", "batch-1");
-  std::string hex =
-      pseudonymiser_.Pseudonymise(*domain::NhsNumber::Parse("9990001235")).Hex();
+  std::string hex = pseudonymiser_.Pseudonymise(*domain::NhsNumber::Parse("9990001235")).Hex();
   std::string target = "/api/v1/patients/" + hex + "/implants";
   auto all = json::parse(Call("GET", target, "admin").body)["implants"];
   auto rxf = json::parse(Call("GET", target, "rxf").body)["implants"];
@@ -255,16 +258,17 @@ TEST_F(ApiServer, APatientsImplantsAreScopedAndTheReadIsAudited) {
             404);
   EXPECT_EQ(Call("GET", "/api/v1/patients/xyz/implants", "admin").status, 400);
   auto events = gatekeeper_.events();
-  EXPECT_NE(std::find(events.begin(), events.end(),
-                      "rxf-user patients.implants.read patient/" + hex),
-            events.end());
+  EXPECT_NE(
+      std::find(events.begin(), events.end(), "rxf-user patients.implants.read patient/" + hex),
+      events.end());
 }
 
 TEST_F(ApiServer, AnotherOrganisationsSubmissionReadsAsNotFound) {
   auto r = Call("POST", "/api/v1/submissions", "sub-rxf", "[]",
                 {{"Idempotency-Key", "mine"}, {"Content-Type", "application/json"}});
   ASSERT_EQ(r.status, 201) << r.body;
-  std::string target = "/api/v1/submissions/" + std::to_string(json::parse(r.body)["submission_id"].get<int64_t>());
+  std::string target =
+      "/api/v1/submissions/" + std::to_string(json::parse(r.body)["submission_id"].get<int64_t>());
   EXPECT_EQ(Call("GET", target, "rxf").status, 200);
   EXPECT_EQ(Call("GET", target, "nt4").status, 404);
 }
@@ -294,8 +298,8 @@ TEST_F(ApiServer, TheCatalogueShowsADeviceWithItsHistory) {
 }
 
 TEST_F(ApiServer, ParsesAUdiLabel) {
-  auto r = Call("GET", "/api/v1/udi/parse?udi=%2801%2909506000134352%2810%29ABC123%2821%2912345",
-                "rxf");
+  auto r =
+      Call("GET", "/api/v1/udi/parse?udi=%2801%2909506000134352%2810%29ABC123%2821%2912345", "rxf");
   ASSERT_EQ(r.status, 200) << r.body;
   json body = json::parse(r.body);
   EXPECT_EQ(body["di"], "09506000134352");
@@ -316,22 +320,27 @@ TEST_F(ApiServer, HealthIsPublicButRecordsNeedCredentials) {
 }
 
 TEST_F(ApiServer, SignInSetsASessionCookieAndSignOutNeedsTheCsrfToken) {
-  auto bad_json = Call("POST", "/api/v1/sessions", "", "{username:", {{"Content-Type", "application/json"}});
+  auto bad_json =
+      Call("POST", "/api/v1/sessions", "", "{username:", {{"Content-Type", "application/json"}});
   EXPECT_EQ(bad_json.status, 400);
   EXPECT_EQ(json::parse(bad_json.body)["error"]["code"], "INVALID_ARGUMENT");
-  EXPECT_EQ(Call("POST", "/api/v1/sessions", "", R"({"username":"alice","password":"guess"})").status,
-            401);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/sessions", "", R"({"username":"alice","password":"guess"})").status,
+      401);
   // An expired cookie does not stop a new sign-in.
-  auto r = Call("POST", "/api/v1/sessions", "", R"({"username":"alice","password":"correct horse"})",
-                {{"Cookie", "orp_session=old"}});
+  auto r =
+      Call("POST", "/api/v1/sessions", "", R"({"username":"alice","password":"correct horse"})",
+           {{"Cookie", "orp_session=old"}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.Header("Set-Cookie"),
             "orp_session=alice-session; Path=/; Secure; HttpOnly; SameSite=Strict");
   EXPECT_EQ(json::parse(r.body)["roles"], json::array({"provider@RXF"}));
-  EXPECT_EQ(Call("GET", "/api/v1/procedures", "", "", {{"Cookie", "orp_session=alice-session"}}).status,
-            200);
-  EXPECT_EQ(Call("DELETE", "/api/v1/sessions", "", "", {{"Cookie", "orp_session=alice-session"}}).status,
-            403);
+  EXPECT_EQ(
+      Call("GET", "/api/v1/procedures", "", "", {{"Cookie", "orp_session=alice-session"}}).status,
+      200);
+  EXPECT_EQ(
+      Call("DELETE", "/api/v1/sessions", "", "", {{"Cookie", "orp_session=alice-session"}}).status,
+      403);
   auto out = Call("DELETE", "/api/v1/sessions", "", "",
                   {{"Cookie", "orp_session=alice-session"}, {"X-CSRF-Token", "alice-csrf"}});
   EXPECT_EQ(out.status, 204);
@@ -348,11 +357,11 @@ TEST_F(ApiServer, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_NE(r.body.find(R"(orp_http_requests_total{method="GET",route="/healthz",status="200"} 1)"),
             std::string::npos);
   EXPECT_NE(r.body.find(R"(route="/api/v1/procedures",status="401"} 1)"), std::string::npos);
-  EXPECT_NE(r.body.find("orp_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      r.body.find("orp_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1"),
+      std::string::npos);
   // At least this request's connection (earlier clients' closes may not have been seen yet).
-  EXPECT_TRUE(std::regex_search(r.body, std::regex("\norp_http_open_connections [1-9]")))
-      << r.body;
+  EXPECT_TRUE(std::regex_search(r.body, std::regex("\norp_http_open_connections [1-9]"))) << r.body;
 }
 
 }  // namespace

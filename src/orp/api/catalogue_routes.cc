@@ -41,14 +41,13 @@ Result<HttpResponse> ParseLabel(const RequestContext& ctx) {
 }  // namespace
 
 Result<void> AddCatalogueRoutes(Router& router, const ApiServices& services) {
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"GET", "/api/v1/catalogue/devices/{di}", "catalogue.read",
-       [services](const RequestContext& ctx) { return ReadDevice(services, ctx); },
-       "A device model's current catalogue entry and its history"}));
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"GET", "/api/v1/udi/parse", "udi.parse",
-       [](const RequestContext& ctx) { return ParseLabel(ctx); },
-       "Parse a UDI label (GS1, HIBCC, Digital Link)"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/catalogue/devices/{di}", "catalogue.read",
+                  [services](const RequestContext& ctx) { return ReadDevice(services, ctx); },
+                  "A device model's current catalogue entry and its history"}));
+  ORP_RETURN_IF_ERROR(router.Add({"GET", "/api/v1/udi/parse", "udi.parse",
+                                  [](const RequestContext& ctx) { return ParseLabel(ctx); },
+                                  "Parse a UDI label (GS1, HIBCC, Digital Link)"}));
   return {};
 }
 

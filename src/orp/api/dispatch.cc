@@ -41,8 +41,8 @@ RequestCredentials CredentialsOf(const HttpRequest& request) {
 }
 
 HttpResponse Dispatcher::Handle(const HttpRequest& request) const {
-  std::string request_id =
-      request.request_id.empty() ? RequestIdFor(request.Header("x-request-id")) : request.request_id;
+  std::string request_id = request.request_id.empty() ? RequestIdFor(request.Header("x-request-id"))
+                                                      : request.request_id;
   RouteMatch match = router_.Match(request.method, request.path);
   if (match.route == nullptr) {
     HttpResponse response =
@@ -50,8 +50,7 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request) const {
             ? ErrorResponse(405, "METHOD_NOT_ALLOWED",
                             fmt::format("{} is not allowed on this path", request.method),
                             request_id)
-            : ErrorResponse(404, ErrorCodeName(ErrorCode::kNotFound), "no such route",
-                            request_id);
+            : ErrorResponse(404, ErrorCodeName(ErrorCode::kNotFound), "no such route", request_id);
     response.route = std::string("-");  // not = "-": GCC 12 -Wrestrict false positive
     return response;
   }
@@ -82,8 +81,8 @@ HttpResponse Dispatcher::Run(const Route& route, const HttpRequest& request,
       }
       // The refusal is recorded (the gatekeeper keeps those that concern identifiable data);
       // a failure to record it changes nothing: the request is refused either way.
-      (void)gatekeeper_.Record(*principal, {route.action, "route " + route.pattern, request_id,
-                                            "denied"});
+      (void)gatekeeper_.Record(*principal,
+                               {route.action, "route " + route.pattern, request_id, "denied"});
       return ErrorResponse(403, ErrorCodeName(ErrorCode::kPermissionDenied),
                            fmt::format("your roles do not allow '{}'", route.action), request_id);
     }
@@ -95,8 +94,7 @@ HttpResponse Dispatcher::Run(const Route& route, const HttpRequest& request,
   } catch (const std::exception&) {
     // Not e.what(): a parser's exception text may quote the request, and logs never hold an
     // identifier.
-    spdlog::error("request_id={} route={} handler threw an exception", request_id,
-                  route.pattern);
+    spdlog::error("request_id={} route={} handler threw an exception", request_id, route.pattern);
     return ErrorResponse(500, ErrorCodeName(ErrorCode::kInternal),
                          "the server failed; quote the request id when reporting it", request_id);
   }

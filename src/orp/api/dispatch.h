@@ -32,8 +32,7 @@ class Dispatcher {
 
  private:
   HttpResponse Run(const Route& route, const HttpRequest& request,
-                   std::map<std::string, std::string> params,
-                   const std::string& request_id) const;
+                   std::map<std::string, std::string> params, const std::string& request_id) const;
 
   const Router& router_;
   Gatekeeper& gatekeeper_;

@@ -48,7 +48,8 @@ class DispatchTest : public ::testing::Test {
     auto ok = router_.Add({"GET", "/things/{id}", "things.read",
                            [this](const RequestContext& ctx) -> Result<HttpResponse> {
                              ran_ = true;
-                             if (ctx.Param("id") == "missing") return NotFound("no thing 'missing'");
+                             if (ctx.Param("id") == "missing")
+                               return NotFound("no thing 'missing'");
                              if (ctx.Param("id") == "throw") throw std::runtime_error("boom 999");
                              HttpResponse response;
                              response.body = ctx.principal().username;
@@ -92,8 +93,9 @@ TEST_F(DispatchTest, BadCredentialsGet401BeforeAnyHandler) {
   FakeGatekeeper gatekeeper({"other.action"});
   HttpResponse r = Dispatcher(router_, gatekeeper).Handle(Request("/things/1", "forged"));
   EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(r.body,
-            R"({"error":{"code":"UNAUTHENTICATED","message":"unknown or expired token","request_id":"req-1"}})");
+  EXPECT_EQ(
+      r.body,
+      R"({"error":{"code":"UNAUTHENTICATED","message":"unknown or expired token","request_id":"req-1"}})");
   EXPECT_FALSE(ran_);
 }
 
@@ -116,8 +118,9 @@ TEST_F(DispatchTest, AHandlerErrorBecomesTheJsonErrorBodyWithItsHttpStatus) {
   FakeGatekeeper gatekeeper({"things.read"});
   HttpResponse r = Dispatcher(router_, gatekeeper).Handle(Request("/things/missing", "good"));
   EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(r.body,
-            R"({"error":{"code":"NOT_FOUND","message":"no thing 'missing'","request_id":"req-1"}})");
+  EXPECT_EQ(
+      r.body,
+      R"({"error":{"code":"NOT_FOUND","message":"no thing 'missing'","request_id":"req-1"}})");
 }
 
 TEST_F(DispatchTest, AThrowingHandlerIs500WithoutTheExceptionText) {

@@ -4,8 +4,8 @@
 //
 // Deny by default: the dispatcher (dispatch.h) runs no handler without an Authorize call that
 // returned kAllow. An anonymous principal (no credentials) is still passed to Authorize, so
-// public routes (/healthz, sign-in) are a policy decision too; a denial for an anonymous caller is 401,
-// for a known one 403.
+// public routes (/healthz, sign-in) are a policy decision too; a denial for an anonymous caller is
+// 401, for a known one 403.
 //
 // The real implementation adapts security/ (users, sessions, tokens, the role policy and the
 // audit chain); tests use a small double. Thread safety: implementations must be safe to call

@@ -35,8 +35,8 @@ Json ImplantJson(const domain::Implant& i) {
           {"serial", i.serial},
           {"expiry", DateOrNull(i.expiry)},
           {"action", domain::Name(i.action)},
-          {"laterality", OrNull(i.laterality,
-                                [](domain::Laterality l) { return domain::LateralityCode(l); })},
+          {"laterality",
+           OrNull(i.laterality, [](domain::Laterality l) { return domain::LateralityCode(l); })},
           {"in_situ", i.in_situ},
           {"removed_by", OrNull(i.removed_by, [](domain::ProcedureId p) { return p.value; })},
           {"removed_on", DateOrNull(i.removed_on)},
@@ -60,8 +60,8 @@ Json ProcedureJson(const domain::Procedure& p) {
            OrNull(p.provider_site, [](const domain::OdsSiteCode& s) { return s.code(); })},
           {"clinician", OrNull(p.clinician, [](const domain::GmcNumber& g) { return g.number(); })},
           {"opcs_codes", opcs},
-          {"laterality", OrNull(p.laterality,
-                                [](domain::Laterality l) { return domain::LateralityCode(l); })},
+          {"laterality",
+           OrNull(p.laterality, [](domain::Laterality l) { return domain::LateralityCode(l); })},
           {"body_site", p.body_site},
           {"indication", p.indication},
           {"fields", fields},
@@ -87,12 +87,8 @@ Json DeviceModelJson(const domain::DeviceModel& m) {
 }
 
 Json FindingJson(const domain::Finding& f) {
-  return {{"row", f.row},
-          {"procedure_ref", f.procedure_ref},
-          {"field", f.field},
-          {"rule", f.rule},
-          {"severity", domain::Name(f.severity)},
-          {"message", f.message}};
+  return {{"row", f.row},   {"procedure_ref", f.procedure_ref},     {"field", f.field},
+          {"rule", f.rule}, {"severity", domain::Name(f.severity)}, {"message", f.message}};
 }
 
 Json SubmissionJson(const domain::Submission& s) {
@@ -101,8 +97,8 @@ Json SubmissionJson(const domain::Submission& s) {
           {"registry", s.registry},
           {"submitter", s.submitter},
           {"received_at", IsoInstant(s.received_at)},
-          {"procedures", {{"received", s.received}, {"accepted", s.accepted},
-                          {"rejected", s.rejected}}}};
+          {"procedures",
+           {{"received", s.received}, {"accepted", s.accepted}, {"rejected", s.rejected}}}};
 }
 
 Json ParsedUdiJson(const udi::ParsedUdi& u) {

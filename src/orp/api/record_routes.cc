@@ -153,8 +153,8 @@ Result<domain::Pseudonym> ParsePseudonym(const std::string& hex) {
   domain::Pseudonym pseudonym;
   bool ok = hex.size() == 64;
   for (size_t i = 0; ok && i < 32; ++i) {
-    auto [end, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2,
-                                     pseudonym.bytes[i], 16);
+    auto [end, ec] =
+        std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, pseudonym.bytes[i], 16);
     ok = ec == std::errc() && end == hex.data() + 2 * i + 2;
   }
   if (!ok) return InvalidArgument("pseudonym: expected 64 hexadecimal digits");
@@ -208,14 +208,14 @@ Result<HttpResponse> PatientImplants(const ApiServices& s, const RequestContext&
 }  // namespace
 
 Result<void> AddRecordRoutes(Router& router, const ApiServices& services) {
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"GET", "/api/v1/procedures", "procedure.read",
-       [services](const RequestContext& ctx) { return ListProcedures(services, ctx); },
-       "Procedures with their implants, by registry, site and date, cursor-paged"}));
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"GET", "/api/v1/patients/{pseudonym}/implants", "patients.implants.read",
-       [services](const RequestContext& ctx) { return PatientImplants(services, ctx); },
-       "The implants in situ in one patient"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/procedures", "procedure.read",
+                  [services](const RequestContext& ctx) { return ListProcedures(services, ctx); },
+                  "Procedures with their implants, by registry, site and date, cursor-paged"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/patients/{pseudonym}/implants", "patients.implants.read",
+                  [services](const RequestContext& ctx) { return PatientImplants(services, ctx); },
+                  "The implants in situ in one patient"}));
   return {};
 }
 

@@ -49,7 +49,9 @@ class RequestContext {
   // As Allowed, but kPermissionDenied (naming the action) when not.
   Result<void> Require(const ResourceScope& scope) const;
   // The gatekeeper's sign-in and sign-out (the session routes).
-  Result<SignedIn> SignIn(const SignInRequest& request) const { return gatekeeper_.SignIn(request); }
+  Result<SignedIn> SignIn(const SignInRequest& request) const {
+    return gatekeeper_.SignIn(request);
+  }
   Result<std::string> SignOut(std::string_view cookie) const { return gatekeeper_.SignOut(cookie); }
   // Appends an audit entry for this request's action on `object` (see Gatekeeper::Record);
   // outcome "ok", or "denied" for a refused read of identifiable data.

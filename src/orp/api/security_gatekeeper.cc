@@ -18,22 +18,13 @@ security::Resource OwnResourceOf(const security::Principal& principal,
   security::Resource resource;
   switch (grant.role) {
     case security::Role::kSubmitter:
-    case security::Role::kProvider:
-      resource.organisations.push_back(grant.scope);
-      break;
-    case security::Role::kClinician:
-      resource.clinician = grant.scope;
-      break;
-    case security::Role::kManufacturer:
-      resource.manufacturer = grant.scope;
-      break;
-    case security::Role::kPatient:
-      resource.patient = principal.patient;
-      break;
+    case security::Role::kProvider: resource.organisations.push_back(grant.scope); break;
+    case security::Role::kClinician: resource.clinician = grant.scope; break;
+    case security::Role::kManufacturer: resource.manufacturer = grant.scope; break;
+    case security::Role::kPatient: resource.patient = principal.patient; break;
     case security::Role::kAnalyst:
     case security::Role::kRegulator:
-    case security::Role::kAdmin:
-      break;
+    case security::Role::kAdmin: break;
   }
   return resource;
 }
@@ -42,8 +33,8 @@ security::Resource OwnResourceOf(const security::Principal& principal,
 
 Result<security::Principal> SecurityGatekeeper::Authenticate(const RequestCredentials& c) {
   if (c.bearer_token.empty() && c.session_cookie.empty()) return security::Principal{};
-  return accounts_.Authenticate({c.bearer_token, c.session_cookie, c.csrf_token, c.method,
-                                 c.remote_address});
+  return accounts_.Authenticate(
+      {c.bearer_token, c.session_cookie, c.csrf_token, c.method, c.remote_address});
 }
 
 Decision SecurityGatekeeper::Authorize(const security::Principal& principal,

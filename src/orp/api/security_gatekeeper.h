@@ -23,8 +23,7 @@ namespace orp::api {
 class SecurityGatekeeper : public Gatekeeper {
  public:
   // `store` must outlive the gatekeeper.
-  explicit SecurityGatekeeper(storage::Store& store,
-                              security::AccountsOptions options = {})
+  explicit SecurityGatekeeper(storage::Store& store, security::AccountsOptions options = {})
       : audit_(store), accounts_(store, audit_, std::move(options)) {}
 
   Result<security::Principal> Authenticate(const RequestCredentials& credentials) override;

@@ -62,8 +62,8 @@ Result<HttpResponse> SignOut(const RequestContext& ctx) {
 Result<void> AddSessionRoutes(Router& router, const ApiServices&) {
   ORP_RETURN_IF_ERROR(router.Add({"POST", "/api/v1/sessions", "session.create", SignIn,
                                   "Sign in with a password (and TOTP code): a session cookie"}));
-  ORP_RETURN_IF_ERROR(router.Add({"DELETE", "/api/v1/sessions", "session.delete", SignOut,
-                                  "Sign out: end the session"}));
+  ORP_RETURN_IF_ERROR(router.Add(
+      {"DELETE", "/api/v1/sessions", "session.delete", SignOut, "Sign out: end the session"}));
   return {};
 }
 

@@ -94,7 +94,9 @@ void PrintRoutes(const api::Router& router, OutputFormat format) {
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json all = nlohmann::ordered_json::array();
     for (const api::Route& r : router.Routes()) {
-      all.push_back({{"method", r.method}, {"path", r.pattern}, {"action", r.action},
+      all.push_back({{"method", r.method},
+                     {"path", r.pattern},
+                     {"action", r.action},
                      {"summary", r.summary}});
     }
     fmt::print("{}\n", all.dump(2));
@@ -147,12 +149,11 @@ void RunServe(const ServeOptions& o, const Environment& env) {
   options.stop_on_signals = true;
   std::unique_ptr<api::Server> server = ValueOrFail(
       cmd, api::Server::Start(
-               options, [&](const api::HttpRequest& r) { return dispatcher.Handle(r); },
-               &metrics));
+               options, [&](const api::HttpRequest& r) { return dispatcher.Handle(r); }, &metrics));
   fmt::print("orp serve: listening on {}://{}:{} (database {}; Ctrl-C stops)\n",
-             server->tls() ? "https" : "http", host.find(':') != std::string::npos
-                                                   ? "[" + host + "]" : host,
-             server->port(), store->Info().location);
+             server->tls() ? "https" : "http",
+             host.find(':') != std::string::npos ? "[" + host + "]" : host, server->port(),
+             store->Info().location);
   std::fflush(stdout);
   server->Wait();
   fmt::print("orp serve: stopped\n");
