@@ -15,7 +15,8 @@ Result<HttpResponse> ReadDevice(const ApiServices& s, const RequestContext& ctx)
   Result<std::vector<domain::DeviceModel>> history = s.store->DeviceModelHistory(*di);
   if (!history) return std::unexpected(history.error());
   if (history->empty()) {
-    return NotFound(fmt::format("no device model with DI {} in the catalogue", di->text()));
+    return NotFound(fmt::format("no device model with {} DI {} in the catalogue",
+                                domain::Name(di->agency()), di->text()));
   }
   ResourceScope scope;
   scope.manufacturer = history->back().manufacturer;

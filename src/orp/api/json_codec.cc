@@ -83,7 +83,8 @@ Json DeviceModelJson(const domain::DeviceModel& m) {
           {"valid_to", DateOrNull(m.valid_to)},
           {"market_status", domain::Name(m.market_status)},
           {"status_date", DateOrNull(m.status_date)},
-          {"fsn_reference", m.fsn_reference}};
+          {"fsn_reference", m.fsn_reference},
+          {"recorded_on", DateOrNull(m.recorded_on)}};
 }
 
 Json FindingJson(const domain::Finding& f) {
