@@ -19,7 +19,7 @@ set(allowed_proms "core;domain;stats;storage;security")
 set(allowed_synth "core;domain;udi")
 set(services "catalogue;linkage;ingest;analytics;surveillance;recall;proms;synth")
 set(allowed_api "core;domain;udi;stats;storage;security;${services}")
-set(allowed_cli "core;domain;udi;stats;storage;security;${services}")
+set(allowed_cli "core;domain;udi;stats;storage;security;${services};api")
 set(allowed_app "core;domain;udi;stats;storage;storage/sqlite;storage/postgres;security;${services};api;cli")
 
 file(GLOB_RECURSE files RELATIVE ${SOURCE_DIR}/src/orp

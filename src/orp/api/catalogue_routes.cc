@@ -1,4 +1,4 @@
-// GET /api/v1/catalogue/devices/{gtin} and GET /api/v1/udi/parse?udi=...
+// GET /api/v1/catalogue/devices/{di} (a GTIN or a HIBCC DI) and GET /api/v1/udi/parse?udi=...
 #include <fmt/format.h>
 
 #include "orp/api/json_codec.h"
@@ -10,19 +10,18 @@ namespace orp::api {
 namespace {
 
 Result<HttpResponse> ReadDevice(const ApiServices& s, const RequestContext& ctx) {
-  // A GTIN or a HIBCC DI (domain/device_id.h); the parameter keeps its historic name.
-  Result<domain::DeviceId> gtin = domain::DeviceId::Parse(ctx.Param("gtin"));
-  if (!gtin) return std::unexpected(gtin.error().WithContext("gtin"));
-  Result<std::vector<domain::DeviceModel>> history = s.store->DeviceModelHistory(*gtin);
+  Result<domain::DeviceId> di = domain::DeviceId::Parse(ctx.Param("di"));
+  if (!di) return std::unexpected(di.error().WithContext("di"));
+  Result<std::vector<domain::DeviceModel>> history = s.store->DeviceModelHistory(*di);
   if (!history) return std::unexpected(history.error());
   if (history->empty()) {
     return NotFound(fmt::format("no device model with {} DI {} in the catalogue",
-                                domain::Name(gtin->agency()), gtin->text()));
+                                domain::Name(di->agency()), di->text()));
   }
   ResourceScope scope;
   scope.manufacturer = history->back().manufacturer;
   ORP_RETURN_IF_ERROR(ctx.Require(scope));
-  Result<std::optional<domain::DeviceModel>> current = s.store->FindDeviceModel(*gtin, std::nullopt);
+  Result<std::optional<domain::DeviceModel>> current = s.store->FindDeviceModel(*di, std::nullopt);
   if (!current) return std::unexpected(current.error());
   Json versions = Json::array();
   for (const domain::DeviceModel& model : *history) versions.push_back(DeviceModelJson(model));
@@ -43,14 +42,13 @@ Result<HttpResponse> ParseLabel(const RequestContext& ctx) {
 }  // namespace
 
 Result<void> AddCatalogueRoutes(Router& router, const ApiServices& services) {
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"GET", "/api/v1/catalogue/devices/{gtin}", "catalogue.read",
-       [services](const RequestContext& ctx) { return ReadDevice(services, ctx); },
-       "A device model's current catalogue entry and its history"}));
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"GET", "/api/v1/udi/parse", "udi.parse",
-       [](const RequestContext& ctx) { return ParseLabel(ctx); },
-       "Parse a UDI label (GS1, HIBCC, Digital Link)"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/catalogue/devices/{di}", "catalogue.read",
+                  [services](const RequestContext& ctx) { return ReadDevice(services, ctx); },
+                  "A device model's current catalogue entry and its history"}));
+  ORP_RETURN_IF_ERROR(router.Add({"GET", "/api/v1/udi/parse", "udi.parse",
+                                  [](const RequestContext& ctx) { return ParseLabel(ctx); },
+                                  "Parse a UDI label (GS1, HIBCC, Digital Link)"}));
   return {};
 }
 

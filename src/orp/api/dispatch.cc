@@ -41,8 +41,8 @@ RequestCredentials CredentialsOf(const HttpRequest& request) {
 }
 
 HttpResponse Dispatcher::Handle(const HttpRequest& request) const {
-  std::string request_id =
-      request.request_id.empty() ? RequestIdFor(request.Header("x-request-id")) : request.request_id;
+  std::string request_id = request.request_id.empty() ? RequestIdFor(request.Header("x-request-id"))
+                                                      : request.request_id;
   RouteMatch match = router_.Match(request.method, request.path);
   if (match.route == nullptr) {
     HttpResponse response =
@@ -50,8 +50,7 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request) const {
             ? ErrorResponse(405, "METHOD_NOT_ALLOWED",
                             fmt::format("{} is not allowed on this path", request.method),
                             request_id)
-            : ErrorResponse(404, ErrorCodeName(ErrorCode::kNotFound), "no such route",
-                            request_id);
+            : ErrorResponse(404, ErrorCodeName(ErrorCode::kNotFound), "no such route", request_id);
     response.route = std::string("-");  // not = "-": GCC 12 -Wrestrict false positive
     return response;
   }
@@ -65,14 +64,25 @@ HttpResponse Dispatcher::Run(const Route& route, const HttpRequest& request,
                              const std::string& request_id) const {
   try {
     Result<security::Principal> principal = gatekeeper_.Authenticate(CredentialsOf(request));
-    if (!principal) return ErrorResponse(principal.error(), request_id);
     ResourceScope collection;
     collection.collection = true;
+    // Credentials that name nobody (an expired cookie) still reach a route anyone may use, such
+    // as signing in again: they grant nothing beyond what an anonymous caller has.
+    if (!principal && principal.error().code() == ErrorCode::kUnauthenticated &&
+        gatekeeper_.Authorize(security::Principal{}, route.action, collection) ==
+            Decision::kAllow) {
+      principal = security::Principal{};
+    }
+    if (!principal) return ErrorResponse(principal.error(), request_id);
     if (gatekeeper_.Authorize(*principal, route.action, collection) != Decision::kAllow) {
       if (principal->anonymous()) {
         return ErrorResponse(401, ErrorCodeName(ErrorCode::kUnauthenticated),
                              "sign in or send an API token (Authorization: Bearer)", request_id);
       }
+      // The refusal is recorded (the gatekeeper keeps those that concern identifiable data);
+      // a failure to record it changes nothing: the request is refused either way.
+      (void)gatekeeper_.Record(*principal,
+                               {route.action, "route " + route.pattern, request_id, "denied"});
       return ErrorResponse(403, ErrorCodeName(ErrorCode::kPermissionDenied),
                            fmt::format("your roles do not allow '{}'", route.action), request_id);
     }
@@ -84,8 +94,7 @@ HttpResponse Dispatcher::Run(const Route& route, const HttpRequest& request,
   } catch (const std::exception&) {
     // Not e.what(): a parser's exception text may quote the request, and logs never hold an
     // identifier.
-    spdlog::error("request_id={} route={} handler threw an exception", request_id,
-                  route.pattern);
+    spdlog::error("request_id={} route={} handler threw an exception", request_id, route.pattern);
     return ErrorResponse(500, ErrorCodeName(ErrorCode::kInternal),
                          "the server failed; quote the request id when reporting it", request_id);
   }

@@ -1,7 +1,8 @@
 // Dispatcher: turns one HttpRequest into one HttpResponse through the route table, the
 // gatekeeper and the handler, in this order:
 //   1. match the route (404 no such path, 405 path known but not for this method);
-//   2. Gatekeeper::Authenticate the credentials (bad credentials: 401);
+//   2. Gatekeeper::Authenticate the credentials (bad credentials: 401, unless the route is one an
+//      anonymous caller may use, which then runs as anonymous);
 //   3. Gatekeeper::Authorize the route's action on the collection (ResourceScope::collection)
 //      — deny by default: no handler runs without kAllow (denied: 401 for an anonymous caller,
 //      403 otherwise); handlers then authorise each resource they return;
@@ -31,8 +32,7 @@ class Dispatcher {
 
  private:
   HttpResponse Run(const Route& route, const HttpRequest& request,
-                   std::map<std::string, std::string> params,
-                   const std::string& request_id) const;
+                   std::map<std::string, std::string> params, const std::string& request_id) const;
 
   const Router& router_;
   Gatekeeper& gatekeeper_;

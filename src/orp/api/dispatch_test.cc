@@ -26,7 +26,14 @@ class FakeGatekeeper : public Gatekeeper {
     ++authorize_calls;
     return allowed_.contains(std::string(action)) ? Decision::kAllow : Decision::kDeny;
   }
-  Result<void> Record(const security::Principal&, const AccessEvent&) override { return {}; }
+  Result<void> Record(const security::Principal&, const AccessEvent& event) override {
+    recorded.push_back(event.outcome + " " + event.action);
+    return {};
+  }
+  Result<SignedIn> SignIn(const SignInRequest&) override { return Unauthenticated("no"); }
+  Result<std::string> SignOut(std::string_view) override { return std::string(); }
+
+  std::vector<std::string> recorded;
 
   RequestCredentials last_credentials;
   int authorize_calls = 0;
@@ -41,7 +48,8 @@ class DispatchTest : public ::testing::Test {
     auto ok = router_.Add({"GET", "/things/{id}", "things.read",
                            [this](const RequestContext& ctx) -> Result<HttpResponse> {
                              ran_ = true;
-                             if (ctx.Param("id") == "missing") return NotFound("no thing 'missing'");
+                             if (ctx.Param("id") == "missing")
+                               return NotFound("no thing 'missing'");
                              if (ctx.Param("id") == "throw") throw std::runtime_error("boom 999");
                              HttpResponse response;
                              response.body = ctx.principal().username;
@@ -71,6 +79,7 @@ TEST_F(DispatchTest, RunsNoHandlerWhenThePolicyDenies) {
   EXPECT_FALSE(ran_);
   EXPECT_EQ(gatekeeper.authorize_calls, 1);
   EXPECT_NE(r.body.find(R"("code":"PERMISSION_DENIED")"), std::string::npos);
+  EXPECT_EQ(gatekeeper.recorded, std::vector<std::string>{"denied things.read"});
 }
 
 TEST_F(DispatchTest, AnAnonymousCallerDeniedGets401) {
@@ -81,12 +90,20 @@ TEST_F(DispatchTest, AnAnonymousCallerDeniedGets401) {
 }
 
 TEST_F(DispatchTest, BadCredentialsGet401BeforeAnyHandler) {
-  FakeGatekeeper gatekeeper({"things.read"});
+  FakeGatekeeper gatekeeper({"other.action"});
   HttpResponse r = Dispatcher(router_, gatekeeper).Handle(Request("/things/1", "forged"));
   EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(r.body,
-            R"({"error":{"code":"UNAUTHENTICATED","message":"unknown or expired token","request_id":"req-1"}})");
+  EXPECT_EQ(
+      r.body,
+      R"({"error":{"code":"UNAUTHENTICATED","message":"unknown or expired token","request_id":"req-1"}})");
   EXPECT_FALSE(ran_);
+}
+
+TEST_F(DispatchTest, BadCredentialsReachARouteAnyoneMayUseAsAnonymous) {
+  FakeGatekeeper gatekeeper({"things.read"});  // allowed even for anonymous callers
+  HttpResponse r = Dispatcher(router_, gatekeeper).Handle(Request("/things/1", "forged"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "");  // ran as nobody
 }
 
 TEST_F(DispatchTest, AnAllowedRequestRunsTheHandlerAsThePrincipal) {
@@ -101,8 +118,9 @@ TEST_F(DispatchTest, AHandlerErrorBecomesTheJsonErrorBodyWithItsHttpStatus) {
   FakeGatekeeper gatekeeper({"things.read"});
   HttpResponse r = Dispatcher(router_, gatekeeper).Handle(Request("/things/missing", "good"));
   EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(r.body,
-            R"({"error":{"code":"NOT_FOUND","message":"no thing 'missing'","request_id":"req-1"}})");
+  EXPECT_EQ(
+      r.body,
+      R"({"error":{"code":"NOT_FOUND","message":"no thing 'missing'","request_id":"req-1"}})");
 }
 
 TEST_F(DispatchTest, AThrowingHandlerIs500WithoutTheExceptionText) {

@@ -4,8 +4,8 @@
 //
 // Deny by default: the dispatcher (dispatch.h) runs no handler without an Authorize call that
 // returned kAllow. An anonymous principal (no credentials) is still passed to Authorize, so
-// public routes (/healthz) are a policy decision too; a denial for an anonymous caller is 401,
-// for a known one 403.
+// public routes (/healthz, sign-in) are a policy decision too; a denial for an anonymous caller is
+// 401, for a known one 403.
 //
 // The real implementation adapts security/ (users, sessions, tokens, the role policy and the
 // audit chain); tests use a small double. Thread safety: implementations must be safe to call
@@ -47,10 +47,29 @@ struct ResourceScope {
 
 enum class Decision { kAllow, kDeny };
 
-// One access to record in the audit log (reads of identifiable data, every change).
+// A person signing in (POST /api/v1/sessions).
+struct SignInRequest {
+  std::string username;
+  std::string password;
+  std::string totp_code;  // empty when the account has no second factor
+  std::string remote_address;
+};
+
+// A session made by SignIn: `set_cookie` is the whole Set-Cookie value (Secure, HttpOnly,
+// SameSite=Strict); `csrf_token` must come back in X-CSRF-Token on unsafe requests.
+struct SignedIn {
+  std::string set_cookie;
+  std::string csrf_token;
+  std::string expires_at;  // ISO 8601 UTC
+  security::Principal principal;
+};
+
+// One access to record in the audit log: reads of identifiable data, every change, and
+// requests refused at the route (the dispatcher reports each; the gatekeeper may keep only
+// those about identifiable data).
 struct AccessEvent {
-  std::string action;      // the route's action, e.g. "patients.implants.read"
-  std::string object;      // "patient/<pseudonym hex>", "submission/42"
+  std::string action;      // the route's action, e.g. "patient.implants.read"
+  std::string object;      // "patient/<pseudonym hex>", "submission/42", "route /api/v1/..."
   std::string request_id;  // the X-Request-Id of the request
   std::string outcome;     // "ok" or "denied"
 };
@@ -68,6 +87,14 @@ class Gatekeeper {
   // May `principal` perform `action` on a resource with this scope?
   virtual Decision Authorize(const security::Principal& principal, std::string_view action,
                              const ResourceScope& scope) = 0;
+
+  // Checks a person's password (and TOTP code) and makes a session. kUnauthenticated with one
+  // message for every failure (unknown user, wrong password or code, locked), so a caller cannot
+  // tell which; sign-in attempts are rate limited and audited by the implementation.
+  virtual Result<SignedIn> SignIn(const SignInRequest& request) = 0;
+  // Ends the session the cookie names (an unknown one is not an error); returns the Set-Cookie
+  // value that clears it in the browser.
+  virtual Result<std::string> SignOut(std::string_view session_cookie) = 0;
 
   // Appends the access to the audit log. An error means the access must not be served
   // (kUnavailable: the log could not be written).

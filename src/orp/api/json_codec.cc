@@ -30,15 +30,17 @@ Json ImplantJson(const domain::Implant& i) {
   return {{"id", i.id.value},
           {"procedure_id", i.procedure.value},
           {"gtin", OrNull(i.gtin, [](const domain::Gtin& g) { return g.digits(); })},
+          {"other_di", OrNull(i.other_di, [](const domain::DeviceId& d) { return d.text(); })},
           {"lot", i.lot},
           {"serial", i.serial},
           {"expiry", DateOrNull(i.expiry)},
           {"action", domain::Name(i.action)},
-          {"laterality", OrNull(i.laterality,
-                                [](domain::Laterality l) { return domain::LateralityCode(l); })},
+          {"laterality",
+           OrNull(i.laterality, [](domain::Laterality l) { return domain::LateralityCode(l); })},
           {"in_situ", i.in_situ},
           {"removed_by", OrNull(i.removed_by, [](domain::ProcedureId p) { return p.value; })},
-          {"removed_on", DateOrNull(i.removed_on)}};
+          {"removed_on", DateOrNull(i.removed_on)},
+          {"fields", i.fields}};
 }
 
 Json ProcedureJson(const domain::Procedure& p) {
@@ -58,8 +60,8 @@ Json ProcedureJson(const domain::Procedure& p) {
            OrNull(p.provider_site, [](const domain::OdsSiteCode& s) { return s.code(); })},
           {"clinician", OrNull(p.clinician, [](const domain::GmcNumber& g) { return g.number(); })},
           {"opcs_codes", opcs},
-          {"laterality", OrNull(p.laterality,
-                                [](domain::Laterality l) { return domain::LateralityCode(l); })},
+          {"laterality",
+           OrNull(p.laterality, [](domain::Laterality l) { return domain::LateralityCode(l); })},
           {"body_site", p.body_site},
           {"indication", p.indication},
           {"fields", fields},
@@ -86,12 +88,8 @@ Json DeviceModelJson(const domain::DeviceModel& m) {
 }
 
 Json FindingJson(const domain::Finding& f) {
-  return {{"row", f.row},
-          {"procedure_ref", f.procedure_ref},
-          {"field", f.field},
-          {"rule", f.rule},
-          {"severity", domain::Name(f.severity)},
-          {"message", f.message}};
+  return {{"row", f.row},   {"procedure_ref", f.procedure_ref},     {"field", f.field},
+          {"rule", f.rule}, {"severity", domain::Name(f.severity)}, {"message", f.message}};
 }
 
 Json SubmissionJson(const domain::Submission& s) {
@@ -100,8 +98,8 @@ Json SubmissionJson(const domain::Submission& s) {
           {"registry", s.registry},
           {"submitter", s.submitter},
           {"received_at", IsoInstant(s.received_at)},
-          {"procedures", {{"received", s.received}, {"accepted", s.accepted},
-                          {"rejected", s.rejected}}}};
+          {"procedures",
+           {{"received", s.received}, {"accepted", s.accepted}, {"rejected", s.rejected}}}};
 }
 
 Json ParsedUdiJson(const udi::ParsedUdi& u) {

@@ -21,8 +21,7 @@ std::string Label(std::string_view value) {
 
 }  // namespace
 
-void Metrics::Observe(std::string_view method, std::string_view route, int status,
-                      double seconds) {
+void Metrics::Observe(std::string_view method, std::string_view route, int status, double seconds) {
   std::lock_guard lock(mutex_);
   ++requests_[{std::string(method), std::string(route), status}];
   auto it = latency_.find(route);

@@ -66,23 +66,25 @@ bool Matches(const ProcedureQuery& q, const domain::Procedure& p) {
   return true;
 }
 
-// The scope of one procedure: its organisation (cached per request: a page touches few sites)
-// and clinician.
+// The scope of one procedure: its organisation and clinician. Organisations of sites are
+// looked up in the store once per request and cached; Resolve must not run inside a ForEach*
+// callback (the store forbids calls back into it there), so streaming code asks Known first and
+// resolves the rest after the stream.
 class ScopeOfProcedure {
  public:
   explicit ScopeOfProcedure(storage::Reader& reader) : reader_(reader) {}
 
-  ResourceScope operator()(const domain::Procedure& p) {
+  bool Known(const domain::Procedure& p) const {
+    return !p.provider_site || organisations_.contains(p.provider_site->code());
+  }
+  void Resolve(const domain::Procedure& p) {
+    if (Known(p)) return;
+    organisations_.emplace(p.provider_site->code(), OrganisationOfSite(reader_, *p.provider_site));
+  }
+  // Requires Known(p).
+  ResourceScope operator()(const domain::Procedure& p) const {
     ResourceScope scope;
-    if (p.provider_site) {
-      auto it = organisations_.find(p.provider_site->code());
-      if (it == organisations_.end()) {
-        it = organisations_
-                 .emplace(p.provider_site->code(), OrganisationOfSite(reader_, *p.provider_site))
-                 .first;
-      }
-      scope.organisations.push_back(it->second);
-    }
+    if (p.provider_site) scope.organisations.push_back(organisations_.at(p.provider_site->code()));
     if (p.clinician) scope.clinician = p.clinician->number();
     return scope;
   }
@@ -92,33 +94,58 @@ class ScopeOfProcedure {
   std::map<std::string, std::string> organisations_;
 };
 
+// One page: up to q.limit procedures the caller may see, and whether more follow. Streams
+// candidates (procedures matching the filters whose scope is allowed or not yet known), resolves
+// unknown sites after the stream, and streams again from the last candidate when denials left
+// the page short. A page deep into a large registry costs a scan from the start (a keyed range
+// read needs a Reader method; see README).
+Result<std::pair<std::vector<domain::Procedure>, bool>> CollectPage(storage::Reader& reader,
+                                                                    const ProcedureQuery& query,
+                                                                    const RequestContext& ctx) {
+  ScopeOfProcedure scope_of(reader);
+  ProcedureQuery q = query;
+  std::vector<domain::Procedure> page;
+  for (;;) {
+    std::vector<domain::Procedure> candidates;
+    bool exhausted = true;
+    Result<void> streamed =
+        reader.ForEachProcedure({q.registry, 0}, [&](const domain::Procedure& p) {
+          if (!Matches(q, p)) return true;
+          if (scope_of.Known(p) && !ctx.Allowed(scope_of(p))) return true;
+          candidates.push_back(p);
+          if (page.size() + candidates.size() > static_cast<size_t>(q.limit)) {
+            exhausted = false;
+            return false;
+          }
+          return true;
+        });
+    if (!streamed) return std::unexpected(streamed.error());
+    for (domain::Procedure& p : candidates) {
+      scope_of.Resolve(p);
+      if (!ctx.Allowed(scope_of(p))) continue;
+      if (page.size() == static_cast<size_t>(q.limit)) return std::pair(std::move(page), true);
+      page.push_back(std::move(p));
+    }
+    if (exhausted || candidates.empty()) return std::pair(std::move(page), false);
+    q.after_id = candidates.back().id.value;
+  }
+}
+
 Result<HttpResponse> ListProcedures(const ApiServices& s, const RequestContext& ctx) {
   Result<ProcedureQuery> q = ParseProcedureQuery(ctx.request());
   if (!q) return std::unexpected(q.error());
   if (!q->registry.empty() && s.validators->registries().Find(q->registry) == nullptr) {
     return InvalidArgument(fmt::format("registry: no registry '{}'", q->registry));
   }
-  ScopeOfProcedure scope_of(*s.store);
-  Json items = Json::array();
-  int64_t last_id = 0;
-  bool more = false;
-  // Streams in id order from the start of the table and skips to the cursor: a page deep into
-  // a large registry costs a scan (a keyed range read needs a Reader method; see README).
-  Result<void> streamed = s.store->ForEachProcedure(
-      {q->registry, 0}, [&](const domain::Procedure& p) {
-        if (!Matches(*q, p) || !ctx.Allowed(scope_of(p))) return true;
-        if (static_cast<int>(items.size()) == q->limit) {
-          more = true;
-          return false;
-        }
-        items.push_back(ProcedureJson(p));
-        last_id = p.id.value;
-        return true;
-      });
-  if (!streamed) return std::unexpected(streamed.error());
+  auto page = CollectPage(*s.store, *q, ctx);
+  if (!page) return std::unexpected(page.error());
   ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("procedures?registry={}", q->registry)));
+  Json items = Json::array();
+  for (const domain::Procedure& p : page->first) items.push_back(ProcedureJson(p));
+  bool more = page->second && !page->first.empty();
   Json body = {{"items", items},
-               {"next_cursor", more ? Json(EncodeCursor("procedures", last_id)) : Json(nullptr)}};
+               {"next_cursor", more ? Json(EncodeCursor("procedures", page->first.back().id.value))
+                                    : Json(nullptr)}};
   return JsonResponse(body.dump());
 }
 
@@ -126,8 +153,8 @@ Result<domain::Pseudonym> ParsePseudonym(const std::string& hex) {
   domain::Pseudonym pseudonym;
   bool ok = hex.size() == 64;
   for (size_t i = 0; ok && i < 32; ++i) {
-    auto [end, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2,
-                                     pseudonym.bytes[i], 16);
+    auto [end, ec] =
+        std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, pseudonym.bytes[i], 16);
     ok = ec == std::errc() && end == hex.data() + 2 * i + 2;
   }
   if (!ok) return InvalidArgument("pseudonym: expected 64 hexadecimal digits");
@@ -155,6 +182,7 @@ Result<HttpResponse> PatientImplants(const ApiServices& s, const RequestContext&
           s.store->FindProcedureById(implant.procedure);
       if (!procedure) return std::unexpected(procedure.error());
       if (!*procedure) continue;
+      scope_of.Resolve(**procedure);
       ResourceScope scope = scope_of(**procedure);
       scope.patient = pseudonym->Hex();
       if (!ctx.Allowed(scope)) continue;
@@ -168,7 +196,10 @@ Result<HttpResponse> PatientImplants(const ApiServices& s, const RequestContext&
   }
   ResourceScope patient_scope;
   patient_scope.patient = pseudonym->Hex();
-  if (items.empty() && !ctx.Allowed(patient_scope)) return not_found;
+  if (items.empty() && !ctx.Allowed(patient_scope)) {
+    ORP_RETURN_IF_ERROR(ctx.Audit("patient/" + pseudonym->Hex(), "denied"));
+    return not_found;
+  }
   ORP_RETURN_IF_ERROR(ctx.Audit("patient/" + pseudonym->Hex()));
   Json body = {{"pseudonym", pseudonym->Hex()}, {"implants", items}};
   return JsonResponse(body.dump());
@@ -177,14 +208,14 @@ Result<HttpResponse> PatientImplants(const ApiServices& s, const RequestContext&
 }  // namespace
 
 Result<void> AddRecordRoutes(Router& router, const ApiServices& services) {
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"GET", "/api/v1/procedures", "procedure.read",
-       [services](const RequestContext& ctx) { return ListProcedures(services, ctx); },
-       "Procedures with their implants, by registry, site and date, cursor-paged"}));
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"GET", "/api/v1/patients/{pseudonym}/implants", "patients.implants.read",
-       [services](const RequestContext& ctx) { return PatientImplants(services, ctx); },
-       "The implants in situ in one patient"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/procedures", "procedure.read",
+                  [services](const RequestContext& ctx) { return ListProcedures(services, ctx); },
+                  "Procedures with their implants, by registry, site and date, cursor-paged"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/patients/{pseudonym}/implants", "patients.implants.read",
+                  [services](const RequestContext& ctx) { return PatientImplants(services, ctx); },
+                  "The implants in situ in one patient"}));
   return {};
 }
 

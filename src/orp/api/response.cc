@@ -64,8 +64,11 @@ HttpResponse JsonResponse(std::string body, int status) {
 
 std::string RequestIdFor(std::string_view client_value) {
   if (IsSaneRequestId(client_value)) return std::string(client_value);
+  // Letters only: a digit run in an id could look like an NHS number to a log scanner.
   thread_local std::mt19937_64 random{std::random_device{}()};
-  return fmt::format("{:016x}", random());
+  std::string id(16, 'a');
+  for (char& c : id) c = static_cast<char>('a' + random() % 26);
+  return id;
 }
 
 void AddStandardHeaders(HttpResponse& response, std::string_view request_id, bool tls) {

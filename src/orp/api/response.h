@@ -25,7 +25,7 @@ HttpResponse ErrorResponse(const Error& error, std::string_view request_id);
 HttpResponse JsonResponse(std::string body, int status = 200);
 
 // The client's X-Request-Id when it is sane (1–64 characters of A–Z a–z 0–9 . _ -), else a
-// new random one (16 hex digits).
+// new random one (16 lowercase letters: no digits, so no id can look like an NHS number).
 std::string RequestIdFor(std::string_view client_value);
 
 // Adds X-Request-Id and the security headers every response carries: Content-Security-Policy

@@ -60,12 +60,13 @@ bool RequestContext::Allowed(const ResourceScope& scope) const {
 
 Result<void> RequestContext::Require(const ResourceScope& scope) const {
   if (Allowed(scope)) return {};
-  return PermissionDenied(fmt::format("'{}' is not allowed on this resource for your roles",
-                                      action_));
+  return PermissionDenied(
+      fmt::format("'{}' is not allowed on this resource for your roles", action_));
 }
 
-Result<void> RequestContext::Audit(std::string object) const {
-  return gatekeeper_.Record(principal_, {action_, std::move(object), request_id_, "ok"});
+Result<void> RequestContext::Audit(std::string object, std::string outcome) const {
+  return gatekeeper_.Record(principal_,
+                            {action_, std::move(object), request_id_, std::move(outcome)});
 }
 
 Result<void> Router::Add(Route route) {
@@ -75,16 +76,16 @@ Result<void> Router::Add(Route route) {
   for (std::string_view segment : Segments(route.pattern)) {
     bool braces = segment.find_first_of("{}") != std::string_view::npos;
     if (segment.empty() || (braces && !IsParameter(segment))) {
-      return InvalidArgument(fmt::format("route pattern '{}': bad segment '{}'", route.pattern,
-                                         segment));
+      return InvalidArgument(
+          fmt::format("route pattern '{}': bad segment '{}'", route.pattern, segment));
     }
   }
   bool repeated = std::any_of(routes_.begin(), routes_.end(), [&](const Route& r) {
     return r.method == route.method && r.pattern == route.pattern;
   });
   if (repeated) {
-    return AlreadyExists(fmt::format("route {} {} is already defined", route.method,
-                                     route.pattern));
+    return AlreadyExists(
+        fmt::format("route {} {} is already defined", route.method, route.pattern));
   }
   routes_.push_back(std::move(route));
   return {};

@@ -48,8 +48,14 @@ class RequestContext {
   bool Allowed(const ResourceScope& scope) const;
   // As Allowed, but kPermissionDenied (naming the action) when not.
   Result<void> Require(const ResourceScope& scope) const;
-  // Appends an audit entry for this request's action on `object` (see Gatekeeper::Record).
-  Result<void> Audit(std::string object) const;
+  // The gatekeeper's sign-in and sign-out (the session routes).
+  Result<SignedIn> SignIn(const SignInRequest& request) const {
+    return gatekeeper_.SignIn(request);
+  }
+  Result<std::string> SignOut(std::string_view cookie) const { return gatekeeper_.SignOut(cookie); }
+  // Appends an audit entry for this request's action on `object` (see Gatekeeper::Record);
+  // outcome "ok", or "denied" for a refused read of identifiable data.
+  Result<void> Audit(std::string object, std::string outcome = "ok") const;
 
  private:
   const HttpRequest& request_;

@@ -7,8 +7,7 @@ namespace {
 
 Route MakeRoute(std::string method, std::string pattern, std::string action) {
   return Route{std::move(method), std::move(pattern), std::move(action),
-               [](const RequestContext&) -> Result<HttpResponse> { return HttpResponse{}; },
-               ""};
+               [](const RequestContext&) -> Result<HttpResponse> { return HttpResponse{}; }, ""};
 }
 
 TEST(Router, MatchesAPatternAndDecodesItsParameters) {
@@ -51,10 +50,8 @@ TEST(Router, RefusesARepeatedRouteAndMalformedPatterns) {
   ASSERT_TRUE(router.Add(MakeRoute("GET", "/x", "a")));
   EXPECT_EQ(router.Add(MakeRoute("GET", "/x", "b")).error().code(), ErrorCode::kAlreadyExists);
   EXPECT_EQ(router.Add(MakeRoute("GET", "x", "c")).error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(router.Add(MakeRoute("GET", "/a/{b", "d")).error().code(),
-            ErrorCode::kInvalidArgument);
-  EXPECT_EQ(router.Add(MakeRoute("GET", "/a//b", "e")).error().code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(router.Add(MakeRoute("GET", "/a/{b", "d")).error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(router.Add(MakeRoute("GET", "/a//b", "e")).error().code(), ErrorCode::kInvalidArgument);
 }
 
 TEST(HttpRequest, DecodesQueryParameters) {

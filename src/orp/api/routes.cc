@@ -41,6 +41,7 @@ Result<void> AddRoutes(Router& router, const ApiServices& services) {
   ORP_RETURN_IF_ERROR(AddSubmissionRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddRecordRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddCatalogueRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddSessionRoutes(router, services));
   return {};
 }
 

@@ -1,7 +1,8 @@
 // The API's route table: every route the server answers, with the action the policy decides
 // on. AddRoutes is the one place routes are registered; docs/openapi.yaml must list exactly
 // these (routes_test.cc checks), and `orp serve --routes` prints them. Action names are
-// security::ActionName's (security/policy.h), except health.read, which is public.
+// security::ActionName's (security/policy.h), except the public health.read, session.create
+// and session.delete.
 //
 //   GET  /healthz                               health.read        the process is up
 //   GET  /readyz                                health.read        the store answers
@@ -10,8 +11,10 @@
 //   GET  /api/v1/submissions/{id}               submission.read    receipt + findings, paged
 //   GET  /api/v1/procedures                     procedure.read     filtered, cursor-paged
 //   GET  /api/v1/patients/{pseudonym}/implants  patients.implants.read
-//   GET  /api/v1/catalogue/devices/{gtin}       catalogue.read     current version + history
+//   GET  /api/v1/catalogue/devices/{di}       catalogue.read     current version + history
 //   GET  /api/v1/udi/parse                      udi.parse          ?udi=<label>
+//   POST /api/v1/sessions                       session.create     sign in (public)
+//   DELETE /api/v1/sessions                     session.delete     sign out (public)
 //
 // Scope: list and read routes ask the gatekeeper about each row's organisation, clinician or
 // patient (RequestContext::Allowed) and return only what it allows, so a provider sees its own
@@ -74,6 +77,7 @@ Result<void> AddHealthRoutes(Router& router, const ApiServices& services);
 Result<void> AddSubmissionRoutes(Router& router, const ApiServices& services);
 Result<void> AddRecordRoutes(Router& router, const ApiServices& services);
 Result<void> AddCatalogueRoutes(Router& router, const ApiServices& services);
+Result<void> AddSessionRoutes(Router& router, const ApiServices& services);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a

@@ -60,8 +60,8 @@ void RejectOverloaded(Server::Impl& server, tcp::socket socket) {
   text += "Connection: close\r\nContent-Length: " + std::to_string(response.body.size()) +
           "\r\n\r\n" + response.body;
   server.Observe("-", "-", 503, 0);
-  auto owned = std::make_shared<std::pair<tcp::socket, std::string>>(std::move(socket),
-                                                                     std::move(text));
+  auto owned =
+      std::make_shared<std::pair<tcp::socket, std::string>>(std::move(socket), std::move(text));
   asio::async_write(owned->first, asio::buffer(owned->second),
                     [owned](boost::system::error_code, size_t) {
                       boost::system::error_code ignored;
@@ -73,24 +73,24 @@ void RejectOverloaded(Server::Impl& server, tcp::socket socket) {
 }  // namespace
 
 void Server::Impl::Accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [this](boost::system::error_code ec,
-                                                       tcp::socket socket) {
-    if (ec) {
-      if (!stopping && ec != asio::error::operation_aborted) Accept();
-      return;
-    }
-    if (open.load() >= options.max_connections) {
-      if (ssl) {
-        boost::system::error_code ignored;
-        socket.close(ignored);
-      } else {
-        RejectOverloaded(*this, std::move(socket));
-      }
-    } else {
-      StartSession(*this, std::move(socket));
-    }
-    Accept();
-  });
+  acceptor.async_accept(asio::make_strand(ioc),
+                        [this](boost::system::error_code ec, tcp::socket socket) {
+                          if (ec) {
+                            if (!stopping && ec != asio::error::operation_aborted) Accept();
+                            return;
+                          }
+                          if (open.load() >= options.max_connections) {
+                            if (ssl) {
+                              boost::system::error_code ignored;
+                              socket.close(ignored);
+                            } else {
+                              RejectOverloaded(*this, std::move(socket));
+                            }
+                          } else {
+                            StartSession(*this, std::move(socket));
+                          }
+                          Accept();
+                        });
 }
 
 void Server::Impl::RequestStop() {
@@ -113,7 +113,9 @@ void Server::Impl::CloseIdleSessions() {
 Result<void> Server::Impl::Listen() {
   boost::system::error_code ec;
   asio::ip::address address = asio::ip::make_address(options.address, ec);
-  if (ec) return InvalidArgument(fmt::format("listen address '{}' is not an IP address", options.address));
+  if (ec)
+    return InvalidArgument(
+        fmt::format("listen address '{}' is not an IP address", options.address));
   tcp::endpoint endpoint(address, options.port);
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -121,8 +123,8 @@ Result<void> Server::Impl::Listen() {
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (!ec) bound_port = acceptor.local_endpoint(ec).port();
   if (ec) {
-    return Unavailable(fmt::format("cannot listen on {}:{}: {}", options.address, options.port,
-                                   ec.message()));
+    return Unavailable(
+        fmt::format("cannot listen on {}:{}: {}", options.address, options.port, ec.message()));
   }
   return {};
 }
@@ -139,8 +141,8 @@ Result<void> Server::Impl::LoadTls() {
   boost::system::error_code ec;
   ssl->use_certificate_chain_file(options.tls_cert_file, ec);
   if (ec) {
-    return InvalidArgument(fmt::format("TLS certificate {}: {}", options.tls_cert_file,
-                                       ec.message()));
+    return InvalidArgument(
+        fmt::format("TLS certificate {}: {}", options.tls_cert_file, ec.message()));
   }
   ssl->use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);
   if (ec) {
@@ -149,8 +151,8 @@ Result<void> Server::Impl::LoadTls() {
   return {};
 }
 
-Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
-                                              RequestHandler handler, Metrics* metrics) {
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, RequestHandler handler,
+                                              Metrics* metrics) {
   auto impl = std::make_unique<Impl>(options, std::move(handler), metrics);
   ORP_RETURN_IF_ERROR(impl->LoadTls());
   ORP_RETURN_IF_ERROR(impl->Listen());
@@ -165,8 +167,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
     });
   }
   impl->Accept();
-  int threads = options.threads > 0 ? options.threads
-                                    : static_cast<int>(std::thread::hardware_concurrency());
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   for (int i = 0; i < std::max(threads, 1); ++i) {
     impl->threads.emplace_back([raw] { raw->ioc.run(); });
   }

@@ -60,8 +60,8 @@ class Server {
  public:
   // Binds, listens and starts the thread pool; requests are served when this returns.
   // `metrics` may be null; otherwise it must outlive the server.
-  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options,
-                                               RequestHandler handler, Metrics* metrics);
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, RequestHandler handler,
+                                               Metrics* metrics);
 
   // Stops (as Stop) and joins the threads.
   ~Server();

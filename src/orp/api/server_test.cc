@@ -27,9 +27,9 @@ using testing::RawStatus;
 
 // Answers with the method, path and body it received, and the request id.
 HttpResponse Echo(const HttpRequest& request) {
-  HttpResponse response = JsonResponse("{\"method\":\"" + request.method + "\",\"path\":\"" +
-                                       request.path + "\",\"bytes\":" +
-                                       std::to_string(request.body.size()) + "}");
+  HttpResponse response =
+      JsonResponse("{\"method\":\"" + request.method + "\",\"path\":\"" + request.path +
+                   "\",\"bytes\":" + std::to_string(request.body.size()) + "}");
   response.route = request.path;
   return response;
 }
@@ -95,8 +95,8 @@ TEST(Server, RefusesABodyOverTheLimitWith413) {
   ServerOptions options;
   options.max_body_bytes = 1000;
   auto server = StartEcho(options);
-  std::string reply = RawExchange(
-      server->port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
+  std::string reply =
+      RawExchange(server->port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
   EXPECT_EQ(RawStatus(reply), 413);
   EXPECT_NE(reply.find("PAYLOAD_TOO_LARGE"), std::string::npos);
   EXPECT_EQ(Client(server->port()).Send("POST", "/", {}, std::string(1000, 'y')).status, 200);

@@ -37,13 +37,19 @@ struct Refusal {
 };
 
 std::optional<Refusal> RefusalFor(const error_code& ec) {
+  // The client closed the connection (between requests, or in the middle of one): nobody to
+  // answer.
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
+    return std::nullopt;
+  }
   if (ec == http::error::header_limit) {
     return Refusal{431, "HEADERS_TOO_LARGE", "the request header is larger than allowed"};
   }
   if (ec == http::error::body_limit) {
     return Refusal{413, "PAYLOAD_TOO_LARGE", "the request body is larger than allowed"};
   }
-  if (ec.category() == http::make_error_code(http::error::header_limit).category()) {  // any other parse error
+  if (ec.category() ==
+      http::make_error_code(http::error::header_limit).category()) {  // any other parse error
     return Refusal{400, "BAD_REQUEST", "the request is not valid HTTP/1.1"};
   }
   return std::nullopt;
@@ -144,10 +150,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->body_limit(server_.options.max_body_bytes);
     idle_ = true;
     Arm(server_.options.idle_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = this->shared_from_this()](error_code ec, size_t) {
-                              self->OnHeader(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(error_code ec) {

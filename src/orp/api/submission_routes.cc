@@ -41,7 +41,8 @@ Result<std::string> IdempotencyKey(const RequestContext& ctx) {
         "Idempotency-Key header: required (any unique text up to 200 characters per submission; "
         "a repeat returns the first receipt)");
   }
-  if (key.size() > 200) return InvalidArgument("Idempotency-Key header: longer than 200 characters");
+  if (key.size() > 200)
+    return InvalidArgument("Idempotency-Key header: longer than 200 characters");
   for (char c : key) {
     if (c < 0x21 || c > 0x7e) {
       return InvalidArgument("Idempotency-Key header: only visible ASCII characters are allowed");
@@ -90,7 +91,8 @@ Result<std::string> JsonArrayToNdjson(const std::string& body) {
   if (parsed.is_discarded()) {
     return InvalidArgument("body: not valid JSON (send an array of procedure objects)");
   }
-  if (!parsed.is_array()) return InvalidArgument("body: a JSON submission is an array of procedures");
+  if (!parsed.is_array())
+    return InvalidArgument("body: a JSON submission is an array of procedures");
   std::string out;
   for (size_t i = 0; i < parsed.size(); ++i) {
     if (!parsed[i].is_object()) {
@@ -222,16 +224,14 @@ Result<HttpResponse> ReadSubmission(const ApiServices& s, const RequestContext& 
 }  // namespace
 
 Result<void> AddSubmissionRoutes(Router& router, const ApiServices& services) {
-  ORP_RETURN_IF_ERROR(router.Add({"POST", "/api/v1/submissions", "submission.create",
-                                  [services](const RequestContext& ctx) {
-                                    return CreateSubmission(services, ctx);
-                                  },
-                                  "Submit a CSV or NDJSON file (Idempotency-Key required)"}));
-  ORP_RETURN_IF_ERROR(router.Add({"GET", "/api/v1/submissions/{id}", "submission.read",
-                                  [services](const RequestContext& ctx) {
-                                    return ReadSubmission(services, ctx);
-                                  },
-                                  "A submission's receipt and a page of its findings"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"POST", "/api/v1/submissions", "submission.create",
+                  [services](const RequestContext& ctx) { return CreateSubmission(services, ctx); },
+                  "Submit a CSV or NDJSON file (Idempotency-Key required)"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/submissions/{id}", "submission.read",
+                  [services](const RequestContext& ctx) { return ReadSubmission(services, ctx); },
+                  "A submission's receipt and a page of its findings"}));
   return {};
 }
 

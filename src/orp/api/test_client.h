@@ -37,7 +37,8 @@ struct ClientResponse {
 inline ClientResponse FromBeast(const http::response<http::string_body>& r) {
   ClientResponse out;
   out.status = static_cast<int>(r.result_int());
-  for (const auto& field : r) out.headers[std::string(field.name_string())] = std::string(field.value());
+  for (const auto& field : r)
+    out.headers[std::string(field.name_string())] = std::string(field.value());
   out.body = r.body();
   out.keep_alive = r.keep_alive();
   return out;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "orp/api/security_gatekeeper.h"
 #include "orp/cli/cli.h"
 #include "orp/storage/open.h"
 #include "orp/storage/postgres/postgres_store.h"
@@ -16,6 +17,11 @@ int main(int argc, char** argv) {
     stores->Register("postgres", orp::storage::postgres::OpenStoreFromUrl);
     orp::cli::Environment env;
     env.open_store = [stores](std::string_view url) { return stores->Open(url); };
+    // orp serve authenticates, authorises and audits through security/ (accounts, the policy
+    // decision, the audit chain), adapted to the API's seam.
+    env.make_gatekeeper = [](orp::storage::Store& store) -> std::unique_ptr<orp::api::Gatekeeper> {
+      return std::make_unique<orp::api::SecurityGatekeeper>(store);
+    };
     return orp::cli::RunCli(argc, argv, env);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "orp: internal error: %s\n", e.what());

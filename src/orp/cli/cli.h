@@ -20,16 +20,25 @@ namespace orp::storage {
 class Store;
 }
 
+namespace orp::api {
+class Gatekeeper;
+}
+
 namespace orp::cli {
 
 // Opens a store from a database URL ("sqlite:PATH", "sqlite::memory:"), creating or upgrading
 // its schema first (storage/open.h).
 using StoreOpener = std::function<Result<std::unique_ptr<storage::Store>>(std::string_view url)>;
 
+// The gatekeeper `orp serve` authenticates and authorises every request with, over the store
+// it serves (app/main.cc adapts security/ to api::Gatekeeper).
+using GatekeeperFactory = std::function<std::unique_ptr<api::Gatekeeper>(storage::Store&)>;
+
 // What commands need from the composition root. Grows as subsystems land; kept free of
 // concrete backends so this library never includes a database driver.
 struct Environment {
-  StoreOpener open_store;  // set by app/main.cc
+  StoreOpener open_store;            // set by app/main.cc
+  GatekeeperFactory make_gatekeeper;  // set by app/main.cc
 };
 
 // The store at `url`, or the command fails with the one-line error (kFailedPrecondition when the

@@ -22,6 +22,7 @@ void AddSurveillanceCommand(CLI::App& app, const Environment& env);
 void AddRecallCommand(CLI::App& app, const Environment& env);
 // The campaign subcommands of `orp recall` (recall_campaign_command.cc).
 void AddRecallCampaignCommands(CLI::App& recall, const Environment& env);
+void AddServeCommand(CLI::App& app, const Environment& env);
 void AddVersionCommand(CLI::App& app, const Environment& env);
 
 }  // namespace orp::cli

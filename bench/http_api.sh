@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# HTTP API figures (docs/performance.md, "## HTTP API"), with wrk from Debian:
+#   apt install wrk            (not in scripts/install-deps: a benchmark is not CI)
+# 1. GET /healthz, 100 keep-alive connections: requests/s and p99.
+# 2. An authenticated small GET (/api/v1/udi/parse with an API token: token lookup, policy,
+#    handler), the same way. Needs `orp user` / `orp token` (security); skipped without them.
+# 3. Submissions: the same synthetic files through `orp ingest` and through POST
+#    /api/v1/submissions (curl, one file at a time), procedures per second each.
+# The server runs with --log-level warn (a line per request on stderr would be measured too).
+# Usage: bench/http_api.sh [build dir] [seconds per wrk run]
+set -euo pipefail
+build=${1:-build}
+seconds=${2:-10}
+orp="$build/orp"
+work=${ORP_BENCH_DIR:-/tmp/orp-http-bench}
+port=${ORP_BENCH_PORT:-18080}
+rm -rf "$work" && mkdir -p "$work"
+command -v wrk >/dev/null || { echo "wrk is not installed: apt install wrk"; exit 1; }
+
+"$orp" synth --seed 3 --procedures 10000 --registries MDOR --out "$work/synth" \
+  --definitions registries >/dev/null
+files=("$work"/synth/submissions/*.csv)
+procedures=$(($(cat "${files[@]}" | wc -l) - ${#files[@]}))  # device rows, roughly procedures
+ods=$(awk -F, 'NR == 2 {print substr($3, 1, 3)}' "${files[0]}")
+
+have_accounts=0
+if "$orp" user --help >/dev/null 2>&1; then have_accounts=1; fi
+db="sqlite:$work/http.db"
+"$orp" migrate --db "$db" >/dev/null
+if [ $have_accounts = 1 ]; then
+  "$orp" user add --db "$db" --username bench-reader --role analyst >/dev/null
+  "$orp" user add --db "$db" --username bench-submitter --role "submitter@$ods" >/dev/null
+  reader=$("$orp" token create --db "$db" --username bench-reader --format json 2>/dev/null |
+           grep -o '"orp_[^"]*"' | tr -d '"')
+  submitter=$("$orp" token create --db "$db" --username bench-submitter --format json 2>/dev/null |
+              grep -o '"orp_[^"]*"' | tr -d '"')
+fi
+"$orp" serve --db "$db" --listen "127.0.0.1:$port" --log-level warn >"$work/serve.out" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do grep -q listening "$work/serve.out" && break; sleep 0.1; done
+
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "== GET /healthz, 100 connections, ${seconds}s"
+wrk -t2 -c100 -d"${seconds}s" --latency "http://127.0.0.1:$port/healthz" |
+  grep -E "Requests/sec|99%"
+if [ $have_accounts = 1 ]; then
+  echo "== GET /api/v1/udi/parse with a token, 100 connections, ${seconds}s"
+  wrk -t2 -c100 -d"${seconds}s" --latency -H "Authorization: Bearer $reader" \
+    "http://127.0.0.1:$port/api/v1/udi/parse?udi=%2801%2909506000134352%2810%29ABC123" |
+    grep -E "Requests/sec|99%|Non-2xx"
+fi
+
+echo "== submissions: $procedures device rows in ${#files[@]} files, as $ods"
+start=$(date +%s.%N)
+"$orp" ingest --db "sqlite:$work/direct.db" --as "$ods" --definitions registries \
+  "${files[@]}" >/dev/null || true
+direct=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+echo "direct orp ingest: ${direct}s"
+if [ $have_accounts = 1 ]; then
+  start=$(date +%s.%N)
+  for f in "${files[@]}"; do
+    curl -sS -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $submitter" \
+      -H "Content-Type: text/csv" -H "Idempotency-Key: $(basename "$f")" \
+      --data-binary "@$f" "http://127.0.0.1:$port/api/v1/submissions"
+  done | sort | uniq -c
+  http=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+  echo "over HTTP: ${http}s (HTTP rate / direct rate: $(awk -v d="$direct" -v h="$http" 'BEGIN {printf "%.2f", d / h}'))"
+fi
+echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,187 @@
+// orp serve --db URL [--listen HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
+//           [--key-file F] [--definitions DIR] [--max-body-mb N] [--log-level L]
+// orp serve --routes [--format table|json|csv]
+//
+// Serves the registry over HTTP (src/orp/api): opens the store, the pseudonymisation keys, the
+// registry definitions and the stored catalogue as `orp ingest` does, builds the route table and
+// the gatekeeper the composition root provides, and serves until SIGINT or SIGTERM (requests in
+// progress finish first). Prints the address once listening.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "orp/api/dispatch.h"
+#include "orp/api/gatekeeper.h"
+#include "orp/api/logging.h"
+#include "orp/api/routes.h"
+#include "orp/api/server.h"
+#include "orp/catalogue/catalogue_store.h"
+#include "orp/cli/commands.h"
+#include "orp/cli/exit.h"
+#include "orp/cli/table.h"
+#include "orp/domain/registry_loader.h"
+
+namespace orp::cli {
+namespace {
+
+struct ServeOptions {
+  std::string db;
+  std::string listen = "127.0.0.1:8080";
+  int threads = 0;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string key_file;
+  std::string definitions;
+  int max_body_mb = 64;
+  std::string log_level = "info";
+  bool routes = false;
+  std::string format = "table";
+};
+
+// "HOST:PORT" or "[IPv6]:PORT".
+Result<std::pair<std::string, uint16_t>> ParseListen(std::string_view text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return InvalidArgument(fmt::format("--listen '{}': expected HOST:PORT", text));
+  }
+  std::string_view host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  std::string_view port_text = text.substr(colon + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
+    return InvalidArgument(fmt::format("--listen '{}': port must be 0 to 65535", text));
+  }
+  return std::pair<std::string, uint16_t>(std::string(host), static_cast<uint16_t>(port));
+}
+
+// As `orp ingest`: the key file given, else PATH.key beside a sqlite:PATH database, else a
+// throwaway key for an in-memory store.
+security::Pseudonymiser OpenKeys(std::string_view command, const ServeOptions& o) {
+  std::string path = o.key_file;
+  if (path.empty() && o.db.starts_with("sqlite:") && o.db != "sqlite::memory:") {
+    path = o.db.substr(7) + ".key";
+  }
+  if (!path.empty()) return ValueOrFail(command, security::Pseudonymiser::OpenOrCreate(path));
+  security::Pseudonymiser::Secret secret{};
+  std::random_device random;
+  for (auto& byte : secret) byte = static_cast<uint8_t>(random());
+  return security::Pseudonymiser::FromSecret(secret);
+}
+
+domain::RegistrySet LoadDefinitions(std::string_view command, const std::string& dir) {
+  std::filesystem::path path = dir;
+  if (path.empty()) {
+    std::error_code ec;
+    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    path = ValueOrFail(command, domain::FindRegistriesDirectory(ec ? "" : exe));
+  }
+  return ValueOrFail(command, domain::LoadRegistries(path));
+}
+
+void OkOrFail(std::string_view command, const Result<void>& result) {
+  if (!result) Fail(command, result.error());
+}
+
+void PrintRoutes(const api::Router& router, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    for (const api::Route& r : router.Routes()) {
+      all.push_back({{"method", r.method},
+                     {"path", r.pattern},
+                     {"action", r.action},
+                     {"summary", r.summary}});
+    }
+    fmt::print("{}\n", all.dump(2));
+    return;
+  }
+  Table table({"method", "path", "action", "summary"});
+  for (const api::Route& r : router.Routes()) {
+    table.AddRow({r.method, r.pattern, r.action, r.summary});
+  }
+  fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
+}
+
+void RunServe(const ServeOptions& o, const Environment& env) {
+  const std::string_view cmd = "serve";
+  OutputFormat format = ValueOrFail(cmd, ParseOutputFormat(o.format));
+  if (o.routes) {
+    api::Router router;
+    OkOrFail(cmd, api::AddRoutes(router, api::ApiServices{}));
+    PrintRoutes(router, format);
+    return;
+  }
+  if (o.db.empty()) Fail(cmd, Error(ErrorCode::kInvalidArgument, "--db is required"));
+  if (!env.make_gatekeeper) {
+    Fail(cmd, Error(ErrorCode::kFailedPrecondition, "this build has no gatekeeper"));
+  }
+  auto [host, port] = ValueOrFail(cmd, ParseListen(o.listen));
+  if (o.max_body_mb < 1 || o.max_body_mb > 4096) {
+    Fail(cmd, Error(ErrorCode::kInvalidArgument, "--max-body-mb must be 1 to 4096"));
+  }
+  OkOrFail(cmd, api::ConfigureLogging(o.log_level));
+  std::unique_ptr<storage::Store> store = OpenStoreOrFail(cmd, env, o.db);
+  security::Pseudonymiser keys = OpenKeys(cmd, o);
+  catalogue::Catalogue catalogue;
+  bool has_catalogue = ValueOrFail(cmd, catalogue::LoadFromStore(*store, catalogue)) > 0;
+  api::SubmissionValidators validators(LoadDefinitions(cmd, o.definitions),
+                                       has_catalogue ? &catalogue : nullptr);
+  api::Metrics metrics;
+  api::Router router;
+  OkOrFail(cmd, api::AddRoutes(router, {store.get(), &keys, &validators, &metrics}));
+  std::unique_ptr<api::Gatekeeper> gatekeeper = env.make_gatekeeper(*store);
+  api::Dispatcher dispatcher(router, *gatekeeper);
+
+  api::ServerOptions options;
+  options.address = host;
+  options.port = port;
+  options.threads = o.threads;
+  options.tls_cert_file = o.tls_cert;
+  options.tls_key_file = o.tls_key;
+  options.max_body_bytes = static_cast<size_t>(o.max_body_mb) << 20;
+  options.stop_on_signals = true;
+  std::unique_ptr<api::Server> server = ValueOrFail(
+      cmd, api::Server::Start(
+               options, [&](const api::HttpRequest& r) { return dispatcher.Handle(r); }, &metrics));
+  fmt::print("orp serve: listening on {}://{}:{} (database {}; Ctrl-C stops)\n",
+             server->tls() ? "https" : "http",
+             host.find(':') != std::string::npos ? "[" + host + "]" : host, server->port(),
+             store->Info().location);
+  std::fflush(stdout);
+  server->Wait();
+  fmt::print("orp serve: stopped\n");
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, const Environment& env) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Serve the registry over HTTP: the /api/v1 JSON API, health and metrics.");
+  cmd->add_option("--db", o->db, "Database URL: sqlite:PATH");
+  cmd->add_option("--listen", o->listen, "Address to listen on, HOST:PORT (port 0: any free)")
+      ->default_val("127.0.0.1:8080");
+  cmd->add_option("--threads", o->threads, "Server threads (default: one per core)");
+  cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain: serve HTTPS only");
+  cmd->add_option("--tls-key", o->tls_key, "PEM private key for --tls-cert");
+  cmd->add_option("--key-file", o->key_file,
+                  "Pseudonymisation key file (default: PATH.key beside a sqlite:PATH database)");
+  cmd->add_option("--definitions", o->definitions, "Registry definitions directory");
+  cmd->add_option("--max-body-mb", o->max_body_mb, "Largest request body (submissions), MiB")
+      ->default_val(64);
+  cmd->add_option("--log-level", o->log_level, "debug, info (a line per request), warn, error")
+      ->default_val("info");
+  cmd->add_flag("--routes", o->routes, "Print the route table and exit");
+  cmd->add_option("--format", o->format, "Output of --routes: table, json or csv")
+      ->default_val("table");
+  cmd->callback([o, &env] { RunServe(*o, env); });
+}
+
+}  // namespace orp::cli
