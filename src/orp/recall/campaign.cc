@@ -256,7 +256,8 @@ Result<storage::Recall> SetRecallStatus(storage::Store& store, std::string_view 
   return *recall;
 }
 
-Result<CampaignView> LoadCampaign(storage::Reader& reader, std::string_view reference) {
+Result<CampaignView> LoadCampaign(storage::Reader& reader, std::string_view reference,
+                                  std::string_view provider) {
   auto recall = FindOrFail(reader, reference);
   if (!recall) return std::unexpected(recall.error());
   CampaignView view{*recall, {}, {}, {}, {}, {}};
@@ -267,6 +268,9 @@ Result<CampaignView> LoadCampaign(storage::Reader& reader, std::string_view refe
   view.patients = std::move(*patients);
   view.contacts = std::move(*contacts);
   std::map<int64_t, std::string> provider_of;
+  if (!provider.empty()) {
+    std::erase_if(view.patients, [&](const RecallPatient& p) { return p.provider != provider; });
+  }
   for (const RecallPatient& p : view.patients) {
     auto patient = reader.FindPatient(p.patient);
     if (!patient) return std::unexpected(patient.error());
@@ -275,6 +279,9 @@ Result<CampaignView> LoadCampaign(storage::Reader& reader, std::string_view refe
     view.by_provider[p.provider].Add(p);
     provider_of[p.patient.value] = p.provider;
   }
+  std::erase_if(view.contacts, [&](const storage::RecallContact& c) {
+    return !provider_of.contains(c.patient.value);
+  });
   for (const storage::RecallContact& c : view.contacts) {
     ++view.overall.contact_attempts;
     ++view.by_provider[provider_of[c.patient.value]].contact_attempts;
