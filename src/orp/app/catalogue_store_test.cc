@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "orp/domain/device_id.h"
 #include "orp/storage/sqlite/sqlite_store.h"
 
 namespace orp::catalogue {
@@ -83,17 +84,58 @@ TEST(CatalogueStore, ChangedAttributeOpensANewVersionAndKeepsTheOld) {
   EXPECT_EQ(loaded.FindLatest("09506000134352")->brand, "Contour Plus");
 }
 
-TEST(CatalogueStore, HibccRowIsRejectedWithItsLine) {
+TEST(CatalogueStore, HibccRowIsStoredWithItsAgencyAndLoadsBack) {
   auto store = MemoryStore();
   auto file = WriteFile(
       "hibcc", std::string(kContour) +
-                   "+H123PCN1,Example Ltd,B,M,R,hip stem,III,NRHI,on-market,,,2020-01-01\n");
+                   "+A99912345,Example Ltd,B,M,R,hip stem,III,NRHI,on-market,,,2020-01-01\n");
   auto report = ImportCatalogueIntoStore(file, Day("2026-01-01"), *store);
-  ASSERT_TRUE(report.has_value());
-  EXPECT_EQ(report->new_models, 1u);
-  ASSERT_EQ(report->rejected, 1u);
-  EXPECT_EQ(report->problems[0].row, 3u);
-  EXPECT_EQ(report->problems[0].rule, "catalogue.store");
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_EQ(report->new_models, 2u);
+  EXPECT_EQ(report->rejected, 0u);
+  auto stored = store->FindDeviceModel(*domain::DeviceId::Parse("A99912345"), std::nullopt);
+  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  EXPECT_EQ((*stored)->device.agency(), domain::IssuingAgency::kHibcc);
+  auto history = StoredHistory(*store, "+A99912345");
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].di, "A99912345");
+  Catalogue loaded;
+  ASSERT_EQ(LoadFromStore(*store, loaded).value_or(0), 2u);
+  EXPECT_EQ(loaded.FindLatest("A99912345")->manufacturer, "Example Ltd");
+}
+
+// The gap issue #3 named: a status-only change used to write nothing, so a catalogue loaded from
+// the store never said recalled.
+TEST(CatalogueStore, RecallOnlyChangeIsStoredAndTheLoadedCatalogueSaysRecalled) {
+  auto store = MemoryStore();
+  ASSERT_TRUE(ImportCatalogueIntoStore(WriteFile("on", kContour), Day("2026-01-01"), *store));
+  auto recall = WriteFile(
+      "recall",
+      "09506000134352,Example Medical Ltd,Contour,CX-350,REF-1234,breast implant,III,MDOR;BCIR,"
+      "recalled,2026-02-10,MHRA-FSN-2026-0210,\n");
+  auto report = ImportCatalogueIntoStore(recall, Day("2026-02-12"), *store);
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_EQ(report->new_versions, 1u);
+  auto history = StoredHistory(*store, "09506000134352");
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].recorded_on, Day("2026-01-01"));
+  EXPECT_EQ((*history)[1].market_status, MarketStatus::kRecalled);
+  EXPECT_EQ((*history)[1].status_date, Day("2026-02-10"));
+  EXPECT_EQ((*history)[1].fsn_reference, "MHRA-FSN-2026-0210");
+  EXPECT_EQ((*history)[1].effective_from, Day("2026-02-10"));
+  EXPECT_EQ((*history)[1].recorded_on, Day("2026-02-12"));
+  Catalogue loaded;
+  ASSERT_TRUE(LoadFromStore(*store, loaded).has_value());
+  EXPECT_EQ(loaded.FindAsOf("09506000134352", Day("2026-01-15"))->market_status,
+            MarketStatus::kOnMarket);
+  EXPECT_EQ(loaded.FindAsOf("09506000134352", Day("2026-03-01"))->market_status,
+            MarketStatus::kRecalled);
+  // What we knew when: before the recall was recorded the catalogue said on-market.
+  EXPECT_EQ(loaded.FindAsOf("09506000134352", Day("2026-03-01"), Day("2026-02-11"))->market_status,
+            MarketStatus::kOnMarket);
+  auto again = ImportCatalogueIntoStore(recall, Day("2026-03-01"), *store);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->unchanged, 1u);
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "orp/core/text.h"
-#include "orp/domain/gtin.h"
 
 namespace orp::catalogue {
 
@@ -67,23 +66,13 @@ Result<DeviceClass> ParseDeviceClass(std::string_view text) {
 }
 
 Result<std::string> NormaliseDi(std::string_view text) {
-  text = Trim(text);
-  if (IsAsciiDigits(text)) {
-    auto gtin = domain::Gtin::Parse(text);
-    if (!gtin) return std::unexpected(gtin.error());
-    return gtin->digits();
-  }
-  if (text.starts_with('+')) text.remove_prefix(1);
-  bool hibc_shape = text.size() >= 6 && text.size() <= 23 && text[0] >= 'A' && text[0] <= 'Z' &&
-                    std::all_of(text.begin(), text.end(), [](char c) {
-                      return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-                    });
-  if (!hibc_shape) {
-    return InvalidArgument(
-        fmt::format("DI '{}' is neither a GTIN (8, 12, 13 or 14 digits) nor a HIBCC LIC+PCN+U/M",
-                    Printable(text)));
-  }
-  return std::string(text);
+  auto id = domain::DeviceId::Parse(text);
+  if (!id) return std::unexpected(id.error());
+  return id->text();
+}
+
+domain::IssuingAgency AgencyOf(std::string_view di) {
+  return IsAsciiDigits(di) ? domain::IssuingAgency::kGs1 : domain::IssuingAgency::kHibcc;
 }
 
 namespace {

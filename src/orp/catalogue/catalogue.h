@@ -24,10 +24,12 @@
 
 #include "orp/core/date.h"
 #include "orp/core/result.h"
+#include "orp/domain/device_id.h"
+#include "orp/domain/record_enums.h"
 
 namespace orp::catalogue {
 
-enum class MarketStatus { kOnMarket, kWithdrawn, kRecalled };
+using domain::MarketStatus;  // kOnMarket, kWithdrawn, kRecalled
 enum class DeviceClass { kUnspecified, kI, kIIa, kIIb, kIII, kAimd };
 
 struct DeviceModel {
@@ -57,8 +59,11 @@ Result<DeviceClass> ParseDeviceClass(std::string_view text);
 inline constexpr std::string_view kRegistryCodes[] = {"MDOR", "BCIR", "NRHI", "POPSUI", "OTR"};
 
 // The catalogue key for a DI as scanned or written: a GTIN-8/12/13/14 normalised to 14 digits
-// (check digit verified), a HIBCC DI with any leading '+' removed. kInvalidArgument otherwise.
+// (check digit verified), a HIBCC DI with any leading '+' removed (domain::DeviceId::Parse, whose
+// text() this is). kInvalidArgument otherwise.
 Result<std::string> NormaliseDi(std::string_view text);
+// The issuing agency of a catalogue key (a normalised DI): GS1 for digits, HIBCC otherwise.
+domain::IssuingAgency AgencyOf(std::string_view di);
 
 class Catalogue {
  public:

@@ -4,13 +4,16 @@
 
 #include <utility>
 
+#include "orp/core/text.h"
+
 namespace orp::catalogue {
 namespace {
 
-// Equal stored attributes, ignoring the validity dates.
+// Equal stored attributes, ignoring the validity dates and the day each was recorded.
 bool SameStoredAttributes(domain::DeviceModel a, domain::DeviceModel b) {
   a.valid_from = b.valid_from;
   a.valid_to = b.valid_to;
+  a.recorded_on = b.recorded_on;
   return a == b;
 }
 
@@ -18,12 +21,12 @@ bool SameStoredAttributes(domain::DeviceModel a, domain::DeviceModel b) {
 Result<Catalogue::AddOutcome> PutVersion(storage::Transaction& txn, const DeviceModel& version) {
   auto stored = ToStoredModel(version);
   if (!stored) return std::unexpected(stored.error());
-  auto current = txn.FindDeviceModel(stored->gtin, stored->valid_from);
+  auto current = txn.FindDeviceModel(stored->device, stored->valid_from);
   if (!current) return std::unexpected(current.error());
   if (*current && SameStoredAttributes(**current, *stored)) {
     return Catalogue::AddOutcome::kUnchanged;
   }
-  auto history = txn.DeviceModelHistory(stored->gtin);
+  auto history = txn.DeviceModelHistory(stored->device);
   if (!history) return std::unexpected(history.error());
   ORP_RETURN_IF_ERROR(txn.PutDeviceModel(*stored));
   return history->empty() ? Catalogue::AddOutcome::kNewModel : Catalogue::AddOutcome::kNewVersion;
@@ -32,26 +35,31 @@ Result<Catalogue::AddOutcome> PutVersion(storage::Transaction& txn, const Device
 }  // namespace
 
 Result<domain::DeviceModel> ToStoredModel(const DeviceModel& version) {
-  auto gtin = domain::Gtin::Parse(version.di);
-  if (!gtin) {
-    return InvalidArgument(fmt::format(
-        "device identifier {} is not a GTIN; the store keeps GTIN-keyed models only", version.di));
+  auto device = domain::DeviceId::Parse(version.di);
+  if (!device) {
+    return InvalidArgument(fmt::format("device identifier {} cannot be stored: {}",
+                                       Printable(version.di), device.error().message()));
   }
-  return domain::DeviceModel{.gtin = *gtin,
-                             .manufacturer = version.manufacturer,
-                             .brand = version.brand,
-                             .model = version.model,
-                             .catalogue_number = version.catalogue_number,
-                             .device_type = version.device_type,
-                             .device_class = std::string(DeviceClassName(version.device_class)),
-                             .registries = version.registries,
-                             .valid_from = version.effective_from,
-                             .valid_to = std::nullopt};
+  domain::DeviceModel m;
+  m.device = std::move(*device);
+  m.manufacturer = version.manufacturer;
+  m.brand = version.brand;
+  m.model = version.model;
+  m.catalogue_number = version.catalogue_number;
+  m.device_type = version.device_type;
+  m.device_class = std::string(DeviceClassName(version.device_class));
+  m.registries = version.registries;
+  m.valid_from = version.effective_from;
+  m.market_status = version.market_status;
+  m.status_date = version.status_date;
+  m.fsn_reference = version.fsn_reference;
+  m.recorded_on = version.recorded_on;
+  return m;
 }
 
 DeviceModel FromStoredModel(const domain::DeviceModel& stored) {
   DeviceModel m;
-  m.di = stored.gtin.digits();
+  m.di = stored.device.text();
   m.manufacturer = stored.manufacturer;
   m.brand = stored.brand;
   m.model = stored.model;
@@ -59,8 +67,11 @@ DeviceModel FromStoredModel(const domain::DeviceModel& stored) {
   m.device_type = stored.device_type;
   m.device_class = ParseDeviceClass(stored.device_class).value_or(DeviceClass::kUnspecified);
   m.registries = stored.registries;
+  m.market_status = stored.market_status;
+  m.status_date = stored.status_date;
+  m.fsn_reference = stored.fsn_reference;
   m.effective_from = stored.valid_from;
-  m.recorded_on = stored.valid_from;
+  m.recorded_on = stored.recorded_on.value_or(stored.valid_from);
   return m;
 }
 
@@ -78,9 +89,9 @@ Result<ImportReport> ImportCatalogueIntoStore(const std::filesystem::path& path,
 
 Result<std::vector<DeviceModel>> StoredHistory(storage::Reader& reader, std::string_view di) {
   std::vector<DeviceModel> out;
-  auto gtin = domain::Gtin::Parse(di);
-  if (!gtin) return out;  // not a GTIN: the store cannot hold it
-  auto history = reader.DeviceModelHistory(*gtin);
+  auto device = domain::DeviceId::Parse(di);
+  if (!device) return out;  // neither a GTIN nor a HIBCC DI: the store cannot hold it
+  auto history = reader.DeviceModelHistory(*device);
   if (!history) return std::unexpected(history.error());
   for (const auto& stored : *history) out.push_back(FromStoredModel(stored));
   return out;

@@ -1,11 +1,13 @@
 // The device catalogue persisted in a Store: importing catalogue files into the store's
 // versioned device models, and reading a model's stored history back as catalogue versions.
 //
-// What the store keeps: the store's DeviceModel (domain/entities.h) holds the GTIN, the
-// descriptive attributes, registries and valid_from/valid_to. It has no market status, status
-// date or FSN reference and no recorded_on, and it keys by GTIN only: a HIBCC DI row is rejected
-// by the store import (rule catalogue.store.gtin). Persisting market status needs a schema
-// migration (TODO(#3)); until then a status-only change writes nothing to the store.
+// What the store keeps: the store's DeviceModel (domain/entities.h) holds the DI with its issuing
+// agency (GS1 GTIN or HIBCC), the descriptive attributes, registries, market status, status date,
+// FSN reference, valid_from/valid_to and the day the version was recorded. A DI that is neither
+// a GTIN nor a HIBCC DI (a GUDID row of another agency) is rejected by the store import (rule
+// catalogue.store). The store's versions follow one another in effective date: a row dated
+// before the current stored version is rejected too (the in-memory Catalogue can hold such a
+// late-recorded version; the store cannot yet).
 //
 // Re-import keeps history: each version is compared with the stored version in effect on its
 // effective date; equal attributes write nothing (counted unchanged), a changed attribute opens
@@ -27,10 +29,11 @@
 
 namespace orp::catalogue {
 
-// The store's form of a catalogue version (kInvalidArgument when the DI is not a GTIN).
+// The store's form of a catalogue version (kInvalidArgument when the DI is neither a GTIN nor a
+// HIBCC DI).
 Result<domain::DeviceModel> ToStoredModel(const DeviceModel& version);
-// A stored version as a catalogue version (effective_from = valid_from, recorded_on unknown:
-// valid_from; market status on-market, as the store does not keep it).
+// A stored version as a catalogue version (effective_from = valid_from; recorded_on as stored,
+// or valid_from for a version stored before the recorded date was kept).
 DeviceModel FromStoredModel(const domain::DeviceModel& stored);
 
 // Reads `path` (ORP or AccessGUDID format) and writes its versions to `store` in one

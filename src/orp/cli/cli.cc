@@ -33,6 +33,10 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddSurvivalCommand(app, env);
   AddRatesCommand(app, env);
   AddCoxCommand(app, env);
+  AddUserCommand(app, env);
+  AddTokenCommand(app, env);
+  AddAuditCommand(app, env);
+  AddSurveillanceCommand(app, env);
   AddRecallCommand(app, env);
   AddVersionCommand(app, env);
   try {

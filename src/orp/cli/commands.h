@@ -15,6 +15,10 @@ void AddCatalogueCommand(CLI::App& app, const Environment& env);
 void AddSurvivalCommand(CLI::App& app, const Environment& env);
 void AddRatesCommand(CLI::App& app, const Environment& env);
 void AddCoxCommand(CLI::App& app, const Environment& env);
+void AddUserCommand(CLI::App& app, const Environment& env);
+void AddTokenCommand(CLI::App& app, const Environment& env);
+void AddAuditCommand(CLI::App& app, const Environment& env);
+void AddSurveillanceCommand(CLI::App& app, const Environment& env);
 void AddRecallCommand(CLI::App& app, const Environment& env);
 // The campaign subcommands of `orp recall` (recall_campaign_command.cc).
 void AddRecallCampaignCommands(CLI::App& recall, const Environment& env);

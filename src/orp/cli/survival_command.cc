@@ -20,6 +20,7 @@
 #include "orp/cli/analysis_input.h"
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
+#include "orp/cli/survival_registry.h"
 #include "orp/cli/table.h"
 #include "orp/core/text.h"
 #include "orp/stats/cumulative_incidence.h"
@@ -291,30 +292,70 @@ std::string Render(const std::vector<GroupResult>& groups, OutputFormat format) 
 
 }  // namespace
 
-void AddSurvivalCommand(CLI::App& app, const Environment&) {
+// The registry's own data (--db): options of RunRegistrySurvival.
+void AddRegistryOptions(CLI::App* cmd, RegistrySurvivalArgs& r) {
+  cmd->add_option("--db", r.db, "registry database URL (sqlite:PATH): analyse the registry itself");
+  cmd->add_option("--registry", r.registry, "with --db: registry code, e.g. BCIR");
+  cmd->add_option("--by", r.by,
+                  "with --db: model (default), brand, manufacturer, device_type, gtin, construct, "
+                  "provider, site, clinician, indication or a registry field");
+  cmd->add_option("--method", r.method,
+                  "with --db: km (Kaplan-Meier, default) or aj (Aalen-Johansen, death competing)");
+  cmd->add_option("--times", r.times, "with --db: years for the number-at-risk table (1,3,5,10)");
+  cmd->add_option("--data-cut", r.data_cut,
+                  "with --db: YYYY-MM-DD follow-up ends (default: the end of data)");
+  cmd->add_option("--audience", r.audience,
+                  "with --db: national (default) or public (disclosure control: counts 1-7 as *, "
+                  "others rounded to 5)");
+  cmd->add_option("--purpose", r.purpose,
+                  "with --db: research (default; the national data opt-out applies) or safety");
+  cmd->add_option("--flag-below", r.flag_below, "with --db: flag estimates below N at risk (250)");
+  cmd->add_option("--suppress-below", r.suppress_below,
+                  "with --db: withhold estimates below N at risk (10; 0 never)");
+  cmd->add_option("--plot", r.plot, "with --db: also write the curves as an SVG picture");
+  cmd->add_option("--definitions", r.definitions, "with --db: registry definitions directory");
+  cmd->add_option("--unit", r.unit,
+                  "with --db: implant or procedure (default: the registry's analysis unit)");
+}
+
+void AddSurvivalCommand(CLI::App& app, const Environment& env) {
   auto args = std::make_shared<SurvivalArgs>();
+  auto registry = std::make_shared<RegistrySurvivalArgs>();
   CLI::App* cmd = app.add_subcommand(
       "survival",
       "Kaplan–Meier survival (Greenwood variance) by group from a CSV, equal to R "
       "survival::survfit; with --competing-code, Aalen–Johansen cumulative incidence with "
-      "cmprsk::cuminc's variance.");
-  cmd->add_option("--input", args->input, "CSV file with a header row")->required();
+      "cmprsk::cuminc's variance. With --db, implant survival by group on a registry's own "
+      "linked records, with its number-at-risk and disclosure rules.");
+  cmd->add_option("--input", args->input, "CSV file with a header row");
   cmd->add_option("--time", args->time,
                   "column: exit time (>= 0; whole numbers use the fast "
-                  "per-day path)")
-      ->required();
-  cmd->add_option("--status", args->status, "column: 0 censored, 1 event")->required();
+                  "per-day path)");
+  cmd->add_option("--status", args->status, "column: 0 censored, 1 event");
   cmd->add_option("--group", args->group, "column: group label (one curve per value)");
   cmd->add_option("--entry", args->entry, "column: late-entry time, (entry, exit] as in R");
   cmd->add_option("--competing-code", args->competing_code,
                   "status value of the competing event (e.g. 2 for death)");
-  cmd->add_option("--conf-type", args->conf_type, "log (default, as R), log-log or plain");
+  cmd->add_option("--conf-type", args->conf_type,
+                  "log (default, as R; log-log with --db), log-log or plain");
   cmd->add_option("--conf-level", args->conf_level, "confidence level (default 0.95)");
   cmd->add_option("--at", args->at, "times for summary rows, e.g. 365,1826,3652");
   cmd->add_flag("--extend", args->extend,
                 "keep --at times after the last follow-up (R summary(extend = TRUE))");
   cmd->add_option("--format", args->format, "table, json or csv");
-  cmd->callback([args, cmd] {
+  AddRegistryOptions(cmd, *registry);
+  cmd->callback([args, registry, cmd, &env] {
+    if (!registry->db.empty()) {
+      registry->format = args->format;
+      registry->conf_level = args->conf_level;
+      if (cmd->count("--conf-type") > 0) registry->conf_type = args->conf_type;
+      RunRegistrySurvival(*registry, env);
+      return;
+    }
+    if (args->input.empty() || args->time.empty() || args->status.empty()) {
+      Fail(kCommand, Error(ErrorCode::kInvalidArgument,
+                           "give --input, --time and --status (a CSV), or --db and --registry"));
+    }
     args->has_competing = cmd->count("--competing-code") > 0;
     const OutputFormat format = ValueOrFail(kCommand, ParseOutputFormat(args->format));
     const std::vector<GroupResult> groups = ValueOrFail(kCommand, Run(*args));

@@ -31,6 +31,9 @@ constexpr NameTable<SubmissionStatus, 4> kSubmissionStatuses{
      {SubmissionStatus::kAccepted, "accepted"},
      {SubmissionStatus::kPartiallyAccepted, "partially_accepted"},
      {SubmissionStatus::kRejected, "rejected"}}};
+constexpr NameTable<MarketStatus, 3> kMarketStatuses{{{MarketStatus::kOnMarket, "on-market"},
+                                                      {MarketStatus::kWithdrawn, "withdrawn"},
+                                                      {MarketStatus::kRecalled, "recalled"}}};
 
 template <typename E, size_t N>
 std::string_view NameIn(const NameTable<E, N>& table, E value) {
@@ -68,6 +71,7 @@ std::string_view Name(DeviceAction value) { return NameIn(kDeviceActions, value)
 std::string_view Name(OutcomeKind value) { return NameIn(kOutcomeKinds, value); }
 std::string_view Name(Severity value) { return NameIn(kSeverities, value); }
 std::string_view Name(SubmissionStatus value) { return NameIn(kSubmissionStatuses, value); }
+std::string_view Name(MarketStatus value) { return NameIn(kMarketStatuses, value); }
 
 Result<ProcedureType> ParseProcedureType(std::string_view text) {
   return ParseIn(kProcedureTypes, "procedure_type", text);
@@ -83,6 +87,14 @@ Result<Severity> ParseSeverity(std::string_view text) {
 }
 Result<SubmissionStatus> ParseSubmissionStatus(std::string_view text) {
   return ParseIn(kSubmissionStatuses, "submission status", text);
+}
+Result<MarketStatus> ParseMarketStatus(std::string_view text) {
+  return ParseIn(kMarketStatuses, "market status", text);
+}
+
+std::optional<DeviceId> DeviceIdOf(const Implant& implant) {
+  if (implant.gtin) return DeviceId(*implant.gtin);
+  return implant.other_di;
 }
 
 }  // namespace orp::domain

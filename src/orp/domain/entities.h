@@ -27,6 +27,7 @@
 
 #include "orp/core/date.h"
 #include "orp/core/result.h"
+#include "orp/domain/device_id.h"
 #include "orp/domain/gmc_number.h"
 #include "orp/domain/gtin.h"
 #include "orp/domain/laterality.h"
@@ -106,9 +107,10 @@ struct Patient {
 };
 
 // One version of a catalogue entry for a device identifier. Attributes change over time
-// (reclassification, a new brand name); the catalogue keeps each version with its validity.
+// (reclassification, a new brand name, a recall); the catalogue keeps each version with its
+// validity and the day it was recorded ("what we knew when").
 struct DeviceModel {
-  Gtin gtin;
+  DeviceId device;  // the UDI-DI with its issuing agency (GS1 GTIN or HIBCC)
   std::string manufacturer;
   std::string brand;
   std::string model;
@@ -118,6 +120,12 @@ struct DeviceModel {
   std::vector<std::string> registries;  // registry codes the device is reported to
   Date valid_from{};
   std::optional<Date> valid_to;  // exclusive; absent for the current version
+  MarketStatus market_status = MarketStatus::kOnMarket;
+  std::optional<Date> status_date;  // the day the market status took effect
+  std::string fsn_reference;        // field safety notice / recall reference, when recalled
+  // The day ORP recorded this version; absent for versions stored before it was kept (SQLite
+  // migration 0003). Not an attribute: a re-import with a later date changes nothing.
+  std::optional<Date> recorded_on;
   friend bool operator==(const DeviceModel&, const DeviceModel&) = default;
 };
 
@@ -127,7 +135,9 @@ enum class DeviceAction { kImplanted, kExplanted };
 struct Implant {
   ImplantId id;
   ProcedureId procedure;
-  std::optional<Gtin> gtin;  // the device model's DI; absent when only a non-GS1 scan was given
+  // The device model's DI. A GS1 DI is `gtin`; a DI of another issuing agency (HIBCC) is
+  // `other_di`, with gtin absent. At most one is set; DeviceIdOf gives whichever it is.
+  std::optional<Gtin> gtin;
   std::string lot;
   std::string serial;
   std::optional<Date> expiry;
@@ -137,6 +147,10 @@ struct Implant {
   bool in_situ = true;  // false once removed (and always false for an explanted device row)
   std::optional<ProcedureId> removed_by;
   std::optional<Date> removed_on;
+  std::optional<DeviceId> other_di;  // never GS1 (see gtin above)
+  // Device-level registry fields (level = "device" in the definition, e.g. BCIR
+  // implant_position), by definition name; only values given.
+  std::map<std::string, std::string> fields;
   friend bool operator==(const Implant&, const Implant&) = default;
 };
 
@@ -230,10 +244,15 @@ std::string_view Name(DeviceAction value);
 std::string_view Name(OutcomeKind value);
 std::string_view Name(Severity value);
 std::string_view Name(SubmissionStatus value);
+std::string_view Name(MarketStatus value);  // "on-market" | "withdrawn" | "recalled"
 Result<ProcedureType> ParseProcedureType(std::string_view text);
 Result<DeviceAction> ParseDeviceAction(std::string_view text);
 Result<OutcomeKind> ParseOutcomeKind(std::string_view text);
 Result<Severity> ParseSeverity(std::string_view text);
 Result<SubmissionStatus> ParseSubmissionStatus(std::string_view text);
+Result<MarketStatus> ParseMarketStatus(std::string_view text);  // exactly one of the names
+
+// An implant's device identifier, whichever agency issued it; nullopt when none was given.
+std::optional<DeviceId> DeviceIdOf(const Implant& implant);
 
 }  // namespace orp::domain

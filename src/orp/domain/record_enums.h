@@ -7,5 +7,7 @@ namespace orp::domain {
 
 enum class ProcedureType { kPrimary, kRevision, kExplant, kOther };
 enum class Severity { kError, kWarning };
+// A device model's market status: a recall includes a field safety notice (FSN).
+enum class MarketStatus { kOnMarket, kWithdrawn, kRecalled };
 
 }  // namespace orp::domain

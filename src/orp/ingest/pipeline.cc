@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "orp/linkage/linkage.h"
+#include "orp/ingest/chunk_writer.h"
 
 namespace orp::ingest {
 namespace {
@@ -65,61 +66,6 @@ Result<void> ForEachValidated(const std::filesystem::path& file, const Validator
   return {};
 }
 
-// Writes one accepted procedure: its patient, the procedure and what it removes.
-class Writer {
- public:
-  Writer(storage::Transaction& txn, const security::Pseudonymiser& pseudonymiser, Receipt& r)
-      : txn_(txn), pseudonymiser_(pseudonymiser), linker_(txn), receipt_(r) {}
-
-  Result<void> Write(ValidatedProcedure& v) {
-    row_ = v.row;
-    domain::Patient patient;
-    if (!v.anonymous) {
-      patient.date_of_birth = v.date_of_birth;
-      patient.sex = v.sex;
-      patient.postcode = v.postcode;
-      if (v.nhs_number) {
-        auto protected_number = pseudonymiser_.Protect(*v.nhs_number);
-        if (!protected_number) return std::unexpected(protected_number.error());
-        patient.pseudonym = protected_number->first;
-        patient.nhs_number = std::move(protected_number->second);
-      }
-    }
-    Result<linkage::LinkedPatient> linked = linker_.Link(patient, v.anonymous);
-    if (!linked) return std::unexpected(linked.error());
-    domain::Procedure& p = v.procedure;
-    if (linked->match == linkage::PatientMatch::kNoUniqueMatch) {
-      Warn(p, "nhs_number", "linkage.no_unique_match",
-           "no NHS number and no unique match on date of birth, sex and postcode: kept as a new "
-           "patient for review");
-    }
-    p.patient = linked->id;
-    Result<std::vector<domain::Implant>> removed = linkage::ImplantsRemovedBy(txn_, p);
-    if (!removed) return std::unexpected(removed.error());
-    Result<storage::PutKind> put = txn_.PutProcedure(p);
-    if (!put) return std::unexpected(put.error());
-    if (p.type == domain::ProcedureType::kRevision && removed->empty() &&
-        *put == storage::PutKind::kInserted) {
-      Warn(p, "procedure_type", "linkage.no_implant_in_situ",
-           fmt::format("revision {} found no implant in situ on that side to link to",
-                       p.procedure_ref));
-    }
-    return linkage::RecordRemovals(txn_, p, *removed);
-  }
-
- private:
-  void Warn(const domain::Procedure& p, std::string field, std::string rule, std::string message) {
-    receipt_.findings.push_back({row_, p.procedure_ref, std::move(field), std::move(rule),
-                                 domain::Severity::kWarning, std::move(message)});
-  }
-
-  storage::Transaction& txn_;
-  const security::Pseudonymiser& pseudonymiser_;
-  linkage::PatientLinker linker_;
-  Receipt& receipt_;
-  int64_t row_ = 0;
-};
-
 Receipt DuplicateReceipt(const domain::Submission& earlier) {
   Receipt r;
   r.submission_id = earlier.id;
@@ -139,6 +85,9 @@ Receipt DuplicateReceipt(const domain::Submission& earlier) {
 
 Result<Receipt> Finish(storage::Transaction& txn, Receipt r) {
   r.submission_id = txn.submission();
+  // Linkage warnings are found when a chunk is written, after later rows were validated.
+  std::stable_sort(r.findings.begin(), r.findings.end(),
+                   [](const domain::Finding& a, const domain::Finding& b) { return a.row < b.row; });
   Settle(r);
   ORP_RETURN_IF_ERROR(txn.AddFindings(r.findings));
   ORP_RETURN_IF_ERROR(
@@ -181,9 +130,11 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     }
     r = Receipt{};
   }
-  Writer writer(txn, pseudonymiser, r);
-  ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, options, r,
-                                       [&](ValidatedProcedure& v) { return writer.Write(v); }));
+  ChunkWriter writer(txn, pseudonymiser, r.findings);
+  ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, options, r, [&](ValidatedProcedure& v) {
+    return writer.Add(std::move(v));
+  }));
+  ORP_RETURN_IF_ERROR(writer.Flush());
   return Finish(txn, std::move(r));
 }
 

@@ -4,6 +4,7 @@
 
 #include "orp/catalogue/compatibility.h"
 #include "orp/catalogue/scan_check.h"
+#include "orp/domain/device_id.h"
 #include "orp/domain/gtin.h"
 #include "orp/domain/registry_rule_eval.h"
 #include "orp/ingest/validator_internal.h"
@@ -151,6 +152,17 @@ void CheckCompatibility(const CompiledRegistry* registry, const Validator::Compi
   }
 }
 
+// The device row's own registry fields that were given (checked by CheckRegistryFields).
+std::map<std::string, std::string> DeviceFieldValues(const CompiledRegistry& registry,
+                                                     const RawDevice& d) {
+  std::map<std::string, std::string> values;
+  for (const CompiledField& field : registry.device_fields) {
+    const std::string& name = field.definition->name;
+    if (std::string_view v = FieldValue(d.fields, name); !v.empty()) values.emplace(name, v);
+  }
+  return values;
+}
+
 }  // namespace
 
 int CountDevices(const Validator::Compiled& compiled, const RawProcedure& raw,
@@ -199,13 +211,18 @@ void CheckDevices(const CompiledRegistry* registry, const Validator::Compiled& v
       implanted_rows.push_back(d.row);
     }
     domain::Implant implant;
-    if (auto gtin = domain::Gtin::Parse(id.di); gtin) implant.gtin = std::move(*gtin);
+    if (auto device = domain::DeviceId::Parse(id.di); device && device->gtin()) {
+      implant.gtin = device->gtin();
+    } else if (device) {
+      implant.other_di = std::move(*device);  // a HIBCC DI (from the scan)
+    }
     implant.lot = id.lot;
     implant.serial = id.serial;
     implant.expiry = id.expiry;
     implant.raw_scan = std::string(FieldValue(d.fields, "device_scan"));
     implant.action = action.value_or(domain::DeviceAction::kImplanted);
     implant.in_situ = implant.action == domain::DeviceAction::kImplanted;
+    if (registry) implant.fields = DeviceFieldValues(*registry, d);
     c.out.procedure.implants.push_back(std::move(implant));
   }
   CheckCompatibility(registry, v, c, implanted_dis, implanted_rows);

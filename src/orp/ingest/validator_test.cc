@@ -359,3 +359,29 @@ TEST_F(ValidatorTest, UnknownColumnsAreWarnings) {
 
 }  // namespace
 }  // namespace orp::ingest
+
+namespace orp::ingest {
+namespace {
+
+// Issue #3: a device identified only by a HIBCC label is matched in the catalogue by its HIBCC
+// DI (the same model under its HIBCC label) and keeps that DI on the implant.
+TEST_F(ValidatorTest, HibccScanWithoutAGtinIsMatchedAndKeepsTheHibccDeviceIdentifier) {
+  catalogue::DeviceModel hibcc = *catalogue_.FindLatest("09520012000375");
+  hibcc.di = "A99912345";
+  catalogue_.Add(hibcc);
+  RawProcedure raw = CleanPrimary();
+  RawDevice& d = raw.devices[1];
+  for (const char* field : {"gtin", "lot", "serial", "expiry"}) d.fields.erase(field);
+  d.fields["device_scan"] = "+A999123457";  // uk-standards.md §3.6 H1
+  ValidatedProcedure out = Make().Validate(raw);
+  for (const auto& f : out.findings) ADD_FAILURE() << f.rule << ": " << f.message;
+  ASSERT_TRUE(out.accepted());
+  const domain::Implant& implant = out.procedure.implants[1];
+  EXPECT_FALSE(implant.gtin.has_value());
+  ASSERT_TRUE(implant.other_di.has_value());
+  EXPECT_EQ(implant.other_di->agency(), domain::IssuingAgency::kHibcc);
+  EXPECT_EQ(implant.other_di->text(), "A99912345");
+}
+
+}  // namespace
+}  // namespace orp::ingest

@@ -33,7 +33,8 @@ Result<LinkedPatient> PatientLinker::Link(const domain::Patient& patient, bool a
 namespace {
 
 bool SameDevice(const domain::Implant& stored, const domain::Implant& named) {
-  if (!stored.gtin || !named.gtin || *stored.gtin != *named.gtin) return false;
+  const std::optional<domain::DeviceId> stored_di = domain::DeviceIdOf(stored);
+  if (!stored_di || stored_di != domain::DeviceIdOf(named)) return false;  // GTIN or HIBCC DI
   if (named.lot.empty() && named.serial.empty()) return false;
   return (named.lot.empty() || named.lot == stored.lot) &&
          (named.serial.empty() || named.serial == stored.serial);

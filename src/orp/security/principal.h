@@ -12,13 +12,16 @@
 // The policy (security/policy.h) decides every request from a Principal alone; the API layer
 // never looks at roles itself.
 //
-// Plain data, header only, so that api/ and cli/ can pass it around without linking the
-// password or token code. Thread safety: value type.
+// Plain data. The functions at the end (principal.cc) turn grants to and from their text form.
+// Thread safety: value type; the functions are pure.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "orp/core/result.h"
 
 namespace orp::security {
 
@@ -49,5 +52,31 @@ struct Principal {
   bool anonymous() const { return user_id == 0; }
   friend bool operator==(const Principal&, const Principal&) = default;
 };
+
+// "submitter", "provider", "clinician", "manufacturer", "patient", "analyst", "regulator",
+// "admin".
+std::string_view RoleName(Role role);
+// kInvalidArgument naming the value and the roles.
+Result<Role> ParseRole(std::string_view text);
+
+// True for the roles whose grant needs a scope (all but analyst, regulator, admin).
+bool RoleNeedsScope(Role role);
+
+// "provider@RRK" -> {kProvider, "RRK"}; "analyst" -> {kAnalyst, ""}. Surrounding whitespace is
+// trimmed; the scope is validated and normalised by its kind:
+//   submitter, provider   domain::OdsCode (3 or 5 letters/digits, upper-cased)
+//   clinician             domain::GmcNumber (7 digits, C+7 digits, or L+6; stored bare)
+//   manufacturer          1-64 of [A-Za-z0-9._-] (the catalogue's manufacturer id), kept as is
+//   patient               exactly "self"
+//   analyst, regulator, admin   no scope ("analyst@X" is an error)
+// kInvalidArgument naming the grant and the rule broken, e.g. "grant 'provider': role provider
+// needs a scope: provider@<ODS code>".
+Result<Grant> ParseGrant(std::string_view text);
+
+// The inverse of ParseGrant: "provider@RRK", "analyst".
+std::string FormatGrant(const Grant& grant);
+
+// "provider@RRK, analyst" (for audit records and listings).
+std::string FormatGrants(const std::vector<Grant>& grants);
 
 }  // namespace orp::security

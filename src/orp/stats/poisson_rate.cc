@@ -40,7 +40,7 @@ Result<void> CheckCounts(int64_t events, double person_time) {
 int64_t CountAtMost(const std::function<double(int64_t)>& density, int64_t from, int64_t to,
                     double limit, bool rising) {
   if (to < from) return 0;
-  if (to - from < 4096) {
+  if (to - from < 64) {
     int64_t count = 0;
     for (int64_t i = from; i <= to; ++i) count += density(i) <= limit;
     return count;

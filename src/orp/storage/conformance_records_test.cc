@@ -17,6 +17,20 @@ Gtin SampleGtin(int n) {
   return *Gtin::Parse(payload + std::to_string(Gtin::CheckDigit(payload)));
 }
 
+DeviceModel SampleDeviceModel(const DeviceId& device, Date valid_from) {
+  DeviceModel m;
+  m.device = device;
+  m.manufacturer = "Acme";
+  m.brand = "Smooth";
+  m.model = "SM-350";
+  m.catalogue_number = "CAT-1";
+  m.device_type = "breast implant";
+  m.device_class = "III";
+  m.registries = {"BCIR"};
+  m.valid_from = valid_from;
+  return m;
+}
+
 Patient SamplePatient(uint8_t seed) {
   Patient p;
   Pseudonym pseudonym;
@@ -175,8 +189,8 @@ TEST_P(StoreConformance, OrganisationsCliniciansAndSitesRoundTrip) {
 }
 
 TEST_P(StoreConformance, DeviceModelKeepsEachCatalogueVersion) {
-  DeviceModel v1{SampleGtin(9),    "Acme", "Smooth",         "SM-350",        "CAT-1",
-                 "breast implant", "III",  {"BCIR", "MDOR"}, Day(2020, 1, 1), std::nullopt};
+  DeviceModel v1 = SampleDeviceModel(SampleGtin(9), Day(2020, 1, 1));
+  v1.registries = {"BCIR", "MDOR"};
   DeviceModel v2 = v1;
   v2.brand = "Smooth II";
   v2.valid_from = Day(2023, 6, 1);
@@ -185,25 +199,24 @@ TEST_P(StoreConformance, DeviceModelKeepsEachCatalogueVersion) {
   ASSERT_TRUE((*txn)->PutDeviceModel(v1).has_value());  // identical: no new version
   ASSERT_TRUE((*txn)->PutDeviceModel(v2).has_value());
   ASSERT_TRUE((*txn)->Commit().has_value());
-  auto history = store_->DeviceModelHistory(v1.gtin);
+  auto history = store_->DeviceModelHistory(v1.device);
   ASSERT_TRUE(history.has_value());
   ASSERT_EQ(history->size(), 2u);
   v1.valid_to = v2.valid_from;
   EXPECT_EQ((*history)[0], v1);
   EXPECT_EQ((*history)[1], v2);
-  EXPECT_EQ(store_->FindDeviceModel(v1.gtin, Day(2022, 1, 1))->value().brand, "Smooth");
-  EXPECT_EQ(store_->FindDeviceModel(v1.gtin, std::nullopt)->value().brand, "Smooth II");
-  EXPECT_FALSE(store_->FindDeviceModel(v1.gtin, Day(2019, 1, 1))->has_value());
+  EXPECT_EQ(store_->FindDeviceModel(v1.device, Day(2022, 1, 1))->value().brand, "Smooth");
+  EXPECT_EQ(store_->FindDeviceModel(v1.device, std::nullopt)->value().brand, "Smooth II");
+  EXPECT_FALSE(store_->FindDeviceModel(v1.device, Day(2019, 1, 1))->has_value());
 }
 
 TEST_P(StoreConformance, ForEachDeviceModelStreamsEveryVersionInGtinOrder) {
-  DeviceModel a{SampleGtin(11),   "Acme", "Smooth", "SM-350",        "CAT-1",
-                "breast implant", "III",  {"BCIR"}, Day(2020, 1, 1), std::nullopt};
+  DeviceModel a = SampleDeviceModel(SampleGtin(11), Day(2020, 1, 1));
   DeviceModel a2 = a;
   a2.brand = "Smooth II";
   a2.valid_from = Day(2023, 6, 1);
   DeviceModel b = a;
-  b.gtin = SampleGtin(10);
+  b.device = SampleGtin(10);
   auto txn = store_->Begin();
   for (const auto* m : {&a, &a2, &b}) ASSERT_TRUE((*txn)->PutDeviceModel(*m).has_value());
   ASSERT_TRUE((*txn)->Commit().has_value());
@@ -215,8 +228,8 @@ TEST_P(StoreConformance, ForEachDeviceModelStreamsEveryVersionInGtinOrder) {
                   })
                   .has_value());
   ASSERT_EQ(seen.size(), 3u);
-  bool b_first = b.gtin.digits() < a.gtin.digits();
-  EXPECT_EQ(seen[b_first ? 0 : 2].gtin, b.gtin);
+  bool b_first = b.device.text() < a.device.text();
+  EXPECT_EQ(seen[b_first ? 0 : 2].device, b.device);
   EXPECT_EQ(seen[b_first ? 1 : 0].brand, "Smooth");
   EXPECT_EQ(seen[b_first ? 2 : 1].brand, "Smooth II");
   size_t first_only = 0;

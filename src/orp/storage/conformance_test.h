@@ -3,8 +3,9 @@
 //
 //   INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance, testing::Values(StoreMaker{...}));
 //
-// Sources: conformance_records_test.cc (entities round trip, catalogue, linkage queries) and
-// conformance_submissions_test.cc (idempotency, versions, audit, streaming, fault injection).
+// Sources: conformance_records_test.cc (entities round trip, catalogue, linkage queries),
+// conformance_submissions_test.cc (idempotency, versions, audit, streaming, fault injection) and
+// conformance_catalogue_test.cc (market status, recorded dates and HIBCC DIs, issue #3).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -38,6 +39,8 @@ class StoreConformance : public ::testing::TestWithParam<StoreMaker> {
 Patient SamplePatient(uint8_t seed);
 Procedure SampleProcedure(const std::string& ref, PatientId patient);
 Gtin SampleGtin(int n);  // distinct valid GTINs
+// An on-market breast implant model from Acme, with every descriptive attribute set.
+DeviceModel SampleDeviceModel(const DeviceId& device, Date valid_from);
 Date Day(int y, unsigned m, unsigned d);
 
 // Names a StoreMaker in parameterised test names and in CTest's listing.

@@ -61,6 +61,62 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
     ORP_RETURN_IF_ERROR(store_.Tick());
     return inner_->Commit();
   }
+  Result<void> InsertPatients(std::span<Patient> patients) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->InsertPatients(patients);
+  }
+  Result<void> InsertProcedures(std::span<Procedure> procedures) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->InsertProcedures(procedures);
+  }
+
+  // Accounts (security, #5).
+  Result<int64_t> AddUser(const UserRecord& user) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddUser(user);
+  }
+  Result<void> SetUserDisabled(int64_t user_id, bool disabled) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->SetUserDisabled(user_id, disabled);
+  }
+  Result<void> AddSession(const SessionRecord& session) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddSession(session);
+  }
+  Result<void> TouchSession(std::string_view id_hash, domain::Instant at) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->TouchSession(id_hash, at);
+  }
+  Result<void> DeleteSession(std::string_view id_hash) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->DeleteSession(id_hash);
+  }
+  Result<void> DeleteSessionsOf(int64_t user_id) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->DeleteSessionsOf(user_id);
+  }
+  Result<int64_t> AddApiToken(const ApiTokenRecord& token) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddApiToken(token);
+  }
+  Result<void> RevokeApiToken(int64_t token_id, domain::Instant at) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->RevokeApiToken(token_id, at);
+  }
+  Result<void> RecordLoginAttempt(const LoginAttempt& attempt) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->RecordLoginAttempt(attempt);
+  }
+
+  // Surveillance (surveil7, #7).
+  Result<SignalPutResult> PutSignal(const Signal& signal) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutSignal(signal);
+  }
+  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->SetSignalStatus(id, status, reason);
+  }
 
   // Recall (recall8, #8)
   Result<void> PutRecall(Recall& recall) override {

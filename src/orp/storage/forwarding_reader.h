@@ -35,12 +35,12 @@ class ForwardingReader : public Base {
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) override {
     return target_.FindClinician(gmc);
   }
-  Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,
+  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
                                                      std::optional<Date> on) override {
-    return target_.FindDeviceModel(gtin, on);
+    return target_.FindDeviceModel(device, on);
   }
-  Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) override {
-    return target_.DeviceModelHistory(gtin);
+  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device) override {
+    return target_.DeviceModelHistory(device);
   }
   Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) override {
     return target_.ForEachDeviceModel(visit);
@@ -59,9 +59,9 @@ class ForwardingReader : public Base {
   Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) override {
     return target_.ImplantsInSitu(query);
   }
-  Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+  Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device, std::string_view lot,
                                                     std::string_view serial) override {
-    return target_.FindImplantsByDevice(gtin, lot, serial);
+    return target_.FindImplantsByDevice(device, lot, serial);
   }
   Result<void> ForEachProcedure(const ProcedureFilter& filter,
                                 const Visitor<Procedure>& visit) override {
@@ -87,6 +87,46 @@ class ForwardingReader : public Base {
   }
   Result<int64_t> LastChange() override { return target_.LastChange(); }
   Result<TableCounts> CountRows() override { return target_.CountRows(); }
+  Result<std::vector<Patient>> FindPatientsByPseudonyms(
+      std::span<const Pseudonym> pseudonyms) override {
+    return target_.FindPatientsByPseudonyms(pseudonyms);
+  }
+  Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
+      std::string_view registry, std::span<const std::string> procedure_refs) override {
+    return target_.FindProcedureVersions(registry, procedure_refs);
+  }
+
+  // Accounts (security, #5).
+  Result<std::optional<UserRecord>> FindUser(std::string_view username) override {
+    return target_.FindUser(username);
+  }
+  Result<std::optional<UserRecord>> FindUserById(int64_t user_id) override {
+    return target_.FindUserById(user_id);
+  }
+  Result<std::vector<UserRecord>> ListUsers() override { return target_.ListUsers(); }
+  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) override {
+    return target_.FindSession(id_hash);
+  }
+  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) override {
+    return target_.FindApiToken(token_hash);
+  }
+  Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id) override {
+    return target_.ApiTokensOf(user_id);
+  }
+  Result<LoginFailures> CountLoginFailures(std::string_view username, std::string_view remote,
+                                           domain::Instant since) override {
+    return target_.CountLoginFailures(username, remote, since);
+  }
+  Result<void> ForEachAuditRecordWhere(const AuditQuery& query,
+                                       const Visitor<AuditRecord>& visit) override {
+    return target_.ForEachAuditRecordWhere(query, visit);
+  }
+
+  // Surveillance (surveil7, #7).
+  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) override {
+    return target_.ListSignals(filter);
+  }
+  Result<std::optional<Signal>> FindSignal(int64_t id) override { return target_.FindSignal(id); }
 
   // Recall (recall8, #8)
   Result<void> ForEachRecallImplant(const RecallImplantQuery& query,

@@ -40,12 +40,15 @@
 
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
+#include "orp/storage/accounts.h"
+#include "orp/storage/signals.h"
 #include "orp/storage/recall.h"
 
 namespace orp::storage {
 
 using domain::AuditRecord;
 using domain::Clinician;
+using domain::DeviceId;
 using domain::DeviceModel;
 using domain::Finding;
 using domain::GmcNumber;
@@ -135,11 +138,13 @@ class Reader {
   virtual Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site) = 0;
   virtual Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) = 0;
   // The catalogue version valid on `on` (valid_from <= on < valid_to), or the current one.
-  virtual Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,
+  // Device models are keyed by DI and agency (a GTIN converts to its GS1 DeviceId).
+  virtual Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
                                                              std::optional<Date> on) = 0;
   // Every version, oldest first.
-  virtual Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) = 0;
-  // Every version of every device model, ordered by (gtin, valid_from) (loading the catalogue).
+  virtual Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device) = 0;
+  // Every version of every device model, ordered by (DI text, valid_from) (loading the
+  // catalogue).
   virtual Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) = 0;
 
   // The current version, with its implants.
@@ -151,8 +156,10 @@ class Reader {
                                                           std::string_view procedure_ref) = 0;
   // Implanted devices in situ, the most recent procedure first.
   virtual Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) = 0;
-  // Implants of one device model; empty lot or serial means any (recall by lot).
-  virtual Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+  // Implants of one device model (by GTIN or HIBCC DI); empty lot or serial means any (recall
+  // by lot).
+  virtual Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device,
+                                                            std::string_view lot,
                                                             std::string_view serial) = 0;
   // Current versions with their implants, ordered by procedure id.
   virtual Result<void> ForEachProcedure(const ProcedureFilter& filter,
@@ -173,6 +180,34 @@ class Reader {
 
   virtual Result<TableCounts> CountRows() = 0;
 
+  // Accounts (security, #5): see storage/accounts.h.
+  virtual Result<std::optional<UserRecord>> FindUser(std::string_view username) = 0;
+  virtual Result<std::optional<UserRecord>> FindUserById(int64_t user_id) = 0;
+  // Every user, ordered by username.
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  virtual Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) = 0;
+  virtual Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) = 0;
+  // A user's tokens, revoked and expired ones included, ordered by id.
+  virtual Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id) = 0;
+  virtual Result<LoginFailures> CountLoginFailures(std::string_view username,
+                                                   std::string_view remote,
+                                                   domain::Instant since) = 0;
+  // Audit entries matching the query, in seq order.
+  virtual Result<void> ForEachAuditRecordWhere(const AuditQuery& query,
+                                               const Visitor<AuditRecord>& visit) = 0;
+  // Bulk ingest (ingest4, #4): the same answers as the one-row queries above, for a batch of
+  // keys in one round trip (ingest resolves a chunk of a submission at a time).
+  // The stored patients whose pseudonym is one of `pseudonyms`, in no particular order; unknown
+  // pseudonyms are left out.
+  virtual Result<std::vector<Patient>> FindPatientsByPseudonyms(
+      std::span<const Pseudonym> pseudonyms) = 0;
+  // The current version of each stored procedure of `registry` whose procedure_ref is one of
+  // `procedure_refs`, by procedure_ref; unknown ones are left out.
+  virtual Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
+      std::string_view registry, std::span<const std::string> procedure_refs) = 0;
+  // Surveillance (surveil7, #7). Signals matching the filter, newest data cut first, then id.
+  virtual Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) = 0;
+  virtual Result<std::optional<Signal>> FindSignal(int64_t id) = 0;
   // Recall (recall8, #8)
   // Affected implants in implant id order (storage/recall.h). kInvalidArgument when the query
   // names no device model.
@@ -207,7 +242,7 @@ class Transaction : public Reader {
   // Stores a procedure and its implants under this transaction's submission. A new
   // (registry, procedure_ref) is inserted as version 1; a known one becomes a new version: the
   // previous version and its implants go to history, implants matching an earlier one by
-  // (gtin, lot, serial, action) keep their id and removal state, others are replaced.
+  // (DI, lot, serial, action) keep their id and removal state, others are replaced.
   // Assigns procedure.id, .version, .submission and each implant's id and procedure.
   virtual Result<PutKind> PutProcedure(Procedure& procedure) = 0;
 
@@ -220,14 +255,18 @@ class Transaction : public Reader {
 
   virtual Result<void> PutOrganisation(const Organisation& organisation) = 0;
   virtual Result<void> PutClinician(const Clinician& clinician) = 0;
-  // Adds a catalogue version. Identical attributes to the current version change nothing;
-  // different ones close the current version at model.valid_from and open this one.
+  // Adds a catalogue version. Identical attributes (market status, status date and FSN reference
+  // included; recorded_on is not an attribute) to the current version change nothing;
+  // different ones close the current version at model.valid_from and open this one
+  // (kInvalidArgument when model.valid_from is not after the current version's).
   virtual Result<void> PutDeviceModel(const DeviceModel& model) = 0;
 
   // Appends findings to this transaction's submission (kFailedPrecondition in a plain one).
   virtual Result<void> AddFindings(std::span<const Finding> findings) = 0;
-  // Appends an audit entry and returns its seq. kFailedPrecondition when record.prev_hash is not
-  // the hash of the last entry (empty for the first): another writer appended first.
+  // Appends an audit entry and returns its seq, which is the last entry's seq + 1 (1 for the
+  // first; security/ hashes it, so a backend must not leave gaps). kFailedPrecondition when
+  // record.prev_hash is not the hash of the last entry (empty for the first): another writer
+  // appended first.
   virtual Result<int64_t> AppendAudit(const AuditRecord& record) = 0;
 
   // Records the submission's outcome and receipt (required before Commit in a submission).
@@ -235,6 +274,40 @@ class Transaction : public Reader {
   // Makes every write durable at once. After an error the transaction is rolled back.
   virtual Result<void> Commit() = 0;
 
+  // Accounts (security, #5). kAlreadyExists for a taken username, session hash or token hash;
+  // kNotFound when the named user, session or token does not exist.
+  virtual Result<int64_t> AddUser(const UserRecord& user) = 0;
+  virtual Result<void> SetUserDisabled(int64_t user_id, bool disabled) = 0;
+  virtual Result<void> AddSession(const SessionRecord& session) = 0;
+  // Sets last_seen_at (idle timeout).
+  virtual Result<void> TouchSession(std::string_view id_hash, domain::Instant at) = 0;
+  virtual Result<void> DeleteSession(std::string_view id_hash) = 0;
+  // Ends every session of a user (disabling them); none is not an error.
+  virtual Result<void> DeleteSessionsOf(int64_t user_id) = 0;
+  virtual Result<int64_t> AddApiToken(const ApiTokenRecord& token) = 0;
+  // Sets revoked_at (once: revoking again keeps the first time).
+  virtual Result<void> RevokeApiToken(int64_t token_id, domain::Instant at) = 0;
+  virtual Result<void> RecordLoginAttempt(const LoginAttempt& attempt) = 0;
+  // Bulk ingest (ingest4, #4): what PutPatient and PutProcedure do for rows known to be new,
+  // in batches (a backend may write many rows per statement).
+  // Inserts patients none of whose pseudonyms is stored (or who have none), as PutPatient would,
+  // and assigns each its id. kInvalidArgument when a patient already has an id; kAlreadyExists
+  // when a pseudonym is already stored or repeated (the transaction is then rolled back).
+  virtual Result<void> InsertPatients(std::span<Patient> patients) = 0;
+  // Inserts procedures whose (registry, procedure_ref) is not stored, each as version 1 with its
+  // implants, exactly as PutProcedure would (PutKind::kInserted), assigning the same fields.
+  // kInvalidArgument for a procedure without a stored patient; kAlreadyExists when a
+  // (registry, procedure_ref) is stored or repeated (the transaction is then rolled back).
+  virtual Result<void> InsertProcedures(std::span<Procedure> procedures) = 0;
+  // Surveillance (surveil7, #7). Inserts a signal, or — when (registry, unit kind, unit, method)
+  // is stored — updates its what, statistic, threshold, data cut and evidence, adds one to
+  // times_seen and keeps its id, status, reason and first_seen. kInvalidArgument for an empty
+  // registry, unit or method.
+  virtual Result<SignalPutResult> PutSignal(const Signal& signal) = 0;
+  // Moves a signal's status; kInvalidArgument when dismissing without a reason, kNotFound for an
+  // unknown id.
+  virtual Result<void> SetSignalStatus(int64_t id, SignalStatus status,
+                                       std::string_view reason) = 0;
   // Recall (recall8, #8)
   // Inserts a recall when recall.id is unstored (assigning it; kAlreadyExists for a known
   // reference), else updates its title, status and synced_change (kNotFound for an unknown id).

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -20,10 +21,32 @@ std::optional<int64_t> OptionalDay(const std::optional<Date>& date) {
   return DayNumber(*date);
 }
 
+// Plain printable ASCII without quote or backslash: copied into JSON as it is.
+bool PlainJsonText(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+}
+
 // Registry-specific fields as a JSON object of strings (PostgreSQL will keep the same as jsonb).
+// Written by hand when every name and value is plain text (nearly always: codes, numbers,
+// dates), which costs a tenth of building a json value; nlohmann escapes anything else, with
+// invalid UTF-8 replaced rather than thrown.
 std::string EncodeFields(const std::map<std::string, std::string>& fields) {
   if (fields.empty()) return "{}";
-  return nlohmann::json(fields).dump();
+  std::string out = "{";
+  for (const auto& [name, value] : fields) {
+    if (!PlainJsonText(name) || !PlainJsonText(value)) {
+      return nlohmann::json(fields).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    if (out.size() > 1) out += ',';
+    out += '"';
+    out += name;
+    out += "\":\"";
+    out += value;
+    out += '"';
+  }
+  out += '}';
+  return out;
 }
 
 Result<std::map<std::string, std::string>> DecodeFields(const std::string& text) {
@@ -31,7 +54,7 @@ Result<std::map<std::string, std::string>> DecodeFields(const std::string& text)
   try {
     return nlohmann::json::parse(text).get<std::map<std::string, std::string>>();
   } catch (const nlohmann::json::exception& e) {
-    return DataLoss(fmt::format("stored procedure fields are not a JSON object: {}", e.what()));
+    return DataLoss(fmt::format("stored registry fields are not a JSON object: {}", e.what()));
   }
 }
 
@@ -42,10 +65,6 @@ Result<T> Stored(Result<T> parsed, std::string_view column) {
 }
 
 }  // namespace
-
-Result<domain::Gtin> ReadGtin(std::string_view text) {
-  return Stored(domain::Gtin::Parse(text), "gtin");
-}
 
 std::string JoinList(const std::vector<std::string>& items) {
   std::string out;
@@ -145,8 +164,11 @@ Result<Procedure> ReadProcedure(const Stmt& stmt) {
 void BindImplant(Stmt& stmt, int first, const domain::Implant& m) {
   int i = first;
   stmt.Bind(i++, m.procedure.value);
+  // The gtin column holds the DI of any agency: the GTIN, else a HIBCC DI (other_di).
   if (m.gtin) {
     stmt.Bind(i++, m.gtin->digits());
+  } else if (m.other_di) {
+    stmt.Bind(i++, m.other_di->text());
   } else {
     stmt.BindNull(i++);
   }
@@ -163,6 +185,7 @@ void BindImplant(Stmt& stmt, int first, const domain::Implant& m) {
     stmt.BindNull(i++);
   }
   stmt.Bind(i++, OptionalDay(m.removed_on));
+  stmt.Bind(i++, EncodeFields(m.fields));
 }
 
 Result<domain::Implant> ReadImplant(const Stmt& stmt) {
@@ -170,9 +193,13 @@ Result<domain::Implant> ReadImplant(const Stmt& stmt) {
   m.id.value = stmt.Int(0);
   m.procedure.value = stmt.Int(1);
   if (!stmt.IsNull(2)) {
-    auto gtin = ReadGtin(stmt.Text(2));
-    if (!gtin) return std::unexpected(gtin.error());
-    m.gtin = *gtin;
+    auto device = Stored(domain::DeviceId::Parse(stmt.Text(2)), "implant DI");
+    if (!device) return std::unexpected(device.error());
+    if (auto gtin = device->gtin()) {
+      m.gtin = std::move(*gtin);
+    } else {
+      m.other_di = std::move(*device);
+    }
   }
   m.lot = stmt.Text(3);
   m.serial = stmt.Text(4);
@@ -188,6 +215,9 @@ Result<domain::Implant> ReadImplant(const Stmt& stmt) {
   m.in_situ = stmt.Int(9) != 0;
   if (!stmt.IsNull(10)) m.removed_by = domain::ProcedureId{stmt.Int(10)};
   m.removed_on = OptionalDay(stmt, 11);
+  auto fields = DecodeFields(stmt.Text(12));
+  if (!fields) return std::unexpected(fields.error());
+  m.fields = std::move(*fields);
   return m;
 }
 

@@ -22,7 +22,7 @@ inline constexpr std::string_view kProcedureColumns =
     "snomed_code, laterality, body_site, indication, asa_grade, bmi, fields, submission, version";
 inline constexpr std::string_view kImplantColumns =
     "procedure, gtin, lot, serial, expiry, raw_scan, action, laterality, in_situ, removed_by, "
-    "removed_on";
+    "removed_on, fields";
 // kProcedureColumns qualified by the alias "p".
 inline constexpr std::string_view kProcedureColumnsOfP =
     "p.registry, p.procedure_ref, p.provider_site, p.clinician_gmc, p.patient, p.date, p.type, "
@@ -31,7 +31,7 @@ inline constexpr std::string_view kProcedureColumnsOfP =
 // kImplantColumns with the id, qualified by the alias "i" for joins.
 inline constexpr std::string_view kImplantColumnsOfI =
     "i.id, i.procedure, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, i.action, i.laterality, "
-    "i.in_situ, i.removed_by, i.removed_on";
+    "i.in_situ, i.removed_by, i.removed_on, i.fields";
 inline constexpr std::string_view kPatientColumns =
     "id, pseudonym, nhs_cipher, date_of_birth, sex, postcode, date_of_death, opted_out";
 
@@ -40,7 +40,7 @@ void BindProcedure(Stmt& stmt, int first, const domain::Procedure& procedure);
 // Reads the id at column 0 and kProcedureColumns from column 1. Implants are left empty.
 Result<domain::Procedure> ReadProcedure(const Stmt& stmt);
 
-// Binds kImplantColumns (11 values) from parameter `first`.
+// Binds kImplantColumns (12 values) from parameter `first`.
 void BindImplant(Stmt& stmt, int first, const domain::Implant& implant);
 // Reads the id at column 0 and kImplantColumns from column 1.
 Result<domain::Implant> ReadImplant(const Stmt& stmt);
@@ -48,8 +48,6 @@ Result<domain::Implant> ReadImplant(const Stmt& stmt);
 // Binds kPatientColumns without the id (7 values) from parameter `first`.
 void BindPatient(Stmt& stmt, int first, const domain::Patient& patient);
 Result<domain::Patient> ReadPatient(const Stmt& stmt);
-
-Result<domain::Gtin> ReadGtin(std::string_view text);
 
 // Identifiers are stored as their canonical text; an absent optional one as ''.
 template <typename T, typename TextFn>

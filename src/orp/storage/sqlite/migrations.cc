@@ -202,6 +202,103 @@ CREATE INDEX procedures_by_change ON procedures(change_seq);
 CREATE INDEX implants_by_change ON implants(change_seq);
 )sql";
 
+// The catalogue (issue #3): device models keyed by any issuing agency's DI with the agency
+// explicit, their market status, status date, field safety notice reference and the day each
+// version was recorded (NULL for versions stored before). Implants keep their DI in the `gtin`
+// column whatever the agency (a GTIN is all digits, a HIBCC DI starts with a letter), so the
+// write path is unchanged; `di_agency` names the agency for anyone querying the table.
+constexpr std::string_view kCatalogue = R"sql(
+ALTER TABLE device_models RENAME COLUMN gtin TO di;
+ALTER TABLE device_models ADD COLUMN agency TEXT NOT NULL DEFAULT 'GS1';
+ALTER TABLE device_models ADD COLUMN market_status TEXT NOT NULL DEFAULT 'on-market';
+ALTER TABLE device_models ADD COLUMN status_date INTEGER;
+ALTER TABLE device_models ADD COLUMN fsn_reference TEXT NOT NULL DEFAULT '';
+ALTER TABLE device_models ADD COLUMN recorded_on INTEGER;
+ALTER TABLE implants ADD COLUMN di_agency TEXT GENERATED ALWAYS AS (
+  CASE WHEN gtin IS NULL THEN NULL WHEN gtin GLOB '[0-9]*' THEN 'GS1' ELSE 'HIBCC' END) VIRTUAL;
+)sql";
+
+// Accounts (security, #5): users and their grants, sessions, API tokens, sign-in attempts.
+// Session ids and tokens are stored only as SHA-256 hex; passwords as argon2id strings.
+constexpr std::string_view kAccounts = R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  totp_secret TEXT NOT NULL,
+  patient TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE user_grants (
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  ordinal INTEGER NOT NULL,
+  grant_text TEXT NOT NULL,
+  PRIMARY KEY (user_id, ordinal)
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  remote TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
+CREATE TABLE login_attempts (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  username TEXT NOT NULL,
+  remote TEXT NOT NULL,
+  success INTEGER NOT NULL
+);
+CREATE INDEX login_attempts_by_username ON login_attempts(username, id);
+CREATE INDEX login_attempts_by_remote ON login_attempts(remote, at);
+CREATE INDEX audit_log_by_actor ON audit_log(actor, seq);
+CREATE INDEX audit_log_by_object ON audit_log(object, seq);
+CREATE INDEX audit_log_by_time ON audit_log(at);
+)sql";
+
+// Ingest (ingest4, #4): device-level registry fields (Implant::fields, e.g. BCIR
+// implant_position) as a JSON object of strings, like procedures.fields; '{}' for none.
+constexpr std::string_view kDeviceFields = R"sql(
+ALTER TABLE implants ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE implant_versions ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+)sql";
+
+// Surveillance (surveil7, #7): one row per (registry, unit kind, unit, method); a later run
+// updates the row (see storage/signals.h).
+constexpr std::string_view kSignals = R"sql(
+CREATE TABLE signals (
+  id INTEGER PRIMARY KEY,
+  registry TEXT NOT NULL,
+  unit_kind TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  method TEXT NOT NULL,
+  what TEXT NOT NULL,
+  statistic REAL,
+  threshold REAL,
+  data_cut INTEGER NOT NULL,
+  evidence TEXT NOT NULL,
+  status TEXT NOT NULL,
+  status_reason TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  times_seen INTEGER NOT NULL,
+  UNIQUE (registry, unit_kind, unit, method)
+);
+CREATE INDEX signals_by_status ON signals(status, data_cut);
+)sql";
+
 // Recall (recall8, #8). The cohort query finds a lot's implants by implants_by_device and each
 // patient's most recent procedure by procedures_by_patient_date (one index seek per row). A
 // campaign is a recall row, one row per affected patient (stage, outcome, explant link), the
@@ -257,6 +354,10 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "0001_core", kCore},
       {2, "0002_change_sequence", kChangeSequence},
+      {3, "0003_catalogue", kCatalogue},
+      {4, "0004_accounts", kAccounts},
+      {5, "0005_device_fields", kDeviceFields},
+      {6, "0006_signals", kSignals},
       {7, "0007_recall", kRecall},
   };
   return kMigrations;

@@ -87,12 +87,12 @@ class QueryReader : public Base {
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) override {
     return Read([&](Queries& q) { return q.FindClinician(gmc); });
   }
-  Result<std::optional<DeviceModel>> FindDeviceModel(const Gtin& gtin,
+  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
                                                      std::optional<Date> on) override {
-    return Read([&](Queries& q) { return q.FindDeviceModel(gtin, on); });
+    return Read([&](Queries& q) { return q.FindDeviceModel(device, on); });
   }
-  Result<std::vector<DeviceModel>> DeviceModelHistory(const Gtin& gtin) override {
-    return Read([&](Queries& q) { return q.DeviceModelHistory(gtin); });
+  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device) override {
+    return Read([&](Queries& q) { return q.DeviceModelHistory(device); });
   }
   Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) override {
     return Read([&](Queries& q) { return q.ForEachDeviceModel(visit); });
@@ -111,9 +111,9 @@ class QueryReader : public Base {
   Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) override {
     return Read([&](Queries& q) { return q.ImplantsInSitu(query); });
   }
-  Result<std::vector<Implant>> FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+  Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device, std::string_view lot,
                                                     std::string_view serial) override {
-    return Read([&](Queries& q) { return q.FindImplantsByDevice(gtin, lot, serial); });
+    return Read([&](Queries& q) { return q.FindImplantsByDevice(device, lot, serial); });
   }
   Result<void> ForEachProcedure(const ProcedureFilter& filter,
                                 const Visitor<Procedure>& visit) override {
@@ -142,6 +142,50 @@ class QueryReader : public Base {
   }
   Result<TableCounts> CountRows() override {
     return Read([&](Queries& q) { return q.CountRows(); });
+  }
+  Result<std::vector<Patient>> FindPatientsByPseudonyms(
+      std::span<const Pseudonym> pseudonyms) override {
+    return Read([&](Queries& q) { return q.FindPatientsByPseudonyms(pseudonyms); });
+  }
+  Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
+      std::string_view registry, std::span<const std::string> procedure_refs) override {
+    return Read([&](Queries& q) { return q.FindProcedureVersions(registry, procedure_refs); });
+  }
+
+  // Accounts (security, #5).
+  Result<std::optional<UserRecord>> FindUser(std::string_view username) override {
+    return Read([&](Queries& q) { return q.FindUser(username); });
+  }
+  Result<std::optional<UserRecord>> FindUserById(int64_t user_id) override {
+    return Read([&](Queries& q) { return q.FindUserById(user_id); });
+  }
+  Result<std::vector<UserRecord>> ListUsers() override {
+    return Read([&](Queries& q) { return q.ListUsers(); });
+  }
+  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) override {
+    return Read([&](Queries& q) { return q.FindSession(id_hash); });
+  }
+  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) override {
+    return Read([&](Queries& q) { return q.FindApiToken(token_hash); });
+  }
+  Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id) override {
+    return Read([&](Queries& q) { return q.ApiTokensOf(user_id); });
+  }
+  Result<LoginFailures> CountLoginFailures(std::string_view username, std::string_view remote,
+                                           domain::Instant since) override {
+    return Read([&](Queries& q) { return q.CountLoginFailures(username, remote, since); });
+  }
+  Result<void> ForEachAuditRecordWhere(const AuditQuery& query,
+                                       const Visitor<AuditRecord>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachAuditRecordWhere(query, visit); });
+  }
+
+  // Surveillance (surveil7, #7).
+  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) override {
+    return Read([&](Queries& q) { return q.ListSignals(filter); });
+  }
+  Result<std::optional<Signal>> FindSignal(int64_t id) override {
+    return Read([&](Queries& q) { return q.FindSignal(id); });
   }
 
   // Recall (recall8, #8)

@@ -12,21 +12,6 @@ const std::string kSelectPatient = fmt::format("SELECT {} FROM patients ", kPati
 const std::string kSelectProcedure =
     fmt::format("SELECT id, {} FROM procedures ", kProcedureColumns);
 const std::string kSelectImplant = fmt::format("SELECT id, {} FROM implants ", kImplantColumns);
-constexpr std::string_view kSelectDeviceModel =
-    "SELECT gtin, valid_from, valid_to, manufacturer, brand, model, catalogue_number, "
-    "device_type, device_class, registries FROM device_models ";
-
-Result<DeviceModel> ReadDeviceModel(const Stmt& s) {
-  auto gtin = ReadGtin(s.Text(0));
-  if (!gtin) return std::unexpected(gtin.error());
-  DeviceModel m{*gtin,     s.Text(3), s.Text(4), s.Text(5), s.Text(6),
-                s.Text(7), s.Text(8), {},        {},        {}};
-  m.valid_from = FromDayNumber(s.Int(1));
-  if (!s.IsNull(2)) m.valid_to = FromDayNumber(s.Int(2));
-  m.registries = SplitList(s.Text(9));
-  return m;
-}
-
 std::string_view PseudonymBytes(const Pseudonym& p) {
   return {reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size()};
 }
@@ -101,42 +86,6 @@ Result<std::optional<Clinician>> Queries::FindClinician(const GmcNumber& gmc) {
       [&](const Stmt& s) -> Result<Clinician> {
         return Clinician{gmc, s.Text(0), s.Text(1)};
       });
-}
-
-Result<std::optional<DeviceModel>> Queries::FindDeviceModel(const Gtin& gtin,
-                                                            std::optional<Date> on) {
-  if (!on) {
-    return First<DeviceModel>(
-        db_, std::string(kSelectDeviceModel) + "WHERE gtin = ?1 AND valid_to IS NULL",
-        [&](Stmt& s) { s.Bind(1, gtin.digits()); }, ReadDeviceModel);
-  }
-  return First<DeviceModel>(
-      db_,
-      std::string(kSelectDeviceModel) +
-          "WHERE gtin = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
-      [&](Stmt& s) { s.Bind(1, gtin.digits()).Bind(2, DayNumber(*on)); }, ReadDeviceModel);
-}
-
-Result<std::vector<DeviceModel>> Queries::DeviceModelHistory(const Gtin& gtin) {
-  return Collect<DeviceModel>(
-      db_,
-      std::string(kSelectDeviceModel) +
-          "WHERE gtin = ?1 ORDER BY "
-          "valid_from",
-      [&](Stmt& s) { s.Bind(1, gtin.digits()); }, ReadDeviceModel);
-}
-
-Result<void> Queries::ForEachDeviceModel(const Visitor<DeviceModel>& visit) {
-  // Collected first, then visited: the catalogue is small beside the registry (one row per
-  // model version) and the visitor may then take its time without holding the statement.
-  auto all = Collect<DeviceModel>(
-      db_, std::string(kSelectDeviceModel) + "ORDER BY gtin, valid_from", [](Stmt&) {},
-      ReadDeviceModel);
-  if (!all) return std::unexpected(all.error());
-  for (const DeviceModel& m : *all) {
-    if (!visit(m)) break;
-  }
-  return {};
 }
 
 Result<std::vector<Implant>> Queries::ImplantsOf(ProcedureId procedure) {

@@ -96,31 +96,36 @@ Result<std::vector<Implant>> Queries::ImplantsInSitu(const InSituQuery& q) {
       ReadImplant);
 }
 
-Result<std::vector<Implant>> Queries::FindImplantsByDevice(const Gtin& gtin, std::string_view lot,
+// The gtin column holds any agency's DI text (see codec.cc BindImplant; the forms cannot collide).
+Result<std::vector<Implant>> Queries::FindImplantsByDevice(const DeviceId& device,
+                                                           std::string_view lot,
                                                            std::string_view serial) {
   std::string sql = fmt::format(
       "SELECT id, {} FROM implants WHERE gtin = ?1 AND (?2 = '' OR lot = ?2) "
       "AND (?3 = '' OR serial = ?3) ORDER BY id",
       kImplantColumns);
   return Collect<Implant>(
-      db_, sql, [&](Stmt& s) { s.Bind(1, gtin.digits()).Bind(2, lot).Bind(3, serial); },
+      db_, sql, [&](Stmt& s) { s.Bind(1, device.text()).Bind(2, lot).Bind(3, serial); },
       ReadImplant);
 }
 
 // Two cursors merged by procedure id — procedures in id order, implants in (procedure, id)
-// order — so streaming costs one pass over each table, not a query per procedure.
+// order — so streaming costs one pass over each table, not a query per procedure. A refresh
+// (changed_after > 0) first collects the changed ids through the change_seq indexes: an OR in
+// the WHERE clause would make SQLite scan both tables whole however small the change.
 Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<Procedure>& visit) {
   // A procedure is "changed" when its row or any of its implants is.
   constexpr std::string_view kChanged =
-      "(?2 = 0 OR p.change_seq > ?2 OR p.id IN "
-      "(SELECT procedure FROM implants WHERE change_seq > ?2))";
+      "IN (SELECT id FROM procedures WHERE change_seq > ?2 "
+      "UNION SELECT procedure FROM implants WHERE change_seq > ?2)";
+  const bool all = f.changed_after == 0;
   auto procs = db_.Prepare(fmt::format(
-      "SELECT p.id, {} FROM procedures p WHERE (?1 = '' OR p.registry = ?1) AND {} ORDER BY p.id",
-      kProcedureColumnsOfP, kChanged));
-  auto implants = db_.Prepare(
-      fmt::format("SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
-                  "WHERE (?1 = '' OR p.registry = ?1) AND {} ORDER BY i.procedure, i.id",
-                  kImplantColumnsOfI, kChanged));
+      "SELECT p.id, {} FROM procedures p WHERE (?1 = '' OR p.registry = ?1) {} ORDER BY p.id",
+      kProcedureColumnsOfP, all ? "AND ?2 = 0" : fmt::format("AND p.id {}", kChanged)));
+  auto implants = db_.Prepare(fmt::format(
+      "SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
+      "WHERE (?1 = '' OR p.registry = ?1) {} ORDER BY i.procedure, i.id",
+      kImplantColumnsOfI, all ? "AND ?2 = 0" : fmt::format("AND i.procedure {}", kChanged)));
   if (!procs) return std::unexpected(procs.error());
   if (!implants) return std::unexpected(implants.error());
   procs->Bind(1, f.registry).Bind(2, f.changed_after);
@@ -152,8 +157,11 @@ Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<P
 }
 
 Result<void> Queries::ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit) {
+  // Through the change_seq index when refreshing (see ForEachProcedure).
   auto stmt = db_.Prepare(fmt::format(
-      "SELECT {} FROM patients WHERE ?1 = 0 OR change_seq > ?1 ORDER BY id", kPatientColumns));
+      "SELECT {} FROM patients {} ORDER BY id", kPatientColumns,
+      changed_after == 0 ? "WHERE ?1 = 0"
+                         : "WHERE id IN (SELECT id FROM patients WHERE change_seq > ?1)"));
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, changed_after);
   return Stream<Patient>(*stmt, ReadPatient, visit);

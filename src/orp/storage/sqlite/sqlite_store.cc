@@ -55,6 +55,49 @@ class SqliteTransaction : public QueryReader<Transaction> {
   }
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
+  Result<void> InsertPatients(std::span<Patient> patients) override {
+    return Write([&](Queries& q) { return q.InsertPatients(patients); });
+  }
+  Result<void> InsertProcedures(std::span<Procedure> procedures) override {
+    return Write([&](Queries& q) { return q.InsertProcedures(procedures, submission_); });
+  }
+
+  // Accounts (security, #5).
+  Result<int64_t> AddUser(const UserRecord& user) override {
+    return Write([&](Queries& q) { return q.AddUser(user); });
+  }
+  Result<void> SetUserDisabled(int64_t user_id, bool disabled) override {
+    return Write([&](Queries& q) { return q.SetUserDisabled(user_id, disabled); });
+  }
+  Result<void> AddSession(const SessionRecord& session) override {
+    return Write([&](Queries& q) { return q.AddSession(session); });
+  }
+  Result<void> TouchSession(std::string_view id_hash, domain::Instant at) override {
+    return Write([&](Queries& q) { return q.TouchSession(id_hash, at); });
+  }
+  Result<void> DeleteSession(std::string_view id_hash) override {
+    return Write([&](Queries& q) { return q.DeleteSession(id_hash); });
+  }
+  Result<void> DeleteSessionsOf(int64_t user_id) override {
+    return Write([&](Queries& q) { return q.DeleteSessionsOf(user_id); });
+  }
+  Result<int64_t> AddApiToken(const ApiTokenRecord& token) override {
+    return Write([&](Queries& q) { return q.AddApiToken(token); });
+  }
+  Result<void> RevokeApiToken(int64_t token_id, domain::Instant at) override {
+    return Write([&](Queries& q) { return q.RevokeApiToken(token_id, at); });
+  }
+  Result<void> RecordLoginAttempt(const LoginAttempt& attempt) override {
+    return Write([&](Queries& q) { return q.RecordLoginAttempt(attempt); });
+  }
+
+  // Surveillance (surveil7, #7).
+  Result<SignalPutResult> PutSignal(const Signal& signal) override {
+    return Write([&](Queries& q) { return q.PutSignal(signal); });
+  }
+  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) override {
+    return Write([&](Queries& q) { return q.SetSignalStatus(id, status, reason); });
+  }
 
   // Recall (recall8, #8)
   Result<void> PutRecall(Recall& recall) override {

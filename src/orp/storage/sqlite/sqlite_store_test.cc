@@ -80,19 +80,43 @@ TEST(SqliteStore, DatabaseFromTheFirstSchemaUpgradesAtOpen) {
   }
   auto store = OpenStore(path);
   ASSERT_TRUE(store.has_value()) << store.error().ToString();
-  // Every later migration, in order (the list grows as areas add theirs).
-  std::vector<std::string> later;
-  for (const auto& m : Migrations()) {
-    if (m.version > 1) later.emplace_back(m.name);
-  }
-  EXPECT_EQ((*store)->Info().migrations_applied, later);
-  EXPECT_EQ(later.front(), "0002_change_sequence");
+  // Every later migration applies, in order (the list grows as subsystems add tables).
+  const auto& applied = (*store)->Info().migrations_applied;
+  ASSERT_EQ(applied.size(), Migrations().size() - 1);
+  for (size_t i = 0; i < applied.size(); ++i) EXPECT_EQ(applied[i], Migrations()[i + 1].name);
   auto patient = (*store)->FindPatient(PatientId{1});
   ASSERT_TRUE(patient.has_value() && patient->has_value()) << patient.error().ToString();
   EXPECT_EQ((*patient)->sex, domain::Sex::kFemale);
   int streamed = 0;
   ASSERT_TRUE((*store)->ForEachPatient(0, [&](const Patient&) { return ++streamed; }).has_value());
   EXPECT_EQ(streamed, 1);
+}
+
+// Device models stored before 0003_catalogue read back as GS1, on-market, recorded date unknown.
+TEST(SqliteStore, DeviceModelsFromBeforeTheCatalogueMigrationReadAsOnMarketGs1) {
+  std::string path = TempDbPath();
+  const std::string gtin = storage::conformance::SampleGtin(3).digits();
+  {
+    auto connection = Connection::Open(path, {});
+    ASSERT_TRUE(Migrate(**connection, 2).has_value());
+    ASSERT_TRUE((*connection)
+                    ->Exec("INSERT INTO device_models (gtin, valid_from, manufacturer, brand, "
+                           "model, catalogue_number, device_type, device_class, registries) "
+                           "VALUES ('" +
+                           gtin + "', 18000, 'Acme', 'Smooth', 'SM', 'C1', 'breast implant', "
+                                  "'III', 'BCIR')")
+                    .has_value());
+  }
+  auto store = OpenStore(path);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  auto model = (*store)->FindDeviceModel(storage::conformance::SampleGtin(3), std::nullopt);
+  ASSERT_TRUE(model.has_value() && model->has_value()) << model.error().ToString();
+  EXPECT_EQ((*model)->device.agency(), domain::IssuingAgency::kGs1);
+  EXPECT_EQ((*model)->device.text(), gtin);
+  EXPECT_EQ((*model)->market_status, domain::MarketStatus::kOnMarket);
+  EXPECT_FALSE((*model)->status_date.has_value());
+  EXPECT_FALSE((*model)->recorded_on.has_value());
+  EXPECT_EQ((*model)->brand, "Smooth");
 }
 
 TEST(SqliteStore, FileDatabaseUsesWriteAheadLogging) {

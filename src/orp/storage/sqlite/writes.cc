@@ -21,15 +21,15 @@ constexpr std::string_view kUpdateProcedure =
     "fields = ?15, submission = ?16, version = ?17, change_seq = ?19 WHERE id = ?18";
 const std::string kInsertImplant = fmt::format(
     "INSERT INTO implants (patient, {}, change_seq) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14)",
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     kImplantColumns);
 constexpr std::string_view kUpdateImplant =
     "UPDATE implants SET patient = ?1, procedure = ?2, gtin = ?3, lot = ?4, serial = ?5, "
     "expiry = ?6, raw_scan = ?7, action = ?8, laterality = ?9, in_situ = ?10, removed_by = ?11, "
-    "removed_on = ?12, change_seq = ?14 WHERE id = ?13";
+    "removed_on = ?12, fields = ?13, change_seq = ?14 WHERE id = ?15";
 
 bool SameDevice(const Implant& a, const Implant& b) {
-  return a.gtin == b.gtin && a.lot == b.lot && a.serial == b.serial && a.action == b.action;
+  return a.gtin == b.gtin && a.other_di == b.other_di && a.lot == b.lot && a.serial == b.serial && a.action == b.action;
 }
 
 // An explanted device row records a removal; it is never itself in situ.
@@ -179,7 +179,7 @@ Result<void> Queries::ReplaceImplants(Procedure& procedure, std::vector<Implant>
     ORP_RETURN_IF_ERROR(Execute(db_, kUpdateImplant, [&](Stmt& s) {
       s.Bind(1, procedure.patient.value);
       BindImplant(s, 2, implant);
-      s.Bind(13, implant.id.value).Bind(14, change_seq_);
+      s.Bind(14, change_seq_).Bind(15, implant.id.value);
     }));
   }
   for (size_t i = 0; i < previous.size(); ++i) {

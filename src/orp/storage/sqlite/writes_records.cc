@@ -1,4 +1,4 @@
-// Queries: writes of the catalogue (organisations, clinicians, device models), submissions,
+// Queries: writes of the reference data (organisations, clinicians), submissions,
 // findings and the audit log.
 #include <fmt/format.h>
 
@@ -7,15 +7,6 @@
 #include "orp/storage/sqlite/queries.h"
 
 namespace orp::storage::sqlite {
-namespace {
-
-bool SameAttributes(const DeviceModel& a, const DeviceModel& b) {
-  return a.manufacturer == b.manufacturer && a.brand == b.brand && a.model == b.model &&
-         a.catalogue_number == b.catalogue_number && a.device_type == b.device_type &&
-         a.device_class == b.device_class && a.registries == b.registries;
-}
-
-}  // namespace
 
 // Sites are added or updated, never removed: procedures keep pointing at closed sites.
 Result<void> Queries::PutOrganisation(const Organisation& org) {
@@ -43,37 +34,6 @@ Result<void> Queries::PutClinician(const Clinician& c) {
                  "ON CONFLICT (gmc) DO UPDATE SET name = excluded.name, "
                  "specialty = excluded.specialty",
                  [&](Stmt& s) { s.Bind(1, c.gmc.number()).Bind(2, c.name).Bind(3, c.specialty); });
-}
-
-Result<void> Queries::PutDeviceModel(const DeviceModel& model) {
-  auto current = FindDeviceModel(model.gtin, std::nullopt);
-  if (!current) return std::unexpected(current.error());
-  if (*current) {
-    if (SameAttributes(**current, model)) return {};
-    if (model.valid_from <= (*current)->valid_from) {
-      return InvalidArgument(
-          fmt::format("device {}: a new catalogue version must start after the current one ({})",
-                      model.gtin.digits(), FormatIsoDate((*current)->valid_from)));
-    }
-    ORP_RETURN_IF_ERROR(
-        Execute(db_, "UPDATE device_models SET valid_to = ?1 WHERE gtin = ?2 AND valid_from = ?3",
-                [&](Stmt& s) {
-                  s.Bind(1, DayNumber(model.valid_from)).Bind(2, model.gtin.digits());
-                  s.Bind(3, DayNumber((*current)->valid_from));
-                }));
-  }
-  return Execute(
-      db_,
-      "INSERT INTO device_models (gtin, valid_from, valid_to, manufacturer, brand, model, "
-      "catalogue_number, device_type, device_class, registries) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-      [&](Stmt& s) {
-        s.Bind(1, model.gtin.digits()).Bind(2, DayNumber(model.valid_from));
-        model.valid_to ? s.Bind(3, DayNumber(*model.valid_to)) : s.BindNull(3);
-        s.Bind(4, model.manufacturer).Bind(5, model.brand).Bind(6, model.model);
-        s.Bind(7, model.catalogue_number).Bind(8, model.device_type);
-        s.Bind(9, model.device_class).Bind(10, JoinList(model.registries));
-      });
 }
 
 Result<void> Queries::AddFindings(SubmissionId submission, std::span<const Finding> findings) {

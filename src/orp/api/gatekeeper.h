@@ -1,0 +1,77 @@
+// Gatekeeper: the seam between the HTTP API and security. Every request is authenticated and
+// every route authorised through it before its handler runs; handlers ask it again for each
+// resource they are about to return (a procedure, a patient) and drop what it denies.
+//
+// Deny by default: the dispatcher (dispatch.h) runs no handler without an Authorize call that
+// returned kAllow. An anonymous principal (no credentials) is still passed to Authorize, so
+// public routes (/healthz) are a policy decision too; a denial for an anonymous caller is 401,
+// for a known one 403.
+//
+// The real implementation adapts security/ (users, sessions, tokens, the role policy and the
+// audit chain); tests use a small double. Thread safety: implementations must be safe to call
+// from every server thread at once.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "orp/core/result.h"
+#include "orp/security/principal.h"
+
+namespace orp::api {
+
+// What a request offers to prove who sent it.
+struct RequestCredentials {
+  std::string bearer_token;    // from "Authorization: Bearer <token>", else empty
+  std::string session_cookie;  // the value of the orp_session cookie, else empty
+  std::string csrf_token;      // the X-CSRF-Token header (required with a cookie on writes)
+  std::string method;          // "GET", "POST", … (CSRF applies to unsafe methods only)
+  std::string remote_address;  // peer IP (login rate limits, audit)
+};
+
+// What a resource belongs to, for the policy to compare with the principal's grants (the same
+// facts as security::Resource). Filled from the data, never from the request.
+//
+// `collection` marks the check the dispatcher makes before a handler runs, when no row is known
+// yet: "may this principal perform the action on anything at all?" (a provider may list
+// procedures — its own; an analyst may not create submissions). The handler then asks again
+// with each row's scope and returns only what is allowed.
+struct ResourceScope {
+  std::vector<std::string> organisations;  // ODS codes of the organisations it belongs to
+  std::string clinician;                   // GMC number of the responsible clinician
+  std::string manufacturer;                // a device model's manufacturer
+  std::string patient;                     // the patient's pseudonym (hex) for one patient's record
+  bool collection = false;
+};
+
+enum class Decision { kAllow, kDeny };
+
+// One access to record in the audit log (reads of identifiable data, every change).
+struct AccessEvent {
+  std::string action;      // the route's action, e.g. "patients.implants.read"
+  std::string object;      // "patient/<pseudonym hex>", "submission/42"
+  std::string request_id;  // the X-Request-Id of the request
+  std::string outcome;     // "ok" or "denied"
+};
+
+class Gatekeeper {
+ public:
+  virtual ~Gatekeeper() = default;
+
+  // The principal the credentials name; an anonymous Principal (user_id 0) when there are
+  // none. kUnauthenticated when credentials were given but are not valid (unknown, expired or
+  // revoked token or session, a cookie on an unsafe method without its CSRF token);
+  // kUnavailable when the store cannot be asked.
+  virtual Result<security::Principal> Authenticate(const RequestCredentials& credentials) = 0;
+
+  // May `principal` perform `action` on a resource with this scope?
+  virtual Decision Authorize(const security::Principal& principal, std::string_view action,
+                             const ResourceScope& scope) = 0;
+
+  // Appends the access to the audit log. An error means the access must not be served
+  // (kUnavailable: the log could not be written).
+  virtual Result<void> Record(const security::Principal& principal, const AccessEvent& event) = 0;
+};
+
+}  // namespace orp::api

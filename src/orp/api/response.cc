@@ -1,0 +1,82 @@
+#include "orp/api/response.h"
+
+#include <fmt/format.h>
+
+#include <random>
+
+namespace orp::api {
+namespace {
+
+// JSON string escaping for the error body (no JSON library in this small, hot file).
+std::string JsonString(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+bool IsSaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message,
+                           std::string_view request_id) {
+  HttpResponse response;
+  response.status = status;
+  response.body = fmt::format(R"({{"error":{{"code":{},"message":{},"request_id":{}}}}})",
+                              JsonString(code), JsonString(message), JsonString(request_id));
+  return response;
+}
+
+HttpResponse ErrorResponse(const Error& error, std::string_view request_id) {
+  return ErrorResponse(HttpStatusFor(error.code()), ErrorCodeName(error.code()), error.message(),
+                       request_id);
+}
+
+HttpResponse JsonResponse(std::string body, int status) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+std::string RequestIdFor(std::string_view client_value) {
+  if (IsSaneRequestId(client_value)) return std::string(client_value);
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return fmt::format("{:016x}", random());
+}
+
+void AddStandardHeaders(HttpResponse& response, std::string_view request_id, bool tls) {
+  auto& h = response.headers;
+  h.emplace_back("X-Request-Id", std::string(request_id));
+  h.emplace_back("Content-Security-Policy", "default-src 'self'");
+  h.emplace_back("X-Content-Type-Options", "nosniff");
+  h.emplace_back("Referrer-Policy", "no-referrer");
+  h.emplace_back("X-Frame-Options", "DENY");
+  h.emplace_back("Cache-Control", "no-store");
+  if (tls) h.emplace_back("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+}
+
+}  // namespace orp::api

@@ -1,0 +1,171 @@
+// orp surveillance run     --db URL [--data-cut DATE] [method options] [--format table|json|csv]
+// orp surveillance signals --db URL [--status S] [--registry R] [--format table|json|csv]
+// orp surveillance review  --db URL --id N --status S [--reason TEXT]
+// A run applies every surveillance method (surveillance/methods.h) to the registry in the store
+// and records its signals; a signal seen before is updated, not duplicated. `signals` lists them
+// with their evidence; `review` moves one along new -> under-review -> confirmed | dismissed.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "orp/cli/commands.h"
+#include "orp/cli/exit.h"
+#include "orp/cli/table.h"
+#include "orp/storage/store.h"
+#include "orp/surveillance/run.h"
+
+namespace orp::cli {
+namespace {
+
+using nlohmann::json;
+
+struct SurveillanceOptions {
+  std::string db;
+  std::string format = "table";
+  std::string data_cut;
+  double maxsprt_upper_limit = 20;
+  double cusum_arl = 10000;
+  std::string overdispersion = "none";
+  bool alerts = false;
+  std::string status;
+  std::string registry;
+  int64_t id = 0;
+  std::string reason;
+};
+
+std::string Number(double x) { return std::isnan(x) ? "" : fmt::format("{:.4g}", x); }
+
+json SignalJson(const storage::Signal& s) {
+  json evidence = json::parse(s.evidence_json, nullptr, false);
+  auto number = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
+  return {{"id", s.id},
+          {"registry", s.registry},
+          {"unit_kind", storage::SignalUnitKindName(s.unit_kind)},
+          {"unit", s.unit},
+          {"method", s.method},
+          {"what", s.what},
+          {"statistic", number(s.statistic)},
+          {"threshold", number(s.threshold)},
+          {"data_cut", FormatIsoDate(s.data_cut)},
+          {"first_seen", FormatIsoDate(s.first_seen)},
+          {"times_seen", s.times_seen},
+          {"status", storage::SignalStatusName(s.status)},
+          {"status_reason", s.status_reason},
+          {"evidence", evidence.is_discarded() ? json(s.evidence_json) : evidence}};
+}
+
+void PrintSignals(const std::vector<storage::Signal>& signals, OutputFormat format, json header) {
+  if (format == OutputFormat::kJson) {
+    json list = json::array();
+    for (const auto& s : signals) list.push_back(SignalJson(s));
+    header["signals"] = std::move(list);
+    fmt::print("{}\n", header.dump(2));
+    return;
+  }
+  Table table({"id", "registry", "unit_kind", "unit", "method", "statistic", "threshold", "status",
+               "what"});
+  for (const auto& s : signals) {
+    table.AddRow({std::to_string(s.id), s.registry,
+                  std::string(storage::SignalUnitKindName(s.unit_kind)), s.unit, s.method,
+                  Number(s.statistic), Number(s.threshold),
+                  std::string(storage::SignalStatusName(s.status)), s.what});
+  }
+  fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
+}
+
+void RunRun(const SurveillanceOptions& o, const Environment& env) {
+  constexpr std::string_view kCommand = "surveillance run";
+  const OutputFormat format = ValueOrFail(kCommand, ParseOutputFormat(o.format));
+  surveillance::RunOptions run;
+  run.data_cut = o.data_cut.empty() ? TodayUtc() : ValueOrFail(kCommand, ParseIsoDate(o.data_cut));
+  run.methods.maxsprt_upper_limit = o.maxsprt_upper_limit;
+  run.methods.cusum_target_arl = o.cusum_arl;
+  run.methods.overdispersion = ValueOrFail(kCommand, stats::ParseOverdispersion(o.overdispersion));
+  run.methods.signal_alerts = o.alerts;
+  std::unique_ptr<storage::Store> store = OpenStoreOrFail(kCommand, env, o.db);
+  const surveillance::RunSummary summary =
+      ValueOrFail(kCommand, surveillance::RunSurveillance(*store, run));
+  json header = {{"data_cut", FormatIsoDate(run.data_cut)},
+                 {"primaries", summary.primaries},
+                 {"device_models", summary.device_models},
+                 {"surgeons", summary.surgeons},
+                 {"hospitals", summary.hospitals},
+                 {"signals_new", summary.signals_new},
+                 {"signals_updated", summary.signals_updated}};
+  if (format == OutputFormat::kTable) {
+    fmt::print(
+        "data cut {}: {} primaries, {} device models, {} surgeons, {} hospitals; "
+        "{} new signals, {} updated\n",
+        FormatIsoDate(run.data_cut), summary.primaries, summary.device_models, summary.surgeons,
+        summary.hospitals, summary.signals_new, summary.signals_updated);
+  }
+  PrintSignals(summary.signals, format, std::move(header));
+}
+
+void RunSignals(const SurveillanceOptions& o, const Environment& env) {
+  constexpr std::string_view kCommand = "surveillance signals";
+  const OutputFormat format = ValueOrFail(kCommand, ParseOutputFormat(o.format));
+  storage::SignalFilter filter;
+  filter.registry = o.registry;
+  if (!o.status.empty())
+    filter.status = ValueOrFail(kCommand, storage::ParseSignalStatus(o.status));
+  std::unique_ptr<storage::Store> store = OpenStoreOrFail(kCommand, env, o.db);
+  PrintSignals(ValueOrFail(kCommand, store->ListSignals(filter)), format, json::object());
+}
+
+void RunReview(const SurveillanceOptions& o, const Environment& env) {
+  constexpr std::string_view kCommand = "surveillance review";
+  const storage::SignalStatus status = ValueOrFail(kCommand, storage::ParseSignalStatus(o.status));
+  std::unique_ptr<storage::Store> store = OpenStoreOrFail(kCommand, env, o.db);
+  auto tx = ValueOrFail(kCommand, store->Begin());
+  if (auto set = tx->SetSignalStatus(o.id, status, o.reason); !set) Fail(kCommand, set.error());
+  if (auto done = tx->Commit(); !done) Fail(kCommand, done.error());
+  fmt::print("signal {}: {}\n", o.id, storage::SignalStatusName(status));
+}
+
+void AddCommon(CLI::App* cmd, SurveillanceOptions& o) {
+  cmd->add_option("--db", o.db, "Database URL: sqlite:PATH or sqlite::memory:")->required();
+}
+
+}  // namespace
+
+void AddSurveillanceCommand(CLI::App& app, const Environment& env) {
+  auto o = std::make_shared<SurveillanceOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "surveillance", "Find outlying implants, surgeons and hospitals; list and review signals.");
+  cmd->require_subcommand(1);
+
+  CLI::App* run = cmd->add_subcommand("run", "Apply every surveillance method and record signals.");
+  AddCommon(run, *o);
+  run->add_option("--data-cut", o->data_cut, "Follow-up ends here (YYYY-MM-DD; default today)");
+  run->add_option("--maxsprt-upper-limit", o->maxsprt_upper_limit,
+                  "maxSPRT: stop once this many revisions were expected")
+      ->default_val(20);
+  run->add_option("--cusum-arl", o->cusum_arl, "CUSUM: in-control average run length (patients)")
+      ->default_val(10000);
+  run->add_option("--overdispersion", o->overdispersion,
+                  "Funnel limits: none, multiplicative or additive")
+      ->default_val("none");
+  run->add_flag("--alerts", o->alerts, "Also signal units beyond the 95% limit (alert level)");
+  run->add_option("--format", o->format, "Output: table, json or csv")->default_val("table");
+  run->callback([o, &env] { RunRun(*o, env); });
+
+  CLI::App* signals = cmd->add_subcommand("signals", "List recorded signals.");
+  AddCommon(signals, *o);
+  signals->add_option("--status", o->status, "new, under-review, confirmed or dismissed");
+  signals->add_option("--registry", o->registry, "Only this registry (e.g. NJR)");
+  signals->add_option("--format", o->format, "Output: table, json or csv")->default_val("table");
+  signals->callback([o, &env] { RunSignals(*o, env); });
+
+  CLI::App* review = cmd->add_subcommand("review", "Move a signal's status.");
+  AddCommon(review, *o);
+  review->add_option("--id", o->id, "Signal id")->required();
+  review->add_option("--status", o->status, "under-review, confirmed, dismissed or new")
+      ->required();
+  review->add_option("--reason", o->reason, "Why (required to dismiss)");
+  review->callback([o, &env] { RunReview(*o, env); });
+}
+
+}  // namespace orp::cli

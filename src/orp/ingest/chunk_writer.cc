@@ -1,0 +1,208 @@
+#include "orp/ingest/chunk_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+namespace orp::ingest {
+namespace {
+
+using domain::Patient;
+using domain::Pseudonym;
+
+// The stored patient as PutPatient would leave it after this record: given demographics win, a
+// recorded date of death stays, opt-out is only ever set, and the stored ciphertext is kept (it
+// decrypts to the same NHS number: the pseudonym is the same).
+Patient Merge(const Patient& stored, const Patient& given) {
+  Patient merged = stored;
+  if (given.date_of_birth) merged.date_of_birth = given.date_of_birth;
+  if (given.sex) merged.sex = given.sex;
+  if (given.postcode) merged.postcode = given.postcode;
+  if (!merged.nhs_number) merged.nhs_number = given.nhs_number;
+  if (!merged.date_of_death) merged.date_of_death = given.date_of_death;
+  merged.opted_out = stored.opted_out || given.opted_out;
+  return merged;
+}
+
+Patient Demographics(const ValidatedProcedure& v) {
+  Patient patient;
+  patient.date_of_birth = v.date_of_birth;
+  patient.sex = v.sex;
+  patient.postcode = v.postcode;
+  return patient;
+}
+
+bool RemovesImplants(const domain::Procedure& p) {
+  return p.type == domain::ProcedureType::kRevision || p.type == domain::ProcedureType::kExplant;
+}
+
+}  // namespace
+
+// Patients of this chunk not stored yet, and which procedures wait for their ids.
+struct ChunkWriter::NewPatients {
+  std::vector<Patient> patients;
+  std::map<Pseudonym, size_t> index;
+  std::vector<std::pair<domain::Procedure*, size_t>> waiting;
+
+  // Stores them (so a demographic search sees them) and hands out their ids.
+  Result<void> Insert(storage::Transaction& txn, std::map<Pseudonym, Patient>& known) {
+    if (patients.empty()) return {};
+    ORP_RETURN_IF_ERROR(txn.InsertPatients(patients));
+    for (auto& [procedure, i] : waiting) procedure->patient = patients[i].id;
+    for (Patient& p : patients) known.emplace(*p.pseudonym, std::move(p));
+    patients.clear();
+    index.clear();
+    waiting.clear();
+    return {};
+  }
+};
+
+ChunkWriter::ChunkWriter(storage::Transaction& transaction,
+                         const security::Pseudonymiser& pseudonymiser,
+                         std::vector<domain::Finding>& findings)
+    : transaction_(transaction),
+      pseudonymiser_(pseudonymiser),
+      findings_(findings),
+      linker_(transaction) {
+  chunk_.reserve(kChunkSize);
+}
+
+Result<void> ChunkWriter::Add(ValidatedProcedure procedure) {
+  chunk_.push_back(std::move(procedure));
+  if (chunk_.size() < kChunkSize) return {};
+  return Flush();
+}
+
+Result<void> ChunkWriter::Flush() {
+  if (chunk_.empty()) return {};
+  ORP_RETURN_IF_ERROR(LinkPatients());
+  ORP_RETURN_IF_ERROR(WriteProcedures());
+  chunk_.clear();
+  known_.clear();
+  return {};
+}
+
+Result<void> ChunkWriter::LinkPatients() {
+  std::vector<Pseudonym> keys;
+  for (const ValidatedProcedure& v : chunk_) {
+    if (!v.anonymous && v.nhs_number) keys.push_back(pseudonymiser_.Pseudonymise(*v.nhs_number));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  Result<std::vector<Patient>> stored = transaction_.FindPatientsByPseudonyms(keys);
+  if (!stored) return std::unexpected(stored.error());
+  for (Patient& p : *stored) known_.emplace(*p.pseudonym, std::move(p));
+  NewPatients fresh;
+  for (ValidatedProcedure& v : chunk_) ORP_RETURN_IF_ERROR(LinkOne(v, fresh));
+  return fresh.Insert(transaction_, known_);
+}
+
+Result<void> ChunkWriter::LinkOne(ValidatedProcedure& v, NewPatients& fresh) {
+  domain::Procedure& p = v.procedure;
+  if (v.anonymous || !v.nhs_number) {
+    // Linkage on demographics searches the store: the new patients before this record first.
+    ORP_RETURN_IF_ERROR(fresh.Insert(transaction_, known_));
+    Result<linkage::LinkedPatient> linked =
+        linker_.Link(v.anonymous ? Patient{} : Demographics(v), v.anonymous);
+    if (!linked) return std::unexpected(linked.error());
+    p.patient = linked->id;
+    if (linked->match == linkage::PatientMatch::kNoUniqueMatch) {
+      Warn(v.row, p, "nhs_number", "linkage.no_unique_match",
+           "no NHS number and no unique match on date of birth, sex and postcode: kept as a new "
+           "patient for review");
+    }
+    return {};
+  }
+  Patient given = Demographics(v);
+  const Pseudonym pseudonym = pseudonymiser_.Pseudonymise(*v.nhs_number);
+  given.pseudonym = pseudonym;
+  if (auto it = known_.find(pseudonym); it != known_.end()) {
+    Patient merged = Merge(it->second, given);
+    if (merged != it->second) {
+      ORP_RETURN_IF_ERROR(transaction_.PutPatient(merged));
+      it->second = std::move(merged);
+    }
+    p.patient = it->second.id;
+    return {};
+  }
+  auto [slot, added] = fresh.index.emplace(pseudonym, fresh.patients.size());
+  if (added) {
+    Result<domain::EncryptedNhsNumber> cipher = pseudonymiser_.Encrypt(*v.nhs_number, pseudonym);
+    if (!cipher) return std::unexpected(cipher.error());
+    given.nhs_number = std::move(*cipher);
+    fresh.patients.push_back(std::move(given));
+  } else {
+    fresh.patients[slot->second] = Merge(fresh.patients[slot->second], given);
+  }
+  fresh.waiting.emplace_back(&p, slot->second);
+  return {};
+}
+
+Result<void> ChunkWriter::WriteProcedures() {
+  using Key = std::pair<std::string, std::string>;  // registry, procedure_ref
+  std::map<std::string, std::vector<std::string>> refs;
+  for (const ValidatedProcedure& v : chunk_) {
+    refs[v.procedure.registry].push_back(v.procedure.procedure_ref);
+  }
+  std::set<Key> stored;
+  for (const auto& [registry, list] : refs) {
+    auto versions = transaction_.FindProcedureVersions(registry, list);
+    if (!versions) return std::unexpected(versions.error());
+    for (const auto& entry : *versions) stored.emplace(registry, entry.first);
+  }
+  std::vector<domain::Procedure> batch;
+  std::set<Key> batch_refs;
+  std::set<domain::PatientId> batch_patients;
+  auto write_batch = [&]() -> Result<void> {
+    ORP_RETURN_IF_ERROR(transaction_.InsertProcedures(batch));
+    stored.insert(batch_refs.begin(), batch_refs.end());
+    batch.clear();
+    batch_refs.clear();
+    batch_patients.clear();
+    return {};
+  };
+  for (ValidatedProcedure& v : chunk_) {
+    domain::Procedure& p = v.procedure;
+    Key key{p.registry, p.procedure_ref};
+    const bool new_ref = !stored.contains(key) && !batch_refs.contains(key);
+    if (new_ref && !RemovesImplants(p)) {
+      batch_refs.insert(key);
+      batch_patients.insert(p.patient);
+      batch.push_back(std::move(p));
+      continue;
+    }
+    if (batch_refs.contains(key) || batch_patients.contains(p.patient)) {
+      ORP_RETURN_IF_ERROR(write_batch());
+    }
+    ORP_RETURN_IF_ERROR(WriteOne(p, v.row));
+    stored.insert(std::move(key));
+  }
+  return write_batch();
+}
+
+// One procedure through PutProcedure, with what it removes linked before it is stored (so its
+// own new implants are not candidates).
+Result<void> ChunkWriter::WriteOne(domain::Procedure& p, int64_t row) {
+  Result<std::vector<domain::Implant>> removed = linkage::ImplantsRemovedBy(transaction_, p);
+  if (!removed) return std::unexpected(removed.error());
+  Result<storage::PutKind> put = transaction_.PutProcedure(p);
+  if (!put) return std::unexpected(put.error());
+  if (p.type == domain::ProcedureType::kRevision && removed->empty() &&
+      *put == storage::PutKind::kInserted) {
+    Warn(row, p, "procedure_type", "linkage.no_implant_in_situ",
+         fmt::format("revision {} found no implant in situ on that side to link to",
+                     p.procedure_ref));
+  }
+  return linkage::RecordRemovals(transaction_, p, *removed);
+}
+
+void ChunkWriter::Warn(int64_t row, const domain::Procedure& p, std::string field,
+                       std::string rule, std::string message) {
+  findings_.push_back({row, p.procedure_ref, std::move(field), std::move(rule),
+                       domain::Severity::kWarning, std::move(message)});
+}
+
+}  // namespace orp::ingest

@@ -1,0 +1,65 @@
+// ChunkWriter: the write half of the ingest pipeline (pipeline.h). Accepted procedures are
+// buffered in chunks of up to kChunkSize and each chunk is written with a few batched store calls
+// instead of several queries per procedure:
+//
+//   1. patients  pseudonymise the chunk's NHS numbers (HMAC only), look the pseudonyms up in one
+//                batch (Reader::FindPatientsByPseudonyms), encrypt and insert only the new ones
+//                (Transaction::InsertPatients), and rewrite a known patient only when the record
+//                changes its demographics (given values win, as PutPatient). Records without an
+//                NHS number link on demographics (linkage::PatientLinker) in file order, after
+//                the new patients before them are stored.
+//   2. procedures  look the chunk's procedure_refs up in one batch (FindProcedureVersions); new
+//                procedures that remove nothing are inserted in batches (InsertProcedures);
+//                corrections, revisions and explants go one at a time through PutProcedure and
+//                linkage, in file order: the pending batch is written first whenever it holds the
+//                same procedure_ref or the same patient, so every revision sees the implants the
+//                file put in before it, exactly as writing one procedure at a time would.
+//
+// Memory: one chunk of procedures and its lookup maps, whatever the file's size.
+// Errors: only store errors (the caller drops the transaction). Findings for linkage (warnings)
+// are appended to the receipt's findings. Thread safety: one writer per transaction and thread.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "orp/core/result.h"
+#include "orp/domain/entities.h"
+#include "orp/ingest/validator.h"
+#include "orp/linkage/linkage.h"
+#include "orp/security/pseudonymiser.h"
+#include "orp/storage/store.h"
+
+namespace orp::ingest {
+
+class ChunkWriter {
+ public:
+  static constexpr size_t kChunkSize = 1024;
+
+  ChunkWriter(storage::Transaction& transaction, const security::Pseudonymiser& pseudonymiser,
+              std::vector<domain::Finding>& findings);
+
+  // Buffers one accepted procedure; writes the chunk when it is full.
+  Result<void> Add(ValidatedProcedure procedure);
+  // Writes whatever is buffered (call once at the end).
+  Result<void> Flush();
+
+ private:
+  struct NewPatients;
+
+  Result<void> LinkPatients();
+  Result<void> LinkOne(ValidatedProcedure& v, NewPatients& fresh);
+  Result<void> WriteProcedures();
+  Result<void> WriteOne(domain::Procedure& procedure, int64_t row);
+  void Warn(int64_t row, const domain::Procedure& p, std::string field, std::string rule,
+            std::string message);
+
+  storage::Transaction& transaction_;
+  const security::Pseudonymiser& pseudonymiser_;
+  std::vector<domain::Finding>& findings_;
+  linkage::PatientLinker linker_;
+  std::vector<ValidatedProcedure> chunk_;
+  std::map<domain::Pseudonym, domain::Patient> known_;  // this chunk's stored patients
+};
+
+}  // namespace orp::ingest

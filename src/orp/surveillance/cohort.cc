@@ -1,0 +1,147 @@
+#include "orp/surveillance/cohort.h"
+
+#include <algorithm>
+#include <limits>
+#include <unordered_map>
+
+namespace orp::surveillance {
+namespace {
+
+int32_t DayOf(Date d) { return static_cast<int32_t>(d.time_since_epoch().count()); }
+
+// Dictionary encoding of unit keys.
+class Dictionary {
+ public:
+  explicit Dictionary(std::vector<std::string>& names) : names_(names) {}
+  int32_t Code(const std::string& key) {
+    auto [it, inserted] = codes_.try_emplace(key, static_cast<int32_t>(names_.size()));
+    if (inserted) names_.push_back(key);
+    return it->second;
+  }
+
+ private:
+  std::vector<std::string>& names_;
+  std::unordered_map<std::string, int32_t> codes_;
+};
+
+struct PatientFacts {
+  std::optional<Date> birth;
+  std::optional<domain::Sex> sex;
+  std::optional<Date> death;
+};
+
+}  // namespace
+
+int8_t StratumOf(std::optional<Date> birth, std::optional<domain::Sex> sex, std::optional<int> asa,
+                 Date on) {
+  int age_band = 5;
+  if (birth) {
+    const int age = WholeYearsBetween(*birth, on);
+    age_band = age < 55 ? 0 : age < 65 ? 1 : age < 75 ? 2 : age < 85 ? 3 : 4;
+  }
+  const int sex_band = !sex                           ? 2
+                       : *sex == domain::Sex::kMale   ? 0
+                       : *sex == domain::Sex::kFemale ? 1
+                                                      : 2;
+  const int asa_band = !asa ? 2 : *asa <= 2 ? 0 : 1;
+  return static_cast<int8_t>((age_band * 3 + sex_band) * 3 + asa_band);
+}
+
+namespace {
+
+// Follow-up to the first of `removed` (a revision), `died` and `cut`: (exit, status).
+std::pair<int32_t, int8_t> FollowUp(int32_t entry, int32_t removed, int32_t died, int32_t cut) {
+  const int32_t exit = std::max(entry, std::min({removed, died, cut}));
+  const int8_t status = removed > cut && died > cut ? 0 : removed <= died ? 1 : 2;
+  return {exit, status};
+}
+
+class CohortBuilder {
+ public:
+  CohortBuilder(Cohort& c, std::unordered_map<std::string, std::string> device_types)
+      : c_(c),
+        device_types_(std::move(device_types)),
+        registries_(c.registries),
+        models_(c.models),
+        surgeons_(c.surgeons),
+        hospitals_(c.hospitals),
+        classes_(c.implants.classes),
+        cut_(DayOf(c.data_cut)) {}
+
+  void Add(const domain::Procedure& p, const PatientFacts& facts) {
+    const int32_t entry = DayOf(p.date);
+    const int32_t died = facts.death ? DayOf(*facts.death) : kNoDeath;
+    const int32_t registry = registries_.Code(p.registry);
+    int32_t revised = kNoDeath;
+    std::unordered_map<int32_t, int32_t> removed_by_model;  // earliest removal per model
+    for (const domain::Implant& implant : p.implants) {
+      if (implant.action != domain::DeviceAction::kImplanted) continue;
+      const int32_t removed = implant.removed_on ? DayOf(*implant.removed_on) : kNoDeath;
+      revised = std::min(revised, removed);
+      if (!implant.gtin) continue;
+      const int32_t model = models_.Code(implant.gtin->digits());
+      auto [it, inserted] = removed_by_model.try_emplace(model, removed);
+      if (!inserted) it->second = std::min(it->second, removed);
+    }
+    for (const auto& [model, removed] : removed_by_model)
+      AddImplant(registry, model, entry, removed, died);
+    const auto [exit, status] = FollowUp(entry, revised, died, cut_);
+    c_.registry.push_back(registry);
+    c_.surgeon.push_back(p.clinician ? surgeons_.Code(p.clinician->number()) : kNoUnit);
+    c_.hospital.push_back(p.provider_site ? hospitals_.Code(p.provider_site->code()) : kNoUnit);
+    c_.entry_day.push_back(entry);
+    c_.exit_day.push_back(exit);
+    c_.status.push_back(status);
+    c_.death_day.push_back(died <= cut_ ? died : kNoDeath);
+    c_.stratum.push_back(StratumOf(facts.birth, facts.sex, p.asa_grade, p.date));
+  }
+
+ private:
+  void AddImplant(int32_t registry, int32_t model, int32_t entry, int32_t removed, int32_t died) {
+    ImplantCohort& x = c_.implants;
+    const auto type = device_types_.find(c_.models[static_cast<size_t>(model)]);
+    const std::string key = c_.registries[static_cast<size_t>(registry)] + "/" +
+                            (type == device_types_.end() ? "unclassified" : type->second);
+    const int32_t device_class = classes_.Code(key);
+    if (x.class_registry.size() <= static_cast<size_t>(device_class))
+      x.class_registry.push_back(registry);
+    const auto [exit, status] = FollowUp(entry, removed, died, cut_);
+    x.model.push_back(model);
+    x.device_class.push_back(device_class);
+    x.entry_day.push_back(entry);
+    x.exit_day.push_back(exit);
+    x.status.push_back(status);
+  }
+
+  Cohort& c_;
+  std::unordered_map<std::string, std::string> device_types_;
+  Dictionary registries_, models_, surgeons_, hospitals_, classes_;
+  int32_t cut_;
+};
+
+}  // namespace
+
+Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
+  std::unordered_map<int64_t, PatientFacts> patients;
+  ORP_RETURN_IF_ERROR(reader.ForEachPatient(0, [&](const domain::Patient& p) {
+    patients[p.id.value] = {p.date_of_birth, p.sex, p.date_of_death};
+    return true;
+  }));
+  std::unordered_map<std::string, std::string> device_types;  // the latest version wins
+  ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& m) {
+    device_types[m.gtin.digits()] = m.device_type;
+    return true;
+  }));
+  Cohort c;
+  c.data_cut = data_cut;
+  CohortBuilder builder(c, std::move(device_types));
+  ORP_RETURN_IF_ERROR(reader.ForEachProcedure({}, [&](const domain::Procedure& p) {
+    if (p.type != domain::ProcedureType::kPrimary || p.date > data_cut) return true;
+    const auto facts = patients.find(p.patient.value);
+    builder.Add(p, facts == patients.end() ? PatientFacts{} : facts->second);
+    return true;
+  }));
+  return c;
+}
+
+}  // namespace orp::surveillance

@@ -1,0 +1,85 @@
+// The surveillance cohort: one row per primary procedure in the store, as a struct of arrays,
+// with what every surveillance method needs — the unit keys (device model, surgeon, hospital),
+// the case-mix stratum, and the follow-up to the first revision, death or the data cut.
+//
+// This is the minimal cohort surveillance needs while analytics/ (analytics6, #6) builds the
+// shared store cohort; when that lands, BuildCohort should become a view of it.
+//
+// Follow-up. Entry is the primary's date. A revision is the earliest removal of an implant the
+// primary put in (linkage marks it removed by a revision or explant); death comes from the
+// patient; the data cut ends the rest. status: 0 censored, 1 revised, 2 died (the competing
+// event). Exit is clamped to the data cut; primaries after the data cut are left out.
+// Stratum (for indirect standardisation): age band at the primary (<55, 55-64, 65-74, 75-84,
+// 85+, unknown) x sex (male, female, other/unknown) x ASA (1-2, 3+, unknown): 54 strata.
+//
+// Reads patients' dates of birth and death — identifiable data: the caller audits the read
+// (TODO(#5): through security's audit API once it is in main). Nothing here is logged.
+// Errors: whatever the store returns. Thread safety: a plain value once built.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orp/core/date.h"
+#include "orp/core/result.h"
+#include "orp/storage/store.h"
+
+namespace orp::surveillance {
+
+inline constexpr int kStrata = 54;
+inline constexpr int32_t kNoUnit = -1;
+inline constexpr int32_t kNoDeath = std::numeric_limits<int32_t>::max();
+
+// Implant-level rows for the device methods: one per distinct device model a primary implanted.
+// Each is followed to the removal of that implant, the patient's death or the data cut. A class
+// is the registry and the catalogue's device type ("OTR/bone_plate"); a model without a
+// catalogue entry is its own registry's "unclassified" type.
+struct ImplantCohort {
+  std::vector<std::string> classes;
+  std::vector<int32_t> class_registry;  // per class, into Cohort::registries
+
+  std::vector<int32_t> model;  // into Cohort::models
+  std::vector<int32_t> device_class;
+  std::vector<int32_t> entry_day;
+  std::vector<int32_t> exit_day;
+  std::vector<int8_t> status;  // 0 censored, 1 removed (revision), 2 died
+
+  size_t size() const { return entry_day.size(); }
+  double Years(size_t i) const { return (exit_day[i] - entry_day[i]) / 365.25; }
+};
+
+struct Cohort {
+  Date data_cut{};
+  // Dictionaries: a row's code indexes these.
+  std::vector<std::string> registries;
+  std::vector<std::string> models;     // GTINs
+  std::vector<std::string> surgeons;   // GMC numbers
+  std::vector<std::string> hospitals;  // ODS site codes
+
+  std::vector<int32_t> registry;
+  std::vector<int32_t> surgeon;
+  std::vector<int32_t> hospital;
+  std::vector<int32_t> entry_day;  // days since 1970-01-01
+  std::vector<int32_t> exit_day;
+  std::vector<int8_t> status;
+  std::vector<int32_t> death_day;  // kNoDeath when alive at the data cut (seen past a revision)
+  std::vector<int8_t> stratum;
+
+  ImplantCohort implants;
+
+  size_t size() const { return entry_day.size(); }
+  double Years(size_t i) const { return (exit_day[i] - entry_day[i]) / 365.25; }
+};
+
+// Every primary procedure with a date on or before `data_cut`, and its implants (device types
+// from the store's catalogue).
+Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut);
+
+// The stratum of one primary (exposed for tests).
+int8_t StratumOf(std::optional<Date> birth, std::optional<domain::Sex> sex, std::optional<int> asa,
+                 Date on);
+
+}  // namespace orp::surveillance

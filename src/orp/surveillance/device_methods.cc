@@ -1,0 +1,202 @@
+// Device-model methods: NJR PTIR levels, the AOANJRR screen and the maxSPRT (methods.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "orp/stats/maxsprt.h"
+#include "orp/surveillance/methods.h"
+
+namespace orp::surveillance {
+namespace {
+
+using nlohmann::json;
+
+// A device model within its class (a model used in two registries is two units).
+struct ModelKey {
+  int32_t device_class;
+  int32_t model;
+  auto operator<=>(const ModelKey&) const = default;
+};
+
+// Primaries, revisions and person-years per (class, model), in key order.
+std::map<ModelKey, stats::ImplantExposure> ModelExposure(const ImplantCohort& c) {
+  std::map<ModelKey, stats::ImplantExposure> out;
+  for (size_t i = 0; i < c.size(); ++i) {
+    stats::ImplantExposure& x = out[{c.device_class[i], c.model[i]}];
+    x.group = c.device_class[i];
+    x.primaries += 1;
+    x.revisions += c.status[i] == 1;
+    x.person_years += c.Years(i);
+  }
+  return out;
+}
+
+storage::Signal ModelSignal(const Cohort& c, ModelKey key, std::string method) {
+  storage::Signal s;
+  const auto registry = c.implants.class_registry[static_cast<size_t>(key.device_class)];
+  s.registry = c.registries[static_cast<size_t>(registry)];
+  s.unit_kind = storage::SignalUnitKind::kDeviceModel;
+  s.unit = c.models[static_cast<size_t>(key.model)];
+  s.method = std::move(method);
+  s.data_cut = c.data_cut;
+  return s;
+}
+
+json Exposure(const stats::ImplantExposure& x) {
+  return {{"primaries", x.primaries}, {"revisions", x.revisions}, {"person_years", x.person_years}};
+}
+
+// Cumulative (events, expected) at each revision day of one model: exposure is integrated over
+// calendar time by sweeping entries and exits, so a look costs O(log n), not O(n).
+void MaxSprtLooks(const ImplantCohort& c, const std::vector<size_t>& rows, double rate_per_year,
+                  std::vector<int64_t>& events, std::vector<double>& expected,
+                  std::vector<int32_t>& days) {
+  std::vector<std::pair<int32_t, int>> changes;  // (day, +1 entry / -1 exit)
+  std::vector<int32_t> revisions;
+  for (size_t i : rows) {
+    changes.push_back({c.entry_day[i], +1});
+    changes.push_back({c.exit_day[i], -1});
+    if (c.status[i] == 1) revisions.push_back(c.exit_day[i]);
+  }
+  std::sort(changes.begin(), changes.end());
+  std::sort(revisions.begin(), revisions.end());
+  double exposure_days = 0;
+  int64_t at_risk = 0;
+  int32_t last = changes.empty() ? 0 : changes.front().first;
+  size_t next = 0;
+  for (size_t r = 0; r < revisions.size(); ++r) {
+    const int32_t day = revisions[r];
+    while (next < changes.size() && changes[next].first <= day) {
+      exposure_days += static_cast<double>(at_risk) * (changes[next].first - last);
+      last = changes[next].first;
+      at_risk += changes[next].second;
+      ++next;
+    }
+    exposure_days += static_cast<double>(at_risk) * (day - last);
+    last = day;
+    if (r + 1 < revisions.size() && revisions[r + 1] == day) continue;  // one look per day
+    events.push_back(static_cast<int64_t>(r + 1));
+    expected.push_back(rate_per_year * exposure_days / 365.25);
+    days.push_back(day);
+  }
+}
+
+}  // namespace
+
+Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& c,
+                                                        const MethodOptions& options) {
+  const auto exposure = ModelExposure(c.implants);
+  std::vector<ModelKey> keys;
+  std::vector<stats::ImplantExposure> rows;
+  for (const auto& [key, x] : exposure) {
+    keys.push_back(key);
+    rows.push_back(x);
+  }
+  auto njr = stats::NjrImplantOutliers(rows, options.njr);
+  if (!njr) return std::unexpected(njr.error());
+  auto aoa = stats::AoanjrrStageOneScreen(rows, options.aoanjrr);
+  if (!aoa) return std::unexpected(aoa.error());
+  std::vector<storage::Signal> out;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const stats::NjrOutlier& n = (*njr)[k];
+    if (n.level != stats::NjrLevel::kNone) {
+      storage::Signal s = ModelSignal(c, keys[k], "njr-ptir");
+      s.statistic = n.ratio;
+      s.threshold = n.level == stats::NjrLevel::kLevel1              ? options.njr.level1_ratio
+                    : rows[k].primaries >= options.njr.min_primaries ? options.njr.level2_ratio
+                                                                     : options.njr.small_ratio;
+      s.what = fmt::format("PTIR {:.2f} per 100 patient-years, {:.2f} x the rest of the class ({})",
+                           n.ptir, n.ratio, stats::NjrLevelName(n.level));
+      json e = Exposure(rows[k]);
+      e.update({{"ptir", n.ptir},
+                {"class_ptir", n.class_ptir},
+                {"ratio", n.ratio},
+                {"lower", n.lower},
+                {"upper", n.upper},
+                {"p_value", n.p_value},
+                {"level", stats::NjrLevelName(n.level)}});
+      s.evidence_json = e.dump();
+      out.push_back(std::move(s));
+    }
+    const stats::AoanjrrScreen& a = (*aoa)[k];
+    if (a.flagged) {
+      storage::Signal s = ModelSignal(c, keys[k], "aoanjrr-screen");
+      s.statistic = a.ratio;
+      s.threshold = options.aoanjrr.rate_ratio;
+      s.what = fmt::format(
+          "revision rate {:.2f} per 100 component-years, {:.2f} x its group, "
+          "P = {:.2g}",
+          a.rate, a.ratio, a.p_value);
+      json e = Exposure(rows[k]);
+      e.update({{"rate", a.rate},
+                {"group_rate", a.group_rate},
+                {"expected", a.expected},
+                {"p_value", a.p_value},
+                {"excluded_from_group_rate", a.excluded_from_group_rate}});
+      s.evidence_json = e.dump();
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& c, const MethodOptions& options) {
+  auto cv = stats::PoissonMaxSprtCriticalValue(options.maxsprt_upper_limit, options.maxsprt_alpha,
+                                               options.maxsprt_min_events);
+  if (!cv) return std::unexpected(cv.error());
+  const ImplantCohort& x = c.implants;
+  std::map<ModelKey, std::vector<size_t>> rows_of;
+  std::map<int32_t, stats::ImplantExposure> class_total;
+  for (size_t i = 0; i < x.size(); ++i) {
+    stats::ImplantExposure& t = class_total[x.device_class[i]];
+    t.revisions += x.status[i] == 1;
+    t.person_years += x.Years(i);
+    rows_of[{x.device_class[i], x.model[i]}].push_back(i);
+  }
+  std::vector<storage::Signal> out;
+  for (const auto& [key, rows] : rows_of) {
+    const stats::ImplantExposure& total = class_total[key.device_class];
+    int64_t own_revisions = 0;
+    double own_years = 0;
+    for (size_t i : rows) {
+      own_revisions += x.status[i] == 1;
+      own_years += x.Years(i);
+    }
+    const double rest_years = total.person_years - own_years;
+    const int64_t rest_revisions = total.revisions - own_revisions;
+    if (rest_years <= 0 || rest_revisions == 0 || own_revisions == 0) continue;
+    std::vector<int64_t> events;
+    std::vector<double> expected;
+    std::vector<int32_t> days;
+    MaxSprtLooks(x, rows, static_cast<double>(rest_revisions) / rest_years, events, expected, days);
+    auto state = stats::RunPoissonMaxSprt(events, expected, *cv, options.maxsprt_upper_limit,
+                                          options.maxsprt_min_events);
+    if (!state) return std::unexpected(state.error());
+    if (!state->signalled) continue;
+    storage::Signal s = ModelSignal(c, key, "maxsprt");
+    s.statistic = state->llr;
+    s.threshold = *cv;
+    const auto at = static_cast<size_t>(state->signal_event);
+    const Date signal_day{std::chrono::days(days[at])};
+    s.what = fmt::format("{} revisions where {:.2f} were expected by {} (maxSPRT, alpha {})",
+                         state->events, state->signal_expected, FormatIsoDate(signal_day),
+                         options.maxsprt_alpha);
+    json path = json::array();
+    for (size_t k = 0; k <= at; ++k) {
+      path.push_back({FormatIsoDate(Date{std::chrono::days(days[k])}), events[k], expected[k]});
+    }
+    s.evidence_json = json{
+        {"critical_value", *cv},
+        {"upper_limit", options.maxsprt_upper_limit},
+        {"min_events", options.maxsprt_min_events},
+        {"signal_date", FormatIsoDate(signal_day)},
+        {"path",
+         std::move(path)}}.dump();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace orp::surveillance

@@ -1,0 +1,59 @@
+// The surveillance methods applied to a cohort: each evaluates every unit of its kind in every
+// registry and returns the signals it raises (nothing is stored here; run.h stores them).
+//
+//   Device models  NJR Level 1/2 PTIR outliers ("njr-ptir"), the AOANJRR stage-one screen
+//                  ("aoanjrr-screen") — the class is the registry — and the Poisson maxSPRT of
+//                  each model's revisions against the rest of its class from its first primary
+//                  ("maxsprt"; ends without a signal once T revisions were expected, so it
+//                  watches new models, as Kulldorff's method intends).
+//   Surgeons and   revision O/E on a funnel plot over the last 5 and 10 years
+//   hospitals      ("funnel-revision-5y", "-10y"); 90-day mortality O/E ("funnel-mortality-90d-5y",
+//                  "-10y"); a risk-adjusted Bernoulli CUSUM of revision within one year, odds
+//                  ratio 2, h set for the registry's risk mix and a target in-control ARL
+//                  ("cusum-revision-1y").
+// Expected counts come from indirect standardisation over the 54 case-mix strata of cohort.h
+// (age band x sex x ASA) within the registry and window: E_u = sum over the unit's primaries of
+// PY_i x rate_stratum (revision) or p_stratum (90-day death). This stands in for the Cox and
+// logistic models the NJR uses (TODO(#7): fit them with stats/cox.h once the cohort carries the
+// indication). Only high-side findings (worse than expected) become signals.
+//
+// Thread safety: pure functions of their inputs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "orp/core/result.h"
+#include "orp/stats/funnel.h"
+#include "orp/stats/outliers.h"
+#include "orp/storage/signals.h"
+#include "orp/surveillance/cohort.h"
+
+namespace orp::surveillance {
+
+struct MethodOptions {
+  stats::NjrOutlierOptions njr;
+  stats::AoanjrrOptions aoanjrr;
+  double maxsprt_upper_limit = 20;  // expected revisions
+  double maxsprt_alpha = 0.05;
+  int64_t maxsprt_min_events = 4;
+  std::vector<int> funnel_windows_years = {5, 10};
+  stats::Overdispersion overdispersion = stats::Overdispersion::kNone;
+  double min_expected = 1.0;   // below: "insufficient data", no funnel signal
+  bool signal_alerts = false;  // also signal beyond 95% (alarms, beyond 99.8%, always)
+  int mortality_days = 90;
+  double cusum_odds_ratio = 2.0;
+  double cusum_target_arl = 10000;  // patients between false signals in control
+  int cusum_window_days = 365;
+};
+
+Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& cohort,
+                                                        const MethodOptions& options);
+Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& cohort,
+                                                    const MethodOptions& options);
+Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& cohort,
+                                                   const MethodOptions& options);
+Result<std::vector<storage::Signal>> CusumSignals(const Cohort& cohort,
+                                                  const MethodOptions& options);
+
+}  // namespace orp::surveillance

@@ -1,0 +1,43 @@
+// A surveillance run: build the cohort from the store, apply every method (methods.h) to every
+// device model, surgeon and hospital of every registry, and record the signals in one
+// transaction. A signal seen before is updated (its review status kept), never duplicated; see
+// storage/signals.h. Runs are whole-cohort today: every method here is cheap next to reading
+// the store (docs/performance.md, "## Surveillance").
+//
+// Errors: the store's (kUnavailable, kDataLoss, ...) and kInvalidArgument for bad options.
+// Thread safety: one run per store at a time is the expected use; concurrent runs serialise on
+// the store's writer and the later one's figures win.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "orp/core/date.h"
+#include "orp/core/result.h"
+#include "orp/storage/store.h"
+#include "orp/surveillance/methods.h"
+
+namespace orp::surveillance {
+
+struct RunOptions {
+  Date data_cut{};
+  MethodOptions methods;
+};
+
+struct RunSummary {
+  int64_t primaries = 0;
+  int64_t device_models = 0;
+  int64_t surgeons = 0;
+  int64_t hospitals = 0;
+  int64_t signals_new = 0;
+  int64_t signals_updated = 0;
+  std::vector<storage::Signal> signals;  // as raised by this run, with their stored ids
+};
+
+// Every signal the methods raise on `cohort` (no store involved).
+Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
+                                                    const MethodOptions& options);
+
+Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options);
+
+}  // namespace orp::surveillance
