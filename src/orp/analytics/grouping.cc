@@ -129,7 +129,7 @@ Result<GroupLabels> LoadGroupLabels(storage::Reader& reader, const Cohort& cohor
   GroupLabels labels;
   if (IsDeviceKind(grouping.kind) && grouping.kind != GroupKind::kGtin) {
     ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& model) {
-      if (!model.valid_to) labels.models.insert_or_assign(model.gtin.digits(), model);
+      if (!model.valid_to) labels.models.insert_or_assign(model.device.text(), model);
       return true;
     }));
   }

@@ -1,7 +1,6 @@
 #include "orp/cli/recall_options.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
@@ -21,34 +20,6 @@ std::optional<Date> DateFlag(std::string_view command, const std::string& text,
   auto date = ParseIsoDate(text);
   if (!date) Fail(command, date.error().WithContext(std::string(flag)));
   return *date;
-}
-
-// Each field as an 8-byte big-endian length and its bytes (security/audit.h's chain format).
-void AppendField(std::string& out, std::string_view field) {
-  uint64_t n = field.size();
-  for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((n >> shift) & 0xFF);
-  out.append(field);
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
-}
-
-std::string AuditHash(const domain::AuditRecord& r) {
-  std::string data;
-  AppendField(data, "orp-audit-v1");
-  AppendField(data, std::to_string(r.seq));
-  AppendField(data, std::to_string(r.at.time_since_epoch().count()));
-  for (const std::string* field : {&r.actor, &r.role, &r.action, &r.object, &r.request_id,
-                                   &r.purpose, &r.outcome, &r.prev_hash}) {
-    AppendField(data, *field);
-  }
-  return Sha256Hex(data);
 }
 
 }  // namespace
@@ -107,17 +78,7 @@ recall::Access OperatorAccess(std::string purpose) {
           ""};
 }
 
-recall::AuditAppender AuditChainAppender() {
-  return [](storage::Transaction& txn, const domain::AuditRecord& entry) -> Result<int64_t> {
-    auto last = txn.LastAuditRecord();
-    if (!last) return std::unexpected(last.error());
-    domain::AuditRecord record = entry;
-    record.seq = *last ? (*last)->seq + 1 : 1;
-    record.prev_hash = *last ? (*last)->hash : std::string();
-    record.hash = AuditHash(record);
-    return txn.AppendAudit(record);
-  };
-}
+recall::AuditAppender AuditChainAppender() { return recall::SecurityAuditAppender(); }
 
 void SyncRecallsAfterIngest(std::string_view command, storage::Store& store) {
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());

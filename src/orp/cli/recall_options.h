@@ -37,8 +37,7 @@ recall::Criteria CriteriaOrFail(std::string_view command, const CriteriaFlags& f
 // operator; the purpose as given.
 recall::Access OperatorAccess(std::string purpose);
 
-// Appends to the store's audit chain (storage AppendAudit), computing each entry's hash as the
-// security subsystem's audit chain does. TODO(#5): call security::AppendAudit once it is merged.
+// The audit chain (security::AppendAudit through recall::SecurityAuditAppender).
 recall::AuditAppender AuditChainAppender();
 
 // After an ingest commit: joins new submissions to open recalls (recall::SyncOpenRecalls) and

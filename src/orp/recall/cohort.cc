@@ -40,7 +40,7 @@ Result<std::vector<std::string>> ResolveDevices(storage::Reader& reader, const C
   ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& m) {
     if (!wanted.contains(m.catalogue_number)) return true;
     found.insert(m.catalogue_number);
-    std::string di = m.gtin.digits();
+    std::string di = m.device.text();
     if (std::find(out.begin(), out.end(), di) == out.end()) out.push_back(std::move(di));
     return true;
   }));

@@ -129,7 +129,7 @@ Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
   }));
   std::unordered_map<std::string, std::string> device_types;  // the latest version wins
   ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& m) {
-    device_types[m.gtin.digits()] = m.device_type;
+    device_types[m.device.text()] = m.device_type;
     return true;
   }));
   Cohort c;
