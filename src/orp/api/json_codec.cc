@@ -68,7 +68,7 @@ Json ProcedureJson(const domain::Procedure& p) {
 }
 
 Json DeviceModelJson(const domain::DeviceModel& m) {
-  return {{"gtin", m.gtin.digits()},
+  return {{"gtin", m.device.text()},
           {"manufacturer", m.manufacturer},
           {"brand", m.brand},
           {"model", m.model},
