@@ -118,6 +118,10 @@ class RegistryStore {
                           "III",
                           {"BCIR"},
                           Day(2000, 1, 1),
+                          std::nullopt,
+                          domain::MarketStatus::kOnMarket,
+                          std::nullopt,
+                          "",
                           std::nullopt};
     auto txn = store_->Begin();
     EXPECT_TRUE((*txn)->PutDeviceModel(m).has_value());

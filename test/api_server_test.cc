@@ -253,7 +253,8 @@ TEST_F(ApiServer, TheCatalogueShowsADeviceWithItsHistory) {
   ASSERT_TRUE(txn.has_value());
   domain::DeviceModel model{*domain::Gtin::Parse("09506000134352"), "Maker", "Brand", "M1", "C1",
                             "breast implant", "III", {"BCIR"},
-                            Date{std::chrono::year{2020} / 1 / 1}, std::nullopt};
+                            Date{std::chrono::year{2020} / 1 / 1}, std::nullopt,
+                            domain::MarketStatus::kOnMarket, std::nullopt, "", std::nullopt};
   ASSERT_TRUE((*txn)->PutDeviceModel(model).has_value());
   model.brand = "Brand 2";
   model.valid_from = Date{std::chrono::year{2023} / 1 / 1};

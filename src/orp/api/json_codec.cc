@@ -68,7 +68,8 @@ Json ProcedureJson(const domain::Procedure& p) {
 }
 
 Json DeviceModelJson(const domain::DeviceModel& m) {
-  return {{"gtin", m.device.text()},
+  return {{"di", m.device.text()},
+          {"agency", std::string(domain::Name(m.device.agency()))},
           {"manufacturer", m.manufacturer},
           {"brand", m.brand},
           {"model", m.model},
