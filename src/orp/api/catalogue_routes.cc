@@ -10,12 +10,14 @@ namespace orp::api {
 namespace {
 
 Result<HttpResponse> ReadDevice(const ApiServices& s, const RequestContext& ctx) {
-  Result<domain::Gtin> gtin = domain::Gtin::Parse(ctx.Param("gtin"));
+  // A GTIN or a HIBCC DI (domain/device_id.h); the parameter keeps its historic name.
+  Result<domain::DeviceId> gtin = domain::DeviceId::Parse(ctx.Param("gtin"));
   if (!gtin) return std::unexpected(gtin.error().WithContext("gtin"));
   Result<std::vector<domain::DeviceModel>> history = s.store->DeviceModelHistory(*gtin);
   if (!history) return std::unexpected(history.error());
   if (history->empty()) {
-    return NotFound(fmt::format("no device model with GTIN {} in the catalogue", gtin->digits()));
+    return NotFound(fmt::format("no device model with {} DI {} in the catalogue",
+                                domain::Name(gtin->agency()), gtin->text()));
   }
   ResourceScope scope;
   scope.manufacturer = history->back().manufacturer;

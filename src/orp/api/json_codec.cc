@@ -78,7 +78,11 @@ Json DeviceModelJson(const domain::DeviceModel& m) {
           {"device_class", m.device_class},
           {"registries", m.registries},
           {"valid_from", FormatIsoDate(m.valid_from)},
-          {"valid_to", DateOrNull(m.valid_to)}};
+          {"valid_to", DateOrNull(m.valid_to)},
+          {"market_status", domain::Name(m.market_status)},
+          {"status_date", DateOrNull(m.status_date)},
+          {"fsn_reference", m.fsn_reference},
+          {"recorded_on", DateOrNull(m.recorded_on)}};
 }
 
 Json FindingJson(const domain::Finding& f) {

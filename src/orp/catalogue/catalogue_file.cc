@@ -52,10 +52,10 @@ class Columns {
   std::map<std::string, size_t, std::less<>> index_;
 };
 
-constexpr std::string_view kOrpColumns[] = {"gtin",         "manufacturer",     "brand",
-                                            "model",        "catalogue_number", "device_type",
-                                            "device_class", "registries",       "market_status",
-                                            "status_date",  "effective_from",   "fsn_reference"};
+constexpr std::string_view kOrpColumns[] = {
+    "gtin",           "manufacturer",  "brand",         "model",         "catalogue_number",
+    "device_type",    "device_class",  "registries",    "market_status", "status_date",
+    "effective_from", "fsn_reference", "issuing_agency"};
 constexpr std::string_view kGudidColumns[] = {"primarydi",
                                               "companyname",
                                               "brandname",
@@ -132,9 +132,18 @@ RowResult OrpRowCodesAndDates(const Columns& c, const CsvRecord& row, Date recor
 
 RowResult OrpRow(const Columns& c, const CsvRecord& row, Date recorded_on) {
   DeviceModel m;
-  auto di = NormaliseDi(c.Get(row, "gtin"));
+  auto di = domain::DeviceId::Parse(c.Get(row, "gtin"));
   if (!di) return Reject("gtin", "catalogue.gtin", di.error().message());
-  m.di = *di;
+  if (std::string_view agency = c.Get(row, "issuing_agency"); !agency.empty()) {
+    auto named = domain::ParseIssuingAgency(agency);
+    if (!named) return Reject("issuing_agency", "catalogue.agency", named.error().message());
+    if (*named != di->agency()) {
+      return Reject("issuing_agency", "catalogue.agency",
+                    fmt::format("issuing_agency {} does not match DI {}, which is a {} DI",
+                                domain::Name(*named), di->text(), domain::Name(di->agency())));
+    }
+  }
+  m.di = di->text();
   m.manufacturer = c.Get(row, "manufacturer");
   if (m.manufacturer.empty()) {
     return Reject("manufacturer", "catalogue.required", "manufacturer is required");

@@ -128,3 +128,29 @@ TEST(CatalogueFile, MalformedRecordIsReportedAndTheRestImported) {
 
 }  // namespace
 }  // namespace orp::catalogue
+
+namespace orp::catalogue {
+namespace {
+
+// Issue #3: a catalogue row may name its DI's issuing agency; a HIBCC DI is a catalogue key.
+TEST(CatalogueFile, IssuingAgencyColumnMustMatchTheDi) {
+  Catalogue c;
+  auto report = ImportCatalogue(
+      "gtin,manufacturer,issuing_agency\n"
+      "+A99912345,Example Ltd,HIBCC\n"
+      "09506000134352,Example Ltd,gs1\n"
+      "A123BJC5D6E71,Example Ltd,GS1\n",
+      Ymd(2026, 1, 1), c);
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_EQ(report->new_models, 2u);
+  ASSERT_EQ(report->rejected, 1u);
+  EXPECT_EQ(report->problems[0].row, 4u);
+  EXPECT_EQ(report->problems[0].rule, "catalogue.agency");
+  EXPECT_EQ(report->problems[0].message,
+            "issuing_agency GS1 does not match DI A123BJC5D6E71, which is a HIBCC DI");
+  EXPECT_EQ(c.FindLatest("A99912345")->manufacturer, "Example Ltd");
+  EXPECT_TRUE(report->ignored_columns.empty());
+}
+
+}  // namespace
+}  // namespace orp::catalogue

@@ -42,13 +42,19 @@ std::vector<Known> DevicesOfType(const Catalogue& catalogue, std::span<const std
   return out;
 }
 
+// "GTIN 05012345678900" or "HIBCC DI A99912345".
+std::string Named(std::string_view di) {
+  return fmt::format("{} {}", AgencyOf(di) == domain::IssuingAgency::kGs1 ? "GTIN" : "HIBCC DI",
+                     di);
+}
+
 // "GTIN 05012345678900 is Acme / Round 1": the device and its values of `attributes`.
 std::string Describe(const DeviceModel& model,
                      std::span<const domain::DeviceAttribute> attributes) {
   std::vector<std::string> values;
   values.reserve(attributes.size());
   for (domain::DeviceAttribute a : attributes) values.push_back(AttributeValue(model, a));
-  return fmt::format("GTIN {} is {}", model.di, fmt::join(values, " / "));
+  return fmt::format("{} is {}", Named(model.di), fmt::join(values, " / "));
 }
 
 void SameAttribute(const Catalogue& catalogue, const domain::CompatibilityRule& rule,
@@ -106,10 +112,10 @@ void AllowedPairs(const Catalogue& catalogue, const domain::CompatibilityRule& r
            rule.severity,
            {a.index, b.index},
            {dis[a.index], dis[b.index]},
-           fmt::format("{}: {} GTIN {} ({} '{}') with {} GTIN {} ({} '{}') is not an allowed "
-                       "pair (rule {})",
-                       rule.message, rule.device_types[0], a.model->di, attribute, pair.first,
-                       rule.device_types[1], b.model->di, attribute, pair.second, rule.id)});
+           fmt::format("{}: {} {} ({} '{}') with {} {} ({} '{}') is not an allowed pair (rule {})",
+                       rule.message, rule.device_types[0], Named(a.model->di), attribute,
+                       pair.first, rule.device_types[1], Named(b.model->di), attribute, pair.second,
+                       rule.id)});
     }
   }
 }

@@ -17,7 +17,7 @@
 // its earliest version (as CheckScan does).
 // The rule's `when` is a condition over the procedure record: the caller evaluates it and calls
 // this only when it holds (or the rule has none).
-// Findings name GTINs and catalogue attributes, never patient data.
+// Findings name DIs (a GTIN, or a HIBCC DI) and catalogue attributes, never patient data.
 // Thread safety: pure function of its arguments; the catalogue must not change meanwhile.
 #pragma once
 

@@ -5,10 +5,15 @@
 //   orp catalogue import --db URL FILE...       files into the store, one transaction per file
 //   orp catalogue show DI --file FILE...        every version of one device model
 //   orp catalogue show DI --db URL              ... as the store holds it
-//   orp catalogue scan LABEL --file FILE... --date D [--registry R]   scan-time checks
+//   orp catalogue scan LABEL... (--file FILE... | --db URL) --date D [--registry R]
+//                      [--field NAME=VALUE]...   scan-time checks of one procedure's devices,
+//                      each label and the registry's compatibility rules over them together
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -16,10 +21,12 @@
 
 #include "orp/catalogue/catalogue_file.h"
 #include "orp/catalogue/catalogue_store.h"
-#include "orp/catalogue/scan_check.h"
+#include "orp/catalogue/procedure_scan.h"
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/table.h"
+#include "orp/core/text.h"
+#include "orp/domain/registry_loader.h"
 #include "orp/udi/parse.h"
 
 namespace orp::cli {
@@ -28,7 +35,9 @@ namespace {
 struct CatalogueOptions {
   std::vector<std::string> files;
   std::string di;
-  std::string label;
+  std::vector<std::string> labels;
+  std::vector<std::string> fields;  // NAME=VALUE
+  std::string registries_dir;
   std::string date;
   std::string registry;
   std::string db;
@@ -142,45 +151,115 @@ void RunShow(const CatalogueOptions& o, const Environment& env) {
     Fail("catalogue show", Error(ErrorCode::kNotFound,
                                  fmt::format("device identifier {} is not in the catalogue", di)));
   }
-  Rows table{{"effective_from", "recorded_on", "manufacturer", "brand", "model", "ref", "type",
-              "class", "registries", "status", "status_date", "fsn"}};
+  Rows table{{"agency", "effective_from", "recorded_on", "manufacturer", "brand", "model", "ref",
+              "type", "class", "registries", "status", "status_date", "fsn"}};
   for (const auto& m : history) {
     std::string registries;
     for (const auto& code : m.registries) registries += (registries.empty() ? "" : ";") + code;
-    table.Add({FormatIsoDate(m.effective_from), FormatIsoDate(m.recorded_on), m.manufacturer,
+    table.Add({std::string(domain::Name(catalogue::AgencyOf(m.di))),
+               FormatIsoDate(m.effective_from), FormatIsoDate(m.recorded_on), m.manufacturer,
                m.brand, m.model, m.catalogue_number, m.device_type,
                std::string(catalogue::DeviceClassName(m.device_class)), registries,
-               // The store does not keep market status yet (docs/device-catalogue.md §5).
-               o.db.empty() ? std::string(catalogue::MarketStatusName(m.market_status)) : "",
+               std::string(catalogue::MarketStatusName(m.market_status)),
                m.status_date ? FormatIsoDate(*m.status_date) : "", m.fsn_reference});
   }
   Print({{"versions", &table}}, format);
 }
 
-void RunScan(const CatalogueOptions& o) {
-  OutputFormat format = ValueOrFail("catalogue scan", ParseOutputFormat(o.format));
+// The catalogue a scan is checked against: the files given, in order, or the store.
+catalogue::Catalogue LoadForScan(const CatalogueOptions& o, const Environment& env) {
+  if (o.files.empty() == o.db.empty()) {
+    Fail("catalogue scan", Error(ErrorCode::kInvalidArgument, "give either --file or --db"));
+  }
   catalogue::Catalogue loaded;
-  Load("catalogue scan", o.files, loaded);
-  catalogue::ScanContext context;
+  if (o.db.empty()) {
+    Load("catalogue scan", o.files, loaded);
+  } else {
+    auto store = OpenStoreOrFail("catalogue scan", env, o.db);
+    ValueOrFail("catalogue scan", catalogue::LoadFromStore(*store, loaded));
+  }
+  return loaded;
+}
+
+// The registry's definition (for its compatibility rules), from --registries or the default
+// lookup next to the executable.
+const domain::RegistryDefinition* FindRegistry(const CatalogueOptions& o,
+                                               domain::RegistrySet& set) {
+  if (o.registry.empty()) return nullptr;
+  std::filesystem::path dir = o.registries_dir;
+  if (dir.empty()) {
+    std::error_code ec;
+    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    dir = ValueOrFail("catalogue scan", domain::FindRegistriesDirectory(ec ? "" : exe));
+  }
+  set = ValueOrFail("catalogue scan", domain::LoadRegistries(dir));
+  const domain::RegistryDefinition* registry = set.Find(ToUpperAscii(o.registry));
+  if (registry == nullptr) {
+    Fail("catalogue scan",
+         Error(ErrorCode::kInvalidArgument,
+               fmt::format("--registry '{}' is not a registry ORP hosts", Printable(o.registry))));
+  }
+  return registry;
+}
+
+std::map<std::string, std::string, std::less<>> ParseFields(const CatalogueOptions& o) {
+  std::map<std::string, std::string, std::less<>> fields;
+  for (const std::string& pair : o.fields) {
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      Fail("catalogue scan",
+           Error(ErrorCode::kInvalidArgument,
+                 fmt::format("--field '{}' must be NAME=VALUE", Printable(pair))));
+    }
+    fields[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  return fields;
+}
+
+void PrintScan(const std::vector<udi::ParsedUdi>& labels,
+               const catalogue::ProcedureScanResult& result, OutputFormat format) {
+  Rows devices{{"label", "di", "issuer", "lot", "serial", "expiry"}};
+  Rows findings{{"label", "severity", "rule", "message"}};
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const udi::ParsedUdi& scan = labels[i];
+    devices.Add({std::to_string(i + 1), scan.di, std::string(udi::IssuerName(scan.issuer)),
+                 scan.lot, scan.serial, scan.expiry ? FormatIsoDate(*scan.expiry) : ""});
+    for (const auto& f : result.label_findings[i]) {
+      findings.Add({std::to_string(i + 1), std::string(udi::SeverityName(f.severity)),
+                    std::string(f.code), f.message});
+    }
+  }
+  for (const auto& f : result.compatibility) {
+    std::vector<std::string> numbers;
+    for (size_t device : f.devices) numbers.push_back(std::to_string(device + 1));
+    findings.Add({fmt::format("{}", fmt::join(numbers, ",")), std::string(domain::Name(f.severity)),
+                  f.rule, f.message});
+  }
+  Rows rules{{"rule", "verdict", "reason"}};
+  for (const auto& r : result.rules) {
+    rules.Add({r.rule, std::string(catalogue::RuleVerdictName(r.verdict)), r.reason});
+  }
+  Print({{"devices", &devices}, {"findings", &findings}, {"rules", &rules}}, format);
+}
+
+void RunScan(const CatalogueOptions& o, const Environment& env) {
+  OutputFormat format = ValueOrFail("catalogue scan", ParseOutputFormat(o.format));
+  catalogue::Catalogue loaded = LoadForScan(o, env);
+  domain::RegistrySet registries;
+  catalogue::ProcedureScanContext context;
   context.procedure_date =
       o.date.empty() ? TodayUtc() : ValueOrFail("catalogue scan", ParseIsoDate(o.date));
-  context.registry = o.registry;
-  udi::ParsedUdi scan = udi::ParseUdi(o.label, udi::ParseOptions{.today = context.procedure_date});
-  std::vector<udi::Finding> findings = scan.findings;
-  for (auto& f : catalogue::CheckScan(loaded, scan, context)) findings.push_back(std::move(f));
-  Rows device{{"di", "issuer", "lot", "serial", "expiry"}};
-  device.Add({scan.di, std::string(udi::IssuerName(scan.issuer)), scan.lot, scan.serial,
-              scan.expiry ? FormatIsoDate(*scan.expiry) : ""});
-  Rows table{{"severity", "rule", "message"}};
-  for (const auto& f : findings) {
-    table.Add({std::string(udi::SeverityName(f.severity)), std::string(f.code), f.message});
+  context.registry = FindRegistry(o, registries);
+  context.fields = ParseFields(o);
+  std::vector<udi::ParsedUdi> labels;
+  for (const std::string& text : o.labels) {
+    labels.push_back(udi::ParseUdi(text, udi::ParseOptions{.today = context.procedure_date}));
   }
-  Print({{"device", &device}, {"findings", &table}}, format);
-  for (const auto& f : findings) {
-    if (f.severity == udi::Severity::kError) {
-      Fail("catalogue scan", Error(ErrorCode::kFailedPrecondition,
-                                   "the device must not be used: see the errors above"));
-    }
+  catalogue::ProcedureScanResult result = catalogue::CheckProcedureScan(loaded, labels, context);
+  PrintScan(labels, result, format);
+  if (result.HasError()) {
+    Fail("catalogue scan", Error(ErrorCode::kFailedPrecondition,
+                                 "the devices must not be used as scanned: see the errors above"));
   }
 }
 
@@ -210,13 +289,21 @@ show->add_option("--db", o->db, "Read the store instead of files: sqlite:PATH");
 show->add_option("--format", o->format, "table | json | csv")->capture_default_str();
 show->callback([o, &env] { RunShow(*o, env); });
 CLI::App* scan = cmd->add_subcommand(
-    "scan", "Parse a label and check it against the catalogue (exit 78 if it must not be used).");
-scan->add_option("LABEL", o->label, "The label as scanned")->required();
-scan->add_option("--file", o->files, "Catalogue files, applied in order")->required();
+    "scan",
+    "Check the labels scanned for one procedure against the catalogue and the registry's "
+    "compatibility rules (exit 78 if the devices must not be used).");
+scan->add_option("LABEL", o->labels, "The labels as scanned, one per device")->required();
+scan->add_option("--file", o->files, "Catalogue files, applied in order");
+scan->add_option("--db", o->db, "Use the store's catalogue instead of files: sqlite:PATH");
 scan->add_option("--date", o->date, "Procedure date YYYY-MM-DD (default today)");
-scan->add_option("--registry", o->registry, "Registry of the procedure, e.g. BCIR");
+scan->add_option("--registry", o->registry,
+                 "Registry of the procedure, e.g. BCIR: checks registry membership and its "
+                 "compatibility rules");
+scan->add_option("--field", o->fields,
+                 "A procedure field a rule's condition reads, NAME=VALUE (e.g. laterality=B)");
+scan->add_option("--registries", o->registries_dir, "Registry definitions directory");
 scan->add_option("--format", o->format, "table | json | csv")->capture_default_str();
-scan->callback([o] { RunScan(*o); });
+scan->callback([o, &env] { RunScan(*o, env); });
 }  // namespace orp::cli
 
 }  // namespace orp::cli

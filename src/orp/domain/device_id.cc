@@ -41,8 +41,7 @@ Result<IssuingAgency> ParseIssuingAgency(std::string_view text) {
   std::string upper = ToUpperAscii(Trim(text));
   if (upper == "GS1") return IssuingAgency::kGs1;
   if (upper == "HIBCC" || upper == "HIBC") return IssuingAgency::kHibcc;
-  return InvalidArgument(
-      fmt::format("issuing agency '{}' must be GS1 or HIBCC", Printable(text)));
+  return InvalidArgument(fmt::format("issuing agency '{}' must be GS1 or HIBCC", Printable(text)));
 }
 
 DeviceId::DeviceId(const Gtin& gtin) : agency_(IssuingAgency::kGs1), text_(gtin.digits()) {}
@@ -53,9 +52,9 @@ Result<DeviceId> DeviceId::Parse(std::string_view text) {
   if (text.empty()) return InvalidArgument("the device identifier is empty");
   auto hibcc = HibccText(text);
   if (!hibcc) {
-    return InvalidArgument(fmt::format(
-        "DI '{}' is neither a GTIN (8, 12, 13 or 14 digits) nor a HIBCC DI: {}", Printable(text),
-        hibcc.error().message()));
+    return InvalidArgument(
+        fmt::format("DI '{}' is neither a GTIN (8, 12, 13 or 14 digits) nor a HIBCC DI: {}",
+                    Printable(text), hibcc.error().message()));
   }
   return DeviceId(IssuingAgency::kHibcc, std::move(*hibcc));
 }

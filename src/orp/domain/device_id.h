@@ -30,7 +30,7 @@ Result<IssuingAgency> ParseIssuingAgency(std::string_view text);
 
 class DeviceId {
  public:
-  DeviceId() = default;  // empty GS1 DI: "not given"; text() is ""
+  DeviceId() = default;        // empty GS1 DI: "not given"; text() is ""
   DeviceId(const Gtin& gtin);  // NOLINT(google-explicit-constructor): a GTIN is the GS1 DI
 
   // A DI as written on a catalogue row or scanned: digits are a GTIN (8, 12, 13 or 14 digits,

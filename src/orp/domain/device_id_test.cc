@@ -69,8 +69,8 @@ TEST(DeviceId, AnImplantGivesWhicheverIdentifierItHas) {
 }
 
 TEST(MarketStatus, NamesRoundTrip) {
-  for (MarketStatus s : {MarketStatus::kOnMarket, MarketStatus::kWithdrawn,
-                         MarketStatus::kRecalled}) {
+  for (MarketStatus s :
+       {MarketStatus::kOnMarket, MarketStatus::kWithdrawn, MarketStatus::kRecalled}) {
     EXPECT_EQ(ParseMarketStatus(Name(s)).value(), s);
   }
   EXPECT_FALSE(ParseMarketStatus("gone").has_value());

@@ -41,6 +41,18 @@ bool RemovesImplants(const domain::Procedure& p) {
 
 }  // namespace
 
+Result<PreparedProcedure> Prepare(ValidatedProcedure validated,
+                                  const security::Pseudonymiser& pseudonymiser) {
+  PreparedProcedure prepared{std::move(validated), std::nullopt, std::nullopt};
+  const ValidatedProcedure& v = prepared.validated;
+  if (v.anonymous || !v.nhs_number) return prepared;
+  auto protected_number = pseudonymiser.Protect(*v.nhs_number);
+  if (!protected_number) return std::unexpected(protected_number.error());
+  prepared.pseudonym = protected_number->first;
+  prepared.cipher = std::move(protected_number->second);
+  return prepared;
+}
+
 // Patients of this chunk not stored yet, and which procedures wait for their ids.
 struct ChunkWriter::NewPatients {
   std::vector<Patient> patients;
@@ -61,16 +73,12 @@ struct ChunkWriter::NewPatients {
 };
 
 ChunkWriter::ChunkWriter(storage::Transaction& transaction,
-                         const security::Pseudonymiser& pseudonymiser,
                          std::vector<domain::Finding>& findings)
-    : transaction_(transaction),
-      pseudonymiser_(pseudonymiser),
-      findings_(findings),
-      linker_(transaction) {
+    : transaction_(transaction), findings_(findings), linker_(transaction) {
   chunk_.reserve(kChunkSize);
 }
 
-Result<void> ChunkWriter::Add(ValidatedProcedure procedure) {
+Result<void> ChunkWriter::Add(PreparedProcedure procedure) {
   chunk_.push_back(std::move(procedure));
   if (chunk_.size() < kChunkSize) return {};
   return Flush();
@@ -87,8 +95,8 @@ Result<void> ChunkWriter::Flush() {
 
 Result<void> ChunkWriter::LinkPatients() {
   std::vector<Pseudonym> keys;
-  for (const ValidatedProcedure& v : chunk_) {
-    if (!v.anonymous && v.nhs_number) keys.push_back(pseudonymiser_.Pseudonymise(*v.nhs_number));
+  for (const PreparedProcedure& p : chunk_) {
+    if (p.pseudonym) keys.push_back(*p.pseudonym);
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -96,13 +104,14 @@ Result<void> ChunkWriter::LinkPatients() {
   if (!stored) return std::unexpected(stored.error());
   for (Patient& p : *stored) known_.emplace(*p.pseudonym, std::move(p));
   NewPatients fresh;
-  for (ValidatedProcedure& v : chunk_) ORP_RETURN_IF_ERROR(LinkOne(v, fresh));
+  for (PreparedProcedure& p : chunk_) ORP_RETURN_IF_ERROR(LinkOne(p, fresh));
   return fresh.Insert(transaction_, known_);
 }
 
-Result<void> ChunkWriter::LinkOne(ValidatedProcedure& v, NewPatients& fresh) {
+Result<void> ChunkWriter::LinkOne(PreparedProcedure& prepared, NewPatients& fresh) {
+  ValidatedProcedure& v = prepared.validated;
   domain::Procedure& p = v.procedure;
-  if (v.anonymous || !v.nhs_number) {
+  if (!prepared.pseudonym) {
     // Linkage on demographics searches the store: the new patients before this record first.
     ORP_RETURN_IF_ERROR(fresh.Insert(transaction_, known_));
     Result<linkage::LinkedPatient> linked =
@@ -116,10 +125,11 @@ Result<void> ChunkWriter::LinkOne(ValidatedProcedure& v, NewPatients& fresh) {
     }
     return {};
   }
+  const Pseudonym& pseudonym = *prepared.pseudonym;
   Patient given = Demographics(v);
-  const Pseudonym pseudonym = pseudonymiser_.Pseudonymise(*v.nhs_number);
   given.pseudonym = pseudonym;
   if (auto it = known_.find(pseudonym); it != known_.end()) {
+    given.nhs_number = prepared.cipher;  // kept only if the stored patient has none
     Patient merged = Merge(it->second, given);
     if (merged != it->second) {
       ORP_RETURN_IF_ERROR(transaction_.PutPatient(merged));
@@ -130,9 +140,7 @@ Result<void> ChunkWriter::LinkOne(ValidatedProcedure& v, NewPatients& fresh) {
   }
   auto [slot, added] = fresh.index.emplace(pseudonym, fresh.patients.size());
   if (added) {
-    Result<domain::EncryptedNhsNumber> cipher = pseudonymiser_.Encrypt(*v.nhs_number, pseudonym);
-    if (!cipher) return std::unexpected(cipher.error());
-    given.nhs_number = std::move(*cipher);
+    given.nhs_number = std::move(prepared.cipher);
     fresh.patients.push_back(std::move(given));
   } else {
     fresh.patients[slot->second] = Merge(fresh.patients[slot->second], given);
@@ -144,8 +152,9 @@ Result<void> ChunkWriter::LinkOne(ValidatedProcedure& v, NewPatients& fresh) {
 Result<void> ChunkWriter::WriteProcedures() {
   using Key = std::pair<std::string, std::string>;  // registry, procedure_ref
   std::map<std::string, std::vector<std::string>> refs;
-  for (const ValidatedProcedure& v : chunk_) {
-    refs[v.procedure.registry].push_back(v.procedure.procedure_ref);
+  for (const PreparedProcedure& prepared : chunk_) {
+    const domain::Procedure& p = prepared.validated.procedure;
+    refs[p.registry].push_back(p.procedure_ref);
   }
   std::set<Key> stored;
   for (const auto& [registry, list] : refs) {
@@ -164,7 +173,8 @@ Result<void> ChunkWriter::WriteProcedures() {
     batch_patients.clear();
     return {};
   };
-  for (ValidatedProcedure& v : chunk_) {
+  for (PreparedProcedure& prepared : chunk_) {
+    ValidatedProcedure& v = prepared.validated;
     domain::Procedure& p = v.procedure;
     Key key{p.registry, p.procedure_ref};
     const bool new_ref = !stored.contains(key) && !batch_refs.contains(key);

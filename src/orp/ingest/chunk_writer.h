@@ -2,8 +2,8 @@
 // buffered in chunks of up to kChunkSize and each chunk is written with a few batched store calls
 // instead of several queries per procedure:
 //
-//   1. patients  pseudonymise the chunk's NHS numbers (HMAC only), look the pseudonyms up in one
-//                batch (Reader::FindPatientsByPseudonyms), encrypt and insert only the new ones
+//   1. patients  look the chunk's pseudonyms (Prepare) up in one batch
+//                (Reader::FindPatientsByPseudonyms), insert only the new ones
 //                (Transaction::InsertPatients), and rewrite a known patient only when the record
 //                changes its demographics (given values win, as PutPatient). Records without an
 //                NHS number link on demographics (linkage::PatientLinker) in file order, after
@@ -21,6 +21,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "orp/core/result.h"
@@ -32,15 +33,26 @@
 
 namespace orp::ingest {
 
+// An accepted procedure with its NHS number already pseudonymised and encrypted: the costly part
+// of linkage, done where the procedure was validated (the reader thread).
+struct PreparedProcedure {
+  ValidatedProcedure validated;
+  std::optional<domain::Pseudonym> pseudonym;  // none: no NHS number, or kept anonymous
+  std::optional<domain::EncryptedNhsNumber> cipher;
+};
+
+// kUnavailable / kDataLoss from the pseudonymiser.
+Result<PreparedProcedure> Prepare(ValidatedProcedure validated,
+                                  const security::Pseudonymiser& pseudonymiser);
+
 class ChunkWriter {
  public:
   static constexpr size_t kChunkSize = 1024;
 
-  ChunkWriter(storage::Transaction& transaction, const security::Pseudonymiser& pseudonymiser,
-              std::vector<domain::Finding>& findings);
+  ChunkWriter(storage::Transaction& transaction, std::vector<domain::Finding>& findings);
 
   // Buffers one accepted procedure; writes the chunk when it is full.
-  Result<void> Add(ValidatedProcedure procedure);
+  Result<void> Add(PreparedProcedure procedure);
   // Writes whatever is buffered (call once at the end).
   Result<void> Flush();
 
@@ -48,17 +60,16 @@ class ChunkWriter {
   struct NewPatients;
 
   Result<void> LinkPatients();
-  Result<void> LinkOne(ValidatedProcedure& v, NewPatients& fresh);
+  Result<void> LinkOne(PreparedProcedure& prepared, NewPatients& fresh);
   Result<void> WriteProcedures();
   Result<void> WriteOne(domain::Procedure& procedure, int64_t row);
   void Warn(int64_t row, const domain::Procedure& p, std::string field, std::string rule,
             std::string message);
 
   storage::Transaction& transaction_;
-  const security::Pseudonymiser& pseudonymiser_;
   std::vector<domain::Finding>& findings_;
   linkage::PatientLinker linker_;
-  std::vector<ValidatedProcedure> chunk_;
+  std::vector<PreparedProcedure> chunk_;
   std::map<domain::Pseudonym, domain::Patient> known_;  // this chunk's stored patients
 };
 

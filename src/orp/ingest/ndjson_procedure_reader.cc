@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "orp/ingest/reader.h"
@@ -15,11 +16,12 @@ using nlohmann::json;
 
 class NdjsonProcedureReader : public ProcedureReader {
  public:
-  NdjsonProcedureReader(std::unique_ptr<std::istream> owned, std::istream& in)
-      : owned_(std::move(owned)), in_(in) {}
+  // `whole`: the input is one JSON document (a single procedure, which may span lines).
+  NdjsonProcedureReader(std::unique_ptr<std::istream> owned, std::istream& in, bool whole = false)
+      : owned_(std::move(owned)), in_(in), whole_(whole) {}
 
   Result<bool> Next(RawProcedure* out, std::vector<domain::Finding>* findings) override {
-    while (std::getline(in_, line_)) {
+    while (ReadRecord()) {
       ++line_number_;
       if (line_number_ == 1 && line_.starts_with("\xEF\xBB\xBF")) line_.erase(0, 3);
       if (!line_.empty() && line_.back() == '\r') line_.pop_back();
@@ -83,8 +85,20 @@ class NdjsonProcedureReader : public ProcedureReader {
     if (!text.empty()) target.insert_or_assign(name, std::move(text));
   }
 
+  // The next line, or (whole_) the whole input once; false at the end.
+  bool ReadRecord() {
+    if (!whole_) return static_cast<bool>(std::getline(in_, line_));
+    if (line_number_ > 0) return false;
+    line_.assign(std::istreambuf_iterator<char>(in_), std::istreambuf_iterator<char>());
+    for (char& c : line_) {
+      if (c == '\r' || c == '\n') c = ' ';  // JSON whitespace either way; one "line" to report
+    }
+    return true;
+  }
+
   std::unique_ptr<std::istream> owned_;
   std::istream& in_;
+  bool whole_ = false;
   std::string line_;
   int64_t line_number_ = 0;
 };
@@ -95,15 +109,19 @@ std::unique_ptr<ProcedureReader> MakeNdjsonProcedureReader(std::istream& in, Rea
   return std::make_unique<NdjsonProcedureReader>(nullptr, in);
 }
 
+std::unique_ptr<ProcedureReader> MakeJsonProcedureReader(std::istream& in, ReaderOptions) {
+  return std::make_unique<NdjsonProcedureReader>(nullptr, in, /*whole=*/true);
+}
+
 Result<std::unique_ptr<ProcedureReader>> OpenProcedureFile(const std::filesystem::path& path,
                                                            ReaderOptions options) {
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*file) return NotFound(fmt::format("cannot open {}", path.string()));
   std::istream& in = *file;
   const std::string ext = path.extension().string();
-  if (ext == ".ndjson" || ext == ".jsonl") {
+  if (ext == ".ndjson" || ext == ".jsonl" || ext == ".json") {
     return std::unique_ptr<ProcedureReader>(
-        std::make_unique<NdjsonProcedureReader>(std::move(file), in));
+        std::make_unique<NdjsonProcedureReader>(std::move(file), in, ext == ".json"));
   }
   return MakeCsvReaderOwning(std::move(file), in, std::move(options));
 }

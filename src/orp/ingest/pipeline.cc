@@ -3,14 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "orp/ingest/chunk_writer.h"
+#include "orp/ingest/validate_ahead.h"
 
 namespace orp::ingest {
 namespace {
-
-using OnAccepted = std::function<Result<void>(ValidatedProcedure&)>;
 
 bool HasErrors(const std::vector<domain::Finding>& findings) {
   return std::any_of(findings.begin(), findings.end(), [](const domain::Finding& f) {
@@ -35,11 +36,30 @@ domain::SubmissionStatus StatusEnum(const Receipt& r) {
   return domain::SubmissionStatus::kRejected;
 }
 
+// For --as: who owns each site, from the ODS reference data `sites` reads (the store, or the
+// open transaction), asked once per site of the file.
+SiteOwnerLookup SiteOwners(const Validator& validator, storage::Reader& sites,
+                           std::map<std::string, std::optional<domain::OdsCode>>& cache) {
+  if (!validator.options().as_ods) return nullptr;
+  return [&sites, &cache](const domain::OdsSiteCode& site)
+             -> Result<std::optional<domain::OdsCode>> {
+    if (auto it = cache.find(site.code()); it != cache.end()) return it->second;
+    Result<std::optional<domain::Organisation>> org = sites.FindOrganisationOfSite(site);
+    if (!org) return std::unexpected(org.error());
+    std::optional<domain::OdsCode> owner;
+    if (*org) owner = (*org)->code;
+    cache.emplace(site.code(), owner);
+    return owner;
+  };
+}
+
 // Reads and validates every procedure of `file`, counting into `r`; accepted ones go to
-// `on_accepted` (which may fail only for a store error).
+// `on_accepted` (which may fail only for a store error). Sites are looked up in `sites`.
 Result<void> ForEachValidated(const std::filesystem::path& file, const Validator& validator,
-                              const IngestOptions& options, Receipt& r,
+                              storage::Reader& sites, const IngestOptions& options, Receipt& r,
                               const OnAccepted& on_accepted) {
+  std::map<std::string, std::optional<domain::OdsCode>> owners;
+  const SiteOwnerLookup site_owner = SiteOwners(validator, sites, owners);
   Result<std::unique_ptr<ProcedureReader>> reader =
       OpenProcedureFile(file, validator.reader_options());
   if (!reader) return std::unexpected(reader.error().WithContext(file.string()));
@@ -50,7 +70,7 @@ Result<void> ForEachValidated(const std::filesystem::path& file, const Validator
     Result<bool> next = (*reader)->Next(&raw, &r.findings);
     if (!next) return std::unexpected(next.error().WithContext(file.string()));
     if (!*next) break;
-    ValidatedProcedure validated = validator.Validate(raw);
+    ValidatedProcedure validated = validator.Validate(raw, site_owner);
     ++r.received;
     const bool ok = validated.accepted();
     for (domain::Finding& f : validated.findings) r.findings.push_back(std::move(f));
@@ -104,7 +124,7 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
   Receipt r;
   const OnAccepted skip = [](ValidatedProcedure&) -> Result<void> { return {}; };
   if (options.dry_run) {
-    ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, options, r, skip));
+    ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, store, options, r, skip));
     Settle(r);
     return r;
   }
@@ -122,7 +142,7 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
   if (start->duplicate_of) return DuplicateReceipt(*start->duplicate_of);
   storage::Transaction& txn = *start->transaction;
   if (options.all_or_nothing) {
-    ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, options, r, skip));
+    ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, txn, options, r, skip));
     if (r.rejected > 0 || HasErrors(r.findings)) {
       r.accepted = 0;
       r.rejected = r.received;
@@ -130,11 +150,30 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     }
     r = Receipt{};
   }
-  ChunkWriter writer(txn, pseudonymiser, r.findings);
-  ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, options, r, [&](ValidatedProcedure& v) {
-    return writer.Add(std::move(v));
-  }));
+  std::vector<domain::Finding> linkage_findings;
+  ChunkWriter writer(txn, linkage_findings);
+  const OnPrepared write = [&](PreparedProcedure& p) { return writer.Add(std::move(p)); };
+  // Pseudonymises and encrypts where it validates, then hands over.
+  auto prepare_then = [&](const OnPrepared& next) -> OnAccepted {
+    return [&pseudonymiser, next](ValidatedProcedure& v) -> Result<void> {
+      Result<PreparedProcedure> prepared = Prepare(std::move(v), pseudonymiser);
+      if (!prepared) return std::unexpected(prepared.error());
+      return next(*prepared);
+    };
+  };
+  if (validator.options().as_ods) {
+    // --as looks sites up through the transaction, which belongs to this thread.
+    ORP_RETURN_IF_ERROR(
+        ForEachValidated(file, validator, txn, options, r, prepare_then(write)));
+  } else {
+    ORP_RETURN_IF_ERROR(ValidateAhead(
+        [&](const OnPrepared& sink) {
+          return ForEachValidated(file, validator, store, options, r, prepare_then(sink));
+        },
+        write));
+  }
   ORP_RETURN_IF_ERROR(writer.Flush());
+  std::move(linkage_findings.begin(), linkage_findings.end(), std::back_inserter(r.findings));
   return Finish(txn, std::move(r));
 }
 

@@ -1,8 +1,16 @@
 // The ingest pipeline: one submission file, read and validated procedure by procedure, linked
 // and written to the store in one transaction, answered with a receipt.
 //
-//   reader (CSV/NDJSON) -> Validator -> pseudonymise NHS number -> linkage::PatientLinker
-//     -> linkage::ImplantsRemovedBy -> Transaction::PutProcedure -> RecordRemovals
+//   [second thread] reader (CSV/NDJSON) -> Validator          (validate_ahead.h)
+//   [this thread]   chunks of accepted procedures -> ChunkWriter (chunk_writer.h):
+//                   pseudonymise -> patients (batched lookup, new ones inserted in batches,
+//                   demographic linkage) -> new procedures in batches; corrections, revisions
+//                   and explants one by one (linkage::ImplantsRemovedBy, PutProcedure,
+//                   RecordRemovals) -> findings, FinishSubmission, Commit
+//
+// With --as (validator options as_ods) reading and validating stay on this thread, because the
+// site-ownership check reads the submission's own transaction. Memory is bounded by the queue
+// and one chunk, whatever the file's size; the receipt's findings are sorted by row.
 //
 // Policy: a procedure with an error finding is rejected whole (all its device rows), the others
 // are accepted; with all_or_nothing a single error rejects the file (nothing but the rejected
@@ -12,7 +20,8 @@
 //
 // Errors: the call fails (and writes nothing) only when the file cannot be read or the store
 // fails (storage error codes); bad records are findings in the receipt.
-// Thread safety: one call per thread; the store serialises writers.
+// Thread safety: one call per thread (it starts and joins its own reader thread); the store
+// serialises writers.
 #pragma once
 
 #include <filesystem>

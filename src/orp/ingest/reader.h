@@ -47,13 +47,18 @@ Result<std::unique_ptr<ProcedureReader>> MakeCsvProcedureReader(std::istream& in
                                                                 ReaderOptions options = {});
 std::unique_ptr<ProcedureReader> MakeNdjsonProcedureReader(std::istream& in,
                                                            ReaderOptions options = {});
+// One procedure as one JSON document (the NDJSON object, which may span lines): what the API
+// accepts. Its findings report row 1.
+std::unique_ptr<ProcedureReader> MakeJsonProcedureReader(std::istream& in,
+                                                         ReaderOptions options = {});
 
 // A CSV reader that owns its stream (`owned`, which `in` refers to), for OpenProcedureFile.
 Result<std::unique_ptr<ProcedureReader>> MakeCsvReaderOwning(std::unique_ptr<std::istream> owned,
                                                              std::istream& in,
                                                              ReaderOptions options);
 
-// Opens a file, choosing the format by extension: .ndjson/.jsonl is NDJSON, anything else CSV.
+// Opens a file, choosing the format by extension: .ndjson/.jsonl is NDJSON, .json one procedure
+// (MakeJsonProcedureReader), anything else CSV.
 Result<std::unique_ptr<ProcedureReader>> OpenProcedureFile(const std::filesystem::path& path,
                                                            ReaderOptions options = {});
 

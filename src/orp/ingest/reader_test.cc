@@ -95,6 +95,32 @@ TEST(NdjsonProcedureReader, ReadsFieldsDevicesAndTreatsNullAsNotGiven) {
   EXPECT_EQ(findings[1].rule, "ndjson.not_a_string");
 }
 
+// A single procedure as the API receives it: one JSON document, pretty-printed over lines.
+TEST(JsonProcedureReader, ReadsOneProcedureSpanningLines) {
+  std::istringstream in(
+      "\xEF\xBB\xBF{\n  \"registry\": \"BCIR\",\r\n  \"procedure_ref\": \"A1\",\n"
+      "  \"devices\": [\n    {\"device_action\": \"implanted\", \"gtin\": \"09520012000375\",\n"
+      "     \"fields\": {\"implant_position\": \"dual_plane\"}}\n  ]\n}\n");
+  auto reader = MakeJsonProcedureReader(in);
+  std::vector<domain::Finding> findings;
+  std::vector<RawProcedure> all = ReadAll(*reader, &findings);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_TRUE(findings.empty());
+  EXPECT_EQ(all[0].row, 1);
+  EXPECT_EQ(all[0].procedure_ref(), "A1");
+  ASSERT_EQ(all[0].devices.size(), 1u);
+  EXPECT_EQ(FieldValue(all[0].devices[0].fields, "implant_position"), "dual_plane");
+}
+
+TEST(JsonProcedureReader, ReportsADocumentThatIsNotOneObject) {
+  std::istringstream in("[{\"procedure_ref\": \"A1\"},\n {\"procedure_ref\": \"A2\"}]\n");
+  auto reader = MakeJsonProcedureReader(in);
+  std::vector<domain::Finding> findings;
+  EXPECT_TRUE(ReadAll(*reader, &findings).empty());
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].rule, "ndjson.malformed");
+}
+
 // Found by fuzz/ndjson_procedures: a member with an empty name (`"": {...}`) made a
 // not-a-string finding that named no field. It is now ignored with its own finding.
 TEST(NdjsonReader, MemberWithAnEmptyNameIsIgnoredWithAFinding) {

@@ -77,7 +77,28 @@ bool ValidProcedureRef(std::string_view ref) {
   });
 }
 
-void CheckIdentity(Check& c, const Validator::Compiled& v) {
+// --as: the submitting provider owns the site, by the ODS reference data, else by code prefix.
+void CheckOwnSite(Check& c, const ValidatorOptions& options, const SiteOwnerLookup& site_owner,
+                  const domain::OdsSiteCode& site) {
+  const std::string& submitter = options.as_ods->code();
+  Result<std::optional<domain::OdsCode>> owner =
+      site_owner ? site_owner(site) : std::optional<domain::OdsCode>();
+  if (!owner) {
+    c.Error("provider_site", "provider_site.reference_data_unavailable",
+            fmt::format("provider_site {} could not be checked against the ODS reference data: {}",
+                        site.code(), owner.error().message()));
+  } else if (*owner && (*owner)->code() != submitter) {
+    c.Error("provider_site", "provider_site.not_own_site",
+            fmt::format("provider_site {} is a site of {}, not of {}, the submitting provider",
+                        site.code(), (*owner)->code(), submitter));
+  } else if (!*owner && !site.code().starts_with(submitter)) {
+    c.Error("provider_site", "provider_site.not_own_site",
+            fmt::format("provider_site {} is not a site of {}, the submitting provider",
+                        site.code(), submitter));
+  }
+}
+
+void CheckIdentity(Check& c, const Validator::Compiled& v, const SiteOwnerLookup& site_owner) {
   domain::Procedure& p = c.out.procedure;
   p.procedure_ref = std::string(c.raw.procedure_ref());
   if (Required(c, "procedure_ref") && !ValidProcedureRef(p.procedure_ref)) {
@@ -89,11 +110,8 @@ void CheckIdentity(Check& c, const Validator::Compiled& v) {
     p.provider_site = ParseField<domain::OdsSiteCode>(c, "provider_site", "provider_site.format",
                                                       domain::OdsSiteCode::Parse);
   }
-  if (p.provider_site && v.options.as_ods &&
-      !p.provider_site->code().starts_with(v.options.as_ods->code())) {
-    c.Error("provider_site", "provider_site.not_own_site",
-            fmt::format("provider_site {} is not a site of {}, the submitting provider",
-                        p.provider_site->code(), v.options.as_ods->code()));
+  if (p.provider_site && v.options.as_ods) {
+    CheckOwnSite(c, v.options, site_owner, *p.provider_site);
   }
   p.clinician = ParseField<domain::GmcNumber>(c, "clinician_gmc", "clinician_gmc.format",
                                               domain::GmcNumber::Parse);
@@ -299,7 +317,8 @@ std::vector<domain::Finding> Validator::CheckColumns(std::span<const std::string
   return out;
 }
 
-ValidatedProcedure Validator::Validate(const RawProcedure& raw) const {
+ValidatedProcedure Validator::Validate(const RawProcedure& raw,
+                                      const SiteOwnerLookup& site_owner) const {
   ValidatedProcedure out;
   out.row = raw.row;
   Check c{raw, out};
@@ -319,7 +338,7 @@ ValidatedProcedure Validator::Validate(const RawProcedure& raw) const {
       reg = &it->second;
     }
   }
-  CheckIdentity(c, *compiled_);
+  CheckIdentity(c, *compiled_, site_owner);
   CheckDates(c, *compiled_);
   CheckClinical(c, reg);
   if (reg) {

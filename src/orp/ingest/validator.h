@@ -26,6 +26,7 @@
 // not change meanwhile.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -42,11 +43,19 @@
 
 namespace orp::ingest {
 
+// The organisation that owns a site in the ODS reference data (storage's sites table), or none
+// when the site is not in it; an error when the data cannot be read.
+using SiteOwnerLookup =
+    std::function<Result<std::optional<domain::OdsCode>>(const domain::OdsSiteCode&)>;
+
 struct ValidatorOptions {
   Date today = TodayUtc();
   const catalogue::Catalogue* catalogue = nullptr;  // no catalogue checks when null
-  std::optional<domain::OdsCode> as_ods;  // a provider's own submission: its own sites only
-  std::string registry;                   // when set, every procedure must be of this registry
+  // A provider's own submission: only sites it owns (provider_site.not_own_site). Ownership is
+  // what Validate's `site_owner` says; a site it does not know (or with no lookup) must carry
+  // the provider's code as its prefix, as ODS site codes of NHS trusts do (RRK02 is RRK's).
+  std::optional<domain::OdsCode> as_ods;
+  std::string registry;  // when set, every procedure must be of this registry
 };
 
 struct ValidatedProcedure {
@@ -72,7 +81,10 @@ class Validator {
   Validator& operator=(Validator&&) noexcept;
   ~Validator();
 
-  ValidatedProcedure Validate(const RawProcedure& raw) const;
+  // `site_owner` answers for the --as check (options().as_ods); the pipeline looks sites up in
+  // the store, or in the submission's own transaction while it is open.
+  ValidatedProcedure Validate(const RawProcedure& raw,
+                              const SiteOwnerLookup& site_owner = nullptr) const;
 
   // Warnings (rule column.unknown, row 0) for columns that are neither core nor a field of any
   // registry.

@@ -349,6 +349,45 @@ TEST_F(ValidatorTest, AsOdsAcceptsOnlyTheProvidersOwnSites) {
   EXPECT_EQ(f.message, "provider_site NT451 is not a site of RXF, the submitting provider");
 }
 
+// The ODS reference data decides when it knows the site; the code prefix only when it does not.
+TEST_F(ValidatorTest, AsOdsFollowsTheReferenceDataOfSiteOwners) {
+  ValidatorOptions options;
+  options.as_ods = *domain::OdsCode::Parse("NT4");
+  SiteOwnerLookup owners = [](const domain::OdsSiteCode& site)
+      -> Result<std::optional<domain::OdsCode>> {
+    if (site.code() == "NT451") return std::optional(*domain::OdsCode::Parse("RXF"));
+    return std::nullopt;
+  };
+  ValidatedProcedure out = Make(options).Validate(CleanPrimary(), owners);
+  ASSERT_EQ(out.findings.size(), 1u);
+  const domain::Finding& f = out.findings[0];
+  EXPECT_EQ(f.rule, "provider_site.not_own_site");
+  EXPECT_EQ(f.field, "provider_site");
+  EXPECT_EQ(f.row, CleanPrimary().row);
+  EXPECT_EQ(f.message, "provider_site NT451 is a site of RXF, not of NT4, the submitting provider");
+  // Owned by the submitter in the reference data although its code has another prefix.
+  options.as_ods = *domain::OdsCode::Parse("RXF");
+  EXPECT_TRUE(Make(options).Validate(CleanPrimary(), owners).accepted());
+  // Not in the reference data: the prefix rule.
+  RawProcedure elsewhere = CleanPrimary();
+  elsewhere.fields["provider_site"] = "RXF05";
+  EXPECT_TRUE(Make(options).Validate(elsewhere, owners).accepted());
+  elsewhere.fields["provider_site"] = "RRK05";
+  EXPECT_FALSE(Make(options).Validate(elsewhere, owners).accepted());
+}
+
+TEST_F(ValidatorTest, AsOdsRejectsWhatItCannotCheck) {
+  ValidatorOptions options;
+  options.as_ods = *domain::OdsCode::Parse("NT4");
+  SiteOwnerLookup broken = [](const domain::OdsSiteCode&) -> Result<std::optional<domain::OdsCode>> {
+    return Unavailable("database is locked");
+  };
+  ValidatedProcedure out = Make(options).Validate(CleanPrimary(), broken);
+  ASSERT_EQ(out.findings.size(), 1u);
+  EXPECT_EQ(out.findings[0].rule, "provider_site.reference_data_unavailable");
+  EXPECT_EQ(out.findings[0].severity, domain::Severity::kError);
+}
+
 TEST_F(ValidatorTest, UnknownColumnsAreWarnings) {
   std::vector<std::string> columns = {"registry", "procedure_ref", "implant_plane", "colour"};
   std::vector<domain::Finding> found = Make().CheckColumns(columns);

@@ -103,8 +103,9 @@ TEST(SqliteStore, DeviceModelsFromBeforeTheCatalogueMigrationReadAsOnMarketGs1) 
                     ->Exec("INSERT INTO device_models (gtin, valid_from, manufacturer, brand, "
                            "model, catalogue_number, device_type, device_class, registries) "
                            "VALUES ('" +
-                           gtin + "', 18000, 'Acme', 'Smooth', 'SM', 'C1', 'breast implant', "
-                                  "'III', 'BCIR')")
+                           gtin +
+                           "', 18000, 'Acme', 'Smooth', 'SM', 'C1', 'breast implant', "
+                           "'III', 'BCIR')")
                     .has_value());
   }
   auto store = OpenStore(path);

@@ -29,7 +29,8 @@ constexpr std::string_view kUpdateImplant =
     "removed_on = ?12, fields = ?13, change_seq = ?14 WHERE id = ?15";
 
 bool SameDevice(const Implant& a, const Implant& b) {
-  return a.gtin == b.gtin && a.other_di == b.other_di && a.lot == b.lot && a.serial == b.serial && a.action == b.action;
+  return a.gtin == b.gtin && a.other_di == b.other_di && a.lot == b.lot && a.serial == b.serial &&
+         a.action == b.action;
 }
 
 // An explanted device row records a removal; it is never itself in situ.

@@ -1,0 +1,214 @@
+// kill -9 during ingest, then a retry with the same idempotency keys, with the real `orp` binary
+// (issue #4). A synthetic registry is loaded one yearly file per `orp ingest` process, each file
+// with its own key; in each round the process loading a randomly chosen file is killed with
+// SIGKILL after a random delay within the time a load of that file takes. Then:
+//   - every file whose process answered with a receipt (acknowledged) is stored whole: its
+//     submission is there and holds exactly as many procedures as the receipt accepted;
+//   - nothing partial is visible: every stored submission is finished and whole, and the store
+//     holds no procedure of a submission that is not there;
+//   - a retry of every file with the same keys answers "duplicate" for the ones stored before and
+//     loads the rest, and the store ends exactly as one clean load of the files leaves it.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "orp/storage/sqlite/sqlite_store.h"
+
+namespace orp {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+fs::path SourceDir() {
+  const char* dir = std::getenv("ORP_SOURCE_DIR");
+  return dir ? fs::path(dir) : fs::current_path();
+}
+
+// Starts `args` (args[0] is the program) with stdout to `out`; returns the child's pid.
+pid_t Start(const std::vector<std::string>& args, const fs::path& out) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0) _exit(120);
+  int null = open("/dev/null", O_WRONLY);
+  if (null >= 0) dup2(null, STDERR_FILENO);
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  execv(argv[0], argv.data());
+  _exit(121);
+}
+
+// Waits for the child; its exit status, or -signal when a signal ended it.
+int Wait(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+std::string Slurp(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The receipt's accepted count, or -1 when the output is not a receipt.
+int64_t Accepted(const std::string& receipt) {
+  const std::string marker = "\"accepted\":";
+  size_t at = receipt.find(marker);
+  if (at == std::string::npos) return -1;
+  return std::stoll(receipt.substr(at + marker.size()));
+}
+
+class IngestCrash : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("orp-ingest-crash-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    ASSERT_EQ(Wait(Start({ORP_BINARY, "synth", "--seed", "3", "--procedures", "4000",
+                          "--registries", "MDOR", "--out", (dir_ / "synth").string(),
+                          "--definitions", (SourceDir() / "registries").string()},
+                         dir_ / "synth.out")),
+              0);
+    for (const auto& entry : fs::directory_iterator(dir_ / "synth" / "submissions")) {
+      if (entry.path().extension() == ".csv") files_.push_back(entry.path());
+    }
+    std::sort(files_.begin(), files_.end());
+    ASSERT_GT(files_.size(), 5u);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::vector<std::string> IngestArgs(const fs::path& db, size_t file) const {
+    return {ORP_BINARY,
+            "ingest",
+            "--db",
+            "sqlite:" + db.string(),
+            "--key-file",
+            (dir_ / "orp.key").string(),
+            "--catalogue",
+            (dir_ / "synth" / "device-catalogue.csv").string(),
+            "--definitions",
+            (SourceDir() / "registries").string(),
+            "--idempotency-key",
+            "file-" + std::to_string(file),
+            "--format",
+            "json",
+            files_[file].string()};
+  }
+
+  // Loads file `i` to completion; its receipt.
+  std::string Load(const fs::path& db, size_t i) {
+    const fs::path out = dir_ / "receipt.json";
+    EXPECT_EQ(Wait(Start(IngestArgs(db, i), out)), 0) << files_[i];
+    return Slurp(out);
+  }
+
+  static std::unique_ptr<storage::Store> Open(const fs::path& db) {
+    auto store = storage::sqlite::OpenStore(db.string());
+    EXPECT_TRUE(store.has_value()) << store.error().ToString();
+    return store ? std::move(*store) : nullptr;
+  }
+
+  fs::path dir_;
+  std::vector<fs::path> files_;
+};
+
+// Procedures stored per submission id.
+std::map<int64_t, int64_t> ProceduresBySubmission(storage::Store& store) {
+  std::map<int64_t, int64_t> count;
+  auto streamed = store.ForEachProcedure({}, [&](const domain::Procedure& p) {
+    ++count[p.submission.value];
+    return true;
+  });
+  EXPECT_TRUE(streamed.has_value());
+  return count;
+}
+
+TEST_F(IngestCrash, KillNineLosesNothingAcknowledgedShowsNothingPartialAndRetriesOnce) {
+  // The reference: one clean load, timing each file to aim the kills.
+  const fs::path reference_db = dir_ / "reference.db";
+  std::vector<double> seconds;
+  for (size_t i = 0; i < files_.size(); ++i) {
+    const auto start = Clock::now();
+    Load(reference_db, i);
+    seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  const storage::TableCounts reference = Open(reference_db)->CountRows().value();
+  ASSERT_GT(reference.at("procedures"), 3000);
+
+  std::mt19937 random(std::random_device{}());
+  int killed = 0;
+  for (int round = 0; round < 4; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    const fs::path db = dir_ / ("crash-" + std::to_string(round) + ".db");
+    const size_t victim = std::uniform_int_distribution<size_t>(1, files_.size() - 1)(random);
+    std::map<std::string, int64_t> acknowledged;  // key -> accepted
+    for (size_t i = 0; i < victim; ++i) {
+      acknowledged["file-" + std::to_string(i)] = Accepted(Load(db, i));
+    }
+    const fs::path out = dir_ / "victim.json";
+    const pid_t child = Start(IngestArgs(db, victim), out);
+    const double delay =
+        std::uniform_real_distribution<double>(0.0, 1.2 * seconds[victim])(random);
+    usleep(static_cast<useconds_t>(delay * 1e6));
+    kill(child, SIGKILL);
+    const int status = Wait(child);
+    killed += status == -SIGKILL;
+    if (status == 0) acknowledged["file-" + std::to_string(victim)] = Accepted(Slurp(out));
+
+    auto store = Open(db);
+    ASSERT_NE(store, nullptr);
+    std::map<int64_t, int64_t> stored = ProceduresBySubmission(*store);
+    for (const auto& [key, accepted] : acknowledged) {
+      auto sub = store->FindSubmissionByKey(key);
+      ASSERT_TRUE(sub.has_value() && sub->has_value()) << "acknowledged " << key << " lost";
+      EXPECT_EQ((*sub)->accepted, accepted) << key;
+      EXPECT_EQ(stored[(*sub)->id.value], accepted) << key;
+    }
+    int64_t submitted = 0;
+    for (size_t i = 0; i < files_.size(); ++i) {
+      auto sub = store->FindSubmissionByKey("file-" + std::to_string(i));
+      ASSERT_TRUE(sub.has_value());
+      if (!*sub) continue;
+      ++submitted;
+      EXPECT_NE((*sub)->status, domain::SubmissionStatus::kPending);
+      EXPECT_EQ(stored[(*sub)->id.value], (*sub)->accepted) << "submission of file " << i;
+    }
+    EXPECT_EQ(submitted, store->CountRows()->at("submissions"));
+    int64_t in_submissions = 0;
+    for (const auto& [id, n] : stored) in_submissions += n;
+    EXPECT_EQ(in_submissions, store->CountRows()->at("procedures"));
+    store.reset();
+
+    for (size_t i = 0; i < files_.size(); ++i) {
+      const std::string receipt = Load(db, i);
+      const bool before = i < victim || acknowledged.contains("file-" + std::to_string(i));
+      if (before) {
+        EXPECT_NE(receipt.find("\"status\":\"duplicate\""), std::string::npos) << receipt;
+      } else if (i > victim) {
+        EXPECT_EQ(receipt.find("\"status\":\"duplicate\""), std::string::npos) << receipt;
+      }
+    }
+    EXPECT_EQ(Open(db)->CountRows().value(), reference);
+  }
+  EXPECT_GT(killed, 0) << "every victim finished before its kill";
+}
+
+}  // namespace
+}  // namespace orp
