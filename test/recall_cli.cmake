@@ -59,6 +59,8 @@ execute_process(COMMAND ${ORP} ingest --db ${db} --definitions ${REGISTRIES}
 if(NOT rc EQUAL 0 OR NOT err MATCHES "recall R-1: 1 new patient\\(s\\) with 1 implant\\(s\\) at RXF")
   message(FATAL_ERROR "late ingest: exit ${rc}: ${out}${err}")
 endif()
+orp_ok(other recall show --db ${db} R-1 --provider RRK --format csv)
+expect("${other}" "\nALL,0,0,0,0,0,0,0,0,0\n" "another provider sees none of RXF's patients")
 orp_ok(listed recall list --db ${db} --format csv)
 expect("${listed}" "R-1,FSN-1,lot 2316A,open,2,0," "list")
 

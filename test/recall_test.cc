@@ -157,9 +157,12 @@ TEST_F(RecallTest, MostRecentProviderFollowsThePatientsLatestProcedure) {
 
 TEST_F(RecallTest, CatalogueNumberResolvesToItsModelAndAnUnknownOneIsNotFound) {
   ThreePatients();
-  domain::DeviceModel model{*domain::Gtin::Parse(kGtin), "Acme", "Brand", "M", "REF-7", "breast implant",
-                            "III", {"BCIR"}, Day(2020, 1, 1), std::nullopt,
-                            domain::MarketStatus::kOnMarket, std::nullopt, "", std::nullopt};
+  domain::DeviceModel model;
+  model.device = *domain::Gtin::Parse(kGtin);
+  model.manufacturer = "Acme";
+  model.catalogue_number = "REF-7";
+  model.registries = {"BCIR"};
+  model.valid_from = Day(2020, 1, 1);
   auto txn = *store_->Begin();
   ASSERT_TRUE(txn->PutDeviceModel(model).has_value());
   ASSERT_TRUE(txn->Commit().has_value());
@@ -274,6 +277,34 @@ TEST_F(RecallTest, NewSubmissionsJoinAnOpenRecallAndAnExplantIsLinked) {
   std::vector<Procedure> later = {Implanting("E", d, "RXF05", Day(2025, 2, 5), "L1", "SN12")};
   Submit("k5", later);
   EXPECT_TRUE(SyncOpenRecalls(*store_, PlainAppend, kNow)->joined.empty());
+}
+
+}  // namespace
+}  // namespace orp::recall
+
+namespace orp::recall {
+namespace {
+
+TEST_F(RecallTest, APatientIsNamedByPseudonymOrRowIdAndAStrangerIsNotFound) {
+  ThreePatients();
+  Access access{"alice", "operator", "", ""};
+  ASSERT_TRUE(CreateCampaign(*store_, {"R-3", "FSN-3", "", Model()}, PlainAppend, access, kNow));
+  PatientUpdate contact;
+  contact.contacted_on = Day(2026, 2, 1);
+  contact.channel = "phone";
+  auto by_id = UpdatePatient(*store_, "R-3", "patient-" + std::to_string(b_.value), contact,
+                             PlainAppend, access, kNow);
+  ASSERT_TRUE(by_id.has_value()) << by_id.error().message();
+  EXPECT_EQ(by_id->patient, b_);
+  auto stranger = UpdatePatient(*store_, "R-3", std::string(64, 'f'), contact, PlainAppend,
+                                access, kNow);
+  ASSERT_FALSE(stranger.has_value());
+  EXPECT_EQ(stranger.error().code(), ErrorCode::kNotFound);
+  contact.channel.clear();
+  auto no_channel = UpdatePatient(*store_, "R-3", "patient-" + std::to_string(a_.value), contact,
+                                  PlainAppend, access, kNow);
+  ASSERT_FALSE(no_channel.has_value());
+  EXPECT_EQ(no_channel.error().code(), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

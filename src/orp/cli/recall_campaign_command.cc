@@ -1,7 +1,7 @@
 // Recall campaigns (recall/campaign.h):
 //   orp recall create --db URL --reference R --fsn F [--title T] <criteria flags>
 //   orp recall list   --db URL [--format table|json|csv]
-//   orp recall show   --db URL REF [--report] [--format table|json|csv]
+//   orp recall show   --db URL REF [--provider ODS] [--report] [--format table|json|csv]
 //   orp recall update --db URL REF --patient HEX [--contacted D --channel C [--result T]]
 //                     [--reviewed D] [--outcome no-action|monitoring|explanted [--on D]]
 //   orp recall update --db URL REF --close | --reopen
@@ -31,6 +31,7 @@ struct CampaignOptions {
   std::string title;
   CriteriaFlags criteria;
   std::string patient;
+  std::string provider;
   std::string contacted, channel, result, reviewed, outcome, on;
   bool close = false, reopen = false, report = false;
   std::string format = "table";
@@ -103,7 +104,7 @@ void RunShow(const CampaignOptions& o, const Environment& env) {
   constexpr std::string_view cmd = "recall show";
   OutputFormat format = ValueOrFail(cmd, ParseOutputFormat(o.format));
   auto store = OpenStoreOrFail(cmd, env, o.db);
-  auto view = ValueOrFail(cmd, recall::LoadCampaign(*store, o.reference));
+  auto view = ValueOrFail(cmd, recall::LoadCampaign(*store, o.reference, o.provider));
   if (o.report) {
     fmt::print("{}", format == OutputFormat::kJson ? recall::RegulatorReportJson(view) + "\n"
                                                    : recall::RegulatorReportCsv(view));
@@ -194,6 +195,7 @@ void AddRecallCampaignCommands(CLI::App& recall, const Environment& env) {
 
   CLI::App* show = Sub(recall, "show", "A campaign: counts per provider, then each patient.", *o);
   show->add_option("reference", o->reference, "The campaign's reference")->required();
+  show->add_option("--provider", o->provider, "Only this provider's patients (ODS code)");
   show->add_flag("--report", o->report, "The regulator's report (counts only; csv or json)");
   show->callback([o, &env] { RunShow(*o, env); });
 

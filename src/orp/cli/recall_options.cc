@@ -79,20 +79,7 @@ recall::Access OperatorAccess(std::string purpose) {
           ""};
 }
 
-recall::AuditAppender AuditChainAppender() {
-  return [](storage::Transaction& txn, const domain::AuditRecord& entry) -> Result<int64_t> {
-    security::AuditEvent event;
-    event.at = entry.at;
-    event.actor = entry.actor;
-    event.role = entry.role;
-    event.action = entry.action;
-    event.object = entry.object;
-    event.request_id = entry.request_id;
-    event.purpose = entry.purpose;
-    event.outcome = entry.outcome;
-    return security::AppendAudit(txn, event);
-  };
-}
+recall::AuditAppender AuditChainAppender() { return recall::SecurityAuditAppender(); }
 
 void SyncRecallsAfterIngest(std::string_view command, storage::Store& store) {
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());

@@ -37,7 +37,7 @@ recall::Criteria CriteriaOrFail(std::string_view command, const CriteriaFlags& f
 // operator; the purpose as given.
 recall::Access OperatorAccess(std::string purpose);
 
-// Appends to the store's audit chain through security::AppendAudit (security/audit.h).
+// The audit chain (security::AppendAudit through recall::SecurityAuditAppender).
 recall::AuditAppender AuditChainAppender();
 
 // After an ingest commit: joins new submissions to open recalls (recall::SyncOpenRecalls) and

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -40,17 +41,18 @@ struct Removal {
   std::string registry;
 };
 
+// The recall's tracked implants by patient.
+using Tracked = std::multimap<int64_t, domain::ImplantId>;
+
 // True when none of the patient's implants tracked by the recall is still in situ.
-Result<bool> AllTrackedRemoved(storage::Transaction& txn, const storage::Recall& recall,
+Result<bool> AllTrackedRemoved(storage::Transaction& txn, const Tracked& tracked,
                                domain::PatientId patient, const std::string& registry) {
-  auto links = txn.RecallImplants(recall.id);
-  if (!links) return std::unexpected(links.error());
   auto in_situ = txn.ImplantsInSitu({patient, registry, "", std::nullopt});
   if (!in_situ) return std::unexpected(in_situ.error());
-  for (const storage::RecallImplantLink& link : *links) {
-    if (link.patient != patient) continue;
+  auto [first, last] = tracked.equal_range(patient.value);
+  for (auto it = first; it != last; ++it) {
     for (const domain::Implant& implant : *in_situ) {
-      if (implant.id == link.implant) return false;
+      if (implant.id == it->second) return false;
     }
   }
   return true;
@@ -58,13 +60,13 @@ Result<bool> AllTrackedRemoved(storage::Transaction& txn, const storage::Recall&
 
 // Links the explant once every tracked implant of the patient is out: outcome explanted,
 // concluded on the removal date. An outcome already decided otherwise is left alone.
-Result<bool> LinkExplant(storage::Transaction& txn, const storage::Recall& recall,
-                         RecallPatient& p, const Removal& removal, domain::Instant now) {
+Result<bool> LinkExplant(storage::Transaction& txn, const Tracked& tracked, RecallPatient& p,
+                         const Removal& removal, domain::Instant now) {
   if (p.explant_procedure || (p.outcome != RecallOutcome::kNone &&
                               p.outcome != RecallOutcome::kExplanted)) {
     return false;
   }
-  auto all = AllTrackedRemoved(txn, recall, p.patient, removal.registry);
+  auto all = AllTrackedRemoved(txn, tracked, p.patient, removal.registry);
   if (!all) return std::unexpected(all.error());
   if (!*all) return false;
   p.explant_procedure = removal.by;
@@ -113,9 +115,15 @@ Result<void> Match(storage::Transaction& txn, storage::Recall& recall, int64_t a
       }
     }
   }
+  Tracked tracked;
+  if (!removals.empty()) {
+    auto links = txn.RecallImplants(recall.id);
+    if (!links) return std::unexpected(links.error());
+    for (const auto& link : *links) tracked.emplace(link.patient.value, link.implant);
+  }
   for (const auto& [patient, removal] : removals) {
     RecallPatient& p = patients.at(patient);
-    auto linked = LinkExplant(txn, recall, p, removal, now);
+    auto linked = LinkExplant(txn, tracked, p, removal, now);
     if (!linked) return std::unexpected(linked.error());
     if (!*linked) continue;
     ORP_RETURN_IF_ERROR(txn.PutRecallPatient(p));
@@ -133,16 +141,39 @@ Result<void> Match(storage::Transaction& txn, storage::Recall& recall, int64_t a
   return txn.PutRecall(recall);
 }
 
+// The patient a reference names: "patient-<id>", or a pseudonym as 64 hex digits.
+Result<domain::PatientId> PatientOfRef(storage::Reader& reader, std::string_view ref) {
+  if (ref.starts_with("patient-")) {
+    int64_t id = 0;
+    auto [end, ec] = std::from_chars(ref.data() + 8, ref.data() + ref.size(), id);
+    if (ec == std::errc() && end == ref.data() + ref.size() && id > 0) return domain::PatientId{id};
+  } else if (ref.size() == 64) {
+    domain::Pseudonym pseudonym;
+    bool hex = true;
+    for (size_t i = 0; i < 32 && hex; ++i) {
+      auto [end, ec] = std::from_chars(ref.data() + 2 * i, ref.data() + 2 * i + 2,
+                                       pseudonym.bytes[i], 16);
+      hex = ec == std::errc() && end == ref.data() + 2 * i + 2;
+    }
+    if (hex) {
+      auto patient = reader.FindPatientByPseudonym(pseudonym);
+      if (!patient) return std::unexpected(patient.error());
+      if (*patient) return (*patient)->id;
+    }
+  }
+  return NotFound("patient: no patient has that reference (give the pseudonym as `show` lists it)");
+}
+
 Result<RecallPatient> FindPatientIn(storage::Reader& reader, const storage::Recall& recall,
                                     std::string_view patient_ref) {
+  auto id = PatientOfRef(reader, patient_ref);
+  if (!id) return std::unexpected(id.error());
   auto patients = reader.RecallPatients(recall.id);
   if (!patients) return std::unexpected(patients.error());
   for (const RecallPatient& p : *patients) {
-    auto patient = reader.FindPatient(p.patient);
-    if (!patient) return std::unexpected(patient.error());
-    if (PatientRef(*patient, p.patient) == patient_ref) return p;
+    if (p.patient == *id) return p;
   }
-  return NotFound(fmt::format("patient {} is not in recall '{}'", patient_ref, recall.reference));
+  return NotFound(fmt::format("patient: that patient is not in recall '{}'", recall.reference));
 }
 
 Result<void> ApplyUpdate(storage::Transaction& txn, RecallPatient& p, const PatientUpdate& u,
@@ -256,7 +287,8 @@ Result<storage::Recall> SetRecallStatus(storage::Store& store, std::string_view 
   return *recall;
 }
 
-Result<CampaignView> LoadCampaign(storage::Reader& reader, std::string_view reference) {
+Result<CampaignView> LoadCampaign(storage::Reader& reader, std::string_view reference,
+                                  std::string_view provider) {
   auto recall = FindOrFail(reader, reference);
   if (!recall) return std::unexpected(recall.error());
   CampaignView view{*recall, {}, {}, {}, {}, {}};
@@ -267,6 +299,9 @@ Result<CampaignView> LoadCampaign(storage::Reader& reader, std::string_view refe
   view.patients = std::move(*patients);
   view.contacts = std::move(*contacts);
   std::map<int64_t, std::string> provider_of;
+  if (!provider.empty()) {
+    std::erase_if(view.patients, [&](const RecallPatient& p) { return p.provider != provider; });
+  }
   for (const RecallPatient& p : view.patients) {
     auto patient = reader.FindPatient(p.patient);
     if (!patient) return std::unexpected(patient.error());
@@ -275,6 +310,9 @@ Result<CampaignView> LoadCampaign(storage::Reader& reader, std::string_view refe
     view.by_provider[p.provider].Add(p);
     provider_of[p.patient.value] = p.provider;
   }
+  std::erase_if(view.contacts, [&](const storage::RecallContact& c) {
+    return !provider_of.contains(c.patient.value);
+  });
   for (const storage::RecallContact& c : view.contacts) {
     ++view.overall.contact_attempts;
     ++view.by_provider[provider_of[c.patient.value]].contact_attempts;

@@ -85,7 +85,10 @@ struct CampaignView {
   std::map<std::string, StageCounts> by_provider;
 };
 
-Result<CampaignView> LoadCampaign(storage::Reader& reader, std::string_view reference);
+// The campaign with its patients; a non-empty `provider` (ODS code) keeps only that provider's
+// patients and contacts (each provider sees and updates only its own).
+Result<CampaignView> LoadCampaign(storage::Reader& reader, std::string_view reference,
+                                  std::string_view provider = {});
 
 struct SyncReport {
   struct Joined {

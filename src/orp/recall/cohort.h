@@ -40,7 +40,7 @@ struct AffectedImplant {
 // version) whose catalogue number is listed, in that order without repeats.
 Result<std::vector<std::string>> ResolveDevices(storage::Reader& reader, const Criteria& criteria);
 
-// Streams the affected implants in implant id order; `visit` returns false to stop.
+// Streams the affected implants in (device, lot, implant id) order; `visit` returns false to stop.
 // `changed_after` (a change sequence number) restricts to implants stored or changed since.
 Result<void> ForEachAffected(storage::Reader& reader, const Criteria& criteria,
                              const std::vector<std::string>& devices, int64_t changed_after,

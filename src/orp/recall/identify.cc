@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "orp/security/audit.h"
+
 namespace orp::recall {
 
 domain::AuditRecord AuditEntry(const Access& access, std::string action, std::string object,
@@ -16,6 +18,13 @@ domain::AuditRecord AuditEntry(const Access& access, std::string action, std::st
   r.purpose = access.purpose;
   r.outcome = std::move(outcome);
   return r;
+}
+
+AuditAppender SecurityAuditAppender() {
+  return [](storage::Transaction& txn, const domain::AuditRecord& r) {
+    return security::AppendAudit(txn, {r.at, r.actor, r.role, r.action, r.object, r.request_id,
+                                       r.purpose, r.outcome});
+  };
 }
 
 Result<Identifier> Identifier::Open(storage::Store& store, const security::Pseudonymiser& keys,

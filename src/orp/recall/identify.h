@@ -3,8 +3,8 @@
 // to the audit log. An Identifier exists only once its audit entry is committed, so there is
 // no way to decrypt without a trail.
 //
-// The audit seam: recall appends through an AuditAppender the composition root supplies (the
-// security subsystem's audit chain, security/audit.h AppendAudit). One entry per list access:
+// The audit seam: recall appends through an AuditAppender the caller supplies —
+// SecurityAuditAppender() (security/audit.h's hash chain) in the application, a recorder in tests. One entry per list access:
 // action "recall.identifiable.read", object "recall/<reference>" or "recall-preview/<DIs>",
 // the purpose, and the number of patients in `outcome` ("ok: 42 patients"); never an identifier.
 //
@@ -38,6 +38,9 @@ struct Access {
 // Appends `record` (seq, prev_hash and hash left for the appender) inside `transaction`.
 using AuditAppender =
     std::function<Result<int64_t>(storage::Transaction& transaction, const domain::AuditRecord&)>;
+
+// The audit chain of security/audit.h (security::AppendAudit): what the application passes.
+AuditAppender SecurityAuditAppender();
 
 // Builds the audit record for one recall action (time `at`).
 domain::AuditRecord AuditEntry(const Access& access, std::string action, std::string object,

@@ -209,8 +209,8 @@ class Reader {
   virtual Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) = 0;
   virtual Result<std::optional<Signal>> FindSignal(int64_t id) = 0;
   // Recall (recall8, #8)
-  // Affected implants in implant id order (storage/recall.h). kInvalidArgument when the query
-  // names no device model.
+  // Affected implants in (device, lot, implant id) order (storage/recall.h). kInvalidArgument
+  // when the query names no device model.
   virtual Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
                                             const Visitor<RecallImplantRow>& visit) = 0;
   virtual Result<std::optional<Recall>> FindRecall(RecallId id) = 0;

@@ -48,8 +48,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   // WAL lets readers run beside the one writer; foreign keys keep implants tied to procedures.
   ORP_RETURN_IF_ERROR(connection->Exec(
       fmt::format("PRAGMA journal_mode=WAL; PRAGMA synchronous={}; PRAGMA foreign_keys=ON; "
-                  "PRAGMA cache_size=-{}; PRAGMA temp_store=MEMORY;",
-                  sync, options.cache_mib * 1024)));
+                  "PRAGMA cache_size=-{}; PRAGMA temp_store=MEMORY; PRAGMA mmap_size={};",
+                  sync, options.cache_mib * 1024, options.mmap_mib * (int64_t{1} << 20))));
   return connection;
 }
 

@@ -32,6 +32,10 @@ struct ConnectionOptions {
   // Page cache per connection. Index inserts of a large submission stay in memory instead of
   // spilling dirty pages to the WAL mid-transaction.
   int cache_mib = 64;
+  // Memory-mapped reads of up to this much of the file (0: off, the default). A long-running
+  // reader of a large registry (a server answering recall queries) reads mapped pages instead of
+  // copying each through a read call: docs/performance.md "## Recall".
+  int64_t mmap_mib = 0;
 };
 
 class Stmt;

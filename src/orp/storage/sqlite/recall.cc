@@ -28,7 +28,7 @@ std::string Placeholders(int first, size_t count) {
 
 // The affected-implant SELECT for `q`. Parameters: ?1..?5 the dates and changed_after (NULL
 // when unset), then the device ids, then the lots. The patient's latest procedure is one seek
-// on procedures_by_patient_date per row.
+// on procedures_by_patient_date per row; the order is the device index's, so nothing is sorted.
 std::string RecallImplantSql(const RecallImplantQuery& q) {
   const int lots_from = 6 + static_cast<int>(q.device_ids.size());
   std::string lots = q.lots.empty() ? std::string()
@@ -47,7 +47,7 @@ std::string RecallImplantSql(const RecallImplantQuery& q) {
       "WHERE i.action = 'implanted' AND i.gtin IN ({}){} "
       "AND (?1 IS NULL OR p.date >= ?1) AND (?2 IS NULL OR p.date <= ?2) "
       "AND (?3 IS NULL OR i.expiry >= ?3) AND (?4 IS NULL OR i.expiry <= ?4) "
-      "AND (?5 IS NULL OR i.change_seq > ?5) ORDER BY i.id",
+      "AND (?5 IS NULL OR i.change_seq > ?5) ORDER BY i.gtin, i.lot, i.id",
       Placeholders(6, q.device_ids.size()), lots);
 }
 
