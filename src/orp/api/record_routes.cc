@@ -3,7 +3,6 @@
 // and clinician) so a caller sees only what its grants cover, and audited.
 #include <fmt/format.h>
 
-#include <charconv>
 #include <map>
 
 #include "orp/api/json_codec.h"
@@ -149,21 +148,9 @@ Result<HttpResponse> ListProcedures(const ApiServices& s, const RequestContext& 
   return JsonResponse(body.dump());
 }
 
-Result<domain::Pseudonym> ParsePseudonym(const std::string& hex) {
-  domain::Pseudonym pseudonym;
-  bool ok = hex.size() == 64;
-  for (size_t i = 0; ok && i < 32; ++i) {
-    auto [end, ec] =
-        std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, pseudonym.bytes[i], 16);
-    ok = ec == std::errc() && end == hex.data() + 2 * i + 2;
-  }
-  if (!ok) return InvalidArgument("pseudonym: expected 64 hexadecimal digits");
-  return pseudonym;
-}
-
 // The implants in situ in one patient, from every registry, those the caller may see.
 Result<HttpResponse> PatientImplants(const ApiServices& s, const RequestContext& ctx) {
-  Result<domain::Pseudonym> pseudonym = ParsePseudonym(ctx.Param("pseudonym"));
+  Result<domain::Pseudonym> pseudonym = domain::Pseudonym::FromHex(ctx.Param("pseudonym"));
   if (!pseudonym) return std::unexpected(pseudonym.error());
   Result<std::optional<domain::Patient>> patient = s.store->FindPatientByPseudonym(*pseudonym);
   if (!patient) return std::unexpected(patient.error());

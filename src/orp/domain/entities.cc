@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <utility>
 
 namespace orp::domain {
@@ -64,6 +65,18 @@ std::string Pseudonym::Hex() const {
     out[2 * i + 1] = kDigits[bytes[i] & 0xf];
   }
   return out;
+}
+
+Result<Pseudonym> Pseudonym::FromHex(std::string_view hex) {
+  Pseudonym pseudonym;
+  bool ok = hex.size() == 64;
+  for (size_t i = 0; ok && i < pseudonym.bytes.size(); ++i) {
+    auto [end, ec] =
+        std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, pseudonym.bytes[i], 16);
+    ok = ec == std::errc() && end == hex.data() + 2 * i + 2;
+  }
+  if (!ok) return InvalidArgument("pseudonym: expected 64 hexadecimal digits");
+  return pseudonym;
 }
 
 std::string_view Name(ProcedureType value) { return NameIn(kProcedureTypes, value); }

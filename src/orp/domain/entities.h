@@ -62,6 +62,8 @@ struct Pseudonym {
   std::array<uint8_t, 32> bytes{};
   // 64 lowercase hex digits, for display to authorised users and in tests.
   std::string Hex() const;
+  // The inverse of Hex (either case): kInvalidArgument unless exactly 64 hex digits.
+  static Result<Pseudonym> FromHex(std::string_view hex);
   friend bool operator==(const Pseudonym&, const Pseudonym&) = default;
   friend auto operator<=>(const Pseudonym&, const Pseudonym&) = default;
 };

@@ -1,5 +1,7 @@
 #include "orp/domain/entities.h"
 
+#include <cctype>
+
 #include <gtest/gtest.h>
 
 namespace orp::domain {
@@ -44,4 +46,21 @@ TEST(Entities, RowIdsStartUnstored) {
 }
 
 }  // namespace
+TEST(Pseudonym, FromHexIsTheInverseOfHexAndRefusesAnythingElse) {
+  Pseudonym p;
+  for (size_t i = 0; i < p.bytes.size(); ++i) p.bytes[i] = static_cast<uint8_t>(i * 37 + 5);
+  auto back = Pseudonym::FromHex(p.Hex());
+  ASSERT_TRUE(back.has_value()) << back.error().ToString();
+  EXPECT_EQ(*back, p);
+  std::string upper = p.Hex();
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(Pseudonym::FromHex(upper).value(), p);
+  EXPECT_FALSE(Pseudonym::FromHex(p.Hex().substr(1)).has_value());
+  std::string bad = p.Hex();
+  bad[10] = 'g';
+  auto refused = Pseudonym::FromHex(bad);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+}
+
 }  // namespace orp::domain

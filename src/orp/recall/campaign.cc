@@ -147,19 +147,10 @@ Result<domain::PatientId> PatientOfRef(storage::Reader& reader, std::string_view
     int64_t id = 0;
     auto [end, ec] = std::from_chars(ref.data() + 8, ref.data() + ref.size(), id);
     if (ec == std::errc() && end == ref.data() + ref.size() && id > 0) return domain::PatientId{id};
-  } else if (ref.size() == 64) {
-    domain::Pseudonym pseudonym;
-    bool hex = true;
-    for (size_t i = 0; i < 32 && hex; ++i) {
-      auto [end, ec] = std::from_chars(ref.data() + 2 * i, ref.data() + 2 * i + 2,
-                                       pseudonym.bytes[i], 16);
-      hex = ec == std::errc() && end == ref.data() + 2 * i + 2;
-    }
-    if (hex) {
-      auto patient = reader.FindPatientByPseudonym(pseudonym);
-      if (!patient) return std::unexpected(patient.error());
-      if (*patient) return (*patient)->id;
-    }
+  } else if (auto pseudonym = domain::Pseudonym::FromHex(ref)) {
+    auto patient = reader.FindPatientByPseudonym(*pseudonym);
+    if (!patient) return std::unexpected(patient.error());
+    if (*patient) return (*patient)->id;
   }
   return NotFound("patient: no patient has that reference (give the pseudonym as `show` lists it)");
 }
