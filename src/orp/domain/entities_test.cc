@@ -1,8 +1,8 @@
 #include "orp/domain/entities.h"
 
-#include <cctype>
-
 #include <gtest/gtest.h>
+
+#include <cctype>
 
 namespace orp::domain {
 namespace {
