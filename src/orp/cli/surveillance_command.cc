@@ -93,13 +93,15 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
                  {"surgeons", summary.surgeons},
                  {"hospitals", summary.hospitals},
                  {"signals_new", summary.signals_new},
-                 {"signals_updated", summary.signals_updated}};
+                 {"signals_updated", summary.signals_updated},
+                 {"model_notes", summary.model_notes}};
   if (format == OutputFormat::kTable) {
     fmt::print(
         "data cut {}: {} primaries, {} device models, {} surgeons, {} hospitals; "
         "{} new signals, {} updated\n",
         FormatIsoDate(run.data_cut), summary.primaries, summary.device_models, summary.surgeons,
         summary.hospitals, summary.signals_new, summary.signals_updated);
+    for (const std::string& note : summary.model_notes) fmt::print("risk model not fitted: {}\n", note);
   }
   PrintSignals(summary.signals, format, std::move(header));
 }

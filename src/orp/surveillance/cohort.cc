@@ -37,19 +37,10 @@ struct PatientFacts {
 
 }  // namespace
 
-int8_t StratumOf(std::optional<Date> birth, std::optional<domain::Sex> sex, std::optional<int> asa,
-                 Date on) {
-  int age_band = 5;
-  if (birth) {
-    const int age = WholeYearsBetween(*birth, on);
-    age_band = age < 55 ? 0 : age < 65 ? 1 : age < 75 ? 2 : age < 85 ? 3 : 4;
-  }
-  const int sex_band = !sex                           ? 2
-                       : *sex == domain::Sex::kMale   ? 0
-                       : *sex == domain::Sex::kFemale ? 1
-                                                      : 2;
-  const int asa_band = !asa ? 2 : *asa <= 2 ? 0 : 1;
-  return static_cast<int8_t>((age_band * 3 + sex_band) * 3 + asa_band);
+int8_t AgeBandOf(std::optional<Date> birth, Date on) {
+  if (!birth) return 5;
+  const int age = WholeYearsBetween(*birth, on);
+  return static_cast<int8_t>(age < 55 ? 0 : age < 65 ? 1 : age < 75 ? 2 : age < 85 ? 3 : 4);
 }
 
 namespace {
@@ -72,6 +63,7 @@ class CohortBuilder {
         hospitals_(c.hospitals),
         classes_(c.implants.classes),
         brands_(c.brands),
+        indications_(c.indications),
         cut_(DayOf(c.data_cut)) {}
 
   void Add(const domain::Procedure& p, const PatientFacts& facts) {
@@ -100,7 +92,15 @@ class CohortBuilder {
     c_.exit_day.push_back(exit);
     c_.status.push_back(status);
     c_.death_day.push_back(died <= cut_ ? died : kNoDeath);
-    c_.stratum.push_back(StratumOf(facts.birth, facts.sex, p.asa_grade, p.date));
+    c_.age_band.push_back(AgeBandOf(facts.birth, p.date));
+    c_.sex.push_back(!facts.sex                           ? 2
+                     : *facts.sex == domain::Sex::kMale   ? 0
+                     : *facts.sex == domain::Sex::kFemale ? 1
+                                                          : 2);
+    c_.asa.push_back(static_cast<int8_t>(p.asa_grade && *p.asa_grade >= 1 && *p.asa_grade <= 5
+                                             ? *p.asa_grade
+                                             : 0));
+    c_.indication.push_back(p.indication.empty() ? kNoUnit : indications_.Code(p.indication));
   }
 
  private:
@@ -124,7 +124,7 @@ class CohortBuilder {
 
   Cohort& c_;
   std::unordered_map<std::string, Catalogued> catalogue_;
-  Dictionary registries_, models_, surgeons_, hospitals_, classes_, brands_;
+  Dictionary registries_, models_, surgeons_, hospitals_, classes_, brands_, indications_;
   int32_t cut_;
 };
 

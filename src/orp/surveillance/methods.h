@@ -12,11 +12,12 @@
 //                  "-10y"); a risk-adjusted Bernoulli CUSUM of revision within one year, odds
 //                  ratio 2, h set for the registry's risk mix and a target in-control ARL
 //                  ("cusum-revision-1y").
-// Expected counts come from indirect standardisation over the 54 case-mix strata of cohort.h
-// (age band x sex x ASA) within the registry and window: E_u = sum over the unit's primaries of
-// PY_i x rate_stratum (revision) or p_stratum (90-day death). This stands in for the Cox and
-// logistic models the NJR uses (TODO(#7): fit them with stats/cox.h once the cohort carries the
-// indication). Only high-side findings (worse than expected) become signals.
+// Expected counts come from risk models fitted per registry and window (risk_model.h): a Cox
+// model of revision on age band, sex, ASA and indication (funnel O/E), a logistic model of
+// 90-day death on age band, sex and ASA, and a logistic model of revision within a year on all
+// four (the CUSUM's patient risks). A model that cannot be fitted raises no signals and adds a
+// line to `notes` saying which model and why. Only high-side findings (worse than expected)
+// become signals.
 //
 // Thread safety: pure functions of their inputs.
 #pragma once
@@ -29,6 +30,7 @@
 #include "orp/stats/outliers.h"
 #include "orp/storage/signals.h"
 #include "orp/surveillance/cohort.h"
+#include "orp/surveillance/risk_model.h"
 
 namespace orp::surveillance {
 
@@ -46,6 +48,7 @@ struct MethodOptions {
   double cusum_odds_ratio = 2.0;
   double cusum_target_arl = 10000;  // patients between false signals in control
   int cusum_window_days = 365;
+  RiskModelOptions risk;
 };
 
 Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& cohort,
@@ -53,8 +56,10 @@ Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& cohort,
 Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& cohort,
                                                     const MethodOptions& options);
 Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& cohort,
-                                                   const MethodOptions& options);
+                                                   const MethodOptions& options,
+                                                   std::vector<std::string>* notes = nullptr);
 Result<std::vector<storage::Signal>> CusumSignals(const Cohort& cohort,
-                                                  const MethodOptions& options);
+                                                  const MethodOptions& options,
+                                                  std::vector<std::string>* notes = nullptr);
 
 }  // namespace orp::surveillance

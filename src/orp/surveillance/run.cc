@@ -3,22 +3,27 @@
 namespace orp::surveillance {
 
 Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
-                                                    const MethodOptions& options) {
+                                                    const MethodOptions& options,
+                                                    std::vector<std::string>* notes) {
   std::vector<storage::Signal> all;
-  for (auto method : {DeviceModelSignals, MaxSprtSignals, FunnelSignals, CusumSignals}) {
-    auto signals = method(cohort, options);
+  auto take = [&](Result<std::vector<storage::Signal>> signals) -> Result<void> {
     if (!signals) return std::unexpected(signals.error());
     for (storage::Signal& s : *signals) all.push_back(std::move(s));
-  }
+    return {};
+  };
+  ORP_RETURN_IF_ERROR(take(DeviceModelSignals(cohort, options)));
+  ORP_RETURN_IF_ERROR(take(MaxSprtSignals(cohort, options)));
+  ORP_RETURN_IF_ERROR(take(FunnelSignals(cohort, options, notes)));
+  ORP_RETURN_IF_ERROR(take(CusumSignals(cohort, options, notes)));
   return all;
 }
 
 Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options) {
   auto cohort = BuildCohort(store, options.data_cut);
   if (!cohort) return std::unexpected(cohort.error());
-  auto signals = EvaluateCohort(*cohort, options.methods);
-  if (!signals) return std::unexpected(signals.error());
   RunSummary summary;
+  auto signals = EvaluateCohort(*cohort, options.methods, &summary.model_notes);
+  if (!signals) return std::unexpected(signals.error());
   summary.primaries = static_cast<int64_t>(cohort->size());
   summary.device_models = static_cast<int64_t>(cohort->models.size());
   summary.surgeons = static_cast<int64_t>(cohort->surgeons.size());

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "orp/core/date.h"
@@ -32,11 +33,16 @@ struct RunSummary {
   int64_t signals_new = 0;
   int64_t signals_updated = 0;
   std::vector<storage::Signal> signals;  // as raised by this run, with their stored ids
+  // One line per risk model that could not be fitted (registry, method, why): those methods
+  // raised no signals for that registry in this run.
+  std::vector<std::string> model_notes;
 };
 
-// Every signal the methods raise on `cohort` (no store involved).
+// Every signal the methods raise on `cohort` (no store involved); models that could not be
+// fitted are described in `notes` when given.
 Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
-                                                    const MethodOptions& options);
+                                                    const MethodOptions& options,
+                                                    std::vector<std::string>* notes = nullptr);
 
 Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options);
 
