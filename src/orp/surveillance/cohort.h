@@ -61,6 +61,12 @@ struct Cohort {
   std::vector<std::string> surgeons;   // GMC numbers
   std::vector<std::string> hospitals;  // ODS site codes
   std::vector<std::string> indications;
+  // Constructs: the sorted, distinct device models a primary implanted, joined by " + "; their
+  // class is the registry and the sorted device types, "NJR/acetabular_cup+femoral_stem", so a
+  // construct is compared with constructs of the same kind.
+  std::vector<std::string> constructs;
+  std::vector<std::string> construct_classes;
+  std::vector<int32_t> construct_class_registry;  // per construct class, into registries
 
   std::vector<int32_t> registry;
   std::vector<int32_t> surgeon;
@@ -73,6 +79,8 @@ struct Cohort {
   std::vector<int8_t> sex;
   std::vector<int8_t> asa;
   std::vector<int32_t> indication;
+  std::vector<int32_t> construct;        // kNoUnit when no implant has a device identifier
+  std::vector<int32_t> construct_class;  // kNoUnit with it
 
   ImplantCohort implants;
 

@@ -1,9 +1,12 @@
 // The surveillance methods applied to a cohort: each evaluates every unit of its kind in every
 // registry and returns the signals it raises (nothing is stored here; run.h stores them).
 //
-//   Device models  NJR Level 1/2 PTIR outliers ("njr-ptir"), the AOANJRR stage-one screen
-//   and brands     ("aoanjrr-screen") within the class (registry and device type; a brand is
-//                  every model of one manufacturer's brand in that class); for models also the
+//   Device models, NJR Level 1/2 PTIR outliers ("njr-ptir"), the AOANJRR stage-one screen
+//   brands and     ("aoanjrr-screen")
+//   constructs     within the class (registry and device type; a brand is
+//                  every model of one manufacturer's brand in that class); the same two for
+//                  constructs (the set of models of a primary) within their construct class
+//                  (registry and set of device types); for models also the
 //                  Poisson maxSPRT of each model's revisions against the rest of its class from
 //                  its first primary ("maxsprt"; ends without a signal once T revisions were
 //                  expected, so it watches new models, as Kulldorff's method intends).

@@ -1,5 +1,6 @@
 #include "orp/surveillance/methods.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -36,6 +37,11 @@ Cohort PlantedCohort(uint64_t seed, bool planted = true, bool sick_hospital = fa
   std::uniform_int_distribution<int> band(0, 5), sex(0, 2), indication(0, 2);
   std::discrete_distribution<int> asa_grade({0.05, 0.2, 0.45, 0.22, 0.08});  // 0 = unknown
   c.indications = {"avn", "fracture", "oa"};
+  for (int m = 0; m < 10; ++m)  // construct m * 3 + k: cup k with stem m
+    for (int k = 0; k < 3; ++k) c.constructs.push_back(fmt::format("cup-{} + model-{}", k, m));
+  c.construct_classes = {"NJR/cup+hip_stem"};
+  c.construct_class_registry = {0};
+  std::uniform_int_distribution<int32_t> cup(0, 2);
   std::uniform_real_distribution<double> u(0, 1);
   for (int i = 0; i < 30000; ++i) {
     const int32_t entry = day(rng);
@@ -68,6 +74,8 @@ Cohort PlantedCohort(uint64_t seed, bool planted = true, bool sick_hospital = fa
     c.sex.push_back(static_cast<int8_t>(sex(rng)));
     c.asa.push_back(static_cast<int8_t>(asa));
     c.indication.push_back(indication(rng));
+    c.construct.push_back(m * 3 + cup(rng));
+    c.construct_class.push_back(0);
   }
   return c;
 }
@@ -83,6 +91,9 @@ std::set<std::string> Flagged(const std::vector<storage::Signal>& signals,
 TEST(SurveillanceMethods, PlantedDeviceModelIsAnNjrAndAoanjrrOutlier) {
   auto signals = DeviceModelSignals(PlantedCohort(1), {});
   ASSERT_TRUE(signals.has_value()) << signals.error().message();
+  std::erase_if(*signals, [](const storage::Signal& s) {
+    return s.unit_kind == storage::SignalUnitKind::kConstruct;  // their own test, below
+  });
   // Model 3's brand (models 2 and 3) is flagged as a brand too.
   EXPECT_EQ(Flagged(*signals, "njr-ptir"), (std::set<std::string>{"model-3", "brand-1"}));
   // The brand's rate is about 1.7 x its group's: NJR Level 2 (>= 1.5), not AOANJRR (> 2).
@@ -94,6 +105,19 @@ TEST(SurveillanceMethods, PlantedDeviceModelIsAnNjrAndAoanjrrOutlier) {
     EXPECT_GT(s.statistic, s.threshold);
     EXPECT_NE(s.evidence_json.find("\"ptir\""), std::string::npos);
   }
+}
+
+// Every construct with the planted stem revises three times as often; no other construct does.
+TEST(SurveillanceMethods, ConstructsWithThePlantedModelAreFlagged) {
+  auto signals = DeviceModelSignals(PlantedCohort(1), {});
+  ASSERT_TRUE(signals.has_value()) << signals.error().message();
+  std::set<std::string> constructs;
+  for (const auto& s : *signals) {
+    if (s.unit_kind != storage::SignalUnitKind::kConstruct) continue;
+    EXPECT_NE(s.unit.find("model-3"), std::string::npos) << s.unit << " " << s.method;
+    if (s.method == "njr-ptir") constructs.insert(s.unit);
+  }
+  EXPECT_EQ(constructs.size(), 3u);
 }
 
 TEST(SurveillanceMethods, MaxSprtFlagsThePlantedModelEarly) {
@@ -128,7 +152,11 @@ TEST(SurveillanceMethods, RiskAdjustmentClearsAHospitalWhosePatientsAreSicker) {
   EXPECT_TRUE(notes.empty()) << notes.front();
   EXPECT_FALSE(Flagged(*signals, "funnel-revision-10y").contains("hospital-5"));
   EXPECT_FALSE(Flagged(*signals, "funnel-mortality-90d-10y").contains("hospital-5"));
-  auto cusum = CusumSignals(c, {}, &notes);
+  // A chart over 2,700 patients at an in-control ARL of 10,000 signals by chance about a quarter
+  // of the time; at 10^6 a signal here would mean the risks are biased, not bad luck.
+  MethodOptions strict;
+  strict.cusum_target_arl = 1e6;
+  auto cusum = CusumSignals(c, strict, &notes);
   ASSERT_TRUE(cusum.has_value());
   EXPECT_FALSE(Flagged(*cusum, "cusum-revision-1y").contains("hospital-5"));
   // Unadjusted, hospital 5 is far above the rest: the test is not vacuous.
