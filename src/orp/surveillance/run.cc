@@ -24,6 +24,12 @@ Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& opti
   RunSummary summary;
   auto signals = EvaluateCohort(*cohort, options.methods, &summary.model_notes);
   if (!signals) return std::unexpected(signals.error());
+  if (!options.benchmarks.empty()) {
+    auto rated = RateDeviceModels(*cohort, options.benchmarks);
+    if (!rated) return std::unexpected(rated.error());
+    for (storage::Signal& s : rated->signals) signals->push_back(std::move(s));
+    summary.ratings = std::move(rated->ratings);
+  }
   summary.primaries = static_cast<int64_t>(cohort->size());
   summary.device_models = static_cast<int64_t>(cohort->models.size());
   summary.surgeons = static_cast<int64_t>(cohort->surgeons.size());

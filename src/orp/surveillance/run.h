@@ -1,5 +1,6 @@
 // A surveillance run: build the cohort from the store, apply every method (methods.h) to every
-// device model, surgeon and hospital of every registry, and record the signals in one
+// device model, brand, construct, surgeon and hospital of every registry, rate device models
+// against the loaded benchmark criteria (benchmarks.h), and record the signals in one
 // transaction. A signal seen before is updated (its review status kept), never duplicated; see
 // storage/signals.h. Runs are whole-cohort today: every method here is cheap next to reading
 // the store (docs/performance.md, "## Surveillance").
@@ -16,6 +17,7 @@
 #include "orp/core/date.h"
 #include "orp/core/result.h"
 #include "orp/storage/store.h"
+#include "orp/surveillance/benchmarks.h"
 #include "orp/surveillance/methods.h"
 
 namespace orp::surveillance {
@@ -23,6 +25,7 @@ namespace orp::surveillance {
 struct RunOptions {
   Date data_cut{};
   MethodOptions methods;
+  std::vector<ClassCriterion> benchmarks;  // empty: no ratings (benchmarks.h)
 };
 
 struct RunSummary {
@@ -36,6 +39,7 @@ struct RunSummary {
   // One line per risk model that could not be fitted (registry, method, why): those methods
   // raised no signals for that registry in this run.
   std::vector<std::string> model_notes;
+  std::vector<ModelRating> ratings;  // every model of a class with benchmark criteria
 };
 
 // Every signal the methods raise on `cohort` (no store involved); models that could not be
