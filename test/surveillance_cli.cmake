@@ -86,3 +86,26 @@ execute_process(COMMAND ${ORP} surveillance signals --db ${db} --status under-re
 if(NOT reviewed MATCHES "\n${first_id},")
   message(FATAL_ERROR "the reviewed signal ${first_id} lost its status: ${reviewed}")
 endif()
+
+# Incremental: a run after the changes numbered above the last run's change_seq. Nothing changed
+# since, so no unit is touched and nothing is written.
+string(JSON seq GET "${second}" change_seq)
+if(seq LESS_EQUAL 0)
+  message(FATAL_ERROR "the run reported change_seq ${seq}")
+endif()
+execute_process(COMMAND ${ORP} ${run} --since-change ${seq} RESULT_VARIABLE rc OUTPUT_VARIABLE third)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "incremental run: exit ${rc}: ${third}")
+endif()
+string(JSON touched GET "${third}" affected_units)
+string(JSON written LENGTH "${third}" signals)
+if(NOT touched EQUAL 0 OR NOT written EQUAL 0)
+  message(FATAL_ERROR "incremental run with no changes touched ${touched} units, wrote ${written}")
+endif()
+# From the start of the change sequence every unit is touched: the same signals as a full run.
+execute_process(COMMAND ${ORP} ${run} --since-change 1 RESULT_VARIABLE rc OUTPUT_VARIABLE fourth)
+string(JSON written LENGTH "${fourth}" signals)
+string(JSON touched GET "${fourth}" affected_units)
+if(NOT rc EQUAL 0 OR touched EQUAL 0 OR written LESS 1)
+  message(FATAL_ERROR "incremental run from change 1: ${touched} units, ${written} signals")
+endif()

@@ -19,9 +19,12 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
 }
 
 Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options) {
+  RunSummary summary;
+  auto seq = store.LastChange();  // before reading: a change landing meanwhile is seen again
+  if (!seq) return std::unexpected(seq.error());
+  summary.change_seq = *seq;
   auto cohort = BuildCohort(store, options.data_cut);
   if (!cohort) return std::unexpected(cohort.error());
-  RunSummary summary;
   auto signals = EvaluateCohort(*cohort, options.methods, &summary.model_notes);
   if (!signals) return std::unexpected(signals.error());
   if (!options.benchmarks.empty()) {
@@ -29,6 +32,14 @@ Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& opti
     if (!rated) return std::unexpected(rated.error());
     for (storage::Signal& s : rated->signals) signals->push_back(std::move(s));
     summary.ratings = std::move(rated->ratings);
+  }
+  if (options.since_change > 0) {
+    auto affected = AffectedUnits(store, options.since_change, *cohort);
+    if (!affected) return std::unexpected(affected.error());
+    summary.affected_units = static_cast<int64_t>(affected->size());
+    std::erase_if(*signals, [&](const storage::Signal& s) {
+      return !affected->contains({s.registry, s.unit_kind, s.unit});
+    });
   }
   summary.primaries = static_cast<int64_t>(cohort->size());
   summary.device_models = static_cast<int64_t>(cohort->models.size());

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,12 @@ namespace orp::surveillance {
 
 struct RunOptions {
   Date data_cut{};
+  // 0: a full run. Otherwise an incremental run after the changes numbered above this (the
+  // change_seq an earlier run reported): every method still evaluates the whole cohort (a unit
+  // is judged against its class and registry), but only signals of units the changed procedures
+  // touch (their surgeon, hospital, device models, brands and construct) are written, so a run
+  // after each accepted submission neither re-touches nor re-dates the rest.
+  int64_t since_change = 0;
   MethodOptions methods;
   std::vector<ClassCriterion> benchmarks;  // empty: no ratings (benchmarks.h)
 };
@@ -40,7 +48,16 @@ struct RunSummary {
   // raised no signals for that registry in this run.
   std::vector<std::string> model_notes;
   std::vector<ModelRating> ratings;  // every model of a class with benchmark criteria
+  int64_t change_seq = 0;            // the store's change number this run saw (for since_change)
+  int64_t affected_units = 0;        // incremental runs: units the changes touched
 };
+
+// A unit as signals name it: registry, kind, unit.
+using UnitKey = std::tuple<std::string, storage::SignalUnitKind, std::string>;
+
+// The units touched by procedures changed after `since_change` (brands from `cohort`'s catalogue).
+Result<std::set<UnitKey>> AffectedUnits(storage::Reader& reader, int64_t since_change,
+                                        const Cohort& cohort);
 
 // Every signal the methods raise on `cohort` (no store involved); models that could not be
 // fitted are described in `notes` when given.
