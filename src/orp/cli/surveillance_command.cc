@@ -123,10 +123,9 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
       fmt::print("risk model not fitted: {}\n", note);
     if (!o.benchmarks.empty()) fmt::print("{} device models rated\n", summary.ratings.size());
     fmt::print("change_seq {}{}\n", summary.change_seq,
-               o.since_change > 0
-                   ? fmt::format("; {} units touched since {}", summary.affected_units,
-                                 o.since_change)
-                   : "");
+               o.since_change > 0 ? fmt::format("; {} units touched since {}",
+                                                summary.affected_units, o.since_change)
+                                  : "");
   }
   PrintSignals(summary.signals, format, std::move(header));
 }

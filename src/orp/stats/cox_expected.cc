@@ -14,10 +14,10 @@ Result<std::vector<double>> CoxExpected(const CoxData& data, const CoxFit& fit) 
   const size_t p = data.names.size();
   if (fit.coefficients.size() != p || data.status.size() != n || data.covariates.size() != n * p ||
       (!data.strata.empty() && data.strata.size() != n)) {
-    return InvalidArgument(fmt::format(
-        "Cox expected counts need one coefficient per covariate and equal lengths: {} "
-        "coefficients for {} covariates, {} times, {} statuses, {} covariate values",
-        fit.coefficients.size(), p, n, data.status.size(), data.covariates.size()));
+    return InvalidArgument(
+        fmt::format("Cox expected counts need one coefficient per covariate and equal lengths: {} "
+                    "coefficients for {} covariates, {} times, {} statuses, {} covariate values",
+                    fit.coefficients.size(), p, n, data.status.size(), data.covariates.size()));
   }
   // Linear predictors, centred on their mean so exp() stays finite (the result is invariant).
   std::vector<double> lp(n, 0.0);

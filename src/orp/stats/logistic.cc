@@ -39,8 +39,8 @@ Result<bool> Validate(const LogisticData& data) {
   }
   for (size_t i = 0; i < n; ++i) {
     if (data.outcome[i] != 0 && data.outcome[i] != 1) {
-      return InvalidArgument(fmt::format("outcome in row {} is {}; it must be 0 or 1", i + 1,
-                                         data.outcome[i]));
+      return InvalidArgument(
+          fmt::format("outcome in row {} is {}; it must be 0 or 1", i + 1, data.outcome[i]));
     }
   }
   for (size_t j = 0; j < p; ++j) {

@@ -56,9 +56,9 @@ struct LogisticFit {
   std::vector<LogisticCoefficient> coefficients;
   std::vector<double> variance;  // (p + 1) x (p + 1), row-major, intercept first
   double deviance = 0;
-  double null_deviance = 0;  // of the intercept-only model
-  double aic = 0;            // deviance + 2 (p + 1), for 0/1 data
-  int iterations = 0;        // as glm reports `iter`
+  double null_deviance = 0;    // of the intercept-only model
+  double aic = 0;              // deviance + 2 (p + 1), for 0/1 data
+  int iterations = 0;          // as glm reports `iter`
   std::vector<double> fitted;  // n fitted probabilities
 };
 

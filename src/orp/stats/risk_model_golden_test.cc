@@ -69,7 +69,8 @@ struct Model {
 Model BuildModel(const json& spec) {
   Model m;
   m.columns = ReadColumns(spec["input"].get<std::string>());
-  for (const auto& name : spec["covariates"]) m.numeric_values.push_back(Numbers(m.columns.at(name)));
+  for (const auto& name : spec["covariates"])
+    m.numeric_values.push_back(Numbers(m.columns.at(name)));
   std::vector<NumericCovariate> numeric;
   for (size_t i = 0; i < m.numeric_values.size(); ++i)
     numeric.push_back({spec["covariates"][i].get<std::string>(), m.numeric_values[i]});

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
-#include <span>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
 #include <sstream>
 
 #include "orp/stats/kaplan_meier.h"
@@ -34,8 +34,8 @@ Result<double> NumberField(const std::string& text, int line, std::string_view f
     used = 0;
   }
   if (used == 0 || used != text.size() || !std::isfinite(value)) {
-    return InvalidArgument(fmt::format("benchmark criteria line {}: {} '{}' is not a number",
-                                       line, field, text));
+    return InvalidArgument(
+        fmt::format("benchmark criteria line {}: {} '{}' is not a number", line, field, text));
   }
   return value;
 }
@@ -55,8 +55,8 @@ Result<std::vector<ClassCriterion>> ParseBenchmarkCriteria(std::string_view csv)
     if (line.empty() || line.front() == '#') continue;
     if (!header) {
       if (line != kHeader) {
-        return InvalidArgument(fmt::format(
-            "benchmark criteria line {}: the header must be '{}'", number, kHeader));
+        return InvalidArgument(
+            fmt::format("benchmark criteria line {}: the header must be '{}'", number, kHeader));
       }
       header = true;
       continue;
@@ -105,8 +105,8 @@ namespace {
 
 // The signal for a model that has the numbers for a year and meets none of its criteria.
 // `criteria[i]` is the criterion of r.rating.evaluations[i].
-std::optional<storage::Signal> FailedBenchmark(const Cohort& c, const ModelRating& r,
-                                               std::span<const stats::BenchmarkCriterion> criteria) {
+std::optional<storage::Signal> FailedBenchmark(
+    const Cohort& c, const ModelRating& r, std::span<const stats::BenchmarkCriterion> criteria) {
   std::map<double, std::vector<size_t>> by_year;
   for (size_t i = 0; i < r.rating.evaluations.size(); ++i)
     by_year[r.rating.evaluations[i].year].push_back(i);
@@ -130,18 +130,24 @@ std::optional<storage::Signal> FailedBenchmark(const Cohort& c, const ModelRatin
     s.what = fmt::format(
         "fails the {:g}-year benchmark: revision {:.1f}% (upper limit {:.1f}%) against {:.1f}% "
         "({} past year {:g})",
-        judged->year, 100 * judged->revision, 100 * judged->upper_revision,
-        100 * judged->threshold, judged->at_risk, judged->year);
+        judged->year, 100 * judged->revision, 100 * judged->upper_revision, 100 * judged->threshold,
+        judged->at_risk, judged->year);
     nlohmann::json evidence = nlohmann::json::array();
     for (const auto& e : r.rating.evaluations) {
-      evidence.push_back({{"year", e.year}, {"letter", e.letter}, {"cohort", e.cohort},
-                          {"at_risk", e.at_risk}, {"revision", e.revision},
-                          {"upper_revision", std::isfinite(e.upper_revision)
-                                                 ? nlohmann::json(e.upper_revision)
-                                                 : nlohmann::json(nullptr)},
-                          {"threshold", e.threshold}, {"met", e.met}, {"reason", e.reason}});
+      evidence.push_back(
+          {{"year", e.year},
+           {"letter", e.letter},
+           {"cohort", e.cohort},
+           {"at_risk", e.at_risk},
+           {"revision", e.revision},
+           {"upper_revision", std::isfinite(e.upper_revision) ? nlohmann::json(e.upper_revision)
+                                                              : nlohmann::json(nullptr)},
+           {"threshold", e.threshold},
+           {"met", e.met},
+           {"reason", e.reason}});
     }
-    s.evidence_json = nlohmann::json{{"class", r.device_class}, {"rating", r.rating.rating},
+    s.evidence_json = nlohmann::json{{"class", r.device_class},
+                                     {"rating", r.rating.rating},
                                      {"evaluations", std::move(evidence)}}
                           .dump();
     return s;
@@ -171,7 +177,8 @@ Result<BenchmarkResult> RateDeviceModels(const Cohort& c,
       if (x.device_class[i] != static_cast<int32_t>(k)) continue;
       exit.push_back(x.exit_day[i] - x.entry_day[i]);
       status.push_back(x.status[i]);
-      group.push_back(local.try_emplace(x.model[i], static_cast<int32_t>(local.size())).first->second);
+      group.push_back(
+          local.try_emplace(x.model[i], static_cast<int32_t>(local.size())).first->second);
     }
     stats::KaplanMeierOptions km;
     km.conf_type = stats::ConfType::kLogLog;
@@ -191,8 +198,8 @@ Result<BenchmarkResult> RateDeviceModels(const Cohort& c,
     for (size_t y = 0; y < years.size() && y < at.size(); ++y)
       class_revision.push_back({years[y], 1 - at[y].surv});
     for (const auto& [model, g] : local) {
-      auto rating = stats::RateAgainstBenchmarks((*curves)[static_cast<size_t>(g)],
-                                                 class_revision, mine, 365.25);
+      auto rating = stats::RateAgainstBenchmarks((*curves)[static_cast<size_t>(g)], class_revision,
+                                                 mine, 365.25);
       if (!rating) return std::unexpected(rating.error());
       ModelRating r{registry, x.classes[k], c.models[static_cast<size_t>(model)],
                     std::move(*rating)};

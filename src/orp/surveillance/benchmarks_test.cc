@@ -91,8 +91,8 @@ TEST(Benchmarks, ABadCriteriaFileNamesTheLineAndField) {
 
 TEST(Benchmarks, TheShippedCriteriaFileParses) {
   const char* root = std::getenv("ORP_SOURCE_DIR");
-  auto criteria = LoadBenchmarkCriteria(std::string(root ? root : ".") +
-                                        "/registries/benchmark-criteria.csv");
+  auto criteria =
+      LoadBenchmarkCriteria(std::string(root ? root : ".") + "/registries/benchmark-criteria.csv");
   ASSERT_TRUE(criteria.has_value()) << criteria.error().message();
   EXPECT_GE(criteria->size(), 10u);
 }

@@ -107,9 +107,8 @@ class CohortBuilder {
                      : *facts.sex == domain::Sex::kMale   ? 0
                      : *facts.sex == domain::Sex::kFemale ? 1
                                                           : 2);
-    c_.asa.push_back(static_cast<int8_t>(p.asa_grade && *p.asa_grade >= 1 && *p.asa_grade <= 5
-                                             ? *p.asa_grade
-                                             : 0));
+    c_.asa.push_back(static_cast<int8_t>(
+        p.asa_grade && *p.asa_grade >= 1 && *p.asa_grade <= 5 ? *p.asa_grade : 0));
     c_.indication.push_back(p.indication.empty() ? kNoUnit : indications_.Code(p.indication));
   }
 
@@ -124,8 +123,8 @@ class CohortBuilder {
     std::sort(names.begin(), names.end());
     std::sort(types.begin(), types.end());
     types.erase(std::unique(types.begin(), types.end()), types.end());
-    const int32_t kind = construct_classes_.Code(fmt::format(
-        "{}/{}", c_.registries[static_cast<size_t>(registry)], fmt::join(types, "+")));
+    const int32_t kind = construct_classes_.Code(
+        fmt::format("{}/{}", c_.registries[static_cast<size_t>(registry)], fmt::join(types, "+")));
     if (c_.construct_class_registry.size() <= static_cast<size_t>(kind))
       c_.construct_class_registry.push_back(registry);
     c_.construct.push_back(constructs_.Code(fmt::format("{}", fmt::join(names, " + "))));

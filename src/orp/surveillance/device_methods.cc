@@ -24,9 +24,9 @@ struct ModelKey {
 // primaries by construct within construct classes.
 struct UnitRows {
   storage::SignalUnitKind kind;
-  const std::vector<int32_t>& group;           // class per row
-  const std::vector<int32_t>& unit;            // unit per row; kNoUnit rows are skipped
-  const std::vector<int8_t>& status;           // 1 revised
+  const std::vector<int32_t>& group;  // class per row
+  const std::vector<int32_t>& unit;   // unit per row; kNoUnit rows are skipped
+  const std::vector<int8_t>& status;  // 1 revised
   const std::vector<int32_t>& entry_day;
   const std::vector<int32_t>& exit_day;
   const std::vector<int32_t>& group_registry;  // per class
@@ -36,13 +36,19 @@ struct UnitRows {
 UnitRows ImplantRows(const Cohort& c, storage::SignalUnitKind kind) {
   const ImplantCohort& x = c.implants;
   const bool brand = kind == storage::SignalUnitKind::kBrand;
-  return {kind,        x.device_class,     brand ? x.brand : x.model, x.status, x.entry_day,
-          x.exit_day,  x.class_registry,   brand ? c.brands : c.models};
+  return {kind,        x.device_class, brand ? x.brand : x.model, x.status,
+          x.entry_day, x.exit_day,     x.class_registry,          brand ? c.brands : c.models};
 }
 
 UnitRows ConstructRows(const Cohort& c) {
-  return {storage::SignalUnitKind::kConstruct, c.construct_class, c.construct, c.status,
-          c.entry_day, c.exit_day, c.construct_class_registry, c.constructs};
+  return {storage::SignalUnitKind::kConstruct,
+          c.construct_class,
+          c.construct,
+          c.status,
+          c.entry_day,
+          c.exit_day,
+          c.construct_class_registry,
+          c.constructs};
 }
 
 // Primaries, revisions and person-years per (class, unit), in key order.

@@ -42,8 +42,7 @@ void AddFactor(std::string_view name, std::span<const int32_t> code,
 
 Design CaseMixDesign(const Cohort& c, std::span<const size_t> rows, std::span<const double> event,
                      bool binary, bool with_indication, int64_t min_events) {
-  static const std::vector<std::string> kAge = {"<55", "55-64", "65-74", "75-84", "85+",
-                                                "unknown"};
+  static const std::vector<std::string> kAge = {"<55", "55-64", "65-74", "75-84", "85+", "unknown"};
   static const std::vector<std::string> kSex = {"male", "female", "other/unknown"};
   static const std::vector<std::string> kAsa = {"unknown", "1", "2", "3", "4", "5"};
   Design d;
@@ -53,15 +52,19 @@ Design CaseMixDesign(const Cohort& c, std::span<const size_t> rows, std::span<co
     for (size_t k = 0; k < rows.size(); ++k) code[k] = value(rows[k]);
     AddFactor(name, code, labels, event, binary, min_events, d);
   };
-  add("age", [&](size_t i) { return int32_t{c.age_band[i]}; }, kAge);
-  add("sex", [&](size_t i) { return int32_t{c.sex[i]}; }, kSex);
-  add("asa", [&](size_t i) { return int32_t{c.asa[i]}; }, kAsa);
+  add(
+      "age", [&](size_t i) { return int32_t{c.age_band[i]}; }, kAge);
+  add(
+      "sex", [&](size_t i) { return int32_t{c.sex[i]}; }, kSex);
+  add(
+      "asa", [&](size_t i) { return int32_t{c.asa[i]}; }, kAsa);
   if (with_indication) {
     std::vector<std::string> labels = c.indications;
     labels.push_back("unknown");
     const auto unknown = static_cast<int32_t>(c.indications.size());
-    add("indication", [&](size_t i) { return c.indication[i] == kNoUnit ? unknown : c.indication[i]; },
-        labels);
+    add(
+        "indication",
+        [&](size_t i) { return c.indication[i] == kNoUnit ? unknown : c.indication[i]; }, labels);
   }
   return d;
 }
@@ -92,9 +95,8 @@ Result<RiskModel> ExpectedRevisions(const Cohort& c, std::span<const size_t> row
     cox.ties = stats::CoxTies::kBreslow;  // CoxExpected's baseline is Breslow's
     auto fitted = stats::FitCox(data, cox);
     if (!fitted) {
-      return InvalidArgument(
-          fmt::format("revision Cox model on {}: {}", fmt::join(d.names, ", "),
-                      fitted.error().message()));
+      return InvalidArgument(fmt::format("revision Cox model on {}: {}", fmt::join(d.names, ", "),
+                                         fitted.error().message()));
     }
     fit = std::move(*fitted);
   }
@@ -113,13 +115,14 @@ Result<RiskModel> ExpectedProbabilities(const Cohort& c, std::span<const size_t>
   const double events = Sum(outcome);
   Design d = CaseMixDesign(c, rows, outcome, true, with_indication, options.min_level_events);
   if (events == 0 || events == static_cast<double>(rows.size()) || d.names.empty()) {
-    model.expected.assign(rows.size(), rows.empty() ? 0 : events / static_cast<double>(rows.size()));
+    model.expected.assign(rows.size(),
+                          rows.empty() ? 0 : events / static_cast<double>(rows.size()));
     return model;
   }
   auto fit = stats::FitLogistic({outcome, d.matrix, d.names});
   if (!fit) {
-    return InvalidArgument(fmt::format("logistic model on {}: {}", fmt::join(d.names, ", "),
-                                       fit.error().message()));
+    return InvalidArgument(
+        fmt::format("logistic model on {}: {}", fmt::join(d.names, ", "), fit.error().message()));
   }
   model.expected = std::move(fit->fitted);
   model.terms = std::move(d.names);

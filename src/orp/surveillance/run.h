@@ -12,8 +12,8 @@
 
 #include <cstdint>
 #include <set>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "orp/core/date.h"

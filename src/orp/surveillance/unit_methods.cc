@@ -57,9 +57,8 @@ void Note(std::vector<std::string>* notes, std::string text) {
 // One funnel over the units of one registry; signals for the units beyond the limits.
 Result<void> FunnelFor(const Cohort& c, const UnitColumn& unit, int32_t registry,
                        const std::map<int32_t, std::pair<double, double>>& oe,
-                       const std::string& method, const std::string& outcome,
-                       const json& model, const MethodOptions& options,
-                       std::vector<storage::Signal>& out) {
+                       const std::string& method, const std::string& outcome, const json& model,
+                       const MethodOptions& options, std::vector<storage::Signal>& out) {
   std::vector<int32_t> codes;
   std::vector<double> observed, expected;
   for (const auto& [code, pair] : oe) {
@@ -145,8 +144,8 @@ Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const Method
         if (revision_model) {
           ORP_RETURN_IF_ERROR(FunnelFor(
               c, unit, r, ObservedExpected(*unit.codes, rows, revised, revision_model->expected),
-              revision_method, "revision",
-              json{{"kind", "cox"}, {"terms", revision_model->terms}}, options, out));
+              revision_method, "revision", json{{"kind", "cox"}, {"terms", revision_model->terms}},
+              options, out));
         }
         if (mortality_model) {
           ORP_RETURN_IF_ERROR(FunnelFor(
