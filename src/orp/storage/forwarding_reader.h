@@ -148,6 +148,12 @@ class ForwardingReader : public Base {
     return target_.RecallContacts(recall, patient);
   }
 
+  // Consent (ingest, #5).
+  Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms) override {
+    return target_.FindOptedOut(pseudonyms);
+  }
+  Result<OptOutListInfo> OptOutList() override { return target_.OptOutList(); }
+
  protected:
   Reader& target_;
 };

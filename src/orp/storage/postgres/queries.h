@@ -122,6 +122,11 @@ class Queries {
   Result<int64_t> ChangeSeq();
   void EndTransaction() { change_seq_ = 0; }
 
+  // Consent (ingest, #5): consent.cc.
+  Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms);
+  Result<OptOutListInfo> OptOutList();
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list, const OptOutLoad& load);
+
  private:
   Result<std::vector<Implant>> ImplantsOf(ProcedureId procedure);
   Result<std::vector<Implant>> ImplantVersionsOf(ProcedureId procedure, int version);

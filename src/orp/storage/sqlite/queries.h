@@ -113,6 +113,11 @@ class Queries {
   Result<SignalPutResult> PutSignal(const Signal& signal);
   Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
 
+  // Consent (ingest, #5): consent.cc.
+  Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms);
+  Result<OptOutListInfo> OptOutList();
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list, const OptOutLoad& load);
+
  private:
   Result<std::vector<Implant>> ImplantsOf(ProcedureId procedure);
   Result<std::vector<Implant>> ImplantVersionsOf(ProcedureId procedure, int version);

@@ -212,6 +212,14 @@ class QueryReader : public Base {
     return Read([&](Queries& q) { return q.RecallContacts(recall, patient); });
   }
 
+  // Consent (ingest, #5).
+  Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms) override {
+    return Read([&](Queries& q) { return q.FindOptedOut(pseudonyms); });
+  }
+  Result<OptOutListInfo> OptOutList() override {
+    return Read([&](Queries& q) { return q.OptOutList(); });
+  }
+
  protected:
   virtual Result<ReadLease> AcquireReader() = 0;
 

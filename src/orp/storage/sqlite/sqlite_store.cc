@@ -113,6 +113,12 @@ class SqliteTransaction : public QueryReader<Transaction> {
     return Write([&](Queries& q) { return q.AddRecallContact(contact); });
   }
 
+  // Consent (ingest, #5).
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
+                                          const OptOutLoad& load) override {
+    return Write([&](Queries& q) { return q.ReplaceOptOuts(list, load); });
+  }
+
  protected:
   Queries& queries();
   Result<ReadLease> AcquireReader() override {
