@@ -39,6 +39,7 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddSurveillanceCommand(app, env);
   AddRecallCommand(app, env);
   AddOptOutCommand(app, env);
+  AddOdsCommand(app, env);
   AddServeCommand(app, env);
   AddVersionCommand(app, env);
   try {

@@ -9,6 +9,7 @@
 
 #include "orp/ingest/chunk_writer.h"
 #include "orp/ingest/opt_out_screen.h"
+#include "orp/ingest/site_check.h"
 #include "orp/ingest/validate_ahead.h"
 
 namespace orp::ingest {
@@ -101,12 +102,29 @@ struct Screened {
   }
 };
 
-// Passes a procedure on unless the screen rejects it (screened through `reader`).
-OnPrepared ScreenThen(const OptOutScreen& screen, storage::Reader& reader, Screened& screened,
+// The checks that need the store, run where the store is read (the writing thread, or this one
+// on the passes that write nothing): the ODS reference data and the national data opt-out.
+struct Screens {
+  SiteCheck sites;
+  OptOutScreen opt_out;
+  bool active() const { return sites.active() || opt_out.active(); }
+};
+
+Result<Screens> CreateScreens(storage::Reader& store, const Validator& validator) {
+  Result<SiteCheck> sites = SiteCheck::Create(store);
+  if (!sites) return std::unexpected(sites.error());
+  Result<OptOutScreen> opt_out = OptOutScreen::Create(store, validator.registries());
+  if (!opt_out) return std::unexpected(opt_out.error());
+  return Screens{std::move(*sites), *opt_out};
+}
+
+// Passes a procedure on unless the screens reject it (screened through `reader`).
+OnPrepared ScreenThen(Screens& screens, storage::Reader& reader, Screened& screened,
                       OnPrepared next) {
-  return [&screen, &reader, &screened, next = std::move(next)](PreparedProcedure& p)
+  return [&screens, &reader, &screened, next = std::move(next)](PreparedProcedure& p)
              -> Result<void> {
-    Result<bool> keep = screen.Apply(p, reader, screened.findings);
+    ORP_RETURN_IF_ERROR(screens.sites.Apply(p.validated, reader, screened.findings));
+    Result<bool> keep = screens.opt_out.Apply(p, reader, screened.findings);
     if (!keep) return std::unexpected(keep.error());
     if (!*keep) {
       ++screened.rejected;
@@ -117,10 +135,10 @@ OnPrepared ScreenThen(const OptOutScreen& screen, storage::Reader& reader, Scree
 }
 
 // For the passes that write nothing (dry run, all-or-nothing's check): the screen alone.
-OnAccepted ScreenOnly(const OptOutScreen& screen, storage::Reader& reader, Screened& screened,
+OnAccepted ScreenOnly(Screens& screens, storage::Reader& reader, Screened& screened,
                       const security::Pseudonymiser& pseudonymiser) {
-  if (!screen.active()) return [](ValidatedProcedure&) -> Result<void> { return {}; };
-  OnPrepared check = ScreenThen(screen, reader, screened, nullptr);
+  if (!screens.active()) return [](ValidatedProcedure&) -> Result<void> { return {}; };
+  OnPrepared check = ScreenThen(screens, reader, screened, nullptr);
   return [&pseudonymiser, check](ValidatedProcedure& v) -> Result<void> {
     PreparedProcedure p{std::move(v), std::nullopt, std::nullopt};
     if (p.validated.nhs_number && !p.validated.anonymous) {
@@ -166,12 +184,12 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
                            const security::Pseudonymiser& pseudonymiser,
                            const std::filesystem::path& file, const IngestOptions& options) {
   Receipt r;
-  Result<OptOutScreen> screen = OptOutScreen::Create(store, validator.registries());
-  if (!screen) return std::unexpected(screen.error());
+  Result<Screens> screens = CreateScreens(store, validator);
+  if (!screens) return std::unexpected(screens.error());
   Screened screened;
   if (options.dry_run) {
     ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, store, options, r,
-                                         ScreenOnly(*screen, store, screened, pseudonymiser)));
+                                         ScreenOnly(*screens, store, screened, pseudonymiser)));
     screened.SettleInto(r);
     Settle(r);
     return r;
@@ -191,7 +209,7 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
   storage::Transaction& txn = *start->transaction;
   if (options.all_or_nothing) {
     ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, txn, options, r,
-                                         ScreenOnly(*screen, txn, screened, pseudonymiser)));
+                                         ScreenOnly(*screens, txn, screened, pseudonymiser)));
     screened.SettleInto(r);
     if (r.rejected > 0 || HasErrors(r.findings)) {
       r.accepted = 0;
@@ -204,7 +222,7 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
   ChunkWriter writer(txn, linkage_findings);
   // The screen reads through the transaction, on the thread that writes.
   const OnPrepared write =
-      ScreenThen(*screen, txn, screened,
+      ScreenThen(*screens, txn, screened,
                  [&](PreparedProcedure& p) { return writer.Add(std::move(p)); });
   // Pseudonymises and encrypts where it validates, then hands over.
   auto prepare_then = [&](const OnPrepared& next) -> OnAccepted {

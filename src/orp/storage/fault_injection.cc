@@ -140,6 +140,10 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
     ORP_RETURN_IF_ERROR(store_.Tick());
     return inner_->ReplaceOptOuts(list, load);
   }
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutOdsRecords(records, load);
+  }
 
  private:
   FaultInjectingStore& store_;

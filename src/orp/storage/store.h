@@ -42,6 +42,7 @@
 #include "orp/domain/entities.h"
 #include "orp/storage/accounts.h"
 #include "orp/storage/consent.h"
+#include "orp/storage/ods.h"
 #include "orp/storage/signals.h"
 #include "orp/storage/recall.h"
 
@@ -230,6 +231,11 @@ class Reader {
   virtual Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms) = 0;
   // How many entries the list holds and its last load.
   virtual Result<OptOutListInfo> OptOutList() = 0;
+  // ODS reference data (ingest, #4): storage/ods.h. A site by its code, with its dates; none when
+  // the reference data does not hold it.
+  virtual Result<std::optional<OdsRecord>> FindOdsSite(std::string_view site_code) = 0;
+  // The last ODS file loaded; none before the first (ingest checks sites only after one).
+  virtual Result<std::optional<OdsLoad>> LastOdsLoad() = 0;
 };
 
 class Transaction : public Reader {
@@ -331,6 +337,10 @@ class Transaction : public Reader {
   // Repeated entries count once.
   virtual Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
                                                   const OptOutLoad& load) = 0;
+  // ODS reference data (ingest, #4). Inserts or updates each organisation or site (name,
+  // postcode, dates; a site's parent) and records the load. kInvalidArgument naming the site
+  // when a site's parent organisation is not stored (load organisations first).
+  virtual Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) = 0;
 };
 
 // Either a fresh transaction for a new submission, or the earlier submission with this key.

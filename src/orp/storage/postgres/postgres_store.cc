@@ -119,6 +119,9 @@ class PostgresTransaction : public QueryReader<Transaction> {
                                           const OptOutLoad& load) override {
     return Write([&](Queries& q) { return q.ReplaceOptOuts(list, load); });
   }
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
+    return Write([&](Queries& q) { return q.PutOdsRecords(records, load); });
+  }
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
   void Rollback();

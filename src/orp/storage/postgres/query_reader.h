@@ -186,6 +186,12 @@ class QueryReader : public Base {
   Result<OptOutListInfo> OptOutList() override {
     return Read([&](Queries& q) { return q.OptOutList(); });
   }
+  Result<std::optional<OdsRecord>> FindOdsSite(std::string_view site_code) override {
+    return Read([&](Queries& q) { return q.FindOdsSite(site_code); });
+  }
+  Result<std::optional<OdsLoad>> LastOdsLoad() override {
+    return Read([&](Queries& q) { return q.LastOdsLoad(); });
+  }
 
  protected:
   virtual Result<ReadLease> AcquireReader() = 0;

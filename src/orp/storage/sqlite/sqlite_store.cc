@@ -118,6 +118,9 @@ class SqliteTransaction : public QueryReader<Transaction> {
                                           const OptOutLoad& load) override {
     return Write([&](Queries& q) { return q.ReplaceOptOuts(list, load); });
   }
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
+    return Write([&](Queries& q) { return q.PutOdsRecords(records, load); });
+  }
 
  protected:
   Queries& queries();
