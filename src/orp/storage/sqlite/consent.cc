@@ -40,24 +40,18 @@ Result<std::vector<Pseudonym>> Queries::FindOptedOut(std::span<const Pseudonym> 
 // The entry count is the last load's (a load replaces the whole list), so asking costs one row
 // however long the list is.
 Result<OptOutListInfo> Queries::OptOutList() {
-  auto last = First<OptOutLoad>(
+  auto last = First<OptOutListInfo>(
       db_,
       "SELECT loaded_at, source_sha256, loaded_by, entries FROM opt_out_loads "
       "ORDER BY id DESC LIMIT 1",
       [](Stmt&) {},
-      [](const Stmt& s) -> Result<OptOutLoad> {
-        return OptOutLoad{domain::Instant(std::chrono::seconds(s.Int(0))), s.Text(1), s.Text(2)};
+      [](const Stmt& s) -> Result<OptOutListInfo> {
+        return OptOutListInfo{
+            s.Int(3),
+            OptOutLoad{domain::Instant(std::chrono::seconds(s.Int(0))), s.Text(1), s.Text(2)}};
       });
   if (!last) return std::unexpected(last.error());
-  OptOutListInfo info;
-  if (!*last) return info;
-  auto entries = First<int64_t>(
-      db_, "SELECT entries FROM opt_out_loads ORDER BY id DESC LIMIT 1", [](Stmt&) {},
-      [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
-  if (!entries) return std::unexpected(entries.error());
-  info.entries = entries->value_or(0);
-  info.last_load = std::move(**last);
-  return info;
+  return last->value_or(OptOutListInfo{});
 }
 
 Result<OptOutLoadResult> Queries::ReplaceOptOuts(std::span<const Pseudonym> list,
