@@ -15,16 +15,19 @@
 
 #include "orp/storage/postgres/connection.h"
 #include "orp/storage/postgres/stmt.h"
+#include "orp/storage/sql_queries.h"
 #include "orp/storage/store.h"
 
 namespace orp::storage::postgres {
 
-class Queries {
+// The statements written once for both backends are inherited from sql::Queries
+// (storage/sql_queries.h); the ones below are this backend's own.
+class Queries : public sql::Queries {
  public:
   // `in_transaction`: the connection is inside a transaction block (a stream stopped early is
   // then drained rather than cancelled, which would abort the transaction).
   Queries(Connection& connection, bool in_transaction)
-      : db_(connection), in_transaction_(in_transaction) {}
+      : sql::Queries(connection), db_(connection), in_transaction_(in_transaction) {}
 
   // Reads (reads.cc, reads_records.cc).
   Result<std::optional<Patient>> FindPatient(PatientId id);
@@ -34,11 +37,6 @@ class Queries {
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
   Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
-  // Device models (device_models.cc).
-  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
-                                                     std::optional<Date> on);
-  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device);
-  Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
   Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref);
@@ -64,7 +62,6 @@ class Queries {
   Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event);
   Result<void> PutOrganisation(const Organisation& organisation);
   Result<void> PutClinician(const Clinician& clinician);
-  Result<void> PutDeviceModel(const DeviceModel& model);  // device_models.cc
   Result<void> AddFindings(SubmissionId submission, std::span<const Finding> findings);
   Result<int64_t> AppendAudit(const AuditRecord& record);
   // The new submission's id, or none when a committed submission already has the key (waits
@@ -110,11 +107,6 @@ class Queries {
   Result<void> PutRecallPatient(const RecallPatient& patient);
   Result<void> AddRecallImplant(const RecallImplantLink& link);
   Result<void> AddRecallContact(RecallContact& contact);
-  // Surveillance (surveil7, #7; signals.cc, ported from the SQLite backend).
-  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter);
-  Result<std::optional<Signal>> FindSignal(int64_t id);
-  Result<SignalPutResult> PutSignal(const Signal& signal);
-  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
 
   // The change sequence number of the open transaction, taken at its first change of patients,
   // procedures or implants: it locks the `changes` table until the transaction ends, so numbers

@@ -11,14 +11,17 @@
 #include <string_view>
 #include <vector>
 
+#include "orp/storage/sql_queries.h"
 #include "orp/storage/sqlite/connection.h"
 #include "orp/storage/store.h"
 
 namespace orp::storage::sqlite {
 
-class Queries {
+// The statements written once for both backends are inherited from sql::Queries
+// (storage/sql_queries.h); the ones below are this backend's own.
+class Queries : public sql::Queries {
  public:
-  explicit Queries(Connection& connection) : db_(connection) {}
+  explicit Queries(Connection& connection) : sql::Queries(connection), db_(connection) {}
 
   // Reads (reads.cc).
   Result<std::optional<Patient>> FindPatient(PatientId id);
@@ -28,11 +31,6 @@ class Queries {
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
   Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
-  // Device models (device_models.cc).
-  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
-                                                     std::optional<Date> on);
-  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device);
-  Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
   Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref);
@@ -57,7 +55,6 @@ class Queries {
   Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event);
   Result<void> PutOrganisation(const Organisation& organisation);
   Result<void> PutClinician(const Clinician& clinician);
-  Result<void> PutDeviceModel(const DeviceModel& model);  // device_models.cc
   Result<void> AddFindings(SubmissionId submission, std::span<const Finding> findings);
   Result<int64_t> AppendAudit(const AuditRecord& record);
   Result<SubmissionId> InsertSubmission(const SubmissionRequest& request);
@@ -106,12 +103,6 @@ class Queries {
   // patients, procedures or implants; EndTransaction forgets it.
   Result<int64_t> ChangeSeq();
   void EndTransaction() { change_seq_ = 0; }
-
-  // Surveillance (surveil7, #7): signals.cc.
-  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter);
-  Result<std::optional<Signal>> FindSignal(int64_t id);
-  Result<SignalPutResult> PutSignal(const Signal& signal);
-  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
 
  private:
   Result<std::vector<Implant>> ImplantsOf(ProcedureId procedure);
