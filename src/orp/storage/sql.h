@@ -160,6 +160,16 @@ Result<std::optional<T>> First(Database& db, std::string_view sql, BindFn bind, 
   return std::optional<T>(std::move(rows->front()));
 }
 
+// Runs an `INSERT … RETURNING id` and returns the id it generated.
+template <typename BindFn>
+Result<int64_t> InsertReturningId(Database& db, std::string_view sql, BindFn bind) {
+  auto id =
+      First<int64_t>(db, sql, bind, [](const Statement& s) -> Result<int64_t> { return s.Int(0); });
+  if (!id) return std::unexpected(id.error());
+  if (!*id) return Internal("an INSERT … RETURNING id returned no row");
+  return **id;
+}
+
 // ---- Dialect differences (the only place that names a dialect) ----
 
 // `sql` with ?N placeholders rewritten as $N, outside quoted strings and identifiers.

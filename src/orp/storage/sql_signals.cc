@@ -94,7 +94,7 @@ Result<SignalPutResult> Queries::PutSignal(const Signal& signal) {
                 }));
     return SignalPutResult{**existing, false};
   }
-  auto id = First<int64_t>(
+  auto id = InsertReturningId(
       db_,
       "INSERT INTO signals (registry, unit_kind, unit, method, what, statistic, threshold, "
       "data_cut, evidence, status, status_reason, first_seen, times_seen) "
@@ -105,10 +105,9 @@ Result<SignalPutResult> Queries::PutSignal(const Signal& signal) {
         s.Bind(7, Finite(signal.threshold)).Bind(8, DayNumber(signal.data_cut));
         s.Bind(9, signal.evidence_json).Bind(10, SignalStatusName(signal.status));
         s.Bind(11, signal.status_reason);
-      },
-      [](const Statement& s) -> Result<int64_t> { return s.Int(0); });
+      });
   if (!id) return std::unexpected(id.error());
-  return SignalPutResult{id->value_or(0), true};
+  return SignalPutResult{*id, true};
 }
 
 Result<void> Queries::SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) {

@@ -60,44 +60,12 @@ class Queries : public sql::Queries {
   Result<SubmissionId> InsertSubmission(const SubmissionRequest& request);
   Result<void> FinishSubmission(SubmissionId submission, const SubmissionOutcome& outcome);
 
-  // Accounts (security, #5; accounts.cc).
-  Result<std::optional<UserRecord>> FindUser(std::string_view username);
-  Result<std::optional<UserRecord>> FindUserById(int64_t user_id);
-  Result<std::vector<UserRecord>> ListUsers();
-  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash);
-  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash);
-  Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id);
-  Result<LoginFailures> CountLoginFailures(std::string_view username, std::string_view remote,
-                                           domain::Instant since);
-  Result<void> ForEachAuditRecordWhere(const AuditQuery& query, const Visitor<AuditRecord>& visit);
-  Result<int64_t> AddUser(const UserRecord& user);
-  Result<void> SetUserDisabled(int64_t user_id, bool disabled);
-  Result<void> AddSession(const SessionRecord& session);
-  Result<void> TouchSession(std::string_view id_hash, domain::Instant at);
-  Result<void> DeleteSession(std::string_view id_hash);
-  Result<void> DeleteSessionsOf(int64_t user_id);
-  Result<int64_t> AddApiToken(const ApiTokenRecord& token);
-  Result<void> RevokeApiToken(int64_t token_id, domain::Instant at);
-  Result<void> RecordLoginAttempt(const LoginAttempt& attempt);
   // Bulk ingest (ingest4, #4; bulk.cc): the store.h methods of that name.
   Result<std::vector<Patient>> FindPatientsByPseudonyms(std::span<const Pseudonym> pseudonyms);
   Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
       std::string_view registry, std::span<const std::string> procedure_refs);
   Result<void> InsertPatients(std::span<Patient> patients);
   Result<void> InsertProcedures(std::span<Procedure> procedures, SubmissionId submission);
-  // Recall (recall8, #8; recall.cc).
-  Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
-                                    const Visitor<RecallImplantRow>& visit);
-  Result<std::optional<Recall>> FindRecall(RecallId id);
-  Result<std::optional<Recall>> FindRecallByReference(std::string_view reference);
-  Result<std::vector<Recall>> ListRecalls();
-  Result<std::vector<RecallPatient>> RecallPatients(RecallId recall);
-  Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall);
-  Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient);
-  Result<void> PutRecall(Recall& recall);
-  Result<void> PutRecallPatient(const RecallPatient& patient);
-  Result<void> AddRecallImplant(const RecallImplantLink& link);
-  Result<void> AddRecallContact(RecallContact& contact);
 
   // The change sequence number of the open transaction, allocated at its first change of
   // patients, procedures or implants; EndTransaction forgets it.
@@ -110,8 +78,6 @@ class Queries : public sql::Queries {
   Result<void> InsertImplants(Procedure& procedure);
   Result<void> ReplaceImplants(Procedure& procedure, std::vector<Implant> previous);
   Result<void> ArchiveVersion(ProcedureId id);
-  Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,
-                                                  const std::function<void(Stmt&)>& bind);
 
   Connection& db_;
   int64_t change_seq_ = 0;
