@@ -38,6 +38,7 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddAuditCommand(app, env);
   AddSurveillanceCommand(app, env);
   AddRecallCommand(app, env);
+  AddPromsCommand(app, env);
   AddServeCommand(app, env);
   AddVersionCommand(app, env);
   try {

@@ -34,8 +34,8 @@ const ScoreDefinition* Instrument::FindScore(std::string_view wanted) const {
 }
 
 const ValueSet* Instrument::FindValueSet(std::string_view wanted) const {
-  auto it = std::find_if(value_sets.begin(), value_sets.end(),
-                         [&](auto& s) { return s.code == wanted; });
+  auto it =
+      std::find_if(value_sets.begin(), value_sets.end(), [&](auto& s) { return s.code == wanted; });
   return it == value_sets.end() ? nullptr : &*it;
 }
 

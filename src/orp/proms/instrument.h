@@ -24,7 +24,7 @@ enum class InstrumentKind { kProm, kPrem };  // "prom" | "prem"
 // leaves the score empty. kMeanOfAnswered: up to max_missing missing items each count as the
 // mean of the answered items of the score (the Oxford scores' own rule when it is adopted).
 enum class MissingRule { kNotScoreable, kMeanOfAnswered };  // "not_scoreable" | "mean_of_answered"
-enum class ScoreMethod { kSum, kIndex };                     // "sum" | "index"
+enum class ScoreMethod { kSum, kIndex };                    // "sum" | "index"
 
 struct ResponseOption {
   int value = 0;

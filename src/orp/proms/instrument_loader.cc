@@ -46,8 +46,8 @@ Result<void> ReadRange(const Reader& r, Item& item) {
   }
   if (!min || !max) return r.FailHere("an item needs 'options', or 'min' and 'max' for a scale");
   if (*min >= *max || *min < -1000 || *max > 1000) {
-    return r.FailHere(fmt::format("scale {}..{} must have min < max, within -1000..1000", *min,
-                                  *max));
+    return r.FailHere(
+        fmt::format("scale {}..{} must have min < max, within -1000..1000", *min, *max));
   }
   item.min = static_cast<int>(*min);
   item.max = static_cast<int>(*max);
@@ -90,8 +90,8 @@ Result<void> ReadDecrements(const Reader& r, const Instrument& instrument, Value
   for (auto&& [key, value] : *node->as_table()) {
     const Item* item = instrument.FindItem(key.str());
     if (item == nullptr || !item->IsChoice()) {
-      return r.Fail(value, fmt::format("decrements name '{}', which is not a choice item",
-                                       key.str()));
+      return r.Fail(value,
+                    fmt::format("decrements name '{}', which is not a choice item", key.str()));
     }
     ValueSet::ItemDecrements& d = set.decrements.emplace_back();
     d.item = std::string(key.str());
@@ -156,13 +156,12 @@ Result<Instrument> ParseInstrument(std::string_view toml_text, const std::string
   try {  // toml++ is built with exceptions; they stop here
     table = toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {
-    return InvalidArgument(fmt::format("{}:{}: {}", source_name,
-                                       std::max<uint32_t>(e.source().begin.line, 1),
-                                       e.description()));
+    return InvalidArgument(fmt::format(
+        "{}:{}: {}", source_name, std::max<uint32_t>(e.source().begin.line, 1), e.description()));
   }
   Reader root(source_name, table, "");
-  ORP_RETURN_IF_ERROR(root.AllowOnly({"code", "name", "version", "kind", "licence", "items",
-                                      "scores", "value_sets"}));
+  ORP_RETURN_IF_ERROR(root.AllowOnly(
+      {"code", "name", "version", "kind", "licence", "items", "scores", "value_sets"}));
   Instrument instrument;
   instrument.source = source_name;
   ORP_PROMS_ASSIGN(instrument.code, root.String("code", true));

@@ -10,8 +10,7 @@ namespace {
 constexpr double kRangeTolerance = 1e-6;
 constexpr double kMaxIndexStates = 1e6;
 
-Result<void> ReadScoreItems(const Reader& r, const Instrument& instrument,
-                            ScoreDefinition& score) {
+Result<void> ReadScoreItems(const Reader& r, const Instrument& instrument, ScoreDefinition& score) {
   ORP_PROMS_ASSIGN(score.items, r.Strings("items"));
   if (r.Get("items") == nullptr) {
     for (const Item& item : instrument.items) {
@@ -114,9 +113,9 @@ Result<void> ReadScores(const Reader& root, Instrument& instrument) {
   if (tables.empty()) return root.FailHere("an instrument needs at least one [[scores]]");
   for (const toml::table* t : tables) {
     Reader first(root.source(), *t, "score");
-    ORP_RETURN_IF_ERROR(first.AllowOnly({"code", "label", "method", "items", "range",
-                                         "higher_is_better", "missing", "max_missing",
-                                         "value_set"}));
+    ORP_RETURN_IF_ERROR(
+        first.AllowOnly({"code", "label", "method", "items", "range", "higher_is_better", "missing",
+                         "max_missing", "value_set"}));
     ScoreDefinition score;
     ORP_PROMS_ASSIGN(score.code, first.String("code", true));
     if (!IsSnakeCase(score.code) || instrument.FindScore(score.code) != nullptr) {

@@ -8,8 +8,8 @@
 namespace orp::proms {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Fixture;
+using ::testing::HasSubstr;
 using testing::SourceDir;
 
 constexpr const char* kHeader = R"(code = "T-1"
@@ -59,17 +59,16 @@ TEST(InstrumentLoader, LicensedStructuresLoadFromTheirFixtures) {
 }
 
 TEST(InstrumentLoader, ScoreUsesEveryRequiredItemWhenItNamesNone) {
-  auto parsed = ParseInstrument(std::string(kHeader) + kTwoItems +
-                                    "[[scores]]\ncode = \"s\"\nlabel = \"S\"\n",
-                                "t.toml");
+  auto parsed = ParseInstrument(
+      std::string(kHeader) + kTwoItems + "[[scores]]\ncode = \"s\"\nlabel = \"S\"\n", "t.toml");
   ASSERT_TRUE(parsed.has_value()) << parsed.error().message();
   EXPECT_EQ(parsed->scores[0].items, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(parsed->scores[0].max, 11);
 }
 
 TEST(InstrumentLoader, RejectsADeclaredRangeTheItemsCannotGiveWithFileAndLine) {
-  std::string message =
-      LoadError(std::string(kTwoItems) + "[[scores]]\ncode = \"s\"\nlabel = \"S\"\nrange = [0, 12]\n");
+  std::string message = LoadError(std::string(kTwoItems) +
+                                  "[[scores]]\ncode = \"s\"\nlabel = \"S\"\nrange = [0, 12]\n");
   EXPECT_THAT(message, HasSubstr("t.toml:19: score 's': declared range [0, 12] but the items "
                                  "give [0, 11]"));
 }
@@ -116,9 +115,10 @@ TEST(InstrumentLoader, RejectsAnIndexOverAScaleItem) {
 }
 
 TEST(InstrumentLoader, RejectsABadCodeAndAnInstrumentWithoutItems) {
-  auto bad_code = ParseInstrument("code = \"eq 5d\"\nname = \"x\"\nversion = \"1\"\nlicence = "
-                                  "\"x\"\n",
-                                  "t.toml");
+  auto bad_code = ParseInstrument(
+      "code = \"eq 5d\"\nname = \"x\"\nversion = \"1\"\nlicence = "
+      "\"x\"\n",
+      "t.toml");
   ASSERT_FALSE(bad_code.has_value());
   EXPECT_THAT(bad_code.error().message(), HasSubstr("t.toml:1: code 'eq 5d' must be"));
   EXPECT_THAT(LoadError(""), HasSubstr("needs at least one [[items]]"));

@@ -41,7 +41,8 @@ class Reader {
   const toml::node* Get(std::string_view key) const { return table_.get(key); }
 
   std::unexpected<Error> FailAt(uint32_t line, std::string_view message) const {
-    std::string where = what_.empty() ? std::string(message) : fmt::format("{}: {}", what_, message);
+    std::string where =
+        what_.empty() ? std::string(message) : fmt::format("{}: {}", what_, message);
     return InvalidArgument(fmt::format("{}:{}: {}", source_, std::max<uint32_t>(line, 1), where));
   }
   std::unexpected<Error> Fail(const toml::node& at, std::string_view message) const {

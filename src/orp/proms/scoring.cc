@@ -46,8 +46,8 @@ ScoreResult SumScore(const ScoreDefinition& score, const Answers& answers, Score
     result.imputed = true;
   } else {
     int allowed = score.missing == MissingRule::kMeanOfAnswered ? score.max_missing : 0;
-    result.reason = fmt::format("{} of {} items missing; at most {} may be", result.missing, n,
-                                allowed);
+    result.reason =
+        fmt::format("{} of {} items missing; at most {} may be", result.missing, n, allowed);
   }
   return result;
 }
@@ -64,8 +64,8 @@ ScoreResult IndexScore(const Instrument& instrument, const ScoreDefinition& scor
     positions.push_back(instrument.FindItem(code)->OptionIndex(it->second));
   }
   if (result.missing > 0) {
-    result.reason = fmt::format("{} of {} items missing; an index needs every item",
-                                result.missing, score.items.size());
+    result.reason = fmt::format("{} of {} items missing; an index needs every item", result.missing,
+                                score.items.size());
     return result;
   }
   result.value = IndexValue(*instrument.FindValueSet(score.value_set), score, positions);
@@ -86,11 +86,11 @@ Result<void> CheckAnswers(const Instrument& instrument, const Answers& answers) 
       for (const ResponseOption& o : item->options) {
         values += (values.empty() ? "" : ", ") + std::to_string(o.value);
       }
-      return InvalidArgument(fmt::format("{}: item '{}': {} is not an option ({})",
-                                         instrument.code, code, value, values));
+      return InvalidArgument(fmt::format("{}: item '{}': {} is not an option ({})", instrument.code,
+                                         code, value, values));
     }
-    return InvalidArgument(fmt::format("{}: item '{}': {} is outside {}..{}", instrument.code,
-                                       code, value, item->min, item->max));
+    return InvalidArgument(fmt::format("{}: item '{}': {} is outside {}..{}", instrument.code, code,
+                                       value, item->min, item->max));
   }
   return {};
 }

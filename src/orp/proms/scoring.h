@@ -42,8 +42,7 @@ struct ScoreResult {
 Result<void> CheckAnswers(const Instrument& instrument, const Answers& answers);
 
 // Every score of the instrument, in definition order. kInvalidArgument as CheckAnswers.
-Result<std::vector<ScoreResult>> ScoreAnswers(const Instrument& instrument,
-                                              const Answers& answers);
+Result<std::vector<ScoreResult>> ScoreAnswers(const Instrument& instrument, const Answers& answers);
 
 // One score; `answers` must have passed CheckAnswers.
 ScoreResult ComputeScore(const Instrument& instrument, const ScoreDefinition& score,

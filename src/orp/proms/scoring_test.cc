@@ -8,8 +8,8 @@
 namespace orp::proms {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Fixture;
+using ::testing::HasSubstr;
 
 Answers AllItems(const Instrument& instrument, int value) {
   Answers answers;

@@ -113,6 +113,23 @@ class PostgresTransaction : public QueryReader<Transaction> {
   Result<void> AddRecallContact(RecallContact& contact) override {
     return Write([&](Queries& q) { return q.AddRecallContact(contact); });
   }
+
+  // PROMs (proms, #11)
+  Result<bool> AddPromInvitation(PromInvitation& invitation) override {
+    return Write([&](Queries& q) { return q.AddPromInvitation(invitation); });
+  }
+  Result<void> UpdatePromInvitation(const PromInvitation& invitation) override {
+    return Write([&](Queries& q) { return q.UpdatePromInvitation(invitation); });
+  }
+  Result<bool> AddPromResponse(PromResponse& response) override {
+    return Write([&](Queries& q) { return q.AddPromResponse(response); });
+  }
+  Result<bool> EnqueuePromMessage(PromMessage& message) override {
+    return Write([&](Queries& q) { return q.EnqueuePromMessage(message); });
+  }
+  Result<void> UpdatePromMessage(const PromMessage& message) override {
+    return Write([&](Queries& q) { return q.UpdatePromMessage(message); });
+  }
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
   void Rollback();
