@@ -39,6 +39,7 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddSurveillanceCommand(app, env);
   AddRecallCommand(app, env);
   AddPromsCommand(app, env);
+  AddIngestPromsCommand(app, env);
   AddServeCommand(app, env);
   AddVersionCommand(app, env);
   try {

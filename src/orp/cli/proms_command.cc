@@ -20,6 +20,7 @@
 
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
+#include "orp/cli/proms_paths.h"
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/proms/run.h"
@@ -36,23 +37,6 @@ struct RunFlags {
   proms::SmtpOptions smtp;
   std::string format = "table";
 };
-
-std::filesystem::path RegistriesDir(std::string_view command, const std::string& flag) {
-  if (!flag.empty()) return flag;
-  std::error_code ec;
-  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ValueOrFail(command, domain::FindRegistriesDirectory(ec ? "" : exe));
-}
-
-// Instruments live beside the registry definitions unless --instruments says otherwise.
-proms::InstrumentSet LoadInstrumentsOrFail(std::string_view command, const std::string& flag,
-                                           const std::filesystem::path& registries) {
-  std::filesystem::path dir = flag.empty() ? registries.parent_path() / "instruments" : flag;
-  if (flag.empty() && registries.filename().empty()) {
-    dir = registries.parent_path().parent_path() / "instruments";
-  }
-  return ValueOrFail(command, proms::LoadInstruments(dir));
-}
 
 proms::Channels MakeChannels(const RunFlags& f) {
   proms::Channels channels;
@@ -88,9 +72,9 @@ void PrintRunReport(const proms::RunReport& r, OutputFormat format) {
 void Run(const RunFlags& f, const Environment& env) {
   constexpr std::string_view kCmd = "proms run";
   const OutputFormat format = ValueOrFail(kCmd, ParseOutputFormat(f.format));
-  const auto registries_dir = RegistriesDir(kCmd, f.registries);
-  const auto registries = ValueOrFail(kCmd, domain::LoadRegistries(registries_dir));
-  const auto instruments = LoadInstrumentsOrFail(kCmd, f.instruments, registries_dir);
+  const auto registries =
+      ValueOrFail(kCmd, domain::LoadRegistries(PromsRegistriesDir(kCmd, f.registries)));
+  const auto instruments = LoadPromsInstruments(kCmd, f.instruments, f.registries);
   proms::RunOptions options;
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   options.today = f.today.empty() ? std::chrono::floor<std::chrono::days>(now)
@@ -196,6 +180,23 @@ void AddPromsCommand(CLI::App& app, const Environment& env) {
   status->add_option("--db", *db, "Database URL")->required();
   status->add_option("--format", *format, "table, json or csv");
   status->callback([db, format, &env] { Status(*db, *format, env); });
+
+  AddPromsGainCommand(*proms, env);
+}
+
+std::filesystem::path PromsRegistriesDir(std::string_view command, const std::string& flag) {
+  if (!flag.empty()) return flag;
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ValueOrFail(command, domain::FindRegistriesDirectory(ec ? "" : exe));
+}
+
+proms::InstrumentSet LoadPromsInstruments(std::string_view command, const std::string& flag,
+                                          const std::string& registries_flag) {
+  if (!flag.empty()) return ValueOrFail(command, proms::LoadInstruments(flag));
+  std::filesystem::path registries = PromsRegistriesDir(command, registries_flag);
+  if (registries.filename().empty()) registries = registries.parent_path();  // "dir/"
+  return ValueOrFail(command, proms::LoadInstruments(registries.parent_path() / "instruments"));
 }
 
 }  // namespace orp::cli
