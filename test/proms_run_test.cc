@@ -9,6 +9,7 @@
 #include <fstream>
 #include <regex>
 
+#include "orp/proms/answer.h"
 #include "orp/proms/run.h"
 #include "orp/proms/smtp.h"
 #include "orp/security/secrets.h"
@@ -161,6 +162,48 @@ TEST_F(PromsRunTest, SendsTheInvitationOverSmtpWithALinkWhoseTokenIsStoredOnlyHa
   EXPECT_FALSE(store_->FindPromInvitationByToken(token)->has_value());
   EXPECT_EQ(Deliver(channels).sent, 0) << "nothing is sent twice";
   EXPECT_EQ(sink.messages().size(), 1u);
+}
+
+TEST_F(PromsRunTest, TheLinkOpensTheQuestionnaireAcceptsOneAnswerAndRefusesASecondUse) {
+  Plan();
+  testing::SmtpSink sink;
+  Channels channels = Smtp(sink.port());
+  Deliver(channels);
+  std::smatch link;
+  const std::string mail = sink.messages().at(0);
+  ASSERT_TRUE(std::regex_search(mail, link, std::regex("proms/([a-z2-7]+)")));
+  const std::string token = link[1];
+  const Date answered_on = D(2025, 7, 20);
+  auto opened = OpenInvitation(*store_, instruments_, token, answered_on);
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  EXPECT_EQ(opened->instrument->code, "PAIN-NRS");
+  EXPECT_EQ(
+      AnswerInvitation(*store_, instruments_, token, {{"pain", 11}}, answered_on).error().code(),
+      ErrorCode::kInvalidArgument);
+  auto stored = AnswerInvitation(*store_, instruments_, token, {{"pain", 3}}, answered_on);
+  ASSERT_TRUE(stored.has_value()) << stored.error().ToString();
+  EXPECT_EQ(stored->answers, "pain=3");
+  EXPECT_EQ(stored->source, "link");
+  auto again = AnswerInvitation(*store_, instruments_, token, {{"pain", 2}}, answered_on);
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
+  EXPECT_FALSE(OpenInvitation(*store_, instruments_, token, answered_on).has_value());
+  EXPECT_EQ(store_->ListPromResponses("BCIR")->size(), 1u);
+  EXPECT_EQ((*store_->ListPromInvitations({}))[0].status, PromInvitationStatus::kAnswered);
+}
+
+TEST_F(PromsRunTest, AnExpiredLinkIsRefused) {
+  Plan();
+  testing::SmtpSink sink;
+  Channels channels = Smtp(sink.port());
+  Deliver(channels);
+  std::smatch link;
+  const std::string mail = sink.messages().at(0);
+  ASSERT_TRUE(std::regex_search(mail, link, std::regex("proms/([a-z2-7]+)")));
+  const std::string token = link[1];
+  auto late = AnswerInvitation(*store_, instruments_, token, {{"pain", 3}}, D(2025, 9, 14));
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error().code(), ErrorCode::kFailedPrecondition);
 }
 
 TEST_F(PromsRunTest, ATemporaryRefusalIsRetriedWithBackOffUntilItGoesToTheDeadLetterList) {

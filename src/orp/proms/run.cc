@@ -81,9 +81,11 @@ Result<void> InviteDue(storage::Transaction& tx, const domain::RegistryDefinitio
 }
 
 // Counts the time points of `registry` due today that the patient may not be asked.
-void CountIneligible(const domain::RegistryDefinition& registry, const ProcedureFacts& facts,
-                     Date today, RunReport& report) {
+void CountIneligible(const domain::RegistryDefinition& registry, const InstrumentSet& instruments,
+                     const ProcedureFacts& facts, Date today, RunReport& report) {
   for (const domain::FollowUpSchedule& schedule : registry.follow_up) {
+    if (schedule.kind == domain::FollowUpKind::kClinical) continue;
+    if (instruments.Find(schedule.instrument) == nullptr) continue;
     for (int months : schedule.months) {
       const Date due = AddMonths(facts.procedure_date, months);
       if (today < due || today >= due + std::chrono::days(schedule.window_days)) continue;
@@ -134,7 +136,7 @@ Result<void> PlanRegistry(storage::Store& store, const domain::RegistryDefinitio
     auto patient = patients.find(p.patient);
     const ProcedureFacts facts =
         FactsOf(p, patient == patients.end() ? PatientFacts{} : patient->second);
-    CountIneligible(registry, facts, options.today, report);
+    CountIneligible(registry, instruments, facts, options.today, report);
     auto due = DueTimePoints(registry, instruments, facts, options.today);
     if (!due.empty()) due_now.emplace_back(p, std::move(due));
     return true;
