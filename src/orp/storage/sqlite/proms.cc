@@ -2,6 +2,7 @@
 // and store.h. Dates are day numbers, instants seconds since the epoch.
 #include <fmt/format.h>
 
+#include <limits>
 #include <string>
 
 #include "orp/storage/sqlite/codec.h"
@@ -122,8 +123,11 @@ Result<std::vector<PromMessage>> Queries::ListPromMessages(PromMessageStatus sta
   return Collect<PromMessage>(
       db_,
       std::string(kSelectMessage) +
-          "WHERE status = ?1 AND (?2 IS NULL OR next_attempt <= ?2) ORDER BY next_attempt, id",
-      [&](Stmt& s) { s.Bind(1, PromMessageStatusName(status)).Bind(2, OptionalSeconds(due_by)); },
+          "WHERE status = ?1 AND next_attempt <= ?2 ORDER BY next_attempt, id",
+      [&](Stmt& s) {
+        s.Bind(1, PromMessageStatusName(status))
+            .Bind(2, due_by ? Seconds(*due_by) : std::numeric_limits<int64_t>::max());
+      },
       ReadMessage);
 }
 
