@@ -85,7 +85,10 @@ void Run(const RunFlags& f, const Environment& env) {
   options.link_base = f.link_base;
   auto store = OpenStoreOrFail(kCmd, env, f.db);
   proms::RunReport report;
-  ValueOrFail(kCmd, proms::PlanInvitations(*store, registries, instruments, options, report));
+  if (auto planned = proms::PlanInvitations(*store, registries, instruments, options, report);
+      !planned) {
+    Fail(kCmd, planned.error());
+  }
   if (!f.contacts.empty()) {
     auto contacts = ValueOrFail(kCmd, proms::CsvContactDirectory::Load(f.contacts));
     proms::Channels channels = MakeChannels(f);
