@@ -92,8 +92,9 @@ void Run(const RunFlags& f, const Environment& env) {
   if (!f.contacts.empty()) {
     auto contacts = ValueOrFail(kCmd, proms::CsvContactDirectory::Load(f.contacts));
     proms::Channels channels = MakeChannels(f);
-    ValueOrFail(kCmd,
-                proms::DeliverMessages(*store, instruments, channels, *contacts, options, report));
+    auto delivered =
+        proms::DeliverMessages(*store, instruments, channels, *contacts, options, report);
+    if (!delivered) Fail(kCmd, delivered.error());
   }
   PrintRunReport(report, format);
 }
