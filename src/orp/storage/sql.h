@@ -67,22 +67,25 @@ class Statement {
   ~Statement() = default;
 };
 
-// A reference to a callable `Result<void>(Statement&)` that lives at least as long as the call it
-// is passed to (no allocation, unlike std::function).
-class StatementUse {
+// A reference to a callable `Result<void>(T&)` that lives at least as long as the call it is
+// passed to (no allocation, unlike std::function).
+template <typename T>
+class UseRef {
  public:
   template <typename F>
-  StatementUse(F&& f)  // NOLINT(google-explicit-constructor): passed as a lambda
+  requires(!std::is_same_v<std::remove_cvref_t<F>, UseRef>)
+      UseRef(F&& f)  // NOLINT(google-explicit-constructor): passed as a lambda
       : object_(const_cast<void*>(static_cast<const void*>(&f))),
-        call_([](void* object, Statement& s) -> Result<void> {
-          return (*static_cast<std::remove_reference_t<F>*>(object))(s);
+        call_([](void* object, T& arg) -> Result<void> {
+          return (*static_cast<std::remove_reference_t<F>*>(object))(arg);
         }) {}
-  Result<void> operator()(Statement& s) const { return call_(object_, s); }
+  Result<void> operator()(T& arg) const { return call_(object_, arg); }
 
  private:
   void* object_;
-  Result<void> (*call_)(void*, Statement&);
+  Result<void> (*call_)(void*, T&);
 };
+using StatementUse = UseRef<Statement>;
 
 // One connection of a backend. Transactions stay with the backend's store (BEGIN/COMMIT around
 // the calls); a Database runs statements inside whatever transaction its connection is in.

@@ -11,7 +11,7 @@
 namespace orp::storage::postgres {
 namespace {
 
-class PostgresTransaction : public QueryReader<Transaction> {
+class PostgresTransaction : public sql::SharedWriter<QueryReader<Transaction>> {
  public:
   explicit PostgresTransaction(PooledConnection connection)
       : connection_(std::move(connection)), queries_(*connection_, true) {}
@@ -43,9 +43,6 @@ class PostgresTransaction : public QueryReader<Transaction> {
   Result<void> PutClinician(const Clinician& clinician) override {
     return Write([&](Queries& q) { return q.PutClinician(clinician); });
   }
-  Result<void> PutDeviceModel(const DeviceModel& model) override {
-    return Write([&](Queries& q) { return q.PutDeviceModel(model); });
-  }
   Result<void> AddFindings(std::span<const Finding> findings) override {
     if (!submission_.stored()) {
       Rollback();
@@ -62,57 +59,6 @@ class PostgresTransaction : public QueryReader<Transaction> {
   Result<void> InsertProcedures(std::span<Procedure> procedures) override {
     return Write([&](Queries& q) { return q.InsertProcedures(procedures, submission_); });
   }
-
-  // Accounts (security, #5).
-  Result<int64_t> AddUser(const UserRecord& user) override {
-    return Write([&](Queries& q) { return q.AddUser(user); });
-  }
-  Result<void> SetUserDisabled(int64_t user_id, bool disabled) override {
-    return Write([&](Queries& q) { return q.SetUserDisabled(user_id, disabled); });
-  }
-  Result<void> AddSession(const SessionRecord& session) override {
-    return Write([&](Queries& q) { return q.AddSession(session); });
-  }
-  Result<void> TouchSession(std::string_view id_hash, domain::Instant at) override {
-    return Write([&](Queries& q) { return q.TouchSession(id_hash, at); });
-  }
-  Result<void> DeleteSession(std::string_view id_hash) override {
-    return Write([&](Queries& q) { return q.DeleteSession(id_hash); });
-  }
-  Result<void> DeleteSessionsOf(int64_t user_id) override {
-    return Write([&](Queries& q) { return q.DeleteSessionsOf(user_id); });
-  }
-  Result<int64_t> AddApiToken(const ApiTokenRecord& token) override {
-    return Write([&](Queries& q) { return q.AddApiToken(token); });
-  }
-  Result<void> RevokeApiToken(int64_t token_id, domain::Instant at) override {
-    return Write([&](Queries& q) { return q.RevokeApiToken(token_id, at); });
-  }
-  Result<void> RecordLoginAttempt(const LoginAttempt& attempt) override {
-    return Write([&](Queries& q) { return q.RecordLoginAttempt(attempt); });
-  }
-
-  // Surveillance (surveil7, #7).
-  Result<SignalPutResult> PutSignal(const Signal& signal) override {
-    return Write([&](Queries& q) { return q.PutSignal(signal); });
-  }
-  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) override {
-    return Write([&](Queries& q) { return q.SetSignalStatus(id, status, reason); });
-  }
-
-  // Recall (recall8, #8)
-  Result<void> PutRecall(Recall& recall) override {
-    return Write([&](Queries& q) { return q.PutRecall(recall); });
-  }
-  Result<void> PutRecallPatient(const RecallPatient& patient) override {
-    return Write([&](Queries& q) { return q.PutRecallPatient(patient); });
-  }
-  Result<void> AddRecallImplant(const RecallImplantLink& link) override {
-    return Write([&](Queries& q) { return q.AddRecallImplant(link); });
-  }
-  Result<void> AddRecallContact(RecallContact& contact) override {
-    return Write([&](Queries& q) { return q.AddRecallContact(contact); });
-  }
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
   void Rollback();
@@ -121,6 +67,9 @@ class PostgresTransaction : public QueryReader<Transaction> {
   Result<ReadLease> AcquireReader() override {
     if (ended_) return FailedPrecondition("the transaction has ended");
     return ReadLease(queries_);
+  }
+  Result<void> WithWriteQueries(sql::QueriesUse use) override {
+    return Write([&](Queries& q) { return use(q); });
   }
 
  private:

@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 
+#include "orp/storage/sql_forwarding.h"
 #include "orp/storage/sqlite/queries.h"
 #include "orp/storage/store.h"
 
@@ -63,7 +64,7 @@ class ReadLease {
 };
 
 template <typename Base>
-class QueryReader : public Base {
+class QueryReader : public sql::SharedReader<Base> {
  public:
   Result<std::optional<Patient>> FindPatient(PatientId id) override {
     return Read([&](Queries& q) { return q.FindPatient(id); });
@@ -86,16 +87,6 @@ class QueryReader : public Base {
   }
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) override {
     return Read([&](Queries& q) { return q.FindClinician(gmc); });
-  }
-  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
-                                                     std::optional<Date> on) override {
-    return Read([&](Queries& q) { return q.FindDeviceModel(device, on); });
-  }
-  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device) override {
-    return Read([&](Queries& q) { return q.DeviceModelHistory(device); });
-  }
-  Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) override {
-    return Read([&](Queries& q) { return q.ForEachDeviceModel(visit); });
   }
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry,
                                                  std::string_view ref) override {
@@ -152,68 +143,13 @@ class QueryReader : public Base {
     return Read([&](Queries& q) { return q.FindProcedureVersions(registry, procedure_refs); });
   }
 
-  // Accounts (security, #5).
-  Result<std::optional<UserRecord>> FindUser(std::string_view username) override {
-    return Read([&](Queries& q) { return q.FindUser(username); });
-  }
-  Result<std::optional<UserRecord>> FindUserById(int64_t user_id) override {
-    return Read([&](Queries& q) { return q.FindUserById(user_id); });
-  }
-  Result<std::vector<UserRecord>> ListUsers() override {
-    return Read([&](Queries& q) { return q.ListUsers(); });
-  }
-  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) override {
-    return Read([&](Queries& q) { return q.FindSession(id_hash); });
-  }
-  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) override {
-    return Read([&](Queries& q) { return q.FindApiToken(token_hash); });
-  }
-  Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id) override {
-    return Read([&](Queries& q) { return q.ApiTokensOf(user_id); });
-  }
-  Result<LoginFailures> CountLoginFailures(std::string_view username, std::string_view remote,
-                                           domain::Instant since) override {
-    return Read([&](Queries& q) { return q.CountLoginFailures(username, remote, since); });
-  }
-  Result<void> ForEachAuditRecordWhere(const AuditQuery& query,
-                                       const Visitor<AuditRecord>& visit) override {
-    return Read([&](Queries& q) { return q.ForEachAuditRecordWhere(query, visit); });
-  }
-
-  // Surveillance (surveil7, #7).
-  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) override {
-    return Read([&](Queries& q) { return q.ListSignals(filter); });
-  }
-  Result<std::optional<Signal>> FindSignal(int64_t id) override {
-    return Read([&](Queries& q) { return q.FindSignal(id); });
-  }
-
-  // Recall (recall8, #8)
-  Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
-                                    const Visitor<RecallImplantRow>& visit) override {
-    return Read([&](Queries& q) { return q.ForEachRecallImplant(query, visit); });
-  }
-  Result<std::optional<Recall>> FindRecall(RecallId id) override {
-    return Read([&](Queries& q) { return q.FindRecall(id); });
-  }
-  Result<std::optional<Recall>> FindRecallByReference(std::string_view reference) override {
-    return Read([&](Queries& q) { return q.FindRecallByReference(reference); });
-  }
-  Result<std::vector<Recall>> ListRecalls() override {
-    return Read([&](Queries& q) { return q.ListRecalls(); });
-  }
-  Result<std::vector<RecallPatient>> RecallPatients(RecallId recall) override {
-    return Read([&](Queries& q) { return q.RecallPatients(recall); });
-  }
-  Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall) override {
-    return Read([&](Queries& q) { return q.RecallImplants(recall); });
-  }
-  Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient) override {
-    return Read([&](Queries& q) { return q.RecallContacts(recall, patient); });
-  }
-
  protected:
   virtual Result<ReadLease> AcquireReader() = 0;
+  Result<void> WithReadQueries(sql::QueriesUse use) override {
+    auto lease = AcquireReader();
+    if (!lease) return std::unexpected(lease.error());
+    return use(lease->queries());
+  }
 
  private:
   template <typename F>

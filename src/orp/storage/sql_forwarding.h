@@ -1,0 +1,194 @@
+// The Store methods served by sql::Queries (sql_queries.h), forwarded once for both SQL backends:
+// SharedReader<Base> implements their Reader queries for Base (Store or Transaction) and
+// SharedWriter<Base> their Transaction writes. A backend's reader derives from SharedReader and
+// says how to reach a Queries for one read (WithReadQueries: a pooled connection, the store's
+// writer, the transaction's own connection); its transaction derives from SharedWriter and says
+// how one write runs (WithWriteQueries: on the transaction's connection, rolling the whole
+// transaction back on error). A new method of sql::Queries gets its one forwarding line here.
+// Thread safety: as the backend's store and transaction.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "orp/storage/sql.h"
+#include "orp/storage/sql_queries.h"
+#include "orp/storage/store.h"
+
+namespace orp::storage::sql {
+
+using QueriesUse = UseRef<Queries>;
+
+// Calls `run` with a UseRef that stores `f(queries)` (and fails as it fails), and returns what
+// `f` returned, or the error of `run` when it never called it.
+template <typename F, typename RunFn>
+auto Forward(F f, RunFn run) -> decltype(f(std::declval<Queries&>())) {
+  std::optional<decltype(f(std::declval<Queries&>()))> out;
+  auto done = run([&](Queries& q) -> Result<void> {
+    out.emplace(f(q));
+    if (!*out) return std::unexpected(out->error());  // so that a failed write rolls back
+    return {};
+  });
+  if (!out) return std::unexpected(done.error());  // the Queries could not be reached
+  return std::move(*out);
+}
+
+template <typename Base>
+class SharedReader : public Base {
+ public:
+  // Device catalogue.
+  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
+                                                     std::optional<Date> on) override {
+    return Read([&](Queries& q) { return q.FindDeviceModel(device, on); });
+  }
+  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device) override {
+    return Read([&](Queries& q) { return q.DeviceModelHistory(device); });
+  }
+  Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachDeviceModel(visit); });
+  }
+
+  // Accounts (security, #5).
+  Result<std::optional<UserRecord>> FindUser(std::string_view username) override {
+    return Read([&](Queries& q) { return q.FindUser(username); });
+  }
+  Result<std::optional<UserRecord>> FindUserById(int64_t user_id) override {
+    return Read([&](Queries& q) { return q.FindUserById(user_id); });
+  }
+  Result<std::vector<UserRecord>> ListUsers() override {
+    return Read([&](Queries& q) { return q.ListUsers(); });
+  }
+  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash) override {
+    return Read([&](Queries& q) { return q.FindSession(id_hash); });
+  }
+  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) override {
+    return Read([&](Queries& q) { return q.FindApiToken(token_hash); });
+  }
+  Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id) override {
+    return Read([&](Queries& q) { return q.ApiTokensOf(user_id); });
+  }
+  Result<LoginFailures> CountLoginFailures(std::string_view username, std::string_view remote,
+                                           domain::Instant since) override {
+    return Read([&](Queries& q) { return q.CountLoginFailures(username, remote, since); });
+  }
+  Result<void> ForEachAuditRecordWhere(const AuditQuery& query,
+                                       const Visitor<AuditRecord>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachAuditRecordWhere(query, visit); });
+  }
+
+  // Surveillance (surveil7, #7).
+  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter) override {
+    return Read([&](Queries& q) { return q.ListSignals(filter); });
+  }
+  Result<std::optional<Signal>> FindSignal(int64_t id) override {
+    return Read([&](Queries& q) { return q.FindSignal(id); });
+  }
+
+  // Recall (recall8, #8).
+  Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
+                                    const Visitor<RecallImplantRow>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachRecallImplant(query, visit); });
+  }
+  Result<std::optional<Recall>> FindRecall(RecallId id) override {
+    return Read([&](Queries& q) { return q.FindRecall(id); });
+  }
+  Result<std::optional<Recall>> FindRecallByReference(std::string_view reference) override {
+    return Read([&](Queries& q) { return q.FindRecallByReference(reference); });
+  }
+  Result<std::vector<Recall>> ListRecalls() override {
+    return Read([&](Queries& q) { return q.ListRecalls(); });
+  }
+  Result<std::vector<RecallPatient>> RecallPatients(RecallId recall) override {
+    return Read([&](Queries& q) { return q.RecallPatients(recall); });
+  }
+  Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall) override {
+    return Read([&](Queries& q) { return q.RecallImplants(recall); });
+  }
+  Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient) override {
+    return Read([&](Queries& q) { return q.RecallContacts(recall, patient); });
+  }
+
+ protected:
+  // Runs `use` on the Queries of one read; the error of reaching them otherwise.
+  virtual Result<void> WithReadQueries(QueriesUse use) = 0;
+
+ private:
+  template <typename F>
+  auto Read(F f) -> decltype(f(std::declval<Queries&>())) {
+    return Forward(f, [&](QueriesUse use) { return WithReadQueries(use); });
+  }
+};
+
+template <typename Base>
+class SharedWriter : public Base {
+ public:
+  // Device catalogue.
+  Result<void> PutDeviceModel(const DeviceModel& model) override {
+    return Write([&](Queries& q) { return q.PutDeviceModel(model); });
+  }
+
+  // Accounts (security, #5).
+  Result<int64_t> AddUser(const UserRecord& user) override {
+    return Write([&](Queries& q) { return q.AddUser(user); });
+  }
+  Result<void> SetUserDisabled(int64_t user_id, bool disabled) override {
+    return Write([&](Queries& q) { return q.SetUserDisabled(user_id, disabled); });
+  }
+  Result<void> AddSession(const SessionRecord& session) override {
+    return Write([&](Queries& q) { return q.AddSession(session); });
+  }
+  Result<void> TouchSession(std::string_view id_hash, domain::Instant at) override {
+    return Write([&](Queries& q) { return q.TouchSession(id_hash, at); });
+  }
+  Result<void> DeleteSession(std::string_view id_hash) override {
+    return Write([&](Queries& q) { return q.DeleteSession(id_hash); });
+  }
+  Result<void> DeleteSessionsOf(int64_t user_id) override {
+    return Write([&](Queries& q) { return q.DeleteSessionsOf(user_id); });
+  }
+  Result<int64_t> AddApiToken(const ApiTokenRecord& token) override {
+    return Write([&](Queries& q) { return q.AddApiToken(token); });
+  }
+  Result<void> RevokeApiToken(int64_t token_id, domain::Instant at) override {
+    return Write([&](Queries& q) { return q.RevokeApiToken(token_id, at); });
+  }
+  Result<void> RecordLoginAttempt(const LoginAttempt& attempt) override {
+    return Write([&](Queries& q) { return q.RecordLoginAttempt(attempt); });
+  }
+
+  // Surveillance (surveil7, #7).
+  Result<SignalPutResult> PutSignal(const Signal& signal) override {
+    return Write([&](Queries& q) { return q.PutSignal(signal); });
+  }
+  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) override {
+    return Write([&](Queries& q) { return q.SetSignalStatus(id, status, reason); });
+  }
+
+  // Recall (recall8, #8).
+  Result<void> PutRecall(Recall& recall) override {
+    return Write([&](Queries& q) { return q.PutRecall(recall); });
+  }
+  Result<void> PutRecallPatient(const RecallPatient& patient) override {
+    return Write([&](Queries& q) { return q.PutRecallPatient(patient); });
+  }
+  Result<void> AddRecallImplant(const RecallImplantLink& link) override {
+    return Write([&](Queries& q) { return q.AddRecallImplant(link); });
+  }
+  Result<void> AddRecallContact(RecallContact& contact) override {
+    return Write([&](Queries& q) { return q.AddRecallContact(contact); });
+  }
+
+ protected:
+  // Runs `use` as one write of the transaction: its error rolls the transaction back.
+  virtual Result<void> WithWriteQueries(QueriesUse use) = 0;
+
+ private:
+  template <typename F>
+  auto Write(F f) -> decltype(f(std::declval<Queries&>())) {
+    return Forward(f, [&](QueriesUse use) { return WithWriteQueries(use); });
+  }
+};
+
+}  // namespace orp::storage::sql
