@@ -59,6 +59,14 @@ class PostgresTransaction : public sql::SharedWriter<QueryReader<Transaction>> {
   Result<void> InsertProcedures(std::span<Procedure> procedures) override {
     return Write([&](Queries& q) { return q.InsertProcedures(procedures, submission_); });
   }
+  // Consent (ingest, #5).
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
+                                          const OptOutLoad& load) override {
+    return Write([&](Queries& q) { return q.ReplaceOptOuts(list, load); });
+  }
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
+    return Write([&](Queries& q) { return q.PutOdsRecords(records, load); });
+  }
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
   void Rollback();

@@ -88,6 +88,11 @@ class Stmt {
   Stmt& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
   Stmt& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
   Stmt& BindBlob(int index, std::string_view bytes);
+  // Not copied (SQLITE_STATIC): the bytes must stay valid and unchanged until this Stmt is
+  // destroyed (which resets it and clears its bindings) — bind members of an entity the caller
+  // holds across the execution, never a temporary. Saves SQLite's copy on the ingest hot path.
+  Stmt& BindStatic(int index, std::string_view text);
+  Stmt& BindBlobStatic(int index, std::string_view bytes);
   Stmt& BindNull(int index);
   template <typename T>
   Stmt& Bind(int index, const std::optional<T>& value) {

@@ -59,6 +59,15 @@ class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>> {
     return Write([&](Queries& q) { return q.InsertProcedures(procedures, submission_); });
   }
 
+  // Consent (ingest, #5).
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
+                                          const OptOutLoad& load) override {
+    return Write([&](Queries& q) { return q.ReplaceOptOuts(list, load); });
+  }
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
+    return Write([&](Queries& q) { return q.PutOdsRecords(records, load); });
+  }
+
  protected:
   Queries& queries();
   Result<ReadLease> AcquireReader() override {
