@@ -67,6 +67,34 @@ class Statement {
   ~Statement() = default;
 };
 
+// A backend's own statement class S (with Statement's member functions, non-virtual) seen through
+// Statement; each backend's Database::WithStatement wraps its statement in one.
+template <typename S>
+class StatementOver final : public Statement {
+ public:
+  explicit StatementOver(S& stmt) : stmt_(stmt) {}
+  StatementOver& Bind(int index, int64_t value) override { return Done(stmt_.Bind(index, value)); }
+  StatementOver& Bind(int index, double value) override { return Done(stmt_.Bind(index, value)); }
+  StatementOver& Bind(int index, std::string_view text) override {
+    return Done(stmt_.Bind(index, text));
+  }
+  StatementOver& BindBlob(int index, std::string_view bytes) override {
+    return Done(stmt_.BindBlob(index, bytes));
+  }
+  StatementOver& BindNull(int index) override { return Done(stmt_.BindNull(index)); }
+  Result<bool> Step() override { return stmt_.Step(); }
+  int64_t Changes() const override { return stmt_.Changes(); }
+  bool IsNull(int column) const override { return stmt_.IsNull(column); }
+  int64_t Int(int column) const override { return stmt_.Int(column); }
+  double Real(int column) const override { return stmt_.Real(column); }
+  std::string Text(int column) const override { return stmt_.Text(column); }
+  std::string Blob(int column) const override { return stmt_.Blob(column); }
+
+ private:
+  StatementOver& Done(S&) { return *this; }
+  S& stmt_;
+};
+
 // A reference to a callable `Result<void>(T&)` that lives at least as long as the call it is
 // passed to (no allocation, unlike std::function).
 template <typename T>

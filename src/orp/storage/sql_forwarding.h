@@ -23,11 +23,12 @@ using QueriesUse = UseRef<Queries>;
 
 // Calls `run` with a UseRef that stores `f(queries)` (and fails as it fails), and returns what
 // `f` returned, or the error of `run` when it never called it.
-template <typename F, typename RunFn>
-auto Forward(F f, RunFn run) -> decltype(f(std::declval<Queries&>())) {
-  std::optional<decltype(f(std::declval<Queries&>()))> out;
+// Q is the backend's Queries: `run` hands over its sql::Queries base.
+template <typename Q, typename F, typename RunFn>
+auto Forward(F f, RunFn run) -> decltype(f(std::declval<Q&>())) {
+  std::optional<decltype(f(std::declval<Q&>()))> out;
   auto done = run([&](Queries& q) -> Result<void> {
-    out.emplace(f(q));
+    out.emplace(f(static_cast<Q&>(q)));
     if (!*out) return std::unexpected(out->error());  // so that a failed write rolls back
     return {};
   });
@@ -35,9 +36,88 @@ auto Forward(F f, RunFn run) -> decltype(f(std::declval<Queries&>())) {
   return std::move(*out);
 }
 
-template <typename Base>
+// Base: Store or Transaction. Q: the backend's Queries (derived from sql::Queries, with the
+// backend-tuned methods of the same names in both backends).
+template <typename Base, typename Q>
 class SharedReader : public Base {
  public:
+  Result<std::optional<Patient>> FindPatient(PatientId id) override {
+    return Read([&](auto& q) { return q.FindPatient(id); });
+  }
+  Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym) override {
+    return Read([&](auto& q) { return q.FindPatientByPseudonym(pseudonym); });
+  }
+  Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key,
+                                                          int limit) override {
+    return Read([&](auto& q) { return q.FindPatientsByDemographics(key, limit); });
+  }
+  Result<void> ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit) override {
+    return Read([&](auto& q) { return q.ForEachPatient(changed_after, visit); });
+  }
+  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code) override {
+    return Read([&](auto& q) { return q.FindOrganisation(code); });
+  }
+  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site) override {
+    return Read([&](auto& q) { return q.FindOrganisationOfSite(site); });
+  }
+  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) override {
+    return Read([&](auto& q) { return q.FindClinician(gmc); });
+  }
+  Result<std::optional<Procedure>> FindProcedure(std::string_view registry,
+                                                 std::string_view ref) override {
+    return Read([&](auto& q) { return q.FindProcedure(registry, ref); });
+  }
+  Result<std::optional<Procedure>> FindProcedureById(ProcedureId id) override {
+    return Read([&](auto& q) { return q.FindProcedureById(id); });
+  }
+  Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry,
+                                                  std::string_view ref) override {
+    return Read([&](auto& q) { return q.ProcedureHistory(registry, ref); });
+  }
+  Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) override {
+    return Read([&](auto& q) { return q.ImplantsInSitu(query); });
+  }
+  Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device, std::string_view lot,
+                                                    std::string_view serial) override {
+    return Read([&](auto& q) { return q.FindImplantsByDevice(device, lot, serial); });
+  }
+  Result<void> ForEachProcedure(const ProcedureFilter& filter,
+                                const Visitor<Procedure>& visit) override {
+    return Read([&](auto& q) { return q.ForEachProcedure(filter, visit); });
+  }
+  Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient) override {
+    return Read([&](auto& q) { return q.OutcomeEventsOf(patient); });
+  }
+  Result<std::optional<Submission>> FindSubmission(SubmissionId id) override {
+    return Read([&](auto& q) { return q.FindSubmission(id); });
+  }
+  Result<std::optional<Submission>> FindSubmissionByKey(std::string_view key) override {
+    return Read([&](auto& q) { return q.FindSubmissionByKey(key); });
+  }
+  Result<std::vector<Finding>> FindingsOf(SubmissionId id) override {
+    return Read([&](auto& q) { return q.FindingsOf(id); });
+  }
+  Result<std::optional<AuditRecord>> LastAuditRecord() override {
+    return Read([&](auto& q) { return q.LastAuditRecord(); });
+  }
+  Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) override {
+    return Read([&](auto& q) { return q.ForEachAuditRecord(after_seq, visit); });
+  }
+  Result<int64_t> LastChange() override {
+    return Read([&](auto& q) { return q.LastChange(); });
+  }
+  Result<TableCounts> CountRows() override {
+    return Read([&](auto& q) { return q.CountRows(); });
+  }
+  Result<std::vector<Patient>> FindPatientsByPseudonyms(
+      std::span<const Pseudonym> pseudonyms) override {
+    return Read([&](auto& q) { return q.FindPatientsByPseudonyms(pseudonyms); });
+  }
+  Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
+      std::string_view registry, std::span<const std::string> procedure_refs) override {
+    return Read([&](auto& q) { return q.FindProcedureVersions(registry, procedure_refs); });
+  }
+
   // Device catalogue.
   Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
                                                      std::optional<Date> on) override {
@@ -116,14 +196,47 @@ class SharedReader : public Base {
 
  private:
   template <typename F>
-  auto Read(F f) -> decltype(f(std::declval<Queries&>())) {
-    return Forward(f, [&](QueriesUse use) { return WithReadQueries(use); });
+  auto Read(F f) -> decltype(f(std::declval<Q&>())) {
+    return Forward<Q>(f, [&](QueriesUse use) { return WithReadQueries(use); });
   }
 };
 
-template <typename Base>
+// Base: the backend's transaction reader. Q: the backend's Queries.
+template <typename Base, typename Q>
 class SharedWriter : public Base {
  public:
+  Result<PatientId> PutPatient(const Patient& patient) override {
+    return Write([&](auto& q) { return q.PutPatient(patient); });
+  }
+  Result<PutKind> PutProcedure(Procedure& procedure) override {
+    return Write([&](auto& q) { return q.PutProcedure(procedure, this->submission()); });
+  }
+  Result<void> MarkImplantsRemoved(std::span<const ImplantId> implants, ProcedureId by,
+                                   Date on) override {
+    return Write([&](auto& q) { return q.MarkImplantsRemoved(implants, by, on); });
+  }
+  Result<void> RecordDeath(PatientId patient, Date date) override {
+    return Write([&](auto& q) { return q.RecordDeath(patient, date, this->submission()); });
+  }
+  Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event) override {
+    return Write([&](auto& q) { return q.AddOutcomeEvent(event); });
+  }
+  Result<void> PutOrganisation(const Organisation& organisation) override {
+    return Write([&](auto& q) { return q.PutOrganisation(organisation); });
+  }
+  Result<void> PutClinician(const Clinician& clinician) override {
+    return Write([&](auto& q) { return q.PutClinician(clinician); });
+  }
+  Result<int64_t> AppendAudit(const AuditRecord& record) override {
+    return Write([&](auto& q) { return q.AppendAudit(record); });
+  }
+  Result<void> InsertPatients(std::span<Patient> patients) override {
+    return Write([&](auto& q) { return q.InsertPatients(patients); });
+  }
+  Result<void> InsertProcedures(std::span<Procedure> procedures) override {
+    return Write([&](auto& q) { return q.InsertProcedures(procedures, this->submission()); });
+  }
+
   // Device catalogue.
   Result<void> PutDeviceModel(const DeviceModel& model) override {
     return Write([&](Queries& q) { return q.PutDeviceModel(model); });
@@ -186,8 +299,8 @@ class SharedWriter : public Base {
 
  private:
   template <typename F>
-  auto Write(F f) -> decltype(f(std::declval<Queries&>())) {
-    return Forward(f, [&](QueriesUse use) { return WithWriteQueries(use); });
+  auto Write(F f) -> decltype(f(std::declval<Q&>())) {
+    return Forward<Q>(f, [&](QueriesUse use) { return WithWriteQueries(use); });
   }
 };
 

@@ -64,85 +64,8 @@ class ReadLease {
 };
 
 template <typename Base>
-class QueryReader : public sql::SharedReader<Base> {
+class QueryReader : public sql::SharedReader<Base, Queries> {
  public:
-  Result<std::optional<Patient>> FindPatient(PatientId id) override {
-    return Read([&](Queries& q) { return q.FindPatient(id); });
-  }
-  Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym) override {
-    return Read([&](Queries& q) { return q.FindPatientByPseudonym(pseudonym); });
-  }
-  Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key,
-                                                          int limit) override {
-    return Read([&](Queries& q) { return q.FindPatientsByDemographics(key, limit); });
-  }
-  Result<void> ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit) override {
-    return Read([&](Queries& q) { return q.ForEachPatient(changed_after, visit); });
-  }
-  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code) override {
-    return Read([&](Queries& q) { return q.FindOrganisation(code); });
-  }
-  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site) override {
-    return Read([&](Queries& q) { return q.FindOrganisationOfSite(site); });
-  }
-  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc) override {
-    return Read([&](Queries& q) { return q.FindClinician(gmc); });
-  }
-  Result<std::optional<Procedure>> FindProcedure(std::string_view registry,
-                                                 std::string_view ref) override {
-    return Read([&](Queries& q) { return q.FindProcedure(registry, ref); });
-  }
-  Result<std::optional<Procedure>> FindProcedureById(ProcedureId id) override {
-    return Read([&](Queries& q) { return q.FindProcedureById(id); });
-  }
-  Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry,
-                                                  std::string_view ref) override {
-    return Read([&](Queries& q) { return q.ProcedureHistory(registry, ref); });
-  }
-  Result<std::vector<Implant>> ImplantsInSitu(const InSituQuery& query) override {
-    return Read([&](Queries& q) { return q.ImplantsInSitu(query); });
-  }
-  Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device, std::string_view lot,
-                                                    std::string_view serial) override {
-    return Read([&](Queries& q) { return q.FindImplantsByDevice(device, lot, serial); });
-  }
-  Result<void> ForEachProcedure(const ProcedureFilter& filter,
-                                const Visitor<Procedure>& visit) override {
-    return Read([&](Queries& q) { return q.ForEachProcedure(filter, visit); });
-  }
-  Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient) override {
-    return Read([&](Queries& q) { return q.OutcomeEventsOf(patient); });
-  }
-  Result<std::optional<Submission>> FindSubmission(SubmissionId id) override {
-    return Read([&](Queries& q) { return q.FindSubmission(id); });
-  }
-  Result<std::optional<Submission>> FindSubmissionByKey(std::string_view key) override {
-    return Read([&](Queries& q) { return q.FindSubmissionByKey(key); });
-  }
-  Result<std::vector<Finding>> FindingsOf(SubmissionId id) override {
-    return Read([&](Queries& q) { return q.FindingsOf(id); });
-  }
-  Result<std::optional<AuditRecord>> LastAuditRecord() override {
-    return Read([&](Queries& q) { return q.LastAuditRecord(); });
-  }
-  Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) override {
-    return Read([&](Queries& q) { return q.ForEachAuditRecord(after_seq, visit); });
-  }
-  Result<int64_t> LastChange() override {
-    return Read([&](Queries& q) { return q.LastChange(); });
-  }
-  Result<TableCounts> CountRows() override {
-    return Read([&](Queries& q) { return q.CountRows(); });
-  }
-  Result<std::vector<Patient>> FindPatientsByPseudonyms(
-      std::span<const Pseudonym> pseudonyms) override {
-    return Read([&](Queries& q) { return q.FindPatientsByPseudonyms(pseudonyms); });
-  }
-  Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
-      std::string_view registry, std::span<const std::string> procedure_refs) override {
-    return Read([&](Queries& q) { return q.FindProcedureVersions(registry, procedure_refs); });
-  }
-
   // Consent (ingest, #5).
   Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms) override {
     return Read([&](Queries& q) { return q.FindOptedOut(pseudonyms); });

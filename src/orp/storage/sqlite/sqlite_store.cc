@@ -16,48 +16,16 @@ namespace {
 
 class SqliteStore;
 
-class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>> {
+class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>, Queries> {
  public:
   SqliteTransaction(SqliteStore& store, StoreLock lock);
   ~SqliteTransaction() override;
 
   void set_submission(SubmissionId id) { submission_ = id; }
   SubmissionId submission() const override { return submission_; }
-
-  Result<PatientId> PutPatient(const Patient& patient) override {
-    return Write([&](Queries& q) { return q.PutPatient(patient); });
-  }
-  Result<PutKind> PutProcedure(Procedure& procedure) override {
-    return Write([&](Queries& q) { return q.PutProcedure(procedure, submission_); });
-  }
-  Result<void> MarkImplantsRemoved(std::span<const ImplantId> implants, ProcedureId by,
-                                   Date on) override {
-    return Write([&](Queries& q) { return q.MarkImplantsRemoved(implants, by, on); });
-  }
-  Result<void> RecordDeath(PatientId patient, Date date) override {
-    return Write([&](Queries& q) { return q.RecordDeath(patient, date, submission_); });
-  }
-  Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event) override {
-    return Write([&](Queries& q) { return q.AddOutcomeEvent(event); });
-  }
-  Result<void> PutOrganisation(const Organisation& organisation) override {
-    return Write([&](Queries& q) { return q.PutOrganisation(organisation); });
-  }
-  Result<void> PutClinician(const Clinician& clinician) override {
-    return Write([&](Queries& q) { return q.PutClinician(clinician); });
-  }
   Result<void> AddFindings(std::span<const Finding> findings) override;
-  Result<int64_t> AppendAudit(const AuditRecord& record) override {
-    return Write([&](Queries& q) { return q.AppendAudit(record); });
-  }
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
-  Result<void> InsertPatients(std::span<Patient> patients) override {
-    return Write([&](Queries& q) { return q.InsertPatients(patients); });
-  }
-  Result<void> InsertProcedures(std::span<Procedure> procedures) override {
-    return Write([&](Queries& q) { return q.InsertProcedures(procedures, submission_); });
-  }
 
   // Consent (ingest, #5).
   Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
