@@ -190,6 +190,20 @@ class SharedReader : public Base {
     return Read([&](Queries& q) { return q.RecallContacts(recall, patient); });
   }
 
+  // Consent (ingest, #5).
+  Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms) override {
+    return Read([&](auto& q) { return q.FindOptedOut(pseudonyms); });
+  }
+  Result<OptOutListInfo> OptOutList() override {
+    return Read([&](auto& q) { return q.OptOutList(); });
+  }
+  Result<std::optional<OdsRecord>> FindOdsSite(std::string_view site_code) override {
+    return Read([&](auto& q) { return q.FindOdsSite(site_code); });
+  }
+  Result<std::optional<OdsLoad>> LastOdsLoad() override {
+    return Read([&](auto& q) { return q.LastOdsLoad(); });
+  }
+
  protected:
   // Runs `use` on the Queries of one read; the error of reaching them otherwise.
   virtual Result<void> WithReadQueries(QueriesUse use) = 0;
@@ -291,6 +305,15 @@ class SharedWriter : public Base {
   }
   Result<void> AddRecallContact(RecallContact& contact) override {
     return Write([&](Queries& q) { return q.AddRecallContact(contact); });
+  }
+
+  // Consent (ingest, #5).
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
+                                          const OptOutLoad& load) override {
+    return Write([&](auto& q) { return q.ReplaceOptOuts(list, load); });
+  }
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
+    return Write([&](auto& q) { return q.PutOdsRecords(records, load); });
   }
 
  protected:

@@ -27,15 +27,6 @@ class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>, Que
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
 
-  // Consent (ingest, #5).
-  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
-                                          const OptOutLoad& load) override {
-    return Write([&](Queries& q) { return q.ReplaceOptOuts(list, load); });
-  }
-  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
-    return Write([&](Queries& q) { return q.PutOdsRecords(records, load); });
-  }
-
  protected:
   Queries& queries();
   Result<ReadLease> AcquireReader() override {
