@@ -67,22 +67,53 @@ class Statement {
   ~Statement() = default;
 };
 
-// A reference to a callable `Result<void>(Statement&)` that lives at least as long as the call it
-// is passed to (no allocation, unlike std::function).
-class StatementUse {
+// A backend's own statement class S (with Statement's member functions, non-virtual) seen through
+// Statement; each backend's Database::WithStatement wraps its statement in one.
+template <typename S>
+class StatementOver final : public Statement {
+ public:
+  explicit StatementOver(S& stmt) : stmt_(stmt) {}
+  StatementOver& Bind(int index, int64_t value) override { return Done(stmt_.Bind(index, value)); }
+  StatementOver& Bind(int index, double value) override { return Done(stmt_.Bind(index, value)); }
+  StatementOver& Bind(int index, std::string_view text) override {
+    return Done(stmt_.Bind(index, text));
+  }
+  StatementOver& BindBlob(int index, std::string_view bytes) override {
+    return Done(stmt_.BindBlob(index, bytes));
+  }
+  StatementOver& BindNull(int index) override { return Done(stmt_.BindNull(index)); }
+  Result<bool> Step() override { return stmt_.Step(); }
+  int64_t Changes() const override { return stmt_.Changes(); }
+  bool IsNull(int column) const override { return stmt_.IsNull(column); }
+  int64_t Int(int column) const override { return stmt_.Int(column); }
+  double Real(int column) const override { return stmt_.Real(column); }
+  std::string Text(int column) const override { return stmt_.Text(column); }
+  std::string Blob(int column) const override { return stmt_.Blob(column); }
+
+ private:
+  StatementOver& Done(S&) { return *this; }
+  S& stmt_;
+};
+
+// A reference to a callable `Result<void>(T&)` that lives at least as long as the call it is
+// passed to (no allocation, unlike std::function).
+template <typename T>
+class UseRef {
  public:
   template <typename F>
-  StatementUse(F&& f)  // NOLINT(google-explicit-constructor): passed as a lambda
+  requires(!std::is_same_v<std::remove_cvref_t<F>, UseRef>)
+      UseRef(F&& f)  // NOLINT(google-explicit-constructor): passed as a lambda
       : object_(const_cast<void*>(static_cast<const void*>(&f))),
-        call_([](void* object, Statement& s) -> Result<void> {
-          return (*static_cast<std::remove_reference_t<F>*>(object))(s);
+        call_([](void* object, T& arg) -> Result<void> {
+          return (*static_cast<std::remove_reference_t<F>*>(object))(arg);
         }) {}
-  Result<void> operator()(Statement& s) const { return call_(object_, s); }
+  Result<void> operator()(T& arg) const { return call_(object_, arg); }
 
  private:
   void* object_;
-  Result<void> (*call_)(void*, Statement&);
+  Result<void> (*call_)(void*, T&);
 };
+using StatementUse = UseRef<Statement>;
 
 // One connection of a backend. Transactions stay with the backend's store (BEGIN/COMMIT around
 // the calls); a Database runs statements inside whatever transaction its connection is in.

@@ -52,15 +52,6 @@ std::string_view PseudonymBytes(const domain::Pseudonym& p) {
   return {reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size()};
 }
 
-std::string JoinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ';';
-    out += item;
-  }
-  return out;
-}
-
 std::vector<std::string> SplitList(std::string_view text, char separator) {
   std::vector<std::string> out;
   while (!text.empty()) {

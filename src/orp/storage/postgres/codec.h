@@ -14,15 +14,15 @@
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
 #include "orp/storage/postgres/connection.h"
+#include "orp/storage/sql_codec.h"
 
 namespace orp::storage::postgres {
 
-inline int64_t DayNumber(Date date) { return date.time_since_epoch().count(); }
-inline Date FromDayNumber(int64_t days) { return Date(std::chrono::days(days)); }
-inline std::optional<int64_t> OptionalDay(const std::optional<Date>& date) {
-  if (!date) return std::nullopt;
-  return DayNumber(*date);
-}
+// Day numbers and ';'-joined lists are encoded as the shared queries encode them.
+using sql::DayNumber;
+using sql::FromDayNumber;
+using sql::JoinList;  // ';'-separated
+using sql::OptionalDay;
 
 // Procedure columns in SELECT order; procedure_versions stores the same under "procedure".
 inline constexpr std::string_view kProcedureColumns =
@@ -57,7 +57,6 @@ Result<domain::Patient> ReadPatient(const Row& row);
 
 std::string_view PseudonymBytes(const domain::Pseudonym& pseudonym);
 
-std::string JoinList(const std::vector<std::string>& items);  // ';'-separated
 std::vector<std::string> SplitList(std::string_view text, char separator = ';');
 std::string EncodeFields(const std::map<std::string, std::string>& fields);  // JSON object
 // Implants as the 11 parallel array parameters (kImplantColumns without procedure: gtin … fields)

@@ -11,7 +11,7 @@
 namespace orp::storage::postgres {
 namespace {
 
-class PostgresTransaction : public QueryReader<Transaction> {
+class PostgresTransaction : public sql::SharedWriter<QueryReader<Transaction>, Queries> {
  public:
   explicit PostgresTransaction(PooledConnection connection)
       : connection_(std::move(connection)), queries_(*connection_, true) {}
@@ -20,32 +20,6 @@ class PostgresTransaction : public QueryReader<Transaction> {
   void set_submission(SubmissionId id) { submission_ = id; }
   SubmissionId submission() const override { return submission_; }
   Queries& queries() { return queries_; }
-
-  Result<PatientId> PutPatient(const Patient& patient) override {
-    return Write([&](Queries& q) { return q.PutPatient(patient); });
-  }
-  Result<PutKind> PutProcedure(Procedure& procedure) override {
-    return Write([&](Queries& q) { return q.PutProcedure(procedure, submission_); });
-  }
-  Result<void> MarkImplantsRemoved(std::span<const ImplantId> implants, ProcedureId by,
-                                   Date on) override {
-    return Write([&](Queries& q) { return q.MarkImplantsRemoved(implants, by, on); });
-  }
-  Result<void> RecordDeath(PatientId patient, Date date) override {
-    return Write([&](Queries& q) { return q.RecordDeath(patient, date, submission_); });
-  }
-  Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event) override {
-    return Write([&](Queries& q) { return q.AddOutcomeEvent(event); });
-  }
-  Result<void> PutOrganisation(const Organisation& organisation) override {
-    return Write([&](Queries& q) { return q.PutOrganisation(organisation); });
-  }
-  Result<void> PutClinician(const Clinician& clinician) override {
-    return Write([&](Queries& q) { return q.PutClinician(clinician); });
-  }
-  Result<void> PutDeviceModel(const DeviceModel& model) override {
-    return Write([&](Queries& q) { return q.PutDeviceModel(model); });
-  }
   Result<void> AddFindings(std::span<const Finding> findings) override {
     if (!submission_.stored()) {
       Rollback();
@@ -53,92 +27,7 @@ class PostgresTransaction : public QueryReader<Transaction> {
     }
     return Write([&](Queries& q) { return q.AddFindings(submission_, findings); });
   }
-  Result<int64_t> AppendAudit(const AuditRecord& record) override {
-    return Write([&](Queries& q) { return q.AppendAudit(record); });
-  }
-  Result<void> InsertPatients(std::span<Patient> patients) override {
-    return Write([&](Queries& q) { return q.InsertPatients(patients); });
-  }
-  Result<void> InsertProcedures(std::span<Procedure> procedures) override {
-    return Write([&](Queries& q) { return q.InsertProcedures(procedures, submission_); });
-  }
 
-  // Accounts (security, #5).
-  Result<int64_t> AddUser(const UserRecord& user) override {
-    return Write([&](Queries& q) { return q.AddUser(user); });
-  }
-  Result<void> SetUserDisabled(int64_t user_id, bool disabled) override {
-    return Write([&](Queries& q) { return q.SetUserDisabled(user_id, disabled); });
-  }
-  Result<void> AddSession(const SessionRecord& session) override {
-    return Write([&](Queries& q) { return q.AddSession(session); });
-  }
-  Result<void> TouchSession(std::string_view id_hash, domain::Instant at) override {
-    return Write([&](Queries& q) { return q.TouchSession(id_hash, at); });
-  }
-  Result<void> DeleteSession(std::string_view id_hash) override {
-    return Write([&](Queries& q) { return q.DeleteSession(id_hash); });
-  }
-  Result<void> DeleteSessionsOf(int64_t user_id) override {
-    return Write([&](Queries& q) { return q.DeleteSessionsOf(user_id); });
-  }
-  Result<int64_t> AddApiToken(const ApiTokenRecord& token) override {
-    return Write([&](Queries& q) { return q.AddApiToken(token); });
-  }
-  Result<void> RevokeApiToken(int64_t token_id, domain::Instant at) override {
-    return Write([&](Queries& q) { return q.RevokeApiToken(token_id, at); });
-  }
-  Result<void> RecordLoginAttempt(const LoginAttempt& attempt) override {
-    return Write([&](Queries& q) { return q.RecordLoginAttempt(attempt); });
-  }
-
-  // Surveillance (surveil7, #7).
-  Result<SignalPutResult> PutSignal(const Signal& signal) override {
-    return Write([&](Queries& q) { return q.PutSignal(signal); });
-  }
-  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) override {
-    return Write([&](Queries& q) { return q.SetSignalStatus(id, status, reason); });
-  }
-
-  // Recall (recall8, #8)
-  Result<void> PutRecall(Recall& recall) override {
-    return Write([&](Queries& q) { return q.PutRecall(recall); });
-  }
-  Result<void> PutRecallPatient(const RecallPatient& patient) override {
-    return Write([&](Queries& q) { return q.PutRecallPatient(patient); });
-  }
-  Result<void> AddRecallImplant(const RecallImplantLink& link) override {
-    return Write([&](Queries& q) { return q.AddRecallImplant(link); });
-  }
-  Result<void> AddRecallContact(RecallContact& contact) override {
-    return Write([&](Queries& q) { return q.AddRecallContact(contact); });
-  }
-
-  // Consent (ingest, #5).
-  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
-                                          const OptOutLoad& load) override {
-    return Write([&](Queries& q) { return q.ReplaceOptOuts(list, load); });
-  }
-  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
-    return Write([&](Queries& q) { return q.PutOdsRecords(records, load); });
-  }
-
-  // PROMs (proms, #11)
-  Result<bool> AddPromInvitation(PromInvitation& invitation) override {
-    return Write([&](Queries& q) { return q.AddPromInvitation(invitation); });
-  }
-  Result<void> UpdatePromInvitation(const PromInvitation& invitation) override {
-    return Write([&](Queries& q) { return q.UpdatePromInvitation(invitation); });
-  }
-  Result<bool> AddPromResponse(PromResponse& response) override {
-    return Write([&](Queries& q) { return q.AddPromResponse(response); });
-  }
-  Result<bool> EnqueuePromMessage(PromMessage& message) override {
-    return Write([&](Queries& q) { return q.EnqueuePromMessage(message); });
-  }
-  Result<void> UpdatePromMessage(const PromMessage& message) override {
-    return Write([&](Queries& q) { return q.UpdatePromMessage(message); });
-  }
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
   void Rollback();
@@ -147,6 +36,9 @@ class PostgresTransaction : public QueryReader<Transaction> {
   Result<ReadLease> AcquireReader() override {
     if (ended_) return FailedPrecondition("the transaction has ended");
     return ReadLease(queries_);
+  }
+  Result<void> WithWriteQueries(sql::QueriesUse use) override {
+    return Write([&](Queries& q) { return use(q); });
   }
 
  private:

@@ -66,31 +66,11 @@ Result<T> Stored(Result<T> parsed, std::string_view column) {
 
 }  // namespace
 
-std::string JoinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ';';
-    out += item;
-  }
-  return out;
-}
-
 std::string JoinOpcs(const std::vector<domain::Opcs4Code>& codes) {
   std::string out;
   for (const auto& code : codes) {
     if (!out.empty()) out += ';';
     out += code.code();
-  }
-  return out;
-}
-
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    size_t semi = text.find(';');
-    out.emplace_back(text.substr(0, semi));
-    if (semi == std::string_view::npos) break;
-    text.remove_prefix(semi + 1);
   }
   return out;
 }
@@ -227,8 +207,7 @@ void BindPatient(Stmt& stmt, int first, const domain::Patient& p) {
   int i = first;
   if (p.pseudonym) {
     const auto& b = p.pseudonym->bytes;
-    stmt.BindBlobStatic(i++,
-                        std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+    stmt.BindBlobStatic(i++, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
   } else {
     stmt.BindNull(i++);
   }

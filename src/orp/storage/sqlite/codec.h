@@ -9,12 +9,16 @@
 
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
+#include "orp/storage/sql_codec.h"
 #include "orp/storage/sqlite/connection.h"
 
 namespace orp::storage::sqlite {
 
-inline int64_t DayNumber(Date date) { return date.time_since_epoch().count(); }
-inline Date FromDayNumber(int64_t days) { return Date(std::chrono::days(days)); }
+// Day numbers and ';'-joined lists are encoded as the shared queries encode them.
+using sql::DayNumber;
+using sql::FromDayNumber;
+using sql::JoinList;  // ';'-separated
+using sql::SplitList;
 
 // Procedure columns in SELECT order; procedure_versions stores the same under "procedure".
 inline constexpr std::string_view kProcedureColumns =
@@ -90,8 +94,6 @@ inline Result<domain::GmcNumber> ParseGmc(std::string_view t) {
   return domain::GmcNumber::Parse(t);
 }
 inline std::string_view PostcodeText(const domain::Postcode& p) { return p.canonical(); }
-std::string JoinList(const std::vector<std::string>& items);  // ';'-separated
-std::vector<std::string> SplitList(std::string_view text);
 std::string JoinOpcs(const std::vector<domain::Opcs4Code>& codes);
 
 }  // namespace orp::storage::sqlite

@@ -77,45 +77,11 @@ Result<Stmt> Connection::Prepare(std::string_view sql) {
   return Stmt(*this, it->second);
 }
 
-namespace {
-
-// A Stmt seen through the backend-neutral interface of storage/sql.h.
-class StatementAdapter final : public sql::Statement {
- public:
-  StatementAdapter(Stmt& stmt, const Connection& connection)
-      : stmt_(stmt), connection_(connection) {}
-  StatementAdapter& Bind(int index, int64_t value) override {
-    return Set(stmt_.Bind(index, value));
-  }
-  StatementAdapter& Bind(int index, double value) override { return Set(stmt_.Bind(index, value)); }
-  StatementAdapter& Bind(int index, std::string_view text) override {
-    return Set(stmt_.Bind(index, text));
-  }
-  StatementAdapter& BindBlob(int index, std::string_view bytes) override {
-    return Set(stmt_.BindBlob(index, bytes));
-  }
-  StatementAdapter& BindNull(int index) override { return Set(stmt_.BindNull(index)); }
-  Result<bool> Step() override { return stmt_.Step(); }
-  int64_t Changes() const override { return connection_.Changes(); }
-  bool IsNull(int column) const override { return stmt_.IsNull(column); }
-  int64_t Int(int column) const override { return stmt_.Int(column); }
-  double Real(int column) const override { return stmt_.Real(column); }
-  std::string Text(int column) const override { return stmt_.Text(column); }
-  std::string Blob(int column) const override { return stmt_.Blob(column); }
-
- private:
-  StatementAdapter& Set(Stmt&) { return *this; }
-  Stmt& stmt_;
-  const Connection& connection_;
-};
-
-}  // namespace
-
 Result<void> Connection::WithStatement(std::string_view sql, sql::StatementUse use) {
   auto stmt = Prepare(sql);
   if (!stmt) return std::unexpected(stmt.error());
-  StatementAdapter adapter(*stmt, *this);
-  return use(adapter);
+  sql::StatementOver<Stmt> statement(*stmt);
+  return use(statement);
 }
 
 int64_t Connection::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }

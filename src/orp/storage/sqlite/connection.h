@@ -103,6 +103,8 @@ class Stmt {
   Result<bool> Step();
   // Steps to completion, ignoring rows.
   Result<void> Run();
+  // Rows the last statement run on the connection changed.
+  int64_t Changes() const { return connection_->Changes(); }
 
   bool IsNull(int column) const;
   int64_t Int(int column) const;
