@@ -72,6 +72,7 @@ struct AccessEvent {
   std::string object;      // "patient/<pseudonym hex>", "submission/42", "route /api/v1/..."
   std::string request_id;  // the X-Request-Id of the request
   std::string outcome;     // "ok" or "denied"
+  std::string purpose;     // why the caller read it (recall lists, analyses), else empty
 };
 
 class Gatekeeper {

@@ -1,5 +1,6 @@
 #include "orp/api/routes.h"
 
+#include "orp/analytics/survival.h"
 #include "orp/domain/ods_code.h"
 
 namespace orp::api {
@@ -36,12 +37,15 @@ std::string OrganisationOfSite(storage::Reader& reader, const domain::OdsSiteCod
   return site.code().substr(0, 3);
 }
 
-Result<void> AddRoutes(Router& router, const ApiServices& services) {
+Result<void> AddRoutes(Router& router, const ApiServices& given) {
+  ApiServices services = given;
+  if (!services.cohorts) services.cohorts = std::make_shared<analytics::CohortCache>();
   ORP_RETURN_IF_ERROR(AddHealthRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddSubmissionRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddRecordRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddCatalogueRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddSessionRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddAnalyticsRoutes(router, services));
   return {};
 }
 

@@ -13,6 +13,7 @@
 //   GET  /api/v1/patients/{pseudonym}/implants  patients.implants.read
 //   GET  /api/v1/catalogue/devices/{di}       catalogue.read     current version + history
 //   GET  /api/v1/udi/parse                      udi.parse          ?udi=<label>
+//   GET  /api/v1/analytics/survival             analytics.aggregate.read  implant survival by group
 //   POST /api/v1/sessions                       session.create     sign in (public)
 //   DELETE /api/v1/sessions                     session.delete     sign out (public)
 //
@@ -36,7 +37,13 @@
 #include "orp/security/pseudonymiser.h"
 #include "orp/storage/store.h"
 
+namespace orp::analytics {
+class CohortCache;
+}
+
 namespace orp::api {
+
+class SurveillanceRuns;
 
 // Validators for submissions, one per (submitting organisation, registry), compiled on first
 // use. Thread safety: For may be called from many threads.
@@ -67,6 +74,11 @@ struct ApiServices {
   Metrics* metrics = nullptr;
   // Where a submission body is written while the ingest pipeline reads it (then deleted).
   std::filesystem::path spool_directory = std::filesystem::temp_directory_path();
+  // Survival cohorts, one per registry and unit, refreshed from the store's change sequence
+  // (analytics/survival.h). Null: AddRoutes makes one for the router's lifetime.
+  std::shared_ptr<analytics::CohortCache> cohorts;
+  // Surveillance runs started over HTTP (surveillance_routes.cc). Null: AddRoutes makes one.
+  std::shared_ptr<SurveillanceRuns> surveillance_runs;
 };
 
 // Registers every route above. kAlreadyExists/kInvalidArgument only on a programming error.
@@ -78,6 +90,9 @@ Result<void> AddSubmissionRoutes(Router& router, const ApiServices& services);
 Result<void> AddRecordRoutes(Router& router, const ApiServices& services);
 Result<void> AddCatalogueRoutes(Router& router, const ApiServices& services);
 Result<void> AddSessionRoutes(Router& router, const ApiServices& services);
+Result<void> AddAnalyticsRoutes(Router& router, const ApiServices& services);
+Result<void> AddSurveillanceRoutes(Router& router, const ApiServices& services);
+Result<void> AddRecallRoutes(Router& router, const ApiServices& services);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a
