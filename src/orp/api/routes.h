@@ -10,7 +10,7 @@
 //   POST /api/v1/submissions                    submission.create  CSV, NDJSON or JSON body
 //   GET  /api/v1/submissions/{id}               submission.read    receipt + findings, paged
 //   GET  /api/v1/procedures                     procedure.read     filtered, cursor-paged
-//   GET  /api/v1/patients/{pseudonym}/implants  patients.implants.read
+//   GET  /api/v1/patients/{pseudonym}/implants  patient.implants.read
 //   GET  /api/v1/catalogue/devices/{di}       catalogue.read     current version + history
 //   GET  /api/v1/udi/parse                      udi.parse          ?udi=<label>
 //   GET  /api/v1/analytics/survival             analytics.aggregate.read  implant survival by group
@@ -76,9 +76,9 @@ struct ApiServices {
   std::filesystem::path spool_directory = std::filesystem::temp_directory_path();
   // Survival cohorts, one per registry and unit, refreshed from the store's change sequence
   // (analytics/survival.h). Null: AddRoutes makes one for the router's lifetime.
-  std::shared_ptr<analytics::CohortCache> cohorts;
+  std::shared_ptr<analytics::CohortCache> cohorts = nullptr;
   // Surveillance runs started over HTTP (surveillance_routes.cc). Null: AddRoutes makes one.
-  std::shared_ptr<SurveillanceRuns> surveillance_runs;
+  std::shared_ptr<SurveillanceRuns> surveillance_runs = nullptr;
 };
 
 // Registers every route above. kAlreadyExists/kInvalidArgument only on a programming error.
