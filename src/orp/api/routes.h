@@ -13,13 +13,27 @@
 //   GET  /api/v1/patients/{pseudonym}/implants  patient.implants.read
 //   GET  /api/v1/catalogue/devices/{di}       catalogue.read     current version + history
 //   GET  /api/v1/udi/parse                      udi.parse          ?udi=<label>
-//   GET  /api/v1/analytics/survival             analytics.aggregate.read  implant survival by group
+//   GET  /api/v1/analytics/survival             analytics.aggregate.read  survival by group
+//   GET  /api/v1/signals                        surveillance.signal.read  filtered, paged
+//   GET  /api/v1/signals/{id}                   surveillance.signal.read  with its evidence
+//   PATCH /api/v1/signals/{id}                  surveillance.signal.update  status + reason
+//   POST /api/v1/surveillance/runs              surveillance.run   run every method now
+//   GET  /api/v1/surveillance/runs/{id}         surveillance.run   a run's record
+//   POST /api/v1/recalls                        recall.create      a campaign from criteria
+//   GET  /api/v1/recalls                        recall.read        campaigns, scoped counts
+//   GET  /api/v1/recalls/{reference}            recall.read        its patients you may see
+//   PATCH /api/v1/recalls/{reference}/patients/{patient}  recall.update  contact/review/outcome
+//   GET  /api/v1/patients/{pseudonym}/recalls   recall.read        a patient's recalls
+//   GET  /api/v1/audit                          audit.read         by actor, object, time
+//   GET  /api/v1/patients/{pseudonym}/audit     audit.read_own     who looked at my record
 //   POST /api/v1/sessions                       session.create     sign in (public)
 //   DELETE /api/v1/sessions                     session.delete     sign out (public)
 //
 // Scope: list and read routes ask the gatekeeper about each row's organisation, clinician or
 // patient (RequestContext::Allowed) and return only what it allows, so a provider sees its own
 // organisation's data whatever the client asks for. Reads of patient-level data are audited.
+// test/api_role_table_test.cc holds (role, method, route) -> status for every route here, with
+// the real policy; a route without a row there fails it.
 #pragma once
 
 #include <filesystem>
@@ -93,6 +107,7 @@ Result<void> AddSessionRoutes(Router& router, const ApiServices& services);
 Result<void> AddAnalyticsRoutes(Router& router, const ApiServices& services);
 Result<void> AddSurveillanceRoutes(Router& router, const ApiServices& services);
 Result<void> AddRecallRoutes(Router& router, const ApiServices& services);
+Result<void> AddAuditRoutes(Router& router, const ApiServices& services);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a
