@@ -400,8 +400,7 @@ TEST_F(RoleTable, ScopedRolesGetSurvivalOverTheirOwnUnitsWithDisclosureControl) 
 }
 
 TEST_F(RoleTable, AManufacturerCreatesARecallOnItsOwnDevicesOnlyAndSeesNoPatient) {
-  const std::string other =
-      R"({"reference":"R-globex","criteria":{"devices":["09520012000542"]}})";
+  const std::string other = R"({"reference":"R-globex","criteria":{"devices":["09520012000542"]}})";
   EXPECT_EQ(Call("manufacturer@acme", "POST", "/api/v1/recalls", other).status, 403);
   const std::string own =
       R"({"reference":"R-acme","fsn_reference":"FSN-9","title":"Acme all lots",)"

@@ -105,8 +105,8 @@ Result<void> RequireDevices(const ApiServices& s, const RequestContext& ctx,
 }
 
 Result<HttpResponse> CreateRecall(const ApiServices& s, const RequestContext& ctx) {
-  Result<Json> body = ParseBody(
-      ctx, R"({"reference","fsn_reference","title","criteria":{"devices":[...],...}})");
+  Result<Json> body =
+      ParseBody(ctx, R"({"reference","fsn_reference","title","criteria":{"devices":[...],...}})");
   if (!body) return std::unexpected(body.error());
   recall::CreateRequest request;
   request.reference = StringMember(*body, "reference");
