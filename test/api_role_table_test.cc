@@ -459,6 +459,7 @@ TEST_F(RoleTable, APatientSeesWhoLookedAtTheirRecordButNotTheirNames) {
     provider_read |= e["role"] == "provider@NT4" && e["action"] == "patient.implants.read";
   }
   EXPECT_TRUE(provider_read);
+  ASSERT_EQ(Call("provider@NT4", "GET", "/api/v1/recalls").status, 200);  // a second entry
   auto admin = Call("admin", "GET", "/api/v1/audit?actor=user2&limit=1");
   ASSERT_EQ(admin.status, 200) << admin.body;
   json page = json::parse(admin.body);
