@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "orp/analytics/grouping.h"
 #include "orp/stats/cumulative_incidence.h"
@@ -74,6 +76,32 @@ AnalysisArrays Arrays(const Cohort& cohort, const std::vector<int32_t>& group, i
     a.group.push_back(group[row]);
   }
   return a;
+}
+
+// Drops (group -1) the rows the query's unit filter does not keep, asking it once per distinct
+// (site, clinician, devices) combination of codes.
+void ApplyUnitFilter(const Cohort& cohort, const SurvivalQuery& q, std::vector<int32_t>& group) {
+  if (!q.unit_filter) return;
+  auto label = [](const CodedColumn& column, size_t row) -> std::string_view {
+    const int32_t code = row < column.codes.size() ? column.codes[row] : kNotRecorded;
+    return code == kNotRecorded ? std::string_view() : column.dictionary.Label(code);
+  };
+  std::map<std::tuple<int32_t, int32_t, int32_t>, bool> kept;
+  auto code = [](const CodedColumn& column, size_t row) {
+    return row < column.codes.size() ? column.codes[row] : kNotRecorded;
+  };
+  for (size_t row = 0; row < group.size(); ++row) {
+    if (group[row] < 0) continue;
+    std::tuple key{code(cohort.site(), row), code(cohort.clinician(), row),
+                   code(cohort.devices(), row)};
+    auto it = kept.find(key);
+    if (it == kept.end()) {
+      UnitScope scope{label(cohort.site(), row), label(cohort.clinician(), row),
+                      label(cohort.devices(), row)};
+      it = kept.emplace(key, q.unit_filter(scope)).first;
+    }
+    if (!it->second) group[row] = -1;
+  }
 }
 
 Result<void> CheckQuery(const SurvivalQuery& q, const Grouping& grouping) {
@@ -279,6 +307,7 @@ Result<SurvivalReport> AnalyseSurvival(storage::Reader& reader, const Cohort& co
   if (!labels) return std::unexpected(labels.error());
   auto groups = AssignGroups(cohort, grouping, *labels, query.definition != nullptr);
   if (!groups) return std::unexpected(groups.error());
+  ApplyUnitFilter(cohort, query, groups->group);
   const int32_t cut = query.data_cut
                           ? static_cast<int32_t>(query.data_cut->time_since_epoch().count())
                           : EndOfData(cohort);

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,14 @@ std::string_view SurvivalMethodName(SurvivalMethod method);
 enum class Purpose { kResearch, kSafety };  // "research" | "safety"
 Result<Purpose> ParsePurpose(std::string_view name);
 
+// The scope facts of one cohort unit, for SurvivalQuery::unit_filter: its provider site (ODS
+// site code), clinician (GMC number) and devices (UDI-DIs joined by '|'); "" when not recorded.
+struct UnitScope {
+  std::string_view site;
+  std::string_view clinician;
+  std::string_view devices;
+};
+
 struct SurvivalQuery {
   std::string registry;
   std::string by = "model";
@@ -75,6 +84,11 @@ struct SurvivalQuery {
   // The registry's definition: its analysis unit, whether the opt-out applies, its fields.
   // nullptr: implant units, the opt-out applied, any field name accepted.
   const domain::RegistryDefinition* definition = nullptr;
+  // Restricts the analysis to the units the filter keeps (the HTTP API keeps a provider's own
+  // sites, a clinician's own cases, a manufacturer's own devices); empty: every unit. Called
+  // once per distinct (site, clinician, devices) combination, never inside a store stream, so
+  // it may read the store. A unit it drops is not counted anywhere in the report.
+  std::function<bool(const UnitScope&)> unit_filter;
 };
 
 // A count as published (nullopt: suppressed, "*").

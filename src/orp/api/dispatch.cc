@@ -82,7 +82,7 @@ HttpResponse Dispatcher::Run(const Route& route, const HttpRequest& request,
       // The refusal is recorded (the gatekeeper keeps those that concern identifiable data);
       // a failure to record it changes nothing: the request is refused either way.
       (void)gatekeeper_.Record(*principal,
-                               {route.action, "route " + route.pattern, request_id, "denied"});
+                               {route.action, "route " + route.pattern, request_id, "denied", ""});
       return ErrorResponse(403, ErrorCodeName(ErrorCode::kPermissionDenied),
                            fmt::format("your roles do not allow '{}'", route.action), request_id);
     }

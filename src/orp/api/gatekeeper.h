@@ -68,10 +68,11 @@ struct SignedIn {
 // requests refused at the route (the dispatcher reports each; the gatekeeper may keep only
 // those about identifiable data).
 struct AccessEvent {
-  std::string action;      // the route's action, e.g. "patient.implants.read"
-  std::string object;      // "patient/<pseudonym hex>", "submission/42", "route /api/v1/..."
-  std::string request_id;  // the X-Request-Id of the request
-  std::string outcome;     // "ok" or "denied"
+  std::string action;        // the route's action, e.g. "patient.implants.read"
+  std::string object;        // "patient/<pseudonym hex>", "submission/42", "route /api/v1/..."
+  std::string request_id;    // the X-Request-Id of the request
+  std::string outcome;       // "ok" or "denied"
+  std::string purpose = "";  // why the caller read it (recall lists, analyses), else empty
 };
 
 class Gatekeeper {

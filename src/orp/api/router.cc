@@ -58,15 +58,25 @@ bool RequestContext::Allowed(const ResourceScope& scope) const {
   return gatekeeper_.Authorize(principal_, action_, scope) == Decision::kAllow;
 }
 
+bool RequestContext::AllowedTo(std::string_view action, const ResourceScope& scope) const {
+  return gatekeeper_.Authorize(principal_, action, scope) == Decision::kAllow;
+}
+
 Result<void> RequestContext::Require(const ResourceScope& scope) const {
   if (Allowed(scope)) return {};
   return PermissionDenied(
       fmt::format("'{}' is not allowed on this resource for your roles", action_));
 }
 
-Result<void> RequestContext::Audit(std::string object, std::string outcome) const {
-  return gatekeeper_.Record(principal_,
-                            {action_, std::move(object), request_id_, std::move(outcome)});
+Result<void> RequestContext::Audit(std::string object, std::string outcome,
+                                   std::string purpose) const {
+  return AuditAction(action_, std::move(object), std::move(outcome), std::move(purpose));
+}
+
+Result<void> RequestContext::AuditAction(std::string action, std::string object,
+                                         std::string outcome, std::string purpose) const {
+  return gatekeeper_.Record(principal_, {std::move(action), std::move(object), request_id_,
+                                         std::move(outcome), std::move(purpose)});
 }
 
 Result<void> Router::Add(Route route) {

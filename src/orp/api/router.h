@@ -46,6 +46,9 @@ class RequestContext {
 
   // May the principal perform this route's action on a resource with this scope?
   bool Allowed(const ResourceScope& scope) const;
+  // May the principal perform another action on this resource (a route that does more than
+  // one thing: an analysis that may also serve a safety purpose, a list with NHS numbers)?
+  bool AllowedTo(std::string_view action, const ResourceScope& scope) const;
   // As Allowed, but kPermissionDenied (naming the action) when not.
   Result<void> Require(const ResourceScope& scope) const;
   // The gatekeeper's sign-in and sign-out (the session routes).
@@ -54,8 +57,13 @@ class RequestContext {
   }
   Result<std::string> SignOut(std::string_view cookie) const { return gatekeeper_.SignOut(cookie); }
   // Appends an audit entry for this request's action on `object` (see Gatekeeper::Record);
-  // outcome "ok", or "denied" for a refused read of identifiable data.
-  Result<void> Audit(std::string object, std::string outcome = "ok") const;
+  // outcome "ok", or "denied" for a refused read of identifiable data; `purpose` as the caller
+  // stated it (never a patient identifier).
+  Result<void> Audit(std::string object, std::string outcome = "ok",
+                     std::string purpose = {}) const;
+  // As Audit, for another action of the same request (a recall list that shows NHS numbers).
+  Result<void> AuditAction(std::string action, std::string object, std::string outcome,
+                           std::string purpose) const;
 
  private:
   const HttpRequest& request_;

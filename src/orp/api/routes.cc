@@ -1,5 +1,7 @@
 #include "orp/api/routes.h"
 
+#include "orp/analytics/survival.h"
+#include "orp/api/surveillance_runs.h"
 #include "orp/domain/ods_code.h"
 
 namespace orp::api {
@@ -36,12 +38,21 @@ std::string OrganisationOfSite(storage::Reader& reader, const domain::OdsSiteCod
   return site.code().substr(0, 3);
 }
 
-Result<void> AddRoutes(Router& router, const ApiServices& services) {
+Result<void> AddRoutes(Router& router, const ApiServices& given) {
+  ApiServices services = given;
+  if (!services.cohorts) services.cohorts = std::make_shared<analytics::CohortCache>();
+  if (!services.surveillance_runs) {
+    services.surveillance_runs = std::make_shared<SurveillanceRuns>();
+  }
   ORP_RETURN_IF_ERROR(AddHealthRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddSubmissionRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddRecordRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddCatalogueRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddSessionRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddAnalyticsRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddSurveillanceRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddRecallRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddAuditRoutes(router, services));
   return {};
 }
 

@@ -10,15 +10,30 @@
 //   POST /api/v1/submissions                    submission.create  CSV, NDJSON or JSON body
 //   GET  /api/v1/submissions/{id}               submission.read    receipt + findings, paged
 //   GET  /api/v1/procedures                     procedure.read     filtered, cursor-paged
-//   GET  /api/v1/patients/{pseudonym}/implants  patients.implants.read
+//   GET  /api/v1/patients/{pseudonym}/implants  patient.implants.read
 //   GET  /api/v1/catalogue/devices/{di}       catalogue.read     current version + history
 //   GET  /api/v1/udi/parse                      udi.parse          ?udi=<label>
+//   GET  /api/v1/analytics/survival             analytics.aggregate.read  survival by group
+//   GET  /api/v1/signals                        surveillance.signal.read  filtered, paged
+//   GET  /api/v1/signals/{id}                   surveillance.signal.read  with its evidence
+//   PATCH /api/v1/signals/{id}                  surveillance.signal.update  status + reason
+//   POST /api/v1/surveillance/runs              surveillance.run   run every method now
+//   GET  /api/v1/surveillance/runs/{id}         surveillance.run   a run's record
+//   POST /api/v1/recalls                        recall.create      a campaign from criteria
+//   GET  /api/v1/recalls                        recall.read        campaigns, scoped counts
+//   GET  /api/v1/recalls/{reference}            recall.read        its patients you may see
+//   PATCH /api/v1/recalls/{reference}/patients/{patient}  recall.update  contact/review/outcome
+//   GET  /api/v1/patients/{pseudonym}/recalls   recall.read        a patient's recalls
+//   GET  /api/v1/audit                          audit.read         by actor, object, time
+//   GET  /api/v1/patients/{pseudonym}/audit     audit.read_own     who looked at my record
 //   POST /api/v1/sessions                       session.create     sign in (public)
 //   DELETE /api/v1/sessions                     session.delete     sign out (public)
 //
 // Scope: list and read routes ask the gatekeeper about each row's organisation, clinician or
 // patient (RequestContext::Allowed) and return only what it allows, so a provider sees its own
 // organisation's data whatever the client asks for. Reads of patient-level data are audited.
+// test/api_role_table_test.cc holds (role, method, route) -> status for every route here, with
+// the real policy; a route without a row there fails it.
 #pragma once
 
 #include <filesystem>
@@ -36,7 +51,13 @@
 #include "orp/security/pseudonymiser.h"
 #include "orp/storage/store.h"
 
+namespace orp::analytics {
+class CohortCache;
+}
+
 namespace orp::api {
+
+class SurveillanceRuns;
 
 // Validators for submissions, one per (submitting organisation, registry), compiled on first
 // use. Thread safety: For may be called from many threads.
@@ -67,6 +88,11 @@ struct ApiServices {
   Metrics* metrics = nullptr;
   // Where a submission body is written while the ingest pipeline reads it (then deleted).
   std::filesystem::path spool_directory = std::filesystem::temp_directory_path();
+  // Survival cohorts, one per registry and unit, refreshed from the store's change sequence
+  // (analytics/survival.h). Null: AddRoutes makes one for the router's lifetime.
+  std::shared_ptr<analytics::CohortCache> cohorts = nullptr;
+  // Surveillance runs started over HTTP (surveillance_routes.cc). Null: AddRoutes makes one.
+  std::shared_ptr<SurveillanceRuns> surveillance_runs = nullptr;
 };
 
 // Registers every route above. kAlreadyExists/kInvalidArgument only on a programming error.
@@ -78,6 +104,10 @@ Result<void> AddSubmissionRoutes(Router& router, const ApiServices& services);
 Result<void> AddRecordRoutes(Router& router, const ApiServices& services);
 Result<void> AddCatalogueRoutes(Router& router, const ApiServices& services);
 Result<void> AddSessionRoutes(Router& router, const ApiServices& services);
+Result<void> AddAnalyticsRoutes(Router& router, const ApiServices& services);
+Result<void> AddSurveillanceRoutes(Router& router, const ApiServices& services);
+Result<void> AddRecallRoutes(Router& router, const ApiServices& services);
+Result<void> AddAuditRoutes(Router& router, const ApiServices& services);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a

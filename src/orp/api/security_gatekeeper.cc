@@ -81,6 +81,7 @@ Result<void> SecurityGatekeeper::Record(const security::Principal& principal,
   entry.object = event.object;
   entry.request_id = event.request_id;
   entry.outcome = event.outcome;
+  entry.purpose = event.purpose;
   Result<int64_t> appended = audit_.Append(std::move(entry));
   if (!appended) return std::unexpected(appended.error());
   return {};

@@ -49,12 +49,15 @@ void Server::Impl::Unregister(uint64_t id) {
 
 namespace {
 
-// A connection over the limit gets a short 503 and is closed; it never becomes a session.
+// A connection over the limit gets a short 503 with Retry-After and is closed; it never becomes a
+// session.
 void RejectOverloaded(Server::Impl& server, tcp::socket socket) {
   std::string request_id = RequestIdFor("");
   HttpResponse response =
       ErrorResponse(503, "OVERLOADED", "too many connections; retry shortly", request_id);
   AddStandardHeaders(response, request_id, false);
+  // Clients and load balancers back off this long before trying again.
+  response.headers.emplace_back("Retry-After", "1");
   std::string text = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n";
   for (const auto& [name, value] : response.headers) text += name + ": " + value + "\r\n";
   text += "Connection: close\r\nContent-Length: " + std::to_string(response.body.size()) +

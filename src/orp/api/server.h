@@ -13,7 +13,8 @@
 //     (header: idle_timeout from the end of the previous response; body: read_timeout)
 //   a response not written within write_timeout    connection closed
 //   an idle keep-alive connection past idle_timeout  closed silently
-//   more than max_connections open                 503 OVERLOADED (plain HTTP; TLS: closed)
+//   more than max_connections open                 503 OVERLOADED with Retry-After: 1
+//                                                  (plain HTTP; over TLS the socket is closed)
 //   a malformed request                            400 BAD_REQUEST
 // Every response carries the request id and the security headers (response.h); every request
 // is logged (spdlog: request id, method, route pattern, status, milliseconds — never the raw

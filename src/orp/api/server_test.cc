@@ -146,6 +146,7 @@ TEST(Server, AnswersConnectionsOverTheLimitWith503) {
   std::string reply = RawExchange(server->port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(RawStatus(reply), 503);
   EXPECT_NE(reply.find("OVERLOADED"), std::string::npos);
+  EXPECT_NE(reply.find("\r\nRetry-After: 1\r\n"), std::string::npos) << reply;
   EXPECT_EQ(metrics.open_connections(), 2);
 }
 

@@ -56,14 +56,22 @@ constexpr Rule kRules[] = {
     {kAnalyticsAggregateRead, kManufacturer, Scope::kOwnManufacturer},
     {kAnalyticsAggregateRead, kAnalyst, Scope::kNational},
     {kAnalyticsAggregateRead, kRegulator, Scope::kNational},
+    {kSurveillanceSignalRead, kProvider, Scope::kOwnOrganisations},
+    {kSurveillanceSignalRead, kClinician, Scope::kOwnClinician},
     {kSurveillanceSignalRead, kManufacturer, Scope::kOwnManufacturer},
     {kSurveillanceSignalRead, kAnalyst, Scope::kNational},
     {kSurveillanceSignalRead, kRegulator, Scope::kNational},
     {kSurveillanceSignalUpdate, kRegulator, Scope::kNational},
     {kRecallRead, kProvider, Scope::kOwnOrganisations},
+    {kRecallRead, kPatient, Scope::kOwnRecord},
     {kRecallRead, kRegulator, Scope::kNational},
     {kRecallUpdate, kProvider, Scope::kOwnOrganisations},
     {kRecallUpdate, kRegulator, Scope::kNational},
+    // A field safety notice comes from the manufacturer (its own devices) or the regulator.
+    {kRecallCreate, kManufacturer, Scope::kOwnManufacturer},
+    {kRecallCreate, kRegulator, Scope::kNational},
+    {kSurveillanceRun, kAnalyst, Scope::kNational},
+    {kSurveillanceRun, kRegulator, Scope::kNational},
 
     {kAuditRead, kAdmin, Scope::kNational},
     {kAuditReadOwn, kPatient, Scope::kOwnRecord},
@@ -79,7 +87,7 @@ bool IsPublic(Action action) {
   return action == kHealthRead || action == kSessionCreate || action == kSessionDelete;
 }
 
-constexpr std::array<std::pair<Action, std::string_view>, 19> kActionNames = {{
+constexpr std::array<std::pair<Action, std::string_view>, 21> kActionNames = {{
     {kSubmissionCreate, "submission.create"},
     {kSubmissionRead, "submission.read"},
     {kProcedureRead, "procedure.read"},
@@ -92,6 +100,8 @@ constexpr std::array<std::pair<Action, std::string_view>, 19> kActionNames = {{
     {kSurveillanceSignalUpdate, "surveillance.signal.update"},
     {kRecallRead, "recall.read"},
     {kRecallUpdate, "recall.update"},
+    {kRecallCreate, "recall.create"},
+    {kSurveillanceRun, "surveillance.run"},
     {kAuditRead, "audit.read"},
     {kAuditReadOwn, "audit.read_own"},
     {kUserAdmin, "user.admin"},
@@ -180,6 +190,7 @@ bool IsIdentifiable(Action action) {
     case kPatientIdentifierRead:
     case kRecallRead:
     case kRecallUpdate:
+    case kRecallCreate:
     case kAuditRead:
     case kAuditReadOwn: return true;
     default: return false;

@@ -54,6 +54,8 @@ enum class Action {
   kSurveillanceSignalUpdate,  // surveillance.signal.update
   kRecallRead,                // recall.read
   kRecallUpdate,              // recall.update
+  kRecallCreate,              // recall.create (a campaign from criteria)
+  kSurveillanceRun,           // surveillance.run (a run that records signals)
   kAuditRead,                 // audit.read (anyone's entries)
   kAuditReadOwn,              // audit.read_own (who looked at my record)
   kUserAdmin,                 // user.admin
