@@ -121,7 +121,7 @@ std::vector<int> EveryEarlierVersion() {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryVersion, PostgresUpgrade, ::testing::ValuesIn(EveryEarlierVersion()),
-                         [](const auto& info) { return "from" + std::to_string(info.param); });
+                         [](const auto& param_info) { return "from" + std::to_string(param_info.param); });
 
 TEST(PostgresMigrator, AppliesAMissingLowerMigrationBelowTheHighestRecorded) {
   auto url = FreshSchemaUrl();

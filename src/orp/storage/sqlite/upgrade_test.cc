@@ -106,7 +106,7 @@ std::vector<int> EveryEarlierVersion() {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryVersion, SqliteUpgrade, ::testing::ValuesIn(EveryEarlierVersion()),
-                         [](const auto& info) { return "from" + std::to_string(info.param); });
+                         [](const auto& param_info) { return "from" + std::to_string(param_info.param); });
 
 // A database from a build that had a higher-numbered migration but lacked a lower one receives
 // the lower one (the migrator applies every migration not recorded, not only newer ones).
