@@ -70,6 +70,17 @@ lot_col=$(head -n 1 "${files[0]}" | tr ',' '\n' | grep -nx 'lot' | cut -d: -f1)
 lot_gtin=$(awk -F, -v c="$gtin_col" 'NR == 2 {print $c}' "${files[0]}")
 lot=$(awk -F, -v c="$lot_col" 'NR == 2 {print $c}' "${files[0]}")
 
+# summary FILE: lines "wall user sys" -> CPU and wall median and max (max = p99 for <= 100 runs).
+summary() {
+  local cpu wall
+  cpu=$(awk '{printf "%.3f\n", $2 + $3}' "$1" | sort -n)
+  wall=$(awk '{printf "%.3f\n", $1}' "$1" | sort -n)
+  local n
+  n=$(echo "$cpu" | wc -l)
+  echo "cpu median $(echo "$cpu" | sed -n "$(((n + 1) / 2))p")s max $(echo "$cpu" | tail -n 1)s;" \
+    "wall median $(echo "$wall" | sed -n "$(((n + 1) / 2))p")s max $(echo "$wall" | tail -n 1)s"
+}
+
 run_backend() {  # run_backend NAME URL
   local name=$1 url=$2
   say "-- $name"
@@ -92,9 +103,7 @@ run_backend() {  # run_backend NAME URL
     /usr/bin/time -f "%e %U %S" -a -o "$work/recall.$name" "$orp" recall preview --db "$url" \
       --gtin "$lot_gtin" --lot "$lot" --format csv >/dev/null 2>"$work/err.recall"
   done
-  say "$name.recall one lot ($lot_gtin/$lot), $repeat runs: $(awk '{c[NR] = $2 + $3; w[NR] = $1}
-    END {n = asort(c); asort(w); printf "cpu median %.3fs max %.3fs; wall median %.3fs max %.3fs",
-      c[int((n + 1) / 2)], c[n], w[int((n + 1) / 2)], w[n]}' "$work/recall.$name")"
+  say "$name.recall one lot ($lot_gtin/$lot), $repeat runs: $(summary "$work/recall.$name")"
   timed "$name.survival_by_model" "$orp" survival --db "$url" --registry MDOR --by model \
     --data-cut 2025-12-31 --format csv
   timed "$name.surveillance_run" "$orp" surveillance run --db "$url" --data-cut 2025-12-31 \
