@@ -25,19 +25,25 @@ R="sqlite:$dir/replica.db"
 survival() { "$orp" survival --registry MDOR --by model --data-cut 2025-12-31 --format csv "$@"; }
 audit() { sqlite3 "$1" "SELECT count(*) FROM audit_log"; }
 
+cp "$dir/replica.db" "$dir/replica-copy.db"
+cp "$dir/primary.db" "$dir/primary-copy.db"
 audit_p=$(audit "$dir/primary.db")
 audit_r=$(audit "$dir/replica.db")
 split=$(survival --db "$P" --db-read "$R")
-[ "$split" = "$(survival --db "$R")" ] || fail "survival with --db-read is not the replica's"
-[ "$split" != "$(survival --db "$P")" ] || fail "primary and replica give the same survival"
+[ "$split" = "$(survival --db "sqlite:$dir/replica-copy.db")" ] ||
+  fail "survival with --db-read is not the replica's"
+[ "$split" != "$(survival --db "sqlite:$dir/primary-copy.db")" ] ||
+  fail "primary and replica give the same survival"
 [ "$(audit "$dir/primary.db")" -gt "$audit_p" ] || fail "no audit entry on the primary"
 [ "$(audit "$dir/replica.db")" = "$audit_r" ] || fail "audit entry written to the replica"
+"$orp" audit verify --db "$P" >/dev/null || fail "the primary's audit chain does not verify"
 echo "survival: read from the replica, audited on the primary"
 
+rm -f "$dir"/replica-copy.db* "$dir"/primary-copy.db*
 cp "$dir/replica.db" "$dir/replica-copy.db"
 cp "$dir/primary.db" "$dir/primary-copy.db"
 surveil() { "$orp" surveillance run --data-cut 2025-12-31 --format json "$@"; }
-primaries() { echo "$1" | grep -o '"primaries": *[0-9]*' | grep -o '[0-9]*$'; }
+primaries() { echo "$1" | grep -o '"primaries": *[0-9]*' | head -n 1 | grep -o '[0-9]*$'; }
 run=$(surveil --db "$P" --db-read "$R")
 [ "$(primaries "$run")" = "$(primaries "$(surveil --db "sqlite:$dir/replica-copy.db")")" ] ||
   fail "surveillance did not read the replica"
