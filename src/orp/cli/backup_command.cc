@@ -71,8 +71,7 @@ void AddBackupCommands(CLI::App& app, const Environment& env) {
                    "Target database URL: a SQLite path that does not exist yet, or an empty "
                    "PostgreSQL database")
       ->required();
-  rcmd->add_option("--format", restore->format, "Output: table, json or csv")
-      ->default_val("table");
+  rcmd->add_option("--format", restore->format, "Output: table, json or csv")->default_val("table");
   rcmd->callback([restore, &env] { Run("restore", *restore, env, true); });
 }
 

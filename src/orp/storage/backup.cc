@@ -16,9 +16,9 @@ Result<const BackupTool*> BackupFactory::Find(std::string_view url) const {
   if (it == tools_.end()) {
     std::string known;
     for (const auto& [scheme, tool] : tools_) known += (known.empty() ? "" : ", ") + scheme + ":";
-    return InvalidArgument(fmt::format(
-        "database URL '{}' has no scheme that can be backed up; use one of: {}",
-        url.substr(0, colon == std::string_view::npos ? 0 : colon), known));
+    return InvalidArgument(
+        fmt::format("database URL '{}' has no scheme that can be backed up; use one of: {}",
+                    url.substr(0, colon == std::string_view::npos ? 0 : colon), known));
   }
   return &it->second;
 }

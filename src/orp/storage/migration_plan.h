@@ -30,7 +30,6 @@ using RecordedMigrations = std::map<int, std::string>;
 
 // The versions to apply (ascending, at most `up_to`), or the error above.
 Result<std::vector<int>> PendingMigrations(const std::vector<KnownMigration>& known,
-                                           const RecordedMigrations& recorded,
-                                           int up_to = 1 << 30);
+                                           const RecordedMigrations& recorded, int up_to = 1 << 30);
 
 }  // namespace orp::storage

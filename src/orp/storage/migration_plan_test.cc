@@ -30,10 +30,8 @@ TEST(PendingMigrations, AMissingLowerMigrationIsAppliedEvenBelowTheHighestRecord
 }
 
 TEST(PendingMigrations, UpToDateDatabaseNeedsNothing) {
-  RecordedMigrations recorded = {{1, "0001_core"},
-                                 {2, "0002_change_sequence"},
-                                 {3, "0003_catalogue"},
-                                 {4, "0004_accounts"}};
+  RecordedMigrations recorded = {
+      {1, "0001_core"}, {2, "0002_change_sequence"}, {3, "0003_catalogue"}, {4, "0004_accounts"}};
   auto pending = PendingMigrations(kKnown, recorded);
   ASSERT_TRUE(pending.has_value());
   EXPECT_TRUE(pending->empty());
@@ -49,8 +47,8 @@ TEST(PendingMigrations, RefusesAVersionThisProgramDoesNotKnowNamingIt) {
 
 // A gap in the middle is as foreign as one past the end: version 3 is unknown here.
 TEST(PendingMigrations, RefusesAnUnknownVersionBelowTheNewestKnown) {
-  std::vector<KnownMigration> known = {{1, "0001_core"}, {2, "0002_change_sequence"},
-                                       {4, "0004_accounts"}};
+  std::vector<KnownMigration> known = {
+      {1, "0001_core"}, {2, "0002_change_sequence"}, {4, "0004_accounts"}};
   auto pending = PendingMigrations(known, {{3, "0003_other"}});
   ASSERT_FALSE(pending.has_value());
   EXPECT_NE(pending.error().message().find("0003_other"), std::string::npos);

@@ -34,8 +34,8 @@ void Submit(Store& store, const std::string& key, std::vector<Procedure>& proced
   for (Procedure& p : procedures) ASSERT_TRUE(txn.PutProcedure(p).has_value());
   Finding finding{3, "X9", "bmi", "bmi.range", domain::Severity::kWarning, "bmi 71 above 70"};
   Ok(txn.AddFindings(std::span<const Finding>(&finding, 1)));
-  Ok(txn.FinishSubmission({domain::SubmissionStatus::kAccepted, 2, 2, 0, R"({"key":")" + key +
-                                                                            "\"}"}));
+  Ok(txn.FinishSubmission(
+      {domain::SubmissionStatus::kAccepted, 2, 2, 0, R"({"key":")" + key + "\"}"}));
   Ok(txn.Commit());
 }
 
@@ -48,7 +48,8 @@ void WriteRegistry(Store& store, std::vector<PatientId>& patients) {
     auto later = conformance::SampleDeviceModel(SampleGtin(1), Day(2023, 1, 1));
     later.brand = "Smooth II";
     Ok(txn.PutDeviceModel(later));
-    for (uint8_t seed = 1; seed <= 3; ++seed) patients.push_back(*txn.PutPatient(SamplePatient(seed)));
+    for (uint8_t seed = 1; seed <= 3; ++seed)
+      patients.push_back(*txn.PutPatient(SamplePatient(seed)));
   });
   std::vector<Procedure> first = {SampleProcedure("A1", patients[0]),
                                   SampleProcedure("B1", patients[1])};
@@ -63,8 +64,8 @@ void WriteRegistry(Store& store, std::vector<PatientId>& patients) {
   std::vector<Procedure> second = {again, revision};
   Submit(store, "upgrade-2", second);
   Commit(store, [&](Transaction& txn) {
-    Ok(txn.MarkImplantsRemoved(std::vector<ImplantId>{first[0].implants[0].id},
-                               second[1].id, Day(2025, 2, 1)));
+    Ok(txn.MarkImplantsRemoved(std::vector<ImplantId>{first[0].implants[0].id}, second[1].id,
+                               Day(2025, 2, 1)));
     Ok(txn.RecordDeath(patients[2], Day(2025, 8, 9)));
     OutcomeEvent event;
     event.patient = patients[1];
@@ -74,22 +75,29 @@ void WriteRegistry(Store& store, std::vector<PatientId>& patients) {
     event.procedure = second[0].id;
     event.detail = "capsular contracture";
     ASSERT_TRUE(txn.AddOutcomeEvent(event).has_value());
-    AuditRecord audit{0, At(1764160100), "user:ops", "analyst", "procedure.read", "procedure/1",
-                      "req-1", "care", "ok", "", "h1"};
+    AuditRecord audit{
+        0,      At(1764160100), "user:ops", "analyst", "procedure.read", "procedure/1", "req-1",
+        "care", "ok",           "",         "h1"};
     ASSERT_TRUE(txn.AppendAudit(audit).has_value());
   });
 }
 
 void WriteAccountsSignalsRecall(Store& store, PatientId patient, ImplantId implant) {
   Commit(store, [&](Transaction& txn) {
-    UserRecord user{0, "ops-upgrade", "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA",
-                    "JBSWY3DPEHPK3PXP", "", false, At(1764160000), {"provider@RRK", "analyst"}};
+    UserRecord user{0,
+                    "ops-upgrade",
+                    "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA",
+                    "JBSWY3DPEHPK3PXP",
+                    "",
+                    false,
+                    At(1764160000),
+                    {"provider@RRK", "analyst"}};
     auto id = txn.AddUser(user);
     ASSERT_TRUE(id.has_value());
     Ok(txn.AddSession({std::string(64, 'a'), *id, "csrf", At(1764160000), At(1764160050),
                        At(1764170000), "192.0.2.1"}));
-    ASSERT_TRUE(txn.AddApiToken({0, *id, std::string(64, 'b'), At(1764160000), At(1795696000),
-                                 std::nullopt})
+    ASSERT_TRUE(txn.AddApiToken(
+                       {0, *id, std::string(64, 'b'), At(1764160000), At(1795696000), std::nullopt})
                     .has_value());
     Ok(txn.RecordLoginAttempt({At(1764160000), "ops-upgrade", "192.0.2.1", true}));
     Signal signal;
@@ -103,12 +111,14 @@ void WriteAccountsSignalsRecall(Store& store, PatientId patient, ImplantId impla
     signal.data_cut = Day(2026, 6, 30);
     signal.evidence_json = R"({"ptir":1.5})";
     ASSERT_TRUE(txn.PutSignal(signal).has_value());
-    Recall recall{RecallId{0}, "R-2026-001", "FSN-1", "Lot L100", R"({"lots":["L100"]})",
-                  RecallStatus::kOpen, At(1764160000), "user:ops", 3};
+    Recall recall{
+        RecallId{0},         "R-2026-001",   "FSN-1",    "Lot L100", R"({"lots":["L100"]})",
+        RecallStatus::kOpen, At(1764160000), "user:ops", 3};
     Ok(txn.PutRecall(recall));
-    RecallPatient member{recall.id, patient, RecallStage::kContacted, RecallOutcome::kNone,
-                         std::nullopt, "RRK", At(1764160000), At(1764160500), std::nullopt,
-                         std::nullopt, "create"};
+    RecallPatient member{
+        recall.id, patient,        RecallStage::kContacted, RecallOutcome::kNone, std::nullopt,
+        "RRK",     At(1764160000), At(1764160500),          std::nullopt,         std::nullopt,
+        "create"};
     Ok(txn.PutRecallPatient(member));
     Ok(txn.AddRecallImplant({recall.id, patient, implant}));
     RecallContact contact{recall.id, patient, 0, Day(2026, 11, 20), "letter", "sent", "user:ops"};
@@ -244,8 +254,17 @@ void ExpectAcceptsNewWork(Store& upgraded) {
   ASSERT_TRUE(patient.has_value()) << patient.error().ToString();
   Procedure p = SampleProcedure("C1", *patient);
   ASSERT_TRUE(txn.PutProcedure(p).has_value());
-  AuditRecord audit{0, At(1764200001), "user:ops", "analyst", "submission.create",
-                    "submission/new", "req-2", "", "ok", last_audit->hash, "h2"};
+  AuditRecord audit{0,
+                    At(1764200001),
+                    "user:ops",
+                    "analyst",
+                    "submission.create",
+                    "submission/new",
+                    "req-2",
+                    "",
+                    "ok",
+                    last_audit->hash,
+                    "h2"};
   ASSERT_TRUE(txn.AppendAudit(audit).has_value());
   Ok(txn.FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0, "{}"}));
   Ok(txn.Commit());

@@ -81,8 +81,8 @@ Result<BackupReport> BackupDatabase(const std::string& conninfo, const std::stri
       RunTool({"pg_dump", "--format=custom", "--file=" + part, "--dbname=" + conninfo}));
   std::error_code ec;
   std::filesystem::rename(part, file, ec);
-  if (ec) return Unavailable(fmt::format("cannot rename '{}' to '{}': {}", part, file,
-                                         ec.message()));
+  if (ec)
+    return Unavailable(fmt::format("cannot rename '{}' to '{}': {}", part, file, ec.message()));
   return BackupReport{"postgresql", *location, file, SizeOf(file),
                       static_cast<int>(recorded->size())};
 }
@@ -102,8 +102,7 @@ Result<BackupReport> RestoreDatabase(const std::string& file, const std::string&
                                "--no-owner", "--no-privileges", "--dbname=" + conninfo, file}));
   auto store = OpenStore(conninfo);  // upgrades a backup from an older orp
   if (!store) return std::unexpected(store.error().WithContext("restored database"));
-  return BackupReport{"postgresql", *location, file, SizeOf(file),
-                      (*store)->Info().schema_version};
+  return BackupReport{"postgresql", *location, file, SizeOf(file), (*store)->Info().schema_version};
 }
 
 BackupTool MakeBackupTool() {

@@ -49,14 +49,16 @@ using Tables = std::vector<std::pair<std::string, std::vector<std::string>>>;
 Tables TablesAt(Connection& c, int version) {
   Tables tables;
   for (const std::string& table :
-       Strings(c, "SELECT table_name FROM information_schema.tables WHERE table_schema = "
-                  "current_schema() AND table_type = 'BASE TABLE' AND table_name <> "
-                  "'schema_version' ORDER BY table_name")) {
+       Strings(c,
+               "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+               "current_schema() AND table_type = 'BASE TABLE' AND table_name <> "
+               "'schema_version' ORDER BY table_name")) {
     std::vector<std::string> columns;
     for (const std::string& column :
-         Strings(c, "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-                    "current_schema() AND table_name = $1 AND is_generated = 'NEVER' "
-                    "ORDER BY ordinal_position",
+         Strings(c,
+                 "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                 "current_schema() AND table_name = $1 AND is_generated = 'NEVER' "
+                 "ORDER BY ordinal_position",
                  Params().Add(table)))
       columns.push_back(upgrade::ColumnNow(table, column, version));
     tables.emplace_back(table, columns);
@@ -121,7 +123,9 @@ std::vector<int> EveryEarlierVersion() {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryVersion, PostgresUpgrade, ::testing::ValuesIn(EveryEarlierVersion()),
-                         [](const auto& param_info) { return "from" + std::to_string(param_info.param); });
+                         [](const auto& param_info) {
+                           return "from" + std::to_string(param_info.param);
+                         });
 
 TEST(PostgresMigrator, AppliesAMissingLowerMigrationBelowTheHighestRecorded) {
   auto url = FreshSchemaUrl();
@@ -143,8 +147,9 @@ TEST(PostgresMigrator, RefusesASchemaRecordingAnUnknownMigrationNamingIt) {
   {
     auto c = Connection::Open(*url, "test");
     ASSERT_TRUE(Migrate(**c).has_value());
-    ASSERT_TRUE((*c)->Exec("UPDATE schema_version SET name = '0002_from_a_branch' "
-                           "WHERE version = 2"));
+    ASSERT_TRUE(
+        (*c)->Exec("UPDATE schema_version SET name = '0002_from_a_branch' "
+                   "WHERE version = 2"));
   }
   auto store = OpenStore(*url);
   ASSERT_FALSE(store.has_value());

@@ -21,8 +21,8 @@ Result<Handle> OpenRaw(const std::string& path, int flags) {
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   Handle handle(db);
   if (rc != SQLITE_OK) {
-    return Unavailable(fmt::format("cannot open '{}': {}", path,
-                                   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    return Unavailable(
+        fmt::format("cannot open '{}': {}", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
   }
   sqlite3_busy_timeout(db, 10000);
   return handle;
@@ -31,8 +31,8 @@ Result<Handle> OpenRaw(const std::string& path, int flags) {
 // The highest migration recorded, or kDataLoss when `db` is not an orp database.
 Result<int> SchemaVersionOf(sqlite3* db, const std::string& path) {
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM schema_version", -1,
-                              &stmt, nullptr);
+  int rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM schema_version", -1, &stmt,
+                              nullptr);
   int version = -1;
   if (rc == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) version = sqlite3_column_int(stmt, 0);
   sqlite3_finalize(stmt);
@@ -76,8 +76,8 @@ Result<int> CopyFile(const std::string& from_path, int from_flags, const std::st
     }
   }
   std::filesystem::rename(part, to_path, ec);
-  if (ec) return Unavailable(fmt::format("cannot rename '{}' to '{}': {}", part, to_path,
-                                         ec.message()));
+  if (ec)
+    return Unavailable(fmt::format("cannot rename '{}' to '{}': {}", part, to_path, ec.message()));
   return version;
 }
 

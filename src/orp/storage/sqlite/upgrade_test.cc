@@ -18,8 +18,8 @@ namespace upgrade = storage::upgrade;
 class SqliteUpgrade : public ::testing::TestWithParam<int> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("orp-upgrade-" + std::to_string(getpid()));
+    dir_ =
+        std::filesystem::path(::testing::TempDir()) / ("orp-upgrade-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir_);
     auto reference = OpenStore((dir_ / "reference.db").string());
     ASSERT_TRUE(reference.has_value()) << reference.error().ToString();
@@ -47,12 +47,12 @@ std::vector<std::string> Strings(Connection& c, const std::string& sql) {
 
 // Table -> its stored (not generated) columns, by their current names, in the database at `path`
 // created at schema `version`.
-std::vector<std::pair<std::string, std::vector<std::string>>> TablesAt(Connection& c,
-                                                                       int version) {
+std::vector<std::pair<std::string, std::vector<std::string>>> TablesAt(Connection& c, int version) {
   std::vector<std::pair<std::string, std::vector<std::string>>> tables;
   for (const std::string& table :
-       Strings(c, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
-                  "'sqlite_%' AND name <> 'schema_version' ORDER BY rowid")) {
+       Strings(c,
+               "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+               "'sqlite_%' AND name <> 'schema_version' ORDER BY rowid")) {
     std::vector<std::string> columns;
     for (const std::string& column :
          Strings(c, "SELECT name FROM pragma_table_xinfo('" + table + "') WHERE hidden = 0"))
@@ -106,7 +106,9 @@ std::vector<int> EveryEarlierVersion() {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryVersion, SqliteUpgrade, ::testing::ValuesIn(EveryEarlierVersion()),
-                         [](const auto& param_info) { return "from" + std::to_string(param_info.param); });
+                         [](const auto& param_info) {
+                           return "from" + std::to_string(param_info.param);
+                         });
 
 // A database from a build that had a higher-numbered migration but lacked a lower one receives
 // the lower one (the migrator applies every migration not recorded, not only newer ones).
@@ -134,8 +136,9 @@ TEST(SqliteMigrator, RefusesADatabaseRecordingAnUnknownMigrationNamingIt) {
   {
     auto c = Connection::Open(path, {});
     ASSERT_TRUE(Migrate(**c).has_value());
-    ASSERT_TRUE((*c)->Exec("UPDATE schema_version SET name = '0002_from_a_branch' "
-                           "WHERE version = 2"));
+    ASSERT_TRUE(
+        (*c)->Exec("UPDATE schema_version SET name = '0002_from_a_branch' "
+                   "WHERE version = 2"));
   }
   auto store = OpenStore(path);
   ASSERT_FALSE(store.has_value());
