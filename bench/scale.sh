@@ -105,6 +105,7 @@ run_backend() {  # run_backend NAME URL
   done
   say "$name.recall one lot ($lot_gtin/$lot), $repeat runs: $(summary "$work/recall.$name")"
   timed "$name.survival_by_model" "$orp" survival --db "$url" --registry MDOR --by model \
+    --definitions "$registries" \
     --data-cut 2025-12-31 --format csv
   timed "$name.surveillance_run" "$orp" surveillance run --db "$url" --data-cut 2025-12-31 \
     --format json
