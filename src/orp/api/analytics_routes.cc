@@ -170,7 +170,7 @@ Result<HttpResponse> Survival(const ApiServices& s, const RequestContext& ctx) {
     filter = std::make_shared<ScopeFilter>(s, ctx);
     q->unit_filter = [filter](const analytics::UnitScope& unit) { return (*filter)(unit); };
   }
-  Result<analytics::SurvivalReport> report = s.cohorts->Survival(*s.store, *q);
+  Result<analytics::SurvivalReport> report = s.cohorts->Survival(s.AnalyticsStore(), *q);
   if (!report) return std::unexpected(report.error());
   ORP_RETURN_IF_ERROR(
       ctx.Audit(fmt::format("analytics/survival?registry={}&by={}&audience={}", q->registry,

@@ -7,6 +7,9 @@
 namespace orp::api {
 namespace {
 
+// Long enough for a PostgreSQL restart or failover to finish, short enough not to stall clients.
+constexpr std::string_view kRetryAfterSeconds = "5";
+
 // JSON string escaping for the error body (no JSON library in this small, hot file).
 std::string JsonString(std::string_view text) {
   std::string out = "\"";
@@ -47,6 +50,8 @@ HttpResponse ErrorResponse(int status, std::string_view code, std::string_view m
   response.status = status;
   response.body = fmt::format(R"({{"error":{{"code":{},"message":{},"request_id":{}}}}})",
                               JsonString(code), JsonString(message), JsonString(request_id));
+  // 503 is "the database (or the server) is down or busy; retry": tell clients when (ops, #10).
+  if (status == 503) response.headers.emplace_back("Retry-After", std::string(kRetryAfterSeconds));
   return response;
 }
 

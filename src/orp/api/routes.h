@@ -93,6 +93,12 @@ struct ApiServices {
   std::shared_ptr<analytics::CohortCache> cohorts = nullptr;
   // Surveillance runs started over HTTP (surveillance_routes.cc). Null: AddRoutes makes one.
   std::shared_ptr<SurveillanceRuns> surveillance_runs = nullptr;
+  // Analytics routes (survival, surveillance, rates) read through this store when it is set:
+  // `orp serve --db-read URL` makes it a storage::ReadReplicaStore (queries on the replica,
+  // writes such as audit entries on `store`). Null: use `store`. Never use it for sessions,
+  // tokens or idempotency keys (a replica lags). (ops, #10)
+  storage::Store* analytics_store = nullptr;
+  storage::Store& AnalyticsStore() const { return analytics_store ? *analytics_store : *store; }
 };
 
 // Registers every route above. kAlreadyExists/kInvalidArgument only on a programming error.

@@ -5,8 +5,11 @@
 
 #include "orp/api/security_gatekeeper.h"
 #include "orp/cli/cli.h"
+#include "orp/storage/backup.h"
 #include "orp/storage/open.h"
+#include "orp/storage/postgres/backup.h"
 #include "orp/storage/postgres/postgres_store.h"
+#include "orp/storage/sqlite/backup.h"
 #include "orp/storage/sqlite/sqlite_store.h"
 
 int main(int argc, char** argv) {
@@ -15,7 +18,12 @@ int main(int argc, char** argv) {
     stores->Register("sqlite", orp::storage::sqlite::OpenStoreFromUrl);
     stores->Register("postgresql", orp::storage::postgres::OpenStoreFromUrl);
     stores->Register("postgres", orp::storage::postgres::OpenStoreFromUrl);
+    auto backups = std::make_shared<orp::storage::BackupFactory>();
+    backups->Register("sqlite", orp::storage::sqlite::MakeBackupTool());
+    backups->Register("postgresql", orp::storage::postgres::MakeBackupTool());
+    backups->Register("postgres", orp::storage::postgres::MakeBackupTool());
     orp::cli::Environment env;
+    env.backups = backups;
     env.open_store = [stores](std::string_view url) { return stores->Open(url); };
     // orp serve authenticates, authorises and audits through security/ (accounts, the policy
     // decision, the audit chain), adapted to the API's seam.

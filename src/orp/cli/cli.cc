@@ -6,6 +6,7 @@
 
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
+#include "orp/storage/read_replica.h"
 #include "orp/storage/store.h"
 
 namespace orp::cli {
@@ -14,6 +15,34 @@ std::unique_ptr<storage::Store> OpenStoreOrFail(std::string_view command, const 
                                                 std::string_view url) {
   if (!env.open_store) Fail(command, Error(ErrorCode::kFailedPrecondition, "no database support"));
   return ValueOrFail(command, env.open_store(url));
+}
+
+namespace {
+
+// Owns the two stores a ReadReplicaStore borrows (heap objects: their addresses survive the move).
+class OwningReplicaStore : public storage::ReadReplicaStore {
+ public:
+  OwningReplicaStore(std::unique_ptr<storage::Store> primary,
+                     std::unique_ptr<storage::Store> replica)
+      : storage::ReadReplicaStore(*primary, *replica),
+        primary_(std::move(primary)),
+        replica_(std::move(replica)) {}
+
+ private:
+  std::unique_ptr<storage::Store> primary_;
+  std::unique_ptr<storage::Store> replica_;
+};
+
+}  // namespace
+
+std::unique_ptr<storage::Store> OpenAnalyticsStoreOrFail(std::string_view command,
+                                                         const Environment& env,
+                                                         std::string_view db,
+                                                         std::string_view db_read) {
+  std::unique_ptr<storage::Store> primary = OpenStoreOrFail(command, env, db);
+  if (db_read.empty()) return primary;
+  std::unique_ptr<storage::Store> replica = OpenStoreOrFail(command, env, db_read);
+  return std::make_unique<OwningReplicaStore>(std::move(primary), std::move(replica));
 }
 
 int RunCli(int argc, char** argv, const Environment& env) {
@@ -26,6 +55,7 @@ int RunCli(int argc, char** argv, const Environment& env) {
   // The order `orp --help` lists them: load data, look at it, analyse it.
   AddSynthCommand(app, env);
   AddMigrateCommand(app, env);
+  AddBackupCommands(app, env);
   AddIngestCommand(app, env);
   AddRegistriesCommand(app, env);
   AddUdiCommand(app, env);

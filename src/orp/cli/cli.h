@@ -18,6 +18,7 @@ class App;
 
 namespace orp::storage {
 class Store;
+class BackupFactory;
 }
 
 namespace orp::api {
@@ -39,12 +40,22 @@ using GatekeeperFactory = std::function<std::unique_ptr<api::Gatekeeper>(storage
 struct Environment {
   StoreOpener open_store;            // set by app/main.cc
   GatekeeperFactory make_gatekeeper;  // set by app/main.cc
+  // Backup and restore by URL (storage/backup.h), for `orp backup` and `orp restore` (ops, #10).
+  std::shared_ptr<const storage::BackupFactory> backups;  // set by app/main.cc
 };
 
 // The store at `url`, or the command fails with the one-line error (kFailedPrecondition when the
 // environment has no opener).
 std::unique_ptr<storage::Store> OpenStoreOrFail(std::string_view command, const Environment& env,
                                                 std::string_view url);
+
+// For analytics reads (`--db-read URL`, ops #10): the store at `db` when `db_read` is empty;
+// otherwise one whose queries go to the replica at `db_read` and whose writes (audit entries,
+// signals) go to `db` (storage/read_replica.h). Fails the command like OpenStoreOrFail.
+std::unique_ptr<storage::Store> OpenAnalyticsStoreOrFail(std::string_view command,
+                                                         const Environment& env,
+                                                         std::string_view db,
+                                                         std::string_view db_read);
 
 // A subcommand registrar: adds one subcommand (and its callback) to the application.
 using CommandRegistrar = std::function<void(CLI::App& app, const Environment& env)>;

@@ -8,6 +8,8 @@ namespace orp::cli {
 
 void AddSynthCommand(CLI::App& app, const Environment& env);
 void AddMigrateCommand(CLI::App& app, const Environment& env);
+// `orp backup` and `orp restore` (backup_command.cc).
+void AddBackupCommands(CLI::App& app, const Environment& env);
 void AddIngestCommand(CLI::App& app, const Environment& env);
 void AddRegistriesCommand(CLI::App& app, const Environment& env);
 void AddUdiCommand(CLI::App& app, const Environment& env);

@@ -25,12 +25,14 @@
 #include "orp/cli/exit.h"
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
+#include "orp/storage/read_replica.h"
 
 namespace orp::cli {
 namespace {
 
 struct ServeOptions {
   std::string db;
+  std::string db_read;  // analytics reads from this replica (ops, #10)
   std::string listen = "127.0.0.1:8080";
   int threads = 0;
   std::string tls_cert;
@@ -135,7 +137,15 @@ void RunServe(const ServeOptions& o, const Environment& env) {
                                        has_catalogue ? &catalogue : nullptr);
   api::Metrics metrics;
   api::Router router;
-  OkOrFail(cmd, api::AddRoutes(router, {store.get(), &keys, &validators, &metrics}));
+  api::ApiServices services{store.get(), &keys, &validators, &metrics};
+  std::unique_ptr<storage::Store> replica;
+  std::unique_ptr<storage::ReadReplicaStore> analytics;
+  if (!o.db_read.empty()) {
+    replica = OpenStoreOrFail(cmd, env, o.db_read);
+    analytics = std::make_unique<storage::ReadReplicaStore>(*store, *replica);
+    services.analytics_store = analytics.get();
+  }
+  OkOrFail(cmd, api::AddRoutes(router, services));
   std::unique_ptr<api::Gatekeeper> gatekeeper = env.make_gatekeeper(*store);
   api::Dispatcher dispatcher(router, *gatekeeper);
 
@@ -165,7 +175,9 @@ void AddServeCommand(CLI::App& app, const Environment& env) {
   auto o = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand(
       "serve", "Serve the registry over HTTP: the /api/v1 JSON API, health and metrics.");
-  cmd->add_option("--db", o->db, "Database URL: sqlite:PATH");
+  cmd->add_option("--db", o->db, "Database URL: sqlite:PATH or postgresql://…");
+  cmd->add_option("--db-read", o->db_read,
+                  "Read replica URL for analytics routes (sessions, tokens, submissions: --db)");
   cmd->add_option("--listen", o->listen, "Address to listen on, HOST:PORT (port 0: any free)")
       ->default_val("127.0.0.1:8080");
   cmd->add_option("--threads", o->threads, "Server threads (default: one per core)");

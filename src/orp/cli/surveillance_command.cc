@@ -26,6 +26,7 @@ using nlohmann::json;
 
 struct SurveillanceOptions {
   std::string db;
+  std::string db_read;  // run: read the cohort from this replica (ops, #10)
   std::string format = "table";
   std::string data_cut;
   std::string benchmarks;
@@ -92,7 +93,7 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
   run.since_change = o.since_change;
   if (!o.benchmarks.empty())
     run.benchmarks = ValueOrFail(kCommand, surveillance::LoadBenchmarkCriteria(o.benchmarks));
-  std::unique_ptr<storage::Store> store = OpenStoreOrFail(kCommand, env, o.db);
+  std::unique_ptr<storage::Store> store = OpenAnalyticsStoreOrFail(kCommand, env, o.db, o.db_read);
   const surveillance::RunSummary summary =
       ValueOrFail(kCommand, surveillance::RunSurveillance(*store, run));
   json header = {{"data_cut", FormatIsoDate(run.data_cut)},
@@ -181,6 +182,8 @@ void AddSurveillanceCommand(CLI::App& app, const Environment& env) {
 
   CLI::App* run = cmd->add_subcommand("run", "Apply every surveillance method and record signals.");
   AddCommon(run, *o);
+  run->add_option("--db-read", o->db_read,
+                  "Read the cohort from this replica URL; signals are recorded in --db");
   run->add_option("--data-cut", o->data_cut, "Follow-up ends here (YYYY-MM-DD; default today)");
   run->add_option("--since-change", o->since_change,
                   "Incremental: write only signals of units touched by changes after this "

@@ -198,7 +198,8 @@ void RunRegistrySurvival(const RegistrySurvivalArgs& args, const Environment& en
                          fmt::format("--registry {}: no such registry definition", args.registry)));
   }
   const analytics::SurvivalQuery query = QueryFor(args, *definition);
-  std::unique_ptr<storage::Store> store = OpenStoreOrFail(kCommand, env, args.db);
+  std::unique_ptr<storage::Store> store =
+      OpenAnalyticsStoreOrFail(kCommand, env, args.db, args.db_read);
   const analytics::SurvivalReport report =
       ValueOrFail(kCommand, analytics::SurvivalByGroup(*store, query));
   Audit(*store, query, report);

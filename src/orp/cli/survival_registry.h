@@ -10,6 +10,7 @@
 namespace orp::cli {
 
 struct RegistrySurvivalArgs {
+  std::string db_read;  // --db-read: a read replica for the cohort (ops, #10)
   std::string db, registry, by = "model", method = "km", times = "1,3,5,10", data_cut;
   std::string audience = "national", purpose = "research", conf_type = "log-log";
   std::string plot, definitions, unit, format = "table";

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace orp::storage::postgres {
@@ -359,25 +360,28 @@ BEGIN
   END IF;
 END $$)sql";
 
+std::vector<KnownMigration> Known() {
+  std::vector<KnownMigration> known;
+  for (const Migration& m : Migrations()) known.push_back({m.version, m.name});
+  return known;
+}
+
+// Runs under the advisory lock, so what it reads is what it changes.
 Result<std::vector<std::string>> ApplyPending(Connection& connection, int up_to) {
   ORP_RETURN_IF_ERROR(connection.Exec(kCreateSchemaVersion));
-  auto current = CurrentSchemaVersion(connection);
-  if (!current) return std::unexpected(current.error());
-  int known = Migrations().back().version;
-  if (*current > known) {
-    return FailedPrecondition(
-        fmt::format("database schema version {} is newer than this orp knows ({}); use a newer orp",
-                    *current, known));
-  }
+  auto recorded = RecordedVersions(connection);
+  if (!recorded) return std::unexpected(recorded.error());
+  auto pending = PendingMigrations(Known(), *recorded, up_to);
+  if (!pending) return std::unexpected(pending.error());
   std::vector<std::string> applied;
   for (const Migration& m : Migrations()) {
-    if (m.version <= *current || m.version > up_to) continue;
+    if (std::find(pending->begin(), pending->end(), m.version) == pending->end()) continue;
     auto done = connection.Exec(m.sql);
     if (done) {
-      auto recorded = connection.Query(
+      auto recorded_now = connection.Query(
           "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)",
           Params().Add(m.version).Add(m.name).Add(int64_t{std::time(nullptr)}));
-      if (!recorded) done = std::unexpected(recorded.error());
+      if (!recorded_now) done = std::unexpected(recorded_now.error());
     }
     if (!done)
       return std::unexpected(done.error().WithContext(fmt::format("migration {}", m.name)));
@@ -481,13 +485,22 @@ const std::vector<Migration>& Migrations() {
   return kMigrations;
 }
 
-Result<int> CurrentSchemaVersion(Connection& connection) {
+Result<RecordedMigrations> RecordedVersions(Connection& connection) {
   auto exists = connection.Query("SELECT to_regclass('schema_version') IS NOT NULL");
   if (!exists) return std::unexpected(exists.error());
-  if (!(*exists)[0].Bool(0)) return 0;
-  auto rows = connection.Query("SELECT coalesce(max(version), 0) FROM schema_version");
+  RecordedMigrations recorded;
+  if (!(*exists)[0].Bool(0)) return recorded;
+  auto rows = connection.Query("SELECT version, name FROM schema_version");
   if (!rows) return std::unexpected(rows.error());
-  return static_cast<int>((*rows)[0].Int(0));
+  for (int i = 0; i < rows->size(); ++i)
+    recorded.emplace(static_cast<int>((*rows)[i].Int(0)), (*rows)[i].Text(1));
+  return recorded;
+}
+
+Result<int> CurrentSchemaVersion(Connection& connection) {
+  auto recorded = RecordedVersions(connection);
+  if (!recorded) return std::unexpected(recorded.error());
+  return recorded->empty() ? 0 : recorded->rbegin()->first;
 }
 
 Result<std::vector<std::string>> Migrate(Connection& connection, int up_to) {

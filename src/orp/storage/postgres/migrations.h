@@ -3,7 +3,7 @@
 // at open in one transaction that holds an advisory lock on the schema, so several servers
 // starting at once migrate it once; each is recorded in `schema_version`. A released migration
 // is never edited: changes go in a new, higher-numbered one.
-// Errors: kFailedPrecondition when the database records a version newer than this program knows.
+// Errors: kFailedPrecondition when the database records a migration this program does not know.
 #pragma once
 
 #include <string>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "orp/core/result.h"
+#include "orp/storage/migration_plan.h"
 #include "orp/storage/postgres/connection.h"
 
 namespace orp::storage::postgres {
@@ -27,8 +28,13 @@ const std::vector<Migration>& Migrations();
 // The highest version recorded (0 for a new schema).
 Result<int> CurrentSchemaVersion(Connection& connection);
 
-// Applies the pending migrations up to version `up_to` (all by default); returns the names of
-// those applied now.
+// Every migration the schema has recorded (version -> name).
+Result<RecordedMigrations> RecordedVersions(Connection& connection);
+
+// Applies every known migration the schema has not recorded, up to version `up_to` (all by
+// default), in version order, all in one transaction; returns the names of those applied now.
+// Refuses (kFailedPrecondition) a schema that records a migration this program does not know
+// (storage/migration_plan.h).
 Result<std::vector<std::string>> Migrate(Connection& connection, int up_to = 1 << 30);
 
 }  // namespace orp::storage::postgres

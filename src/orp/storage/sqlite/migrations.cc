@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace orp::storage::sqlite {
@@ -445,49 +446,72 @@ const std::vector<Migration>& Migrations() {
 }
 
 Result<int> CurrentSchemaVersion(Connection& connection) {
+  auto recorded = RecordedVersions(connection);
+  if (!recorded) return std::unexpected(recorded.error());
+  return recorded->empty() ? 0 : recorded->rbegin()->first;
+}
+
+Result<RecordedMigrations> RecordedVersions(Connection& connection) {
   ORP_RETURN_IF_ERROR(
       connection.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                       "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
-  auto stmt = connection.Prepare("SELECT coalesce(max(version), 0) FROM schema_version");
+  auto stmt = connection.Prepare("SELECT version, name FROM schema_version");
   if (!stmt) return std::unexpected(stmt.error());
-  auto row = stmt->Step();
-  if (!row) return std::unexpected(row.error());
-  return static_cast<int>(stmt->Int(0));
+  RecordedMigrations recorded;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    recorded.emplace(static_cast<int>(stmt->Int(0)), std::string(stmt->Text(1)));
+  }
+  return recorded;
 }
 
-Result<std::vector<std::string>> Migrate(Connection& connection, int up_to) {
-  auto current = CurrentSchemaVersion(connection);
-  if (!current) return std::unexpected(current.error());
-  int known = Migrations().back().version;
-  if (*current > known) {
-    return FailedPrecondition(
-        fmt::format("database schema version {} is newer than this orp knows ({}); use a newer orp",
-                    *current, known));
+namespace {
+
+std::vector<KnownMigration> Known() {
+  std::vector<KnownMigration> known;
+  for (const Migration& m : Migrations()) known.push_back({m.version, m.name});
+  return known;
+}
+
+// Applies one migration in its own write transaction, unless another process recorded it first
+// (re-read under the write lock). Returns whether it applied it.
+Result<bool> ApplyOne(Connection& connection, const Migration& m) {
+  ORP_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
+  auto now = RecordedVersions(connection);
+  if (now && now->contains(m.version)) {
+    ORP_RETURN_IF_ERROR(connection.Exec("COMMIT"));
+    return false;
   }
+  Result<void> done = now ? connection.Exec(m.sql) : Result<void>(std::unexpected(now.error()));
+  if (done) {
+    auto stmt = connection.Prepare(
+        "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)");
+    done = stmt ? stmt->Bind(1, m.version).Bind(2, m.name).Bind(3, int64_t{std::time(nullptr)}).Run()
+                : Result<void>(std::unexpected(stmt.error()));
+  }
+  if (!done) {
+    (void)connection.Exec("ROLLBACK");
+    return std::unexpected(done.error().WithContext(fmt::format("migration {}", m.name)));
+  }
+  ORP_RETURN_IF_ERROR(connection.Exec("COMMIT"));
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> Migrate(Connection& connection, int up_to) {
+  auto recorded = RecordedVersions(connection);
+  if (!recorded) return std::unexpected(recorded.error());
+  auto pending = PendingMigrations(Known(), *recorded, up_to);
+  if (!pending) return std::unexpected(pending.error());
   std::vector<std::string> applied;
   for (const Migration& m : Migrations()) {
-    if (m.version <= *current || m.version > up_to) continue;
-    // Re-read under the write lock: another process may have migrated since we looked.
-    ORP_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
-    auto now = CurrentSchemaVersion(connection);
-    if (now && *now >= m.version) {
-      ORP_RETURN_IF_ERROR(connection.Exec("COMMIT"));
-      continue;
-    }
-    auto done = connection.Exec(m.sql);
-    if (done) {
-      auto stmt = connection.Prepare(
-          "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)");
-      done =
-          stmt ? stmt->Bind(1, m.version).Bind(2, m.name).Bind(3, int64_t{std::time(nullptr)}).Run()
-               : Result<void>(std::unexpected(stmt.error()));
-    }
-    if (!done) {
-      (void)connection.Exec("ROLLBACK");
-      return std::unexpected(done.error().WithContext(fmt::format("migration {}", m.name)));
-    }
-    ORP_RETURN_IF_ERROR(connection.Exec("COMMIT"));
-    applied.emplace_back(m.name);
+    if (std::find(pending->begin(), pending->end(), m.version) == pending->end()) continue;
+    auto done = ApplyOne(connection, m);
+    if (!done) return std::unexpected(done.error());
+    if (*done) applied.emplace_back(m.name);
   }
   return applied;
 }

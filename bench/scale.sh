@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Scale bench (issue #10, docs/performance.md "## Scale"): synthesise N procedures, ingest them
+# into SQLite and into PostgreSQL (a throwaway cluster of its own, scripts/pg-test-cluster),
+# and on each backend record:
+#   ingest: wall, client CPU (user+sys), PostgreSQL server CPU, peak RSS, procedures/s
+#   database size
+#   recall of one lot: `orp recall preview` REPEAT times; median and max (= p99 at REPEAT<=100)
+#   of process CPU and wall
+#   survival by device model (`orp survival --by model`): CPU, wall, peak RSS
+#   a full surveillance run: CPU, wall, peak RSS
+#   API throughput with two `orp serve` processes on the one database: wrk on both at once
+#   (GET /api/v1/procedures?limit=20 with an analyst token), requests/s summed
+# CPU time is reported beside wall time because a loaded machine makes wall time unreliable.
+#
+#   bench/scale.sh [BUILD] [N] [WORK]      defaults: build 1000000 /var/tmp/orp-scale-N
+#   BACKENDS="sqlite postgresql" REPEAT=20 WRK_SECONDS=10 bench/scale.sh build 5000000
+# 5M and 20M need about 5 and 20 times the disk of 1M (see docs/performance.md) and hours.
+set -euo pipefail
+build=${1:-build}
+n=${2:-1000000}
+work=${3:-/var/tmp/orp-scale-$n}
+backends=${BACKENDS:-sqlite postgresql}
+repeat=${REPEAT:-20}
+wrk_seconds=${WRK_SECONDS:-10}
+orp="$(cd "$build" && pwd)/orp"
+src=$(cd "$(dirname "$0")/.." && pwd)
+registries="$src/registries"
+mkdir -p "$work"
+results="$work/results.txt"
+: >"$results"
+say() { echo "$*" | tee -a "$results"; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# timed NAME CMD...: runs CMD under /usr/bin/time; records wall, user+sys CPU and peak RSS.
+timed() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time.$name" "$@" >"$work/out.$name" 2>"$work/err.$name" ||
+    { echo "$name failed: $(tail -3 "$work/err.$name")"; return 1; }
+  read -r wall user sys rss <"$work/time.$name"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
+  say "$name: wall ${wall}s cpu ${cpu}s peak_rss $((rss / 1024))MB (load $(load))"
+}
+
+# Sum of CPU seconds used so far by the processes of the PostgreSQL cluster in $1.
+pg_cpu() {
+  local pid total=0 ticks
+  ticks=$(getconf CLK_TCK)
+  local postmaster
+  postmaster=$(head -n 1 "$1/data/postmaster.pid")
+  for pid in $postmaster $(pgrep -P "$postmaster" || true); do
+    [ -r "/proc/$pid/stat" ] || continue
+    # utime stime cutime cstime: fields 14-17 (after the command in parentheses)
+    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
+  done
+  awk -v t="$total" -v k="$ticks" 'BEGIN {printf "%.2f", t / k}'
+}
+
+say "== orp scale bench: $n procedures, $(nproc) cores, load $(load), $(date -u +%FT%TZ)"
+if [ ! -f "$work/synth/.done" ]; then
+  timed synth "$orp" synth --seed 1 --procedures "$n" --registries MDOR --out "$work/synth" \
+    --definitions "$registries"
+  touch "$work/synth/.done"
+fi
+files=("$work"/synth/submissions/*.csv)
+say "synth: ${#files[@]} files, $(du -sh "$work/synth" | cut -f1)"
+
+# One lot with implants: the lot of the first device row of the first file.
+gtin_col=$(head -n 1 "${files[0]}" | tr ',' '\n' | grep -nx 'gtin' | cut -d: -f1)
+lot_col=$(head -n 1 "${files[0]}" | tr ',' '\n' | grep -nx 'lot' | cut -d: -f1)
+lot_gtin=$(awk -F, -v c="$gtin_col" 'NR == 2 {print $c}' "${files[0]}")
+lot=$(awk -F, -v c="$lot_col" 'NR == 2 {print $c}' "${files[0]}")
+
+# summary FILE: lines "wall user sys" -> CPU and wall median and max (max = p99 for <= 100 runs).
+summary() {
+  local cpu wall
+  cpu=$(awk '{printf "%.3f\n", $2 + $3}' "$1" | sort -n)
+  wall=$(awk '{printf "%.3f\n", $1}' "$1" | sort -n)
+  local n
+  n=$(echo "$cpu" | wc -l)
+  echo "cpu median $(echo "$cpu" | sed -n "$(((n + 1) / 2))p")s max $(echo "$cpu" | tail -n 1)s;" \
+    "wall median $(echo "$wall" | sed -n "$(((n + 1) / 2))p")s max $(echo "$wall" | tail -n 1)s"
+}
+
+run_backend() {  # run_backend NAME URL
+  local name=$1 url=$2
+  say "-- $name"
+  local before_pg=0
+  [ "$name" = postgresql ] && before_pg=$(pg_cpu "$work/pg")
+  timed "$name.ingest" "$orp" ingest --db "$url" --catalogue "$work/synth/device-catalogue.csv" \
+    --definitions "$registries" --format csv "${files[@]}"
+  local wall
+  wall=$(cut -d' ' -f1 "$work/time.$name.ingest")
+  say "$name.ingest rate: $(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}') procedures/s (wall)"
+  if [ "$name" = postgresql ]; then
+    say "$name.ingest server cpu: $(awk -v a="$before_pg" -v b="$(pg_cpu "$work/pg")" 'BEGIN {printf "%.2f", b - a}')s"
+    say "$name.size: $(psql -At "$url" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+  else
+    say "$name.size: $(du -shc "$work/scale.db"* | tail -n 1 | cut -f1)"
+  fi
+  # Recall of one lot, REPEAT times.
+  : >"$work/recall.$name"
+  for _ in $(seq 1 "$repeat"); do
+    /usr/bin/time -f "%e %U %S" -a -o "$work/recall.$name" "$orp" recall preview --db "$url" \
+      --gtin "$lot_gtin" --lot "$lot" --format csv >/dev/null 2>"$work/err.recall"
+  done
+  say "$name.recall one lot ($lot_gtin/$lot), $repeat runs: $(summary "$work/recall.$name")"
+  timed "$name.survival_by_model" "$orp" survival --db "$url" --registry MDOR --by model \
+    --definitions "$registries" \
+    --data-cut 2025-12-31 --format csv
+  timed "$name.surveillance_run" "$orp" surveillance run --db "$url" --data-cut 2025-12-31 \
+    --format json
+  api_throughput "$name" "$url"
+}
+
+api_throughput() {  # two orp serve processes on one database, wrk on both at once
+  local name=$1 url=$2
+  command -v wrk >/dev/null || { say "$name.api: wrk not installed (apt install wrk)"; return; }
+  "$orp" user add --db "$url" --username "scale-analyst-$$" --role analyst >/dev/null
+  local token
+  token=$("$orp" token create --db "$url" --username "scale-analyst-$$" --format json |
+          grep -o '"orp_[^"]*"' | tr -d '"')
+  local pids=() addresses=() i
+  for i in 1 2; do
+    "$orp" serve --db "$url" --listen 127.0.0.1:0 --threads 1 --log-level warn \
+      >"$work/serve$i.out" 2>&1 &
+    pids+=($!)
+  done
+  for i in 1 2; do
+    for _ in $(seq 1 300); do grep -q "listening on" "$work/serve$i.out" && break; sleep 0.1; done
+    addresses+=("$(grep -o "http://[0-9.]*:[0-9]*" "$work/serve$i.out")")
+  done
+  local wrks=()
+  for i in 0 1; do
+    wrk -t1 -c50 -d"${wrk_seconds}s" --latency -H "Authorization: Bearer $token" \
+      "${addresses[$i]}/api/v1/procedures?limit=20" >"$work/wrk$i.$name" &
+    wrks+=($!)
+  done
+  wait "${wrks[@]}"
+  local total
+  total=$(cat "$work/wrk0.$name" "$work/wrk1.$name" | awk '/Requests\/sec/ {s += $2} END {printf "%.0f", s}')
+  say "$name.api two servers: $total requests/s; p99 $(grep ' 99%' "$work/wrk0.$name" | awk '{print $2}') / $(grep ' 99%' "$work/wrk1.$name" | awk '{print $2}'); non-2xx $(cat "$work/wrk0.$name" "$work/wrk1.$name" | grep -c Non-2xx || true) (load $(load))"
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+
+for backend in $backends; do
+  case "$backend" in
+    sqlite)
+      rm -f "$work"/scale.db*
+      run_backend sqlite "sqlite:$work/scale.db" ;;
+    postgresql)
+      "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null 2>&1 || true
+      url=$("$src/scripts/pg-test-cluster" start "$work/pg")
+      run_backend postgresql "$url"
+      "$src/scripts/pg-test-cluster" stop "$work/pg" ;;
+  esac
+done
+say "== done, load $(load); results in $results"

@@ -1,0 +1,161 @@
+// A schema created by every earlier schema version upgrades with this orp and keeps its data and
+// behaviour (ops, #10). See storage/upgrade_fixture.h for how each old schema is built.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "orp/storage/postgres/connection.h"
+#include "orp/storage/postgres/migrations.h"
+#include "orp/storage/postgres/postgres_store.h"
+#include "orp/storage/postgres/test_schema.h"
+#include "orp/storage/upgrade_fixture.h"
+
+namespace orp::storage::postgres {
+namespace {
+
+namespace upgrade = storage::upgrade;
+using testing::FreshSchemaUrl;
+
+// The schema a FreshSchemaUrl() connects to (its search_path option).
+std::string SchemaOf(const std::string& url) {
+  return url.substr(url.rfind("search_path%3D") + std::string("search_path%3D").size());
+}
+
+std::vector<std::string> Strings(Connection& c, const std::string& sql, const Params& params = {}) {
+  std::vector<std::string> out;
+  auto rows = c.Query(sql, params);
+  EXPECT_TRUE(rows.has_value()) << sql << ": " << rows.error().ToString();
+  if (!rows) return out;
+  for (int r = 0; r < rows->size(); ++r) out.push_back((*rows)[r].Text(0));
+  return out;
+}
+
+class PostgresUpgrade : public ::testing::TestWithParam<int> {
+ protected:
+  static void SetUpTestSuite() {
+    auto url = FreshSchemaUrl();
+    ASSERT_TRUE(url.has_value()) << url.error().ToString();
+    reference_url_ = *url;
+    auto reference = OpenStore(reference_url_);
+    ASSERT_TRUE(reference.has_value()) << reference.error().ToString();
+    upgrade::WriteRepresentativeData(**reference);
+  }
+  static std::string reference_url_;
+};
+std::string PostgresUpgrade::reference_url_;
+
+using Tables = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+Tables TablesAt(Connection& c, int version) {
+  Tables tables;
+  for (const std::string& table :
+       Strings(c,
+               "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+               "current_schema() AND table_type = 'BASE TABLE' AND table_name <> "
+               "'schema_version' ORDER BY table_name")) {
+    std::vector<std::string> columns;
+    for (const std::string& column :
+         Strings(c,
+                 "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                 "current_schema() AND table_name = $1 AND is_generated = 'NEVER' "
+                 "ORDER BY ordinal_position",
+                 Params().Add(table)))
+      columns.push_back(upgrade::ColumnNow(table, column, version));
+    tables.emplace_back(table, columns);
+  }
+  return tables;
+}
+
+// Copies the reference's rows into the schema as it was at `version`, with foreign keys and
+// triggers off (replica role) and identity sequences moved past the copied ids, as inserts
+// through the old orp would have left them.
+void CopyReference(Connection& c, const Tables& tables, const std::string& reference_schema,
+                   int version) {
+  ASSERT_TRUE(c.Exec("SET session_replication_role = replica"));
+  for (const auto& [table, columns] : tables) {
+    auto copied = c.Exec(upgrade::CopySql(table, columns, reference_schema + ".", version));
+    ASSERT_TRUE(copied.has_value()) << table << ": " << copied.error().ToString();
+    if (std::find(columns.begin(), columns.end(), "id") == columns.end()) continue;
+    auto moved = c.Exec("SELECT setval(pg_get_serial_sequence('" + table +
+                        "', 'id'), coalesce(max(id), 0) + 1, false) FROM " + table);
+    ASSERT_TRUE(moved.has_value()) << table << ": " << moved.error().ToString();
+  }
+  ASSERT_TRUE(c.Exec("SET session_replication_role = origin"));
+}
+
+TEST_P(PostgresUpgrade, SchemaCreatedAtThisVersionUpgradesWithItsDataAndBehaviourIntact) {
+  const int version = GetParam();
+  const std::string reference_schema = SchemaOf(reference_url_);
+  auto url = FreshSchemaUrl();
+  ASSERT_TRUE(url.has_value());
+  Tables tables;
+  {
+    auto c = Connection::Open(*url, "test");
+    ASSERT_TRUE(c.has_value());
+    ASSERT_TRUE(Migrate(**c, version).has_value());
+    ASSERT_EQ(*CurrentSchemaVersion(**c), version);
+    tables = TablesAt(**c, version);
+    CopyReference(**c, tables, reference_schema, version);
+  }
+  auto upgraded = OpenStore(*url);
+  ASSERT_TRUE(upgraded.has_value()) << upgraded.error().ToString();
+  EXPECT_EQ(static_cast<int>((*upgraded)->Info().migrations_applied.size()),
+            static_cast<int>(Migrations().size()) - version);
+  {
+    auto c = Connection::Open(*url, "test");
+    for (const auto& [table, columns] : tables) {
+      EXPECT_EQ(Strings(**c, upgrade::DumpSql(table, columns, "")),
+                Strings(**c, upgrade::DumpSql(table, columns, reference_schema + ".")))
+          << table;
+    }
+  }
+  auto reference = OpenStore(reference_url_);
+  ASSERT_TRUE(reference.has_value());
+  upgrade::ExpectBehavesLikeReference(**upgraded, **reference, version);
+}
+
+std::vector<int> EveryEarlierVersion() {
+  std::vector<int> versions;
+  for (const Migration& m : Migrations()) {
+    if (m.version < Migrations().back().version) versions.push_back(m.version);
+  }
+  return versions;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryVersion, PostgresUpgrade, ::testing::ValuesIn(EveryEarlierVersion()),
+                         [](const auto& param_info) {
+                           return "from" + std::to_string(param_info.param);
+                         });
+
+TEST(PostgresMigrator, AppliesAMissingLowerMigrationBelowTheHighestRecorded) {
+  auto url = FreshSchemaUrl();
+  ASSERT_TRUE(url.has_value());
+  {
+    auto c = Connection::Open(*url, "test");
+    ASSERT_TRUE(Migrate(**c).has_value());
+    ASSERT_TRUE((*c)->Exec("DROP TABLE signals; DELETE FROM schema_version WHERE version = 6"));
+  }
+  auto store = OpenStore(*url);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ((*store)->Info().migrations_applied, std::vector<std::string>{"0006_signals"});
+  EXPECT_TRUE((*store)->ListSignals({}).has_value());
+}
+
+TEST(PostgresMigrator, RefusesASchemaRecordingAnUnknownMigrationNamingIt) {
+  auto url = FreshSchemaUrl();
+  ASSERT_TRUE(url.has_value());
+  {
+    auto c = Connection::Open(*url, "test");
+    ASSERT_TRUE(Migrate(**c).has_value());
+    ASSERT_TRUE(
+        (*c)->Exec("UPDATE schema_version SET name = '0002_from_a_branch' "
+                   "WHERE version = 2"));
+  }
+  auto store = OpenStore(*url);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(store.error().message().find("0002_from_a_branch"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace orp::storage::postgres

@@ -1,0 +1,301 @@
+#include "orp/storage/upgrade_fixture.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "orp/storage/conformance_test.h"
+
+namespace orp::storage::upgrade {
+namespace {
+
+using conformance::Day;
+using conformance::SampleGtin;
+using conformance::SamplePatient;
+using conformance::SampleProcedure;
+
+domain::Instant At(int64_t seconds) { return domain::Instant(std::chrono::seconds(seconds)); }
+
+template <typename F>
+void Commit(Store& store, F write) {
+  auto txn = store.Begin();
+  ASSERT_TRUE(txn.has_value()) << txn.error().ToString();
+  write(**txn);
+  auto done = (*txn)->Commit();
+  ASSERT_TRUE(done.has_value()) << done.error().ToString();
+}
+
+void Ok(const Result<void>& r) { ASSERT_TRUE(r.has_value()) << r.error().ToString(); }
+
+// A submission of `procedures` (patients already stored) with one finding.
+void Submit(Store& store, const std::string& key, std::vector<Procedure>& procedures) {
+  auto start = store.BeginSubmission({key, "RRK", "BCIR", At(1764160000)});
+  ASSERT_TRUE(start.has_value() && start->transaction) << key;
+  Transaction& txn = *start->transaction;
+  for (Procedure& p : procedures) ASSERT_TRUE(txn.PutProcedure(p).has_value());
+  Finding finding{3, "X9", "bmi", "bmi.range", domain::Severity::kWarning, "bmi 71 above 70"};
+  Ok(txn.AddFindings(std::span<const Finding>(&finding, 1)));
+  Ok(txn.FinishSubmission(
+      {domain::SubmissionStatus::kAccepted, 2, 2, 0, R"({"key":")" + key + "\"}"}));
+  Ok(txn.Commit());
+}
+
+void WriteRegistry(Store& store, std::vector<PatientId>& patients) {
+  Commit(store, [&](Transaction& txn) {
+    domain::Site site{*OdsSiteCode::Parse("RRK02"), "Queen Elizabeth", std::nullopt};
+    Ok(txn.PutOrganisation({*OdsCode::Parse("RRK"), "Birmingham", {site}}));
+    Ok(txn.PutClinician({*GmcNumber::Parse("1234567"), "A Surgeon", "plastic surgery"}));
+    Ok(txn.PutDeviceModel(conformance::SampleDeviceModel(SampleGtin(1), Day(2020, 1, 1))));
+    auto later = conformance::SampleDeviceModel(SampleGtin(1), Day(2023, 1, 1));
+    later.brand = "Smooth II";
+    Ok(txn.PutDeviceModel(later));
+    for (uint8_t seed = 1; seed <= 3; ++seed)
+      patients.push_back(*txn.PutPatient(SamplePatient(seed)));
+  });
+  std::vector<Procedure> first = {SampleProcedure("A1", patients[0]),
+                                  SampleProcedure("B1", patients[1])};
+  first[1].implants[0].fields = {{"implant_position", "subpectoral"}};
+  Submit(store, "upgrade-1", first);
+  // A resubmission (history version) and a revision that removes A1's implant.
+  Procedure again = SampleProcedure("B1", patients[1]);
+  again.bmi = 24.0;
+  Procedure revision = SampleProcedure("A2", patients[0]);
+  revision.type = domain::ProcedureType::kRevision;
+  revision.date = Day(2025, 2, 1);
+  std::vector<Procedure> second = {again, revision};
+  Submit(store, "upgrade-2", second);
+  Commit(store, [&](Transaction& txn) {
+    Ok(txn.MarkImplantsRemoved(std::vector<ImplantId>{first[0].implants[0].id}, second[1].id,
+                               Day(2025, 2, 1)));
+    Ok(txn.RecordDeath(patients[2], Day(2025, 8, 9)));
+    OutcomeEvent event;
+    event.patient = patients[1];
+    event.kind = domain::OutcomeKind::kOther;
+    event.date = Day(2025, 3, 3);
+    event.registry = "BCIR";
+    event.procedure = second[0].id;
+    event.detail = "capsular contracture";
+    ASSERT_TRUE(txn.AddOutcomeEvent(event).has_value());
+    AuditRecord audit{
+        0,      At(1764160100), "user:ops", "analyst", "procedure.read", "procedure/1", "req-1",
+        "care", "ok",           "",         "h1"};
+    ASSERT_TRUE(txn.AppendAudit(audit).has_value());
+  });
+}
+
+void WriteAccountsSignalsRecall(Store& store, PatientId patient, ImplantId implant) {
+  Commit(store, [&](Transaction& txn) {
+    UserRecord user{0,
+                    "ops-upgrade",
+                    "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA",
+                    "JBSWY3DPEHPK3PXP",
+                    "",
+                    false,
+                    At(1764160000),
+                    {"provider@RRK", "analyst"}};
+    auto id = txn.AddUser(user);
+    ASSERT_TRUE(id.has_value());
+    Ok(txn.AddSession({std::string(64, 'a'), *id, "csrf", At(1764160000), At(1764160050),
+                       At(1764170000), "192.0.2.1"}));
+    ASSERT_TRUE(txn.AddApiToken(
+                       {0, *id, std::string(64, 'b'), At(1764160000), At(1795696000), std::nullopt})
+                    .has_value());
+    Ok(txn.RecordLoginAttempt({At(1764160000), "ops-upgrade", "192.0.2.1", true}));
+    Signal signal;
+    signal.registry = "BCIR";
+    signal.unit_kind = SignalUnitKind::kDeviceModel;
+    signal.unit = SampleGtin(1).digits();
+    signal.method = "njr-ptir";
+    signal.what = "revision rate 3.0 x class";
+    signal.statistic = 3.0;
+    signal.threshold = 2.0;
+    signal.data_cut = Day(2026, 6, 30);
+    signal.evidence_json = R"({"ptir":1.5})";
+    ASSERT_TRUE(txn.PutSignal(signal).has_value());
+    Recall recall{
+        RecallId{0},         "R-2026-001",   "FSN-1",    "Lot L100", R"({"lots":["L100"]})",
+        RecallStatus::kOpen, At(1764160000), "user:ops", 3};
+    Ok(txn.PutRecall(recall));
+    RecallPatient member{
+        recall.id, patient,        RecallStage::kContacted, RecallOutcome::kNone, std::nullopt,
+        "RRK",     At(1764160000), At(1764160500),          std::nullopt,         std::nullopt,
+        "create"};
+    Ok(txn.PutRecallPatient(member));
+    Ok(txn.AddRecallImplant({recall.id, patient, implant}));
+    RecallContact contact{recall.id, patient, 0, Day(2026, 11, 20), "letter", "sent", "user:ops"};
+    Ok(txn.AddRecallContact(contact));
+  });
+}
+
+}  // namespace
+
+void WriteRepresentativeData(Store& store) {
+  std::vector<PatientId> patients;
+  WriteRegistry(store, patients);
+  auto a1 = store.FindProcedure("BCIR", "A1");
+  ASSERT_TRUE(a1.has_value() && a1->has_value());
+  WriteAccountsSignalsRecall(store, patients[0], (*a1)->implants.at(0).id);
+}
+
+std::string ColumnAt(std::string_view table, std::string_view column, int version) {
+  if (table == "device_models" && column == "di" && version < 3) return "gtin";
+  return std::string(column);
+}
+
+std::string ColumnNow(std::string_view table, std::string_view column, int version) {
+  if (table == "device_models" && column == "gtin" && version < 3) return "di";
+  return std::string(column);
+}
+
+std::string CopySql(std::string_view table, const std::vector<std::string>& columns,
+                    std::string_view source_prefix, int version) {
+  std::string to, from;
+  for (const std::string& c : columns) {
+    to += fmt::format("{}\"{}\"", to.empty() ? "" : ", ", ColumnAt(table, c, version));
+    from += fmt::format("{}\"{}\"", from.empty() ? "" : ", ", c);
+  }
+  return fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}{}", table, to, from, source_prefix,
+                     table);
+}
+
+std::string DumpSql(std::string_view table, const std::vector<std::string>& columns,
+                    std::string_view prefix) {
+  // One text column per row (|-joined), so both backends' tests read it the same way.
+  std::string row;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    row += fmt::format("{}coalesce(CAST(\"{}\" AS TEXT), '<null>')", i ? " || '|' || " : "",
+                       columns[i]);
+  }
+  return fmt::format("SELECT {} FROM {}{} ORDER BY 1", row, prefix, table);
+}
+
+}  // namespace orp::storage::upgrade
+
+namespace orp::storage::upgrade {
+namespace {
+
+template <typename T>
+T Get(Result<T> r) {
+  EXPECT_TRUE(r.has_value()) << r.error().ToString();
+  return r ? std::move(*r) : T{};
+}
+
+// Implant device fields came with 0005: before it they were not stored.
+Procedure AsAt(Procedure p, int version) {
+  if (version < 5) {
+    for (Implant& i : p.implants) i.fields.clear();
+  }
+  return p;
+}
+
+void ExpectRecordsEqual(Store& upgraded, Store& reference, int version) {
+  std::vector<Procedure> procedures;
+  Ok(reference.ForEachProcedure({}, [&](const Procedure& p) {
+    procedures.push_back(p);
+    return true;
+  }));
+  ASSERT_EQ(procedures.size(), 3u);
+  for (const Procedure& p : procedures) {
+    auto found = Get(upgraded.FindProcedure(p.registry, p.procedure_ref));
+    ASSERT_TRUE(found.has_value()) << p.procedure_ref;
+    EXPECT_EQ(*found, AsAt(p, version)) << p.procedure_ref;
+    EXPECT_EQ(Get(upgraded.FindPatient(p.patient)), Get(reference.FindPatient(p.patient)));
+    EXPECT_EQ(Get(upgraded.OutcomeEventsOf(p.patient)), Get(reference.OutcomeEventsOf(p.patient)));
+  }
+  EXPECT_EQ(Get(upgraded.ProcedureHistory("BCIR", "B1")).size(), 2u);
+  auto submission = Get(reference.FindSubmissionByKey("upgrade-1"));
+  ASSERT_TRUE(submission.has_value());
+  EXPECT_EQ(Get(upgraded.FindSubmissionByKey("upgrade-1")), submission);
+  EXPECT_EQ(Get(upgraded.FindingsOf(submission->id)), Get(reference.FindingsOf(submission->id)));
+  EXPECT_EQ(Get(upgraded.LastAuditRecord()), Get(reference.LastAuditRecord()));
+  auto history = Get(upgraded.DeviceModelHistory(SampleGtin(1)));
+  ASSERT_EQ(history.size(), 2u);
+  if (version >= 3) {
+    EXPECT_EQ(history, Get(reference.DeviceModelHistory(SampleGtin(1))));
+  }
+  EXPECT_EQ(history[1].brand, "Smooth II");
+}
+
+void ExpectLaterAreasEqual(Store& upgraded, Store& reference, int version) {
+  if (version >= 4) {
+    auto user = Get(reference.FindUser("ops-upgrade"));
+    ASSERT_TRUE(user.has_value());
+    EXPECT_EQ(Get(upgraded.FindUser("ops-upgrade")), user);
+    EXPECT_EQ(Get(upgraded.FindSession(std::string(64, 'a'))),
+              Get(reference.FindSession(std::string(64, 'a'))));
+    EXPECT_EQ(Get(upgraded.FindApiToken(std::string(64, 'b'))),
+              Get(reference.FindApiToken(std::string(64, 'b'))));
+  } else {
+    EXPECT_FALSE(Get(upgraded.FindUser("ops-upgrade")).has_value());
+  }
+  if (version >= 6) {
+    EXPECT_EQ(Get(upgraded.ListSignals({})), Get(reference.ListSignals({})));
+  }
+  if (version >= 7) {
+    auto recalls = Get(reference.ListRecalls());
+    ASSERT_EQ(recalls.size(), 1u);
+    EXPECT_EQ(Get(upgraded.ListRecalls()), recalls);
+    EXPECT_EQ(Get(upgraded.RecallPatients(recalls[0].id)),
+              Get(reference.RecallPatients(recalls[0].id)));
+    EXPECT_EQ(Get(upgraded.RecallContacts(recalls[0].id, PatientId{0})),
+              Get(reference.RecallContacts(recalls[0].id, PatientId{0})));
+  }
+}
+
+// The upgraded store takes new work: a submission (fresh ids, a new change number that streams
+// only what changed), an audit entry chained to the last, a user.
+void ExpectAcceptsNewWork(Store& upgraded) {
+  int64_t before = Get(upgraded.LastChange());
+  auto last_audit = Get(upgraded.LastAuditRecord());
+  ASSERT_TRUE(last_audit.has_value());
+  auto start = upgraded.BeginSubmission({"after-upgrade", "RRK", "BCIR", At(1764200000)});
+  ASSERT_TRUE(start.has_value() && start->transaction) << start.error().ToString();
+  Transaction& txn = *start->transaction;
+  auto patient = txn.PutPatient(SamplePatient(9));
+  ASSERT_TRUE(patient.has_value()) << patient.error().ToString();
+  Procedure p = SampleProcedure("C1", *patient);
+  ASSERT_TRUE(txn.PutProcedure(p).has_value());
+  AuditRecord audit{0,
+                    At(1764200001),
+                    "user:ops",
+                    "analyst",
+                    "submission.create",
+                    "submission/new",
+                    "req-2",
+                    "",
+                    "ok",
+                    last_audit->hash,
+                    "h2"};
+  ASSERT_TRUE(txn.AppendAudit(audit).has_value());
+  Ok(txn.FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0, "{}"}));
+  Ok(txn.Commit());
+  EXPECT_GT(Get(upgraded.LastChange()), before);
+  std::vector<std::string> changed;
+  Ok(upgraded.ForEachProcedure({"", before}, [&](const Procedure& q) {
+    changed.push_back(q.procedure_ref);
+    return true;
+  }));
+  // A database from before 0002 has no change numbers: 0 is "stream everything" by contract.
+  if (before == 0) {
+    EXPECT_EQ(changed.size(), 4u);
+  } else {
+    EXPECT_EQ(changed, std::vector<std::string>{"C1"});
+  }
+  auto c1 = Get(upgraded.FindProcedure("BCIR", "C1"));
+  ASSERT_TRUE(c1.has_value());
+  EXPECT_EQ(c1->implants.size(), 1u);
+  Commit(upgraded, [](Transaction& t) {
+    UserRecord user{0, "after-upgrade", "", "", "", false, At(1764200000), {"analyst"}};
+    ASSERT_TRUE(t.AddUser(user).has_value());
+  });
+}
+
+}  // namespace
+
+void ExpectBehavesLikeReference(Store& upgraded, Store& reference, int version) {
+  EXPECT_EQ(Get(upgraded.SchemaVersion()), Get(reference.SchemaVersion()));
+  ExpectRecordsEqual(upgraded, reference, version);
+  ExpectLaterAreasEqual(upgraded, reference, version);
+  ExpectAcceptsNewWork(upgraded);
+}
+
+}  // namespace orp::storage::upgrade
