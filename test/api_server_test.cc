@@ -259,7 +259,7 @@ TEST_F(ApiServer, APatientsImplantsAreScopedAndTheReadIsAudited) {
   EXPECT_EQ(Call("GET", "/api/v1/patients/xyz/implants", "admin").status, 400);
   auto events = gatekeeper_.events();
   EXPECT_NE(
-      std::find(events.begin(), events.end(), "rxf-user patients.implants.read patient/" + hex),
+      std::find(events.begin(), events.end(), "rxf-user patient.implants.read patient/" + hex),
       events.end());
 }
 

@@ -200,7 +200,7 @@ Result<void> AddRecordRoutes(Router& router, const ApiServices& services) {
                   [services](const RequestContext& ctx) { return ListProcedures(services, ctx); },
                   "Procedures with their implants, by registry, site and date, cursor-paged"}));
   ORP_RETURN_IF_ERROR(
-      router.Add({"GET", "/api/v1/patients/{pseudonym}/implants", "patients.implants.read",
+      router.Add({"GET", "/api/v1/patients/{pseudonym}/implants", "patient.implants.read",
                   [services](const RequestContext& ctx) { return PatientImplants(services, ctx); },
                   "The implants in situ in one patient"}));
   return {};

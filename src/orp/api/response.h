@@ -30,8 +30,7 @@ std::string RequestIdFor(std::string_view client_value);
 
 // Adds X-Request-Id and the security headers every response carries: Content-Security-Policy
 // default-src 'self', X-Content-Type-Options nosniff, Referrer-Policy no-referrer,
-// X-Frame-Options DENY, Cache-Control no-store, and Strict-Transport-Security over TLS; each
-// only when the response does not already carry a header of that name.
+// X-Frame-Options DENY, Cache-Control no-store, and Strict-Transport-Security over TLS.
 void AddStandardHeaders(HttpResponse& response, std::string_view request_id, bool tls);
 
 }  // namespace orp::api

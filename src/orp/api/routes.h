@@ -10,7 +10,7 @@
 //   POST /api/v1/submissions                    submission.create  CSV, NDJSON or JSON body
 //   GET  /api/v1/submissions/{id}               submission.read    receipt + findings, paged
 //   GET  /api/v1/procedures                     procedure.read     filtered, cursor-paged
-//   GET  /api/v1/patients/{pseudonym}/implants  patients.implants.read
+//   GET  /api/v1/patients/{pseudonym}/implants  patient.implants.read
 //   GET  /api/v1/catalogue/devices/{di}       catalogue.read     current version + history
 //   GET  /api/v1/udi/parse                      udi.parse          ?udi=<label>
 //   POST /api/v1/sessions                       session.create     sign in (public)

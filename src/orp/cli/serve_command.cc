@@ -7,9 +7,9 @@
 // registry definitions and the stored catalogue as `orp ingest` does, builds the route table and
 // the gatekeeper the composition root provides, and serves until SIGINT or SIGTERM (requests in
 // progress finish first). Prints the address once listening. The web application (web/, built by
-`make build` into build/web) is served at `/` from --web-root, by default the `web` folder beside
-the orp binary when it holds a built bundle; /api/ paths and the route table's paths always go
-to the API.
+// `make build` into build/web) is served at `/` from --web-root, by default the `web` folder
+// beside the orp binary when it holds a built bundle; /api/ paths and the route table's paths
+// always go to the API.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
