@@ -58,7 +58,7 @@ export function proceduresPage(): void {
     status,
     h("div", { class: "table-wrap" },
       h("table", { id: "procedures" },
-        h("caption", { class: "visually-hidden" }, "Procedures, oldest first"),
+        h("caption", { class: "visually-hidden" }, "Procedures you may see, in the order the registry received them"),
         h("thead", {}, h("tr", {}, ["Date", "Registry", "Reference", "Type", "Site", "Side", "Implants"].map((c) => h("th", { scope: "col" }, c)))),
         body)),
     h("div", { class: "pager" }, previous, next),
