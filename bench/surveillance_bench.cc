@@ -128,6 +128,7 @@ orp::surveillance::Cohort GeneratedCohort(size_t n) {
   sv::Cohort c;
   c.data_cut = orp::Date(std::chrono::days(kCut));
   c.registries = {"NJR"};
+  c.indications = {"avn", "fracture", "oa"};
   const auto surgeons = static_cast<int32_t>(std::max<size_t>(n / 400, 2));
   const auto hospitals = static_cast<int32_t>(std::max<size_t>(n / 4000, 2));
   for (int m = 0; m < 40; ++m) c.models.push_back("model-" + std::to_string(m));
@@ -155,7 +156,10 @@ orp::surveillance::Cohort GeneratedCohort(size_t n) {
     c.exit_day.push_back(exit);
     c.status.push_back(status);
     c.death_day.push_back(died <= kCut ? died : sv::kNoDeath);
-    c.stratum.push_back(static_cast<int8_t>(i % sv::kStrata));
+    c.age_band.push_back(static_cast<int8_t>(i % 6));
+    c.sex.push_back(static_cast<int8_t>(i % 3));
+    c.asa.push_back(static_cast<int8_t>(i % 5));
+    c.indication.push_back(static_cast<int32_t>(i % 3));
     c.implants.model.push_back(m);
     c.implants.device_class.push_back(m % 4);
     c.implants.entry_day.push_back(entry);

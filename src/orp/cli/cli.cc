@@ -38,6 +38,8 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddAuditCommand(app, env);
   AddSurveillanceCommand(app, env);
   AddRecallCommand(app, env);
+  AddOptOutCommand(app, env);
+  AddOdsCommand(app, env);
   AddServeCommand(app, env);
   AddVersionCommand(app, env);
   try {

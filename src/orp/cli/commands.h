@@ -20,6 +20,8 @@ void AddTokenCommand(CLI::App& app, const Environment& env);
 void AddAuditCommand(CLI::App& app, const Environment& env);
 void AddSurveillanceCommand(CLI::App& app, const Environment& env);
 void AddRecallCommand(CLI::App& app, const Environment& env);
+void AddOptOutCommand(CLI::App& app, const Environment& env);
+void AddOdsCommand(CLI::App& app, const Environment& env);
 // The campaign subcommands of `orp recall` (recall_campaign_command.cc).
 void AddRecallCampaignCommands(CLI::App& recall, const Environment& env);
 void AddServeCommand(CLI::App& app, const Environment& env);

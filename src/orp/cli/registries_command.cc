@@ -114,7 +114,8 @@ ordered_json DetailJson(const RegistryDefinition& def) {
   j["legal_basis"] = {
       {"basis", domain::NameOf(def.legal_basis.basis)},
       {"instrument", def.legal_basis.instrument},
-      {"national_data_opt_out", domain::NameOf(def.legal_basis.national_data_opt_out)}};
+      {"national_data_opt_out", domain::NameOf(def.legal_basis.national_data_opt_out)},
+      {"opt_out_at_ingest", domain::NameOf(def.legal_basis.opt_out_at_ingest)}};
   if (def.legal_basis.basis == domain::LegalBasis::kConsent) {
     j["legal_basis"]["consent_field"] = def.legal_basis.consent_field;
     j["legal_basis"]["without_consent"] = domain::NameOf(def.legal_basis.without_consent);
@@ -214,9 +215,10 @@ void PrintDetailText(const RegistryDefinition& def) {
   fmt::print("{} — {} (version {}, {})\n", def.code, def.name, def.version, def.source);
   fmt::print("kind: {}   analysis unit: {}   grouping: {}\n", domain::NameOf(def.kind),
              domain::NameOf(def.analysis_unit), fmt::join(Names(def.grouping), ", "));
-  fmt::print("legal basis: {} ({}); national data opt-out: {}\n",
+  fmt::print("legal basis: {} ({}); national data opt-out: {}, at ingest: {}\n",
              domain::NameOf(def.legal_basis.basis), def.legal_basis.instrument,
-             domain::NameOf(def.legal_basis.national_data_opt_out));
+             domain::NameOf(def.legal_basis.national_data_opt_out),
+             domain::NameOf(def.legal_basis.opt_out_at_ingest));
   if (def.devices) {
     std::vector<std::string> types;
     for (const auto& t : def.devices->types) types.push_back(t.code);

@@ -1,4 +1,6 @@
-// orp surveillance run     --db URL [--data-cut DATE] [method options] [--format table|json|csv]
+// orp surveillance run     --db URL [--data-cut DATE] [--benchmarks FILE] [--since-change N]
+//                          [method options]
+//                          [--format table|json|csv]
 // orp surveillance signals --db URL [--status S] [--registry R] [--format table|json|csv]
 // orp surveillance review  --db URL --id N --status S [--reason TEXT]
 // A run applies every surveillance method (surveillance/methods.h) to the registry in the store
@@ -25,6 +27,8 @@ struct SurveillanceOptions {
   std::string db;
   std::string format = "table";
   std::string data_cut;
+  std::string benchmarks;
+  int64_t since_change = 0;
   double maxsprt_upper_limit = 20;
   double cusum_arl = 10000;
   std::string overdispersion = "none";
@@ -84,6 +88,9 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
   run.methods.cusum_target_arl = o.cusum_arl;
   run.methods.overdispersion = ValueOrFail(kCommand, stats::ParseOverdispersion(o.overdispersion));
   run.methods.signal_alerts = o.alerts;
+  run.since_change = o.since_change;
+  if (!o.benchmarks.empty())
+    run.benchmarks = ValueOrFail(kCommand, surveillance::LoadBenchmarkCriteria(o.benchmarks));
   std::unique_ptr<storage::Store> store = OpenStoreOrFail(kCommand, env, o.db);
   const surveillance::RunSummary summary =
       ValueOrFail(kCommand, surveillance::RunSurveillance(*store, run));
@@ -93,13 +100,32 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
                  {"surgeons", summary.surgeons},
                  {"hospitals", summary.hospitals},
                  {"signals_new", summary.signals_new},
-                 {"signals_updated", summary.signals_updated}};
+                 {"signals_updated", summary.signals_updated},
+                 {"model_notes", summary.model_notes},
+                 {"change_seq", summary.change_seq},
+                 {"since_change", o.since_change},
+                 {"affected_units", summary.affected_units}};
+  json ratings = json::array();
+  for (const auto& r : summary.ratings) {
+    ratings.push_back({{"registry", r.registry},
+                       {"class", r.device_class},
+                       {"model", r.model},
+                       {"rating", r.rating.rating}});
+  }
+  header["ratings"] = std::move(ratings);
   if (format == OutputFormat::kTable) {
     fmt::print(
         "data cut {}: {} primaries, {} device models, {} surgeons, {} hospitals; "
         "{} new signals, {} updated\n",
         FormatIsoDate(run.data_cut), summary.primaries, summary.device_models, summary.surgeons,
         summary.hospitals, summary.signals_new, summary.signals_updated);
+    for (const std::string& note : summary.model_notes)
+      fmt::print("risk model not fitted: {}\n", note);
+    if (!o.benchmarks.empty()) fmt::print("{} device models rated\n", summary.ratings.size());
+    fmt::print("change_seq {}{}\n", summary.change_seq,
+               o.since_change > 0 ? fmt::format("; {} units touched since {}",
+                                                summary.affected_units, o.since_change)
+                                  : "");
   }
   PrintSignals(summary.signals, format, std::move(header));
 }
@@ -140,6 +166,13 @@ void AddSurveillanceCommand(CLI::App& app, const Environment& env) {
   CLI::App* run = cmd->add_subcommand("run", "Apply every surveillance method and record signals.");
   AddCommon(run, *o);
   run->add_option("--data-cut", o->data_cut, "Follow-up ends here (YYYY-MM-DD; default today)");
+  run->add_option("--since-change", o->since_change,
+                  "Incremental: write only signals of units touched by changes after this "
+                  "change number (the change_seq a previous run printed)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--benchmarks", o->benchmarks,
+                  "CSV of benchmark criteria (registries/benchmark-criteria.csv): rate device "
+                  "models ODEP-style and signal those that fail");
   run->add_option("--maxsprt-upper-limit", o->maxsprt_upper_limit,
                   "maxSPRT: stop once this many revisions were expected")
       ->default_val(20);

@@ -18,11 +18,15 @@ ORP_ENUM_ENTRIES(FieldType, {FieldType::kString, "string"}, {FieldType::kInteger
                  {FieldType::kGtin, "gtin"})
 ORP_ENUM_ENTRIES(RegistryKind, {RegistryKind::kDevice, "device"},
                  {RegistryKind::kOutcome, "outcome"})
-ORP_ENUM_ENTRIES(LegalBasis, {LegalBasis::kMandated, "mandated"}, {LegalBasis::kConsent, "consent"})
+ORP_ENUM_ENTRIES(LegalBasis, {LegalBasis::kMandated, "mandated"}, {LegalBasis::kConsent, "consent"},
+                 {LegalBasis::kSection251, "section_251"})
 ORP_ENUM_ENTRIES(WithoutConsent, {WithoutConsent::kReject, "reject"},
                  {WithoutConsent::kAnonymous, "anonymous"})
 ORP_ENUM_ENTRIES(OptOut, {OptOut::kDissemination, "dissemination"},
                  {OptOut::kNotApplicable, "not_applicable"})
+ORP_ENUM_ENTRIES(OptOutAtIngest, {OptOutAtIngest::kAccept, "accept"},
+                 {OptOutAtIngest::kPseudonymised, "pseudonymised"},
+                 {OptOutAtIngest::kAnonymous, "anonymous"}, {OptOutAtIngest::kReject, "reject"})
 ORP_ENUM_ENTRIES(AnalysisUnit, {AnalysisUnit::kImplant, "implant"},
                  {AnalysisUnit::kProcedure, "procedure"}, {AnalysisUnit::kEpisode, "episode"})
 ORP_ENUM_ENTRIES(ProcedureType, {ProcedureType::kPrimary, "primary"},

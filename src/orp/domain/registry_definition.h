@@ -31,9 +31,13 @@
 namespace orp::domain {
 
 enum class RegistryKind { kDevice, kOutcome };               // "device" | "outcome"
-enum class LegalBasis { kMandated, kConsent };               // "mandated" | "consent"
+// "mandated" | "consent" | "section_251"
+enum class LegalBasis { kMandated, kConsent, kSection251 };
 enum class WithoutConsent { kReject, kAnonymous };           // "reject" | "anonymous"
 enum class OptOut { kDissemination, kNotApplicable };        // "dissemination" | "not_applicable"
+// What ingest does with a record whose patient is on the national data opt-out list:
+// "accept" | "pseudonymised" | "anonymous" | "reject" (docs/registry-definitions.md).
+enum class OptOutAtIngest { kAccept, kPseudonymised, kAnonymous, kReject };
 enum class AnalysisUnit { kImplant, kProcedure, kEpisode };  // "implant" | "procedure" | "episode"
 enum class LateralityRule { kRequired, kOptional, kNotApplicable };
 enum class FieldLevel { kProcedure, kDevice };  // one value per procedure, or per device row
@@ -62,6 +66,7 @@ ORP_DECLARE_ENUM_ENTRIES(RegistryKind)
 ORP_DECLARE_ENUM_ENTRIES(LegalBasis)
 ORP_DECLARE_ENUM_ENTRIES(WithoutConsent)
 ORP_DECLARE_ENUM_ENTRIES(OptOut)
+ORP_DECLARE_ENUM_ENTRIES(OptOutAtIngest)
 ORP_DECLARE_ENUM_ENTRIES(AnalysisUnit)
 ORP_DECLARE_ENUM_ENTRIES(ProcedureType)
 ORP_DECLARE_ENUM_ENTRIES(LateralityRule)
@@ -98,6 +103,12 @@ struct LegalBasisDefinition {
   // Where the National Data Opt-out is applied: to onward dissemination for research and
   // planning (mandated collection), or not at all (the patient consented to the specific use).
   OptOut national_data_opt_out = OptOut::kDissemination;
+  // At ingest, for a patient on the opt-out list (`orp opt-out load`). The defaults follow
+  // uk-standards.md §4.2 and are assumptions [A] to confirm per registry, hence configurable:
+  // collection required by law (mandated) and consent to the specific use are not subject to the
+  // opt-out (accept, the patient flagged so research extracts leave them out); a section 251
+  // approval is, unless the Confidentiality Advisory Group exempted the flow (reject).
+  OptOutAtIngest opt_out_at_ingest = OptOutAtIngest::kAccept;
 };
 
 struct ProcedureTypeDefinition {

@@ -16,7 +16,8 @@ Result<void> ReadLegalBasis(const Context& ctx, const toml::table& root, Registr
   ORP_TOML_ASSIGN(table, Reader(ctx, root, "").SubTable("legal_basis", true));
   Reader r(ctx, *table, "legal_basis");
   ORP_RETURN_IF_ERROR(r.AllowOnly(
-      {"basis", "instrument", "consent_field", "without_consent", "national_data_opt_out"}));
+      {"basis", "instrument", "consent_field", "without_consent", "national_data_opt_out",
+       "opt_out_at_ingest"}));
   LegalBasisDefinition& lb = def.legal_basis;
   ORP_TOML_ASSIGN(lb.basis, r.Enum<LegalBasis>("basis", std::nullopt));
   ORP_TOML_ASSIGN(lb.instrument, r.String("instrument", true));
@@ -27,6 +28,10 @@ Result<void> ReadLegalBasis(const Context& ctx, const toml::table& root, Registr
   ORP_TOML_ASSIGN(lb.national_data_opt_out,
                   r.Enum<OptOut>("national_data_opt_out",
                                  consent ? OptOut::kNotApplicable : OptOut::kDissemination));
+  ORP_TOML_ASSIGN(lb.opt_out_at_ingest,
+                  r.Enum<OptOutAtIngest>("opt_out_at_ingest", lb.basis == LegalBasis::kSection251
+                                                                  ? OptOutAtIngest::kReject
+                                                                  : OptOutAtIngest::kAccept));
   if (consent && lb.consent_field.empty()) {
     return r.FailHere(
         "basis = \"consent\" needs consent_field naming the boolean field that "

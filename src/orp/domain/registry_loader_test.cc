@@ -166,6 +166,28 @@ TEST(RegistryLoader, ReportsTomlSyntaxErrorsWithTheirLine) {
   EXPECT_NE(error.find("string"), std::string::npos) << error;
 }
 
+TEST(RegistryLoader, OptOutAtIngestDefaultsByBasisAndCanBeSetExplicitly) {
+  auto consent = ParseRegistryDefinition(kValid, "registries/test.toml");
+  ASSERT_TRUE(consent.has_value());
+  EXPECT_EQ(consent->legal_basis.opt_out_at_ingest, OptOutAtIngest::kAccept);
+  const std::string s251 = Replace(Replace(kValid, "basis = \"consent\"", "basis = \"section_251\""),
+                                   "consent_field = \"consent_given\"\n", "");
+  auto def = ParseRegistryDefinition(s251, "registries/test.toml");
+  ASSERT_TRUE(def.has_value()) << def.error().message();
+  EXPECT_EQ(def->legal_basis.basis, LegalBasis::kSection251);
+  EXPECT_EQ(def->legal_basis.opt_out_at_ingest, OptOutAtIngest::kReject);
+  auto exempt = ParseRegistryDefinition(
+      Replace(s251, "instrument = \"Patient consent\"",
+              "instrument = \"CAG 21/CAG/0001\"\nopt_out_at_ingest = \"pseudonymised\""),
+      "registries/test.toml");
+  ASSERT_TRUE(exempt.has_value()) << exempt.error().message();
+  EXPECT_EQ(exempt->legal_basis.opt_out_at_ingest, OptOutAtIngest::kPseudonymised);
+  EXPECT_NE(LoadError(Replace(kValid, "instrument = \"Patient consent\"",
+                              "instrument = \"x\"\nopt_out_at_ingest = \"ignore\""))
+                .find("opt_out_at_ingest"),
+            std::string::npos);
+}
+
 TEST(RegistryLoader, ChecksTheConsentFieldAndLegalBasis) {
   EXPECT_EQ(LoadError(Replace(kValid, "consent_field = \"consent_given\"", "")),
             "registries/test.toml:8: legal_basis: basis = \"consent\" needs consent_field naming "

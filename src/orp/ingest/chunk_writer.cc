@@ -32,6 +32,7 @@ Patient Demographics(const ValidatedProcedure& v) {
   patient.date_of_birth = v.date_of_birth;
   patient.sex = v.sex;
   patient.postcode = v.postcode;
+  patient.opted_out = v.opted_out;
   return patient;
 }
 

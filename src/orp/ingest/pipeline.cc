@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "orp/ingest/chunk_writer.h"
+#include "orp/ingest/opt_out_screen.h"
+#include "orp/ingest/site_check.h"
 #include "orp/ingest/validate_ahead.h"
 
 namespace orp::ingest {
@@ -86,6 +88,66 @@ Result<void> ForEachValidated(const std::filesystem::path& file, const Validator
   return {};
 }
 
+// What the opt-out screen took back from the accepted procedures, settled into the receipt once
+// the pass that screened them is over.
+struct Screened {
+  int64_t rejected = 0;
+  std::vector<domain::Finding> findings;
+
+  void SettleInto(Receipt& r) {
+    r.accepted -= rejected;
+    r.rejected += rejected;
+    std::move(findings.begin(), findings.end(), std::back_inserter(r.findings));
+    *this = Screened{};
+  }
+};
+
+// The checks that need the store, run where the store is read (the writing thread, or this one
+// on the passes that write nothing): the ODS reference data and the national data opt-out.
+struct Screens {
+  SiteCheck sites;
+  OptOutScreen opt_out;
+  bool active() const { return sites.active() || opt_out.active(); }
+};
+
+Result<Screens> CreateScreens(storage::Reader& store, const Validator& validator) {
+  Result<SiteCheck> sites = SiteCheck::Create(store);
+  if (!sites) return std::unexpected(sites.error());
+  Result<OptOutScreen> opt_out = OptOutScreen::Create(store, validator.registries());
+  if (!opt_out) return std::unexpected(opt_out.error());
+  return Screens{std::move(*sites), *opt_out};
+}
+
+// Passes a procedure on unless the screens reject it (screened through `reader`).
+OnPrepared ScreenThen(Screens& screens, storage::Reader& reader, Screened& screened,
+                      OnPrepared next) {
+  return [&screens, &reader, &screened, next = std::move(next)](PreparedProcedure& p)
+             -> Result<void> {
+    ORP_RETURN_IF_ERROR(screens.sites.Apply(p.validated, reader, screened.findings));
+    Result<bool> keep = screens.opt_out.Apply(p, reader, screened.findings);
+    if (!keep) return std::unexpected(keep.error());
+    if (!*keep) {
+      ++screened.rejected;
+      return {};
+    }
+    return next ? next(p) : Result<void>();
+  };
+}
+
+// For the passes that write nothing (dry run, all-or-nothing's check): the screen alone.
+OnAccepted ScreenOnly(Screens& screens, storage::Reader& reader, Screened& screened,
+                      const security::Pseudonymiser& pseudonymiser) {
+  if (!screens.active()) return [](ValidatedProcedure&) -> Result<void> { return {}; };
+  OnPrepared check = ScreenThen(screens, reader, screened, nullptr);
+  return [&pseudonymiser, check](ValidatedProcedure& v) -> Result<void> {
+    PreparedProcedure p{std::move(v), std::nullopt, std::nullopt};
+    if (p.validated.nhs_number && !p.validated.anonymous) {
+      p.pseudonym = pseudonymiser.Pseudonymise(*p.validated.nhs_number);
+    }
+    return check(p);
+  };
+}
+
 Receipt DuplicateReceipt(const domain::Submission& earlier) {
   Receipt r;
   r.submission_id = earlier.id;
@@ -122,9 +184,13 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
                            const security::Pseudonymiser& pseudonymiser,
                            const std::filesystem::path& file, const IngestOptions& options) {
   Receipt r;
-  const OnAccepted skip = [](ValidatedProcedure&) -> Result<void> { return {}; };
+  Result<Screens> screens = CreateScreens(store, validator);
+  if (!screens) return std::unexpected(screens.error());
+  Screened screened;
   if (options.dry_run) {
-    ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, store, options, r, skip));
+    ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, store, options, r,
+                                         ScreenOnly(*screens, store, screened, pseudonymiser)));
+    screened.SettleInto(r);
     Settle(r);
     return r;
   }
@@ -142,7 +208,9 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
   if (start->duplicate_of) return DuplicateReceipt(*start->duplicate_of);
   storage::Transaction& txn = *start->transaction;
   if (options.all_or_nothing) {
-    ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, txn, options, r, skip));
+    ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, txn, options, r,
+                                         ScreenOnly(*screens, txn, screened, pseudonymiser)));
+    screened.SettleInto(r);
     if (r.rejected > 0 || HasErrors(r.findings)) {
       r.accepted = 0;
       r.rejected = r.received;
@@ -152,7 +220,10 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
   }
   std::vector<domain::Finding> linkage_findings;
   ChunkWriter writer(txn, linkage_findings);
-  const OnPrepared write = [&](PreparedProcedure& p) { return writer.Add(std::move(p)); };
+  // The screen reads through the transaction, on the thread that writes.
+  const OnPrepared write =
+      ScreenThen(*screens, txn, screened,
+                 [&](PreparedProcedure& p) { return writer.Add(std::move(p)); });
   // Pseudonymises and encrypts where it validates, then hands over.
   auto prepare_then = [&](const OnPrepared& next) -> OnAccepted {
     return [&pseudonymiser, next](ValidatedProcedure& v) -> Result<void> {
@@ -173,6 +244,7 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
         write));
   }
   ORP_RETURN_IF_ERROR(writer.Flush());
+  screened.SettleInto(r);
   std::move(linkage_findings.begin(), linkage_findings.end(), std::back_inserter(r.findings));
   return Finish(txn, std::move(r));
 }

@@ -46,6 +46,8 @@ CompiledRegistry Compile(const domain::RegistryDefinition& def) {
   out.laterality_required = def.LateralityRequired();
   out.consent_anonymous = def.legal_basis.basis == domain::LegalBasis::kConsent &&
                           def.legal_basis.without_consent == domain::WithoutConsent::kAnonymous;
+  out.consent_required = def.legal_basis.basis == domain::LegalBasis::kConsent &&
+                         def.legal_basis.without_consent == domain::WithoutConsent::kReject;
   return out;
 }
 
@@ -298,6 +300,7 @@ Validator& Validator::operator=(Validator&&) noexcept = default;
 Validator::~Validator() = default;
 
 const ValidatorOptions& Validator::options() const { return compiled_->options; }
+const domain::RegistrySet& Validator::registries() const { return compiled_->registries; }
 
 ReaderOptions Validator::reader_options() const {
   ReaderOptions options;
@@ -345,9 +348,14 @@ ValidatedProcedure Validator::Validate(const RawProcedure& raw,
     out.procedure.body_site = reg->body_site;
     CheckRegistryFields(*reg, *compiled_, c);
     CheckRules(*reg, *compiled_, c);
-    if (reg->consent_anonymous) {
-      const std::string& consent_field = reg->definition->legal_basis.consent_field;
-      out.anonymous = raw.Get(consent_field) == "false";
+    const std::string& consent_field = reg->definition->legal_basis.consent_field;
+    if (reg->consent_anonymous) out.anonymous = raw.Get(consent_field) == "false";
+    if (reg->consent_required && raw.Get(consent_field) == "false") {
+      c.Error(consent_field, "legal_basis.no_consent",
+              fmt::format("{} is false: {} collects records only with the patient's consent ({}); "
+                          "a procedure recorded without it is not accepted",
+                          consent_field, reg->definition->code,
+                          reg->definition->legal_basis.instrument));
     }
   }
   CheckDevices(reg, *compiled_, c);

@@ -69,6 +69,9 @@ struct ValidatedProcedure {
   // A consent-based registry whose patient did not consent and whose definition keeps such
   // records without patient identifiers.
   bool anonymous = false;
+  // Set by the opt-out screen (opt_out_screen.h) for a patient on the national data opt-out
+  // list: the stored patient is flagged (research extracts leave them out).
+  bool opted_out = false;
 
   bool accepted() const;
 };
@@ -94,6 +97,7 @@ class Validator {
   ReaderOptions reader_options() const;
 
   const ValidatorOptions& options() const;
+  const domain::RegistrySet& registries() const;
 
   struct Compiled;
 

@@ -36,6 +36,7 @@ struct CompiledRegistry {
   std::string body_site;
   bool laterality_required = false;
   bool consent_anonymous = false;  // consent basis, without_consent = anonymous
+  bool consent_required = false;   // consent basis, without_consent = reject
 };
 
 struct Validator::Compiled {

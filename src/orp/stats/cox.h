@@ -109,6 +109,17 @@ struct CoxFit {
 // listed above (each message names the covariate and says why).
 Result<CoxFit> FitCox(const CoxData& data, const CoxOptions& options = {});
 
+// Expected events per subject under a fitted model: Lambda0(T_i) exp(x_i'beta), where Lambda0 is
+// the Breslow estimator of the baseline cumulative hazard within the subject's stratum,
+// dLambda0(t) = d(t) / sum over the risk set at t of exp(x'beta). Equal to R's
+// predict(fit, type = "expected") for a fit with ties = "breslow" (for an Efron fit R adjusts
+// the increments for ties; this function does not). Times are compared exactly (no timefix).
+// Over any fit, the expected counts sum to the observed events within each stratum: the
+// property indirect standardisation by a Cox model rests on (statistics.md §8).
+// kInvalidArgument when `fit` does not have one coefficient per covariate of `data`, or for the
+// inconsistent lengths FitCox refuses.
+Result<std::vector<double>> CoxExpected(const CoxData& data, const CoxFit& fit);
+
 // Upper-tail p-value of a chi-square statistic on df degrees of freedom (df >= 1).
 double ChiSquarePValue(double statistic, int df);
 

@@ -135,6 +135,15 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
     ORP_RETURN_IF_ERROR(store_.Tick());
     return inner_->AddRecallContact(contact);
   }
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
+                                          const OptOutLoad& load) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->ReplaceOptOuts(list, load);
+  }
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->PutOdsRecords(records, load);
+  }
 
  private:
   FaultInjectingStore& store_;

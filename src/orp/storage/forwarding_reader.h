@@ -148,6 +148,16 @@ class ForwardingReader : public Base {
     return target_.RecallContacts(recall, patient);
   }
 
+  // Consent (ingest, #5).
+  Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms) override {
+    return target_.FindOptedOut(pseudonyms);
+  }
+  Result<OptOutListInfo> OptOutList() override { return target_.OptOutList(); }
+  Result<std::optional<OdsRecord>> FindOdsSite(std::string_view site_code) override {
+    return target_.FindOdsSite(site_code);
+  }
+  Result<std::optional<OdsLoad>> LastOdsLoad() override { return target_.LastOdsLoad(); }
+
  protected:
   Reader& target_;
 };

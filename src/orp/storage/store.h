@@ -41,6 +41,8 @@
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
 #include "orp/storage/accounts.h"
+#include "orp/storage/consent.h"
+#include "orp/storage/ods.h"
 #include "orp/storage/signals.h"
 #include "orp/storage/recall.h"
 
@@ -224,6 +226,16 @@ class Reader {
   // Contact attempts in (patient, ordinal) order; an unstored patient id means every patient.
   virtual Result<std::vector<RecallContact>> RecallContacts(RecallId recall,
                                                             PatientId patient) = 0;
+  // Consent (ingest, #5): the national data opt-out list (storage/consent.h).
+  // Those of `pseudonyms` that are on the list, in no particular order.
+  virtual Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms) = 0;
+  // How many entries the list holds and its last load.
+  virtual Result<OptOutListInfo> OptOutList() = 0;
+  // ODS reference data (ingest, #4): storage/ods.h. A site by its code, with its dates; none when
+  // the reference data does not hold it.
+  virtual Result<std::optional<OdsRecord>> FindOdsSite(std::string_view site_code) = 0;
+  // The last ODS file loaded; none before the first (ingest checks sites only after one).
+  virtual Result<std::optional<OdsLoad>> LastOdsLoad() = 0;
 };
 
 class Transaction : public Reader {
@@ -318,6 +330,17 @@ class Transaction : public Reader {
   virtual Result<void> AddRecallImplant(const RecallImplantLink& link) = 0;
   // Appends a contact attempt, assigning contact.ordinal.
   virtual Result<void> AddRecallContact(RecallContact& contact) = 0;
+  // Consent (ingest, #5). Replaces the whole opt-out list with `list` (a load is the current
+  // snapshot, so a patient who withdrew their opt-out drops off), records the load, and sets
+  // every stored patient's opted_out to whether their pseudonym is on the list, stamping the
+  // patients whose flag changed with this transaction's change number (cohorts refresh from it).
+  // Repeated entries count once.
+  virtual Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
+                                                  const OptOutLoad& load) = 0;
+  // ODS reference data (ingest, #4). Inserts or updates each organisation or site (name,
+  // postcode, dates; a site's parent) and records the load. kInvalidArgument naming the site
+  // when a site's parent organisation is not stored (load organisations first).
+  virtual Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) = 0;
 };
 
 // Either a fresh transaction for a new submission, or the earlier submission with this key.

@@ -1,5 +1,8 @@
 #include "orp/surveillance/cohort.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <limits>
 #include <unordered_map>
@@ -37,19 +40,10 @@ struct PatientFacts {
 
 }  // namespace
 
-int8_t StratumOf(std::optional<Date> birth, std::optional<domain::Sex> sex, std::optional<int> asa,
-                 Date on) {
-  int age_band = 5;
-  if (birth) {
-    const int age = WholeYearsBetween(*birth, on);
-    age_band = age < 55 ? 0 : age < 65 ? 1 : age < 75 ? 2 : age < 85 ? 3 : 4;
-  }
-  const int sex_band = !sex                           ? 2
-                       : *sex == domain::Sex::kMale   ? 0
-                       : *sex == domain::Sex::kFemale ? 1
-                                                      : 2;
-  const int asa_band = !asa ? 2 : *asa <= 2 ? 0 : 1;
-  return static_cast<int8_t>((age_band * 3 + sex_band) * 3 + asa_band);
+int8_t AgeBandOf(std::optional<Date> birth, Date on) {
+  if (!birth) return 5;
+  const int age = WholeYearsBetween(*birth, on);
+  return static_cast<int8_t>(age < 55 ? 0 : age < 65 ? 1 : age < 75 ? 2 : age < 85 ? 3 : 4);
 }
 
 namespace {
@@ -72,6 +66,9 @@ class CohortBuilder {
         hospitals_(c.hospitals),
         classes_(c.implants.classes),
         brands_(c.brands),
+        indications_(c.indications),
+        constructs_(c.constructs),
+        construct_classes_(c.construct_classes),
         cut_(DayOf(c.data_cut)) {}
 
   void Add(const domain::Procedure& p, const PatientFacts& facts) {
@@ -90,8 +87,13 @@ class CohortBuilder {
       auto [it, inserted] = removed_by_model.try_emplace(model, removed);
       if (!inserted) it->second = std::min(it->second, removed);
     }
-    for (const auto& [model, removed] : removed_by_model)
-      AddImplant(registry, model, entry, removed, died);
+    std::vector<std::string> names, types;
+    for (const auto& [model, removed] : removed_by_model) {
+      const std::string& type = AddImplant(registry, model, entry, removed, died);
+      names.push_back(c_.models[static_cast<size_t>(model)]);
+      types.push_back(type);
+    }
+    AddConstruct(registry, std::move(names), std::move(types));
     const auto [exit, status] = FollowUp(entry, revised, died, cut_);
     c_.registry.push_back(registry);
     c_.surgeon.push_back(p.clinician ? surgeons_.Code(p.clinician->number()) : kNoUnit);
@@ -100,16 +102,44 @@ class CohortBuilder {
     c_.exit_day.push_back(exit);
     c_.status.push_back(status);
     c_.death_day.push_back(died <= cut_ ? died : kNoDeath);
-    c_.stratum.push_back(StratumOf(facts.birth, facts.sex, p.asa_grade, p.date));
+    c_.age_band.push_back(AgeBandOf(facts.birth, p.date));
+    c_.sex.push_back(!facts.sex                           ? 2
+                     : *facts.sex == domain::Sex::kMale   ? 0
+                     : *facts.sex == domain::Sex::kFemale ? 1
+                                                          : 2);
+    c_.asa.push_back(static_cast<int8_t>(
+        p.asa_grade && *p.asa_grade >= 1 && *p.asa_grade <= 5 ? *p.asa_grade : 0));
+    c_.indication.push_back(p.indication.empty() ? kNoUnit : indications_.Code(p.indication));
   }
 
  private:
-  void AddImplant(int32_t registry, int32_t model, int32_t entry, int32_t removed, int32_t died) {
+  void AddConstruct(int32_t registry, std::vector<std::string> names,
+                    std::vector<std::string> types) {
+    if (names.empty()) {
+      c_.construct.push_back(kNoUnit);
+      c_.construct_class.push_back(kNoUnit);
+      return;
+    }
+    std::sort(names.begin(), names.end());
+    std::sort(types.begin(), types.end());
+    types.erase(std::unique(types.begin(), types.end()), types.end());
+    const int32_t kind = construct_classes_.Code(
+        fmt::format("{}/{}", c_.registries[static_cast<size_t>(registry)], fmt::join(types, "+")));
+    if (c_.construct_class_registry.size() <= static_cast<size_t>(kind))
+      c_.construct_class_registry.push_back(registry);
+    c_.construct.push_back(constructs_.Code(fmt::format("{}", fmt::join(names, " + "))));
+    c_.construct_class.push_back(kind);
+  }
+
+  // Adds the implant row; returns its device type.
+  const std::string& AddImplant(int32_t registry, int32_t model, int32_t entry, int32_t removed,
+                                int32_t died) {
+    static const std::string kUnclassified = "unclassified";
     ImplantCohort& x = c_.implants;
     const auto listed = catalogue_.find(c_.models[static_cast<size_t>(model)]);
     const bool known = listed != catalogue_.end();
-    const std::string key = c_.registries[static_cast<size_t>(registry)] + "/" +
-                            (known ? listed->second.device_type : "unclassified");
+    const std::string& type = known ? listed->second.device_type : kUnclassified;
+    const std::string key = c_.registries[static_cast<size_t>(registry)] + "/" + type;
     const int32_t device_class = classes_.Code(key);
     if (x.class_registry.size() <= static_cast<size_t>(device_class))
       x.class_registry.push_back(registry);
@@ -120,11 +150,13 @@ class CohortBuilder {
     x.entry_day.push_back(entry);
     x.exit_day.push_back(exit);
     x.status.push_back(status);
+    return type;
   }
 
   Cohort& c_;
   std::unordered_map<std::string, Catalogued> catalogue_;
-  Dictionary registries_, models_, surgeons_, hospitals_, classes_, brands_;
+  Dictionary registries_, models_, surgeons_, hospitals_, classes_, brands_, indications_,
+      constructs_, construct_classes_;
   int32_t cut_;
 };
 

@@ -1,6 +1,6 @@
 // The surveillance cohort: one row per primary procedure in the store, as a struct of arrays,
 // with what every surveillance method needs — the unit keys (device model, surgeon, hospital),
-// the case-mix stratum, and the follow-up to the first revision, death or the data cut.
+// the case mix, and the follow-up to the first revision, death or the data cut.
 //
 // This is the minimal cohort surveillance needs while analytics/ (analytics6, #6) builds the
 // shared store cohort; when that lands, BuildCohort should become a view of it.
@@ -9,8 +9,9 @@
 // primary put in (linkage marks it removed by a revision or explant); death comes from the
 // patient; the data cut ends the rest. status: 0 censored, 1 revised, 2 died (the competing
 // event). Exit is clamped to the data cut; primaries after the data cut are left out.
-// Stratum (for indirect standardisation): age band at the primary (<55, 55-64, 65-74, 75-84,
-// 85+, unknown) x sex (male, female, other/unknown) x ASA (1-2, 3+, unknown): 54 strata.
+// Case mix (the covariates of risk_model.h): age band at the primary (0 <55, 1 55-64, 2 65-74,
+// 3 75-84, 4 85+, 5 unknown), sex (0 male, 1 female, 2 other/unknown), ASA grade (1-5, 0
+// unknown) and indication (into `indications`, kNoUnit when not given).
 //
 // Reads patients' dates of birth and death — identifiable data: the caller audits the read
 // (TODO(#5): through security's audit API once it is in main). Nothing here is logged.
@@ -29,7 +30,6 @@
 
 namespace orp::surveillance {
 
-inline constexpr int kStrata = 54;
 inline constexpr int32_t kNoUnit = -1;
 inline constexpr int32_t kNoDeath = std::numeric_limits<int32_t>::max();
 
@@ -60,6 +60,13 @@ struct Cohort {
   std::vector<std::string> brands;     // "manufacturer / brand" from the catalogue
   std::vector<std::string> surgeons;   // GMC numbers
   std::vector<std::string> hospitals;  // ODS site codes
+  std::vector<std::string> indications;
+  // Constructs: the sorted, distinct device models a primary implanted, joined by " + "; their
+  // class is the registry and the sorted device types, "NJR/acetabular_cup+femoral_stem", so a
+  // construct is compared with constructs of the same kind.
+  std::vector<std::string> constructs;
+  std::vector<std::string> construct_classes;
+  std::vector<int32_t> construct_class_registry;  // per construct class, into registries
 
   std::vector<int32_t> registry;
   std::vector<int32_t> surgeon;
@@ -68,7 +75,12 @@ struct Cohort {
   std::vector<int32_t> exit_day;
   std::vector<int8_t> status;
   std::vector<int32_t> death_day;  // kNoDeath when alive at the data cut (seen past a revision)
-  std::vector<int8_t> stratum;
+  std::vector<int8_t> age_band;
+  std::vector<int8_t> sex;
+  std::vector<int8_t> asa;
+  std::vector<int32_t> indication;
+  std::vector<int32_t> construct;        // kNoUnit when no implant has a device identifier
+  std::vector<int32_t> construct_class;  // kNoUnit with it
 
   ImplantCohort implants;
 
@@ -80,8 +92,7 @@ struct Cohort {
 // from the store's catalogue).
 Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut);
 
-// The stratum of one primary (exposed for tests).
-int8_t StratumOf(std::optional<Date> birth, std::optional<domain::Sex> sex, std::optional<int> asa,
-                 Date on);
+// The age band of a primary on `on` (5 when the date of birth is unknown; exposed for tests).
+int8_t AgeBandOf(std::optional<Date> birth, Date on);
 
 }  // namespace orp::surveillance

@@ -20,33 +20,66 @@ struct ModelKey {
   auto operator<=>(const ModelKey&) const = default;
 };
 
-// Primaries, revisions and person-years per (class, unit), in key order; `unit` is the model or
-// brand column.
-std::map<ModelKey, stats::ImplantExposure> ModelExposure(const ImplantCohort& c,
-                                                         const std::vector<int32_t>& unit) {
+// The rows one outlier screen runs over: implants by model or brand within device classes, or
+// primaries by construct within construct classes.
+struct UnitRows {
+  storage::SignalUnitKind kind;
+  const std::vector<int32_t>& group;  // class per row
+  const std::vector<int32_t>& unit;   // unit per row; kNoUnit rows are skipped
+  const std::vector<int8_t>& status;  // 1 revised
+  const std::vector<int32_t>& entry_day;
+  const std::vector<int32_t>& exit_day;
+  const std::vector<int32_t>& group_registry;  // per class
+  const std::vector<std::string>& names;       // per unit
+};
+
+UnitRows ImplantRows(const Cohort& c, storage::SignalUnitKind kind) {
+  const ImplantCohort& x = c.implants;
+  const bool brand = kind == storage::SignalUnitKind::kBrand;
+  return {kind,        x.device_class, brand ? x.brand : x.model, x.status,
+          x.entry_day, x.exit_day,     x.class_registry,          brand ? c.brands : c.models};
+}
+
+UnitRows ConstructRows(const Cohort& c) {
+  return {storage::SignalUnitKind::kConstruct,
+          c.construct_class,
+          c.construct,
+          c.status,
+          c.entry_day,
+          c.exit_day,
+          c.construct_class_registry,
+          c.constructs};
+}
+
+// Primaries, revisions and person-years per (class, unit), in key order.
+std::map<ModelKey, stats::ImplantExposure> ModelExposure(const UnitRows& rows) {
   std::map<ModelKey, stats::ImplantExposure> out;
-  for (size_t i = 0; i < c.size(); ++i) {
-    if (unit[i] == kNoUnit) continue;
-    stats::ImplantExposure& x = out[{c.device_class[i], unit[i]}];
-    x.group = c.device_class[i];
+  for (size_t i = 0; i < rows.unit.size(); ++i) {
+    if (rows.unit[i] == kNoUnit) continue;
+    stats::ImplantExposure& x = out[{rows.group[i], rows.unit[i]}];
+    x.group = rows.group[i];
     x.primaries += 1;
-    x.revisions += c.status[i] == 1;
-    x.person_years += c.Years(i);
+    x.revisions += rows.status[i] == 1;
+    x.person_years += (rows.exit_day[i] - rows.entry_day[i]) / 365.25;
   }
   return out;
 }
 
-storage::Signal ModelSignal(const Cohort& c, ModelKey key, std::string method,
-                            storage::SignalUnitKind kind = storage::SignalUnitKind::kDeviceModel) {
+storage::Signal UnitSignal(const Cohort& c, const UnitRows& rows, ModelKey key,
+                           std::string method) {
   storage::Signal s;
-  const auto registry = c.implants.class_registry[static_cast<size_t>(key.device_class)];
+  const auto registry = rows.group_registry[static_cast<size_t>(key.device_class)];
   s.registry = c.registries[static_cast<size_t>(registry)];
-  s.unit_kind = kind;
-  const auto& names = kind == storage::SignalUnitKind::kBrand ? c.brands : c.models;
-  s.unit = names[static_cast<size_t>(key.model)];
+  s.unit_kind = rows.kind;
+  s.unit = rows.names[static_cast<size_t>(key.model)];
   s.method = std::move(method);
   s.data_cut = c.data_cut;
   return s;
+}
+
+storage::Signal ModelSignal(const Cohort& c, ModelKey key, std::string method) {
+  return UnitSignal(c, ImplantRows(c, storage::SignalUnitKind::kDeviceModel), key,
+                    std::move(method));
 }
 
 json Exposure(const stats::ImplantExposure& x) {
@@ -88,11 +121,10 @@ void MaxSprtLooks(const ImplantCohort& c, const std::vector<size_t>& rows, doubl
   }
 }
 
-// NJR and AOANJRR signals for the units of one column (models or brands) within their classes.
-Result<void> OutlierSignals(const Cohort& c, storage::SignalUnitKind kind,
-                            const std::vector<int32_t>& unit, const MethodOptions& options,
+// NJR and AOANJRR signals for the units of one kind within their classes.
+Result<void> OutlierSignals(const Cohort& c, const UnitRows& units, const MethodOptions& options,
                             std::vector<storage::Signal>& out) {
-  const auto exposure = ModelExposure(c.implants, unit);
+  const auto exposure = ModelExposure(units);
   std::vector<ModelKey> keys;
   std::vector<stats::ImplantExposure> rows;
   for (const auto& [key, x] : exposure) {
@@ -106,7 +138,7 @@ Result<void> OutlierSignals(const Cohort& c, storage::SignalUnitKind kind,
   for (size_t k = 0; k < keys.size(); ++k) {
     const stats::NjrOutlier& n = (*njr)[k];
     if (n.level != stats::NjrLevel::kNone) {
-      storage::Signal s = ModelSignal(c, keys[k], "njr-ptir", kind);
+      storage::Signal s = UnitSignal(c, units, keys[k], "njr-ptir");
       s.statistic = n.ratio;
       s.threshold = n.level == stats::NjrLevel::kLevel1              ? options.njr.level1_ratio
                     : rows[k].primaries >= options.njr.min_primaries ? options.njr.level2_ratio
@@ -126,7 +158,7 @@ Result<void> OutlierSignals(const Cohort& c, storage::SignalUnitKind kind,
     }
     const stats::AoanjrrScreen& a = (*aoa)[k];
     if (a.flagged) {
-      storage::Signal s = ModelSignal(c, keys[k], "aoanjrr-screen", kind);
+      storage::Signal s = UnitSignal(c, units, keys[k], "aoanjrr-screen");
       s.statistic = a.ratio;
       s.threshold = options.aoanjrr.rate_ratio;
       s.what = fmt::format(
@@ -152,11 +184,13 @@ Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& c,
                                                         const MethodOptions& options) {
   std::vector<storage::Signal> out;
   ORP_RETURN_IF_ERROR(
-      OutlierSignals(c, storage::SignalUnitKind::kDeviceModel, c.implants.model, options, out));
+      OutlierSignals(c, ImplantRows(c, storage::SignalUnitKind::kDeviceModel), options, out));
   if (c.implants.brand.size() == c.implants.size()) {
     ORP_RETURN_IF_ERROR(
-        OutlierSignals(c, storage::SignalUnitKind::kBrand, c.implants.brand, options, out));
+        OutlierSignals(c, ImplantRows(c, storage::SignalUnitKind::kBrand), options, out));
   }
+  if (c.construct.size() == c.size() && c.construct_class.size() == c.size())
+    ORP_RETURN_IF_ERROR(OutlierSignals(c, ConstructRows(c), options, out));
   return out;
 }
 

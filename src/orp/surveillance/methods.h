@@ -1,9 +1,12 @@
 // The surveillance methods applied to a cohort: each evaluates every unit of its kind in every
 // registry and returns the signals it raises (nothing is stored here; run.h stores them).
 //
-//   Device models  NJR Level 1/2 PTIR outliers ("njr-ptir"), the AOANJRR stage-one screen
-//   and brands     ("aoanjrr-screen") within the class (registry and device type; a brand is
-//                  every model of one manufacturer's brand in that class); for models also the
+//   Device models, NJR Level 1/2 PTIR outliers ("njr-ptir"), the AOANJRR stage-one screen
+//   brands and     ("aoanjrr-screen")
+//   constructs     within the class (registry and device type; a brand is
+//                  every model of one manufacturer's brand in that class); the same two for
+//                  constructs (the set of models of a primary) within their construct class
+//                  (registry and set of device types); for models also the
 //                  Poisson maxSPRT of each model's revisions against the rest of its class from
 //                  its first primary ("maxsprt"; ends without a signal once T revisions were
 //                  expected, so it watches new models, as Kulldorff's method intends).
@@ -12,11 +15,12 @@
 //                  "-10y"); a risk-adjusted Bernoulli CUSUM of revision within one year, odds
 //                  ratio 2, h set for the registry's risk mix and a target in-control ARL
 //                  ("cusum-revision-1y").
-// Expected counts come from indirect standardisation over the 54 case-mix strata of cohort.h
-// (age band x sex x ASA) within the registry and window: E_u = sum over the unit's primaries of
-// PY_i x rate_stratum (revision) or p_stratum (90-day death). This stands in for the Cox and
-// logistic models the NJR uses (TODO(#7): fit them with stats/cox.h once the cohort carries the
-// indication). Only high-side findings (worse than expected) become signals.
+// Expected counts come from risk models fitted per registry and window (risk_model.h): a Cox
+// model of revision on age band, sex, ASA and indication (funnel O/E), a logistic model of
+// 90-day death on age band, sex and ASA, and a logistic model of revision within a year on all
+// four (the CUSUM's patient risks). A model that cannot be fitted raises no signals and adds a
+// line to `notes` saying which model and why. Only high-side findings (worse than expected)
+// become signals.
 //
 // Thread safety: pure functions of their inputs.
 #pragma once
@@ -29,6 +33,7 @@
 #include "orp/stats/outliers.h"
 #include "orp/storage/signals.h"
 #include "orp/surveillance/cohort.h"
+#include "orp/surveillance/risk_model.h"
 
 namespace orp::surveillance {
 
@@ -46,6 +51,7 @@ struct MethodOptions {
   double cusum_odds_ratio = 2.0;
   double cusum_target_arl = 10000;  // patients between false signals in control
   int cusum_window_days = 365;
+  RiskModelOptions risk;
 };
 
 Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& cohort,
@@ -53,8 +59,10 @@ Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& cohort,
 Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& cohort,
                                                     const MethodOptions& options);
 Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& cohort,
-                                                   const MethodOptions& options);
+                                                   const MethodOptions& options,
+                                                   std::vector<std::string>* notes = nullptr);
 Result<std::vector<storage::Signal>> CusumSignals(const Cohort& cohort,
-                                                  const MethodOptions& options);
+                                                  const MethodOptions& options,
+                                                  std::vector<std::string>* notes = nullptr);
 
 }  // namespace orp::surveillance

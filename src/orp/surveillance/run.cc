@@ -3,22 +3,44 @@
 namespace orp::surveillance {
 
 Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
-                                                    const MethodOptions& options) {
+                                                    const MethodOptions& options,
+                                                    std::vector<std::string>* notes) {
   std::vector<storage::Signal> all;
-  for (auto method : {DeviceModelSignals, MaxSprtSignals, FunnelSignals, CusumSignals}) {
-    auto signals = method(cohort, options);
+  auto take = [&](Result<std::vector<storage::Signal>> signals) -> Result<void> {
     if (!signals) return std::unexpected(signals.error());
     for (storage::Signal& s : *signals) all.push_back(std::move(s));
-  }
+    return {};
+  };
+  ORP_RETURN_IF_ERROR(take(DeviceModelSignals(cohort, options)));
+  ORP_RETURN_IF_ERROR(take(MaxSprtSignals(cohort, options)));
+  ORP_RETURN_IF_ERROR(take(FunnelSignals(cohort, options, notes)));
+  ORP_RETURN_IF_ERROR(take(CusumSignals(cohort, options, notes)));
   return all;
 }
 
 Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options) {
+  RunSummary summary;
+  auto seq = store.LastChange();  // before reading: a change landing meanwhile is seen again
+  if (!seq) return std::unexpected(seq.error());
+  summary.change_seq = *seq;
   auto cohort = BuildCohort(store, options.data_cut);
   if (!cohort) return std::unexpected(cohort.error());
-  auto signals = EvaluateCohort(*cohort, options.methods);
+  auto signals = EvaluateCohort(*cohort, options.methods, &summary.model_notes);
   if (!signals) return std::unexpected(signals.error());
-  RunSummary summary;
+  if (!options.benchmarks.empty()) {
+    auto rated = RateDeviceModels(*cohort, options.benchmarks);
+    if (!rated) return std::unexpected(rated.error());
+    for (storage::Signal& s : rated->signals) signals->push_back(std::move(s));
+    summary.ratings = std::move(rated->ratings);
+  }
+  if (options.since_change > 0) {
+    auto affected = AffectedUnits(store, options.since_change, *cohort);
+    if (!affected) return std::unexpected(affected.error());
+    summary.affected_units = static_cast<int64_t>(affected->size());
+    std::erase_if(*signals, [&](const storage::Signal& s) {
+      return !affected->contains({s.registry, s.unit_kind, s.unit});
+    });
+  }
   summary.primaries = static_cast<int64_t>(cohort->size());
   summary.device_models = static_cast<int64_t>(cohort->models.size());
   summary.surgeons = static_cast<int64_t>(cohort->surgeons.size());

@@ -1,5 +1,6 @@
 // A surveillance run: build the cohort from the store, apply every method (methods.h) to every
-// device model, surgeon and hospital of every registry, and record the signals in one
+// device model, brand, construct, surgeon and hospital of every registry, rate device models
+// against the loaded benchmark criteria (benchmarks.h), and record the signals in one
 // transaction. A signal seen before is updated (its review status kept), never duplicated; see
 // storage/signals.h. Runs are whole-cohort today: every method here is cheap next to reading
 // the store (docs/performance.md, "## Surveillance").
@@ -10,18 +11,29 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "orp/core/date.h"
 #include "orp/core/result.h"
 #include "orp/storage/store.h"
+#include "orp/surveillance/benchmarks.h"
 #include "orp/surveillance/methods.h"
 
 namespace orp::surveillance {
 
 struct RunOptions {
   Date data_cut{};
+  // 0: a full run. Otherwise an incremental run after the changes numbered above this (the
+  // change_seq an earlier run reported): every method still evaluates the whole cohort (a unit
+  // is judged against its class and registry), but only signals of units the changed procedures
+  // touch (their surgeon, hospital, device models, brands and construct) are written, so a run
+  // after each accepted submission neither re-touches nor re-dates the rest.
+  int64_t since_change = 0;
   MethodOptions methods;
+  std::vector<ClassCriterion> benchmarks;  // empty: no ratings (benchmarks.h)
 };
 
 struct RunSummary {
@@ -32,11 +44,26 @@ struct RunSummary {
   int64_t signals_new = 0;
   int64_t signals_updated = 0;
   std::vector<storage::Signal> signals;  // as raised by this run, with their stored ids
+  // One line per risk model that could not be fitted (registry, method, why): those methods
+  // raised no signals for that registry in this run.
+  std::vector<std::string> model_notes;
+  std::vector<ModelRating> ratings;  // every model of a class with benchmark criteria
+  int64_t change_seq = 0;            // the store's change number this run saw (for since_change)
+  int64_t affected_units = 0;        // incremental runs: units the changes touched
 };
 
-// Every signal the methods raise on `cohort` (no store involved).
+// A unit as signals name it: registry, kind, unit.
+using UnitKey = std::tuple<std::string, storage::SignalUnitKind, std::string>;
+
+// The units touched by procedures changed after `since_change` (brands from `cohort`'s catalogue).
+Result<std::set<UnitKey>> AffectedUnits(storage::Reader& reader, int64_t since_change,
+                                        const Cohort& cohort);
+
+// Every signal the methods raise on `cohort` (no store involved); models that could not be
+// fitted are described in `notes` when given.
 Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
-                                                    const MethodOptions& options);
+                                                    const MethodOptions& options,
+                                                    std::vector<std::string>* notes = nullptr);
 
 Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options);
 

@@ -7,9 +7,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <span>
 
 #include "orp/stats/cusum.h"
 #include "orp/surveillance/methods.h"
+#include "orp/surveillance/risk_model.h"
 
 namespace orp::surveillance {
 namespace {
@@ -32,35 +34,30 @@ int32_t CutDay(const Cohort& c) {
   return static_cast<int32_t>(c.data_cut.time_since_epoch().count());
 }
 
-// Observed and expected per unit code, for rows passing `in`, by indirect standardisation over
-// the registry's strata: `event(i)` is the outcome count, `exposure(i)` its denominator (person
-// years, or 1 for a proportion).
-template <typename In, typename Event, typename Exposure>
-std::map<int32_t, std::pair<double, double>> ObservedExpected(const Cohort& c,
-                                                              const std::vector<int32_t>& codes,
-                                                              In in, Event event,
-                                                              Exposure exposure) {
-  std::array<double, kStrata> events{}, denominators{};
-  for (size_t i = 0; i < c.size(); ++i) {
-    if (!in(i)) continue;
-    events[static_cast<size_t>(c.stratum[i])] += event(i);
-    denominators[static_cast<size_t>(c.stratum[i])] += exposure(i);
-  }
+// Observed and expected per unit code over `rows`, given each row's outcome and its expected
+// value from a risk model (risk_model.h).
+std::map<int32_t, std::pair<double, double>> ObservedExpected(const std::vector<int32_t>& codes,
+                                                              std::span<const size_t> rows,
+                                                              std::span<const double> observed,
+                                                              std::span<const double> expected) {
   std::map<int32_t, std::pair<double, double>> oe;
-  for (size_t i = 0; i < c.size(); ++i) {
-    if (!in(i) || codes[i] == kNoUnit) continue;
-    const auto s = static_cast<size_t>(c.stratum[i]);
-    auto& [o, e] = oe[codes[i]];
-    o += event(i);
-    if (denominators[s] > 0) e += exposure(i) * events[s] / denominators[s];
+  for (size_t k = 0; k < rows.size(); ++k) {
+    if (codes[rows[k]] == kNoUnit) continue;
+    auto& [o, e] = oe[codes[rows[k]]];
+    o += observed[k];
+    e += expected[k];
   }
   return oe;
+}
+
+void Note(std::vector<std::string>* notes, std::string text) {
+  if (notes != nullptr) notes->push_back(std::move(text));
 }
 
 // One funnel over the units of one registry; signals for the units beyond the limits.
 Result<void> FunnelFor(const Cohort& c, const UnitColumn& unit, int32_t registry,
                        const std::map<int32_t, std::pair<double, double>>& oe,
-                       const std::string& method, const std::string& outcome,
+                       const std::string& method, const std::string& outcome, const json& model,
                        const MethodOptions& options, std::vector<storage::Signal>& out) {
   std::vector<int32_t> codes;
   std::vector<double> observed, expected;
@@ -101,6 +98,7 @@ Result<void> FunnelFor(const Cohort& c, const UnitColumn& unit, int32_t registry
         {"overdispersion", stats::OverdispersionName(plot->overdispersion)},
         {"phi", plot->fit.phi},
         {"tau2", plot->fit.tau2},
+        {"risk_model", model},
         {"units",
          codes.size()}}.dump();
     out.push_back(std::move(s));
@@ -110,40 +108,59 @@ Result<void> FunnelFor(const Cohort& c, const UnitColumn& unit, int32_t registry
 
 }  // namespace
 
-Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const MethodOptions& options) {
+Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const MethodOptions& options,
+                                                   std::vector<std::string>* notes) {
   std::vector<storage::Signal> out;
   const int32_t cut = CutDay(c);
   for (int32_t r = 0; r < static_cast<int32_t>(c.registries.size()); ++r) {
+    const std::string& registry = c.registries[static_cast<size_t>(r)];
     for (int years : options.funnel_windows_years) {
       const int32_t from = cut - static_cast<int32_t>(years * 365.25);
-      auto in_window = [&](size_t i) { return c.registry[i] == r && c.entry_day[i] > from; };
-      auto at_day = [&](size_t i) {
-        return in_window(i) && c.entry_day[i] + options.mortality_days <= cut;
-      };
-      auto revised = [&](size_t i) { return c.status[i] == 1 ? 1.0 : 0.0; };
-      auto years_of = [&](size_t i) { return c.Years(i); };
-      auto died = [&](size_t i) {
-        return c.death_day[i] - c.entry_day[i] <= options.mortality_days ? 1.0 : 0.0;
-      };
-      auto one = [](size_t) { return 1.0; };
+      std::vector<size_t> rows, day_rows;  // in the window; and with the full mortality window
+      for (size_t i = 0; i < c.size(); ++i) {
+        if (c.registry[i] != r || c.entry_day[i] <= from) continue;
+        rows.push_back(i);
+        if (c.entry_day[i] + options.mortality_days <= cut) day_rows.push_back(i);
+      }
+      if (rows.empty()) continue;
+      const std::string revision_method = fmt::format("funnel-revision-{}y", years);
+      std::vector<double> revised(rows.size()), died(day_rows.size());
+      for (size_t k = 0; k < rows.size(); ++k) revised[k] = c.status[rows[k]] == 1;
+      for (size_t k = 0; k < day_rows.size(); ++k)
+        died[k] = c.death_day[day_rows[k]] - c.entry_day[day_rows[k]] <= options.mortality_days;
+      auto revision_model = ExpectedRevisions(c, rows, options.risk);
+      if (!revision_model) {
+        Note(notes, fmt::format("{} {}: no signals; {}", registry, revision_method,
+                                revision_model.error().message()));
+      }
+      const std::string mortality_method =
+          fmt::format("funnel-mortality-{}d-{}y", options.mortality_days, years);
+      auto mortality_model = ExpectedProbabilities(c, day_rows, died, false, options.risk);
+      if (!mortality_model) {
+        Note(notes, fmt::format("{} {}: no signals; {}", registry, mortality_method,
+                                mortality_model.error().message()));
+      }
       for (const UnitColumn& unit : Units(c)) {
-        const std::string kind(storage::SignalUnitKindName(unit.kind));
-        auto revision = ObservedExpected(c, *unit.codes, in_window, revised, years_of);
-        ORP_RETURN_IF_ERROR(FunnelFor(c, unit, r, revision,
-                                      fmt::format("funnel-revision-{}y", years), "revision",
-                                      options, out));
-        auto mortality = ObservedExpected(c, *unit.codes, at_day, died, one);
-        ORP_RETURN_IF_ERROR(
-            FunnelFor(c, unit, r, mortality,
-                      fmt::format("funnel-mortality-{}d-{}y", options.mortality_days, years),
-                      fmt::format("{}-day mortality", options.mortality_days), options, out));
+        if (revision_model) {
+          ORP_RETURN_IF_ERROR(FunnelFor(
+              c, unit, r, ObservedExpected(*unit.codes, rows, revised, revision_model->expected),
+              revision_method, "revision", json{{"kind", "cox"}, {"terms", revision_model->terms}},
+              options, out));
+        }
+        if (mortality_model) {
+          ORP_RETURN_IF_ERROR(FunnelFor(
+              c, unit, r, ObservedExpected(*unit.codes, day_rows, died, mortality_model->expected),
+              mortality_method, fmt::format("{}-day mortality", options.mortality_days),
+              json{{"kind", "logistic"}, {"terms", mortality_model->terms}}, options, out));
+        }
       }
     }
   }
   return out;
 }
 
-Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodOptions& options) {
+Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodOptions& options,
+                                                  std::vector<std::string>* notes) {
   std::vector<storage::Signal> out;
   const int32_t cut = CutDay(c);
   const int32_t window = options.cusum_window_days;
@@ -157,17 +174,19 @@ Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodO
     auto failed = [&](size_t i) {
       return c.status[i] == 1 && c.exit_day[i] - c.entry_day[i] <= window;
     };
-    std::array<double, kStrata> fails{}, counts{};
-    for (size_t i : rows) {
-      fails[static_cast<size_t>(c.stratum[i])] += failed(i);
-      counts[static_cast<size_t>(c.stratum[i])] += 1;
+    std::vector<double> outcome;
+    for (size_t i : rows) outcome.push_back(failed(i) ? 1.0 : 0.0);
+    auto model = ExpectedProbabilities(c, rows, outcome, true, options.risk);
+    if (!model) {
+      Note(notes, fmt::format("{} cusum-revision-1y: no signals; {}",
+                              c.registries[static_cast<size_t>(r)], model.error().message()));
+      continue;
     }
     std::vector<double> risk(c.size());
     std::vector<double> mix;
-    for (size_t i : rows) {
-      const auto s = static_cast<size_t>(c.stratum[i]);
-      risk[i] = std::clamp(fails[s] / counts[s], 1e-4, 1 - 1e-4);
-      mix.push_back(risk[i]);
+    for (size_t k = 0; k < rows.size(); ++k) {
+      risk[rows[k]] = std::clamp(model->expected[k], 1e-4, 1 - 1e-4);
+      mix.push_back(risk[rows[k]]);
     }
     auto h = stats::ControlLimitForArl(mix, options.cusum_odds_ratio, options.cusum_target_arl);
     if (!h) return std::unexpected(h.error());
@@ -209,6 +228,7 @@ Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodO
         s.evidence_json = json{
             {"h", *h},
             {"target_arl", options.cusum_target_arl},
+            {"risk_model", {{"kind", "logistic"}, {"terms", model->terms}}},
             {"patients", unit_rows.size()},
             {"signals", chart->upper_signals},
             {"first_signal_primary", FormatIsoDate(first_day)},

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "orp/core/result.h"
+#include "orp/storage/sql.h"
 
 struct pg_conn;
 struct pg_result;
@@ -97,7 +98,9 @@ class Rows {
   pg_result* result_;
 };
 
-class Connection {
+// Also the sql::Database of storage/sql.h, for the queries written once for both backends
+// (stmt.cc: ?N placeholders rendered as $N, the statement run through stmt.h's Stmt).
+class Connection final : public sql::Database {
  public:
   // Connects with a libpq connection string or URI (postgresql://…). `location` (never holding a
   // password) names the server in error messages.
@@ -128,6 +131,9 @@ class Connection {
   int64_t Changes() const { return last_affected_; }
   // The identity value the last INSERT on this connection generated (lastval()).
   int64_t LastInsertRowid();
+
+  sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
+  Result<void> WithStatement(std::string_view sql, sql::StatementUse use) override;
 
   // True when the connection is up and outside any transaction: fit to go back to a pool.
   bool ReusableIdle() const;

@@ -113,6 +113,15 @@ class PostgresTransaction : public QueryReader<Transaction> {
   Result<void> AddRecallContact(RecallContact& contact) override {
     return Write([&](Queries& q) { return q.AddRecallContact(contact); });
   }
+
+  // Consent (ingest, #5).
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
+                                          const OptOutLoad& load) override {
+    return Write([&](Queries& q) { return q.ReplaceOptOuts(list, load); });
+  }
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
+    return Write([&](Queries& q) { return q.PutOdsRecords(records, load); });
+  }
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
   void Rollback();

@@ -57,4 +57,42 @@ int64_t Stmt::Int(int column) const {
   return Current().Int(column);
 }
 
+namespace {
+
+// A Stmt seen through the backend-neutral interface of storage/sql.h.
+class StatementAdapter final : public sql::Statement {
+ public:
+  explicit StatementAdapter(Stmt& stmt) : stmt_(stmt) {}
+  StatementAdapter& Bind(int index, int64_t value) override {
+    return Set(stmt_.Bind(index, value));
+  }
+  StatementAdapter& Bind(int index, double value) override { return Set(stmt_.Bind(index, value)); }
+  StatementAdapter& Bind(int index, std::string_view text) override {
+    return Set(stmt_.Bind(index, text));
+  }
+  StatementAdapter& BindBlob(int index, std::string_view bytes) override {
+    return Set(stmt_.BindBlob(index, bytes));
+  }
+  StatementAdapter& BindNull(int index) override { return Set(stmt_.BindNull(index)); }
+  Result<bool> Step() override { return stmt_.Step(); }
+  int64_t Changes() const override { return stmt_.Changes(); }
+  bool IsNull(int column) const override { return stmt_.IsNull(column); }
+  int64_t Int(int column) const override { return stmt_.Int(column); }
+  double Real(int column) const override { return stmt_.Real(column); }
+  std::string Text(int column) const override { return stmt_.Text(column); }
+  std::string Blob(int column) const override { return stmt_.Blob(column); }
+
+ private:
+  StatementAdapter& Set(Stmt&) { return *this; }
+  Stmt& stmt_;
+};
+
+}  // namespace
+
+Result<void> Connection::WithStatement(std::string_view sql, sql::StatementUse use) {
+  Stmt stmt(*this, sql::RenderPostgresPlaceholders(sql));
+  StatementAdapter adapter(stmt);
+  return use(adapter);
+}
+
 }  // namespace orp::storage::postgres

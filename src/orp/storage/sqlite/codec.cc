@@ -95,20 +95,22 @@ std::vector<std::string> SplitList(std::string_view text) {
   return out;
 }
 
+// BindProcedure, BindImplant and BindPatient bind the entity's own strings without a copy
+// (Stmt::BindStatic): every caller keeps the entity alive until its Stmt is destroyed.
 void BindProcedure(Stmt& stmt, int first, const Procedure& p) {
   int i = first;
-  stmt.Bind(i++, p.registry);
-  stmt.Bind(i++, p.procedure_ref);
+  stmt.BindStatic(i++, p.registry);
+  stmt.BindStatic(i++, p.procedure_ref);
   stmt.Bind(i++, TextOr(p.provider_site, [](const auto& v) { return v.code(); }));
   stmt.Bind(i++, TextOr(p.clinician, [](const auto& v) { return v.number(); }));
   stmt.Bind(i++, p.patient.value);
   stmt.Bind(i++, DayNumber(p.date));
-  stmt.Bind(i++, domain::Name(p.type));
+  stmt.BindStatic(i++, domain::Name(p.type));
   stmt.Bind(i++, JoinOpcs(p.opcs_codes));
   stmt.Bind(i++, TextOr(p.snomed_code, [](const auto& v) { return v.ToString(); }));
   stmt.Bind(i++, TextOr(p.laterality, domain::LateralityCode));
-  stmt.Bind(i++, p.body_site);
-  stmt.Bind(i++, p.indication);
+  stmt.BindStatic(i++, p.body_site);
+  stmt.BindStatic(i++, p.indication);
   stmt.Bind(i++, p.asa_grade);
   stmt.Bind(i++, p.bmi);
   stmt.Bind(i++, EncodeFields(p.fields));
@@ -166,17 +168,17 @@ void BindImplant(Stmt& stmt, int first, const domain::Implant& m) {
   stmt.Bind(i++, m.procedure.value);
   // The gtin column holds the DI of any agency: the GTIN, else a HIBCC DI (other_di).
   if (m.gtin) {
-    stmt.Bind(i++, m.gtin->digits());
+    stmt.BindStatic(i++, m.gtin->digits());
   } else if (m.other_di) {
-    stmt.Bind(i++, m.other_di->text());
+    stmt.BindStatic(i++, m.other_di->text());
   } else {
     stmt.BindNull(i++);
   }
-  stmt.Bind(i++, m.lot);
-  stmt.Bind(i++, m.serial);
+  stmt.BindStatic(i++, m.lot);
+  stmt.BindStatic(i++, m.serial);
   stmt.Bind(i++, OptionalDay(m.expiry));
-  stmt.Bind(i++, m.raw_scan);
-  stmt.Bind(i++, domain::Name(m.action));
+  stmt.BindStatic(i++, m.raw_scan);
+  stmt.BindStatic(i++, domain::Name(m.action));
   stmt.Bind(i++, TextOr(m.laterality, domain::LateralityCode));
   stmt.Bind(i++, int64_t{m.in_situ});
   if (m.removed_by) {
@@ -225,12 +227,13 @@ void BindPatient(Stmt& stmt, int first, const domain::Patient& p) {
   int i = first;
   if (p.pseudonym) {
     const auto& b = p.pseudonym->bytes;
-    stmt.BindBlob(i++, std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+    stmt.BindBlobStatic(i++,
+                        std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
   } else {
     stmt.BindNull(i++);
   }
   if (p.nhs_number) {
-    stmt.BindBlob(i++, p.nhs_number->bytes);
+    stmt.BindBlobStatic(i++, p.nhs_number->bytes);
   } else {
     stmt.BindNull(i++);
   }

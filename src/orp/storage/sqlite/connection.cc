@@ -77,6 +77,47 @@ Result<Stmt> Connection::Prepare(std::string_view sql) {
   return Stmt(*this, it->second);
 }
 
+namespace {
+
+// A Stmt seen through the backend-neutral interface of storage/sql.h.
+class StatementAdapter final : public sql::Statement {
+ public:
+  StatementAdapter(Stmt& stmt, const Connection& connection)
+      : stmt_(stmt), connection_(connection) {}
+  StatementAdapter& Bind(int index, int64_t value) override {
+    return Set(stmt_.Bind(index, value));
+  }
+  StatementAdapter& Bind(int index, double value) override { return Set(stmt_.Bind(index, value)); }
+  StatementAdapter& Bind(int index, std::string_view text) override {
+    return Set(stmt_.Bind(index, text));
+  }
+  StatementAdapter& BindBlob(int index, std::string_view bytes) override {
+    return Set(stmt_.BindBlob(index, bytes));
+  }
+  StatementAdapter& BindNull(int index) override { return Set(stmt_.BindNull(index)); }
+  Result<bool> Step() override { return stmt_.Step(); }
+  int64_t Changes() const override { return connection_.Changes(); }
+  bool IsNull(int column) const override { return stmt_.IsNull(column); }
+  int64_t Int(int column) const override { return stmt_.Int(column); }
+  double Real(int column) const override { return stmt_.Real(column); }
+  std::string Text(int column) const override { return stmt_.Text(column); }
+  std::string Blob(int column) const override { return stmt_.Blob(column); }
+
+ private:
+  StatementAdapter& Set(Stmt&) { return *this; }
+  Stmt& stmt_;
+  const Connection& connection_;
+};
+
+}  // namespace
+
+Result<void> Connection::WithStatement(std::string_view sql, sql::StatementUse use) {
+  auto stmt = Prepare(sql);
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementAdapter adapter(*stmt, *this);
+  return use(adapter);
+}
+
 int64_t Connection::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
 int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
 
@@ -112,6 +153,14 @@ Stmt& Stmt::Bind(int index, std::string_view text) {
 }
 Stmt& Stmt::BindBlob(int index, std::string_view bytes) {
   sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  return *this;
+}
+Stmt& Stmt::BindStatic(int index, std::string_view text) {
+  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  return *this;
+}
+Stmt& Stmt::BindBlobStatic(int index, std::string_view bytes) {
+  sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
   return *this;
 }
 Stmt& Stmt::BindNull(int index) {

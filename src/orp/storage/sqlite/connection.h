@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "orp/core/result.h"
+#include "orp/storage/sql.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -40,7 +41,8 @@ struct ConnectionOptions {
 
 class Stmt;
 
-class Connection {
+// Also the sql::Database of storage/sql.h, for the queries written once for both backends.
+class Connection final : public sql::Database {
  public:
   // Opens (creating) the file, or an in-memory database for ":memory:", and sets WAL, the
   // synchronous level, foreign keys and the busy timeout.
@@ -60,6 +62,9 @@ class Connection {
   // "wal", "memory", …
   Result<std::string> JournalMode();
   sqlite3* handle() { return db_; }
+
+  sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
+  Result<void> WithStatement(std::string_view sql, sql::StatementUse use) override;
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
@@ -83,6 +88,11 @@ class Stmt {
   Stmt& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
   Stmt& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
   Stmt& BindBlob(int index, std::string_view bytes);
+  // Not copied (SQLITE_STATIC): the bytes must stay valid and unchanged until this Stmt is
+  // destroyed (which resets it and clears its bindings) — bind members of an entity the caller
+  // holds across the execution, never a temporary. Saves SQLite's copy on the ingest hot path.
+  Stmt& BindStatic(int index, std::string_view text);
+  Stmt& BindBlobStatic(int index, std::string_view bytes);
   Stmt& BindNull(int index);
   template <typename T>
   Stmt& Bind(int index, const std::optional<T>& value) {

@@ -348,6 +348,35 @@ CREATE TABLE recall_contacts (
 );
 )sql";
 
+// Ingest (ingest, #4/#5). The national data opt-out list as keyed hashes (the patients'
+// pseudonym HMAC, never NHS numbers) and its loads; ODS reference data's open and close dates
+// (day numbers) and its loads. procedures_by_submission is dropped: no
+// query reads procedures by submission, and every procedure insert paid for it.
+constexpr std::string_view kIngest = R"sql(
+CREATE TABLE opt_outs (
+  pseudonym BLOB PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE opt_out_loads (
+  id INTEGER PRIMARY KEY,
+  loaded_at INTEGER NOT NULL,
+  source_sha256 TEXT NOT NULL,
+  loaded_by TEXT NOT NULL,
+  entries INTEGER NOT NULL
+);
+DROP INDEX procedures_by_submission;
+ALTER TABLE organisations ADD COLUMN opened INTEGER;
+ALTER TABLE organisations ADD COLUMN closed INTEGER;
+ALTER TABLE sites ADD COLUMN opened INTEGER;
+ALTER TABLE sites ADD COLUMN closed INTEGER;
+CREATE TABLE ods_loads (
+  id INTEGER PRIMARY KEY,
+  loaded_at INTEGER NOT NULL,
+  source_sha256 TEXT NOT NULL,
+  loaded_by TEXT NOT NULL,
+  records INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -359,6 +388,7 @@ const std::vector<Migration>& Migrations() {
       {5, "0005_device_fields", kDeviceFields},
       {6, "0006_signals", kSignals},
       {7, "0007_recall", kRecall},
+      {8, "0008_ingest", kIngest},
   };
   return kMigrations;
 }

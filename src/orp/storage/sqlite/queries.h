@@ -11,14 +11,17 @@
 #include <string_view>
 #include <vector>
 
+#include "orp/storage/sql_queries.h"
 #include "orp/storage/sqlite/connection.h"
 #include "orp/storage/store.h"
 
 namespace orp::storage::sqlite {
 
-class Queries {
+// The statements written once for both backends are inherited from sql::Queries
+// (storage/sql_queries.h); the ones below are this backend's own.
+class Queries : public sql::Queries {
  public:
-  explicit Queries(Connection& connection) : db_(connection) {}
+  explicit Queries(Connection& connection) : sql::Queries(connection), db_(connection) {}
 
   // Reads (reads.cc).
   Result<std::optional<Patient>> FindPatient(PatientId id);
@@ -28,11 +31,6 @@ class Queries {
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
   Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
-  // Device models (device_models.cc).
-  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
-                                                     std::optional<Date> on);
-  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device);
-  Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
   Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref);
@@ -57,61 +55,31 @@ class Queries {
   Result<OutcomeEventId> AddOutcomeEvent(const OutcomeEvent& event);
   Result<void> PutOrganisation(const Organisation& organisation);
   Result<void> PutClinician(const Clinician& clinician);
-  Result<void> PutDeviceModel(const DeviceModel& model);  // device_models.cc
   Result<void> AddFindings(SubmissionId submission, std::span<const Finding> findings);
   Result<int64_t> AppendAudit(const AuditRecord& record);
   Result<SubmissionId> InsertSubmission(const SubmissionRequest& request);
   Result<void> FinishSubmission(SubmissionId submission, const SubmissionOutcome& outcome);
 
-  // Accounts (security, #5; accounts.cc).
-  Result<std::optional<UserRecord>> FindUser(std::string_view username);
-  Result<std::optional<UserRecord>> FindUserById(int64_t user_id);
-  Result<std::vector<UserRecord>> ListUsers();
-  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash);
-  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash);
-  Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id);
-  Result<LoginFailures> CountLoginFailures(std::string_view username, std::string_view remote,
-                                           domain::Instant since);
-  Result<void> ForEachAuditRecordWhere(const AuditQuery& query, const Visitor<AuditRecord>& visit);
-  Result<int64_t> AddUser(const UserRecord& user);
-  Result<void> SetUserDisabled(int64_t user_id, bool disabled);
-  Result<void> AddSession(const SessionRecord& session);
-  Result<void> TouchSession(std::string_view id_hash, domain::Instant at);
-  Result<void> DeleteSession(std::string_view id_hash);
-  Result<void> DeleteSessionsOf(int64_t user_id);
-  Result<int64_t> AddApiToken(const ApiTokenRecord& token);
-  Result<void> RevokeApiToken(int64_t token_id, domain::Instant at);
-  Result<void> RecordLoginAttempt(const LoginAttempt& attempt);
   // Bulk ingest (ingest4, #4; bulk.cc): the store.h methods of that name.
   Result<std::vector<Patient>> FindPatientsByPseudonyms(std::span<const Pseudonym> pseudonyms);
   Result<std::map<std::string, int, std::less<>>> FindProcedureVersions(
       std::string_view registry, std::span<const std::string> procedure_refs);
   Result<void> InsertPatients(std::span<Patient> patients);
   Result<void> InsertProcedures(std::span<Procedure> procedures, SubmissionId submission);
-  // Recall (recall8, #8; recall.cc).
-  Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
-                                    const Visitor<RecallImplantRow>& visit);
-  Result<std::optional<Recall>> FindRecall(RecallId id);
-  Result<std::optional<Recall>> FindRecallByReference(std::string_view reference);
-  Result<std::vector<Recall>> ListRecalls();
-  Result<std::vector<RecallPatient>> RecallPatients(RecallId recall);
-  Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall);
-  Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient);
-  Result<void> PutRecall(Recall& recall);
-  Result<void> PutRecallPatient(const RecallPatient& patient);
-  Result<void> AddRecallImplant(const RecallImplantLink& link);
-  Result<void> AddRecallContact(RecallContact& contact);
 
   // The change sequence number of the open transaction, allocated at its first change of
   // patients, procedures or implants; EndTransaction forgets it.
   Result<int64_t> ChangeSeq();
   void EndTransaction() { change_seq_ = 0; }
 
-  // Surveillance (surveil7, #7): signals.cc.
-  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter);
-  Result<std::optional<Signal>> FindSignal(int64_t id);
-  Result<SignalPutResult> PutSignal(const Signal& signal);
-  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
+  // Consent (ingest, #5): consent.cc.
+  Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms);
+  Result<OptOutListInfo> OptOutList();
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list, const OptOutLoad& load);
+  // ODS reference data (ingest, #4): ods.cc.
+  Result<std::optional<OdsRecord>> FindOdsSite(std::string_view site_code);
+  Result<std::optional<OdsLoad>> LastOdsLoad();
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load);
 
  private:
   Result<std::vector<Implant>> ImplantsOf(ProcedureId procedure);
@@ -119,8 +87,6 @@ class Queries {
   Result<void> InsertImplants(Procedure& procedure);
   Result<void> ReplaceImplants(Procedure& procedure, std::vector<Implant> previous);
   Result<void> ArchiveVersion(ProcedureId id);
-  Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,
-                                                  const std::function<void(Stmt&)>& bind);
 
   Connection& db_;
   int64_t change_seq_ = 0;

@@ -212,6 +212,20 @@ class QueryReader : public Base {
     return Read([&](Queries& q) { return q.RecallContacts(recall, patient); });
   }
 
+  // Consent (ingest, #5).
+  Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms) override {
+    return Read([&](Queries& q) { return q.FindOptedOut(pseudonyms); });
+  }
+  Result<OptOutListInfo> OptOutList() override {
+    return Read([&](Queries& q) { return q.OptOutList(); });
+  }
+  Result<std::optional<OdsRecord>> FindOdsSite(std::string_view site_code) override {
+    return Read([&](Queries& q) { return q.FindOdsSite(site_code); });
+  }
+  Result<std::optional<OdsLoad>> LastOdsLoad() override {
+    return Read([&](Queries& q) { return q.LastOdsLoad(); });
+  }
+
  protected:
   virtual Result<ReadLease> AcquireReader() = 0;
 

@@ -113,6 +113,15 @@ class SqliteTransaction : public QueryReader<Transaction> {
     return Write([&](Queries& q) { return q.AddRecallContact(contact); });
   }
 
+  // Consent (ingest, #5).
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
+                                          const OptOutLoad& load) override {
+    return Write([&](Queries& q) { return q.ReplaceOptOuts(list, load); });
+  }
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
+    return Write([&](Queries& q) { return q.PutOdsRecords(records, load); });
+  }
+
  protected:
   Queries& queries();
   Result<ReadLease> AcquireReader() override {

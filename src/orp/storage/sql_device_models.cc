@@ -4,11 +4,10 @@
 // the next, NULL for the current one.
 #include <fmt/format.h>
 
-#include "orp/storage/sqlite/codec.h"
-#include "orp/storage/sqlite/collect.h"
-#include "orp/storage/sqlite/queries.h"
+#include "orp/storage/sql_codec.h"
+#include "orp/storage/sql_queries.h"
 
-namespace orp::storage::sqlite {
+namespace orp::storage::sql {
 namespace {
 
 constexpr std::string_view kSelectDeviceModel =
@@ -16,12 +15,7 @@ constexpr std::string_view kSelectDeviceModel =
     "device_type, device_class, registries, agency, market_status, status_date, fsn_reference, "
     "recorded_on FROM device_models ";
 
-std::optional<Date> OptionalDate(const Stmt& s, int column) {
-  if (s.IsNull(column)) return std::nullopt;
-  return FromDayNumber(s.Int(column));
-}
-
-Result<DeviceModel> ReadDeviceModel(const Stmt& s) {
+Result<DeviceModel> ReadDeviceModel(const Statement& s) {
   auto agency = domain::ParseIssuingAgency(s.Text(10));
   if (!agency) return DataLoss("stored device agency: " + agency.error().message());
   auto device = domain::DeviceId::Of(*agency, s.Text(0));
@@ -55,7 +49,7 @@ bool SameAttributes(const DeviceModel& a, const DeviceModel& b) {
          a.fsn_reference == b.fsn_reference;
 }
 
-void BindOptionalDate(Stmt& s, int index, const std::optional<Date>& date) {
+void BindOptionalDate(Statement& s, int index, const std::optional<Date>& date) {
   date ? s.Bind(index, DayNumber(*date)) : s.BindNull(index);
 }
 
@@ -66,27 +60,29 @@ Result<std::optional<DeviceModel>> Queries::FindDeviceModel(const DeviceId& devi
   if (!on) {
     return First<DeviceModel>(
         db_, std::string(kSelectDeviceModel) + "WHERE di = ?1 AND valid_to IS NULL",
-        [&](Stmt& s) { s.Bind(1, device.text()); }, ReadDeviceModel);
+        [&](Statement& s) { s.Bind(1, device.text()); }, ReadDeviceModel);
   }
   return First<DeviceModel>(
       db_,
       std::string(kSelectDeviceModel) +
           "WHERE di = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
-      [&](Stmt& s) { s.Bind(1, device.text()).Bind(2, DayNumber(*on)); }, ReadDeviceModel);
+      [&](Statement& s) { s.Bind(1, device.text()).Bind(2, DayNumber(*on)); }, ReadDeviceModel);
 }
 
 Result<std::vector<DeviceModel>> Queries::DeviceModelHistory(const DeviceId& device) {
   return Collect<DeviceModel>(
       db_, std::string(kSelectDeviceModel) + "WHERE di = ?1 ORDER BY valid_from",
-      [&](Stmt& s) { s.Bind(1, device.text()); }, ReadDeviceModel);
+      [&](Statement& s) { s.Bind(1, device.text()); }, ReadDeviceModel);
 }
 
 Result<void> Queries::ForEachDeviceModel(const Visitor<DeviceModel>& visit) {
   // Collected first, then visited: the catalogue is small beside the registry (one row per
   // model version) and the visitor may then take its time without holding the statement.
   auto all = Collect<DeviceModel>(
-      db_, std::string(kSelectDeviceModel) + "ORDER BY di, valid_from", [](Stmt&) {},
-      ReadDeviceModel);
+      db_,
+      std::string(kSelectDeviceModel) + "ORDER BY di" +
+          std::string(ByteOrderCollation(db_.dialect())) + ", valid_from",
+      [](Statement&) {}, ReadDeviceModel);
   if (!all) return std::unexpected(all.error());
   for (const DeviceModel& m : *all) {
     if (!visit(m)) break;
@@ -107,7 +103,7 @@ Result<void> Queries::PutDeviceModel(const DeviceModel& model) {
     }
     ORP_RETURN_IF_ERROR(
         Execute(db_, "UPDATE device_models SET valid_to = ?1 WHERE di = ?2 AND valid_from = ?3",
-                [&](Stmt& s) {
+                [&](Statement& s) {
                   s.Bind(1, DayNumber(model.valid_from)).Bind(2, model.device.text());
                   s.Bind(3, DayNumber((*current)->valid_from));
                 }));
@@ -118,7 +114,7 @@ Result<void> Queries::PutDeviceModel(const DeviceModel& model) {
       "catalogue_number, device_type, device_class, registries, agency, market_status, "
       "status_date, fsn_reference, recorded_on) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-      [&](Stmt& s) {
+      [&](Statement& s) {
         s.Bind(1, model.device.text()).Bind(2, DayNumber(model.valid_from));
         BindOptionalDate(s, 3, model.valid_to);
         s.Bind(4, model.manufacturer).Bind(5, model.brand).Bind(6, model.model);
@@ -131,4 +127,4 @@ Result<void> Queries::PutDeviceModel(const DeviceModel& model) {
       });
 }
 
-}  // namespace orp::storage::sqlite
+}  // namespace orp::storage::sql

@@ -2,16 +2,15 @@
 // (security, #5). Instants are INTEGER seconds since the epoch.
 #include <fmt/format.h>
 
-#include "orp/storage/sqlite/collect.h"
-#include "orp/storage/sqlite/queries.h"
+#include "orp/storage/sql_codec.h"
+#include "orp/storage/sql_queries.h"
 
-namespace orp::storage::sqlite {
+namespace orp::storage::sql {
 namespace {
 
 using domain::Instant;
 
-Instant ToInstant(int64_t seconds) { return Instant(std::chrono::seconds(seconds)); }
-int64_t Seconds(Instant at) { return at.time_since_epoch().count(); }
+Instant ToInstant(int64_t seconds) { return InstantOf(seconds); }
 
 constexpr std::string_view kSelectUser =
     "SELECT id, username, password_hash, totp_secret, patient, disabled, created_at FROM users ";
@@ -21,7 +20,7 @@ constexpr std::string_view kSelectSession =
 constexpr std::string_view kSelectToken =
     "SELECT id, user_id, token_hash, created_at, expires_at, revoked_at FROM api_tokens ";
 
-Result<UserRecord> ReadUser(const Stmt& s) {
+Result<UserRecord> ReadUser(const Statement& s) {
   UserRecord u;
   u.id = s.Int(0);
   u.username = s.Text(1);
@@ -33,57 +32,58 @@ Result<UserRecord> ReadUser(const Stmt& s) {
   return u;
 }
 
-Result<SessionRecord> ReadSession(const Stmt& s) {
+Result<SessionRecord> ReadSession(const Statement& s) {
   return SessionRecord{
       s.Text(0),           s.Int(1), s.Text(2), ToInstant(s.Int(3)), ToInstant(s.Int(4)),
       ToInstant(s.Int(5)), s.Text(6)};
 }
 
-Result<ApiTokenRecord> ReadToken(const Stmt& s) {
+Result<ApiTokenRecord> ReadToken(const Statement& s) {
   ApiTokenRecord t{s.Int(0),    s.Int(1), s.Text(2), ToInstant(s.Int(3)), ToInstant(s.Int(4)),
                    std::nullopt};
   if (!s.IsNull(5)) t.revoked_at = ToInstant(s.Int(5));
   return t;
 }
 
-Result<AuditRecord> ReadAuditRow(const Stmt& s) {
+Result<AuditRecord> ReadAuditRow(const Statement& s) {
   return AuditRecord{s.Int(0),  ToInstant(s.Int(1)), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
                      s.Text(6), s.Text(7),           s.Text(8), s.Text(9), s.Text(10)};
 }
 
-// Whether the last statement changed a row; kNotFound naming `what` otherwise.
-Result<void> ChangedOne(Connection& db, std::string_view what) {
-  if (db.Changes() == 0) return NotFound(fmt::format("{} does not exist", what));
+// Whether the statement changed a row; kNotFound naming `what` otherwise.
+Result<void> ChangedOne(const Result<int64_t>& changes, std::string_view what) {
+  if (!changes) return std::unexpected(changes.error());
+  if (*changes == 0) return NotFound(fmt::format("{} does not exist", what));
   return {};
 }
 
 }  // namespace
 
-Result<std::optional<UserRecord>> Queries::FindUserWhere(std::string_view where,
-                                                         const std::function<void(Stmt&)>& bind) {
+Result<std::optional<UserRecord>> Queries::FindUserWhere(
+    std::string_view where, const std::function<void(Statement&)>& bind) {
   auto user = First<UserRecord>(db_, std::string(kSelectUser) + std::string(where), bind, ReadUser);
   if (!user || !*user) return user;
   auto grants = Collect<std::string>(
       db_, "SELECT grant_text FROM user_grants WHERE user_id = ?1 ORDER BY ordinal",
-      [&](Stmt& s) { s.Bind(1, (*user)->id); },
-      [](const Stmt& s) -> Result<std::string> { return s.Text(0); });
+      [&](Statement& s) { s.Bind(1, (*user)->id); },
+      [](const Statement& s) -> Result<std::string> { return s.Text(0); });
   if (!grants) return std::unexpected(grants.error());
   (*user)->grants = std::move(*grants);
   return user;
 }
 
 Result<std::optional<UserRecord>> Queries::FindUser(std::string_view username) {
-  return FindUserWhere("WHERE username = ?1", [&](Stmt& s) { s.Bind(1, username); });
+  return FindUserWhere("WHERE username = ?1", [&](Statement& s) { s.Bind(1, username); });
 }
 
 Result<std::optional<UserRecord>> Queries::FindUserById(int64_t user_id) {
-  return FindUserWhere("WHERE id = ?1", [&](Stmt& s) { s.Bind(1, user_id); });
+  return FindUserWhere("WHERE id = ?1", [&](Statement& s) { s.Bind(1, user_id); });
 }
 
 Result<std::vector<UserRecord>> Queries::ListUsers() {
   auto ids = Collect<int64_t>(
-      db_, "SELECT id FROM users ORDER BY username", [](Stmt&) {},
-      [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
+      db_, "SELECT id FROM users ORDER BY username", [](Statement&) {},
+      [](const Statement& s) -> Result<int64_t> { return s.Int(0); });
   if (!ids) return std::unexpected(ids.error());
   std::vector<UserRecord> out;
   for (int64_t id : *ids) {
@@ -96,96 +96,100 @@ Result<std::vector<UserRecord>> Queries::ListUsers() {
 
 Result<std::optional<SessionRecord>> Queries::FindSession(std::string_view id_hash) {
   return First<SessionRecord>(
-      db_, std::string(kSelectSession) + "WHERE id_hash = ?1", [&](Stmt& s) { s.Bind(1, id_hash); },
-      ReadSession);
+      db_, std::string(kSelectSession) + "WHERE id_hash = ?1",
+      [&](Statement& s) { s.Bind(1, id_hash); }, ReadSession);
 }
 
 Result<std::optional<ApiTokenRecord>> Queries::FindApiToken(std::string_view token_hash) {
   return First<ApiTokenRecord>(
       db_, std::string(kSelectToken) + "WHERE token_hash = ?1",
-      [&](Stmt& s) { s.Bind(1, token_hash); }, ReadToken);
+      [&](Statement& s) { s.Bind(1, token_hash); }, ReadToken);
 }
 
 Result<std::vector<ApiTokenRecord>> Queries::ApiTokensOf(int64_t user_id) {
   return Collect<ApiTokenRecord>(
       db_, std::string(kSelectToken) + "WHERE user_id = ?1 ORDER BY id",
-      [&](Stmt& s) { s.Bind(1, user_id); }, ReadToken);
+      [&](Statement& s) { s.Bind(1, user_id); }, ReadToken);
 }
 
 Result<LoginFailures> Queries::CountLoginFailures(std::string_view username,
                                                   std::string_view remote, Instant since) {
-  auto stmt = db_.Prepare(
+  auto counts = First<LoginFailures>(
+      db_,
       "SELECT "
       "(SELECT count(*) FROM login_attempts WHERE username = ?1 AND success = 0 AND at >= ?3 "
       " AND id > coalesce((SELECT max(id) FROM login_attempts WHERE username = ?1 AND "
       " success = 1), 0)), "
-      "(SELECT count(*) FROM login_attempts WHERE remote = ?2 AND success = 0 AND at >= ?3)");
-  if (!stmt) return std::unexpected(stmt.error());
-  stmt->Bind(1, username).Bind(2, remote).Bind(3, Seconds(since));
-  auto row = stmt->Step();
-  if (!row) return std::unexpected(row.error());
-  return LoginFailures{stmt->Int(0), stmt->Int(1)};
+      "(SELECT count(*) FROM login_attempts WHERE remote = ?2 AND success = 0 AND at >= ?3)",
+      [&](Statement& s) { s.Bind(1, username).Bind(2, remote).Bind(3, Seconds(since)); },
+      [](const Statement& s) -> Result<LoginFailures> {
+        return LoginFailures{s.Int(0), s.Int(1)};
+      });
+  if (!counts) return std::unexpected(counts.error());
+  return counts->value_or(LoginFailures{});
 }
 
 Result<void> Queries::ForEachAuditRecordWhere(const AuditQuery& q,
                                               const Visitor<AuditRecord>& visit) {
-  auto stmt = db_.Prepare(
+  // No limit is the largest BIGINT (SQLite's -1 and PostgreSQL's NULL do not translate).
+  return ForEachRow(
+      db_,
       "SELECT seq, at, actor, role, action, object, request_id, purpose, outcome, prev_hash, hash "
       "FROM audit_log WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR object = ?2) "
-      "AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4) ORDER BY seq "
-      "LIMIT CASE WHEN ?5 > 0 THEN ?5 ELSE -1 END");
-  if (!stmt) return std::unexpected(stmt.error());
-  stmt->Bind(1, q.actor).Bind(2, q.object);
-  if (q.since)
-    stmt->Bind(3, Seconds(*q.since));
-  else
-    stmt->BindNull(3);
-  if (q.until)
-    stmt->Bind(4, Seconds(*q.until));
-  else
-    stmt->BindNull(4);
-  stmt->Bind(5, q.limit);
-  while (true) {
-    auto row = stmt->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return {};
-    auto record = ReadAuditRow(*stmt);
-    if (!record) return std::unexpected(record.error());
-    if (!visit(*record)) return {};
-  }
+      "AND (CAST(?3 AS BIGINT) IS NULL OR at >= ?3) AND (CAST(?4 AS BIGINT) IS NULL OR at < ?4) "
+      "ORDER BY seq LIMIT CASE WHEN CAST(?5 AS BIGINT) > 0 THEN CAST(?5 AS BIGINT) "
+      "ELSE 9223372036854775807 END",
+      [&](Statement& s) {
+        s.Bind(1, q.actor).Bind(2, q.object);
+        if (q.since)
+          s.Bind(3, Seconds(*q.since));
+        else
+          s.BindNull(3);
+        if (q.until)
+          s.Bind(4, Seconds(*q.until));
+        else
+          s.BindNull(4);
+        s.Bind(5, q.limit);
+      },
+      [&](const Statement& s) -> Result<bool> {
+        auto record = ReadAuditRow(s);
+        if (!record) return std::unexpected(record.error());
+        return visit(*record);
+      });
 }
 
 Result<int64_t> Queries::AddUser(const UserRecord& u) {
-  ORP_RETURN_IF_ERROR(Execute(
+  auto inserted = InsertReturningId(
       db_,
       "INSERT INTO users (username, password_hash, totp_secret, patient, disabled, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-      [&](Stmt& s) {
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+      [&](Statement& s) {
         s.Bind(1, u.username).Bind(2, u.password_hash).Bind(3, u.totp_secret).Bind(4, u.patient);
         s.Bind(5, int64_t{u.disabled ? 1 : 0}).Bind(6, Seconds(u.created_at));
-      }));
-  const int64_t id = db_.LastInsertRowid();
+      });
+  if (!inserted) return std::unexpected(inserted.error());
+  const int64_t id = *inserted;
   int ordinal = 0;
   for (const std::string& grant : u.grants) {
     ORP_RETURN_IF_ERROR(
         Execute(db_, "INSERT INTO user_grants (user_id, ordinal, grant_text) VALUES (?1, ?2, ?3)",
-                [&](Stmt& s) { s.Bind(1, id).Bind(2, ++ordinal).Bind(3, grant); }));
+                [&](Statement& s) { s.Bind(1, id).Bind(2, ++ordinal).Bind(3, grant); }));
   }
   return id;
 }
 
 Result<void> Queries::SetUserDisabled(int64_t user_id, bool disabled) {
-  ORP_RETURN_IF_ERROR(Execute(db_, "UPDATE users SET disabled = ?2 WHERE id = ?1", [&](Stmt& s) {
-    s.Bind(1, user_id).Bind(2, int64_t{disabled ? 1 : 0});
-  }));
-  return ChangedOne(db_, fmt::format("user {}", user_id));
+  auto changes =
+      ExecuteCounting(db_, "UPDATE users SET disabled = ?2 WHERE id = ?1",
+                      [&](Statement& s) { s.Bind(1, user_id).Bind(2, int64_t{disabled ? 1 : 0}); });
+  return ChangedOne(changes, fmt::format("user {}", user_id));
 }
 
 Result<void> Queries::AddSession(const SessionRecord& r) {
   return Execute(db_,
                  "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, "
                  "expires_at, remote) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                 [&](Stmt& s) {
+                 [&](Statement& s) {
                    s.Bind(1, r.id_hash).Bind(2, r.user_id).Bind(3, r.csrf_token);
                    s.Bind(4, Seconds(r.created_at)).Bind(5, Seconds(r.last_seen_at));
                    s.Bind(6, Seconds(r.expires_at)).Bind(7, r.remote);
@@ -193,52 +197,51 @@ Result<void> Queries::AddSession(const SessionRecord& r) {
 }
 
 Result<void> Queries::TouchSession(std::string_view id_hash, Instant at) {
-  ORP_RETURN_IF_ERROR(Execute(db_, "UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1",
-                              [&](Stmt& s) { s.Bind(1, id_hash).Bind(2, Seconds(at)); }));
-  return ChangedOne(db_, "the session");
+  auto changes = ExecuteCounting(db_, "UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1",
+                                 [&](Statement& s) { s.Bind(1, id_hash).Bind(2, Seconds(at)); });
+  return ChangedOne(changes, "the session");
 }
 
 Result<void> Queries::DeleteSession(std::string_view id_hash) {
-  ORP_RETURN_IF_ERROR(Execute(db_, "DELETE FROM sessions WHERE id_hash = ?1",
-                              [&](Stmt& s) { s.Bind(1, id_hash); }));
-  return ChangedOne(db_, "the session");
+  auto changes = ExecuteCounting(db_, "DELETE FROM sessions WHERE id_hash = ?1",
+                                 [&](Statement& s) { s.Bind(1, id_hash); });
+  return ChangedOne(changes, "the session");
 }
 
 Result<void> Queries::DeleteSessionsOf(int64_t user_id) {
   return Execute(db_, "DELETE FROM sessions WHERE user_id = ?1",
-                 [&](Stmt& s) { s.Bind(1, user_id); });
+                 [&](Statement& s) { s.Bind(1, user_id); });
 }
 
 Result<int64_t> Queries::AddApiToken(const ApiTokenRecord& t) {
-  ORP_RETURN_IF_ERROR(
-      Execute(db_,
-              "INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at, revoked_at) "
-              "VALUES (?1, ?2, ?3, ?4, ?5)",
-              [&](Stmt& s) {
-                s.Bind(1, t.user_id).Bind(2, t.token_hash).Bind(3, Seconds(t.created_at));
-                s.Bind(4, Seconds(t.expires_at));
-                if (t.revoked_at)
-                  s.Bind(5, Seconds(*t.revoked_at));
-                else
-                  s.BindNull(5);
-              }));
-  return db_.LastInsertRowid();
+  return InsertReturningId(
+      db_,
+      "INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at, revoked_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+      [&](Statement& s) {
+        s.Bind(1, t.user_id).Bind(2, t.token_hash).Bind(3, Seconds(t.created_at));
+        s.Bind(4, Seconds(t.expires_at));
+        if (t.revoked_at)
+          s.Bind(5, Seconds(*t.revoked_at));
+        else
+          s.BindNull(5);
+      });
 }
 
 Result<void> Queries::RevokeApiToken(int64_t token_id, Instant at) {
-  ORP_RETURN_IF_ERROR(
-      Execute(db_, "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
-              [&](Stmt& s) { s.Bind(1, token_id).Bind(2, Seconds(at)); }));
-  return ChangedOne(db_, fmt::format("token {}", token_id));
+  auto changes = ExecuteCounting(
+      db_, "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
+      [&](Statement& s) { s.Bind(1, token_id).Bind(2, Seconds(at)); });
+  return ChangedOne(changes, fmt::format("token {}", token_id));
 }
 
 Result<void> Queries::RecordLoginAttempt(const LoginAttempt& a) {
   return Execute(
       db_, "INSERT INTO login_attempts (at, username, remote, success) VALUES (?1, ?2, ?3, ?4)",
-      [&](Stmt& s) {
+      [&](Statement& s) {
         s.Bind(1, Seconds(a.at)).Bind(2, a.username).Bind(3, a.remote);
         s.Bind(4, int64_t{a.success ? 1 : 0});
       });
 }
 
-}  // namespace orp::storage::sqlite
+}  // namespace orp::storage::sql

@@ -2,20 +2,11 @@
 // (migration 0007_recall).
 #include <fmt/format.h>
 
-#include "orp/storage/sqlite/codec.h"
-#include "orp/storage/sqlite/collect.h"
-#include "orp/storage/sqlite/queries.h"
+#include "orp/storage/sql_codec.h"
+#include "orp/storage/sql_queries.h"
 
-namespace orp::storage::sqlite {
+namespace orp::storage::sql {
 namespace {
-
-std::optional<Date> OptionalDate(const Stmt& s, int column) {
-  if (s.IsNull(column)) return std::nullopt;
-  return FromDayNumber(s.Int(column));
-}
-
-domain::Instant InstantOf(int64_t seconds) { return domain::Instant(std::chrono::seconds(seconds)); }
-int64_t Seconds(domain::Instant at) { return at.time_since_epoch().count(); }
 
 // "?N, ?N+1, …" for `count` parameters starting at `first`.
 std::string Placeholders(int first, size_t count) {
@@ -28,12 +19,13 @@ std::string Placeholders(int first, size_t count) {
 
 // The affected-implant SELECT for `q`. Parameters: ?1..?5 the dates and changed_after (NULL
 // when unset), then the device ids, then the lots. The patient's latest procedure is one seek
-// on procedures_by_patient_date per row; the order is the device index's, so nothing is sorted.
-std::string RecallImplantSql(const RecallImplantQuery& q) {
+// on procedures_by_patient_date per row. The order differs by engine, each its cheapest: on
+// SQLite the device index's (gtin, lot, id), so nothing is sorted; on PostgreSQL the implant id.
+std::string RecallImplantSql(const RecallImplantQuery& q, Dialect dialect) {
   const int lots_from = 6 + static_cast<int>(q.device_ids.size());
-  std::string lots = q.lots.empty() ? std::string()
-                                    : fmt::format(" AND i.lot IN ({})",
-                                                  Placeholders(lots_from, q.lots.size()));
+  std::string lots =
+      q.lots.empty() ? std::string()
+                     : fmt::format(" AND i.lot IN ({})", Placeholders(lots_from, q.lots.size()));
   return fmt::format(
       "SELECT i.id, i.procedure, i.patient, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, "
       "i.in_situ, i.removed_by, i.removed_on, p.registry, p.procedure_ref, p.date, "
@@ -45,13 +37,16 @@ std::string RecallImplantSql(const RecallImplantQuery& q) {
       "ORDER BY q.date DESC, q.id DESC LIMIT 1) "
       "LEFT JOIN sites s ON s.code = l.provider_site "
       "WHERE i.action = 'implanted' AND i.gtin IN ({}){} "
-      "AND (?1 IS NULL OR p.date >= ?1) AND (?2 IS NULL OR p.date <= ?2) "
-      "AND (?3 IS NULL OR i.expiry >= ?3) AND (?4 IS NULL OR i.expiry <= ?4) "
-      "AND (?5 IS NULL OR i.change_seq > ?5) ORDER BY i.gtin, i.lot, i.id",
-      Placeholders(6, q.device_ids.size()), lots);
+      "AND (CAST(?1 AS INTEGER) IS NULL OR p.date >= ?1) "
+      "AND (CAST(?2 AS INTEGER) IS NULL OR p.date <= ?2) "
+      "AND (CAST(?3 AS INTEGER) IS NULL OR i.expiry >= ?3) "
+      "AND (CAST(?4 AS INTEGER) IS NULL OR i.expiry <= ?4) "
+      "AND (CAST(?5 AS BIGINT) IS NULL OR i.change_seq > ?5) ORDER BY {}",
+      Placeholders(6, q.device_ids.size()), lots,
+      dialect == Dialect::kSqlite ? "i.gtin, i.lot, i.id" : "i.id");
 }
 
-RecallImplantRow ReadRecallImplant(const Stmt& s) {
+RecallImplantRow ReadRecallImplant(const Statement& s) {
   RecallImplantRow r;
   r.implant.value = s.Int(0);
   r.procedure.value = s.Int(1);
@@ -88,7 +83,7 @@ constexpr std::string_view kRecallColumns =
     "id, reference, fsn_reference, title, criteria, status, created_at, created_by, "
     "synced_change FROM recalls ";
 
-Result<Recall> ReadRecall(const Stmt& s) {
+Result<Recall> ReadRecall(const Statement& s) {
   Recall r;
   r.id.value = s.Int(0);
   r.reference = s.Text(1);
@@ -104,7 +99,7 @@ Result<Recall> ReadRecall(const Stmt& s) {
   return r;
 }
 
-Result<RecallPatient> ReadRecallPatient(const Stmt& s) {
+Result<RecallPatient> ReadRecallPatient(const Statement& s) {
   RecallPatient p;
   p.recall.value = s.Int(0);
   p.patient.value = s.Int(1);
@@ -131,40 +126,35 @@ Result<void> Queries::ForEachRecallImplant(const RecallImplantQuery& q,
   if (q.device_ids.empty()) {
     return InvalidArgument("a recall implant query needs at least one device identifier");
   }
-  auto stmt = db_.Prepare(RecallImplantSql(q));
-  if (!stmt) return std::unexpected(stmt.error());
-  auto day = [](const std::optional<Date>& d) {
-    return d ? std::optional<int64_t>(DayNumber(*d)) : std::nullopt;
-  };
-  stmt->Bind(1, day(q.implanted_from)).Bind(2, day(q.implanted_to));
-  stmt->Bind(3, day(q.expiry_from)).Bind(4, day(q.expiry_to));
-  q.changed_after > 0 ? stmt->Bind(5, q.changed_after) : stmt->BindNull(5);
-  int next = 6;
-  for (const auto& di : q.device_ids) stmt->Bind(next++, di);
-  for (const auto& lot : q.lots) stmt->Bind(next++, lot);
-  while (true) {
-    auto row = stmt->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return {};
-    if (!visit(ReadRecallImplant(*stmt))) return {};
-  }
+  return ForEachRow(
+      db_, RecallImplantSql(q, db_.dialect()),
+      [&](Statement& s) {
+        s.Bind(1, OptionalDay(q.implanted_from)).Bind(2, OptionalDay(q.implanted_to));
+        s.Bind(3, OptionalDay(q.expiry_from)).Bind(4, OptionalDay(q.expiry_to));
+        q.changed_after > 0 ? s.Bind(5, q.changed_after) : s.BindNull(5);
+        int next = 6;
+        for (const auto& di : q.device_ids) s.Bind(next++, di);
+        for (const auto& lot : q.lots) s.Bind(next++, lot);
+      },
+      [&](const Statement& s) -> Result<bool> { return visit(ReadRecallImplant(s)); });
 }
 
 Result<std::optional<Recall>> Queries::FindRecall(RecallId id) {
   return First<Recall>(
       db_, fmt::format("SELECT {} WHERE id = ?1", kRecallColumns),
-      [&](Stmt& s) { s.Bind(1, id.value); }, ReadRecall);
+      [&](Statement& s) { s.Bind(1, id.value); }, ReadRecall);
 }
 
 Result<std::optional<Recall>> Queries::FindRecallByReference(std::string_view reference) {
   return First<Recall>(
       db_, fmt::format("SELECT {} WHERE reference = ?1", kRecallColumns),
-      [&](Stmt& s) { s.Bind(1, reference); }, ReadRecall);
+      [&](Statement& s) { s.Bind(1, reference); }, ReadRecall);
 }
 
 Result<std::vector<Recall>> Queries::ListRecalls() {
   return Collect<Recall>(
-      db_, fmt::format("SELECT {} ORDER BY id DESC", kRecallColumns), [](Stmt&) {}, ReadRecall);
+      db_, fmt::format("SELECT {} ORDER BY id DESC", kRecallColumns), [](Statement&) {},
+      ReadRecall);
 }
 
 Result<std::vector<RecallPatient>> Queries::RecallPatients(RecallId recall) {
@@ -173,7 +163,7 @@ Result<std::vector<RecallPatient>> Queries::RecallPatients(RecallId recall) {
       "SELECT recall, patient, stage, outcome, explant_procedure, provider, identified_at, "
       "updated_at, reviewed_on, concluded_on, joined_by FROM recall_patients WHERE recall = ?1 "
       "ORDER BY patient",
-      [&](Stmt& s) { s.Bind(1, recall.value); }, ReadRecallPatient);
+      [&](Statement& s) { s.Bind(1, recall.value); }, ReadRecallPatient);
 }
 
 Result<std::vector<RecallImplantLink>> Queries::RecallImplants(RecallId recall) {
@@ -181,8 +171,8 @@ Result<std::vector<RecallImplantLink>> Queries::RecallImplants(RecallId recall) 
       db_,
       "SELECT recall, patient, implant FROM recall_implants WHERE recall = ?1 "
       "ORDER BY patient, implant",
-      [&](Stmt& s) { s.Bind(1, recall.value); },
-      [](const Stmt& s) -> Result<RecallImplantLink> {
+      [&](Statement& s) { s.Bind(1, recall.value); },
+      [](const Statement& s) -> Result<RecallImplantLink> {
         return RecallImplantLink{RecallId{s.Int(0)}, PatientId{s.Int(1)}, ImplantId{s.Int(2)}};
       });
 }
@@ -190,67 +180,77 @@ Result<std::vector<RecallImplantLink>> Queries::RecallImplants(RecallId recall) 
 Result<std::vector<RecallContact>> Queries::RecallContacts(RecallId recall, PatientId patient) {
   return Collect<RecallContact>(
       db_,
-      "SELECT recall, patient, ordinal, date, channel, result, by FROM recall_contacts "
+      "SELECT recall, patient, ordinal, date, channel, result, \"by\" FROM recall_contacts "
       "WHERE recall = ?1 AND (?2 = 0 OR patient = ?2) ORDER BY patient, ordinal",
-      [&](Stmt& s) { s.Bind(1, recall.value).Bind(2, patient.value); },
-      [](const Stmt& s) -> Result<RecallContact> {
-        return RecallContact{RecallId{s.Int(0)}, PatientId{s.Int(1)}, static_cast<int>(s.Int(2)),
-                             FromDayNumber(s.Int(3)),  s.Text(4),
-                             s.Text(5),                s.Text(6)};
+      [&](Statement& s) { s.Bind(1, recall.value).Bind(2, patient.value); },
+      [](const Statement& s) -> Result<RecallContact> {
+        return RecallContact{RecallId{s.Int(0)},
+                             PatientId{s.Int(1)},
+                             static_cast<int>(s.Int(2)),
+                             FromDayNumber(s.Int(3)),
+                             s.Text(4),
+                             s.Text(5),
+                             s.Text(6)};
       });
 }
 
 Result<void> Queries::PutRecall(Recall& r) {
   if (r.id.stored()) {
-    ORP_RETURN_IF_ERROR(Execute(db_,
-                                "UPDATE recalls SET title = ?2, status = ?3, synced_change = ?4 "
-                                "WHERE id = ?1",
-                                [&](Stmt& s) {
-                                  s.Bind(1, r.id.value).Bind(2, r.title);
-                                  s.Bind(3, Name(r.status)).Bind(4, r.synced_change);
-                                }));
-    if (db_.Changes() == 0) return NotFound(fmt::format("recall {} does not exist", r.id.value));
+    auto changed = ExecuteCounting(db_,
+                                   "UPDATE recalls SET title = ?2, status = ?3, synced_change = ?4 "
+                                   "WHERE id = ?1",
+                                   [&](Statement& s) {
+                                     s.Bind(1, r.id.value).Bind(2, r.title);
+                                     s.Bind(3, Name(r.status)).Bind(4, r.synced_change);
+                                   });
+    if (!changed) return std::unexpected(changed.error());
+    if (*changed == 0) return NotFound(fmt::format("recall {} does not exist", r.id.value));
     return {};
   }
   auto existing = FindRecallByReference(r.reference);
   if (!existing) return std::unexpected(existing.error());
   if (*existing) return AlreadyExists(fmt::format("recall '{}' already exists", r.reference));
-  ORP_RETURN_IF_ERROR(Execute(
+  auto id = InsertReturningId(
       db_,
       "INSERT INTO recalls (reference, fsn_reference, title, criteria, status, created_at, "
-      "created_by, synced_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-      [&](Stmt& s) {
+      "created_by, synced_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+      [&](Statement& s) {
         s.Bind(1, r.reference).Bind(2, r.fsn_reference).Bind(3, r.title).Bind(4, r.criteria_json);
         s.Bind(5, Name(r.status)).Bind(6, Seconds(r.created_at)).Bind(7, r.created_by);
         s.Bind(8, r.synced_change);
-      }));
-  r.id.value = db_.LastInsertRowid();
+      });
+  if (!id) return std::unexpected(id.error());
+  r.id.value = *id;
   return {};
 }
 
 Result<void> Queries::PutRecallPatient(const RecallPatient& p) {
-  auto day = [](const std::optional<Date>& d) {
-    return d ? std::optional<int64_t>(DayNumber(*d)) : std::nullopt;
-  };
   return Execute(
       db_,
-      "INSERT OR REPLACE INTO recall_patients (recall, patient, stage, outcome, "
+      "INSERT INTO recall_patients (recall, patient, stage, outcome, "
       "explant_procedure, provider, identified_at, updated_at, reviewed_on, concluded_on, "
-      "joined_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-      [&](Stmt& s) {
+      "joined_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+      "ON CONFLICT (recall, patient) DO UPDATE SET stage = excluded.stage, "
+      "outcome = excluded.outcome, explant_procedure = excluded.explant_procedure, "
+      "provider = excluded.provider, identified_at = excluded.identified_at, "
+      "updated_at = excluded.updated_at, reviewed_on = excluded.reviewed_on, "
+      "concluded_on = excluded.concluded_on, joined_by = excluded.joined_by",
+      [&](Statement& s) {
         s.Bind(1, p.recall.value).Bind(2, p.patient.value).Bind(3, Name(p.stage));
         s.Bind(4, Name(p.outcome));
         p.explant_procedure ? s.Bind(5, p.explant_procedure->value) : s.BindNull(5);
         s.Bind(6, p.provider).Bind(7, Seconds(p.identified_at)).Bind(8, Seconds(p.updated_at));
-        s.Bind(9, day(p.reviewed_on)).Bind(10, day(p.concluded_on)).Bind(11, p.joined_by);
+        s.Bind(9, OptionalDay(p.reviewed_on))
+            .Bind(10, OptionalDay(p.concluded_on))
+            .Bind(11, p.joined_by);
       });
 }
 
 Result<void> Queries::AddRecallImplant(const RecallImplantLink& link) {
   return Execute(db_,
-                 "INSERT OR IGNORE INTO recall_implants (recall, patient, implant) "
-                 "VALUES (?1, ?2, ?3)",
-                 [&](Stmt& s) {
+                 "INSERT INTO recall_implants (recall, patient, implant) "
+                 "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                 [&](Statement& s) {
                    s.Bind(1, link.recall.value).Bind(2, link.patient.value);
                    s.Bind(3, link.implant.value);
                  });
@@ -260,17 +260,18 @@ Result<void> Queries::AddRecallContact(RecallContact& c) {
   auto last = First<int64_t>(
       db_,
       "SELECT coalesce(max(ordinal), 0) FROM recall_contacts WHERE recall = ?1 AND patient = ?2",
-      [&](Stmt& s) { s.Bind(1, c.recall.value).Bind(2, c.patient.value); },
-      [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
+      [&](Statement& s) { s.Bind(1, c.recall.value).Bind(2, c.patient.value); },
+      [](const Statement& s) -> Result<int64_t> { return s.Int(0); });
   if (!last) return std::unexpected(last.error());
   c.ordinal = static_cast<int>(last->value_or(0) + 1);
-  return Execute(db_,
-                 "INSERT INTO recall_contacts (recall, patient, ordinal, date, channel, result, by) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                 [&](Stmt& s) {
-                   s.Bind(1, c.recall.value).Bind(2, c.patient.value).Bind(3, c.ordinal);
-                   s.Bind(4, DayNumber(c.on)).Bind(5, c.channel).Bind(6, c.result).Bind(7, c.by);
-                 });
+  return Execute(
+      db_,
+      "INSERT INTO recall_contacts (recall, patient, ordinal, date, channel, result, \"by\") "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      [&](Statement& s) {
+        s.Bind(1, c.recall.value).Bind(2, c.patient.value).Bind(3, c.ordinal);
+        s.Bind(4, DayNumber(c.on)).Bind(5, c.channel).Bind(6, c.result).Bind(7, c.by);
+      });
 }
 
-}  // namespace orp::storage::sqlite
+}  // namespace orp::storage::sql

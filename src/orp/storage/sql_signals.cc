@@ -5,11 +5,10 @@
 #include <limits>
 #include <string>
 
-#include "orp/storage/sqlite/codec.h"
-#include "orp/storage/sqlite/collect.h"
-#include "orp/storage/sqlite/queries.h"
+#include "orp/storage/sql_codec.h"
+#include "orp/storage/sql_queries.h"
 
-namespace orp::storage::sqlite {
+namespace orp::storage::sql {
 namespace {
 
 constexpr std::string_view kSelectSignal =
@@ -17,7 +16,7 @@ constexpr std::string_view kSelectSignal =
     "evidence, status, status_reason, first_seen, times_seen FROM signals ";
 
 // SQLite stores NaN as NULL; read it back as NaN (a statistic may be undefined).
-double RealOrNaN(const Stmt& s, int column) {
+double RealOrNaN(const Statement& s, int column) {
   return s.IsNull(column) ? std::numeric_limits<double>::quiet_NaN() : s.Real(column);
 }
 
@@ -25,7 +24,7 @@ std::optional<double> Finite(double x) {
   return std::isnan(x) ? std::nullopt : std::optional<double>(x);
 }
 
-Result<Signal> ReadSignal(const Stmt& s) {
+Result<Signal> ReadSignal(const Statement& s) {
   auto kind = ParseSignalUnitKind(s.Text(2));
   auto status = ParseSignalStatus(s.Text(10));
   if (!kind || !status) {
@@ -60,12 +59,12 @@ Result<std::vector<Signal>> Queries::ListSignals(const SignalFilter& filter) {
       std::string(kSelectSignal) +
           "WHERE (?1 = '' OR registry = ?1) AND (?2 = '' OR status = ?2) "
           "ORDER BY data_cut DESC, id",
-      [&](Stmt& s) { s.Bind(1, filter.registry).Bind(2, status); }, ReadSignal);
+      [&](Statement& s) { s.Bind(1, filter.registry).Bind(2, status); }, ReadSignal);
 }
 
 Result<std::optional<Signal>> Queries::FindSignal(int64_t id) {
   return First<Signal>(
-      db_, std::string(kSelectSignal) + "WHERE id = ?1", [&](Stmt& s) { s.Bind(1, id); },
+      db_, std::string(kSelectSignal) + "WHERE id = ?1", [&](Statement& s) { s.Bind(1, id); },
       ReadSignal);
 }
 
@@ -78,47 +77,49 @@ Result<SignalPutResult> Queries::PutSignal(const Signal& signal) {
       db_,
       "SELECT id FROM signals WHERE registry = ?1 AND unit_kind = ?2 AND unit = ?3 AND "
       "method = ?4",
-      [&](Stmt& s) {
+      [&](Statement& s) {
         s.Bind(1, signal.registry).Bind(2, kind).Bind(3, signal.unit).Bind(4, signal.method);
       },
-      [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
+      [](const Statement& s) -> Result<int64_t> { return s.Int(0); });
   if (!existing) return std::unexpected(existing.error());
   if (*existing) {
     ORP_RETURN_IF_ERROR(
         Execute(db_,
                 "UPDATE signals SET what = ?2, statistic = ?3, threshold = ?4, data_cut = ?5, "
                 "evidence = ?6, times_seen = times_seen + 1 WHERE id = ?1",
-                [&](Stmt& s) {
+                [&](Statement& s) {
                   s.Bind(1, **existing).Bind(2, signal.what).Bind(3, Finite(signal.statistic));
                   s.Bind(4, Finite(signal.threshold)).Bind(5, DayNumber(signal.data_cut));
                   s.Bind(6, signal.evidence_json);
                 }));
     return SignalPutResult{**existing, false};
   }
-  ORP_RETURN_IF_ERROR(Execute(
+  auto id = InsertReturningId(
       db_,
       "INSERT INTO signals (registry, unit_kind, unit, method, what, statistic, threshold, "
       "data_cut, evidence, status, status_reason, first_seen, times_seen) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?8, 1)",
-      [&](Stmt& s) {
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?8, 1) RETURNING id",
+      [&](Statement& s) {
         s.Bind(1, signal.registry).Bind(2, kind).Bind(3, signal.unit).Bind(4, signal.method);
         s.Bind(5, signal.what).Bind(6, Finite(signal.statistic));
         s.Bind(7, Finite(signal.threshold)).Bind(8, DayNumber(signal.data_cut));
         s.Bind(9, signal.evidence_json).Bind(10, SignalStatusName(signal.status));
         s.Bind(11, signal.status_reason);
-      }));
-  return SignalPutResult{db_.LastInsertRowid(), true};
+      });
+  if (!id) return std::unexpected(id.error());
+  return SignalPutResult{*id, true};
 }
 
 Result<void> Queries::SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason) {
   if (status == SignalStatus::kDismissed && reason.empty()) {
     return InvalidArgument(fmt::format("signal {}: dismissing needs a reason", id));
   }
-  ORP_RETURN_IF_ERROR(
-      Execute(db_, "UPDATE signals SET status = ?2, status_reason = ?3 WHERE id = ?1",
-              [&](Stmt& s) { s.Bind(1, id).Bind(2, SignalStatusName(status)).Bind(3, reason); }));
-  if (db_.Changes() == 0) return NotFound(fmt::format("no signal with id {}", id));
+  auto changed = ExecuteCounting(
+      db_, "UPDATE signals SET status = ?2, status_reason = ?3 WHERE id = ?1",
+      [&](Statement& s) { s.Bind(1, id).Bind(2, SignalStatusName(status)).Bind(3, reason); });
+  if (!changed) return std::unexpected(changed.error());
+  if (*changed == 0) return NotFound(fmt::format("no signal with id {}", id));
   return {};
 }
 
-}  // namespace orp::storage::sqlite
+}  // namespace orp::storage::sql

@@ -1,0 +1,36 @@
+#include "orp/storage/sql.h"
+
+namespace orp::storage::sql {
+
+Result<void> Statement::Run() {
+  while (true) {
+    auto row = Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return {};
+  }
+}
+
+std::string RenderPostgresPlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  char quote = 0;  // the quote character while inside '…' or "…"
+  for (size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;  // a doubled quote closes and reopens: same result
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '?' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      out += '$';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string_view ByteOrderCollation(Dialect dialect) {
+  return dialect == Dialect::kPostgres ? " COLLATE \"C\"" : "";
+}
+
+}  // namespace orp::storage::sql

@@ -1,0 +1,181 @@
+// The statement interface both SQL backends implement, so that a Store query is written once
+// (sql_queries.h) and runs on SQLite and on PostgreSQL alike. README.md: "Writing a Store method
+// once for both backends".
+//
+// SQL text is written with numbered placeholders ?1, ?2, … (SQLite's own form); the PostgreSQL
+// backend renders them as $1, $2, … (RenderPostgresPlaceholders). Everything else in the text
+// must mean the same in both dialects: standard upsert (INSERT … ON CONFLICT … DO UPDATE / DO
+// NOTHING), RETURNING for generated ids, CAST(?N AS BIGINT) where PostgreSQL cannot infer a
+// parameter's type (a parameter only ever compared with NULL), "by" quoted as an identifier. The
+// few differences that remain are the functions at the end of this file — the one place that
+// names a dialect.
+//
+// Values: integers (dates as day numbers, instants as seconds, booleans as 0/1), doubles, text,
+// blobs (SQLite BLOB, PostgreSQL bytea) and NULL. Parameters are 1-based, columns 0-based.
+// Errors are orp codes, mapped by each backend (sqlite/connection.h, postgres/connection.h).
+// Thread safety: none; a Database is one connection, used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "orp/core/result.h"
+
+namespace orp::storage::sql {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// One prepared statement with its parameters and, after Step, its current row.
+class Statement {
+ public:
+  virtual Statement& Bind(int index, int64_t value) = 0;
+  virtual Statement& Bind(int index, double value) = 0;
+  virtual Statement& Bind(int index, std::string_view text) = 0;
+  virtual Statement& BindBlob(int index, std::string_view bytes) = 0;
+  virtual Statement& BindNull(int index) = 0;
+  Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
+  Statement& Bind(int index, bool value) { return Bind(index, static_cast<int64_t>(value)); }
+  Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
+  Statement& Bind(int index, const std::string& text) {
+    return Bind(index, std::string_view(text));
+  }
+  template <typename T>
+  Statement& Bind(int index, const std::optional<T>& value) {
+    return value ? Bind(index, *value) : BindNull(index);
+  }
+
+  // True when a row is ready to read, false when there are no more.
+  virtual Result<bool> Step() = 0;
+  // Steps to completion, ignoring rows.
+  Result<void> Run();
+  // Rows the statement inserted, updated or deleted (once it has run).
+  virtual int64_t Changes() const = 0;
+
+  // Columns of the current row. Int reads a boolean as 1 or 0.
+  virtual bool IsNull(int column) const = 0;
+  virtual int64_t Int(int column) const = 0;
+  virtual double Real(int column) const = 0;
+  virtual std::string Text(int column) const = 0;
+  virtual std::string Blob(int column) const = 0;
+
+ protected:
+  ~Statement() = default;
+};
+
+// A reference to a callable `Result<void>(Statement&)` that lives at least as long as the call it
+// is passed to (no allocation, unlike std::function).
+class StatementUse {
+ public:
+  template <typename F>
+  StatementUse(F&& f)  // NOLINT(google-explicit-constructor): passed as a lambda
+      : object_(const_cast<void*>(static_cast<const void*>(&f))),
+        call_([](void* object, Statement& s) -> Result<void> {
+          return (*static_cast<std::remove_reference_t<F>*>(object))(s);
+        }) {}
+  Result<void> operator()(Statement& s) const { return call_(object_, s); }
+
+ private:
+  void* object_;
+  Result<void> (*call_)(void*, Statement&);
+};
+
+// One connection of a backend. Transactions stay with the backend's store (BEGIN/COMMIT around
+// the calls); a Database runs statements inside whatever transaction its connection is in.
+class Database {
+ public:
+  virtual Dialect dialect() const = 0;
+  // Prepares `sql` (?N placeholders; cached per connection by the backend) and hands it to `use`,
+  // which binds, steps and reads it. The statement is reset when `use` returns.
+  virtual Result<void> WithStatement(std::string_view sql, StatementUse use) = 0;
+
+ protected:
+  ~Database() = default;
+};
+
+// Runs `sql` with `bind(statement)` to completion.
+template <typename BindFn>
+Result<void> Execute(Database& db, std::string_view sql, BindFn bind) {
+  return db.WithStatement(sql, [&](Statement& s) -> Result<void> {
+    bind(s);
+    return s.Run();
+  });
+}
+
+// As Execute, and returns how many rows the statement changed.
+template <typename BindFn>
+Result<int64_t> ExecuteCounting(Database& db, std::string_view sql, BindFn bind) {
+  int64_t changes = 0;
+  auto ran = db.WithStatement(sql, [&](Statement& s) -> Result<void> {
+    bind(s);
+    auto done = s.Run();
+    changes = s.Changes();
+    return done;
+  });
+  if (!ran) return std::unexpected(ran.error());
+  return changes;
+}
+
+// Runs `sql` with `bind(statement)` and calls `row(statement)` (returning Result<bool>: false
+// stops) for each row.
+template <typename BindFn, typename RowFn>
+Result<void> ForEachRow(Database& db, std::string_view sql, BindFn bind, RowFn row) {
+  return db.WithStatement(sql, [&](Statement& s) -> Result<void> {
+    bind(s);
+    while (true) {
+      auto more = s.Step();
+      if (!more) return std::unexpected(more.error());
+      if (!*more) return {};
+      Result<bool> go_on = row(static_cast<const Statement&>(s));
+      if (!go_on) return std::unexpected(go_on.error());
+      if (!*go_on) return {};
+    }
+  });
+}
+
+// Runs `sql` and collects `read(statement)` (returning Result<T>) of every row.
+template <typename T, typename BindFn, typename ReadFn>
+Result<std::vector<T>> Collect(Database& db, std::string_view sql, BindFn bind, ReadFn read) {
+  std::vector<T> out;
+  auto ran = ForEachRow(db, sql, bind, [&](const Statement& s) -> Result<bool> {
+    Result<T> item = read(s);
+    if (!item) return std::unexpected(item.error());
+    out.push_back(std::move(*item));
+    return true;
+  });
+  if (!ran) return std::unexpected(ran.error());
+  return out;
+}
+
+// The first row of Collect, if any.
+template <typename T, typename BindFn, typename ReadFn>
+Result<std::optional<T>> First(Database& db, std::string_view sql, BindFn bind, ReadFn read) {
+  auto rows = Collect<T>(db, sql, bind, read);
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
+
+// Runs an `INSERT … RETURNING id` and returns the id it generated.
+template <typename BindFn>
+Result<int64_t> InsertReturningId(Database& db, std::string_view sql, BindFn bind) {
+  auto id =
+      First<int64_t>(db, sql, bind, [](const Statement& s) -> Result<int64_t> { return s.Int(0); });
+  if (!id) return std::unexpected(id.error());
+  if (!*id) return Internal("an INSERT … RETURNING id returned no row");
+  return **id;
+}
+
+// ---- Dialect differences (the only place that names a dialect) ----
+
+// `sql` with ?N placeholders rewritten as $N, outside quoted strings and identifiers.
+std::string RenderPostgresPlaceholders(std::string_view sql);
+
+// A COLLATE clause that orders text by bytes (SQLite's default BINARY; PostgreSQL's "C").
+std::string_view ByteOrderCollation(Dialect dialect);
+
+}  // namespace orp::storage::sql

@@ -1,0 +1,77 @@
+// sql::Queries: the Store queries written once, over the statement interface of storage/sql.h,
+// for both SQL backends. Each backend's own Queries class (sqlite/queries.h, postgres/queries.h)
+// derives from this one and adds the statements it tunes for its engine (ingest's bulk paths,
+// the cohort streams, submissions and the audit chain). A new Store method goes here, in a file
+// sql_<area>.cc, once: README.md "Writing a Store method once for both backends".
+// Semantics and error codes as in store.h. Thread safety: none (one connection).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "orp/storage/sql.h"
+#include "orp/storage/store.h"
+
+namespace orp::storage::sql {
+
+class Queries {
+ public:
+  explicit Queries(Database& database) : db_(database) {}
+
+  // Device catalogue (sql_device_models.cc; migrations 0001, 0003).
+  Result<std::optional<DeviceModel>> FindDeviceModel(const DeviceId& device,
+                                                     std::optional<Date> on);
+  Result<std::vector<DeviceModel>> DeviceModelHistory(const DeviceId& device);
+  Result<void> ForEachDeviceModel(const Visitor<DeviceModel>& visit);
+  Result<void> PutDeviceModel(const DeviceModel& model);
+
+  // Accounts (security, #5; sql_accounts.cc; migration 0004).
+  Result<std::optional<UserRecord>> FindUser(std::string_view username);
+  Result<std::optional<UserRecord>> FindUserById(int64_t user_id);
+  Result<std::vector<UserRecord>> ListUsers();
+  Result<std::optional<SessionRecord>> FindSession(std::string_view id_hash);
+  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash);
+  Result<std::vector<ApiTokenRecord>> ApiTokensOf(int64_t user_id);
+  Result<LoginFailures> CountLoginFailures(std::string_view username, std::string_view remote,
+                                           domain::Instant since);
+  Result<void> ForEachAuditRecordWhere(const AuditQuery& query, const Visitor<AuditRecord>& visit);
+  Result<int64_t> AddUser(const UserRecord& user);
+  Result<void> SetUserDisabled(int64_t user_id, bool disabled);
+  Result<void> AddSession(const SessionRecord& session);
+  Result<void> TouchSession(std::string_view id_hash, domain::Instant at);
+  Result<void> DeleteSession(std::string_view id_hash);
+  Result<void> DeleteSessionsOf(int64_t user_id);
+  Result<int64_t> AddApiToken(const ApiTokenRecord& token);
+  Result<void> RevokeApiToken(int64_t token_id, domain::Instant at);
+  Result<void> RecordLoginAttempt(const LoginAttempt& attempt);
+
+  // Recall (recall8, #8; sql_recall.cc; migration 0007).
+  Result<void> ForEachRecallImplant(const RecallImplantQuery& query,
+                                    const Visitor<RecallImplantRow>& visit);
+  Result<std::optional<Recall>> FindRecall(RecallId id);
+  Result<std::optional<Recall>> FindRecallByReference(std::string_view reference);
+  Result<std::vector<Recall>> ListRecalls();
+  Result<std::vector<RecallPatient>> RecallPatients(RecallId recall);
+  Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall);
+  Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient);
+  Result<void> PutRecall(Recall& recall);
+  Result<void> PutRecallPatient(const RecallPatient& patient);
+  Result<void> AddRecallImplant(const RecallImplantLink& link);
+  Result<void> AddRecallContact(RecallContact& contact);
+
+  // Surveillance signals (surveil7, #7; sql_signals.cc; migration 0006).
+  Result<std::vector<Signal>> ListSignals(const SignalFilter& filter);
+  Result<std::optional<Signal>> FindSignal(int64_t id);
+  Result<SignalPutResult> PutSignal(const Signal& signal);
+  Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
+
+ private:
+  Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,
+                                                  const std::function<void(Statement&)>& bind);
+
+  Database& db_;
+};
+
+}  // namespace orp::storage::sql

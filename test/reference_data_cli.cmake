@@ -1,0 +1,21 @@
+# orp ods load and orp opt-out load|status on a fresh database (issues #4, #5): organisations
+# before sites, a bad opt-out file refused without echoing its numbers, a good one loaded and
+# reported. Run by CTest with ORP, WORK_DIR and DATA (test/data) set.
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR})
+set(db sqlite:${WORK_DIR}/registry.db)
+function(run expect_rc pattern)
+  execute_process(COMMAND ${ORP} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL expect_rc OR NOT "${out}${err}" MATCHES "${pattern}")
+    message(FATAL_ERROR "orp ${ARGN}: exit ${rc} (wanted ${expect_rc}): ${out}${err}")
+  endif()
+  if("${out}${err}" MATCHES "999000001|1111111111")
+    message(FATAL_ERROR "orp ${ARGN} echoed an NHS number: ${out}${err}")
+  endif()
+endfunction()
+run(0 "\"records\":2" ods load --db ${db} --file ${DATA}/ods/etr.csv --kind organisations --format json)
+run(0 "\"records\":3" ods load --db ${db} --file ${DATA}/ods/ets.csv --kind sites --format json)
+run(1 "ods.parent" ods load --db ${db} --file ${DATA}/ods/ets_bad.csv --kind sites)
+run(1 "2 line\\(s\\) are not valid NHS numbers" opt-out load --db ${db} --file ${DATA}/consent/opt_outs_bad.txt)
+run(0 "\"entries\":\"2\"" opt-out load --db ${db} --file ${DATA}/consent/opt_outs.txt --format json)
+run(0 "\"entries\":\"2\",\"loaded_at\":\"20" opt-out status --db ${db} --format json)
