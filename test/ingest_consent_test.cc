@@ -170,7 +170,9 @@ TEST_F(IngestConsent, AConsentRegistryRejectsAProcedureRecordedWithoutConsent) {
   EXPECT_EQ(r.accepted, 3);
   EXPECT_EQ(Rules(r, "RXF05-D"), std::vector<std::string>{"legal_basis.no_consent"});
   for (const auto& f : r.findings) {
-    if (f.procedure_ref == "RXF05-D") EXPECT_EQ(f.field, "patient_consent");
+    if (f.procedure_ref == "RXF05-D") {
+      EXPECT_EQ(f.field, "patient_consent");
+    }
   }
 }
 

@@ -126,7 +126,7 @@ Result<OdsLoadReport> LoadOdsFile(storage::Store& store, const std::filesystem::
   const storage::OdsLoad load{
       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
       report.source_sha256, loaded_by, report.records};
-  ORP_RETURN_IF_ERROR(security::RunAudited(store, [&](storage::Transaction& txn) -> Result<void> {
+  Result<void> stored = security::RunAudited(store, [&](storage::Transaction& txn) -> Result<void> {
     ORP_RETURN_IF_ERROR(txn.PutOdsRecords(records, load));
     security::AuditEvent event;
     event.at = load.loaded_at;
@@ -138,7 +138,8 @@ Result<OdsLoadReport> LoadOdsFile(storage::Store& store, const std::filesystem::
     Result<int64_t> seq = security::AppendAudit(txn, event);
     if (!seq) return std::unexpected(seq.error());
     return {};
-  }));
+  });
+  if (!stored) return std::unexpected(stored.error());
   return report;
 }
 
