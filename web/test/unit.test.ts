@@ -26,6 +26,11 @@ test("an expired label, an unknown device and a recalled one are each a finding"
   assert.match(recalled[0].message, /2025-06-01.*FSN-1/);
 });
 
+test("an expiry the parser already reported is one finding, raised to an error", () => {
+  const expired = { ...udi, findings: [{ code: "udi.expired", severity: "warning", message: "expired", field: "expiry" }] };
+  assert.deepEqual(deviceFindings(expired, device, "2026-02-01").map((f) => [f.code, f.severity]), [["udi.expired", "error"]]);
+});
+
 test("the parser's own findings are kept with their severity", () => {
   const withFinding = { ...udi, findings: [{ code: "gs1.check_digit", severity: "error", message: "bad check digit", field: "di" }] };
   assert.deepEqual(deviceFindings(withFinding, device, "2025-01-01").map((f) => [f.code, f.severity]), [["gs1.check_digit", "error"]]);

@@ -37,13 +37,16 @@ export function visibleLabel(label: string): string {
 
 // Findings the scan adds to the parser's: the catalogue's view of the device and the date.
 export function deviceFindings(udi: ParsedUdi, device: DeviceModel | null, today: string): Finding[] {
+  // The parser may report expiry itself (a warning: a label is readable whatever its date); in
+  // theatre an expired device is a problem, so it is raised to an error rather than said twice.
   const out: Finding[] = udi.findings.map((f) => ({
-    severity: f.severity === "error" ? "error" : "warning",
+    severity: f.severity === "error" || f.code.endsWith("expired") ? "error" : "warning",
     code: f.code,
     message: f.message,
   }));
+  const expiryReported = out.some((f) => f.code.endsWith("expired"));
   if (udi.di && !device) out.push({ severity: "error", code: "catalogue.unknown_device", message: `Device ${udi.di} is not in the catalogue. Check the label or ask the data team.` });
-  if (udi.expiry && udi.expiry < today) out.push({ severity: "error", code: "scan.expired", message: `Expired on ${udi.expiry}. Do not implant.` });
+  if (udi.expiry && udi.expiry < today && !expiryReported) out.push({ severity: "error", code: "scan.expired", message: `Expired on ${udi.expiry}. Do not implant.` });
   if (device && device.market_status === "recalled") out.push({ severity: "error", code: "catalogue.recalled", message: `Recalled${device.status_date ? " on " + device.status_date : ""}${device.fsn_reference ? " (" + device.fsn_reference + ")" : ""}. Do not implant.` });
   if (device && device.market_status === "withdrawn") out.push({ severity: "warning", code: "catalogue.withdrawn", message: `Withdrawn from the market${device.status_date ? " on " + device.status_date : ""}.` });
   return out;
