@@ -41,7 +41,9 @@ found = collections.Counter()
 delays = collections.defaultdict(list)
 false = collections.Counter()
 units = collections.Counter()
-methods = set()
+model_methods = ["njr-ptir", "aoanjrr-screen", "maxsprt", "benchmark"]
+unit_methods = ["funnel-revision-5y", "funnel-revision-10y", "funnel-mortality-90d-5y",
+                "funnel-mortality-90d-10y", "cusum-revision-1y"]
 notes = 0
 day = lambda s: datetime.date.fromisoformat(s)
 for seed in seeds:
@@ -56,11 +58,8 @@ for seed in seeds:
     by_method = collections.defaultdict(list)
     for s in run["signals"]:
         by_method[s["method"]].append(s)
-        methods.add(s["method"])
-    kinds_of = {"njr-ptir": ["device-model"], "aoanjrr-screen": ["device-model"],
-                "maxsprt": ["device-model"], "benchmark": ["device-model"]}
-    for m in list(methods) + list(kinds_of):
-        ks = kinds_of.get(m, ["surgeon", "hospital"])
+    for m in model_methods + unit_methods:
+        ks = ["device-model"] if m in model_methods else ["surgeon", "hospital"]
         sigs = by_method.get(m, [])
         for k in ks:
             units[(m, k)] += evaluated[k]

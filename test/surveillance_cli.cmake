@@ -109,3 +109,13 @@ string(JSON touched GET "${fourth}" affected_units)
 if(NOT rc EQUAL 0 OR touched EQUAL 0 OR written LESS 1)
   message(FATAL_ERROR "incremental run from change 1: ${touched} units, ${written} signals")
 endif()
+
+# Triggered by a submission: resubmitting one file under a new key makes new versions of its
+# procedures; `orp ingest --surveil` then runs surveillance for the units they touch only.
+list(GET files 0 resubmitted)
+execute_process(COMMAND ${ORP} ingest --db ${db} --definitions ${REGISTRIES} --surveil
+                        --idempotency-key resubmission ${resubmitted}
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE hooked)
+if(NOT hooked MATCHES "surveillance after ingest: [1-9][0-9]* units touched")
+  message(FATAL_ERROR "ingest --surveil: exit ${rc}: ${hooked}")
+endif()

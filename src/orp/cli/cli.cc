@@ -40,6 +40,8 @@ int RunCli(int argc, char** argv, const Environment& env) {
   AddRecallCommand(app, env);
   AddOptOutCommand(app, env);
   AddOdsCommand(app, env);
+  AddPromsCommand(app, env);
+  AddIngestPromsCommand(app, env);
   AddServeCommand(app, env);
   AddVersionCommand(app, env);
   try {

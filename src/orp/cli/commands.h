@@ -22,6 +22,10 @@ void AddSurveillanceCommand(CLI::App& app, const Environment& env);
 void AddRecallCommand(CLI::App& app, const Environment& env);
 void AddOptOutCommand(CLI::App& app, const Environment& env);
 void AddOdsCommand(CLI::App& app, const Environment& env);
+void AddPromsCommand(CLI::App& app, const Environment& env);
+// `orp proms gain` (proms_gain_command.cc).
+void AddPromsGainCommand(CLI::App& proms, const Environment& env);
+void AddIngestPromsCommand(CLI::App& app, const Environment& env);
 // The campaign subcommands of `orp recall` (recall_campaign_command.cc).
 void AddRecallCampaignCommands(CLI::App& recall, const Environment& env);
 void AddServeCommand(CLI::App& app, const Environment& env);

@@ -18,6 +18,7 @@
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/recall_options.h"
+#include "orp/cli/surveillance_hook.h"
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/ingest/pipeline.h"
@@ -37,6 +38,7 @@ struct IngestCliOptions {
   std::string definitions;
   std::string format = "table";
   std::vector<std::string> files;
+  bool surveil = false;  // an incremental surveillance run after accepting (#7)
 };
 
 // The key file: given, else beside a file database (PATH.key), else a throwaway key for an
@@ -138,6 +140,7 @@ void RunIngest(const IngestCliOptions& o, const Environment& env) {
       ValueOrFail(cmd, ingest::Validator::Create(LoadDefinitions(cmd, o.definitions), options));
   security::Pseudonymiser keys = OpenKeys(cmd, o);
   std::vector<std::pair<std::string, ingest::Receipt>> receipts;
+  const int64_t changes_before = o.surveil ? ValueOrFail(cmd, store->LastChange()) : 0;
   for (size_t i = 0; i < o.files.size(); ++i) {
     ingest::IngestOptions run;
     run.dry_run = o.dry_run;
@@ -155,6 +158,7 @@ void RunIngest(const IngestCliOptions& o, const Environment& env) {
   }
   // New procedures that match an open recall join it (recall/campaign.h SyncOpenRecalls).
   if (!o.dry_run) SyncRecallsAfterIngest(cmd, *store);
+  if (o.surveil && !o.dry_run) SurveilAfterIngest(cmd, *store, changes_before);
   PrintReceipts(receipts, format);
   FailUnlessAccepted(cmd, o.dry_run, receipts);
 }
@@ -200,6 +204,8 @@ void AddIngestCommand(CLI::App& app, const Environment& env) {
       "--catalogue", o->catalogue,
       "Device catalogue file for the catalogue checks (default: the store's catalogue)");
   cmd->add_option("--definitions", o->definitions, "Registry definitions directory");
+  cmd->add_flag("--surveil", o->surveil,
+                "After accepting, run surveillance for the units the submission touched");
   cmd->add_option("files", o->files, "Submission files (.csv, .ndjson)")->required();
   cmd->callback([o, &env] { RunIngest(*o, env); });
 

@@ -161,7 +161,10 @@ ordered_json DetailJson(const RegistryDefinition& def) {
     j["follow_up"].push_back({{"kind", domain::NameOf(f.kind)},
                               {"instrument", f.instrument},
                               {"baseline", f.baseline},
-                              {"months", f.months}});
+                              {"months", f.months},
+                              {"baseline_days", f.baseline_days},
+                              {"window_days", f.window_days},
+                              {"reminder_days", f.reminder_days}});
   }
   j["outcomes"] = ordered_json::array();
   for (const auto& o : def.outcomes) {

@@ -14,6 +14,7 @@
 
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
+#include "orp/cli/surveillance_hook.h"
 #include "orp/cli/table.h"
 #include "orp/storage/store.h"
 #include "orp/surveillance/run.h"
@@ -156,6 +157,21 @@ void AddCommon(CLI::App* cmd, SurveillanceOptions& o) {
 }
 
 }  // namespace
+
+void SurveilAfterIngest(std::string_view command, storage::Store& store, int64_t since_change) {
+  surveillance::RunOptions run;
+  run.data_cut = TodayUtc();
+  run.since_change = since_change;  // 0 (an empty store before): a full run
+  const surveillance::RunSummary summary =
+      ValueOrFail(command, surveillance::RunSurveillance(store, run));
+  fmt::print(stderr,
+             "surveillance after ingest: {} units touched, {} new signals, {} updated, change "
+             "{}\n",
+             since_change == 0 ? std::string("all") : std::to_string(summary.affected_units),
+             summary.signals_new, summary.signals_updated, summary.change_seq);
+  for (const std::string& note : summary.model_notes)
+    fmt::print(stderr, "risk model not fitted: {}\n", note);
+}
 
 void AddSurveillanceCommand(CLI::App& app, const Environment& env) {
   auto o = std::make_shared<SurveillanceOptions>();

@@ -33,6 +33,7 @@ void PrintSummary(const synth::SynthSummary& s, OutputFormat format, const std::
                                                   {"errors", s.errors},
                                                   {"planted", s.planted},
                                                   {"device_models", s.device_models},
+                                                  {"prom_responses", s.prom_responses},
                                                   {"files", s.files}};
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json json;

@@ -200,11 +200,17 @@ struct DeviceScope {
 };
 
 // When patients are asked to report (PROM/PREM) or reviewed, relative to the procedure.
+// `instrument` is the code of an instrument definition (docs/proms-instruments.md) when one is
+// installed; a name with no definition is reported and not scheduled. The windows say how long a
+// link stays open and when to remind (proms schedule; docs/registry-definitions.md).
 struct FollowUpSchedule {
   FollowUpKind kind = FollowUpKind::kProm;
   std::string instrument;   // e.g. "EQ-5D-5L"
   bool baseline = false;    // also asked before the procedure
   std::vector<int> months;  // after the procedure, ascending, > 0
+  int baseline_days = 90;   // a baseline answered up to this many days before the procedure counts
+  int window_days = 60;     // an invitation's link stays open this long after it is sent
+  std::vector<int> reminder_days = {14, 28};  // reminders, days after the invitation, ascending
 };
 
 // An outcome the registry reports: time to revision/explant, death within a horizon, or the

@@ -140,12 +140,45 @@ Result<void> ReadCompatibility(const Context& ctx, const toml::table& root,
   return {};
 }
 
+// The days of an integer key; `fallback` when absent; each within [lo, hi].
+Result<int> DaysKey(const Reader& r, std::string_view key, int fallback, int lo, int hi) {
+  std::optional<int64_t> value;
+  ORP_TOML_ASSIGN(value, r.Integer(key));
+  if (!value) return fallback;
+  if (*value < lo || *value > hi) {
+    return r.Fail(*r.Get(key), fmt::format("'{}' must be {}-{} days", key, lo, hi));
+  }
+  return static_cast<int>(*value);
+}
+
+Result<void> ReadFollowUpWindows(const Reader& r, FollowUpSchedule& schedule) {
+  ORP_TOML_ASSIGN(schedule.baseline_days, DaysKey(r, "baseline_days", 90, 1, 365));
+  ORP_TOML_ASSIGN(schedule.window_days, DaysKey(r, "window_days", 60, 1, 365));
+  const toml::node* node = r.Get("reminder_days");
+  if (node == nullptr) return {};
+  const toml::array* array = node->as_array();
+  if (array == nullptr) return r.Fail(*node, "'reminder_days' must be an array of integers");
+  schedule.reminder_days.clear();
+  for (const toml::node& day : *array) {
+    int64_t value = day.is_integer() ? day.as_integer()->get() : -1;
+    int previous = schedule.reminder_days.empty() ? 0 : schedule.reminder_days.back();
+    if (value <= previous || value >= schedule.window_days) {
+      return r.Fail(day, fmt::format("'reminder_days' must be ascending days after the "
+                                     "invitation, 1 to window_days - 1 ({})",
+                                     schedule.window_days - 1));
+    }
+    schedule.reminder_days.push_back(static_cast<int>(value));
+  }
+  return {};
+}
+
 Result<void> ReadFollowUp(const Context& ctx, const toml::table& root, RegistryDefinition& def) {
   std::vector<const toml::table*> tables;
   ORP_TOML_ASSIGN(tables, Reader(ctx, root, "").Tables("follow_up"));
   for (const toml::table* t : tables) {
     Reader r(ctx, *t, "follow_up");
-    ORP_RETURN_IF_ERROR(r.AllowOnly({"kind", "instrument", "baseline", "months"}));
+    ORP_RETURN_IF_ERROR(r.AllowOnly({"kind", "instrument", "baseline", "months",
+                                     "baseline_days", "window_days", "reminder_days"}));
     FollowUpSchedule& schedule = def.follow_up.emplace_back();
     ORP_TOML_ASSIGN(schedule.kind, r.Enum<FollowUpKind>("kind", FollowUpKind::kProm));
     ORP_TOML_ASSIGN(schedule.instrument, r.String("instrument", true));
@@ -167,6 +200,7 @@ Result<void> ReadFollowUp(const Context& ctx, const toml::table& root, RegistryD
     if (schedule.months.empty() && !schedule.baseline) {
       return r.FailHere("a schedule needs 'months' or baseline = true");
     }
+    ORP_RETURN_IF_ERROR(ReadFollowUpWindows(r, schedule));
   }
   return {};
 }

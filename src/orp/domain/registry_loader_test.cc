@@ -245,6 +245,38 @@ std::filesystem::path WriteTemp(const std::string& name, std::string_view text) 
   return dir;
 }
 
+constexpr std::string_view kFollowUp = R"toml(
+[[follow_up]]
+kind = "prom"
+instrument = "PAIN-NRS"
+baseline = true
+months = [6, 12]
+)toml";
+
+TEST(RegistryLoader, FollowUpWindowsDefaultWhenAnExistingDefinitionOmitsThem) {
+  auto def = ParseRegistryDefinition(std::string(kValid) + std::string(kFollowUp), "t.toml");
+  ASSERT_TRUE(def.has_value()) << def.error().message();
+  ASSERT_EQ(def->follow_up.size(), 1u);
+  EXPECT_EQ(def->follow_up[0].baseline_days, 90);
+  EXPECT_EQ(def->follow_up[0].window_days, 60);
+  EXPECT_EQ(def->follow_up[0].reminder_days, (std::vector<int>{14, 28}));
+}
+
+TEST(RegistryLoader, ReadsFollowUpWindowsAndRejectsAReminderAfterTheLinkCloses) {
+  std::string text = std::string(kValid) + std::string(kFollowUp) +
+                     "window_days = 42\nreminder_days = [10]\nbaseline_days = 30\n";
+  auto def = ParseRegistryDefinition(text, "t.toml");
+  ASSERT_TRUE(def.has_value()) << def.error().message();
+  EXPECT_EQ(def->follow_up[0].window_days, 42);
+  EXPECT_EQ(def->follow_up[0].reminder_days, std::vector<int>{10});
+  EXPECT_EQ(def->follow_up[0].baseline_days, 30);
+  EXPECT_EQ(LoadError(Replace(text, "[10]", "[10, 42]")),
+            "registries/test.toml:71: follow_up: 'reminder_days' must be ascending days after the "
+            "invitation, 1 to window_days - 1 (41)");
+  EXPECT_EQ(LoadError(Replace(text, "window_days = 42", "window_days = 0")),
+            "registries/test.toml:70: follow_up: 'window_days' must be 1-365 days");
+}
+
 TEST(RegistrySet, RejectsDuplicateCodesAcrossFiles) {
   auto dir = WriteTemp("a.toml", kValid);
   WriteTemp("b.toml", kValid);

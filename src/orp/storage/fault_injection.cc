@@ -145,6 +145,28 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
     return inner_->PutOdsRecords(records, load);
   }
 
+  // PROMs (proms, #11)
+  Result<bool> AddPromInvitation(PromInvitation& invitation) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddPromInvitation(invitation);
+  }
+  Result<void> UpdatePromInvitation(const PromInvitation& invitation) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->UpdatePromInvitation(invitation);
+  }
+  Result<bool> AddPromResponse(PromResponse& response) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->AddPromResponse(response);
+  }
+  Result<bool> EnqueuePromMessage(PromMessage& message) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->EnqueuePromMessage(message);
+  }
+  Result<void> UpdatePromMessage(const PromMessage& message) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->UpdatePromMessage(message);
+  }
+
  private:
   FaultInjectingStore& store_;
   std::unique_ptr<Transaction> inner_;

@@ -158,6 +158,26 @@ class ForwardingReader : public Base {
   }
   Result<std::optional<OdsLoad>> LastOdsLoad() override { return target_.LastOdsLoad(); }
 
+  // PROMs (proms, #11)
+  Result<std::vector<PromInvitation>> PromInvitationsOf(ProcedureId procedure) override {
+    return target_.PromInvitationsOf(procedure);
+  }
+  Result<std::optional<PromInvitation>> FindPromInvitationByToken(
+      std::string_view token_hash) override {
+    return target_.FindPromInvitationByToken(token_hash);
+  }
+  Result<std::vector<PromInvitation>> ListPromInvitations(
+      const PromInvitationFilter& filter) override {
+    return target_.ListPromInvitations(filter);
+  }
+  Result<std::vector<PromResponse>> ListPromResponses(std::string_view registry) override {
+    return target_.ListPromResponses(registry);
+  }
+  Result<std::vector<PromMessage>> ListPromMessages(
+      PromMessageStatus status, std::optional<domain::Instant> due_by) override {
+    return target_.ListPromMessages(status, due_by);
+  }
+
  protected:
   Reader& target_;
 };

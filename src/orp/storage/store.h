@@ -43,6 +43,7 @@
 #include "orp/storage/accounts.h"
 #include "orp/storage/consent.h"
 #include "orp/storage/ods.h"
+#include "orp/storage/proms.h"
 #include "orp/storage/signals.h"
 #include "orp/storage/recall.h"
 
@@ -236,6 +237,21 @@ class Reader {
   virtual Result<std::optional<OdsRecord>> FindOdsSite(std::string_view site_code) = 0;
   // The last ODS file loaded; none before the first (ingest checks sites only after one).
   virtual Result<std::optional<OdsLoad>> LastOdsLoad() = 0;
+  // PROMs (proms, #11): storage/proms.h.
+  // The invitations of one procedure in (instrument, months) order.
+  virtual Result<std::vector<PromInvitation>> PromInvitationsOf(ProcedureId procedure) = 0;
+  // The invitation whose link token hashes to `token_hash`, if any.
+  virtual Result<std::optional<PromInvitation>> FindPromInvitationByToken(
+      std::string_view token_hash) = 0;
+  // Invitations matching the filter, in id order.
+  virtual Result<std::vector<PromInvitation>> ListPromInvitations(
+      const PromInvitationFilter& filter) = 0;
+  // Responses of `registry` (empty: every registry), in id order.
+  virtual Result<std::vector<PromResponse>> ListPromResponses(std::string_view registry) = 0;
+  // Outbox messages with `status` in (next_attempt, id) order; with `due_by`, only those whose
+  // next_attempt is at or before it.
+  virtual Result<std::vector<PromMessage>> ListPromMessages(
+      PromMessageStatus status, std::optional<domain::Instant> due_by) = 0;
 };
 
 class Transaction : public Reader {
@@ -341,6 +357,19 @@ class Transaction : public Reader {
   // postcode, dates; a site's parent) and records the load. kInvalidArgument naming the site
   // when a site's parent organisation is not stored (load organisations first).
   virtual Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) = 0;
+  // PROMs (proms, #11): storage/proms.h.
+  // Inserts an invitation and assigns its id; false (nothing written) when (procedure,
+  // instrument, months) already has one. kAlreadyExists for a token hash in use.
+  virtual Result<bool> AddPromInvitation(PromInvitation& invitation) = 0;
+  // Updates status, expires, token_hash and reminders_sent; kNotFound for an unknown id.
+  virtual Result<void> UpdatePromInvitation(const PromInvitation& invitation) = 0;
+  // Inserts a response and assigns its id; false when (procedure, instrument, months) has one.
+  virtual Result<bool> AddPromResponse(PromResponse& response) = 0;
+  // Inserts an outbox message and assigns its id; false when (invitation, purpose, channel)
+  // has one.
+  virtual Result<bool> EnqueuePromMessage(PromMessage& message) = 0;
+  // Updates status, attempts, next_attempt, last_error and sent_at; kNotFound for an unknown id.
+  virtual Result<void> UpdatePromMessage(const PromMessage& message) = 0;
 };
 
 // Either a fresh transaction for a new submission, or the earlier submission with this key.

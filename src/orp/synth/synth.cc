@@ -12,6 +12,7 @@
 #include "orp/synth/fields.h"
 #include "orp/synth/label.h"
 #include "orp/synth/output.h"
+#include "orp/synth/proms_responses.h"
 #include "orp/synth/render.h"
 
 namespace orp::synth {
@@ -25,6 +26,7 @@ namespace fs = std::filesystem;
 constexpr uint64_t kWorldStream = 0x5752'4c44;    // "WRLD"
 constexpr uint64_t kEpisodeStream = 0x4550'4953;  // "EPIS"
 constexpr uint64_t kRenderStream = 0x5245'4e44;   // "REND"
+constexpr uint64_t kPromsStream = 0x5052'4f4d;    // "PROM"
 
 Result<int> PrepareDirectory(const fs::path& submissions) {
   std::error_code ec;
@@ -147,6 +149,7 @@ Result<SynthSummary> GenerateRegistry(const SynthOptions& options) {
   auto definitions = domain::LoadRegistries(options.definitions);
   if (!definitions) return std::unexpected(definitions.error());
   std::vector<FieldFiller> fillers(kRegistryCount);
+  std::vector<bool> with_proms(kRegistryCount, false);
   for (int r : registries) {
     const domain::RegistryDefinition* definition = definitions->Find(kRegistryCodes[r]);
     if (definition == nullptr) {
@@ -154,6 +157,9 @@ Result<SynthSummary> GenerateRegistry(const SynthOptions& options) {
                                   options.definitions.string()));
     }
     fillers[r] = FieldFiller(*definition);
+    for (const auto& schedule : definition->follow_up) {
+      with_proms[r] = with_proms[r] || schedule.instrument == "PAIN-NRS";
+    }
   }
   const fs::path submissions = options.out_dir / "submissions";
   ORP_RETURN_IF_ERROR(PrepareDirectory(submissions));
@@ -166,6 +172,8 @@ Result<SynthSummary> GenerateRegistry(const SynthOptions& options) {
   EpisodeGenerator generator(world, patients, registries, episode_rng);
   Renderer renderer(world, patients, fillers, render_rng);
   SubmissionFiles files(submissions, fillers);
+  Rng proms_rng(options.seed ^ (kPromsStream << 32));
+  PromResponses proms(proms_rng);
   SynthSummary summary;
   std::vector<PlantedError> errors;
   Episode episode;
@@ -183,6 +191,7 @@ Result<SynthSummary> GenerateRegistry(const SynthOptions& options) {
       summary.device_rows += static_cast<int64_t>(rendered.devices.size());
       for (const auto& d : rendered.devices) summary.scans += !d[kColScan].empty();
       ORP_RETURN_IF_ERROR(files.Write(rendered));
+      if (with_proms[p.registry]) proms.Add(episode, p, patients[p.patient], rendered);
     }
   }
   auto written = files.Close();
@@ -191,9 +200,11 @@ Result<SynthSummary> GenerateRegistry(const SynthOptions& options) {
   ORP_RETURN_IF_ERROR(WriteText(options.out_dir / "device-catalogue.csv", CatalogueCsv(world)));
   ORP_RETURN_IF_ERROR(
       WriteText(options.out_dir / "deaths.csv", DeathsCsv(patients, summary.deaths)));
+  ORP_RETURN_IF_ERROR(WriteText(options.out_dir / "proms.csv", proms.csv()));
   ORP_RETURN_IF_ERROR(WriteText(options.out_dir / "ground-truth.json",
                                 GroundTruthJson(options, registries, world, errors)));
-  summary.files += 3;
+  summary.files += 4;
+  summary.prom_responses = proms.rows();
   summary.patients = patients.size();
   summary.errors = static_cast<int64_t>(errors.size());
   summary.planted = static_cast<int64_t>(world.planted.size());

@@ -40,6 +40,7 @@ struct SynthSummary {
   int64_t errors = 0;
   int64_t planted = 0;
   int64_t device_models = 0;
+  int64_t prom_responses = 0;  // rows of proms.csv
   int files = 0;
 };
 

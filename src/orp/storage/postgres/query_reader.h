@@ -191,6 +191,25 @@ class QueryReader : public Base {
   }
   Result<std::optional<OdsLoad>> LastOdsLoad() override {
     return Read([&](Queries& q) { return q.LastOdsLoad(); });
+
+  // PROMs (proms, #11)
+  Result<std::vector<PromInvitation>> PromInvitationsOf(ProcedureId procedure) override {
+    return Read([&](Queries& q) { return q.PromInvitationsOf(procedure); });
+  }
+  Result<std::optional<PromInvitation>> FindPromInvitationByToken(
+      std::string_view token_hash) override {
+    return Read([&](Queries& q) { return q.FindPromInvitationByToken(token_hash); });
+  }
+  Result<std::vector<PromInvitation>> ListPromInvitations(
+      const PromInvitationFilter& filter) override {
+    return Read([&](Queries& q) { return q.ListPromInvitations(filter); });
+  }
+  Result<std::vector<PromResponse>> ListPromResponses(std::string_view registry) override {
+    return Read([&](Queries& q) { return q.ListPromResponses(registry); });
+  }
+  Result<std::vector<PromMessage>> ListPromMessages(
+      PromMessageStatus status, std::optional<domain::Instant> due_by) override {
+    return Read([&](Queries& q) { return q.ListPromMessages(status, due_by); });
   }
 
  protected:

@@ -377,6 +377,56 @@ CREATE TABLE ods_loads (
 );
 )sql";
 
+// PROMs (proms, #11): invitations (one per procedure, instrument and time point; the link token
+// only as its SHA-256 hash), responses (one per procedure, instrument and time point) and the
+// outbox of messages (one per invitation, purpose and channel), due by next_attempt.
+constexpr std::string_view kProms = R"sql(
+CREATE TABLE prom_invitations (
+  id INTEGER PRIMARY KEY,
+  registry TEXT NOT NULL,
+  procedure INTEGER NOT NULL REFERENCES procedures(id),
+  patient INTEGER NOT NULL REFERENCES patients(id),
+  instrument TEXT NOT NULL,
+  months INTEGER NOT NULL,
+  due INTEGER NOT NULL,
+  invited INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  reminders_sent INTEGER NOT NULL,
+  UNIQUE (procedure, instrument, months)
+);
+CREATE INDEX prom_invitations_by_status ON prom_invitations(status, registry);
+CREATE TABLE prom_responses (
+  id INTEGER PRIMARY KEY,
+  invitation INTEGER REFERENCES prom_invitations(id),
+  registry TEXT NOT NULL,
+  procedure INTEGER NOT NULL REFERENCES procedures(id),
+  patient INTEGER NOT NULL REFERENCES patients(id),
+  instrument TEXT NOT NULL,
+  instrument_version TEXT NOT NULL,
+  months INTEGER NOT NULL,
+  completed INTEGER NOT NULL,
+  answers TEXT NOT NULL,
+  source TEXT NOT NULL,
+  UNIQUE (procedure, instrument, months)
+);
+CREATE INDEX prom_responses_by_registry ON prom_responses(registry, id);
+CREATE TABLE prom_outbox (
+  id INTEGER PRIMARY KEY,
+  invitation INTEGER NOT NULL REFERENCES prom_invitations(id),
+  purpose TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  sent_at INTEGER,
+  UNIQUE (invitation, purpose, channel)
+);
+CREATE INDEX prom_outbox_due ON prom_outbox(status, next_attempt, id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -389,6 +439,7 @@ const std::vector<Migration>& Migrations() {
       {6, "0006_signals", kSignals},
       {7, "0007_recall", kRecall},
       {8, "0008_ingest", kIngest},
+      {9, "0009_proms", kProms},
   };
   return kMigrations;
 }

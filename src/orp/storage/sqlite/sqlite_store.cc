@@ -120,6 +120,22 @@ class SqliteTransaction : public QueryReader<Transaction> {
   }
   Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
     return Write([&](Queries& q) { return q.PutOdsRecords(records, load); });
+
+  // PROMs (proms, #11)
+  Result<bool> AddPromInvitation(PromInvitation& invitation) override {
+    return Write([&](Queries& q) { return q.AddPromInvitation(invitation); });
+  }
+  Result<void> UpdatePromInvitation(const PromInvitation& invitation) override {
+    return Write([&](Queries& q) { return q.UpdatePromInvitation(invitation); });
+  }
+  Result<bool> AddPromResponse(PromResponse& response) override {
+    return Write([&](Queries& q) { return q.AddPromResponse(response); });
+  }
+  Result<bool> EnqueuePromMessage(PromMessage& message) override {
+    return Write([&](Queries& q) { return q.EnqueuePromMessage(message); });
+  }
+  Result<void> UpdatePromMessage(const PromMessage& message) override {
+    return Write([&](Queries& q) { return q.UpdatePromMessage(message); });
   }
 
  protected:
