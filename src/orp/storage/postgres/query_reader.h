@@ -191,6 +191,7 @@ class QueryReader : public Base {
   }
   Result<std::optional<OdsLoad>> LastOdsLoad() override {
     return Read([&](Queries& q) { return q.LastOdsLoad(); });
+  }
 
   // PROMs (proms, #11)
   Result<std::vector<PromInvitation>> PromInvitationsOf(ProcedureId procedure) override {
