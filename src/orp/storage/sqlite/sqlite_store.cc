@@ -120,6 +120,7 @@ class SqliteTransaction : public QueryReader<Transaction> {
   }
   Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
     return Write([&](Queries& q) { return q.PutOdsRecords(records, load); });
+  }
 
   // PROMs (proms, #11)
   Result<bool> AddPromInvitation(PromInvitation& invitation) override {
