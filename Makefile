@@ -1,5 +1,7 @@
 # Thin porcelain over CMake. `make run` and `make test` are the two set-up commands the README
-# promises on a fresh Debian machine; everything else is for developers.
+# promises on a fresh Debian machine; everything else is for developers. `make build` also
+# bundles the web application (web/, `npm ci` from its lock file) into $(BUILD)/web, which
+# `orp serve` serves at /; the sanitizer, lint and fuzz trees leave it out (-DORP_WEB=OFF).
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
@@ -31,7 +33,7 @@ test: build
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs this).
 test-sanitize: deps
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DORP_WERROR=ON -DORP_SANITIZE=ON -DORP_BENCH=OFF \
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DORP_WERROR=ON -DORP_SANITIZE=ON -DORP_BENCH=OFF -DORP_WEB=OFF \
 	  -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -40,7 +42,7 @@ test-sanitize: deps
 # clang-tidy reads its own compile database (build-lint, configured only, no precompiled
 # headers: clang cannot read g++'s .gch files).
 lint: deps
-	@cmake -S . -B build-lint -G Ninja -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON -DORP_BENCH=OFF >/dev/null
+	@cmake -S . -B build-lint -G Ninja -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON -DORP_BENCH=OFF -DORP_WEB=OFF >/dev/null
 	scripts/lint build-lint
 
 bench: build
@@ -51,7 +53,7 @@ bench: build
 FUZZ_CXXFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
   -D__cpp_concepts=202002L -Wno-macro-redefined
 fuzz: deps
-	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 -DORP_FUZZ=ON -DORP_BENCH=OFF \
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 -DORP_FUZZ=ON -DORP_BENCH=OFF -DORP_WEB=OFF \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS=$(FUZZ_CXXFLAGS)" \
 	  "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" >/dev/null
 	cmake --build build-fuzz -j $(JOBS) --target fuzzers

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <random>
 
 namespace orp::api {
@@ -78,13 +80,26 @@ std::string RequestIdFor(std::string_view client_value) {
 
 void AddStandardHeaders(HttpResponse& response, std::string_view request_id, bool tls) {
   auto& h = response.headers;
+  // A handler may set its own cache policy or CSP (the web application's files do); the
+  // defaults fill in only what it did not set.
+  auto set_default = [&h](std::string_view name, std::string value) {
+    for (const auto& [existing, unused] : h) {
+      if (existing.size() == name.size() &&
+          std::equal(existing.begin(), existing.end(), name.begin(),
+                     [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
+                                    std::tolower(static_cast<unsigned char>(b)); })) {
+        return;
+      }
+    }
+    h.emplace_back(std::string(name), std::move(value));
+  };
   h.emplace_back("X-Request-Id", std::string(request_id));
-  h.emplace_back("Content-Security-Policy", "default-src 'self'");
-  h.emplace_back("X-Content-Type-Options", "nosniff");
-  h.emplace_back("Referrer-Policy", "no-referrer");
-  h.emplace_back("X-Frame-Options", "DENY");
-  h.emplace_back("Cache-Control", "no-store");
-  if (tls) h.emplace_back("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  set_default("Content-Security-Policy", "default-src 'self'");
+  set_default("X-Content-Type-Options", "nosniff");
+  set_default("Referrer-Policy", "no-referrer");
+  set_default("X-Frame-Options", "DENY");
+  set_default("Cache-Control", "no-store");
+  if (tls) set_default("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 }
 
 }  // namespace orp::api

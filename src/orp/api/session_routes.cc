@@ -44,6 +44,9 @@ Result<HttpResponse> SignIn(const RequestContext& ctx) {
                  {"roles", roles},
                  {"csrf_token", session->csrf_token},
                  {"expires_at", session->expires_at}};
+  // A patient's own pseudonym, so the web application can ask for "my implants"; it is the
+  // principal's own key, never another person's, and not an identifier outside the registry.
+  if (!session->principal.patient.empty()) answer["patient"] = session->principal.patient;
   HttpResponse response = JsonResponse(answer.dump(), 201);
   response.headers.emplace_back("Set-Cookie", session->set_cookie);
   return response;

@@ -1,11 +1,15 @@
 // orp serve --db URL [--listen HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
 //           [--key-file F] [--definitions DIR] [--max-body-mb N] [--log-level L]
+//           [--web-root DIR | --no-web]
 // orp serve --routes [--format table|json|csv]
 //
 // Serves the registry over HTTP (src/orp/api): opens the store, the pseudonymisation keys, the
 // registry definitions and the stored catalogue as `orp ingest` does, builds the route table and
 // the gatekeeper the composition root provides, and serves until SIGINT or SIGTERM (requests in
-// progress finish first). Prints the address once listening.
+// progress finish first). Prints the address once listening. The web application (web/, built by
+// `make build` into build/web) is served at `/` from --web-root, by default the `web` folder
+// beside the orp binary when it holds a built bundle; /api/ paths and the route table's paths
+// always go to the API.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 
 #include "orp/api/dispatch.h"
@@ -20,6 +25,7 @@
 #include "orp/api/logging.h"
 #include "orp/api/routes.h"
 #include "orp/api/server.h"
+#include "orp/api/static_site.h"
 #include "orp/catalogue/catalogue_store.h"
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
@@ -43,6 +49,8 @@ struct ServeOptions {
   std::string log_level = "info";
   bool routes = false;
   std::string format = "table";
+  std::string web_root;
+  bool no_web = false;
 };
 
 // "HOST:PORT" or "[IPv6]:PORT".
@@ -86,6 +94,19 @@ domain::RegistrySet LoadDefinitions(std::string_view command, const std::string&
     path = ValueOrFail(command, domain::FindRegistriesDirectory(ec ? "" : exe));
   }
   return ValueOrFail(command, domain::LoadRegistries(path));
+}
+
+// The web application's files: --web-root when given (it must hold a bundle), else `web` beside
+// the binary (build/orp → build/web) when a bundle is there, else none (the API alone).
+std::optional<api::StaticSite> OpenWebRoot(std::string_view command, const ServeOptions& o) {
+  if (o.no_web) return std::nullopt;
+  if (!o.web_root.empty()) return ValueOrFail(command, api::StaticSite::Open(o.web_root));
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  Result<api::StaticSite> beside = api::StaticSite::Open(exe.parent_path() / "web");
+  if (!beside) return std::nullopt;
+  return std::move(*beside);
 }
 
 void OkOrFail(std::string_view command, const Result<void>& result) {
@@ -148,6 +169,14 @@ void RunServe(const ServeOptions& o, const Environment& env) {
   OkOrFail(cmd, api::AddRoutes(router, services));
   std::unique_ptr<api::Gatekeeper> gatekeeper = env.make_gatekeeper(*store);
   api::Dispatcher dispatcher(router, *gatekeeper);
+  std::optional<api::StaticSite> web = OpenWebRoot(cmd, o);
+  auto handle = [&](const api::HttpRequest& r) {
+    if (web && api::StaticSite::Claims(r)) {
+      api::RouteMatch match = router.Match(r.method, r.path);
+      if (match.route == nullptr && !match.path_known) return web->Serve(r);
+    }
+    return dispatcher.Handle(r);
+  };
 
   api::ServerOptions options;
   options.address = host;
@@ -158,12 +187,12 @@ void RunServe(const ServeOptions& o, const Environment& env) {
   options.max_body_bytes = static_cast<size_t>(o.max_body_mb) << 20;
   options.stop_on_signals = true;
   std::unique_ptr<api::Server> server = ValueOrFail(
-      cmd, api::Server::Start(
-               options, [&](const api::HttpRequest& r) { return dispatcher.Handle(r); }, &metrics));
+      cmd, api::Server::Start(options, handle, &metrics));
   fmt::print("orp serve: listening on {}://{}:{} (database {}; Ctrl-C stops)\n",
              server->tls() ? "https" : "http",
              host.find(':') != std::string::npos ? "[" + host + "]" : host, server->port(),
              store->Info().location);
+  if (web) fmt::print("orp serve: web application from {}\n", web->root().string());
   std::fflush(stdout);
   server->Wait();
   fmt::print("orp serve: stopped\n");
@@ -174,7 +203,9 @@ void RunServe(const ServeOptions& o, const Environment& env) {
 void AddServeCommand(CLI::App& app, const Environment& env) {
   auto o = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "serve", "Serve the registry over HTTP: the /api/v1 JSON API, health and metrics.");
+      "serve",
+      "Serve the registry over HTTP: the web application at /, the /api/v1 JSON API, health and "
+      "metrics.");
   cmd->add_option("--db", o->db, "Database URL: sqlite:PATH or postgresql://…");
   cmd->add_option("--db-read", o->db_read,
                   "Read replica URL for analytics routes (sessions, tokens, submissions: --db)");
@@ -190,6 +221,9 @@ void AddServeCommand(CLI::App& app, const Environment& env) {
       ->default_val(64);
   cmd->add_option("--log-level", o->log_level, "debug, info (a line per request), warn, error")
       ->default_val("info");
+  cmd->add_option("--web-root", o->web_root,
+                  "Built web application to serve at / (default: `web` beside the binary)");
+  cmd->add_flag("--no-web", o->no_web, "Serve the API only, not the web application");
   cmd->add_flag("--routes", o->routes, "Print the route table and exit");
   cmd->add_option("--format", o->format, "Output of --routes: table, json or csv")
       ->default_val("table");

@@ -1,0 +1,97 @@
+// The single-page application: a router over the History API, the navigation for the signed-in
+// person's roles, and the pages. The server answers every client route with index.html.
+import "uplot/dist/uPlot.min.css";
+import "./style.css";
+import { currentSession, hasRole, setUnauthenticatedHandler, signOut, type Session } from "./api";
+import { h } from "./dom";
+import { loginPage } from "./pages/login";
+import { scanPage } from "./pages/scan";
+import { proceduresPage } from "./pages/procedures";
+import { myImplantsPage } from "./pages/my_implants";
+import { survivalPage } from "./pages/survival";
+
+interface Page {
+  path: string;
+  title: string;
+  show: (session: Session) => boolean;
+  render: (session: Session) => void | Promise<void>;
+}
+
+const staff = (s: Session) => !hasRole(s, "patient") || s.roles.length > 1;
+const pages: Page[] = [
+  { path: "/scan", title: "Theatre scan", show: (s) => hasRole(s, "submitter") || hasRole(s, "provider") || hasRole(s, "admin"), render: scanPage },
+  { path: "/procedures", title: "Procedures", show: staff, render: proceduresPage },
+  { path: "/survival", title: "Survival", show: staff, render: survivalPage },
+  { path: "/my-implants", title: "My implants", show: (s) => hasRole(s, "patient"), render: myImplantsPage },
+];
+
+export function navigate(path: string, replace = false): void {
+  if (replace) history.replaceState(null, "", path);
+  else history.pushState(null, "", path);
+  void route();
+}
+
+function homeFor(session: Session): string {
+  return pages.find((p) => p.show(session))?.path ?? "/procedures";
+}
+
+function renderChrome(session: Session | null, current: string): void {
+  const nav = document.getElementById("nav")!;
+  const who = document.getElementById("who")!;
+  if (!session) {
+    nav.replaceChildren();
+    who.replaceChildren();
+    return;
+  }
+  nav.replaceChildren(
+    h(
+      "ul",
+      {},
+      pages
+        .filter((p) => p.show(session))
+        .map((p) => h("li", {}, h("a", { href: p.path, "data-link": true, "aria-current": p.path === current ? "page" : undefined }, p.title))),
+    ),
+  );
+  who.replaceChildren(
+    h("span", { class: "who-name" }, session.username),
+    h("button", { type: "button", class: "secondary", id: "sign-out", onclick: async () => { await signOut(); navigate("/login"); } }, "Sign out"),
+  );
+}
+
+async function route(): Promise<void> {
+  const session = currentSession();
+  let path = location.pathname;
+  if (!session && path !== "/login") {
+    history.replaceState(null, "", "/login");
+    path = "/login";
+  }
+  if (session && (path === "/" || path === "/login")) {
+    path = homeFor(session);
+    history.replaceState(null, "", path);
+  }
+  renderChrome(session, path);
+  if (!session) {
+    document.title = "Sign in · ORP";
+    loginPage((s) => navigate(homeFor(s), true));
+    return;
+  }
+  const page = pages.find((p) => p.path === path && p.show(session));
+  if (!page) {
+    document.title = "Not found · ORP";
+    const main = document.getElementById("main")!;
+    main.replaceChildren(h("h1", {}, "Page not found"), h("p", {}, "There is no page here for your account. ", h("a", { href: homeFor(session), "data-link": true }, "Go to your start page")));
+    return;
+  }
+  document.title = `${page.title} · ORP`;
+  await page.render(session);
+}
+
+document.addEventListener("click", (event) => {
+  const link = (event.target as Element).closest?.("a[data-link]") as HTMLAnchorElement | null;
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  navigate(link.getAttribute("href")!);
+});
+window.addEventListener("popstate", () => void route());
+setUnauthenticatedHandler(() => navigate("/login", true));
+void route();
