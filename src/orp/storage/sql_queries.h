@@ -67,6 +67,19 @@ class Queries {
   Result<SignalPutResult> PutSignal(const Signal& signal);
   Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
 
+  // PROMs (proms, #11; sql_proms.cc; migration 0009).
+  Result<std::vector<PromInvitation>> PromInvitationsOf(ProcedureId procedure);
+  Result<std::optional<PromInvitation>> FindPromInvitationByToken(std::string_view token_hash);
+  Result<std::vector<PromInvitation>> ListPromInvitations(const PromInvitationFilter& filter);
+  Result<std::vector<PromResponse>> ListPromResponses(std::string_view registry);
+  Result<std::vector<PromMessage>> ListPromMessages(PromMessageStatus status,
+                                                    std::optional<domain::Instant> due_by);
+  Result<bool> AddPromInvitation(PromInvitation& invitation);
+  Result<void> UpdatePromInvitation(const PromInvitation& invitation);
+  Result<bool> AddPromResponse(PromResponse& response);
+  Result<bool> EnqueuePromMessage(PromMessage& message);
+  Result<void> UpdatePromMessage(const PromMessage& message);
+
  private:
   Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,
                                                   const std::function<void(Statement&)>& bind);

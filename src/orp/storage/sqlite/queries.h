@@ -66,18 +66,6 @@ class Queries : public sql::Queries {
       std::string_view registry, std::span<const std::string> procedure_refs);
   Result<void> InsertPatients(std::span<Patient> patients);
   Result<void> InsertProcedures(std::span<Procedure> procedures, SubmissionId submission);
-  // PROMs (proms, #11): proms.cc
-  Result<std::vector<PromInvitation>> PromInvitationsOf(ProcedureId procedure);
-  Result<std::optional<PromInvitation>> FindPromInvitationByToken(std::string_view token_hash);
-  Result<std::vector<PromInvitation>> ListPromInvitations(const PromInvitationFilter& filter);
-  Result<std::vector<PromResponse>> ListPromResponses(std::string_view registry);
-  Result<std::vector<PromMessage>> ListPromMessages(PromMessageStatus status,
-                                                    std::optional<domain::Instant> due_by);
-  Result<bool> AddPromInvitation(PromInvitation& invitation);
-  Result<void> UpdatePromInvitation(const PromInvitation& invitation);
-  Result<bool> AddPromResponse(PromResponse& response);
-  Result<bool> EnqueuePromMessage(PromMessage& message);
-  Result<void> UpdatePromMessage(const PromMessage& message);
 
   // The change sequence number of the open transaction, allocated at its first change of
   // patients, procedures or implants; EndTransaction forgets it.
