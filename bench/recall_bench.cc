@@ -10,8 +10,9 @@
 // The registry is written once, directly with SQL into a store opened (and so migrated) by
 // storage::sqlite::OpenStore, at $ORP_RECALL_DB (default /var/tmp/orp-recall-<N>.db), and kept
 // for later runs (ORP_RECALL_MMAP_MIB maps that much of the file for reads; ORP_RECALL_WARMUP
-// runs that many untimed lot queries first, as a long-running server would have): 100 models; implant k of a model is in lot k/250 with serial S<k>; one implant
-// per procedure; 2.5 procedures per patient on average, scattered; 200 sites of 100 trusts.
+// runs that many untimed lot queries first, as a long-running server would have): 100 models;
+// implant k of a model is in lot k/250 with serial S<k>; one implant per procedure; 2.5 procedures
+// per patient on average, scattered; 200 sites of 100 trusts.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <time.h>
@@ -107,8 +108,10 @@ void WritePatients(sqlite3* db, int64_t patients) {
     sqlite3_bind_int64(p, 1, id);
     sqlite3_bind_blob(p, 2, bytes, 32, SQLITE_TRANSIENT);
     sqlite3_bind_blob(p, 3, bytes, 45, SQLITE_TRANSIENT);
-    if (id % 10 == 0) sqlite3_bind_int64(p, 4, 20000 + id % 1000);
-    else sqlite3_bind_null(p, 4);
+    if (id % 10 == 0)
+      sqlite3_bind_int64(p, 4, 20000 + id % 1000);
+    else
+      sqlite3_bind_null(p, 4);
     Step(p);
   }
   sqlite3_finalize(p);
@@ -161,16 +164,20 @@ void WriteImplants(sqlite3* db, int64_t implants, int64_t patients) {
 void EnsureRegistry() {
   const std::string path = DbPath();
   if (std::filesystem::exists(path)) return;
-  { auto store = storage::sqlite::OpenStore(path); if (!store) std::abort(); }
+  {
+    auto store = storage::sqlite::OpenStore(path);
+    if (!store) std::abort();
+  }
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) std::abort();
   Exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-2000000; BEGIN");
   // Secondary indexes are dropped for the load and built again after it: sorting once is far
   // cheaper than 20M random B-tree inserts. The migrations' own SQL recreates them.
   std::vector<std::string> indexes;
-  sqlite3_stmt* list = Prepare(
-      db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
-          "tbl_name IN ('patients', 'procedures', 'implants')");
+  sqlite3_stmt* list =
+      Prepare(db,
+              "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
+              "tbl_name IN ('patients', 'procedures', 'implants')");
   std::vector<std::string> names;
   while (sqlite3_step(list) == SQLITE_ROW) {
     names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list, 0)));
@@ -240,8 +247,8 @@ void BM_LotCohort(benchmark::State& state) {
     });
     if (!done) state.SkipWithError(done.error().message().c_str());
     cpu.push_back((ThreadCpuSeconds() - c0) * 1e3);
-    wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                       .count());
+    wall.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     implants += summary.overall().implants;
   }
   state.counters["implants_per_lot"] = static_cast<double>(implants) / state.iterations();
@@ -263,12 +270,12 @@ void BM_ModelCsv(benchmark::State& state) {
     std::string out;
     auto done = recall::ForEachAffected(store, c, c.device_ids, 0, [&](const auto& a) {
       const storage::RecallImplantRow& r = a.row;
-      AppendCsvRow(out, {std::to_string(r.implant.value), r.device_id, r.lot, r.serial,
-                         r.expiry ? FormatIsoDate(*r.expiry) : "", r.in_situ ? "yes" : "no",
-                         r.registry, r.procedure_ref, FormatIsoDate(r.implanted_on),
-                         r.implanting_site, a.patient_ref,
-                         r.date_of_death ? FormatIsoDate(*r.date_of_death) : "", a.provider,
-                         r.latest_site, FormatIsoDate(r.latest_procedure_on)});
+      AppendCsvRow(
+          out, {std::to_string(r.implant.value), r.device_id, r.lot, r.serial,
+                r.expiry ? FormatIsoDate(*r.expiry) : "", r.in_situ ? "yes" : "no", r.registry,
+                r.procedure_ref, FormatIsoDate(r.implanted_on), r.implanting_site, a.patient_ref,
+                r.date_of_death ? FormatIsoDate(*r.date_of_death) : "", a.provider, r.latest_site,
+                FormatIsoDate(r.latest_procedure_on)});
       if (out.size() >= (1 << 16)) {
         std::fwrite(out.data(), 1, out.size(), sink);
         out.clear();

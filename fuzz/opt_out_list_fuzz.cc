@@ -16,11 +16,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int64_t lines = 1;
   for (char c : text) lines += c == '\n';
   int64_t valid = 0;
-  auto findings = orp::ingest::ParseOptOutList(
-      text, [&](const orp::domain::NhsNumber& n) {
-        if (n.digits().size() != 10) std::abort();
-        ++valid;
-      });
+  auto findings = orp::ingest::ParseOptOutList(text, [&](const orp::domain::NhsNumber& n) {
+    if (n.digits().size() != 10) std::abort();
+    ++valid;
+  });
   if (valid + static_cast<int64_t>(findings.size()) > lines) std::abort();
   for (const auto& f : findings) {
     if (f.row < 1 || f.row > lines) std::abort();

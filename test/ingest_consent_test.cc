@@ -80,14 +80,16 @@ class IngestConsent : public ::testing::Test {
 };
 
 TEST_F(IngestConsent, WithoutAListEveryConsentedProcedureIsAcceptedAndNobodyIsFlagged) {
-  ingest::Receipt r = Ingest(ValidatorWith(OptOutAtIngest::kReject, domain::WithoutConsent::kReject));
+  ingest::Receipt r =
+      Ingest(ValidatorWith(OptOutAtIngest::kReject, domain::WithoutConsent::kReject));
   EXPECT_EQ(r.accepted, 3);
   EXPECT_FALSE(PatientOf("RXF05-A")->opted_out);
 }
 
 TEST_F(IngestConsent, RejectTreatmentRejectsListedPatientsWithAFindingThatNeverEchoesTheNumber) {
   LoadList();
-  ingest::Receipt r = Ingest(ValidatorWith(OptOutAtIngest::kReject, domain::WithoutConsent::kAnonymous));
+  ingest::Receipt r =
+      Ingest(ValidatorWith(OptOutAtIngest::kReject, domain::WithoutConsent::kAnonymous));
   EXPECT_EQ(r.received, 4);
   EXPECT_EQ(r.accepted, 2);  // B, and D kept anonymous (no consent)
   EXPECT_EQ(r.rejected, 2);
@@ -120,9 +122,9 @@ TEST_F(IngestConsent, AllOrNothingRejectsTheFileWhenAListedPatientMustBeRejected
   LoadList();
   ingest::IngestOptions options;
   options.all_or_nothing = true;
-  auto r = ingest::IngestFile(*store_,
-                              ValidatorWith(OptOutAtIngest::kReject, domain::WithoutConsent::kAnonymous),
-                              keys_, Data("bcir.csv"), options);
+  auto r = ingest::IngestFile(
+      *store_, ValidatorWith(OptOutAtIngest::kReject, domain::WithoutConsent::kAnonymous), keys_,
+      Data("bcir.csv"), options);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, "rejected");
   EXPECT_FALSE(store_->FindProcedure("BCIR", "RXF05-B").value().has_value());
@@ -130,7 +132,8 @@ TEST_F(IngestConsent, AllOrNothingRejectsTheFileWhenAListedPatientMustBeRejected
 
 TEST_F(IngestConsent, AcceptTreatmentStoresListedPatientsFlaggedForResearchExclusion) {
   LoadList();
-  ingest::Receipt r = Ingest(ValidatorWith(OptOutAtIngest::kAccept, domain::WithoutConsent::kAnonymous));
+  ingest::Receipt r =
+      Ingest(ValidatorWith(OptOutAtIngest::kAccept, domain::WithoutConsent::kAnonymous));
   EXPECT_EQ(r.accepted, 4);
   EXPECT_TRUE(Rules(r, "RXF05-A").empty());
   EXPECT_TRUE(PatientOf("RXF05-A")->opted_out);
@@ -166,7 +169,8 @@ TEST_F(IngestConsent, AnonymousTreatmentKeepsTheProcedureWithoutAnyPatientIdenti
 }
 
 TEST_F(IngestConsent, AConsentRegistryRejectsAProcedureRecordedWithoutConsent) {
-  ingest::Receipt r = Ingest(ValidatorWith(OptOutAtIngest::kAccept, domain::WithoutConsent::kReject));
+  ingest::Receipt r =
+      Ingest(ValidatorWith(OptOutAtIngest::kAccept, domain::WithoutConsent::kReject));
   EXPECT_EQ(r.accepted, 3);
   EXPECT_EQ(Rules(r, "RXF05-D"), std::vector<std::string>{"legal_basis.no_consent"});
   for (const auto& f : r.findings) {

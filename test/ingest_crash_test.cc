@@ -164,8 +164,7 @@ TEST_F(IngestCrash, KillNineLosesNothingAcknowledgedShowsNothingPartialAndRetrie
     }
     const fs::path out = dir_ / "victim.json";
     const pid_t child = Start(IngestArgs(db, victim), out);
-    const double delay =
-        std::uniform_real_distribution<double>(0.0, 1.2 * seconds[victim])(random);
+    const double delay = std::uniform_real_distribution<double>(0.0, 1.2 * seconds[victim])(random);
     usleep(static_cast<useconds_t>(delay * 1e6));
     kill(child, SIGKILL);
     const int status = Wait(child);

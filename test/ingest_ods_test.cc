@@ -70,10 +70,9 @@ TEST_F(IngestOds, UnknownClosedAndNotYetOpenSitesAreWarnedAboutAndStillAccepted)
   LoadReferenceData();
   ingest::Receipt r = Ingest();
   EXPECT_EQ(r.accepted, 5);
-  const std::map<std::string, std::string> expected = {
-      {"RXF09-C", "provider_site.closed"},
-      {"RXF12-E", "provider_site.not_open"},
-      {"RXF44-F", "provider_site.unknown"}};
+  const std::map<std::string, std::string> expected = {{"RXF09-C", "provider_site.closed"},
+                                                       {"RXF12-E", "provider_site.not_open"},
+                                                       {"RXF44-F", "provider_site.unknown"}};
   EXPECT_EQ(SiteRules(r), expected);
   for (const auto& f : r.findings) {
     if (f.procedure_ref == "RXF09-C") {

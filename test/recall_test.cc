@@ -38,9 +38,7 @@ Result<int64_t> PlainAppend(storage::Transaction& txn, const domain::AuditRecord
 
 class RecallTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    store_ = std::move(*storage::sqlite::OpenStore(":memory:"));
-  }
+  void SetUp() override { store_ = std::move(*storage::sqlite::OpenStore(":memory:")); }
 
   PatientId AddPatient(std::string_view nhs) {
     Patient p;
@@ -75,8 +73,8 @@ class RecallTest : public ::testing::Test {
   void Submit(const std::string& key, std::vector<Procedure>& procedures) {
     auto start = *store_->BeginSubmission({key, "RRK", "BCIR", {}});
     for (Procedure& p : procedures) ASSERT_TRUE(start.transaction->PutProcedure(p).has_value());
-    ASSERT_TRUE(start.transaction->FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0,
-                                                     "{}"}));
+    ASSERT_TRUE(
+        start.transaction->FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0, "{}"}));
     ASSERT_TRUE(start.transaction->Commit().has_value());
   }
 
@@ -194,11 +192,13 @@ TEST_F(RecallTest, NhsNumbersOnlyAfterAnAuditedAccessWithAPurpose) {
 TEST_F(RecallTest, CampaignTracksAPatientFromIdentifiedToConcluded) {
   ThreePatients();
   Access access{"alice", "operator", "", ""};
-  auto recall = CreateCampaign(*store_, {"R-1", "FSN-1", "lot L1", [] {
-                                           Criteria c = Model();
-                                           c.lots = {"L1"};
-                                           return c;
-                                         }()},
+  auto recall = CreateCampaign(*store_,
+                               {"R-1", "FSN-1", "lot L1",
+                                [] {
+                                  Criteria c = Model();
+                                  c.lots = {"L1"};
+                                  return c;
+                                }()},
                                PlainAppend, access, kNow);
   ASSERT_TRUE(recall.has_value()) << recall.error().message();
   auto view = *LoadCampaign(*store_, "R-1");
@@ -258,8 +258,8 @@ TEST_F(RecallTest, NewSubmissionsJoinAnOpenRecallAndAnExplantIsLinked) {
   ASSERT_TRUE(start.transaction->PutProcedure(explant).has_value());
   domain::ImplantId removed[] = {rows[0].row.implant};
   ASSERT_TRUE(start.transaction->MarkImplantsRemoved(removed, explant.id, explant.date));
-  ASSERT_TRUE(start.transaction->FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0,
-                                                   "{}"}));
+  ASSERT_TRUE(
+      start.transaction->FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0, "{}"}));
   ASSERT_TRUE(start.transaction->Commit().has_value());
   auto linked = SyncOpenRecalls(*store_, PlainAppend, kNow);
   ASSERT_TRUE(linked.has_value());
@@ -272,8 +272,8 @@ TEST_F(RecallTest, NewSubmissionsJoinAnOpenRecallAndAnExplantIsLinked) {
   EXPECT_EQ(view.patients[0].concluded_on, Day(2026, 1, 20));
   EXPECT_EQ(view.patients[2].joined_by, "sync");
 
-  ASSERT_TRUE(SetRecallStatus(*store_, "R-2", storage::RecallStatus::kClosed, PlainAppend, access,
-                              kNow));
+  ASSERT_TRUE(
+      SetRecallStatus(*store_, "R-2", storage::RecallStatus::kClosed, PlainAppend, access, kNow));
   std::vector<Procedure> later = {Implanting("E", d, "RXF05", Day(2025, 2, 5), "L1", "SN12")};
   Submit("k5", later);
   EXPECT_TRUE(SyncOpenRecalls(*store_, PlainAppend, kNow)->joined.empty());
@@ -296,8 +296,8 @@ TEST_F(RecallTest, APatientIsNamedByPseudonymOrRowIdAndAStrangerIsNotFound) {
                              PlainAppend, access, kNow);
   ASSERT_TRUE(by_id.has_value()) << by_id.error().message();
   EXPECT_EQ(by_id->patient, b_);
-  auto stranger = UpdatePatient(*store_, "R-3", std::string(64, 'f'), contact, PlainAppend,
-                                access, kNow);
+  auto stranger =
+      UpdatePatient(*store_, "R-3", std::string(64, 'f'), contact, PlainAppend, access, kNow);
   ASSERT_FALSE(stranger.has_value());
   EXPECT_EQ(stranger.error().code(), ErrorCode::kNotFound);
   contact.channel.clear();

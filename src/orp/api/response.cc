@@ -85,9 +85,10 @@ void AddStandardHeaders(HttpResponse& response, std::string_view request_id, boo
   auto set_default = [&h](std::string_view name, std::string value) {
     for (const auto& [existing, unused] : h) {
       if (existing.size() == name.size() &&
-          std::equal(existing.begin(), existing.end(), name.begin(),
-                     [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
-                                    std::tolower(static_cast<unsigned char>(b)); })) {
+          std::equal(existing.begin(), existing.end(), name.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) ==
+                   std::tolower(static_cast<unsigned char>(b));
+          })) {
         return;
       }
     }

@@ -71,11 +71,11 @@ Result<StaticSite> StaticSite::Open(const fs::path& root) {
   std::error_code ec;
   fs::path canonical = fs::canonical(root, ec);
   if (ec || !fs::is_regular_file(canonical / "index.html", ec)) {
-    return std::unexpected(Error(
-        ErrorCode::kNotFound,
-        fmt::format("--web-root '{}': no index.html there (build the web application with "
-                    "`make build`)",
-                    root.string())));
+    return std::unexpected(
+        Error(ErrorCode::kNotFound,
+              fmt::format("--web-root '{}': no index.html there (build the web application with "
+                          "`make build`)",
+                          root.string())));
   }
   return StaticSite(std::move(canonical));
 }
@@ -92,9 +92,8 @@ HttpResponse StaticSite::Serve(const HttpRequest& request) const {
                                     : CleanRelativePath(std::string_view(*decoded).substr(1));
   }
   if (!relative) {
-    HttpResponse bad =
-        ErrorResponse(400, "INVALID_ARGUMENT", "the path is not a clean relative path",
-                      request.request_id);
+    HttpResponse bad = ErrorResponse(400, "INVALID_ARGUMENT",
+                                     "the path is not a clean relative path", request.request_id);
     bad.route = std::string("static");
     return bad;
   }

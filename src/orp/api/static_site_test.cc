@@ -19,7 +19,8 @@ class StaticSiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
     base_ = fs::temp_directory_path() /
-            ("orp-static-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+            ("orp-static-" +
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(base_);
     fs::create_directories(base_ / "site" / "assets");
     Write(base_ / "site" / "index.html", "<!doctype html><title>ORP</title>");

@@ -275,7 +275,8 @@ Result<HttpResponse> StartRun(const ApiServices& s, const RequestContext& ctx) {
   std::optional<SurveillanceRuns::Run> run = s.surveillance_runs->Begin(
       ctx.principal().username, fmt::format("{:%FT%TZ}", now), FormatIsoDate(options.data_cut));
   if (!run) return Unavailable("a surveillance run is in progress; try again when it ends");
-  Result<surveillance::RunSummary> summary = surveillance::RunSurveillance(s.AnalyticsStore(), options);
+  Result<surveillance::RunSummary> summary =
+      surveillance::RunSurveillance(s.AnalyticsStore(), options);
   if (summary) {
     run->status = "done";
     run->primaries = summary->primaries;

@@ -19,7 +19,7 @@ class App;
 namespace orp::storage {
 class Store;
 class BackupFactory;
-}
+}  // namespace orp::storage
 
 namespace orp::api {
 class Gatekeeper;
@@ -38,7 +38,7 @@ using GatekeeperFactory = std::function<std::unique_ptr<api::Gatekeeper>(storage
 // What commands need from the composition root. Grows as subsystems land; kept free of
 // concrete backends so this library never includes a database driver.
 struct Environment {
-  StoreOpener open_store;            // set by app/main.cc
+  StoreOpener open_store;             // set by app/main.cc
   GatekeeperFactory make_gatekeeper;  // set by app/main.cc
   // Backup and restore by URL (storage/backup.h), for `orp backup` and `orp restore` (ops, #10).
   std::shared_ptr<const storage::BackupFactory> backups;  // set by app/main.cc

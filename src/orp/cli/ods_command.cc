@@ -38,9 +38,9 @@ void RunLoad(const OdsOptions& o, const Environment& env) {
     for (const domain::Finding& f : report.findings) {
       fmt::print(stderr, "line {}: {} ({}): {}\n", f.row, f.rule, f.field, f.message);
     }
-    Fail(kCommand, Error(ErrorCode::kInvalidArgument,
-                         fmt::format("{}: {} bad line(s); nothing was loaded", o.file,
-                                     report.findings.size())));
+    Fail(kCommand,
+         Error(ErrorCode::kInvalidArgument, fmt::format("{}: {} bad line(s); nothing was loaded",
+                                                        o.file, report.findings.size())));
   }
   if (format == OutputFormat::kJson) {
     fmt::print("{}\n", nlohmann::ordered_json{{"kind", o.kind},

@@ -67,10 +67,16 @@ void PrintRows(const std::vector<std::string>& headers,
 }
 
 std::vector<std::string> CountCells(std::string_view name, const recall::StageCounts& c) {
-  return {std::string(name),       std::to_string(c.patients),   std::to_string(c.identified),
-          std::to_string(c.contacted), std::to_string(c.reviewed), std::to_string(c.concluded),
-          std::to_string(c.no_action), std::to_string(c.monitoring),
-          std::to_string(c.explanted), std::to_string(c.contact_attempts)};
+  return {std::string(name),
+          std::to_string(c.patients),
+          std::to_string(c.identified),
+          std::to_string(c.contacted),
+          std::to_string(c.reviewed),
+          std::to_string(c.concluded),
+          std::to_string(c.no_action),
+          std::to_string(c.monitoring),
+          std::to_string(c.explanted),
+          std::to_string(c.contact_attempts)};
 }
 
 void RunCreate(const CampaignOptions& o, const Environment& env) {
@@ -78,7 +84,8 @@ void RunCreate(const CampaignOptions& o, const Environment& env) {
   recall::CreateRequest request{o.reference, o.fsn, o.title, CriteriaOrFail(cmd, o.criteria)};
   auto store = OpenStoreOrFail(cmd, env, o.db);
   storage::Recall recall = ValueOrFail(
-      cmd, recall::CreateCampaign(*store, request, AuditChainAppender(), OperatorAccess(""), Now()));
+      cmd,
+      recall::CreateCampaign(*store, request, AuditChainAppender(), OperatorAccess(""), Now()));
   auto view = ValueOrFail(cmd, recall::LoadCampaign(*store, recall.reference));
   fmt::print("recall {} created: {} patients identified\n", recall.reference,
              view.overall.patients);
@@ -95,9 +102,9 @@ void RunList(const CampaignOptions& o, const Environment& env) {
                     std::to_string(view.overall.patients), std::to_string(view.overall.concluded),
                     r.created_by});
   }
-  PrintRows({"reference", "fsn_reference", "title", "status", "patients", "concluded",
-             "created_by"},
-            rows, format);
+  PrintRows(
+      {"reference", "fsn_reference", "title", "status", "patients", "concluded", "created_by"},
+      rows, format);
 }
 
 void RunShow(const CampaignOptions& o, const Environment& env) {
@@ -184,8 +191,7 @@ CLI::App* Sub(CLI::App& recall, const char* name, const char* help, CampaignOpti
 void AddRecallCampaignCommands(CLI::App& recall, const Environment& env) {
   auto o = std::make_shared<CampaignOptions>();
   CLI::App* create = Sub(recall, "create", "Create a recall campaign from criteria.", *o);
-  create->add_option("--reference", o->reference, "The campaign's reference (unique)")
-      ->required();
+  create->add_option("--reference", o->reference, "The campaign's reference (unique)")->required();
   create->add_option("--fsn", o->fsn, "The field safety notice reference")->required();
   create->add_option("--title", o->title, "A short title");
   AddCriteriaFlags(create, o->criteria);

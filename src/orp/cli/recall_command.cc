@@ -41,20 +41,43 @@ struct PreviewOptions {
   std::string format = "table";
 };
 
-const std::vector<std::string> kColumns = {
-    "implant",         "device_id",     "lot",           "serial",       "expiry",
-    "in_situ",         "removed_on",    "registry",      "procedure_ref", "implanted_on",
-    "implanting_site", "patient",       "date_of_death", "provider",     "latest_site",
-    "latest_procedure_on"};
+const std::vector<std::string> kColumns = {"implant",
+                                           "device_id",
+                                           "lot",
+                                           "serial",
+                                           "expiry",
+                                           "in_situ",
+                                           "removed_on",
+                                           "registry",
+                                           "procedure_ref",
+                                           "implanted_on",
+                                           "implanting_site",
+                                           "patient",
+                                           "date_of_death",
+                                           "provider",
+                                           "latest_site",
+                                           "latest_procedure_on"};
 
 std::string OptionalDay(const std::optional<Date>& d) { return d ? FormatIsoDate(*d) : ""; }
 
 std::vector<std::string> Cells(const recall::AffectedImplant& a, const std::string& patient) {
   const storage::RecallImplantRow& r = a.row;
-  return {std::to_string(r.implant.value), r.device_id, r.lot, r.serial, OptionalDay(r.expiry),
-          r.in_situ ? "yes" : "no", OptionalDay(r.removed_on), r.registry, r.procedure_ref,
-          FormatIsoDate(r.implanted_on), r.implanting_site, patient, OptionalDay(r.date_of_death),
-          a.provider, r.latest_site, FormatIsoDate(r.latest_procedure_on)};
+  return {std::to_string(r.implant.value),
+          r.device_id,
+          r.lot,
+          r.serial,
+          OptionalDay(r.expiry),
+          r.in_situ ? "yes" : "no",
+          OptionalDay(r.removed_on),
+          r.registry,
+          r.procedure_ref,
+          FormatIsoDate(r.implanted_on),
+          r.implanting_site,
+          patient,
+          OptionalDay(r.date_of_death),
+          a.provider,
+          r.latest_site,
+          FormatIsoDate(r.latest_procedure_on)};
 }
 
 // Output buffered in 64 KiB pieces, so a 100k-implant CSV streams without holding it.
@@ -97,8 +120,7 @@ void PrintSummaryTable(const recall::CohortSummary& summary) {
 // The NHS numbers path: counts the patients first (for the audit entry), then audits.
 std::optional<recall::Identifier> OpenIdentifier(storage::Store& store,
                                                  const security::Pseudonymiser& keys,
-                                                 const PreviewOptions& o,
-                                                 const recall::Criteria& c,
+                                                 const PreviewOptions& o, const recall::Criteria& c,
                                                  const std::vector<std::string>& devices) {
   recall::CohortSummary summary;
   auto counted = recall::ForEachAffected(store, c, devices, 0, [&](const auto& a) {
@@ -108,11 +130,11 @@ std::optional<recall::Identifier> OpenIdentifier(storage::Store& store,
   if (!counted) Fail(kCmd, counted.error());
   std::string object = "recall-preview/";
   for (const auto& di : devices) object += (object.back() == '/' ? "" : ";") + di;
-  return ValueOrFail(kCmd, recall::Identifier::Open(store, keys, AuditChainAppender(),
-                                                     OperatorAccess(o.purpose), object,
-                                                     summary.overall().patients,
-                                                     std::chrono::floor<std::chrono::seconds>(
-                                                         std::chrono::system_clock::now())));
+  return ValueOrFail(
+      kCmd, recall::Identifier::Open(
+                store, keys, AuditChainAppender(), OperatorAccess(o.purpose), object,
+                summary.overall().patients,
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
 }
 
 void RunPreview(const PreviewOptions& o, const Environment& env) {
@@ -177,8 +199,9 @@ void RunPreview(const PreviewOptions& o, const Environment& env) {
 
 void AddRecallCommand(CLI::App& app, const Environment& env) {
   CLI::App* recall = app.add_subcommand(
-      "recall", "Recalls: the affected cohort of a field safety notice, and campaigns that track "
-                "each patient.");
+      "recall",
+      "Recalls: the affected cohort of a field safety notice, and campaigns that track "
+      "each patient.");
   recall->require_subcommand(1);
   auto o = std::make_shared<PreviewOptions>();
   CLI::App* preview = recall->add_subcommand(
@@ -190,8 +213,7 @@ void AddRecallCommand(CLI::App& app, const Environment& env) {
                     "Show NHS numbers instead of pseudonyms (audited; needs --purpose)");
   preview->add_option("--purpose", o->purpose, "Why the NHS numbers are needed (audit log)");
   preview->add_option("--key-file", o->key_file, "Key file (default: PATH.key beside the db)");
-  preview->add_option("--limit", o->limit, "Implants listed in the table output")
-      ->default_val(50);
+  preview->add_option("--limit", o->limit, "Implants listed in the table output")->default_val(50);
   preview->add_option("--format", o->format, "Output: table, json or csv")->default_val("table");
   preview->callback([o, &env] { RunPreview(*o, env); });
   AddRecallCampaignCommands(*recall, env);

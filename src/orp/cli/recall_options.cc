@@ -36,7 +36,8 @@ void AddCriteriaFlags(CLI::App* cmd, CriteriaFlags& f) {
                   "natural (digit runs by number, the default) or text (byte order)");
   cmd->add_option("--expiry-from", f.expiry_from, "Expiry on or after (YYYY-MM-DD)");
   cmd->add_option("--expiry-to", f.expiry_to, "Expiry on or before");
-  cmd->add_option("--produced-from", f.produced_from, "Production date on or after (from the label)");
+  cmd->add_option("--produced-from", f.produced_from,
+                  "Production date on or after (from the label)");
   cmd->add_option("--produced-to", f.produced_to, "Production date on or before");
   cmd->add_option("--implanted-from", f.implanted_from, "Implanted on or after");
   cmd->add_option("--implanted-to", f.implanted_to, "Implanted on or before");
@@ -75,8 +76,7 @@ recall::Criteria CriteriaOrFail(std::string_view command, const CriteriaFlags& f
 
 recall::Access OperatorAccess(std::string purpose) {
   const char* user = std::getenv("USER");
-  return {user != nullptr && *user != '\0' ? user : "operator", "operator", std::move(purpose),
-          ""};
+  return {user != nullptr && *user != '\0' ? user : "operator", "operator", std::move(purpose), ""};
 }
 
 recall::AuditAppender AuditChainAppender() { return recall::SecurityAuditAppender(); }
@@ -85,7 +85,8 @@ void SyncRecallsAfterIngest(std::string_view command, storage::Store& store) {
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   auto report = ValueOrFail(command, recall::SyncOpenRecalls(store, AuditChainAppender(), now));
   for (const auto& j : report.joined) {
-    fmt::print(stderr, "recall {}: {} new patient(s) with {} implant(s) at {}: alert the provider\n",
+    fmt::print(stderr,
+               "recall {}: {} new patient(s) with {} implant(s) at {}: alert the provider\n",
                j.recall, j.patients, j.implants, j.provider);
   }
 }

@@ -186,8 +186,8 @@ void RunServe(const ServeOptions& o, const Environment& env) {
   options.tls_key_file = o.tls_key;
   options.max_body_bytes = static_cast<size_t>(o.max_body_mb) << 20;
   options.stop_on_signals = true;
-  std::unique_ptr<api::Server> server = ValueOrFail(
-      cmd, api::Server::Start(options, handle, &metrics));
+  std::unique_ptr<api::Server> server =
+      ValueOrFail(cmd, api::Server::Start(options, handle, &metrics));
   fmt::print("orp serve: listening on {}://{}:{} (database {}; Ctrl-C stops)\n",
              server->tls() ? "https" : "http",
              host.find(':') != std::string::npos ? "[" + host + "]" : host, server->port(),

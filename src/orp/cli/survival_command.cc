@@ -295,8 +295,9 @@ std::string Render(const std::vector<GroupResult>& groups, OutputFormat format) 
 // The registry's own data (--db): options of RunRegistrySurvival.
 void AddRegistryOptions(CLI::App* cmd, RegistrySurvivalArgs& r) {
   cmd->add_option("--db", r.db, "registry database URL (sqlite:PATH): analyse the registry itself");
-  cmd->add_option("--db-read", r.db_read,
-                  "with --db: read the cohort from this replica URL (the audit entry goes to --db)");
+  cmd->add_option(
+      "--db-read", r.db_read,
+      "with --db: read the cohort from this replica URL (the audit entry goes to --db)");
   cmd->add_option("--registry", r.registry, "with --db: registry code, e.g. BCIR");
   cmd->add_option("--by", r.by,
                   "with --db: model (default), brand, manufacturer, device_type, gtin, construct, "

@@ -165,9 +165,8 @@ void Audit(storage::Store& store, const analytics::SurvivalQuery& q,
   event.actor = std::string(security::kCommandLineActor);
   event.action = "analytics.survival";
   event.object = "registry/" + q.registry;
-  event.purpose = fmt::format("{} by {}, audience {}", q.purpose == analytics::Purpose::kResearch
-                                                           ? "research"
-                                                           : "safety",
+  event.purpose = fmt::format("{} by {}, audience {}",
+                              q.purpose == analytics::Purpose::kResearch ? "research" : "safety",
                               q.by, stats::AudienceName(q.audience));
   event.outcome = fmt::format("ok: {} units", CountText(report.units));
   ValueOrFail(kCommand, log.Append(event));

@@ -30,11 +30,11 @@
 
 namespace orp::domain {
 
-enum class RegistryKind { kDevice, kOutcome };               // "device" | "outcome"
+enum class RegistryKind { kDevice, kOutcome };  // "device" | "outcome"
 // "mandated" | "consent" | "section_251"
 enum class LegalBasis { kMandated, kConsent, kSection251 };
-enum class WithoutConsent { kReject, kAnonymous };           // "reject" | "anonymous"
-enum class OptOut { kDissemination, kNotApplicable };        // "dissemination" | "not_applicable"
+enum class WithoutConsent { kReject, kAnonymous };     // "reject" | "anonymous"
+enum class OptOut { kDissemination, kNotApplicable };  // "dissemination" | "not_applicable"
 // What ingest does with a record whose patient is on the national data opt-out list:
 // "accept" | "pseudonymised" | "anonymous" | "reject" (docs/registry-definitions.md).
 enum class OptOutAtIngest { kAccept, kPseudonymised, kAnonymous, kReject };

@@ -15,9 +15,8 @@ Result<void> ReadLegalBasis(const Context& ctx, const toml::table& root, Registr
   const toml::table* table = nullptr;
   ORP_TOML_ASSIGN(table, Reader(ctx, root, "").SubTable("legal_basis", true));
   Reader r(ctx, *table, "legal_basis");
-  ORP_RETURN_IF_ERROR(r.AllowOnly(
-      {"basis", "instrument", "consent_field", "without_consent", "national_data_opt_out",
-       "opt_out_at_ingest"}));
+  ORP_RETURN_IF_ERROR(r.AllowOnly({"basis", "instrument", "consent_field", "without_consent",
+                                   "national_data_opt_out", "opt_out_at_ingest"}));
   LegalBasisDefinition& lb = def.legal_basis;
   ORP_TOML_ASSIGN(lb.basis, r.Enum<LegalBasis>("basis", std::nullopt));
   ORP_TOML_ASSIGN(lb.instrument, r.String("instrument", true));

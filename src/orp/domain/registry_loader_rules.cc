@@ -177,8 +177,8 @@ Result<void> ReadFollowUp(const Context& ctx, const toml::table& root, RegistryD
   ORP_TOML_ASSIGN(tables, Reader(ctx, root, "").Tables("follow_up"));
   for (const toml::table* t : tables) {
     Reader r(ctx, *t, "follow_up");
-    ORP_RETURN_IF_ERROR(r.AllowOnly({"kind", "instrument", "baseline", "months",
-                                     "baseline_days", "window_days", "reminder_days"}));
+    ORP_RETURN_IF_ERROR(r.AllowOnly({"kind", "instrument", "baseline", "months", "baseline_days",
+                                     "window_days", "reminder_days"}));
     FollowUpSchedule& schedule = def.follow_up.emplace_back();
     ORP_TOML_ASSIGN(schedule.kind, r.Enum<FollowUpKind>("kind", FollowUpKind::kProm));
     ORP_TOML_ASSIGN(schedule.instrument, r.String("instrument", true));

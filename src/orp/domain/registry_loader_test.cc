@@ -170,8 +170,9 @@ TEST(RegistryLoader, OptOutAtIngestDefaultsByBasisAndCanBeSetExplicitly) {
   auto consent = ParseRegistryDefinition(kValid, "registries/test.toml");
   ASSERT_TRUE(consent.has_value());
   EXPECT_EQ(consent->legal_basis.opt_out_at_ingest, OptOutAtIngest::kAccept);
-  const std::string s251 = Replace(Replace(kValid, "basis = \"consent\"", "basis = \"section_251\""),
-                                   "consent_field = \"consent_given\"\n", "");
+  const std::string s251 =
+      Replace(Replace(kValid, "basis = \"consent\"", "basis = \"section_251\""),
+              "consent_field = \"consent_given\"\n", "");
   auto def = ParseRegistryDefinition(s251, "registries/test.toml");
   ASSERT_TRUE(def.has_value()) << def.error().message();
   EXPECT_EQ(def->legal_basis.basis, LegalBasis::kSection251);

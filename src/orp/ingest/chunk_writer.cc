@@ -73,8 +73,7 @@ struct ChunkWriter::NewPatients {
   }
 };
 
-ChunkWriter::ChunkWriter(storage::Transaction& transaction,
-                         std::vector<domain::Finding>& findings)
+ChunkWriter::ChunkWriter(storage::Transaction& transaction, std::vector<domain::Finding>& findings)
     : transaction_(transaction), findings_(findings), linker_(transaction) {
   chunk_.reserve(kChunkSize);
 }
@@ -210,8 +209,8 @@ Result<void> ChunkWriter::WriteOne(domain::Procedure& p, int64_t row) {
   return linkage::RecordRemovals(transaction_, p, *removed);
 }
 
-void ChunkWriter::Warn(int64_t row, const domain::Procedure& p, std::string field,
-                       std::string rule, std::string message) {
+void ChunkWriter::Warn(int64_t row, const domain::Procedure& p, std::string field, std::string rule,
+                       std::string message) {
   findings_.push_back({row, p.procedure_ref, std::move(field), std::move(rule),
                        domain::Severity::kWarning, std::move(message)});
 }

@@ -68,9 +68,9 @@ class NdjsonProcedureReader : public ProcedureReader {
     if (value.is_null()) return;
     if (name.empty()) {
       // A value without a name cannot be stored or reported against a field; say so once.
-      findings->push_back({line_number_, "", "", "ndjson.empty_name", domain::Severity::kWarning,
-                           fmt::format("line {} has a member with an empty name; it was ignored",
-                                       line_number_)});
+      findings->push_back(
+          {line_number_, "", "", "ndjson.empty_name", domain::Severity::kWarning,
+           fmt::format("line {} has a member with an empty name; it was ignored", line_number_)});
       return;
     }
     std::string text;

@@ -19,8 +19,8 @@ constexpr size_t kCode = 0, kName = 1, kPostcode = 9, kOpened = 10, kClosed = 11
 // YYYYMMDD, as ODS writes dates.
 Result<Date> ParseOdsDate(std::string_view text) {
   if (text.size() != 8) return InvalidArgument("not a YYYYMMDD date");
-  return ParseIsoDate(fmt::format("{}-{}-{}", text.substr(0, 4), text.substr(4, 2),
-                                  text.substr(6, 2)));
+  return ParseIsoDate(
+      fmt::format("{}-{}-{}", text.substr(0, 4), text.substr(4, 2), text.substr(6, 2)));
 }
 
 // One line's record, or the first problem with it as (column, rule, message).
@@ -68,9 +68,9 @@ std::variant<storage::OdsRecord, Problem> ReadLine(const CsvRecord& line, storag
   if (kind == storage::OdsKind::kSite) {
     auto parent = domain::OdsCode::Parse(line[kParent]);
     if (!parent) {
-      return Problem{"parent", "ods.parent",
-                     fmt::format("site {}: parent organisation: {}", r.code,
-                                 parent.error().message())};
+      return Problem{
+          "parent", "ods.parent",
+          fmt::format("site {}: parent organisation: {}", r.code, parent.error().message())};
     }
     r.parent = parent->code();
   }
@@ -118,9 +118,8 @@ Result<OdsLoadReport> LoadOdsFile(storage::Store& store, const std::filesystem::
   std::ostringstream text;
   text << in.rdbuf();
   std::vector<storage::OdsRecord> records;
-  report.findings = ParseOdsFile(text.str(), kind, [&](storage::OdsRecord r) {
-    records.push_back(std::move(r));
-  });
+  report.findings = ParseOdsFile(text.str(), kind,
+                                 [&](storage::OdsRecord r) { records.push_back(std::move(r)); });
   if (!report.findings.empty()) return report;
   report.records = static_cast<int64_t>(records.size());
   const storage::OdsLoad load{

@@ -36,8 +36,7 @@ std::vector<domain::Finding> ParseOptOutList(
     if (line == 1 && value == "nhs_number") continue;
     Result<domain::NhsNumber> number = domain::NhsNumber::Parse(value);  // never echoed
     if (!number) {
-      findings.push_back({line, "", "nhs_number", "nhs_number.invalid",
-                          domain::Severity::kError,
+      findings.push_back({line, "", "nhs_number", "nhs_number.invalid", domain::Severity::kError,
                           fmt::format("line {}: {}", line, number.error().message())});
       continue;
     }

@@ -37,9 +37,7 @@ Result<bool> OptOutScreen::Apply(PreparedProcedure& p, storage::Reader& reader,
   const OptOutAtIngest treatment = lb.opt_out_at_ingest;
   const std::string_view basis = domain::NameOf(lb.basis);
   switch (treatment) {
-    case OptOutAtIngest::kAccept:
-      v.opted_out = true;
-      return true;
+    case OptOutAtIngest::kAccept: v.opted_out = true; return true;
     case OptOutAtIngest::kPseudonymised:
       v.opted_out = true;
       p.cipher.reset();

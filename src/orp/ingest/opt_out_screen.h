@@ -6,10 +6,12 @@
 //   accept         stored as usual, the patient flagged opted_out (research extracts leave them
 //                  out; safety uses such as recall continue). No finding.
 //   pseudonymised  stored linked by pseudonym only: no NHS number ciphertext, date of birth or
-//                  postcode is kept; the patient flagged. Warning national_data_opt_out.pseudonymised.
+//                  postcode is kept; the patient flagged. Warning
+//                  national_data_opt_out.pseudonymised.
 //   anonymous      stored without any patient identifier (not linked to the patient's other
 //                  records). Warning national_data_opt_out.anonymous.
-//   reject         not stored. Error national_data_opt_out.reject; the procedure counts as rejected.
+//   reject         not stored. Error national_data_opt_out.reject; the procedure counts as
+//   rejected.
 //
 // Findings name row, procedure_ref, field (nhs_number) and rule, never the NHS number.
 // With no list loaded the screen is inactive and costs nothing; otherwise one indexed lookup per

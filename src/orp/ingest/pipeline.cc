@@ -43,16 +43,16 @@ domain::SubmissionStatus StatusEnum(const Receipt& r) {
 SiteOwnerLookup SiteOwners(const Validator& validator, storage::Reader& sites,
                            std::map<std::string, std::optional<domain::OdsCode>>& cache) {
   if (!validator.options().as_ods) return nullptr;
-  return [&sites, &cache](const domain::OdsSiteCode& site)
-             -> Result<std::optional<domain::OdsCode>> {
-    if (auto it = cache.find(site.code()); it != cache.end()) return it->second;
-    Result<std::optional<domain::Organisation>> org = sites.FindOrganisationOfSite(site);
-    if (!org) return std::unexpected(org.error());
-    std::optional<domain::OdsCode> owner;
-    if (*org) owner = (*org)->code;
-    cache.emplace(site.code(), owner);
-    return owner;
-  };
+  return
+      [&sites, &cache](const domain::OdsSiteCode& site) -> Result<std::optional<domain::OdsCode>> {
+        if (auto it = cache.find(site.code()); it != cache.end()) return it->second;
+        Result<std::optional<domain::Organisation>> org = sites.FindOrganisationOfSite(site);
+        if (!org) return std::unexpected(org.error());
+        std::optional<domain::OdsCode> owner;
+        if (*org) owner = (*org)->code;
+        cache.emplace(site.code(), owner);
+        return owner;
+      };
 }
 
 // Reads and validates every procedure of `file`, counting into `r`; accepted ones go to
@@ -121,17 +121,17 @@ Result<Screens> CreateScreens(storage::Reader& store, const Validator& validator
 // Passes a procedure on unless the screens reject it (screened through `reader`).
 OnPrepared ScreenThen(Screens& screens, storage::Reader& reader, Screened& screened,
                       OnPrepared next) {
-  return [&screens, &reader, &screened, next = std::move(next)](PreparedProcedure& p)
-             -> Result<void> {
-    ORP_RETURN_IF_ERROR(screens.sites.Apply(p.validated, reader, screened.findings));
-    Result<bool> keep = screens.opt_out.Apply(p, reader, screened.findings);
-    if (!keep) return std::unexpected(keep.error());
-    if (!*keep) {
-      ++screened.rejected;
-      return {};
-    }
-    return next ? next(p) : Result<void>();
-  };
+  return
+      [&screens, &reader, &screened, next = std::move(next)](PreparedProcedure& p) -> Result<void> {
+        ORP_RETURN_IF_ERROR(screens.sites.Apply(p.validated, reader, screened.findings));
+        Result<bool> keep = screens.opt_out.Apply(p, reader, screened.findings);
+        if (!keep) return std::unexpected(keep.error());
+        if (!*keep) {
+          ++screened.rejected;
+          return {};
+        }
+        return next ? next(p) : Result<void>();
+      };
 }
 
 // For the passes that write nothing (dry run, all-or-nothing's check): the screen alone.
@@ -168,8 +168,9 @@ Receipt DuplicateReceipt(const domain::Submission& earlier) {
 Result<Receipt> Finish(storage::Transaction& txn, Receipt r) {
   r.submission_id = txn.submission();
   // Linkage warnings are found when a chunk is written, after later rows were validated.
-  std::stable_sort(r.findings.begin(), r.findings.end(),
-                   [](const domain::Finding& a, const domain::Finding& b) { return a.row < b.row; });
+  std::stable_sort(
+      r.findings.begin(), r.findings.end(),
+      [](const domain::Finding& a, const domain::Finding& b) { return a.row < b.row; });
   Settle(r);
   ORP_RETURN_IF_ERROR(txn.AddFindings(r.findings));
   ORP_RETURN_IF_ERROR(
@@ -221,9 +222,8 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
   std::vector<domain::Finding> linkage_findings;
   ChunkWriter writer(txn, linkage_findings);
   // The screen reads through the transaction, on the thread that writes.
-  const OnPrepared write =
-      ScreenThen(*screens, txn, screened,
-                 [&](PreparedProcedure& p) { return writer.Add(std::move(p)); });
+  const OnPrepared write = ScreenThen(
+      *screens, txn, screened, [&](PreparedProcedure& p) { return writer.Add(std::move(p)); });
   // Pseudonymises and encrypts where it validates, then hands over.
   auto prepare_then = [&](const OnPrepared& next) -> OnAccepted {
     return [&pseudonymiser, next](ValidatedProcedure& v) -> Result<void> {
@@ -234,8 +234,7 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
   };
   if (validator.options().as_ods) {
     // --as looks sites up through the transaction, which belongs to this thread.
-    ORP_RETURN_IF_ERROR(
-        ForEachValidated(file, validator, txn, options, r, prepare_then(write)));
+    ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, txn, options, r, prepare_then(write)));
   } else {
     ORP_RETURN_IF_ERROR(ValidateAhead(
         [&](const OnPrepared& sink) {

@@ -1,8 +1,8 @@
 // ValidateAhead: overlaps reading and validating a submission with writing it. `produce` (the
 // readers, the validator and the pseudonymiser, which need no store) runs on a second thread and
-// hands each accepted, prepared procedure to its sink; the calling thread, which owns the store transaction, receives
-// them in file order, in batches, and passes each to `consume`. A bounded queue between the two
-// (kMaxBatches of kBatchSize) keeps memory flat however large the file.
+// hands each accepted, prepared procedure to its sink; the calling thread, which owns the store
+// transaction, receives them in file order, in batches, and passes each to `consume`. A bounded
+// queue between the two (kMaxBatches of kBatchSize) keeps memory flat however large the file.
 //
 // Errors: the first error of either side is returned once both have stopped; a failing consumer
 // stops the producer at its next procedure. Thread safety: `produce` must not touch what

@@ -321,7 +321,7 @@ std::vector<domain::Finding> Validator::CheckColumns(std::span<const std::string
 }
 
 ValidatedProcedure Validator::Validate(const RawProcedure& raw,
-                                      const SiteOwnerLookup& site_owner) const {
+                                       const SiteOwnerLookup& site_owner) const {
   ValidatedProcedure out;
   out.row = raw.row;
   Check c{raw, out};

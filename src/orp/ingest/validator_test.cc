@@ -353,8 +353,8 @@ TEST_F(ValidatorTest, AsOdsAcceptsOnlyTheProvidersOwnSites) {
 TEST_F(ValidatorTest, AsOdsFollowsTheReferenceDataOfSiteOwners) {
   ValidatorOptions options;
   options.as_ods = *domain::OdsCode::Parse("NT4");
-  SiteOwnerLookup owners = [](const domain::OdsSiteCode& site)
-      -> Result<std::optional<domain::OdsCode>> {
+  SiteOwnerLookup owners =
+      [](const domain::OdsSiteCode& site) -> Result<std::optional<domain::OdsCode>> {
     if (site.code() == "NT451") return std::optional(*domain::OdsCode::Parse("RXF"));
     return std::nullopt;
   };
@@ -379,7 +379,8 @@ TEST_F(ValidatorTest, AsOdsFollowsTheReferenceDataOfSiteOwners) {
 TEST_F(ValidatorTest, AsOdsRejectsWhatItCannotCheck) {
   ValidatorOptions options;
   options.as_ods = *domain::OdsCode::Parse("NT4");
-  SiteOwnerLookup broken = [](const domain::OdsSiteCode&) -> Result<std::optional<domain::OdsCode>> {
+  SiteOwnerLookup broken =
+      [](const domain::OdsSiteCode&) -> Result<std::optional<domain::OdsCode>> {
     return Unavailable("database is locked");
   };
   ValidatedProcedure out = Make(options).Validate(CleanPrimary(), broken);

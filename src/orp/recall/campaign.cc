@@ -62,8 +62,8 @@ Result<bool> AllTrackedRemoved(storage::Transaction& txn, const Tracked& tracked
 // concluded on the removal date. An outcome already decided otherwise is left alone.
 Result<bool> LinkExplant(storage::Transaction& txn, const Tracked& tracked, RecallPatient& p,
                          const Removal& removal, domain::Instant now) {
-  if (p.explant_procedure || (p.outcome != RecallOutcome::kNone &&
-                              p.outcome != RecallOutcome::kExplanted)) {
+  if (p.explant_procedure ||
+      (p.outcome != RecallOutcome::kNone && p.outcome != RecallOutcome::kExplanted)) {
     return false;
   }
   auto all = AllTrackedRemoved(txn, tracked, p.patient, removal.registry);
@@ -100,9 +100,17 @@ Result<void> Match(storage::Transaction& txn, storage::Recall& recall, int64_t a
     auto [it, fresh] = patients.try_emplace(a.row.patient.value);
     SyncReport::Joined& j = joined[a.provider];
     if (fresh) {
-      it->second = RecallPatient{recall.id,    a.row.patient, RecallStage::kIdentified,
-                                 RecallOutcome::kNone, std::nullopt, a.provider, now, now,
-                                 std::nullopt, std::nullopt, std::string(joined_by)};
+      it->second = RecallPatient{recall.id,
+                                 a.row.patient,
+                                 RecallStage::kIdentified,
+                                 RecallOutcome::kNone,
+                                 std::nullopt,
+                                 a.provider,
+                                 now,
+                                 now,
+                                 std::nullopt,
+                                 std::nullopt,
+                                 std::string(joined_by)};
       ORP_RETURN_IF_ERROR(txn.PutRecallPatient(it->second));
       ++j.patients;
     }
@@ -174,8 +182,8 @@ Result<void> ApplyUpdate(storage::Transaction& txn, RecallPatient& p, const Pati
   }
   if (u.contacted_on) {
     if (u.channel.empty()) return InvalidArgument("channel: a contact attempt needs its channel");
-    storage::RecallContact c{p.recall, p.patient, 0, *u.contacted_on, u.channel, u.contact_result,
-                             access.actor};
+    storage::RecallContact c{p.recall,  p.patient,        0,           *u.contacted_on,
+                             u.channel, u.contact_result, access.actor};
     ORP_RETURN_IF_ERROR(txn.AddRecallContact(c));
     if (p.stage == RecallStage::kIdentified) p.stage = RecallStage::kContacted;
   }
@@ -201,10 +209,14 @@ Result<void> ApplyUpdate(storage::Transaction& txn, RecallPatient& p, const Pati
 }
 
 nlohmann::ordered_json CountsJson(const StageCounts& c) {
-  return {{"patients", c.patients},           {"identified", c.identified},
-          {"contacted", c.contacted},         {"reviewed", c.reviewed},
-          {"concluded", c.concluded},         {"no_action", c.no_action},
-          {"monitoring", c.monitoring},       {"explanted", c.explanted},
+  return {{"patients", c.patients},
+          {"identified", c.identified},
+          {"contacted", c.contacted},
+          {"reviewed", c.reviewed},
+          {"concluded", c.concluded},
+          {"no_action", c.no_action},
+          {"monitoring", c.monitoring},
+          {"explanted", c.explanted},
           {"contact_attempts", c.contact_attempts}};
 }
 
@@ -234,8 +246,14 @@ Result<storage::Recall> CreateCampaign(storage::Store& store, const CreateReques
   if (!criteria) return std::unexpected(criteria.error());
   auto txn = store.Begin();
   if (!txn) return std::unexpected(txn.error());
-  storage::Recall recall{{}, request.reference, request.fsn_reference, request.title,
-                         CriteriaJson(*criteria), storage::RecallStatus::kOpen, now, access.actor,
+  storage::Recall recall{{},
+                         request.reference,
+                         request.fsn_reference,
+                         request.title,
+                         CriteriaJson(*criteria),
+                         storage::RecallStatus::kOpen,
+                         now,
+                         access.actor,
                          0};
   ORP_RETURN_IF_ERROR((*txn)->PutRecall(recall));
   SyncReport ignored;

@@ -71,8 +71,8 @@ Result<void> ForEachAffected(storage::Reader& reader, const Criteria& c,
     if (!MatchesSerials(row.serial, c.serials)) return true;
     if (c.production.set() && !InProductionWindow(row, c.production)) return true;
     affected.row = row;
-    affected.patient_ref = row.pseudonym ? row.pseudonym->Hex()
-                                         : fmt::format("patient-{}", row.patient.value);
+    affected.patient_ref =
+        row.pseudonym ? row.pseudonym->Hex() : fmt::format("patient-{}", row.patient.value);
     Provider(affected);
     return visit(affected);
   });

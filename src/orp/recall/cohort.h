@@ -31,8 +31,8 @@ namespace orp::recall {
 
 struct AffectedImplant {
   storage::RecallImplantRow row;
-  std::string patient_ref;  // the pseudonym in hex, or "patient-<row id>" when there is none
-  std::string provider;     // the most recent provider (see above)
+  std::string patient_ref;      // the pseudonym in hex, or "patient-<row id>" when there is none
+  std::string provider;         // the most recent provider (see above)
   bool provider_known = false;  // true when the provider came from the store's ODS sites
 };
 
@@ -48,10 +48,10 @@ Result<void> ForEachAffected(storage::Reader& reader, const Criteria& criteria,
 
 struct CohortCounts {
   int64_t implants = 0;
-  int64_t in_situ = 0;   // implants still in place
-  int64_t patients = 0;  // distinct patients with an affected implant
+  int64_t in_situ = 0;           // implants still in place
+  int64_t patients = 0;          // distinct patients with an affected implant
   int64_t patients_in_situ = 0;  // … with at least one still in place
-  int64_t deceased = 0;  // … who have died
+  int64_t deceased = 0;          // … who have died
 };
 
 // Counts overall and per most recent provider, built one implant at a time.

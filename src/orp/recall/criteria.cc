@@ -43,9 +43,8 @@ Result<void> CheckWindow(const DateWindow& w, std::string_view field) {
 Result<void> CheckTexts(const std::vector<std::string>& values, std::string_view field) {
   for (size_t i = 0; i < values.size(); ++i) {
     if (values[i].empty() || values[i].size() > 64) {
-      return InvalidArgument(
-          fmt::format("criteria.{}[{}]: must be 1 to 64 characters (got {})", field, i,
-                      values[i].size()));
+      return InvalidArgument(fmt::format("criteria.{}[{}]: must be 1 to 64 characters (got {})",
+                                         field, i, values[i].size()));
     }
   }
   return {};
@@ -62,8 +61,9 @@ Result<void> CheckSerials(const std::vector<SerialRange>& ranges) {
     }
     int order = r.order == SerialOrder::kText ? r.from.compare(r.to) : CompareNatural(r.from, r.to);
     if (order > 0) {
-      return InvalidArgument(fmt::format("criteria.serials[{}]: from '{}' sorts after to '{}' in {} order",
-                                         i, r.from, r.to, SerialOrderName(r.order)));
+      return InvalidArgument(
+          fmt::format("criteria.serials[{}]: from '{}' sorts after to '{}' in {} order", i, r.from,
+                      r.to, SerialOrderName(r.order)));
     }
   }
   return {};
@@ -100,7 +100,8 @@ Result<std::optional<Date>> DateMember(const Json& object, std::string_view key,
 
 Result<DateWindow> Window(const Json& value, std::string_view field) {
   if (!value.is_object()) {
-    return InvalidArgument(fmt::format("criteria.{}: must be an object with from and/or to", field));
+    return InvalidArgument(
+        fmt::format("criteria.{}: must be an object with from and/or to", field));
   }
   for (const auto& [key, member] : value.items()) {
     if (key != "from" && key != "to") {
@@ -167,7 +168,8 @@ int CompareNatural(std::string_view a, std::string_view b) {
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
     bool da = IsDigit(a[i]), db = IsDigit(b[j]);
-    if (da != db) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]) ? -1 : 1;
+    if (da != db)
+      return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]) ? -1 : 1;
     std::string_view ra = Run(a, i), rb = Run(b, j);
     int c = da ? CompareDigitRuns(ra, rb) : ra.compare(rb);
     if (c != 0) return c < 0 ? -1 : 1;

@@ -62,7 +62,8 @@ TEST(Criteria, JsonRoundTripsThroughItsCanonicalForm) {
 }
 
 TEST(Criteria, ErrorsNameTheFieldAndTheRule) {
-  EXPECT_THAT(ErrorOf(R"({"lots": ["L1"]})"), HasSubstr("criteria.devices: a recall names at least one device model"));
+  EXPECT_THAT(ErrorOf(R"({"lots": ["L1"]})"),
+              HasSubstr("criteria.devices: a recall names at least one device model"));
   EXPECT_THAT(ErrorOf(R"({"devices": ["09506000134353"]})"), HasSubstr("criteria.devices[0]"));
   EXPECT_THAT(ErrorOf(R"({"devices": ["09506000134352"], "lot": ["L1"]})"),
               HasSubstr("criteria.lot: unknown member"));

@@ -22,8 +22,8 @@ domain::AuditRecord AuditEntry(const Access& access, std::string action, std::st
 
 AuditAppender SecurityAuditAppender() {
   return [](storage::Transaction& txn, const domain::AuditRecord& r) {
-    return security::AppendAudit(txn, {r.at, r.actor, r.role, r.action, r.object, r.request_id,
-                                       r.purpose, r.outcome});
+    return security::AppendAudit(
+        txn, {r.at, r.actor, r.role, r.action, r.object, r.request_id, r.purpose, r.outcome});
   };
 }
 

@@ -4,9 +4,10 @@
 // no way to decrypt without a trail.
 //
 // The audit seam: recall appends through an AuditAppender the caller supplies —
-// SecurityAuditAppender() (security/audit.h's hash chain) in the application, a recorder in tests. One entry per list access:
-// action "recall.identifiable.read", object "recall/<reference>" or "recall-preview/<DIs>",
-// the purpose, and the number of patients in `outcome` ("ok: 42 patients"); never an identifier.
+// SecurityAuditAppender() (security/audit.h's hash chain) in the application, a recorder in tests.
+// One entry per list access: action "recall.identifiable.read", object "recall/<reference>" or
+// "recall-preview/<DIs>", the purpose, and the number of patients in `outcome` ("ok: 42 patients");
+// never an identifier.
 //
 // Whether a caller may see NHS numbers at all (the responsible provider, the regulator) is the
 // policy's decision (security/policy.h) and is made before Open is called.

@@ -148,7 +148,8 @@ TEST_P(StoreConformance, InsertProceduresNeedsAStoredPatient) {
 TEST_P(StoreConformance, DeviceFieldsRoundTripAndStayInHistory) {
   PatientId patient = AddPatient(SamplePatient(1));
   Procedure v1 = SampleProcedure("P1", patient);
-  v1.implants[0].fields = {{"implant_position", "subpectoral"}, {"implant_volume_ml", "350"},
+  v1.implants[0].fields = {{"implant_position", "subpectoral"},
+                           {"implant_volume_ml", "350"},
                            {"note", "quote \" and \\ and \x01 and caf\xc3\xa9"}};
   Submit("k1", {v1});
   Procedure stored = store_->FindProcedure("BCIR", "P1")->value();
@@ -163,10 +164,13 @@ TEST_P(StoreConformance, DeviceFieldsRoundTripAndStayInHistory) {
   EXPECT_EQ((*history)[0].implants[0].fields, v1.implants[0].fields);
   EXPECT_EQ((*history)[1].implants[0].fields, v2.implants[0].fields);
   std::vector<Procedure> streamed;
-  ASSERT_TRUE(store_->ForEachProcedure({}, [&](const Procedure& p) {
-                      streamed.push_back(p);
-                      return true;
-                    }).has_value());
+  ASSERT_TRUE(store_
+                  ->ForEachProcedure({},
+                                     [&](const Procedure& p) {
+                                       streamed.push_back(p);
+                                       return true;
+                                     })
+                  .has_value());
   ASSERT_EQ(streamed.size(), 1u);
   EXPECT_EQ(streamed[0].implants[0].fields, v2.implants[0].fields);
 }

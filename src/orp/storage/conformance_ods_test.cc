@@ -20,16 +20,15 @@ OdsLoad Load(int64_t records) {
 Result<void> Put(Store& store, std::vector<OdsRecord> records) {
   auto tx = store.Begin();
   if (!tx) return std::unexpected(tx.error());
-  ORP_RETURN_IF_ERROR(
-      (*tx)->PutOdsRecords(records, Load(static_cast<int64_t>(records.size()))));
+  ORP_RETURN_IF_ERROR((*tx)->PutOdsRecords(records, Load(static_cast<int64_t>(records.size()))));
   return (*tx)->Commit();
 }
 
 TEST_P(StoreConformance, OdsSitesRoundTripWithTheirDatesAndALoadIsRecorded) {
   EXPECT_FALSE(store_->LastOdsLoad()->has_value());
-  ASSERT_TRUE(Put(*store_, {Org("RXF"), SiteOf("RXF05", "RXF"),
-                            SiteOf("RXF09", "RXF", Day(2019, 3, 31))})
-                  .has_value());
+  ASSERT_TRUE(
+      Put(*store_, {Org("RXF"), SiteOf("RXF05", "RXF"), SiteOf("RXF09", "RXF", Day(2019, 3, 31))})
+          .has_value());
   auto site = store_->FindOdsSite("RXF09");
   ASSERT_TRUE(site.has_value() && site->has_value());
   EXPECT_EQ(**site, SiteOf("RXF09", "RXF", Day(2019, 3, 31)));

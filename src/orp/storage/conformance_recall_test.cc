@@ -20,8 +20,8 @@ void SubmitTo(Store& store, const std::string& key, std::vector<Procedure> proce
   auto start = store.BeginSubmission({key, "RRK", "BCIR", {}});
   ASSERT_TRUE(start.has_value() && start->transaction);
   for (Procedure& p : procedures) ASSERT_TRUE(start->transaction->PutProcedure(p).has_value());
-  ASSERT_TRUE(start->transaction->FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0,
-                                                    "{}"}));
+  ASSERT_TRUE(
+      start->transaction->FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0, "{}"}));
   ASSERT_TRUE(start->transaction->Commit().has_value());
 }
 
@@ -94,8 +94,9 @@ TEST_P(StoreConformance, RecallAffectedImplantsOfAModelCarryPatientSiteAndLatest
 
 TEST_P(StoreConformance, RecallLatestProviderComesFromTheSitesTableWhenTheSiteIsKnown) {
   Populate(*store_);
-  Organisation org{*OdsCode::Parse("RXF"), "Mid Yorkshire", {{*OdsSiteCode::Parse("RXF05"),
-                                                              "Pinderfields", std::nullopt}}};
+  Organisation org{*OdsCode::Parse("RXF"),
+                   "Mid Yorkshire",
+                   {{*OdsSiteCode::Parse("RXF05"), "Pinderfields", std::nullopt}}};
   auto txn = store_->Begin();
   ASSERT_TRUE(txn.has_value());
   ASSERT_TRUE((*txn)->PutOrganisation(org).has_value());
@@ -126,12 +127,14 @@ TEST_P(StoreConformance, RecallLotsDatesAndExpiryNarrowTheAffectedImplants) {
 }
 
 TEST_P(StoreConformance, RecallAQueryWithoutADeviceIsRefused) {
-  auto done = store_->ForEachRecallImplant(RecallImplantQuery(), [](const RecallImplantRow&) { return true; });
+  auto done = store_->ForEachRecallImplant(RecallImplantQuery(),
+                                           [](const RecallImplantRow&) { return true; });
   ASSERT_FALSE(done.has_value());
   EXPECT_EQ(done.error().code(), ErrorCode::kInvalidArgument);
 }
 
-TEST_P(StoreConformance, RecallRemovedImplantsStayInTheCohortMarkedOutOfSituAndChangedAfterFindsThem) {
+TEST_P(StoreConformance,
+       RecallRemovedImplantsStayInTheCohortMarkedOutOfSituAndChangedAfterFindsThem) {
   Cohort ids = Populate(*store_);
   int64_t before = *store_->LastChange();
   auto rows = Rows(*store_, Q({SampleGtin(1).digits()}, {"L100"}));
@@ -160,14 +163,29 @@ TEST_P(StoreConformance, RecallRemovedImplantsStayInTheCohortMarkedOutOfSituAndC
 
 TEST_P(StoreConformance, RecallCampaignRowsRoundTripAndReferencesAreUnique) {
   Cohort ids = Populate(*store_);
-  Recall recall{{}, "R-1", "FSN-9", "Lot L100", "{\"devices\":[]}", RecallStatus::kOpen,
-                domain::Instant(std::chrono::seconds(1700000000)), "alice", 0};
+  Recall recall{{},
+                "R-1",
+                "FSN-9",
+                "Lot L100",
+                "{\"devices\":[]}",
+                RecallStatus::kOpen,
+                domain::Instant(std::chrono::seconds(1700000000)),
+                "alice",
+                0};
   auto txn = store_->Begin();
   ASSERT_TRUE(txn.has_value());
   ASSERT_TRUE((*txn)->PutRecall(recall).has_value());
   EXPECT_TRUE(recall.id.stored());
-  RecallPatient p{recall.id, ids.a, RecallStage::kIdentified, RecallOutcome::kNone, std::nullopt,
-                  "RRK", recall.created_at, recall.created_at, std::nullopt, std::nullopt,
+  RecallPatient p{recall.id,
+                  ids.a,
+                  RecallStage::kIdentified,
+                  RecallOutcome::kNone,
+                  std::nullopt,
+                  "RRK",
+                  recall.created_at,
+                  recall.created_at,
+                  std::nullopt,
+                  std::nullopt,
                   "create"};
   ASSERT_TRUE((*txn)->PutRecallPatient(p).has_value());
   ASSERT_TRUE((*txn)->AddRecallImplant({recall.id, ids.a, ImplantId{1}}).has_value());
@@ -199,8 +217,17 @@ TEST_P(StoreConformance, RecallCampaignRowsRoundTripAndReferencesAreUnique) {
 TEST_P(StoreConformance, RecallUpdatingACampaignChangesStatusStageAndSyncPoint) {
   Cohort ids = Populate(*store_);
   Recall recall{{}, "R-2", "FSN-2", "Model", "{}", RecallStatus::kOpen, {}, "alice", 0};
-  RecallPatient p{{}, ids.b, RecallStage::kIdentified, RecallOutcome::kNone, std::nullopt, "RRK",
-                  {}, {}, std::nullopt, std::nullopt, "create"};
+  RecallPatient p{{},
+                  ids.b,
+                  RecallStage::kIdentified,
+                  RecallOutcome::kNone,
+                  std::nullopt,
+                  "RRK",
+                  {},
+                  {},
+                  std::nullopt,
+                  std::nullopt,
+                  "create"};
   {
     auto txn = store_->Begin();
     ASSERT_TRUE((*txn)->PutRecall(recall).has_value());

@@ -9,7 +9,8 @@ namespace orp::storage {
 namespace {
 
 template <typename E, size_t N>
-Result<E> ParseName(std::string_view text, const std::array<std::pair<E, std::string_view>, N>& names,
+Result<E> ParseName(std::string_view text,
+                    const std::array<std::pair<E, std::string_view>, N>& names,
                     std::string_view what) {
   std::string choices;
   for (const auto& [value, name] : names) {

@@ -44,8 +44,8 @@
 #include "orp/storage/consent.h"
 #include "orp/storage/ods.h"
 #include "orp/storage/proms.h"
-#include "orp/storage/signals.h"
 #include "orp/storage/recall.h"
+#include "orp/storage/signals.h"
 
 namespace orp::storage {
 
@@ -225,8 +225,7 @@ class Reader {
   // The campaign's implants in (patient, implant) order.
   virtual Result<std::vector<RecallImplantLink>> RecallImplants(RecallId recall) = 0;
   // Contact attempts in (patient, ordinal) order; an unstored patient id means every patient.
-  virtual Result<std::vector<RecallContact>> RecallContacts(RecallId recall,
-                                                            PatientId patient) = 0;
+  virtual Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient) = 0;
   // Consent (ingest, #5): the national data opt-out list (storage/consent.h).
   // Those of `pseudonyms` that are on the list, in no particular order.
   virtual Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms) = 0;

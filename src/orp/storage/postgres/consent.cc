@@ -34,8 +34,8 @@ Result<Pseudonym> ReadPseudonym(const Row& row) {
   const std::string bytes = row.Bytea(0);
   Pseudonym p;
   if (bytes.size() != p.bytes.size()) {
-    return DataLoss(fmt::format("opt_outs: an entry of {} bytes, not {}", bytes.size(),
-                                p.bytes.size()));
+    return DataLoss(
+        fmt::format("opt_outs: an entry of {} bytes, not {}", bytes.size(), p.bytes.size()));
   }
   std::copy(bytes.begin(), bytes.end(), p.bytes.begin());
   return p;

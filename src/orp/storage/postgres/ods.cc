@@ -23,7 +23,7 @@ Result<std::optional<OdsRecord>> Queries::FindOdsSite(std::string_view site_code
   return First<OdsRecord>(
       db_, "SELECT code, name, organisation, postcode, opened, closed FROM sites WHERE code = $1",
       Params().Add(site_code), [](const Row& r) -> Result<OdsRecord> {
-        return OdsRecord{OdsKind::kSite, r.Text(0), r.Text(1),         r.Text(2),
+        return OdsRecord{OdsKind::kSite, r.Text(0),       r.Text(1),      r.Text(2),
                          r.Text(3),      DayOrNone(r, 4), DayOrNone(r, 5)};
       });
 }

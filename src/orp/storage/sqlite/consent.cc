@@ -16,8 +16,8 @@ Result<Pseudonym> ReadPseudonym(const Stmt& s) {
   const std::string bytes = s.Blob(0);
   Pseudonym p;
   if (bytes.size() != p.bytes.size()) {
-    return DataLoss(fmt::format("opt_outs: an entry of {} bytes, not {}", bytes.size(),
-                                p.bytes.size()));
+    return DataLoss(
+        fmt::format("opt_outs: an entry of {} bytes, not {}", bytes.size(), p.bytes.size()));
   }
   std::copy(bytes.begin(), bytes.end(), p.bytes.begin());
   return p;
@@ -46,9 +46,8 @@ Result<OptOutListInfo> Queries::OptOutList() {
       "ORDER BY id DESC LIMIT 1",
       [](Stmt&) {},
       [](const Stmt& s) -> Result<OptOutListInfo> {
-        return OptOutListInfo{
-            s.Int(3),
-            OptOutLoad{domain::Instant(std::chrono::seconds(s.Int(0))), s.Text(1), s.Text(2)}};
+        return OptOutListInfo{s.Int(3), OptOutLoad{domain::Instant(std::chrono::seconds(s.Int(0))),
+                                                   s.Text(1), s.Text(2)}};
       });
   if (!last) return std::unexpected(last.error());
   return last->value_or(OptOutListInfo{});

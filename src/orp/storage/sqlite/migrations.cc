@@ -488,8 +488,9 @@ Result<bool> ApplyOne(Connection& connection, const Migration& m) {
   if (done) {
     auto stmt = connection.Prepare(
         "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)");
-    done = stmt ? stmt->Bind(1, m.version).Bind(2, m.name).Bind(3, int64_t{std::time(nullptr)}).Run()
-                : Result<void>(std::unexpected(stmt.error()));
+    done = stmt
+               ? stmt->Bind(1, m.version).Bind(2, m.name).Bind(3, int64_t{std::time(nullptr)}).Run()
+               : Result<void>(std::unexpected(stmt.error()));
   }
   if (!done) {
     (void)connection.Exec("ROLLBACK");

@@ -25,7 +25,7 @@ Result<std::optional<OdsRecord>> Queries::FindOdsSite(std::string_view site_code
       db_, "SELECT code, name, organisation, postcode, opened, closed FROM sites WHERE code = ?1",
       [&](Stmt& s) { s.Bind(1, site_code); },
       [](const Stmt& s) -> Result<OdsRecord> {
-        return OdsRecord{OdsKind::kSite, s.Text(0), s.Text(1),         s.Text(2),
+        return OdsRecord{OdsKind::kSite, s.Text(0),       s.Text(1),      s.Text(2),
                          s.Text(3),      DayOrNone(s, 4), DayOrNone(s, 5)};
       });
 }
@@ -67,17 +67,17 @@ Result<void> Queries::PutOdsRecords(std::span<const OdsRecord> records, const Od
           "organisations file first)",
           r.code, r.parent));
     }
-    ORP_RETURN_IF_ERROR(Execute(
-        db_,
-        "INSERT INTO sites (code, organisation, name, postcode, opened, closed) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (code) DO UPDATE SET "
-        "organisation = excluded.organisation, name = excluded.name, "
-        "postcode = excluded.postcode, opened = excluded.opened, closed = excluded.closed",
-        [&](Stmt& s) {
-          s.Bind(1, r.code).Bind(2, r.parent).Bind(3, r.name).Bind(4, r.postcode);
-          BindDay(s, 5, r.opened);
-          BindDay(s, 6, r.closed);
-        }));
+    ORP_RETURN_IF_ERROR(
+        Execute(db_,
+                "INSERT INTO sites (code, organisation, name, postcode, opened, closed) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (code) DO UPDATE SET "
+                "organisation = excluded.organisation, name = excluded.name, "
+                "postcode = excluded.postcode, opened = excluded.opened, closed = excluded.closed",
+                [&](Stmt& s) {
+                  s.Bind(1, r.code).Bind(2, r.parent).Bind(3, r.name).Bind(4, r.postcode);
+                  BindDay(s, 5, r.opened);
+                  BindDay(s, 6, r.closed);
+                }));
   }
   return Execute(db_,
                  "INSERT INTO ods_loads (loaded_at, source_sha256, loaded_by, records) "
