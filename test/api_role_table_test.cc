@@ -264,6 +264,9 @@ std::vector<Row> Rows(const RoleTable::World& w) {
     // Patient A's own audit trail: the patient only (admins use /audit?object=patient/...).
     {"GET", "/api/v1/patients/" + a + "/audit", "",
                                                 {401, 403, 403, 403, 403, 403, 200, 403, 403, 403}},
+    // Registry definitions are reference data: everyone signed in (webentry, #9).
+    {"GET", "/api/v1/registries", "",           {401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v1/registries/BCIR", "",      {401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
   };
   // clang-format on
 }

@@ -26,6 +26,8 @@
 //   GET  /api/v1/patients/{pseudonym}/recalls   recall.read        a patient's recalls
 //   GET  /api/v1/audit                          audit.read         by actor, object, time
 //   GET  /api/v1/patients/{pseudonym}/audit     audit.read_own     who looked at my record
+//   GET  /api/v1/registries                     catalogue.read     loaded definitions (summary)
+//   GET  /api/v1/registries/{code}              catalogue.read     fields, value sets, rules
 //   POST /api/v1/sessions                       session.create     sign in (public)
 //   DELETE /api/v1/sessions                     session.delete     sign out (public)
 //
@@ -114,6 +116,7 @@ Result<void> AddAnalyticsRoutes(Router& router, const ApiServices& services);
 Result<void> AddSurveillanceRoutes(Router& router, const ApiServices& services);
 Result<void> AddRecallRoutes(Router& router, const ApiServices& services);
 Result<void> AddAuditRoutes(Router& router, const ApiServices& services);
+Result<void> AddRegistryRoutes(Router& router, const ApiServices& services);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a
