@@ -54,6 +54,7 @@ Result<void> AddRoutes(Router& router, const ApiServices& given) {
   ORP_RETURN_IF_ERROR(AddRecallRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddAuditRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddRegistryRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddAdminRoutes(router, services));
   return {};
 }
 

@@ -28,6 +28,12 @@
 //   GET  /api/v1/patients/{pseudonym}/audit     audit.read_own     who looked at my record
 //   GET  /api/v1/registries                     catalogue.read     loaded definitions (summary)
 //   GET  /api/v1/registries/{code}              catalogue.read     fields, value sets, rules
+//   GET  /api/v1/users                          user.admin         accounts (admin_routes.cc)
+//   POST /api/v1/users                          user.admin         add; TOTP secret shown once
+//   POST /api/v1/users/{username}/disable       user.admin         disable
+//   GET  /api/v1/users/{username}/tokens        user.admin         its tokens (no secrets)
+//   POST /api/v1/users/{username}/tokens        user.admin         a token, shown once
+//   DELETE /api/v1/tokens/{id}                  user.admin         revoke
 //   POST /api/v1/sessions                       session.create     sign in (public)
 //   DELETE /api/v1/sessions                     session.delete     sign out (public)
 //
@@ -117,6 +123,7 @@ Result<void> AddSurveillanceRoutes(Router& router, const ApiServices& services);
 Result<void> AddRecallRoutes(Router& router, const ApiServices& services);
 Result<void> AddAuditRoutes(Router& router, const ApiServices& services);
 Result<void> AddRegistryRoutes(Router& router, const ApiServices& services);
+Result<void> AddAdminRoutes(Router& router, const ApiServices& services);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a

@@ -1,0 +1,198 @@
+// Browser checks for the data-entry pages (webentry, issue #9), run by browser.mjs with its
+// server, users and helpers: scan a label and save a procedure from the form generated from the
+// registry definition (client checks first, then the registry's dry run, then the save, then the
+// row in the store); upload a file with planted errors, see each finding in the table, sort,
+// filter and download it, then submit for real; precompressed assets decode to the same bytes.
+// axe-core on each page, screenshots of each view.
+import { request as httpRequest } from "node:http";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+
+export async function entryChecks(t) {
+  const { check, expect, newPage, axe, shot, signIn, totp, secretA, base, work, gtin, orgA, sql } = t;
+
+  // The raw bytes and headers of a GET with this Accept-Encoding (fetch would decode them).
+  const rawGet = (path, acceptEncoding) => new Promise((resolve, reject) => {
+    const url = new URL(base);
+    httpRequest({ host: url.hostname, port: url.port, path, headers: acceptEncoding ? { "accept-encoding": acceptEncoding } : {} }, (r) => {
+      const chunks = [];
+      r.on("data", (c) => chunks.push(c));
+      r.on("end", () => resolve({ status: r.statusCode, headers: r.headers, body: Buffer.concat(chunks) }));
+    }).on("error", reject).end();
+  });
+
+  await check("assets are sent precompressed (br, else gzip) as the client allows, and decode to the same bytes", async () => {
+    const html = await (await fetch(`${base}/`)).text();
+    const js = html.match(/\/assets\/app-[A-Z0-9]+\.js/)[0];
+    const plain = await rawGet(js, "");
+    const br = await rawGet(js, "gzip, deflate, br");
+    const gz = await rawGet(js, "gzip");
+    expect(plain.headers["content-encoding"] === undefined, "no encoding asked, none sent");
+    expect(br.headers["content-encoding"] === "br" && gz.headers["content-encoding"] === "gzip", `encodings: ${br.headers["content-encoding"]}, ${gz.headers["content-encoding"]}`);
+    expect(br.headers.vary === "Accept-Encoding" && plain.headers.vary === "Accept-Encoding", "Vary: Accept-Encoding");
+    expect(brotliDecompressSync(br.body).equals(plain.body) && gunzipSync(gz.body).equals(plain.body), "the compressed forms decode to the asset");
+    console.log(`     app.js: ${plain.body.length} bytes; br ${br.body.length} (${(100 * br.body.length / plain.body.length).toFixed(0)}%), gzip ${gz.body.length} (${(100 * gz.body.length / plain.body.length).toFixed(0)}%)`);
+  });
+
+  const page = await newPage();
+  const site = sql(`SELECT provider_site FROM procedures WHERE substr(provider_site,1,3) = '${orgA}' LIMIT 1;`);
+  const day = new Date(Date.now() - 3 * 86400000).toISOString().slice(0, 10);
+  const ref = `WEB-${Date.now().toString(36).toUpperCase()}`;
+
+  await check("the procedure form is generated from the registry definition and checks fields at once", async () => {
+    await signIn(page, "prov-a", totp(secretA));
+    await page.waitForSelector("h1:text('Theatre scan')");
+    await page.click("nav a:text('Record a procedure')");
+    await page.waitForSelector("#record-form");
+    await page.selectOption("#record-registry", "MDOR");
+    await page.waitForSelector("#f-urgency");
+    const urgency = await page.$$eval("#f-urgency option", (os) => os.map((o) => o.value));
+    expect(["elective", "urgent", "emergency"].every((c) => urgency.includes(c)), `urgency values from the definition: ${urgency}`);
+    await page.fill("#f-provider_site", "rxf05");
+    await page.focus("#f-procedure_date");
+    await page.waitForSelector("#f-provider_site-error:text('5 capital letters')");
+    await page.click("#record-save");
+    await page.waitForSelector("#record-summary li");
+    const summary = await page.textContent("#record-summary");
+    expect(summary.includes("procedure is required") || summary.includes("Your reference for this procedure is required"), `summary: ${summary}`);
+    expect(summary.includes("Urgency of the procedure is required") && summary.includes("Funding of the procedure is required"), `registry fields required: ${summary}`);
+    expect(await page.getAttribute("#f-funding", "aria-invalid") === "true", "the field is marked invalid");
+    await axe(page, "record: client checks");
+    await shot(page, "10-record-client-checks");
+  });
+
+  await check("a scanned label is parsed and kept on the procedure; the registry's dry run, then save stores it", async () => {
+    await page.fill("#f-procedure_ref", ref);
+    await page.fill("#f-provider_site", site);
+    await page.fill("#f-procedure_date", day);
+    await page.selectOption("#f-procedure_type", "primary");
+    await page.fill("#f-date_of_birth", "1950-05-05");
+    await page.selectOption("#f-sex", "2");
+    await page.fill("#f-postcode", "LS1 4HT");
+    await page.selectOption("#f-laterality", "L");
+    await page.selectOption("#f-urgency", "elective");
+    await page.selectOption("#f-funding", "nhs");
+    await page.focus("#record-scan");
+    await page.keyboard.type(`01${gtin}17301231` + "10LOTW1");
+    await page.keyboard.press("Control+BracketRight");
+    await page.keyboard.type(`21SERW${Date.now() % 100000}`);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#scan-result");
+    expect((await page.textContent("#scan-result")).includes("LOTW1"), "the parsed lot is shown");
+    await page.click("#keep");
+    await page.waitForSelector("#record-devices li");
+    await page.click("#record-check");
+    await page.waitForSelector("#record-status:text('The registry would')");
+    const checked = await page.textContent("#record-status");
+    expect(checked.includes("would accept"), `dry run: ${checked} ${await page.textContent("#record-summary")}`);
+    expect(sql(`SELECT count(*) FROM procedures WHERE procedure_ref = '${ref}';`) === "0", "the dry run stored nothing");
+    await shot(page, "11-record-checked");
+    await page.click("#record-save");
+    await page.waitForSelector("#record-saved");
+    expect(sql(`SELECT count(*) FROM procedures WHERE procedure_ref = '${ref}';`) === "1", "the procedure is stored once");
+    expect(sql(`SELECT count(*) FROM implants i JOIN procedures p ON i.procedure = p.id WHERE p.procedure_ref = '${ref}';`) === "1", "with its device");
+    await axe(page, "record: saved");
+    await shot(page, "12-record-saved");
+  });
+
+  await check("the registry's own findings are shown next to the fields they name", async () => {
+    await page.goto("/record");
+    await page.waitForSelector("#f-urgency");
+    await page.selectOption("#record-registry", "MDOR");
+    await page.waitForSelector("#f-urgency");
+    await page.fill("#f-procedure_ref", `${ref}-R`);
+    await page.fill("#f-provider_site", site);
+    await page.fill("#f-procedure_date", day);
+    await page.selectOption("#f-procedure_type", "revision");  // a revision must give its indication
+    await page.fill("#f-date_of_birth", "1950-05-05");
+    await page.selectOption("#f-sex", "1");
+    await page.fill("#f-postcode", "LS1 4HT");
+    await page.selectOption("#f-laterality", "R");
+    await page.selectOption("#f-urgency", "urgent");
+    await page.selectOption("#f-funding", "nhs");
+    await page.click("#record-check");
+    await page.waitForSelector("#record-status:text('would reject')");
+    const findings = await page.textContent("#record-findings");
+    expect(findings.includes("revision_gives_indication"), `findings: ${findings}`);
+    await axe(page, "record: server findings");
+    await shot(page, "13-record-server-findings");
+  });
+
+  await check("a file with planted errors: the dry run shows each finding; sort, filter, download; then submit", async () => {
+    // Rows of orgA's procedures from the synthetic submissions, under new references, with
+    // three planted errors on three procedures.
+    let header = [], chosen = [], refs = [];
+    for (const file of readdirSync(join(work, "synth", "submissions")).filter((f) => f.endsWith(".csv"))) {
+      const lines = readFileSync(join(work, "synth", "submissions", file), "utf8").split(/\r?\n/);
+      header = lines[0].split(",");
+      const site = header.indexOf("provider_site"), pref = header.indexOf("procedure_ref");
+      const rows = lines.slice(1).filter((l) => l && !l.includes('"')).map((l) => l.split(",")).filter((r) => r[site].startsWith(orgA));
+      refs = [...new Set(rows.map((r) => r[pref]))].slice(0, 8);
+      chosen = rows.filter((r) => refs.includes(r[pref]));
+      if (refs.length >= 4) break;
+    }
+    const col = (name) => header.indexOf(name);
+    expect(refs.length >= 4, `only ${refs.length} procedures of ${orgA} in the synthetic submissions`);
+    const plant = (i, name, value) => chosen.filter((r) => r[col("procedure_ref")] === refs[i]).forEach((r) => { r[col(name)] = value; });
+    plant(0, "procedure_date", "2025-02-30");
+    plant(1, "sex", "Q");
+    plant(2, "laterality", "SIDEWAYS");
+    for (const r of chosen) r[col("procedure_ref")] = "UP-" + r[col("procedure_ref")];
+    const path = join(work, "upload-with-errors.csv");
+    writeFileSync(path, [header.join(","), ...chosen.map((r) => r.join(","))].join("\n") + "\n");
+
+    await page.click("nav a:text('Upload a file')");
+    await page.waitForSelector("#upload-file");
+    await page.setInputFiles("#upload-file", path);
+    await page.click("#upload-dry-run");
+    await page.waitForSelector("#findings-table tbody tr, #upload-status:text('failed')");
+    const status = await page.textContent("#upload-status");
+    expect(status.startsWith("Dry run done"), status);
+    expect(sql("SELECT count(*) FROM procedures WHERE procedure_ref LIKE 'UP-%';") === "0", "the dry run stored nothing");
+    const fields = await page.$$eval("#findings-table tbody tr td:nth-child(3)", (tds) => tds.map((td) => td.textContent));
+    for (const f of ["procedure_date", "sex", "laterality"]) expect(fields.includes(f), `no finding on ${f}: ${fields}`);
+    const total = Number((await page.textContent("#findings-count")).match(/of (\d+) finding/)[1]);
+    expect(total === fields.length, `every finding is a row: ${total} vs ${fields.length}`);
+    const rejected = Number((await page.textContent("#upload-summary")).match(/Rejected\s*(\d+)/)[1]);
+    expect(rejected >= 3, `the three planted procedures are rejected (${rejected})`);
+    await axe(page, "upload: dry run");
+    await shot(page, "14-upload-dry-run");
+
+    await page.click("th button[data-column=row]");  // row is the current sort: now descending
+    const rowsShown = await page.$$eval("#findings-table tbody tr td:nth-child(1)", (tds) => tds.map((td) => Number(td.textContent)));
+    expect(rowsShown.every((r, i) => i === 0 || rowsShown[i - 1] >= r), `descending rows: ${rowsShown}`);
+    expect(await page.getAttribute("th:has(button[data-column=row])", "aria-sort") === "descending", "aria-sort says so");
+    await page.fill("#findings-filter", "laterality");
+    const filtered = await page.$$eval("#findings-table tbody tr", (trs) => trs.map((tr) => tr.textContent));
+    expect(filtered.length >= 1 && filtered.every((t) => t.toLowerCase().includes("laterality")), `filtered: ${filtered}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#findings-download")]);
+    const csv = readFileSync(await download.path(), "utf8").trim().split(/\r?\n/);
+    expect(csv[0] === "row,procedure_ref,field,rule,severity,message" && csv.length === filtered.length + 1, `download: ${csv.length - 1} rows for ${filtered.length}`);
+    await shot(page, "15-upload-filtered");
+
+    await page.click("#upload-submit");
+    await page.waitForSelector("#upload-status:text('Submitted as submission')");
+    const accepted = Number((await page.textContent("#upload-status")).match(/: (\d+) accepted/)[1]);
+    const stored = Number(sql("SELECT count(DISTINCT procedure_ref) FROM procedures WHERE procedure_ref LIKE 'UP-%';"));
+    expect(stored === accepted && accepted === refs.length - rejected, `stored ${stored}, accepted ${accepted}, of ${refs.length} with ${rejected} rejected`);
+    const again = await page.evaluate(async () => document.querySelector("#upload-submit").disabled);
+    expect(again, "submit is not offered twice for one dry run");
+    await axe(page, "upload: submitted");
+    await shot(page, "16-upload-submitted");
+  });
+
+  await check("a stored submission's receipt opens from its link, and another organisation's does not", async () => {
+    const id = sql("SELECT max(id) FROM submissions;");
+    await page.goto(`/upload?submission=${id}`);
+    await page.waitForSelector("#findings-table tbody tr");
+    expect((await page.textContent("h1")) === "Submission receipt", "the receipt view");
+    await axe(page, "submission receipt");
+    const other = sql(`SELECT min(id) FROM submissions WHERE submitter NOT LIKE '${orgA}%' AND submitter GLOB '[A-Z0-9]*' AND length(submitter) = 3;`);
+    if (other) {
+      await page.goto(`/upload?submission=${other}`);
+      await page.waitForSelector("#upload-result [role=alert]");
+    }
+    await page.context().close();
+  });
+}
