@@ -11,6 +11,7 @@ import { myImplantsPage } from "./pages/my_implants";
 import { survivalPage } from "./pages/survival";
 import { recordPage } from "./pages/record";
 import { uploadPage } from "./pages/upload";
+import { adminAuditPage, adminRegistriesPage, adminUsersPage } from "./pages/admin";
 
 interface Page {
   path: string;
@@ -29,6 +30,9 @@ const pages: Page[] = [
   // webentry (#9): data entry for submitters and providers
   { path: "/record", title: "Record a procedure", show: submits, render: recordPage },
   { path: "/upload", title: "Upload a file", show: submits, render: uploadPage },
+  { path: "/admin/users", title: "Users", show: (s) => hasRole(s, "admin"), render: adminUsersPage },
+  { path: "/admin/registries", title: "Registries", show: (s) => hasRole(s, "admin"), render: adminRegistriesPage },
+  { path: "/admin/audit", title: "Audit log", show: (s) => hasRole(s, "admin"), render: adminAuditPage },
 ];
 
 export function navigate(path: string, replace = false): void {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 
 export async function entryChecks(t) {
-  const { check, expect, newPage, axe, shot, signIn, totp, secretA, base, work, gtin, orgA, sql } = t;
+  const { check, expect, axe, shot, base, work, gtin, orgA, sql } = t;
 
   // The raw bytes and headers of a GET with this Accept-Encoding (fetch would decode them).
   const rawGet = (path, acceptEncoding) => new Promise((resolve, reject) => {
@@ -35,14 +35,15 @@ export async function entryChecks(t) {
     console.log(`     app.js: ${plain.body.length} bytes; br ${br.body.length} (${(100 * br.body.length / plain.body.length).toFixed(0)}%), gzip ${gz.body.length} (${(100 * gz.body.length / plain.body.length).toFixed(0)}%)`);
   });
 
-  const page = await newPage();
+  // prov-a's page, signed in by browser.mjs (a second sign-in with the same TOTP code inside
+  // its 30 s window would be a replay).
+  const page = t.pageA;
   const site = sql(`SELECT provider_site FROM procedures WHERE substr(provider_site,1,3) = '${orgA}' LIMIT 1;`);
   const day = new Date(Date.now() - 3 * 86400000).toISOString().slice(0, 10);
   const ref = `WEB-${Date.now().toString(36).toUpperCase()}`;
 
   await check("the procedure form is generated from the registry definition and checks fields at once", async () => {
-    await signIn(page, "prov-a", totp(secretA));
-    await page.waitForSelector("h1:text('Theatre scan')");
+    await page.goto("/scan");
     await page.click("nav a:text('Record a procedure')");
     await page.waitForSelector("#record-form");
     await page.selectOption("#record-registry", "MDOR");
@@ -193,6 +194,83 @@ export async function entryChecks(t) {
       await page.goto(`/upload?submission=${other}`);
       await page.waitForSelector("#upload-result [role=alert]");
     }
+  });
+
+  await adminChecks(t);
+}
+
+// The admin pages: users (add with a second factor, tokens shown once and revoked, disable),
+// registries, audit search.
+async function adminChecks(t) {
+  const { check, expect, newPage, axe, shot, signIn, totp, base, orgA, addUser, totpOf } = t;
+  const adminSecret = totpOf(addUser("web-admin", "admin", ["--totp"]));
+  const page = await newPage();
+  const withToken = async (token) => (await fetch(`${base}/api/v1/registries`, { headers: { Authorization: `Bearer ${token}` } })).status;
+
+  await check("an admin lists users, adds one with a second factor shown once, and that person can sign in", async () => {
+    await signIn(page, "web-admin", totp(adminSecret));
+    await page.click("nav a:text('Users')");
+    await page.waitForSelector("#users-table tbody tr");
+    const names = await page.$$eval("#users-table tbody tr td:first-child", (tds) => tds.map((td) => td.textContent));
+    expect(["prov-a", "prov-b", "patient-a", "web-admin"].every((n) => names.includes(n)), `users: ${names}`);
+    await axe(page, "admin users");
+    await page.fill("#new-username", "web-new");
+    await page.fill("#new-grants", `submitter@${orgA}`);
+    await page.fill("#new-password", "web-new-password");
+    await page.click("#user-add-submit");
+    await page.waitForSelector("#totp-secret");
+    const secret = (await page.textContent("#totp-secret .secret-value")).trim();
+    expect(/^[A-Z2-7]{16,}$/.test(secret), "a base32 TOTP secret is shown");
+    await page.waitForSelector("#users-table td:text('web-new')");
+    await shot(page, "20-admin-user-added");
+    const other = await newPage();
+    await signIn(other, "web-new", totp(secret));
+    await other.waitForSelector("nav a:text('Upload a file')");
+    await other.context().close();
+    t.webNewSecret = secret;
+  });
+
+  await check("an admin makes a token that is shown once and works, revokes it, then disables the user", async () => {
+    await page.click("button[data-tokens='web-new']");
+    await page.waitForSelector("#tokens-title");
+    await page.click("#token-create");
+    await page.waitForSelector("#token-secret");
+    const token = (await page.textContent("#token-secret .secret-value")).trim();
+    expect(token.startsWith("orp_"), "an API token is shown");
+    expect(await withToken(token) === 200, "the new token works");
+    await axe(page, "admin tokens");
+    await shot(page, "21-admin-token-created");
+    await page.click("#tokens-table button[data-revoke]");
+    await page.waitForSelector("#users-status:text('revoked')");
+    expect(await withToken(token) === 401, "a revoked token is refused");
+    expect((await page.textContent("#tokens-table")).includes("Revoke") === false, "no revoke button on a revoked token");
+    await page.click("button[data-disable='web-new']");
+    await page.click("button[data-confirm-disable='web-new']");
+    await page.waitForSelector("#users-status:text('web-new disabled')");
+    const row = await page.textContent("#users-table tr:has(td:text-is('web-new'))");
+    expect(row.includes("Disabled"), `row: ${row}`);
+  });
+
+  await check("an admin reads the registry definitions and searches the audit log by person and time", async () => {
+    await page.click("nav a:text('Registries')");
+    await page.waitForSelector("#registries-table tbody tr");
+    await page.click("button[data-registry='MDOR']");
+    await page.waitForSelector("#registry-fields tbody tr");
+    expect((await page.textContent("#registry-fields")).includes("urgency"), "MDOR's fields are listed");
+    await axe(page, "admin registries");
+    await shot(page, "22-admin-registries");
+    await page.click("nav a:text('Audit log')");
+    await page.waitForSelector("#audit-status:not(:empty)");
+    await page.fill("#audit-actor", "web-admin");
+    await page.fill("#audit-since", new Date(Date.now() - 86400000).toISOString().slice(0, 10));
+    await page.click("#audit-search");
+    await page.waitForSelector("#audit-table tbody tr");
+    const actors = await page.$$eval("#audit-table tbody tr td:nth-child(3)", (tds) => tds.map((td) => td.textContent));
+    expect(actors.length > 0 && actors.every((a) => a === "web-admin"), `actors: ${actors}`);
+    const actions = await page.$$eval("#audit-table tbody tr td:nth-child(5)", (tds) => tds.map((td) => td.textContent));
+    expect(actions.some((a) => a.startsWith("user.")), `the user changes are in the log: ${[...new Set(actions)]}`);
+    await axe(page, "admin audit");
+    await shot(page, "23-admin-audit");
     await page.context().close();
   });
 }
