@@ -271,7 +271,7 @@ await check("a second provider signs in with their own code and is kept to their
 });
 
 // webentry (#9): record a procedure, upload a file, compressed assets (browser_entry.mjs).
-await entryChecks({ check, expect, newPage, axe, shot, signIn, totp, base, work, gtin, orgA, sql, addUser, totpOf, pageA });
+await entryChecks({ check, expect, newPage, axe, shot, signIn, totp, base, work, gtin, orgA, sql, addUser, totpOf, pageA, shots });
 
 await check("no page broke the Content-Security-Policy or threw", async () => {
   expect(cspViolations.length === 0, cspViolations.join("\n"));
