@@ -103,6 +103,9 @@ export async function entryChecks(t) {
     expect(sql(`SELECT count(*) FROM implants i JOIN procedures p ON i.procedure = p.id WHERE p.procedure_ref = '${ref}';`) === "1", "with its device");
     await axe(page, "record: saved");
     await shot(page, "12-record-saved");
+    expect(await page.isDisabled("#record-save"), "a saved procedure cannot be saved twice from the form");
+    await page.click("#record-next");
+    await page.waitForFunction(() => document.querySelector("#f-procedure_ref")?.value === "" && !document.querySelector("#record-devices li"));
   });
 
   await check("the registry's own findings are shown next to the fields they name", async () => {

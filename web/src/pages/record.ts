@@ -35,9 +35,11 @@ function control(spec: FieldSpec, id: string): Control {
   return { spec, input, error, wrapper };
 }
 
-function showError(c: Control, messages: string[]): void {
+// `invalid` false: a warning, shown beside the field without marking it wrong.
+function showError(c: Control, messages: string[], invalid = true): void {
   c.error.textContent = messages.join(" ");
-  if (messages.length) c.input.setAttribute("aria-invalid", "true");
+  c.error.classList.toggle("warning-text", !invalid);
+  if (messages.length && invalid) c.input.setAttribute("aria-invalid", "true");
   else c.input.removeAttribute("aria-invalid");
 }
 
@@ -181,10 +183,11 @@ function buildForm(def: RegistryDefinition, status: HTMLElement): HTMLElement {
   const showServerFindings = (receipt: Receipt) => {
     for (const c of [...controls, ...devices.flatMap((d) => d.controls)]) showError(c, []);
     const placed = placeFindings(receipt.findings ?? [], new Set(byName.keys()), new Set(deviceSpecs.map((s) => s.name)));
-    for (const [name, list] of placed.byField) showError(byName.get(name)!, list.map((f) => `${f.message} (${f.rule})`));
+    for (const [name, list] of placed.byField) showError(byName.get(name)!, list.map((f) => `${f.message} (${f.rule})`), list.some((f) => f.severity === "error"));
     deviceFindings.replaceChildren(...placed.devices.map(findingItem));
     summary.replaceChildren();
     const all = receipt.findings ?? [];
+    summary.classList.toggle("warnings-only", !all.some((f) => f.severity === "error"));
     if (all.length) {
       summary.append(h("h2", {}, `The registry found ${all.length} thing${all.length > 1 ? "s" : ""} to look at`),
         h("ul", { class: "findings", id: "record-findings" }, all.map((f) => h("li", { class: `finding ${f.severity}` }, byName.has(f.field) ? h("a", { href: `#${byName.get(f.field)!.input.id}` }, f.message) : f.message, " ", h("span", { class: "code" }, `(${f.field ? f.field + ", " : ""}${f.rule})`)))));
@@ -206,7 +209,10 @@ function buildForm(def: RegistryDefinition, status: HTMLElement): HTMLElement {
       key = newIdempotencyKey();  // the server has answered: the next save is a new submission
       if (receipt.procedures.accepted > 0) {
         status.textContent = `Saved: submission ${receipt.submission_id}.`;
-        outcome.replaceChildren(h("p", { class: "ok", id: "record-saved" }, `Saved as submission ${receipt.submission_id}. `, h("a", { href: `/upload?submission=${receipt.submission_id}`, "data-link": true }, "See its receipt")));
+        // Saving again would store a second version of the same procedure: offer the next one.
+        for (const id of ["record-save", "record-check"]) (document.getElementById(id) as HTMLButtonElement).disabled = true;
+        outcome.replaceChildren(h("p", { class: "ok", id: "record-saved" }, `Saved as submission ${receipt.submission_id}. `, h("a", { href: `/upload?submission=${receipt.submission_id}`, "data-link": true }, "See its receipt")),
+          h("button", { type: "button", id: "record-next", onclick: () => { const form = buildForm(def, status); document.getElementById("record-form")!.replaceWith(form); status.textContent = "A new, empty procedure."; (form.querySelector("input") as HTMLInputElement).focus(); } }, "Record another procedure"));
       } else {
         status.textContent = "Not saved: the registry rejected this procedure. Put right the problems shown and save again.";
       }
