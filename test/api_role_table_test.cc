@@ -494,7 +494,8 @@ TEST_F(RoleTable, ARegistryDefinitionCarriesItsFieldsValueSetsAndConditions) {
   for (size_t i = 0; i < bcir->fields.size(); ++i) {
     EXPECT_EQ(def["fields"][i]["name"], bcir->fields[i].name);
     EXPECT_EQ(def["fields"][i]["values"].size(), bcir->fields[i].values.size());
-    EXPECT_EQ(def["fields"][i]["required_when"].is_null(), bcir->fields[i].required_when_text.empty());
+    EXPECT_EQ(def["fields"][i]["required_when"].is_null(),
+              bcir->fields[i].required_when_text.empty());
   }
   EXPECT_EQ(def["rules"].size(), bcir->rules.size());
   EXPECT_EQ(def["laterality_required"], bcir->LateralityRequired());
@@ -504,7 +505,8 @@ TEST_F(RoleTable, ARegistryDefinitionCarriesItsFieldsValueSetsAndConditions) {
 }
 
 TEST_F(RoleTable, ADryRunValidatesLikeASubmissionAndStoresNothing) {
-  const std::string body = R"([{"registry":"BCIR","procedure_ref":"DRY-1","provider_site":"RXF05"}])";
+  const std::string body =
+      R"([{"registry":"BCIR","procedure_ref":"DRY-1","provider_site":"RXF05"}])";
   auto r = Call("submitter@RXF", "POST", "/api/v1/submissions?dry_run=true", body);
   ASSERT_EQ(r.status, 200) << r.body;
   json receipt = json::parse(r.body);
@@ -523,12 +525,18 @@ TEST_F(RoleTable, ADryRunValidatesLikeASubmissionAndStoresNothing) {
 }
 
 TEST_F(RoleTable, AnAdminAddsAUserWhoseTokenWorksUntilRevokedAndWhoCanBeDisabled) {
-  auto added = Call("admin", "POST", "/api/v1/users",
-                    R"({"username":"new-provider","grants":["provider@RXF"],"password":"a long enough password","totp":true})");
+  auto added = Call(
+      "admin", "POST", "/api/v1/users",
+      R"({"username":"new-provider","grants":["provider@RXF"],"password":"a long enough password","totp":true})");
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_FALSE(json::parse(added.body)["totp_secret"].get<std::string>().empty());
-  EXPECT_EQ(Call("admin", "POST", "/api/v1/users", R"({"username":"new-provider","grants":["provider@RXF"]})").status, 409);
-  EXPECT_EQ(Call("admin", "POST", "/api/v1/users", R"({"username":"x","grants":["provider"]})").status, 400);
+  EXPECT_EQ(Call("admin", "POST", "/api/v1/users",
+                 R"({"username":"new-provider","grants":["provider@RXF"]})")
+                .status,
+            409);
+  EXPECT_EQ(
+      Call("admin", "POST", "/api/v1/users", R"({"username":"x","grants":["provider"]})").status,
+      400);
   auto token = Call("admin", "POST", "/api/v1/users/new-provider/tokens", R"({"expires_days":7})");
   ASSERT_EQ(token.status, 201) << token.body;
   json t = json::parse(token.body);
@@ -541,7 +549,10 @@ TEST_F(RoleTable, AnAdminAddsAUserWhoseTokenWorksUntilRevokedAndWhoCanBeDisabled
   auto tokens = json::parse(Call("admin", "GET", "/api/v1/users/new-provider/tokens").body);
   ASSERT_EQ(tokens["items"].size(), 1u);
   EXPECT_FALSE(tokens["items"][0].contains("token"));  // the secret is never listed
-  EXPECT_EQ(Call("admin", "DELETE", "/api/v1/tokens/" + std::to_string(t["token_id"].get<int64_t>())).status, 204);
+  EXPECT_EQ(
+      Call("admin", "DELETE", "/api/v1/tokens/" + std::to_string(t["token_id"].get<int64_t>()))
+          .status,
+      204);
   EXPECT_EQ(as_new(t["token"]), 401);
   auto second = json::parse(Call("admin", "POST", "/api/v1/users/new-provider/tokens").body);
   EXPECT_EQ(as_new(second["token"]), 200);
@@ -549,7 +560,8 @@ TEST_F(RoleTable, AnAdminAddsAUserWhoseTokenWorksUntilRevokedAndWhoCanBeDisabled
   EXPECT_EQ(as_new(second["token"]), 401);
   auto users = json::parse(Call("admin", "GET", "/api/v1/users").body);
   bool disabled = false;
-  for (const auto& u : users["items"]) disabled |= u["username"] == "new-provider" && u["disabled"] == true;
+  for (const auto& u : users["items"])
+    disabled |= u["username"] == "new-provider" && u["disabled"] == true;
   EXPECT_TRUE(disabled);
 }
 

@@ -134,7 +134,8 @@ Result<HttpResponse> CreateToken(const RequestContext& ctx) {
   int days = 90;
   if (!ctx.request().body.empty()) {
     Json body = Json::parse(ctx.request().body, nullptr, false);
-    if (!body.is_object() || (body.contains("expires_days") && !body["expires_days"].is_number_integer())) {
+    if (!body.is_object() ||
+        (body.contains("expires_days") && !body["expires_days"].is_number_integer())) {
       return InvalidArgument(R"(body: a JSON object {"expires_days": 90} (1 to 3650), or empty)");
     }
     days = body.value("expires_days", 90);
@@ -181,11 +182,9 @@ Result<void> AddAdminRoutes(Router& router, const ApiServices&) {
       {"DELETE", "/api/v1/tokens/{id}", RevokeToken, "Revoke an API token"},
   };
   for (const Entry& e : kEntries) {
-    ORP_RETURN_IF_ERROR(router.Add({e.method, e.pattern, "user.admin",
-                                    [handler = e.handler](const RequestContext& ctx) {
-                                      return handler(ctx);
-                                    },
-                                    e.summary}));
+    ORP_RETURN_IF_ERROR(router.Add(
+        {e.method, e.pattern, "user.admin",
+         [handler = e.handler](const RequestContext& ctx) { return handler(ctx); }, e.summary}));
   }
   return {};
 }

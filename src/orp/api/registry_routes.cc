@@ -28,18 +28,18 @@ Json ValuesJson(const std::vector<domain::ValueSetEntry>& values) {
 }
 
 Json FieldJson(const domain::FieldDefinition& f) {
-  Json out = {{"name", f.name},
-              {"label", f.label},
-              {"description", f.description},
-              {"type", domain::FieldTypeName(f.type)},
-              {"level", NameOf(f.level)},
-              {"required", f.required},
-              {"required_when", f.required_when_text.empty() ? Json(nullptr)
-                                                             : Json(f.required_when_text)},
-              {"values", ValuesJson(f.values)},
-              {"min", f.min ? Json(*f.min) : Json(nullptr)},
-              {"max", f.max ? Json(*f.max) : Json(nullptr)},
-              {"unit", f.unit}};
+  Json out = {
+      {"name", f.name},
+      {"label", f.label},
+      {"description", f.description},
+      {"type", domain::FieldTypeName(f.type)},
+      {"level", NameOf(f.level)},
+      {"required", f.required},
+      {"required_when", f.required_when_text.empty() ? Json(nullptr) : Json(f.required_when_text)},
+      {"values", ValuesJson(f.values)},
+      {"min", f.min ? Json(*f.min) : Json(nullptr)},
+      {"max", f.max ? Json(*f.max) : Json(nullptr)},
+      {"unit", f.unit}};
   return out;
 }
 
@@ -54,7 +54,8 @@ Json CoreFieldsJson(const domain::RegistryDefinition& r) {
         values.push_back({{"code", i.code}, {"label", i.label}, {"procedure_types", types}});
       }
     } else {
-      for (const std::string& code : core.codes) values.push_back({{"code", code}, {"label", code}});
+      for (const std::string& code : core.codes)
+        values.push_back({{"code", code}, {"label", code}});
     }
     out.push_back(
         {{"name", core.name}, {"type", domain::FieldTypeName(core.type)}, {"values", values}});

@@ -165,8 +165,8 @@ HttpResponse StaticSite::Serve(const HttpRequest& request) const {
   return File(file, type, immutable);
 }
 
-HttpResponse StaticSite::File(const fs::path& file, std::string_view content_type,
-                              bool immutable, std::string_view encoding) const {
+HttpResponse StaticSite::File(const fs::path& file, std::string_view content_type, bool immutable,
+                              std::string_view encoding) const {
   HttpResponse response;
   response.route = std::string("static");
   std::ifstream in(file, std::ios::binary);

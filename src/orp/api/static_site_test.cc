@@ -140,7 +140,8 @@ TEST_F(StaticSiteTest, SendsThePrecompressedSiblingTheClientAccepts) {
   HttpResponse plain = Get("/assets/app-ABC123.js");
   EXPECT_EQ(plain.body, "console.log(1)");
   EXPECT_EQ(Header(plain, "Content-Encoding"), "");
-  for (const HttpResponse* r : {&br, &gzip, &plain}) EXPECT_EQ(Header(*r, "Vary"), "Accept-Encoding");
+  for (const HttpResponse* r : {&br, &gzip, &plain})
+    EXPECT_EQ(Header(*r, "Vary"), "Accept-Encoding");
 }
 
 TEST_F(StaticSiteTest, SendsTheFileAsItIsWhenNoSiblingExists) {
