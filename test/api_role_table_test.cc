@@ -164,7 +164,11 @@ class RoleTable : public ::testing::Test {
     }
 
     void ServerUp() {
-      ApiServices services{store.get(), &pseudonymiser, &*validators, &metrics};
+      ApiServices services;
+      services.store = store.get();
+      services.pseudonymiser = &pseudonymiser;
+      services.validators = &*validators;
+      services.metrics = &metrics;
       ASSERT_TRUE(AddRoutes(router, services).has_value());
       dispatcher.emplace(router, *gatekeeper);
       ServerOptions options;

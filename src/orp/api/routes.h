@@ -45,6 +45,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -107,6 +108,10 @@ struct ApiServices {
   // tokens or idempotency keys (a replica lags). (ops, #10)
   storage::Store* analytics_store = nullptr;
   storage::Store& AnalyticsStore() const { return analytics_store ? *analytics_store : *store; }
+  // Called after a submission over HTTP stored new procedures (not for a replayed key or a
+  // duplicate), once its response is ready: `orp serve` hands it a surveillance::RunTrigger's
+  // Notify, which must not block. Empty: nothing is called. (surveil, #7)
+  std::function<void()> after_submission;
 };
 
 // Registers every route above. kAlreadyExists/kInvalidArgument only on a programming error.

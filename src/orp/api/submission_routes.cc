@@ -197,6 +197,7 @@ Result<HttpResponse> CreateSubmission(const ApiServices& s, const RequestContext
     Result<std::optional<domain::Submission>> first = s.store->FindSubmission({id});
     if (first && *first) return ReceiptResponse((*first)->receipt_json, 200, id);
   }
+  if (s.after_submission && receipt->submission_id) s.after_submission();  // surveillance (#7)
   return ReceiptResponse(receipt->json, 201, id);
 }
 
