@@ -207,8 +207,8 @@ class CohortBuilder {
     std::sort(names.begin(), names.end());
     std::sort(types.begin(), types.end());
     types.erase(std::unique(types.begin(), types.end()), types.end());
-    const int32_t kind = construct_classes_.Code(fmt::format(
-        "{}/{}", c_.registries[static_cast<size_t>(registry_)], fmt::join(types, "+")));
+    const int32_t kind = construct_classes_.Code(
+        fmt::format("{}/{}", c_.registries[static_cast<size_t>(registry_)], fmt::join(types, "+")));
     if (c_.construct_class_registry.size() <= static_cast<size_t>(kind))
       c_.construct_class_registry.push_back(registry_);
     return {constructs_.Code(fmt::format("{}", fmt::join(names, " + "))), kind};
@@ -219,8 +219,8 @@ class CohortBuilder {
   Dictionary registries_, models_, surgeons_, hospitals_, classes_, brands_, indications_,
       constructs_, construct_classes_;
   int32_t cut_;
-  std::vector<std::string> type_of_model_;  // per model code
-  std::vector<int32_t> brand_of_model_;     // per model code
+  std::vector<std::string> type_of_model_;         // per model code
+  std::vector<int32_t> brand_of_model_;            // per model code
   std::unordered_map<int64_t, int32_t> class_of_;  // (registry, model) -> class
   std::unordered_map<std::vector<int32_t>, std::pair<int32_t, int32_t>, CodesHash> construct_of_;
   std::vector<int32_t> key_;
@@ -239,8 +239,9 @@ namespace {
 
 // The same rows from the generic streams, for a reader without the lean read (a replica or a
 // wrapper; storage/surveillance_reads.h).
-Result<void> ForEachRowFromProcedures(storage::Reader& reader, Date data_cut,
-                                      const std::function<bool(const storage::SurveillanceRow&)>& visit) {
+Result<void> ForEachRowFromProcedures(
+    storage::Reader& reader, Date data_cut,
+    const std::function<bool(const storage::SurveillanceRow&)>& visit) {
   struct PatientFacts {
     std::optional<Date> birth;
     std::string sex;

@@ -11,8 +11,8 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
   // the methods are pure functions of the cohort, and the two halves cost about the same.
   // Signals and notes are joined in a fixed order, so the result does not depend on timing.
   std::vector<std::string> funnel_notes;
-  auto funnels = std::async(std::launch::async,
-                            [&] { return FunnelSignals(cohort, options, &funnel_notes); });
+  auto funnels =
+      std::async(std::launch::async, [&] { return FunnelSignals(cohort, options, &funnel_notes); });
   std::vector<storage::Signal> all;
   std::vector<std::string> cusum_notes;
   auto take = [&](Result<std::vector<storage::Signal>> signals) -> Result<void> {
