@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { totp } from "./totp.mjs";
+import { dashboardChecks } from "./dashboard_checks.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -268,6 +269,9 @@ await check("a second provider signs in with their own code and is kept to their
   const sites = await page.$$eval("#procedures tbody tr td:nth-child(5)", (tds) => tds.map((td) => td.textContent));
   expect(sites.every((s) => s.startsWith(orgB)), `sites: ${sites}`);
 });
+
+// Dashboards (webdash, #9): web/test/dashboard_checks.mjs.
+await dashboardChecks({ check, expect, newPage, signIn, axe, shot, fetchIn, sql, run, db, work, shots, orgA, orgB, patientA, patientB, totp, addUser, totpOf, pageA });
 
 await check("no page broke the Content-Security-Policy or threw", async () => {
   expect(cspViolations.length === 0, cspViolations.join("\n"));

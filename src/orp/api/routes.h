@@ -28,6 +28,11 @@
 //   GET  /api/v1/patients/{pseudonym}/audit     audit.read_own     who looked at my record
 //   POST /api/v1/sessions                       session.create     sign in (public)
 //   DELETE /api/v1/sessions                     session.delete     sign out (public)
+//   GET  /api/v1/analytics/funnel               analytics.aggregate.read  funnel points + limits
+//   GET  /api/v1/analytics/cusum                analytics.aggregate.read  one unit's CUSUM path
+//   GET  /api/v1/analytics/completeness         analytics.aggregate.read  primaries per provider/month
+//   GET  /api/v1/analytics/benchmark            analytics.aggregate.read  national, public audience
+//   GET  /api/v1/patients/{pseudonym}/device-performance  patient.implants.read  model vs class
 //
 // Scope: list and read routes ask the gatekeeper about each row's organisation, clinician or
 // patient (RequestContext::Allowed) and return only what it allows, so a provider sees its own
@@ -114,6 +119,10 @@ Result<void> AddAnalyticsRoutes(Router& router, const ApiServices& services);
 Result<void> AddSurveillanceRoutes(Router& router, const ApiServices& services);
 Result<void> AddRecallRoutes(Router& router, const ApiServices& services);
 Result<void> AddAuditRoutes(Router& router, const ApiServices& services);
+// Dashboards (webdash, #9): dashboard_routes.cc.
+Result<void> AddDashboardRoutes(Router& router, const ApiServices& services);
+// National device performance (webdash, #9): benchmark_routes.cc.
+Result<void> AddBenchmarkRoutes(Router& router, const ApiServices& services);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a
