@@ -13,7 +13,7 @@ function pointTable(report: FunnelReport, id: string): HTMLTableElement {
   const rows: FunnelPoint[] = [...own, ...outliers(report).filter((p) => !p.own)];
   const name = (p: FunnelPoint) => (p.unit ?? "another unit (anonymised)") + (p.own ? " (yours)" : "");
   return h("table", { class: "data", id },
-    h("caption", {}, `Your units and units outside the limits: ${report.points.length} plotted, ${report.withheld} withheld (fewer than 8 procedures).`),
+    h("caption", {}, `Your units and units outside the limits: ${report.points.length} plotted, ${report.withheld} withheld (fewer than 8 procedures), ${report.insufficient ?? 0} with too few expected events.`),
     h("thead", {}, h("tr", {}, ["Unit", "Procedures", "Observed", "Expected", "O/E", "Where"].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, rows.length ? rows.map((p) => h("tr", { "data-own": p.own ? "true" : undefined },
       h("th", { scope: "row" }, name(p)), h("td", {}, p.procedures), h("td", {}, p.observed ?? "—"),

@@ -128,6 +128,18 @@ Result<HttpResponse> Funnel(const ApiServices& s, const Cache& cache, const Requ
   Result<int> years = IntParam(r, "years", 5, 1, 30);
   if (!years) return std::unexpected(years.error());
   q.years = *years;
+  // The methods leave units with fewer than 1 expected event off the funnel (no signal); a
+  // small registry may plot them with a lower floor (their limits are wide).
+  surveillance::MethodOptions options;
+  if (auto floor = r.QueryParam("min_expected")) {
+    double value = 0;
+    auto [end, ec] = std::from_chars(floor->data(), floor->data() + floor->size(), value);
+    if (ec != std::errc() || end != floor->data() + floor->size() || !(value >= 0.01 && value <= 100)) {
+      return InvalidArgument(fmt::format("min_expected: '{}' is not a number from 0.01 to 100",
+                                         Printable(*floor)));
+    }
+    options.min_expected = value;
+  }
   Result<CohortPtr> cohort = cache->Get(s.AnalyticsStore());
   if (!cohort) return std::unexpected(cohort.error());
   const bool national = ctx.Allowed(ResourceScope{});
@@ -136,7 +148,7 @@ Result<HttpResponse> Funnel(const ApiServices& s, const Cache& cache, const Requ
                {"data_cut", FormatIsoDate((*cohort)->data_cut)},
                {"audience", national ? "national" : "public"}};
   Result<surveillance::UnitFunnel> funnel =
-      surveillance::ComputeUnitFunnel(**cohort, q, surveillance::MethodOptions{});
+      surveillance::ComputeUnitFunnel(**cohort, q, options);
   if (!funnel && funnel.error().code() != ErrorCode::kFailedPrecondition &&
       funnel.error().code() != ErrorCode::kNotFound) {
     return std::unexpected(funnel.error());

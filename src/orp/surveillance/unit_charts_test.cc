@@ -98,8 +98,10 @@ TEST(UnitCharts, CusumPathOfThePlantedSurgeonCrossesTheLimitAsTheMethodSays) {
   EXPECT_TRUE(std::is_sorted(chart->dates.begin(), chart->dates.end()));
   for (const auto& s : *signals) {
     if (s.unit != "surgeon-5") continue;
-    EXPECT_DOUBLE_EQ(s.threshold, chart->h);
-    EXPECT_DOUBLE_EQ(s.statistic, *std::max_element(chart->upper.begin(), chart->upper.end()));
+    // Same-day primaries may be ordered differently (the method sorts unstably), so the fit
+    // agrees to rounding, not to the last bit.
+    EXPECT_NEAR(s.threshold, chart->h, 1e-9);
+    EXPECT_NEAR(s.statistic, *std::max_element(chart->upper.begin(), chart->upper.end()), 1e-9);
   }
 }
 

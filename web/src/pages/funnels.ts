@@ -13,6 +13,7 @@ export function funnelsPage(): void {
   const kind = select("funnels-kind", [["hospital", "Hospitals"], ["surgeon", "Surgeons"]]);
   const metric = select("funnels-metric", [["revision", "Revision"], ["mortality", "90-day mortality"]]);
   const years = select("funnels-years", [["5", "5 years"], ["10", "10 years"]]);
+  const floor = select("funnels-floor", [["1", "1 (as surveillance)"], ["0.5", "0.5"], ["0.1", "0.1 (small registries)"]]);
   const status = h("p", { id: "funnels-status", role: "status", "aria-live": "polite" });
   const area = h("div", { id: "funnels-chart", class: "card" });
   const unit = h("input", { id: "cusum-unit", class: "short", placeholder: "GMC or site" });
@@ -20,12 +21,12 @@ export function funnelsPage(): void {
   const cusumStatus = h("p", { id: "funnels-cusum-status", role: "status", "aria-live": "polite" });
   const form = h("form", { class: "filters", "aria-label": "Funnel plot" },
     field("funnels-registry", "Registry", registry), field("funnels-kind", "Units", kind), field("funnels-metric", "Outcome", metric),
-    field("funnels-years", "Window", years), h("button", { type: "submit" }, "Show"));
+    field("funnels-years", "Window", years), field("funnels-floor", "Fewest expected events", floor), h("button", { type: "submit" }, "Show"));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     status.textContent = "Loading…";
     try {
-      const q = new URLSearchParams({ registry: registry.value.trim(), unit_kind: kind.value, metric: metric.value, years: years.value });
+      const q = new URLSearchParams({ registry: registry.value.trim(), unit_kind: kind.value, metric: metric.value, years: years.value, min_expected: floor.value });
       const report = await api<FunnelReport>("GET", `/api/v1/analytics/funnel?${q}`);
       funnelChart(area, report, chartWidth(area));
       const out = outliers(report);

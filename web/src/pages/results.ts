@@ -18,6 +18,7 @@ export function resultsPage(session: Session): void {
   const registry = registryField("results-registry");
   const kind = select("results-kind", [["hospital", "Hospital (site)"], ["surgeon", "Surgeon"]], clinician ? "surgeon" : "hospital");
   const years = select("results-years", [["5", "Last 5 years"], ["10", "Last 10 years"]]);
+  const floor = select("results-floor", [["1", "1 (as surveillance)"], ["0.1", "0.1 (small registries)"]]);
   const survival = section("results-survival", "Survival of your implants against the nation", "Kaplan–Meier implant survival of your implants by device class beside every implant of that class in the registry, with 95% confidence bands; numbers at risk beneath. Counts are rounded to 5, 1–7 shown as *.");
   const revision = section("results-funnel-revision", "Revision: your place on the funnel plot", "Observed revisions over those expected for your case mix (age, sex, ASA grade, indication). Other units are anonymised.");
   const mortality = section("results-funnel-mortality", "90-day mortality: your place on the funnel plot", "Observed deaths within 90 days over those expected for your case mix (age, sex, ASA grade).");
@@ -26,14 +27,14 @@ export function resultsPage(session: Session): void {
   const recalls = section("results-recalls", "Your recall work", "Recall campaigns with patients you are responsible for.");
   const stamp = h("p", { id: "results-stamp", class: "hint" });
   const form = h("form", { class: "filters", "aria-label": "Report options" },
-    field("results-registry", "Registry", registry), field("results-kind", "Units", kind), field("results-years", "Window", years),
+    field("results-registry", "Registry", registry), field("results-kind", "Units", kind), field("results-years", "Window", years), field("results-floor", "Fewest expected events", floor),
     h("button", { type: "submit" }, "Show"), " ",
     h("button", { type: "button", class: "secondary", id: "results-print", onclick: () => window.print() }, "Print or save as PDF"));
 
   async function load(): Promise<void> {
     const r = registry.value.trim();
     stamp.textContent = `Registry ${r} · report made ${new Date().toISOString().slice(0, 10)} for ${session.username} (${session.roles.join(", ")})`;
-    const funnel = (metric: string) => api<FunnelReport>("GET", `/api/v1/analytics/funnel?${new URLSearchParams({ registry: r, unit_kind: kind.value, metric, years: years.value })}`);
+    const funnel = (metric: string) => api<FunnelReport>("GET", `/api/v1/analytics/funnel?${new URLSearchParams({ registry: r, unit_kind: kind.value, metric, years: years.value, min_expected: floor.value })}`);
     const own: string[] = [];
     await Promise.all([
       fill(survival, async () => {
