@@ -108,9 +108,9 @@ Result<HttpResponse> DevicePerformance(const ApiServices& s, const RequestContex
         auto found = s.store->FindDeviceModel(*id, std::nullopt);
         if (found && *found) model = **found;
       }
-      item["device"] = model ? Json(fmt::format("{} {} {}", model->manufacturer, model->brand,
-                                                model->model))
-                             : Json(nullptr);
+      item["device"] =
+          model ? Json(fmt::format("{} {} {}", model->manufacturer, model->brand, model->model))
+                : Json(nullptr);
       item["device_type"] = model ? Json(model->device_type) : Json(nullptr);
       Result<Json*> by_gtin = report(registry, "gtin");
       if (!by_gtin) return std::unexpected(by_gtin.error());

@@ -23,8 +23,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <map>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -84,7 +84,8 @@ Result<storage::SignalUnitKind> UnitKindParam(const HttpRequest& r) {
   const std::string kind = r.QueryParam("unit_kind").value_or("hospital");
   if (kind == "surgeon") return storage::SignalUnitKind::kSurgeon;
   if (kind == "hospital") return storage::SignalUnitKind::kHospital;
-  return InvalidArgument(fmt::format("unit_kind: '{}' is not surgeon or hospital", Printable(kind)));
+  return InvalidArgument(
+      fmt::format("unit_kind: '{}' is not surgeon or hospital", Printable(kind)));
 }
 
 Result<int> IntParam(const HttpRequest& r, const char* name, int fallback, int lo, int hi) {
@@ -111,8 +112,11 @@ Result<std::string> RegistryParam(const ApiServices& s, const HttpRequest& r) {
 int64_t RoundTo5(int64_t n) { return (n + 2) / 5 * 5; }
 
 Json LimitsJson(const stats::FunnelLimits& l) {
-  return {{"expected", l.size}, {"lower998", l.lower998}, {"lower95", l.lower95},
-          {"upper95", l.upper95}, {"upper998", l.upper998}};
+  return {{"expected", l.size},
+          {"lower998", l.lower998},
+          {"lower95", l.lower95},
+          {"upper95", l.upper95},
+          {"upper998", l.upper998}};
 }
 
 Result<HttpResponse> Funnel(const ApiServices& s, const Cache& cache, const RequestContext& ctx) {
@@ -134,21 +138,23 @@ Result<HttpResponse> Funnel(const ApiServices& s, const Cache& cache, const Requ
   if (auto floor = r.QueryParam("min_expected")) {
     double value = 0;
     auto [end, ec] = std::from_chars(floor->data(), floor->data() + floor->size(), value);
-    if (ec != std::errc() || end != floor->data() + floor->size() || !(value >= 0.01 && value <= 100)) {
-      return InvalidArgument(fmt::format("min_expected: '{}' is not a number from 0.01 to 100",
-                                         Printable(*floor)));
+    if (ec != std::errc() || end != floor->data() + floor->size() ||
+        !(value >= 0.01 && value <= 100)) {
+      return InvalidArgument(
+          fmt::format("min_expected: '{}' is not a number from 0.01 to 100", Printable(*floor)));
     }
     options.min_expected = value;
   }
   Result<CohortPtr> cohort = cache->Get(s.AnalyticsStore());
   if (!cohort) return std::unexpected(cohort.error());
   const bool national = ctx.Allowed(ResourceScope{});
-  Json body = {{"registry", q.registry}, {"unit_kind", r.QueryParam("unit_kind").value_or("hospital")},
-               {"metric", q.metric}, {"years", q.years},
+  Json body = {{"registry", q.registry},
+               {"unit_kind", r.QueryParam("unit_kind").value_or("hospital")},
+               {"metric", q.metric},
+               {"years", q.years},
                {"data_cut", FormatIsoDate((*cohort)->data_cut)},
                {"audience", national ? "national" : "public"}};
-  Result<surveillance::UnitFunnel> funnel =
-      surveillance::ComputeUnitFunnel(**cohort, q, options);
+  Result<surveillance::UnitFunnel> funnel = surveillance::ComputeUnitFunnel(**cohort, q, options);
   if (!funnel && funnel.error().code() != ErrorCode::kFailedPrecondition &&
       funnel.error().code() != ErrorCode::kNotFound) {
     return std::unexpected(funnel.error());
@@ -188,9 +194,9 @@ Result<HttpResponse> Funnel(const ApiServices& s, const Cache& cache, const Requ
   body["withheld"] = withheld;
   body["limits"] = std::move(limits);
   body["points"] = std::move(points);
-  ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("analytics/funnel?registry={}&unit_kind={}&metric={}",
-                                            q.registry, body["unit_kind"].get<std::string>(),
-                                            Printable(q.metric))));
+  ORP_RETURN_IF_ERROR(
+      ctx.Audit(fmt::format("analytics/funnel?registry={}&unit_kind={}&metric={}", q.registry,
+                            body["unit_kind"].get<std::string>(), Printable(q.metric))));
   return JsonResponse(body.dump());
 }
 
@@ -202,9 +208,9 @@ Result<HttpResponse> Cusum(const ApiServices& s, const Cache& cache, const Reque
   if (!kind) return std::unexpected(kind.error());
   const std::string unit = r.QueryParam("unit").value_or("");
   if (unit.empty()) return InvalidArgument("unit: required, a GMC number or an ODS site code");
-  auto not_found = NotFound(fmt::format("unit: no {} '{}' that you may see",
-                                        r.QueryParam("unit_kind").value_or("hospital"),
-                                        Printable(unit)));
+  auto not_found =
+      NotFound(fmt::format("unit: no {} '{}' that you may see",
+                           r.QueryParam("unit_kind").value_or("hospital"), Printable(unit)));
   if (!ctx.Allowed(UnitScope(*s.store, *kind, unit))) return not_found;
   Result<CohortPtr> cohort = cache->Get(s.AnalyticsStore());
   if (!cohort) return std::unexpected(cohort.error());
@@ -213,10 +219,12 @@ Result<HttpResponse> Cusum(const ApiServices& s, const Cache& cache, const Reque
   if (!chart && chart.error().code() == ErrorCode::kNotFound) return not_found;
   if (!chart && chart.error().code() == ErrorCode::kFailedPrecondition) {
     // The risk model cannot be fitted (too few primaries or events): say so, draw nothing.
-    Json body = {{"registry", *registry}, {"unit", unit}, {"note", chart.error().message()},
-                 {"h", nullptr}, {"signals", Json::array()}, {"path", Json::array()}};
-    ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("analytics/cusum?registry={}&unit={}", *registry,
-                                              Printable(unit)), "no model"));
+    Json body = {{"registry", *registry},           {"unit", unit},
+                 {"note", chart.error().message()}, {"h", nullptr},
+                 {"signals", Json::array()},        {"path", Json::array()}};
+    ORP_RETURN_IF_ERROR(
+        ctx.Audit(fmt::format("analytics/cusum?registry={}&unit={}", *registry, Printable(unit)),
+                  "no model"));
     return JsonResponse(body.dump());
   }
   if (!chart) return std::unexpected(chart.error());
@@ -224,25 +232,31 @@ Result<HttpResponse> Cusum(const ApiServices& s, const Cache& cache, const Reque
   const size_t step = std::max<size_t>(1, chart->upper.size() / 1000);
   Json path = Json::array();
   for (size_t t = 0; t < chart->upper.size(); ++t) {
-    const bool crossing = std::binary_search(chart->signals.begin(), chart->signals.end(),
-                                             static_cast<int64_t>(t));
+    const bool crossing =
+        std::binary_search(chart->signals.begin(), chart->signals.end(), static_cast<int64_t>(t));
     if (t % step != 0 && !crossing && t + 1 != chart->upper.size()) continue;
     path.push_back({{"index", t}, {"date", chart->dates[t]}, {"cusum", chart->upper[t]}});
   }
-  Json body = {{"registry", chart->registry}, {"unit_kind", r.QueryParam("unit_kind").value_or("hospital")},
-               {"unit", chart->unit}, {"method", "cusum-revision-1y"},
-               {"data_cut", FormatIsoDate((*cohort)->data_cut)}, {"h", chart->h},
-               {"odds_ratio", chart->odds_ratio}, {"patients", chart->upper.size()},
-               {"signals", chart->signals}, {"path", std::move(path)}};
-  ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("analytics/cusum?registry={}&unit={}", *registry,
-                                            Printable(unit))));
+  Json body = {{"registry", chart->registry},
+               {"unit_kind", r.QueryParam("unit_kind").value_or("hospital")},
+               {"unit", chart->unit},
+               {"method", "cusum-revision-1y"},
+               {"data_cut", FormatIsoDate((*cohort)->data_cut)},
+               {"h", chart->h},
+               {"odds_ratio", chart->odds_ratio},
+               {"patients", chart->upper.size()},
+               {"signals", chart->signals},
+               {"path", std::move(path)}};
+  ORP_RETURN_IF_ERROR(
+      ctx.Audit(fmt::format("analytics/cusum?registry={}&unit={}", *registry, Printable(unit))));
   return JsonResponse(body.dump());
 }
 
 // Months since year 0, for grouping days into calendar months.
 int MonthIndex(int32_t day) {
   const std::chrono::year_month_day ymd{Date{std::chrono::days(day)}};
-  return static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
+  return static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month())) -
+         1;
 }
 
 struct Provider {
@@ -258,10 +272,14 @@ Result<void> SortProviders(std::vector<Provider>& rows, std::string_view sort) {
   const bool descending = !sort.empty() && sort.front() == '-';
   if (descending) sort.remove_prefix(1);
   std::function<bool(const Provider&, const Provider&)> less;
-  if (sort == "provider") less = [](auto& a, auto& b) { return a.code < b.code; };
-  else if (sort == "total") less = [](auto& a, auto& b) { return a.total < b.total; };
-  else if (sort == "last") less = [](auto& a, auto& b) { return a.last_day < b.last_day; };
-  else return InvalidArgument("sort: provider, total or last, with '-' for descending");
+  if (sort == "provider")
+    less = [](auto& a, auto& b) { return a.code < b.code; };
+  else if (sort == "total")
+    less = [](auto& a, auto& b) { return a.total < b.total; };
+  else if (sort == "last")
+    less = [](auto& a, auto& b) { return a.last_day < b.last_day; };
+  else
+    return InvalidArgument("sort: provider, total or last, with '-' for descending");
   std::stable_sort(rows.begin(), rows.end(), [&](const Provider& a, const Provider& b) {
     return descending ? less(b, a) : less(a, b);
   });
@@ -336,7 +354,8 @@ Result<HttpResponse> Completeness(const ApiServices& s, const Cache& cache,
   if (!rows) return std::unexpected(rows.error());
   const std::string filter = ToUpperAscii(r.QueryParam("q").value_or(""));
   if (!filter.empty()) {
-    std::erase_if(*rows, [&](const Provider& p) { return p.code.find(filter) == std::string::npos; });
+    std::erase_if(*rows,
+                  [&](const Provider& p) { return p.code.find(filter) == std::string::npos; });
   }
   ORP_RETURN_IF_ERROR(SortProviders(*rows, r.QueryParam("sort").value_or("-total")));
   Json month_names = Json::array(), items = Json::array();
@@ -345,17 +364,23 @@ Result<HttpResponse> Completeness(const ApiServices& s, const Cache& cache,
   for (size_t k = static_cast<size_t>(offset);
        k < rows->size() && items.size() < static_cast<size_t>(*limit); ++k) {
     const Provider& p = (*rows)[k];
-    items.push_back({{"provider", p.code}, {"sites", p.sites.size()}, {"total", p.total},
+    items.push_back({{"provider", p.code},
+                     {"sites", p.sites.size()},
+                     {"total", p.total},
                      {"last_procedure", FormatIsoDate(Date{std::chrono::days(p.last_day)})},
                      {"months_without", std::count(p.counts.begin(), p.counts.end(), 0)},
                      {"counts", p.counts}});
   }
   const bool more = offset + *limit < static_cast<int64_t>(rows->size());
-  Json body = {{"registry", registry_code.empty() ? Json(nullptr) : Json(registry_code)},
-               {"data_cut", FormatIsoDate(c.data_cut)}, {"months", month_names},
-               {"total", rows->size()}, {"items", items},
-               {"next_cursor", more ? Json(EncodeCursor("completeness", offset + *limit)) : Json(nullptr)}};
-  ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("analytics/completeness?registry={}", Printable(registry_code))));
+  Json body = {
+      {"registry", registry_code.empty() ? Json(nullptr) : Json(registry_code)},
+      {"data_cut", FormatIsoDate(c.data_cut)},
+      {"months", month_names},
+      {"total", rows->size()},
+      {"items", items},
+      {"next_cursor", more ? Json(EncodeCursor("completeness", offset + *limit)) : Json(nullptr)}};
+  ORP_RETURN_IF_ERROR(
+      ctx.Audit(fmt::format("analytics/completeness?registry={}", Printable(registry_code))));
   return JsonResponse(body.dump());
 }
 
@@ -367,14 +392,14 @@ Result<void> AddDashboardRoutes(Router& router, const ApiServices& services) {
   auto bind = [services, cache](F f) {
     return [services, cache, f](const RequestContext& ctx) { return f(services, cache, ctx); };
   };
-  ORP_RETURN_IF_ERROR(router.Add({"GET", "/api/v1/analytics/funnel", "analytics.aggregate.read",
-                                  bind(Funnel),
-                                  "Every surgeon's or hospital's place on a funnel plot"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/analytics/funnel", "analytics.aggregate.read", bind(Funnel),
+                  "Every surgeon's or hospital's place on a funnel plot"}));
   ORP_RETURN_IF_ERROR(router.Add({"GET", "/api/v1/analytics/cusum", "analytics.aggregate.read",
                                   bind(Cusum), "One surgeon's or hospital's CUSUM path"}));
-  ORP_RETURN_IF_ERROR(router.Add({"GET", "/api/v1/analytics/completeness", "analytics.aggregate.read",
-                                  bind(Completeness),
-                                  "Primaries recorded per provider per month (sorted, filtered, paged)"}));
+  ORP_RETURN_IF_ERROR(router.Add(
+      {"GET", "/api/v1/analytics/completeness", "analytics.aggregate.read", bind(Completeness),
+       "Primaries recorded per provider per month (sorted, filtered, paged)"}));
   return {};
 }
 

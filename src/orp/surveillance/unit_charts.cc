@@ -36,7 +36,9 @@ Result<int32_t> RegistryIndex(const Cohort& c, const std::string& registry) {
   return static_cast<int32_t>(it - c.registries.begin());
 }
 
-int32_t CutDay(const Cohort& c) { return static_cast<int32_t>(c.data_cut.time_since_epoch().count()); }
+int32_t CutDay(const Cohort& c) {
+  return static_cast<int32_t>(c.data_cut.time_since_epoch().count());
+}
 
 // Rows in the window, their outcome, and the model's expected value per row.
 struct Outcomes {
@@ -58,13 +60,14 @@ Result<Outcomes> OutcomesFor(const Cohort& c, int32_t r, const FunnelQuery& q,
     out.observed.push_back(mortality ? (c.death_day[i] - c.entry_day[i] <= options.mortality_days)
                                      : (c.status[i] == 1));
   }
-  if (out.rows.empty()) return NotFound(fmt::format("registry {}: no primaries in the window", q.registry));
-  Result<RiskModel> model = mortality
-                                ? ExpectedProbabilities(c, out.rows, out.observed, false, options.risk)
-                                : ExpectedRevisions(c, out.rows, options.risk);
+  if (out.rows.empty())
+    return NotFound(fmt::format("registry {}: no primaries in the window", q.registry));
+  Result<RiskModel> model =
+      mortality ? ExpectedProbabilities(c, out.rows, out.observed, false, options.risk)
+                : ExpectedRevisions(c, out.rows, options.risk);
   if (!model) {
-    return FailedPrecondition(fmt::format("{} {} model: {}", q.registry, q.metric,
-                                          model.error().message()));
+    return FailedPrecondition(
+        fmt::format("{} {} model: {}", q.registry, q.metric, model.error().message()));
   }
   out.model = std::move(*model);
   return out;
@@ -84,7 +87,10 @@ Result<UnitFunnel> ComputeUnitFunnel(const Cohort& c, const FunnelQuery& q,
   if (!r) return std::unexpected(r.error());
   Result<Outcomes> o = OutcomesFor(c, *r, q, options);
   if (!o) return std::unexpected(o.error());
-  struct Tally { double observed = 0, expected = 0; int64_t n = 0; };
+  struct Tally {
+    double observed = 0, expected = 0;
+    int64_t n = 0;
+  };
   std::map<int32_t, Tally> by_unit;
   for (size_t k = 0; k < o->rows.size(); ++k) {
     const int32_t code = (*column->codes)[o->rows[k]];
@@ -142,7 +148,8 @@ Result<UnitCusum> ComputeUnitCusum(const Cohort& c, const std::string& registry,
   Result<int32_t> r = RegistryIndex(c, registry);
   if (!r) return std::unexpected(r.error());
   auto named = std::find(column->names->begin(), column->names->end(), unit);
-  if (named == column->names->end()) return NotFound(fmt::format("unit: no primaries by '{}'", unit));
+  if (named == column->names->end())
+    return NotFound(fmt::format("unit: no primaries by '{}'", unit));
   const auto code = static_cast<int32_t>(named - column->names->begin());
   const int32_t cut = CutDay(c), window = options.cusum_window_days;
   std::vector<size_t> rows;
@@ -150,12 +157,16 @@ Result<UnitCusum> ComputeUnitCusum(const Cohort& c, const std::string& registry,
     if (c.registry[i] == *r && c.entry_day[i] + window <= cut) rows.push_back(i);
   std::stable_sort(rows.begin(), rows.end(),
                    [&](size_t a, size_t b) { return c.entry_day[a] < c.entry_day[b]; });
-  auto failed = [&](size_t i) { return c.status[i] == 1 && c.exit_day[i] - c.entry_day[i] <= window; };
+  auto failed = [&](size_t i) {
+    return c.status[i] == 1 && c.exit_day[i] - c.entry_day[i] <= window;
+  };
   std::vector<double> outcome;
   for (size_t i : rows) outcome.push_back(failed(i) ? 1.0 : 0.0);
-  if (rows.empty()) return NotFound(fmt::format("registry {}: no primaries with a year of follow-up", registry));
+  if (rows.empty())
+    return NotFound(fmt::format("registry {}: no primaries with a year of follow-up", registry));
   Result<RiskModel> model = ExpectedProbabilities(c, rows, outcome, true, options.risk);
-  if (!model) return FailedPrecondition(fmt::format("{} CUSUM model: {}", registry, model.error().message()));
+  if (!model)
+    return FailedPrecondition(fmt::format("{} CUSUM model: {}", registry, model.error().message()));
   std::vector<double> mix, p;
   std::vector<uint8_t> y;
   UnitCusum out{registry, unit_kind, unit, 0, options.cusum_odds_ratio, {}, {}, {}};
@@ -167,7 +178,8 @@ Result<UnitCusum> ComputeUnitCusum(const Cohort& c, const std::string& registry,
     y.push_back(failed(rows[k]) ? 1 : 0);
     out.dates.push_back(FormatIsoDate(Date{std::chrono::days(c.entry_day[rows[k]])}));
   }
-  Result<double> h = stats::ControlLimitForArl(mix, options.cusum_odds_ratio, options.cusum_target_arl);
+  Result<double> h =
+      stats::ControlLimitForArl(mix, options.cusum_odds_ratio, options.cusum_target_arl);
   if (!h) return std::unexpected(h.error());
   out.h = *h;
   if (p.empty()) return out;

@@ -35,8 +35,8 @@ struct FunnelQuery {
 };
 
 struct FunnelUnit {
-  std::string unit;         // GMC number or ODS site code
-  int64_t procedures = 0;   // primaries of the unit in the plot
+  std::string unit;          // GMC number or ODS site code
+  int64_t procedures = 0;    // primaries of the unit in the plot
   stats::FunnelPoint point;  // observed, expected (size), ratio (y), limits, classification
 };
 

@@ -76,7 +76,8 @@ TEST(UnitCharts, FunnelAlarmsAreTheUnitsTheFunnelMethodSignals) {
 }
 
 TEST(UnitCharts, FunnelLimitsNarrowAsTheExpectedCountGrows) {
-  auto funnel = ComputeUnitFunnel(Planted(6), {"NJR", storage::SignalUnitKind::kHospital, "revision", 5}, {});
+  auto funnel =
+      ComputeUnitFunnel(Planted(6), {"NJR", storage::SignalUnitKind::kHospital, "revision", 5}, {});
   ASSERT_TRUE(funnel.has_value()) << funnel.error().message();
   ASSERT_EQ(funnel->curve.size(), 60u);
   const auto& a = funnel->curve.front();
@@ -107,11 +108,14 @@ TEST(UnitCharts, CusumPathOfThePlantedSurgeonCrossesTheLimitAsTheMethodSays) {
 
 TEST(UnitCharts, AnUnknownUnitOrMetricIsRefusedByName) {
   const Cohort c = Planted(8);
-  EXPECT_EQ(ComputeUnitCusum(c, "NJR", storage::SignalUnitKind::kSurgeon, "nobody", {}).error().code(),
-            ErrorCode::kNotFound);
-  EXPECT_EQ(ComputeUnitFunnel(c, {"NJR", storage::SignalUnitKind::kHospital, "length-of-stay", 5}, {})
-                .error().code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      ComputeUnitCusum(c, "NJR", storage::SignalUnitKind::kSurgeon, "nobody", {}).error().code(),
+      ErrorCode::kNotFound);
+  EXPECT_EQ(
+      ComputeUnitFunnel(c, {"NJR", storage::SignalUnitKind::kHospital, "length-of-stay", 5}, {})
+          .error()
+          .code(),
+      ErrorCode::kInvalidArgument);
 }
 
 }  // namespace
