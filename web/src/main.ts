@@ -16,6 +16,9 @@ import { signalsPage } from "./pages/signals";
 import { devicesPage } from "./pages/devices";
 import { recallsPage } from "./pages/recalls";
 import { completenessPage } from "./pages/completeness";
+import { recordPage } from "./pages/record";
+import { uploadPage } from "./pages/upload";
+import { adminAuditPage, adminRegistriesPage, adminUsersPage } from "./pages/admin";
 
 interface Page {
   path: string;
@@ -24,12 +27,19 @@ interface Page {
   render: (session: Session) => void | Promise<void>;
 }
 
+const submits = (s: Session) => hasRole(s, "submitter") || hasRole(s, "provider");
 const staff = (s: Session) => !hasRole(s, "patient") || s.roles.length > 1;
 const pages: Page[] = [
   { path: "/scan", title: "Theatre scan", show: (s) => hasRole(s, "submitter") || hasRole(s, "provider") || hasRole(s, "admin"), render: scanPage },
   { path: "/procedures", title: "Procedures", show: staff, render: proceduresPage },
   { path: "/survival", title: "Survival", show: staff, render: survivalPage },
   { path: "/my-implants", title: "My implants", show: (s) => hasRole(s, "patient"), render: myImplantsPage },
+  // webentry (#9): data entry for submitters and providers
+  { path: "/record", title: "Record a procedure", show: submits, render: recordPage },
+  { path: "/upload", title: "Upload a file", show: submits, render: uploadPage },
+  { path: "/admin/users", title: "Users", show: (s) => hasRole(s, "admin"), render: adminUsersPage },
+  { path: "/admin/registries", title: "Registries", show: (s) => hasRole(s, "admin"), render: adminRegistriesPage },
+  { path: "/admin/audit", title: "Audit log", show: (s) => hasRole(s, "admin"), render: adminAuditPage },
 ];
 
 // Dashboards (webdash, #9): surgeons and hospitals, manufacturers, analysts and the regulator.

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { totp } from "./totp.mjs";
 import { dashboardChecks } from "./dashboard_checks.mjs";
+import { entryChecks } from "./browser_entry.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -272,6 +273,8 @@ await check("a second provider signs in with their own code and is kept to their
 
 // Dashboards (webdash, #9): web/test/dashboard_checks.mjs.
 await dashboardChecks({ check, expect, newPage, signIn, axe, shot, fetchIn, sql, run, db, work, shots, orgA, orgB, patientA, patientB, totp, addUser, totpOf, pageA });
+// webentry (#9): record a procedure, upload a file, compressed assets (browser_entry.mjs).
+await entryChecks({ check, expect, newPage, axe, shot, signIn, totp, base, work, gtin, orgA, sql, addUser, totpOf, pageA, shots });
 
 await check("no page broke the Content-Security-Policy or threw", async () => {
   expect(cspViolations.length === 0, cspViolations.join("\n"));
