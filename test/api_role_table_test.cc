@@ -268,6 +268,19 @@ std::vector<Row> Rows(const RoleTable::World& w) {
     // Patient A's own audit trail: the patient only (admins use /audit?object=patient/...).
     {"GET", "/api/v1/patients/" + a + "/audit", "",
                                                 {401, 403, 403, 403, 403, 403, 200, 403, 403, 403}},
+    // Dashboards (webdash): the funnel is anonymised for scoped roles; a CUSUM only for a unit
+    // the caller may see (the clinician themself; everyone else scoped reads 404).
+    {"GET", "/api/v1/analytics/funnel?registry=BCIR&unit_kind=surgeon", "",
+                                                {401, 403, 200, 200, 200, 200, 403, 200, 200, 403}},
+    {"GET", "/api/v1/analytics/cusum?registry=BCIR&unit_kind=surgeon&unit=4123456", "",
+                                                {401, 403, 404, 404, 200, 404, 403, 200, 200, 403}},
+    {"GET", "/api/v1/analytics/completeness?registry=BCIR", "",
+                                                {401, 403, 200, 200, 200, 200, 403, 200, 200, 403}},
+    // National figures at the public audience; a patient's device performance is theirs alone.
+    {"GET", "/api/v1/analytics/benchmark?registry=BCIR&by=device_type", "",
+                                                {401, 403, 200, 200, 200, 200, 403, 200, 200, 403}},
+    {"GET", "/api/v1/patients/" + a + "/device-performance", "",
+                                                {401, 403, 404, 404, 404, 403, 200, 200, 200, 403}},
     // Registry definitions are reference data: everyone signed in (webentry, #9).
     {"GET", "/api/v1/registries", "",           {401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/registries/BCIR", "",      {401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},

@@ -9,6 +9,13 @@ import { scanPage } from "./pages/scan";
 import { proceduresPage } from "./pages/procedures";
 import { myImplantsPage } from "./pages/my_implants";
 import { survivalPage } from "./pages/survival";
+import { resultsPage } from "./pages/results";
+import { recallWorkPage } from "./pages/recall_work";
+import { funnelsPage } from "./pages/funnels";
+import { signalsPage } from "./pages/signals";
+import { devicesPage } from "./pages/devices";
+import { recallsPage } from "./pages/recalls";
+import { completenessPage } from "./pages/completeness";
 import { recordPage } from "./pages/record";
 import { uploadPage } from "./pages/upload";
 import { adminAuditPage, adminRegistriesPage, adminUsersPage } from "./pages/admin";
@@ -34,6 +41,18 @@ const pages: Page[] = [
   { path: "/admin/registries", title: "Registries", show: (s) => hasRole(s, "admin"), render: adminRegistriesPage },
   { path: "/admin/audit", title: "Audit log", show: (s) => hasRole(s, "admin"), render: adminAuditPage },
 ];
+
+// Dashboards (webdash, #9): surgeons and hospitals, manufacturers, analysts and the regulator.
+const anyOf = (...roles: string[]) => (s: Session) => roles.some((r) => hasRole(s, r));
+pages.push(
+  { path: "/results", title: "Feedback report", show: anyOf("provider", "clinician"), render: resultsPage },
+  { path: "/recall-work", title: "Recall work", show: anyOf("provider"), render: recallWorkPage },
+  { path: "/devices", title: "Your devices", show: anyOf("manufacturer"), render: devicesPage },
+  { path: "/funnels", title: "Funnel plots", show: anyOf("provider", "clinician", "manufacturer", "analyst", "regulator"), render: funnelsPage },
+  { path: "/signals", title: "Signals", show: anyOf("provider", "clinician", "manufacturer", "analyst", "regulator"), render: signalsPage },
+  { path: "/recalls", title: "Recalls", show: anyOf("regulator", "manufacturer"), render: recallsPage },
+  { path: "/completeness", title: "Completeness", show: anyOf("provider", "analyst", "regulator"), render: completenessPage },
+);
 
 export function navigate(path: string, replace = false): void {
   if (replace) history.replaceState(null, "", path);

@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { totp } from "./totp.mjs";
+import { dashboardChecks } from "./dashboard_checks.mjs";
 import { entryChecks } from "./browser_entry.mjs";
 
 const require = createRequire(import.meta.url);
@@ -270,6 +271,8 @@ await check("a second provider signs in with their own code and is kept to their
   expect(sites.every((s) => s.startsWith(orgB)), `sites: ${sites}`);
 });
 
+// Dashboards (webdash, #9): web/test/dashboard_checks.mjs.
+await dashboardChecks({ check, expect, newPage, signIn, axe, shot, fetchIn, sql, run, db, work, shots, orgA, orgB, patientA, patientB, totp, addUser, totpOf, pageA });
 // webentry (#9): record a procedure, upload a file, compressed assets (browser_entry.mjs).
 await entryChecks({ check, expect, newPage, axe, shot, signIn, totp, base, work, gtin, orgA, sql, addUser, totpOf, pageA, shots });
 

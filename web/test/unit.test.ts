@@ -48,4 +48,5 @@ test("curves are aligned on one axis, held as steps and ended after their last d
   assert.deepEqual(bSurv, [100, 80, 80, 40]);
   assert.deepEqual(bUpper, [100, 95, 95, null]);
 });
+import "./dashboard.test";  // webdash (#9): funnel chart data
 import "./entry.test";  // webentry (#9)

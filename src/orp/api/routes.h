@@ -36,6 +36,11 @@
 //   DELETE /api/v1/tokens/{id}                  user.admin         revoke
 //   POST /api/v1/sessions                       session.create     sign in (public)
 //   DELETE /api/v1/sessions                     session.delete     sign out (public)
+//   GET  /api/v1/analytics/funnel               analytics.aggregate.read  funnel points + limits
+//   GET  /api/v1/analytics/cusum                analytics.aggregate.read  one unit's CUSUM path
+//   GET  /api/v1/analytics/completeness         analytics.aggregate.read  primaries per provider/month
+//   GET  /api/v1/analytics/benchmark            analytics.aggregate.read  national, public audience
+//   GET  /api/v1/patients/{pseudonym}/device-performance  patient.implants.read  model vs class
 //
 // Scope: list and read routes ask the gatekeeper about each row's organisation, clinician or
 // patient (RequestContext::Allowed) and return only what it allows, so a provider sees its own
@@ -127,6 +132,10 @@ Result<void> AddAnalyticsRoutes(Router& router, const ApiServices& services);
 Result<void> AddSurveillanceRoutes(Router& router, const ApiServices& services);
 Result<void> AddRecallRoutes(Router& router, const ApiServices& services);
 Result<void> AddAuditRoutes(Router& router, const ApiServices& services);
+// Dashboards (webdash, #9): dashboard_routes.cc.
+Result<void> AddDashboardRoutes(Router& router, const ApiServices& services);
+// National device performance (webdash, #9): benchmark_routes.cc.
+Result<void> AddBenchmarkRoutes(Router& router, const ApiServices& services);
 Result<void> AddRegistryRoutes(Router& router, const ApiServices& services);
 Result<void> AddAdminRoutes(Router& router, const ApiServices& services);
 

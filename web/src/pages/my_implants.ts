@@ -2,6 +2,7 @@
 // pseudonym but the signed-in patient's own and audits the read).
 import { api, describe, type Session } from "../api";
 import { h, render } from "../dom";
+import { patientExtras } from "./my_implants_more";
 
 interface Implant {
   id: number; procedure_id: number; gtin: string | null; other_di: string | null; lot: string; serial: string;
@@ -49,4 +50,5 @@ export async function myImplantsPage(session: Session): Promise<void> {
   } catch (e) {
     status.textContent = `Could not load your implants: ${describe(e)}`;
   }
+  await patientExtras(session.patient, document.getElementById("main")!);
 }
