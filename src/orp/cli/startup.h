@@ -1,6 +1,6 @@
-// What the commands that take submissions (`orp ingest`, `orp serve`) load before they start,
-// found the same way by both: the registry definitions and the pseudonymisation keys. Each
-// fails the command with its one line (cli/exit.h) rather than returning an error.
+// What commands load before they start, found the same way by each: the registry definitions
+// (`orp ingest`, `orp serve`, `orp survival --db`) and the pseudonymisation keys (`orp ingest`,
+// `orp serve`). Each fails the command with its one line (cli/exit.h) rather than returning.
 #pragma once
 
 #include <string>
