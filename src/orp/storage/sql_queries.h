@@ -14,6 +14,7 @@
 
 #include "orp/storage/sql.h"
 #include "orp/storage/store.h"
+#include "orp/storage/surveillance_reads.h"
 
 namespace orp::storage::sql {
 
@@ -67,6 +68,7 @@ class Queries {
   Result<std::optional<Signal>> FindSignal(int64_t id);
   Result<SignalPutResult> PutSignal(const Signal& signal);
   Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
+  Result<void> ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit);
 
   // Consent and ODS reference data (ingest, #4/#5; sql_consent.cc, sql_ods.cc; migration 0008).
   // ReplaceOptOuts stamps the patients it changes with `change_seq`, the transaction's change
