@@ -281,6 +281,9 @@ std::vector<Row> Rows(const RoleTable::World& w) {
                                                 {401, 403, 200, 200, 200, 200, 403, 200, 200, 403}},
     {"GET", "/api/v1/patients/" + a + "/device-performance", "",
                                                 {401, 403, 404, 404, 404, 403, 200, 200, 200, 403}},
+    // Acme's lot L1: the regulator, and acme for its own device.
+    {"GET", "/api/v1/recall-preview?device=09520012000375&lot=L1", "",
+                                                {401, 403, 403, 403, 403, 200, 403, 403, 200, 403}},
     // Registry definitions are reference data: everyone signed in (webentry, #9).
     {"GET", "/api/v1/registries", "",           {401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/registries/BCIR", "",      {401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
@@ -335,6 +338,21 @@ TEST_F(RoleTable, AProviderListsOnlyItsOwnProcedures) {
   auto rxf = json::parse(Call("provider@RXF", "GET", "/api/v1/procedures").body);
   EXPECT_EQ(Refs(nt4["items"], "procedure_ref"), (std::set<std::string>{"NT451-A"}));
   EXPECT_EQ(Refs(rxf["items"], "procedure_ref"), (std::set<std::string>{"RXF05-B", "RXF05-C"}));
+}
+
+TEST_F(RoleTable, ARecallPreviewCountsTheLotPerProviderAndNamesNoPatient) {
+  auto preview = Call("regulator", "GET", "/api/v1/recall-preview?device=09520012000375&lot=L1");
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  auto body = json::parse(preview.body);
+  EXPECT_EQ(body["overall"]["patients"], 2);  // A (NT4) and C (RXF), the cohort of R-1
+  EXPECT_EQ(body["by_provider"]["NT4"]["patients"], 1);
+  EXPECT_EQ(body["by_provider"]["RXF"]["patients"], 1);
+  EXPECT_EQ(preview.body.find(world_->patient_a), std::string::npos);
+  EXPECT_EQ(preview.body.find(world_->patient_c), std::string::npos);
+  auto other_lot = json::parse(
+      Call("regulator", "GET", "/api/v1/recall-preview?device=09520012000375&lot=NONE").body);
+  EXPECT_EQ(other_lot["overall"]["implants"], 0);
+  EXPECT_EQ(Call("regulator", "GET", "/api/v1/recall-preview?lot=L1").status, 400);
 }
 
 TEST_F(RoleTable, AProviderSeesAndUpdatesOnlyItsOwnRecallPatients) {

@@ -5,6 +5,7 @@
 //   see PATCH /api/v1/recalls/{reference}/patients/{patient}   recall.update  contact, review,
 //   outcome GET   /api/v1/patients/{pseudonym}/recalls             recall.read    a patient's own
 //   recalls
+//   GET   /api/v1/recall-preview?device=…&lot=…            recall.create  the cohort's counts
 //
 // Scope, row by row: a campaign patient belongs to the provider responsible for them (their most
 // recent provider when identified), so a provider sees, counts and updates only its own
@@ -133,6 +134,51 @@ Result<HttpResponse> CreateRecall(const ApiServices& s, const RequestContext& ct
   HttpResponse response = JsonResponse(out.dump(), 201);
   response.headers.emplace_back("Location", "/api/v1/recalls/" + created->reference);
   return response;
+}
+
+// The comma-separated items of a query parameter, empty ones left out.
+std::vector<std::string> QueryList(const RequestContext& ctx, std::string_view name) {
+  std::vector<std::string> out;
+  for (std::string_view item : Split(ctx.request().QueryParam(name).value_or(""), ',')) {
+    if (!item.empty()) out.emplace_back(item);
+  }
+  return out;
+}
+
+Json CohortCountsJson(const recall::CohortCounts& c) {
+  return {{"implants", c.implants},
+          {"in_situ", c.in_situ},
+          {"patients", c.patients},
+          {"patients_in_situ", c.patients_in_situ},
+          {"deceased", c.deceased}};
+}
+
+// GET /api/v1/recall-preview?device=DI[,DI…][&lot=L[,L…]]: the affected cohort of those devices
+// and lots, counted overall and per most recent provider, before a campaign is created — the
+// same callers as creating one, and like its answer it names no patient (so it writes no audit
+// entry: nothing identifiable is read out). It is the route issue #8's "one lot over HTTP"
+// figure times (docs/performance.md "## Recall").
+Result<HttpResponse> PreviewRecall(const ApiServices& s, const RequestContext& ctx) {
+  recall::Criteria wanted;
+  wanted.device_ids = QueryList(ctx, "device");
+  wanted.lots = QueryList(ctx, "lot");
+  Result<recall::Criteria> criteria = recall::Validate(std::move(wanted));
+  if (!criteria) return std::unexpected(criteria.error());
+  ORP_RETURN_IF_ERROR(RequireDevices(s, ctx, *criteria));
+  recall::CohortSummary summary;
+  ORP_RETURN_IF_ERROR(recall::ForEachAffected(*s.store, *criteria, criteria->device_ids, 0,
+                                              [&](const recall::AffectedImplant& a) {
+                                                summary.Add(a);
+                                                return true;
+                                              }));
+  Json by_provider = Json::object();
+  for (const auto& [provider, counts] : summary.by_provider())
+    by_provider[provider] = CohortCountsJson(counts);
+  Json criteria_json = Json::parse(recall::CriteriaJson(*criteria), nullptr, false);
+  return JsonResponse(Json{{"criteria", std::move(criteria_json)},
+                           {"overall", CohortCountsJson(summary.overall())},
+                           {"by_provider", std::move(by_provider)}}
+                          .dump());
 }
 
 // The patients of a campaign the caller may see (row by row, by responsible provider).
@@ -372,6 +418,9 @@ Result<void> AddRecallRoutes(Router& router, const ApiServices& services) {
   ORP_RETURN_IF_ERROR(
       router.Add({"GET", "/api/v1/patients/{pseudonym}/recalls", "recall.read",
                   bind(PatientRecalls), "Recalls on devices a patient carries, and what to do"}));
+  ORP_RETURN_IF_ERROR(router.Add({"GET", "/api/v1/recall-preview", "recall.create",
+                                  bind(PreviewRecall),
+                                  "The affected cohort of devices and lots, counted per provider"}));
   return {};
 }
 

@@ -28,6 +28,7 @@
 #include "orp/domain/device_id.h"
 #include "orp/security/audit.h"
 #include "orp/surveillance/run.h"
+#include "orp/surveillance/signal_json.h"
 
 namespace orp::api {
 namespace {
@@ -37,28 +38,6 @@ using storage::SignalStatus;
 
 constexpr int kDefaultSignals = 100;
 constexpr int kMaxSignals = 1000;
-
-Json SignalJson(const Signal& s, bool with_evidence) {
-  auto number = [](double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); };
-  Json body = {{"id", s.id},
-               {"registry", s.registry},
-               {"unit_kind", storage::SignalUnitKindName(s.unit_kind)},
-               {"unit", s.unit},
-               {"method", s.method},
-               {"what", s.what},
-               {"statistic", number(s.statistic)},
-               {"threshold", number(s.threshold)},
-               {"data_cut", FormatIsoDate(s.data_cut)},
-               {"first_seen", FormatIsoDate(s.first_seen)},
-               {"times_seen", s.times_seen},
-               {"status", storage::SignalStatusName(s.status)},
-               {"status_reason", s.status_reason}};
-  if (with_evidence) {
-    Json evidence = Json::parse(s.evidence_json, nullptr, false);
-    body["evidence"] = evidence.is_discarded() ? Json(s.evidence_json) : evidence;
-  }
-  return body;
-}
 
 // The scope of a signal's unit, with catalogue and site lookups cached for one request.
 class SignalScopes {
@@ -157,7 +136,7 @@ Result<HttpResponse> ListSignals(const ApiServices& s, const RequestContext& ctx
       more = true;
       break;
     }
-    items.push_back(SignalJson(signal, false));
+    items.push_back(surveillance::SignalJson(signal, false));
   }
   Json body = {
       {"items", items},
@@ -182,7 +161,7 @@ Result<Signal> VisibleSignal(const ApiServices& s, const RequestContext& ctx,
 Result<HttpResponse> GetSignal(const ApiServices& s, const RequestContext& ctx) {
   Result<Signal> signal = VisibleSignal(s, ctx, ctx.action());
   if (!signal) return std::unexpected(signal.error());
-  return JsonResponse(SignalJson(*signal, true).dump());
+  return JsonResponse(surveillance::SignalJson(*signal, true).dump());
 }
 
 bool TransitionAllowed(SignalStatus from, SignalStatus to) {
@@ -236,7 +215,7 @@ Result<HttpResponse> UpdateSignal(const ApiServices& s, const RequestContext& ct
   Result<std::optional<Signal>> updated = s.store->FindSignal(signal->id);
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return NotFound(fmt::format("signal {} was removed", signal->id));
-  return JsonResponse(SignalJson(**updated, true).dump());
+  return JsonResponse(surveillance::SignalJson(**updated, true).dump());
 }
 
 Json RunJson(const SurveillanceRuns::Run& run) {

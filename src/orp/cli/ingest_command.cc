@@ -18,6 +18,7 @@
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/recall_options.h"
+#include "orp/cli/startup.h"
 #include "orp/cli/surveillance_hook.h"
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
@@ -40,32 +41,6 @@ struct IngestCliOptions {
   std::vector<std::string> files;
   bool surveil = false;  // an incremental surveillance run after accepting (#7)
 };
-
-// The key file: given, else beside a file database (PATH.key), else a throwaway key for an
-// in-memory store (nothing outlives the process to link to).
-security::Pseudonymiser OpenKeys(std::string_view command, const IngestCliOptions& o) {
-  std::string path = o.key_file;
-  if (path.empty() && o.db.starts_with("sqlite:") && o.db != "sqlite::memory:") {
-    path = o.db.substr(7) + ".key";
-  }
-  if (!path.empty()) {
-    return ValueOrFail(command, security::Pseudonymiser::OpenOrCreate(path));
-  }
-  security::Pseudonymiser::Secret secret{};
-  std::random_device random;
-  for (auto& byte : secret) byte = static_cast<uint8_t>(random());
-  return security::Pseudonymiser::FromSecret(secret);
-}
-
-domain::RegistrySet LoadDefinitions(std::string_view command, const std::string& dir) {
-  std::filesystem::path path = dir;
-  if (path.empty()) {
-    std::error_code ec;
-    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    path = ValueOrFail(command, domain::FindRegistriesDirectory(ec ? "" : exe));
-  }
-  return ValueOrFail(command, domain::LoadRegistries(path));
-}
 
 void PrintReceipts(const std::vector<std::pair<std::string, ingest::Receipt>>& receipts,
                    OutputFormat format) {
@@ -138,7 +113,7 @@ void RunIngest(const IngestCliOptions& o, const Environment& env) {
   if (!o.as_ods.empty()) options.as_ods = ValueOrFail(cmd, domain::OdsCode::Parse(o.as_ods));
   ingest::Validator validator =
       ValueOrFail(cmd, ingest::Validator::Create(LoadDefinitions(cmd, o.definitions), options));
-  security::Pseudonymiser keys = OpenKeys(cmd, o);
+  security::Pseudonymiser keys = OpenKeys(cmd, o.db, o.key_file);
   std::vector<std::pair<std::string, ingest::Receipt>> receipts;
   const int64_t changes_before = o.surveil ? ValueOrFail(cmd, store->LastChange()) : 0;
   for (size_t i = 0; i < o.files.size(); ++i) {
@@ -167,7 +142,7 @@ void RunIngestDeaths(const IngestCliOptions& o, const Environment& env) {
   const std::string_view cmd = "ingest-deaths";
   OutputFormat format = ValueOrFail(cmd, ParseOutputFormat(o.format));
   std::unique_ptr<storage::Store> store = OpenStoreOrFail(cmd, env, o.db);
-  security::Pseudonymiser keys = OpenKeys(cmd, o);
+  security::Pseudonymiser keys = OpenKeys(cmd, o.db, o.key_file);
   ingest::IngestOptions run;
   run.dry_run = o.dry_run;
   run.idempotency_key = o.idempotency_key;

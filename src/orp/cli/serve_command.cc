@@ -31,6 +31,7 @@
 #include "orp/catalogue/catalogue_store.h"
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
+#include "orp/cli/startup.h"
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/storage/read_replica.h"
@@ -106,30 +107,6 @@ Result<std::pair<std::string, uint16_t>> ParseListen(std::string_view text) {
   return std::pair<std::string, uint16_t>(std::string(host), static_cast<uint16_t>(port));
 }
 
-// As `orp ingest`: the key file given, else PATH.key beside a sqlite:PATH database, else a
-// throwaway key for an in-memory store.
-security::Pseudonymiser OpenKeys(std::string_view command, const ServeOptions& o) {
-  std::string path = o.key_file;
-  if (path.empty() && o.db.starts_with("sqlite:") && o.db != "sqlite::memory:") {
-    path = o.db.substr(7) + ".key";
-  }
-  if (!path.empty()) return ValueOrFail(command, security::Pseudonymiser::OpenOrCreate(path));
-  security::Pseudonymiser::Secret secret{};
-  std::random_device random;
-  for (auto& byte : secret) byte = static_cast<uint8_t>(random());
-  return security::Pseudonymiser::FromSecret(secret);
-}
-
-domain::RegistrySet LoadDefinitions(std::string_view command, const std::string& dir) {
-  std::filesystem::path path = dir;
-  if (path.empty()) {
-    std::error_code ec;
-    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    path = ValueOrFail(command, domain::FindRegistriesDirectory(ec ? "" : exe));
-  }
-  return ValueOrFail(command, domain::LoadRegistries(path));
-}
-
 // The web application's files: --web-root when given (it must hold a bundle), else `web` beside
 // the binary (build/orp → build/web) when a bundle is there, else none (the API alone).
 std::optional<api::StaticSite> OpenWebRoot(std::string_view command, const ServeOptions& o) {
@@ -185,7 +162,7 @@ void RunServe(const ServeOptions& o, const Environment& env) {
   }
   OkOrFail(cmd, api::ConfigureLogging(o.log_level));
   std::unique_ptr<storage::Store> store = OpenStoreOrFail(cmd, env, o.db);
-  security::Pseudonymiser keys = OpenKeys(cmd, o);
+  security::Pseudonymiser keys = OpenKeys(cmd, o.db, o.key_file);
   catalogue::Catalogue catalogue;
   bool has_catalogue = ValueOrFail(cmd, catalogue::LoadFromStore(*store, catalogue)) > 0;
   api::SubmissionValidators validators(LoadDefinitions(cmd, o.definitions),

@@ -18,6 +18,7 @@
 #include "orp/cli/table.h"
 #include "orp/storage/store.h"
 #include "orp/surveillance/run.h"
+#include "orp/surveillance/signal_json.h"
 
 namespace orp::cli {
 namespace {
@@ -44,29 +45,10 @@ struct SurveillanceOptions {
 
 std::string Number(double x) { return std::isnan(x) ? "" : fmt::format("{:.4g}", x); }
 
-json SignalJson(const storage::Signal& s) {
-  json evidence = json::parse(s.evidence_json, nullptr, false);
-  auto number = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
-  return {{"id", s.id},
-          {"registry", s.registry},
-          {"unit_kind", storage::SignalUnitKindName(s.unit_kind)},
-          {"unit", s.unit},
-          {"method", s.method},
-          {"what", s.what},
-          {"statistic", number(s.statistic)},
-          {"threshold", number(s.threshold)},
-          {"data_cut", FormatIsoDate(s.data_cut)},
-          {"first_seen", FormatIsoDate(s.first_seen)},
-          {"times_seen", s.times_seen},
-          {"status", storage::SignalStatusName(s.status)},
-          {"status_reason", s.status_reason},
-          {"evidence", evidence.is_discarded() ? json(s.evidence_json) : evidence}};
-}
-
 void PrintSignals(const std::vector<storage::Signal>& signals, OutputFormat format, json header) {
   if (format == OutputFormat::kJson) {
     json list = json::array();
-    for (const auto& s : signals) list.push_back(SignalJson(s));
+    for (const auto& s : signals) list.push_back(json(surveillance::SignalJson(s, true)));
     header["signals"] = std::move(list);
     fmt::print("{}\n", header.dump(2));
     return;

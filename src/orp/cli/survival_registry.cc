@@ -12,6 +12,7 @@
 #include "orp/analytics/survival.h"
 #include "orp/analytics/svg_plot.h"
 #include "orp/cli/exit.h"
+#include "orp/cli/startup.h"
 #include "orp/cli/table.h"
 #include "orp/core/text.h"
 #include "orp/domain/registry_loader.h"
@@ -37,16 +38,6 @@ Result<std::vector<double>> ParseYears(std::string_view text) {
     years.push_back(value);
   }
   return years;
-}
-
-domain::RegistrySet LoadDefinitions(const std::string& dir) {
-  std::filesystem::path path = dir;
-  if (path.empty()) {
-    std::error_code ec;
-    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    path = ValueOrFail(kCommand, domain::FindRegistriesDirectory(ec ? "" : exe));
-  }
-  return ValueOrFail(kCommand, domain::LoadRegistries(path));
 }
 
 analytics::SurvivalQuery QueryFor(const RegistrySurvivalArgs& a,
@@ -190,7 +181,7 @@ void RunRegistrySurvival(const RegistrySurvivalArgs& args, const Environment& en
   if (args.registry.empty()) {
     Fail(kCommand, Error(ErrorCode::kInvalidArgument, "--db needs --registry CODE"));
   }
-  const domain::RegistrySet registries = LoadDefinitions(args.definitions);
+  const domain::RegistrySet registries = LoadDefinitions(kCommand, args.definitions);
   const domain::RegistryDefinition* definition = registries.Find(args.registry);
   if (definition == nullptr) {
     Fail(kCommand, Error(ErrorCode::kNotFound,

@@ -2,14 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
 #include <variant>
 
 #include "orp/core/csv_reader.h"
 #include "orp/domain/ods_code.h"
-#include "orp/ingest/pipeline.h"
-#include "orp/security/audit.h"
+#include "orp/ingest/reference_load.h"
 
 namespace orp::ingest {
 namespace {
@@ -110,34 +107,22 @@ std::vector<domain::Finding> ParseOdsFile(std::string_view text, storage::OdsKin
 Result<OdsLoadReport> LoadOdsFile(storage::Store& store, const std::filesystem::path& file,
                                   storage::OdsKind kind, const std::string& loaded_by) {
   OdsLoadReport report;
-  Result<std::string> digest = FileSha256(file);
-  if (!digest) return std::unexpected(digest.error());
-  report.source_sha256 = *digest;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return NotFound(fmt::format("cannot open {}", file.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
+  Result<ReferenceFile> read = ReadReferenceFile(file);
+  if (!read) return std::unexpected(read.error());
+  report.source_sha256 = read->sha256;
   std::vector<storage::OdsRecord> records;
-  report.findings = ParseOdsFile(text.str(), kind,
+  report.findings = ParseOdsFile(read->text, kind,
                                  [&](storage::OdsRecord r) { records.push_back(std::move(r)); });
   if (!report.findings.empty()) return report;
   report.records = static_cast<int64_t>(records.size());
-  const storage::OdsLoad load{
-      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
-      report.source_sha256, loaded_by, report.records};
-  Result<void> stored = security::RunAudited(store, [&](storage::Transaction& txn) -> Result<void> {
-    ORP_RETURN_IF_ERROR(txn.PutOdsRecords(records, load));
-    security::AuditEvent event;
-    event.at = load.loaded_at;
-    event.actor = loaded_by;
-    event.action = "ods.load";
-    event.object = "ods/sha256:" + report.source_sha256;
-    event.purpose = "reference data";
-    event.outcome = fmt::format("ok: {} records", report.records);
-    Result<int64_t> seq = security::AppendAudit(txn, event);
-    if (!seq) return std::unexpected(seq.error());
-    return {};
-  });
+  const storage::OdsLoad load{LoadTime(), report.source_sha256, loaded_by, report.records};
+  Result<void> stored = StoreAuditedLoad(store,
+                                         {load.loaded_at, loaded_by, "ods.load",
+                                          "ods/sha256:" + report.source_sha256, "reference data"},
+                                         [&](storage::Transaction& txn) -> Result<std::string> {
+                                           ORP_RETURN_IF_ERROR(txn.PutOdsRecords(records, load));
+                                           return fmt::format("ok: {} records", report.records);
+                                         });
   if (!stored) return std::unexpected(stored.error());
   return report;
 }

@@ -2,11 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
-
-#include "orp/ingest/pipeline.h"
-#include "orp/security/audit.h"
+#include "orp/ingest/reference_load.h"
 
 namespace orp::ingest {
 namespace {
@@ -50,38 +46,26 @@ Result<OptOutLoadReport> LoadOptOutFile(storage::Store& store,
                                         const std::filesystem::path& file,
                                         const std::string& loaded_by) {
   OptOutLoadReport report;
-  Result<std::string> digest = FileSha256(file);
-  if (!digest) return std::unexpected(digest.error());
-  report.source_sha256 = *digest;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return NotFound(fmt::format("cannot open {}", file.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return DataLoss(fmt::format("read error in {}", file.string()));
+  Result<ReferenceFile> read = ReadReferenceFile(file);
+  if (!read) return std::unexpected(read.error());
+  report.source_sha256 = read->sha256;
   std::vector<domain::Pseudonym> list;
-  report.findings = ParseOptOutList(text.str(), [&](const domain::NhsNumber& number) {
+  report.findings = ParseOptOutList(read->text, [&](const domain::NhsNumber& number) {
     list.push_back(pseudonymiser.Pseudonymise(number));
   });
   if (!report.findings.empty()) return report;
-  const storage::OptOutLoad load{
-      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
-      report.source_sha256, loaded_by};
-  ORP_RETURN_IF_ERROR(security::RunAudited(store, [&](storage::Transaction& txn) -> Result<void> {
-    Result<storage::OptOutLoadResult> done = txn.ReplaceOptOuts(list, load);
-    if (!done) return std::unexpected(done.error());
-    report.result = *done;
-    security::AuditEvent event;
-    event.at = load.loaded_at;
-    event.actor = loaded_by;
-    event.action = "opt_out.load";
-    event.object = "opt_out_list/sha256:" + report.source_sha256;
-    event.purpose = "national data opt-out";
-    event.outcome = fmt::format("ok: {} entries, {} patients flagged, {} cleared", done->entries,
-                                done->patients_flagged, done->patients_cleared);
-    Result<int64_t> seq = security::AppendAudit(txn, event);
-    if (!seq) return std::unexpected(seq.error());
-    return {};
-  }));
+  const storage::OptOutLoad load{LoadTime(), report.source_sha256, loaded_by};
+  ORP_RETURN_IF_ERROR(StoreAuditedLoad(
+      store,
+      {load.loaded_at, loaded_by, "opt_out.load", "opt_out_list/sha256:" + report.source_sha256,
+       "national data opt-out"},
+      [&](storage::Transaction& txn) -> Result<std::string> {
+        Result<storage::OptOutLoadResult> done = txn.ReplaceOptOuts(list, load);
+        if (!done) return std::unexpected(done.error());
+        report.result = *done;
+        return fmt::format("ok: {} entries, {} patients flagged, {} cleared", done->entries,
+                           done->patients_flagged, done->patients_cleared);
+      }));
   return report;
 }
 

@@ -336,7 +336,11 @@ class SharedWriter : public Base {
   // Consent (ingest, #5).
   Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list,
                                           const OptOutLoad& load) override {
-    return Write([&](auto& q) { return q.ReplaceOptOuts(list, load); });
+    return Write([&](auto& q) -> Result<OptOutLoadResult> {
+      auto seq = q.ChangeSeq();
+      if (!seq) return std::unexpected(seq.error());
+      return q.ReplaceOptOuts(list, load, *seq);
+    });
   }
   Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load) override {
     return Write([&](auto& q) { return q.PutOdsRecords(records, load); });

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -68,6 +69,17 @@ class Queries {
   Result<SignalPutResult> PutSignal(const Signal& signal);
   Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
   Result<void> ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit);
+
+  // Consent and ODS reference data (ingest, #4/#5; sql_consent.cc, sql_ods.cc; migration 0008).
+  // ReplaceOptOuts stamps the patients it changes with `change_seq`, the transaction's change
+  // number (which each backend assigns its own way: sql_forwarding.h asks it first).
+  Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms);
+  Result<OptOutListInfo> OptOutList();
+  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list, const OptOutLoad& load,
+                                          int64_t change_seq);
+  Result<std::optional<OdsRecord>> FindOdsSite(std::string_view site_code);
+  Result<std::optional<OdsLoad>> LastOdsLoad();
+  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load);
 
   // PROMs (proms, #11; sql_proms.cc; migration 0009).
   Result<std::vector<PromInvitation>> PromInvitationsOf(ProcedureId procedure);

@@ -17,10 +17,24 @@ std::string Placeholders(int first, size_t count) {
   return out;
 }
 
+// The patient's most recent procedure `l` (its provider_site and date), read from the covering
+// index procedures_by_patient_latest alone (migration 0010), never from the procedure row. SQLite
+// has no LATERAL: the subquery finds the id, and the join is pinned to the same index (whose
+// leaf page the subquery has just read), where its planner would otherwise fetch the row by id.
+std::string LatestProcedureJoin(Dialect dialect) {
+  if (dialect == Dialect::kPostgres) {
+    return "JOIN LATERAL (SELECT q.provider_site, q.date FROM procedures q "
+           "WHERE q.patient = i.patient ORDER BY q.date DESC, q.id DESC LIMIT 1) l ON true ";
+  }
+  return "JOIN procedures l INDEXED BY procedures_by_patient_latest ON l.patient = i.patient "
+         "AND l.id = (SELECT q.id FROM procedures q WHERE q.patient = i.patient "
+         "ORDER BY q.date DESC, q.id DESC LIMIT 1) ";
+}
+
 // The affected-implant SELECT for `q`. Parameters: ?1..?5 the dates and changed_after (NULL
-// when unset), then the device ids, then the lots. The patient's latest procedure is one seek
-// on procedures_by_patient_date per row. The order differs by engine, each its cheapest: on
-// SQLite the device index's (gtin, lot, id), so nothing is sorted; on PostgreSQL the implant id.
+// when unset), then the device ids, then the lots. The order differs by engine, each its
+// cheapest: on SQLite the device index's (gtin, lot, id), so nothing is sorted; on PostgreSQL
+// the implant id.
 std::string RecallImplantSql(const RecallImplantQuery& q, Dialect dialect) {
   const int lots_from = 6 + static_cast<int>(q.device_ids.size());
   std::string lots =
@@ -32,9 +46,7 @@ std::string RecallImplantSql(const RecallImplantQuery& q, Dialect dialect) {
       "p.provider_site, pt.pseudonym, pt.nhs_cipher, pt.date_of_death, l.provider_site, l.date, "
       "coalesce(s.organisation, '') "
       "FROM implants i JOIN procedures p ON p.id = i.procedure "
-      "JOIN patients pt ON pt.id = i.patient "
-      "JOIN procedures l ON l.id = (SELECT q.id FROM procedures q WHERE q.patient = i.patient "
-      "ORDER BY q.date DESC, q.id DESC LIMIT 1) "
+      "JOIN patients pt ON pt.id = i.patient {}"
       "LEFT JOIN sites s ON s.code = l.provider_site "
       "WHERE i.action = 'implanted' AND i.gtin IN ({}){} "
       "AND (CAST(?1 AS INTEGER) IS NULL OR p.date >= ?1) "
@@ -42,7 +54,7 @@ std::string RecallImplantSql(const RecallImplantQuery& q, Dialect dialect) {
       "AND (CAST(?3 AS INTEGER) IS NULL OR i.expiry >= ?3) "
       "AND (CAST(?4 AS INTEGER) IS NULL OR i.expiry <= ?4) "
       "AND (CAST(?5 AS BIGINT) IS NULL OR i.change_seq > ?5) ORDER BY {}",
-      Placeholders(6, q.device_ids.size()), lots,
+      LatestProcedureJoin(dialect), Placeholders(6, q.device_ids.size()), lots,
       dialect == Dialect::kSqlite ? "i.gtin, i.lot, i.id" : "i.id");
 }
 

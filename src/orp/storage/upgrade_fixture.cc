@@ -126,6 +126,36 @@ void WriteAccountsSignalsRecall(Store& store, PatientId patient, ImplantId impla
   });
 }
 
+// 0008: the opt-out list (one stored patient on it, one pseudonym of nobody stored) and ODS
+// reference data with dates; 0009: a PROMs invitation, a response and an outbox message.
+void WriteConsentOdsProms(Store& store, PatientId opted_out, const Procedure& procedure) {
+  auto patient = store.FindPatient(opted_out);
+  ASSERT_TRUE(patient.has_value() && patient->has_value() && (*patient)->pseudonym);
+  Commit(store, [&](Transaction& txn) {
+    std::vector<Pseudonym> list = {*(*patient)->pseudonym, *SamplePatient(99).pseudonym};
+    auto loaded = txn.ReplaceOptOuts(list, {At(1764160200), std::string(64, 'c'), "user:ops"});
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+    std::vector<OdsRecord> ods = {
+        {OdsKind::kOrganisation, "RRK", "Birmingham", "", "", Day(2000, 4, 1), std::nullopt},
+        {OdsKind::kSite, "RRK02", "Queen Elizabeth", "RRK", "B15 2TH", Day(2001, 1, 1),
+         Day(2030, 3, 31)}};
+    Ok(txn.PutOdsRecords(ods, {At(1764160300), std::string(64, 'd'), "user:ops", 2}));
+    PromInvitation invitation{
+        0, "BCIR",          procedure.id,     procedure.patient, "oxford-hip",
+        6, Day(2025, 7, 1), Day(2025, 6, 20), Day(2025, 9, 1),   std::string(64, 'e')};
+    auto invited = txn.AddPromInvitation(invitation);
+    ASSERT_TRUE(invited.has_value() && *invited);
+    PromResponse response{
+        0, invitation.id,   "BCIR",      procedure.id, procedure.patient, "oxford-hip", "1",
+        6, Day(2025, 7, 2), "q1=4;q2=3", "link"};
+    ASSERT_TRUE(txn.AddPromResponse(response).has_value());
+    PromMessage message{
+        0, invitation.id,  "reminder-1",    "email",     PromMessageStatus::kPending,
+        1, At(1764160400), "451 try later", std::nullopt};
+    ASSERT_TRUE(txn.EnqueuePromMessage(message).has_value());
+  });
+}
+
 }  // namespace
 
 void WriteRepresentativeData(Store& store) {
@@ -134,6 +164,7 @@ void WriteRepresentativeData(Store& store) {
   auto a1 = store.FindProcedure("BCIR", "A1");
   ASSERT_TRUE(a1.has_value() && a1->has_value());
   WriteAccountsSignalsRecall(store, patients[0], (*a1)->implants.at(0).id);
+  WriteConsentOdsProms(store, patients[2], **a1);
 }
 
 std::string ColumnAt(std::string_view table, std::string_view column, int version) {
@@ -241,6 +272,33 @@ void ExpectLaterAreasEqual(Store& upgraded, Store& reference, int version) {
   }
 }
 
+// The areas of 0008 (opt-out list, ODS dates) and 0009 (PROMs), when the database had them.
+void ExpectConsentOdsPromsEqual(Store& upgraded, Store& reference, int version) {
+  if (version >= 8) {
+    auto list = Get(reference.OptOutList());
+    ASSERT_EQ(list.entries, 2);
+    auto now = Get(upgraded.OptOutList());
+    EXPECT_EQ(now.entries, list.entries);
+    EXPECT_EQ(now.last_load, list.last_load);
+    const Pseudonym nobody = *SamplePatient(99).pseudonym;
+    EXPECT_EQ(Get(upgraded.FindOptedOut(std::span<const Pseudonym>(&nobody, 1))).size(), 1u);
+    auto site = Get(reference.FindOdsSite("RRK02"));
+    ASSERT_TRUE(site.has_value() && site->closed.has_value());
+    EXPECT_EQ(Get(upgraded.FindOdsSite("RRK02")), site);
+    EXPECT_EQ(Get(upgraded.LastOdsLoad()), Get(reference.LastOdsLoad()));
+  }
+  if (version >= 9) {
+    auto responses = Get(reference.ListPromResponses(""));
+    ASSERT_EQ(responses.size(), 1u);
+    EXPECT_EQ(Get(upgraded.ListPromResponses("")), responses);
+    EXPECT_EQ(Get(upgraded.PromInvitationsOf(responses[0].procedure)),
+              Get(reference.PromInvitationsOf(responses[0].procedure)));
+    auto messages = Get(reference.ListPromMessages(PromMessageStatus::kPending, std::nullopt));
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(Get(upgraded.ListPromMessages(PromMessageStatus::kPending, std::nullopt)), messages);
+  }
+}
+
 // The upgraded store takes new work: a submission (fresh ids, a new change number that streams
 // only what changed), an audit entry chained to the last, a user.
 void ExpectAcceptsNewWork(Store& upgraded) {
@@ -295,6 +353,7 @@ void ExpectBehavesLikeReference(Store& upgraded, Store& reference, int version) 
   EXPECT_EQ(Get(upgraded.SchemaVersion()), Get(reference.SchemaVersion()));
   ExpectRecordsEqual(upgraded, reference, version);
   ExpectLaterAreasEqual(upgraded, reference, version);
+  ExpectConsentOdsPromsEqual(upgraded, reference, version);
   ExpectAcceptsNewWork(upgraded);
 }
 

@@ -37,6 +37,9 @@ struct ConnectionOptions {
   // reader of a large registry (a server answering recall queries) reads mapped pages instead of
   // copying each through a read call: docs/performance.md "## Recall".
   int64_t mmap_mib = 0;
+  // The same for a file Store's pooled read connections only (sqlite_store.h); -1: mmap_mib.
+  // Stores opened from a URL (every command, the server) map their reads: see OpenStoreFromUrl.
+  int64_t read_mmap_mib = -1;
 };
 
 class Stmt;

@@ -72,15 +72,6 @@ class Queries : public sql::Queries {
   Result<int64_t> ChangeSeq();
   void EndTransaction() { change_seq_ = 0; }
 
-  // Consent (ingest, #5): consent.cc.
-  Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms);
-  Result<OptOutListInfo> OptOutList();
-  Result<OptOutLoadResult> ReplaceOptOuts(std::span<const Pseudonym> list, const OptOutLoad& load);
-  // ODS reference data (ingest, #4): ods.cc.
-  Result<std::optional<OdsRecord>> FindOdsSite(std::string_view site_code);
-  Result<std::optional<OdsLoad>> LastOdsLoad();
-  Result<void> PutOdsRecords(std::span<const OdsRecord> records, const OdsLoad& load);
-
  private:
   Result<std::vector<Implant>> ImplantsOf(ProcedureId procedure);
   Result<std::vector<Implant>> ImplantVersionsOf(ProcedureId procedure, int version);

@@ -130,7 +130,9 @@ Result<ReadLease> SqliteStore::LeasePooledReader() {
     }
   }
   if (!reader) {
-    auto connection = Connection::Open(info_.location, options_);
+    ConnectionOptions options = options_;
+    if (options.read_mmap_mib >= 0) options.mmap_mib = options.read_mmap_mib;
+    auto connection = Connection::Open(info_.location, options);
     if (!connection) return std::unexpected(connection.error());
     Connection& c = **connection;
     reader.reset(new PooledReader{std::move(*connection), Queries(c)});
@@ -240,7 +242,9 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& path,
 }
 
 Result<std::unique_ptr<Store>> OpenStoreFromUrl(std::string_view, std::string_view rest) {
-  return OpenStore(std::string(rest));
+  ConnectionOptions options;
+  options.read_mmap_mib = kUrlReadMmapMib;
+  return OpenStore(std::string(rest), options);
 }
 
 }  // namespace orp::storage::sqlite

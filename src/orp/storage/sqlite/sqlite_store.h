@@ -29,6 +29,11 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& path,
                                          const ConnectionOptions& options = {});
 
 // The storage::Opener for "sqlite:PATH" and "sqlite::memory:" (`rest` is PATH or ":memory:").
+// Its read connections map up to kUrlReadMmapMib of the file (the most Debian's libsqlite3
+// allows, SQLITE_MAX_MMAP_SIZE 0x7fff0000): a recall of a whole model reads about five random
+// pages per implant, and mapped pages skip a read call and a copy each (docs/performance.md
+// "## Recall"). Writes still go through the write connection's ordinary I/O.
+inline constexpr int64_t kUrlReadMmapMib = 2047;
 Result<std::unique_ptr<Store>> OpenStoreFromUrl(std::string_view url, std::string_view rest);
 
 }  // namespace orp::storage::sqlite
