@@ -9,6 +9,8 @@ import { scanPage } from "./pages/scan";
 import { proceduresPage } from "./pages/procedures";
 import { myImplantsPage } from "./pages/my_implants";
 import { survivalPage } from "./pages/survival";
+import { questionnairePage } from "./pages/questionnaire";
+import { myQuestionnairesPage } from "./pages/my_questionnaires";
 
 interface Page {
   path: string;
@@ -23,6 +25,7 @@ const pages: Page[] = [
   { path: "/procedures", title: "Procedures", show: staff, render: proceduresPage },
   { path: "/survival", title: "Survival", show: staff, render: survivalPage },
   { path: "/my-implants", title: "My implants", show: (s) => hasRole(s, "patient"), render: myImplantsPage },
+  { path: "/my-questionnaires", title: "My questionnaires", show: (s) => hasRole(s, "patient"), render: myQuestionnairesPage },
 ];
 
 export function navigate(path: string, replace = false): void {
@@ -61,6 +64,13 @@ function renderChrome(session: Session | null, current: string): void {
 async function route(): Promise<void> {
   const session = currentSession();
   let path = location.pathname;
+  // A questionnaire link (/proms/<token>) needs no account: the token is the credential.
+  const link = path.match(/^\/proms\/([A-Za-z0-9]+)$/);
+  if (link) {
+    renderChrome(session, path);
+    await questionnairePage({ path: `/api/v1/proms/invitations/${link[1]}` });
+    return;
+  }
   if (!session && path !== "/login") {
     history.replaceState(null, "", "/login");
     path = "/login";

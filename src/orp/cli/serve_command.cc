@@ -1,6 +1,6 @@
 // orp serve --db URL [--listen HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
 //           [--key-file F] [--definitions DIR] [--max-body-mb N] [--log-level L]
-//           [--web-root DIR | --no-web]
+//           [--web-root DIR | --no-web] [--instruments DIR]
 // orp serve --routes [--format table|json|csv]
 //
 // Serves the registry over HTTP (src/orp/api): opens the store, the pseudonymisation keys, the
@@ -29,6 +29,7 @@
 #include "orp/catalogue/catalogue_store.h"
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
+#include "orp/cli/proms_paths.h"
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/storage/read_replica.h"
@@ -51,6 +52,7 @@ struct ServeOptions {
   std::string format = "table";
   std::string web_root;
   bool no_web = false;
+  std::string instruments;  // PROMs questionnaires (proms, #11)
 };
 
 // "HOST:PORT" or "[IPv6]:PORT".
@@ -94,6 +96,20 @@ domain::RegistrySet LoadDefinitions(std::string_view command, const std::string&
     path = ValueOrFail(command, domain::FindRegistriesDirectory(ec ? "" : exe));
   }
   return ValueOrFail(command, domain::LoadRegistries(path));
+}
+
+// The PROMs instruments the questionnaire links show: --instruments when given (it must load),
+// else `instruments/` beside the registry definitions when it loads, else none (a warning; the
+// links then answer that their questionnaire is not installed).
+proms::InstrumentSet LoadServeInstruments(std::string_view command, const ServeOptions& o) {
+  if (!o.instruments.empty()) return ValueOrFail(command, proms::LoadInstruments(o.instruments));
+  std::filesystem::path registries = PromsRegistriesDir(command, o.definitions);
+  if (registries.filename().empty()) registries = registries.parent_path();
+  Result<proms::InstrumentSet> loaded =
+      proms::LoadInstruments(registries.parent_path() / "instruments");
+  if (loaded) return std::move(*loaded);
+  fmt::print(stderr, "orp serve: no PROMs instruments loaded: {}\n", loaded.error().message());
+  return {};
 }
 
 // The web application's files: --web-root when given (it must hold a bundle), else `web` beside
@@ -159,6 +175,8 @@ void RunServe(const ServeOptions& o, const Environment& env) {
   api::Metrics metrics;
   api::Router router;
   api::ApiServices services{store.get(), &keys, &validators, &metrics};
+  const proms::InstrumentSet instruments = LoadServeInstruments(cmd, o);
+  services.instruments = &instruments;
   std::unique_ptr<storage::Store> replica;
   std::unique_ptr<storage::ReadReplicaStore> analytics;
   if (!o.db_read.empty()) {
@@ -225,6 +243,8 @@ void AddServeCommand(CLI::App& app, const Environment& env) {
                   "Built web application to serve at / (default: `web` beside the binary)");
   cmd->add_flag("--no-web", o->no_web, "Serve the API only, not the web application");
   cmd->add_flag("--routes", o->routes, "Print the route table and exit");
+  cmd->add_option("--instruments", o->instruments,
+                  "PROMs instruments directory (default: instruments/ beside the definitions)");
   cmd->add_option("--format", o->format, "Output of --routes: table, json or csv")
       ->default_val("table");
   cmd->callback([o, &env] { RunServe(*o, env); });
