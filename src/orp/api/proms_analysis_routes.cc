@@ -16,6 +16,7 @@
 #include "orp/api/response.h"
 #include "orp/api/routes.h"
 #include "orp/proms/gain_records.h"
+#include "orp/proms/instrument_loader.h"
 #include "orp/proms/participation.h"
 
 namespace orp::api {
@@ -48,8 +49,9 @@ Result<GainQuery> ParseGainQuery(const ApiServices& s, const HttpRequest& r) {
   GainQuery q;
   const std::string code = r.QueryParam("instrument").value_or("");
   q.instrument = s.instruments ? s.instruments->Find(code) : nullptr;
-  if (q.instrument == nullptr) {
-    return InvalidArgument(fmt::format("instrument: '{}' is not an installed instrument", code));
+  if (q.instrument == nullptr || q.instrument->scores.empty()) {
+    return InvalidArgument(
+        fmt::format("instrument: '{}' is not an installed instrument with a score", code));
   }
   const std::string score = r.QueryParam("score").value_or("");
   q.score = score.empty() ? &q.instrument->scores.front() : q.instrument->FindScore(score);

@@ -23,6 +23,7 @@
 #include "orp/api/json_codec.h"
 #include "orp/api/response.h"
 #include "orp/api/routes.h"
+#include "orp/core/text.h"
 #include "orp/proms/answer.h"
 #include "orp/proms/patient.h"
 
@@ -101,10 +102,11 @@ Result<proms::Answers> ParseAnswersBody(std::string_view text) {
   proms::Answers answers;
   for (const auto& [item, value] : body["answers"].items()) {
     if (value.is_null()) continue;
-    if (!value.is_number_integer()) {
+    if (!value.is_number_integer() || value.get<int64_t>() < -1'000'000 ||
+        value.get<int64_t>() > 1'000'000) {
       return InvalidArgument(fmt::format("answers.{}: must be a whole number", Printable(item)));
     }
-    answers[item] = value.get<int>();
+    answers[item] = static_cast<int>(value.get<int64_t>());
   }
   return answers;
 }

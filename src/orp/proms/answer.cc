@@ -33,14 +33,17 @@ Result<std::optional<storage::PromInvitation>> FindByToken(storage::Reader& read
   return std::optional<storage::PromInvitation>();
 }
 
-// The patient's own invitation with this number; none when it is another patient's.
+// The patient's own invitation with this number; none when it is another patient's. Reads the
+// open invitations (the only ones that can be answered).
 Result<std::optional<storage::PromInvitation>> FindForPatient(storage::Reader& reader,
                                                               domain::PatientId patient,
                                                               int64_t invitation) {
-  auto own = reader.PromInvitationsOfPatient(patient);
-  if (!own) return std::unexpected(own.error());
-  for (storage::PromInvitation& i : *own) {
-    if (i.id == invitation) return std::optional<storage::PromInvitation>(std::move(i));
+  auto open = reader.ListPromInvitations({"", storage::PromInvitationStatus::kOpen});
+  if (!open) return std::unexpected(open.error());
+  for (storage::PromInvitation& i : *open) {
+    if (i.id == invitation && i.patient == patient) {
+      return std::optional<storage::PromInvitation>(std::move(i));
+    }
   }
   return std::optional<storage::PromInvitation>();
 }

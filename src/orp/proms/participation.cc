@@ -42,7 +42,10 @@ Result<void> Funnel(std::vector<ProviderParticipation>& providers, int ProviderP
   }
   if (placed.empty()) return {};
   double total_observed = 0, total_size = 0;
-  for (size_t i = 0; i < observed.size(); ++i) total_observed += observed[i], total_size += size[i];
+  for (size_t i = 0; i < observed.size(); ++i) {
+    total_observed += observed[i];
+    total_size += size[i];
+  }
   // A pooled rate of 0 or 1 has no funnel (every provider is on the target).
   if (total_observed <= 0 || total_observed >= total_size) return {};
   stats::FunnelOptions options;

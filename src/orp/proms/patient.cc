@@ -13,14 +13,12 @@ namespace {
 Result<std::vector<DueQuestionnaire>> DueOf(storage::Reader& reader,
                                             const InstrumentSet& instruments,
                                             domain::PatientId patient, Date today) {
-  auto invitations = reader.PromInvitationsOfPatient(patient);
+  auto invitations = reader.ListPromInvitations({"", storage::PromInvitationStatus::kOpen});
   if (!invitations) return std::unexpected(invitations.error());
   std::vector<DueQuestionnaire> due;
   for (const storage::PromInvitation& i : *invitations) {
     const Instrument* instrument = instruments.Find(i.instrument);
-    if (i.status != storage::PromInvitationStatus::kOpen || today > i.expires || !instrument) {
-      continue;
-    }
+    if (i.patient != patient || today > i.expires || !instrument) continue;
     due.push_back({i.id, i.procedure, i.instrument, instrument->name, i.months, i.expires});
   }
   return due;
@@ -34,13 +32,13 @@ Result<PatientProms> PatientPromsOf(storage::Reader& reader, const InstrumentSet
   auto due = DueOf(reader, instruments, patient, today);
   if (!due) return std::unexpected(due.error());
   out.due = std::move(*due);
-  auto responses = reader.PromResponsesOfPatient(patient);
+  auto responses = reader.ListPromResponses("");
   if (!responses) return std::unexpected(responses.error());
   // (procedure, instrument, score position) -> series
   std::map<std::tuple<int64_t, std::string, size_t>, ScoreSeries> series;
   for (const storage::PromResponse& r : *responses) {
     const Instrument* instrument = instruments.Find(r.instrument);
-    if (instrument == nullptr) continue;
+    if (r.patient != patient || instrument == nullptr) continue;
     auto answers = ParseAnswers(r.answers);
     if (!answers) return std::unexpected(answers.error());
     for (size_t k = 0; k < instrument->scores.size(); ++k) {

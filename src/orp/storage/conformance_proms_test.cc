@@ -119,27 +119,6 @@ TEST_P(StoreConformance, PromResponseRoundTripsAndARepeatIsRefusedQuietly) {
   EXPECT_TRUE(store_->ListPromResponses("NJR")->empty());
 }
 
-TEST_P(StoreConformance, PromInvitationsAndResponsesAreFoundByTheirPatientOnly) {
-  Stored s = PutProcedureIn(*store_);
-  PromInvitation i = SampleInvitation(s, 6, std::string(64, 'a'));
-  ASSERT_TRUE(*Write(*store_, [&](Transaction& tx) { return tx.AddPromInvitation(i); }));
-  PromResponse r;
-  r.registry = "BCIR";
-  r.procedure = s.procedure;
-  r.patient = s.patient;
-  r.instrument = "PAIN-NRS";
-  r.instrument_version = "1";
-  r.completed = Day(2024, 12, 1);
-  r.answers = "pain=7";
-  r.source = "bulk:NJR";
-  ASSERT_TRUE(*Write(*store_, [&](Transaction& tx) { return tx.AddPromResponse(r); }));
-  EXPECT_EQ(*store_->PromInvitationsOfPatient(s.patient), std::vector<PromInvitation>{i});
-  EXPECT_EQ(*store_->PromResponsesOfPatient(s.patient), std::vector<PromResponse>{r});
-  const PatientId other{s.patient.value + 1000};
-  EXPECT_TRUE(store_->PromInvitationsOfPatient(other)->empty());
-  EXPECT_TRUE(store_->PromResponsesOfPatient(other)->empty());
-}
-
 TEST_P(StoreConformance, PromOutboxListsDueMessagesAndNeverQueuesOneTwice) {
   Stored s = PutProcedureIn(*store_);
   PromInvitation i = SampleInvitation(s, 6, std::string(64, 'a'));

@@ -177,12 +177,6 @@ class ForwardingReader : public Base {
       PromMessageStatus status, std::optional<domain::Instant> due_by) override {
     return target_.ListPromMessages(status, due_by);
   }
-  Result<std::vector<PromInvitation>> PromInvitationsOfPatient(PatientId patient) override {
-    return target_.PromInvitationsOfPatient(patient);
-  }
-  Result<std::vector<PromResponse>> PromResponsesOfPatient(PatientId patient) override {
-    return target_.PromResponsesOfPatient(patient);
-  }
 
  protected:
   Reader& target_;

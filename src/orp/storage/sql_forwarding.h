@@ -223,12 +223,6 @@ class SharedReader : public Base {
       PromMessageStatus status, std::optional<domain::Instant> due_by) override {
     return Read([&](auto& q) { return q.ListPromMessages(status, due_by); });
   }
-  Result<std::vector<PromInvitation>> PromInvitationsOfPatient(PatientId patient) override {
-    return Read([&](auto& q) { return q.PromInvitationsOfPatient(patient); });
-  }
-  Result<std::vector<PromResponse>> PromResponsesOfPatient(PatientId patient) override {
-    return Read([&](auto& q) { return q.PromResponsesOfPatient(patient); });
-  }
 
  protected:
   // Runs `use` on the Queries of one read; the error of reaching them otherwise.

@@ -72,8 +72,6 @@ class Queries {
   Result<std::optional<PromInvitation>> FindPromInvitationByToken(std::string_view token_hash);
   Result<std::vector<PromInvitation>> ListPromInvitations(const PromInvitationFilter& filter);
   Result<std::vector<PromResponse>> ListPromResponses(std::string_view registry);
-  Result<std::vector<PromInvitation>> PromInvitationsOfPatient(PatientId patient);
-  Result<std::vector<PromResponse>> PromResponsesOfPatient(PatientId patient);
   Result<std::vector<PromMessage>> ListPromMessages(PromMessageStatus status,
                                                     std::optional<domain::Instant> due_by);
   Result<bool> AddPromInvitation(PromInvitation& invitation);

@@ -251,10 +251,6 @@ class Reader {
   // next_attempt is at or before it.
   virtual Result<std::vector<PromMessage>> ListPromMessages(
       PromMessageStatus status, std::optional<domain::Instant> due_by) = 0;
-  // PROMs by patient (proms, #11): one patient's invitations and responses, in id order (the
-  // patient's page: questionnaires due, scores over time).
-  virtual Result<std::vector<PromInvitation>> PromInvitationsOfPatient(PatientId patient) = 0;
-  virtual Result<std::vector<PromResponse>> PromResponsesOfPatient(PatientId patient) = 0;
 };
 
 class Transaction : public Reader {

@@ -468,13 +468,6 @@ CREATE TABLE prom_outbox (
 CREATE INDEX prom_outbox_due ON prom_outbox(status, next_attempt, id);
 )sql";
 
-// PROMs by patient (proms, #11): the patient's page lists their own questionnaires and scores
-// over time without scanning every invitation and response.
-constexpr std::string_view kPromsByPatient = R"sql(
-CREATE INDEX prom_invitations_by_patient ON prom_invitations(patient, id);
-CREATE INDEX prom_responses_by_patient ON prom_responses(patient, id);
-)sql";
-
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -488,7 +481,6 @@ const std::vector<Migration>& Migrations() {
       {7, "0007_recall", kRecall},
       {8, "0008_ingest", kIngest},
       {9, "0009_proms", kProms},
-      {12, "0012_proms_by_patient", kPromsByPatient},
   };
   return kMigrations;
 }
