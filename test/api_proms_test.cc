@@ -57,7 +57,9 @@ class PromsLink : public ::testing::Test {
     auto start = store_->BeginSubmission({"k1", "RRK", "BCIR", {}});
     storage::Transaction& tx = *start->transaction;
     domain::Patient patient;
-    patient.pseudonym.bytes.fill(7);
+    domain::Pseudonym pseudonym;
+    pseudonym.bytes.fill(7);
+    patient.pseudonym = pseudonym;
     domain::Procedure p;
     p.registry = "BCIR";
     p.procedure_ref = "P1";

@@ -31,7 +31,9 @@ class Participating : public ::testing::Test {
           std::tuple{"RXF05", false, false}}) {
       ++n;
       domain::Patient patient;
-      patient.pseudonym.bytes.fill(static_cast<uint8_t>(n));
+      domain::Pseudonym pseudonym;
+      pseudonym.bytes.fill(static_cast<uint8_t>(n));
+      patient.pseudonym = pseudonym;
       domain::Procedure p;
       p.registry = "BCIR";
       p.procedure_ref = "P" + std::to_string(n);

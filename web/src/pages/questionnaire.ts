@@ -6,8 +6,8 @@
 //
 // Accessibility (WCAG 2.1 AA): each question is a fieldset whose legend is the question; the
 // options are native radio buttons with their labels (the whole label is the touch target, at
-// least 44px high); the progress and errors are announced (role=status, role=alert); focus
-// moves to the question on each screen.
+// least 44px high); errors are announced (role=alert); each screen starts at its heading (focus
+// moves there, as on every page), followed by the progress line and the question.
 import { api, describe } from "../api";
 import { h, render } from "../dom";
 
