@@ -74,6 +74,9 @@ const base = await new Promise((resolve, reject) => {
 const letters = join(work, "letters.csv");
 run(["proms", "run", "--db", db, "--today", today, "--registries", registries, "--contacts", join(work, "contacts.csv"),
   "--channel", "letter", "--letters", letters, "--link-base", `${base}/proms/`]);
+// The synthetic registry ends before today and the server checks a link's closing day against
+// the real clock, so the fixture keeps the links made on that past due day open until after today.
+sql("UPDATE prom_invitations SET expires = CAST(strftime('%s', 'now') / 86400 AS INTEGER) + 30;");
 const rows = readFileSync(letters, "utf8").trim().split("\n").slice(1);
 const linkOf = (instrument) => {
   const invitation = sql(`SELECT id FROM prom_invitations WHERE instrument = '${instrument}' AND patient = (SELECT id FROM patients WHERE lower(hex(pseudonym)) = '${pseudonym}');`);
