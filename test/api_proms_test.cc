@@ -88,8 +88,8 @@ class PromsLink : public ::testing::Test {
     options.password_cost = security::PasswordCost::kMinimum;
     security::AuditLog audit(*store_);
     security::Accounts accounts(*store_, audit, options);
-    security::NewUser user{name, {*security::ParseGrant("patient@self")}, std::nullopt, false,
-                           pseudonym_hex};
+    security::NewUser user{
+        name, {*security::ParseGrant("patient@self")}, std::nullopt, false, pseudonym_hex};
     EXPECT_TRUE(accounts.AddUser(user).has_value());
     return accounts.CreateToken(name, 30)->token;
   }

@@ -54,8 +54,8 @@ class Participating : public ::testing::Test {
       if (answered) i.status = storage::PromInvitationStatus::kAnswered;
       ASSERT_TRUE(tx.AddPromInvitation(i).has_value());
       if (pre_op) {
-        storage::PromResponse r{0, std::nullopt, "BCIR", p.id, p.patient, "PAIN-NRS", "1", 0,
-                                D(2025, 1, 2), "pain=7", "bulk:test"};
+        storage::PromResponse r{0, std::nullopt,  "BCIR",   p.id,       p.patient, "PAIN-NRS", "1",
+                                0, D(2025, 1, 2), "pain=7", "bulk:test"};
         ASSERT_TRUE(tx.AddPromResponse(r).has_value());
       }
     }

@@ -94,8 +94,8 @@ Result<HttpResponse> GainRoute(const ApiServices& s, const RequestContext& ctx) 
   audit.actor = ctx.principal().anonymous() ? "anonymous" : ctx.principal().username;
   audit.role = security::FormatGrants(ctx.principal().grants);
   audit.request_id = ctx.request_id();
-  auto input = proms::CollectGainRecords(s.AnalyticsStore(), *q->instrument, *q->score,
-                                         q->registry, q->months, q->by, audit);
+  auto input = proms::CollectGainRecords(s.AnalyticsStore(), *q->instrument, *q->score, q->registry,
+                                         q->months, q->by, audit);
   if (!input) return std::unexpected(input.error());
   auto report = proms::CaseMixAdjustedGain(input->records, q->score->higher_is_better);
   if (!report) return std::unexpected(report.error());
@@ -104,13 +104,14 @@ Result<HttpResponse> GainRoute(const ApiServices& s, const RequestContext& ctx) 
   for (const proms::GroupGain& g : report->groups) {
     if (!MaySee(s, ctx, q->by, g.group)) continue;
     const bool reportable = g.n >= kMinimumReportable;
-    groups.push_back({{"group", g.group},
-                      {"n", g.n},
-                      {"reportable", reportable},
-                      {"observed_gain", reportable ? Json(g.observed_gain) : Json(nullptr)},
-                      {"adjusted_gain", reportable ? Json(g.adjusted_gain) : Json(nullptr)},
-                      {"difference_from_national",
-                       reportable ? Json(g.adjusted_gain - report->national_gain) : Json(nullptr)}});
+    groups.push_back(
+        {{"group", g.group},
+         {"n", g.n},
+         {"reportable", reportable},
+         {"observed_gain", reportable ? Json(g.observed_gain) : Json(nullptr)},
+         {"adjusted_gain", reportable ? Json(g.adjusted_gain) : Json(nullptr)},
+         {"difference_from_national",
+          reportable ? Json(g.adjusted_gain - report->national_gain) : Json(nullptr)}});
   }
   Json body = {{"instrument", q->instrument->code},
                {"score", q->score->code},
@@ -129,10 +130,10 @@ Result<void> AddPromsAnalysisRoutes(Router& router, const ApiServices& services)
       {"GET", "/api/v1/proms/participation", "analytics.aggregate.read",
        [services](const RequestContext& ctx) { return ParticipationRoute(services, ctx); },
        "PROMs response and pre-operative participation per provider, with funnel data"}));
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"GET", "/api/v1/proms/gain", "analytics.aggregate.read",
-       [services](const RequestContext& ctx) { return GainRoute(services, ctx); },
-       "Case-mix adjusted health gain per hospital or surgeon against the country"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/proms/gain", "analytics.aggregate.read",
+                  [services](const RequestContext& ctx) { return GainRoute(services, ctx); },
+                  "Case-mix adjusted health gain per hospital or surgeon against the country"}));
   return {};
 }
 

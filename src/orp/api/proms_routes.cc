@@ -116,10 +116,9 @@ std::optional<HttpResponse> Limited(const ApiServices& s, const RequestContext& 
   if (!s.proms_link_limiter) return std::nullopt;
   if (s.proms_link_limiter->Admit(ctx.request().remote_address, std::chrono::steady_clock::now()))
     return std::nullopt;
-  HttpResponse response =
-      ErrorResponse(429, "RESOURCE_EXHAUSTED",
-                    "too many questionnaire requests from this address; try again in a minute",
-                    ctx.request_id());
+  HttpResponse response = ErrorResponse(
+      429, "RESOURCE_EXHAUSTED",
+      "too many questionnaire requests from this address; try again in a minute", ctx.request_id());
   response.headers.emplace_back("Retry-After", "60");
   return response;
 }
@@ -215,8 +214,8 @@ Result<ResourceScope> ScopeOf(const ApiServices& s, domain::ProcedureId id,
 
 // Keeps only what the caller may see of each procedure; false when nothing is left and the
 // caller may not see the patient's record at all.
-Result<bool> KeepAllowed(const ApiServices& s, const RequestContext& ctx,
-                         const std::string& hex, proms::PatientProms& p) {
+Result<bool> KeepAllowed(const ApiServices& s, const RequestContext& ctx, const std::string& hex,
+                         proms::PatientProms& p) {
   std::map<int64_t, bool> allowed;
   auto may = [&](domain::ProcedureId id) -> Result<bool> {
     auto it = allowed.find(id.value);
@@ -295,8 +294,7 @@ Result<HttpResponse> OpenOwnQuestionnaire(const ApiServices& s, const RequestCon
   if (!patient) return std::unexpected(patient.error());
   auto id = InvitationNumber(ctx);
   if (!id) return std::unexpected(id.error());
-  auto opened =
-      proms::OpenPatientInvitation(*s.store, InstrumentsOf(s), *patient, *id, TodayUtc());
+  auto opened = proms::OpenPatientInvitation(*s.store, InstrumentsOf(s), *patient, *id, TodayUtc());
   if (!opened) return std::unexpected(opened.error());
   ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("prom_invitation/{}", *id)));
   HttpResponse response = JsonResponse(QuestionnaireJson(*opened).dump());
@@ -311,8 +309,8 @@ Result<HttpResponse> AnswerOwnQuestionnaire(const ApiServices& s, const RequestC
   if (!id) return std::unexpected(id.error());
   auto answers = ParseAnswersBody(ctx.request().body);
   if (!answers) return std::unexpected(answers.error());
-  auto stored = proms::AnswerPatientInvitation(*s.store, InstrumentsOf(s), *patient, *id,
-                                               *answers, TodayUtc());
+  auto stored = proms::AnswerPatientInvitation(*s.store, InstrumentsOf(s), *patient, *id, *answers,
+                                               TodayUtc());
   if (!stored) return std::unexpected(stored.error());
   ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("prom_invitation/{}", *id)));
   return AnsweredResponse(InstrumentsOf(s), *stored, *answers);
@@ -325,14 +323,14 @@ Result<void> AddPromsRoutes(Router& router, const ApiServices& services) {
       {"GET", "/api/v1/proms/invitations/{token}", "proms.invitation",
        [services](const RequestContext& ctx) { return OpenQuestionnaire(services, ctx); },
        "The questionnaire a single-use link opens (no account; the token is the credential)"}));
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"POST", "/api/v1/proms/invitations/{token}", "proms.invitation",
-       [services](const RequestContext& ctx) { return SubmitAnswers(services, ctx); },
-       "Answers to the questionnaire; the link then refuses a second use"}));
-  ORP_RETURN_IF_ERROR(router.Add(
-      {"GET", "/api/v1/patients/{pseudonym}/proms", "procedure.read",
-       [services](const RequestContext& ctx) { return PatientProms(services, ctx); },
-       "A patient's questionnaires due and their scores over time"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"POST", "/api/v1/proms/invitations/{token}", "proms.invitation",
+                  [services](const RequestContext& ctx) { return SubmitAnswers(services, ctx); },
+                  "Answers to the questionnaire; the link then refuses a second use"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/patients/{pseudonym}/proms", "procedure.read",
+                  [services](const RequestContext& ctx) { return PatientProms(services, ctx); },
+                  "A patient's questionnaires due and their scores over time"}));
   ORP_RETURN_IF_ERROR(router.Add(
       {"GET", "/api/v1/patients/{pseudonym}/proms/invitations/{id}", "proms.invitation",
        [services](const RequestContext& ctx) { return OpenOwnQuestionnaire(services, ctx); },

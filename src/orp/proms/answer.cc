@@ -50,8 +50,10 @@ Result<std::optional<storage::PromInvitation>> FindForPatient(storage::Reader& r
 
 Result<OpenedInvitation> Check(std::optional<storage::PromInvitation> found,
                                const InstrumentSet& instruments, Date today) {
-  if (!found) return NotFound("this questionnaire link is not valid (a newer message may have "
-                              "replaced it; please use the link in the latest one)");
+  if (!found)
+    return NotFound(
+        "this questionnaire link is not valid (a newer message may have "
+        "replaced it; please use the link in the latest one)");
   if (found->status == storage::PromInvitationStatus::kAnswered) {
     return FailedPrecondition(std::string(kAlreadyAnswered));
   }
@@ -122,8 +124,8 @@ Result<storage::PromResponse> AnswerInvitation(storage::Store& store,
                                                std::string_view token, const Answers& answers,
                                                Date today) {
   return Answer(
-      store, instruments, [&](storage::Reader& r) { return FindByToken(r, token); }, answers,
-      today, "link");
+      store, instruments, [&](storage::Reader& r) { return FindByToken(r, token); }, answers, today,
+      "link");
 }
 
 Result<OpenedInvitation> OpenPatientInvitation(storage::Store& store,
@@ -137,9 +139,8 @@ Result<OpenedInvitation> OpenPatientInvitation(storage::Store& store,
 
 Result<storage::PromResponse> AnswerPatientInvitation(storage::Store& store,
                                                       const InstrumentSet& instruments,
-                                                      domain::PatientId patient,
-                                                      int64_t invitation, const Answers& answers,
-                                                      Date today) {
+                                                      domain::PatientId patient, int64_t invitation,
+                                                      const Answers& answers, Date today) {
   return Answer(
       store, instruments,
       [&](storage::Reader& r) { return FindForPatient(r, patient, invitation); }, answers, today,

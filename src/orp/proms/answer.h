@@ -45,8 +45,7 @@ Result<OpenedInvitation> OpenPatientInvitation(storage::Store& store,
                                                Date today);
 Result<storage::PromResponse> AnswerPatientInvitation(storage::Store& store,
                                                       const InstrumentSet& instruments,
-                                                      domain::PatientId patient,
-                                                      int64_t invitation, const Answers& answers,
-                                                      Date today);
+                                                      domain::PatientId patient, int64_t invitation,
+                                                      const Answers& answers, Date today);
 
 }  // namespace orp::proms

@@ -33,8 +33,7 @@ Result<Url> ParseHttpUrl(std::string_view url) {
   if (colon != std::string_view::npos) {
     std::string_view port = authority.substr(colon + 1);
     auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
-    if (ec != std::errc() || end != port.data() + port.size() || out.port < 1 ||
-        out.port > 65535) {
+    if (ec != std::errc() || end != port.data() + port.size() || out.port < 1 || out.port > 65535) {
       return InvalidArgument(fmt::format("--sms-url: '{}' is not a port number", port));
     }
     authority = authority.substr(0, colon);
@@ -55,8 +54,8 @@ Result<std::string> ReadAuthHeader(const std::filesystem::path& file) {
   const bool bad_char = line.find_first_of("\r\n") != std::string::npos;
   if (colon == std::string::npos || colon == 0 || colon + 1 >= line.size() || bad_char) {
     // Never quote the line: it holds the secret.
-    return InvalidArgument(fmt::format(
-        "--sms-auth-file {}: expected one line 'Header-Name: value'", file.string()));
+    return InvalidArgument(
+        fmt::format("--sms-auth-file {}: expected one line 'Header-Name: value'", file.string()));
   }
   return line;
 }

@@ -23,9 +23,9 @@
 namespace orp::proms {
 
 struct HttpSmsOptions {
-  std::string url;                       // http://host[:port]/path
-  std::filesystem::path auth_file;       // one line "Header-Name: value"; empty: no header
-  std::string sender = "NHS Registry";   // the "from" the provider shows
+  std::string url;                      // http://host[:port]/path
+  std::filesystem::path auth_file;      // one line "Header-Name: value"; empty: no header
+  std::string sender = "NHS Registry";  // the "from" the provider shows
   std::chrono::milliseconds timeout{10000};
 };
 

@@ -63,8 +63,8 @@ Result<ParticipationReport> Participation(storage::Reader& reader, std::string_v
   std::map<int64_t, std::string> provider_of_procedure;
   std::map<std::string, ProviderParticipation> by_provider;
   std::set<int64_t> primaries;
-  auto streamed = reader.ForEachProcedure(
-      {std::string(registry), 0}, [&](const domain::Procedure& p) {
+  auto streamed =
+      reader.ForEachProcedure({std::string(registry), 0}, [&](const domain::Procedure& p) {
         std::string provider = provider_of(p.provider_site);
         provider_of_procedure[p.id.value] = provider;
         ProviderParticipation& row = by_provider[provider];
@@ -89,9 +89,11 @@ Result<ParticipationReport> Participation(storage::Reader& reader, std::string_v
   if (!responses) return std::unexpected(responses.error());
   std::set<int64_t> with_pre_op;
   for (const storage::PromResponse& r : *responses) {
-    if (r.months == 0 && primaries.contains(r.procedure.value)) with_pre_op.insert(r.procedure.value);
+    if (r.months == 0 && primaries.contains(r.procedure.value))
+      with_pre_op.insert(r.procedure.value);
   }
-  for (int64_t procedure : with_pre_op) ++by_provider[provider_of_procedure[procedure]].pre_op_returned;
+  for (int64_t procedure : with_pre_op)
+    ++by_provider[provider_of_procedure[procedure]].pre_op_returned;
 
   ParticipationReport report;
   report.registry = std::string(registry);

@@ -45,8 +45,9 @@ Result<PatientProms> PatientPromsOf(storage::Reader& reader, const InstrumentSet
       const ScoreDefinition& score = instrument->scores[k];
       ScoreSeries& s = series[{r.procedure.value, r.instrument, k}];
       if (s.points.empty()) {
-        s = {r.procedure, instrument->code,   instrument->name, score.code, score.label,
-             score.higher_is_better, score.min, score.max, {}};
+        s = {r.procedure, instrument->code, instrument->name,
+             score.code,  score.label,      score.higher_is_better,
+             score.min,   score.max,        {}};
       }
       s.points.push_back({r.months, r.completed, ComputeScore(*instrument, score, *answers).value});
     }

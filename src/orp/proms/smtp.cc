@@ -21,8 +21,7 @@ Result<int> ReadReply(TcpConnection& c) {
 }
 
 // Sends `command` (unless empty) and checks the reply is `want` (its first digit for 2 and 3).
-Result<void> Step(TcpConnection& c, std::string_view step, const std::string& command,
-                  int want) {
+Result<void> Step(TcpConnection& c, std::string_view step, const std::string& command, int want) {
   if (!command.empty()) ORP_RETURN_IF_ERROR(c.Write(command + "\r\n"));
   auto code = ReadReply(c);
   if (!code) return std::unexpected(code.error().WithContext(std::string(step)));
