@@ -56,6 +56,8 @@ class RequestContext {
     return gatekeeper_.SignIn(request);
   }
   Result<std::string> SignOut(std::string_view cookie) const { return gatekeeper_.SignOut(cookie); }
+  // The gatekeeper's accounts (the admin routes), or nullptr.
+  security::Accounts* Accounts() const { return gatekeeper_.accounts(); }
   // Appends an audit entry for this request's action on `object` (see Gatekeeper::Record);
   // outcome "ok", or "denied" for a refused read of identifiable data; `purpose` as the caller
   // stated it (never a patient identifier).

@@ -26,6 +26,14 @@
 //   GET  /api/v1/patients/{pseudonym}/recalls   recall.read        a patient's recalls
 //   GET  /api/v1/audit                          audit.read         by actor, object, time
 //   GET  /api/v1/patients/{pseudonym}/audit     audit.read_own     who looked at my record
+//   GET  /api/v1/registries                     catalogue.read     loaded definitions (summary)
+//   GET  /api/v1/registries/{code}              catalogue.read     fields, value sets, rules
+//   GET  /api/v1/users                          user.admin         accounts (admin_routes.cc)
+//   POST /api/v1/users                          user.admin         add; TOTP secret shown once
+//   POST /api/v1/users/{username}/disable       user.admin         disable
+//   GET  /api/v1/users/{username}/tokens        user.admin         its tokens (no secrets)
+//   POST /api/v1/users/{username}/tokens        user.admin         a token, shown once
+//   DELETE /api/v1/tokens/{id}                  user.admin         revoke
 //   POST /api/v1/sessions                       session.create     sign in (public)
 //   DELETE /api/v1/sessions                     session.delete     sign out (public)
 //   GET  /api/v1/proms/invitations/{token}      proms.invitation   a questionnaire (public: the
@@ -44,6 +52,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -125,6 +134,10 @@ struct ApiServices {
   // tokens or idempotency keys (a replica lags). (ops, #10)
   storage::Store* analytics_store = nullptr;
   storage::Store& AnalyticsStore() const { return analytics_store ? *analytics_store : *store; }
+  // Called after a submission over HTTP stored new procedures (not for a replayed key or a
+  // duplicate), once its response is ready: `orp serve` hands it a surveillance::RunTrigger's
+  // Notify, which must not block. Empty: nothing is called. (surveil, #7)
+  std::function<void()> after_submission;
   // PROMs instruments for the questionnaire routes (proms, #11). Null: none installed (a link
   // still finds its invitation, but its questionnaire cannot be shown).
   const proms::InstrumentSet* instruments = nullptr;
@@ -145,6 +158,8 @@ Result<void> AddAnalyticsRoutes(Router& router, const ApiServices& services);
 Result<void> AddSurveillanceRoutes(Router& router, const ApiServices& services);
 Result<void> AddRecallRoutes(Router& router, const ApiServices& services);
 Result<void> AddAuditRoutes(Router& router, const ApiServices& services);
+Result<void> AddRegistryRoutes(Router& router, const ApiServices& services);
+Result<void> AddAdminRoutes(Router& router, const ApiServices& services);
 Result<void> AddPromsRoutes(Router& router, const ApiServices& services);
 Result<void> AddPromsAnalysisRoutes(Router& router, const ApiServices& services);
 

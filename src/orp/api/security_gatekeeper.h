@@ -32,6 +32,7 @@ class SecurityGatekeeper : public Gatekeeper {
   Result<SignedIn> SignIn(const SignInRequest& request) override;
   Result<std::string> SignOut(std::string_view session_cookie) override;
   Result<void> Record(const security::Principal& principal, const AccessEvent& event) override;
+  security::Accounts* accounts() override { return &accounts_; }
 
  private:
   security::AuditLog audit_;  // before accounts_, which refers to it
