@@ -40,7 +40,10 @@ class PromsLink : public ::testing::Test {
     instruments_ = *proms::LoadInstruments(SourceDir() / "instruments");
     invitation_ = Invite();
     gatekeeper_ = std::make_unique<SecurityGatekeeper>(*store_, security::AccountsOptions{});
-    ApiServices services{store_.get(), &pseudonymiser_, nullptr, &metrics_};
+    ApiServices services;
+    services.store = store_.get();
+    services.pseudonymiser = &pseudonymiser_;
+    services.metrics = &metrics_;
     services.instruments = &instruments_;
     services.proms_link_limiter = std::make_shared<PromsLinkLimiter>(8);
     ASSERT_TRUE(AddRoutes(router_, services).has_value());
