@@ -297,6 +297,28 @@ std::vector<Row> Rows(const RoleTable::World& w) {
     {"POST", "/api/v1/users/nobody-here/tokens", "",
                                                 {401, 403, 403, 403, 403, 403, 403, 403, 403, 404}},
     {"DELETE", "/api/v1/tokens/999999", "",     {401, 403, 403, 403, 403, 403, 403, 403, 403, 404}},
+    // The PROMs questionnaire link is public (its token is the credential): an unknown token
+    // is 404 for everyone, anonymous included (test/api_proms_test.cc answers a real one).
+    {"GET", "/api/v1/proms/invitations/notavalidtoken", "",
+                                                {404, 404, 404, 404, 404, 404, 404, 404, 404, 404}},
+    {"POST", "/api/v1/proms/invitations/notavalidtoken", R"({"answers":{"pain":3}})",
+                                                {404, 404, 404, 404, 404, 404, 404, 404, 404, 404}},
+    // A patient's PROMs (procedure.read): the patient and national roles; a provider or
+    // clinician sees their own procedures' questionnaires only, and A has none yet (404).
+    {"GET", "/api/v1/patients/" + a + "/proms", "",
+                                                {401, 403, 404, 404, 404, 403, 200, 200, 200, 403}},
+    // Answering from the patient's own page: public action, the handler requires the signed-in
+    // patient whose record it is; invitation 999 is nobody's.
+    {"GET", "/api/v1/patients/" + a + "/proms/invitations/999", "",
+                                                {404, 404, 404, 404, 404, 404, 404, 404, 404, 404}},
+    {"POST", "/api/v1/patients/" + a + "/proms/invitations/999", R"({"answers":{"pain":3}})",
+                                                {404, 404, 404, 404, 404, 404, 404, 404, 404, 404}},
+    // PROMs analyses: aggregate readers; gain needs an installed instrument (none here: 400
+    // once let in).
+    {"GET", "/api/v1/proms/participation?registry=BCIR", "",
+                                                {401, 403, 200, 200, 200, 200, 403, 200, 200, 403}},
+    {"GET", "/api/v1/proms/gain?instrument=PAIN-NRS&by=provider", "",
+                                                {401, 403, 400, 400, 400, 400, 403, 400, 400, 403}},
   };
   // clang-format on
 }

@@ -38,6 +38,9 @@ orp_ok(gain proms gain --db ${db} ${defs} --instrument PAIN-NRS --by provider --
 expect("${gain}" "\"terms\": \\[\n *\"\\(Intercept\\)\",\n *\"pre\"" "the case-mix model")
 expect("${gain}" "\"national_gain\": [0-9]" "pain falls after the operation: a positive gain")
 expect("${gain}" "\"adjusted_gain\"" "groups")
+# The dates of birth the model reads for age are in the audit chain (#11).
+orp_ok(audit audit list --db ${db} --object registry/all --format csv)
+expect("${audit}" "proms.gain,registry/all,[^\n]*case-mix adjusted health gain \\(age at operation\\); PAIN-NRS,ok: dates of birth of [1-9][0-9]* patients read" "the gain run is audited")
 
 orp_ok(run proms run --db ${db} ${defs} --today 2025-12-31 --format json)
 expect("${run}" "\"invited\": [1-9]" "the daily run invites")
@@ -46,6 +49,15 @@ expect("${rerun}" "\"invited\": 0" "a second run the same day invites nobody")
 orp_ok(status proms status --db ${db} --format json)
 expect("${status}" "\"instrument\": \"PAIN-NRS\",\n *\"status\": \"open\"" "status counts")
 expect("${status}" "\"pending\": [1-9]" "messages wait without contact details")
+# Participation per provider (#11): the synth's pre-operative questionnaires count as pre-op
+# participation; invitations so far unanswered give a response rate of 0 and no funnel.
+orp_ok(by proms status --db ${db} --by provider --format json)
+expect("${by}" "\"national\": {\n *\"invited\": [1-9][0-9]*,\n *\"responded\": 0," "national counts")
+expect("${by}" "\"pre_op_returned\": [1-9]" "pre-operative participation")
+expect("${by}" "\"pre_op_funnel\": {\n *\"y\": [0-9.]+,\n *\"z\": -?[0-9.e+-]+,\n *\"lower998\"" "funnel data")
+orp_ok(by_csv proms status --db ${db} --by provider --registry BCIR --format csv)
+expect("${by_csv}" "^provider,invited,responded,response_pct,response_funnel,primaries,pre_op_returned,pre_op_pct,pre_op_funnel\n" "csv header")
+expect("${by_csv}" "\nnational,[0-9]+,0,[0-9.]*,,[1-9]" "the national row")
 
 file(WRITE ${WORK_DIR}/bad.csv
   "registry,procedure_ref,instrument,months,completed,pain\nNRHI,NOPE,PAIN-NRS,0,2024-01-01,3\nNRHI,X,PAIN-NRS,0,2024-01-01,12\n")

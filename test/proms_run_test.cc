@@ -9,7 +9,9 @@
 #include <fstream>
 #include <regex>
 
+#include "http_sink.h"
 #include "orp/proms/answer.h"
+#include "orp/proms/http_sms.h"
 #include "orp/proms/run.h"
 #include "orp/proms/smtp.h"
 #include "orp/security/secrets.h"
@@ -186,8 +188,13 @@ TEST_F(PromsRunTest, TheLinkOpensTheQuestionnaireAcceptsOneAnswerAndRefusesASeco
   EXPECT_EQ(stored->source, "link");
   auto again = AnswerInvitation(*store_, instruments_, token, {{"pain", 2}}, answered_on);
   ASSERT_FALSE(again.has_value());
-  EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
-  EXPECT_FALSE(OpenInvitation(*store_, instruments_, token, answered_on).has_value());
+  EXPECT_EQ(again.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(again.error().message().find("already been answered"), std::string::npos);
+  auto reopened = OpenInvitation(*store_, instruments_, token, answered_on);
+  ASSERT_FALSE(reopened.has_value());
+  EXPECT_EQ(reopened.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(OpenInvitation(*store_, instruments_, "notatoken", answered_on).error().code(),
+            ErrorCode::kNotFound);
   EXPECT_EQ(store_->ListPromResponses("BCIR")->size(), 1u);
   EXPECT_EQ((*store_->ListPromInvitations({}))[0].status, PromInvitationStatus::kAnswered);
 }
@@ -278,6 +285,44 @@ TEST_F(PromsRunTest, LetterAndSmsChannelsWriteTheirBatchFiles) {
   std::string text;
   std::getline(sms, text);
   EXPECT_THAT(text, HasSubstr("07700900001\tThe implant registry asks"));
+}
+
+// The HTTP SMS provider behind the channel interface: 503 and 429 are retried with back-off,
+// then a 2xx marks the text sent; a 400 is a dead letter at once.
+TEST_F(PromsRunTest, AnSmsProviderOverHttpIsRetriedWithBackOffThenSentOrDeadLettered) {
+  options_.channels = {"sms"};
+  Plan();
+  testing::HttpSink sink(503);
+  HttpSmsOptions sms;
+  sms.url = "http://127.0.0.1:" + std::to_string(sink.port()) + "/send";
+  sms.timeout = std::chrono::milliseconds(2000);
+  Channels channels;
+  channels["sms"] = std::make_unique<SmsChannel>(std::move(*HttpSmsAdapter::Create(sms)));
+  EXPECT_EQ(Deliver(channels).retried, 1);
+  auto pending = *store_->ListPromMessages(PromMessageStatus::kPending, std::nullopt);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].next_attempt, options_.now + std::chrono::seconds(300));
+  EXPECT_THAT(pending[0].last_error, HasSubstr("answered 503"));
+  EXPECT_THAT(pending[0].last_error, ::testing::Not(HasSubstr("07700900001")));
+  sink.set_status(429);
+  options_.now += std::chrono::seconds(300);
+  EXPECT_EQ(Deliver(channels).retried, 1);
+  EXPECT_EQ(store_->ListPromMessages(PromMessageStatus::kPending, std::nullopt)->at(0).next_attempt,
+            options_.now + std::chrono::seconds(1200));
+  sink.set_status(200);
+  options_.now += std::chrono::seconds(1200);
+  EXPECT_EQ(Deliver(channels).sent, 1);
+  EXPECT_EQ(sink.requests().size(), 3u);
+  EXPECT_THAT(sink.requests().back().body, HasSubstr(R"("to":"07700900001")"));
+
+  options_.today += std::chrono::days(14);  // the reminder, to a provider that refuses it
+  Plan();
+  sink.set_status(400);
+  EXPECT_EQ(Deliver(channels).dead, 1);
+  auto dead = *store_->ListPromMessages(PromMessageStatus::kDead, std::nullopt);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].purpose, "reminder-1");
+  EXPECT_EQ(dead[0].attempts, 1);
 }
 
 TEST_F(PromsRunTest, APatientWithoutContactDetailsIsADeadLetterNotASilentGap) {

@@ -19,6 +19,8 @@ import { completenessPage } from "./pages/completeness";
 import { recordPage } from "./pages/record";
 import { uploadPage } from "./pages/upload";
 import { adminAuditPage, adminRegistriesPage, adminUsersPage } from "./pages/admin";
+import { questionnairePage } from "./pages/questionnaire";
+import { myQuestionnairesPage } from "./pages/my_questionnaires";
 
 interface Page {
   path: string;
@@ -40,6 +42,7 @@ const pages: Page[] = [
   { path: "/admin/users", title: "Users", show: (s) => hasRole(s, "admin"), render: adminUsersPage },
   { path: "/admin/registries", title: "Registries", show: (s) => hasRole(s, "admin"), render: adminRegistriesPage },
   { path: "/admin/audit", title: "Audit log", show: (s) => hasRole(s, "admin"), render: adminAuditPage },
+  { path: "/my-questionnaires", title: "My questionnaires", show: (s) => hasRole(s, "patient"), render: myQuestionnairesPage },
 ];
 
 // Dashboards (webdash, #9): surgeons and hospitals, manufacturers, analysts and the regulator.
@@ -90,6 +93,13 @@ function renderChrome(session: Session | null, current: string): void {
 async function route(): Promise<void> {
   const session = currentSession();
   let path = location.pathname;
+  // A questionnaire link (/proms/<token>) needs no account: the token is the credential.
+  const link = path.match(/^\/proms\/([A-Za-z0-9]+)$/);
+  if (link) {
+    renderChrome(session, path);
+    await questionnairePage({ path: `/api/v1/proms/invitations/${link[1]}` });
+    return;
+  }
   if (!session && path !== "/login") {
     history.replaceState(null, "", "/login");
     path = "/login";

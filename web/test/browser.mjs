@@ -251,7 +251,7 @@ await check("a patient sees only their own implants", async () => {
   await page.waitForSelector("#implants li, #implants-status:text('No implants')");
   const expected = Number(sql(`SELECT count(*) FROM implants i JOIN patients p ON i.patient = p.id WHERE lower(hex(p.pseudonym)) = '${patientA}' AND i.in_situ = 1;`));
   expect((await page.$$("#implants li")).length === expected, `expected ${expected} implants`);
-  expect((await page.$$("nav a")).length === 1, "a patient sees one page in the navigation");
+  expect((await page.$$("nav a")).length === 2, "a patient sees two pages in the navigation (implants, questionnaires)");
   const other = await fetchIn(page, `/api/v1/patients/${patientB}/implants`);
   expect(other.status === 403 || other.status === 404, `another patient's implants: ${other.status}`);
   await axe(page, "my implants");

@@ -3,6 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { deviceFindings, GS, normaliseLabel, visibleLabel } from "../src/pages/scan";
 import { alignCurves, type SurvivalGroup } from "../src/survival_data";
+import { answersBody, choicesOf } from "../src/pages/questionnaire";
+import { scoreText } from "../src/pages/my_questionnaires";
 
 test("a configured substitute becomes the group separator and a trailing newline goes", () => {
   assert.equal(normaliseLabel("0109506000134352" + "10ABC~21X\r\n", "~"), `0109506000134352` + `10ABC${GS}21X`);
@@ -50,3 +52,22 @@ test("curves are aligned on one axis, held as steps and ended after their last d
 });
 import "./dashboard.test";  // webdash (#9): funnel chart data
 import "./entry.test";  // webentry (#9)
+
+// --- PROMs questionnaire (proms, #11) ---------------------------------------------------------
+test("a scale item offers every whole number with its end labels on the ends", () => {
+  const pain = { code: "pain", text: "Pain?", kind: "scale" as const, optional: false, min: 0, max: 3, min_label: "No pain", max_label: "Worst" };
+  assert.deepEqual(choicesOf(pain).map((c) => c.label), ["0 – No pain", "1", "2", "3 – Worst"]);
+  const choice = { code: "x", text: "X?", kind: "choice" as const, optional: true, options: [{ value: 4, label: "Yes" }] };
+  assert.deepEqual(choicesOf(choice), [{ value: 4, label: "Yes" }]);
+});
+
+test("only answered items are sent", () => {
+  assert.deepEqual(answersBody(new Map([["pain", 3]])), { answers: { pain: 3 } });
+  assert.deepEqual(answersBody(new Map()), { answers: {} });
+});
+
+test("a score says which way is better and its range, or why it is missing", () => {
+  assert.equal(scoreText(3, { higher_is_better: false, min: 0, max: 10 }), "3 (lower is better, 0 to 10)");
+  assert.equal(scoreText(12.5, { higher_is_better: true, min: 0, max: 15 }), "12.5 (higher is better, 0 to 15)");
+  assert.match(scoreText(null, { higher_is_better: true, min: 0, max: 15 }), /Not scored/);
+});

@@ -57,6 +57,11 @@ Result<void> AddRoutes(Router& router, const ApiServices& given) {
   ORP_RETURN_IF_ERROR(AddBenchmarkRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddRegistryRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddAdminRoutes(router, services));
+  if (!services.proms_link_limiter) {
+    services.proms_link_limiter = std::make_shared<PromsLinkLimiter>(60);
+  }
+  ORP_RETURN_IF_ERROR(AddPromsRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddPromsAnalysisRoutes(router, services));
   return {};
 }
 

@@ -1,8 +1,8 @@
 // The API's route table: every route the server answers, with the action the policy decides
 // on. AddRoutes is the one place routes are registered; docs/openapi.yaml must list exactly
 // these (routes_test.cc checks), and `orp serve --routes` prints them. Action names are
-// security::ActionName's (security/policy.h), except the public health.read, session.create
-// and session.delete.
+// security::ActionName's (security/policy.h), except the public health.read, session.create,
+// session.delete and proms.invitation.
 //
 //   GET  /healthz                               health.read        the process is up
 //   GET  /readyz                                health.read        the store answers
@@ -41,6 +41,12 @@
 //   GET  /api/v1/analytics/completeness         analytics.aggregate.read  primaries per provider/month
 //   GET  /api/v1/analytics/benchmark            analytics.aggregate.read  national, public audience
 //   GET  /api/v1/patients/{pseudonym}/device-performance  patient.implants.read  model vs class
+//   GET  /api/v1/proms/invitations/{token}      proms.invitation   a questionnaire (public: the
+//   POST /api/v1/proms/invitations/{token}      proms.invitation   link's token is the credential)
+//   GET  /api/v1/patients/{pseudonym}/proms     procedure.read     questionnaires due, scores
+//   GET|POST /api/v1/patients/{pseudonym}/proms/invitations/{id}  proms.invitation  the patient
+//   GET  /api/v1/proms/participation            analytics.aggregate.read  rates per provider
+//   GET  /api/v1/proms/gain                     analytics.aggregate.read  gain vs the country
 //
 // Scope: list and read routes ask the gatekeeper about each row's organisation, clinician or
 // patient (RequestContext::Allowed) and return only what it allows, so a provider sees its own
@@ -49,8 +55,10 @@
 // the real policy; a route without a row there fails it.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -67,6 +75,9 @@
 
 namespace orp::analytics {
 class CohortCache;
+}
+namespace orp::proms {
+class InstrumentSet;
 }
 
 namespace orp::api {
@@ -94,6 +105,21 @@ class SubmissionValidators {
       validators_;
 };
 
+// Requests per remote address per minute on the public questionnaire routes (proms, #11), so
+// link tokens cannot be guessed at speed. A fixed one-minute window. Thread safe.
+class PromsLinkLimiter {
+ public:
+  explicit PromsLinkLimiter(int per_minute) : per_minute_(per_minute) {}
+  // True when the request may go ahead (and counts it).
+  bool Admit(std::string_view address, std::chrono::steady_clock::time_point now);
+
+ private:
+  const int per_minute_;
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point window_start_{};
+  std::map<std::string, int, std::less<>> counts_;
+};
+
 // What the handlers use; every pointer must outlive the router.
 struct ApiServices {
   storage::Store* store = nullptr;
@@ -117,6 +143,11 @@ struct ApiServices {
   // duplicate), once its response is ready: `orp serve` hands it a surveillance::RunTrigger's
   // Notify, which must not block. Empty: nothing is called. (surveil, #7)
   std::function<void()> after_submission;
+  // PROMs instruments for the questionnaire routes (proms, #11). Null: none installed (a link
+  // still finds its invitation, but its questionnaire cannot be shown).
+  const proms::InstrumentSet* instruments = nullptr;
+  // The questionnaire routes' rate limit. Null: AddRoutes makes one of 60 a minute.
+  std::shared_ptr<PromsLinkLimiter> proms_link_limiter = nullptr;
 };
 
 // Registers every route above. kAlreadyExists/kInvalidArgument only on a programming error.
@@ -138,6 +169,8 @@ Result<void> AddDashboardRoutes(Router& router, const ApiServices& services);
 Result<void> AddBenchmarkRoutes(Router& router, const ApiServices& services);
 Result<void> AddRegistryRoutes(Router& router, const ApiServices& services);
 Result<void> AddAdminRoutes(Router& router, const ApiServices& services);
+Result<void> AddPromsRoutes(Router& router, const ApiServices& services);
+Result<void> AddPromsAnalysisRoutes(Router& router, const ApiServices& services);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a

@@ -8,8 +8,11 @@
 namespace orp::api {
 namespace {
 
+// proms.invitation: the questionnaire link, whose single-use token is the credential (proms,
+// #11); the handler refuses an unknown token.
 bool IsPublic(std::string_view action) {
-  return action == "health.read" || action == "session.create" || action == "session.delete";
+  return action == "health.read" || action == "session.create" || action == "session.delete" ||
+         action == "proms.invitation";
 }
 
 // The resource a grant covers: its own organisation, clinician, manufacturer or record.

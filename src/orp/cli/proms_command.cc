@@ -1,14 +1,16 @@
 // orp proms run    --db URL [--today DATE] [--contacts FILE] [--channel email|letter|sms]...
 //                  [--smtp-host H] [--smtp-port P] [--smtp-from ADDR] [--letters FILE]
-//                  [--sms-file FILE] [--link-base URL] [--registries DIR] [--instruments DIR]
+//                  [--sms-file FILE | --sms-url URL [--sms-auth-file F] [--sms-from NAME]]
+//                  [--link-base URL] [--registries DIR] [--instruments DIR]
 //                  [--format table|json|csv]
-// orp proms status --db URL [--format table|json|csv]
+// orp proms status --db URL [--by provider [--registry R]] [--format table|json|csv]
 //
 // The daily PROMs run (proms/run.h): creates the invitations due today, queues reminders,
 // expires closed links, then delivers the outbox through the configured channels. Without
 // --contacts nothing is delivered (the registry holds no contact details; messages wait).
 // `status` counts invitations by registry, instrument and status, the outbox by status, and
-// lists the dead letters with their reasons.
+// lists the dead letters with their reasons; with `--by provider`, response and pre-operative
+// participation rates per provider with funnel plot data (proms/participation.h).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -24,6 +26,8 @@
 #include "orp/cli/proms_paths.h"
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
+#include "orp/proms/http_sms.h"
+#include "orp/proms/participation.h"
 #include "orp/proms/run.h"
 #include "orp/proms/smtp.h"
 #include "orp/storage/store.h"
@@ -33,13 +37,14 @@ namespace {
 
 struct RunFlags {
   std::string db, today, contacts, letters, sms_file, registries, instruments;
+  proms::HttpSmsOptions sms_http;
   std::vector<std::string> channels = {"email"};
   std::string link_base = "https://orp.invalid/proms/";
   proms::SmtpOptions smtp;
   std::string format = "table";
 };
 
-proms::Channels MakeChannels(const RunFlags& f) {
+proms::Channels MakeChannels(std::string_view command, const RunFlags& f) {
   proms::Channels channels;
   channels["email"] = std::make_unique<proms::SmtpChannel>(f.smtp);
   if (!f.letters.empty())
@@ -47,6 +52,9 @@ proms::Channels MakeChannels(const RunFlags& f) {
   if (!f.sms_file.empty()) {
     channels["sms"] =
         std::make_unique<proms::SmsChannel>(std::make_unique<proms::FileSmsAdapter>(f.sms_file));
+  } else if (!f.sms_http.url.empty()) {
+    channels["sms"] = std::make_unique<proms::SmsChannel>(
+        ValueOrFail(command, proms::HttpSmsAdapter::Create(f.sms_http)));
   }
   return channels;
 }
@@ -91,7 +99,7 @@ void Run(const RunFlags& f, const Environment& env) {
   }
   if (!f.contacts.empty()) {
     auto contacts = ValueOrFail(kCmd, proms::CsvContactDirectory::Load(f.contacts));
-    proms::Channels channels = MakeChannels(f);
+    proms::Channels channels = MakeChannels(kCmd, f);
     auto delivered =
         proms::DeliverMessages(*store, instruments, channels, *contacts, options, report);
     if (!delivered) Fail(kCmd, delivered.error());
@@ -99,10 +107,47 @@ void Run(const RunFlags& f, const Environment& env) {
   PrintRunReport(report, format);
 }
 
-void Status(const std::string& db, const std::string& format_flag, const Environment& env) {
+std::string Percent(int numerator, int denominator) {
+  return denominator > 0 ? fmt::format("{:.1f}", 100.0 * numerator / denominator) : "";
+}
+
+std::string FunnelClass(const std::optional<stats::FunnelPoint>& point) {
+  return point ? std::string(stats::FunnelClassName(point->classification)) : "";
+}
+
+void StatusByProvider(storage::Store& store, const std::string& registry, OutputFormat format) {
   constexpr std::string_view kCmd = "proms status";
-  const OutputFormat format = ValueOrFail(kCmd, ParseOutputFormat(format_flag));
-  auto store = OpenStoreOrFail(kCmd, env, db);
+  const proms::ParticipationReport report =
+      ValueOrFail(kCmd, proms::Participation(store, registry));
+  if (format == OutputFormat::kJson) {
+    std::printf("%s\n", proms::ParticipationJson(report).c_str());
+    return;
+  }
+  Table table({"provider", "invited", "responded", "response_pct", "response_funnel", "primaries",
+               "pre_op_returned", "pre_op_pct", "pre_op_funnel"});
+  for (const proms::ProviderParticipation& p : report.providers) {
+    table.AddRow({p.provider, std::to_string(p.invited), std::to_string(p.responded),
+                  Percent(p.responded, p.invited), FunnelClass(p.response_funnel),
+                  std::to_string(p.primaries), std::to_string(p.pre_op_returned),
+                  Percent(p.pre_op_returned, p.primaries), FunnelClass(p.pre_op_funnel)});
+  }
+  table.AddRow({"national", std::to_string(report.invited), std::to_string(report.responded),
+                Percent(report.responded, report.invited), "", std::to_string(report.primaries),
+                std::to_string(report.pre_op_returned),
+                Percent(report.pre_op_returned, report.primaries), ""});
+  std::fputs((format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText()).c_str(),
+             stdout);
+}
+
+struct StatusFlags {
+  std::string db, by, registry, format = "table";
+};
+
+void Status(const StatusFlags& f, const Environment& env) {
+  constexpr std::string_view kCmd = "proms status";
+  const OutputFormat format = ValueOrFail(kCmd, ParseOutputFormat(f.format));
+  auto store = OpenStoreOrFail(kCmd, env, f.db);
+  if (f.by == "provider") return StatusByProvider(*store, f.registry, format);
   auto invitations = ValueOrFail(kCmd, store->ListPromInvitations({}));
   std::map<std::tuple<std::string, std::string, std::string>, int> counts;
   for (const auto& i : invitations) {
@@ -172,6 +217,11 @@ void AddPromsCommand(CLI::App& app, const Environment& env) {
   run->add_option("--smtp-from", f->smtp.from, "Sender address");
   run->add_option("--letters", f->letters, "Letter batch CSV to append to");
   run->add_option("--sms-file", f->sms_file, "File the SMS adapter appends texts to");
+  run->add_option("--sms-url", f->sms_http.url,
+                  "SMS provider's HTTP API (http://host[:port]/path): one JSON POST per text");
+  run->add_option("--sms-auth-file", f->sms_http.auth_file,
+                  "File holding the provider's auth header as one line 'Name: value'");
+  run->add_option("--sms-from", f->sms_http.sender, "Sender name the SMS provider shows");
   run->add_option("--link-base", f->link_base, "Questionnaire URL the token is appended to");
   run->add_option("--registries", f->registries, "Registry definitions directory");
   run->add_option("--instruments", f->instruments,
@@ -179,12 +229,15 @@ void AddPromsCommand(CLI::App& app, const Environment& env) {
   run->add_option("--format", f->format, "table, json or csv");
   run->callback([f, &env] { Run(*f, env); });
 
-  auto db = std::make_shared<std::string>();
-  auto format = std::make_shared<std::string>("table");
-  CLI::App* status = proms->add_subcommand("status", "Invitations, outbox and dead letters");
-  status->add_option("--db", *db, "Database URL")->required();
-  status->add_option("--format", *format, "table, json or csv");
-  status->callback([db, format, &env] { Status(*db, *format, env); });
+  auto s = std::make_shared<StatusFlags>();
+  CLI::App* status = proms->add_subcommand(
+      "status", "Invitations, outbox and dead letters; --by provider: participation and funnels");
+  status->add_option("--db", s->db, "Database URL")->required();
+  status->add_option("--by", s->by, "provider: response and pre-op participation per provider")
+      ->check(CLI::IsMember({"provider"}));
+  status->add_option("--registry", s->registry, "With --by provider: one registry (default all)");
+  status->add_option("--format", s->format, "table, json or csv");
+  status->callback([s, &env] { Status(*s, env); });
 
   AddPromsGainCommand(*proms, env);
 }

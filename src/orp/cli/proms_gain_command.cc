@@ -5,7 +5,8 @@
 // Health gain from before (months 0) to after (months N, default the first follow-up time
 // point, 6) for one instrument's score: the case-mix model (post on pre, age, sex, ASA;
 // proms/gain.h), the national mean gain, and per group the observed and adjusted mean gain.
-// Groups with fewer than 30 modelled records are marked not reportable (statistics.md §12).
+// Groups with fewer than 30 modelled records are marked not reportable (statistics.md §12). The
+// dates of birth it reads (for age) are recorded in the audit chain first (gain_records.h).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +18,7 @@
 #include "orp/cli/proms_paths.h"
 #include "orp/cli/table.h"
 #include "orp/proms/gain_records.h"
+#include "orp/security/accounts.h"
 #include "orp/storage/store.h"
 
 namespace orp::cli {
@@ -76,7 +78,9 @@ void Gain(const GainFlags& f, const Environment& env) {
   named.score = score->code;
   auto store = OpenStoreOrFail(kCmd, env, f.db);
   auto input = ValueOrFail(
-      kCmd, proms::CollectGainRecords(*store, *instrument, *score, f.registry, f.months, by));
+      kCmd, proms::CollectGainRecords(*store, *instrument, *score, f.registry, f.months, by,
+                                      {std::string(security::kCommandLineActor), "", "",
+                                       "case-mix adjusted health gain (age at operation)"}));
   auto report =
       ValueOrFail(kCmd, proms::CaseMixAdjustedGain(input.records, score->higher_is_better));
   if (format == OutputFormat::kJson) {

@@ -1,6 +1,6 @@
 // orp serve --db URL [--listen HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
 //           [--key-file F] [--definitions DIR] [--max-body-mb N] [--log-level L]
-//           [--web-root DIR | --no-web] [--surveil]
+//           [--web-root DIR | --no-web] [--surveil] [--instruments DIR]
 // orp serve --routes [--format table|json|csv]
 //
 // Serves the registry over HTTP (src/orp/api): opens the store, the pseudonymisation keys, the
@@ -31,6 +31,7 @@
 #include "orp/catalogue/catalogue_store.h"
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
+#include "orp/cli/proms_paths.h"
 #include "orp/cli/startup.h"
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
@@ -57,6 +58,7 @@ struct ServeOptions {
   std::string web_root;
   bool no_web = false;
   bool surveil = false;
+  std::string instruments;  // PROMs questionnaires (proms, #11)
 };
 
 // The background surveillance after submissions (--surveil): each run writes the signals of the
@@ -105,6 +107,20 @@ Result<std::pair<std::string, uint16_t>> ParseListen(std::string_view text) {
     return InvalidArgument(fmt::format("--listen '{}': port must be 0 to 65535", text));
   }
   return std::pair<std::string, uint16_t>(std::string(host), static_cast<uint16_t>(port));
+}
+
+// The PROMs instruments the questionnaire links show: --instruments when given (it must load),
+// else `instruments/` beside the registry definitions when it loads, else none (a warning; the
+// links then answer that their questionnaire is not installed).
+proms::InstrumentSet LoadServeInstruments(std::string_view command, const ServeOptions& o) {
+  if (!o.instruments.empty()) return ValueOrFail(command, proms::LoadInstruments(o.instruments));
+  std::filesystem::path registries = PromsRegistriesDir(command, o.definitions);
+  if (registries.filename().empty()) registries = registries.parent_path();
+  Result<proms::InstrumentSet> loaded =
+      proms::LoadInstruments(registries.parent_path() / "instruments");
+  if (loaded) return std::move(*loaded);
+  fmt::print(stderr, "orp serve: no PROMs instruments loaded: {}\n", loaded.error().message());
+  return {};
 }
 
 // The web application's files: --web-root when given (it must hold a bundle), else `web` beside
@@ -174,6 +190,8 @@ void RunServe(const ServeOptions& o, const Environment& env) {
   services.pseudonymiser = &keys;
   services.validators = &validators;
   services.metrics = &metrics;
+  const proms::InstrumentSet instruments = LoadServeInstruments(cmd, o);
+  services.instruments = &instruments;
   std::unique_ptr<storage::Store> replica;
   std::unique_ptr<storage::ReadReplicaStore> analytics;
   if (!o.db_read.empty()) {
@@ -245,6 +263,8 @@ void AddServeCommand(CLI::App& app, const Environment& env) {
                 "After each HTTP submission, run surveillance incrementally in the background "
                 "(coalesced; never delays the response)");
   cmd->add_flag("--routes", o->routes, "Print the route table and exit");
+  cmd->add_option("--instruments", o->instruments,
+                  "PROMs instruments directory (default: instruments/ beside the definitions)");
   cmd->add_option("--format", o->format, "Output of --routes: table, json or csv")
       ->default_val("table");
   cmd->callback([o, &env] { RunServe(*o, env); });

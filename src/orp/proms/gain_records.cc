@@ -4,6 +4,7 @@
 
 #include "orp/proms/bulk.h"
 #include "orp/proms/scoring.h"
+#include "orp/security/audit.h"
 
 namespace orp::proms {
 namespace {
@@ -41,6 +42,24 @@ std::string Covariates(const domain::Procedure& p, const std::optional<domain::P
   return "";
 }
 
+// One entry for the dates of birth about to be read, committed before any is read.
+Result<void> AuditDatesOfBirth(storage::Store& store, const GainAudit& audit,
+                               std::string_view registry, const Instrument& instrument,
+                               int patients) {
+  security::AuditLog log(store);
+  security::AuditEvent event;
+  event.actor = audit.actor;
+  event.role = audit.role;
+  event.action = "proms.gain";
+  event.object = fmt::format("registry/{}", registry.empty() ? "all" : registry);
+  event.request_id = audit.request_id;
+  event.purpose = fmt::format("{}; {}", audit.purpose, instrument.code);
+  event.outcome = fmt::format("ok: dates of birth of {} patients read", patients);
+  auto appended = log.Append(std::move(event));
+  if (!appended) return std::unexpected(appended.error());
+  return {};
+}
+
 }  // namespace
 
 Result<GainGroupBy> ParseGainGroupBy(std::string_view text) {
@@ -53,7 +72,7 @@ Result<GainGroupBy> ParseGainGroupBy(std::string_view text) {
 
 Result<GainRecords> CollectGainRecords(storage::Store& store, const Instrument& instrument,
                                        const ScoreDefinition& score, std::string_view registry,
-                                       int months, GainGroupBy by) {
+                                       int months, GainGroupBy by, const GainAudit& audit) {
   auto responses = store.ListPromResponses(registry);
   if (!responses) return std::unexpected(responses.error());
   GainRecords out;
@@ -66,6 +85,9 @@ Result<GainRecords> CollectGainRecords(storage::Store& store, const Instrument& 
     (r.months == 0 ? out.pre_returned : out.post_returned) += 1;
     (r.months == 0 ? pairs[r.procedure].pre : pairs[r.procedure].post) = value;
   }
+  int paired = 0;
+  for (const auto& [id, pair] : pairs) paired += pair.pre && pair.post ? 1 : 0;
+  ORP_RETURN_IF_ERROR(AuditDatesOfBirth(store, audit, registry, instrument, paired));
   for (const auto& [id, pair] : pairs) {
     if (!pair.pre || !pair.post) {
       ++out.excluded["no scoreable before and after pair"];

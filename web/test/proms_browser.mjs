@@ -1,0 +1,193 @@
+// End to end: a PROMs questionnaire link in headless Chromium (issue 11), run by CTest
+// (web.PromsBrowserEndToEnd). Builds a small synthetic BCIR registry with `orp synth` and
+// `orp ingest`, starts `orp serve`, runs `orp proms run` on the day one patient's 6-month
+// questionnaires fall due with a letter batch (the link is in the letter), then on a phone-sized
+// screen: opens the link without an account, is stopped from skipping a question, answers one
+// question per screen, sends, and sees the same link refuse a second use (page and API). axe-core
+// finds no serious or critical violation on any screen; no Content-Security-Policy violation;
+// screenshots go to --screenshots (proms-*.png).
+//
+// Usage: node proms_browser.mjs --orp BIN --web-root DIR --registries DIR --work DIR
+//        --screenshots DIR [--chromium /usr/bin/chromium]
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const argv = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  if (i >= 0) return argv[i + 1];
+  if (fallback !== undefined) return fallback;
+  throw new Error(`proms_browser.mjs: --${name} is required`);
+};
+const orp = arg("orp"), webRoot = arg("web-root"), registries = arg("registries");
+const work = arg("work"), shots = arg("screenshots"), chromiumPath = arg("chromium", "/usr/bin/chromium");
+const started = Date.now();
+
+// --- the registry -----------------------------------------------------------------------------
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+mkdirSync(shots, { recursive: true });
+const dbFile = join(work, "orp.db");
+const db = `sqlite:${dbFile}`;
+const run = (args, input) => execFileSync(orp, args, { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+const sql = (query) => execFileSync("sqlite3", [dbFile, query], { encoding: "utf8" }).trim();
+run(["synth", "--seed", "5", "--procedures", "200", "--registries", "BCIR", "--out", join(work, "synth"), "--definitions", registries]);
+const submissions = readdirSync(join(work, "synth", "submissions")).filter((f) => f.endsWith(".csv")).map((f) => join(work, "synth", "submissions", f));
+try {
+  run(["ingest", "--db", db, "--definitions", registries, ...submissions]);
+} catch (e) {
+  if (e.status !== 0 && !String(e.stdout).includes("accepted")) throw e;  // planted errors: partial acceptance is expected
+}
+// A living patient with an implant still in place, operated on a day that every month has.
+const [pseudonym, days] = sql(
+  "SELECT lower(hex(p.pseudonym)), r.date FROM procedures r JOIN patients p ON r.patient = p.id " +
+  "JOIN implants i ON i.procedure = r.id WHERE r.registry = 'BCIR' AND r.type = 'primary' AND i.in_situ = 1 " +
+  "AND p.date_of_death IS NULL AND p.opted_out = 0 AND CAST(strftime('%d', r.date * 86400, 'unixepoch') AS INTEGER) <= 28 " +
+  "ORDER BY r.id LIMIT 1;").split("|");
+if (!pseudonym) throw new Error("no patient to invite in the synthetic registry");
+const due = new Date(Number(days) * 86400000);
+due.setUTCMonth(due.getUTCMonth() + 6);
+const today = due.toISOString().slice(0, 10);
+writeFileSync(join(work, "contacts.csv"), `pseudonym,name,email,phone,address\n${pseudonym},Pat Example,,,1 Test Road|Leeds|LS1 1AA\n`);
+
+// --- the server ---------------------------------------------------------------------------------
+const server = spawn(orp, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--threads", "2", "--web-root", webRoot, "--definitions", registries], { stdio: ["ignore", "pipe", "pipe"] });
+let serverLog = "";
+server.stderr.on("data", (d) => { serverLog += d; });
+const base = await new Promise((resolve, reject) => {
+  let out = "";
+  const timer = setTimeout(() => reject(new Error(`orp serve did not start: ${out} ${serverLog}`)), 20000);
+  server.stdout.on("data", (d) => {
+    out += d;
+    const m = out.match(/listening on (http:\/\/[0-9.]+:[0-9]+)/);
+    if (m) { clearTimeout(timer); resolve(m[1]); }
+  });
+  server.on("exit", (code) => reject(new Error(`orp serve exited with ${code}: ${serverLog}`)));
+});
+
+// The daily run on the due day: invitations, then letters carrying each questionnaire's link.
+const letters = join(work, "letters.csv");
+run(["proms", "run", "--db", db, "--today", today, "--registries", registries, "--contacts", join(work, "contacts.csv"),
+  "--channel", "letter", "--letters", letters, "--link-base", `${base}/proms/`]);
+// The synthetic registry ends before today and the server checks a link's closing day against
+// the real clock, so the fixture keeps the links made on that past due day open until after today.
+sql("UPDATE prom_invitations SET expires = CAST(strftime('%s', 'now') / 86400 AS INTEGER) + 30;");
+const rows = readFileSync(letters, "utf8").trim().split("\n").slice(1);
+const linkOf = (instrument) => {
+  const invitation = sql(`SELECT id FROM prom_invitations WHERE instrument = '${instrument}' AND patient = (SELECT id FROM patients WHERE lower(hex(pseudonym)) = '${pseudonym}');`);
+  const row = rows.find((r) => r.startsWith(`<prom-`) && r.includes(`${base}/proms/`) && sql(`SELECT invitation FROM prom_outbox WHERE id = ${r.match(/<prom-([0-9]+)@/)[1]};`) === invitation);
+  if (!row) throw new Error(`no letter for ${instrument}: ${rows.join("\n")}`);
+  return row.match(/(http:\/\/[^,]+\/proms\/[a-z2-7]+)/)[1];
+};
+
+// --- the checks -----------------------------------------------------------------------------
+let passed = 0, failed = 0;
+const cspViolations = [];
+let lastPage = null;
+async function check(name, body) {
+  try {
+    await body();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    if (lastPage) await lastPage.screenshot({ path: join(shots, `proms-FAILED-${passed + failed}.png`), fullPage: true }).catch(() => {});
+    console.log(`FAIL ${name}\n     ${String(e?.stack ?? e).split("\n").slice(0, 4).join("\n     ")}`);
+  }
+}
+function expect(condition, message) { if (!condition) throw new Error(message); }
+const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+async function newPage(viewport = { width: 375, height: 740 }) {
+  const context = await browser.newContext({ viewport, baseURL: base, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  lastPage = page;
+  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+  page.on("pageerror", (e) => cspViolations.push(`page error: ${e.message}`));
+  return page;
+}
+async function axe(page, view) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }));
+  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.length === 0, `${view}: axe found ${serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`).join("; ")}`);
+}
+const shot = (page, name) => page.screenshot({ path: join(shots, `proms-${name}.png`), fullPage: true });
+
+const link = linkOf("PREM");
+const page = await newPage();
+await check("the link opens the questionnaire on a phone without an account, one question per screen", async () => {
+  await page.goto(link);
+  await page.waitForSelector("#question legend");
+  expect((await page.textContent("h1")).includes("Experience of care"), `title: ${await page.textContent("h1")}`);
+  expect((await page.textContent("#progress")) === "Question 1 of 6", `progress: ${await page.textContent("#progress")}`);
+  expect((await page.$$("#question input[type=radio]")).length === 4, "four choices");
+  expect((await page.$$("#username")).length === 0, "no sign-in asked for");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width <= 375, `the page scrolls sideways on a phone (${width}px)`);
+  await axe(page, "questionnaire");
+  await shot(page, "01-question-phone");
+});
+
+await check("a question cannot be skipped silently: the error is announced", async () => {
+  await page.click("#next");
+  await page.waitForSelector("#questionnaire-error:not(:empty)");
+  expect((await page.textContent("#questionnaire-error")).includes("Choose an answer"), "no error shown");
+  expect((await page.textContent("#progress")) === "Question 1 of 6", "moved on without an answer");
+  await axe(page, "questionnaire error");
+  await shot(page, "02-question-error");
+});
+
+await check("answers every question, can go back, leaves the optional one out, and sends once", async () => {
+  for (let i = 0; i < 6; i++) {
+    await page.waitForSelector(`#progress:text("Question ${i + 1} of 6")`);
+    if (i < 5) await page.click(`#question label.choice:nth-child(${(i % 4) + 1})`);
+    if (i === 1) {
+      await page.click("#back");
+      await page.waitForSelector(`#progress:text("Question 1 of 6")`);
+      expect(await page.isChecked("#question input[value='0']"), "the first answer was kept");
+      await page.click("#next");
+      await page.waitForSelector(`#progress:text("Question 2 of 6")`);
+      await page.click(`#question label.choice:nth-child(2)`);
+    }
+    await page.click(i === 5 ? "#submit-answers" : "#next");
+  }
+  await page.waitForSelector("#questionnaire-done");
+  await axe(page, "thank you");
+  await shot(page, "03-thank-you");
+  const stored = sql(`SELECT answers, source FROM prom_responses WHERE instrument = 'PREM';`);
+  expect(/^information=0;[a-z_]+=1;[a-z_]+=2;[a-z_]+=3;[a-z_]+=0\|link$/.test(stored), `stored: ${stored}`);
+});
+
+await check("the same link refuses a second use, in the page and over the API", async () => {
+  const again = await newPage();
+  await again.goto(link);
+  await again.waitForSelector("#questionnaire-error");
+  expect((await again.textContent("#questionnaire-error")).includes("already been answered"), `message: ${await again.textContent("#questionnaire-error")}`);
+  await axe(again, "used link");
+  await shot(again, "04-used-link");
+  const token = link.split("/proms/")[1];
+  const post = await fetch(`${base}/api/v1/proms/invitations/${token}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ answers: { information: 1 } }) });
+  expect(post.status === 409, `second POST: ${post.status}`);
+  expect(sql("SELECT count(*) FROM prom_responses WHERE instrument = 'PREM';") === "1", "a second response was stored");
+});
+
+await check("the token is in no log line and only its hash is stored", async () => {
+  const token = link.split("/proms/")[1];
+  expect(!serverLog.includes(token), "the server log holds the token");
+  expect(sql(`SELECT count(*) FROM prom_invitations WHERE token_hash LIKE '%${token}%';`) === "0", "the token is stored");
+});
+
+await check("no page broke the Content-Security-Policy or threw", async () => {
+  expect(cspViolations.length === 0, cspViolations.join("\n"));
+});
+
+await browser.close();
+server.kill("SIGTERM");
+console.log(`PROMs browser tests took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
