@@ -264,6 +264,10 @@ std::vector<Row> Rows(const RoleTable::World& w) {
     // Patient A's own audit trail: the patient only (admins use /audit?object=patient/...).
     {"GET", "/api/v1/patients/" + a + "/audit", "",
                                                 {401, 403, 403, 403, 403, 403, 200, 403, 403, 403}},
+    // A password is changed from a signed-in session: API tokens (every role here) are refused.
+    {"POST", "/api/v1/sessions/password",
+     R"({"current_password":"x","new_password":"a new passphrase"})",
+                                                {401, 403, 403, 403, 403, 403, 403, 403, 403, 403}},
   };
   // clang-format on
 }

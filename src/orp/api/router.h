@@ -56,6 +56,10 @@ class RequestContext {
     return gatekeeper_.SignIn(request);
   }
   Result<std::string> SignOut(std::string_view cookie) const { return gatekeeper_.SignOut(cookie); }
+  // The principal's own password change (POST /api/v1/sessions/password).
+  Result<void> ChangePassword(const PasswordChangeRequest& request) const {
+    return gatekeeper_.ChangePassword(principal_, request);
+  }
   // Appends an audit entry for this request's action on `object` (see Gatekeeper::Record);
   // outcome "ok", or "denied" for a refused read of identifiable data; `purpose` as the caller
   // stated it (never a patient identifier).

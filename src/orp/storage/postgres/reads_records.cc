@@ -64,15 +64,19 @@ Result<OutcomeEvent> ReadOutcomeEvent(const Row& r) {
 // order, streamed row by row and grouped here, so a national registry streams in constant memory.
 Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<Procedure>& visit) {
   // A procedure is "changed" when its row or any of its implants is.
+  // The procedures are chosen first (a page — after_id, limit — seeks the primary key: a deep
+  // page costs what the first does; a NULL limit is none), then joined to their implants.
   static const std::string kSql = fmt::format(
-      "SELECT p.id, {}, {} FROM procedures p LEFT JOIN implants i ON i.procedure = p.id "
+      "SELECT p.id, {}, {} FROM (SELECT * FROM procedures p "
       "WHERE ($1::text = '' OR p.registry = $1) AND ($2::bigint = 0 OR p.change_seq > $2 OR "
-      "p.id IN (SELECT procedure FROM implants WHERE change_seq > $2)) ORDER BY p.id, i.id",
+      "p.id IN (SELECT procedure FROM implants WHERE change_seq > $2)) AND p.id > $3::bigint "
+      "ORDER BY p.id LIMIT CASE WHEN $4::bigint > 0 THEN $4::bigint END) p "
+      "LEFT JOIN implants i ON i.procedure = p.id ORDER BY p.id, i.id",
       kProcedureColumnsOfP, kImplantColumnsOfI);
   std::optional<Procedure> pending;
   bool stopped = false;
   auto streamed = db_.Stream(
-      kSql, Params().Add(f.registry).Add(f.changed_after),
+      kSql, Params().Add(f.registry).Add(f.changed_after).Add(f.after_id).Add(f.limit),
       [&](const Row& row) -> Result<bool> {
         int64_t id = row.Int(0);
         if (pending && pending->id.value != id) {
@@ -137,9 +141,31 @@ Result<std::vector<Finding>> Queries::FindingsOf(SubmissionId id) {
       });
 }
 
+// In a transaction the caller is about to append (security/audit.h AppendAudit): the chain's
+// lock is taken first, so the head read here is still the head at the append and no other
+// server can fork the chain — no retry, no table lock.
 Result<std::optional<AuditRecord>> Queries::LastAuditRecord() {
+  if (in_transaction_) {
+    ORP_RETURN_IF_ERROR(LockAuditChain());
+    return *audit_head_;
+  }
   return First<AuditRecord>(db_, std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1", Params(),
                             ReadAudit);
+}
+
+// The lock is a transaction-level advisory lock named per schema (as the migrator's): appenders
+// queue on it until their transactions end, while readers and every other write go on. The head
+// is read by a statement after the lock is granted, so its snapshot (READ COMMITTED: one per
+// statement) includes the last holder's commit.
+Result<void> Queries::LockAuditChain() {
+  if (audit_head_) return {};
+  auto locked = db_.Query("SELECT pg_advisory_xact_lock(hashtext('orp.audit:' || current_schema()))");
+  if (!locked) return std::unexpected(locked.error());
+  auto head = First<AuditRecord>(db_, std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1",
+                                 Params(), ReadAudit);
+  if (!head) return std::unexpected(head.error());
+  audit_head_ = std::move(*head);
+  return {};
 }
 
 Result<void> Queries::ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) {

@@ -428,6 +428,12 @@ CREATE TABLE prom_outbox (
 CREATE INDEX prom_outbox_due ON prom_outbox(status, next_attempt, id);
 )sql";
 
+// Security (#5): the last TOTP time step each user has signed in with, so a code is accepted once
+// (storage/store.h ClaimTotpStep).
+constexpr std::string_view kSecurity = R"sql(
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -441,6 +447,7 @@ const std::vector<Migration>& Migrations() {
       {7, "0007_recall", kRecall},
       {8, "0008_ingest", kIngest},
       {9, "0009_proms", kProms},
+      {11, "0011_security", kSecurity},
   };
   return kMigrations;
 }
