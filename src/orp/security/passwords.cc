@@ -90,12 +90,13 @@ Result<void> Accounts::ChangePassword(const PasswordChange& change) {
   auto reason = PasswordChangeRefusal(u, change, now);
   if (!reason) return std::unexpected(reason.error());
   if (!reason->empty()) {
-    ORP_RETURN_IF_ERROR(RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
+    Result<void> recorded = RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
       ORP_RETURN_IF_ERROR(txn.RecordLoginAttempt({now, u.username, change.remote, false}));
       auto seq = AppendAudit(txn, PasswordEvent(now, u.username, u.username, "denied: " + *reason));
       if (!seq) return std::unexpected(seq.error());
       return {};
-    }));
+    });
+    if (!recorded) return recorded;
     return PermissionDenied("current password or code not accepted");
   }
   ORP_RETURN_IF_ERROR(CheckPasswordPolicy(u.username, change.new_password));
