@@ -53,7 +53,8 @@ class PasswordTest : public ::testing::Test {
 
   std::string LastOutcome(std::string_view action) {
     std::string outcome;
-    for (const auto& r : *audit_->Query({})) {
+    const std::vector<domain::AuditRecord> all = audit_->Query({}).value();
+    for (const auto& r : all) {
       if (r.action == action) outcome = r.outcome;
     }
     return outcome;
