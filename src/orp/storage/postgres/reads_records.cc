@@ -64,19 +64,28 @@ Result<OutcomeEvent> ReadOutcomeEvent(const Row& r) {
 // order, streamed row by row and grouped here, so a national registry streams in constant memory.
 Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<Procedure>& visit) {
   // A procedure is "changed" when its row or any of its implants is.
-  // The procedures are chosen first (a page — after_id, limit — seeks the primary key: a deep
-  // page costs what the first does; a NULL limit is none), then joined to their implants.
-  static const std::string kSql = fmt::format(
-      "SELECT p.id, {}, {} FROM (SELECT * FROM procedures p "
-      "WHERE ($1::text = '' OR p.registry = $1) AND ($2::bigint = 0 OR p.change_seq > $2 OR "
-      "p.id IN (SELECT procedure FROM implants WHERE change_seq > $2)) AND p.id > $3::bigint "
-      "ORDER BY p.id LIMIT CASE WHEN $4::bigint > 0 THEN $4::bigint END) p "
-      "LEFT JOIN implants i ON i.procedure = p.id ORDER BY p.id, i.id",
-      kProcedureColumnsOfP, kImplantColumnsOfI);
+  // A whole stream (no limit) is one merge join of the two primary-key-ordered scans. A page
+  // (limit > 0) chooses its procedures first, by a seek on the primary key (id > after_id), and
+  // joins each to its implants by a LATERAL index lookup (OFFSET 0 keeps the planner from
+  // flattening it): with the limit a parameter, a plain join's generic plan hashed the whole
+  // implants table (EXPLAIN in docs/performance.md, "Security: deep pages, audit append").
+  static const std::string kFilter =
+      "($1::text = '' OR p.registry = $1) AND ($2::bigint = 0 OR p.change_seq > $2 OR "
+      "p.id IN (SELECT procedure FROM implants WHERE change_seq > $2)) AND p.id > $3::bigint";
+  static const std::string kAll = fmt::format(
+      "SELECT p.id, {}, {} FROM procedures p LEFT JOIN implants i ON i.procedure = p.id "
+      "WHERE {} AND $4::bigint = 0 ORDER BY p.id, i.id",
+      kProcedureColumnsOfP, kImplantColumnsOfI, kFilter);
+  static const std::string kPage = fmt::format(
+      "SELECT p.id, {}, {} FROM (SELECT * FROM procedures p WHERE {} ORDER BY p.id LIMIT $4) p "
+      "LEFT JOIN LATERAL (SELECT * FROM implants i WHERE i.procedure = p.id ORDER BY i.id "
+      "OFFSET 0) i ON true ORDER BY p.id, i.id",
+      kProcedureColumnsOfP, kImplantColumnsOfI, kFilter);
+  const std::string& sql = f.limit > 0 ? kPage : kAll;
   std::optional<Procedure> pending;
   bool stopped = false;
   auto streamed = db_.Stream(
-      kSql, Params().Add(f.registry).Add(f.changed_after).Add(f.after_id).Add(f.limit),
+      sql, Params().Add(f.registry).Add(f.changed_after).Add(f.after_id).Add(f.limit),
       [&](const Row& row) -> Result<bool> {
         int64_t id = row.Int(0);
         if (pending && pending->id.value != id) {
