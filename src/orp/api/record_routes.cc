@@ -94,6 +94,8 @@ class ScopeOfProcedure {
   std::map<std::string, std::string> organisations_;
 };
 
+constexpr int64_t kMaxChunk = 4096;
+
 // One page: up to q.limit procedures the caller may see, and whether more follow. Reads chunks
 // of procedures by keyed range (id > the last seen, LIMIT chunk: a seek on the primary key, so a
 // deep page costs what the first does), keeps those matching the filters whose scope is allowed
@@ -103,7 +105,9 @@ Result<std::pair<std::vector<domain::Procedure>, bool>> CollectPage(storage::Rea
                                                                     const ProcedureQuery& query,
                                                                     const RequestContext& ctx) {
   ScopeOfProcedure scope_of(reader);
-  const int64_t chunk = std::max<int64_t>(query.limit + 1, 256);
+  // The first chunk is the page and one more (most callers see every row); it doubles while
+  // filters or denials leave the page short.
+  int64_t chunk = query.limit + 1;
   int64_t after = query.after_id;
   std::vector<domain::Procedure> page;
   for (;;) {
@@ -127,6 +131,7 @@ Result<std::pair<std::vector<domain::Procedure>, bool>> CollectPage(storage::Rea
       page.push_back(std::move(p));
     }
     if (seen < chunk) return std::pair(std::move(page), false);
+    chunk = std::min<int64_t>(chunk * 2, kMaxChunk);
   }
 }
 

@@ -3,36 +3,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <chrono>
-#include <cstdint>
 #include <mutex>
-#include <thread>
 
 namespace orp::storage::sqlite {
-namespace {
-
-// The wait for another connection's write lock (busy handler). SQLite's own (busy_timeout)
-// sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 and then 100 ms between tries; another process's
-// write transaction on the file lasts about one fsync, so with two servers appending audit
-// entries a waiter kept oversleeping the lock by tens of milliseconds (two servers at 40 requests/s
-// in total, docs/performance.md "## Security: deep pages, audit append"). Here the waiter tries
-// every 0.25 ms at first, backing off to every 2 ms, until `timeout` has passed.
-int ShortBusyWait(void* timeout_ms, int count) {
-  const int64_t timeout_us = reinterpret_cast<intptr_t>(timeout_ms) * int64_t{1000};
-  constexpr int64_t kFirstUs = 250;
-  constexpr int64_t kMaxUs = 2000;
-  const int doublings = count < 3 ? count : 3;
-  const int64_t sleep_us = std::min(kFirstUs << doublings, kMaxUs);
-  // Time waited so far: 250, 500 and 1000 us for the first three tries, 2 ms for each after.
-  const int64_t waited_us = count <= 3 ? (kFirstUs << count) - kFirstUs
-                                       : 1750 + int64_t{count - 3} * kMaxUs;
-  if (waited_us >= timeout_us) return 0;  // give up: SQLITE_BUSY
-  std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
-  return 1;
-}
-
-}  // namespace
 
 Error SqliteError(sqlite3* db, int rc, std::string_view context) {
   std::string message =
@@ -68,8 +41,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   }
   std::unique_ptr<Connection> connection(new Connection(db));
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_handler(db, ShortBusyWait,
-                       reinterpret_cast<void*>(static_cast<intptr_t>(options.busy_timeout_ms)));
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
   const char* sync = options.synchronous == Synchronous::kFull     ? "FULL"
                      : options.synchronous == Synchronous::kNormal ? "NORMAL"
                                                                    : "OFF";
