@@ -6,6 +6,10 @@
 #    handler), the same way. Needs `orp user` / `orp token` (security); skipped without them.
 # 3. Submissions: the same synthetic files through `orp ingest` and through POST
 #    /api/v1/submissions (curl, one file at a time), procedures per second each.
+#    Large files make the fixed cost per POST (about 7 ms) small against the ingest itself:
+#    ORP_BENCH_SUBMIT_PROCEDURES=N generates N procedures (default 10000, about 330 per yearly
+#    file) and ORP_BENCH_SUBMIT_ONE_FILE=1 joins the yearly files into one submission.
+#    ORP_BENCH_SKIP_WRK=1 runs only the submissions.
 # The server runs with --log-level warn (a line per request on stderr would be measured too).
 # Usage: bench/http_api.sh [build dir] [seconds per wrk run]
 set -euo pipefail
@@ -17,9 +21,14 @@ port=${ORP_BENCH_PORT:-18080}
 rm -rf "$work" && mkdir -p "$work"
 command -v wrk >/dev/null || { echo "wrk is not installed: apt install wrk"; exit 1; }
 
-"$orp" synth --seed 3 --procedures 10000 --registries MDOR --out "$work/synth" \
-  --definitions registries >/dev/null
+"$orp" synth --seed 3 --procedures "${ORP_BENCH_SUBMIT_PROCEDURES:-10000}" --registries MDOR \
+  --out "$work/synth" --definitions registries >/dev/null
 files=("$work"/synth/submissions/*.csv)
+if [ "${ORP_BENCH_SUBMIT_ONE_FILE:-0}" = 1 ]; then
+  # One submission: the first file's header, then every file's rows.
+  { head -n 1 "${files[0]}"; for f in "${files[@]}"; do tail -n +2 "$f"; done; } >"$work/all.csv"
+  files=("$work/all.csv")
+fi
 procedures=$(($(cat "${files[@]}" | wc -l) - ${#files[@]}))  # device rows, roughly procedures
 ods=$(awk -F, 'NR == 2 {print substr($3, 1, 3)}' "${files[0]}")
 
@@ -41,6 +50,8 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q listening "$work/serve.out" && break; sleep 0.1; done
 
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+[ "${ORP_BENCH_SKIP_WRK:-0}" = 1 ] && seconds=0
+if [ "$seconds" != 0 ]; then
 echo "== GET /healthz, 100 connections, ${seconds}s"
 wrk -t2 -c100 -d"${seconds}s" --latency "http://127.0.0.1:$port/healthz" |
   grep -E "Requests/sec|99%"
@@ -50,21 +61,28 @@ if [ $have_accounts = 1 ]; then
     "http://127.0.0.1:$port/api/v1/udi/parse?udi=%2801%2909506000134352%2810%29ABC123" |
     grep -E "Requests/sec|99%|Non-2xx"
 fi
+fi
 
 echo "== submissions: $procedures device rows in ${#files[@]} files, as $ods"
+# CPU seconds (user + system) of the server process so far, for a figure a loaded machine keeps.
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$server/stat"; }
 start=$(date +%s.%N)
-"$orp" ingest --db "sqlite:$work/direct.db" --as "$ods" --definitions registries \
-  "${files[@]}" >/dev/null || true
+/usr/bin/time -f "%U %S" -o "$work/direct.time" "$orp" ingest --db "sqlite:$work/direct.db" \
+  --as "$ods" --definitions registries "${files[@]}" >/dev/null || true
 direct=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
-echo "direct orp ingest: ${direct}s"
+direct_cpu=$(awk '{printf "%.2f", $1 + $2}' "$work/direct.time")
+echo "direct orp ingest: ${direct}s wall, ${direct_cpu}s CPU"
 if [ $have_accounts = 1 ]; then
   start=$(date +%s.%N)
+  cpu_before=$(server_cpu)
   for f in "${files[@]}"; do
     curl -sS -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $submitter" \
       -H "Content-Type: text/csv" -H "Idempotency-Key: $(basename "$f")" \
       --data-binary "@$f" "http://127.0.0.1:$port/api/v1/submissions"
   done | sort | uniq -c
   http=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
-  echo "over HTTP: ${http}s (HTTP rate / direct rate: $(awk -v d="$direct" -v h="$http" 'BEGIN {printf "%.2f", d / h}'))"
+  http_cpu=$(awk -v a="$cpu_before" -v b="$(server_cpu)" 'BEGIN {printf "%.2f", b - a}')
+  echo "over HTTP: ${http}s wall (HTTP rate / direct rate: $(awk -v d="$direct" -v h="$http" 'BEGIN {printf "%.2f", d / h}'))"
+  echo "server CPU: ${http_cpu}s (direct CPU / server CPU: $(awk -v d="$direct_cpu" -v h="$http_cpu" 'BEGIN {printf "%.2f", d / h}'))"
 fi
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -11,6 +11,9 @@
 #
 #   bench/surveillance_detection.sh [BUILD_DIR] [SEEDS] [PROCEDURES] [WORK_DIR]
 #   e.g. bench/surveillance_detection.sh build "1 2 3" 50000
+# Extra options for `orp surveillance run` come from SURVEILLANCE_ARGS (each set of options
+# keeps its own run file beside the store), e.g. the hospital funnel without its over-dispersion
+# correction: SURVEILLANCE_ARGS="--hospital-overdispersion none" bench/surveillance_detection.sh
 set -eu
 build=${1:-build}
 seeds=${2:-1 2 3}
@@ -18,22 +21,27 @@ procedures=${3:-50000}
 work=${4:-/var/tmp/orp-surveillance-detection}
 orp=$build/orp
 registries=$(dirname "$0")/../registries
+args=${SURVEILLANCE_ARGS:-}
+run_file=run$(printf '%s' "$args" | tr -c 'A-Za-z0-9' '_').json
 mkdir -p "$work"
 for seed in $seeds; do
   dir="$work/seed$seed-$procedures"
-  if [ ! -f "$dir/run.json" ]; then
+  if [ ! -f "$dir/reg.db" ]; then
     rm -rf "$dir"
     "$orp" synth --seed "$seed" --procedures "$procedures" --error-rate 0 --out "$dir/reg" >/dev/null
     "$orp" ingest --db "sqlite:$dir/reg.db" --catalogue "$dir/reg/device-catalogue.csv" \
       --definitions "$registries" --format csv "$dir"/reg/submissions/*.csv >/dev/null
     "$orp" ingest-deaths --db "sqlite:$dir/reg.db" "$dir/reg/deaths.csv" >/dev/null
+  fi
+  if [ ! -f "$dir/$run_file" ]; then
+    # shellcheck disable=SC2086  # $args is a list of options
     "$orp" surveillance run --db "sqlite:$dir/reg.db" --data-cut 2025-12-31 --format json \
-      --benchmarks "$registries/benchmark-criteria.csv" >"$dir/run.json"
+      --benchmarks "$registries/benchmark-criteria.csv" $args >"$dir/$run_file"
   fi
 done
-python3 - "$work" "$procedures" $seeds <<'PY'
+python3 - "$work" "$procedures" "$run_file" $seeds <<'PY'
 import collections, datetime, json, statistics, sys
-work, procedures, seeds = sys.argv[1], sys.argv[2], sys.argv[3:]
+work, procedures, run_file, seeds = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 kinds = {"device_model": "device-model", "surgeon": "surgeon", "hospital": "hospital"}
 years = 15.0
 planted_n = collections.Counter()
@@ -49,7 +57,7 @@ day = lambda s: datetime.date.fromisoformat(s)
 for seed in seeds:
     d = f"{work}/seed{seed}-{procedures}"
     truth = json.load(open(f"{d}/reg/ground-truth.json"))
-    run = json.load(open(f"{d}/run.json"))
+    run = json.load(open(f"{d}/{run_file}"))
     notes += len(run.get("model_notes", []))
     planted = {(p["registry"], kinds[p["kind"]], p["id"]): p for p in truth["planted"]}
     evaluated = {"device-model": run["device_models"], "surgeon": run["surgeons"],
@@ -78,7 +86,8 @@ for seed in seeds:
         for s in sigs:
             if s["unit_kind"] in ks and (s["registry"], s["unit_kind"], s["unit"]) not in planted:
                 false[(m, s["unit_kind"])] += 1
-print(f"seeds {' '.join(seeds)}, {procedures} procedures each; risk models not fitted: {notes}")
+print(f"seeds {' '.join(seeds)}, {procedures} procedures each ({run_file}); "
+      f"risk models not fitted: {notes}")
 print(f"{'method':28} {'units':13} {'detected':>9} {'median delay d':>15} "
       f"{'false':>6} {'/1k units/run':>14} {'/1k unit-years':>15}")
 for (m, k) in sorted(units):

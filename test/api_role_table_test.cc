@@ -164,7 +164,11 @@ class RoleTable : public ::testing::Test {
     }
 
     void ServerUp() {
-      ApiServices services{store.get(), &pseudonymiser, &*validators, &metrics};
+      ApiServices services;
+      services.store = store.get();
+      services.pseudonymiser = &pseudonymiser;
+      services.validators = &*validators;
+      services.metrics = &metrics;
       ASSERT_TRUE(AddRoutes(router, services).has_value());
       dispatcher.emplace(router, *gatekeeper);
       ServerOptions options;
@@ -268,6 +272,19 @@ std::vector<Row> Rows(const RoleTable::World& w) {
     {"POST", "/api/v1/sessions/password",
      R"({"current_password":"x","new_password":"a new passphrase"})",
                                                 {401, 403, 403, 403, 403, 403, 403, 403, 403, 403}},
+    // Registry definitions are reference data: everyone signed in (webentry, #9).
+    {"GET", "/api/v1/registries", "",           {401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v1/registries/BCIR", "",      {401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    // Users and tokens: admins only; rows that would change something are made to fail after
+    // the policy lets the admin in (bad body, unknown user or token).
+    {"GET", "/api/v1/users", "",                {401, 403, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST", "/api/v1/users", bad_json,         {401, 403, 403, 403, 403, 403, 403, 403, 403, 400}},
+    {"POST", "/api/v1/users/nobody-here/disable", "",
+                                                {401, 403, 403, 403, 403, 403, 403, 403, 403, 404}},
+    {"GET", "/api/v1/users/user1/tokens", "",   {401, 403, 403, 403, 403, 403, 403, 403, 403, 200}},
+    {"POST", "/api/v1/users/nobody-here/tokens", "",
+                                                {401, 403, 403, 403, 403, 403, 403, 403, 403, 404}},
+    {"DELETE", "/api/v1/tokens/999999", "",     {401, 403, 403, 403, 403, 403, 403, 403, 403, 404}},
   };
   // clang-format on
 }
@@ -471,6 +488,89 @@ TEST_F(RoleTable, APatientSeesWhoLookedAtTheirRecordButNotTheirNames) {
   EXPECT_EQ(page["items"][0]["actor"], "user2");
   EXPECT_TRUE(page["next_cursor"].is_string());
   EXPECT_EQ(Call("admin", "GET", "/api/v1/audit?since=yesterday").status, 400);
+}
+
+// --- webentry (#9): registry definitions, dry runs, users and tokens --------------------------
+
+TEST_F(RoleTable, ARegistryDefinitionCarriesItsFieldsValueSetsAndConditions) {
+  auto r = Call("submitter@RXF", "GET", "/api/v1/registries/BCIR");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json def = json::parse(r.body);
+  const domain::RegistryDefinition* bcir = world_->registries.Find("BCIR");
+  ASSERT_NE(bcir, nullptr);
+  ASSERT_EQ(def["fields"].size(), bcir->fields.size());
+  for (size_t i = 0; i < bcir->fields.size(); ++i) {
+    EXPECT_EQ(def["fields"][i]["name"], bcir->fields[i].name);
+    EXPECT_EQ(def["fields"][i]["values"].size(), bcir->fields[i].values.size());
+    EXPECT_EQ(def["fields"][i]["required_when"].is_null(),
+              bcir->fields[i].required_when_text.empty());
+  }
+  EXPECT_EQ(def["rules"].size(), bcir->rules.size());
+  EXPECT_EQ(def["laterality_required"], bcir->LateralityRequired());
+  auto list = json::parse(Call("admin", "GET", "/api/v1/registries").body);
+  EXPECT_EQ(list["items"].size(), world_->registries.size());
+  EXPECT_EQ(Call("admin", "GET", "/api/v1/registries/NOPE").status, 404);
+}
+
+TEST_F(RoleTable, ADryRunValidatesLikeASubmissionAndStoresNothing) {
+  const std::string body =
+      R"([{"registry":"BCIR","procedure_ref":"DRY-1","provider_site":"RXF05"}])";
+  auto r = Call("submitter@RXF", "POST", "/api/v1/submissions?dry_run=true", body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json receipt = json::parse(r.body);
+  EXPECT_EQ(receipt["dry_run"], true);
+  EXPECT_TRUE(receipt["submission_id"].is_null()) << r.body;
+  EXPECT_EQ(receipt["procedures"]["received"], 1);
+  EXPECT_EQ(receipt["procedures"]["rejected"], 1);
+  bool names_date = false;
+  for (const auto& f : receipt["findings"]) names_date |= f["field"] == "procedure_date";
+  EXPECT_TRUE(names_date) << r.body;
+  EXPECT_TRUE(r.Header("Location").empty());
+  EXPECT_EQ(Call("submitter@RXF", "POST", "/api/v1/submissions?dry_run=maybe", body).status, 400);
+  // Nothing was stored: the procedure reference is unknown to the store.
+  auto listed = json::parse(Call("provider@RXF", "GET", "/api/v1/procedures?limit=100").body);
+  for (const auto& p : listed["items"]) EXPECT_NE(p["procedure_ref"], "DRY-1");
+}
+
+TEST_F(RoleTable, AnAdminAddsAUserWhoseTokenWorksUntilRevokedAndWhoCanBeDisabled) {
+  auto added = Call(
+      "admin", "POST", "/api/v1/users",
+      R"({"username":"new-provider","grants":["provider@RXF"],"password":"a long enough password","totp":true})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_FALSE(json::parse(added.body)["totp_secret"].get<std::string>().empty());
+  EXPECT_EQ(Call("admin", "POST", "/api/v1/users",
+                 R"({"username":"new-provider","grants":["provider@RXF"]})")
+                .status,
+            409);
+  EXPECT_EQ(
+      Call("admin", "POST", "/api/v1/users", R"({"username":"x","grants":["provider"]})").status,
+      400);
+  auto token = Call("admin", "POST", "/api/v1/users/new-provider/tokens", R"({"expires_days":7})");
+  ASSERT_EQ(token.status, 201) << token.body;
+  json t = json::parse(token.body);
+  auto as_new = [&](const std::string& secret) {
+    return testing::Client(world_->server->port())
+        .Send("GET", "/api/v1/procedures", {{"Authorization", "Bearer " + secret}}, "")
+        .status;
+  };
+  EXPECT_EQ(as_new(t["token"]), 200);
+  auto tokens = json::parse(Call("admin", "GET", "/api/v1/users/new-provider/tokens").body);
+  ASSERT_EQ(tokens["items"].size(), 1u);
+  EXPECT_FALSE(tokens["items"][0].contains("token"));  // the secret is never listed
+  EXPECT_EQ(
+      Call("admin", "DELETE", "/api/v1/tokens/" + std::to_string(t["token_id"].get<int64_t>()))
+          .status,
+      204);
+  EXPECT_EQ(as_new(t["token"]), 401);
+  auto second = json::parse(Call("admin", "POST", "/api/v1/users/new-provider/tokens").body);
+  EXPECT_EQ(as_new(second["token"]), 200);
+  EXPECT_EQ(Call("admin", "POST", "/api/v1/users/new-provider/disable").status, 200);
+  EXPECT_EQ(as_new(second["token"]), 401);
+  auto users = json::parse(Call("admin", "GET", "/api/v1/users").body);
+  bool disabled = false;
+  for (const auto& u : users["items"])
+    disabled |= u["username"] == "new-provider" && u["disabled"] == true;
+  EXPECT_TRUE(disabled);
 }
 
 }  // namespace

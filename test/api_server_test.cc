@@ -120,7 +120,11 @@ class ApiServer : public ::testing::Test {
     auto registries = domain::LoadRegistries(SourceDir() / "registries");
     ASSERT_TRUE(registries.has_value());
     validators_.emplace(*registries, nullptr);
-    ApiServices services{store_.get(), &pseudonymiser_, &*validators_, &metrics_};
+    ApiServices services;
+    services.store = store_.get();
+    services.pseudonymiser = &pseudonymiser_;
+    services.validators = &*validators_;
+    services.metrics = &metrics_;
     ASSERT_TRUE(AddRoutes(router_, services).has_value());
     dispatcher_.emplace(router_, gatekeeper_);
     ServerOptions options;

@@ -32,6 +32,39 @@ execute_process(COMMAND ${ORP} ${run} RESULT_VARIABLE rc OUTPUT_VARIABLE first)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "surveillance run: exit ${rc}: ${first}")
 endif()
+
+# A run's signals as sorted "registry|unit-kind|unit|method|statistic|" lines, to compare runs.
+function(signal_prints json out)
+  string(JSON n LENGTH "${json}" signals)
+  set(prints "")
+  if(n GREATER 0)
+    math(EXPR last "${n} - 1")
+    foreach(i RANGE ${last})
+      set(line "")
+      foreach(field registry unit_kind unit method statistic)
+        string(JSON value GET "${json}" signals ${i} ${field})
+        string(APPEND line "${value}|")
+      endforeach()
+      list(APPEND prints "${line}")
+    endforeach()
+  endif()
+  list(SORT prints)
+  set(${out} "${prints}" PARENT_SCOPE)
+endfunction()
+signal_prints("${first}" first_prints)
+
+# The same run through the generic procedure stream (a --db-read store has no lean cohort read,
+# storage/surveillance_reads.h): the same cohort, so the same signals and statistics.
+execute_process(COMMAND ${ORP} ${run} --db-read ${db} RESULT_VARIABLE rc OUTPUT_VARIABLE generic)
+signal_prints("${generic}" generic_prints)
+string(JSON lean_primaries GET "${first}" primaries)
+string(JSON generic_primaries GET "${generic}" primaries)
+if(NOT rc EQUAL 0 OR NOT first_prints STREQUAL generic_prints
+   OR NOT lean_primaries EQUAL generic_primaries)
+  message(FATAL_ERROR "the lean cohort read and the procedure stream differ: exit ${rc}; "
+                      "${lean_primaries} vs ${generic_primaries} primaries;\n"
+                      "${first_prints}\nvs\n${generic_prints}")
+endif()
 string(JSON rated LENGTH "${first}" ratings)
 if(rated EQUAL 0)
   message(FATAL_ERROR "first run rated no device models: ${first}")
@@ -108,6 +141,25 @@ string(JSON written LENGTH "${fourth}" signals)
 string(JSON touched GET "${fourth}" affected_units)
 if(NOT rc EQUAL 0 OR touched EQUAL 0 OR written LESS 1)
   message(FATAL_ERROR "incremental run from change 1: ${touched} units, ${written} signals")
+endif()
+# Same data, so for the units it wrote the incremental run equals the full run: the same
+# signals (method and statistic) for each, no more and no fewer.
+signal_prints("${fourth}" fourth_prints)
+set(fourth_units "")
+foreach(line IN LISTS fourth_prints)
+  string(REGEX MATCH "^[^|]*\\|[^|]*\\|[^|]*\\|" unit "${line}")
+  list(APPEND fourth_units "${unit}")
+endforeach()
+set(first_for_those "")
+foreach(line IN LISTS first_prints)
+  string(REGEX MATCH "^[^|]*\\|[^|]*\\|[^|]*\\|" unit "${line}")
+  if(unit IN_LIST fourth_units)
+    list(APPEND first_for_those "${line}")
+  endif()
+endforeach()
+if(NOT fourth_prints STREQUAL first_for_those)
+  message(FATAL_ERROR "the incremental run differs from the full run for its units:\n"
+                      "${fourth_prints}\nvs\n${first_for_those}")
 endif()
 
 # Triggered by a submission: resubmitting one file under a new key makes new versions of its

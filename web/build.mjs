@@ -1,9 +1,12 @@
 // Builds the web application into --outdir (default ../build/web): esbuild bundles
 // src/main.ts with its CSS (uPlot's included) into content-hashed files under assets/, and
 // index.html is written with their names. Nothing is fetched at run time; no inline script or
-// style (the server's Content-Security-Policy forbids them).
+// style (the server's Content-Security-Policy forbids them). Each asset gets precompressed
+// siblings (.br and .gz, from node's own zlib: no new dependency) that api::StaticSite sends
+// when the browser's Accept-Encoding allows.
 import * as esbuild from "esbuild";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -34,4 +37,11 @@ const html = readFileSync(join(here, "src", "index.html"), "utf8")
   .replace("%APP_JS%", `/assets/${js}`)
   .replace("%APP_CSS%", `/assets/${css}`);
 writeFileSync(join(outdir, "index.html"), html);
+for (const name of readdirSync(join(outdir, "assets"))) {
+  if (!/\.(js|css|map)$/.test(name)) continue;
+  const path = join(outdir, "assets", name);
+  const bytes = readFileSync(path);
+  writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }));
+  writeFileSync(`${path}.br`, brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+}
 console.log(`web: built ${outdir} (${js}, ${css})`);

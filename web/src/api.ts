@@ -82,3 +82,31 @@ export function describe(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+// A request with a body of any type and extra headers (a file upload, an Idempotency-Key); the
+// same session, CSRF and error handling as api(). (webentry, #9)
+export async function apiSend<T>(method: string, path: string, body: BodyInit, contentType: string, extra: Record<string, string> = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json", "Content-Type": contentType, ...extra };
+  const session = currentSession();
+  if (session) headers["X-CSRF-Token"] = session.csrf_token;
+  const response = await fetch(path, { method, headers, credentials: "same-origin", body });
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const e = json?.error ?? {};
+    if (response.status === 401) {
+      sessionStorage.removeItem(kSessionKey);
+      onUnauthenticated();
+    }
+    throw new ApiError(response.status, e.code ?? "HTTP_" + response.status, e.message ?? response.statusText, e.request_id ?? "");
+  }
+  return json as T;
+}
+
+// A fresh Idempotency-Key: one per thing the person means to submit once.
+// (getRandomValues, not randomUUID: the latter needs a secure context, and a theatre's intranet
+// may serve plain HTTP.)
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -9,6 +9,9 @@ import { scanPage } from "./pages/scan";
 import { proceduresPage } from "./pages/procedures";
 import { myImplantsPage } from "./pages/my_implants";
 import { survivalPage } from "./pages/survival";
+import { recordPage } from "./pages/record";
+import { uploadPage } from "./pages/upload";
+import { adminAuditPage, adminRegistriesPage, adminUsersPage } from "./pages/admin";
 
 interface Page {
   path: string;
@@ -17,12 +20,19 @@ interface Page {
   render: (session: Session) => void | Promise<void>;
 }
 
+const submits = (s: Session) => hasRole(s, "submitter") || hasRole(s, "provider");
 const staff = (s: Session) => !hasRole(s, "patient") || s.roles.length > 1;
 const pages: Page[] = [
   { path: "/scan", title: "Theatre scan", show: (s) => hasRole(s, "submitter") || hasRole(s, "provider") || hasRole(s, "admin"), render: scanPage },
   { path: "/procedures", title: "Procedures", show: staff, render: proceduresPage },
   { path: "/survival", title: "Survival", show: staff, render: survivalPage },
   { path: "/my-implants", title: "My implants", show: (s) => hasRole(s, "patient"), render: myImplantsPage },
+  // webentry (#9): data entry for submitters and providers
+  { path: "/record", title: "Record a procedure", show: submits, render: recordPage },
+  { path: "/upload", title: "Upload a file", show: submits, render: uploadPage },
+  { path: "/admin/users", title: "Users", show: (s) => hasRole(s, "admin"), render: adminUsersPage },
+  { path: "/admin/registries", title: "Registries", show: (s) => hasRole(s, "admin"), render: adminRegistriesPage },
+  { path: "/admin/audit", title: "Audit log", show: (s) => hasRole(s, "admin"), render: adminAuditPage },
 ];
 
 export function navigate(path: string, replace = false): void {

@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { totp } from "./totp.mjs";
+import { entryChecks } from "./browser_entry.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -268,6 +269,9 @@ await check("a second provider signs in with their own code and is kept to their
   const sites = await page.$$eval("#procedures tbody tr td:nth-child(5)", (tds) => tds.map((td) => td.textContent));
   expect(sites.every((s) => s.startsWith(orgB)), `sites: ${sites}`);
 });
+
+// webentry (#9): record a procedure, upload a file, compressed assets (browser_entry.mjs).
+await entryChecks({ check, expect, newPage, axe, shot, signIn, totp, base, work, gtin, orgA, sql, addUser, totpOf, pageA, shots });
 
 await check("no page broke the Content-Security-Policy or threw", async () => {
   expect(cspViolations.length === 0, cspViolations.join("\n"));

@@ -48,3 +48,4 @@ test("curves are aligned on one axis, held as steps and ended after their last d
   assert.deepEqual(bSurv, [100, 80, 80, 40]);
   assert.deepEqual(bUpper, [100, 95, 95, null]);
 });
+import "./entry.test";  // webentry (#9)

@@ -19,6 +19,10 @@
 #include "orp/core/result.h"
 #include "orp/security/principal.h"
 
+namespace orp::security {
+class Accounts;
+}
+
 namespace orp::api {
 
 // What a request offers to prove who sent it.
@@ -118,6 +122,10 @@ class Gatekeeper {
   // Appends the access to the audit log. An error means the access must not be served
   // (kUnavailable: the log could not be written).
   virtual Result<void> Record(const security::Principal& principal, const AccessEvent& event) = 0;
+  // The accounts behind this gatekeeper, for the admin routes (users and tokens, admin_routes.cc)
+  // so they change the same users and audit chain it checks; nullptr when it has none (test
+  // doubles), and those routes then answer 503.
+  virtual security::Accounts* accounts() { return nullptr; }
 };
 
 }  // namespace orp::api

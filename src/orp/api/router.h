@@ -60,6 +60,8 @@ class RequestContext {
   Result<void> ChangePassword(const PasswordChangeRequest& request) const {
     return gatekeeper_.ChangePassword(principal_, request);
   }
+  // The gatekeeper's accounts (the admin routes), or nullptr.
+  security::Accounts* Accounts() const { return gatekeeper_.accounts(); }
   // Appends an audit entry for this request's action on `object` (see Gatekeeper::Record);
   // outcome "ok", or "denied" for a refused read of identifiable data; `purpose` as the caller
   // stated it (never a patient identifier).

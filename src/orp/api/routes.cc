@@ -53,6 +53,8 @@ Result<void> AddRoutes(Router& router, const ApiServices& given) {
   ORP_RETURN_IF_ERROR(AddSurveillanceRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddRecallRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddAuditRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddRegistryRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddAdminRoutes(router, services));
   return {};
 }
 

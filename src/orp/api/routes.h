@@ -26,6 +26,14 @@
 //   GET  /api/v1/patients/{pseudonym}/recalls   recall.read        a patient's recalls
 //   GET  /api/v1/audit                          audit.read         by actor, object, time
 //   GET  /api/v1/patients/{pseudonym}/audit     audit.read_own     who looked at my record
+//   GET  /api/v1/registries                     catalogue.read     loaded definitions (summary)
+//   GET  /api/v1/registries/{code}              catalogue.read     fields, value sets, rules
+//   GET  /api/v1/users                          user.admin         accounts (admin_routes.cc)
+//   POST /api/v1/users                          user.admin         add; TOTP secret shown once
+//   POST /api/v1/users/{username}/disable       user.admin         disable
+//   GET  /api/v1/users/{username}/tokens        user.admin         its tokens (no secrets)
+//   POST /api/v1/users/{username}/tokens        user.admin         a token, shown once
+//   DELETE /api/v1/tokens/{id}                  user.admin         revoke
 //   POST /api/v1/sessions                       session.create     sign in (public)
 //   DELETE /api/v1/sessions                     session.delete     sign out (public)
 //
@@ -37,6 +45,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -99,6 +108,10 @@ struct ApiServices {
   // tokens or idempotency keys (a replica lags). (ops, #10)
   storage::Store* analytics_store = nullptr;
   storage::Store& AnalyticsStore() const { return analytics_store ? *analytics_store : *store; }
+  // Called after a submission over HTTP stored new procedures (not for a replayed key or a
+  // duplicate), once its response is ready: `orp serve` hands it a surveillance::RunTrigger's
+  // Notify, which must not block. Empty: nothing is called. (surveil, #7)
+  std::function<void()> after_submission;
 };
 
 // Registers every route above. kAlreadyExists/kInvalidArgument only on a programming error.
@@ -114,6 +127,8 @@ Result<void> AddAnalyticsRoutes(Router& router, const ApiServices& services);
 Result<void> AddSurveillanceRoutes(Router& router, const ApiServices& services);
 Result<void> AddRecallRoutes(Router& router, const ApiServices& services);
 Result<void> AddAuditRoutes(Router& router, const ApiServices& services);
+Result<void> AddRegistryRoutes(Router& router, const ApiServices& services);
+Result<void> AddAdminRoutes(Router& router, const ApiServices& services);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a

@@ -34,6 +34,7 @@ class SecurityGatekeeper : public Gatekeeper {
   Result<void> ChangePassword(const security::Principal& principal,
                               const PasswordChangeRequest& request) override;
   Result<void> Record(const security::Principal& principal, const AccessEvent& event) override;
+  security::Accounts* accounts() override { return &accounts_; }
 
  private:
   security::AuditLog audit_;  // before accounts_, which refers to it

@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <fstream>
 #include <iterator>
 #include <system_error>
 
 #include "orp/api/response.h"
+#include "orp/core/text.h"
 
 namespace orp::api {
 namespace {
@@ -45,7 +49,46 @@ bool LooksLikeClientRoute(std::string_view path) {
   return last.find('.') == std::string_view::npos;
 }
 
+// The q-value of one Accept-Encoding element's parameters (";q=0.5"); 1 when absent, 0 when
+// malformed (an element the client garbled is not taken as consent).
+double QualityOf(std::string_view parameters) {
+  size_t q = parameters.find("q=");
+  if (q == std::string_view::npos) q = parameters.find("Q=");
+  if (q == std::string_view::npos) return 1.0;
+  std::string_view value = Trim(parameters.substr(q + 2));
+  double quality = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), quality);
+  if (ec != std::errc() || end != value.data() + value.size() || quality < 0 || quality > 1) {
+    return 0.0;
+  }
+  return quality;
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 }  // namespace
+
+bool AcceptsEncoding(std::string_view header, std::string_view coding) {
+  std::optional<double> named, star;
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view element = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    size_t semicolon = element.find(';');
+    std::string_view name = Trim(element.substr(0, semicolon));
+    double quality =
+        semicolon == std::string_view::npos ? 1.0 : QualityOf(element.substr(semicolon + 1));
+    if (EqualsIgnoringCase(name, coding)) named = quality;
+    if (name == "*") star = quality;
+  }
+  if (named) return *named > 0;
+  return star && *star > 0;
+}
 
 std::string_view ContentTypeFor(const fs::path& file) {
   static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
@@ -111,11 +154,19 @@ HttpResponse StaticSite::Serve(const HttpRequest& request) const {
     return missing;
   }
   bool immutable = relative->begin() != relative->end() && *relative->begin() == "assets";
+  std::string_view accept = request.Header("accept-encoding");
+  for (std::string_view coding : {"br", "gzip"}) {
+    fs::path sibling = file;
+    sibling += coding == "br" ? ".br" : ".gz";
+    if (AcceptsEncoding(accept, coding) && fs::is_regular_file(sibling, ec)) {
+      return File(sibling, type, immutable, coding);
+    }
+  }
   return File(file, type, immutable);
 }
 
-HttpResponse StaticSite::File(const fs::path& file, std::string_view content_type,
-                              bool immutable) const {
+HttpResponse StaticSite::File(const fs::path& file, std::string_view content_type, bool immutable,
+                              std::string_view encoding) const {
   HttpResponse response;
   response.route = std::string("static");
   std::ifstream in(file, std::ios::binary);
@@ -129,6 +180,10 @@ HttpResponse StaticSite::File(const fs::path& file, std::string_view content_typ
   response.headers.emplace_back("Cache-Control",
                                 immutable ? "public, max-age=31536000, immutable" : "no-cache");
   response.headers.emplace_back("Content-Security-Policy", std::string(kWebContentSecurityPolicy));
+  // Caches must key on Accept-Encoding whether or not this answer is compressed: another
+  // client's request for the same path may get the other form.
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+  if (!encoding.empty()) response.headers.emplace_back("Content-Encoding", std::string(encoding));
   return response;
 }
 

@@ -13,6 +13,11 @@
 // (immutable); everything else (index.html) is "no-cache" so a new build is seen at once. The
 // Content-Security-Policy allows scripts, styles, images and fetches from the same origin only,
 // no inline script or style element, no framing.
+// Compression: when a file has a precompressed sibling ("app-X.js.br", "app-X.js.gz", written by
+// web/build.mjs) and the request's Accept-Encoding allows it, the sibling is sent with
+// Content-Encoding (brotli preferred, then gzip); every answer that could vary says
+// "Vary: Accept-Encoding". Nothing is compressed at request time. The siblings themselves are
+// never served by name (".br" and ".gz" have no content type here).
 //
 // Thread safety: immutable after construction; Serve may be called from many threads.
 #pragma once
@@ -47,13 +52,19 @@ class StaticSite {
  private:
   explicit StaticSite(std::filesystem::path root) : root_(std::move(root)) {}
 
+  // `encoding` is the Content-Encoding of `file` ("br", "gzip") or empty.
   HttpResponse File(const std::filesystem::path& file, std::string_view content_type,
-                    bool immutable) const;
+                    bool immutable, std::string_view encoding = {}) const;
 
   std::filesystem::path root_;  // canonical
 };
 
 // The content type for a file name's extension, or empty when the site does not serve it.
 std::string_view ContentTypeFor(const std::filesystem::path& file);
+
+// Does an Accept-Encoding header value accept `coding` ("br", "gzip")? RFC 9110 §12.5.3: listed
+// by name, or by "*" when not listed, with a q-value above 0 ("gzip;q=0" refuses it). Names are
+// case-insensitive; an empty header accepts nothing but the identity.
+bool AcceptsEncoding(std::string_view accept_encoding, std::string_view coding);
 
 }  // namespace orp::api

@@ -36,10 +36,11 @@ class StaticSiteTest : public ::testing::Test {
 
   static void Write(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
 
-  HttpResponse Get(const std::string& path) const {
+  HttpResponse Get(const std::string& path, const std::string& accept_encoding = "") const {
     HttpRequest request;
     request.method = "GET";
     request.path = path;
+    if (!accept_encoding.empty()) request.headers["accept-encoding"] = accept_encoding;
     request.request_id = "static-test";
     return site_->Serve(request);
   }
@@ -119,6 +120,54 @@ TEST_F(StaticSiteTest, ClaimsGetsOutsideTheApiOnly) {
   request.path = "/scan";
   request.method = "POST";
   EXPECT_FALSE(StaticSite::Claims(request));
+}
+
+// The siblings hold marker text rather than real compressed bytes: what is tested is which file
+// is chosen and how it is labelled (the browser test checks that real ones decode).
+TEST_F(StaticSiteTest, SendsThePrecompressedSiblingTheClientAccepts) {
+  Write(base_ / "site" / "assets" / "app-ABC123.js.br", "BROTLI");
+  Write(base_ / "site" / "assets" / "app-ABC123.js.gz", "GZIP");
+  HttpResponse br = Get("/assets/app-ABC123.js", "gzip, deflate, br");
+  EXPECT_EQ(br.body, "BROTLI");
+  EXPECT_EQ(Header(br, "Content-Encoding"), "br");
+  EXPECT_EQ(br.content_type, "text/javascript; charset=utf-8");
+  EXPECT_NE(Header(br, "Cache-Control").find("immutable"), std::string::npos);
+  HttpResponse gzip = Get("/assets/app-ABC123.js", "gzip");
+  EXPECT_EQ(gzip.body, "GZIP");
+  EXPECT_EQ(Header(gzip, "Content-Encoding"), "gzip");
+  HttpResponse refused = Get("/assets/app-ABC123.js", "br;q=0, gzip;q=0.5");
+  EXPECT_EQ(refused.body, "GZIP");
+  HttpResponse plain = Get("/assets/app-ABC123.js");
+  EXPECT_EQ(plain.body, "console.log(1)");
+  EXPECT_EQ(Header(plain, "Content-Encoding"), "");
+  for (const HttpResponse* r : {&br, &gzip, &plain})
+    EXPECT_EQ(Header(*r, "Vary"), "Accept-Encoding");
+}
+
+TEST_F(StaticSiteTest, SendsTheFileAsItIsWhenNoSiblingExists) {
+  HttpResponse css = Get("/assets/app-ABC123.css", "br, gzip");
+  EXPECT_EQ(css.body, "body{}");
+  EXPECT_EQ(Header(css, "Content-Encoding"), "");
+}
+
+TEST_F(StaticSiteTest, NeverServesACompressedSiblingByName) {
+  Write(base_ / "site" / "assets" / "app-ABC123.js.gz", "GZIP");
+  EXPECT_EQ(Get("/assets/app-ABC123.js.gz", "gzip").status, 404);
+}
+
+TEST(AcceptEncoding, FollowsNamesWildcardsAndQValues) {
+  EXPECT_TRUE(AcceptsEncoding("gzip, deflate, br", "br"));
+  EXPECT_TRUE(AcceptsEncoding("GZIP", "gzip"));
+  EXPECT_FALSE(AcceptsEncoding("", "gzip"));
+  EXPECT_FALSE(AcceptsEncoding("identity", "gzip"));
+  EXPECT_FALSE(AcceptsEncoding("gzip;q=0", "gzip"));
+  EXPECT_FALSE(AcceptsEncoding("gzip; q=0.000", "gzip"));
+  EXPECT_TRUE(AcceptsEncoding("gzip;q=0.001", "gzip"));
+  EXPECT_TRUE(AcceptsEncoding("*", "br"));
+  EXPECT_FALSE(AcceptsEncoding("*, br;q=0", "br"));
+  EXPECT_FALSE(AcceptsEncoding("*;q=0", "gzip"));
+  EXPECT_FALSE(AcceptsEncoding("gzip;q=nonsense", "gzip"));
+  EXPECT_FALSE(AcceptsEncoding("gzip;q=2", "gzip"));
 }
 
 TEST(StaticSiteOpen, RefusesARootWithoutAnIndex) {

@@ -2,7 +2,10 @@
 // `orp ingest`, over HTTP. The body is spooled to a file (the pipeline streams files, so a
 // 64 MiB submission is read once more from the page cache, not held twice in memory) and
 // deleted after. Idempotency keys are per caller: "http:<username>:<key>", so one caller's key
-// can never return another's receipt.
+// can never return another's receipt. `?dry_run=true` validates exactly as a real submission
+// would (same validator, same linkage reads) and writes nothing but the audit entry: the answer
+// is the receipt with "dry_run": true and no submission id, status 200, no Location; the
+// Idempotency-Key is then optional and not recorded.
 #include <fmt/format.h>
 
 #include <atomic>
@@ -122,8 +125,30 @@ Result<std::filesystem::path> Spool(const std::filesystem::path& dir, const std:
   return path;
 }
 
+// The dry run's receipt, marked as such; audited (the file held patient data) as
+// "submission/dry-run".
+Result<HttpResponse> DryRunResponse(const RequestContext& ctx, const ingest::Receipt& receipt) {
+  ORP_RETURN_IF_ERROR(ctx.Audit("submission/dry-run", "ok", "dry run"));
+  Json body = Json::parse(receipt.json, nullptr, false);
+  if (!body.is_object()) return Internal("the dry run's receipt is not a JSON object");
+  body["dry_run"] = true;
+  return JsonResponse(body.dump(), 200);
+}
+
+// ?dry_run=true|false (absent: false).
+Result<bool> DryRun(const RequestContext& ctx) {
+  std::optional<std::string> text = ctx.request().QueryParam("dry_run");
+  if (!text || *text == "false") return false;
+  if (*text == "true") return true;
+  return InvalidArgument("dry_run: must be true or false");
+}
+
 Result<HttpResponse> CreateSubmission(const ApiServices& s, const RequestContext& ctx) {
-  Result<std::string> key = IdempotencyKey(ctx);
+  Result<bool> dry_run = DryRun(ctx);
+  if (!dry_run) return std::unexpected(dry_run.error());
+  bool keyless_dry_run = *dry_run && ctx.request().Header("idempotency-key").empty();
+  Result<std::string> key =
+      keyless_dry_run ? Result<std::string>(std::string()) : IdempotencyKey(ctx);
   if (!key) return std::unexpected(key.error());
   std::string extension = ExtensionFor(ctx.request().Header("content-type"));
   if (extension.empty()) {
@@ -136,9 +161,11 @@ Result<HttpResponse> CreateSubmission(const ApiServices& s, const RequestContext
   ResourceScope scope;
   if (*as_ods) scope.organisations.push_back((*as_ods)->code());
   ORP_RETURN_IF_ERROR(ctx.Require(scope));
-  Result<std::optional<domain::Submission>> earlier = s.store->FindSubmissionByKey(*key);
-  if (!earlier) return std::unexpected(earlier.error());
-  if (*earlier) return ReceiptResponse((*earlier)->receipt_json, 200, (*earlier)->id.value);
+  if (!*dry_run) {
+    Result<std::optional<domain::Submission>> earlier = s.store->FindSubmissionByKey(*key);
+    if (!earlier) return std::unexpected(earlier.error());
+    if (*earlier) return ReceiptResponse((*earlier)->receipt_json, 200, (*earlier)->id.value);
+  }
 
   std::string registry = ctx.request().QueryParam("registry").value_or("");
   Result<const ingest::Validator*> validator = s.validators->For(*as_ods, registry);
@@ -155,19 +182,22 @@ Result<HttpResponse> CreateSubmission(const ApiServices& s, const RequestContext
   Result<std::filesystem::path> file = Spool(s.spool_directory, *body, extension);
   if (!file) return std::unexpected(file.error());
   ingest::IngestOptions options;
-  options.idempotency_key = *key;
+  options.idempotency_key = *dry_run ? "" : *key;
   options.submitter = *as_ods ? (*as_ods)->code() : "user:" + ctx.principal().username;
+  options.dry_run = *dry_run;
   Result<ingest::Receipt> receipt =
       ingest::IngestFile(*s.store, **validator, *s.pseudonymiser, *file, options);
   std::error_code ignored;
   std::filesystem::remove(*file, ignored);
   if (!receipt) return std::unexpected(receipt.error());
+  if (*dry_run) return DryRunResponse(ctx, *receipt);
   int64_t id = receipt->submission_id ? receipt->submission_id->value : 0;
   ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("submission/{}", id)));
   if (receipt->status == "duplicate") {  // another request with this key committed first
     Result<std::optional<domain::Submission>> first = s.store->FindSubmission({id});
     if (first && *first) return ReceiptResponse((*first)->receipt_json, 200, id);
   }
+  if (s.after_submission && receipt->submission_id) s.after_submission();  // surveillance (#7)
   return ReceiptResponse(receipt->json, 201, id);
 }
 

@@ -1,6 +1,6 @@
 // orp serve --db URL [--listen HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
 //           [--key-file F] [--definitions DIR] [--max-body-mb N] [--log-level L]
-//           [--web-root DIR | --no-web]
+//           [--web-root DIR | --no-web] [--surveil]
 // orp serve --routes [--format table|json|csv]
 //
 // Serves the registry over HTTP (src/orp/api): opens the store, the pseudonymisation keys, the
@@ -9,7 +9,9 @@
 // progress finish first). Prints the address once listening. The web application (web/, built by
 // `make build` into build/web) is served at `/` from --web-root, by default the `web` folder
 // beside the orp binary when it holds a built bundle; /api/ paths and the route table's paths
-// always go to the API.
+// always go to the API. With --surveil, each HTTP submission that stores procedures asks for an
+// incremental surveillance run in the background (surveillance/trigger.h: never blocking the
+// response, a burst coalesced into one more run).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -32,6 +34,8 @@
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/storage/read_replica.h"
+#include "orp/surveillance/run.h"
+#include "orp/surveillance/trigger.h"
 
 namespace orp::cli {
 namespace {
@@ -51,7 +55,37 @@ struct ServeOptions {
   std::string format = "table";
   std::string web_root;
   bool no_web = false;
+  bool surveil = false;
 };
+
+// The background surveillance after submissions (--surveil): each run writes the signals of the
+// units changed since the previous one, data cut today; failures go to stderr (no identifiers).
+std::unique_ptr<surveillance::RunTrigger> SurveilAfterSubmissions(std::string_view cmd,
+                                                                  api::ApiServices& services) {
+  const int64_t since = ValueOrFail(cmd, services.store->LastChange());
+  storage::Store* store = &services.AnalyticsStore();
+  auto trigger = std::make_unique<surveillance::RunTrigger>(
+      [store](int64_t since_change) -> Result<int64_t> {
+        surveillance::RunOptions run;
+        run.data_cut = TodayUtc();
+        run.since_change = since_change;
+        Result<surveillance::RunSummary> summary = surveillance::RunSurveillance(*store, run);
+        if (!summary) {
+          fmt::print(stderr, "orp serve: surveillance after submissions failed: {}\n",
+                     summary.error().message());
+          return std::unexpected(summary.error());
+        }
+        fmt::print(stderr,
+                   "orp serve: surveillance after submissions: {} units touched, {} new "
+                   "signals, {} updated, change {}\n",
+                   summary->affected_units, summary->signals_new, summary->signals_updated,
+                   summary->change_seq);
+        return summary->change_seq;
+      },
+      since);
+  services.after_submission = [t = trigger.get()] { t->Notify(); };
+  return trigger;
+}
 
 // "HOST:PORT" or "[IPv6]:PORT".
 Result<std::pair<std::string, uint16_t>> ParseListen(std::string_view text) {
@@ -158,7 +192,11 @@ void RunServe(const ServeOptions& o, const Environment& env) {
                                        has_catalogue ? &catalogue : nullptr);
   api::Metrics metrics;
   api::Router router;
-  api::ApiServices services{store.get(), &keys, &validators, &metrics};
+  api::ApiServices services;
+  services.store = store.get();
+  services.pseudonymiser = &keys;
+  services.validators = &validators;
+  services.metrics = &metrics;
   std::unique_ptr<storage::Store> replica;
   std::unique_ptr<storage::ReadReplicaStore> analytics;
   if (!o.db_read.empty()) {
@@ -166,6 +204,8 @@ void RunServe(const ServeOptions& o, const Environment& env) {
     analytics = std::make_unique<storage::ReadReplicaStore>(*store, *replica);
     services.analytics_store = analytics.get();
   }
+  std::unique_ptr<surveillance::RunTrigger> surveil;  // before the server: it outlives requests
+  if (o.surveil) surveil = SurveilAfterSubmissions(cmd, services);
   OkOrFail(cmd, api::AddRoutes(router, services));
   std::unique_ptr<api::Gatekeeper> gatekeeper = env.make_gatekeeper(*store);
   api::Dispatcher dispatcher(router, *gatekeeper);
@@ -224,6 +264,9 @@ void AddServeCommand(CLI::App& app, const Environment& env) {
   cmd->add_option("--web-root", o->web_root,
                   "Built web application to serve at / (default: `web` beside the binary)");
   cmd->add_flag("--no-web", o->no_web, "Serve the API only, not the web application");
+  cmd->add_flag("--surveil", o->surveil,
+                "After each HTTP submission, run surveillance incrementally in the background "
+                "(coalesced; never delays the response)");
   cmd->add_flag("--routes", o->routes, "Print the route table and exit");
   cmd->add_option("--format", o->format, "Output of --routes: table, json or csv")
       ->default_val("table");

@@ -34,6 +34,7 @@ struct SurveillanceOptions {
   double maxsprt_upper_limit = 20;
   double cusum_arl = 10000;
   std::string overdispersion = "none";
+  std::string hospital_overdispersion = "additive";
   bool alerts = false;
   std::string status;
   std::string registry;
@@ -89,6 +90,8 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
   run.methods.maxsprt_upper_limit = o.maxsprt_upper_limit;
   run.methods.cusum_target_arl = o.cusum_arl;
   run.methods.overdispersion = ValueOrFail(kCommand, stats::ParseOverdispersion(o.overdispersion));
+  run.methods.hospital_overdispersion =
+      ValueOrFail(kCommand, stats::ParseOverdispersion(o.hospital_overdispersion));
   run.methods.signal_alerts = o.alerts;
   run.since_change = o.since_change;
   if (!o.benchmarks.empty())
@@ -198,8 +201,12 @@ void AddSurveillanceCommand(CLI::App& app, const Environment& env) {
   run->add_option("--cusum-arl", o->cusum_arl, "CUSUM: in-control average run length (patients)")
       ->default_val(10000);
   run->add_option("--overdispersion", o->overdispersion,
-                  "Funnel limits: none, multiplicative or additive")
+                  "Surgeons' funnel limits: none, multiplicative or additive")
       ->default_val("none");
+  run->add_option("--hospital-overdispersion", o->hospital_overdispersion,
+                  "Hospitals' funnel limits: none, multiplicative or additive (winsorised "
+                  "z-scores, applied when the over-dispersion test is significant at 5%)")
+      ->default_val("additive");
   run->add_flag("--alerts", o->alerts, "Also signal units beyond the 95% limit (alert level)");
   run->add_option("--format", o->format, "Output: table, json or csv")->default_val("table");
   run->callback([o, &env] { RunRun(*o, env); });

@@ -165,12 +165,17 @@ Result<void> ChunkWriter::WriteProcedures() {
   std::vector<domain::Procedure> batch;
   std::set<Key> batch_refs;
   std::set<domain::PatientId> batch_patients;
+  std::vector<PendingRemoval> removals;  // the batch's new revisions and explants
   auto write_batch = [&]() -> Result<void> {
     ORP_RETURN_IF_ERROR(transaction_.InsertProcedures(batch));
+    for (const PendingRemoval& r : removals) {
+      ORP_RETURN_IF_ERROR(RecordRemovals(batch[r.index], r.row, r.removed, true));
+    }
     stored.insert(batch_refs.begin(), batch_refs.end());
     batch.clear();
     batch_refs.clear();
     batch_patients.clear();
+    removals.clear();
     return {};
   };
   for (PreparedProcedure& prepared : chunk_) {
@@ -179,13 +184,26 @@ Result<void> ChunkWriter::WriteProcedures() {
     Key key{p.registry, p.procedure_ref};
     const bool new_ref = !stored.contains(key) && !batch_refs.contains(key);
     if (new_ref && !RemovesImplants(p)) {
-      batch_refs.insert(key);
+      batch_refs.insert(std::move(key));
       batch_patients.insert(p.patient);
       batch.push_back(std::move(p));
       continue;
     }
+    // A revision of a patient in the batch, or a correction of a ref in it, waits until the
+    // batch is stored: it must see every implant the file put in before it.
     if (batch_refs.contains(key) || batch_patients.contains(p.patient)) {
       ORP_RETURN_IF_ERROR(write_batch());
+    }
+    if (new_ref) {
+      // Nothing of this patient is pending, so the store holds every candidate already; the
+      // removals are recorded once the batch has given the procedure its id.
+      auto removed = linkage::ImplantsRemovedBy(transaction_, p);
+      if (!removed) return std::unexpected(removed.error());
+      removals.push_back({batch.size(), v.row, std::move(*removed)});
+      batch_refs.insert(std::move(key));
+      batch_patients.insert(p.patient);
+      batch.push_back(std::move(p));
+      continue;
     }
     ORP_RETURN_IF_ERROR(WriteOne(p, v.row));
     stored.insert(std::move(key));
@@ -193,20 +211,25 @@ Result<void> ChunkWriter::WriteProcedures() {
   return write_batch();
 }
 
-// One procedure through PutProcedure, with what it removes linked before it is stored (so its
-// own new implants are not candidates).
+// A correction (a ref already stored) through PutProcedure, with what it removes linked before
+// it is stored (so its own new implants are not candidates).
 Result<void> ChunkWriter::WriteOne(domain::Procedure& p, int64_t row) {
   Result<std::vector<domain::Implant>> removed = linkage::ImplantsRemovedBy(transaction_, p);
   if (!removed) return std::unexpected(removed.error());
   Result<storage::PutKind> put = transaction_.PutProcedure(p);
   if (!put) return std::unexpected(put.error());
-  if (p.type == domain::ProcedureType::kRevision && removed->empty() &&
-      *put == storage::PutKind::kInserted) {
+  return RecordRemovals(p, row, *removed, *put == storage::PutKind::kInserted);
+}
+
+Result<void> ChunkWriter::RecordRemovals(const domain::Procedure& p, int64_t row,
+                                         const std::vector<domain::Implant>& removed,
+                                         bool inserted) {
+  if (p.type == domain::ProcedureType::kRevision && removed.empty() && inserted) {
     Warn(row, p, "procedure_type", "linkage.no_implant_in_situ",
          fmt::format("revision {} found no implant in situ on that side to link to",
                      p.procedure_ref));
   }
-  return linkage::RecordRemovals(transaction_, p, *removed);
+  return linkage::RecordRemovals(transaction_, p, removed);
 }
 
 void ChunkWriter::Warn(int64_t row, const domain::Procedure& p, std::string field, std::string rule,

@@ -9,9 +9,10 @@
 //                NHS number link on demographics (linkage::PatientLinker) in file order, after
 //                the new patients before them are stored.
 //   2. procedures  look the chunk's procedure_refs up in one batch (FindProcedureVersions); new
-//                procedures that remove nothing are inserted in batches (InsertProcedures);
-//                corrections, revisions and explants go one at a time through PutProcedure and
-//                linkage, in file order: the pending batch is written first whenever it holds the
+//                procedures are inserted in batches (InsertProcedures), a new revision or explant
+//                with the implants it removes found when it joins the batch and recorded once the
+//                batch is stored; corrections go one at a time through PutProcedure and linkage.
+//                All in file order: the pending batch is written first whenever it holds the
 //                same procedure_ref or the same patient, so every revision sees the implants the
 //                file put in before it, exactly as writing one procedure at a time would.
 //
@@ -58,11 +59,21 @@ class ChunkWriter {
 
  private:
   struct NewPatients;
+  // A new revision or explant in the pending batch (at `index`) and the implants it removes.
+  struct PendingRemoval {
+    size_t index;
+    int64_t row;
+    std::vector<domain::Implant> removed;
+  };
 
   Result<void> LinkPatients();
   Result<void> LinkOne(PreparedProcedure& prepared, NewPatients& fresh);
   Result<void> WriteProcedures();
   Result<void> WriteOne(domain::Procedure& procedure, int64_t row);
+  // Links `removed` to the stored procedure (warning when a newly inserted revision removes
+  // nothing).
+  Result<void> RecordRemovals(const domain::Procedure& procedure, int64_t row,
+                              const std::vector<domain::Implant>& removed, bool inserted);
   void Warn(int64_t row, const domain::Procedure& p, std::string field, std::string rule,
             std::string message);
 

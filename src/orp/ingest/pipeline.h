@@ -4,9 +4,9 @@
 //   [second thread] reader (CSV/NDJSON) -> Validator          (validate_ahead.h)
 //   [this thread]   chunks of accepted procedures -> ChunkWriter (chunk_writer.h):
 //                   pseudonymise -> patients (batched lookup, new ones inserted in batches,
-//                   demographic linkage) -> new procedures in batches; corrections, revisions
-//                   and explants one by one (linkage::ImplantsRemovedBy, PutProcedure,
-//                   RecordRemovals) -> findings, FinishSubmission, Commit
+//                   demographic linkage) -> new procedures, revisions and explants in batches
+//                   (linkage::ImplantsRemovedBy when one joins, RecordRemovals after the batch);
+//                   corrections one by one (PutProcedure) -> findings, FinishSubmission, Commit
 //
 // With --as (validator options as_ods) reading and validating stay on this thread, because the
 // site-ownership check reads the submission's own transaction. Memory is bounded by the queue

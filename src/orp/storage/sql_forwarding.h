@@ -16,6 +16,7 @@
 #include "orp/storage/sql.h"
 #include "orp/storage/sql_queries.h"
 #include "orp/storage/store.h"
+#include "orp/storage/surveillance_reads.h"
 
 namespace orp::storage::sql {
 
@@ -39,7 +40,7 @@ auto Forward(F f, RunFn run) -> decltype(f(std::declval<Q&>())) {
 // Base: Store or Transaction. Q: the backend's Queries (derived from sql::Queries, with the
 // backend-tuned methods of the same names in both backends).
 template <typename Base, typename Q>
-class SharedReader : public Base {
+class SharedReader : public Base, public SurveillanceReads {
  public:
   Result<std::optional<Patient>> FindPatient(PatientId id) override {
     return Read([&](auto& q) { return q.FindPatient(id); });
@@ -164,6 +165,11 @@ class SharedReader : public Base {
   }
   Result<std::optional<Signal>> FindSignal(int64_t id) override {
     return Read([&](Queries& q) { return q.FindSignal(id); });
+  }
+  // The lean cohort read (surveillance_reads.h).
+  Result<void> ForEachSurveillanceRow(Date data_cut,
+                                      const Visitor<SurveillanceRow>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachSurveillanceRow(data_cut, visit); });
   }
 
   // Recall (recall8, #8).

@@ -13,6 +13,7 @@
 
 #include "orp/storage/sql.h"
 #include "orp/storage/store.h"
+#include "orp/storage/surveillance_reads.h"
 
 namespace orp::storage::sql {
 
@@ -66,6 +67,7 @@ class Queries {
   Result<std::optional<Signal>> FindSignal(int64_t id);
   Result<SignalPutResult> PutSignal(const Signal& signal);
   Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
+  Result<void> ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit);
 
   // PROMs (proms, #11; sql_proms.cc; migration 0009).
   Result<std::vector<PromInvitation>> PromInvitationsOf(ProcedureId procedure);

@@ -123,3 +123,46 @@ Result<void> Queries::SetSignalStatus(int64_t id, SignalStatus status, std::stri
 }
 
 }  // namespace orp::storage::sql
+
+namespace orp::storage {
+
+SurveillanceReads* AsSurveillanceReads(Reader& reader) {
+  return dynamic_cast<SurveillanceReads*>(&reader);
+}
+
+}  // namespace orp::storage
+
+namespace orp::storage::sql {
+
+// One statement over procedures, patients and implants; the row object is reused so that a
+// million-row read allocates little (the text columns are short enough for small-string storage).
+Result<void> Queries::ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit) {
+  SurveillanceRow row;
+  return ForEachRow(
+      db_,
+      "SELECT p.id, p.registry, p.date, p.provider_site, p.clinician_gmc, p.indication, "
+      "p.asa_grade, pt.date_of_birth, pt.sex, pt.date_of_death, i.id, i.action, i.gtin, "
+      "i.removed_on FROM procedures p JOIN patients pt ON pt.id = p.patient "
+      "LEFT JOIN implants i ON i.procedure = p.id "
+      "WHERE p.type = 'primary' AND p.date <= ?1 ORDER BY p.id, i.id",
+      [&](Statement& s) { s.Bind(1, DayNumber(data_cut)); },
+      [&](const Statement& s) -> Result<bool> {
+        row.procedure = s.Int(0);
+        row.registry = s.Text(1);
+        row.date = FromDayNumber(s.Int(2));
+        row.provider_site = s.Text(3);
+        row.clinician = s.Text(4);
+        row.indication = s.Text(5);
+        row.asa_grade = s.IsNull(6) ? std::nullopt : std::optional<int>(static_cast<int>(s.Int(6)));
+        row.date_of_birth = OptionalDate(s, 7);
+        row.sex = s.Text(8);
+        row.date_of_death = OptionalDate(s, 9);
+        row.has_implant = !s.IsNull(10);
+        row.implanted = row.has_implant && s.Text(11) == "implanted";
+        row.device = s.IsNull(12) ? std::string() : s.Text(12);
+        row.removed_on = OptionalDate(s, 13);
+        return visit(row);
+      });
+}
+
+}  // namespace orp::storage::sql

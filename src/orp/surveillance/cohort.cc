@@ -4,27 +4,37 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <unordered_map>
+
+#include "orp/domain/sex.h"
+#include "orp/storage/surveillance_reads.h"
 
 namespace orp::surveillance {
 namespace {
 
 int32_t DayOf(Date d) { return static_cast<int32_t>(d.time_since_epoch().count()); }
 
-// Dictionary encoding of unit keys.
+// Dictionary encoding of unit keys, looked up by string_view (no string built per row).
 class Dictionary {
  public:
   explicit Dictionary(std::vector<std::string>& names) : names_(names) {}
-  int32_t Code(const std::string& key) {
-    auto [it, inserted] = codes_.try_emplace(key, static_cast<int32_t>(names_.size()));
-    if (inserted) names_.push_back(key);
-    return it->second;
+  int32_t Code(std::string_view key) {
+    if (auto it = codes_.find(key); it != codes_.end()) return it->second;
+    const auto code = static_cast<int32_t>(names_.size());
+    names_.emplace_back(key);
+    codes_.emplace(std::string(key), code);
+    return code;
   }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
   std::vector<std::string>& names_;
-  std::unordered_map<std::string, int32_t> codes_;
+  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> codes_;
 };
 
 struct Catalogued {
@@ -32,10 +42,13 @@ struct Catalogued {
   std::string brand;  // "manufacturer / brand"
 };
 
-struct PatientFacts {
-  std::optional<Date> birth;
-  std::optional<domain::Sex> sex;
-  std::optional<Date> death;
+// A key of small integer codes (a construct: registry then sorted model codes).
+struct CodesHash {
+  size_t operator()(const std::vector<int32_t>& codes) const {
+    size_t h = codes.size();
+    for (int32_t c : codes) h = h * 1000003u ^ static_cast<size_t>(c);
+    return h;
+  }
 };
 
 }  // namespace
@@ -55,6 +68,13 @@ std::pair<int32_t, int8_t> FollowUp(int32_t entry, int32_t removed, int32_t died
   return {exit, status};
 }
 
+int8_t SexOf(std::string_view code) {  // storage keeps the NHS code (domain/sex.h)
+  return static_cast<int8_t>(code == "1" ? 0 : code == "2" ? 1 : 2);
+}
+
+// Builds the cohort from the lean rows (storage::SurveillanceRow), one procedure at a time: a
+// procedure's rows arrive together, so its implants are gathered and the primary is written
+// when the next procedure starts (Finish for the last).
 class CohortBuilder {
  public:
   CohortBuilder(Cohort& c, std::unordered_map<std::string, Catalogued> catalogue)
@@ -71,86 +91,127 @@ class CohortBuilder {
         construct_classes_(c.construct_classes),
         cut_(DayOf(c.data_cut)) {}
 
-  void Add(const domain::Procedure& p, const PatientFacts& facts) {
-    const int32_t entry = DayOf(p.date);
-    const int32_t died = facts.death ? DayOf(*facts.death) : kNoDeath;
-    const int32_t registry = registries_.Code(p.registry);
-    int32_t revised = kNoDeath;
-    std::unordered_map<int32_t, int32_t> removed_by_model;  // earliest removal per model
-    for (const domain::Implant& implant : p.implants) {
-      if (implant.action != domain::DeviceAction::kImplanted) continue;
-      const int32_t removed = implant.removed_on ? DayOf(*implant.removed_on) : kNoDeath;
-      revised = std::min(revised, removed);
-      const std::optional<domain::DeviceId> device = domain::DeviceIdOf(implant);
-      if (!device) continue;
-      const int32_t model = models_.Code(device->text());
-      auto [it, inserted] = removed_by_model.try_emplace(model, removed);
-      if (!inserted) it->second = std::min(it->second, removed);
+  void Add(const storage::SurveillanceRow& row) {
+    if (!open_ || row.procedure != procedure_) {
+      Finish();
+      Start(row);
     }
-    std::vector<std::string> names, types;
-    for (const auto& [model, removed] : removed_by_model) {
-      const std::string& type = AddImplant(registry, model, entry, removed, died);
-      names.push_back(c_.models[static_cast<size_t>(model)]);
-      types.push_back(type);
+    if (!row.has_implant || !row.implanted) return;
+    const int32_t removed = row.removed_on ? DayOf(*row.removed_on) : kNoDeath;
+    revised_ = std::min(revised_, removed);
+    if (row.device.empty()) return;
+    const int32_t model = ModelCode(row.device);
+    for (auto& [m, r] : removed_by_model_) {
+      if (m == model) {
+        r = std::min(r, removed);
+        return;
+      }
     }
-    AddConstruct(registry, std::move(names), std::move(types));
-    const auto [exit, status] = FollowUp(entry, revised, died, cut_);
-    c_.registry.push_back(registry);
-    c_.surgeon.push_back(p.clinician ? surgeons_.Code(p.clinician->number()) : kNoUnit);
-    c_.hospital.push_back(p.provider_site ? hospitals_.Code(p.provider_site->code()) : kNoUnit);
-    c_.entry_day.push_back(entry);
+    removed_by_model_.push_back({model, removed});
+  }
+
+  void Finish() {
+    if (!open_) return;
+    open_ = false;
+    std::sort(removed_by_model_.begin(), removed_by_model_.end());
+    for (const auto& [model, removed] : removed_by_model_) AddImplant(model, removed);
+    AddConstruct();
+    const auto [exit, status] = FollowUp(entry_, revised_, died_, cut_);
+    c_.registry.push_back(registry_);
+    c_.surgeon.push_back(surgeon_);
+    c_.hospital.push_back(hospital_);
+    c_.entry_day.push_back(entry_);
     c_.exit_day.push_back(exit);
     c_.status.push_back(status);
-    c_.death_day.push_back(died <= cut_ ? died : kNoDeath);
-    c_.age_band.push_back(AgeBandOf(facts.birth, p.date));
-    c_.sex.push_back(!facts.sex                           ? 2
-                     : *facts.sex == domain::Sex::kMale   ? 0
-                     : *facts.sex == domain::Sex::kFemale ? 1
-                                                          : 2);
-    c_.asa.push_back(static_cast<int8_t>(
-        p.asa_grade && *p.asa_grade >= 1 && *p.asa_grade <= 5 ? *p.asa_grade : 0));
-    c_.indication.push_back(p.indication.empty() ? kNoUnit : indications_.Code(p.indication));
+    c_.death_day.push_back(died_ <= cut_ ? died_ : kNoDeath);
+    c_.age_band.push_back(age_band_);
+    c_.sex.push_back(sex_);
+    c_.asa.push_back(asa_);
+    c_.indication.push_back(indication_);
   }
 
  private:
-  void AddConstruct(int32_t registry, std::vector<std::string> names,
-                    std::vector<std::string> types) {
-    if (names.empty()) {
+  void Start(const storage::SurveillanceRow& row) {
+    open_ = true;
+    procedure_ = row.procedure;
+    entry_ = DayOf(row.date);
+    died_ = row.date_of_death ? DayOf(*row.date_of_death) : kNoDeath;
+    registry_ = registries_.Code(row.registry);
+    surgeon_ = row.clinician.empty() ? kNoUnit : surgeons_.Code(row.clinician);
+    hospital_ = row.provider_site.empty() ? kNoUnit : hospitals_.Code(row.provider_site);
+    indication_ = row.indication.empty() ? kNoUnit : indications_.Code(row.indication);
+    age_band_ = AgeBandOf(row.date_of_birth, row.date);
+    sex_ = SexOf(row.sex);
+    asa_ = static_cast<int8_t>(
+        row.asa_grade && *row.asa_grade >= 1 && *row.asa_grade <= 5 ? *row.asa_grade : 0);
+    revised_ = kNoDeath;
+    removed_by_model_.clear();
+  }
+
+  // The model's code; its catalogue facts are looked up once, on first sight.
+  int32_t ModelCode(std::string_view device) {
+    const int32_t model = models_.Code(device);
+    if (static_cast<size_t>(model) == type_of_model_.size()) {
+      const auto listed = catalogue_.find(c_.models.back());
+      const bool known = listed != catalogue_.end();
+      type_of_model_.push_back(known ? listed->second.device_type : "unclassified");
+      brand_of_model_.push_back(known ? brands_.Code(listed->second.brand) : kNoUnit);
+    }
+    return model;
+  }
+
+  int32_t ClassOf(int32_t model) {
+    const int64_t key = (int64_t{registry_} << 32) | static_cast<uint32_t>(model);
+    if (auto it = class_of_.find(key); it != class_of_.end()) return it->second;
+    const std::string& type = type_of_model_[static_cast<size_t>(model)];
+    const int32_t device_class =
+        classes_.Code(c_.registries[static_cast<size_t>(registry_)] + "/" + type);
+    if (c_.implants.class_registry.size() <= static_cast<size_t>(device_class))
+      c_.implants.class_registry.push_back(registry_);
+    class_of_.emplace(key, device_class);
+    return device_class;
+  }
+
+  void AddImplant(int32_t model, int32_t removed) {
+    ImplantCohort& x = c_.implants;
+    const auto [exit, status] = FollowUp(entry_, removed, died_, cut_);
+    x.model.push_back(model);
+    x.brand.push_back(brand_of_model_[static_cast<size_t>(model)]);
+    x.device_class.push_back(ClassOf(model));
+    x.entry_day.push_back(entry_);
+    x.exit_day.push_back(exit);
+    x.status.push_back(status);
+  }
+
+  // Constructs are cached by (registry, sorted model codes): the key text is built once.
+  void AddConstruct() {
+    if (removed_by_model_.empty()) {
       c_.construct.push_back(kNoUnit);
       c_.construct_class.push_back(kNoUnit);
       return;
     }
+    key_.assign(1, registry_);
+    for (const auto& [model, removed] : removed_by_model_) key_.push_back(model);
+    auto it = construct_of_.find(key_);
+    if (it == construct_of_.end()) it = construct_of_.emplace(key_, NewConstruct()).first;
+    c_.construct.push_back(it->second.first);
+    c_.construct_class.push_back(it->second.second);
+  }
+
+  std::pair<int32_t, int32_t> NewConstruct() {
+    std::vector<std::string> names, types;
+    for (const auto& [model, removed] : removed_by_model_) {
+      names.push_back(c_.models[static_cast<size_t>(model)]);
+      types.push_back(type_of_model_[static_cast<size_t>(model)]);
+    }
     std::sort(names.begin(), names.end());
     std::sort(types.begin(), types.end());
     types.erase(std::unique(types.begin(), types.end()), types.end());
-    const int32_t kind = construct_classes_.Code(
-        fmt::format("{}/{}", c_.registries[static_cast<size_t>(registry)], fmt::join(types, "+")));
+    const int32_t kind = construct_classes_.Code(fmt::format(
+        "{}/{}", c_.registries[static_cast<size_t>(registry_)], fmt::join(types, "+")));
     if (c_.construct_class_registry.size() <= static_cast<size_t>(kind))
-      c_.construct_class_registry.push_back(registry);
-    c_.construct.push_back(constructs_.Code(fmt::format("{}", fmt::join(names, " + "))));
-    c_.construct_class.push_back(kind);
-  }
-
-  // Adds the implant row; returns its device type.
-  const std::string& AddImplant(int32_t registry, int32_t model, int32_t entry, int32_t removed,
-                                int32_t died) {
-    static const std::string kUnclassified = "unclassified";
-    ImplantCohort& x = c_.implants;
-    const auto listed = catalogue_.find(c_.models[static_cast<size_t>(model)]);
-    const bool known = listed != catalogue_.end();
-    const std::string& type = known ? listed->second.device_type : kUnclassified;
-    const std::string key = c_.registries[static_cast<size_t>(registry)] + "/" + type;
-    const int32_t device_class = classes_.Code(key);
-    if (x.class_registry.size() <= static_cast<size_t>(device_class))
-      x.class_registry.push_back(registry);
-    const auto [exit, status] = FollowUp(entry, removed, died, cut_);
-    x.model.push_back(model);
-    x.brand.push_back(known ? brands_.Code(listed->second.brand) : kNoUnit);
-    x.device_class.push_back(device_class);
-    x.entry_day.push_back(entry);
-    x.exit_day.push_back(exit);
-    x.status.push_back(status);
-    return type;
+      c_.construct_class_registry.push_back(registry_);
+    return {constructs_.Code(fmt::format("{}", fmt::join(names, " + "))), kind};
   }
 
   Cohort& c_;
@@ -158,16 +219,73 @@ class CohortBuilder {
   Dictionary registries_, models_, surgeons_, hospitals_, classes_, brands_, indications_,
       constructs_, construct_classes_;
   int32_t cut_;
+  std::vector<std::string> type_of_model_;  // per model code
+  std::vector<int32_t> brand_of_model_;     // per model code
+  std::unordered_map<int64_t, int32_t> class_of_;  // (registry, model) -> class
+  std::unordered_map<std::vector<int32_t>, std::pair<int32_t, int32_t>, CodesHash> construct_of_;
+  std::vector<int32_t> key_;
+  // The procedure being gathered.
+  bool open_ = false;
+  int64_t procedure_ = 0;
+  int32_t entry_ = 0, died_ = kNoDeath, registry_ = 0, surgeon_ = kNoUnit, hospital_ = kNoUnit,
+          indication_ = kNoUnit, revised_ = kNoDeath;
+  int8_t age_band_ = 5, sex_ = 2, asa_ = 0;
+  std::vector<std::pair<int32_t, int32_t>> removed_by_model_;  // (model, earliest removal)
 };
 
 }  // namespace
 
-Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
+namespace {
+
+// The same rows from the generic streams, for a reader without the lean read (a replica or a
+// wrapper; storage/surveillance_reads.h).
+Result<void> ForEachRowFromProcedures(storage::Reader& reader, Date data_cut,
+                                      const std::function<bool(const storage::SurveillanceRow&)>& visit) {
+  struct PatientFacts {
+    std::optional<Date> birth;
+    std::string sex;
+    std::optional<Date> death;
+  };
   std::unordered_map<int64_t, PatientFacts> patients;
   ORP_RETURN_IF_ERROR(reader.ForEachPatient(0, [&](const domain::Patient& p) {
-    patients[p.id.value] = {p.date_of_birth, p.sex, p.date_of_death};
+    patients[p.id.value] = {p.date_of_birth,
+                            p.sex ? std::string(domain::SexCode(*p.sex)) : std::string(),
+                            p.date_of_death};
     return true;
   }));
+  storage::SurveillanceRow row;
+  return reader.ForEachProcedure({}, [&](const domain::Procedure& p) {
+    if (p.type != domain::ProcedureType::kPrimary || p.date > data_cut) return true;
+    const auto facts = patients.find(p.patient.value);
+    const PatientFacts none;
+    const PatientFacts& f = facts == patients.end() ? none : facts->second;
+    row = {};
+    row.procedure = p.id.value;
+    row.registry = p.registry;
+    row.date = p.date;
+    if (p.provider_site) row.provider_site = p.provider_site->code();
+    if (p.clinician) row.clinician = p.clinician->number();
+    row.indication = p.indication;
+    row.asa_grade = p.asa_grade;
+    row.date_of_birth = f.birth;
+    row.sex = f.sex;
+    row.date_of_death = f.death;
+    if (p.implants.empty()) return visit(row);
+    for (const domain::Implant& implant : p.implants) {
+      row.has_implant = true;
+      row.implanted = implant.action == domain::DeviceAction::kImplanted;
+      const std::optional<domain::DeviceId> device = domain::DeviceIdOf(implant);
+      row.device = device ? device->text() : std::string();
+      row.removed_on = implant.removed_on;
+      if (!visit(row)) return false;
+    }
+    return true;
+  });
+}
+
+}  // namespace
+
+Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
   std::unordered_map<std::string, Catalogued> catalogue;  // the latest version wins
   ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& m) {
     catalogue[m.device.text()] = {m.device_type, m.manufacturer + " / " + m.brand};
@@ -176,12 +294,16 @@ Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
   Cohort c;
   c.data_cut = data_cut;
   CohortBuilder builder(c, std::move(catalogue));
-  ORP_RETURN_IF_ERROR(reader.ForEachProcedure({}, [&](const domain::Procedure& p) {
-    if (p.type != domain::ProcedureType::kPrimary || p.date > data_cut) return true;
-    const auto facts = patients.find(p.patient.value);
-    builder.Add(p, facts == patients.end() ? PatientFacts{} : facts->second);
+  auto add = [&](const storage::SurveillanceRow& row) {
+    builder.Add(row);
     return true;
-  }));
+  };
+  if (storage::SurveillanceReads* lean = storage::AsSurveillanceReads(reader)) {
+    ORP_RETURN_IF_ERROR(lean->ForEachSurveillanceRow(data_cut, add));
+  } else {
+    ORP_RETURN_IF_ERROR(ForEachRowFromProcedures(reader, data_cut, add));
+  }
+  builder.Finish();
   return c;
 }
 

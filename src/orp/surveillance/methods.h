@@ -44,7 +44,15 @@ struct MethodOptions {
   double maxsprt_alpha = 0.05;
   int64_t maxsprt_min_events = 4;
   std::vector<int> funnel_windows_years = {5, 10};
+  // Funnel over-dispersion (statistics.md §9, Spiegelhalter QSHC 2005): surgeons' funnels use
+  // `overdispersion`, hospitals' `hospital_overdispersion`. Hospitals are large, so the exact
+  // Poisson limits are narrow and the real between-hospital variation pushes ordinary hospitals
+  // past them (8.5 false signals per 1,000 hospitals without it, docs/performance.md). Either is
+  // applied only when the winsorised test finds over-dispersion (chi-squared p below
+  // `overdispersion_test_p`); otherwise the exact limits stay.
   stats::Overdispersion overdispersion = stats::Overdispersion::kNone;
+  stats::Overdispersion hospital_overdispersion = stats::Overdispersion::kAdditive;
+  double overdispersion_test_p = 0.05;
   double min_expected = 1.0;   // below: "insufficient data", no funnel signal
   bool signal_alerts = false;  // also signal beyond 95% (alarms, beyond 99.8%, always)
   int mortality_days = 90;

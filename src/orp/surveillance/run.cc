@@ -1,20 +1,37 @@
 #include "orp/surveillance/run.h"
 
+#include <future>
+
 namespace orp::surveillance {
 
 Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
                                                     const MethodOptions& options,
                                                     std::vector<std::string>* notes) {
+  // The funnels (four risk-model fits per registry) on a second thread, the rest on this one:
+  // the methods are pure functions of the cohort, and the two halves cost about the same.
+  // Signals and notes are joined in a fixed order, so the result does not depend on timing.
+  std::vector<std::string> funnel_notes;
+  auto funnels = std::async(std::launch::async,
+                            [&] { return FunnelSignals(cohort, options, &funnel_notes); });
   std::vector<storage::Signal> all;
+  std::vector<std::string> cusum_notes;
   auto take = [&](Result<std::vector<storage::Signal>> signals) -> Result<void> {
     if (!signals) return std::unexpected(signals.error());
     for (storage::Signal& s : *signals) all.push_back(std::move(s));
     return {};
   };
-  ORP_RETURN_IF_ERROR(take(DeviceModelSignals(cohort, options)));
-  ORP_RETURN_IF_ERROR(take(MaxSprtSignals(cohort, options)));
-  ORP_RETURN_IF_ERROR(take(FunnelSignals(cohort, options, notes)));
-  ORP_RETURN_IF_ERROR(take(CusumSignals(cohort, options, notes)));
+  Result<void> devices = take(DeviceModelSignals(cohort, options));
+  if (devices) devices = take(MaxSprtSignals(cohort, options));
+  Result<std::vector<storage::Signal>> cusums =
+      devices ? CusumSignals(cohort, options, &cusum_notes) : std::vector<storage::Signal>{};
+  Result<std::vector<storage::Signal>> funnel_signals = funnels.get();
+  ORP_RETURN_IF_ERROR(devices);
+  ORP_RETURN_IF_ERROR(take(std::move(funnel_signals)));
+  ORP_RETURN_IF_ERROR(take(std::move(cusums)));
+  if (notes != nullptr) {
+    notes->insert(notes->end(), funnel_notes.begin(), funnel_notes.end());
+    notes->insert(notes->end(), cusum_notes.begin(), cusum_notes.end());
+  }
   return all;
 }
 

@@ -70,9 +70,16 @@ Result<void> FunnelFor(const Cohort& c, const UnitColumn& unit, int32_t registry
   if (codes.size() < 2) return {};
   stats::FunnelOptions funnel;
   funnel.indicator = stats::FunnelIndicator::kRatio;
-  funnel.overdispersion = options.overdispersion;
+  funnel.overdispersion = unit.kind == SignalUnitKind::kHospital ? options.hospital_overdispersion
+                                                                 : options.overdispersion;
   auto plot = stats::MakeFunnelPlot(observed, expected, funnel);
   if (!plot) return std::unexpected(plot.error());
+  if (plot->overdispersion != stats::Overdispersion::kNone &&
+      plot->fit.chi2_p >= options.overdispersion_test_p) {
+    funnel.overdispersion = stats::Overdispersion::kNone;  // no evidence: keep exact limits
+    plot = stats::MakeFunnelPlot(observed, expected, funnel);
+    if (!plot) return std::unexpected(plot.error());
+  }
   for (size_t k = 0; k < codes.size(); ++k) {
     const stats::FunnelPoint& p = plot->points[k];
     const bool alarm = p.classification == stats::FunnelClass::kAlarmHigh;
@@ -97,6 +104,7 @@ Result<void> FunnelFor(const Cohort& c, const UnitColumn& unit, int32_t registry
         {"limits", {p.limits.lower998, p.limits.lower95, p.limits.upper95, p.limits.upper998}},
         {"overdispersion", stats::OverdispersionName(plot->overdispersion)},
         {"phi", plot->fit.phi},
+        {"overdispersion_p", plot->fit.chi2_p},
         {"tau2", plot->fit.tau2},
         {"risk_model", model},
         {"units",

@@ -12,17 +12,17 @@ export const GS = "\x1d";
 const kSubstituteKey = "orp.gsSubstitute";
 
 interface UdiFinding { code: string; severity: string; message: string; field: string }
-interface ParsedUdi {
+export interface ParsedUdi {
   issuer: string; format: string; ok: boolean; di: string; lot: string; serial: string;
   expiry: string | null; production_date: string | null; findings: UdiFinding[];
 }
-interface DeviceModel {
+export interface DeviceModel {
   di: string; agency: string; manufacturer: string; brand: string; model: string;
   catalogue_number: string; device_type: string; market_status: string; status_date: string | null;
   fsn_reference: string;
 }
-interface Finding { severity: "error" | "warning" | "info"; code: string; message: string }
-interface Scanned { label: string; udi: ParsedUdi; device: DeviceModel | null; findings: Finding[] }
+export interface Finding { severity: "error" | "warning" | "info"; code: string; message: string }
+export interface Scanned { label: string; udi: ParsedUdi; device: DeviceModel | null; findings: Finding[] }
 
 // The label as the server should see it: the configured substitute (if any) becomes GS.
 export function normaliseLabel(raw: string, substitute: string): string {
@@ -52,7 +52,7 @@ export function deviceFindings(udi: ParsedUdi, device: DeviceModel | null, today
   return out;
 }
 
-async function lookUp(label: string): Promise<Scanned> {
+export async function lookUp(label: string): Promise<Scanned> {
   const udi = await api<ParsedUdi>("GET", `/api/v1/udi/parse?udi=${encodeURIComponent(label)}`);
   let device: DeviceModel | null = null;
   if (udi.di) {
@@ -66,7 +66,7 @@ async function lookUp(label: string): Promise<Scanned> {
   return { label, udi, device, findings: deviceFindings(udi, device, today) };
 }
 
-function resultView(s: Scanned, onKeep: () => void): HTMLElement {
+export function resultView(s: Scanned, onKeep: () => void): HTMLElement {
   const errors = s.findings.filter((f) => f.severity === "error").length;
   return h(
     "section",
@@ -143,7 +143,7 @@ export function scanPage(): void {
       status),
     result,
     h("section", { class: "card", "aria-labelledby": "kept-title" }, h("h2", { id: "kept-title" }, "Items for this procedure"), keptEmpty, keptList,
-      h("p", { class: "hint" }, "Saving the procedure from this page comes next (issue 9); submit through the submissions API or a file meanwhile.")),
+      h("p", { class: "hint" }, "To save a procedure with its devices, use ", h("a", { href: "/record", "data-link": true }, "Record a procedure"), ", which has this scan field too.")),
   );
   field.focus();
 }
