@@ -284,6 +284,10 @@ std::vector<Row> Rows(const RoleTable::World& w) {
     // Acme's lot L1: the regulator, and acme for its own device.
     {"GET", "/api/v1/recall-preview?device=09520012000375&lot=L1", "",
                                                 {401, 403, 403, 403, 403, 200, 403, 403, 200, 403}},
+    // A password is changed from a signed-in session: API tokens (every role here) are refused.
+    {"POST", "/api/v1/sessions/password",
+     R"({"current_password":"x","new_password":"a new passphrase"})",
+                                                {401, 403, 403, 403, 403, 403, 403, 403, 403, 403}},
     // Registry definitions are reference data: everyone signed in (webentry, #9).
     {"GET", "/api/v1/registries", "",           {401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v1/registries/BCIR", "",      {401, 200, 200, 200, 200, 200, 200, 200, 200, 200}},

@@ -58,9 +58,20 @@ run(fail ${ORP} token revoke --db ${db} --id 9)
 expect("${err}" "^orp token revoke: token 9 does not exist" "revoke unknown")
 run(ok ${ORP} user disable --db ${db} --username feed-rrk)
 
-# The database holds neither the password nor the token.
+# An administrator sets a password: from standard input only, under the password policy.
+file(WRITE ${WORK_DIR}/password.txt "short\n")
+run(fail ${ORP} user password --db ${db} --username alice --password-stdin)
+expect("${err}" "^orp user password: new_password: must be at least 12 characters" "policy")
+run(fail ${ORP} user password --db ${db} --username alice)
+expect("${err}" "--password-stdin is required" "password from stdin only")
+file(WRITE ${WORK_DIR}/password.txt "a different long passphrase\n")
+run(ok ${ORP} user password --db ${db} --username alice --password-stdin)
+expect("${out}" "^password set for alice" "user password")
+file(WRITE ${WORK_DIR}/password.txt "correct horse battery staple\n")
+
+# The database holds neither the passwords nor the token.
 file(READ ${file} bytes HEX)
-foreach(secret "correct horse battery staple" "${token}")
+foreach(secret "correct horse battery staple" "a different long passphrase" "${token}")
   string(HEX "${secret}" secret_hex)
   string(FIND "${bytes}" "${secret_hex}" at)
   if(NOT at EQUAL -1)
@@ -71,6 +82,7 @@ endforeach()
 run(ok ${ORP} audit list --db ${db} --actor orp-cli --format csv)
 expect("${out}" "\n1,[^,]+,orp-cli,,user.create,user/alice," "audit list")
 expect("${out}" "token.revoke,token/1" "audit list")
+expect("${out}" "user.password,user/alice,[^,]*,[^,]*,\"?ok: set by an administrator" "audit list")
 run(ok ${ORP} audit verify --db ${db} --format csv)
 expect("${out}" "^entries,chain,head\n[0-9]+,intact,[0-9a-f]+" "audit verify")
 

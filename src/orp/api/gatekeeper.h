@@ -68,6 +68,15 @@ struct SignedIn {
   security::Principal principal;
 };
 
+// A signed-in person changing their password (POST /api/v1/sessions/password).
+struct PasswordChangeRequest {
+  std::string session_cookie;  // the session asking: it stays signed in, the others end
+  std::string current_password;
+  std::string new_password;
+  std::string totp_code;  // needed when the account has a second factor
+  std::string remote_address;
+};
+
 // One access to record in the audit log: reads of identifiable data, every change, and
 // requests refused at the route (the dispatcher reports each; the gatekeeper may keep only
 // those about identifiable data).
@@ -100,6 +109,15 @@ class Gatekeeper {
   // Ends the session the cookie names (an unknown one is not an error); returns the Set-Cookie
   // value that clears it in the browser.
   virtual Result<std::string> SignOut(std::string_view session_cookie) = 0;
+
+  // Changes the principal's own password (see security::Accounts::ChangePassword for the rules
+  // and error codes). The default refuses: a gatekeeper without accounts has no passwords.
+  virtual Result<void> ChangePassword(const security::Principal& principal,
+                                      const PasswordChangeRequest& request) {
+    (void)principal;
+    (void)request;
+    return FailedPrecondition("this server does not manage passwords");
+  }
 
   // Appends the access to the audit log. An error means the access must not be served
   // (kUnavailable: the log could not be written).

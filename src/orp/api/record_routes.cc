@@ -3,6 +3,7 @@
 // and clinician) so a caller sees only what its grants cover, and audited.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "orp/api/json_codec.h"
@@ -93,40 +94,44 @@ class ScopeOfProcedure {
   std::map<std::string, std::string> organisations_;
 };
 
-// One page: up to q.limit procedures the caller may see, and whether more follow. Streams
-// candidates (procedures matching the filters whose scope is allowed or not yet known), resolves
-// unknown sites after the stream, and streams again from the last candidate when denials left
-// the page short. A page deep into a large registry costs a scan from the start (a keyed range
-// read needs a Reader method; see README).
+constexpr int64_t kMaxChunk = 4096;
+
+// One page: up to q.limit procedures the caller may see, and whether more follow. Reads chunks
+// of procedures by keyed range (id > the last seen, LIMIT chunk: a seek on the primary key, so a
+// deep page costs what the first does), keeps those matching the filters whose scope is allowed
+// or not yet known, resolves unknown sites after each chunk, and reads the next chunk while
+// filters or denials leave the page short.
 Result<std::pair<std::vector<domain::Procedure>, bool>> CollectPage(storage::Reader& reader,
                                                                     const ProcedureQuery& query,
                                                                     const RequestContext& ctx) {
   ScopeOfProcedure scope_of(reader);
-  ProcedureQuery q = query;
+  // The first chunk is the page and one more (most callers see every row); it doubles while
+  // filters or denials leave the page short.
+  int64_t chunk = query.limit + 1;
+  int64_t after = query.after_id;
   std::vector<domain::Procedure> page;
   for (;;) {
     std::vector<domain::Procedure> candidates;
-    bool exhausted = true;
-    Result<void> streamed =
-        reader.ForEachProcedure({q.registry, 0}, [&](const domain::Procedure& p) {
-          if (!Matches(q, p)) return true;
+    int64_t seen = 0;
+    Result<void> streamed = reader.ForEachProcedure(
+        {.registry = query.registry, .changed_after = 0, .after_id = after, .limit = chunk},
+        [&](const domain::Procedure& p) {
+          ++seen;
+          after = p.id.value;
+          if (!Matches(query, p)) return true;
           if (scope_of.Known(p) && !ctx.Allowed(scope_of(p))) return true;
           candidates.push_back(p);
-          if (page.size() + candidates.size() > static_cast<size_t>(q.limit)) {
-            exhausted = false;
-            return false;
-          }
           return true;
         });
     if (!streamed) return std::unexpected(streamed.error());
     for (domain::Procedure& p : candidates) {
       scope_of.Resolve(p);
       if (!ctx.Allowed(scope_of(p))) continue;
-      if (page.size() == static_cast<size_t>(q.limit)) return std::pair(std::move(page), true);
+      if (page.size() == static_cast<size_t>(query.limit)) return std::pair(std::move(page), true);
       page.push_back(std::move(p));
     }
-    if (exhausted || candidates.empty()) return std::pair(std::move(page), false);
-    q.after_id = candidates.back().id.value;
+    if (seen < chunk) return std::pair(std::move(page), false);
+    chunk = std::min<int64_t>(chunk * 2, kMaxChunk);
   }
 }
 

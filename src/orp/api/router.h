@@ -56,6 +56,10 @@ class RequestContext {
     return gatekeeper_.SignIn(request);
   }
   Result<std::string> SignOut(std::string_view cookie) const { return gatekeeper_.SignOut(cookie); }
+  // The principal's own password change (POST /api/v1/sessions/password).
+  Result<void> ChangePassword(const PasswordChangeRequest& request) const {
+    return gatekeeper_.ChangePassword(principal_, request);
+  }
   // The gatekeeper's accounts (the admin routes), or nullptr.
   security::Accounts* Accounts() const { return gatekeeper_.accounts(); }
   // Appends an audit entry for this request's action on `object` (see Gatekeeper::Record);

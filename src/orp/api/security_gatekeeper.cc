@@ -72,6 +72,17 @@ Result<std::string> SecurityGatekeeper::SignOut(std::string_view session_cookie)
   return security::ExpiredSessionCookie();
 }
 
+Result<void> SecurityGatekeeper::ChangePassword(const security::Principal& principal,
+                                                const PasswordChangeRequest& r) {
+  // A password belongs to a person signed in with it: not to an API token's system, and not to
+  // a request without the session whose other siblings the change ends.
+  if (principal.anonymous() || principal.is_system || r.session_cookie.empty()) {
+    return PermissionDenied("a password is changed from a signed-in session (not an API token)");
+  }
+  return accounts_.ChangePassword({principal.user_id, r.session_cookie, r.current_password,
+                                   r.new_password, r.totp_code, r.remote_address});
+}
+
 Result<void> SecurityGatekeeper::Record(const security::Principal& principal,
                                         const AccessEvent& event) {
   Result<security::Action> parsed = security::ParseAction(event.action);

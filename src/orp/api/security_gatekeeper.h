@@ -31,6 +31,8 @@ class SecurityGatekeeper : public Gatekeeper {
                      const ResourceScope& scope) override;
   Result<SignedIn> SignIn(const SignInRequest& request) override;
   Result<std::string> SignOut(std::string_view session_cookie) override;
+  Result<void> ChangePassword(const security::Principal& principal,
+                              const PasswordChangeRequest& request) override;
   Result<void> Record(const security::Principal& principal, const AccessEvent& event) override;
   security::Accounts* accounts() override { return &accounts_; }
 

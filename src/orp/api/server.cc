@@ -49,13 +49,12 @@ void Server::Impl::Unregister(uint64_t id) {
 
 namespace {
 
-// A connection over the limit gets a short 503 with Retry-After and is closed; it never becomes a
-// session.
-void RejectOverloaded(Server::Impl& server, tcp::socket socket) {
+// The whole answer to a connection over the limit: 503 with Retry-After, then close.
+std::string OverloadedText(Server::Impl& server) {
   std::string request_id = RequestIdFor("");
   HttpResponse response =
       ErrorResponse(503, "OVERLOADED", "too many connections; retry shortly", request_id);
-  AddStandardHeaders(response, request_id, false);
+  AddStandardHeaders(response, request_id, server.ssl.has_value());
   // Clients and load balancers back off this long before trying again.
   response.headers.emplace_back("Retry-After", "1");
   std::string text = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n";
@@ -63,14 +62,81 @@ void RejectOverloaded(Server::Impl& server, tcp::socket socket) {
   text += "Connection: close\r\nContent-Length: " + std::to_string(response.body.size()) +
           "\r\n\r\n" + response.body;
   server.Observe("-", "-", 503, 0);
-  auto owned =
-      std::make_shared<std::pair<tcp::socket, std::string>>(std::move(socket), std::move(text));
+  return text;
+}
+
+// A connection over the limit gets a short 503 with Retry-After and is closed; it never becomes a
+// session.
+void RejectOverloaded(Server::Impl& server, tcp::socket socket) {
+  auto owned = std::make_shared<std::pair<tcp::socket, std::string>>(std::move(socket),
+                                                                     OverloadedText(server));
   asio::async_write(owned->first, asio::buffer(owned->second),
                     [owned](boost::system::error_code, size_t) {
                       boost::system::error_code ignored;
                       owned->first.shutdown(tcp::socket::shutdown_both, ignored);
                       owned->first.close(ignored);
                     });
+}
+
+// Over TLS the 503 can only be read after a handshake, which costs the server a private-key
+// operation: the rejection shakes hands (within kTlsRejectTimeout, or the socket is closed),
+// writes the 503 and closes. At most kMaxTlsRejections run at once; past that the socket is
+// closed unanswered, so a flood of connections cannot turn the refusal itself into the load.
+constexpr int kMaxTlsRejections = 32;
+constexpr auto kTlsRejectTimeout = std::chrono::seconds(5);
+
+class TlsRejection : public std::enable_shared_from_this<TlsRejection> {
+ public:
+  TlsRejection(Server::Impl& server, tcp::socket socket)
+      : server_(server),
+        timer_(socket.get_executor()),
+        stream_(std::move(socket), *server.ssl),
+        text_(OverloadedText(server)) {
+    server_.rejecting.fetch_add(1);
+  }
+  ~TlsRejection() { server_.rejecting.fetch_sub(1); }
+
+  void Start() {
+    timer_.expires_after(kTlsRejectTimeout);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->Close();
+    });
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = shared_from_this()](boost::system::error_code ec) {
+                              if (ec) return self->Close();
+                              self->Write();
+                            });
+  }
+
+ private:
+  void Write() {
+    asio::async_write(stream_, asio::buffer(text_),
+                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                        if (ec) return self->Close();
+                        self->stream_.async_shutdown(
+                            [self](boost::system::error_code) { self->Close(); });
+                      });
+  }
+  void Close() {
+    boost::system::error_code ignored;
+    timer_.cancel();
+    stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.next_layer().close(ignored);
+  }
+
+  Server::Impl& server_;
+  asio::steady_timer timer_;
+  asio::ssl::stream<tcp::socket> stream_;
+  std::string text_;
+};
+
+void RejectOverloadedTls(Server::Impl& server, tcp::socket socket) {
+  if (server.rejecting.load() >= kMaxTlsRejections) {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  std::make_shared<TlsRejection>(server, std::move(socket))->Start();
 }
 
 }  // namespace
@@ -84,8 +150,7 @@ void Server::Impl::Accept() {
                           }
                           if (open.load() >= options.max_connections) {
                             if (ssl) {
-                              boost::system::error_code ignored;
-                              socket.close(ignored);
+                              RejectOverloadedTls(*this, std::move(socket));
                             } else {
                               RejectOverloaded(*this, std::move(socket));
                             }

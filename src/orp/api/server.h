@@ -14,7 +14,9 @@
 //   a response not written within write_timeout    connection closed
 //   an idle keep-alive connection past idle_timeout  closed silently
 //   more than max_connections open                 503 OVERLOADED with Retry-After: 1
-//                                                  (plain HTTP; over TLS the socket is closed)
+//                                                  (over TLS after a handshake, at most 32 such
+//                                                  handshakes at once, 5 s each; beyond that the
+//                                                  socket is closed unanswered)
 //   a malformed request                            400 BAD_REQUEST
 // Every response carries the request id and the security headers (response.h); every request
 // is logged (spdlog: request id, method, route pattern, status, milliseconds — never the raw

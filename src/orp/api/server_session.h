@@ -51,6 +51,7 @@ class Server::Impl {
   std::map<uint64_t, std::weak_ptr<SessionBase>> sessions;
   std::atomic<uint64_t> next_session{1};
   std::atomic<int64_t> open{0};
+  std::atomic<int> rejecting{0};  // TLS connections over the limit being answered 503
 
   std::mutex stop_mutex;
   std::condition_variable stop_cv;

@@ -239,6 +239,56 @@ TEST(Server, ServesOverTlsWithHsts) {
   std::filesystem::remove_all(dir);
 }
 
+// Over the connection limit with TLS: the server shakes hands and answers 503 with Retry-After
+// (and HSTS), then closes, while the connection within the limit goes on being served.
+TEST(Server, AnswersTlsConnectionsOverTheLimitWith503AfterTheHandshake) {
+  auto dir = std::filesystem::temp_directory_path() / ("orp_tls_cap_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  WriteSelfSignedCertificate(dir / "cert.pem", dir / "key.pem");
+  ServerOptions options;
+  options.tls_cert_file = dir / "cert.pem";
+  options.tls_key_file = dir / "key.pem";
+  options.max_connections = 1;
+  Metrics metrics;
+  auto server = StartEcho(options, &metrics);
+
+  namespace asio = boost::asio;
+  namespace http = boost::beast::http;
+  asio::io_context io;
+  asio::ssl::context context(asio::ssl::context::tls_client);
+  context.load_verify_file(options.tls_cert_file);
+  context.set_verify_mode(asio::ssl::verify_peer);
+  auto connect = [&](asio::ssl::stream<asio::ip::tcp::socket>& stream) {
+    stream.next_layer().connect(
+        asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
+    stream.handshake(asio::ssl::stream_base::client);
+  };
+  auto get = [](asio::ssl::stream<asio::ip::tcp::socket>& stream) {
+    http::request<http::string_body> request(http::verb::get, "/x", 11);
+    request.set(http::field::host, "127.0.0.1");
+    http::write(stream, request);
+    boost::beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    return testing::FromBeast(response);
+  };
+  asio::ssl::stream<asio::ip::tcp::socket> first(io, context);
+  connect(first);
+  EXPECT_EQ(get(first).status, 200);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    asio::ssl::stream<asio::ip::tcp::socket> over(io, context);
+    connect(over);  // the handshake succeeds: the refusal is an HTTP answer
+    auto refused = get(over);
+    EXPECT_EQ(refused.status, 503);
+    EXPECT_NE(refused.body.find("OVERLOADED"), std::string::npos) << refused.body;
+    EXPECT_EQ(refused.Header("Retry-After"), "1");
+    EXPECT_EQ(refused.Header("Strict-Transport-Security"), "max-age=31536000; includeSubDomains");
+  }
+  EXPECT_EQ(get(first).status, 200) << "the connection within the limit is still served";
+  EXPECT_EQ(metrics.open_connections(), 1);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Server, RefusesAMissingTlsKey) {
   ServerOptions options;
   options.tls_cert_file = "/nonexistent/cert.pem";

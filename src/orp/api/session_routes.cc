@@ -1,5 +1,6 @@
-// POST /api/v1/sessions (sign in) and DELETE /api/v1/sessions (sign out): the session cookie and
-// CSRF token of security/'s Accounts, through the gatekeeper.
+// POST /api/v1/sessions (sign in), DELETE /api/v1/sessions (sign out) and
+// POST /api/v1/sessions/password (change one's own password): the session cookie and CSRF token
+// of security/'s Accounts, through the gatekeeper.
 #include <fmt/format.h>
 
 #include "orp/api/dispatch.h"
@@ -60,6 +61,26 @@ Result<HttpResponse> SignOut(const RequestContext& ctx) {
   return response;
 }
 
+// POST /api/v1/sessions/password: the signed-in person's own password. The session making the
+// change stays signed in; every other session of the user ends (a stolen cookie stops working).
+Result<HttpResponse> ChangePassword(const RequestContext& ctx) {
+  Json body = Json::parse(ctx.request().body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return InvalidArgument(
+        R"(body: expected a JSON object {"current_password": …, "new_password": …, "totp": …})");
+  }
+  Result<std::string> current = StringMember(body, "current_password", true);
+  if (!current) return std::unexpected(current.error());
+  Result<std::string> replacement = StringMember(body, "new_password", true);
+  if (!replacement) return std::unexpected(replacement.error());
+  Result<std::string> totp = StringMember(body, "totp", false);
+  if (!totp) return std::unexpected(totp.error());
+  ORP_RETURN_IF_ERROR(ctx.ChangePassword(
+      {CredentialsOf(ctx.request()).session_cookie, std::move(*current), std::move(*replacement),
+       std::move(*totp), ctx.request().remote_address}));
+  return JsonResponse("", 204);
+}
+
 }  // namespace
 
 Result<void> AddSessionRoutes(Router& router, const ApiServices&) {
@@ -67,6 +88,10 @@ Result<void> AddSessionRoutes(Router& router, const ApiServices&) {
                                   "Sign in with a password (and TOTP code): a session cookie"}));
   ORP_RETURN_IF_ERROR(router.Add(
       {"DELETE", "/api/v1/sessions", "session.delete", SignOut, "Sign out: end the session"}));
+  ORP_RETURN_IF_ERROR(router.Add(
+      {"POST", "/api/v1/sessions/password", "session.password", ChangePassword,
+       "Change the signed-in person's password (current password, TOTP code); ends their other "
+       "sessions"}));
   return {};
 }
 

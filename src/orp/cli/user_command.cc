@@ -1,12 +1,14 @@
 // orp user add --db URL --username U --role ROLE[@SCOPE]... [--password-stdin] [--totp]
 //               [--no-second-factor] [--patient HEX]
 // orp user disable --db URL --username U
+// orp user password --db URL --username U --password-stdin
 // orp user list --db URL [--format table|json|csv]
 // People and systems that may use the registry (security/accounts.h). A user without
 // --password-stdin is a system account: it signs in only with API tokens (orp token create).
 // With --totp the TOTP seed and its otpauth:// URI are printed once, for an authenticator app.
 // A person with a password needs --totp unless their only role is patient@self, or
-// --no-second-factor is given.
+// --no-second-factor is given. `user password` sets a new password (administrators: the
+// password policy of security/accounts.h applies, every session of the user ends, audited).
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
@@ -94,6 +96,23 @@ void RunDisable(const UserOptions& o, const Environment& env) {
   fmt::print("disabled {}\n", *security::NormaliseUsername(o.username));
 }
 
+void RunPassword(const UserOptions& o, const Environment& env) {
+  constexpr std::string_view kCommand = "user password";
+  if (!o.password_stdin) {
+    Fail(kCommand, Error(ErrorCode::kInvalidArgument,
+                         "--password-stdin is required: the password is read from standard "
+                         "input, never from the command line"));
+  }
+  const std::string password = ReadPasswordLine();
+  auto store = OpenStoreOrFail(kCommand, env, o.db);
+  security::AuditLog audit(*store);
+  security::Accounts accounts(*store, audit);
+  auto done = accounts.SetPassword(o.username, password);
+  if (!done) Fail(kCommand, done.error());
+  fmt::print("password set for {}; their sessions have ended\n",
+             *security::NormaliseUsername(o.username));
+}
+
 void RunList(const UserOptions& o, const Environment& env) {
   OutputFormat format = ValueOrFail("user list", ParseOutputFormat(o.format));
   auto store = OpenStoreOrFail("user list", env, o.db);
@@ -113,7 +132,7 @@ void RunList(const UserOptions& o, const Environment& env) {
 
 void AddUserCommand(CLI::App& app, const Environment& env) {
   auto o = std::make_shared<UserOptions>();
-  CLI::App* cmd = app.add_subcommand("user", "Add, disable and list the registry's users.");
+  CLI::App* cmd = app.add_subcommand("user", "Add, disable, list users and set their passwords.");
   cmd->require_subcommand(1);
   const std::string db_help = "Database URL: sqlite:PATH";
 
@@ -137,6 +156,14 @@ void AddUserCommand(CLI::App& app, const Environment& env) {
   disable->add_option("--db", o->db, db_help)->required();
   disable->add_option("--username", o->username, "The user to disable")->required();
   disable->callback([o, &env] { RunDisable(*o, env); });
+
+  CLI::App* password =
+      cmd->add_subcommand("password", "Set a user's password and end their sessions.");
+  password->add_option("--db", o->db, db_help)->required();
+  password->add_option("--username", o->username, "The user whose password to set")->required();
+  password->add_flag("--password-stdin", o->password_stdin,
+                     "Read the new password from the first line of standard input (required)");
+  password->callback([o, &env] { RunPassword(*o, env); });
 
   CLI::App* list = cmd->add_subcommand("list", "List users, their roles and state.");
   list->add_option("--db", o->db, db_help)->required();

@@ -236,11 +236,18 @@ Result<std::string> Accounts::RefusalReason(const std::string& username, bool we
     return user ? "account has no password (tokens only)" : "unknown username";
   }
   if (!VerifyPassword(user->password_hash, password)) return "wrong password";
-  if (!user->totp_secret.empty() &&
-      !VerifyTotp(Base32Decode(user->totp_secret).value_or(""), totp_code, now)) {
-    return totp_code.empty() ? "missing second factor code" : "wrong second factor code";
+  std::optional<int64_t> step;
+  if (!user->totp_secret.empty()) {
+    step = MatchTotpStep(Base32Decode(user->totp_secret).value_or(""), totp_code, now);
+    if (!step) return totp_code.empty() ? "missing second factor code" : "wrong second factor code";
   }
   if (user->disabled) return "account disabled";
+  if (step) {
+    // Last, so only a sign-in that would otherwise succeed uses the code up.
+    auto claimed = ClaimTotp(user->id, *step);
+    if (!claimed) return std::unexpected(claimed.error());
+    if (!*claimed) return "second factor code already used";
+  }
   return "";
 }
 

@@ -21,13 +21,18 @@
 // wrong. AddUser: kInvalidArgument (bad username, grants or password), kAlreadyExists.
 // DisableUser, CreateToken: kNotFound for an unknown username; CreateToken: kInvalidArgument
 // for an expiry outside 1-3650 days, kFailedPrecondition for a disabled user. RevokeToken:
-// kNotFound.
+// kNotFound. ChangePassword and SetPassword: see their comments.
+//
+// A TOTP code is accepted once per user: sign-in and password change record its time step
+// (storage ClaimTotpStep), and a code of a step not later than the last accepted one is refused
+// ("second factor code already used"), also when two servers race with the same code.
 // Store errors (kUnavailable, kDataLoss) pass through.
 //
 // Thread safety: Accounts may be shared by threads; it keeps no state beyond the store.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -120,6 +125,24 @@ inline constexpr std::string_view kSessionCookieName = "orp_session";
 inline constexpr std::string_view kCommandLineActor = "orp-cli";
 inline constexpr std::string_view kCsrfHeaderName = "X-CSRF-Token";
 
+// Password policy for new passwords (changed or set): at least kMinPasswordLength characters
+// (NIST SP 800-63B asks for 8; staff see patient data, so 12), at most kMaxPasswordLength (an
+// argon2id input has no useful limit, but a request body should), not the username.
+inline constexpr size_t kMinPasswordLength = 12;
+inline constexpr size_t kMaxPasswordLength = 1024;
+// kInvalidArgument naming the rule broken.
+Result<void> CheckPasswordPolicy(std::string_view username, std::string_view password);
+
+// A signed-in person changing their own password.
+struct PasswordChange {
+  int64_t user_id = 0;             // the session's principal
+  std::string session_cookie;      // the session making the change: it stays signed in
+  std::string current_password;
+  std::string new_password;
+  std::string totp_code;           // needed when the account has TOTP
+  std::string remote;              // client address (for the sign-in failure count)
+};
+
 // A username lower-cased and trimmed; kInvalidArgument unless 1-64 of a-z 0-9 . _ @ -.
 Result<std::string> NormaliseUsername(std::string_view text);
 
@@ -153,6 +176,18 @@ class Accounts {
   Result<void> RevokeToken(int64_t token_id, std::string_view actor = kCommandLineActor);
   Result<std::vector<TokenInfo>> ListTokens(std::string_view username);
 
+  // Changes the signed-in person's password: the current password (and a TOTP code, used once,
+  // when the account has TOTP) must be right, the new one must meet CheckPasswordPolicy and
+  // differ from the current one. Ends every other session of the user; audited as
+  // "user.password" (refusals too, counted as failed sign-ins towards the lock).
+  // kPermissionDenied when the current password or code is not accepted or the account is
+  // locked; kInvalidArgument for the policy; kUnauthenticated for an unknown user.
+  Result<void> ChangePassword(const PasswordChange& change);
+  // Sets a user's password (administrators, `orp user password`): the policy applies, every
+  // session of the user ends, audited. kNotFound for an unknown username.
+  Result<void> SetPassword(std::string_view username, std::string_view password,
+                           std::string_view actor = kCommandLineActor);
+
   // Who is asking. A bearer token wins over a cookie when both are given. A session request with
   // an unsafe method must carry the session's CSRF token. Refreshes the session's idle timer (at
   // most once a minute, to spare the database).
@@ -169,6 +204,13 @@ class Accounts {
                                     std::string_view password, std::string_view totp_code,
                                     std::string_view remote, domain::Instant now,
                                     std::optional<storage::UserRecord>& user);
+  Result<std::string> PasswordChangeRefusal(const storage::UserRecord& user,
+                                            const PasswordChange& change, domain::Instant now);
+  Result<void> StorePassword(const storage::UserRecord& user, std::string_view password,
+                             std::string_view keep_session_hash, std::string_view actor,
+                             std::string_view outcome);
+  // Records the TOTP step as used (its own transaction); false when it already was.
+  Result<bool> ClaimTotp(int64_t user_id, int64_t step);
   Result<void> RecordLogin(std::string_view username, std::string_view remote, bool success,
                            std::string_view outcome, const storage::SessionRecord* session);
 

@@ -80,14 +80,17 @@ constexpr Rule kRules[] = {
 };
 
 // Reference data: every signed-in role may read it.
-bool IsReferenceData(Action action) { return action == kCatalogueRead || action == kUdiParse; }
+// Also one's own password: every role may change it, nobody else's.
+bool IsReferenceData(Action action) {
+  return action == kCatalogueRead || action == kUdiParse || action == kSessionPassword;
+}
 
 // Public: anyone, signed in or not.
 bool IsPublic(Action action) {
   return action == kHealthRead || action == kSessionCreate || action == kSessionDelete;
 }
 
-constexpr std::array<std::pair<Action, std::string_view>, 21> kActionNames = {{
+constexpr std::array<std::pair<Action, std::string_view>, 22> kActionNames = {{
     {kSubmissionCreate, "submission.create"},
     {kSubmissionRead, "submission.read"},
     {kProcedureRead, "procedure.read"},
@@ -109,6 +112,7 @@ constexpr std::array<std::pair<Action, std::string_view>, 21> kActionNames = {{
     {kHealthRead, "health.read"},
     {kSessionCreate, "session.create"},
     {kSessionDelete, "session.delete"},
+    {kSessionPassword, "session.password"},
 }};
 
 bool Contains(const std::vector<const Grant*>& grants, std::string_view scope) {

@@ -64,6 +64,8 @@ enum class Action {
   kHealthRead,     // health.read (/healthz, /readyz)
   kSessionCreate,  // session.create (signing in: Accounts::Login decides)
   kSessionDelete,  // session.delete (signing out)
+  // Any signed-in principal with a role, in any scope: it concerns only the caller.
+  kSessionPassword,  // session.password (changing one's own password: Accounts decides)
 };
 
 // Every action, in declaration order (for tables and tests).

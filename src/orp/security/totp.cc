@@ -50,18 +50,24 @@ std::string TotpCode(std::string_view secret, domain::Instant at, int digits) {
   return HotpCode(secret, static_cast<uint64_t>(StepOf(at)), digits);
 }
 
-bool VerifyTotp(std::string_view secret, std::string_view code, domain::Instant at) {
+std::optional<int64_t> MatchTotpStep(std::string_view secret, std::string_view code,
+                                     domain::Instant at) {
   std::string digits;
   for (char c : code) {
     if (c != ' ') digits += c;
   }
-  if (digits.size() != kTotpDigits || secret.empty()) return false;
-  bool match = false;
+  if (digits.size() != kTotpDigits || secret.empty()) return std::nullopt;
+  std::optional<int64_t> matched;
   for (int64_t step = StepOf(at) - 1; step <= StepOf(at) + 1; ++step) {
-    // Compare every candidate, so the time taken does not say which step matched.
-    match |= ConstantTimeEquals(HotpCode(secret, static_cast<uint64_t>(step)), digits);
+    // Compare every candidate, so the time taken does not say which step matched. The latest
+    // matching step wins (a code cannot match two steps unless HOTP collides).
+    if (ConstantTimeEquals(HotpCode(secret, static_cast<uint64_t>(step)), digits)) matched = step;
   }
-  return match;
+  return matched;
+}
+
+bool VerifyTotp(std::string_view secret, std::string_view code, domain::Instant at) {
+  return MatchTotpStep(secret, code, at).has_value();
 }
 
 Result<std::string> NewTotpSecret() {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,12 @@ std::string TotpCode(std::string_view secret, domain::Instant at, int digits = k
 
 // True when `code` (6 digits, spaces ignored) matches the step at `at` or one either side.
 bool VerifyTotp(std::string_view secret, std::string_view code, domain::Instant at);
+
+// The time step whose code `code` is (the step at `at` or one either side), or none. A verifier
+// that must accept each code once records the step (storage ClaimTotpStep) and refuses a code
+// whose step is not later than the last one accepted.
+std::optional<int64_t> MatchTotpStep(std::string_view secret, std::string_view code,
+                                     domain::Instant at);
 
 // A fresh seed, base32 (32 characters).
 Result<std::string> NewTotpSecret();

@@ -178,5 +178,90 @@ TEST_P(StoreConformance, AuditSeqHasNoGapAfterARolledBackAppend) {
          [&](Transaction& t) { ASSERT_EQ(t.AppendAudit(Entry(2, 3, "a", "x", "h1")), 2); });
 }
 
+
+// Password changes (security, #5): the hash is replaced and the other sessions end.
+TEST_P(StoreConformance, SetUserPasswordReplacesTheHashAndOtherSessionsCanBeEnded) {
+  int64_t id = AddUserCommitted(*store_, SampleUser("alice"));
+  int64_t bob = AddUserCommitted(*store_, SampleUser("bob"));
+  Commit(*store_, [&](Transaction& t) {
+    for (const char* hash : {"keep", "drop1", "drop2"}) {
+      ASSERT_TRUE(t.AddSession({hash, id, "c", At(1), At(1), At(9), "r"}).has_value());
+    }
+    ASSERT_TRUE(t.AddSession({"bobs", bob, "c", At(1), At(1), At(9), "r"}).has_value());
+  });
+  Commit(*store_, [&](Transaction& t) {
+    ASSERT_TRUE(t.SetUserPassword(id, "$argon2id$new").has_value());
+    ASSERT_TRUE(t.DeleteSessionsOfExcept(id, "keep").has_value());
+  });
+  EXPECT_EQ((*store_->FindUser("alice"))->password_hash, "$argon2id$new");
+  EXPECT_EQ((*store_->FindUser("bob"))->password_hash, SampleUser("bob").password_hash);
+  EXPECT_TRUE(store_->FindSession("keep")->has_value());
+  EXPECT_FALSE(store_->FindSession("drop1")->has_value());
+  EXPECT_FALSE(store_->FindSession("drop2")->has_value());
+  EXPECT_TRUE(store_->FindSession("bobs")->has_value()) << "another user's session stays";
+  Commit(*store_, [&](Transaction& t) { ASSERT_TRUE(t.DeleteSessionsOfExcept(id, "").has_value()); });
+  EXPECT_FALSE(store_->FindSession("keep")->has_value());
+  auto txn = store_->Begin();
+  EXPECT_EQ((*txn)->SetUserPassword(id + 100, "x").error().code(), ErrorCode::kNotFound);
+}
+
+// TOTP replay (security, #5): a step is claimed once, and never an earlier one after it.
+TEST_P(StoreConformance, ATotpStepIsClaimedOnceAndNoEarlierStepAfterIt) {
+  int64_t id = AddUserCommitted(*store_, SampleUser("alice"));
+  int64_t bob = AddUserCommitted(*store_, SampleUser("bob"));
+  auto claim = [&](int64_t user, int64_t step) {
+    auto txn = store_->Begin();
+    EXPECT_TRUE(txn.has_value());
+    auto claimed = (*txn)->ClaimTotpStep(user, step);
+    EXPECT_TRUE(claimed.has_value()) << claimed.error().ToString();
+    EXPECT_TRUE((*txn)->Commit().has_value());
+    return claimed.value_or(false);
+  };
+  EXPECT_TRUE(claim(id, 58805333));
+  EXPECT_FALSE(claim(id, 58805333)) << "the same code again";
+  EXPECT_FALSE(claim(id, 58805332)) << "an earlier code still in the window";
+  EXPECT_TRUE(claim(bob, 58805333)) << "another user's steps are their own";
+  EXPECT_TRUE(claim(id, 58805334));
+  {
+    auto txn = store_->Begin();
+    EXPECT_TRUE(*(*txn)->ClaimTotpStep(id, 58805335));
+  }  // rolled back: the step is not used up
+  EXPECT_TRUE(claim(id, 58805335));
+  auto txn = store_->Begin();
+  EXPECT_EQ((*txn)->ClaimTotpStep(id + 100, 1).error().code(), ErrorCode::kNotFound);
+}
+
+
+// Paging (security, #5): after_id and limit read a keyed range, with each procedure's implants.
+TEST_P(StoreConformance, AfterIdAndLimitReadAKeyedRangeOfProceduresWithTheirImplants) {
+  PatientId a = AddPatient(SamplePatient(1));
+  Procedure nrhi = SampleProcedure("N1", a);
+  nrhi.registry = "NRHI";
+  Submit("k1", {SampleProcedure("B1", a), nrhi, SampleProcedure("B2", a),
+                SampleProcedure("B3", a), SampleProcedure("B4", a)});
+  const int64_t b1 = store_->FindProcedure("BCIR", "B1")->value().id.value;
+  const int64_t b3 = store_->FindProcedure("BCIR", "B3")->value().id.value;
+  auto refs = [&](const ProcedureFilter& filter) {
+    std::vector<std::string> out;
+    int implants = 0;
+    EXPECT_TRUE(store_
+                    ->ForEachProcedure(filter,
+                                       [&](const Procedure& p) {
+                                         out.push_back(p.registry + "/" + p.procedure_ref);
+                                         implants += static_cast<int>(p.implants.size());
+                                         return true;
+                                       })
+                    .has_value());
+    EXPECT_EQ(implants, static_cast<int>(out.size())) << "one implant each, none lost";
+    return out;
+  };
+  using testing::ElementsAre;
+  EXPECT_THAT(refs({"BCIR", 0, b1, 2}), ElementsAre("BCIR/B2", "BCIR/B3"));
+  EXPECT_THAT(refs({"", 0, b1, 2}), ElementsAre("NRHI/N1", "BCIR/B2"));
+  EXPECT_THAT(refs({"BCIR", 0, b3, 0}), ElementsAre("BCIR/B4"));
+  EXPECT_THAT(refs({"BCIR", 0, 0, 1}), ElementsAre("BCIR/B1"));
+  EXPECT_TRUE(refs({"BCIR", 0, b3 + 10, 5}).empty());
+}
+
 }  // namespace
 }  // namespace orp::storage::conformance

@@ -166,6 +166,18 @@ class FaultInjectingTransaction : public ForwardingReader<Transaction> {
     ORP_RETURN_IF_ERROR(store_.Tick());
     return inner_->UpdatePromMessage(message);
   }
+  Result<void> SetUserPassword(int64_t user_id, std::string_view password_hash) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->SetUserPassword(user_id, password_hash);
+  }
+  Result<void> DeleteSessionsOfExcept(int64_t user_id, std::string_view keep_id_hash) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->DeleteSessionsOfExcept(user_id, keep_id_hash);
+  }
+  Result<bool> ClaimTotpStep(int64_t user_id, int64_t step) override {
+    ORP_RETURN_IF_ERROR(store_.Tick());
+    return inner_->ClaimTotpStep(user_id, step);
+  }
 
  private:
   FaultInjectingStore& store_;

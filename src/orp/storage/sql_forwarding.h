@@ -363,6 +363,17 @@ class SharedWriter : public Base {
     return Write([&](auto& q) { return q.UpdatePromMessage(message); });
   }
 
+  // Accounts, continued (security, #5).
+  Result<void> SetUserPassword(int64_t user_id, std::string_view password_hash) override {
+    return Write([&](Queries& q) { return q.SetUserPassword(user_id, password_hash); });
+  }
+  Result<void> DeleteSessionsOfExcept(int64_t user_id, std::string_view keep_id_hash) override {
+    return Write([&](Queries& q) { return q.DeleteSessionsOfExcept(user_id, keep_id_hash); });
+  }
+  Result<bool> ClaimTotpStep(int64_t user_id, int64_t step) override {
+    return Write([&](Queries& q) { return q.ClaimTotpStep(user_id, step); });
+  }
+
  protected:
   // Runs `use` as one write of the transaction: its error rolls the transaction back.
   virtual Result<void> WithWriteQueries(QueriesUse use) = 0;

@@ -94,6 +94,11 @@ class Queries {
   Result<bool> EnqueuePromMessage(PromMessage& message);
   Result<void> UpdatePromMessage(const PromMessage& message);
 
+  // Accounts, continued (security, #5; sql_accounts_more.cc; migration 0011).
+  Result<void> SetUserPassword(int64_t user_id, std::string_view password_hash);
+  Result<void> DeleteSessionsOfExcept(int64_t user_id, std::string_view keep_id_hash);
+  Result<bool> ClaimTotpStep(int64_t user_id, int64_t step);
+
  private:
   Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,
                                                   const std::function<void(Statement&)>& bind);

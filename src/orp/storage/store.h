@@ -90,10 +90,14 @@ struct InSituQuery {
 // Which procedures to stream. Empty registry means all. `changed_after` is a change sequence
 // number (Reader::LastChange): only procedures changed later — the procedure itself or any of its
 // implants (e.g. removed by a later revision) — are streamed, for refreshing a cohort
-// incrementally; 0 streams everything.
+// incrementally; 0 streams everything. `after_id` and `limit` make a keyed range read for
+// paging (security, #5): only procedures with id > after_id, at most `limit` of them (0: no
+// limit), read by seeking the primary key rather than scanning from the start.
 struct ProcedureFilter {
   std::string registry;
   int64_t changed_after = 0;
+  int64_t after_id = 0;
+  int64_t limit = 0;
 };
 
 // What PutProcedure did.
@@ -369,6 +373,16 @@ class Transaction : public Reader {
   virtual Result<bool> EnqueuePromMessage(PromMessage& message) = 0;
   // Updates status, attempts, next_attempt, last_error and sent_at; kNotFound for an unknown id.
   virtual Result<void> UpdatePromMessage(const PromMessage& message) = 0;
+  // Accounts, continued (security, #5; sql_accounts_more.cc; migration 0011).
+  // Replaces the user's password hash (kNotFound for an unknown id).
+  virtual Result<void> SetUserPassword(int64_t user_id, std::string_view password_hash) = 0;
+  // Ends every session of the user except the one whose hash is `keep_id_hash` (empty: all).
+  virtual Result<void> DeleteSessionsOfExcept(int64_t user_id, std::string_view keep_id_hash) = 0;
+  // Records that the TOTP code of time step `step` was used by the user: true when `step` is
+  // later than the last step recorded, false (nothing written) when it is not, so a code is
+  // accepted once. Concurrent claims of one step by several servers: exactly one gets true.
+  // kNotFound for an unknown id.
+  virtual Result<bool> ClaimTotpStep(int64_t user_id, int64_t step) = 0;
 };
 
 // Either a fresh transaction for a new submission, or the earlier submission with this key.

@@ -345,6 +345,16 @@ void ExpectAcceptsNewWork(Store& upgraded) {
     UserRecord user{0, "after-upgrade", "", "", "", false, At(1764200000), {"analyst"}};
     ASSERT_TRUE(t.AddUser(user).has_value());
   });
+  // 0011 (security): users from before it — whatever version made them — take a password change
+  // and claim a TOTP step once.
+  auto old_user = Get(upgraded.FindUser("after-upgrade"));
+  ASSERT_TRUE(old_user.has_value());
+  Commit(upgraded, [&](Transaction& t) {
+    Ok(t.SetUserPassword(old_user->id, "$argon2id$after"));
+    EXPECT_EQ(t.ClaimTotpStep(old_user->id, 58805333), true);
+    EXPECT_EQ(t.ClaimTotpStep(old_user->id, 58805333), false);
+  });
+  EXPECT_EQ(Get(upgraded.FindUser("after-upgrade"))->password_hash, "$argon2id$after");
 }
 
 }  // namespace

@@ -478,9 +478,15 @@ CREATE INDEX procedures_by_patient_latest ON procedures(patient, date, id) INCLU
 DROP INDEX procedures_by_patient_date;
 )sql";
 
+// Security (#5): the last TOTP time step each user has signed in with, so a code is accepted once
+// (storage/store.h ClaimTotpStep).
+constexpr std::string_view kSecurity = R"sql(
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 // Ingest speed (ingest, #4; SQLite's 0016): procedures_by_patient (patient) is a prefix of
-// procedures_by_patient_date (patient, date, id), which answers every lookup it answered (and the
-// foreign key's check on patients); every procedure insert paid for both.
+// procedures_by_patient_latest (patient, date, id, provider_site; 0010), which answers every lookup
+// it answered (and the foreign key's check on patients); every procedure insert paid for both.
 constexpr std::string_view kIngestSpeed = R"sql(
 DROP INDEX procedures_by_patient;
 )sql";
@@ -499,6 +505,7 @@ const std::vector<Migration>& Migrations() {
       {8, "0008_ingest", kIngest},
       {9, "0009_proms", kProms},
       {10, "0010_recall_latest", kRecallLatest},
+      {11, "0011_security", kSecurity},
       {16, "0016_ingest_speed", kIngestSpeed},
   };
   return kMigrations;

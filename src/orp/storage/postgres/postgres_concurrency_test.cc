@@ -189,5 +189,65 @@ TEST(PostgresConcurrency, ChangeNumbersFollowCommitOrder) {
   ASSERT_EQ(ids.size(), 1u) << "only the second commit is after change 1";
 }
 
+
+// TOTP replay (security, #5): servers on one database claim the same user's time step at once
+// — the same code presented to two servers — and exactly one claim wins each time. The first
+// holds its claim uncommitted while the second waits on the row; many rounds race freely.
+TEST(PostgresConcurrency, TwoServersClaimingOneTotpStepLetExactlyOneWin) {
+  TwoServers servers = OpenTwo();
+  UserRecord user{0, "alice", "$argon2id$x", "JBSWY3DPEHPK3PXP", "", false, {}, {"analyst"}};
+  int64_t id = 0;
+  {
+    auto txn = servers.a->Begin();
+    ASSERT_TRUE(txn.has_value());
+    id = (*txn)->AddUser(user).value_or(0);
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  auto first = servers.a->Begin();
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ((*first)->ClaimTotpStep(id, 100), true);
+  auto second = std::async(std::launch::async, [&]() -> Result<bool> {
+    auto txn = servers.b->Begin();
+    if (!txn) return std::unexpected(txn.error());
+    auto claimed = (*txn)->ClaimTotpStep(id, 100);
+    if (claimed) ORP_RETURN_IF_ERROR((*txn)->Commit());
+    return claimed;
+  });
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout)
+      << "the second server must wait for the first";
+  ASSERT_TRUE((*first)->Commit().has_value());
+  auto lost = second.get();
+  ASSERT_TRUE(lost.has_value()) << lost.error().ToString();
+  EXPECT_FALSE(*lost);
+
+  constexpr int kRounds = 40;
+  constexpr int kThreads = 4;
+  std::atomic<int> errors{0};
+  std::vector<std::atomic<int>> wins(kRounds);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      Store& store = t % 2 ? *servers.b : *servers.a;
+      for (int round = 0; round < kRounds; ++round) {
+        auto txn = store.Begin();
+        auto claimed = txn ? (*txn)->ClaimTotpStep(id, 1000 + round) : Result<bool>(false);
+        if (!txn || !claimed || !(*txn)->Commit()) {
+          ++errors;
+          continue;
+        }
+        if (*claimed) ++wins[round];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(errors.load(), 0);
+  for (int round = 0; round < kRounds; ++round) {
+    // A round may have no winner when a thread already claimed a later step; never two.
+    EXPECT_LE(wins[round].load(), 1) << "step " << 1000 + round << " accepted twice";
+  }
+  auto txn = servers.a->Begin();
+  EXPECT_EQ((*txn)->ClaimTotpStep(id, 1000 + kRounds - 1), false) << "the last step is used";
+}
+
 }  // namespace
 }  // namespace orp::storage::postgres

@@ -80,7 +80,10 @@ class Queries : public sql::Queries {
   // procedures or implants: it locks the `changes` table until the transaction ends, so numbers
   // are handed out in commit order. EndTransaction forgets it.
   Result<int64_t> ChangeSeq();
-  void EndTransaction() { change_seq_ = 0; }
+  void EndTransaction() {
+    change_seq_ = 0;
+    audit_head_.reset();
+  }
 
  private:
   Result<std::vector<Implant>> ImplantsOf(ProcedureId procedure);
@@ -93,9 +96,15 @@ class Queries : public sql::Queries {
   Result<void> StreamRows(std::string_view sql, const Params& params, ReadFn read,
                           const Visitor<T>& visit);
 
+  // Takes the audit chain's lock for the rest of the transaction (once) and reads its head.
+  Result<void> LockAuditChain();
+
   Connection& db_;
   bool in_transaction_;
   int64_t change_seq_ = 0;
+  // Set while this transaction holds the audit chain's lock: the last entry (none: the log is
+  // empty), kept up to date by this transaction's own appends.
+  std::optional<std::optional<AuditRecord>> audit_head_;
 };
 
 // Runs `sql` and collects `read(row)` of every row.

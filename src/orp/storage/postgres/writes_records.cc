@@ -69,9 +69,9 @@ Result<void> Queries::AddFindings(SubmissionId submission, std::span<const Findi
 }
 
 Result<int64_t> Queries::AppendAudit(const AuditRecord& r) {
-  // One appender at a time, until its transaction ends: the chain stays one linear chain however
-  // many servers write. Readers are not blocked.
-  ORP_RETURN_IF_ERROR(db_.Exec("LOCK TABLE audit_log IN EXCLUSIVE MODE"));
+  // One appender at a time, until its transaction ends (the chain's advisory lock, taken by
+  // LastAuditRecord): the chain stays one linear chain however many servers write. Readers and
+  // other writers are not blocked; the head is known here, so an append is one INSERT.
   auto last = LastAuditRecord();
   if (!last) return std::unexpected(last.error());
   const std::string expected = *last ? (*last)->hash : std::string();
@@ -97,6 +97,9 @@ Result<int64_t> Queries::AppendAudit(const AuditRecord& r) {
                               .Add(r.outcome)
                               .Add(r.prev_hash)
                               .Add(r.hash)));
+  AuditRecord appended = r;
+  appended.seq = seq;
+  audit_head_ = std::optional<AuditRecord>(std::move(appended));
   return seq;
 }
 

@@ -119,17 +119,22 @@ Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<P
       "IN (SELECT id FROM procedures WHERE change_seq > ?2 "
       "UNION SELECT procedure FROM implants WHERE change_seq > ?2)";
   const bool all = f.changed_after == 0;
+  // A page (after_id, limit) seeks the rowid and the implants_by_procedure index: a deep page
+  // costs what the first does. LIMIT -1 is no limit; the implants cursor needs none, as it is
+  // only stepped while procedures come.
   auto procs = db_.Prepare(fmt::format(
-      "SELECT p.id, {} FROM procedures p WHERE (?1 = '' OR p.registry = ?1) {} ORDER BY p.id",
+      "SELECT p.id, {} FROM procedures p WHERE (?1 = '' OR p.registry = ?1) {} AND p.id > ?3 "
+      "ORDER BY p.id LIMIT ?4",
       kProcedureColumnsOfP, all ? "AND ?2 = 0" : fmt::format("AND p.id {}", kChanged)));
   auto implants = db_.Prepare(fmt::format(
       "SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
-      "WHERE (?1 = '' OR p.registry = ?1) {} ORDER BY i.procedure, i.id",
+      "WHERE (?1 = '' OR p.registry = ?1) {} AND i.procedure > ?3 ORDER BY i.procedure, i.id",
       kImplantColumnsOfI, all ? "AND ?2 = 0" : fmt::format("AND i.procedure {}", kChanged)));
   if (!procs) return std::unexpected(procs.error());
   if (!implants) return std::unexpected(implants.error());
-  procs->Bind(1, f.registry).Bind(2, f.changed_after);
-  implants->Bind(1, f.registry).Bind(2, f.changed_after);
+  procs->Bind(1, f.registry).Bind(2, f.changed_after).Bind(3, f.after_id);
+  procs->Bind(4, f.limit > 0 ? f.limit : int64_t{-1});
+  implants->Bind(1, f.registry).Bind(2, f.changed_after).Bind(3, f.after_id);
   std::optional<Implant> pending;
   auto next_implant = [&]() -> Result<void> {
     pending.reset();
