@@ -9,7 +9,8 @@
 #    Large files make the fixed cost per POST (about 7 ms) small against the ingest itself:
 #    ORP_BENCH_SUBMIT_PROCEDURES=N generates N procedures (default 10000, about 330 per yearly
 #    file) and ORP_BENCH_SUBMIT_ONE_FILE=1 joins the yearly files into one submission.
-#    ORP_BENCH_SKIP_WRK=1 runs only the submissions.
+#    ORP_BENCH_SKIP_WRK=1 runs only the submissions. ORP_BENCH_ONE_PROVIDER=1 moves every row
+#    to the first row's site, so every procedure is the submitter's own and is written.
 # The server runs with --log-level warn (a line per request on stderr would be measured too).
 # Usage: bench/http_api.sh [build dir] [seconds per wrk run]
 set -euo pipefail
@@ -24,6 +25,16 @@ command -v wrk >/dev/null || { echo "wrk is not installed: apt install wrk"; exi
 "$orp" synth --seed 3 --procedures "${ORP_BENCH_SUBMIT_PROCEDURES:-10000}" --registries MDOR \
   --out "$work/synth" --definitions registries >/dev/null
 files=("$work"/synth/submissions/*.csv)
+if [ "${ORP_BENCH_ONE_PROVIDER:-0}" = 1 ]; then
+  # Every row becomes the first row's site, so the submitter's file is all its own and every
+  # procedure is written (without this most rows are rejected as other providers' after
+  # validation, and the comparison measures validation rather than the write path). The synth's
+  # CSV has no quoted fields, so a plain field rewrite is safe.
+  site=$(awk -F, 'NR == 2 {print $3}' "${files[0]}")
+  for f in "${files[@]}"; do
+    awk -F, -v OFS=, -v site="$site" 'NR > 1 {$3 = site} {print}' "$f" >"$f.one" && mv "$f.one" "$f"
+  done
+fi
 if [ "${ORP_BENCH_SUBMIT_ONE_FILE:-0}" = 1 ]; then
   # One submission: the first file's header, then every file's rows.
   { head -n 1 "${files[0]}"; for f in "${files[@]}"; do tail -n +2 "$f"; done; } >"$work/all.csv"
