@@ -139,7 +139,10 @@ Result<HttpResponse> CreateRecall(const ApiServices& s, const RequestContext& ct
 // The comma-separated items of a query parameter, empty ones left out.
 std::vector<std::string> QueryList(const RequestContext& ctx, std::string_view name) {
   std::vector<std::string> out;
-  for (std::string_view item : Split(ctx.request().QueryParam(name).value_or(""), ',')) {
+  // Held here: Split's views point into it, and a temporary in the range-for's initialiser
+  // would die before the loop runs (C++23's lifetime extension there is not in g++ 12).
+  const std::string param = ctx.request().QueryParam(name).value_or("");
+  for (std::string_view item : Split(param, ',')) {
     if (!item.empty()) out.emplace_back(item);
   }
   return out;
