@@ -421,9 +421,9 @@ Result<void> AddRecallRoutes(Router& router, const ApiServices& services) {
   ORP_RETURN_IF_ERROR(
       router.Add({"GET", "/api/v1/patients/{pseudonym}/recalls", "recall.read",
                   bind(PatientRecalls), "Recalls on devices a patient carries, and what to do"}));
-  ORP_RETURN_IF_ERROR(router.Add({"GET", "/api/v1/recall-preview", "recall.create",
-                                  bind(PreviewRecall),
-                                  "The affected cohort of devices and lots, counted per provider"}));
+  ORP_RETURN_IF_ERROR(
+      router.Add({"GET", "/api/v1/recall-preview", "recall.create", bind(PreviewRecall),
+                  "The affected cohort of devices and lots, counted per provider"}));
   return {};
 }
 

@@ -38,7 +38,7 @@
 //   DELETE /api/v1/sessions                     session.delete     sign out (public)
 //   GET  /api/v1/analytics/funnel               analytics.aggregate.read  funnel points + limits
 //   GET  /api/v1/analytics/cusum                analytics.aggregate.read  one unit's CUSUM path
-//   GET  /api/v1/analytics/completeness         analytics.aggregate.read  primaries per provider/month
+//   GET  /api/v1/analytics/completeness         analytics.aggregate.read  primaries a month
 //   GET  /api/v1/analytics/benchmark            analytics.aggregate.read  national, public audience
 //   GET  /api/v1/patients/{pseudonym}/device-performance  patient.implants.read  model vs class
 //   GET  /api/v1/proms/invitations/{token}      proms.invitation   a questionnaire (public: the

@@ -110,12 +110,12 @@ class TlsRejection : public std::enable_shared_from_this<TlsRejection> {
 
  private:
   void Write() {
-    asio::async_write(stream_, asio::buffer(text_),
-                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                        if (ec) return self->Close();
-                        self->stream_.async_shutdown(
-                            [self](boost::system::error_code) { self->Close(); });
-                      });
+    asio::async_write(
+        stream_, asio::buffer(text_),
+        [self = shared_from_this()](boost::system::error_code ec, size_t) {
+          if (ec) return self->Close();
+          self->stream_.async_shutdown([self](boost::system::error_code) { self->Close(); });
+        });
   }
   void Close() {
     boost::system::error_code ignored;

@@ -75,9 +75,9 @@ Result<HttpResponse> ChangePassword(const RequestContext& ctx) {
   if (!replacement) return std::unexpected(replacement.error());
   Result<std::string> totp = StringMember(body, "totp", false);
   if (!totp) return std::unexpected(totp.error());
-  ORP_RETURN_IF_ERROR(ctx.ChangePassword(
-      {CredentialsOf(ctx.request()).session_cookie, std::move(*current), std::move(*replacement),
-       std::move(*totp), ctx.request().remote_address}));
+  ORP_RETURN_IF_ERROR(ctx.ChangePassword({CredentialsOf(ctx.request()).session_cookie,
+                                          std::move(*current), std::move(*replacement),
+                                          std::move(*totp), ctx.request().remote_address}));
   return JsonResponse("", 204);
 }
 

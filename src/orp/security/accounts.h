@@ -135,12 +135,12 @@ Result<void> CheckPasswordPolicy(std::string_view username, std::string_view pas
 
 // A signed-in person changing their own password.
 struct PasswordChange {
-  int64_t user_id = 0;             // the session's principal
-  std::string session_cookie;      // the session making the change: it stays signed in
+  int64_t user_id = 0;         // the session's principal
+  std::string session_cookie;  // the session making the change: it stays signed in
   std::string current_password;
   std::string new_password;
-  std::string totp_code;           // needed when the account has TOTP
-  std::string remote;              // client address (for the sign-in failure count)
+  std::string totp_code;  // needed when the account has TOTP
+  std::string remote;     // client address (for the sign-in failure count)
 };
 
 // A username lower-cased and trimmed; kInvalidArgument unless 1-64 of a-z 0-9 . _ @ -.

@@ -60,8 +60,8 @@ Result<bool> Accounts::ClaimTotp(int64_t user_id, int64_t step) {
 Result<std::string> Accounts::PasswordChangeRefusal(const storage::UserRecord& user,
                                                     const PasswordChange& change,
                                                     domain::Instant now) {
-  auto failures = store_.CountLoginFailures(user.username, change.remote,
-                                            now - options_.login_window);
+  auto failures =
+      store_.CountLoginFailures(user.username, change.remote, now - options_.login_window);
   if (!failures) return std::unexpected(failures.error());
   if (failures->by_username >= options_.max_failures_per_user ||
       failures->by_remote >= options_.max_failures_per_remote) {
@@ -71,10 +71,9 @@ Result<std::string> Accounts::PasswordChangeRefusal(const storage::UserRecord& u
   if (user.password_hash.empty()) return "account has no password (tokens only)";
   if (!VerifyPassword(user.password_hash, change.current_password)) return "wrong password";
   if (user.totp_secret.empty()) return "";
-  auto step =
-      MatchTotpStep(Base32Decode(user.totp_secret).value_or(""), change.totp_code, now);
-  if (!step) return change.totp_code.empty() ? "missing second factor code"
-                                             : "wrong second factor code";
+  auto step = MatchTotpStep(Base32Decode(user.totp_secret).value_or(""), change.totp_code, now);
+  if (!step)
+    return change.totp_code.empty() ? "missing second factor code" : "wrong second factor code";
   auto claimed = ClaimTotp(user.id, *step);
   if (!claimed) return std::unexpected(claimed.error());
   if (!*claimed) return "second factor code already used";

@@ -178,7 +178,6 @@ TEST_P(StoreConformance, AuditSeqHasNoGapAfterARolledBackAppend) {
          [&](Transaction& t) { ASSERT_EQ(t.AppendAudit(Entry(2, 3, "a", "x", "h1")), 2); });
 }
 
-
 // Password changes (security, #5): the hash is replaced and the other sessions end.
 TEST_P(StoreConformance, SetUserPasswordReplacesTheHashAndOtherSessionsCanBeEnded) {
   int64_t id = AddUserCommitted(*store_, SampleUser("alice"));
@@ -199,7 +198,8 @@ TEST_P(StoreConformance, SetUserPasswordReplacesTheHashAndOtherSessionsCanBeEnde
   EXPECT_FALSE(store_->FindSession("drop1")->has_value());
   EXPECT_FALSE(store_->FindSession("drop2")->has_value());
   EXPECT_TRUE(store_->FindSession("bobs")->has_value()) << "another user's session stays";
-  Commit(*store_, [&](Transaction& t) { ASSERT_TRUE(t.DeleteSessionsOfExcept(id, "").has_value()); });
+  Commit(*store_,
+         [&](Transaction& t) { ASSERT_TRUE(t.DeleteSessionsOfExcept(id, "").has_value()); });
   EXPECT_FALSE(store_->FindSession("keep")->has_value());
   auto txn = store_->Begin();
   EXPECT_EQ((*txn)->SetUserPassword(id + 100, "x").error().code(), ErrorCode::kNotFound);
@@ -231,14 +231,13 @@ TEST_P(StoreConformance, ATotpStepIsClaimedOnceAndNoEarlierStepAfterIt) {
   EXPECT_EQ((*txn)->ClaimTotpStep(id + 100, 1).error().code(), ErrorCode::kNotFound);
 }
 
-
 // Paging (security, #5): after_id and limit read a keyed range, with each procedure's implants.
 TEST_P(StoreConformance, AfterIdAndLimitReadAKeyedRangeOfProceduresWithTheirImplants) {
   PatientId a = AddPatient(SamplePatient(1));
   Procedure nrhi = SampleProcedure("N1", a);
   nrhi.registry = "NRHI";
-  Submit("k1", {SampleProcedure("B1", a), nrhi, SampleProcedure("B2", a),
-                SampleProcedure("B3", a), SampleProcedure("B4", a)});
+  Submit("k1", {SampleProcedure("B1", a), nrhi, SampleProcedure("B2", a), SampleProcedure("B3", a),
+                SampleProcedure("B4", a)});
   const int64_t b1 = store_->FindProcedure("BCIR", "B1")->value().id.value;
   const int64_t b3 = store_->FindProcedure("BCIR", "B3")->value().id.value;
   auto refs = [&](const ProcedureFilter& filter) {

@@ -8,9 +8,8 @@
 namespace orp::storage::sql {
 
 Result<void> Queries::SetUserPassword(int64_t user_id, std::string_view password_hash) {
-  auto changes =
-      ExecuteCounting(db_, "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-                      [&](Statement& s) { s.Bind(1, user_id).Bind(2, password_hash); });
+  auto changes = ExecuteCounting(db_, "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+                                 [&](Statement& s) { s.Bind(1, user_id).Bind(2, password_hash); });
   if (!changes) return std::unexpected(changes.error());
   if (*changes == 0) return NotFound(fmt::format("user {} does not exist", user_id));
   return {};

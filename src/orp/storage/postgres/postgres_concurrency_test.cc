@@ -189,7 +189,6 @@ TEST(PostgresConcurrency, ChangeNumbersFollowCommitOrder) {
   ASSERT_EQ(ids.size(), 1u) << "only the second commit is after change 1";
 }
 
-
 // TOTP replay (security, #5): servers on one database claim the same user's time step at once
 // — the same code presented to two servers — and exactly one claim wins each time. The first
 // holds its claim uncommitted while the second waits on the row; many rounds race freely.

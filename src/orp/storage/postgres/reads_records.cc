@@ -168,7 +168,8 @@ Result<std::optional<AuditRecord>> Queries::LastAuditRecord() {
 // statement) includes the last holder's commit.
 Result<void> Queries::LockAuditChain() {
   if (audit_head_) return {};
-  auto locked = db_.Query("SELECT pg_advisory_xact_lock(hashtext('orp.audit:' || current_schema()))");
+  auto locked =
+      db_.Query("SELECT pg_advisory_xact_lock(hashtext('orp.audit:' || current_schema()))");
   if (!locked) return std::unexpected(locked.error());
   auto head = First<AuditRecord>(db_, std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1",
                                  Params(), ReadAudit);
