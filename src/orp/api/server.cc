@@ -30,7 +30,13 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 Server::Impl::Impl(const ServerOptions& o, RequestHandler h, Metrics* m)
-    : options(o), handler(std::move(h)), metrics(m), acceptor(ioc), signals(ioc) {}
+    // The acceptor lives on its own strand: its completion handler (which starts the next
+    // accept) and Stop's close never run at once on two threads.
+    : options(o),
+      handler(std::move(h)),
+      metrics(m),
+      acceptor(asio::make_strand(ioc)),
+      signals(ioc) {}
 
 void Server::Impl::Observe(std::string_view method, std::string_view route, int status,
                            double seconds) {
@@ -142,7 +148,7 @@ void RejectOverloadedTls(Server::Impl& server, tcp::socket socket) {
 }  // namespace
 
 void Server::Impl::Accept() {
-  acceptor.async_accept(asio::make_strand(ioc),
+  acceptor.async_accept(asio::make_strand(ioc),  // each connection on a strand of its own
                         [this](boost::system::error_code ec, tcp::socket socket) {
                           if (ec) {
                             if (!stopping && ec != asio::error::operation_aborted) Accept();
@@ -258,7 +264,7 @@ void Server::Stop() {
     s.stop_cv.wait(lock, [&] { return s.stopped; });
     return;
   }
-  asio::post(s.ioc, [&s] {
+  asio::post(s.acceptor.get_executor(), [&s] {
     boost::system::error_code ignored;
     s.acceptor.close(ignored);
     s.signals.cancel(ignored);

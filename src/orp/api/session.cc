@@ -3,6 +3,7 @@
 // so a slow or silent client costs a socket and a timer, never a thread. See server.h.
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -99,8 +100,24 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (server_.metrics != nullptr) server_.metrics->ConnectionClosed();
   }
 
+  // Called from the acceptor's strand: everything after registration runs on this
+  // connection's strand, so Stop's CloseIfIdle never races the first read.
   void Start() {
     server_.Register(id_, this->weak_from_this());
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->Run(); });
+  }
+
+  void CloseIfIdle() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->idle_) {
+        error_code ignored;
+        beast::get_lowest_layer(self->stream_).cancel(ignored);
+      }
+    });
+  }
+
+ private:
+  void Run() {
     if constexpr (kTls) {
       Arm(server_.options.read_timeout);
       stream_.async_handshake(asio::ssl::stream_base::server,
@@ -114,16 +131,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
   }
 
-  void CloseIfIdle() override {
-    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      if (self->idle_) {
-        error_code ignored;
-        beast::get_lowest_layer(self->stream_).cancel(ignored);
-      }
-    });
-  }
-
- private:
   // Deadlines: a generation number makes a timer that fired after its operation finished
   // harmless (both run on this connection's strand).
   void Arm(std::chrono::milliseconds timeout) {
