@@ -3,7 +3,8 @@
 # ingests the same synthetic registry (seed 1, N procedures, one CSV per year) with each given
 # `orp` binary into a fresh database of one throwaway cluster (scripts/pg-test-cluster: Unix
 # socket, fsync on), and records per binary: wall, client CPU (user+sys of `orp ingest`),
-# server CPU (the cluster's processes' user+sys, before and after) and µs of CPU per procedure.
+# server CPU (the cluster's processes' user+sys, before and after), µs of CPU per procedure and
+# an md5 over every stored registry row (equal between binaries = the same findings and state).
 # Runs alternate between the binaries (ROUNDS rounds), so load drifts hit both alike.
 #
 #   bench/pg_ingest.sh WORK N ORP_BINARY...
@@ -64,8 +65,15 @@ for round in $(seq 1 "$rounds"); do
     rows=$(psql -At "$db_url" -c "SELECT (SELECT count(*) FROM procedures) || ' procedures, ' ||
       (SELECT count(*) FROM implants) || ' implants, ' || (SELECT count(*) FROM findings) ||
       ' findings'")
+    # The stored state, to compare between binaries: every row of the registry tables (ids
+    # included; submissions left out, as they carry the time of the run, and pseudonyms and
+    # ciphers, which depend on the key each run makes).
+    state=$(psql -At "$db_url" -c "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+      SELECT 'p' || p::text AS x FROM procedures p UNION ALL SELECT 'i' || i::text FROM implants i
+      UNION ALL SELECT 'a' || (a.id, a.date_of_birth, a.sex, a.postcode, a.date_of_death, a.opted_out)::text FROM patients a UNION ALL SELECT 'f' || f::text FROM findings f
+      UNION ALL SELECT 'o' || o::text FROM outcome_events o) s")
     awk -v o="$orp" -v r="$round" -v w="$wall" -v u="$user" -v s="$sys" -v sv="$server" \
-      -v n="$n" -v rows="$rows" 'BEGIN {
+      -v n="$n" -v rows="$rows, state $state" 'BEGIN {
         printf "round %d %s: wall %.1f s, client %.2f s, server %.2f s, total %.0f us/procedure (%s)\n",
           r, o, w, u + s, sv, (u + s + sv) * 1e6 / n, rows }'
     if [ "${STATEMENTS:-0}" = 1 ]; then

@@ -241,8 +241,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Requ
     });
   }
   impl->Accept();
-  int threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  int threads = options.threads > 0
+                    ? options.threads
+                    : std::max(kMinDefaultThreads,
+                               kDefaultThreadsPerCore *
+                                   static_cast<int>(std::thread::hardware_concurrency()));
   for (int i = 0; i < std::max(threads, 1); ++i) {
     impl->threads.emplace_back([raw] { raw->ioc.run(); });
   }
