@@ -47,7 +47,7 @@ check_backend() {  # check_backend NAME URL
     for _ in $(seq 1 $((requests / 2))); do
       urls+=(-o /dev/null "${addresses[$i]}/api/v1/procedures?limit=5")
     done
-    curl -s --parallel --parallel-max 20 -H "Authorization: Bearer $token" \
+    curl -s --no-progress-meter --parallel --parallel-max 20 -H "Authorization: Bearer $token" \
       -w '%{http_code}\n' "${urls[@]}" >"$dir/$name-codes$i" &
     curls+=($!)
   done
@@ -67,7 +67,7 @@ check_backend() {  # check_backend NAME URL
 check_backend sqlite "sqlite:$dir/registry.db"
 
 db="orp_two_servers_$$"
-psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+psql -q "$pg_url" -c "CREATE DATABASE $db"
 url=${pg_url/\/postgres\?//$db?}
 check_backend postgresql "$url"
 transactions=$(psql -At "$url" -c "SELECT count(DISTINCT xmin::text) FROM audit_log
