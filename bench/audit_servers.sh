@@ -19,6 +19,7 @@ thread_counts=("${@:-1 8}")
 backends=${BACKENDS:-sqlite postgresql}
 seconds=${SECONDS_PER_RUN:-10}
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/bench/lib.sh"
 command -v wrk >/dev/null || { echo "wrk not installed (apt install wrk)" >&2; exit 1; }
 mkdir -p "$work"
 if [ ! -f "$work/synth/.done" ]; then
@@ -36,13 +37,9 @@ run() {  # run BACKEND URL THREADS
   local entries_before transactions=-
   entries_before=$("$orp" audit verify --db "$url" --format csv | tail -n 1 | cut -d, -f1)
   for i in 1 2; do
-    "$orp" serve --db "$url" --listen 127.0.0.1:0 --threads "$threads" --log-level warn \
-      >"$work/serve$i.out" 2>&1 &
-    pids+=($!)
-  done
-  for i in 1 2; do
-    for _ in $(seq 1 300); do grep -q "listening on" "$work/serve$i.out" && break; sleep 0.1; done
-    addresses+=("$(grep -o "http://[0-9.]*:[0-9]*" "$work/serve$i.out")")
+    start_server "$work/serve$i.out" "$orp" --db "$url" --threads "$threads" --log-level warn
+    pids+=("$server_pid")
+    addresses+=("$server_address")
   done
   local cpu_before=() wrks=()
   for i in 0 1; do cpu_before+=("$(cpu_of "${pids[$i]}")"); done

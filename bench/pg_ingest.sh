@@ -19,6 +19,7 @@ shift 2
 binaries=("$@")
 rounds=${ROUNDS:-1}
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/bench/lib.sh"
 mkdir -p "$work"
 if [ ! -f "$work/synth/.done" ]; then
   "${binaries[0]}" synth --seed 1 --procedures "$n" --registries MDOR --out "$work/synth" \
@@ -36,17 +37,6 @@ if [ "${STATEMENTS:-0}" = 1 ]; then
   psql -q "$url" -c "CREATE EXTENSION pg_stat_statements" >/dev/null
 fi
 
-# CPU seconds used so far by the cluster's processes (fields 14-17 of /proc/PID/stat).
-pg_cpu() {
-  local postmaster total=0 pid
-  postmaster=$(head -n 1 "$pg/data/postmaster.pid")
-  for pid in $postmaster $(pgrep -P "$postmaster" || true); do
-    [ -r "/proc/$pid/stat" ] || continue
-    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
-  done
-  awk -v t="$total" -v k="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / k}'
-}
-
 run=0
 for round in $(seq 1 "$rounds"); do
   for orp in "${binaries[@]}"; do
@@ -55,12 +45,12 @@ for round in $(seq 1 "$rounds"); do
     psql -q "$url" -c "CREATE DATABASE $db" >/dev/null
     db_url=${url/\/postgres\?//$db?}
     [ "${STATEMENTS:-0}" = 1 ] && psql -q "$url" -c "SELECT pg_stat_statements_reset()" >/dev/null
-    before=$(pg_cpu)
+    before=$(pg_cluster_cpu "$pg")
     /usr/bin/time -f "%e %U %S" -o "$work/time.$run" "$orp" ingest --db "$db_url" \
       --catalogue "$work/synth/device-catalogue.csv" --definitions "$src/registries" \
       --format csv "${files[@]}" >"$work/out.$run" 2>"$work/err.$run" ||
       { echo "ingest failed: $(tail -3 "$work/err.$run")" >&2; exit 1; }
-    server=$(awk -v a="$before" -v b="$(pg_cpu)" 'BEGIN {printf "%.2f", b - a}')
+    server=$(awk -v a="$before" -v b="$(pg_cluster_cpu "$pg")" 'BEGIN {printf "%.2f", b - a}')
     read -r wall user sys <"$work/time.$run"
     rows=$(psql -At "$db_url" -c "SELECT (SELECT count(*) FROM procedures) || ' procedures, ' ||
       (SELECT count(*) FROM implants) || ' implants, ' || (SELECT count(*) FROM findings) ||
