@@ -43,8 +43,8 @@ using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
 // Handlers block on the store (an audited read waits for its audit entry's commit, a fsync), so
 // the default pool is larger than the core count: while one thread waits on the disk others
 // serve, and audit appends that arrive together share one commit (security::AuditLog group
-// commit; bench/audit_servers.sh: two servers at 8 threads each served 1.8-2.0 times the
-// audited reads of 2 threads each on 2 cores).
+// commit; bench/audit_servers.sh: two servers of 8 threads each served about twice the
+// audited reads of 2 threads each, on 2 cores).
 inline constexpr int kDefaultThreadsPerCore = 4;
 inline constexpr int kMinDefaultThreads = 8;
 

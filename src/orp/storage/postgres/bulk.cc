@@ -99,9 +99,9 @@ Result<std::vector<int64_t>> Queries::ReserveIds(std::string_view table, size_t 
   std::vector<int64_t> ids;
   if (n == 0) return ids;
   ids.reserve(n);
-  auto rows = db_.Query(
-      "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
-      Params().Add(table).Add(static_cast<int64_t>(n)));
+  auto rows =
+      db_.Query("SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+                Params().Add(table).Add(static_cast<int64_t>(n)));
   if (!rows) return std::unexpected(rows.error());
   for (int i = 0; i < rows->size(); ++i) ids.push_back((*rows)[i].Int(0));
   std::sort(ids.begin(), ids.end());
