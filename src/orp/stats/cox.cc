@@ -23,9 +23,9 @@ Result<bool> ValidateCoxCounts(std::span<const double> counts, size_t n) {
   }
   for (size_t i = 0; i < n; ++i) {
     if (!(counts[i] >= 1 && counts[i] <= 1e15) || counts[i] != std::floor(counts[i])) {
-      return InvalidArgument(fmt::format(
-          "count in row {} is {}; it must be a whole number of subjects, at least 1", i + 1,
-          counts[i]));
+      return InvalidArgument(
+          fmt::format("count in row {} is {}; it must be a whole number of subjects, at least 1",
+                      i + 1, counts[i]));
     }
   }
   return true;

@@ -15,12 +15,12 @@ Result<std::vector<double>> CoxExpected(const CoxData& data, const CoxFit& fit) 
   if (fit.coefficients.size() != p || data.status.size() != n || data.covariates.size() != n * p ||
       (!data.strata.empty() && data.strata.size() != n) ||
       (!data.counts.empty() && data.counts.size() != n)) {
-    return InvalidArgument(
-        fmt::format("Cox expected counts need one coefficient per covariate and equal lengths: {} "
-                    "coefficients for {} covariates, {} times, {} statuses, {} covariate values, {} "
-                    "counts",
-                    fit.coefficients.size(), p, n, data.status.size(), data.covariates.size(),
-                    data.counts.size()));
+    return InvalidArgument(fmt::format(
+        "Cox expected counts need one coefficient per covariate and equal lengths: {} "
+        "coefficients for {} covariates, {} times, {} statuses, {} covariate values, {} "
+        "counts",
+        fit.coefficients.size(), p, n, data.status.size(), data.covariates.size(),
+        data.counts.size()));
   }
   auto count = [&](size_t i) { return data.counts.empty() ? 1.0 : data.counts[i]; };
   // Linear predictors, centred on their mean over subjects so exp() stays finite (the result is

@@ -44,9 +44,9 @@ Result<bool> Validate(const LogisticData& data) {
   for (size_t i = 0; i < data.counts.size(); ++i) {
     if (!(data.counts[i] >= 1 && data.counts[i] <= 1e15) ||
         data.counts[i] != std::floor(data.counts[i])) {
-      return InvalidArgument(fmt::format(
-          "count in row {} is {}; it must be a whole number of subjects, at least 1", i + 1,
-          data.counts[i]));
+      return InvalidArgument(
+          fmt::format("count in row {} is {}; it must be a whole number of subjects, at least 1",
+                      i + 1, data.counts[i]));
     }
   }
   for (size_t i = 0; i < n; ++i) {
@@ -106,8 +106,8 @@ class Design {
 // One IRLS step: accumulates X'WX (factored in `info`) and solves for the new coefficients.
 // Returns the rank of X'WX.
 int IrlsStep(const Design& d, std::span<const double> y, std::span<const double> counts,
-             std::span<const double> eta,
-             std::span<const double> mu, std::vector<double>& info, std::vector<double>& beta) {
+             std::span<const double> eta, std::span<const double> mu, std::vector<double>& info,
+             std::vector<double>& beta) {
   const size_t q = d.columns();
   std::vector<double> row(q), rhs(q, 0.0);
   info.assign(q * q, 0.0);

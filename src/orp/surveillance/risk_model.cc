@@ -23,7 +23,8 @@ struct Factor {
 };
 
 // Reference = most common level; a level with too few events (or non-events, for a binary
-// outcome) is merged into it. Columns are numbered on from those already in `names`, in level order.
+// outcome) is merged into it. Columns are numbered on from those already in `names`, in level
+// order.
 void ChooseColumns(Factor& f, std::span<const double> event, bool binary, int64_t min_events,
                    std::vector<std::string>& names) {
   std::vector<int64_t> count(f.labels.size()), events(f.labels.size());
@@ -44,9 +45,8 @@ void ChooseColumns(Factor& f, std::span<const double> event, bool binary, int64_
 
 // The factors of `rows` with their columns chosen (a factor left with no column adds none).
 std::vector<Factor> CaseMixFactors(const Cohort& c, std::span<const size_t> rows,
-                                   std::span<const double> event, bool binary,
-                                   bool with_indication, int64_t min_events,
-                                   std::vector<std::string>& names) {
+                                   std::span<const double> event, bool binary, bool with_indication,
+                                   int64_t min_events, std::vector<std::string>& names) {
   std::vector<Factor> factors;
   auto add = [&](std::string name, std::vector<std::string> labels, auto value) {
     Factor f{std::move(name), std::move(labels), std::vector<int32_t>(rows.size()), {}};
