@@ -85,32 +85,49 @@ size_t PatternOf(const std::vector<Factor>& factors, size_t k) {
   return code;
 }
 
+// Row indices in increasing `time` (a stable counting sort over whole days), or as given when
+// `time` is empty.
+std::vector<size_t> RowOrder(size_t n, std::span<const int32_t> time) {
+  std::vector<size_t> order(n);
+  if (time.empty() || n == 0) {
+    std::iota(order.begin(), order.end(), size_t{0});
+    return order;
+  }
+  const auto [low, high] = std::minmax_element(time.begin(), time.end());
+  const int64_t min_time = *low;
+  std::vector<size_t> start(static_cast<size_t>(int64_t{*high} - min_time) + 2, 0);
+  auto slot = [&](size_t k) { return static_cast<size_t>(time[k] - min_time); };
+  for (size_t k = 0; k < n; ++k) ++start[slot(k) + 1];
+  for (size_t t = 1; t < start.size(); ++t) start[t] += start[t - 1];
+  for (size_t k = 0; k < n; ++k) order[start[slot(k)]++] = k;
+  return order;
+}
+
+// The cells' 0/1 treatment-contrast design (cells x p, column-major), from a row of each.
+void FillCellDesign(const std::vector<Factor>& factors, size_t p, Cells& cells) {
+  const size_t m = cells.first.size();
+  cells.matrix.assign(m * p, 0.0);
+  for (size_t cell = 0; cell < m; ++cell) {
+    for (const Factor& f : factors) {
+      const int32_t column = f.column[static_cast<size_t>(f.code[cells.first[cell]])];
+      if (column >= 0) cells.matrix[static_cast<size_t>(column) * m + cell] = 1.0;
+    }
+  }
+}
+
 // Cells keyed by (time, pattern, outcome); `time` empty keys by pattern and outcome only. Times
 // are whole days; cells come in increasing time.
 Cells Collapse(const std::vector<Factor>& factors, size_t p, std::span<const double> outcome,
                std::span<const int32_t> time) {
-  const size_t n = outcome.size();
   size_t patterns = 1;
   for (const Factor& f : factors) patterns *= f.labels.size();
-  std::vector<size_t> order(n);  // rows by time (a counting sort), or as given
-  if (time.empty()) {
-    std::iota(order.begin(), order.end(), size_t{0});
-  } else {
-    const auto [low, high] = std::minmax_element(time.begin(), time.end());
-    const int64_t min_time = n == 0 ? 0 : *low;
-    const int64_t span = n == 0 ? 0 : int64_t{*high} - min_time;
-    std::vector<size_t> start(static_cast<size_t>(span) + 2, 0);
-    auto slot = [&](size_t k) { return static_cast<size_t>(time[k] - min_time); };
-    for (size_t k = 0; k < n; ++k) ++start[slot(k) + 1];
-    for (size_t t = 1; t < start.size(); ++t) start[t] += start[t - 1];
-    for (size_t k = 0; k < n; ++k) order[start[slot(k)]++] = k;
-  }
   Cells cells;
-  cells.cell_of.resize(n);
-  // The time a key's cell was opened at (none yet: below any day).
+  cells.cell_of.resize(outcome.size());
+  // The time a key's cell was opened at (none yet: below any day). Rows come in time order, so
+  // a key seen at another time opens a new cell.
   std::vector<int64_t> seen_at(patterns * 2, std::numeric_limits<int64_t>::min());
   std::vector<size_t> cell_at(patterns * 2, 0);
-  for (size_t k : order) {
+  for (size_t k : RowOrder(outcome.size(), time)) {
     const size_t key = PatternOf(factors, k) * 2 + (outcome[k] != 0);
     const int64_t t = time.empty() ? 0 : time[k];
     if (seen_at[key] != t) {
@@ -122,14 +139,7 @@ Cells Collapse(const std::vector<Factor>& factors, size_t p, std::span<const dou
     cells.cell_of[k] = cell_at[key];
     cells.counts[cell_at[key]] += 1;
   }
-  const size_t m = cells.first.size();
-  cells.matrix.assign(m * p, 0.0);
-  for (size_t cell = 0; cell < m; ++cell) {
-    for (const Factor& f : factors) {
-      const int32_t column = f.column[static_cast<size_t>(f.code[cells.first[cell]])];
-      if (column >= 0) cells.matrix[static_cast<size_t>(column) * m + cell] = 1.0;
-    }
-  }
+  FillCellDesign(factors, p, cells);
   return cells;
 }
 
