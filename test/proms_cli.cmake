@@ -55,6 +55,12 @@ orp_ok(by proms status --db ${db} --by provider --format json)
 expect("${by}" "\"national\": {\n *\"invited\": [1-9][0-9]*,\n *\"responded\": 0," "national counts")
 expect("${by}" "\"pre_op_returned\": [1-9]" "pre-operative participation")
 expect("${by}" "\"pre_op_funnel\": {\n *\"y\": [0-9.]+,\n *\"z\": -?[0-9.e+-]+,\n *\"lower998\"" "funnel data")
+# Disclosure control (stats/disclosure.h): at the public audience counts are rounded to 5 (or
+# withheld as null when 1-7), and the output says which audience it is for.
+orp_ok(public proms status --db ${db} --by provider --audience public --format json)
+expect("${public}" "\"audience\": \"public\",\n *\"national\": {\n *\"invited\": [0-9]*[05],\n *\"responded\": 0," "public audience")
+orp_ok(public_csv proms status --db ${db} --by provider --audience public --format csv)
+expect("${public_csv}" "\nnational,[0-9]*[05],0," "the national row rounded to 5")
 orp_ok(by_csv proms status --db ${db} --by provider --registry BCIR --format csv)
 expect("${by_csv}" "^provider,invited,responded,response_pct,response_funnel,primaries,pre_op_returned,pre_op_pct,pre_op_funnel\n" "csv header")
 expect("${by_csv}" "\nnational,[0-9]+,0,[0-9.]*,,[1-9]" "the national row")

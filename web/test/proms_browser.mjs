@@ -176,6 +176,34 @@ await check("the same link refuses a second use, in the page and over the API", 
   expect(sql("SELECT count(*) FROM prom_responses WHERE instrument = 'PREM';") === "1", "a second response was stored");
 });
 
+// The hospital's feedback report (/results) draws its PROMs: the response rate and the health
+// gain as funnel plots around the country. The provider with the most invitations signs in; it
+// sees the public audience (counts 1-7 withheld, others rounded to 5).
+await check("a hospital sees its PROMs response rate and health gain as funnel plots, axe-clean", async () => {
+  const org = sql("SELECT substr(r.provider_site, 1, 3) FROM prom_invitations i JOIN procedures r ON r.id = i.procedure GROUP BY 1 ORDER BY count(*) DESC LIMIT 1;");
+  run(["user", "add", "--db", db, "--username", "prov-proms", "--role", `provider@${org}`, "--password-stdin"], "prov-proms-password\n");
+  const desk = await newPage({ width: 1200, height: 900 });
+  await desk.goto("/");
+  await desk.waitForSelector("#username");
+  await desk.fill("#username", "prov-proms");
+  await desk.fill("#password", "prov-proms-password");
+  await desk.click("button[type=submit]");
+  await desk.waitForSelector("#results-registry");
+  await desk.goto("/results");
+  await desk.fill("#results-registry", "BCIR");
+  await desk.click("form.filters button[type=submit]");
+  const api = await desk.evaluate(async () => (await fetch("/api/v1/proms/participation?registry=BCIR")).json());
+  expect(api.audience === "public", `audience: ${api.audience}`);
+  expect(api.providers.length === 1 && api.providers[0].provider === org, `rows: ${JSON.stringify(api.providers)}`);
+  expect(api.response_limits.length > 10, "no limit curve");
+  await desk.waitForSelector("#results-proms-participation canvas", { timeout: 30000 });
+  expect((await desk.textContent("#proms-participation-table")).includes(org), "the table names the hospital");
+  await desk.waitForFunction(() => !/Loading/.test(document.querySelector("#results-proms-gain-status")?.textContent ?? "Loading"), null, { timeout: 30000 });
+  expect(await desk.$("#results-proms-gain canvas, #results-proms-gain p.hint") !== null, `gain: ${await desk.textContent("#results-proms-gain-status")}`);
+  await axe(desk, "feedback report with PROMs");
+  await desk.screenshot({ path: join(shots, "proms-05-results.png"), fullPage: true });
+});
+
 await check("the token is in no log line and only its hash is stored", async () => {
   const token = link.split("/proms/")[1];
   expect(!serverLog.includes(token), "the server log holds the token");
