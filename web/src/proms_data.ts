@@ -3,6 +3,8 @@
 // turned into one funnel each (x: patients, y: the rate or the gain, limit curves around the
 // national value) and aligned on one x axis for uPlot. No DOM and no uPlot here, so node's test
 // runner can load it.
+import { alignFunnel, type FunnelReport } from "./funnel_data";
+
 export interface Limits { size: number; lower998: number; lower95: number; upper95: number; upper998: number }
 interface Point { y: number; class: string }
 export interface ParticipationRow {
@@ -79,20 +81,13 @@ export function gainFunnel(g: Gain, higherIsBetter = true): PromsFunnel {
   };
 }
 
-// Columns: x, upper 99.8, upper 95, lower 95, lower 99.8, target, points. Curves and points
-// share the x axis; each is null where the other has a value.
+// Columns: x, upper 99.8, upper 95, lower 95, lower 99.8, target, points: alignFunnel's columns
+// (funnel_data.ts) with the target at the national value and every point the caller's own.
 export function alignPromsFunnel(f: PromsFunnel): (number | null)[][] {
-  type Row = { x: number; curve?: Limits; y?: number };
-  const rows: Row[] = [...f.curve.map((l) => ({ x: l.size, curve: l })), ...f.points.map((p) => ({ x: p.x, y: p.y }))];
-  rows.sort((a, b) => a.x - b.x);
-  const col = (fn: (r: Row) => number | null) => rows.map(fn);
-  return [
-    col((r) => r.x),
-    col((r) => r.curve?.upper998 ?? null),
-    col((r) => r.curve?.upper95 ?? null),
-    col((r) => r.curve?.lower95 ?? null),
-    col((r) => r.curve?.lower998 ?? null),
-    col((r) => (r.curve && f.target !== null ? f.target : null)),
-    col((r) => r.y ?? null),
-  ];
+  const report = {
+    limits: f.curve.map((l) => ({ expected: l.size, lower998: l.lower998, lower95: l.lower95, upper95: l.upper95, upper998: l.upper998 })),
+    points: f.points.map((p) => ({ expected: p.x, ratio: p.y, own: true })),
+  } as unknown as FunnelReport;
+  const [x, up998, up95, low95, low998, target, , own] = alignFunnel(report);
+  return [x, up998, up95, low95, low998, target.map((v) => (v === null || f.target === null ? null : f.target)), own];
 }

@@ -42,6 +42,20 @@ PromInvitation SampleInvitation(const Stored& s, int months, const std::string& 
   return i;
 }
 
+PromResponse SampleResponse(const Stored& s, int months, const std::string& answers) {
+  PromResponse r;
+  r.registry = "BCIR";
+  r.procedure = s.procedure;
+  r.patient = s.patient;
+  r.instrument = "PAIN-NRS";
+  r.instrument_version = "1";
+  r.months = months;
+  r.completed = Day(2025, 1, 20);
+  r.answers = answers;
+  r.source = "link";
+  return r;
+}
+
 // Runs `write` in a transaction and commits it; returns what `write` returned.
 template <typename Fn>
 auto Write(Store& store, Fn write) {
@@ -103,15 +117,7 @@ TEST_P(StoreConformance, PromInvitationUpdateMovesStatusAndFilterFindsIt) {
 
 TEST_P(StoreConformance, PromResponseRoundTripsAndARepeatIsRefusedQuietly) {
   Stored s = PutProcedureIn(*store_);
-  PromResponse r;
-  r.registry = "BCIR";
-  r.procedure = s.procedure;
-  r.patient = s.patient;
-  r.instrument = "PAIN-NRS";
-  r.instrument_version = "1";
-  r.months = 0;
-  r.completed = Day(2024, 12, 1);
-  r.answers = "pain=7";
+  PromResponse r = SampleResponse(s, 0, "pain=7");
   r.source = "bulk:NJR";
   ASSERT_TRUE(*Write(*store_, [&](Transaction& tx) { return tx.AddPromResponse(r); }));
   PromResponse repeat = r;
@@ -153,20 +159,6 @@ TEST_P(StoreConformance, PromOutboxListsDueMessagesAndNeverQueuesOneTwice) {
             std::vector<PromMessage>{email});
   EXPECT_EQ(*store_->ListPromMessages(PromMessageStatus::kDead, std::nullopt),
             std::vector<PromMessage>{letter});
-}
-
-PromResponse SampleResponse(const Stored& s, int months, const std::string& answers) {
-  PromResponse r;
-  r.registry = "BCIR";
-  r.procedure = s.procedure;
-  r.patient = s.patient;
-  r.instrument = "PAIN-NRS";
-  r.instrument_version = "1";
-  r.months = months;
-  r.completed = Day(2025, 1, 20);
-  r.answers = answers;
-  r.source = "link";
-  return r;
 }
 
 TEST_P(StoreConformance, PromsReadByPatientFindsOnlyThatPatientsInvitationsAndResponses) {
