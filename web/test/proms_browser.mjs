@@ -12,6 +12,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { argReader, makeRegistry, signIn, startChecks, startServer } from "./harness.mjs";
+import { totp } from "./totp.mjs";
 
 const arg = argReader("proms_browser.mjs");
 const orp = arg("orp"), webRoot = arg("web-root"), registries = arg("registries");
@@ -118,18 +119,26 @@ await check("the same link refuses a second use, in the page and over the API", 
 // gain as funnel plots around the country. The provider with the most invitations signs in; it
 // sees the public audience (counts 1-7 withheld, others rounded to 5).
 await check("a hospital sees its PROMs response rate and health gain as funnel plots, axe-clean", async () => {
+  // The synth's before-and-after pain scores, sent in bulk as another registry would: the gain model's input.
+  run(["ingest-proms", "--db", db, "--registries", registries, "--today", "2026-06-01", join(work, "synth", "proms.csv")]);
   const org = sql("SELECT substr(r.provider_site, 1, 3) FROM prom_invitations i JOIN procedures r ON r.id = i.procedure GROUP BY 1 ORDER BY count(*) DESC LIMIT 1;");
-  run(["user", "add", "--db", db, "--username", "prov-proms", "--role", `provider@${org}`, "--password-stdin"], "prov-proms-password\n");
+  const added = JSON.parse(run(["user", "add", "--db", db, "--username", "prov-proms", "--role", `provider@${org}`, "--password-stdin", "--totp", "--format", "json"], "prov-proms-password\n"));
   const desk = await newPage({ width: 1200, height: 900 });
-  await signIn(desk, "prov-proms");
-  await desk.waitForSelector("#results-registry");
+  await signIn(desk, "prov-proms", totp((Array.isArray(added) ? added[0] : added).totp_secret));
+  await desk.waitForSelector("#sign-out");
   await desk.goto("/results");
+  await desk.waitForSelector("#results-registry");
   await desk.fill("#results-registry", "BCIR");
   await desk.click("form.filters button[type=submit]");
   const api = await desk.evaluate(async () => (await fetch("/api/v1/proms/participation?registry=BCIR")).json());
   expect(api.audience === "public", `audience: ${api.audience}`);
   expect(api.providers.length === 1 && api.providers[0].provider === org, `rows: ${JSON.stringify(api.providers)}`);
-  expect(api.response_limits.length > 10, "no limit curve");
+  expect(api.response_limits.length >= 2, "no limit curve");
+  // Disclosure control: the hospital's few invitations (1-7) are withheld, and its point with them.
+  const invited = Number(sql(`SELECT count(*) FROM prom_invitations i JOIN procedures r ON r.id = i.procedure WHERE substr(r.provider_site, 1, 3) = '${org}' AND i.months > 0;`));
+  const row = api.providers[0];
+  if (invited <= 7) expect(row.invited === null && row.response_funnel === null, `${invited} invitations shown as ${row.invited}`);
+  else expect(row.invited % 5 === 0, `${invited} invitations not rounded to 5: ${row.invited}`);
   await desk.waitForSelector("#results-proms-participation canvas", { timeout: 30000 });
   expect((await desk.textContent("#proms-participation-table")).includes(org), "the table names the hospital");
   await desk.waitForFunction(() => !/Loading/.test(document.querySelector("#results-proms-gain-status")?.textContent ?? "Loading"), null, { timeout: 30000 });
