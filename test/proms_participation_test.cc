@@ -4,16 +4,15 @@
 // the store's index by patient (storage/proms_reads.h) equal those of the registry-wide fallback.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
-
 #include "orp/proms/participation.h"
-#include "proms_fixture.h"
 #include "orp/proms/patient.h"
 #include "orp/storage/forwarding_reader.h"
 #include "orp/storage/proms_reads.h"
 #include "orp/storage/sqlite/sqlite_store.h"
+#include "proms_fixture.h"
 
 namespace orp::proms {
 namespace {
@@ -37,9 +36,8 @@ class Participating : public ::testing::Test {
           std::tuple{"RRK02", false, false}, std::tuple{"RXF05", false, false},
           std::tuple{"RXF05", false, false}}) {
       ++n;
-      domain::Procedure p = fixtures::PutPatientAndPrimary(tx, "P" + std::to_string(n),
-                                                           static_cast<uint8_t>(n), D(2025, 1, 15),
-                                                           site);
+      domain::Procedure p = fixtures::PutPatientAndPrimary(
+          tx, "P" + std::to_string(n), static_cast<uint8_t>(n), D(2025, 1, 15), site);
       patients_.push_back(p.patient);
       storage::PromInvitation i = fixtures::PainInvitation(
           p, D(2025, 7, 15), D(2025, 9, 13), std::string(63, 'a') + std::to_string(n));
@@ -101,7 +99,7 @@ TEST(ParticipationDisclosure, PublicCountsAreSuppressedOrRoundedAndRatesFollowTh
   ParticipationReport report;
   ProviderParticipation p;
   p.provider = "RRK";
-  p.invited = 12;  // published as 10
+  p.invited = 12;   // published as 10
   p.responded = 5;  // 1-7: suppressed, and the response rate and its funnel point with it
   p.primaries = 40;
   p.pre_op_returned = 23;  // published as 25: the rate is 25 / 40 = 62.5%, shown as 63%

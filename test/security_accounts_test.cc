@@ -39,7 +39,6 @@ class AccountsTest : public fixtures::AccountsFixture {
     q.actor = actor;
     return audit_->Query(q).value_or(std::vector<domain::AuditRecord>{});
   }
-
 };
 
 TEST_F(AccountsTest, SignInGivesASessionWhoseIdIsStoredOnlyAsItsHash) {

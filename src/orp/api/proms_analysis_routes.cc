@@ -43,8 +43,8 @@ Result<HttpResponse> ParticipationRoute(const ApiServices& s, const RequestConte
   }
   auto report = proms::Participation(s.AnalyticsStore(), registry);
   if (!report) return std::unexpected(report.error());
-  ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("proms/participation?registry={}&audience={}",
-                                            registry, stats::AudienceName(*audience))));
+  ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("proms/participation?registry={}&audience={}", registry,
+                                            stats::AudienceName(*audience))));
   auto keep = [&](const std::string& provider) {
     ResourceScope scope;
     scope.organisations = {provider};

@@ -132,8 +132,8 @@ void StatusByProvider(storage::Store& store, const std::string& registry, Output
   for (const proms::PublishedParticipation& p : proms::PublishParticipation(report, audience)) {
     table.AddRow({p.provider, p.invited.Text(), p.responded.Text(),
                   Percent(p.response_rate, p.invited), FunnelClass(p.response_funnel),
-                  p.primaries.Text(), p.pre_op_returned.Text(),
-                  Percent(p.pre_op_rate, p.primaries), FunnelClass(p.pre_op_funnel)});
+                  p.primaries.Text(), p.pre_op_returned.Text(), Percent(p.pre_op_rate, p.primaries),
+                  FunnelClass(p.pre_op_funnel)});
   }
   std::fputs((format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText()).c_str(),
              stdout);
