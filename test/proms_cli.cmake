@@ -38,6 +38,9 @@ orp_ok(gain proms gain --db ${db} ${defs} --instrument PAIN-NRS --by provider --
 expect("${gain}" "\"terms\": \\[\n *\"\\(Intercept\\)\",\n *\"pre\"" "the case-mix model")
 expect("${gain}" "\"national_gain\": [0-9]" "pain falls after the operation: a positive gain")
 expect("${gain}" "\"adjusted_gain\"" "groups")
+orp_ok(by_model proms gain --db ${db} ${defs} --instrument PAIN-NRS --by model --format json)
+expect("${by_model}" "\"by\": \"model\"" "gain by device model")
+expect("${by_model}" "\"adjusted_gain\"" "device model groups")
 # The dates of birth the model reads for age are in the audit chain (#11).
 orp_ok(audit audit list --db ${db} --object registry/all --format csv)
 expect("${audit}" "proms.gain,registry/all,[^\n]*case-mix adjusted health gain \\(age at operation\\); PAIN-NRS,ok: dates of birth of [1-9][0-9]* patients read" "the gain run is audited")
