@@ -323,6 +323,9 @@ std::vector<Row> Rows(const RoleTable::World& w) {
                                                 {401, 403, 200, 200, 200, 200, 403, 200, 200, 403}},
     {"GET", "/api/v1/proms/gain?instrument=PAIN-NRS&by=provider", "",
                                                 {401, 403, 400, 400, 400, 400, 403, 400, 400, 403}},
+    // Exact participation counts (the national audience) are for national roles only.
+    {"GET", "/api/v1/proms/participation?registry=BCIR&audience=national", "",
+                                                {401, 403, 403, 403, 403, 403, 403, 200, 200, 403}},
   };
   // clang-format on
 }

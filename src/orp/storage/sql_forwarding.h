@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "orp/storage/proms_reads.h"
 #include "orp/storage/sql.h"
 #include "orp/storage/sql_queries.h"
 #include "orp/storage/store.h"
@@ -40,7 +41,7 @@ auto Forward(F f, RunFn run) -> decltype(f(std::declval<Q&>())) {
 // Base: Store or Transaction. Q: the backend's Queries (derived from sql::Queries, with the
 // backend-tuned methods of the same names in both backends).
 template <typename Base, typename Q>
-class SharedReader : public Base, public SurveillanceReads {
+class SharedReader : public Base, public SurveillanceReads, public PromsReads {
  public:
   Result<std::optional<Patient>> FindPatient(PatientId id) override {
     return Read([&](auto& q) { return q.FindPatient(id); });
@@ -228,6 +229,13 @@ class SharedReader : public Base, public SurveillanceReads {
   Result<std::vector<PromMessage>> ListPromMessages(
       PromMessageStatus status, std::optional<domain::Instant> due_by) override {
     return Read([&](auto& q) { return q.ListPromMessages(status, due_by); });
+  }
+  // The indexed PROMs read by patient (proms, #11; proms_reads.h).
+  Result<std::vector<PromInvitation>> PromInvitationsOfPatient(PatientId patient) override {
+    return Read([&](Queries& q) { return q.PromInvitationsOfPatient(patient); });
+  }
+  Result<std::vector<PromResponse>> PromResponsesOfPatient(PatientId patient) override {
+    return Read([&](Queries& q) { return q.PromResponsesOfPatient(patient); });
   }
 
  protected:
