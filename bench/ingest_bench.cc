@@ -87,14 +87,15 @@ double CpuSeconds(clockid_t clock) {
 }
 
 // The SQLite store's options, from the environment so that bench/ingest_bench.sh can compare
-// settings in one run: ORP_BENCH_PAGE_SIZE (bytes; also read by sqlite_insert_bench's baseline)
-// and ORP_BENCH_FOREGROUND_CHECKPOINT=1 (SQLite's automatic checkpoint on the writing thread, as
-// before session 5).
+// settings in one run: ORP_BENCH_PAGE_SIZE (bytes; also read by sqlite_insert_bench's baseline),
+// ORP_BENCH_CACHE_MIB (the writer's page cache) and ORP_BENCH_FOREGROUND_CHECKPOINT=1 (SQLite's
+// automatic checkpoint on the writing thread, as before session 5).
 storage::sqlite::ConnectionOptions BenchConnectionOptions() {
   storage::sqlite::ConnectionOptions options;
   if (const char* page_size = std::getenv("ORP_BENCH_PAGE_SIZE")) {
     options.page_size = std::atoi(page_size);
   }
+  if (const char* cache = std::getenv("ORP_BENCH_CACHE_MIB")) options.cache_mib = std::atoi(cache);
   if (const char* foreground = std::getenv("ORP_BENCH_FOREGROUND_CHECKPOINT")) {
     options.background_checkpoint = std::string_view(foreground) != "1";
   }
