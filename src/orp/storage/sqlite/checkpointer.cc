@@ -7,6 +7,7 @@ namespace orp::storage::sqlite {
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(Connection& writer,
                                                           const std::string& path,
                                                           const ConnectionOptions& options,
+                                                          int64_t wake_at_frames,
                                                           int64_t wait_above_frames) {
   // A checkpoint copies pages from the WAL to the file: it needs no page cache or mapping.
   ConnectionOptions own_options = options;
@@ -15,15 +16,18 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(Connection& writer,
   auto own = Connection::Open(path, own_options);
   if (!own) return std::unexpected(own.error());
   std::unique_ptr<Checkpointer> checkpointer(
-      new Checkpointer(writer, std::move(*own), wait_above_frames));
+      new Checkpointer(writer, std::move(*own), wake_at_frames, wait_above_frames));
   sqlite3_wal_hook(writer.handle(), &Checkpointer::OnCommit, checkpointer.get());
   checkpointer->thread_ = std::thread([c = checkpointer.get()] { c->Run(); });
   return checkpointer;
 }
 
 Checkpointer::Checkpointer(Connection& writer, std::unique_ptr<Connection> own,
-                           int64_t wait_above_frames)
-    : writer_(writer), own_(std::move(own)), wait_above_frames_(wait_above_frames) {}
+                           int64_t wake_at_frames, int64_t wait_above_frames)
+    : writer_(writer),
+      own_(std::move(own)),
+      wake_at_frames_(wake_at_frames),
+      wait_above_frames_(wait_above_frames) {}
 
 Checkpointer::~Checkpointer() {
   // Back to SQLite's own checkpoint on the writer (its close checkpoints what is left anyway).
@@ -53,6 +57,7 @@ int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int frames) {
 
 // On the writer's thread, after its commit has released the write lock.
 void Checkpointer::Committed(int frames) {
+  if (frames < wake_at_frames_) return;
   std::unique_lock<std::mutex> lock(mu_);
   const int64_t request = ++requested_;
   wake_.notify_one();

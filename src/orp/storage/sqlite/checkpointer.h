@@ -1,9 +1,9 @@
 // The WAL checkpoints of a file Store's write connection, run on a thread and connection of
 // their own (ingest speed, #4). SQLite's automatic checkpoint runs on the committing thread right
 // after each commit that leaves the WAL over 1,000 pages: copying those pages into the database
-// file and syncing it was 7% of ingest's writing thread. Here the writer's commit only wakes the
-// checkpointer, which runs a PASSIVE checkpoint (it never blocks the writer or readers) beside
-// the next submission.
+// file and syncing it was 7% of ingest's writing thread. Here a commit leaving at least as many
+// frames in the WAL only wakes the checkpointer, which runs a PASSIVE checkpoint (it never blocks
+// the writer or readers) beside the next submission.
 //
 // Bound on WAL growth: a passive checkpoint only resets the WAL once it has copied every frame,
 // and the writer restarts the WAL at its next transaction after that. If the writer commits
@@ -34,6 +34,10 @@ namespace orp::storage::sqlite {
 
 class Checkpointer {
  public:
+  // A commit leaving fewer frames in the WAL wakes nobody: SQLite's own automatic threshold, so a
+  // server taking one-procedure submissions checkpoints (and syncs the file) no more often
+  // than before.
+  static constexpr int64_t kDefaultWakeAtFrames = 1000;
   // 64 MiB of 4 KiB pages.
   static constexpr int64_t kDefaultWaitAboveFrames = 16384;
 
@@ -42,6 +46,7 @@ class Checkpointer {
   // thread.
   static Result<std::unique_ptr<Checkpointer>> Start(
       Connection& writer, const std::string& path, const ConnectionOptions& options,
+      int64_t wake_at_frames = kDefaultWakeAtFrames,
       int64_t wait_above_frames = kDefaultWaitAboveFrames);
   // Removes the hook (the writer's automatic checkpoint comes back), stops and joins the thread.
   ~Checkpointer();
@@ -53,13 +58,15 @@ class Checkpointer {
   int64_t complete_passes() const;
 
  private:
-  Checkpointer(Connection& writer, std::unique_ptr<Connection> own, int64_t wait_above_frames);
+  Checkpointer(Connection& writer, std::unique_ptr<Connection> own, int64_t wake_at_frames,
+               int64_t wait_above_frames);
   static int OnCommit(void* self, struct sqlite3* db, const char* schema, int frames);
   void Committed(int frames);
   void Run();
 
   Connection& writer_;
   std::unique_ptr<Connection> own_;
+  const int64_t wake_at_frames_;
   const int64_t wait_above_frames_;
   mutable std::mutex mu_;
   std::condition_variable wake_;    // the checkpointer: a commit or stop

@@ -43,7 +43,8 @@ TEST(Checkpointer, KeepsTheWalBoundedWhenCommitsFollowEachOtherWithoutAGap) {
   ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
   ASSERT_TRUE((*writer)->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)"));
   {
-    auto checkpointer = Checkpointer::Start(**writer, db.path, {}, /*wait_above_frames=*/64);
+    auto checkpointer =
+        Checkpointer::Start(**writer, db.path, {}, /*wake_at_frames=*/0, /*wait_above_frames=*/64);
     ASSERT_TRUE(checkpointer.has_value()) << checkpointer.error().ToString();
     CommitMany(**writer, 300);
     // 300 commits of ~11 pages would be ~13 MB of WAL with no checkpoint at all; the writer
@@ -68,15 +69,27 @@ TEST(Checkpointer, CopiesCommittedPagesIntoTheDatabaseFileOffTheWritingThread) {
   // Nothing copied yet: the table's creation may still sit in the WAL.
   ASSERT_TRUE((*writer)->Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
   const uintmax_t before = fs::file_size(db.path);
-  auto checkpointer = Checkpointer::Start(**writer, db.path, {});
+  auto checkpointer = Checkpointer::Start(**writer, db.path, {}, /*wake_at_frames=*/20);
   ASSERT_TRUE(checkpointer.has_value());
   // Far under SQLite's automatic threshold (1,000 pages) and under the wait bound: only the
-  // checkpointer's pass can have grown the database file.
+  // checkpointer's pass can have grown the database file (woken once the WAL holds 20 frames).
   CommitMany(**writer, 5);
   const uintmax_t expected = before + 5 * 40000;
   for (int i = 0; i < 1000 && fs::file_size(db.path) < expected; ++i) usleep(10000);
   EXPECT_GE(fs::file_size(db.path), expected);
   EXPECT_GT((*checkpointer)->complete_passes(), 0);
+}
+
+TEST(Checkpointer, SmallCommitsWakeNobodyBelowTheThreshold) {
+  TempDb db;
+  auto writer = Connection::Open(db.path, {});
+  ASSERT_TRUE(writer.has_value());
+  ASSERT_TRUE((*writer)->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)"));
+  auto checkpointer = Checkpointer::Start(**writer, db.path, {});
+  ASSERT_TRUE(checkpointer.has_value());
+  CommitMany(**writer, 5);  // ~55 frames, under the default 1,000
+  usleep(50000);
+  EXPECT_EQ((*checkpointer)->passes(), 0);
 }
 
 }  // namespace
