@@ -5,9 +5,10 @@
 // frames in the WAL only wakes the checkpointer, which runs a PASSIVE checkpoint (it never blocks
 // the writer or readers) beside the next submission.
 //
-// Bound on WAL growth: a passive checkpoint only resets the WAL once it has copied every frame,
-// and the writer restarts the WAL at its next transaction after that. If the writer commits
-// faster than the checkpointer copies, the WAL grows; when a commit leaves more than
+// Bound on WAL growth: the writer restarts the WAL only in a transaction that began after a pass
+// had copied every frame. Submissions that follow each other without a gap begin before the pass
+// of the previous commit ends, so the WAL grows (each pass still copies what it can); when a
+// commit leaves more than
 // `wait_above_frames` frames in the WAL, the committing thread waits for a checkpoint pass that
 // starts after its commit to finish (the old behaviour, on the other thread), so the WAL stays
 // within about that bound plus one transaction (a reader holding an old snapshot can still pin
