@@ -323,6 +323,11 @@ std::vector<Row> Rows(const RoleTable::World& w) {
                                                 {401, 403, 200, 200, 200, 200, 403, 200, 200, 403}},
     {"GET", "/api/v1/proms/gain?instrument=PAIN-NRS&by=provider", "",
                                                 {401, 403, 400, 400, 400, 400, 403, 400, 400, 403}},
+    // Submission history and records waiting for a fix (web, #9): the organisation's own
+    // submitters and providers; everyone else has no submission.read.
+    {"GET", "/api/v1/submissions", "",          {401, 200, 200, 200, 403, 403, 403, 403, 403, 403}},
+    {"GET", "/api/v1/submissions/waiting", "",  {401, 200, 200, 200, 403, 403, 403, 403, 403, 403}},
+    {"GET", "/api/v1/submissions?as=NT4", "",   {401, 403, 200, 403, 403, 403, 403, 403, 403, 403}},
   };
   // clang-format on
 }
@@ -624,6 +629,52 @@ TEST_F(RoleTable, AnAdminAddsAUserWhoseTokenWorksUntilRevokedAndWhoCanBeDisabled
   for (const auto& u : users["items"])
     disabled |= u["username"] == "new-provider" && u["disabled"] == true;
   EXPECT_TRUE(disabled);
+}
+
+}  // namespace
+}  // namespace orp::api
+
+namespace orp::api {
+namespace {
+
+// Web (#9): the history lists the organisation's own submissions newest first, and a procedure
+// rejected over HTTP waits for a fix under the username that sent it.
+TEST_F(RoleTable, SubmissionHistoryListsOwnSubmissionsAndTheRecordsWaitingForAFix) {
+  auto history = json::parse(Call("provider@RXF", "GET", "/api/v1/submissions").body);
+  ASSERT_FALSE(history["submissions"].empty()) << history.dump();
+  EXPECT_EQ(history["organisation"], "RXF");
+  for (const auto& s : history["submissions"]) EXPECT_NE(s["id"], world_->submission_ids.at("NT4"));
+  const std::string body =
+      R"([{"registry":"BCIR","procedure_ref":"WAIT-1","provider_site":"RXF05"}])";
+  auto sent = testing::Client(world_->server->port())
+                  .Send("POST", "/api/v1/submissions",
+                        {{"Authorization", "Bearer " + world_->tokens.at("submitter@RXF")},
+                         {"Content-Type", "application/json"},
+                         {"Idempotency-Key", "waiting-test"}},
+                        body);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  int64_t id = json::parse(sent.body)["submission_id"];
+  auto newest = json::parse(Call("provider@RXF", "GET", "/api/v1/submissions?limit=1").body);
+  ASSERT_EQ(newest["submissions"].size(), 1u);
+  EXPECT_EQ(newest["submissions"][0]["id"], id);
+  EXPECT_EQ(newest["submissions"][0]["source"], "http");
+  EXPECT_TRUE(newest["submissions"][0]["by"].is_string());
+  EXPECT_GE(newest["submissions"][0]["findings"]["errors"], 1);
+  EXPECT_FALSE(newest["next_cursor"].is_null());
+  auto older = json::parse(
+      Call("provider@RXF", "GET",
+           "/api/v1/submissions?limit=1&cursor=" + newest["next_cursor"].get<std::string>())
+          .body);
+  ASSERT_EQ(older["submissions"].size(), 1u);
+  EXPECT_LT(older["submissions"][0]["id"], id);
+  auto waiting = json::parse(Call("submitter@RXF", "GET", "/api/v1/submissions/waiting").body);
+  ASSERT_FALSE(waiting["findings"].empty()) << waiting.dump();
+  for (const auto& f : waiting["findings"]) {
+    EXPECT_EQ(f["procedure_ref"], "WAIT-1");
+    EXPECT_EQ(f["submission"], id);
+  }
+  auto nt4 = json::parse(Call("provider@NT4", "GET", "/api/v1/submissions/waiting").body);
+  EXPECT_TRUE(nt4["findings"].empty()) << nt4.dump();
 }
 
 }  // namespace

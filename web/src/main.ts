@@ -21,6 +21,7 @@ import { uploadPage } from "./pages/upload";
 import { adminAuditPage, adminRegistriesPage, adminUsersPage } from "./pages/admin";
 import { questionnairePage } from "./pages/questionnaire";
 import { myQuestionnairesPage } from "./pages/my_questionnaires";
+import { submissionsPage } from "./pages/submissions";
 
 interface Page {
   path: string;
@@ -56,6 +57,9 @@ pages.push(
   { path: "/recalls", title: "Recalls", show: anyOf("regulator", "manufacturer"), render: recallsPage },
   { path: "/completeness", title: "Completeness", show: anyOf("provider", "analyst", "regulator"), render: completenessPage },
 );
+
+// Submission history and records waiting for a fix (web, #9).
+pages.push({ path: "/submissions", title: "Submissions", show: submits, render: submissionsPage });
 
 export function navigate(path: string, replace = false): void {
   if (replace) history.replaceState(null, "", path);

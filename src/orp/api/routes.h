@@ -171,10 +171,21 @@ Result<void> AddRegistryRoutes(Router& router, const ApiServices& services);
 Result<void> AddAdminRoutes(Router& router, const ApiServices& services);
 Result<void> AddPromsRoutes(Router& router, const ApiServices& services);
 Result<void> AddPromsAnalysisRoutes(Router& router, const ApiServices& services);
+// Submission history and records waiting for a fix (web, #9): submission_history_routes.cc.
+Result<void> AddSubmissionHistoryRoutes(Router& router, const ApiServices& services);
+// Public device performance, no sign-in (web, #9): public_routes.cc.
+Result<void> AddPublicRoutes(Router& router, const ApiServices& services);
+// GET /api/v1/analytics/benchmark's handler (benchmark_routes.cc), also served publicly.
+Result<HttpResponse> Benchmark(const ApiServices& s, const RequestContext& ctx);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a
 // provider submits for its own sites (ValidatorOptions::as_ods).
 std::string OrganisationOfSite(storage::Reader& reader, const domain::OdsSiteCode& site);
+
+// The organisation a caller submits for (submission_routes.cc): ?as=ODS, else the scope of its
+// only submitter or provider grant, else none (a national role). kInvalidArgument for a bad ?as
+// or several organisations without ?as.
+Result<std::optional<domain::OdsCode>> SubmittingOrganisation(const RequestContext& ctx);
 
 }  // namespace orp::api

@@ -77,6 +77,9 @@ constexpr Rule kRules[] = {
     {kAuditReadOwn, kPatient, Scope::kOwnRecord},
     {kUserAdmin, kAdmin, Scope::kNational},
     {kMetricsRead, kAdmin, Scope::kNational},
+    // web (#9): a campaign's counts per stage, no patient data.
+    {kRecallStatusRead, kManufacturer, Scope::kOwnManufacturer},
+    {kRecallStatusRead, kRegulator, Scope::kNational},
 };
 
 // Reference data: every signed-in role may read it.
@@ -87,10 +90,11 @@ bool IsReferenceData(Action action) {
 
 // Public: anyone, signed in or not.
 bool IsPublic(Action action) {
-  return action == kHealthRead || action == kSessionCreate || action == kSessionDelete;
+  return action == kHealthRead || action == kSessionCreate || action == kSessionDelete ||
+         action == kPublicDeviceRead;
 }
 
-constexpr std::array<std::pair<Action, std::string_view>, 22> kActionNames = {{
+constexpr std::array<std::pair<Action, std::string_view>, 24> kActionNames = {{
     {kSubmissionCreate, "submission.create"},
     {kSubmissionRead, "submission.read"},
     {kProcedureRead, "procedure.read"},
@@ -113,6 +117,8 @@ constexpr std::array<std::pair<Action, std::string_view>, 22> kActionNames = {{
     {kSessionCreate, "session.create"},
     {kSessionDelete, "session.delete"},
     {kSessionPassword, "session.password"},
+    {kRecallStatusRead, "recall.status.read"},
+    {kPublicDeviceRead, "public.device.read"},
 }};
 
 bool Contains(const std::vector<const Grant*>& grants, std::string_view scope) {
