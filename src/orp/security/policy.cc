@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "orp/core/text.h"
+#include "orp/security/manufacturer_id.h"
 
 namespace orp::security {
 namespace {
@@ -140,7 +141,9 @@ bool ScopeHolds(Scope scope, const std::vector<const Grant*>& grants, const Prin
       return std::any_of(resource.organisations.begin(), resource.organisations.end(),
                          [&](const std::string& ods) { return Contains(grants, ods); });
     case Scope::kOwnClinician: return Contains(grants, resource.clinician);
-    case Scope::kOwnManufacturer: return Contains(grants, resource.manufacturer);
+    case Scope::kOwnManufacturer:  // the catalogue's name, or its id (manufacturer_id.h)
+      return Contains(grants, resource.manufacturer) ||
+             Contains(grants, ManufacturerId(resource.manufacturer));
     case Scope::kOwnRecord:
       return !resource.patient.empty() && resource.patient == principal.patient;
   }
