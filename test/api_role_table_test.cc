@@ -328,6 +328,13 @@ std::vector<Row> Rows(const RoleTable::World& w) {
     {"GET", "/api/v1/submissions", "",          {401, 200, 200, 200, 403, 403, 403, 403, 403, 403}},
     {"GET", "/api/v1/submissions/waiting", "",  {401, 200, 200, 200, 403, 403, 403, 403, 403, 403}},
     {"GET", "/api/v1/submissions?as=NT4", "",   {401, 403, 200, 403, 403, 403, 403, 403, 403, 403}},
+    // Public device performance (no sign-in; rate limited) and recall status (counts only) for
+    // the manufacturer of R-1's devices and the regulator (web, #9).
+    {"GET", "/api/v1/public/device-performance", "",
+                                                {200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v1/public/device-performance?registry=BCIR&by=device_type", "",
+                                                {200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v1/recall-status", "",        {401, 403, 403, 403, 403, 200, 403, 403, 200, 403}},
   };
   // clang-format on
 }
@@ -675,6 +682,35 @@ TEST_F(RoleTable, SubmissionHistoryListsOwnSubmissionsAndTheRecordsWaitingForAFi
   }
   auto nt4 = json::parse(Call("provider@NT4", "GET", "/api/v1/submissions/waiting").body);
   EXPECT_TRUE(nt4["findings"].empty()) << nt4.dump();
+}
+
+// Web (#9): a manufacturer follows the campaigns on its own devices, counted, never named.
+TEST_F(RoleTable, RecallStatusCountsTheManufacturersOwnCampaignsWithoutPatients) {
+  auto acme = Call("manufacturer@acme", "GET", "/api/v1/recall-status");
+  ASSERT_EQ(acme.status, 200) << acme.body;
+  json items = json::parse(acme.body)["items"];
+  ASSERT_EQ(items.size(), 1u) << acme.body;
+  EXPECT_EQ(items[0]["reference"], "R-1");
+  EXPECT_GE(items[0]["patients"], 1);
+  EXPECT_EQ(items[0]["stages"]["identified"], items[0]["patients"]);
+  EXPECT_EQ(acme.body.find(world_->patient_a), std::string::npos);
+  auto regulator = json::parse(Call("regulator", "GET", "/api/v1/recall-status").body);
+  EXPECT_EQ(regulator["items"].size(), 1u);
+}
+
+// Web (#9): the public page's route answers without a session, and its figures are the
+// benchmark's (public audience).
+TEST_F(RoleTable, PublicDevicePerformanceIsTheBenchmarkWithoutSigningIn) {
+  auto registries = json::parse(Call("anonymous", "GET", "/api/v1/public/device-performance").body);
+  EXPECT_FALSE(registries["registries"].empty());
+  auto open = Call("anonymous", "GET", "/api/v1/public/device-performance?registry=BCIR&by=model");
+  ASSERT_EQ(open.status, 200) << open.body;
+  auto signed_in = Call("analyst", "GET", "/api/v1/analytics/benchmark?registry=BCIR&by=model");
+  json a = json::parse(open.body), b = json::parse(signed_in.body);
+  EXPECT_EQ(a["groups"], b["groups"]);
+  EXPECT_EQ(Call("anonymous", "GET", "/api/v1/public/device-performance?registry=BCIR&by=provider")
+                .status,
+            400);
 }
 
 }  // namespace

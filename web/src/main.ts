@@ -22,6 +22,7 @@ import { adminAuditPage, adminRegistriesPage, adminUsersPage } from "./pages/adm
 import { questionnairePage } from "./pages/questionnaire";
 import { myQuestionnairesPage } from "./pages/my_questionnaires";
 import { submissionsPage } from "./pages/submissions";
+import { publicPage } from "./pages/public";
 
 interface Page {
   path: string;
@@ -102,6 +103,12 @@ async function route(): Promise<void> {
   if (link) {
     renderChrome(session, path);
     await questionnairePage({ path: `/api/v1/proms/invitations/${link[1]}` });
+    return;
+  }
+  // Device performance for the public (web, #9): no account.
+  if (path === "/public") {
+    renderChrome(session, path);
+    await publicPage();
     return;
   }
   if (!session && path !== "/login") {

@@ -175,6 +175,8 @@ Result<void> AddPromsAnalysisRoutes(Router& router, const ApiServices& services)
 Result<void> AddSubmissionHistoryRoutes(Router& router, const ApiServices& services);
 // Public device performance, no sign-in (web, #9): public_routes.cc.
 Result<void> AddPublicRoutes(Router& router, const ApiServices& services);
+// Recall status for manufacturers (web, #9): recall_status_routes.cc.
+Result<void> AddRecallStatusRoutes(Router& router, const ApiServices& services);
 // GET /api/v1/analytics/benchmark's handler (benchmark_routes.cc), also served publicly.
 Result<HttpResponse> Benchmark(const ApiServices& s, const RequestContext& ctx);
 
