@@ -713,5 +713,44 @@ TEST_F(RoleTable, PublicDevicePerformanceIsTheBenchmarkWithoutSigningIn) {
             400);
 }
 
+// Web (#9): the dashboards cut their cohort at the end of the data, as survival does, not today
+// (the world's procedures are years old, so today would add years of unseen follow-up).
+TEST_F(RoleTable, FunnelCusumAndCompletenessCutAtTheEndOfTheDataAsSurvivalDoes) {
+  auto survival = json::parse(
+      Call("analyst", "GET", "/api/v1/analytics/survival?registry=BCIR&by=model&times=1").body);
+  const std::string end = survival["data_cut"];
+  ASSERT_FALSE(end.empty());
+  EXPECT_LT(end, FormatIsoDate(TodayUtc()));
+  auto funnel = json::parse(
+      Call("analyst", "GET", "/api/v1/analytics/funnel?registry=BCIR&unit_kind=surgeon").body);
+  EXPECT_EQ(funnel["data_cut"], end);
+  auto cusum = json::parse(
+      Call("analyst", "GET", "/api/v1/analytics/cusum?registry=BCIR&unit_kind=surgeon&unit=4123456")
+          .body);
+  if (cusum.contains("data_cut")) EXPECT_EQ(cusum["data_cut"], end);
+  auto completeness =
+      json::parse(Call("analyst", "GET", "/api/v1/analytics/completeness?registry=BCIR").body);
+  EXPECT_EQ(completeness["data_cut"], end);
+  EXPECT_EQ(completeness["months"].back(), end.substr(0, 7));
+}
+
+// Web (#9): signals sort and search on the server; paging follows the sorted order.
+TEST_F(RoleTable, SignalsSortAndSearchOnTheServer) {
+  auto units = [&](const std::string& query) {
+    std::vector<std::string> out;
+    auto body = json::parse(Call("analyst", "GET", "/api/v1/signals?" + query).body);
+    for (const auto& s : body["items"]) out.push_back(s["unit"]);
+    return out;
+  };
+  std::vector<std::string> up = units("sort=unit"), down = units("sort=-unit");
+  ASSERT_GE(up.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(up.begin(), up.end()));
+  EXPECT_EQ(down, std::vector<std::string>(up.rbegin(), up.rend()));
+  EXPECT_EQ(units("sort=-unit&limit=1"), std::vector<std::string>{down.front()});
+  EXPECT_EQ(units("q=" + up.front().substr(0, 4)), std::vector<std::string>{up.front()});
+  EXPECT_TRUE(units("q=no-such-unit-anywhere").empty());
+  EXPECT_EQ(Call("analyst", "GET", "/api/v1/signals?sort=colour").status, 400);
+}
+
 }  // namespace
 }  // namespace orp::api

@@ -51,9 +51,7 @@ Json StatusJson(const storage::Recall& r, const recall::StageCounts& c) {
             {"reviewed", c.reviewed},
             {"concluded", c.concluded}}},
           {"outcomes",
-           {{"no_action", c.no_action},
-            {"monitoring", c.monitoring},
-            {"explanted", c.explanted}}}};
+           {{"no_action", c.no_action}, {"monitoring", c.monitoring}, {"explanted", c.explanted}}}};
 }
 
 Result<HttpResponse> RecallStatus(const ApiServices& s, const RequestContext& ctx) {

@@ -84,8 +84,8 @@ Result<HttpResponse> ListHistory(const ApiServices& s, const RequestContext& ctx
   if (more) list->pop_back();
   Json items = Json::array();
   for (const storage::SubmissionSummary& summary : *list) items.push_back(SummaryJson(summary));
-  Json next = more ? Json(EncodeCursor("submissions", list->back().submission.id.value))
-                   : Json(nullptr);
+  Json next =
+      more ? Json(EncodeCursor("submissions", list->back().submission.id.value)) : Json(nullptr);
   return JsonResponse(
       Json{{"organisation", prepared->first}, {"submissions", items}, {"next_cursor", next}}
           .dump());
@@ -112,8 +112,8 @@ Result<HttpResponse> ListWaiting(const ApiServices& s, const RequestContext& ctx
   if (more) list->pop_back();
   Json items = Json::array();
   for (const storage::WaitingFinding& w : *list) items.push_back(WaitingJson(w));
-  Json next = more ? Json(EncodeCursor("waiting", list->back().submission * kOrdinalSpan +
-                                                      list->back().ordinal))
+  Json next = more ? Json(EncodeCursor(
+                         "waiting", list->back().submission * kOrdinalSpan + list->back().ordinal))
                    : Json(nullptr);
   return JsonResponse(
       Json{{"organisation", prepared->first}, {"findings", items}, {"next_cursor", next}}.dump());

@@ -238,8 +238,7 @@ class SharedReader : public Base, public SurveillanceReads, public SubmissionRea
   }
   Result<std::vector<WaitingFinding>> ListWaitingForFix(std::string_view submitter,
                                                         int64_t after_submission,
-                                                        int64_t after_ordinal,
-                                                        int limit) override {
+                                                        int64_t after_ordinal, int limit) override {
     return Read([&](Queries& q) {
       return q.ListWaitingForFix(submitter, after_submission, after_ordinal, limit);
     });

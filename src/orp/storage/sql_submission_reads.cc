@@ -59,9 +59,7 @@ Result<std::vector<SubmissionSummary>> Queries::ListSubmissions(std::string_view
       "(SELECT count(*) FROM findings f WHERE f.submission = s.id AND f.severity = 'warning') "
       "FROM submissions s WHERE s.submitter = ?1 AND (CAST(?2 AS BIGINT) = 0 OR s.id < ?2) "
       "ORDER BY s.id DESC LIMIT ?3",
-      [&](Statement& s) {
-        s.Bind(1, submitter).Bind(2, before_id).Bind(3, int64_t{limit});
-      },
+      [&](Statement& s) { s.Bind(1, submitter).Bind(2, before_id).Bind(3, int64_t{limit}); },
       ReadSummary);
 }
 
