@@ -1,8 +1,8 @@
 // The API's route table: every route the server answers, with the action the policy decides
 // on. AddRoutes is the one place routes are registered; docs/openapi.yaml must list exactly
 // these (routes_test.cc checks), and `orp serve --routes` prints them. Action names are
-// security::ActionName's (security/policy.h), except the public health.read, session.create,
-// session.delete and proms.invitation.
+// security::ActionName's (security/policy.h); health.read, session.create, session.delete,
+// public.device.read and proms.invitation are public.
 //
 //   GET  /healthz                               health.read        the process is up
 //   GET  /readyz                                health.read        the store answers
@@ -47,6 +47,12 @@
 //   GET|POST /api/v1/patients/{pseudonym}/proms/invitations/{id}  proms.invitation  the patient
 //   GET  /api/v1/proms/participation            analytics.aggregate.read  rates per provider
 //   GET  /api/v1/proms/gain                     analytics.aggregate.read  gain vs the country
+//   GET  /api/v1/submissions                    submission.read    own history, newest first
+//   GET  /api/v1/submissions/waiting            submission.read    rejected, not yet fixed
+//   GET  /api/v1/public/device-performance      public.device.read  national figures (public,
+//                                               rate limited)
+//   GET  /api/v1/recall-status                  recall.status.read  campaigns on own devices,
+//                                               counted per stage (no patients)
 //
 // Scope: list and read routes ask the gatekeeper about each row's organisation, clinician or
 // patient (RequestContext::Allowed) and return only what it allows, so a provider sees its own
