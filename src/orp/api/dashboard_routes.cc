@@ -260,6 +260,12 @@ Result<HttpResponse> Funnel(const ApiServices& s, const Cache& cache, const Requ
   return JsonResponse(body.dump());
 }
 
+// Whether the cohort has primaries by this surgeon or at this hospital.
+bool InCohort(const Cohort& c, storage::SignalUnitKind kind, const std::string& unit) {
+  const auto& units = kind == storage::SignalUnitKind::kSurgeon ? c.surgeons : c.hospitals;
+  return std::find(units.begin(), units.end(), unit) != units.end();
+}
+
 Result<HttpResponse> Cusum(const ApiServices& s, const Cache& cache, const RequestContext& ctx) {
   const HttpRequest& r = ctx.request();
   Result<std::string> registry = RegistryParam(s, r);
@@ -276,15 +282,23 @@ Result<HttpResponse> Cusum(const ApiServices& s, const Cache& cache, const Reque
   if (!cohort) return std::unexpected(cohort.error());
   Result<surveillance::UnitCusum> chart = surveillance::ComputeUnitCusum(
       **cohort, *registry, *kind, unit, surveillance::MethodOptions{});
-  if (!chart && chart.error().code() == ErrorCode::kNotFound) return not_found;
-  if (!chart && chart.error().code() == ErrorCode::kFailedPrecondition) {
-    // The risk model cannot be fitted (too few primaries or events): say so, draw nothing.
-    Json body = {{"registry", *registry},           {"unit", unit},
-                 {"note", chart.error().message()}, {"h", nullptr},
-                 {"signals", Json::array()},        {"path", Json::array()}};
+  if (!chart && chart.error().code() == ErrorCode::kNotFound && !InCohort(**cohort, *kind, unit)) {
+    return not_found;
+  }
+  if (!chart && (chart.error().code() == ErrorCode::kFailedPrecondition ||
+                 chart.error().code() == ErrorCode::kNotFound)) {
+    // A known unit with nothing to draw: the risk model cannot be fitted (too few primaries or
+    // events), or no primary has a year of follow-up before the data cut. Say so.
+    Json body = {{"registry", *registry},
+                 {"unit", unit},
+                 {"note", chart.error().message()},
+                 {"h", nullptr},
+                 {"data_cut", FormatIsoDate((*cohort)->data_cut)},
+                 {"signals", Json::array()},
+                 {"path", Json::array()}};
     ORP_RETURN_IF_ERROR(
         ctx.Audit(fmt::format("analytics/cusum?registry={}&unit={}", *registry, Printable(unit)),
-                  "no model"));
+                  "no chart"));
     return JsonResponse(body.dump());
   }
   if (!chart) return std::unexpected(chart.error());
