@@ -32,6 +32,8 @@ export async function publicPage(): Promise<void> {
   try {
     const list = await api<Registries>("GET", "/api/v1/public/device-performance");
     registry.replaceChildren(...list.registries.map((r) => h("option", { value: r.code }, `${r.name} (${r.code})`)));
+    // The devices registry (MDOR) first when there is one: it covers every implanted device.
+    if (list.registries.some((r) => r.code === "MDOR")) registry.value = "MDOR";
   } catch {
     registry.replaceChildren(h("option", { value: "MDOR" }, "MDOR"));
   }
