@@ -17,6 +17,7 @@
 #include "orp/storage/sql.h"
 #include "orp/storage/sql_queries.h"
 #include "orp/storage/store.h"
+#include "orp/storage/submission_reads.h"
 #include "orp/storage/surveillance_reads.h"
 
 namespace orp::storage::sql {
@@ -41,7 +42,10 @@ auto Forward(F f, RunFn run) -> decltype(f(std::declval<Q&>())) {
 // Base: Store or Transaction. Q: the backend's Queries (derived from sql::Queries, with the
 // backend-tuned methods of the same names in both backends).
 template <typename Base, typename Q>
-class SharedReader : public Base, public SurveillanceReads, public PromsReads {
+class SharedReader : public Base,
+                     public SurveillanceReads,
+                     public PromsReads,
+                     public SubmissionReads {
  public:
   Result<std::optional<Patient>> FindPatient(PatientId id) override {
     return Read([&](auto& q) { return q.FindPatient(id); });
@@ -236,6 +240,19 @@ class SharedReader : public Base, public SurveillanceReads, public PromsReads {
   }
   Result<std::vector<PromResponse>> PromResponsesOfPatient(PatientId patient) override {
     return Read([&](Queries& q) { return q.PromResponsesOfPatient(patient); });
+  }
+
+  // Submission history (web, #9; submission_reads.h).
+  Result<std::vector<SubmissionSummary>> ListSubmissions(std::string_view submitter,
+                                                         int64_t before_id, int limit) override {
+    return Read([&](Queries& q) { return q.ListSubmissions(submitter, before_id, limit); });
+  }
+  Result<std::vector<WaitingFinding>> ListWaitingForFix(std::string_view submitter,
+                                                        int64_t after_submission,
+                                                        int64_t after_ordinal, int limit) override {
+    return Read([&](Queries& q) {
+      return q.ListWaitingForFix(submitter, after_submission, after_ordinal, limit);
+    });
   }
 
  protected:
