@@ -15,6 +15,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unistd.h>
 
 #include "orp/api/dispatch.h"
 #include "orp/api/routes.h"
@@ -101,7 +102,9 @@ class RoleTable : public ::testing::Test {
     }
 
     void Ingest(std::string submitter, const std::string& rows) {
-      fs::path file = fs::temp_directory_path() / ("orp-role-table-" + submitter + ".csv");
+      // The process id keeps ctest's parallel runs of this suite off each other's files.
+      fs::path file = fs::temp_directory_path() / fmt::format("orp-role-table-{}-{}.csv",
+                                                               submitter, ::getpid());
       std::ofstream(file) << kHeader << rows;
       auto validator = ingest::Validator::Create(registries, {});
       ASSERT_TRUE(validator.has_value());
