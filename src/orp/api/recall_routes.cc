@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "orp/api/json_codec.h"
+#include "orp/api/request_phases.h"
 #include "orp/api/response.h"
 #include "orp/api/routes.h"
 #include "orp/core/text.h"
@@ -168,20 +169,24 @@ Result<HttpResponse> PreviewRecall(const ApiServices& s, const RequestContext& c
   Result<recall::Criteria> criteria = recall::Validate(std::move(wanted));
   if (!criteria) return std::unexpected(criteria.error());
   ORP_RETURN_IF_ERROR(RequireDevices(s, ctx, *criteria));
+  phases::Mark("validate");
   recall::CohortSummary summary;
   ORP_RETURN_IF_ERROR(recall::ForEachAffected(*s.store, *criteria, criteria->device_ids, 0,
                                               [&](const recall::AffectedImplant& a) {
                                                 summary.Add(a);
                                                 return true;
                                               }));
+  phases::Mark("query");
   Json by_provider = Json::object();
   for (const auto& [provider, counts] : summary.by_provider())
     by_provider[provider] = CohortCountsJson(counts);
   Json criteria_json = Json::parse(recall::CriteriaJson(*criteria), nullptr, false);
-  return JsonResponse(Json{{"criteria", std::move(criteria_json)},
-                           {"overall", CohortCountsJson(summary.overall())},
-                           {"by_provider", std::move(by_provider)}}
-                          .dump());
+  HttpResponse response = JsonResponse(Json{{"criteria", std::move(criteria_json)},
+                                             {"overall", CohortCountsJson(summary.overall())},
+                                             {"by_provider", std::move(by_provider)}}
+                                            .dump());
+  phases::Mark("serialise");
+  return response;
 }
 
 // The patients of a campaign the caller may see (row by row, by responsible provider).

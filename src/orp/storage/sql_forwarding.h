@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "orp/storage/recall_reads.h"  // recall (#8)
 #include "orp/storage/sql.h"
 #include "orp/storage/sql_queries.h"
 #include "orp/storage/store.h"
@@ -40,7 +41,9 @@ auto Forward(F f, RunFn run) -> decltype(f(std::declval<Q&>())) {
 // Base: Store or Transaction. Q: the backend's Queries (derived from sql::Queries, with the
 // backend-tuned methods of the same names in both backends).
 template <typename Base, typename Q>
-class SharedReader : public Base, public SurveillanceReads {
+class SharedReader : public Base,
+                     public SurveillanceReads,
+                     public RecallReads {  // recall (#8)
  public:
   Result<std::optional<Patient>> FindPatient(PatientId id) override {
     return Read([&](auto& q) { return q.FindPatient(id); });
@@ -194,6 +197,11 @@ class SharedReader : public Base, public SurveillanceReads {
   }
   Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient) override {
     return Read([&](Queries& q) { return q.RecallContacts(recall, patient); });
+  }
+  // The patient-ordered read (recall_reads.h).
+  Result<void> ForEachRecallImplantByPatient(const RecallImplantQuery& query,
+                                             const Visitor<RecallImplantRow>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachRecallImplantByPatient(query, visit); });
   }
 
   // Consent (ingest, #5).
