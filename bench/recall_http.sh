@@ -46,6 +46,12 @@ request = function()
 end
 LUA
 
+# How much of the registry file the OS has cached: a lot whose pages are not cached is read from
+# the disk, hundreds of random reads in one request (the stalls of docs/performance.md "## Recall",
+# Session 5). ORP_RECALL_PREWARM=1 reads the whole file first, as a server that has run a while
+# on a machine with the memory for it has.
+if [ "${ORP_RECALL_PREWARM:-0}" = 1 ]; then cat "$db_file" >/dev/null; fi
+command -v fincore >/dev/null && echo "== cached before the run: $(fincore -n -o RES,SIZE "$db_file")"
 # Requests slower than ORP_SLOW_MS (default 20, the target) are logged with their phases.
 slow_ms=${ORP_SLOW_MS:-20}
 "$orp" serve --db "$db" --listen "127.0.0.1:$port" --log-level warn --slow-request-ms "$slow_ms" \

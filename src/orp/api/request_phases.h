@@ -3,7 +3,9 @@
 // is per thread: the session calls Begin when a request's header has arrived, code on the path
 // calls Mark("name") when a phase ends (the time since the previous mark, or since Begin, is
 // charged to that name; a name marked twice adds up), and the session asks for Summary when the
-// response has been written. Costs two clock reads per mark and no allocation.
+// response is ready. Costs a clock read per mark and a getrusage call at Begin and Summary (the
+// thread's CPU time, major page faults and block reads: what tells a request that waited for a
+// core from one that waited for the disk).
 //
 // Phase names are string literals naming code, never data: the summary goes to the log, so it
 // holds no identifier. Thread safety: per thread (thread_local state).
@@ -19,8 +21,9 @@ void Begin();
 // Ends phase `name` (a string literal: the pointer is kept). Ignored past 16 distinct names.
 void Mark(const char* name);
 
-// "read=0.02 auth=0.05 policy=0.00 query=2.31 serialise=0.04" (milliseconds, in first-mark
-// order); "" when nothing was marked since Begin.
+// "auth=0.05 policy=0.00 query=2.31 serialise=0.04 cpu=2.30 major_faults=0 block_reads=0"
+// (milliseconds, in first-mark order; then this thread's CPU milliseconds, major page faults and
+// block reads since Begin).
 std::string Summary();
 
 }  // namespace orp::api::phases
