@@ -79,8 +79,8 @@ Result<void> RequestContext::AuditAction(std::string action, std::string object,
                                          std::string outcome, std::string purpose) const {
   phases::Mark("handler");
   Result<void> recorded = gatekeeper_.Record(
-      principal_, {std::move(action), std::move(object), request_id_, std::move(outcome),
-                   std::move(purpose)});
+      principal_,
+      {std::move(action), std::move(object), request_id_, std::move(outcome), std::move(purpose)});
   phases::Mark("audit");
   return recorded;
 }

@@ -262,10 +262,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     const auto threshold = server_.options.slow_request;
     const Clock::duration total = Clock::now() - started_;
     if (threshold.count() <= 0 || total < threshold) return;
-    auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
-    spdlog::warn("slow request request_id={} route={} ms={:.2f} phases: read={:.2f} {} write={:.2f}",
-                 slow_.request_id, slow_.route, ms(total), ms(read_), slow_.phases,
-                 ms(Clock::now() - sent_));
+    auto ms = [](Clock::duration d) {
+      return std::chrono::duration<double, std::milli>(d).count();
+    };
+    spdlog::warn(
+        "slow request request_id={} route={} ms={:.2f} phases: read={:.2f} {} write={:.2f}",
+        slow_.request_id, slow_.route, ms(total), ms(read_), slow_.phases,
+        ms(Clock::now() - sent_));
   }
 
   void Shutdown() {

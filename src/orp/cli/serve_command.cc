@@ -58,7 +58,7 @@ struct ServeOptions {
   std::string web_root;
   bool no_web = false;
   bool surveil = false;
-  std::string instruments;  // PROMs questionnaires (proms, #11)
+  std::string instruments;    // PROMs questionnaires (proms, #11)
   int slow_request_ms = 100;  // recall, #8: the slow-request line with its phases
 };
 

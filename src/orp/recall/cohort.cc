@@ -94,8 +94,7 @@ Result<void> ForEachAffected(storage::Reader& reader, const Criteria& c,
                              const std::vector<std::string>& devices, int64_t changed_after,
                              const std::function<bool(const AffectedImplant&)>& visit) {
   AffectedImplant affected;
-  return reader.ForEachRecallImplant(QueryOf(c, devices, changed_after),
-                                     Judge(c, affected, visit));
+  return reader.ForEachRecallImplant(QueryOf(c, devices, changed_after), Judge(c, affected, visit));
 }
 
 Result<void> ForEachAffectedByPatient(storage::Reader& reader, const Criteria& c,
@@ -113,7 +112,8 @@ Result<void> ForEachAffectedByPatient(storage::Reader& reader, const Criteria& c
     return true;
   }));
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return std::pair(a.patient.value, a.implant.value) < std::pair(b.patient.value, b.implant.value);
+    return std::pair(a.patient.value, a.implant.value) <
+           std::pair(b.patient.value, b.implant.value);
   });
   for (const storage::RecallImplantRow& row : rows) {
     if (!judge(row)) break;

@@ -176,9 +176,8 @@ TEST_P(StoreConformance, RecallByPatientGivesTheSameRowsInPatientThenImplantOrde
   EXPECT_EQ(by_patient[0].latest_site, "RXF05");  // a's latest procedure, on both of a's rows
   EXPECT_EQ(by_patient[1].latest_procedure_on, Day(2025, 6, 1));
   int seen = 0;  // stopping early
-  ASSERT_TRUE(reads->ForEachRecallImplantByPatient(q, [&](const RecallImplantRow&) {
-    return ++seen < 2;
-  }));
+  ASSERT_TRUE(
+      reads->ForEachRecallImplantByPatient(q, [&](const RecallImplantRow&) { return ++seen < 2; }));
   EXPECT_EQ(seen, 2);
 }
 

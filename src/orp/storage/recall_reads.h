@@ -32,7 +32,8 @@ class RecallReads {
   // come together. `visit` returns false to stop. The engine sorts the cohort (SQLite: in its
   // temporary store, spilling to disk past its cache) before reading the rest of each row.
   virtual Result<void> ForEachRecallImplantByPatient(
-      const RecallImplantQuery& query, const std::function<bool(const RecallImplantRow&)>& visit) = 0;
+      const RecallImplantQuery& query,
+      const std::function<bool(const RecallImplantRow&)>& visit) = 0;
 
  protected:
   ~RecallReads() = default;

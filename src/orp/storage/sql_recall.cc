@@ -184,8 +184,7 @@ Result<void> Queries::ForEachRecallImplant(const RecallImplantQuery& q,
     return InvalidArgument("a recall implant query needs at least one device identifier");
   }
   return ForEachRow(
-      db_, RecallImplantSql(q, db_.dialect()),
-      [&](Statement& s) { BindRecallImplantQuery(s, q); },
+      db_, RecallImplantSql(q, db_.dialect()), [&](Statement& s) { BindRecallImplantQuery(s, q); },
       [&](const Statement& s) -> Result<bool> { return visit(ReadRecallImplant(s)); });
 }
 
