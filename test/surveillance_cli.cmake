@@ -171,3 +171,37 @@ execute_process(COMMAND ${ORP} ingest --db ${db} --definitions ${REGISTRIES} --s
 if(NOT hooked MATCHES "surveillance after ingest: [1-9][0-9]* units touched")
   message(FATAL_ERROR "ingest --surveil: exit ${rc}: ${hooked}")
 endif()
+
+# After that submission batch, an incremental run from the change number before it and a full
+# run over the same store write the same signals (method and statistic) for every unit the
+# batch touched: the risk models fitted on pattern cells (risk_model.h) and every method give an
+# incremental run no result a full run would not.
+execute_process(COMMAND ${ORP} ${run} --since-change ${seq} RESULT_VARIABLE rc
+                OUTPUT_VARIABLE after_batch)
+string(JSON touched GET "${after_batch}" affected_units)
+string(JSON batch_seq GET "${after_batch}" change_seq)
+if(NOT rc EQUAL 0 OR touched EQUAL 0 OR NOT batch_seq GREATER seq)
+  message(FATAL_ERROR "incremental run after the batch: exit ${rc}, ${touched} units, change "
+                      "${batch_seq} after ${seq}")
+endif()
+execute_process(COMMAND ${ORP} ${run} RESULT_VARIABLE rc OUTPUT_VARIABLE full_after)
+signal_prints("${after_batch}" batch_prints)
+signal_prints("${full_after}" full_after_prints)
+set(batch_units "")
+foreach(line IN LISTS batch_prints)
+  string(REGEX MATCH "^[^|]*\\|[^|]*\\|[^|]*\\|" unit "${line}")
+  list(APPEND batch_units "${unit}")
+endforeach()
+set(full_for_those "")
+foreach(line IN LISTS full_after_prints)
+  string(REGEX MATCH "^[^|]*\\|[^|]*\\|[^|]*\\|" unit "${line}")
+  if(unit IN_LIST batch_units)
+    list(APPEND full_for_those "${line}")
+  endif()
+endforeach()
+if(NOT rc EQUAL 0 OR NOT batch_prints STREQUAL full_for_those)
+  message(FATAL_ERROR "after the batch, the incremental run differs from the full run for its "
+                      "units (exit ${rc}):\n${batch_prints}\nvs\n${full_for_those}")
+endif()
+list(LENGTH batch_prints batch_signals)
+message(STATUS "after the batch: ${touched} units touched, ${batch_signals} signals, as the full run")

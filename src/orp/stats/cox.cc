@@ -16,6 +16,21 @@ namespace {
 using internal::CoxLikelihood;
 using internal::CoxRows;
 
+Result<bool> ValidateCoxCounts(std::span<const double> counts, size_t n) {
+  if (counts.empty()) return true;
+  if (counts.size() != n) {
+    return InvalidArgument(fmt::format("Cox data have {} counts for {} rows", counts.size(), n));
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!(counts[i] >= 1 && counts[i] <= 1e15) || counts[i] != std::floor(counts[i])) {
+      return InvalidArgument(
+          fmt::format("count in row {} is {}; it must be a whole number of subjects, at least 1",
+                      i + 1, counts[i]));
+    }
+  }
+  return true;
+}
+
 Result<bool> ValidateCoxData(const CoxData& data, const CoxOptions& options) {
   const size_t n = data.time.size();
   const size_t p = data.names.size();
@@ -29,6 +44,7 @@ Result<bool> ValidateCoxData(const CoxData& data, const CoxOptions& options) {
         "covariates, {} stratum codes",
         n, data.status.size(), data.covariates.size(), p, data.strata.size()));
   }
+  ORP_RETURN_IF_ERROR(ValidateCoxCounts(data.counts, n));
   if (!(options.conf_level > 0 && options.conf_level < 1)) {
     return InvalidArgument(
         fmt::format("conf_level {} must be between 0 and 1", options.conf_level));
@@ -212,7 +228,7 @@ CoxFit Summarise(NewtonResult& fit, const CoxRows& rows, const CoxData& data,
   const double z_level = boost::math::quantile(normal, 1 - (1 - options.conf_level) / 2);
   CoxFit out;
   out.ties = options.ties;
-  out.n = static_cast<int64_t>(rows.n);
+  out.n = rows.subjects;
   out.events = rows.events;
   out.strata = rows.strata;
   out.loglik_null = fit.loglik_null;

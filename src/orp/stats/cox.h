@@ -31,9 +31,9 @@
 // covariate that is a linear combination of earlier ones (coxph's NA coefficient), and a fit
 // that has not converged within iter_max iterations.
 //
-// Cost: one sort by (stratum, time), then O(n p^2) per iteration (p counts each factor level
-// but the reference) with running sums from the
-// longest time down. Thread safety: pure functions; inputs are only read.
+// Cost: one sort by (stratum, time), then O(n q^2) per iteration with running sums from the
+// longest time down, where q is the number of non-zero covariates of a row (rows are stored
+// sparsely: a factor-coded row has one non-zero per factor, whatever p is). Thread safety: pure functions; inputs are only read.
 #pragma once
 
 #include <cstdint>
@@ -75,6 +75,11 @@ struct CoxData {
   std::span<const double> covariates;  // n * p, column-major (column j is [j*n, (j+1)*n))
   std::span<const std::string> names;  // p covariate names, used in results and messages
   std::span<const int32_t> strata;     // empty (one stratum) or n stratum codes
+  // Frequency weights: row i stands for counts[i] identical subjects (whole numbers >= 1);
+  // empty, one each. A fit on counted rows is the fit on the rows written out (either ties
+  // method: tied events are counted, not weighted), so data whose covariates are all factors can
+  // be collapsed to one row per (time, status, covariate pattern) first (surveillance does).
+  std::span<const double> counts{};
 };
 
 struct CoxCoefficient {
@@ -114,6 +119,7 @@ Result<CoxFit> FitCox(const CoxData& data, const CoxOptions& options = {});
 // dLambda0(t) = d(t) / sum over the risk set at t of exp(x'beta). Equal to R's
 // predict(fit, type = "expected") for a fit with ties = "breslow" (for an Efron fit R adjusts
 // the increments for ties; this function does not). Times are compared exactly (no timefix).
+// With `counts`, the result is per subject of the row (not multiplied by its count).
 // Over any fit, the expected counts sum to the observed events within each stratum: the
 // property indirect standardisation by a Cox model rests on (statistics.md §8).
 // kInvalidArgument when `fit` does not have one coefficient per covariate of `data`, or for the

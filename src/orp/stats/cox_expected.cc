@@ -13,19 +13,29 @@ Result<std::vector<double>> CoxExpected(const CoxData& data, const CoxFit& fit) 
   const size_t n = data.time.size();
   const size_t p = data.names.size();
   if (fit.coefficients.size() != p || data.status.size() != n || data.covariates.size() != n * p ||
-      (!data.strata.empty() && data.strata.size() != n)) {
-    return InvalidArgument(
-        fmt::format("Cox expected counts need one coefficient per covariate and equal lengths: {} "
-                    "coefficients for {} covariates, {} times, {} statuses, {} covariate values",
-                    fit.coefficients.size(), p, n, data.status.size(), data.covariates.size()));
+      (!data.strata.empty() && data.strata.size() != n) ||
+      (!data.counts.empty() && data.counts.size() != n)) {
+    return InvalidArgument(fmt::format(
+        "Cox expected counts need one coefficient per covariate and equal lengths: {} "
+        "coefficients for {} covariates, {} times, {} statuses, {} covariate values, {} "
+        "counts",
+        fit.coefficients.size(), p, n, data.status.size(), data.covariates.size(),
+        data.counts.size()));
   }
-  // Linear predictors, centred on their mean so exp() stays finite (the result is invariant).
+  auto count = [&](size_t i) { return data.counts.empty() ? 1.0 : data.counts[i]; };
+  // Linear predictors, centred on their mean over subjects so exp() stays finite (the result is
+  // invariant).
   std::vector<double> lp(n, 0.0);
   for (size_t j = 0; j < p; ++j) {
     const double b = fit.coefficients[j].coef;
     for (size_t i = 0; i < n; ++i) lp[i] += b * data.covariates[j * n + i];
   }
-  const double centre = n == 0 ? 0 : std::accumulate(lp.begin(), lp.end(), 0.0) / n;
+  double lp_sum = 0, subjects = 0;
+  for (size_t i = 0; i < n; ++i) {
+    lp_sum += count(i) * lp[i];
+    subjects += count(i);
+  }
+  const double centre = n == 0 ? 0 : lp_sum / subjects;
   std::vector<double> risk(n);
   for (size_t i = 0; i < n; ++i) risk[i] = std::exp(lp[i] - centre);
   auto stratum = [&](size_t i) { return data.strata.empty() ? 0 : data.strata[i]; };
@@ -46,8 +56,8 @@ Result<std::vector<double>> CoxExpected(const CoxData& data, const CoxFit& fit) 
       size_t tie = k;
       double events = 0;
       while (tie < end && data.time[order[tie]] == data.time[order[k]]) {
-        at_risk += risk[order[tie]];
-        events += data.status[order[tie]] == 1;
+        at_risk += count(order[tie]) * risk[order[tie]];
+        events += data.status[order[tie]] == 1 ? count(order[tie]) : 0.0;
         ++tie;
       }
       increment[tie - 1] = events > 0 ? events / at_risk : 0;

@@ -105,19 +105,22 @@ struct ColumnScaling {
 };
 
 // coxph centres and scales a column unless every value is -1, 0 or 1 (indicators, contrasts):
-// x -> (x - mean) * n / sum |x - mean|. Computed on the input column, read in order.
-ColumnScaling ScalingOf(std::span<const double> column) {
+// x -> (x - mean) * n / sum |x - mean|. Computed on the input column, read in order; a row with
+// a count weighs as that many rows.
+ColumnScaling ScalingOf(std::span<const double> column, std::span<const double> counts) {
+  auto count = [&](size_t i) { return counts.empty() ? 1.0 : counts[i]; };
   bool indicator = true;
-  double sum = 0;
-  for (double v : column) {
+  double sum = 0, n = 0;
+  for (size_t i = 0; i < column.size(); ++i) {
+    const double v = column[i];
     indicator = indicator && (v == 0 || v == 1 || v == -1);
-    sum += v;
+    sum += count(i) * v;
+    n += count(i);
   }
   if (indicator) return {};
-  const double n = static_cast<double>(column.size());
   const double mean = sum / n;
   double abs_sum = 0;
-  for (double v : column) abs_sum += std::fabs(v - mean);
+  for (size_t i = 0; i < column.size(); ++i) abs_sum += count(i) * std::fabs(column[i] - mean);
   return {mean, abs_sum > 0 ? n / abs_sum : 1.0};
 }
 
@@ -135,15 +138,32 @@ void FindTieGroups(CoxRows& rows, const std::vector<SortKey>& keys) {
   }
 }
 
-// Adds one subject's exp(x'b), exp(x'b) x and exp(x'b) x x' (packed lower triangle) to sums.
-inline void Accumulate(int p, double risk, const double* x, double& denom, double* sum_x,
-                       double* sum_xx) {
+// Adds one row's exp(x'b), exp(x'b) x and exp(x'b) x x' (packed lower triangle) to sums, over
+// its m non-zero covariates (columns ascending).
+inline void Accumulate(const int32_t* column, const double* x, uint32_t m, double risk,
+                       double& denom, double* sum_x, double* sum_xx) {
   denom += risk;
-  size_t k = 0;
-  for (int i = 0; i < p; ++i) {
-    const double risk_x = risk * x[i];
+  for (uint32_t a = 0; a < m; ++a) {
+    const auto i = static_cast<size_t>(column[a]);
+    const double risk_x = risk * x[a];
     sum_x[i] += risk_x;
-    for (int j = 0; j <= i; ++j) sum_xx[k++] += risk_x * x[j];
+    double* row = sum_xx + i * (i + 1) / 2;
+    for (uint32_t b = 0; b <= a; ++b) row[column[b]] += risk_x * x[b];
+  }
+}
+
+// Keeps the non-zero values of the dense row-major x (n x p) as rows' sparse lists.
+void Sparsify(CoxRows& rows, const std::vector<double>& x) {
+  rows.row_begin.reserve(rows.n + 1);
+  rows.row_begin.push_back(0);
+  for (size_t r = 0; r < rows.n; ++r) {
+    for (int j = 0; j < rows.p; ++j) {
+      const double v = x[r * rows.p + j];
+      if (v == 0) continue;
+      rows.column.push_back(j);
+      rows.value.push_back(v);
+    }
+    rows.row_begin.push_back(static_cast<uint32_t>(rows.value.size()));
   }
 }
 
@@ -156,11 +176,15 @@ CoxRows PrepareCoxRows(const CoxData& data, bool timefix) {
   const std::vector<SortKey> keys = SortedKeys(data, timefix);
   const size_t n = rows.n;
   const int p = rows.p;
-  rows.x.resize(n * p);
+  std::vector<double> x(n * p);
   rows.event.resize(n);
+  rows.count.resize(n);
   for (size_t r = 0; r < n; ++r) {
-    rows.event[r] = static_cast<uint8_t>(data.status[keys[r].index]);
-    rows.events += rows.event[r];
+    const uint32_t i = keys[r].index;
+    rows.event[r] = static_cast<uint8_t>(data.status[i]);
+    rows.count[r] = data.counts.empty() ? 1.0 : data.counts[i];
+    rows.subjects += static_cast<int64_t>(rows.count[r]);
+    if (rows.event[r] != 0) rows.events += static_cast<int64_t>(rows.count[r]);
   }
   rows.mean.assign(p, 0.0);
   rows.scale.assign(p, 1.0);
@@ -168,13 +192,14 @@ CoxRows PrepareCoxRows(const CoxData& data, bool timefix) {
   // which keeps far more of them in cache than reading a whole row from p columns.
   for (int j = 0; j < p; ++j) {
     const std::span<const double> column = data.covariates.subspan(j * n, n);
-    const ColumnScaling scaling = ScalingOf(column);
+    const ColumnScaling scaling = ScalingOf(column, data.counts);
     rows.mean[j] = scaling.mean;
     rows.scale[j] = scaling.scale;
     for (size_t r = 0; r < n; ++r) {
-      rows.x[r * p + j] = (column[keys[r].index] - scaling.mean) * scaling.scale;
+      x[r * p + j] = (column[keys[r].index] - scaling.mean) * scaling.scale;
     }
   }
+  Sparsify(rows, x);
   FindTieGroups(rows, keys);
   return rows;
 }
@@ -189,7 +214,6 @@ CoxLikelihood::CoxLikelihood(const CoxRows& rows, CoxTies ties)
 
 double CoxLikelihood::Evaluate(std::span<const double> beta, std::span<double> score,
                                std::span<double> information) {
-  const int p = rows_.p;
   std::fill(score.begin(), score.end(), 0.0);
   std::fill(information.begin(), information.end(), 0.0);
   double loglik = 0;
@@ -200,20 +224,24 @@ double CoxLikelihood::Evaluate(std::span<const double> beta, std::span<double> s
       std::fill(sum_x_.begin(), sum_x_.end(), 0.0);
       std::fill(sum_xx_.begin(), sum_xx_.end(), 0.0);
     }
-    int deaths = 0;
+    double deaths = 0;
     for (uint32_t r = group.end; r-- > group.begin;) {
-      const double* x = &rows_.x[static_cast<size_t>(r) * p];
+      const uint32_t first = rows_.row_begin[r];
+      const uint32_t m = rows_.row_begin[r + 1] - first;
+      const int32_t* column = &rows_.column[first];
+      const double* x = &rows_.value[first];
       double zbeta = 0;
-      for (int i = 0; i < p; ++i) zbeta += beta[i] * x[i];
-      const double risk = std::exp(zbeta);
+      for (uint32_t a = 0; a < m; ++a) zbeta += beta[column[a]] * x[a];
+      const double count = rows_.count[r];
+      const double risk = count * std::exp(zbeta);
       if (rows_.event[r] == 0) {
-        Accumulate(p, risk, x, denom_, sum_x_.data(), sum_xx_.data());
+        Accumulate(column, x, m, risk, denom_, sum_x_.data(), sum_xx_.data());
         continue;
       }
-      ++deaths;
-      loglik += zbeta;
-      for (int i = 0; i < p; ++i) score[i] += x[i];
-      Accumulate(p, risk, x, denom_events_, sum_x_events_.data(), sum_xx_events_.data());
+      deaths += count;
+      loglik += count * zbeta;
+      for (uint32_t a = 0; a < m; ++a) score[column[a]] += count * x[a];
+      Accumulate(column, x, m, risk, denom_events_, sum_x_events_.data(), sum_xx_events_.data());
     }
     if (deaths > 0) AddEventTerms(deaths, loglik, score, information);
   }
@@ -222,11 +250,11 @@ double CoxLikelihood::Evaluate(std::span<const double> beta, std::span<double> s
 
 // Breslow: the d events see the whole risk set once, with weight d. Efron: d terms, each adding
 // another 1/d of the events' sums (the terms' order does not change their sum).
-void CoxLikelihood::AddEventTerms(int deaths, double& loglik, std::span<double> score,
+void CoxLikelihood::AddEventTerms(double deaths, double& loglik, std::span<double> score,
                                   std::span<double> information) {
   const int p = rows_.p;
   const bool efron = ties_ == CoxTies::kEfron && deaths > 1;
-  const int steps = efron ? deaths : 1;
+  const int steps = efron ? static_cast<int>(deaths) : 1;
   const double divisor = efron ? deaths : 1;
   const double weight = efron ? 1.0 : deaths;
   for (int step = 0; step < steps; ++step) {

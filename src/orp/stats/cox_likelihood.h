@@ -5,7 +5,8 @@
 // the risk set, so it costs O(n p^2) and allocates nothing.
 //
 // Thread safety: CoxRows is immutable after PrepareCoxRows; a CoxLikelihood holds scratch
-// space, so use one per thread.
+// space, so use one per thread. Rows with counts (CoxData::counts) enter every sum multiplied by
+// their count, which is exactly the rows written out (Efron's d counts subjects).
 #pragma once
 
 #include <cstdint>
@@ -26,12 +27,19 @@ struct TieGroup {
 struct CoxRows {
   int p = 0;
   size_t n = 0;
-  std::vector<double> x;       // n x p, row-major, sorted, centred and scaled
+  // The sorted, centred and scaled covariates, sparsely: row r's non-zero values are
+  // value[row_begin[r] .. row_begin[r + 1]), in column order (column[k] their columns). Skipping
+  // exact zeros leaves every sum as the dense walk would have it, bit for bit.
+  std::vector<uint32_t> row_begin;  // n + 1
+  std::vector<int32_t> column;
+  std::vector<double> value;
+  std::vector<double> count;   // n, sorted: the subjects each row stands for (CoxData::counts)
   std::vector<uint8_t> event;  // n, sorted
   std::vector<TieGroup> groups;
   std::vector<double> mean;   // p: subtracted from each column (0 for {-1, 0, 1} columns)
   std::vector<double> scale;  // p: each centred column multiplied by this
-  int64_t events = 0;
+  int64_t subjects = 0;  // sum of count
+  int64_t events = 0;    // subjects with an event
   int64_t strata = 0;
 };
 
@@ -50,7 +58,7 @@ class CoxLikelihood {
 
  private:
   // Adds the d tied events' terms once the group's rows are in the sums.
-  void AddEventTerms(int deaths, double& loglik, std::span<double> score,
+  void AddEventTerms(double deaths, double& loglik, std::span<double> score,
                      std::span<double> information);
 
   const CoxRows& rows_;

@@ -126,24 +126,18 @@ Result<CusumChart> RiskAdjustedCusum(std::span<const double> risk, std::span<con
   return chart;
 }
 
-Result<double> MarkovChainArl(std::span<const double> risk_mix, double chart_odds_ratio, double h,
-                              double true_odds_ratio, const MarkovArlOptions& options) {
-  if (risk_mix.empty()) return InvalidArgument("the risk mix is empty");
-  ORP_RETURN_IF_ERROR(CheckRisk(risk_mix));
-  ORP_RETURN_IF_ERROR(CheckOddsRatio(chart_odds_ratio, "chart"));
-  if (!(true_odds_ratio > 0)) {
-    return InvalidArgument(fmt::format("true odds ratio {} must be > 0", true_odds_ratio));
-  }
-  if (!(std::isfinite(h) && h > 0)) return InvalidArgument(fmt::format("h {} must be > 0", h));
-  if (options.states < 2) return InvalidArgument("the Markov chain needs at least 2 states");
-  const int m = options.states;
+namespace {
+
+// The Markov-chain ARL over an already binned risk mix (options validated by the caller).
+double ArlOfBinnedMix(const std::vector<RiskLevel>& levels, double chart_odds_ratio, double h,
+                      double true_odds_ratio, int m) {
   const double width = h / m;
   // Grid points 0, width, ..., (m - 1) width are transient; m width = h absorbs. A step to a
   // value between two points is split between them in proportion (so the mean step is exact),
   // which avoids the bias of rounding when the weights are smaller than a cell.
   std::vector<double> a(static_cast<size_t>(m) * m, 0.0);
   for (int j = 0; j < m; ++j) a[static_cast<size_t>(j) * m + j] = 1.0;
-  for (const RiskLevel& level : BinRisks(risk_mix, options.risk_bins)) {
+  for (const RiskLevel& level : levels) {
     const double q = ShiftedRisk(level.p, true_odds_ratio);
     const double steps[2] = {CusumWeight(level.p, true, chart_odds_ratio),
                              CusumWeight(level.p, false, chart_odds_ratio)};
@@ -161,24 +155,49 @@ Result<double> MarkovChainArl(std::span<const double> risk_mix, double chart_odd
   return SolveArlFromZero(a, m);
 }
 
+Result<void> CheckArlInputs(std::span<const double> risk_mix, double chart_odds_ratio,
+                            double true_odds_ratio, const MarkovArlOptions& options) {
+  if (risk_mix.empty()) return InvalidArgument("the risk mix is empty");
+  ORP_RETURN_IF_ERROR(CheckRisk(risk_mix));
+  ORP_RETURN_IF_ERROR(CheckOddsRatio(chart_odds_ratio, "chart"));
+  if (!(true_odds_ratio > 0)) {
+    return InvalidArgument(fmt::format("true odds ratio {} must be > 0", true_odds_ratio));
+  }
+  if (options.states < 2) return InvalidArgument("the Markov chain needs at least 2 states");
+  return {};
+}
+
+}  // namespace
+
+Result<double> MarkovChainArl(std::span<const double> risk_mix, double chart_odds_ratio, double h,
+                              double true_odds_ratio, const MarkovArlOptions& options) {
+  ORP_RETURN_IF_ERROR(CheckArlInputs(risk_mix, chart_odds_ratio, true_odds_ratio, options));
+  if (!(std::isfinite(h) && h > 0)) return InvalidArgument(fmt::format("h {} must be > 0", h));
+  return ArlOfBinnedMix(BinRisks(risk_mix, options.risk_bins), chart_odds_ratio, h, true_odds_ratio,
+                        options.states);
+}
+
 Result<double> ControlLimitForArl(std::span<const double> risk_mix, double chart_odds_ratio,
                                   double target_arl, const MarkovArlOptions& options) {
   if (!(std::isfinite(target_arl) && target_arl > 1)) {
     return InvalidArgument(fmt::format("target run length {} must be > 1", target_arl));
   }
-  auto arl = [&](double h) { return MarkovChainArl(risk_mix, chart_odds_ratio, h, 1, options); };
+  ORP_RETURN_IF_ERROR(CheckArlInputs(risk_mix, chart_odds_ratio, 1, options));
+  // The mix is binned once (a sort of every patient's risk), not at every bisection step.
+  const std::vector<RiskLevel> levels = BinRisks(risk_mix, options.risk_bins);
+  auto arl = [&](double h) {
+    return ArlOfBinnedMix(levels, chart_odds_ratio, h, 1, options.states);
+  };
   double lo = 0, hi = 1;
   for (;;) {
-    auto at_hi = arl(hi);
-    if (!at_hi) return std::unexpected(at_hi.error());
-    if (*at_hi >= target_arl) break;
+    if (arl(hi) >= target_arl) break;
     lo = hi;
     hi *= 2;
     if (hi > 1e3) return InvalidArgument("no control limit below 1000 reaches that run length");
   }
   while (hi - lo > 1e-4 * hi) {
     const double mid = (lo + hi) / 2;
-    if (*arl(mid) >= target_arl) {
+    if (arl(mid) >= target_arl) {
       hi = mid;
     } else {
       lo = mid;

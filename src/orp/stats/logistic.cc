@@ -37,6 +37,18 @@ Result<bool> Validate(const LogisticData& data) {
         "covariates",
         n, data.covariates.size(), p));
   }
+  if (!data.counts.empty() && data.counts.size() != n) {
+    return InvalidArgument(
+        fmt::format("logistic data have {} counts for {} outcomes", data.counts.size(), n));
+  }
+  for (size_t i = 0; i < data.counts.size(); ++i) {
+    if (!(data.counts[i] >= 1 && data.counts[i] <= 1e15) ||
+        data.counts[i] != std::floor(data.counts[i])) {
+      return InvalidArgument(
+          fmt::format("count in row {} is {}; it must be a whole number of subjects, at least 1",
+                      i + 1, data.counts[i]));
+    }
+  }
   for (size_t i = 0; i < n; ++i) {
     if (data.outcome[i] != 0 && data.outcome[i] != 1) {
       return InvalidArgument(
@@ -54,19 +66,26 @@ Result<bool> Validate(const LogisticData& data) {
   return true;
 }
 
+// The subjects row i stands for (LogisticData::counts).
+double Count(std::span<const double> counts, size_t i) { return counts.empty() ? 1.0 : counts[i]; }
+
 // The design [1, (x_j - mean_j) / scale_j], read on the fly (a copy of a 5M x 10 design would
 // cost 400 MB).
 class Design {
  public:
   explicit Design(const LogisticData& data)
       : x_(data.covariates), n_(data.outcome.size()), p_(data.names.size()) {
+    double subjects = 0;
+    for (size_t i = 0; i < n_; ++i) subjects += Count(data.counts, i);
     for (size_t j = 0; j < p_; ++j) {
       double sum = 0, squares = 0;
-      for (size_t i = 0; i < n_; ++i) sum += x_[j * n_ + i];
-      const double mean = sum / static_cast<double>(n_);
-      for (size_t i = 0; i < n_; ++i) squares += (x_[j * n_ + i] - mean) * (x_[j * n_ + i] - mean);
+      for (size_t i = 0; i < n_; ++i) sum += Count(data.counts, i) * x_[j * n_ + i];
+      const double mean = sum / subjects;
+      for (size_t i = 0; i < n_; ++i) {
+        squares += Count(data.counts, i) * (x_[j * n_ + i] - mean) * (x_[j * n_ + i] - mean);
+      }
       mean_.push_back(mean);
-      scale_.push_back(std::sqrt(squares / static_cast<double>(n_)));
+      scale_.push_back(std::sqrt(squares / subjects));
     }
   }
   size_t columns() const { return p_ + 1; }
@@ -86,14 +105,15 @@ class Design {
 
 // One IRLS step: accumulates X'WX (factored in `info`) and solves for the new coefficients.
 // Returns the rank of X'WX.
-int IrlsStep(const Design& d, std::span<const double> y, std::span<const double> eta,
-             std::span<const double> mu, std::vector<double>& info, std::vector<double>& beta) {
+int IrlsStep(const Design& d, std::span<const double> y, std::span<const double> counts,
+             std::span<const double> eta, std::span<const double> mu, std::vector<double>& info,
+             std::vector<double>& beta) {
   const size_t q = d.columns();
   std::vector<double> row(q), rhs(q, 0.0);
   info.assign(q * q, 0.0);
   for (size_t i = 0; i < y.size(); ++i) {
     const double mu_eta = MuEta(eta[i]);
-    const double w = mu_eta * mu_eta / (mu[i] * (1 - mu[i]));
+    const double w = Count(counts, i) * (mu_eta * mu_eta / (mu[i] * (1 - mu[i])));
     const double z = eta[i] + (y[i] - mu[i]) / mu_eta;
     d.Row(i, row);
     for (size_t a = 0; a < q; ++a) {
@@ -155,13 +175,13 @@ Result<LogisticFit> FitLogistic(const LogisticData& data, const LogisticControl&
     const double start = (y[i] + 0.5) / 2;
     eta[i] = std::log(start / (1 - start));
     mu[i] = LinkInverse(eta[i]);
-    dev_old += DevianceResidual(y[i], mu[i]);
+    dev_old += Count(data.counts, i) * DevianceResidual(y[i], mu[i]);
   }
   LogisticFit fit;
   bool converged = false;
   std::vector<double> row(q);
   for (int iter = 1; iter <= control.max_iterations && !converged; ++iter) {
-    const int rank = IrlsStep(d, y, eta, mu, info, beta);
+    const int rank = IrlsStep(d, y, data.counts, eta, mu, info, beta);
     if (rank != static_cast<int>(q)) {
       for (size_t j = 1; j < q; ++j) {
         if (info[j * q + j] != 0) continue;
@@ -178,7 +198,7 @@ Result<LogisticFit> FitLogistic(const LogisticData& data, const LogisticControl&
       eta[i] = 0;
       for (size_t k = 0; k < q; ++k) eta[i] += row[k] * beta[k];
       mu[i] = LinkInverse(eta[i]);
-      dev += DevianceResidual(y[i], mu[i]);
+      dev += Count(data.counts, i) * DevianceResidual(y[i], mu[i]);
     }
     converged = std::fabs(dev - dev_old) / (std::fabs(dev) + 0.1) < control.epsilon;
     fit.deviance = dev;
@@ -200,14 +220,17 @@ Result<LogisticFit> FitLogistic(const LogisticData& data, const LogisticControl&
     }
   }
   internal::LdlInvert(info, static_cast<int>(q));
-  fit.n = static_cast<int64_t>(n);
-  for (size_t i = 0; i < n; ++i) fit.events += y[i] == 1;
+  for (size_t i = 0; i < n; ++i) {
+    fit.n += static_cast<int64_t>(Count(data.counts, i));
+    if (y[i] == 1) fit.events += static_cast<int64_t>(Count(data.counts, i));
+  }
   fit.coefficients.resize(q);
   fit.coefficients[0].name = "(Intercept)";
   for (size_t j = 1; j < q; ++j) fit.coefficients[j].name = data.names[j - 1];
   Unscale(d, fit, beta, std::move(info));
-  const double mean_y = static_cast<double>(fit.events) / static_cast<double>(n);
-  for (size_t i = 0; i < n; ++i) fit.null_deviance += DevianceResidual(y[i], mean_y);
+  const double mean_y = static_cast<double>(fit.events) / static_cast<double>(fit.n);
+  for (size_t i = 0; i < n; ++i)
+    fit.null_deviance += Count(data.counts, i) * DevianceResidual(y[i], mean_y);
   fit.aic = fit.deviance + 2 * static_cast<double>(q);
   fit.fitted = std::move(mu);
   return fit;

@@ -18,7 +18,7 @@
 // "algorithm did not converge" (no convergence within max_iterations), "fitted probabilities
 // numerically 0 or 1 occurred" (separation: a covariate or level predicts the outcome
 // perfectly), and a covariate that is constant or a linear combination of others (glm's NA
-// coefficient), naming it. Cost: O(n p^2) per iteration. Thread safety: pure functions.
+// coefficient), naming it. Cost: O(n p^2) per iteration (n rows, however many subjects they count). Thread safety: pure functions.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +40,12 @@ struct LogisticData {
   std::span<const double> outcome;     // n, each 0 or 1
   std::span<const double> covariates;  // n * p, column-major (column j is [j*n, (j+1)*n))
   std::span<const std::string> names;  // p
+  // Frequency weights: row i stands for counts[i] identical subjects (whole numbers >= 1);
+  // empty, one each. The fit is the fit of the rows written out, iterates included (each row
+  // starts where glm starts a 0/1 subject, not where glm starts a weighted row), so factor data
+  // can be collapsed to one row per (covariate pattern, outcome) first. `n`, `events`, the
+  // deviances and the AIC count subjects; `fitted` has one probability per row.
+  std::span<const double> counts{};
 };
 
 struct LogisticCoefficient {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "orp/storage/conformance_test.h"
+#include "orp/storage/surveillance_reads.h"
 
 namespace orp::storage::conformance {
 namespace {
@@ -116,6 +117,92 @@ TEST_P(StoreConformance, SignalWithoutUnitIsRejected) {
   auto put = Put(*store_, s);
   ASSERT_FALSE(put.has_value());
   EXPECT_EQ(put.error().code(), ErrorCode::kInvalidArgument);
+}
+
+// The lean cohort read of a surveillance run (storage/surveillance_reads.h), on every backend:
+// primaries on or before the data cut only, one row per implant (one without implants gives one
+// row), in procedure then implant order, with the patient's and the removal's facts.
+std::vector<SurveillanceRow> SurveillanceRows(Store& store, Date data_cut) {
+  std::vector<SurveillanceRow> rows;
+  SurveillanceReads* lean = AsSurveillanceReads(store);
+  EXPECT_NE(lean, nullptr) << "a SQL store answers the lean read";
+  if (lean == nullptr) return rows;
+  auto done = lean->ForEachSurveillanceRow(data_cut, [&](const SurveillanceRow& row) {
+    rows.push_back(row);
+    return true;
+  });
+  EXPECT_TRUE(done.has_value()) << done.error().ToString();
+  return rows;
+}
+
+TEST_P(StoreConformance, SurveillanceRowsAreThePrimariesWithPatientAndImplantFacts) {
+  const PatientId a = AddPatient(SamplePatient(1));
+  Patient other = SamplePatient(2);
+  other.sex.reset();
+  other.date_of_birth.reset();
+  const PatientId b = AddPatient(other);
+  Procedure two = SampleProcedure("P1", a);
+  Implant second = two.implants[0];
+  second.gtin = SampleGtin(2);
+  second.serial = "P1-S2";
+  two.implants.push_back(second);
+  Procedure bare = SampleProcedure("P2", b);
+  bare.implants.clear();
+  bare.asa_grade.reset();
+  bare.clinician.reset();
+  bare.indication.clear();
+  Procedure revision = SampleProcedure("R1", a);
+  revision.type = domain::ProcedureType::kRevision;
+  revision.date = Day(2024, 9, 1);
+  Procedure late = SampleProcedure("P3", b);
+  late.date = Day(2026, 1, 1);
+  Submit("k1", {two, bare, revision, late});
+  auto stored = store_->FindProcedure("BCIR", "P1");
+  auto by = store_->FindProcedure("BCIR", "R1");
+  ASSERT_TRUE(stored && *stored && by && *by);
+  auto tx = store_->Begin();
+  ASSERT_TRUE(tx.has_value());
+  const ImplantId removed = (*stored)->implants[0].id;
+  ASSERT_TRUE((*tx)->MarkImplantsRemoved({&removed, 1}, (*by)->id, Day(2024, 9, 1)).has_value());
+  ASSERT_TRUE((*tx)->RecordDeath(a, Day(2025, 2, 3)).has_value());
+  ASSERT_TRUE((*tx)->Commit().has_value());
+
+  const std::vector<SurveillanceRow> rows = SurveillanceRows(*store_, Day(2025, 12, 31));
+  ASSERT_EQ(rows.size(), 3u);  // P1's two implants and bare P2; not R1 (revision), not P3 (late)
+  const Patient patient_a = SamplePatient(1);
+  for (size_t k = 0; k < 2; ++k) {
+    const SurveillanceRow& r = rows[k];
+    EXPECT_EQ(r.procedure, (*stored)->id.value);
+    EXPECT_EQ(r.registry, "BCIR");
+    EXPECT_EQ(r.date, Day(2024, 3, 1));
+    EXPECT_EQ(r.provider_site, "RRK02");
+    EXPECT_EQ(r.clinician, "1234567");
+    EXPECT_EQ(r.indication, "augmentation");
+    EXPECT_EQ(r.asa_grade, 2);
+    EXPECT_EQ(r.date_of_birth, patient_a.date_of_birth);
+    EXPECT_EQ(r.sex, domain::SexCode(*patient_a.sex));  // the stored NHS code
+    EXPECT_EQ(r.date_of_death, Day(2025, 2, 3));
+    EXPECT_TRUE(r.has_implant);
+    EXPECT_TRUE(r.implanted);
+  }
+  EXPECT_EQ(rows[0].device, SampleGtin(1).digits());
+  EXPECT_EQ(rows[0].removed_on, Day(2024, 9, 1));
+  EXPECT_EQ(rows[1].device, SampleGtin(2).digits());
+  EXPECT_EQ(rows[1].removed_on, std::nullopt);
+  const SurveillanceRow& r = rows[2];
+  EXPECT_GT(r.procedure, rows[0].procedure);
+  EXPECT_FALSE(r.has_implant);
+  EXPECT_FALSE(r.implanted);
+  EXPECT_EQ(r.device, "");
+  EXPECT_EQ(r.clinician, "");
+  EXPECT_EQ(r.indication, "");
+  EXPECT_EQ(r.asa_grade, std::nullopt);
+  EXPECT_EQ(r.date_of_birth, std::nullopt);
+  EXPECT_EQ(r.sex, "");
+  EXPECT_EQ(r.date_of_death, std::nullopt);
+
+  EXPECT_EQ(SurveillanceRows(*store_, Day(2026, 1, 1)).size(), 4u);  // P3 on the cut is in
+  EXPECT_TRUE(SurveillanceRows(*store_, Day(2024, 2, 29)).empty());
 }
 
 }  // namespace

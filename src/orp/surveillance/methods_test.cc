@@ -8,6 +8,8 @@
 #include <random>
 #include <set>
 
+#include "orp/stats/cox.h"
+#include "orp/stats/logistic.h"
 #include "orp/surveillance/risk_model.h"
 #include "orp/surveillance/run.h"
 
@@ -181,6 +183,67 @@ TEST(SurveillanceRiskModel, ExpectedRevisionsSumToObserved) {
   for (double e : model->expected) expected += e;
   EXPECT_NEAR(expected, observed, 1e-6 * observed);
   EXPECT_NE(std::find(model->terms.begin(), model->terms.end(), "asa=4"), model->terms.end());
+}
+
+// The per-row 0/1 design of a risk model's terms ("asa=3", "indication=oa", ...), as the models
+// were fitted before they ran on covariate-pattern cells.
+std::vector<double> RowDesign(const Cohort& c, const std::vector<std::string>& terms) {
+  const std::vector<std::string> age = {"<55", "55-64", "65-74", "75-84", "85+", "unknown"};
+  const std::vector<std::string> sex = {"male", "female", "other/unknown"};
+  const std::vector<std::string> asa = {"unknown", "1", "2", "3", "4", "5"};
+  std::vector<double> x;
+  for (const std::string& term : terms) {
+    const std::string factor = term.substr(0, term.find('='));
+    const std::string level = term.substr(term.find('=') + 1);
+    for (size_t i = 0; i < c.size(); ++i) {
+      std::string value = factor == "age"   ? age[static_cast<size_t>(c.age_band[i])]
+                          : factor == "sex" ? sex[static_cast<size_t>(c.sex[i])]
+                          : factor == "asa" ? asa[static_cast<size_t>(c.asa[i])]
+                          : c.indication[i] == kNoUnit
+                              ? "unknown"
+                              : c.indications[static_cast<size_t>(c.indication[i])];
+      x.push_back(value == level ? 1.0 : 0.0);
+    }
+  }
+  return x;
+}
+
+// Fitting on (time, status, pattern) and (pattern, outcome) cells with counts gives every
+// primary the expected count a fit on the primaries themselves gives it.
+TEST(SurveillanceRiskModel, CellFitsGiveTheExpectedCountsOfFittingEveryPrimary) {
+  const Cohort c = PlantedCohort(11);
+  std::vector<size_t> rows(c.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  auto cox = ExpectedRevisions(c, rows);
+  ASSERT_TRUE(cox.has_value()) << cox.error().message();
+  ASSERT_GE(cox->terms.size(), 8u);
+  std::vector<double> time, died;
+  std::vector<int32_t> status;
+  for (size_t i = 0; i < c.size(); ++i) {
+    time.push_back(c.exit_day[i] - c.entry_day[i]);
+    status.push_back(c.status[i] == 1);
+    died.push_back(c.death_day[i] - c.entry_day[i] <= 90);
+  }
+  const std::vector<double> x = RowDesign(c, cox->terms);
+  const stats::CoxData data{time, status, x, cox->terms, {}};
+  stats::CoxOptions options;
+  options.ties = stats::CoxTies::kBreslow;
+  auto fit = stats::FitCox(data, options);
+  ASSERT_TRUE(fit.has_value());
+  auto expected = stats::CoxExpected(data, *fit);
+  ASSERT_TRUE(expected.has_value());
+  for (size_t i = 0; i < c.size(); ++i)
+    ASSERT_NEAR(cox->expected[i], (*expected)[i], 1e-10 * (*expected)[i] + 1e-15) << i;
+
+  auto logistic = ExpectedProbabilities(c, rows, died, false);
+  ASSERT_TRUE(logistic.has_value()) << logistic.error().message();
+  ASSERT_FALSE(logistic->terms.empty());
+  const std::vector<double> z = RowDesign(c, logistic->terms);
+  auto direct = stats::FitLogistic({died, z, logistic->terms});
+  ASSERT_TRUE(direct.has_value());
+  EXPECT_EQ(logistic->iterations, direct->iterations);
+  for (size_t i = 0; i < c.size(); ++i)
+    ASSERT_NEAR(logistic->expected[i], direct->fitted[i], 1e-10 * direct->fitted[i]) << i;
 }
 
 // A level with no events has an infinite Cox coefficient. Merging sparse levels prevents it; with

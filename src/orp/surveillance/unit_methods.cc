@@ -34,18 +34,32 @@ int32_t CutDay(const Cohort& c) {
   return static_cast<int32_t>(c.data_cut.time_since_epoch().count());
 }
 
+// Observed and expected of one unit.
+struct UnitOE {
+  int32_t code;
+  double observed;
+  double expected;
+};
+
 // Observed and expected per unit code over `rows`, given each row's outcome and its expected
-// value from a risk model (risk_model.h).
-std::map<int32_t, std::pair<double, double>> ObservedExpected(const std::vector<int32_t>& codes,
-                                                              std::span<const size_t> rows,
-                                                              std::span<const double> observed,
-                                                              std::span<const double> expected) {
-  std::map<int32_t, std::pair<double, double>> oe;
+// value from a risk model (risk_model.h): units with rows, in code order, each summed in row
+// order.
+std::vector<UnitOE> ObservedExpected(const std::vector<int32_t>& codes, size_t units,
+                                     std::span<const size_t> rows, std::span<const double> observed,
+                                     std::span<const double> expected) {
+  std::vector<double> o(units, 0.0), e(units, 0.0);
+  std::vector<uint8_t> seen(units, 0);
   for (size_t k = 0; k < rows.size(); ++k) {
-    if (codes[rows[k]] == kNoUnit) continue;
-    auto& [o, e] = oe[codes[rows[k]]];
-    o += observed[k];
-    e += expected[k];
+    const int32_t code = codes[rows[k]];
+    if (code == kNoUnit) continue;
+    const auto u = static_cast<size_t>(code);
+    seen[u] = 1;
+    o[u] += observed[k];
+    e[u] += expected[k];
+  }
+  std::vector<UnitOE> oe;
+  for (size_t u = 0; u < units; ++u) {
+    if (seen[u] != 0) oe.push_back({static_cast<int32_t>(u), o[u], e[u]});
   }
   return oe;
 }
@@ -56,16 +70,16 @@ void Note(std::vector<std::string>* notes, std::string text) {
 
 // One funnel over the units of one registry; signals for the units beyond the limits.
 Result<void> FunnelFor(const Cohort& c, const UnitColumn& unit, int32_t registry,
-                       const std::map<int32_t, std::pair<double, double>>& oe,
-                       const std::string& method, const std::string& outcome, const json& model,
-                       const MethodOptions& options, std::vector<storage::Signal>& out) {
+                       const std::vector<UnitOE>& oe, const std::string& method,
+                       const std::string& outcome, const json& model, const MethodOptions& options,
+                       std::vector<storage::Signal>& out) {
   std::vector<int32_t> codes;
   std::vector<double> observed, expected;
-  for (const auto& [code, pair] : oe) {
-    if (pair.second < options.min_expected) continue;  // insufficient data
-    codes.push_back(code);
-    observed.push_back(pair.first);
-    expected.push_back(pair.second);
+  for (const UnitOE& unit_oe : oe) {
+    if (unit_oe.expected < options.min_expected) continue;  // insufficient data
+    codes.push_back(unit_oe.code);
+    observed.push_back(unit_oe.observed);
+    expected.push_back(unit_oe.expected);
   }
   if (codes.size() < 2) return {};
   stats::FunnelOptions funnel;
@@ -150,14 +164,18 @@ Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const Method
       }
       for (const UnitColumn& unit : Units(c)) {
         if (revision_model) {
-          ORP_RETURN_IF_ERROR(FunnelFor(
-              c, unit, r, ObservedExpected(*unit.codes, rows, revised, revision_model->expected),
-              revision_method, "revision", json{{"kind", "cox"}, {"terms", revision_model->terms}},
-              options, out));
+          ORP_RETURN_IF_ERROR(FunnelFor(c, unit, r,
+                                        ObservedExpected(*unit.codes, unit.names->size(), rows,
+                                                         revised, revision_model->expected),
+                                        revision_method, "revision",
+                                        json{{"kind", "cox"}, {"terms", revision_model->terms}},
+                                        options, out));
         }
         if (mortality_model) {
           ORP_RETURN_IF_ERROR(FunnelFor(
-              c, unit, r, ObservedExpected(*unit.codes, day_rows, died, mortality_model->expected),
+              c, unit, r,
+              ObservedExpected(*unit.codes, unit.names->size(), day_rows, died,
+                               mortality_model->expected),
               mortality_method, fmt::format("{}-day mortality", options.mortality_days),
               json{{"kind", "logistic"}, {"terms", mortality_model->terms}}, options, out));
         }
