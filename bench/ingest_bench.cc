@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <string_view>
 
 #include "orp/catalogue/catalogue_file.h"
 #include "orp/domain/registry_loader.h"
@@ -85,6 +86,22 @@ double CpuSeconds(clockid_t clock) {
   return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
 }
 
+// The SQLite store's options, from the environment so that bench/ingest_bench.sh can compare
+// settings in one run: ORP_BENCH_PAGE_SIZE (bytes; also read by sqlite_insert_bench's baseline),
+// ORP_BENCH_CACHE_MIB (the writer's page cache) and ORP_BENCH_FOREGROUND_CHECKPOINT=1 (SQLite's
+// automatic checkpoint on the writing thread, as before session 5).
+storage::sqlite::ConnectionOptions BenchConnectionOptions() {
+  storage::sqlite::ConnectionOptions options;
+  if (const char* page_size = std::getenv("ORP_BENCH_PAGE_SIZE")) {
+    options.page_size = std::atoi(page_size);
+  }
+  if (const char* cache = std::getenv("ORP_BENCH_CACHE_MIB")) options.cache_mib = std::atoi(cache);
+  if (const char* foreground = std::getenv("ORP_BENCH_FOREGROUND_CHECKPOINT")) {
+    options.background_checkpoint = std::string_view(foreground) != "1";
+  }
+  return options;
+}
+
 // A fresh empty store for one iteration: a new SQLite file, or (with `postgres`) a new schema on
 // the server at ORP_BENCH_POSTGRES_URL (a throwaway cluster: scripts/pg-test-cluster).
 std::unique_ptr<storage::Store> FreshStore(const Fixture& f, bool postgres) {
@@ -101,7 +118,7 @@ std::unique_ptr<storage::Store> FreshStore(const Fixture& f, bool postgres) {
   }
   const std::string db = (f.dir / "bench.db").string();
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
-  auto store = storage::sqlite::OpenStore(db);
+  auto store = storage::sqlite::OpenStore(db, BenchConnectionOptions());
   return store ? std::move(*store) : nullptr;
 }
 

@@ -25,6 +25,7 @@ wrk_seconds=${WRK_SECONDS:-10}
 orp="$(cd "$build" && pwd)/orp"
 src=$(cd "$(dirname "$0")/.." && pwd)
 registries="$src/registries"
+. "$src/bench/lib.sh"
 mkdir -p "$work"
 results="$work/results.txt"
 : >"$results"
@@ -39,20 +40,6 @@ timed() {
   read -r wall user sys rss <"$work/time.$name"
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
   say "$name: wall ${wall}s cpu ${cpu}s peak_rss $((rss / 1024))MB (load $(load))"
-}
-
-# Sum of CPU seconds used so far by the processes of the PostgreSQL cluster in $1.
-pg_cpu() {
-  local pid total=0 ticks
-  ticks=$(getconf CLK_TCK)
-  local postmaster
-  postmaster=$(head -n 1 "$1/data/postmaster.pid")
-  for pid in $postmaster $(pgrep -P "$postmaster" || true); do
-    [ -r "/proc/$pid/stat" ] || continue
-    # utime stime cutime cstime: fields 14-17 (after the command in parentheses)
-    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
-  done
-  awk -v t="$total" -v k="$ticks" 'BEGIN {printf "%.2f", t / k}'
 }
 
 say "== orp scale bench: $n procedures, $(nproc) cores, load $(load), $(date -u +%FT%TZ)"
@@ -85,14 +72,14 @@ run_backend() {  # run_backend NAME URL
   local name=$1 url=$2
   say "-- $name"
   local before_pg=0
-  [ "$name" = postgresql ] && before_pg=$(pg_cpu "$work/pg")
+  [ "$name" = postgresql ] && before_pg=$(pg_cluster_cpu "$work/pg")
   timed "$name.ingest" "$orp" ingest --db "$url" --catalogue "$work/synth/device-catalogue.csv" \
     --definitions "$registries" --format csv "${files[@]}"
   local wall
   wall=$(cut -d' ' -f1 "$work/time.$name.ingest")
   say "$name.ingest rate: $(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}') procedures/s (wall)"
   if [ "$name" = postgresql ]; then
-    say "$name.ingest server cpu: $(awk -v a="$before_pg" -v b="$(pg_cpu "$work/pg")" 'BEGIN {printf "%.2f", b - a}')s"
+    say "$name.ingest server cpu: $(awk -v a="$before_pg" -v b="$(pg_cluster_cpu "$work/pg")" 'BEGIN {printf "%.2f", b - a}')s"
     say "$name.size: $(psql -At "$url" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
   else
     say "$name.size: $(du -shc "$work/scale.db"* | tail -n 1 | cut -f1)"
@@ -121,13 +108,9 @@ api_throughput() {  # two orp serve processes on one database, wrk on both at on
           grep -o '"orp_[^"]*"' | tr -d '"')
   local pids=() addresses=() i
   for i in 1 2; do
-    "$orp" serve --db "$url" --listen 127.0.0.1:0 --threads 1 --log-level warn \
-      >"$work/serve$i.out" 2>&1 &
-    pids+=($!)
-  done
-  for i in 1 2; do
-    for _ in $(seq 1 300); do grep -q "listening on" "$work/serve$i.out" && break; sleep 0.1; done
-    addresses+=("$(grep -o "http://[0-9.]*:[0-9]*" "$work/serve$i.out")")
+    start_server "$work/serve$i.out" "$orp" --db "$url" --threads 1 --log-level warn
+    pids+=("$server_pid")
+    addresses+=("$server_address")
   done
   local wrks=()
   for i in 0 1; do

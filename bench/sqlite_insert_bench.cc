@@ -49,7 +49,10 @@ Date kDay = Date(std::chrono::days(19800));
 // Creates the schema and `patients` patients; returns the store.
 std::unique_ptr<Store> NewStore(const std::string& path, int patients,
                                 sqlite::Synchronous sync = sqlite::Synchronous::kFull) {
-  auto store = sqlite::OpenStore(path, {.synchronous = sync});
+  // ORP_BENCH_PAGE_SIZE: the page size ingest_bench is compared at (bench/ingest_bench.sh).
+  const char* page_size = std::getenv("ORP_BENCH_PAGE_SIZE");
+  auto store = sqlite::OpenStore(
+      path, {.synchronous = sync, .page_size = page_size ? std::atoi(page_size) : 0});
   if (!store) std::abort();
   auto txn = (*store)->Begin();
   for (int i = 0; i < patients; ++i) {

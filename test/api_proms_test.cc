@@ -19,6 +19,7 @@
 #include "orp/security/audit.h"
 #include "orp/security/secrets.h"
 #include "orp/storage/sqlite/sqlite_store.h"
+#include "proms_fixture.h"
 
 namespace orp::api {
 namespace {
@@ -59,26 +60,10 @@ class PromsLink : public ::testing::Test {
   int64_t Invite() {
     auto start = store_->BeginSubmission({"k1", "RRK", "BCIR", {}});
     storage::Transaction& tx = *start->transaction;
-    domain::Patient patient;
-    domain::Pseudonym pseudonym;
-    pseudonym.bytes.fill(7);
-    patient.pseudonym = pseudonym;
-    domain::Procedure p;
-    p.registry = "BCIR";
-    p.procedure_ref = "P1";
-    p.patient = *tx.PutPatient(patient);
-    p.date = TodayUtc() - std::chrono::days(183);
-    p.implants.emplace_back();
-    EXPECT_TRUE(tx.PutProcedure(p).has_value());
-    storage::PromInvitation i;
-    i.registry = "BCIR";
-    i.procedure = p.id;
-    i.patient = p.patient;
-    i.instrument = "PAIN-NRS";
-    i.months = 6;
-    i.due = i.invited = TodayUtc();
-    i.expires = TodayUtc() + std::chrono::days(60);
-    i.token_hash = security::Sha256Hex(kToken);
+    domain::Procedure p =
+        proms::fixtures::PutPatientAndPrimary(tx, "P1", 7, TodayUtc() - std::chrono::days(183));
+    storage::PromInvitation i = proms::fixtures::PainInvitation(
+        p, TodayUtc(), TodayUtc() + std::chrono::days(60), security::Sha256Hex(kToken));
     EXPECT_TRUE(tx.AddPromInvitation(i).has_value());
     EXPECT_TRUE(tx.FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0, "{}"}));
     EXPECT_TRUE(tx.Commit().has_value());

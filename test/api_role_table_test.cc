@@ -326,6 +326,9 @@ std::vector<Row> Rows(const RoleTable::World& w) {
     // A recall's patients a page at a time (recall, #8): as GET /recalls/R-1.
     {"GET", "/api/v1/recalls/R-1/patients?limit=1", "",
                                                 {401, 403, 200, 200, 403, 403, 200, 403, 200, 403}},
+    // Exact participation counts (the national audience) are for national roles only.
+    {"GET", "/api/v1/proms/participation?registry=BCIR&audience=national", "",
+                                                {401, 403, 403, 403, 403, 403, 403, 200, 200, 403}},
   };
   // clang-format on
 }

@@ -38,6 +38,9 @@ orp_ok(gain proms gain --db ${db} ${defs} --instrument PAIN-NRS --by provider --
 expect("${gain}" "\"terms\": \\[\n *\"\\(Intercept\\)\",\n *\"pre\"" "the case-mix model")
 expect("${gain}" "\"national_gain\": [0-9]" "pain falls after the operation: a positive gain")
 expect("${gain}" "\"adjusted_gain\"" "groups")
+orp_ok(by_model proms gain --db ${db} ${defs} --instrument PAIN-NRS --by model --format json)
+expect("${by_model}" "\"by\": \"model\"" "gain by device model")
+expect("${by_model}" "\"adjusted_gain\"" "device model groups")
 # The dates of birth the model reads for age are in the audit chain (#11).
 orp_ok(audit audit list --db ${db} --object registry/all --format csv)
 expect("${audit}" "proms.gain,registry/all,[^\n]*case-mix adjusted health gain \\(age at operation\\); PAIN-NRS,ok: dates of birth of [1-9][0-9]* patients read" "the gain run is audited")
@@ -55,6 +58,12 @@ orp_ok(by proms status --db ${db} --by provider --format json)
 expect("${by}" "\"national\": {\n *\"invited\": [1-9][0-9]*,\n *\"responded\": 0," "national counts")
 expect("${by}" "\"pre_op_returned\": [1-9]" "pre-operative participation")
 expect("${by}" "\"pre_op_funnel\": {\n *\"y\": [0-9.]+,\n *\"z\": -?[0-9.e+-]+,\n *\"lower998\"" "funnel data")
+# Disclosure control (stats/disclosure.h): at the public audience counts are rounded to 5 (or
+# withheld as null when 1-7), and the output says which audience it is for.
+orp_ok(public proms status --db ${db} --by provider --audience public --format json)
+expect("${public}" "\"audience\": \"public\",\n *\"national\": {\n *\"invited\": [0-9]*[05],\n *\"responded\": 0," "public audience")
+orp_ok(public_csv proms status --db ${db} --by provider --audience public --format csv)
+expect("${public_csv}" "\nnational,[0-9]*[05],0," "the national row rounded to 5")
 orp_ok(by_csv proms status --db ${db} --by provider --registry BCIR --format csv)
 expect("${by_csv}" "^provider,invited,responded,response_pct,response_funnel,primaries,pre_op_returned,pre_op_pct,pre_op_funnel\n" "csv header")
 expect("${by_csv}" "\nnational,[0-9]+,0,[0-9.]*,,[1-9]" "the national row")

@@ -97,9 +97,5 @@ TEST_F(HttpSms, RefusesHttpsUrlsAndAnAuthFileThatIsNotOneHeaderWithoutQuotingIt)
   EXPECT_EQ(HttpSmsAdapter::Create(options).error().code(), ErrorCode::kNotFound);
 }
 
-TEST(JsonString, EscapesQuotesBackslashesAndControlCharacters) {
-  EXPECT_EQ(JsonString("a\"b\\c\n\x01"), R"("a\"b\\c\n\u0001")");
-}
-
 }  // namespace
 }  // namespace orp::proms

@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "orp/security/accounts.h"
+#include "accounts_fixture.h"
 #include "orp/security/secrets.h"
 #include "orp/security/totp.h"
 #include "orp/storage/fault_injection.h"
@@ -18,19 +18,9 @@ using namespace std::chrono_literals;
 
 constexpr std::string_view kPassword = "correct horse battery staple";
 
-class AccountsTest : public ::testing::Test {
+class AccountsTest : public fixtures::AccountsFixture {
  protected:
-  void SetUp() override {
-    auto store = storage::sqlite::OpenStore(":memory:");
-    ASSERT_TRUE(store.has_value());
-    store_ = std::move(*store);
-    audit_ = std::make_unique<AuditLog>(*store_, [this] { return now_; });
-    AccountsOptions options;
-    options.password_cost = PasswordCost::kMinimum;
-    options.max_failures_per_remote = 8;
-    options.clock = [this] { return now_; };
-    accounts_ = std::make_unique<Accounts>(*store_, *audit_, options);
-  }
+  void Tune(AccountsOptions& options) override { options.max_failures_per_remote = 8; }
 
   CreatedUser Add(const std::string& name, const std::string& grant, bool totp = false) {
     auto created =
@@ -49,11 +39,6 @@ class AccountsTest : public ::testing::Test {
     q.actor = actor;
     return audit_->Query(q).value_or(std::vector<domain::AuditRecord>{});
   }
-
-  domain::Instant now_ = domain::Instant(std::chrono::seconds(1764160000));
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<AuditLog> audit_;
-  std::unique_ptr<Accounts> accounts_;
 };
 
 TEST_F(AccountsTest, SignInGivesASessionWhoseIdIsStoredOnlyAsItsHash) {

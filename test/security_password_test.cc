@@ -3,10 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "orp/security/accounts.h"
+#include "accounts_fixture.h"
 #include "orp/security/secrets.h"
 #include "orp/security/totp.h"
-#include "orp/storage/sqlite/sqlite_store.h"
 
 namespace orp::security {
 namespace {
@@ -16,19 +15,8 @@ using namespace std::chrono_literals;
 constexpr std::string_view kPassword = "correct horse battery staple";
 constexpr std::string_view kNewPassword = "a different long passphrase";
 
-class PasswordTest : public ::testing::Test {
+class PasswordTest : public fixtures::AccountsFixture {
  protected:
-  void SetUp() override {
-    auto store = storage::sqlite::OpenStore(":memory:");
-    ASSERT_TRUE(store.has_value());
-    store_ = std::move(*store);
-    audit_ = std::make_unique<AuditLog>(*store_, [this] { return now_; });
-    AccountsOptions options;
-    options.password_cost = PasswordCost::kMinimum;
-    options.clock = [this] { return now_; };
-    accounts_ = std::make_unique<Accounts>(*store_, *audit_, options);
-  }
-
   // Alice, a clinician; with TOTP, `seed_` is her raw seed.
   void AddAlice(bool totp) {
     auto created = accounts_->AddUser(
@@ -60,11 +48,7 @@ class PasswordTest : public ::testing::Test {
     return outcome;
   }
 
-  domain::Instant now_ = domain::Instant(std::chrono::seconds(1764160000));
   std::string seed_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<AuditLog> audit_;
-  std::unique_ptr<Accounts> accounts_;
 };
 
 TEST_F(PasswordTest, ATotpCodeSignsInOnceAndNoEarlierCodeAfterIt) {

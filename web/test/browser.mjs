@@ -10,43 +10,20 @@
 //
 // Usage: node browser.mjs --orp BIN --web-root DIR --registries DIR --work DIR --screenshots DIR
 //        [--chromium /usr/bin/chromium]
-import { execFileSync, spawn } from "node:child_process";
 import { get as httpGet } from "node:http";
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { totp } from "./totp.mjs";
 import { dashboardChecks } from "./dashboard_checks.mjs";
 import { entryChecks } from "./browser_entry.mjs";
+import { argReader, makeRegistry, signIn, startChecks, startServer } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const argv = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  if (i >= 0) return argv[i + 1];
-  if (fallback !== undefined) return fallback;
-  throw new Error(`browser.mjs: --${name} is required`);
-};
+const arg = argReader("browser.mjs");
 const orp = arg("orp"), webRoot = arg("web-root"), registries = arg("registries");
 const work = arg("work"), shots = arg("screenshots"), chromiumPath = arg("chromium", "/usr/bin/chromium");
-const started = Date.now();
 
 // --- the registry ---------------------------------------------------------------------------
-rmSync(work, { recursive: true, force: true });
-mkdirSync(work, { recursive: true });
-mkdirSync(shots, { recursive: true });
-const db = `sqlite:${join(work, "orp.db")}`;
-const run = (args, input) => execFileSync(orp, args, { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
-const sql = (query) => execFileSync("sqlite3", [join(work, "orp.db"), query], { encoding: "utf8" }).trim();
-run(["synth", "--seed", "11", "--procedures", "600", "--registries", "MDOR", "--out", join(work, "synth"), "--definitions", registries]);
-const submissions = readdirSync(join(work, "synth", "submissions")).filter((f) => f.endsWith(".csv")).map((f) => join(work, "synth", "submissions", f));
-try {
-  run(["ingest", "--db", db, "--catalogue", join(work, "synth", "device-catalogue.csv"), "--definitions", registries, ...submissions]);
-} catch (e) {
-  if (e.status !== 0 && !String(e.stdout).includes("accepted")) throw e;  // planted errors: partial acceptance is expected
-}
+const { db, run, sql } = makeRegistry({ orp, work, shots, registries, seed: 11, procedures: 600, registry: "MDOR", catalogue: true });
 run(["catalogue", "import", "--db", db, join(work, "synth", "device-catalogue.csv")]);
 const organisations = sql("SELECT substr(provider_site,1,3), count(*) FROM procedures GROUP BY 1 ORDER BY 2 DESC LIMIT 2;").split("\n").map((l) => l.split("|")[0]);
 if (organisations.length < 2) throw new Error("the synthetic registry has fewer than two organisations");
@@ -63,61 +40,11 @@ const report = run(["survival", "--db", db, "--registry", "MDOR", "--by", "manuf
 writeFileSync(join(work, "survival.json"), report);
 
 // --- the server -------------------------------------------------------------------------------
-const server = spawn(orp, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--threads", "2", "--web-root", webRoot, "--definitions", registries], { stdio: ["ignore", "pipe", "pipe"] });
-let serverLog = "";
-server.stderr.on("data", (d) => { serverLog += d; });
-const base = await new Promise((resolve, reject) => {
-  let out = "";
-  const timer = setTimeout(() => reject(new Error(`orp serve did not start: ${out} ${serverLog}`)), 20000);
-  server.stdout.on("data", (d) => {
-    out += d;
-    const m = out.match(/listening on (http:\/\/[0-9.]+:[0-9]+)/);
-    if (m) { clearTimeout(timer); resolve(m[1]); }
-  });
-  server.on("exit", (code) => reject(new Error(`orp serve exited with ${code}: ${serverLog}`)));
-});
+const { server, base } = await startServer({ orp, db, webRoot, registries });
 
 // --- the checks -----------------------------------------------------------------------------
-let passed = 0, failed = 0;
-const cspViolations = [];
-let lastPage = null;  // screenshotted when a check fails
-async function check(name, body) {
-  try {
-    await body();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    if (lastPage) await lastPage.screenshot({ path: join(shots, `FAILED-${passed + failed}.png`), fullPage: true }).catch(() => {});
-    console.log(`FAIL ${name}\n     ${String(e?.stack ?? e).split("\n").slice(0, 4).join("\n     ")}`);
-  }
-}
-function expect(condition, message) { if (!condition) throw new Error(message); }
-
-const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
-async function newPage(viewport = { width: 1024, height: 768 }) {
-  const context = await browser.newContext({ viewport, baseURL: base });
-  const page = await context.newPage();
-  lastPage = page;
-  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
-  page.on("pageerror", (e) => cspViolations.push(`page error: ${e.message}`));
-  return page;
-}
-async function axe(page, view) {
-  await page.evaluate(axeSource);  // evaluated over the debugging protocol, not as an inline script
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }));
-  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.length === 0, `${view}: axe found ${serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`).join("; ")}`);
-}
+const { check, expect, newPage, axe, finish } = await startChecks({ base, shots, chromiumPath });
 const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-async function signIn(page, username, code) {
-  await page.goto("/");
-  await page.waitForSelector("#username");
-  await page.fill("#username", username);
-  await page.fill("#password", `${username}-password`);
-  if (code !== undefined) await page.fill("#totp", code);
-  await page.click("button[type=submit]");
-}
 // The status of a GET of `path` sent exactly as written: fetch() and browsers resolve "%2e%2e"
 // and ".." before sending, so they cannot test what the server does with them.
 const rawStatus = (path) => new Promise((resolve, reject) => {
@@ -276,12 +203,4 @@ await dashboardChecks({ check, expect, newPage, signIn, axe, shot, fetchIn, sql,
 // webentry (#9): record a procedure, upload a file, compressed assets (browser_entry.mjs).
 await entryChecks({ check, expect, newPage, axe, shot, signIn, totp, base, work, gtin, orgA, sql, addUser, totpOf, pageA, shots });
 
-await check("no page broke the Content-Security-Policy or threw", async () => {
-  expect(cspViolations.length === 0, cspViolations.join("\n"));
-});
-
-await browser.close();
-server.kill("SIGTERM");
-console.log(`browser tests took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish(server, "browser tests");

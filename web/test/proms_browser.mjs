@@ -9,40 +9,17 @@
 //
 // Usage: node proms_browser.mjs --orp BIN --web-root DIR --registries DIR --work DIR
 //        --screenshots DIR [--chromium /usr/bin/chromium]
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { argReader, makeRegistry, signIn, startChecks, startServer } from "./harness.mjs";
+import { totp } from "./totp.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const argv = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  if (i >= 0) return argv[i + 1];
-  if (fallback !== undefined) return fallback;
-  throw new Error(`proms_browser.mjs: --${name} is required`);
-};
+const arg = argReader("proms_browser.mjs");
 const orp = arg("orp"), webRoot = arg("web-root"), registries = arg("registries");
 const work = arg("work"), shots = arg("screenshots"), chromiumPath = arg("chromium", "/usr/bin/chromium");
-const started = Date.now();
 
 // --- the registry -----------------------------------------------------------------------------
-rmSync(work, { recursive: true, force: true });
-mkdirSync(work, { recursive: true });
-mkdirSync(shots, { recursive: true });
-const dbFile = join(work, "orp.db");
-const db = `sqlite:${dbFile}`;
-const run = (args, input) => execFileSync(orp, args, { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
-const sql = (query) => execFileSync("sqlite3", [dbFile, query], { encoding: "utf8" }).trim();
-run(["synth", "--seed", "5", "--procedures", "200", "--registries", "BCIR", "--out", join(work, "synth"), "--definitions", registries]);
-const submissions = readdirSync(join(work, "synth", "submissions")).filter((f) => f.endsWith(".csv")).map((f) => join(work, "synth", "submissions", f));
-try {
-  run(["ingest", "--db", db, "--definitions", registries, ...submissions]);
-} catch (e) {
-  if (e.status !== 0 && !String(e.stdout).includes("accepted")) throw e;  // planted errors: partial acceptance is expected
-}
+const { db, run, sql } = makeRegistry({ orp, work, shots, registries, seed: 5, procedures: 200, registry: "BCIR" });
 // A living patient with an implant still in place, operated on a day that every month has.
 const [pseudonym, days] = sql(
   "SELECT lower(hex(p.pseudonym)), r.date FROM procedures r JOIN patients p ON r.patient = p.id " +
@@ -56,19 +33,7 @@ const today = due.toISOString().slice(0, 10);
 writeFileSync(join(work, "contacts.csv"), `pseudonym,name,email,phone,address\n${pseudonym},Pat Example,,,1 Test Road|Leeds|LS1 1AA\n`);
 
 // --- the server ---------------------------------------------------------------------------------
-const server = spawn(orp, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--threads", "2", "--web-root", webRoot, "--definitions", registries], { stdio: ["ignore", "pipe", "pipe"] });
-let serverLog = "";
-server.stderr.on("data", (d) => { serverLog += d; });
-const base = await new Promise((resolve, reject) => {
-  let out = "";
-  const timer = setTimeout(() => reject(new Error(`orp serve did not start: ${out} ${serverLog}`)), 20000);
-  server.stdout.on("data", (d) => {
-    out += d;
-    const m = out.match(/listening on (http:\/\/[0-9.]+:[0-9]+)/);
-    if (m) { clearTimeout(timer); resolve(m[1]); }
-  });
-  server.on("exit", (code) => reject(new Error(`orp serve exited with ${code}: ${serverLog}`)));
-});
+const { server, base, log: serverLog } = await startServer({ orp, db, webRoot, registries });
 
 // The daily run on the due day: invitations, then letters carrying each questionnaire's link.
 const letters = join(work, "letters.csv");
@@ -86,36 +51,10 @@ const linkOf = (instrument) => {
 };
 
 // --- the checks -----------------------------------------------------------------------------
-let passed = 0, failed = 0;
-const cspViolations = [];
-let lastPage = null;
-async function check(name, body) {
-  try {
-    await body();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    if (lastPage) await lastPage.screenshot({ path: join(shots, `proms-FAILED-${passed + failed}.png`), fullPage: true }).catch(() => {});
-    console.log(`FAIL ${name}\n     ${String(e?.stack ?? e).split("\n").slice(0, 4).join("\n     ")}`);
-  }
-}
-function expect(condition, message) { if (!condition) throw new Error(message); }
-const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
-async function newPage(viewport = { width: 375, height: 740 }) {
-  const context = await browser.newContext({ viewport, baseURL: base, isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  lastPage = page;
-  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
-  page.on("pageerror", (e) => cspViolations.push(`page error: ${e.message}`));
-  return page;
-}
-async function axe(page, view) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }));
-  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.length === 0, `${view}: axe found ${serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`).join("; ")}`);
-}
+const { check, expect, newPage, axe, finish } = await startChecks({
+  base, shots, chromiumPath, prefix: "proms-",
+  page: { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true },
+});
 const shot = (page, name) => page.screenshot({ path: join(shots, `proms-${name}.png`), fullPage: true });
 
 const link = linkOf("PREM");
@@ -176,18 +115,42 @@ await check("the same link refuses a second use, in the page and over the API", 
   expect(sql("SELECT count(*) FROM prom_responses WHERE instrument = 'PREM';") === "1", "a second response was stored");
 });
 
+// The hospital's feedback report (/results) draws its PROMs: the response rate and the health
+// gain as funnel plots around the country. The provider with the most invitations signs in; it
+// sees the public audience (counts 1-7 withheld, others rounded to 5).
+await check("a hospital sees its PROMs response rate and health gain as funnel plots, axe-clean", async () => {
+  // The synth's before-and-after pain scores, sent in bulk as another registry would: the gain model's input.
+  run(["ingest-proms", "--db", db, "--registries", registries, "--today", "2026-06-01", join(work, "synth", "proms.csv")]);
+  const org = sql("SELECT substr(r.provider_site, 1, 3) FROM prom_invitations i JOIN procedures r ON r.id = i.procedure GROUP BY 1 ORDER BY count(*) DESC LIMIT 1;");
+  const added = JSON.parse(run(["user", "add", "--db", db, "--username", "prov-proms", "--role", `provider@${org}`, "--password-stdin", "--totp", "--format", "json"], "prov-proms-password\n"));
+  const desk = await newPage({ width: 1200, height: 900 });
+  await signIn(desk, "prov-proms", totp((Array.isArray(added) ? added[0] : added).totp_secret));
+  await desk.waitForSelector("#sign-out");
+  await desk.goto("/results");
+  await desk.waitForSelector("#results-registry");
+  await desk.fill("#results-registry", "BCIR");
+  await desk.click("form.filters button[type=submit]");
+  const api = await desk.evaluate(async () => (await fetch("/api/v1/proms/participation?registry=BCIR")).json());
+  expect(api.audience === "public", `audience: ${api.audience}`);
+  expect(api.providers.length === 1 && api.providers[0].provider === org, `rows: ${JSON.stringify(api.providers)}`);
+  expect(api.response_limits.length >= 2, "no limit curve");
+  // Disclosure control: the hospital's few invitations (1-7) are withheld, and its point with them.
+  const invited = Number(sql(`SELECT count(*) FROM prom_invitations i JOIN procedures r ON r.id = i.procedure WHERE substr(r.provider_site, 1, 3) = '${org}' AND i.months > 0;`));
+  const row = api.providers[0];
+  if (invited <= 7) expect(row.invited === null && row.response_funnel === null, `${invited} invitations shown as ${row.invited}`);
+  else expect(row.invited % 5 === 0, `${invited} invitations not rounded to 5: ${row.invited}`);
+  await desk.waitForSelector("#results-proms-participation canvas", { timeout: 30000 });
+  expect((await desk.textContent("#proms-participation-table")).includes(org), "the table names the hospital");
+  await desk.waitForFunction(() => !/Loading/.test(document.querySelector("#results-proms-gain-status")?.textContent ?? "Loading"), null, { timeout: 30000 });
+  expect(await desk.$("#results-proms-gain canvas, #results-proms-gain p.hint") !== null, `gain: ${await desk.textContent("#results-proms-gain-status")}`);
+  await axe(desk, "feedback report with PROMs");
+  await desk.screenshot({ path: join(shots, "proms-05-results.png"), fullPage: true });
+});
+
 await check("the token is in no log line and only its hash is stored", async () => {
   const token = link.split("/proms/")[1];
-  expect(!serverLog.includes(token), "the server log holds the token");
+  expect(!serverLog().includes(token), "the server log holds the token");
   expect(sql(`SELECT count(*) FROM prom_invitations WHERE token_hash LIKE '%${token}%';`) === "0", "the token is stored");
 });
 
-await check("no page broke the Content-Security-Policy or threw", async () => {
-  expect(cspViolations.length === 0, cspViolations.join("\n"));
-});
-
-await browser.close();
-server.kill("SIGTERM");
-console.log(`PROMs browser tests took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish(server, "PROMs browser tests");

@@ -5,6 +5,7 @@ import { deviceFindings, GS, normaliseLabel, visibleLabel } from "../src/pages/s
 import { alignCurves, type SurvivalGroup } from "../src/survival_data";
 import { answersBody, choicesOf } from "../src/pages/questionnaire";
 import { scoreText } from "../src/pages/my_questionnaires";
+import { alignPromsFunnel, gainFunnel, participationFunnel, whereIs } from "../src/proms_data";
 
 test("a configured substitute becomes the group separator and a trailing newline goes", () => {
   assert.equal(normaliseLabel("0109506000134352" + "10ABC~21X\r\n", "~"), `0109506000134352` + `10ABC${GS}21X`);
@@ -70,4 +71,43 @@ test("a score says which way is better and its range, or why it is missing", () 
   assert.equal(scoreText(3, { higher_is_better: false, min: 0, max: 10 }), "3 (lower is better, 0 to 10)");
   assert.equal(scoreText(12.5, { higher_is_better: true, min: 0, max: 15 }), "12.5 (higher is better, 0 to 15)");
   assert.match(scoreText(null, { higher_is_better: true, min: 0, max: 15 }), /Not scored/);
+});
+
+// --- PROMs charts on the surgeon and hospital pages (proms, #11) -----------------------------------
+const limits = (size: number, mid: number, half: number) => ({ size, lower998: mid - 1.5 * half, lower95: mid - half, upper95: mid + half, upper998: mid + 1.5 * half });
+
+test("participation: each provider with a funnel point is plotted in percent; a withheld one is listed", () => {
+  const row = (provider: string, invited: number | null, y: number | null) => ({
+    provider, invited, responded: null, response_rate: y, primaries: null, pre_op_returned: null, pre_op_rate: null,
+    response_funnel: y === null ? null : { y, class: "alert-low" }, pre_op_funnel: null,
+  });
+  const f = participationFunnel({
+    registry: "BCIR", audience: "public", providers: [row("RRK", 40, 0.25), row("RXF", null, null)],
+    national: { invited: 100, responded: 50, response_rate: 0.5, primaries: null, pre_op_returned: null, pre_op_rate: null },
+    response_limits: [limits(1, 0.5, 0.4), limits(100, 0.5, 0.1)], pre_op_limits: [],
+  });
+  assert.deepEqual(f.points, [{ label: "RRK", x: 40, y: 25, where: "below the 95% limit" }]);
+  assert.deepEqual(f.withheld, ["RXF"]);
+  assert.equal(f.target, 50);
+  const [x, up998, , , , target, points] = alignPromsFunnel(f);
+  assert.deepEqual(x, [1, 40, 100]);
+  assert.deepEqual(points, [null, 25, null]);
+  assert.deepEqual(target, [50, null, 50]);
+  assert.ok(Math.abs((up998[2] as number) - 65) < 1e-9);
+});
+
+test("gain: reportable groups are plotted and read against their own limits", () => {
+  const f = gainFunnel({
+    instrument: "PAIN-NRS", score: "pain", label: "Pain", months: 6, by: "provider", national: { n: 300, gain: 3 },
+    groups: [
+      { group: "RRK02", n: 60, reportable: true, observed_gain: 5, adjusted_gain: 4.8, difference_from_national: 1.8, limits: limits(60, 3, 1) },
+      { group: "RXF05", n: 12, reportable: false, observed_gain: null, adjusted_gain: null, difference_from_national: null, limits: null },
+    ],
+    limits: [limits(30, 3, 1.4), limits(72, 3, 0.9)],
+  });
+  assert.deepEqual(f.points.map((p) => [p.label, p.x, p.y]), [["RRK02", 60, 4.8]]);
+  assert.equal(f.points[0].where, "above the 99.8% limit: better than the country");
+  assert.deepEqual(f.withheld, ["RXF05"]);
+  assert.equal(whereIs(2.5, limits(60, 3, 1), true), "within the limits: as the country");
+  assert.equal(whereIs(1.8, limits(60, 3, 1), true), "below the 95% limit: worse than the country");
 });

@@ -4,13 +4,17 @@
 //   GET /api/v1/proms/gain?instrument=C&by=provider|clinician[&score=S][&months=N][&registry=R]
 //                                                 case-mix adjusted gain per hospital or surgeon
 //                                                 against the country (proms/gain.h)
-// National totals are aggregates every caller may see; rows are kept only where the caller may
+// Participation counts pass the project's one disclosure control (stats/disclosure.h): exact for
+// national roles (or ?audience=public), controlled for everyone else. National totals are
+// aggregates every caller may see; rows are kept only where the caller may
 // read that unit (a provider its own organisation, a clinician their own cases; analysts and the
 // regulator all). The gain model reads dates of birth, which proms audits before it reads them;
 // each request is audited too.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "orp/api/json_codec.h"
 #include "orp/api/response.h"
@@ -26,15 +30,27 @@ constexpr int kMinimumReportable = 30;  // statistics.md §12
 
 Result<HttpResponse> ParticipationRoute(const ApiServices& s, const RequestContext& ctx) {
   const std::string registry = ctx.request().QueryParam("registry").value_or("");
+  // Disclosure control (stats/disclosure.h) as for survival: national roles see exact counts
+  // unless they ask for audience=public; every other caller gets the public audience.
+  const bool national = ctx.Allowed(ResourceScope{});
+  auto audience = stats::ParseAudience(
+      ctx.request().QueryParam("audience").value_or(national ? "national" : "public"));
+  if (!audience) return std::unexpected(audience.error());
+  if (!national && *audience != stats::Audience::kPublic) {
+    return PermissionDenied(
+        "audience: national figures are for national roles; yours get audience=public over "
+        "your own units");
+  }
   auto report = proms::Participation(s.AnalyticsStore(), registry);
   if (!report) return std::unexpected(report.error());
-  ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("proms/participation?registry={}", registry)));
+  ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("proms/participation?registry={}&audience={}", registry,
+                                            stats::AudienceName(*audience))));
   auto keep = [&](const std::string& provider) {
     ResourceScope scope;
     scope.organisations = {provider};
     return ctx.Allowed(scope);
   };
-  return JsonResponse(proms::ParticipationJson(*report, keep));
+  return JsonResponse(proms::ParticipationJson(*report, keep, *audience));
 }
 
 struct GainQuery {
@@ -87,6 +103,33 @@ bool MaySee(const ApiServices& s, const RequestContext& ctx, proms::GainGroupBy 
   return ctx.Allowed(scope);
 }
 
+// The funnel of adjusted gain around the national gain (as NHS PROMs draws it): limits at n
+// patients are national +/- z * sigma / sqrt(n), sigma the case-mix model's residual standard
+// error, z 1.96 (95%) and 3.09 (99.8%).
+Json GainLimitsJson(double national, double sigma, double n) {
+  const double se = sigma / std::sqrt(n);
+  return {{"size", n},
+          {"lower998", national - 3.090232 * se},
+          {"lower95", national - 1.959964 * se},
+          {"upper95", national + 1.959964 * se},
+          {"upper998", national + 3.090232 * se}};
+}
+
+// The limit curve from the smallest reportable group to a fifth past the largest group.
+Json GainCurveJson(const proms::GainReport& report) {
+  Json curve = Json::array();
+  int largest = kMinimumReportable;
+  for (const proms::GroupGain& g : report.groups) largest = std::max(largest, g.n);
+  if (report.model.sigma <= 0) return curve;
+  constexpr int kSteps = 30;
+  const double low = std::log(kMinimumReportable), high = std::log(largest * 1.2);
+  for (int k = 0; k <= kSteps; ++k) {
+    const double n = std::exp(low + (high - low) * k / kSteps);
+    curve.push_back(GainLimitsJson(report.national_gain, report.model.sigma, n));
+  }
+  return curve;
+}
+
 Result<HttpResponse> GainRoute(const ApiServices& s, const RequestContext& ctx) {
   auto q = ParseGainQuery(s, ctx.request());
   if (!q) return std::unexpected(q.error());
@@ -111,7 +154,10 @@ Result<HttpResponse> GainRoute(const ApiServices& s, const RequestContext& ctx) 
          {"observed_gain", reportable ? Json(g.observed_gain) : Json(nullptr)},
          {"adjusted_gain", reportable ? Json(g.adjusted_gain) : Json(nullptr)},
          {"difference_from_national",
-          reportable ? Json(g.adjusted_gain - report->national_gain) : Json(nullptr)}});
+          reportable ? Json(g.adjusted_gain - report->national_gain) : Json(nullptr)},
+         {"limits", reportable && report->model.sigma > 0
+                        ? GainLimitsJson(report->national_gain, report->model.sigma, g.n)
+                        : Json(nullptr)}});
   }
   Json body = {{"instrument", q->instrument->code},
                {"score", q->score->code},
@@ -119,7 +165,8 @@ Result<HttpResponse> GainRoute(const ApiServices& s, const RequestContext& ctx) 
                {"months", q->months},
                {"by", q->by == proms::GainGroupBy::kProvider ? "provider" : "clinician"},
                {"national", {{"n", report->model.n}, {"gain", report->national_gain}}},
-               {"groups", std::move(groups)}};
+               {"groups", std::move(groups)},
+               {"limits", GainCurveJson(*report)}};
   return JsonResponse(body.dump());
 }
 

@@ -66,18 +66,6 @@ Result<std::optional<Date>> DateMember(const Json& body, const char* name) {
   return std::optional<Date>(*date);
 }
 
-Json CountsJson(const recall::StageCounts& c) {
-  return {{"patients", c.patients},
-          {"identified", c.identified},
-          {"contacted", c.contacted},
-          {"reviewed", c.reviewed},
-          {"concluded", c.concluded},
-          {"no_action", c.no_action},
-          {"monitoring", c.monitoring},
-          {"explanted", c.explanted},
-          {"contact_attempts", c.contact_attempts}};
-}
-
 Json RecallJson(const storage::Recall& r) {
   Json criteria = Json::parse(r.criteria_json, nullptr, false);
   return {{"reference", r.reference},
@@ -130,10 +118,10 @@ Result<HttpResponse> CreateRecall(const ApiServices& s, const RequestContext& ct
   Result<recall::CampaignView> view = recall::LoadCampaign(*s.store, created->reference);
   if (!view) return std::unexpected(view.error());
   Json out = RecallJson(view->recall);
-  out["overall"] = CountsJson(view->overall);
+  out["overall"] = recall::CountsJson(view->overall);
   Json by_provider = Json::object();
   for (const auto& [provider, counts] : view->by_provider)
-    by_provider[provider] = CountsJson(counts);
+    by_provider[provider] = recall::CountsJson(counts);
   out["by_provider"] = std::move(by_provider);
   HttpResponse response = JsonResponse(out.dump(), 201);
   response.headers.emplace_back("Location", "/api/v1/recalls/" + created->reference);

@@ -6,33 +6,13 @@
 #include <cctype>
 #include <random>
 
+#include "orp/core/json_text.h"
+
 namespace orp::api {
 namespace {
 
 // Long enough for a PostgreSQL restart or failover to finish, short enough not to stall clients.
 constexpr std::string_view kRetryAfterSeconds = "5";
-
-// JSON string escaping for the error body (no JSON library in this small, hot file).
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
 
 bool IsSaneRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;

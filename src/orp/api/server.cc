@@ -241,8 +241,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Requ
     });
   }
   impl->Accept();
-  int threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  int threads = options.threads > 0 ? options.threads
+                                    : std::max(kMinDefaultThreads, kDefaultThreadsPerCore * cores);
   for (int i = 0; i < std::max(threads, 1); ++i) {
     impl->threads.emplace_back([raw] { raw->ioc.run(); });
   }

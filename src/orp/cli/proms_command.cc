@@ -107,47 +107,48 @@ void Run(const RunFlags& f, const Environment& env) {
   PrintRunReport(report, format);
 }
 
-std::string Percent(int numerator, int denominator) {
-  return denominator > 0 ? fmt::format("{:.1f}", 100.0 * numerator / denominator) : "";
+std::string Percent(const std::optional<double>& rate, const stats::ControlledCount& denominator) {
+  if (!rate) return "*";
+  return denominator.value && *denominator.value > 0 ? fmt::format("{:.1f}", 100.0 * *rate) : "";
 }
 
 std::string FunnelClass(const std::optional<stats::FunnelPoint>& point) {
   return point ? std::string(stats::FunnelClassName(point->classification)) : "";
 }
 
-void StatusByProvider(storage::Store& store, const std::string& registry, OutputFormat format) {
+// Participation per provider for `audience` (national: exact; public: disclosure control, counts
+// 1-7 as "*", others rounded to 5; proms/participation.h PublishParticipation).
+void StatusByProvider(storage::Store& store, const std::string& registry, OutputFormat format,
+                      stats::Audience audience) {
   constexpr std::string_view kCmd = "proms status";
   const proms::ParticipationReport report =
       ValueOrFail(kCmd, proms::Participation(store, registry));
   if (format == OutputFormat::kJson) {
-    std::printf("%s\n", proms::ParticipationJson(report).c_str());
+    std::printf("%s\n", proms::ParticipationJson(report, {}, audience).c_str());
     return;
   }
   Table table({"provider", "invited", "responded", "response_pct", "response_funnel", "primaries",
                "pre_op_returned", "pre_op_pct", "pre_op_funnel"});
-  for (const proms::ProviderParticipation& p : report.providers) {
-    table.AddRow({p.provider, std::to_string(p.invited), std::to_string(p.responded),
-                  Percent(p.responded, p.invited), FunnelClass(p.response_funnel),
-                  std::to_string(p.primaries), std::to_string(p.pre_op_returned),
-                  Percent(p.pre_op_returned, p.primaries), FunnelClass(p.pre_op_funnel)});
+  for (const proms::PublishedParticipation& p : proms::PublishParticipation(report, audience)) {
+    table.AddRow({p.provider, p.invited.Text(), p.responded.Text(),
+                  Percent(p.response_rate, p.invited), FunnelClass(p.response_funnel),
+                  p.primaries.Text(), p.pre_op_returned.Text(), Percent(p.pre_op_rate, p.primaries),
+                  FunnelClass(p.pre_op_funnel)});
   }
-  table.AddRow({"national", std::to_string(report.invited), std::to_string(report.responded),
-                Percent(report.responded, report.invited), "", std::to_string(report.primaries),
-                std::to_string(report.pre_op_returned),
-                Percent(report.pre_op_returned, report.primaries), ""});
   std::fputs((format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText()).c_str(),
              stdout);
 }
 
 struct StatusFlags {
-  std::string db, by, registry, format = "table";
+  std::string db, by, registry, format = "table", audience = "national";
 };
 
 void Status(const StatusFlags& f, const Environment& env) {
   constexpr std::string_view kCmd = "proms status";
   const OutputFormat format = ValueOrFail(kCmd, ParseOutputFormat(f.format));
   auto store = OpenStoreOrFail(kCmd, env, f.db);
-  if (f.by == "provider") return StatusByProvider(*store, f.registry, format);
+  const stats::Audience audience = ValueOrFail(kCmd, stats::ParseAudience(f.audience));
+  if (f.by == "provider") return StatusByProvider(*store, f.registry, format, audience);
   auto invitations = ValueOrFail(kCmd, store->ListPromInvitations({}));
   std::map<std::tuple<std::string, std::string, std::string>, int> counts;
   for (const auto& i : invitations) {
@@ -236,6 +237,9 @@ void AddPromsCommand(CLI::App& app, const Environment& env) {
   status->add_option("--by", s->by, "provider: response and pre-op participation per provider")
       ->check(CLI::IsMember({"provider"}));
   status->add_option("--registry", s->registry, "With --by provider: one registry (default all)");
+  status->add_option("--audience", s->audience,
+                     "With --by provider: national (default) or public (disclosure control: "
+                     "counts 1-7 as *, others rounded to 5)");
   status->add_option("--format", s->format, "table, json or csv");
   status->callback([s, &env] { Status(*s, env); });
 

@@ -248,7 +248,8 @@ void AddServeCommand(CLI::App& app, const Environment& env) {
                   "Read replica URL for analytics routes (sessions, tokens, submissions: --db)");
   cmd->add_option("--listen", o->listen, "Address to listen on, HOST:PORT (port 0: any free)")
       ->default_val("127.0.0.1:8080");
-  cmd->add_option("--threads", o->threads, "Server threads (default: one per core)");
+  cmd->add_option("--threads", o->threads,
+                  "Server threads (default: 4 per core, at least 8; handlers wait on the store)");
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain: serve HTTPS only");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key for --tls-cert");
   cmd->add_option("--key-file", o->key_file,

@@ -89,14 +89,15 @@ Result<void> ChunkWriter::Flush() {
   ORP_RETURN_IF_ERROR(LinkPatients());
   ORP_RETURN_IF_ERROR(WriteProcedures());
   chunk_.clear();
-  known_.clear();
   return {};
 }
 
 Result<void> ChunkWriter::LinkPatients() {
+  // Only pseudonyms this submission has not met: the others are in known_ as the transaction
+  // holds them (every write of a patient with a pseudonym in this submission goes through here).
   std::vector<Pseudonym> keys;
   for (const PreparedProcedure& p : chunk_) {
-    if (p.pseudonym) keys.push_back(*p.pseudonym);
+    if (p.pseudonym && !known_.contains(*p.pseudonym)) keys.push_back(*p.pseudonym);
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());

@@ -16,7 +16,8 @@
 //                same procedure_ref or the same patient, so every revision sees the implants the
 //                file put in before it, exactly as writing one procedure at a time would.
 //
-// Memory: one chunk of procedures and its lookup maps, whatever the file's size.
+// Memory: one chunk of procedures and its lookup maps, plus one stored Patient per distinct
+// pseudonym in the submission (about 200 bytes each).
 // Errors: only store errors (the caller drops the transaction). Findings for linkage (warnings)
 // are appended to the receipt's findings. Thread safety: one writer per transaction and thread.
 #pragma once
@@ -81,7 +82,9 @@ class ChunkWriter {
   std::vector<domain::Finding>& findings_;
   linkage::PatientLinker linker_;
   std::vector<PreparedProcedure> chunk_;
-  std::map<domain::Pseudonym, domain::Patient> known_;  // this chunk's stored patients
+  // Every patient with a pseudonym this submission has linked, as stored in the transaction
+  // (#4: a patient met again in a later chunk is not looked up again).
+  std::map<domain::Pseudonym, domain::Patient> known_;
 };
 
 }  // namespace orp::ingest

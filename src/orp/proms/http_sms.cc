@@ -5,6 +5,7 @@
 #include <charconv>
 #include <fstream>
 
+#include "orp/core/json_text.h"
 #include "orp/proms/tcp.h"
 
 namespace orp::proms {
@@ -72,26 +73,6 @@ Result<int> StatusOf(std::string_view line) {
 }
 
 }  // namespace
-
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (char ch : text) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(ch));
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 Result<std::unique_ptr<HttpSmsAdapter>> HttpSmsAdapter::Create(const HttpSmsOptions& options) {
   auto url = ParseHttpUrl(options.url);

@@ -45,7 +45,4 @@ class HttpSmsAdapter : public SmsAdapter {
   std::string auth_header_;  // "Name: value", or empty
 };
 
-// The JSON string literal of `text` (quotes, backslashes and control characters escaped).
-std::string JsonString(std::string_view text);
-
 }  // namespace orp::proms

@@ -1,5 +1,7 @@
 #include "orp/proms/participation.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -28,10 +30,27 @@ double Rate(int numerator, int denominator) {
   return denominator > 0 ? static_cast<double>(numerator) / denominator : 0.0;
 }
 
-// One funnel over the providers with a denominator; fills `slot` of each.
+// The limits of `plot` at kCurvePoints denominators spread evenly on a log scale from 1 to a
+// fifth past the largest, for drawing the funnel's curves.
+constexpr int kCurvePoints = 40;
+Result<std::vector<stats::FunnelLimits>> Curve(const stats::FunnelPlot& plot, double largest) {
+  std::vector<stats::FunnelLimits> curve;
+  const double top = std::log(std::max(2.0, largest * 1.2));
+  for (int k = 0; k < kCurvePoints; ++k) {
+    const double size = std::round(std::exp(top * k / (kCurvePoints - 1)));
+    if (!curve.empty() && size <= curve.back().size) continue;
+    auto limits = stats::LimitsAt(plot, size);
+    if (!limits) return std::unexpected(limits.error());
+    curve.push_back(*limits);
+  }
+  return curve;
+}
+
+// One funnel over the providers with a denominator; fills `slot` of each and the limit `curve`.
 Result<void> Funnel(std::vector<ProviderParticipation>& providers, int ProviderParticipation::*num,
                     int ProviderParticipation::*den,
-                    std::optional<stats::FunnelPoint> ProviderParticipation::*slot) {
+                    std::optional<stats::FunnelPoint> ProviderParticipation::*slot,
+                    std::vector<stats::FunnelLimits>& curve) {
   std::vector<double> observed, size;
   std::vector<ProviderParticipation*> placed;
   for (ProviderParticipation& p : providers) {
@@ -53,6 +72,9 @@ Result<void> Funnel(std::vector<ProviderParticipation>& providers, int ProviderP
   auto plot = stats::MakeFunnelPlot(observed, size, options);
   if (!plot) return std::unexpected(plot.error());
   for (size_t i = 0; i < placed.size(); ++i) placed[i]->*slot = plot->points[i];
+  auto drawn = Curve(*plot, *std::max_element(size.begin(), size.end()));
+  if (!drawn) return std::unexpected(drawn.error());
+  curve = std::move(*drawn);
   return {};
 }
 
@@ -108,10 +130,10 @@ Result<ParticipationReport> Participation(storage::Reader& reader, std::string_v
   report.pre_op_rate = Rate(report.pre_op_returned, report.primaries);
   ORP_RETURN_IF_ERROR(Funnel(report.providers, &ProviderParticipation::responded,
                              &ProviderParticipation::invited,
-                             &ProviderParticipation::response_funnel));
+                             &ProviderParticipation::response_funnel, report.response_limits));
   ORP_RETURN_IF_ERROR(Funnel(report.providers, &ProviderParticipation::pre_op_returned,
                              &ProviderParticipation::primaries,
-                             &ProviderParticipation::pre_op_funnel));
+                             &ProviderParticipation::pre_op_funnel, report.pre_op_limits));
   return report;
 }
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "orp/core/result.h"
+#include "orp/stats/disclosure.h"
 #include "orp/stats/funnel.h"
 #include "orp/storage/store.h"
 
@@ -47,15 +48,40 @@ struct ParticipationReport {
   double response_rate = 0;  // national: responded / invited (0 when none invited)
   double pre_op_rate = 0;    // national: pre_op_returned / primaries
   std::vector<ProviderParticipation> providers;  // by provider code
+  // Each funnel's limits at denominators from 1 to past the largest provider's (log-spaced), for
+  // drawing its curves; empty when the funnel has no points.
+  std::vector<stats::FunnelLimits> response_limits, pre_op_limits;
 };
 
 Result<ParticipationReport> Participation(storage::Reader& reader, std::string_view registry);
 
+// One row of the report as it may be published to an audience (stats/disclosure.h, the project's
+// one disclosure control; statistics.md §13). At the national audience the counts are exact and
+// the rates are numerator / denominator. At the public audience (every sub-national output: a
+// provider's own row, a page for the public) counts 1-7 are suppressed and others rounded to 5;
+// the rates come from the controlled counts and go with a suppressed one; a funnel point goes
+// with a suppressed numerator or denominator, and its y is the controlled rate (its limits and
+// z are model outputs, not controlled).
+struct PublishedParticipation {
+  std::string provider;  // "national" for the totals
+  stats::ControlledCount invited, responded, primaries, pre_op_returned;
+  std::optional<double> response_rate, pre_op_rate;  // fractions; empty when suppressed
+  std::optional<stats::FunnelPoint> response_funnel, pre_op_funnel;
+};
+
+// The providers' rows that `keep` accepts (all when unset), in report order, then the national
+// row.
+std::vector<PublishedParticipation> PublishParticipation(
+    const ParticipationReport& report, stats::Audience audience,
+    const std::function<bool(const std::string&)>& keep = {});
+
 // The report as JSON (`orp proms status --by provider --format json` and
-// GET /api/v1/proms/participation): national totals and rates, then one object per provider with
-// its rates and, where it has a denominator, its funnel point {y, z, lower998, lower95, upper95,
-// upper998, class}. `keep` (when set) says which providers to include (a provider's own row).
+// GET /api/v1/proms/participation): the audience, national totals and rates, then one object per
+// provider with its rates and, where it has a denominator, its funnel point {y, z, lower998,
+// lower95, upper95, upper998, class}. Suppressed counts, rates and funnel points are null.
+// `keep` (when set) says which providers to include (a provider's own row).
 std::string ParticipationJson(const ParticipationReport& report,
-                              const std::function<bool(const std::string&)>& keep = {});
+                              const std::function<bool(const std::string&)>& keep = {},
+                              stats::Audience audience = stats::Audience::kNational);
 
 }  // namespace orp::proms

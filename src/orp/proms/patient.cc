@@ -6,19 +6,38 @@
 
 #include "orp/proms/bulk.h"
 #include "orp/proms/scoring.h"
+#include "orp/storage/proms_reads.h"
 
 namespace orp::proms {
 namespace {
 
+// The patient's invitations: through the index when the reader has it, else every open one.
+Result<std::vector<storage::PromInvitation>> InvitationsOf(storage::Reader& reader,
+                                                           domain::PatientId patient) {
+  if (storage::PromsReads* reads = storage::AsPromsReads(reader))
+    return reads->PromInvitationsOfPatient(patient);
+  return reader.ListPromInvitations({"", storage::PromInvitationStatus::kOpen});
+}
+
+// The patient's responses: through the index when the reader has it, else every response.
+Result<std::vector<storage::PromResponse>> ResponsesOf(storage::Reader& reader,
+                                                       domain::PatientId patient) {
+  if (storage::PromsReads* reads = storage::AsPromsReads(reader))
+    return reads->PromResponsesOfPatient(patient);
+  return reader.ListPromResponses("");
+}
+
 Result<std::vector<DueQuestionnaire>> DueOf(storage::Reader& reader,
                                             const InstrumentSet& instruments,
                                             domain::PatientId patient, Date today) {
-  auto invitations = reader.ListPromInvitations({"", storage::PromInvitationStatus::kOpen});
+  auto invitations = InvitationsOf(reader, patient);
   if (!invitations) return std::unexpected(invitations.error());
   std::vector<DueQuestionnaire> due;
   for (const storage::PromInvitation& i : *invitations) {
     const Instrument* instrument = instruments.Find(i.instrument);
-    if (i.patient != patient || today > i.expires || !instrument) continue;
+    if (i.patient != patient || i.status != storage::PromInvitationStatus::kOpen ||
+        today > i.expires || !instrument)
+      continue;
     due.push_back({i.id, i.procedure, i.instrument, instrument->name, i.months, i.expires});
   }
   return due;
@@ -32,7 +51,7 @@ Result<PatientProms> PatientPromsOf(storage::Reader& reader, const InstrumentSet
   auto due = DueOf(reader, instruments, patient, today);
   if (!due) return std::unexpected(due.error());
   out.due = std::move(*due);
-  auto responses = reader.ListPromResponses("");
+  auto responses = ResponsesOf(reader, patient);
   if (!responses) return std::unexpected(responses.error());
   // (procedure, instrument, score position) -> series
   std::map<std::tuple<int64_t, std::string, size_t>, ScoreSeries> series;

@@ -3,10 +3,10 @@
 // returned, over time, per procedure. Scores are computed with the installed instruments; a
 // response of an instrument that is no longer installed is left out.
 //
-// Cost: the store has no PROMs read by patient yet, so this reads every open invitation and
-// every response and keeps the patient's (TODO(#11): a Store read by patient with an index,
-// migration 0012 is reserved for it). Fine at demonstration scale; at millions of responses a
-// page costs a scan.
+// Cost: the patient's invitations and responses are read through the store's index by patient
+// (storage/proms_reads.h, migration 0012), so a page costs the patient's rows, not the registry's.
+// A reader without that read (a wrapper: storage/forwarding_reader.h) falls back to the
+// registry-wide lists, with the same result.
 //
 // Errors: store errors as the store gives; kDataLoss for stored answers that no longer parse.
 // Thread safety: a pure function of the store's committed data.

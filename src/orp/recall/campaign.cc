@@ -208,18 +208,6 @@ Result<void> ApplyUpdate(storage::Transaction& txn, RecallPatient& p, const Pati
   return txn.PutRecallPatient(p);
 }
 
-nlohmann::ordered_json CountsJson(const StageCounts& c) {
-  return {{"patients", c.patients},
-          {"identified", c.identified},
-          {"contacted", c.contacted},
-          {"reviewed", c.reviewed},
-          {"concluded", c.concluded},
-          {"no_action", c.no_action},
-          {"monitoring", c.monitoring},
-          {"explanted", c.explanted},
-          {"contact_attempts", c.contact_attempts}};
-}
-
 }  // namespace
 
 void StageCounts::Add(const RecallPatient& p) {
@@ -368,6 +356,18 @@ std::string RegulatorReportCsv(const CampaignView& v) {
   for (const auto& [provider, counts] : v.by_provider) row(provider, counts);
   row("ALL", v.overall);
   return out;
+}
+
+nlohmann::ordered_json CountsJson(const StageCounts& c) {
+  return {{"patients", c.patients},
+          {"identified", c.identified},
+          {"contacted", c.contacted},
+          {"reviewed", c.reviewed},
+          {"concluded", c.concluded},
+          {"no_action", c.no_action},
+          {"monitoring", c.monitoring},
+          {"explanted", c.explanted},
+          {"contact_attempts", c.contact_attempts}};
 }
 
 std::string RegulatorReportJson(const CampaignView& v) {

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -109,5 +110,9 @@ Result<SyncReport> SyncOpenRecalls(storage::Store& store, const AuditAppender& a
 // no_action,monitoring,explanted,contact_attempts (the overall row has provider "ALL").
 std::string RegulatorReportCsv(const CampaignView& view);
 std::string RegulatorReportJson(const CampaignView& view);
+
+// One set of stage counts as the report and the API write it: patients, then each stage, then
+// contact_attempts, in that order (shared by RegulatorReportJson and api/recall_routes.cc).
+nlohmann::ordered_json CountsJson(const StageCounts& counts);
 
 }  // namespace orp::recall

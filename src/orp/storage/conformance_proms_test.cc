@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 
 #include "orp/storage/conformance_test.h"
+#include "orp/storage/proms_reads.h"
 
 namespace orp::storage::conformance {
 namespace {
@@ -13,13 +14,14 @@ struct Stored {
   ProcedureId procedure;
 };
 
-Stored PutProcedureIn(Store& store) {
-  auto start = store.BeginSubmission({"proms-k1", "RRK", "BCIR", {}});
+Stored PutProcedureIn(Store& store, const std::string& key = "proms-k1", uint8_t seed = 7,
+                      const std::string& ref = "P1") {
+  auto start = store.BeginSubmission({key, "RRK", "BCIR", {}});
   EXPECT_TRUE(start.has_value() && start->transaction);
   Transaction& tx = *start->transaction;
-  auto patient = tx.PutPatient(SamplePatient(7));
+  auto patient = tx.PutPatient(SamplePatient(seed));
   EXPECT_TRUE(patient.has_value());
-  Procedure procedure = SampleProcedure("P1", *patient);
+  Procedure procedure = SampleProcedure(ref, *patient);
   EXPECT_TRUE(tx.PutProcedure(procedure).has_value());
   EXPECT_TRUE(tx.FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0, "{}"}));
   EXPECT_TRUE(tx.Commit().has_value());
@@ -38,6 +40,20 @@ PromInvitation SampleInvitation(const Stored& s, int months, const std::string& 
   i.expires = Day(2025, 3, 12);
   i.token_hash = token_hash;
   return i;
+}
+
+PromResponse SampleResponse(const Stored& s, int months, const std::string& answers) {
+  PromResponse r;
+  r.registry = "BCIR";
+  r.procedure = s.procedure;
+  r.patient = s.patient;
+  r.instrument = "PAIN-NRS";
+  r.instrument_version = "1";
+  r.months = months;
+  r.completed = Day(2025, 1, 20);
+  r.answers = answers;
+  r.source = "link";
+  return r;
 }
 
 // Runs `write` in a transaction and commits it; returns what `write` returned.
@@ -101,15 +117,7 @@ TEST_P(StoreConformance, PromInvitationUpdateMovesStatusAndFilterFindsIt) {
 
 TEST_P(StoreConformance, PromResponseRoundTripsAndARepeatIsRefusedQuietly) {
   Stored s = PutProcedureIn(*store_);
-  PromResponse r;
-  r.registry = "BCIR";
-  r.procedure = s.procedure;
-  r.patient = s.patient;
-  r.instrument = "PAIN-NRS";
-  r.instrument_version = "1";
-  r.months = 0;
-  r.completed = Day(2024, 12, 1);
-  r.answers = "pain=7";
+  PromResponse r = SampleResponse(s, 0, "pain=7");
   r.source = "bulk:NJR";
   ASSERT_TRUE(*Write(*store_, [&](Transaction& tx) { return tx.AddPromResponse(r); }));
   PromResponse repeat = r;
@@ -151,6 +159,47 @@ TEST_P(StoreConformance, PromOutboxListsDueMessagesAndNeverQueuesOneTwice) {
             std::vector<PromMessage>{email});
   EXPECT_EQ(*store_->ListPromMessages(PromMessageStatus::kDead, std::nullopt),
             std::vector<PromMessage>{letter});
+}
+
+TEST_P(StoreConformance, PromsReadByPatientFindsOnlyThatPatientsInvitationsAndResponses) {
+  Stored mine = PutProcedureIn(*store_);
+  Stored theirs = PutProcedureIn(*store_, "proms-k2", 8, "P2");
+  ASSERT_NE(mine.patient, theirs.patient);
+  PromInvitation open = SampleInvitation(mine, 6, std::string(64, 'a'));
+  PromInvitation answered = SampleInvitation(mine, 12, std::string(64, 'b'));
+  answered.status = PromInvitationStatus::kAnswered;
+  PromInvitation other = SampleInvitation(theirs, 6, std::string(64, 'c'));
+  PromResponse baseline = SampleResponse(mine, 0, "pain=7");
+  PromResponse other_response = SampleResponse(theirs, 0, "pain=2");
+  ASSERT_TRUE(Write(*store_, [&](Transaction& tx) -> Result<bool> {
+    for (PromInvitation* i : {&open, &other, &answered}) {
+      auto added = tx.AddPromInvitation(*i);
+      if (!added) return added;
+    }
+    auto added = tx.AddPromResponse(other_response);
+    if (!added) return added;
+    return tx.AddPromResponse(baseline);
+  }));
+  PromsReads* reads = AsPromsReads(*store_);
+  ASSERT_NE(reads, nullptr);
+  auto invitations = reads->PromInvitationsOfPatient(mine.patient);
+  ASSERT_TRUE(invitations.has_value()) << invitations.error().ToString();
+  EXPECT_EQ(*invitations, (std::vector<PromInvitation>{open, answered}));  // id order
+  auto responses = reads->PromResponsesOfPatient(mine.patient);
+  ASSERT_TRUE(responses.has_value()) << responses.error().ToString();
+  EXPECT_EQ(*responses, std::vector<PromResponse>{baseline});
+  EXPECT_TRUE(reads->PromInvitationsOfPatient(PatientId{999999})->empty());
+
+  // A transaction reads the same, its own uncommitted writes included.
+  auto tx = store_->Begin();
+  ASSERT_TRUE(tx.has_value());
+  PromResponse later = SampleResponse(theirs, 6, "pain=1");
+  ASSERT_TRUE((*tx)->AddPromResponse(later).has_value());
+  PromsReads* in_tx = AsPromsReads(**tx);
+  ASSERT_NE(in_tx, nullptr);
+  EXPECT_EQ(*in_tx->PromResponsesOfPatient(theirs.patient),
+            (std::vector<PromResponse>{other_response, later}));
+  EXPECT_EQ(*in_tx->PromInvitationsOfPatient(theirs.patient), std::vector<PromInvitation>{other});
 }
 
 }  // namespace

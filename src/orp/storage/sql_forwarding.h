@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "orp/storage/proms_reads.h"
 #include "orp/storage/recall_reads.h"  // recall (#8)
 #include "orp/storage/sql.h"
 #include "orp/storage/sql_queries.h"
@@ -43,6 +44,7 @@ auto Forward(F f, RunFn run) -> decltype(f(std::declval<Q&>())) {
 template <typename Base, typename Q>
 class SharedReader : public Base,
                      public SurveillanceReads,
+                     public PromsReads,
                      public RecallReads {  // recall (#8)
  public:
   Result<std::optional<Patient>> FindPatient(PatientId id) override {
@@ -236,6 +238,13 @@ class SharedReader : public Base,
   Result<std::vector<PromMessage>> ListPromMessages(
       PromMessageStatus status, std::optional<domain::Instant> due_by) override {
     return Read([&](auto& q) { return q.ListPromMessages(status, due_by); });
+  }
+  // The indexed PROMs read by patient (proms, #11; proms_reads.h).
+  Result<std::vector<PromInvitation>> PromInvitationsOfPatient(PatientId patient) override {
+    return Read([&](Queries& q) { return q.PromInvitationsOfPatient(patient); });
+  }
+  Result<std::vector<PromResponse>> PromResponsesOfPatient(PatientId patient) override {
+    return Read([&](Queries& q) { return q.PromResponsesOfPatient(patient); });
   }
 
  protected:

@@ -115,6 +115,19 @@ Result<std::vector<PromResponse>> Queries::ListPromResponses(std::string_view re
       [&](Statement& s) { s.Bind(1, registry); }, ReadResponse);
 }
 
+// The indexed read by patient (proms_reads.h; migration 0012's indexes).
+Result<std::vector<PromInvitation>> Queries::PromInvitationsOfPatient(PatientId patient) {
+  return Collect<PromInvitation>(
+      db_, std::string(kSelectInvitation) + "WHERE patient = ?1 ORDER BY id",
+      [&](Statement& s) { s.Bind(1, patient.value); }, ReadInvitation);
+}
+
+Result<std::vector<PromResponse>> Queries::PromResponsesOfPatient(PatientId patient) {
+  return Collect<PromResponse>(
+      db_, std::string(kSelectResponse) + "WHERE patient = ?1 ORDER BY id",
+      [&](Statement& s) { s.Bind(1, patient.value); }, ReadResponse);
+}
+
 Result<std::vector<PromMessage>> Queries::ListPromMessages(PromMessageStatus status,
                                                            std::optional<Instant> due_by) {
   return Collect<PromMessage>(
@@ -224,3 +237,9 @@ Result<void> Queries::UpdatePromMessage(const PromMessage& m) {
 }
 
 }  // namespace orp::storage::sql
+
+namespace orp::storage {
+
+PromsReads* AsPromsReads(Reader& reader) { return dynamic_cast<PromsReads*>(&reader); }
+
+}  // namespace orp::storage

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "orp/storage/proms_reads.h"
 #include "orp/storage/recall_reads.h"  // recall (#8)
 #include "orp/storage/sql.h"
 #include "orp/storage/store.h"
@@ -97,6 +98,9 @@ class Queries {
   Result<bool> AddPromResponse(PromResponse& response);
   Result<bool> EnqueuePromMessage(PromMessage& message);
   Result<void> UpdatePromMessage(const PromMessage& message);
+  // The indexed read by patient (proms_reads.h; migration 0012).
+  Result<std::vector<PromInvitation>> PromInvitationsOfPatient(PatientId patient);
+  Result<std::vector<PromResponse>> PromResponsesOfPatient(PatientId patient);
 
   // Accounts, continued (security, #5; sql_accounts_more.cc; migration 0011).
   Result<void> SetUserPassword(int64_t user_id, std::string_view password_hash);

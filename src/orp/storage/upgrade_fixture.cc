@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "orp/storage/conformance_test.h"
+#include "orp/storage/proms_reads.h"
 
 namespace orp::storage::upgrade {
 namespace {
@@ -296,6 +297,15 @@ void ExpectConsentOdsPromsEqual(Store& upgraded, Store& reference, int version) 
     auto messages = Get(reference.ListPromMessages(PromMessageStatus::kPending, std::nullopt));
     ASSERT_EQ(messages.size(), 1u);
     EXPECT_EQ(Get(upgraded.ListPromMessages(PromMessageStatus::kPending, std::nullopt)), messages);
+    // 0012 (proms): the read by patient answers from its new indexes on rows made before them.
+    PromsReads* now = AsPromsReads(upgraded);
+    PromsReads* then = AsPromsReads(reference);
+    ASSERT_TRUE(now != nullptr && then != nullptr);
+    const PatientId patient = responses[0].patient;
+    EXPECT_EQ(Get(now->PromResponsesOfPatient(patient)), responses);
+    auto invitations = Get(then->PromInvitationsOfPatient(patient));
+    ASSERT_EQ(invitations.size(), 1u);
+    EXPECT_EQ(Get(now->PromInvitationsOfPatient(patient)), invitations);
   }
 }
 

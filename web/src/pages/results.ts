@@ -10,6 +10,7 @@ import { h, render } from "../dom";
 import { funnelChart } from "../funnel_chart";
 import type { CusumReport, FunnelReport } from "../funnel_data";
 import { survivalChart, type SurvivalReport } from "../survival_chart";
+import { promsSections } from "../proms_charts";
 
 interface RecallSummary { reference: string; title: string; status: string; counts: Record<string, number> }
 
@@ -25,6 +26,7 @@ export function resultsPage(session: Session): void {
   const cusum = section("results-cusum", "CUSUM of revision within a year", "A running sum that rises with each early revision more than expected and falls otherwise; crossing the limit h calls for a look.");
   const signals = section("results-signals", "Signals about you", "Findings of the registry's surveillance about your units, and where each is in review.");
   const recalls = section("results-recalls", "Your recall work", "Recall campaigns with patients you are responsible for.");
+  const proms = promsSections();  // proms (#11): participation and health gain
   const stamp = h("p", { id: "results-stamp", class: "hint" });
   const form = h("form", { class: "filters", "aria-label": "Report options" },
     field("results-registry", "Registry", registry), field("results-kind", "Units", kind), field("results-years", "Window", years), field("results-floor", "Fewest expected events", floor),
@@ -37,6 +39,7 @@ export function resultsPage(session: Session): void {
     const funnel = (metric: string) => api<FunnelReport>("GET", `/api/v1/analytics/funnel?${new URLSearchParams({ registry: r, unit_kind: kind.value, metric, years: years.value, min_expected: floor.value })}`);
     const own: string[] = [];
     await Promise.all([
+      proms.load(r, kind.value),
       fill(survival, async () => {
         const [mine, nation] = await Promise.all([
           api<SurvivalReport>("GET", `/api/v1/analytics/survival?${new URLSearchParams({ registry: r, by: "device_type", times: "1,3,5,10" })}`),
@@ -94,6 +97,6 @@ export function resultsPage(session: Session): void {
     });
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); void load(); });
-  render(h("h1", {}, "Feedback report"), stamp, form, survival.card, revision.card, mortality.card, cusum.card, signals.card, recalls.card);
+  render(h("h1", {}, "Feedback report"), stamp, form, survival.card, revision.card, mortality.card, cusum.card, signals.card, recalls.card, ...proms.cards);
   void load();
 }

@@ -1,7 +1,9 @@
-// Queries: bulk ingest (ingest4, #4). Lookups of a whole chunk in one statement (= ANY of an
+// Queries: bulk ingest (ingest4, #4; #10). Lookups of a whole chunk in one statement (= ANY of an
 // array parameter); patients inserted in one statement (parallel arrays through unnest);
-// procedures one statement each, with all their implants (writes.cc).
+// procedures and their implants as one COPY each per batch.
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "orp/storage/postgres/codec.h"
 #include "orp/storage/postgres/queries.h"
@@ -91,11 +93,26 @@ Result<void> Queries::InsertPatients(std::span<Patient> patients) {
   return {};
 }
 
-// The whole batch in one statement: the procedures as parallel arrays, their implants as
-// parallel arrays naming their procedure's position; identity values come back ascending in
-// insertion order (procedures by position, implants in batch order). No ON CONFLICT: a stored or
-// repeated (registry, procedure_ref) fails the statement with a unique violation
-// (kAlreadyExists), and the transaction rolls back.
+// `n` values of `table`'s identity sequence, ascending: the ids the rows of one COPY will have,
+// in the order an INSERT would have given them (the sequence is not transactional either way).
+Result<std::vector<int64_t>> Queries::ReserveIds(std::string_view table, size_t n) {
+  std::vector<int64_t> ids;
+  if (n == 0) return ids;
+  ids.reserve(n);
+  auto rows =
+      db_.Query("SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+                Params().Add(table).Add(static_cast<int64_t>(n)));
+  if (!rows) return std::unexpected(rows.error());
+  for (int i = 0; i < rows->size(); ++i) ids.push_back((*rows)[i].Int(0));
+  std::sort(ids.begin(), ids.end());
+  if (ids.size() != n) return Internal(fmt::format("{} ids reserved instead of {}", ids.size(), n));
+  return ids;
+}
+
+// The whole batch as two COPYs, procedures then their implants, with ids reserved from the
+// identity sequences first (so nothing needs to come back). No ON CONFLICT: a stored or repeated
+// (registry, procedure_ref) fails the COPY with a unique violation (kAlreadyExists), and the
+// transaction rolls back.
 Result<void> Queries::InsertProcedures(std::span<Procedure> procedures, SubmissionId submission) {
   for (const Procedure& p : procedures) {
     if (!p.patient.stored()) {
@@ -104,72 +121,65 @@ Result<void> Queries::InsertProcedures(std::span<Procedure> procedures, Submissi
   }
   if (procedures.empty()) return {};
   ORP_RETURN_IF_ERROR(ChangeSeq());
-  static const std::string kSql = fmt::format(
-      "WITH u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], "
-      "$6::bigint[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
-      "$13::text[], $14::int[], $15::float8[], $16::text[]) WITH ORDINALITY AS u(registry, ref, "
-      "site, gmc, patient, date, type, opcs, snomed, laterality, body_site, indication, asa, bmi, "
-      "fields, ord)), "
-      "p AS (INSERT INTO procedures ({}, change_seq) SELECT registry, ref, site, gmc, patient, "
-      "date, type, opcs, snomed, laterality, body_site, indication, asa, bmi, fields::jsonb, $17, "
-      "1, $1 FROM u ORDER BY ord RETURNING id, registry, procedure_ref), "
-      "i AS (INSERT INTO implants (procedure, patient, gtin, lot, serial, expiry, raw_scan, "
-      "action, "
-      "laterality, in_situ, removed_by, removed_on, fields, change_seq) SELECT p.id, u.patient, "
-      "m.gtin, m.lot, m.serial, m.expiry, m.raw_scan, m.action, m.laterality, m.in_situ, "
-      "m.removed_by, m.removed_on, m.fields::jsonb, $1 FROM unnest($18::text[], $19::text[], "
-      "$20::text[], $21::int[], $22::text[], $23::text[], $24::text[], $25::bool[], "
-      "$26::bigint[], $27::int[], $28::text[], $29::bigint[]) WITH ORDINALITY AS m(gtin, lot, "
-      "serial, expiry, raw_scan, action, laterality, in_situ, removed_by, removed_on, fields, "
-      "parent, ord) JOIN u ON u.ord = m.parent JOIN p ON p.registry = u.registry AND "
-      "p.procedure_ref = u.ref ORDER BY m.ord RETURNING id) "
-      "SELECT (SELECT array_agg(id ORDER BY id) FROM p), (SELECT array_agg(id ORDER BY id) FROM i)",
-      kProcedureColumns);
-  std::vector<std::optional<std::string>> cols[15];
-  std::vector<Implant> implants;
-  std::vector<std::optional<std::string>> parents;
+  size_t implant_count = 0;
+  for (const Procedure& p : procedures) implant_count += p.implants.size();
+  auto procedure_ids = ReserveIds("procedures", procedures.size());
+  if (!procedure_ids) return std::unexpected(procedure_ids.error());
+  auto implant_ids = ReserveIds("implants", implant_count);
+  if (!implant_ids) return std::unexpected(implant_ids.error());
+  CopyText procedure_rows;
+  CopyText implant_rows;
+  size_t next_implant = 0;
   for (size_t n = 0; n < procedures.size(); ++n) {
     Procedure& p = procedures[n];
     p.submission = submission;
     p.version = 1;
-    Params row;  // the procedure's 17 columns as text, in kProcedureColumns order
-    AddProcedure(row, p);
-    std::vector<const char*> values = row.Values();
-    for (int c = 0; c < 15; ++c) {
-      cols[c].push_back(values[c] ? std::optional<std::string>(values[c]) : std::nullopt);
-    }
+    p.id.value = (*procedure_ids)[n];
+    AddProcedureRow(procedure_rows, p);
     for (Implant& m : p.implants) {
-      if (!m.laterality) m.laterality = p.laterality;
-      if (m.action == domain::DeviceAction::kExplanted) m.in_situ = false;
-      implants.push_back(m);
-      parents.push_back(std::to_string(n + 1));
-    }
-  }
-  Params params;
-  params.Add(change_seq_);
-  for (const auto& column : cols) params.Add(ArrayLiteral(column));
-  submission.stored() ? params.Add(submission.value) : params.AddNull();
-  AddImplantArrays(params, implants);
-  params.Add(ArrayLiteral(parents));
-  auto rows = db_.Query(kSql, params);
-  if (!rows) return std::unexpected(rows.error());
-  std::vector<int64_t> procedure_ids = ParseIdArray((*rows)[0].View(0));
-  std::vector<int64_t> implant_ids = ParseIdArray((*rows)[0].View(1));
-  if (procedure_ids.size() != procedures.size() || implant_ids.size() != implants.size()) {
-    return Internal("procedure insert returned a different number of ids");
-  }
-  size_t next_implant = 0;
-  for (size_t n = 0; n < procedures.size(); ++n) {
-    Procedure& p = procedures[n];
-    p.id.value = procedure_ids[n];
-    for (Implant& m : p.implants) {
-      m.id.value = implant_ids[next_implant++];
+      m.id.value = (*implant_ids)[next_implant++];
       m.procedure = p.id;
       if (!m.laterality) m.laterality = p.laterality;
       if (m.action == domain::DeviceAction::kExplanted) m.in_situ = false;
+      AddImplantRow(implant_rows, m, p.patient);
     }
   }
-  return {};
+  static const std::string kCopyProcedures =
+      fmt::format("COPY procedures (id, {}, change_seq) FROM STDIN", kProcedureColumns);
+  ORP_RETURN_IF_ERROR(db_.CopyIn(kCopyProcedures, procedure_rows.data()));
+  if (implant_count == 0) return {};
+  return db_.CopyIn(
+      "COPY implants (id, procedure, patient, gtin, lot, serial, expiry, raw_scan, action, "
+      "laterality, in_situ, removed_by, removed_on, fields, change_seq) FROM STDIN",
+      implant_rows.data());
+}
+
+// One COPY row of procedures: id, kProcedureColumns (the text Params would send), change_seq.
+void Queries::AddProcedureRow(CopyText& rows, const Procedure& p) {
+  Params row;
+  AddProcedure(row, p);
+  rows.Field(p.id.value);
+  for (const char* value : row.Values()) {
+    value ? rows.Field(std::string_view(value)) : rows.Null();
+  }
+  rows.Field(change_seq_);
+  rows.EndRow();
+}
+
+// One COPY row of implants, the columns and text forms of AddImplantArrays.
+void Queries::AddImplantRow(CopyText& rows, const Implant& m, PatientId patient) {
+  rows.Field(m.id.value).Field(m.procedure.value).Field(patient.value);
+  rows.FieldOrNull(ImplantDiText(m)).Field(m.lot).Field(m.serial);
+  auto expiry = OptionalDay(m.expiry);
+  expiry ? rows.Field(*expiry) : rows.Null();
+  rows.Field(m.raw_scan).Field(domain::Name(m.action));
+  rows.Field(TextOr(m.laterality, domain::LateralityCode));
+  rows.Field(std::string_view(m.in_situ ? "t" : "f"));
+  m.removed_by ? rows.Field(m.removed_by->value) : rows.Null();
+  auto removed_on = OptionalDay(m.removed_on);
+  removed_on ? rows.Field(*removed_on) : rows.Null();
+  rows.Field(EncodeFields(m.fields)).Field(change_seq_);
+  rows.EndRow();
 }
 
 }  // namespace orp::storage::postgres

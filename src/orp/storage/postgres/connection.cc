@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -328,6 +329,63 @@ Result<void> Connection::Stream(std::string_view sql, const Params& params,
     return {};
   }
   return {};
+}
+
+Result<void> Connection::CopyIn(std::string_view copy_sql, std::string_view data) {
+  std::string text(copy_sql);
+  ResultGuard start{PQexec(conn_, text.c_str())};
+  if (start.result == nullptr || PQresultStatus(start.result) != PGRES_COPY_IN) {
+    Error error = PgError(conn_, start.result, "PostgreSQL: COPY failed");
+    (void)Drain();
+    return std::unexpected(error);
+  }
+  // Blocking connection: each call returns 1 once the data is queued, -1 on failure.
+  constexpr size_t kChunk = size_t{1} << 20;
+  bool sent = true;
+  for (size_t at = 0; sent && at < data.size(); at += kChunk) {
+    const size_t n = std::min(kChunk, data.size() - at);
+    sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) == 1;
+  }
+  if (PQputCopyEnd(conn_, sent ? nullptr : "client failed to send the data") != 1) {
+    return std::unexpected(PgError(conn_, nullptr, "PostgreSQL: COPY failed"));
+  }
+  return Drain();
+}
+
+void CopyText::Separate() {
+  if (row_open_) data_ += '\t';
+  row_open_ = true;
+}
+
+CopyText& CopyText::Field(std::string_view value) {
+  Separate();
+  for (char c : value) {
+    switch (c) {
+      case '\\': data_ += "\\\\"; break;
+      case '\t': data_ += "\\t"; break;
+      case '\n': data_ += "\\n"; break;
+      case '\r': data_ += "\\r"; break;
+      default: data_ += c;
+    }
+  }
+  return *this;
+}
+
+CopyText& CopyText::Field(int64_t value) {
+  Separate();
+  data_ += std::to_string(value);
+  return *this;
+}
+
+CopyText& CopyText::Null() {
+  Separate();
+  data_ += "\\N";
+  return *this;
+}
+
+void CopyText::EndRow() {
+  data_ += '\n';
+  row_open_ = false;
 }
 
 }  // namespace orp::storage::postgres

@@ -117,6 +117,10 @@ class Connection final : public sql::Database {
   Result<void> Commit();
   // Runs one statement, prepared once per connection and cached by its text.
   Result<Rows> Query(std::string_view sql, const Params& params = {});
+  // COPY … FROM STDIN (`copy_sql`) with `data` in COPY's text format (CopyText): the bulk path,
+  // with no statement per row and no array parameters to parse. Errors as Query (a unique
+  // violation in the data: kAlreadyExists; the transaction is then failed).
+  Result<void> CopyIn(std::string_view copy_sql, std::string_view data);
   // Runs one statement and hands each row to `row` as it arrives (single-row mode), so a result
   // of any size streams in constant memory. `row` returns false to stop: the rest is cancelled
   // when `cancel_on_stop` (only outside a transaction block: a cancel aborts the transaction)
@@ -157,6 +161,25 @@ Error PgError(const pg_conn* conn, const pg_result* result, std::string_view con
 // A libpq connection string or URI with any password removed, for StoreInfo and messages:
 // "postgresql://user@host:port/dbname". kInvalidArgument when libpq cannot parse it.
 Result<std::string> RedactedLocation(const std::string& conninfo);
+
+// Rows in COPY's text format: fields separated by tabs, rows ended by newlines, NULL as \N, and
+// backslash, tab, newline and carriage return escaped. Values are the text forms Params sends.
+class CopyText {
+ public:
+  CopyText& Field(std::string_view value);
+  CopyText& Field(int64_t value);
+  CopyText& FieldOrNull(const std::optional<std::string>& value) {
+    return value ? Field(std::string_view(*value)) : Null();
+  }
+  CopyText& Null();
+  void EndRow();
+  const std::string& data() const { return data_; }
+
+ private:
+  void Separate();
+  std::string data_;
+  bool row_open_ = false;
+};
 
 // Text helpers for array parameters: {"a","b\"c",NULL}.
 std::string ArrayLiteral(const std::vector<std::optional<std::string>>& items);

@@ -86,6 +86,10 @@ class Queries : public sql::Queries {
   }
 
  private:
+  // Bulk insert by COPY (bulk.cc).
+  Result<std::vector<int64_t>> ReserveIds(std::string_view table, size_t n);
+  void AddProcedureRow(CopyText& rows, const Procedure& procedure);
+  void AddImplantRow(CopyText& rows, const Implant& implant, PatientId patient);
   Result<std::vector<Implant>> ImplantsOf(ProcedureId procedure);
   Result<std::vector<Implant>> ImplantVersionsOf(ProcedureId procedure, int version);
   Result<std::optional<ProcedureId>> InsertNewProcedure(Procedure& procedure);

@@ -45,6 +45,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   const char* sync = options.synchronous == Synchronous::kFull     ? "FULL"
                      : options.synchronous == Synchronous::kNormal ? "NORMAL"
                                                                    : "OFF";
+  // Before WAL: the page size of a WAL database can no longer change once it is created.
+  if (options.page_size > 0) {
+    ORP_RETURN_IF_ERROR(connection->Exec(fmt::format("PRAGMA page_size={};", options.page_size)));
+  }
   // WAL lets readers run beside the one writer; foreign keys keep implants tied to procedures.
   ORP_RETURN_IF_ERROR(connection->Exec(
       fmt::format("PRAGMA journal_mode=WAL; PRAGMA synchronous={}; PRAGMA foreign_keys=ON; "

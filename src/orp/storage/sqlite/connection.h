@@ -40,6 +40,12 @@ struct ConnectionOptions {
   // The same for a file Store's pooled read connections only (sqlite_store.h); -1: mmap_mib.
   // Stores opened from a URL (every command, the server) map their reads: see OpenStoreFromUrl.
   int64_t read_mmap_mib = -1;
+  // A file Store checkpoints its WAL on a thread of its own (checkpointer.h) instead of on the
+  // committing thread after each commit (SQLite's automatic checkpoint). Ingest speed, #4.
+  bool background_checkpoint = true;
+  // The page size of a database created by this open (0: SQLite's default, 4096); an existing
+  // database keeps its own. Measured for ingest in docs/performance.md "## Ingest".
+  int page_size = 0;
 };
 
 class Stmt;

@@ -444,6 +444,13 @@ constexpr std::string_view kSecurity = R"sql(
 ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// PROMs by patient (proms, #11): the patient's own page reads their invitations and responses
+// through these (storage/proms_reads.h) instead of every open invitation and every response.
+constexpr std::string_view kPromsByPatient = R"sql(
+CREATE INDEX prom_invitations_by_patient ON prom_invitations(patient, id);
+CREATE INDEX prom_responses_by_patient ON prom_responses(patient, id);
+)sql";
+
 // Ingest speed (ingest, #4): procedures_by_patient (patient) is a prefix of
 // procedures_by_patient_latest (patient, date, id, provider_site; 0010), which answers every lookup
 // it answered (and the foreign key's check on patients); every procedure insert paid for both.
@@ -466,6 +473,7 @@ const std::vector<Migration>& Migrations() {
       {9, "0009_proms", kProms},
       {10, "0010_recall_latest", kRecallLatest},
       {11, "0011_security", kSecurity},
+      {12, "0012_proms_by_patient", kPromsByPatient},
       {16, "0016_ingest_speed", kIngestSpeed},
   };
   return kMigrations;

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "orp/storage/sqlite/checkpointer.h"
 #include "orp/storage/sqlite/migrations.h"
 #include "orp/storage/sqlite/queries.h"
 #include "orp/storage/sqlite/query_reader.h"
@@ -79,6 +80,14 @@ class SqliteStore : public QueryReader<Store> {
 
   Queries& queries() { return queries_; }
   Connection& connection() { return *connection_; }
+  // A file store's WAL checkpoints move to their own thread (checkpointer.h).
+  Result<void> StartCheckpointer() {
+    if (info_.location == ":memory:" || !options_.background_checkpoint) return {};
+    auto checkpointer = Checkpointer::Start(*connection_, info_.location, options_);
+    if (!checkpointer) return std::unexpected(checkpointer.error());
+    checkpointer_ = std::move(*checkpointer);
+    return {};
+  }
 
  protected:
   // A file database reads through pooled connections of its own: WAL gives each a snapshot of
@@ -111,6 +120,7 @@ class SqliteStore : public QueryReader<Store> {
   Result<std::unique_ptr<SqliteTransaction>> BeginSqlite();
 
   std::unique_ptr<Connection> connection_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // after connection_: stopped before it closes
   Queries queries_;
   StoreInfo info_;
   ConnectionOptions options_;
@@ -238,7 +248,9 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& path,
   auto version = CurrentSchemaVersion(**connection);
   if (!version) return std::unexpected(version.error());
   StoreInfo info{"sqlite", path, *version, std::move(*applied)};
-  return std::make_unique<SqliteStore>(std::move(*connection), std::move(info), options);
+  auto store = std::make_unique<SqliteStore>(std::move(*connection), std::move(info), options);
+  ORP_RETURN_IF_ERROR(store->StartCheckpointer());
+  return store;
 }
 
 Result<std::unique_ptr<Store>> OpenStoreFromUrl(std::string_view, std::string_view rest) {

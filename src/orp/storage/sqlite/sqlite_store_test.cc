@@ -266,3 +266,32 @@ TEST(SqliteStore, FactoryOpensByUrlAndNamesTheSchemesItKnows) {
 
 }  // namespace
 }  // namespace orp::storage::sqlite
+
+namespace orp::storage::sqlite {
+namespace {
+
+// The plan's detail lines for `query`, joined.
+std::string PlanOf(Connection& connection, const std::string& query) {
+  auto stmt = connection.Prepare("EXPLAIN QUERY PLAN " + query);
+  EXPECT_TRUE(stmt.has_value());
+  std::string plan;
+  while (stmt && stmt->Step().value_or(false)) plan += std::string(stmt->Text(3)) + "\n";
+  return plan;
+}
+
+// proms (#11): the patient's own page reads their invitations and responses through migration
+// 0012's indexes, never by scanning the tables (storage/proms_reads.h).
+TEST(SqliteMigrations, PromsOfOnePatientAreReadThroughAnIndex) {
+  auto connection = Connection::Open(":memory:", {});
+  ASSERT_TRUE(connection.has_value());
+  ASSERT_TRUE(Migrate(**connection, Migrations().back().version).has_value());
+  EXPECT_NE(PlanOf(**connection, "SELECT * FROM prom_invitations WHERE patient = 1 ORDER BY id")
+                .find("USING INDEX prom_invitations_by_patient"),
+            std::string::npos);
+  EXPECT_NE(PlanOf(**connection, "SELECT * FROM prom_responses WHERE patient = 1 ORDER BY id")
+                .find("USING INDEX prom_responses_by_patient"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace orp::storage::sqlite

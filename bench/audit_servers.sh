@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Audited reads through two `orp serve` processes on one database (issue #10,
+# docs/performance.md "## Scale: audited reads with two servers"): every GET of
+# /api/v1/procedures?limit=20 with an analyst token appends one audit entry before its data is
+# returned. Per backend (SQLite file, PostgreSQL throwaway cluster) and per `--threads` value:
+# requests/s summed over both servers (wrk -t1 -c50 on each at once), audit entries written,
+# the transactions that wrote them (PostgreSQL: distinct xmin of the new rows; group commit puts
+# many in one), both servers' CPU (user+sys) per request, and `orp audit verify` afterwards.
+#
+#   bench/audit_servers.sh ORP WORK [THREADS...]       default THREADS: 1 8
+#   BACKENDS="sqlite postgresql" SECONDS_PER_RUN=10 bench/audit_servers.sh build/orp /tmp/orp-audit 1 8
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: $0 ORP WORK [THREADS...]" >&2; exit 2; }
+orp=$(realpath "$1")
+work=$2
+shift 2
+thread_counts=("${@:-1 8}")
+[ $# -eq 0 ] && thread_counts=(1 8)
+backends=${BACKENDS:-sqlite postgresql}
+seconds=${SECONDS_PER_RUN:-10}
+src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/bench/lib.sh"
+command -v wrk >/dev/null || { echo "wrk not installed (apt install wrk)" >&2; exit 1; }
+mkdir -p "$work"
+if [ ! -f "$work/synth/.done" ]; then
+  "$orp" synth --seed 1 --procedures 2000 --registries MDOR --out "$work/synth" \
+    --definitions "$src/registries" >/dev/null
+  touch "$work/synth/.done"
+fi
+
+cpu_of() {  # user+sys seconds of process $1 so far
+  awk -v k="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / k}' "/proc/$1/stat"
+}
+
+run() {  # run BACKEND URL THREADS
+  local backend=$1 url=$2 threads=$3 i pids=() addresses=()
+  local entries_before transactions=-
+  entries_before=$("$orp" audit verify --db "$url" --format csv | tail -n 1 | cut -d, -f1)
+  for i in 1 2; do
+    start_server "$work/serve$i.out" "$orp" --db "$url" --threads "$threads" --log-level warn
+    pids+=("$server_pid")
+    addresses+=("$server_address")
+  done
+  local cpu_before=() wrks=()
+  for i in 0 1; do cpu_before+=("$(cpu_of "${pids[$i]}")"); done
+  for i in 0 1; do
+    wrk -t1 -c50 -d"${seconds}s" -H "Authorization: Bearer $token" \
+      "${addresses[$i]}/api/v1/procedures?limit=20" >"$work/wrk$i" &
+    wrks+=($!)
+  done
+  wait "${wrks[@]}"
+  local cpu=0 requests
+  for i in 0 1; do
+    cpu=$(awk -v a="$cpu" -v b="${cpu_before[$i]}" -v c="$(cpu_of "${pids[$i]}")" \
+      'BEGIN {printf "%.2f", a + c - b}')
+  done
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  [ "$backend" = postgresql ] && transactions=$(psql -At "$url" -c \
+    "SELECT count(DISTINCT xmin::text) FROM audit_log WHERE seq > $entries_before")
+  requests=$(cat "$work/wrk0" "$work/wrk1" | awk '/requests in/ {s += $1} END {print s}')
+  local verify entries
+  verify=$("$orp" audit verify --db "$url" --format csv | tail -n 1)
+  entries=$(( $(echo "$verify" | cut -d, -f1) - entries_before ))
+  awk -v b="$backend" -v t="$threads" -v r="$requests" -v s="$seconds" -v e="$entries" \
+    -v c="$cpu" -v k="$transactions" -v v="$verify" \
+    -v non2xx="$(cat "$work/wrk0" "$work/wrk1" | grep -c Non-2xx || true)" 'BEGIN {
+      printf "%s --threads %d: %.0f requests/s, %d audit entries in %s transactions, %.2f ms CPU/request, non-2xx lines %d, verify: %s\n",
+        b, t, r / s, e, k, c * 1000 / r, non2xx, v }'
+}
+
+for backend in $backends; do
+  case "$backend" in
+    sqlite)
+      rm -f "$work"/audit.db*
+      url="sqlite:$work/audit.db" ;;
+    postgresql)
+      "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null 2>&1 || true
+      url=$("$src/scripts/pg-test-cluster" start "$work/pg") ;;
+  esac
+  "$orp" ingest --db "$url" --catalogue "$work/synth/device-catalogue.csv" \
+    --definitions "$src/registries" --format csv "$work"/synth/submissions/*.csv >/dev/null
+  "$orp" user add --db "$url" --username audit-bench --role analyst >/dev/null
+  token=$("$orp" token create --db "$url" --username audit-bench --format json |
+          grep -o '"orp_[^"]*"' | tr -d '"')
+  for threads in "${thread_counts[@]}"; do run "$backend" "$url" "$threads"; done
+  [ "$backend" = postgresql ] && "$src/scripts/pg-test-cluster" stop "$work/pg"
+done
+echo "load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,26 @@
+# Shell helpers shared by the bench scripts (source it: `. "$(dirname "$0")/lib.sh"`).
+
+# pg_cluster_cpu DIR: CPU seconds (user + system, children that have ended included) used so far
+# by the PostgreSQL cluster a scripts/pg-test-cluster started in DIR: the postmaster and its
+# live children (fields 14-17 of /proc/PID/stat, after the command in parentheses).
+pg_cluster_cpu() {
+  local postmaster pid total=0
+  postmaster=$(head -n 1 "$1/data/postmaster.pid")
+  for pid in $postmaster $(pgrep -P "$postmaster" || true); do
+    [ -r "/proc/$pid/stat" ] || continue
+    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
+  done
+  awk -v t="$total" -v k="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / k}'
+}
+
+# start_server OUT ORP ARGS...: starts `ORP serve --listen 127.0.0.1:0 ARGS...` in the
+# background with its output in OUT, waits (up to 60 s) until it listens, and sets
+# server_pid and server_address (http://127.0.0.1:PORT).
+start_server() {
+  local out=$1 orp=$2
+  shift 2
+  "$orp" serve --listen 127.0.0.1:0 "$@" >"$out" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 600); do grep -q "listening on" "$out" && break; sleep 0.1; done
+  server_address=$(grep -o "http://[0-9.]*:[0-9]*" "$out" | head -n 1)
+}
