@@ -329,6 +329,18 @@ std::vector<Row> Rows(const RoleTable::World& w) {
     // Exact participation counts (the national audience) are for national roles only.
     {"GET", "/api/v1/proms/participation?registry=BCIR&audience=national", "",
                                                 {401, 403, 403, 403, 403, 403, 403, 200, 200, 403}},
+    // Submission history and records waiting for a fix (web, #9): the organisation's own
+    // submitters and providers; everyone else has no submission.read.
+    {"GET", "/api/v1/submissions", "",          {401, 200, 200, 200, 403, 403, 403, 403, 403, 403}},
+    {"GET", "/api/v1/submissions/waiting", "",  {401, 200, 200, 200, 403, 403, 403, 403, 403, 403}},
+    {"GET", "/api/v1/submissions?as=NT4", "",   {401, 403, 200, 403, 403, 403, 403, 403, 403, 403}},
+    // Public device performance (no sign-in; rate limited) and recall status (counts only) for
+    // the manufacturer of R-1's devices and the regulator (web, #9).
+    {"GET", "/api/v1/public/device-performance", "",
+                                                {200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v1/public/device-performance?registry=BCIR&by=device_type", "",
+                                                {200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v1/recall-status", "",        {401, 403, 403, 403, 403, 200, 403, 403, 200, 403}},
   };
   // clang-format on
 }
@@ -650,6 +662,130 @@ TEST_F(RoleTable, AnAdminAddsAUserWhoseTokenWorksUntilRevokedAndWhoCanBeDisabled
   for (const auto& u : users["items"])
     disabled |= u["username"] == "new-provider" && u["disabled"] == true;
   EXPECT_TRUE(disabled);
+}
+
+}  // namespace
+}  // namespace orp::api
+
+namespace orp::api {
+namespace {
+
+// Web (#9): the history lists the organisation's own submissions newest first, and a procedure
+// rejected over HTTP waits for a fix under the username that sent it.
+TEST_F(RoleTable, SubmissionHistoryListsOwnSubmissionsAndTheRecordsWaitingForAFix) {
+  auto history = json::parse(Call("provider@RXF", "GET", "/api/v1/submissions").body);
+  ASSERT_FALSE(history["submissions"].empty()) << history.dump();
+  EXPECT_EQ(history["organisation"], "RXF");
+  for (const auto& s : history["submissions"]) EXPECT_NE(s["id"], world_->submission_ids.at("NT4"));
+  const std::string body =
+      R"([{"registry":"BCIR","procedure_ref":"WAIT-1","provider_site":"RXF05"}])";
+  auto sent = testing::Client(world_->server->port())
+                  .Send("POST", "/api/v1/submissions",
+                        {{"Authorization", "Bearer " + world_->tokens.at("submitter@RXF")},
+                         {"Content-Type", "application/json"},
+                         {"Idempotency-Key", "waiting-test"}},
+                        body);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  int64_t id = json::parse(sent.body)["submission_id"];
+  auto newest = json::parse(Call("provider@RXF", "GET", "/api/v1/submissions?limit=1").body);
+  ASSERT_EQ(newest["submissions"].size(), 1u);
+  EXPECT_EQ(newest["submissions"][0]["id"], id);
+  EXPECT_EQ(newest["submissions"][0]["source"], "http");
+  EXPECT_TRUE(newest["submissions"][0]["by"].is_string());
+  EXPECT_GE(newest["submissions"][0]["findings"]["errors"], 1);
+  EXPECT_FALSE(newest["next_cursor"].is_null());
+  auto older = json::parse(
+      Call("provider@RXF", "GET",
+           "/api/v1/submissions?limit=1&cursor=" + newest["next_cursor"].get<std::string>())
+          .body);
+  ASSERT_EQ(older["submissions"].size(), 1u);
+  EXPECT_LT(older["submissions"][0]["id"], id);
+  auto waiting = json::parse(Call("submitter@RXF", "GET", "/api/v1/submissions/waiting").body);
+  ASSERT_FALSE(waiting["findings"].empty()) << waiting.dump();
+  for (const auto& f : waiting["findings"]) {
+    EXPECT_EQ(f["procedure_ref"], "WAIT-1");
+    EXPECT_EQ(f["submission"], id);
+  }
+  auto nt4 = json::parse(Call("provider@NT4", "GET", "/api/v1/submissions/waiting").body);
+  EXPECT_TRUE(nt4["findings"].empty()) << nt4.dump();
+}
+
+// Web (#9): a manufacturer follows the campaigns on its own devices, counted, never named.
+TEST_F(RoleTable, RecallStatusCountsTheManufacturersOwnCampaignsWithoutPatients) {
+  auto acme = Call("manufacturer@acme", "GET", "/api/v1/recall-status");
+  ASSERT_EQ(acme.status, 200) << acme.body;
+  json items = json::parse(acme.body)["items"];
+  json r1;
+  for (const auto& item : items) {
+    if (item["reference"] == "R-1") r1 = item;
+  }
+  ASSERT_TRUE(r1.is_object()) << acme.body;
+  EXPECT_GE(r1["patients"], 1);
+  int64_t staged = 0;
+  for (const auto& [stage, n] : r1["stages"].items()) staged += n.get<int64_t>();
+  EXPECT_EQ(staged, r1["patients"]);
+
+  EXPECT_EQ(acme.body.find(world_->patient_a), std::string::npos);
+  // The regulator follows every campaign (other tests here may have added more).
+  auto regulator = json::parse(Call("regulator", "GET", "/api/v1/recall-status").body);
+  bool has_r1 = false;
+  for (const auto& item : regulator["items"]) has_r1 |= item["reference"] == "R-1";
+  EXPECT_TRUE(has_r1) << regulator.dump();
+}
+
+// Web (#9): the public page's route answers without a session, and its figures are the
+// benchmark's (public audience).
+TEST_F(RoleTable, PublicDevicePerformanceIsTheBenchmarkWithoutSigningIn) {
+  auto registries = json::parse(Call("anonymous", "GET", "/api/v1/public/device-performance").body);
+  EXPECT_FALSE(registries["registries"].empty());
+  auto open = Call("anonymous", "GET", "/api/v1/public/device-performance?registry=BCIR&by=model");
+  ASSERT_EQ(open.status, 200) << open.body;
+  auto signed_in = Call("analyst", "GET", "/api/v1/analytics/benchmark?registry=BCIR&by=model");
+  json a = json::parse(open.body), b = json::parse(signed_in.body);
+  EXPECT_EQ(a["groups"], b["groups"]);
+  EXPECT_EQ(Call("anonymous", "GET", "/api/v1/public/device-performance?registry=BCIR&by=provider")
+                .status,
+            400);
+}
+
+// Web (#9): the dashboards cut their cohort at the end of the data, as survival does, not today
+// (the world's procedures are years old, so today would add years of unseen follow-up).
+TEST_F(RoleTable, FunnelCusumAndCompletenessCutAtTheEndOfTheDataAsSurvivalDoes) {
+  auto survival = json::parse(
+      Call("analyst", "GET", "/api/v1/analytics/survival?registry=BCIR&by=model&times=1").body);
+  const std::string end = survival["data_cut"];
+  ASSERT_FALSE(end.empty());
+  EXPECT_LT(end, FormatIsoDate(TodayUtc()));
+  auto funnel = json::parse(
+      Call("analyst", "GET", "/api/v1/analytics/funnel?registry=BCIR&unit_kind=surgeon").body);
+  EXPECT_EQ(funnel["data_cut"], end);
+  auto cusum = json::parse(
+      Call("analyst", "GET", "/api/v1/analytics/cusum?registry=BCIR&unit_kind=surgeon&unit=4123456")
+          .body);
+  EXPECT_EQ(cusum["data_cut"], end);  // no primary has a year of follow-up by then: no path
+  EXPECT_TRUE(cusum["path"].empty()) << cusum.dump();
+  auto completeness =
+      json::parse(Call("analyst", "GET", "/api/v1/analytics/completeness?registry=BCIR").body);
+  EXPECT_EQ(completeness["data_cut"], end);
+  EXPECT_EQ(completeness["months"].back(), end.substr(0, 7));
+}
+
+// Web (#9): signals sort and search on the server; paging follows the sorted order.
+TEST_F(RoleTable, SignalsSortAndSearchOnTheServer) {
+  auto units = [&](const std::string& query) {
+    std::vector<std::string> out;
+    auto body = json::parse(Call("analyst", "GET", "/api/v1/signals?" + query).body);
+    for (const auto& s : body["items"]) out.push_back(s["unit"]);
+    return out;
+  };
+  std::vector<std::string> up = units("sort=unit"), down = units("sort=-unit");
+  ASSERT_GE(up.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(up.begin(), up.end()));
+  EXPECT_EQ(down, std::vector<std::string>(up.rbegin(), up.rend()));
+  EXPECT_EQ(units("sort=-unit&limit=1"), std::vector<std::string>{down.front()});
+  EXPECT_EQ(units("q=" + up.front().substr(0, 4)), std::vector<std::string>{up.front()});
+  EXPECT_TRUE(units("q=no-such-unit-anywhere").empty());
+  EXPECT_EQ(Call("analyst", "GET", "/api/v1/signals?sort=colour").status, 400);
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ export interface Signal {
   statistic: number | null; threshold: number | null; data_cut: string; first_seen: string; times_seen: number;
   status: string; status_reason: string; evidence?: unknown;
 }
-export interface SignalPage { items: Signal[]; next_cursor: string | null }
+export interface SignalPage { items: Signal[]; next_cursor: string | null; total?: number }
 
 export function signalTable(items: Signal[], id: string, link = true): HTMLTableElement {
   return h("table", { class: "data", id },

@@ -21,6 +21,8 @@ import { uploadPage } from "./pages/upload";
 import { adminAuditPage, adminRegistriesPage, adminUsersPage } from "./pages/admin";
 import { questionnairePage } from "./pages/questionnaire";
 import { myQuestionnairesPage } from "./pages/my_questionnaires";
+import { submissionsPage } from "./pages/submissions";
+import { publicPage } from "./pages/public";
 
 interface Page {
   path: string;
@@ -56,6 +58,9 @@ pages.push(
   { path: "/recalls", title: "Recalls", show: anyOf("regulator", "manufacturer"), render: recallsPage },
   { path: "/completeness", title: "Completeness", show: anyOf("provider", "analyst", "regulator"), render: completenessPage },
 );
+
+// Submission history and records waiting for a fix (web, #9).
+pages.push({ path: "/submissions", title: "Submissions", show: submits, render: submissionsPage });
 
 export function navigate(path: string, replace = false): void {
   if (replace) history.replaceState(null, "", path);
@@ -98,6 +103,12 @@ async function route(): Promise<void> {
   if (link) {
     renderChrome(session, path);
     await questionnairePage({ path: `/api/v1/proms/invitations/${link[1]}` });
+    return;
+  }
+  // Device performance for the public (web, #9): no account.
+  if (path === "/public") {
+    renderChrome(session, path);
+    await publicPage();
     return;
   }
   if (!session && path !== "/login") {

@@ -45,6 +45,9 @@ Result<Json> NationalReport(const ApiServices& s, const domain::RegistryDefiniti
   return Json::parse(analytics::SurvivalReportJson(*report));
 }
 
+}  // namespace
+
+// Also the public page's answer (public_routes.cc): the same figures at the same audience.
 Result<HttpResponse> Benchmark(const ApiServices& s, const RequestContext& ctx) {
   const std::string registry = ctx.request().QueryParam("registry").value_or("");
   if (registry.empty()) return InvalidArgument("registry: required, e.g. registry=NJR");
@@ -65,6 +68,8 @@ Result<HttpResponse> Benchmark(const ApiServices& s, const RequestContext& ctx) 
       fmt::format("analytics/benchmark?registry={}&by={}&audience=public", registry, by)));
   return JsonResponse(report->dump());
 }
+
+namespace {
 
 // The group labelled `label` in a report's groups, or null.
 Json GroupOf(const Json& report, const std::string& label) {

@@ -3,7 +3,8 @@
 //   GET /api/v1/analytics/cusum         one surgeon's or hospital's CUSUM path
 //   GET /api/v1/analytics/completeness  primaries recorded per provider per month
 // computed by surveillance/unit_charts.h over the surveillance cohort, which is built from the
-// store on first use and again when the store's change sequence or the day moves on.
+// store on first use and again when the store's change sequence or the day moves on, and cut at
+// the end of the data (the latest primary, revision or death), as survival is.
 //
 // Who sees what:
 //   funnel        national roles (analyst, regulator) see every unit named with its counts.
@@ -24,6 +25,7 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -41,8 +43,37 @@ namespace {
 using surveillance::Cohort;
 using CohortPtr = std::shared_ptr<const Cohort>;
 
-// The surveillance cohort as of today, rebuilt when the store has changed. Thread safety: Get
-// may be called from many threads; one builds while the others wait.
+// The last day the data knows of: the latest primary, revision or death (as survival's end of
+// data, analytics/survival.cc), or `fallback` for an empty cohort.
+int32_t EndOfData(const Cohort& c, int32_t fallback) {
+  int32_t end = std::numeric_limits<int32_t>::min();
+  for (size_t i = 0; i < c.size(); ++i) {
+    end = std::max(end, c.entry_day[i]);
+    if (c.status[i] != 0) end = std::max(end, c.exit_day[i]);
+    if (c.death_day[i] != surveillance::kNoDeath) end = std::max(end, c.death_day[i]);
+  }
+  for (size_t i = 0; i < c.implants.size(); ++i) {
+    if (c.implants.status[i] != 0) end = std::max(end, c.implants.exit_day[i]);
+  }
+  return end == std::numeric_limits<int32_t>::min() ? fallback : std::min(end, fallback);
+}
+
+// Moves the cut of a cohort built to `today` back to the end of its data, so that a registry
+// whose last submission was months ago is not shown months of follow-up nobody has seen
+// (funnel rates, CUSUM paths, completeness months). Events are all on or before the end, so
+// only the censored exits move.
+void CutAtEndOfData(Cohort& c) {
+  const int32_t today = static_cast<int32_t>(c.data_cut.time_since_epoch().count());
+  const int32_t end = EndOfData(c, today);
+  if (end >= today) return;
+  c.data_cut = Date{std::chrono::days(end)};
+  for (int32_t& exit : c.exit_day) exit = std::min(exit, end);
+  for (int32_t& exit : c.implants.exit_day) exit = std::min(exit, end);
+}
+
+// The surveillance cohort cut at the end of its data, rebuilt when the store has changed or the
+// day moves on. Thread safety: Get may be called from many threads; one builds while the others
+// wait.
 class DashboardCohort {
  public:
   Result<CohortPtr> Get(storage::Store& store) {
@@ -53,6 +84,7 @@ class DashboardCohort {
     if (cohort_ && change_ == *change && cut_ == today) return cohort_;
     Result<Cohort> built = surveillance::BuildCohort(store, today);
     if (!built) return std::unexpected(built.error());
+    CutAtEndOfData(*built);
     cohort_ = std::make_shared<const Cohort>(std::move(*built));
     change_ = *change;
     cut_ = today;
@@ -119,8 +151,25 @@ Json LimitsJson(const stats::FunnelLimits& l) {
           {"upper998", l.upper998}};
 }
 
-Result<HttpResponse> Funnel(const ApiServices& s, const Cache& cache, const RequestContext& ctx) {
-  const HttpRequest& r = ctx.request();
+// ?min_expected=: the methods leave units with fewer than 1 expected event off the funnel (no
+// signal); a small registry may plot them with a lower floor (their limits are wide).
+Result<surveillance::MethodOptions> FunnelOptions(const HttpRequest& r) {
+  surveillance::MethodOptions options;
+  auto floor = r.QueryParam("min_expected");
+  if (!floor) return options;
+  double value = 0;
+  auto [end, ec] = std::from_chars(floor->data(), floor->data() + floor->size(), value);
+  if (ec != std::errc() || end != floor->data() + floor->size() ||
+      !(value >= 0.01 && value <= 100)) {
+    return InvalidArgument(
+        fmt::format("min_expected: '{}' is not a number from 0.01 to 100", Printable(*floor)));
+  }
+  options.min_expected = value;
+  return options;
+}
+
+// ?registry=&unit_kind=&metric=&years=.
+Result<surveillance::FunnelQuery> FunnelQueryOf(const ApiServices& s, const HttpRequest& r) {
   surveillance::FunnelQuery q;
   Result<std::string> registry = RegistryParam(s, r);
   if (!registry) return std::unexpected(registry.error());
@@ -132,72 +181,89 @@ Result<HttpResponse> Funnel(const ApiServices& s, const Cache& cache, const Requ
   Result<int> years = IntParam(r, "years", 5, 1, 30);
   if (!years) return std::unexpected(years.error());
   q.years = *years;
-  // The methods leave units with fewer than 1 expected event off the funnel (no signal); a
-  // small registry may plot them with a lower floor (their limits are wide).
-  surveillance::MethodOptions options;
-  if (auto floor = r.QueryParam("min_expected")) {
-    double value = 0;
-    auto [end, ec] = std::from_chars(floor->data(), floor->data() + floor->size(), value);
-    if (ec != std::errc() || end != floor->data() + floor->size() ||
-        !(value >= 0.01 && value <= 100)) {
-      return InvalidArgument(
-          fmt::format("min_expected: '{}' is not a number from 0.01 to 100", Printable(*floor)));
+  return q;
+}
+
+// The units as points: named for national callers and for the caller's own units; every other
+// unit anonymised (observed withheld, procedures rounded to 5, under 8 procedures left out and
+// counted in `withheld`), in order of size so that their order says nothing about who they are.
+Json FunnelPoints(const ApiServices& s, const RequestContext& ctx,
+                  const surveillance::FunnelQuery& q, const surveillance::UnitFunnel& funnel,
+                  bool national, int64_t& withheld) {
+  Json points = Json::array();
+  for (const surveillance::FunnelUnit& u : funnel.units) {
+    const bool own = !national && ctx.Allowed(UnitScope(*s.store, q.unit_kind, u.unit));
+    const bool named = national || own;
+    if (!named && u.procedures < 8) {
+      ++withheld;
+      continue;
     }
-    options.min_expected = value;
+    points.push_back({{"unit", named ? Json(u.unit) : Json(nullptr)},
+                      {"own", own},
+                      {"procedures", named ? u.procedures : RoundTo5(u.procedures)},
+                      {"observed", named ? Json(u.point.observed) : Json(nullptr)},
+                      {"expected", u.point.size},
+                      {"ratio", u.point.y},
+                      {"classification", stats::FunnelClassName(u.point.classification)},
+                      {"limits", LimitsJson(u.point.limits)}});
   }
-  Result<CohortPtr> cohort = cache->Get(s.AnalyticsStore());
-  if (!cohort) return std::unexpected(cohort.error());
-  const bool national = ctx.Allowed(ResourceScope{});
-  Json body = {{"registry", q.registry},
-               {"unit_kind", r.QueryParam("unit_kind").value_or("hospital")},
-               {"metric", q.metric},
-               {"years", q.years},
-               {"data_cut", FormatIsoDate((*cohort)->data_cut)},
-               {"audience", national ? "national" : "public"}};
-  Result<surveillance::UnitFunnel> funnel = surveillance::ComputeUnitFunnel(**cohort, q, options);
-  if (!funnel && funnel.error().code() != ErrorCode::kFailedPrecondition &&
-      funnel.error().code() != ErrorCode::kNotFound) {
-    return std::unexpected(funnel.error());
-  }
-  Json points = Json::array(), limits = Json::array();
-  int64_t withheld = 0;
-  if (funnel) {
-    body["method"] = funnel->method;
-    body["overdispersion"] = stats::OverdispersionName(funnel->overdispersion);
-    body["phi"] = funnel->phi;
-    body["insufficient"] = funnel->insufficient;
-    body["model_terms"] = funnel->model_terms;
-    for (const auto& l : funnel->curve) limits.push_back(LimitsJson(l));
-    for (const surveillance::FunnelUnit& u : funnel->units) {
-      const bool own = !national && ctx.Allowed(UnitScope(*s.store, q.unit_kind, u.unit));
-      const bool named = national || own;
-      if (!named && u.procedures < 8) {
-        ++withheld;
-        continue;
-      }
-      points.push_back({{"unit", named ? Json(u.unit) : Json(nullptr)},
-                        {"own", own},
-                        {"procedures", named ? u.procedures : RoundTo5(u.procedures)},
-                        {"observed", named ? Json(u.point.observed) : Json(nullptr)},
-                        {"expected", u.point.size},
-                        {"ratio", u.point.y},
-                        {"classification", stats::FunnelClassName(u.point.classification)},
-                        {"limits", LimitsJson(u.point.limits)}});
-    }
-  } else {
-    body["note"] = funnel.error().message();
-  }
-  // Anonymised points in order of size, so their order says nothing about who they are.
   std::stable_sort(points.begin(), points.end(), [](const Json& a, const Json& b) {
     return a["expected"].get<double>() < b["expected"].get<double>();
   });
-  body["withheld"] = withheld;
+  return points;
+}
+
+// The funnel's method, limit curves and points into `body`.
+void AddFunnelJson(Json& body, const surveillance::UnitFunnel& funnel, Json points) {
+  body["method"] = funnel.method;
+  body["overdispersion"] = stats::OverdispersionName(funnel.overdispersion);
+  body["phi"] = funnel.phi;
+  body["insufficient"] = funnel.insufficient;
+  body["model_terms"] = funnel.model_terms;
+  Json limits = Json::array();
+  for (const auto& l : funnel.curve) limits.push_back(LimitsJson(l));
   body["limits"] = std::move(limits);
   body["points"] = std::move(points);
-  ORP_RETURN_IF_ERROR(
-      ctx.Audit(fmt::format("analytics/funnel?registry={}&unit_kind={}&metric={}", q.registry,
-                            body["unit_kind"].get<std::string>(), Printable(q.metric))));
+}
+
+Result<HttpResponse> Funnel(const ApiServices& s, const Cache& cache, const RequestContext& ctx) {
+  const HttpRequest& r = ctx.request();
+  Result<surveillance::FunnelQuery> q = FunnelQueryOf(s, r);
+  if (!q) return std::unexpected(q.error());
+  Result<surveillance::MethodOptions> options = FunnelOptions(r);
+  if (!options) return std::unexpected(options.error());
+  Result<CohortPtr> cohort = cache->Get(s.AnalyticsStore());
+  if (!cohort) return std::unexpected(cohort.error());
+  const bool national = ctx.Allowed(ResourceScope{});
+  const std::string unit_kind = r.QueryParam("unit_kind").value_or("hospital");
+  Json body = {{"registry", q->registry},
+               {"unit_kind", unit_kind},
+               {"metric", q->metric},
+               {"years", q->years},
+               {"data_cut", FormatIsoDate((*cohort)->data_cut)},
+               {"audience", national ? "national" : "public"},
+               {"limits", Json::array()},
+               {"points", Json::array()}};
+  Result<surveillance::UnitFunnel> funnel = surveillance::ComputeUnitFunnel(**cohort, *q, *options);
+  int64_t withheld = 0;
+  if (funnel) {
+    AddFunnelJson(body, *funnel, FunnelPoints(s, ctx, *q, *funnel, national, withheld));
+  } else if (funnel.error().code() == ErrorCode::kFailedPrecondition ||
+             funnel.error().code() == ErrorCode::kNotFound) {
+    body["note"] = funnel.error().message();
+  } else {
+    return std::unexpected(funnel.error());
+  }
+  body["withheld"] = withheld;
+  ORP_RETURN_IF_ERROR(ctx.Audit(fmt::format("analytics/funnel?registry={}&unit_kind={}&metric={}",
+                                            q->registry, unit_kind, Printable(q->metric))));
   return JsonResponse(body.dump());
+}
+
+// Whether the cohort has primaries by this surgeon or at this hospital.
+bool InCohort(const Cohort& c, storage::SignalUnitKind kind, const std::string& unit) {
+  const auto& units = kind == storage::SignalUnitKind::kSurgeon ? c.surgeons : c.hospitals;
+  return std::find(units.begin(), units.end(), unit) != units.end();
 }
 
 Result<HttpResponse> Cusum(const ApiServices& s, const Cache& cache, const RequestContext& ctx) {
@@ -216,15 +282,23 @@ Result<HttpResponse> Cusum(const ApiServices& s, const Cache& cache, const Reque
   if (!cohort) return std::unexpected(cohort.error());
   Result<surveillance::UnitCusum> chart = surveillance::ComputeUnitCusum(
       **cohort, *registry, *kind, unit, surveillance::MethodOptions{});
-  if (!chart && chart.error().code() == ErrorCode::kNotFound) return not_found;
-  if (!chart && chart.error().code() == ErrorCode::kFailedPrecondition) {
-    // The risk model cannot be fitted (too few primaries or events): say so, draw nothing.
-    Json body = {{"registry", *registry},           {"unit", unit},
-                 {"note", chart.error().message()}, {"h", nullptr},
-                 {"signals", Json::array()},        {"path", Json::array()}};
+  if (!chart && chart.error().code() == ErrorCode::kNotFound && !InCohort(**cohort, *kind, unit)) {
+    return not_found;
+  }
+  if (!chart && (chart.error().code() == ErrorCode::kFailedPrecondition ||
+                 chart.error().code() == ErrorCode::kNotFound)) {
+    // A known unit with nothing to draw: the risk model cannot be fitted (too few primaries or
+    // events), or no primary has a year of follow-up before the data cut. Say so.
+    Json body = {{"registry", *registry},
+                 {"unit", unit},
+                 {"note", chart.error().message()},
+                 {"h", nullptr},
+                 {"data_cut", FormatIsoDate((*cohort)->data_cut)},
+                 {"signals", Json::array()},
+                 {"path", Json::array()}};
     ORP_RETURN_IF_ERROR(
         ctx.Audit(fmt::format("analytics/cusum?registry={}&unit={}", *registry, Printable(unit)),
-                  "no model"));
+                  "no chart"));
     return JsonResponse(body.dump());
   }
   if (!chart) return std::unexpected(chart.error());
@@ -323,47 +397,46 @@ Result<std::vector<Provider>> CountProviders(const ApiServices& s, const Request
   return rows;
 }
 
-Result<HttpResponse> Completeness(const ApiServices& s, const Cache& cache,
-                                  const RequestContext& ctx) {
-  const HttpRequest& r = ctx.request();
+// What a completeness request asks for: ?registry= (-1: every registry; past the cohort's
+// registries: one with no primaries), ?months=, ?limit=, ?cursor=, ?q=, ?sort=.
+struct CompletenessRequest {
+  std::string registry_code;
   int registry = -1;
-  Result<CohortPtr> cohort = cache->Get(s.AnalyticsStore());
-  if (!cohort) return std::unexpected(cohort.error());
-  const Cohort& c = **cohort;
-  const std::string registry_code = r.QueryParam("registry").value_or("");
-  if (!registry_code.empty()) {
+  int months = 24;
+  int limit = 50;
+  int64_t offset = 0;
+};
+
+Result<CompletenessRequest> ParseCompleteness(const ApiServices& s, const HttpRequest& r,
+                                              const Cohort& c) {
+  CompletenessRequest out;
+  out.registry_code = r.QueryParam("registry").value_or("");
+  if (!out.registry_code.empty()) {
     Result<std::string> known = RegistryParam(s, r);
     if (!known) return std::unexpected(known.error());
-    auto it = std::find(c.registries.begin(), c.registries.end(), registry_code);
-    registry = it == c.registries.end() ? static_cast<int>(c.registries.size())
-                                        : static_cast<int>(it - c.registries.begin());
+    auto it = std::find(c.registries.begin(), c.registries.end(), out.registry_code);
+    out.registry = static_cast<int>(it - c.registries.begin());  // size() when absent
   }
   Result<int> months = IntParam(r, "months", 24, 1, 120);
   if (!months) return std::unexpected(months.error());
+  out.months = *months;
   Result<int> limit = ParseLimit(r.QueryParam("limit"), 50, 500);
   if (!limit) return std::unexpected(limit.error());
-  int64_t offset = 0;
+  out.limit = *limit;
   if (auto cursor = r.QueryParam("cursor")) {
     Result<int64_t> decoded = DecodeCursor("completeness", *cursor);
     if (!decoded) return std::unexpected(decoded.error());
-    offset = *decoded;
+    out.offset = *decoded;
   }
-  const int last_month = MonthIndex(static_cast<int32_t>(c.data_cut.time_since_epoch().count()));
-  const int first_month = last_month - *months + 1;
-  Result<std::vector<Provider>> rows = CountProviders(s, ctx, c, registry, first_month, *months);
-  if (!rows) return std::unexpected(rows.error());
-  const std::string filter = ToUpperAscii(r.QueryParam("q").value_or(""));
-  if (!filter.empty()) {
-    std::erase_if(*rows,
-                  [&](const Provider& p) { return p.code.find(filter) == std::string::npos; });
-  }
-  ORP_RETURN_IF_ERROR(SortProviders(*rows, r.QueryParam("sort").value_or("-total")));
-  Json month_names = Json::array(), items = Json::array();
-  for (int m = first_month; m <= last_month; ++m)
-    month_names.push_back(fmt::format("{:04}-{:02}", m / 12, m % 12 + 1));
-  for (size_t k = static_cast<size_t>(offset);
-       k < rows->size() && items.size() < static_cast<size_t>(*limit); ++k) {
-    const Provider& p = (*rows)[k];
+  return out;
+}
+
+// One page of providers from `offset`.
+Json CompletenessItems(const std::vector<Provider>& rows, const CompletenessRequest& q) {
+  Json items = Json::array();
+  for (size_t k = static_cast<size_t>(q.offset);
+       k < rows.size() && items.size() < static_cast<size_t>(q.limit); ++k) {
+    const Provider& p = rows[k];
     items.push_back({{"provider", p.code},
                      {"sites", p.sites.size()},
                      {"total", p.total},
@@ -371,16 +444,41 @@ Result<HttpResponse> Completeness(const ApiServices& s, const Cache& cache,
                      {"months_without", std::count(p.counts.begin(), p.counts.end(), 0)},
                      {"counts", p.counts}});
   }
-  const bool more = offset + *limit < static_cast<int64_t>(rows->size());
-  Json body = {
-      {"registry", registry_code.empty() ? Json(nullptr) : Json(registry_code)},
-      {"data_cut", FormatIsoDate(c.data_cut)},
-      {"months", month_names},
-      {"total", rows->size()},
-      {"items", items},
-      {"next_cursor", more ? Json(EncodeCursor("completeness", offset + *limit)) : Json(nullptr)}};
+  return items;
+}
+
+Result<HttpResponse> Completeness(const ApiServices& s, const Cache& cache,
+                                  const RequestContext& ctx) {
+  const HttpRequest& r = ctx.request();
+  Result<CohortPtr> cohort = cache->Get(s.AnalyticsStore());
+  if (!cohort) return std::unexpected(cohort.error());
+  const Cohort& c = **cohort;
+  Result<CompletenessRequest> q = ParseCompleteness(s, r, c);
+  if (!q) return std::unexpected(q.error());
+  const int last_month = MonthIndex(static_cast<int32_t>(c.data_cut.time_since_epoch().count()));
+  const int first_month = last_month - q->months + 1;
+  Result<std::vector<Provider>> rows =
+      CountProviders(s, ctx, c, q->registry, first_month, q->months);
+  if (!rows) return std::unexpected(rows.error());
+  const std::string filter = ToUpperAscii(r.QueryParam("q").value_or(""));
+  if (!filter.empty()) {
+    std::erase_if(*rows,
+                  [&](const Provider& p) { return p.code.find(filter) == std::string::npos; });
+  }
+  ORP_RETURN_IF_ERROR(SortProviders(*rows, r.QueryParam("sort").value_or("-total")));
+  Json month_names = Json::array();
+  for (int m = first_month; m <= last_month; ++m)
+    month_names.push_back(fmt::format("{:04}-{:02}", m / 12, m % 12 + 1));
+  const bool more = q->offset + q->limit < static_cast<int64_t>(rows->size());
+  Json body = {{"registry", q->registry_code.empty() ? Json(nullptr) : Json(q->registry_code)},
+               {"data_cut", FormatIsoDate(c.data_cut)},
+               {"months", month_names},
+               {"total", rows->size()},
+               {"items", CompletenessItems(*rows, *q)},
+               {"next_cursor",
+                more ? Json(EncodeCursor("completeness", q->offset + q->limit)) : Json(nullptr)}};
   ORP_RETURN_IF_ERROR(
-      ctx.Audit(fmt::format("analytics/completeness?registry={}", Printable(registry_code))));
+      ctx.Audit(fmt::format("analytics/completeness?registry={}", Printable(q->registry_code))));
   return JsonResponse(body.dump());
 }
 

@@ -62,6 +62,9 @@ Result<void> AddRoutes(Router& router, const ApiServices& given) {
   }
   ORP_RETURN_IF_ERROR(AddPromsRoutes(router, services));
   ORP_RETURN_IF_ERROR(AddPromsAnalysisRoutes(router, services));
+  ORP_RETURN_IF_ERROR(AddSubmissionHistoryRoutes(router, services));  // web, #9
+  ORP_RETURN_IF_ERROR(AddPublicRoutes(router, services));             // web, #9
+  ORP_RETURN_IF_ERROR(AddRecallStatusRoutes(router, services));       // web, #9
   return {};
 }
 

@@ -1,8 +1,8 @@
 // The API's route table: every route the server answers, with the action the policy decides
 // on. AddRoutes is the one place routes are registered; docs/openapi.yaml must list exactly
 // these (routes_test.cc checks), and `orp serve --routes` prints them. Action names are
-// security::ActionName's (security/policy.h), except the public health.read, session.create,
-// session.delete and proms.invitation.
+// security::ActionName's (security/policy.h); health.read, session.create, session.delete,
+// public.device.read and proms.invitation are public.
 //
 //   GET  /healthz                               health.read        the process is up
 //   GET  /readyz                                health.read        the store answers
@@ -47,6 +47,12 @@
 //   GET|POST /api/v1/patients/{pseudonym}/proms/invitations/{id}  proms.invitation  the patient
 //   GET  /api/v1/proms/participation            analytics.aggregate.read  rates per provider
 //   GET  /api/v1/proms/gain                     analytics.aggregate.read  gain vs the country
+//   GET  /api/v1/submissions                    submission.read    own history, newest first
+//   GET  /api/v1/submissions/waiting            submission.read    rejected, not yet fixed
+//   GET  /api/v1/public/device-performance      public.device.read  national figures (public,
+//                                               rate limited)
+//   GET  /api/v1/recall-status                  recall.status.read  campaigns on own devices,
+//                                               counted per stage (no patients)
 //
 // Scope: list and read routes ask the gatekeeper about each row's organisation, clinician or
 // patient (RequestContext::Allowed) and return only what it allows, so a provider sees its own
@@ -171,10 +177,23 @@ Result<void> AddRegistryRoutes(Router& router, const ApiServices& services);
 Result<void> AddAdminRoutes(Router& router, const ApiServices& services);
 Result<void> AddPromsRoutes(Router& router, const ApiServices& services);
 Result<void> AddPromsAnalysisRoutes(Router& router, const ApiServices& services);
+// Submission history and records waiting for a fix (web, #9): submission_history_routes.cc.
+Result<void> AddSubmissionHistoryRoutes(Router& router, const ApiServices& services);
+// Public device performance, no sign-in (web, #9): public_routes.cc.
+Result<void> AddPublicRoutes(Router& router, const ApiServices& services);
+// Recall status for manufacturers (web, #9): recall_status_routes.cc.
+Result<void> AddRecallStatusRoutes(Router& router, const ApiServices& services);
+// GET /api/v1/analytics/benchmark's handler (benchmark_routes.cc), also served publicly.
+Result<HttpResponse> Benchmark(const ApiServices& s, const RequestContext& ctx);
 
 // The organisation a provider site belongs to: the store's organisation when it knows the
 // site, else the site code's first three characters — the same rule ingest applies when a
 // provider submits for its own sites (ValidatorOptions::as_ods).
 std::string OrganisationOfSite(storage::Reader& reader, const domain::OdsSiteCode& site);
+
+// The organisation a caller submits for (submission_routes.cc): ?as=ODS, else the scope of its
+// only submitter or provider grant, else none (a national role). kInvalidArgument for a bad ?as
+// or several organisations without ?as.
+Result<std::optional<domain::OdsCode>> SubmittingOrganisation(const RequestContext& ctx);
 
 }  // namespace orp::api

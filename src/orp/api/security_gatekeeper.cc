@@ -12,7 +12,7 @@ namespace {
 // #11); the handler refuses an unknown token.
 bool IsPublic(std::string_view action) {
   return action == "health.read" || action == "session.create" || action == "session.delete" ||
-         action == "proms.invitation";
+         action == "proms.invitation" || action == "public.device.read";
 }
 
 // The resource a grant covers: its own organisation, clinician, manufacturer or record.

@@ -54,32 +54,6 @@ Result<std::string> IdempotencyKey(const RequestContext& ctx) {
   return fmt::format("http:{}:{}", ctx.principal().username, key);
 }
 
-// The organisation the caller submits for: ?as=ODS, else the scope of its only submitter or
-// provider grant, else none (a national role submitting as the operator).
-Result<std::optional<domain::OdsCode>> SubmittingOrganisation(const RequestContext& ctx) {
-  if (auto as = ctx.request().QueryParam("as")) {
-    Result<domain::OdsCode> code = domain::OdsCode::Parse(*as);
-    if (!code) return std::unexpected(code.error().WithContext("as"));
-    return *code;
-  }
-  std::optional<domain::OdsCode> only;
-  int count = 0;
-  for (const security::Grant& grant : ctx.principal().grants) {
-    if (grant.role != security::Role::kSubmitter && grant.role != security::Role::kProvider) {
-      continue;
-    }
-    Result<domain::OdsCode> code = domain::OdsCode::Parse(grant.scope);
-    if (code && (!only || *only != *code)) {
-      only = *code;
-      ++count;
-    }
-  }
-  if (count > 1) {
-    return InvalidArgument("as: you submit for several organisations; name one with ?as=ODS");
-  }
-  return only;
-}
-
 HttpResponse ReceiptResponse(std::string receipt_json, int status, int64_t id) {
   HttpResponse response = JsonResponse(std::move(receipt_json), status);
   response.headers.emplace_back("Location", fmt::format("/api/v1/submissions/{}", id));
@@ -252,6 +226,33 @@ Result<HttpResponse> ReadSubmission(const ApiServices& s, const RequestContext& 
 }
 
 }  // namespace
+
+// The organisation the caller submits for: ?as=ODS, else the scope of its only submitter or
+// provider grant, else none (a national role submitting as the operator). Shared with the
+// submission history (submission_history_routes.cc).
+Result<std::optional<domain::OdsCode>> SubmittingOrganisation(const RequestContext& ctx) {
+  if (auto as = ctx.request().QueryParam("as")) {
+    Result<domain::OdsCode> code = domain::OdsCode::Parse(*as);
+    if (!code) return std::unexpected(code.error().WithContext("as"));
+    return *code;
+  }
+  std::optional<domain::OdsCode> only;
+  int count = 0;
+  for (const security::Grant& grant : ctx.principal().grants) {
+    if (grant.role != security::Role::kSubmitter && grant.role != security::Role::kProvider) {
+      continue;
+    }
+    Result<domain::OdsCode> code = domain::OdsCode::Parse(grant.scope);
+    if (code && (!only || *only != *code)) {
+      only = *code;
+      ++count;
+    }
+  }
+  if (count > 1) {
+    return InvalidArgument("as: you submit for several organisations; name one with ?as=ODS");
+  }
+  return only;
+}
 
 Result<void> AddSubmissionRoutes(Router& router, const ApiServices& services) {
   ORP_RETURN_IF_ERROR(

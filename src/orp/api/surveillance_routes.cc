@@ -1,5 +1,5 @@
 // Signals and surveillance runs (issue #7):
-//   GET   /api/v1/signals                 surveillance.signal.read    filtered, paged
+//   GET   /api/v1/signals                 surveillance.signal.read    filtered, sorted, paged
 //   GET   /api/v1/signals/{id}            surveillance.signal.read    one signal with evidence
 //   PATCH /api/v1/signals/{id}            surveillance.signal.update  move its status, with why
 //   POST  /api/v1/surveillance/runs       surveillance.run            run every method now
@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <functional>
 #include <map>
 
 #include "orp/api/json_codec.h"
@@ -95,6 +96,63 @@ Result<int64_t> IdParam(const RequestContext& ctx) {
   return id;
 }
 
+// The filters the store does not apply (?unit_kind=, ?unit=, ?method=, ?q=) and the order
+// (?sort=, web #9).
+struct SignalListQuery {
+  std::optional<storage::SignalUnitKind> kind;
+  std::optional<std::string> unit, method;
+  std::string text;  // ?q=: in the unit or the finding, letter case ignored
+  std::function<bool(const Signal&, const Signal&)> less;
+};
+
+// ?sort=data_cut|first_seen|statistic|times_seen|unit|method|status, '-' first for descending;
+// default the store's order (newest data cut first). Ties keep the store's order.
+Result<std::function<bool(const Signal&, const Signal&)>> SignalOrder(std::string_view sort) {
+  if (sort.empty()) return nullptr;
+  const bool descending = sort.front() == '-';
+  if (descending) sort.remove_prefix(1);
+  std::function<bool(const Signal&, const Signal&)> less;
+  if (sort == "data_cut") less = [](auto& a, auto& b) { return a.data_cut < b.data_cut; };
+  if (sort == "first_seen") less = [](auto& a, auto& b) { return a.first_seen < b.first_seen; };
+  if (sort == "statistic") less = [](auto& a, auto& b) { return a.statistic < b.statistic; };
+  if (sort == "times_seen") less = [](auto& a, auto& b) { return a.times_seen < b.times_seen; };
+  if (sort == "unit") less = [](auto& a, auto& b) { return a.unit < b.unit; };
+  if (sort == "method") less = [](auto& a, auto& b) { return a.method < b.method; };
+  if (sort == "status") less = [](auto& a, auto& b) { return a.status < b.status; };
+  if (!less) {
+    return InvalidArgument(
+        "sort: data_cut, first_seen, statistic, times_seen, unit, method or status, with '-' "
+        "for descending");
+  }
+  if (!descending) return less;
+  return [less](const Signal& a, const Signal& b) { return less(b, a); };
+}
+
+Result<SignalListQuery> ParseSignalList(const HttpRequest& r) {
+  SignalListQuery q;
+  if (auto unit_kind = r.QueryParam("unit_kind")) {
+    auto parsed = storage::ParseSignalUnitKind(*unit_kind);
+    if (!parsed) return std::unexpected(parsed.error().WithContext("unit_kind"));
+    q.kind = *parsed;
+  }
+  q.unit = r.QueryParam("unit");
+  q.method = r.QueryParam("method");
+  q.text = ToUpperAscii(r.QueryParam("q").value_or(""));
+  auto less = SignalOrder(r.QueryParam("sort").value_or(""));
+  if (!less) return std::unexpected(less.error());
+  q.less = std::move(*less);
+  return q;
+}
+
+bool Matches(const SignalListQuery& q, const Signal& signal) {
+  if ((q.kind && signal.unit_kind != *q.kind) || (q.unit && signal.unit != *q.unit) ||
+      (q.method && signal.method != *q.method)) {
+    return false;
+  }
+  return q.text.empty() || ToUpperAscii(signal.unit).find(q.text) != std::string::npos ||
+         ToUpperAscii(signal.what).find(q.text) != std::string::npos;
+}
+
 Result<HttpResponse> ListSignals(const ApiServices& s, const RequestContext& ctx) {
   const HttpRequest& r = ctx.request();
   storage::SignalFilter filter;
@@ -104,14 +162,8 @@ Result<HttpResponse> ListSignals(const ApiServices& s, const RequestContext& ctx
     if (!parsed) return std::unexpected(parsed.error().WithContext("status"));
     filter.status = *parsed;
   }
-  std::optional<storage::SignalUnitKind> kind;
-  if (auto unit_kind = r.QueryParam("unit_kind")) {
-    auto parsed = storage::ParseSignalUnitKind(*unit_kind);
-    if (!parsed) return std::unexpected(parsed.error().WithContext("unit_kind"));
-    kind = *parsed;
-  }
-  std::optional<std::string> unit = r.QueryParam("unit");
-  std::optional<std::string> method = r.QueryParam("method");
+  Result<SignalListQuery> q = ParseSignalList(r);
+  if (!q) return std::unexpected(q.error());
   int64_t offset = 0;
   if (auto cursor = r.QueryParam("cursor")) {
     Result<int64_t> decoded = DecodeCursor("signals", *cursor);
@@ -123,23 +175,19 @@ Result<HttpResponse> ListSignals(const ApiServices& s, const RequestContext& ctx
   Result<std::vector<Signal>> all = s.store->ListSignals(filter);
   if (!all) return std::unexpected(all.error());
   SignalScopes scope_of(*s.store);
+  std::erase_if(*all, [&](const Signal& signal) {
+    return !Matches(*q, signal) || !ctx.Allowed(scope_of(signal));
+  });
+  if (q->less) std::stable_sort(all->begin(), all->end(), q->less);
   Json items = Json::array();
-  int64_t position = 0;  // among the signals this caller may see
-  bool more = false;
-  for (const Signal& signal : *all) {
-    if ((kind && signal.unit_kind != *kind) || (unit && signal.unit != *unit) ||
-        (method && signal.method != *method) || !ctx.Allowed(scope_of(signal))) {
-      continue;
-    }
-    if (position++ < offset) continue;
-    if (static_cast<int>(items.size()) == *limit) {
-      more = true;
-      break;
-    }
-    items.push_back(surveillance::SignalJson(signal, false));
+  for (size_t k = static_cast<size_t>(offset);
+       k < all->size() && items.size() < static_cast<size_t>(*limit); ++k) {
+    items.push_back(surveillance::SignalJson((*all)[k], false));
   }
+  const bool more = offset + *limit < static_cast<int64_t>(all->size());
   Json body = {
       {"items", items},
+      {"total", all->size()},
       {"next_cursor", more ? Json(EncodeCursor("signals", offset + *limit)) : Json(nullptr)}};
   return JsonResponse(body.dump());
 }

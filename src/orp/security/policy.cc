@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "orp/core/text.h"
+#include "orp/security/manufacturer_id.h"
 
 namespace orp::security {
 namespace {
@@ -77,6 +78,9 @@ constexpr Rule kRules[] = {
     {kAuditReadOwn, kPatient, Scope::kOwnRecord},
     {kUserAdmin, kAdmin, Scope::kNational},
     {kMetricsRead, kAdmin, Scope::kNational},
+    // web (#9): a campaign's counts per stage, no patient data.
+    {kRecallStatusRead, kManufacturer, Scope::kOwnManufacturer},
+    {kRecallStatusRead, kRegulator, Scope::kNational},
 };
 
 // Reference data: every signed-in role may read it.
@@ -87,10 +91,11 @@ bool IsReferenceData(Action action) {
 
 // Public: anyone, signed in or not.
 bool IsPublic(Action action) {
-  return action == kHealthRead || action == kSessionCreate || action == kSessionDelete;
+  return action == kHealthRead || action == kSessionCreate || action == kSessionDelete ||
+         action == kPublicDeviceRead;
 }
 
-constexpr std::array<std::pair<Action, std::string_view>, 22> kActionNames = {{
+constexpr std::array<std::pair<Action, std::string_view>, 24> kActionNames = {{
     {kSubmissionCreate, "submission.create"},
     {kSubmissionRead, "submission.read"},
     {kProcedureRead, "procedure.read"},
@@ -113,6 +118,8 @@ constexpr std::array<std::pair<Action, std::string_view>, 22> kActionNames = {{
     {kSessionCreate, "session.create"},
     {kSessionDelete, "session.delete"},
     {kSessionPassword, "session.password"},
+    {kRecallStatusRead, "recall.status.read"},
+    {kPublicDeviceRead, "public.device.read"},
 }};
 
 bool Contains(const std::vector<const Grant*>& grants, std::string_view scope) {
@@ -134,7 +141,9 @@ bool ScopeHolds(Scope scope, const std::vector<const Grant*>& grants, const Prin
       return std::any_of(resource.organisations.begin(), resource.organisations.end(),
                          [&](const std::string& ods) { return Contains(grants, ods); });
     case Scope::kOwnClinician: return Contains(grants, resource.clinician);
-    case Scope::kOwnManufacturer: return Contains(grants, resource.manufacturer);
+    case Scope::kOwnManufacturer:  // the catalogue's name, or its id (manufacturer_id.h)
+      return Contains(grants, resource.manufacturer) ||
+             Contains(grants, ManufacturerId(resource.manufacturer));
     case Scope::kOwnRecord:
       return !resource.patient.empty() && resource.patient == principal.patient;
   }

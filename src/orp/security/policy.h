@@ -66,6 +66,10 @@ enum class Action {
   kSessionDelete,  // session.delete (signing out)
   // Any signed-in principal with a role, in any scope: it concerns only the caller.
   kSessionPassword,  // session.password (changing one's own password: Accounts decides)
+  // web (#9): a recall campaign's counts per stage for the devices' manufacturer (no patient
+  // data); and national device performance at the public audience, public like health.read.
+  kRecallStatusRead,  // recall.status.read
+  kPublicDeviceRead,  // public.device.read
 };
 
 // Every action, in declaration order (for tables and tests).

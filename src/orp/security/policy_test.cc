@@ -47,15 +47,15 @@ Resource OtherScope() { return {{"RXF"}, "7654321", "globex", kOtherPatient}; }
 // principal's own scope, "-" never. Columns follow AllActions().
 // clang-format off
 const std::map<std::string, std::vector<std::string>> kExpected = {
-    //  sub.c  sub.r  proc   impl   nhs    cat    udi    agg    sig.r  sig.u  rec.r  rec.u  rec.c  run    aud   aud.o  user   metr  health session.c session.d pw
-    {"submitter", {"own", "own", "-", "-", "-", "yes", "yes", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "yes", "yes", "yes", "yes"}},
-    {"provider", {"own", "own", "own", "own", "own", "yes", "yes", "own", "own", "-", "own", "own", "-", "-", "-", "-", "-", "-", "yes", "yes", "yes", "yes"}},
-    {"clinician", {"-", "-", "own", "own", "-", "yes", "yes", "own", "own", "-", "-", "-", "-", "-", "-", "-", "-", "-", "yes", "yes", "yes", "yes"}},
-    {"manufacturer", {"-", "-", "-", "-", "-", "yes", "yes", "own", "own", "-", "-", "-", "own", "-", "-", "-", "-", "-", "yes", "yes", "yes", "yes"}},
-    {"patient", {"-", "-", "own", "own", "-", "yes", "yes", "-", "-", "-", "own", "-", "-", "-", "-", "own", "-", "-", "yes", "yes", "yes", "yes"}},
-    {"analyst", {"-", "-", "yes", "yes", "-", "yes", "yes", "yes", "yes", "-", "-", "-", "-", "yes", "-", "-", "-", "-", "yes", "yes", "yes", "yes"}},
-    {"regulator", {"-", "-", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "-", "-", "-", "-", "yes", "yes", "yes", "yes"}},
-    {"admin", {"-", "-", "-", "-", "-", "yes", "yes", "-", "-", "-", "-", "-", "-", "-", "yes", "-", "yes", "yes", "yes", "yes", "yes", "yes"}},
+    //  sub.c  sub.r  proc   impl   nhs    cat    udi    agg    sig.r  sig.u  rec.r  rec.u  rec.c  run    aud   aud.o  user   metr  health session.c session.d pw  rec.s public
+    {"submitter", {"own", "own", "-", "-", "-", "yes", "yes", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "yes", "yes", "yes", "yes", "-", "yes"}},
+    {"provider", {"own", "own", "own", "own", "own", "yes", "yes", "own", "own", "-", "own", "own", "-", "-", "-", "-", "-", "-", "yes", "yes", "yes", "yes", "-", "yes"}},
+    {"clinician", {"-", "-", "own", "own", "-", "yes", "yes", "own", "own", "-", "-", "-", "-", "-", "-", "-", "-", "-", "yes", "yes", "yes", "yes", "-", "yes"}},
+    {"manufacturer", {"-", "-", "-", "-", "-", "yes", "yes", "own", "own", "-", "-", "-", "own", "-", "-", "-", "-", "-", "yes", "yes", "yes", "yes", "own", "yes"}},
+    {"patient", {"-", "-", "own", "own", "-", "yes", "yes", "-", "-", "-", "own", "-", "-", "-", "-", "own", "-", "-", "yes", "yes", "yes", "yes", "-", "yes"}},
+    {"analyst", {"-", "-", "yes", "yes", "-", "yes", "yes", "yes", "yes", "-", "-", "-", "-", "yes", "-", "-", "-", "-", "yes", "yes", "yes", "yes", "-", "yes"}},
+    {"regulator", {"-", "-", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "yes", "-", "-", "-", "-", "yes", "yes", "yes", "yes", "yes", "yes"}},
+    {"admin", {"-", "-", "-", "-", "-", "yes", "yes", "-", "-", "-", "-", "-", "-", "-", "yes", "-", "yes", "yes", "yes", "yes", "yes", "yes", "-", "yes"}},
 };
 // clang-format on
 
@@ -68,7 +68,7 @@ std::string Observed(const Principal& p, Action a) {
 }
 
 TEST(Policy, EveryRoleAndActionInOwnAndOtherScopeMatchesTheTable) {
-  ASSERT_EQ(AllActions().size(), 22u);
+  ASSERT_EQ(AllActions().size(), 24u);
   for (const RoleCase& rc : RoleCases()) {
     const auto& row = kExpected.at(rc.name);
     for (size_t i = 0; i < AllActions().size(); ++i) {
@@ -112,7 +112,8 @@ TEST(Policy, AnonymousAndGrantlessPrincipalsAreDeniedAllButThePublicActions) {
   Principal anonymous;
   Principal grantless{9, "nobody", false, "", {}};
   for (Action a : AllActions()) {
-    bool is_public = a == kHealthRead || a == kSessionCreate || a == kSessionDelete;
+    bool is_public =
+        a == kHealthRead || a == kSessionCreate || a == kSessionDelete || a == kPublicDeviceRead;
     EXPECT_EQ(Decide(anonymous, a, OwnScope()).allowed, is_public) << ActionName(a);
     EXPECT_EQ(Decide(grantless, a, OwnScope()).allowed, is_public) << ActionName(a);
     EXPECT_EQ(Decide(anonymous, a, Resource{{}, "", "", "", true}).allowed, is_public);

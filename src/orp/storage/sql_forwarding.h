@@ -18,6 +18,7 @@
 #include "orp/storage/sql.h"
 #include "orp/storage/sql_queries.h"
 #include "orp/storage/store.h"
+#include "orp/storage/submission_reads.h"
 #include "orp/storage/surveillance_reads.h"
 
 namespace orp::storage::sql {
@@ -45,6 +46,7 @@ template <typename Base, typename Q>
 class SharedReader : public Base,
                      public SurveillanceReads,
                      public PromsReads,
+                     public SubmissionReads,
                      public RecallReads {  // recall (#8)
  public:
   Result<std::optional<Patient>> FindPatient(PatientId id) override {
@@ -245,6 +247,19 @@ class SharedReader : public Base,
   }
   Result<std::vector<PromResponse>> PromResponsesOfPatient(PatientId patient) override {
     return Read([&](Queries& q) { return q.PromResponsesOfPatient(patient); });
+  }
+
+  // Submission history (web, #9; submission_reads.h).
+  Result<std::vector<SubmissionSummary>> ListSubmissions(std::string_view submitter,
+                                                         int64_t before_id, int limit) override {
+    return Read([&](Queries& q) { return q.ListSubmissions(submitter, before_id, limit); });
+  }
+  Result<std::vector<WaitingFinding>> ListWaitingForFix(std::string_view submitter,
+                                                        int64_t after_submission,
+                                                        int64_t after_ordinal, int limit) override {
+    return Read([&](Queries& q) {
+      return q.ListWaitingForFix(submitter, after_submission, after_ordinal, limit);
+    });
   }
 
  protected:

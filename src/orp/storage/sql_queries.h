@@ -16,6 +16,7 @@
 #include "orp/storage/recall_reads.h"  // recall (#8)
 #include "orp/storage/sql.h"
 #include "orp/storage/store.h"
+#include "orp/storage/submission_reads.h"
 #include "orp/storage/surveillance_reads.h"
 
 namespace orp::storage::sql {
@@ -106,6 +107,13 @@ class Queries {
   Result<void> SetUserPassword(int64_t user_id, std::string_view password_hash);
   Result<void> DeleteSessionsOfExcept(int64_t user_id, std::string_view keep_id_hash);
   Result<bool> ClaimTotpStep(int64_t user_id, int64_t step);
+
+  // Submission history (web, #9; sql_submission_reads.cc; submission_reads.h).
+  Result<std::vector<SubmissionSummary>> ListSubmissions(std::string_view submitter,
+                                                         int64_t before_id, int limit);
+  Result<std::vector<WaitingFinding>> ListWaitingForFix(std::string_view submitter,
+                                                        int64_t after_submission,
+                                                        int64_t after_ordinal, int limit);
 
  private:
   Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,

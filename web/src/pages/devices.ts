@@ -5,6 +5,7 @@ import { api } from "../api";
 import { chartWidth, compareReports, field, fill, loadSignals, registryField, section, select, signalTable } from "../dash";
 import { h, render } from "../dom";
 import { survivalChart, type SurvivalReport } from "../survival_chart";
+import { recallStatusSection } from "./recall_status";
 
 export function devicesPage(): void {
   const registry = registryField("devices-registry");
@@ -32,6 +33,6 @@ export function devicesPage(): void {
     ]);
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); void load(); });
-  render(h("h1", {}, "Your devices"), form, survival.card, signals.card);
+  render(h("h1", {}, "Your devices"), form, survival.card, signals.card, recallStatusSection().card);
   void load();
 }

@@ -44,6 +44,6 @@ export function loginPage(onSignedIn: (session: Session) => void): void {
       submit.disabled = false;
     }
   });
-  render(form);
+  render(form, h("p", { class: "narrow" }, h("a", { href: "/public", "data-link": true, id: "public-link" }, "How implanted devices perform"), " — national figures, no sign-in needed."));
   username.focus();
 }

@@ -77,39 +77,62 @@ export async function recordPage(_session: Session): Promise<void> {
   await load();
 }
 
-function buildForm(def: RegistryDefinition, status: HTMLElement): HTMLElement {
-  const procedureFields = [...coreFields(def), ...def.fields.filter((f) => f.level === "procedure")];
-  const deviceSpecs = def.fields.filter((f) => f.level === "device");
-  const controls = procedureFields.map((spec) => control(spec, `f-${spec.name}`));
-  const byName = new Map(controls.map((c) => [c.spec.name, c]));
-  for (const c of controls) c.input.addEventListener("blur", () => { const m = checkValue(c.spec, c.input.value); showError(c, m ? [m] : []); });
+type KeptDevice = FormDevice & { uid: number; scanned: Scanned; controls: Control[]; box: HTMLElement };
 
-  // uid: a number for the device's element ids, never reused on this form.
-  const devices: (FormDevice & { uid: number; scanned: Scanned; controls: Control[]; box: HTMLElement })[] = [];
-  let nextUid = 1;
-  const devicesList = h("ol", { id: "record-devices", class: "kept" });
-  const devicesEmpty = h("p", { class: "hint" }, def.devices ? "No devices yet: scan each label." : "This registry records no devices.");
-  const deviceFindings = h("ul", { id: "record-device-findings", class: "findings" });
-  const summary = h("div", { id: "record-summary", role: "alert" });
-  const outcome = h("div", { id: "record-outcome" });
-  let key = newIdempotencyKey();
+// The form of one procedure: its fields, the scan field and the devices kept from it, the
+// client-side and server checks, and saving. Each part is a method so that no function carries
+// the whole form (STYLE.md: functions ~30 lines).
+class RecordForm {
+  private readonly deviceSpecs: FieldSpec[];
+  private readonly controls: Control[];
+  private readonly byName: Map<string, Control>;
+  private readonly devices: KeptDevice[] = [];
+  private nextUid = 1;  // a number for a device's element ids, never reused on this form
+  private readonly devicesList = h("ol", { id: "record-devices", class: "kept" });
+  private readonly devicesEmpty: HTMLElement;
+  private readonly deviceFindings = h("ul", { id: "record-device-findings", class: "findings" });
+  private readonly summary = h("div", { id: "record-summary", role: "alert" });
+  private readonly outcome = h("div", { id: "record-outcome" });
+  private readonly scanField = h("input", { id: "record-scan", autocomplete: "off", spellcheck: "false", autocapitalize: "none", class: "scan", "aria-describedby": "record-scan-hint" });
+  private readonly scanResult = h("div", { id: "record-scan-result" });
+  private key = newIdempotencyKey();
 
-  const values = () => Object.fromEntries(controls.map((c) => [c.spec.name, c.input.value]));
-  const sideFindings = (d: { description: string }): Finding[] =>
-    wrongSide(d.description, byName.get("laterality")?.input.value ?? "")
-      ? [{ severity: "error", code: "scan.wrong_side", message: `This device is for the other side: the procedure is on the ${byName.get("laterality")!.input.value === "L" ? "left" : "right"}.` }]
-      : [];
-  const renderDevice = (d: (typeof devices)[number]) => {
+  constructor(private readonly def: RegistryDefinition, private readonly status: HTMLElement) {
+    const procedureFields = [...coreFields(def), ...def.fields.filter((f) => f.level === "procedure")];
+    this.deviceSpecs = def.fields.filter((f) => f.level === "device");
+    this.controls = procedureFields.map((spec) => control(spec, `f-${spec.name}`));
+    this.byName = new Map(this.controls.map((c) => [c.spec.name, c]));
+    for (const c of this.controls) checkOnBlur(c);
+    this.devicesEmpty = h("p", { class: "hint" }, def.devices ? "No devices yet: scan each label." : "This registry records no devices.");
+    this.byName.get("laterality")?.input.addEventListener("change", () => this.devices.forEach((d) => this.renderDevice(d)));
+    this.scanField.addEventListener("keydown", (event) => void this.onScanKey(event));
+  }
+
+  private values(): Record<string, string> {
+    return Object.fromEntries(this.controls.map((c) => [c.spec.name, c.input.value]));
+  }
+
+  private allControls(): Control[] {
+    return [...this.controls, ...this.devices.flatMap((d) => d.controls)];
+  }
+
+  private sideFindings(d: { description: string }): Finding[] {
+    const side = this.byName.get("laterality")?.input.value ?? "";
+    if (!wrongSide(d.description, side)) return [];
+    return [{ severity: "error", code: "scan.wrong_side", message: `This device is for the other side: the procedure is on the ${side === "L" ? "left" : "right"}.` }];
+  }
+
+  private renderDevice(d: KeptDevice): void {
     const index = d.uid;
-    const findings = [...d.scanned.findings, ...sideFindings(d)];
+    const findings = [...d.scanned.findings, ...this.sideFindings(d)];
     const action = h("select", { id: `dev${index}-action` }, h("option", { value: "implanted" }, "Implanted"), h("option", { value: "explanted" }, "Explanted (removed)"));
     action.value = d.action;
     action.addEventListener("change", () => { d.action = action.value as FormDevice["action"]; });
-    d.controls = deviceSpecs.map((spec) => {
+    d.controls = this.deviceSpecs.map((spec) => {
       const c = control(spec, `dev${index}-${spec.name}`);
       c.input.value = d.fields[spec.name] ?? "";
       c.input.addEventListener("change", () => { d.fields[spec.name] = c.input.value; });
-      c.input.addEventListener("blur", () => { const m = checkValue(c.spec, c.input.value); showError(c, m ? [m] : []); });
+      checkOnBlur(c);
       return c;
     });
     d.box.replaceChildren(h("div", { class: "device-body" },
@@ -117,121 +140,155 @@ function buildForm(def: RegistryDefinition, status: HTMLElement): HTMLElement {
       findings.length ? h("ul", { class: "findings" }, findings.map(findingItem)) : null,
       h("div", { class: "field" }, h("label", { for: `dev${index}-action` }, "What happened to it"), action),
       d.controls.map((c) => c.wrapper),
-      h("button", { type: "button", class: "secondary", onclick: () => { devices.splice(devices.indexOf(d), 1); d.box.remove(); if (!devices.length) devicesList.before(devicesEmpty); status.textContent = "Device removed."; } }, "Remove this device"),
+      h("button", { type: "button", class: "secondary", onclick: () => this.removeDevice(d) }, "Remove this device"),
     ));
-  };
-  const wrapperOf = (c: Control) => c.wrapper;
-  byName.get("laterality")?.input.addEventListener("change", () => devices.forEach(renderDevice));
+  }
+
+  private removeDevice(d: KeptDevice): void {
+    this.devices.splice(this.devices.indexOf(d), 1);
+    d.box.remove();
+    if (!this.devices.length) this.devicesList.before(this.devicesEmpty);
+    this.status.textContent = "Device removed.";
+  }
 
   // The scan field: as the theatre scan page (GS as the control character, Ctrl+] or the
   // substitute set on that page's scanner settings).
-  const scanField = h("input", { id: "record-scan", autocomplete: "off", spellcheck: "false", autocapitalize: "none", class: "scan", "aria-describedby": "record-scan-hint" });
-  const scanResult = h("div", { id: "record-scan-result" });
-  scanField.addEventListener("keydown", async (event) => {
+  private async onScanKey(event: KeyboardEvent): Promise<void> {
+    const field = this.scanField;
     if (event.key === GS || (event.ctrlKey && (event.key === "]" || event.code === "BracketRight"))) {
       event.preventDefault();
-      const at = scanField.selectionStart ?? scanField.value.length;
-      scanField.setRangeText(GS, at, scanField.selectionEnd ?? at, "end");
+      const at = field.selectionStart ?? field.value.length;
+      field.setRangeText(GS, at, field.selectionEnd ?? at, "end");
       return;
     }
     if (event.key !== "Enter") return;
     event.preventDefault();
-    const label = normaliseLabel(scanField.value, localStorage.getItem("orp.gsSubstitute") ?? "");
+    const label = normaliseLabel(field.value, localStorage.getItem("orp.gsSubstitute") ?? "");
     if (!label) return;
-    status.textContent = "Reading the label…";
+    this.status.textContent = "Reading the label…";
     try {
       const scanned = await lookUp(label);
       const description = scanned.device ? `${scanned.device.brand} ${scanned.device.model}` : "";
-      scanned.findings.push(...sideFindings({ description }));
-      status.textContent = scanned.findings.some((f) => f.severity === "error") ? "Label read: see the problems below." : "Label read.";
-      scanResult.replaceChildren(resultView(scanned, () => {
-        const d = { uid: nextUid++, action: "implanted" as FormDevice["action"], label, fields: {}, description, scanned: { ...scanned, findings: scanned.findings.filter((f) => f.code !== "scan.wrong_side") }, controls: [], box: h("li", { class: "card device" }) };
-        devices.push(d);
-        devicesEmpty.remove();
-        devicesList.append(d.box);
-        renderDevice(d);
-        scanResult.replaceChildren();
-        status.textContent = `Kept. ${devices.length} device${devices.length > 1 ? "s" : ""} on this procedure.`;
-        scanField.focus();
-      }));
-      scanField.value = "";
+      scanned.findings.push(...this.sideFindings({ description }));
+      this.status.textContent = scanned.findings.some((f) => f.severity === "error") ? "Label read: see the problems below." : "Label read.";
+      this.scanResult.replaceChildren(resultView(scanned, () => this.keep(label, scanned, description)));
+      field.value = "";
     } catch (e) {
-      status.textContent = `Could not read the label: ${describe(e)}`;
+      this.status.textContent = `Could not read the label: ${describe(e)}`;
     }
-  });
+  }
+
+  private keep(label: string, scanned: Scanned, description: string): void {
+    // The wrong-side finding is worked out again from the laterality whenever it changes.
+    const kept = { ...scanned, findings: scanned.findings.filter((f) => f.code !== "scan.wrong_side") };
+    const d: KeptDevice = { uid: this.nextUid++, action: "implanted", label, fields: {}, description, scanned: kept, controls: [], box: h("li", { class: "card device" }) };
+    this.devices.push(d);
+    this.devicesEmpty.remove();
+    this.devicesList.append(d.box);
+    this.renderDevice(d);
+    this.scanResult.replaceChildren();
+    this.status.textContent = `Kept. ${this.devices.length} device${this.devices.length > 1 ? "s" : ""} on this procedure.`;
+    this.scanField.focus();
+  }
 
   // Client-side checks first; false (and the summary filled, focus on it) when any fails.
-  const checkAll = (): boolean => {
+  private checkAll(): boolean {
     const problems: { id: string; message: string }[] = [];
-    for (const c of [...controls, ...devices.flatMap((d) => d.controls)]) {
+    for (const c of this.allControls()) {
       const m = checkValue(c.spec, c.input.value);
       showError(c, m ? [m] : []);
       if (m) problems.push({ id: c.input.id, message: m });
     }
-    for (const x of crossChecks(values(), new Date().toISOString().slice(0, 10))) {
-      const c = byName.get(x.field)!;
+    for (const x of crossChecks(this.values(), new Date().toISOString().slice(0, 10))) {
+      const c = this.byName.get(x.field)!;
       showError(c, [x.message]);
       problems.push({ id: c.input.id, message: x.message });
     }
-    summary.replaceChildren();
+    this.summary.replaceChildren();
     if (!problems.length) return true;
-    summary.append(h("h2", {}, `${problems.length} thing${problems.length > 1 ? "s" : ""} to put right`), h("ul", { class: "error-list" }, problems.map((p) => h("li", {}, h("a", { href: `#${p.id}` }, p.message)))));
-    summary.setAttribute("tabindex", "-1");
-    summary.focus();
+    this.summary.append(h("h2", {}, `${problems.length} thing${problems.length > 1 ? "s" : ""} to put right`), h("ul", { class: "error-list" }, problems.map((p) => h("li", {}, h("a", { href: `#${p.id}` }, p.message)))));
+    this.summary.setAttribute("tabindex", "-1");
+    this.summary.focus();
     return false;
-  };
-  const showServerFindings = (receipt: Receipt) => {
-    for (const c of [...controls, ...devices.flatMap((d) => d.controls)]) showError(c, []);
-    const placed = placeFindings(receipt.findings ?? [], new Set(byName.keys()), new Set(deviceSpecs.map((s) => s.name)));
-    for (const [name, list] of placed.byField) showError(byName.get(name)!, list.map((f) => `${f.message} (${f.rule})`), list.some((f) => f.severity === "error"));
-    deviceFindings.replaceChildren(...placed.devices.map(findingItem));
-    summary.replaceChildren();
+  }
+
+  private showServerFindings(receipt: Receipt): void {
+    for (const c of this.allControls()) showError(c, []);
+    const placed = placeFindings(receipt.findings ?? [], new Set(this.byName.keys()), new Set(this.deviceSpecs.map((s) => s.name)));
+    for (const [name, list] of placed.byField) showError(this.byName.get(name)!, list.map((f) => `${f.message} (${f.rule})`), list.some((f) => f.severity === "error"));
+    this.deviceFindings.replaceChildren(...placed.devices.map(findingItem));
+    this.summary.replaceChildren();
     const all = receipt.findings ?? [];
-    summary.classList.toggle("warnings-only", !all.some((f) => f.severity === "error"));
-    if (all.length) {
-      summary.append(h("h2", {}, `The registry found ${all.length} thing${all.length > 1 ? "s" : ""} to look at`),
-        h("ul", { class: "findings", id: "record-findings" }, all.map((f) => h("li", { class: `finding ${f.severity}` }, byName.has(f.field) ? h("a", { href: `#${byName.get(f.field)!.input.id}` }, f.message) : f.message, " ", h("span", { class: "code" }, `(${f.field ? f.field + ", " : ""}${f.rule})`)))));
-    }
-  };
-  const send = async (dryRun: boolean) => {
-    if (!checkAll()) { status.textContent = "Some fields need attention."; return; }
-    const body = JSON.stringify([buildSubmission(def, values(), devices.map((d) => ({ action: d.action, label: d.label, fields: Object.fromEntries(d.controls.map((c) => [c.spec.name, c.input.value])), description: d.description })))]);
-    status.textContent = dryRun ? "Checking with the registry…" : "Saving…";
-    outcome.replaceChildren();
+    this.summary.classList.toggle("warnings-only", !all.some((f) => f.severity === "error"));
+    if (!all.length) return;
+    const item = (f: ServerFinding) => h("li", { class: `finding ${f.severity}` },
+      this.byName.has(f.field) ? h("a", { href: `#${this.byName.get(f.field)!.input.id}` }, f.message) : f.message, " ",
+      h("span", { class: "code" }, `(${f.field ? f.field + ", " : ""}${f.rule})`));
+    this.summary.append(h("h2", {}, `The registry found ${all.length} thing${all.length > 1 ? "s" : ""} to look at`), h("ul", { class: "findings", id: "record-findings" }, all.map(item)));
+  }
+
+  private async send(dryRun: boolean): Promise<void> {
+    if (!this.checkAll()) { this.status.textContent = "Some fields need attention."; return; }
+    const devices = this.devices.map((d) => ({ action: d.action, label: d.label, fields: Object.fromEntries(d.controls.map((c) => [c.spec.name, c.input.value])), description: d.description }));
+    const body = JSON.stringify([buildSubmission(this.def, this.values(), devices)]);
+    this.status.textContent = dryRun ? "Checking with the registry…" : "Saving…";
+    this.outcome.replaceChildren();
     try {
-      const receipt = await apiSend<Receipt>("POST", `/api/v1/submissions?registry=${encodeURIComponent(def.code)}${dryRun ? "&dry_run=true" : ""}`, body, "application/json", dryRun ? {} : { "Idempotency-Key": key });
-      showServerFindings(receipt);
-      const errors = (receipt.findings ?? []).filter((f) => f.severity === "error").length;
+      const receipt = await apiSend<Receipt>("POST", `/api/v1/submissions?registry=${encodeURIComponent(this.def.code)}${dryRun ? "&dry_run=true" : ""}`, body, "application/json", dryRun ? {} : { "Idempotency-Key": this.key });
+      this.showServerFindings(receipt);
       if (dryRun) {
-        status.textContent = errors ? `The registry would reject this procedure: ${errors} problem${errors > 1 ? "s" : ""}.` : "The registry would accept this procedure.";
+        const errors = (receipt.findings ?? []).filter((f) => f.severity === "error").length;
+        this.status.textContent = errors ? `The registry would reject this procedure: ${errors} problem${errors > 1 ? "s" : ""}.` : "The registry would accept this procedure.";
         return;
       }
-      key = newIdempotencyKey();  // the server has answered: the next save is a new submission
-      if (receipt.procedures.accepted > 0) {
-        status.textContent = `Saved: submission ${receipt.submission_id}.`;
-        // Saving again would store a second version of the same procedure: offer the next one.
-        for (const id of ["record-save", "record-check"]) (document.getElementById(id) as HTMLButtonElement).disabled = true;
-        outcome.replaceChildren(h("p", { class: "ok", id: "record-saved" }, `Saved as submission ${receipt.submission_id}. `, h("a", { href: `/upload?submission=${receipt.submission_id}`, "data-link": true }, "See its receipt")),
-          h("button", { type: "button", id: "record-next", onclick: () => { const form = buildForm(def, status); document.getElementById("record-form")!.replaceWith(form); status.textContent = "A new, empty procedure."; (form.querySelector("input") as HTMLInputElement).focus(); } }, "Record another procedure"));
-      } else {
-        status.textContent = "Not saved: the registry rejected this procedure. Put right the problems shown and save again.";
-      }
+      this.key = newIdempotencyKey();  // the server has answered: the next save is a new submission
+      this.afterSave(receipt);
     } catch (e) {
-      status.textContent = `${dryRun ? "Could not check" : "Not saved"}: ${describe(e)}`;
+      this.status.textContent = `${dryRun ? "Could not check" : "Not saved"}: ${describe(e)}`;
     }
-  };
+  }
 
-  const registryFields = controls.slice(coreFields(def).length);
-  return h("form", { id: "record-form", novalidate: true, onsubmit: (e: Event) => { e.preventDefault(); void send(false); } },
-    summary,
-    h("section", { class: "card", "aria-labelledby": "rec-core" }, h("h2", { id: "rec-core" }, "The procedure"), h("div", { class: "columns" }, controls.slice(0, coreFields(def).length).map(wrapperOf))),
-    registryFields.length ? h("section", { class: "card", "aria-labelledby": "rec-registry" }, h("h2", { id: "rec-registry" }, `${def.code} fields`), h("div", { class: "columns" }, registryFields.map(wrapperOf))) : null,
-    def.devices ? h("section", { class: "card", "aria-labelledby": "rec-devices" }, h("h2", { id: "rec-devices" }, "Devices"),
-      h("div", { class: "field" }, h("label", { for: "record-scan" }, "Scan a label"), h("p", { id: "record-scan-hint", class: "hint" }, "Put the cursor here and scan each device, or type the label and press Enter."), scanField),
-      scanResult, devicesEmpty, devicesList, deviceFindings) : null,
-    h("div", { class: "card actions" },
-      h("button", { type: "button", class: "secondary", id: "record-check", onclick: () => void send(true) }, "Check with the registry"), " ",
-      h("button", { type: "submit", id: "record-save" }, "Save the procedure"),
-      outcome),
-  );
+  private afterSave(receipt: Receipt): void {
+    if (receipt.procedures.accepted === 0) {
+      this.status.textContent = "Not saved: the registry rejected this procedure. Put right the problems shown and save again.";
+      return;
+    }
+    this.status.textContent = `Saved: submission ${receipt.submission_id}.`;
+    // Saving again would store a second version of the same procedure: offer the next one.
+    for (const id of ["record-save", "record-check"]) (document.getElementById(id) as HTMLButtonElement).disabled = true;
+    const another = () => {
+      const form = buildForm(this.def, this.status);
+      document.getElementById("record-form")!.replaceWith(form);
+      this.status.textContent = "A new, empty procedure.";
+      (form.querySelector("input") as HTMLInputElement).focus();
+    };
+    this.outcome.replaceChildren(h("p", { class: "ok", id: "record-saved" }, `Saved as submission ${receipt.submission_id}. `, h("a", { href: `/upload?submission=${receipt.submission_id}`, "data-link": true }, "See its receipt")),
+      h("button", { type: "button", id: "record-next", onclick: another }, "Record another procedure"));
+  }
+
+  element(): HTMLElement {
+    const core = coreFields(this.def).length;
+    const registryFields = this.controls.slice(core);
+    const wrapperOf = (c: Control) => c.wrapper;
+    return h("form", { id: "record-form", novalidate: true, onsubmit: (e: Event) => { e.preventDefault(); void this.send(false); } },
+      this.summary,
+      h("section", { class: "card", "aria-labelledby": "rec-core" }, h("h2", { id: "rec-core" }, "The procedure"), h("div", { class: "columns" }, this.controls.slice(0, core).map(wrapperOf))),
+      registryFields.length ? h("section", { class: "card", "aria-labelledby": "rec-registry" }, h("h2", { id: "rec-registry" }, `${this.def.code} fields`), h("div", { class: "columns" }, registryFields.map(wrapperOf))) : null,
+      this.def.devices ? h("section", { class: "card", "aria-labelledby": "rec-devices" }, h("h2", { id: "rec-devices" }, "Devices"),
+        h("div", { class: "field" }, h("label", { for: "record-scan" }, "Scan a label"), h("p", { id: "record-scan-hint", class: "hint" }, "Put the cursor here and scan each device, or type the label and press Enter."), this.scanField),
+        this.scanResult, this.devicesEmpty, this.devicesList, this.deviceFindings) : null,
+      h("div", { class: "card actions" },
+        h("button", { type: "button", class: "secondary", id: "record-check", onclick: () => void this.send(true) }, "Check with the registry"), " ",
+        h("button", { type: "submit", id: "record-save" }, "Save the procedure"),
+        this.outcome),
+    );
+  }
+}
+
+function checkOnBlur(c: Control): void {
+  c.input.addEventListener("blur", () => { const m = checkValue(c.spec, c.input.value); showError(c, m ? [m] : []); });
+}
+
+function buildForm(def: RegistryDefinition, status: HTMLElement): HTMLElement {
+  return new RecordForm(def, status).element();
 }

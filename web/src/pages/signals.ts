@@ -71,6 +71,9 @@ export async function signalsPage(session: Session): Promise<void> {
   const status = select("signals-status-filter", [["", "any"], ["new", "new"], ["under-review", "under review"], ["confirmed", "confirmed"], ["dismissed", "dismissed"]]);
   const kind = select("signals-kind", [["", "any"], ["device-model", "device model"], ["brand", "brand"], ["construct", "construct"], ["surgeon", "surgeon"], ["hospital", "hospital"]], params.get("unit_kind") ?? "");
   const method = h("input", { id: "signals-method", class: "short", value: params.get("method") ?? "", placeholder: "e.g. njr-ptir" });
+  // Sorted and searched on the server (web, #9).
+  const sort = select("signals-sort", [["", "newest data cut"], ["-statistic", "statistic, highest first"], ["-first_seen", "first seen, newest"], ["first_seen", "first seen, oldest"], ["-times_seen", "times seen, most"], ["unit", "unit"], ["status", "status"]], params.get("sort") ?? "");
+  const text = h("input", { id: "signals-q", class: "short", value: params.get("q") ?? "", placeholder: "unit or finding" });
   const listStatus = h("p", { id: "signals-list-status", role: "status", "aria-live": "polite" });
   const list = h("div", { id: "signals-list" });
   const detail = h("div", { id: "signal-detail" });
@@ -81,12 +84,12 @@ export async function signalsPage(session: Session): Promise<void> {
   async function load(): Promise<void> {
     listStatus.textContent = "Loading…";
     try {
-      const q: Record<string, string> = { registry: registry.value.trim(), status: status.value, unit_kind: kind.value, method: method.value.trim(), limit: "25" };
+      const q: Record<string, string> = { registry: registry.value.trim(), status: status.value, unit_kind: kind.value, method: method.value.trim(), sort: sort.value, q: text.value.trim(), limit: "25" };
       if (cursors[page]) q.cursor = cursors[page]!;
       const result = await loadSignals(q);
       cursors[page + 1] = result.next_cursor;
       list.replaceChildren(result.items.length ? signalTable(result.items, "signals-table") : h("p", {}, "No signals match."));
-      listStatus.textContent = `Page ${page + 1}: ${result.items.length} signal(s).`;
+      listStatus.textContent = `Page ${page + 1}: ${result.items.length} of ${result.total ?? result.items.length} signal(s).`;
       previous.disabled = page === 0;
       next.disabled = !result.next_cursor;
     } catch (e) {
@@ -97,7 +100,7 @@ export async function signalsPage(session: Session): Promise<void> {
   next.addEventListener("click", () => { page++; void load(); });
   const form = h("form", { class: "filters", "aria-label": "Filter signals" },
     field("signals-registry", "Registry", registry), field("signals-status-filter", "Status", status), field("signals-kind", "About", kind),
-    field("signals-method", "Method", method), h("button", { type: "submit" }, "Filter"));
+    field("signals-method", "Method", method), field("signals-q", "Search", text), field("signals-sort", "Sort by", sort), h("button", { type: "submit" }, "Filter"));
   form.addEventListener("submit", (e) => { e.preventDefault(); cursors.length = 1; page = 0; void load(); });
   render(h("h1", {}, "Signals"), form, listStatus, list, h("div", { class: "pager" }, previous, next), detail);
   const id = params.get("id");

@@ -1,0 +1,96 @@
+// Queries: a provider's submission history and its records waiting for a fix (web, #9).
+// Semantics in storage/submission_reads.h. Written once over sql.h for both backends.
+#include <string>
+
+#include "orp/storage/sql_queries.h"
+#include "orp/storage/submission_reads.h"
+
+namespace orp::storage {
+
+SubmissionReads* AsSubmissionReads(Reader& reader) {
+  return dynamic_cast<SubmissionReads*>(&reader);
+}
+
+}  // namespace orp::storage
+
+namespace orp::storage::sql {
+namespace {
+
+Result<SubmissionSummary> ReadSummary(const Statement& s) {
+  SubmissionSummary out;
+  domain::Submission& m = out.submission;
+  m.id.value = s.Int(0);
+  m.idempotency_key = s.Text(1);
+  m.submitter = s.Text(2);
+  m.registry = s.Text(3);
+  m.received_at = domain::Instant(std::chrono::seconds(s.Int(4)));
+  auto status = domain::ParseSubmissionStatus(s.Text(5));
+  if (!status) return DataLoss("stored submission status: " + status.error().message());
+  m.status = *status;
+  m.received = s.Int(6);
+  m.accepted = s.Int(7);
+  m.rejected = s.Int(8);
+  out.errors = s.Int(9);
+  out.warnings = s.Int(10);
+  return out;
+}
+
+Result<WaitingFinding> ReadWaiting(const Statement& s) {
+  auto severity = domain::ParseSeverity(s.Text(7));
+  if (!severity) return DataLoss("stored severity: " + severity.error().message());
+  return WaitingFinding{s.Int(0),
+                        s.Int(1),
+                        domain::Instant(std::chrono::seconds(s.Int(2))),
+                        {s.Int(3), s.Text(4), s.Text(5), s.Text(6), *severity, s.Text(8)}};
+}
+
+}  // namespace
+
+// Newest first by id (ids are assigned in the order submissions begin); the finding counts are
+// range reads of the findings primary key (submission, ordinal).
+Result<std::vector<SubmissionSummary>> Queries::ListSubmissions(std::string_view submitter,
+                                                                int64_t before_id, int limit) {
+  if (limit < 1) return InvalidArgument("limit: must be at least 1");
+  return Collect<SubmissionSummary>(
+      db_,
+      "SELECT s.id, s.idempotency_key, s.submitter, s.registry, s.received_at, s.status, "
+      "s.received, s.accepted, s.rejected, "
+      "(SELECT count(*) FROM findings f WHERE f.submission = s.id AND f.severity = 'error'), "
+      "(SELECT count(*) FROM findings f WHERE f.submission = s.id AND f.severity = 'warning') "
+      "FROM submissions s WHERE s.submitter = ?1 AND (CAST(?2 AS BIGINT) = 0 OR s.id < ?2) "
+      "ORDER BY s.id DESC LIMIT ?3",
+      [&](Statement& s) { s.Bind(1, submitter).Bind(2, before_id).Bind(3, int64_t{limit}); },
+      ReadSummary);
+}
+
+// A finding waits when its procedure had an error in that submission, and no later submission by
+// the same submitter either wrote the procedure (procedures.submission is the latest writer) or
+// rejected it again (then that later rejection is the one listed).
+Result<std::vector<WaitingFinding>> Queries::ListWaitingForFix(std::string_view submitter,
+                                                               int64_t after_submission,
+                                                               int64_t after_ordinal, int limit) {
+  if (limit < 1) return InvalidArgument("limit: must be at least 1");
+  return Collect<WaitingFinding>(
+      db_,
+      "SELECT f.submission, f.ordinal, s.received_at, f.\"row\", f.procedure_ref, f.field, "
+      "f.rule, f.severity, f.message FROM findings f JOIN submissions s ON s.id = f.submission "
+      "WHERE s.submitter = ?1 AND f.procedure_ref <> '' "
+      "AND EXISTS (SELECT 1 FROM findings e WHERE e.submission = f.submission "
+      "  AND e.procedure_ref = f.procedure_ref AND e.severity = 'error') "
+      "AND NOT EXISTS (SELECT 1 FROM procedures p JOIN submissions ps ON ps.id = p.submission "
+      "  WHERE p.procedure_ref = f.procedure_ref AND p.submission > f.submission "
+      "  AND ps.submitter = s.submitter) "
+      "AND NOT EXISTS (SELECT 1 FROM findings l JOIN submissions ls ON ls.id = l.submission "
+      "  WHERE l.procedure_ref = f.procedure_ref AND l.submission > f.submission "
+      "  AND l.severity = 'error' AND ls.submitter = s.submitter) "
+      "AND (CAST(?2 AS BIGINT) = 0 OR f.submission < ?2 "
+      "  OR (f.submission = ?2 AND f.ordinal > ?3)) "
+      "ORDER BY f.submission DESC, f.ordinal LIMIT ?4",
+      [&](Statement& s) {
+        s.Bind(1, submitter).Bind(2, after_submission).Bind(3, after_ordinal);
+        s.Bind(4, int64_t{limit});
+      },
+      ReadWaiting);
+}
+
+}  // namespace orp::storage::sql
