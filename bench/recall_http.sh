@@ -46,7 +46,16 @@ request = function()
 end
 LUA
 
-"$orp" serve --db "$db" --listen "127.0.0.1:$port" --log-level warn >"$work/serve.out" 2>&1 &
+# How much of the registry file the OS has cached: a lot whose pages are not cached is read from
+# the disk, hundreds of random reads in one request (the stalls of docs/performance.md "## Recall",
+# Session 5). ORP_RECALL_PREWARM=1 reads the whole file first, as a server that has run a while
+# on a machine with the memory for it has.
+if [ "${ORP_RECALL_PREWARM:-0}" = 1 ]; then cat "$db_file" >/dev/null; fi
+command -v fincore >/dev/null && echo "== cached before the run: $(fincore -n -o RES,SIZE "$db_file")"
+# Requests slower than ORP_SLOW_MS (default 20, the target) are logged with their phases.
+slow_ms=${ORP_SLOW_MS:-20}
+"$orp" serve --db "$db" --listen "127.0.0.1:$port" --log-level warn --slow-request-ms "$slow_ms" \
+  >"$work/serve.out" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q listening "$work/serve.out" && break; sleep 0.1; done
@@ -58,10 +67,21 @@ echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 # Warm-up (a running server has read its pages), then the measured run.
 wrk -t1 -c"$connections" -d5s -s "$work/lot.lua" "$url" >/dev/null
 cpu0=$(awk '{print $14 + $15}' "/proc/$server/stat")
+# Major page faults (a mapped page read from disk) and bytes read from the disk by the server
+# during the run: a lot whose pages are not in the OS cache stalls on the disk.
+majflt0=$(awk '{print $12}' "/proc/$server/stat")
+disk0=$(awk '/^read_bytes/ {print $2}' "/proc/$server/io")
 wrk -t1 -c"$connections" -d"${seconds}s" -s "$work/lot.lua" --latency "$url" | tee "$work/wrk.out" |
   grep -E "Requests/sec|Non-2xx|50%|90%|99%|requests in"
 cpu1=$(awk '{print $14 + $15}' "/proc/$server/stat")
+majflt1=$(awk '{print $12}' "/proc/$server/stat")
+disk1=$(awk '/^read_bytes/ {print $2}' "/proc/$server/io")
+echo "server major faults: $((majflt1 - majflt0)); read from disk: $(((disk1 - disk0) / 1048576)) MiB"
 requests=$(awk '/requests in/ {print $1}' "$work/wrk.out")
 awk -v c="$((cpu1 - cpu0))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
   'BEGIN {printf "server CPU per request: %.2f ms\n", c / hz / n * 1000}'
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The warm-up's slow lines are counted too (the server cannot tell the runs apart).
+echo "== requests over ${slow_ms} ms (warm-up and run): $(grep -c 'slow request' "$work/serve.out" || true)"
+grep 'slow request' "$work/serve.out" | sed 's/.* ms=\([0-9.]*\) .*/\1 &/' | sort -rn | head -5 |
+  cut -d' ' -f2- || true

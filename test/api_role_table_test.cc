@@ -326,6 +326,9 @@ std::vector<Row> Rows(const RoleTable::World& w) {
                                                 {401, 403, 200, 200, 200, 200, 403, 200, 200, 403}},
     {"GET", "/api/v1/proms/gain?instrument=PAIN-NRS&by=provider", "",
                                                 {401, 403, 400, 400, 400, 400, 403, 400, 400, 403}},
+    // A recall's patients a page at a time (recall, #8): as GET /recalls/R-1.
+    {"GET", "/api/v1/recalls/R-1/patients?limit=1", "",
+                                                {401, 403, 200, 200, 403, 403, 200, 403, 200, 403}},
     // Exact participation counts (the national audience) are for national roles only.
     {"GET", "/api/v1/proms/participation?registry=BCIR&audience=national", "",
                                                 {401, 403, 403, 403, 403, 403, 403, 200, 200, 403}},
@@ -397,6 +400,26 @@ TEST_F(RoleTable, ARecallPreviewCountsTheLotPerProviderAndNamesNoPatient) {
       Call("regulator", "GET", "/api/v1/recall-preview?device=09520012000375&lot=NONE").body);
   EXPECT_EQ(other_lot["overall"]["implants"], 0);
   EXPECT_EQ(Call("regulator", "GET", "/api/v1/recall-preview?lot=L1").status, 400);
+}
+
+TEST_F(RoleTable, RecallPatientsComeAPageAtATimeAndEachProviderPagesOnlyItsOwn) {
+  auto first = json::parse(Call("regulator", "GET", "/api/v1/recalls/R-1/patients?limit=1").body);
+  ASSERT_EQ(first["patients"].size(), 1u);
+  ASSERT_TRUE(first["next_cursor"].is_string());
+  auto second = json::parse(
+      Call("regulator", "GET",
+           "/api/v1/recalls/R-1/patients?limit=1&cursor=" + first["next_cursor"].get<std::string>())
+          .body);
+  ASSERT_EQ(second["patients"].size(), 1u);
+  EXPECT_TRUE(second["next_cursor"].is_null());
+  std::set<std::string> both = {first["patients"][0]["patient"].get<std::string>(),
+                                second["patients"][0]["patient"].get<std::string>()};
+  EXPECT_EQ(both, (std::set<std::string>{world_->patient_a, world_->patient_c}));
+  auto nt4 = json::parse(Call("provider@NT4", "GET", "/api/v1/recalls/R-1/patients").body);
+  EXPECT_EQ(Refs(nt4["patients"], "patient"), (std::set<std::string>{world_->patient_a}));
+  EXPECT_TRUE(nt4["next_cursor"].is_null());
+  EXPECT_EQ(Call("regulator", "GET", "/api/v1/recalls/R-1/patients?limit=0").status, 400);
+  EXPECT_EQ(Call("regulator", "GET", "/api/v1/recalls/R-1/patients?cursor=nonsense").status, 400);
 }
 
 TEST_F(RoleTable, AProviderSeesAndUpdatesOnlyItsOwnRecallPatients) {

@@ -7,6 +7,8 @@
 #include "orp/recall/cohort.h"
 #include "orp/recall/identify.h"
 #include "orp/security/pseudonymiser.h"
+#include "orp/storage/forwarding_reader.h"
+#include "orp/storage/recall_reads.h"
 #include "orp/storage/sqlite/sqlite_store.h"
 
 namespace orp::recall {
@@ -151,6 +153,34 @@ TEST_F(RecallTest, MostRecentProviderFollowsThePatientsLatestProcedure) {
   ASSERT_EQ(summary.by_provider().size(), 2u);
   EXPECT_EQ(summary.by_provider().at("RRK").patients, 2);
   EXPECT_EQ(summary.by_provider().at("RXF").patients, 1);  // C moved to RXF05
+}
+
+// The preview's order (ForEachAffectedByPatient): a patient's implants together, patients by
+// id, from the store's patient-ordered read and from a wrapper without it (sorted in memory);
+// serial ranges still apply.
+TEST_F(RecallTest, ByPatientListsEachPatientsImplantsTogetherWithOrWithoutTheStoresRead) {
+  ThreePatients();
+  std::vector<Procedure> again = {
+      Implanting("A2", a_, "RRK02", Day(2024, 1, 10), "L3", "SN11")};  // after C by device
+  Submit("k3", again);
+  Criteria c = Model();
+  c.serials = {{"SN9", "SN100", SerialOrder::kNatural}};
+  auto order = [&](storage::Reader& reader) {
+    std::vector<std::string> serials;
+    EXPECT_TRUE(ForEachAffectedByPatient(reader, c, c.device_ids, [&](const AffectedImplant& a) {
+                  serials.push_back(a.row.serial);
+                  return true;
+                }).has_value());
+    return serials;
+  };
+  std::vector<std::string> device_order;
+  for (const AffectedImplant& a : Cohort(c)) device_order.push_back(a.row.serial);
+  EXPECT_THAT(device_order, ::testing::ElementsAre("SN9", "SN10", "SN100", "SN11"));
+  ASSERT_NE(storage::AsRecallReads(*store_), nullptr);
+  EXPECT_THAT(order(*store_), ::testing::ElementsAre("SN9", "SN11", "SN10", "SN100"));
+  storage::ForwardingReader<storage::Reader> wrapper(*store_);
+  ASSERT_EQ(storage::AsRecallReads(wrapper), nullptr);
+  EXPECT_THAT(order(wrapper), ::testing::ElementsAre("SN9", "SN11", "SN10", "SN100"));
 }
 
 TEST_F(RecallTest, CatalogueNumberResolvesToItsModelAndAnUnknownOneIsNotFound) {

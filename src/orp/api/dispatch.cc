@@ -5,6 +5,7 @@
 
 #include <exception>
 
+#include "orp/api/request_phases.h"
 #include "orp/api/response.h"
 
 namespace orp::api {
@@ -64,6 +65,7 @@ HttpResponse Dispatcher::Run(const Route& route, const HttpRequest& request,
                              const std::string& request_id) const {
   try {
     Result<security::Principal> principal = gatekeeper_.Authenticate(CredentialsOf(request));
+    phases::Mark("auth");
     ResourceScope collection;
     collection.collection = true;
     // Credentials that name nobody (an expired cookie) still reach a route anyone may use, such
@@ -86,9 +88,11 @@ HttpResponse Dispatcher::Run(const Route& route, const HttpRequest& request,
       return ErrorResponse(403, ErrorCodeName(ErrorCode::kPermissionDenied),
                            fmt::format("your roles do not allow '{}'", route.action), request_id);
     }
+    phases::Mark("policy");
     RequestContext context(request, std::move(params), std::move(*principal), request_id,
                            route.action, gatekeeper_);
     Result<HttpResponse> response = route.handler(context);
+    phases::Mark("handler");
     if (!response) return ErrorResponse(response.error(), request_id);
     return std::move(*response);
   } catch (const std::exception&) {

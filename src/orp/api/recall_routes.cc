@@ -1,11 +1,12 @@
 // Recall campaigns over HTTP (issue #8), on recall/campaign.h:
-//   POST  /api/v1/recalls                                  recall.create  a campaign from criteria
-//   GET   /api/v1/recalls                                  recall.read    campaigns you take part
-//   in GET   /api/v1/recalls/{reference}                      recall.read    its patients you may
-//   see PATCH /api/v1/recalls/{reference}/patients/{patient}   recall.update  contact, review,
-//   outcome GET   /api/v1/patients/{pseudonym}/recalls             recall.read    a patient's own
-//   recalls
-//   GET   /api/v1/recall-preview?device=…&lot=…            recall.create  the cohort's counts
+//   POST  /api/v1/recalls                        recall.create  a campaign from criteria
+//   GET   /api/v1/recalls                        recall.read    campaigns you take part in
+//   GET   /api/v1/recalls/{reference}            recall.read    its patients you may see
+//   GET   /api/v1/recalls/{reference}/patients   recall.read    the same, a page at a time
+//   PATCH /api/v1/recalls/{reference}/patients/{patient}
+//                                                recall.update  contact, review, outcome
+//   GET   /api/v1/patients/{pseudonym}/recalls   recall.read    a patient's own recalls
+//   GET   /api/v1/recall-preview?device=…&lot=…  recall.create  the cohort's counts
 //
 // Scope, row by row: a campaign patient belongs to the provider responsible for them (their most
 // recent provider when identified), so a provider sees, counts and updates only its own
@@ -20,7 +21,10 @@
 // patients is audited with its purpose (default "recall follow-up").
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "orp/api/json_codec.h"
+#include "orp/api/request_phases.h"
 #include "orp/api/response.h"
 #include "orp/api/routes.h"
 #include "orp/core/text.h"
@@ -156,20 +160,25 @@ Result<HttpResponse> PreviewRecall(const ApiServices& s, const RequestContext& c
   Result<recall::Criteria> criteria = recall::Validate(std::move(wanted));
   if (!criteria) return std::unexpected(criteria.error());
   ORP_RETURN_IF_ERROR(RequireDevices(s, ctx, *criteria));
+  phases::Mark("validate");
   recall::CohortSummary summary;
   ORP_RETURN_IF_ERROR(recall::ForEachAffected(*s.store, *criteria, criteria->device_ids, 0,
                                               [&](const recall::AffectedImplant& a) {
                                                 summary.Add(a);
                                                 return true;
                                               }));
+  phases::Mark("query");
   Json by_provider = Json::object();
   for (const auto& [provider, counts] : summary.by_provider())
     by_provider[provider] = CohortCountsJson(counts);
   Json criteria_json = Json::parse(recall::CriteriaJson(*criteria), nullptr, false);
-  return JsonResponse(Json{{"criteria", std::move(criteria_json)},
-                           {"overall", CohortCountsJson(summary.overall())},
-                           {"by_provider", std::move(by_provider)}}
-                          .dump());
+  HttpResponse response = JsonResponse(Json{
+      {"criteria", std::move(criteria_json)},
+      {"overall", CohortCountsJson(summary.overall())},
+      {"by_provider",
+       std::move(by_provider)}}.dump());
+  phases::Mark("serialise");
+  return response;
 }
 
 // The patients of a campaign the caller may see (row by row, by responsible provider).
@@ -294,6 +303,52 @@ Result<HttpResponse> GetRecall(const ApiServices& s, const RequestContext& ctx) 
   return JsonResponse(out.dump());
 }
 
+// GET /api/v1/recalls/{reference}/patients?cursor=C&limit=N: the campaign's patients the caller
+// may see, a page at a time in patient (row id) order; `next_cursor` (null on the last page) is
+// passed back for the next. Pseudonyms only: NHS numbers come through GET /recalls/{reference}
+// with identifiable=true. Audited as that route's read. The campaign is loaded whole
+// (recall::LoadCampaign) and the page cut from it, so a page costs the campaign's size in the
+// store; keyed paging in the store is not done yet (#8).
+Result<HttpResponse> RecallPatientsPage(const ApiServices& s, const RequestContext& ctx) {
+  Result<recall::CampaignView> view = recall::LoadCampaign(*s.store, ctx.Param("reference"));
+  if (!view) return std::unexpected(view.error());
+  VisiblePatients visible = Visible(ctx, *view);
+  if (!ctx.Allowed(ResourceScope{}) && visible.index.empty()) {
+    return NotFound("no recall with this reference in which you have patients");
+  }
+  int64_t after = 0;
+  if (auto cursor = ctx.request().QueryParam("cursor")) {
+    Result<int64_t> decoded = DecodeCursor("recall-patients", *cursor);
+    if (!decoded) return std::unexpected(decoded.error());
+    after = *decoded;
+  }
+  Result<int> limit = ParseLimit(ctx.request().QueryParam("limit"), 100, 1000);
+  if (!limit) return std::unexpected(limit.error());
+  auto id_of = [&](size_t i) { return view->patients[i].patient.value; };
+  std::sort(visible.index.begin(), visible.index.end(),
+            [&](size_t a, size_t b) { return id_of(a) < id_of(b); });
+  Json patients = Json::array();
+  Json next = nullptr;
+  for (size_t i : visible.index) {
+    if (id_of(i) <= after) continue;
+    if (patients.size() == static_cast<size_t>(*limit)) {
+      next = EncodeCursor("recall-patients", after);
+      break;
+    }
+    Result<Json> p = PatientJson(s, *view, i, nullptr);
+    if (!p) return std::unexpected(p.error());
+    patients.push_back(std::move(*p));
+    after = id_of(i);
+  }
+  std::string purpose = ctx.request().QueryParam("purpose").value_or("recall follow-up");
+  ORP_RETURN_IF_ERROR(ctx.Audit("recall/" + view->recall.reference, "ok", purpose));
+  return JsonResponse(Json{
+      {"reference", view->recall.reference},
+      {"patients", std::move(patients)},
+      {"next_cursor",
+       std::move(next)}}.dump());
+}
+
 Result<recall::PatientUpdate> ParseUpdate(const Json& body) {
   recall::PatientUpdate u;
   Result<std::optional<Date>> contacted = DateMember(body, "contacted_on");
@@ -412,6 +467,9 @@ Result<void> AddRecallRoutes(Router& router, const ApiServices& services) {
   ORP_RETURN_IF_ERROR(
       router.Add({"GET", "/api/v1/recall-preview", "recall.create", bind(PreviewRecall),
                   "The affected cohort of devices and lots, counted per provider"}));
+  ORP_RETURN_IF_ERROR(router.Add({"GET", "/api/v1/recalls/{reference}/patients", "recall.read",
+                                  bind(RecallPatientsPage),
+                                  "A campaign's patients you may see, a page at a time"}));
   return {};
 }
 

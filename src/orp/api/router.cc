@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "orp/api/request_phases.h"
+
 namespace orp::api {
 namespace {
 
@@ -75,8 +77,12 @@ Result<void> RequestContext::Audit(std::string object, std::string outcome,
 
 Result<void> RequestContext::AuditAction(std::string action, std::string object,
                                          std::string outcome, std::string purpose) const {
-  return gatekeeper_.Record(principal_, {std::move(action), std::move(object), request_id_,
-                                         std::move(outcome), std::move(purpose)});
+  phases::Mark("handler");
+  Result<void> recorded = gatekeeper_.Record(
+      principal_,
+      {std::move(action), std::move(object), request_id_, std::move(outcome), std::move(purpose)});
+  phases::Mark("audit");
+  return recorded;
 }
 
 Result<void> Router::Add(Route route) {

@@ -65,6 +65,9 @@ struct ServerOptions {
   bool stop_on_signals = false;
   // How long Stop lets requests in progress finish before closing their connections.
   std::chrono::milliseconds shutdown_grace{5'000};
+  // A request slower than this (header received to response written) is logged at warn level
+  // with where its time went (request_phases.h): recall, #8. 0: never.
+  std::chrono::milliseconds slow_request{100};
 };
 
 class Server {

@@ -15,6 +15,7 @@
 #include <exception>
 #include <type_traits>
 
+#include "orp/api/request_phases.h"
 #include "orp/api/response.h"
 #include "orp/api/server_session.h"
 
@@ -210,6 +211,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void Handle() {
+    phases::Begin();
+    read_ = Clock::now() - started_;
     bool keep_alive = parser_->get().keep_alive() && !server_.stopping;
     HttpRequest request = ToHttpRequest(parser_->release(), remote_, kTls);
     HttpResponse response;
@@ -230,6 +233,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     server_.Observe(method.empty() ? "-" : method, response.route, response.status, seconds);
     spdlog::info("request_id={} method={} route={} status={} ms={:.2f}", request_id, method,
                  response.route, response.status, seconds * 1000);
+    phases::Mark("respond");
+    sent_ = Clock::now();
+    slow_ = {request_id, response.route, phases::Summary()};
+    phases::Begin();  // a refusal sent without Handle must not report the last request's phases
     response_ = {};
     response_.version(11);
     response_.result(static_cast<unsigned>(response.status));
@@ -242,10 +249,26 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     http::async_write(stream_, response_,
                       [self = this->shared_from_this(), keep_alive](error_code ec, size_t) {
                         self->Disarm();
+                        self->LogIfSlow();
                         if (ec) return self->Close();
                         if (!keep_alive) return self->Shutdown();
                         self->ReadHeader();
                       });
+  }
+
+  // The warn line for a request slower than options.slow_request, header to response written:
+  // request id, route pattern and milliseconds per phase (never a parameter or identifier).
+  void LogIfSlow() {
+    const auto threshold = server_.options.slow_request;
+    const Clock::duration total = Clock::now() - started_;
+    if (threshold.count() <= 0 || total < threshold) return;
+    auto ms = [](Clock::duration d) {
+      return std::chrono::duration<double, std::milli>(d).count();
+    };
+    spdlog::warn(
+        "slow request request_id={} route={} ms={:.2f} phases: read={:.2f} {} write={:.2f}",
+        slow_.request_id, slow_.route, ms(total), ms(read_), slow_.phases,
+        ms(Clock::now() - sent_));
   }
 
   void Shutdown() {
@@ -280,6 +303,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool timed_out_ = false;
   bool idle_ = false;  // waiting for the start of a request (Stop may close it)
   Clock::time_point started_ = Clock::now();
+  // For the slow-request line (LogIfSlow): header to Handle, when the response was ready, and
+  // the phases of the handling (request_phases.h).
+  Clock::duration read_{};
+  Clock::time_point sent_ = Clock::now();
+  struct {
+    std::string request_id;
+    std::string route;
+    std::string phases;
+  } slow_;
 };
 
 }  // namespace

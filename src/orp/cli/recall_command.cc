@@ -7,7 +7,9 @@
 //
 // The affected cohort of a recall's criteria. Table: counts per most recent provider and
 // overall, then the first --limit implants. CSV: every implant, streamed (one row per implant,
-// written as it is read). JSON: the implants streamed, then the counts. Patients appear as
+// written as it is read). JSON: the implants streamed, then the counts. Implants are listed by
+// patient (internal patient id, then implant id), a patient's implants together: the order the
+// store reads fastest (recall::ForEachAffectedByPatient). Patients appear as
 // pseudonyms; --identifiable shows NHS numbers instead, after writing the access and its
 // purpose to the audit log. Campaigns: recall_campaign_command.cc.
 #include <fmt/format.h>
@@ -201,7 +203,7 @@ void RunPreview(const PreviewOptions& o, const Environment& env) {
   if (format == OutputFormat::kCsv) AppendCsvRow(out.buffer(), kColumns);
   if (format == OutputFormat::kJson) out.buffer() += "{\"implants\": [";
   int64_t written = 0;
-  auto streamed = recall::ForEachAffected(*store, criteria, devices, 0, [&](const auto& a) {
+  auto streamed = recall::ForEachAffectedByPatient(*store, criteria, devices, [&](const auto& a) {
     if (o.in_situ_only && !a.row.in_situ) return true;
     if (format != OutputFormat::kCsv) summary.Add(a);  // CSV has no counts
     std::string nhs_number;

@@ -58,7 +58,8 @@ struct ServeOptions {
   std::string web_root;
   bool no_web = false;
   bool surveil = false;
-  std::string instruments;  // PROMs questionnaires (proms, #11)
+  std::string instruments;    // PROMs questionnaires (proms, #11)
+  int slow_request_ms = 100;  // recall, #8: the slow-request line with its phases
 };
 
 // The background surveillance after submissions (--surveil): each run writes the signals of the
@@ -221,6 +222,7 @@ void RunServe(const ServeOptions& o, const Environment& env) {
   options.tls_key_file = o.tls_key;
   options.max_body_bytes = static_cast<size_t>(o.max_body_mb) << 20;
   options.stop_on_signals = true;
+  options.slow_request = std::chrono::milliseconds(o.slow_request_ms);
   std::unique_ptr<api::Server> server =
       ValueOrFail(cmd, api::Server::Start(options, handle, &metrics));
   fmt::print("orp serve: listening on {}://{}:{} (database {}; Ctrl-C stops)\n",
@@ -260,6 +262,9 @@ void AddServeCommand(CLI::App& app, const Environment& env) {
   cmd->add_option("--web-root", o->web_root,
                   "Built web application to serve at / (default: `web` beside the binary)");
   cmd->add_flag("--no-web", o->no_web, "Serve the API only, not the web application");
+  cmd->add_option("--slow-request-ms", o->slow_request_ms,
+                  "Log requests slower than this at warn level, with where the time went (0: off)")
+      ->default_val(100);
   cmd->add_flag("--surveil", o->surveil,
                 "After each HTTP submission, run surveillance incrementally in the background "
                 "(coalesced; never delays the response)");

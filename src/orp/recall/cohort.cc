@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "orp/domain/ods_code.h"
+#include "orp/storage/recall_reads.h"
 #include "orp/udi/parse.h"
 
 namespace orp::recall {
@@ -55,9 +57,10 @@ Result<std::vector<std::string>> ResolveDevices(storage::Reader& reader, const C
   return out;
 }
 
-Result<void> ForEachAffected(storage::Reader& reader, const Criteria& c,
-                             const std::vector<std::string>& devices, int64_t changed_after,
-                             const std::function<bool(const AffectedImplant&)>& visit) {
+namespace {
+
+storage::RecallImplantQuery QueryOf(const Criteria& c, const std::vector<std::string>& devices,
+                                    int64_t changed_after) {
   storage::RecallImplantQuery q;
   q.device_ids = devices;
   q.lots = c.lots;
@@ -66,8 +69,15 @@ Result<void> ForEachAffected(storage::Reader& reader, const Criteria& c,
   q.expiry_from = c.expiry.from;
   q.expiry_to = c.expiry.to;
   q.changed_after = changed_after;
-  AffectedImplant affected;
-  return reader.ForEachRecallImplant(q, [&](const storage::RecallImplantRow& row) {
+  return q;
+}
+
+// The store-row visitor shared by both orders: judges serials and production dates, then
+// builds the AffectedImplant (one object, reused) and hands it on.
+storage::Visitor<storage::RecallImplantRow> Judge(
+    const Criteria& c, AffectedImplant& affected,
+    const std::function<bool(const AffectedImplant&)>& visit) {
+  return [&c, &affected, &visit](const storage::RecallImplantRow& row) {
     if (!MatchesSerials(row.serial, c.serials)) return true;
     if (c.production.set() && !InProductionWindow(row, c.production)) return true;
     affected.row = row;
@@ -75,7 +85,40 @@ Result<void> ForEachAffected(storage::Reader& reader, const Criteria& c,
         row.pseudonym ? row.pseudonym->Hex() : fmt::format("patient-{}", row.patient.value);
     Provider(affected);
     return visit(affected);
+  };
+}
+
+}  // namespace
+
+Result<void> ForEachAffected(storage::Reader& reader, const Criteria& c,
+                             const std::vector<std::string>& devices, int64_t changed_after,
+                             const std::function<bool(const AffectedImplant&)>& visit) {
+  AffectedImplant affected;
+  return reader.ForEachRecallImplant(QueryOf(c, devices, changed_after), Judge(c, affected, visit));
+}
+
+Result<void> ForEachAffectedByPatient(storage::Reader& reader, const Criteria& c,
+                                      const std::vector<std::string>& devices,
+                                      const std::function<bool(const AffectedImplant&)>& visit) {
+  AffectedImplant affected;
+  auto judge = Judge(c, affected, visit);
+  storage::RecallImplantQuery q = QueryOf(c, devices, 0);
+  if (storage::RecallReads* reads = storage::AsRecallReads(reader)) {
+    return reads->ForEachRecallImplantByPatient(q, judge);
+  }
+  std::vector<storage::RecallImplantRow> rows;
+  ORP_RETURN_IF_ERROR(reader.ForEachRecallImplant(q, [&](const storage::RecallImplantRow& row) {
+    rows.push_back(row);
+    return true;
+  }));
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.patient.value, a.implant.value) <
+           std::pair(b.patient.value, b.implant.value);
   });
+  for (const storage::RecallImplantRow& row : rows) {
+    if (!judge(row)) break;
+  }
+  return {};
 }
 
 void CohortSummary::Add(const AffectedImplant& a) {

@@ -46,6 +46,15 @@ Result<void> ForEachAffected(storage::Reader& reader, const Criteria& criteria,
                              const std::vector<std::string>& devices, int64_t changed_after,
                              const std::function<bool(const AffectedImplant&)>& visit);
 
+// The same implants in (patient id, implant id) order, a patient's implants together: what a
+// whole model's list uses (the CLI's preview), because the store then reads the per-patient rows
+// in key order (storage/recall_reads.h; about half the cost of the device order for a 100k-implant
+// model). A reader without that read (a wrapper) is answered by sorting the device-order rows in
+// memory.
+Result<void> ForEachAffectedByPatient(storage::Reader& reader, const Criteria& criteria,
+                                      const std::vector<std::string>& devices,
+                                      const std::function<bool(const AffectedImplant&)>& visit);
+
 struct CohortCounts {
   int64_t implants = 0;
   int64_t in_situ = 0;           // implants still in place

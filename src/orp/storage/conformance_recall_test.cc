@@ -1,7 +1,11 @@
 // Store conformance: recall (recall8, #8) — the affected-implant query and campaign rows.
 #include <gmock/gmock.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "orp/storage/conformance_test.h"
+#include "orp/storage/recall_reads.h"
 
 namespace orp::storage::conformance {
 namespace {
@@ -131,6 +135,50 @@ TEST_P(StoreConformance, RecallAQueryWithoutADeviceIsRefused) {
                                            [](const RecallImplantRow&) { return true; });
   ASSERT_FALSE(done.has_value());
   EXPECT_EQ(done.error().code(), ErrorCode::kInvalidArgument);
+}
+
+// The patient-ordered read (recall_reads.h): the same rows as ForEachRecallImplant, patient by
+// patient, a patient's implants by id, whatever the device order was.
+TEST_P(StoreConformance, RecallByPatientGivesTheSameRowsInPatientThenImplantOrder) {
+  Cohort ids = Populate(*store_);
+  Procedure again = SampleProcedure("A4", ids.a);  // a's second device: lot L000, sorts first
+  again.date = Day(2025, 1, 1);
+  again.implants[0].lot = "L000";
+  SubmitTo(*store_, "k4", {again});
+  RecallReads* reads = AsRecallReads(*store_);
+  ASSERT_NE(reads, nullptr);
+  RecallImplantQuery q = Q({SampleGtin(1).digits(), SampleGtin(2).digits()});
+  std::vector<RecallImplantRow> by_patient;
+  ASSERT_TRUE(reads->ForEachRecallImplantByPatient(q, [&](const RecallImplantRow& r) {
+    by_patient.push_back(r);
+    return true;
+  }));
+  std::vector<RecallImplantRow> by_device = Rows(*store_, q);
+  ASSERT_EQ(by_patient.size(), 4u);
+  ASSERT_EQ(by_device.size(), 4u);
+  std::vector<std::pair<int64_t, int64_t>> order;
+  for (const RecallImplantRow& r : by_patient) order.emplace_back(r.patient.value, r.implant.value);
+  EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
+  EXPECT_EQ(by_patient[0].patient, ids.a);
+  EXPECT_EQ(by_patient[1].lot, "L000");
+  EXPECT_EQ(by_patient[3].patient, ids.c);
+  for (const RecallImplantRow& want : by_device) {
+    auto got = std::find_if(by_patient.begin(), by_patient.end(),
+                            [&](const RecallImplantRow& r) { return r.implant == want.implant; });
+    ASSERT_NE(got, by_patient.end());
+    EXPECT_EQ(got->patient, want.patient);
+    EXPECT_EQ(got->lot, want.lot);
+    EXPECT_EQ(got->implanted_on, want.implanted_on);
+    EXPECT_EQ(got->pseudonym, want.pseudonym);
+    EXPECT_EQ(got->latest_site, want.latest_site);
+    EXPECT_EQ(got->latest_procedure_on, want.latest_procedure_on);
+  }
+  EXPECT_EQ(by_patient[0].latest_site, "RXF05");  // a's latest procedure, on both of a's rows
+  EXPECT_EQ(by_patient[1].latest_procedure_on, Day(2025, 6, 1));
+  int seen = 0;  // stopping early
+  ASSERT_TRUE(
+      reads->ForEachRecallImplantByPatient(q, [&](const RecallImplantRow&) { return ++seen < 2; }));
+  EXPECT_EQ(seen, 2);
 }
 
 TEST_P(StoreConformance,

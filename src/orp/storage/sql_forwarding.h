@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "orp/storage/proms_reads.h"
+#include "orp/storage/recall_reads.h"  // recall (#8)
 #include "orp/storage/sql.h"
 #include "orp/storage/sql_queries.h"
 #include "orp/storage/store.h"
@@ -45,7 +46,8 @@ template <typename Base, typename Q>
 class SharedReader : public Base,
                      public SurveillanceReads,
                      public PromsReads,
-                     public SubmissionReads {
+                     public SubmissionReads,
+                     public RecallReads {  // recall (#8)
  public:
   Result<std::optional<Patient>> FindPatient(PatientId id) override {
     return Read([&](auto& q) { return q.FindPatient(id); });
@@ -199,6 +201,11 @@ class SharedReader : public Base,
   }
   Result<std::vector<RecallContact>> RecallContacts(RecallId recall, PatientId patient) override {
     return Read([&](Queries& q) { return q.RecallContacts(recall, patient); });
+  }
+  // The patient-ordered read (recall_reads.h).
+  Result<void> ForEachRecallImplantByPatient(const RecallImplantQuery& query,
+                                             const Visitor<RecallImplantRow>& visit) override {
+    return Read([&](Queries& q) { return q.ForEachRecallImplantByPatient(query, visit); });
   }
 
   // Consent (ingest, #5).

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "orp/storage/proms_reads.h"
+#include "orp/storage/recall_reads.h"  // recall (#8)
 #include "orp/storage/sql.h"
 #include "orp/storage/store.h"
 #include "orp/storage/submission_reads.h"
@@ -64,6 +65,9 @@ class Queries {
   Result<void> PutRecallPatient(const RecallPatient& patient);
   Result<void> AddRecallImplant(const RecallImplantLink& link);
   Result<void> AddRecallContact(RecallContact& contact);
+  // The patient-ordered read (recall_reads.h).
+  Result<void> ForEachRecallImplantByPatient(const RecallImplantQuery& query,
+                                             const Visitor<RecallImplantRow>& visit);
 
   // Surveillance signals (surveil7, #7; sql_signals.cc; migration 0006).
   Result<std::vector<Signal>> ListSignals(const SignalFilter& filter);

@@ -21,25 +21,43 @@ std::string Placeholders(int first, size_t count) {
 // index procedures_by_patient_latest alone (migration 0010), never from the procedure row. SQLite
 // has no LATERAL: the subquery finds the id, and the join is pinned to the same index (whose
 // leaf page the subquery has just read), where its planner would otherwise fetch the row by id.
-std::string LatestProcedureJoin(Dialect dialect) {
+// `patient` names the outer query's patient id column.
+std::string LatestProcedureJoin(Dialect dialect, std::string_view patient) {
   if (dialect == Dialect::kPostgres) {
-    return "JOIN LATERAL (SELECT q.provider_site, q.date FROM procedures q "
-           "WHERE q.patient = i.patient ORDER BY q.date DESC, q.id DESC LIMIT 1) l ON true ";
+    return fmt::format(
+        "JOIN LATERAL (SELECT q.provider_site, q.date FROM procedures q "
+        "WHERE q.patient = {0} ORDER BY q.date DESC, q.id DESC LIMIT 1) l ON true ",
+        patient);
   }
-  return "JOIN procedures l INDEXED BY procedures_by_patient_latest ON l.patient = i.patient "
-         "AND l.id = (SELECT q.id FROM procedures q WHERE q.patient = i.patient "
-         "ORDER BY q.date DESC, q.id DESC LIMIT 1) ";
+  return fmt::format(
+      "JOIN procedures l INDEXED BY procedures_by_patient_latest ON l.patient = {0} "
+      "AND l.id = (SELECT q.id FROM procedures q WHERE q.patient = {0} "
+      "ORDER BY q.date DESC, q.id DESC LIMIT 1) ",
+      patient);
 }
 
-// The affected-implant SELECT for `q`. Parameters: ?1..?5 the dates and changed_after (NULL
-// when unset), then the device ids, then the lots. The order differs by engine, each its
-// cheapest: on SQLite the device index's (gtin, lot, id), so nothing is sorted; on PostgreSQL
-// the implant id.
-std::string RecallImplantSql(const RecallImplantQuery& q, Dialect dialect) {
+// The WHERE clause of the affected-implant query (implants `i`, their procedures `p`).
+// Parameters: ?1..?5 the dates and changed_after (NULL when unset), then the device ids, then
+// the lots.
+std::string RecallImplantWhere(const RecallImplantQuery& q) {
   const int lots_from = 6 + static_cast<int>(q.device_ids.size());
   std::string lots =
       q.lots.empty() ? std::string()
                      : fmt::format(" AND i.lot IN ({})", Placeholders(lots_from, q.lots.size()));
+  return fmt::format(
+      "WHERE i.action = 'implanted' AND i.gtin IN ({}){} "
+      "AND (CAST(?1 AS INTEGER) IS NULL OR p.date >= ?1) "
+      "AND (CAST(?2 AS INTEGER) IS NULL OR p.date <= ?2) "
+      "AND (CAST(?3 AS INTEGER) IS NULL OR i.expiry >= ?3) "
+      "AND (CAST(?4 AS INTEGER) IS NULL OR i.expiry <= ?4) "
+      "AND (CAST(?5 AS BIGINT) IS NULL OR i.change_seq > ?5) ",
+      Placeholders(6, q.device_ids.size()), lots);
+}
+
+// The affected-implant SELECT for `q` (parameters: RecallImplantWhere). The order differs by
+// engine, each its cheapest: on SQLite the device index's (gtin, lot, id), so nothing is sorted;
+// on PostgreSQL the implant id.
+std::string RecallImplantSql(const RecallImplantQuery& q, Dialect dialect) {
   return fmt::format(
       "SELECT i.id, i.procedure, i.patient, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, "
       "i.in_situ, i.removed_by, i.removed_on, p.registry, p.procedure_ref, p.date, "
@@ -47,15 +65,42 @@ std::string RecallImplantSql(const RecallImplantQuery& q, Dialect dialect) {
       "coalesce(s.organisation, '') "
       "FROM implants i JOIN procedures p ON p.id = i.procedure "
       "JOIN patients pt ON pt.id = i.patient {}"
-      "LEFT JOIN sites s ON s.code = l.provider_site "
-      "WHERE i.action = 'implanted' AND i.gtin IN ({}){} "
-      "AND (CAST(?1 AS INTEGER) IS NULL OR p.date >= ?1) "
-      "AND (CAST(?2 AS INTEGER) IS NULL OR p.date <= ?2) "
-      "AND (CAST(?3 AS INTEGER) IS NULL OR i.expiry >= ?3) "
-      "AND (CAST(?4 AS INTEGER) IS NULL OR i.expiry <= ?4) "
-      "AND (CAST(?5 AS BIGINT) IS NULL OR i.change_seq > ?5) ORDER BY {}",
-      LatestProcedureJoin(dialect), Placeholders(6, q.device_ids.size()), lots,
+      "LEFT JOIN sites s ON s.code = l.provider_site {}ORDER BY {}",
+      LatestProcedureJoin(dialect, "i.patient"), RecallImplantWhere(q),
       dialect == Dialect::kSqlite ? "i.gtin, i.lot, i.id" : "i.id");
+}
+
+// The same rows in (patient, implant) order (recall_reads.h): the cohort `c` (implants and their
+// procedures) is materialised sorted by patient first, and only then joined to the patient row
+// and the latest procedure, so those seeks come in key order. On SQLite the outer query scans
+// `c` in the order it was written (a materialised CTE is a table filled in order), so it needs
+// no second sort; LIMIT -1 (no limit) keeps SQLite from dropping the inner ORDER BY, which it
+// may omit from a subquery without one. PostgreSQL sorts the result itself.
+std::string RecallImplantByPatientSql(const RecallImplantQuery& q, Dialect dialect) {
+  const bool sqlite = dialect == Dialect::kSqlite;
+  return fmt::format(
+      "WITH c AS MATERIALIZED (SELECT i.id, i.procedure, i.patient, i.gtin, i.lot, i.serial, "
+      "i.expiry, i.raw_scan, i.in_situ, i.removed_by, i.removed_on, p.registry, "
+      "p.procedure_ref, p.date, p.provider_site "
+      "FROM implants i JOIN procedures p ON p.id = i.procedure {}ORDER BY i.patient, i.id{}) "
+      "SELECT c.id, c.procedure, c.patient, c.gtin, c.lot, c.serial, c.expiry, c.raw_scan, "
+      "c.in_situ, c.removed_by, c.removed_on, c.registry, c.procedure_ref, c.date, "
+      "c.provider_site, pt.pseudonym, pt.nhs_cipher, pt.date_of_death, l.provider_site, l.date, "
+      "coalesce(s.organisation, '') "
+      "FROM c JOIN patients pt ON pt.id = c.patient {}"
+      "LEFT JOIN sites s ON s.code = l.provider_site{}",
+      RecallImplantWhere(q), sqlite ? " LIMIT -1" : "", LatestProcedureJoin(dialect, "c.patient"),
+      sqlite ? "" : " ORDER BY c.patient, c.id");
+}
+
+// Binds RecallImplantWhere's parameters.
+void BindRecallImplantQuery(Statement& s, const RecallImplantQuery& q) {
+  s.Bind(1, OptionalDay(q.implanted_from)).Bind(2, OptionalDay(q.implanted_to));
+  s.Bind(3, OptionalDay(q.expiry_from)).Bind(4, OptionalDay(q.expiry_to));
+  q.changed_after > 0 ? s.Bind(5, q.changed_after) : s.BindNull(5);
+  int next = 6;
+  for (const auto& di : q.device_ids) s.Bind(next++, di);
+  for (const auto& lot : q.lots) s.Bind(next++, lot);
 }
 
 RecallImplantRow ReadRecallImplant(const Statement& s) {
@@ -139,15 +184,18 @@ Result<void> Queries::ForEachRecallImplant(const RecallImplantQuery& q,
     return InvalidArgument("a recall implant query needs at least one device identifier");
   }
   return ForEachRow(
-      db_, RecallImplantSql(q, db_.dialect()),
-      [&](Statement& s) {
-        s.Bind(1, OptionalDay(q.implanted_from)).Bind(2, OptionalDay(q.implanted_to));
-        s.Bind(3, OptionalDay(q.expiry_from)).Bind(4, OptionalDay(q.expiry_to));
-        q.changed_after > 0 ? s.Bind(5, q.changed_after) : s.BindNull(5);
-        int next = 6;
-        for (const auto& di : q.device_ids) s.Bind(next++, di);
-        for (const auto& lot : q.lots) s.Bind(next++, lot);
-      },
+      db_, RecallImplantSql(q, db_.dialect()), [&](Statement& s) { BindRecallImplantQuery(s, q); },
+      [&](const Statement& s) -> Result<bool> { return visit(ReadRecallImplant(s)); });
+}
+
+Result<void> Queries::ForEachRecallImplantByPatient(const RecallImplantQuery& q,
+                                                    const Visitor<RecallImplantRow>& visit) {
+  if (q.device_ids.empty()) {
+    return InvalidArgument("a recall implant query needs at least one device identifier");
+  }
+  return ForEachRow(
+      db_, RecallImplantByPatientSql(q, db_.dialect()),
+      [&](Statement& s) { BindRecallImplantQuery(s, q); },
       [&](const Statement& s) -> Result<bool> { return visit(ReadRecallImplant(s)); });
 }
 
@@ -287,3 +335,9 @@ Result<void> Queries::AddRecallContact(RecallContact& c) {
 }
 
 }  // namespace orp::storage::sql
+
+namespace orp::storage {
+
+RecallReads* AsRecallReads(Reader& reader) { return dynamic_cast<RecallReads*>(&reader); }
+
+}  // namespace orp::storage
