@@ -1,7 +1,8 @@
-// What the end-to-end browser tests share (browser.mjs, proms_browser.mjs): their arguments, a
-// fresh work directory with a synthetic registry ingested, `orp serve` on a free port, and the
-// check runner — named checks, axe-core on a page, Content-Security-Policy violations and page
-// errors collected from every page, a screenshot when a check fails, and the summary at the end.
+// What the end-to-end browser tests share (browser.mjs, proms_browser.mjs, web_more_browser.mjs):
+// their arguments, a fresh work directory with a synthetic registry ingested, `orp serve` on a
+// free port, and the check runner — named checks, axe-core on a page, Content-Security-Policy
+// violations and page errors collected from every page, a screenshot when a check fails, and the
+// summary at the end.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -8,40 +8,15 @@
 //
 // Usage: node web_more_browser.mjs --orp BIN --web-root DIR --registries DIR --work DIR
 //        --screenshots DIR [--chromium /usr/bin/chromium]
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { argReader, makeRegistry, signIn as signInAs, startChecks, startServer } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const argv = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  if (i >= 0) return argv[i + 1];
-  if (fallback !== undefined) return fallback;
-  throw new Error(`web_more_browser.mjs: --${name} is required`);
-};
+const arg = argReader("web_more_browser.mjs");
 const orp = arg("orp"), webRoot = arg("web-root"), registries = arg("registries");
 const work = arg("work"), shots = arg("screenshots"), chromiumPath = arg("chromium", "/usr/bin/chromium");
-const started = Date.now();
 
 // --- the registry -----------------------------------------------------------------------------
-rmSync(work, { recursive: true, force: true });
-mkdirSync(work, { recursive: true });
-mkdirSync(shots, { recursive: true });
-const dbFile = join(work, "orp.db");
-const db = `sqlite:${dbFile}`;
-const run = (args, input) => execFileSync(orp, args, { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
-const sql = (query) => execFileSync("sqlite3", [dbFile, query], { encoding: "utf8" }).trim();
-run(["synth", "--seed", "7", "--procedures", "400", "--registries", "MDOR", "--out", join(work, "synth"), "--definitions", registries]);
-const submissions = readdirSync(join(work, "synth", "submissions")).filter((f) => f.endsWith(".csv")).map((f) => join(work, "synth", "submissions", f));
-try {
-  run(["ingest", "--db", db, "--catalogue", join(work, "synth", "device-catalogue.csv"), "--definitions", registries, ...submissions]);
-} catch (e) {
-  if (e.status !== 0 && !String(e.stdout).includes("accepted")) throw e;  // planted errors: partial acceptance is expected
-}
+const { db, run, sql } = makeRegistry({ orp, work, shots, registries, seed: 7, procedures: 400, registry: "MDOR", catalogue: true });
 run(["catalogue", "import", "--db", db, join(work, "synth", "device-catalogue.csv")]);
 const [site] = sql("SELECT provider_site FROM procedures GROUP BY 1 ORDER BY count(*) DESC LIMIT 1;").split("\n");
 const org = site.slice(0, 3);
@@ -55,58 +30,13 @@ addUser("maker-w", `manufacturer@${makerId}`);
 addUser("reg-w", "regulator");
 
 // --- the server ---------------------------------------------------------------------------------
-const server = spawn(orp, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--threads", "2", "--web-root", webRoot, "--definitions", registries], { stdio: ["ignore", "pipe", "pipe"] });
-let serverLog = "";
-server.stderr.on("data", (d) => { serverLog += d; });
-const base = await new Promise((resolve, reject) => {
-  let out = "";
-  const timer = setTimeout(() => reject(new Error(`orp serve did not start: ${out} ${serverLog}`)), 20000);
-  server.stdout.on("data", (d) => {
-    out += d;
-    const m = out.match(/listening on (http:\/\/[0-9.]+:[0-9]+)/);
-    if (m) { clearTimeout(timer); resolve(m[1]); }
-  });
-  server.on("exit", (code) => reject(new Error(`orp serve exited with ${code}: ${serverLog}`)));
-});
+const { server, base } = await startServer({ orp, db, webRoot, registries });
 
 // --- the checks -----------------------------------------------------------------------------
-let passed = 0, failed = 0;
-const cspViolations = [];
-let lastPage = null;
-async function check(name, body) {
-  try {
-    await body();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    if (lastPage) await lastPage.screenshot({ path: join(shots, `web-FAILED-${passed + failed}.png`), fullPage: true }).catch(() => {});
-    console.log(`FAIL ${name}\n     ${String(e?.stack ?? e).split("\n").slice(0, 4).join("\n     ")}`);
-  }
-}
-function expect(condition, message) { if (!condition) throw new Error(message); }
-const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, baseURL: base });
-  const page = await context.newPage();
-  lastPage = page;
-  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
-  page.on("pageerror", (e) => cspViolations.push(`page error: ${e.message}`));
-  return page;
-}
-async function axe(page, view) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }));
-  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.length === 0, `${view}: axe found ${serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`).join("; ")}`);
-}
+const { check, expect, newPage, axe, finish } = await startChecks({ base, shots, chromiumPath, prefix: "web-" });
 const shot = (page, name) => page.screenshot({ path: join(shots, `web-${name}.png`), fullPage: true });
 async function signIn(page, username) {
-  await page.goto("/");
-  await page.waitForSelector("#username");
-  await page.fill("#username", username);
-  await page.fill("#password", `${username}-password`);
-  await page.click("button[type=submit]");
+  await signInAs(page, username);
   await page.waitForSelector("nav li");
 }
 // A request from inside the signed-in page, with its CSRF token.
@@ -181,8 +111,4 @@ await check("a manufacturer whose grant names its folded id sees its devices' re
   await page.context().close();
 });
 
-await browser.close();
-server.kill();
-if (cspViolations.length) { failed++; console.log(`FAIL Content-Security-Policy violations:\n     ${cspViolations.join("\n     ")}`); }
-console.log(`${passed} passed, ${failed} failed (${Math.round((Date.now() - started) / 1000)} s)`);
-process.exit(failed ? 1 : 0);
+await finish(server, "web_more_browser.mjs");
