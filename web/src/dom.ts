@@ -45,3 +45,9 @@ export function details(rows: [string, string | number | null | undefined][]): H
     ]),
   );
 }
+
+// A table that may be wider than the screen, in a region that scrolls sideways: focusable, so a
+// keyboard can scroll it, and named for screen readers (WCAG 2.1.1; axe scrollable-region-focusable).
+export function tableWrap(label: string, table: HTMLElement): HTMLElement {
+  return h("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": label }, table);
+}

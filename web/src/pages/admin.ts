@@ -4,7 +4,7 @@
 // /api/v1/tokens/{id}, /api/v1/registries and /api/v1/audit; every change is audited by the
 // server with the administrator as actor.
 import { api, describe, type Session } from "../api";
-import { h, render } from "../dom";
+import { h, render, tableWrap } from "../dom";
 import type { RegistryDefinition } from "../record_form";
 
 interface User { user_id: number; username: string; grants: string[]; has_password: boolean; has_totp: boolean; disabled: boolean; created_at: string }
@@ -13,7 +13,7 @@ interface Token { token_id: number; created_at: string; expires_at: string; revo
 const field = (id: string, label: string, input: HTMLElement, hint?: string) =>
   h("div", { class: "field inline" }, h("label", { for: id }, label), hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null, input);
 const table = (id: string, caption: string, headings: string[], rows: HTMLTableRowElement[]) =>
-  h("div", { class: "table-wrap" }, h("table", { id }, h("caption", { class: "visually-hidden" }, caption), h("thead", {}, h("tr", {}, headings.map((t) => h("th", { scope: "col" }, t)))), h("tbody", {}, rows)));
+  tableWrap(caption, h("table", { id }, h("caption", { class: "visually-hidden" }, caption), h("thead", {}, h("tr", {}, headings.map((t) => h("th", { scope: "col" }, t)))), h("tbody", {}, rows)));
 // A secret the server shows once: in an alert, with the instruction to copy it now.
 const secretPanel = (id: string, title: string, secret: string, note: string) =>
   h("div", { class: "card secret", id, role: "alert" }, h("h3", {}, title), h("p", {}, h("code", { class: "secret-value" }, secret)), h("p", { class: "hint" }, note));

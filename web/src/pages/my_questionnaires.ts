@@ -3,7 +3,7 @@
 // (readable by a screen reader and on a phone; no chart to decode). The server returns only the
 // signed-in patient's own record and audits the read.
 import { api, describe, type Session } from "../api";
-import { h, render } from "../dom";
+import { h, render, tableWrap } from "../dom";
 import { questionnairePage } from "./questionnaire";
 
 interface Due { invitation: number; instrument: string; name: string; months: number; time_point: string; expires: string }
@@ -36,7 +36,7 @@ function dueList(session: Session, due: Due[]): HTMLElement {
 
 function scoresSection(scores: Series[]): HTMLElement[] {
   if (!scores.length) return [h("p", { id: "scores-none" }, "No answers of yours are recorded yet.")];
-  return scores.map((s, i) => h("div", { class: "table-wrap" }, h("table", { class: "scores-table", id: `scores-${i}` },
+  return scores.map((s, i) => tableWrap(`${s.name}: ${s.label}`, h("table", { class: "scores-table", id: `scores-${i}` },
     h("caption", {}, `${s.name}: ${s.label}`),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "When"), h("th", { scope: "col" }, "Answered on"), h("th", { scope: "col" }, "Score"))),
     h("tbody", {}, s.points.map((p) => h("tr", {}, h("th", { scope: "row" }, p.time_point), h("td", {}, p.completed), h("td", {}, scoreText(p.value, s))))))));

@@ -1,7 +1,7 @@
 // Procedures you may see, newest filters first, paged by the server's cursor (the API returns only
 // the rows your roles cover, whatever is asked). "Previous" goes back through the cursors seen.
 import { api, describe } from "../api";
-import { h, render } from "../dom";
+import { h, render, tableWrap } from "../dom";
 
 interface Implant { gtin: string | null; other_di: string | null; lot: string; serial: string; laterality: string | null; in_situ: boolean }
 interface Procedure {
@@ -56,7 +56,7 @@ export function proceduresPage(): void {
     h("h1", {}, "Procedures"),
     form,
     status,
-    h("div", { class: "table-wrap" },
+    tableWrap("Procedures",
       h("table", { id: "procedures" },
         h("caption", { class: "visually-hidden" }, "Procedures you may see, in the order the registry received them"),
         h("thead", {}, h("tr", {}, ["Date", "Registry", "Reference", "Type", "Site", "Side", "Implants"].map((c) => h("th", { scope: "col" }, c)))),

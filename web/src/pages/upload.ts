@@ -6,7 +6,7 @@
 // With ?submission=ID the page shows that stored submission's receipt and findings
 // (GET /api/v1/submissions/{id}).
 import { api, apiSend, describe, newIdempotencyKey, type Session } from "../api";
-import { details, h, render } from "../dom";
+import { details, h, render, tableWrap } from "../dom";
 import { contentTypeFor, filterFindings, findingsCsv, kFindingColumns, sortFindings, type FindingColumn, type TableFinding } from "../findings_table";
 
 interface Receipt { submission_id?: number | null; status: string; dry_run?: boolean; procedures: { received: number; accepted: number; rejected: number }; findings?: TableFinding[] }
@@ -47,7 +47,7 @@ function findingsView(findings: TableFinding[], fileStem: string): HTMLElement {
       h("div", { class: "field inline" }, h("label", { for: "findings-severity" }, "Severity"), severity),
       download),
     count,
-    h("div", { class: "table-wrap" }, h("table", { id: "findings-table" }, h("caption", { class: "visually-hidden" }, "Findings: select a column heading to sort"), h("thead", {}, headRow), body)));
+    tableWrap("Findings", h("table", { id: "findings-table" }, h("caption", { class: "visually-hidden" }, "Findings: select a column heading to sort"), h("thead", {}, headRow), body)));
 }
 
 function receiptView(r: Receipt, title: string): HTMLElement {
