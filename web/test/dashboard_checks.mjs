@@ -158,6 +158,23 @@ export async function dashboardChecks(t) {
     await shot(pageA, "18-recall-work");
   });
 
+  await check("the recall work list pages its patients from the server", async () => {
+    const total = (await pageA.evaluate(async (ref) => (await (await fetch(`/api/v1/recalls/${ref}/patients?limit=1000`)).json()).patients.length, reference));
+    await pageA.goto(`/recall-work?ref=${reference}&page_size=1`);
+    await pageA.waitForSelector("#recall-patients tbody tr");
+    expect((await pageA.$$("#recall-patients tbody tr")).length === 1, "one patient per page");
+    const firstPatient = await pageA.textContent("#recall-patients tbody tr td");
+    if (total > 1) {
+      await pageA.click("button:text('Next page')");
+      await pageA.waitForFunction((p) => document.querySelector("#recall-patients tbody tr td")?.textContent !== p, firstPatient);
+      expect(/Showing 2–2\./.test(await pageA.textContent("#recall-work-status")), "the status names the second patient");
+      await pageA.click("button:text('Previous page')");
+      await pageA.waitForFunction((p) => document.querySelector("#recall-patients tbody tr td")?.textContent === p, firstPatient);
+    }
+    expect(total > 1, `the fixture's recall has ${total} patient(s) for this provider; paging needs two`);
+    await axe(pageA, "recall work list, paged");
+  });
+
   await check("a manufacturer sees its devices against their class and no patient data", async () => {
     const page = await newPage();
     await signIn(page, "manu", totp(secrets.manu));
