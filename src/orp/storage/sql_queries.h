@@ -122,4 +122,7 @@ class Queries {
   Database& db_;
 };
 
+// The records-waiting-for-a-fix query (sql_submission_reads.cc), named for the SQLite plan test.
+extern const std::string_view kWaitingForFixQuery;
+
 }  // namespace orp::storage::sql

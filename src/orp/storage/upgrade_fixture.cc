@@ -5,6 +5,7 @@
 
 #include "orp/storage/conformance_test.h"
 #include "orp/storage/proms_reads.h"
+#include "orp/storage/submission_reads.h"
 
 namespace orp::storage::upgrade {
 namespace {
@@ -33,8 +34,13 @@ void Submit(Store& store, const std::string& key, std::vector<Procedure>& proced
   ASSERT_TRUE(start.has_value() && start->transaction) << key;
   Transaction& txn = *start->transaction;
   for (Procedure& p : procedures) ASSERT_TRUE(txn.PutProcedure(p).has_value());
-  Finding finding{3, "X9", "bmi", "bmi.range", domain::Severity::kWarning, "bmi 71 above 70"};
-  Ok(txn.AddFindings(std::span<const Finding>(&finding, 1)));
+  // A warning on an accepted procedure, and the error of a procedure rejected and never sent
+  // again (a record waiting for a fix).
+  const Finding findings[] = {
+      {3, "X9", "bmi", "bmi.range", domain::Severity::kWarning, "bmi 71 above 70"},
+      {4, key + "-R", "laterality", "laterality.required", domain::Severity::kError,
+       "laterality is required for this body site"}};
+  Ok(txn.AddFindings(std::span<const Finding>(findings)));
   Ok(txn.FinishSubmission(
       {domain::SubmissionStatus::kAccepted, 2, 2, 0, R"({"key":")" + key + "\"}"}));
   Ok(txn.Commit());
@@ -367,6 +373,33 @@ void ExpectAcceptsNewWork(Store& upgraded) {
   EXPECT_EQ(Get(upgraded.FindUser("after-upgrade"))->password_hash, "$argon2id$after");
 }
 
+// 0014 (web): the submission history and the records waiting for a fix read the same from the
+// upgraded store (through the new indexes) as from the reference.
+void ExpectSubmissionHistoryEqual(Store& upgraded, Store& reference) {
+  SubmissionReads* now = AsSubmissionReads(upgraded);
+  SubmissionReads* then = AsSubmissionReads(reference);
+  ASSERT_TRUE(now != nullptr && then != nullptr);
+  auto ids = [](const std::vector<SubmissionSummary>& list) {
+    std::vector<std::string> out;
+    for (const auto& s : list) {
+      out.push_back(fmt::format("{} {} {} {}", s.submission.idempotency_key, s.submission.accepted,
+                                s.errors, s.warnings));
+    }
+    return out;
+  };
+  auto history = Get(then->ListSubmissions("RRK", 0, 50));
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(ids(Get(now->ListSubmissions("RRK", 0, 50))), ids(history));
+  auto refs = [](const std::vector<WaitingFinding>& list) {
+    std::vector<std::string> out;
+    for (const auto& w : list) out.push_back(fmt::format("{} {}", w.submission, w.finding.procedure_ref));
+    return out;
+  };
+  auto waiting = Get(then->ListWaitingForFix("RRK", 0, 0, 50));
+  EXPECT_EQ(waiting.size(), history.size());  // each submission left one procedure to fix
+  EXPECT_EQ(refs(Get(now->ListWaitingForFix("RRK", 0, 0, 50))), refs(waiting));
+}
+
 }  // namespace
 
 void ExpectBehavesLikeReference(Store& upgraded, Store& reference, int version) {
@@ -374,6 +407,7 @@ void ExpectBehavesLikeReference(Store& upgraded, Store& reference, int version) 
   ExpectRecordsEqual(upgraded, reference, version);
   ExpectLaterAreasEqual(upgraded, reference, version);
   ExpectConsentOdsPromsEqual(upgraded, reference, version);
+  ExpectSubmissionHistoryEqual(upgraded, reference);
   ExpectAcceptsNewWork(upgraded);
 }
 

@@ -491,6 +491,14 @@ CREATE INDEX prom_invitations_by_patient ON prom_invitations(patient, id);
 CREATE INDEX prom_responses_by_patient ON prom_responses(patient, id);
 )sql";
 
+// Submission history (web, #9): a submitter's submissions newest first, and the rejections of one
+// procedure_ref (errors only: a partial index, so warnings cost ingest nothing) for the records
+// waiting for a fix (storage/sql_submission_reads.cc).
+constexpr std::string_view kSubmissionHistory = R"sql(
+CREATE INDEX submissions_by_submitter ON submissions(submitter, id);
+CREATE INDEX findings_errors_by_ref ON findings(procedure_ref, submission) WHERE severity = 'error';
+)sql";
+
 // Ingest speed (ingest, #4; SQLite's 0016): procedures_by_patient (patient) is a prefix of
 // procedures_by_patient_latest (patient, date, id, provider_site; 0010), which answers every lookup
 // it answered (and the foreign key's check on patients); every procedure insert paid for both.
@@ -514,6 +522,7 @@ const std::vector<Migration>& Migrations() {
       {10, "0010_recall_latest", kRecallLatest},
       {11, "0011_security", kSecurity},
       {12, "0012_proms_by_patient", kPromsByPatient},
+      {14, "0014_submission_history", kSubmissionHistory},
       {16, "0016_ingest_speed", kIngestSpeed},
   };
   return kMigrations;

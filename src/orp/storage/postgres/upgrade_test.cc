@@ -13,6 +13,12 @@
 namespace orp::storage::postgres {
 namespace {
 
+// How many migrations come after `version` (numbers have gaps: 0013, 0015 are unused).
+int LaterMigrations(int version) {
+  return static_cast<int>(std::count_if(Migrations().begin(), Migrations().end(),
+                                        [&](const Migration& m) { return m.version > version; }));
+}
+
 namespace upgrade = storage::upgrade;
 using testing::FreshSchemaUrl;
 
@@ -100,7 +106,7 @@ TEST_P(PostgresUpgrade, SchemaCreatedAtThisVersionUpgradesWithItsDataAndBehaviou
   auto upgraded = OpenStore(*url);
   ASSERT_TRUE(upgraded.has_value()) << upgraded.error().ToString();
   EXPECT_EQ(static_cast<int>((*upgraded)->Info().migrations_applied.size()),
-            static_cast<int>(Migrations().size()) - version);
+            LaterMigrations(version));
   {
     auto c = Connection::Open(*url, "test");
     for (const auto& [table, columns] : tables) {

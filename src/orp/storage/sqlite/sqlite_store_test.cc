@@ -1,5 +1,6 @@
 #include "orp/storage/sqlite/sqlite_store.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 
 #include "orp/storage/conformance_test.h"
 #include "orp/storage/open.h"
+#include "orp/storage/sql_queries.h"
 #include "orp/storage/sqlite/connection.h"
 #include "orp/storage/sqlite/migrations.h"
 
@@ -291,6 +293,32 @@ TEST(SqliteMigrations, PromsOfOnePatientAreReadThroughAnIndex) {
   EXPECT_NE(PlanOf(**connection, "SELECT * FROM prom_responses WHERE patient = 1 ORDER BY id")
                 .find("USING INDEX prom_responses_by_patient"),
             std::string::npos);
+}
+
+// web (#9): the submission history and the records waiting for a fix read through migration
+// 0014's indexes (storage/sql_submission_reads.cc), never by scanning a table.
+TEST(SqliteMigrations, SubmissionHistoryAndWaitingForFixAreReadThroughIndexes) {
+  auto connection = Connection::Open(":memory:", {});
+  ASSERT_TRUE(connection.has_value());
+  ASSERT_TRUE(Migrate(**connection, Migrations().back().version).has_value());
+  EXPECT_NE(PlanOf(**connection,
+                   "SELECT id FROM submissions WHERE submitter = 'RXF' AND id < 9 "
+                   "ORDER BY id DESC LIMIT 20")
+                .find("USING COVERING INDEX submissions_by_submitter"),
+            std::string::npos);
+  std::string plan = PlanOf(**connection, std::string(sql::kWaitingForFixQuery));
+  EXPECT_NE(plan.find("findings_errors_by_ref"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("procedures_by_ref"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("submissions_by_submitter"), std::string::npos) << plan;
+  // "SCAN f" or "SCAN f USING INDEX …" reads a whole table or index; only the registry-code
+  // walk (registry_codes, rc: one row per registry) may be scanned.
+  for (const char* alias : {"s", "f", "e", "p", "l", "ps", "ls", "procedures", "findings",
+                            "submissions"}) {
+    for (const char* after : {" ", "\n"}) {
+      EXPECT_EQ(plan.find(fmt::format("SCAN {}{}", alias, after)), std::string::npos)
+          << alias << "\n" << plan;
+    }
+  }
 }
 
 }  // namespace
