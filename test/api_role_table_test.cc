@@ -10,12 +10,12 @@
 // the door"; the state the read rows see does not change between rows.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <unistd.h>
 
 #include "orp/api/dispatch.h"
 #include "orp/api/routes.h"
@@ -103,8 +103,8 @@ class RoleTable : public ::testing::Test {
 
     void Ingest(std::string submitter, const std::string& rows) {
       // The process id keeps ctest's parallel runs of this suite off each other's files.
-      fs::path file = fs::temp_directory_path() / fmt::format("orp-role-table-{}-{}.csv",
-                                                               submitter, ::getpid());
+      fs::path file = fs::temp_directory_path() /
+                      fmt::format("orp-role-table-{}-{}.csv", submitter, ::getpid());
       std::ofstream(file) << kHeader << rows;
       auto validator = ingest::Validator::Create(registries, {});
       ASSERT_TRUE(validator.has_value());

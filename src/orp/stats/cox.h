@@ -33,7 +33,8 @@
 //
 // Cost: one sort by (stratum, time), then O(n q^2) per iteration with running sums from the
 // longest time down, where q is the number of non-zero covariates of a row (rows are stored
-// sparsely: a factor-coded row has one non-zero per factor, whatever p is). Thread safety: pure functions; inputs are only read.
+// sparsely: a factor-coded row has one non-zero per factor, whatever p is). Thread safety: pure
+// functions; inputs are only read.
 #pragma once
 
 #include <cstdint>

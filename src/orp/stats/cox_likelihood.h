@@ -38,8 +38,8 @@ struct CoxRows {
   std::vector<TieGroup> groups;
   std::vector<double> mean;   // p: subtracted from each column (0 for {-1, 0, 1} columns)
   std::vector<double> scale;  // p: each centred column multiplied by this
-  int64_t subjects = 0;  // sum of count
-  int64_t events = 0;    // subjects with an event
+  int64_t subjects = 0;       // sum of count
+  int64_t events = 0;         // subjects with an event
   int64_t strata = 0;
 };
 

@@ -18,7 +18,8 @@
 // "algorithm did not converge" (no convergence within max_iterations), "fitted probabilities
 // numerically 0 or 1 occurred" (separation: a covariate or level predicts the outcome
 // perfectly), and a covariate that is constant or a linear combination of others (glm's NA
-// coefficient), naming it. Cost: O(n p^2) per iteration (n rows, however many subjects they count). Thread safety: pure functions.
+// coefficient), naming it. Cost: O(n p^2) per iteration (n rows, however many subjects they count).
+// Thread safety: pure functions.
 #pragma once
 
 #include <cstdint>

@@ -392,7 +392,8 @@ void ExpectSubmissionHistoryEqual(Store& upgraded, Store& reference) {
   EXPECT_EQ(ids(Get(now->ListSubmissions("RRK", 0, 50))), ids(history));
   auto refs = [](const std::vector<WaitingFinding>& list) {
     std::vector<std::string> out;
-    for (const auto& w : list) out.push_back(fmt::format("{} {}", w.submission, w.finding.procedure_ref));
+    for (const auto& w : list)
+      out.push_back(fmt::format("{} {}", w.submission, w.finding.procedure_ref));
     return out;
   };
   auto waiting = Get(then->ListWaitingForFix("RRK", 0, 0, 50));

@@ -312,11 +312,12 @@ TEST(SqliteMigrations, SubmissionHistoryAndWaitingForFixAreReadThroughIndexes) {
   EXPECT_NE(plan.find("submissions_by_submitter"), std::string::npos) << plan;
   // "SCAN f" or "SCAN f USING INDEX …" reads a whole table or index; only the registry-code
   // walk (registry_codes, rc: one row per registry) may be scanned.
-  for (const char* alias : {"s", "f", "e", "p", "l", "ps", "ls", "procedures", "findings",
-                            "submissions"}) {
+  for (const char* alias :
+       {"s", "f", "e", "p", "l", "ps", "ls", "procedures", "findings", "submissions"}) {
     for (const char* after : {" ", "\n"}) {
       EXPECT_EQ(plan.find(fmt::format("SCAN {}{}", alias, after)), std::string::npos)
-          << alias << "\n" << plan;
+          << alias << "\n"
+          << plan;
     }
   }
 }
