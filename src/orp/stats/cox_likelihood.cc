@@ -228,8 +228,9 @@ double CoxLikelihood::Evaluate(std::span<const double> beta, std::span<double> s
     for (uint32_t r = group.end; r-- > group.begin;) {
       const uint32_t first = rows_.row_begin[r];
       const uint32_t m = rows_.row_begin[r + 1] - first;
-      const int32_t* column = &rows_.column[first];
-      const double* x = &rows_.value[first];
+      // data() + first, not &v[first]: a row of zeros has no entries, and the vectors may be empty.
+      const int32_t* column = rows_.column.data() + first;
+      const double* x = rows_.value.data() + first;
       double zbeta = 0;
       for (uint32_t a = 0; a < m; ++a) zbeta += beta[column[a]] * x[a];
       const double count = rows_.count[r];
