@@ -247,7 +247,9 @@ const std::vector<TableRows>& StoredRows(const Fixture& f) {
 
 // What BM_PlainInsert's loader does (same pragmas, SQLITE_TRANSIENT binds, one transaction),
 // over the stored rows.
-void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tables) {
+// Adds each table's thread CPU seconds to `cpu` (one entry per table).
+void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tables,
+                     std::vector<double>& cpu) {
   sqlite3* db = nullptr;
   CheckSqlite(sqlite3_open(path.c_str(), &db), db);
   CheckSqlite(sqlite3_exec(db,
@@ -255,7 +257,10 @@ void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tabl
                            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; BEGIN",
                            nullptr, nullptr, nullptr),
               db);
-  for (const TableRows& t : tables) {
+  cpu.resize(tables.size() + 1);
+  for (size_t n = 0; n < tables.size(); ++n) {
+    const TableRows& t = tables[n];
+    const double start = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
     sqlite3_stmt* s = nullptr;
     CheckSqlite(sqlite3_prepare_v2(db, t.insert_sql.c_str(), -1, &s, nullptr), db);
     for (const std::vector<Value>& row : t.rows) {
@@ -277,21 +282,42 @@ void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tabl
       sqlite3_reset(s);
     }
     sqlite3_finalize(s);
+    cpu[n] += CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - start;
   }
+  const double start = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
   CheckSqlite(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db);
+  cpu.back() += CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - start;
+  sqlite3_close(db);
+}
+
+// ORP_BENCH_ALTER_SQL: SQL run on the fresh schema before timing (an index dropped or made
+// partial, to weigh what one index costs the baseline).
+void AlterSchema(const std::string& path) {
+  const char* sql = std::getenv("ORP_BENCH_ALTER_SQL");
+  if (sql == nullptr) return;
+  sqlite3* db = nullptr;
+  CheckSqlite(sqlite3_open(path.c_str(), &db), db);
+  CheckSqlite(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), db);
   sqlite3_close(db);
 }
 
 void BM_PlainInsertSameRows(benchmark::State& state) {
   Fixture& f = FixtureFor(state.range(0));
   const std::vector<TableRows>& tables = StoredRows(f);
+  std::vector<double> cpu;
   for (auto _ : state) {
     state.PauseTiming();
     const std::string path = (f.dir / "plain.db").string();
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
     if (!storage::sqlite::OpenStore(path, BenchConnectionOptions())) std::abort();  // the schema
+    AlterSchema(path);
     state.ResumeTiming();
-    PlainInsertRows(path, tables);
+    PlainInsertRows(path, tables, cpu);
+  }
+  const char* names[] = {"submissions", "patients", "procedures", "implants", "outcomes", "commit"};
+  for (size_t n = 0; n < cpu.size(); ++n) {
+    state.counters[std::string(names[n]) + "_cpu_s"] =
+        benchmark::Counter(cpu[n] / double(state.iterations()));
   }
   state.SetItemsProcessed(state.iterations() * int64_t(tables[2].rows.size()));
   state.counters["rows"] = benchmark::Counter(double(tables[1].rows.size() + tables[2].rows.size() +
