@@ -182,6 +182,49 @@ void CheckSqlite(int rc, sqlite3* db) {
   }
 }
 
+// One column of the current row of `s`, as SQLite stored it.
+Value ColumnValue(sqlite3_stmt* s, int c) {
+  switch (sqlite3_column_type(s, c)) {
+    case SQLITE_INTEGER: return int64_t{sqlite3_column_int64(s, c)};
+    case SQLITE_FLOAT: return sqlite3_column_double(s, c);
+    case SQLITE_TEXT:
+      return std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, c)),
+                         size_t(sqlite3_column_bytes(s, c)));
+    case SQLITE_BLOB: {
+      const char* b = static_cast<const char*>(sqlite3_column_blob(s, c));
+      return std::vector<char>(b, b + sqlite3_column_bytes(s, c));
+    }
+    default: return std::monostate{};
+  }
+}
+
+// Every stored column of `table` (generated ones are computed on insert, as in ingest's own
+// writes) of every row in id order, and the INSERT that puts such a row back.
+TableRows ReadTable(sqlite3* db, const std::string& table) {
+  TableRows t;
+  std::string names, params;
+  sqlite3_stmt* s = nullptr;
+  CheckSqlite(
+      sqlite3_prepare_v2(db, ("PRAGMA table_xinfo(" + table + ")").c_str(), -1, &s, nullptr), db);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    if (sqlite3_column_int(s, 6) != 0) continue;  // hidden: 2 and 3 are generated columns
+    names += (names.empty() ? "" : ", ") +
+             std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+    params += params.empty() ? "?" : ", ?";
+  }
+  sqlite3_finalize(s);
+  t.insert_sql = "INSERT INTO " + table + " (" + names + ") VALUES (" + params + ")";
+  const std::string select = "SELECT " + names + " FROM " + table + " ORDER BY id";
+  CheckSqlite(sqlite3_prepare_v2(db, select.c_str(), -1, &s, nullptr), db);
+  const int columns = sqlite3_column_count(s);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    std::vector<Value>& row = t.rows.emplace_back();
+    for (int c = 0; c < columns; ++c) row.push_back(ColumnValue(s, c));
+  }
+  sqlite3_finalize(s);
+  return t;
+}
+
 // Every row ingest stored in the tables a submission writes in bulk, in insertion order
 // (parents first). Ingested once per process from the fixture's files.
 const std::vector<TableRows>& StoredRows(const Fixture& f) {
@@ -198,56 +241,35 @@ const std::vector<TableRows>& StoredRows(const Fixture& f) {
   }
   sqlite3* db = nullptr;
   CheckSqlite(sqlite3_open(db_path.c_str(), &db), db);
-  for (const char* table : {"submissions", "patients", "procedures", "implants", "outcome_events"}) {
-    TableRows& t = tables.emplace_back();
-    // The stored columns (generated ones are computed on insert, as in ingest's own writes).
-    std::string names, params;
-    sqlite3_stmt* s = nullptr;
-    CheckSqlite(sqlite3_prepare_v2(db, (std::string("PRAGMA table_xinfo(") + table + ")").c_str(),
-                                   -1, &s, nullptr),
-                db);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-      if (sqlite3_column_int(s, 6) != 0) continue;  // hidden: 2 and 3 are generated columns
-      names += (names.empty() ? "" : ", ") +
-               std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
-      params += params.empty() ? "?" : ", ?";
-    }
-    sqlite3_finalize(s);
-    CheckSqlite(sqlite3_prepare_v2(
-                    db, (std::string("SELECT ") + names + " FROM " + table + " ORDER BY id").c_str(),
-                    -1, &s, nullptr),
-                db);
-    const int columns = sqlite3_column_count(s);
-    t.insert_sql = std::string("INSERT INTO ") + table + " (" + names + ") VALUES (" + params + ")";
-    while (sqlite3_step(s) == SQLITE_ROW) {
-      std::vector<Value>& row = t.rows.emplace_back();
-      for (int c = 0; c < columns; ++c) {
-        switch (sqlite3_column_type(s, c)) {
-          case SQLITE_INTEGER: row.emplace_back(int64_t{sqlite3_column_int64(s, c)}); break;
-          case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(s, c)); break;
-          case SQLITE_TEXT:
-            row.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, c)),
-                                         size_t(sqlite3_column_bytes(s, c))));
-            break;
-          case SQLITE_BLOB: {
-            const char* b = static_cast<const char*>(sqlite3_column_blob(s, c));
-            row.emplace_back(std::vector<char>(b, b + sqlite3_column_bytes(s, c)));
-            break;
-          }
-          default: row.emplace_back(std::monostate{});
-        }
-      }
-    }
-    sqlite3_finalize(s);
+  for (const char* table :
+       {"submissions", "patients", "procedures", "implants", "outcome_events"}) {
+    tables.push_back(ReadTable(db, table));
   }
   sqlite3_close(db);
   for (const char* suffix : {"", "-wal", "-shm", ".key"}) fs::remove(db_path + suffix);
   return tables;
 }
 
+// Binds one row's values to parameters 1..n, copying text and blobs (SQLITE_TRANSIENT).
+void BindRow(sqlite3_stmt* s, const std::vector<Value>& row) {
+  for (size_t c = 0; c < row.size(); ++c) {
+    const int k = int(c) + 1;
+    if (auto* i = std::get_if<int64_t>(&row[c])) {
+      sqlite3_bind_int64(s, k, *i);
+    } else if (auto* d = std::get_if<double>(&row[c])) {
+      sqlite3_bind_double(s, k, *d);
+    } else if (auto* text = std::get_if<std::string>(&row[c])) {
+      sqlite3_bind_text(s, k, text->data(), int(text->size()), SQLITE_TRANSIENT);
+    } else if (auto* blob = std::get_if<std::vector<char>>(&row[c])) {
+      sqlite3_bind_blob(s, k, blob->data(), int(blob->size()), SQLITE_TRANSIENT);
+    } else {
+      sqlite3_bind_null(s, k);
+    }
+  }
+}
+
 // What BM_PlainInsert's loader does (same pragmas, SQLITE_TRANSIENT binds, one transaction),
-// over the stored rows.
-// Adds each table's thread CPU seconds to `cpu` (one entry per table).
+// over the stored rows. Adds each table's thread CPU seconds to `cpu`, then the commit's.
 void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tables,
                      std::vector<double>& cpu) {
   sqlite3* db = nullptr;
@@ -264,20 +286,7 @@ void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tabl
     sqlite3_stmt* s = nullptr;
     CheckSqlite(sqlite3_prepare_v2(db, t.insert_sql.c_str(), -1, &s, nullptr), db);
     for (const std::vector<Value>& row : t.rows) {
-      for (size_t c = 0; c < row.size(); ++c) {
-        const int k = int(c) + 1;
-        if (auto* i = std::get_if<int64_t>(&row[c])) {
-          sqlite3_bind_int64(s, k, *i);
-        } else if (auto* d = std::get_if<double>(&row[c])) {
-          sqlite3_bind_double(s, k, *d);
-        } else if (auto* text = std::get_if<std::string>(&row[c])) {
-          sqlite3_bind_text(s, k, text->data(), int(text->size()), SQLITE_TRANSIENT);
-        } else if (auto* blob = std::get_if<std::vector<char>>(&row[c])) {
-          sqlite3_bind_blob(s, k, blob->data(), int(blob->size()), SQLITE_TRANSIENT);
-        } else {
-          sqlite3_bind_null(s, k);
-        }
-      }
+      BindRow(s, row);
       CheckSqlite(sqlite3_step(s), db);
       sqlite3_reset(s);
     }
@@ -320,8 +329,9 @@ void BM_PlainInsertSameRows(benchmark::State& state) {
         benchmark::Counter(cpu[n] / double(state.iterations()));
   }
   state.SetItemsProcessed(state.iterations() * int64_t(tables[2].rows.size()));
-  state.counters["rows"] = benchmark::Counter(double(tables[1].rows.size() + tables[2].rows.size() +
-                                                     tables[3].rows.size() + tables[4].rows.size()));
+  state.counters["rows"] =
+      benchmark::Counter(double(tables[1].rows.size() + tables[2].rows.size() +
+                                tables[3].rows.size() + tables[4].rows.size()));
 }
 
 void BM_IngestEndToEnd(benchmark::State& state) { Run(state, false); }
