@@ -20,8 +20,8 @@
 //                          exists before timing, and patients are visited in id order).
 //   BM_PlainInsertSameRows:NAME/N
 //                          the same with an index dropped or columns integer-coded, one per line
-//                          of ORP_BENCH_ALTER_VARIANTS / ORP_BENCH_CODE_VARIANTS (docs/performance.md,
-//                          "Session 6: what the rows cost")
+//                          of ORP_BENCH_ALTER_VARIANTS / ORP_BENCH_CODE_VARIANTS
+//                          (docs/performance.md, "Session 6: what the rows cost")
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <time.h>
