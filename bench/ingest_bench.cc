@@ -392,20 +392,18 @@ void RegisterAlterVariants() {
   static const auto codes = NamedLines("ORP_BENCH_CODE_VARIANTS");
   for (const auto& [name, sql] : alters) {
     const char* alter_sql = sql.c_str();
-    benchmark::RegisterBenchmark(("BM_PlainInsertSameRows:" + name).c_str(),
-                                 [alter_sql](benchmark::State& state) {
-                                   PlainInsertSameRows(state, alter_sql);
-                                 })
+    benchmark::RegisterBenchmark(
+        ("BM_PlainInsertSameRows:" + name).c_str(),
+        [alter_sql](benchmark::State& state) { PlainInsertSameRows(state, alter_sql); })
         ->Arg(100000)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
   }
   for (const auto& [name, spec] : codes) {
     const char* code_spec = spec.c_str();
-    benchmark::RegisterBenchmark(("BM_PlainInsertSameRows:" + name).c_str(),
-                                 [code_spec](benchmark::State& state) {
-                                   PlainInsertSameRows(state, nullptr, code_spec);
-                                 })
+    benchmark::RegisterBenchmark(
+        ("BM_PlainInsertSameRows:" + name).c_str(),
+        [code_spec](benchmark::State& state) { PlainInsertSameRows(state, nullptr, code_spec); })
         ->Arg(100000)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
