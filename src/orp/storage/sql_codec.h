@@ -35,4 +35,18 @@ inline domain::Instant InstantOf(int64_t seconds) {
 std::string JoinList(const std::vector<std::string>& items);  // ';'-separated
 std::vector<std::string> SplitList(std::string_view text);
 
+// The submissions columns in SELECT order, without receipt_json (which lists leave out).
+inline constexpr std::string_view kSubmissionColumns =
+    "id, idempotency_key, submitter, registry, received_at, status, received, accepted, rejected";
+// Reads kSubmissionColumns (9 values) from column `first`; receipt_json is left empty.
+// kDataLoss when the stored status no longer parses.
+Result<domain::Submission> ReadSubmission(const Statement& s, int first = 0);
+
+// The findings columns in SELECT order ("row" quoted: a keyword in PostgreSQL).
+inline constexpr std::string_view kFindingColumns =
+    "\"row\", procedure_ref, field, rule, severity, message";
+// Reads kFindingColumns (6 values) from column `first`. kDataLoss when the stored severity no
+// longer parses.
+Result<domain::Finding> ReadFinding(const Statement& s, int first = 0);
+
 }  // namespace orp::storage::sql
