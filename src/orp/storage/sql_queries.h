@@ -123,6 +123,10 @@ class Queries {
   Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient);
   Result<int64_t> LastChange();
   Result<TableCounts> CountRows();
+  // Organisations with their sites, and clinicians (mend, #10's twins; sql_reference.cc).
+  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
+  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
+  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
 
  private:
   Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,

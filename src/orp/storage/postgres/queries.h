@@ -34,9 +34,6 @@ class Queries : public sql::Queries {
   Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym);
   Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key, int limit);
   Result<void> ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit);
-  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
-  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
-  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
   Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref);
