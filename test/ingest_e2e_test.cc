@@ -37,8 +37,8 @@ class IngestEndToEnd : public ::testing::Test {
     // One directory per process: CTest runs each test of this file as its own process, in
     // parallel.
     dir_ = new fs::path(fs::temp_directory_path() / ("orp_ingest_e2e-" + std::to_string(getpid())));
-    fs::remove_all(*dir_);
     set_up_.Run([] {
+      fs::remove_all(*dir_);
       synth::SynthOptions options;
       options.seed = 11;
       options.procedures = 3000;
