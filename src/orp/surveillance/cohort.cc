@@ -10,6 +10,7 @@
 
 #include "orp/domain/sex.h"
 #include "orp/storage/surveillance_reads.h"
+#include "orp/surveillance/cohort_rows.h"
 
 namespace orp::surveillance {
 namespace {
@@ -72,10 +73,9 @@ int8_t SexOf(std::string_view code) {  // storage keeps the NHS code (domain/sex
   return static_cast<int8_t>(code == "1" ? 0 : code == "2" ? 1 : 2);
 }
 
-// Builds the cohort from the lean rows (storage::SurveillanceRow), one procedure at a time: a
-// procedure's rows arrive together, so its implants are gathered and the primary is written
-// when the next procedure starts (Finish for the last).
-class CohortBuilder {
+// Builds the cohort one primary at a time (CohortSink): a primary's implants are gathered and
+// the primary is written when the next one starts (Finish for the last).
+class CohortBuilder final : public CohortSink {
  public:
   CohortBuilder(Cohort& c, std::unordered_map<std::string, Catalogued> catalogue)
       : c_(c),
@@ -91,16 +91,15 @@ class CohortBuilder {
         construct_classes_(c.construct_classes),
         cut_(DayOf(c.data_cut)) {}
 
-  void Add(const storage::SurveillanceRow& row) {
-    if (!open_ || row.procedure != procedure_) {
-      Finish();
-      Start(row);
-    }
-    if (!row.has_implant || !row.implanted) return;
-    const int32_t removed = row.removed_on ? DayOf(*row.removed_on) : kNoDeath;
+  void Primary(const PrimaryFacts& facts) override {
+    Finish();
+    Start(facts);
+  }
+
+  void Implant(int32_t removed, std::string_view device) override {
     revised_ = std::min(revised_, removed);
-    if (row.device.empty()) return;
-    const int32_t model = ModelCode(row.device);
+    if (device.empty()) return;
+    const int32_t model = ModelCode(device);
     for (auto& [m, r] : removed_by_model_) {
       if (m == model) {
         r = std::min(r, removed);
@@ -131,19 +130,17 @@ class CohortBuilder {
   }
 
  private:
-  void Start(const storage::SurveillanceRow& row) {
+  void Start(const PrimaryFacts& f) {
     open_ = true;
-    procedure_ = row.procedure;
-    entry_ = DayOf(row.date);
-    died_ = row.date_of_death ? DayOf(*row.date_of_death) : kNoDeath;
-    registry_ = registries_.Code(row.registry);
-    surgeon_ = row.clinician.empty() ? kNoUnit : surgeons_.Code(row.clinician);
-    hospital_ = row.provider_site.empty() ? kNoUnit : hospitals_.Code(row.provider_site);
-    indication_ = row.indication.empty() ? kNoUnit : indications_.Code(row.indication);
-    age_band_ = AgeBandOf(row.date_of_birth, row.date);
-    sex_ = SexOf(row.sex);
-    asa_ = static_cast<int8_t>(
-        row.asa_grade && *row.asa_grade >= 1 && *row.asa_grade <= 5 ? *row.asa_grade : 0);
+    entry_ = f.entry_day;
+    died_ = f.death_day;
+    registry_ = registries_.Code(f.registry);
+    surgeon_ = f.clinician.empty() ? kNoUnit : surgeons_.Code(f.clinician);
+    hospital_ = f.provider_site.empty() ? kNoUnit : hospitals_.Code(f.provider_site);
+    indication_ = f.indication.empty() ? kNoUnit : indications_.Code(f.indication);
+    age_band_ = f.age_band;
+    sex_ = f.sex;
+    asa_ = f.asa;
     revised_ = kNoDeath;
     removed_by_model_.clear();
   }
@@ -226,7 +223,6 @@ class CohortBuilder {
   std::vector<int32_t> key_;
   // The procedure being gathered.
   bool open_ = false;
-  int64_t procedure_ = 0;
   int32_t entry_ = 0, died_ = kNoDeath, registry_ = 0, surgeon_ = kNoUnit, hospital_ = kNoUnit,
           indication_ = kNoUnit, revised_ = kNoDeath;
   int8_t age_band_ = 5, sex_ = 2, asa_ = 0;
@@ -286,7 +282,34 @@ Result<void> ForEachRowFromProcedures(
 
 }  // namespace
 
-Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
+PrimaryFacts FactsOf(const storage::SurveillanceRow& row) {
+  PrimaryFacts f;
+  f.registry = row.registry;
+  f.provider_site = row.provider_site;
+  f.clinician = row.clinician;
+  f.indication = row.indication;
+  f.entry_day = DayOf(row.date);
+  f.death_day = row.date_of_death ? DayOf(*row.date_of_death) : kNoDeath;
+  f.age_band = AgeBandOf(row.date_of_birth, row.date);
+  f.sex = SexOf(row.sex);
+  f.asa = static_cast<int8_t>(
+      row.asa_grade && *row.asa_grade >= 1 && *row.asa_grade <= 5 ? *row.asa_grade : 0);
+  return f;
+}
+
+int32_t RemovedDayOf(const storage::SurveillanceRow& row) {
+  return row.removed_on ? DayOf(*row.removed_on) : kNoDeath;
+}
+
+Result<void> ForEachCohortRow(storage::Reader& reader, Date data_cut,
+                              const std::function<bool(const storage::SurveillanceRow&)>& visit) {
+  if (storage::SurveillanceReads* lean = storage::AsSurveillanceReads(reader))
+    return lean->ForEachSurveillanceRow(data_cut, visit);
+  return ForEachRowFromProcedures(reader, data_cut, visit);
+}
+
+Result<Cohort> BuildCohortFrom(storage::Reader& reader, Date data_cut,
+                               const std::function<Result<void>(CohortSink&)>& feed) {
   std::unordered_map<std::string, Catalogued> catalogue;  // the latest version wins
   ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& m) {
     catalogue[m.device.text()] = {m.device_type, m.manufacturer + " / " + m.brand};
@@ -295,17 +318,25 @@ Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
   Cohort c;
   c.data_cut = data_cut;
   CohortBuilder builder(c, std::move(catalogue));
-  auto add = [&](const storage::SurveillanceRow& row) {
-    builder.Add(row);
-    return true;
-  };
-  if (storage::SurveillanceReads* lean = storage::AsSurveillanceReads(reader)) {
-    ORP_RETURN_IF_ERROR(lean->ForEachSurveillanceRow(data_cut, add));
-  } else {
-    ORP_RETURN_IF_ERROR(ForEachRowFromProcedures(reader, data_cut, add));
-  }
+  ORP_RETURN_IF_ERROR(feed(builder));
   builder.Finish();
   return c;
+}
+
+Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
+  return BuildCohortFrom(reader, data_cut, [&](CohortSink& sink) -> Result<void> {
+    int64_t procedure = 0;
+    bool first = true;
+    return ForEachCohortRow(reader, data_cut, [&](const storage::SurveillanceRow& row) {
+      if (first || row.procedure != procedure) {
+        first = false;
+        procedure = row.procedure;
+        sink.Primary(FactsOf(row));
+      }
+      if (row.has_implant && row.implanted) sink.Implant(RemovedDayOf(row), row.device);
+      return true;
+    });
+  });
 }
 
 }  // namespace orp::surveillance

@@ -2,6 +2,8 @@
 
 #include <future>
 
+#include "orp/surveillance/resident.h"
+
 namespace orp::surveillance {
 
 Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
@@ -35,12 +37,28 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
   return all;
 }
 
-Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options) {
+namespace {
+
+Result<Cohort> CohortOf(storage::Store& store, const RunOptions& options,
+                        ResidentCohort* resident) {
+  if (resident == nullptr) return BuildCohort(store, options.data_cut);
+  const bool patch = resident->loaded() && resident->data_cut() == options.data_cut &&
+                     options.since_change > 0;
+  Result<int64_t> patched = patch ? resident->Refresh(store, options.since_change)
+                                  : Result<int64_t>(FailedPrecondition("load"));
+  if (!patched) ORP_RETURN_IF_ERROR(resident->Load(store, options.data_cut));
+  return resident->Build(store);
+}
+
+}  // namespace
+
+Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options,
+                                   ResidentCohort* resident) {
   RunSummary summary;
   auto seq = store.LastChange();  // before reading: a change landing meanwhile is seen again
   if (!seq) return std::unexpected(seq.error());
   summary.change_seq = *seq;
-  auto cohort = BuildCohort(store, options.data_cut);
+  auto cohort = CohortOf(store, options, resident);
   if (!cohort) return std::unexpected(cohort.error());
   auto signals = EvaluateCohort(*cohort, options.methods, &summary.model_notes);
   if (!signals) return std::unexpected(signals.error());

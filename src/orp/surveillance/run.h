@@ -65,6 +65,13 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
                                                     const MethodOptions& options,
                                                     std::vector<std::string>* notes = nullptr);
 
-Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options);
+class ResidentCohort;  // resident.h
+
+// With `resident` (orp serve --surveil keeps one between runs), the cohort comes from it: loaded
+// by a full read when it is empty, was loaded for another data cut, or the run is a full one
+// (since_change 0); otherwise patched from the procedures changed after since_change
+// (resident.h), so an incremental run reads the changes, not the store. Same signals either way.
+Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options,
+                                   ResidentCohort* resident = nullptr);
 
 }  // namespace orp::surveillance

@@ -1,0 +1,55 @@
+// The cohort builder's input, shared by BuildCohort (cohort.h: the store's lean rows) and the
+// resident cohort (resident.h: rows kept between runs and patched). Both feed the same builder
+// the same primaries in procedure-id order with their implant rows in implant-id order, so the
+// cohort — its codes included — is the same whichever way it was read.
+//
+// Internal to surveillance/. Holds derived patient facts (age band, death day): nothing is logged.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+#include "orp/core/date.h"
+#include "orp/core/result.h"
+#include "orp/storage/store.h"
+#include "orp/storage/surveillance_reads.h"
+#include "orp/surveillance/cohort.h"
+
+namespace orp::surveillance {
+
+// What the cohort keeps of a primary: its unit keys as text ("" when not recorded) and its case
+// mix, already derived from the patient (no date of birth kept).
+struct PrimaryFacts {
+  std::string_view registry, provider_site, clinician, indication;
+  int32_t entry_day = 0;
+  int32_t death_day = kNoDeath;  // the patient's, uncut
+  int8_t age_band = 5, sex = 2, asa = 0;
+};
+
+// The facts of a lean row's procedure (views into `row`).
+PrimaryFacts FactsOf(const storage::SurveillanceRow& row);
+// The removal day of a lean row's implant (kNoDeath when not removed).
+int32_t RemovedDayOf(const storage::SurveillanceRow& row);
+
+class CohortSink {
+ public:
+  virtual void Primary(const PrimaryFacts& facts) = 0;
+  // An implanted implant of the last primary: its removal day (kNoDeath: not removed) and device
+  // identifier ("" without one).
+  virtual void Implant(int32_t removed_day, std::string_view device) = 0;
+
+ protected:
+  ~CohortSink() = default;
+};
+
+// The catalogue from `reader`, then the primaries `feed` gives, in procedure-id order.
+Result<Cohort> BuildCohortFrom(storage::Reader& reader, Date data_cut,
+                               const std::function<Result<void>(CohortSink&)>& feed);
+
+// The store's lean rows of every primary on or before the cut, or the same rows from the generic
+// streams for a reader without the lean read (a replica wrapper).
+Result<void> ForEachCohortRow(storage::Reader& reader, Date data_cut,
+                              const std::function<bool(const storage::SurveillanceRow&)>& visit);
+
+}  // namespace orp::surveillance
