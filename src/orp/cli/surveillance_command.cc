@@ -104,7 +104,8 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
     if (o.since_change <= 0)
       Fail(kCommand, Error(ErrorCode::kInvalidArgument, "--resident needs --since-change N"));
     const PhaseClock load;
-    ValueOrFail(kCommand, resident.Load(*store, run.data_cut));
+    if (Result<void> loaded = resident.Load(*store, run.data_cut); !loaded)
+      Fail(kCommand, loaded.error());
     resident_json = {{"load", load.Json()}, {"primaries_kept", resident.size()}};
   }
   const PhaseClock incremental;

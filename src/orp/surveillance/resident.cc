@@ -74,14 +74,15 @@ Result<int64_t> ResidentCohort::Refresh(storage::Reader& reader, int64_t changed
   if (patches.empty()) return 0;
   // Merge the id-ordered patches into the kept rows from the first changed id on: a batch of
   // new procedures (ids above every kept one) only appends.
-  const auto from = std::lower_bound(
-      primaries_.begin(), primaries_.end(), patches.front().first,
-      [](const Primary& p, int64_t id) { return p.procedure < id; });
-  std::vector<Primary> tail(std::make_move_iterator(from), std::make_move_iterator(primaries_.end()));
+  const auto from = std::lower_bound(primaries_.begin(), primaries_.end(), patches.front().first,
+                                     [](const Primary& p, int64_t id) { return p.procedure < id; });
+  std::vector<Primary> tail(std::make_move_iterator(from),
+                            std::make_move_iterator(primaries_.end()));
   primaries_.erase(from, primaries_.end());
   auto kept = tail.begin();
   for (auto& [id, patch] : patches) {
-    for (; kept != tail.end() && kept->procedure < id; ++kept) primaries_.push_back(std::move(*kept));
+    for (; kept != tail.end() && kept->procedure < id; ++kept)
+      primaries_.push_back(std::move(*kept));
     if (kept != tail.end() && kept->procedure == id) ++kept;  // replaced or dropped
     if (patch) primaries_.push_back(std::move(*patch));
   }

@@ -1,6 +1,8 @@
 #include "orp/surveillance/run.h"
 
+#include <algorithm>
 #include <future>
+#include <optional>
 
 #include "orp/surveillance/resident.h"
 
@@ -42,8 +44,8 @@ namespace {
 Result<Cohort> CohortOf(storage::Store& store, const RunOptions& options,
                         ResidentCohort* resident) {
   if (resident == nullptr) return BuildCohort(store, options.data_cut);
-  const bool patch = resident->loaded() && resident->data_cut() == options.data_cut &&
-                     options.since_change > 0;
+  const bool patch =
+      resident->loaded() && resident->data_cut() == options.data_cut && options.since_change > 0;
   Result<int64_t> patched = patch ? resident->Refresh(store, options.since_change)
                                   : Result<int64_t>(FailedPrecondition("load"));
   if (!patched) ORP_RETURN_IF_ERROR(resident->Load(store, options.data_cut));
@@ -60,17 +62,32 @@ Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& opti
   summary.change_seq = *seq;
   auto cohort = CohortOf(store, options, resident);
   if (!cohort) return std::unexpected(cohort.error());
-  auto signals = EvaluateCohort(*cohort, options.methods, &summary.model_notes);
+  // An incremental run evaluates the registries its changes touched (RegistriesOf: the same
+  // signals for their units) and writes the signals of the touched units.
+  std::optional<std::set<UnitKey>> affected;
+  std::optional<Cohort> touched;
+  if (options.since_change > 0) {
+    auto units = AffectedUnits(store, options.since_change, *cohort);
+    if (!units) return std::unexpected(units.error());
+    affected = std::move(*units);
+    std::vector<bool> keep(cohort->registries.size(), false);
+    for (const auto& [registry, kind, unit] : *affected) {
+      const std::vector<std::string>& names = cohort->registries;
+      const auto at = std::find(names.begin(), names.end(), registry);
+      if (at != names.end()) keep[static_cast<size_t>(at - names.begin())] = true;
+    }
+    touched = RegistriesOf(*cohort, keep);
+  }
+  const Cohort& evaluated = touched ? *touched : *cohort;
+  auto signals = EvaluateCohort(evaluated, options.methods, &summary.model_notes);
   if (!signals) return std::unexpected(signals.error());
   if (!options.benchmarks.empty()) {
-    auto rated = RateDeviceModels(*cohort, options.benchmarks);
+    auto rated = RateDeviceModels(evaluated, options.benchmarks);
     if (!rated) return std::unexpected(rated.error());
     for (storage::Signal& s : rated->signals) signals->push_back(std::move(s));
     summary.ratings = std::move(rated->ratings);
   }
-  if (options.since_change > 0) {
-    auto affected = AffectedUnits(store, options.since_change, *cohort);
-    if (!affected) return std::unexpected(affected.error());
+  if (affected) {
     summary.affected_units = static_cast<int64_t>(affected->size());
     std::erase_if(*signals, [&](const storage::Signal& s) {
       return !affected->contains({s.registry, s.unit_kind, s.unit});
