@@ -96,10 +96,10 @@ class CohortBuilder final : public CohortSink {
     Start(facts);
   }
 
-  void Implant(int32_t removed, std::string_view device) override {
+  void Implant(int32_t removed, std::string_view device, int32_t device_key) override {
     revised_ = std::min(revised_, removed);
     if (device.empty()) return;
-    const int32_t model = ModelCode(device);
+    const int32_t model = Memo(model_of_key_, device_key, [&] { return ModelCode(device); });
     for (auto& [m, r] : removed_by_model_) {
       if (m == model) {
         r = std::min(r, removed);
@@ -134,15 +134,33 @@ class CohortBuilder final : public CohortSink {
     open_ = true;
     entry_ = f.entry_day;
     died_ = f.death_day;
-    registry_ = registries_.Code(f.registry);
-    surgeon_ = f.clinician.empty() ? kNoUnit : surgeons_.Code(f.clinician);
-    hospital_ = f.provider_site.empty() ? kNoUnit : hospitals_.Code(f.provider_site);
-    indication_ = f.indication.empty() ? kNoUnit : indications_.Code(f.indication);
+    registry_ =
+        Memo(registry_of_key_, f.registry_key, [&] { return registries_.Code(f.registry); });
+    surgeon_ = f.clinician.empty() ? kNoUnit : Memo(surgeon_of_key_, f.clinician_key, [&] {
+      return surgeons_.Code(f.clinician);
+    });
+    hospital_ = f.provider_site.empty() ? kNoUnit
+                                        : Memo(hospital_of_key_, f.provider_site_key,
+                                               [&] { return hospitals_.Code(f.provider_site); });
+    indication_ = f.indication.empty() ? kNoUnit : Memo(indication_of_key_, f.indication_key, [&] {
+      return indications_.Code(f.indication);
+    });
     age_band_ = f.age_band;
     sex_ = f.sex;
     asa_ = f.asa;
     revised_ = kNoDeath;
     removed_by_model_.clear();
+  }
+
+  // The dictionary code of the caller's `key`, from `look_up` on first sight (in the same order
+  // as without keys, so the codes are the same); without a key, `look_up` every time.
+  template <typename LookUp>
+  static int32_t Memo(std::vector<int32_t>& memo, int32_t key, const LookUp& look_up) {
+    if (key == kNoKey) return look_up();
+    const auto at = static_cast<size_t>(key);
+    if (memo.size() <= at) memo.resize(at + 1, kNoKey);
+    if (memo[at] == kNoKey) memo[at] = look_up();
+    return memo[at];
   }
 
   // The model's code; its catalogue facts are looked up once, on first sight.
@@ -221,6 +239,9 @@ class CohortBuilder final : public CohortSink {
   std::unordered_map<int64_t, int32_t> class_of_;  // (registry, model) -> class
   std::unordered_map<std::vector<int32_t>, std::pair<int32_t, int32_t>, CodesHash> construct_of_;
   std::vector<int32_t> key_;
+  // Per caller key (CohortSink): the dictionary code it maps to, kNoKey until first seen.
+  std::vector<int32_t> registry_of_key_, surgeon_of_key_, hospital_of_key_, indication_of_key_,
+      model_of_key_;
   // The procedure being gathered.
   bool open_ = false;
   int32_t entry_ = 0, died_ = kNoDeath, registry_ = 0, surgeon_ = kNoUnit, hospital_ = kNoUnit,
@@ -389,7 +410,7 @@ Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
         procedure = row.procedure;
         sink.Primary(FactsOf(row));
       }
-      if (row.has_implant && row.implanted) sink.Implant(RemovedDayOf(row), row.device);
+      if (row.has_implant && row.implanted) sink.Implant(RemovedDayOf(row), row.device, kNoKey);
       return true;
     });
   });

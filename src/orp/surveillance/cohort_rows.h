@@ -18,6 +18,8 @@
 
 namespace orp::surveillance {
 
+inline constexpr int32_t kNoKey = -1;
+
 // What the cohort keeps of a primary: its unit keys as text ("" when not recorded) and its case
 // mix, already derived from the patient (no date of birth kept).
 struct PrimaryFacts {
@@ -25,6 +27,10 @@ struct PrimaryFacts {
   int32_t entry_day = 0;
   int32_t death_day = kNoDeath;  // the patient's, uncut
   int8_t age_band = 5, sex = 2, asa = 0;
+  // The caller's own codes for the four texts (one code space, >= 0), or kNoKey: the builder
+  // then remembers each code's dictionary entry and looks a text up once, not once per primary.
+  int32_t registry_key = kNoKey, provider_site_key = kNoKey, clinician_key = kNoKey,
+          indication_key = kNoKey;
 };
 
 // The facts of a lean row's procedure (views into `row`).
@@ -36,8 +42,8 @@ class CohortSink {
  public:
   virtual void Primary(const PrimaryFacts& facts) = 0;
   // An implanted implant of the last primary: its removal day (kNoDeath: not removed) and device
-  // identifier ("" without one).
-  virtual void Implant(int32_t removed_day, std::string_view device) = 0;
+  // identifier ("" without one), with the caller's code for it or kNoKey (as PrimaryFacts).
+  virtual void Implant(int32_t removed_day, std::string_view device, int32_t device_key) = 0;
 
  protected:
   ~CohortSink() = default;

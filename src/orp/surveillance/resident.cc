@@ -103,8 +103,12 @@ Result<Cohort> ResidentCohort::Build(storage::Reader& reader) const {
       f.age_band = p.age_band;
       f.sex = p.sex;
       f.asa = p.asa;
+      f.registry_key = p.registry;
+      f.provider_site_key = p.provider_site;
+      f.clinician_key = p.clinician;
+      f.indication_key = p.indication;
       sink.Primary(f);
-      for (const auto& [device, removed] : p.implants) sink.Implant(removed, Text(device));
+      for (const auto& [device, removed] : p.implants) sink.Implant(removed, Text(device), device);
     }
     return {};
   });
