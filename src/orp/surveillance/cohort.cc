@@ -109,6 +109,23 @@ class CohortBuilder final : public CohortSink {
     removed_by_model_.push_back({model, removed});
   }
 
+  // Whether `catalogue` gives every model seen so far the type and brand it was given.
+  bool Agrees(const std::unordered_map<std::string, Catalogued>& catalogue) const {
+    for (size_t m = 0; m < type_of_model_.size(); ++m) {
+      const auto listed = catalogue.find(c_.models[m]);
+      const bool known = listed != catalogue.end();
+      const bool had = brand_of_model_[m] != kNoUnit;
+      if (known != had) return false;
+      if (known && (listed->second.device_type != type_of_model_[m] ||
+                    listed->second.brand != c_.brands[static_cast<size_t>(brand_of_model_[m])]))
+        return false;
+    }
+    return true;
+  }
+  void TakeCatalogue(std::unordered_map<std::string, Catalogued> catalogue) {
+    catalogue_ = std::move(catalogue);
+  }
+
   void Finish() {
     if (!open_) return;
     open_ = false;
@@ -329,19 +346,66 @@ Result<void> ForEachCohortRow(storage::Reader& reader, Date data_cut,
   return ForEachRowFromProcedures(reader, data_cut, visit);
 }
 
-Result<Cohort> BuildCohortFrom(storage::Reader& reader, Date data_cut,
-                               const std::function<Result<void>(CohortSink&)>& feed) {
+namespace {
+
+Result<std::unordered_map<std::string, Catalogued>> ReadCatalogue(storage::Reader& reader) {
   std::unordered_map<std::string, Catalogued> catalogue;  // the latest version wins
   ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& m) {
     catalogue[m.device.text()] = {m.device_type, m.manufacturer + " / " + m.brand};
     return true;
   }));
+  return catalogue;
+}
+
+}  // namespace
+
+Result<Cohort> BuildCohortFrom(storage::Reader& reader, Date data_cut,
+                               const std::function<Result<void>(CohortSink&)>& feed) {
+  auto catalogue = ReadCatalogue(reader);
+  if (!catalogue) return std::unexpected(catalogue.error());
   Cohort c;
   c.data_cut = data_cut;
-  CohortBuilder builder(c, std::move(catalogue));
+  CohortBuilder builder(c, std::move(*catalogue));
   ORP_RETURN_IF_ERROR(feed(builder));
   builder.Finish();
   return c;
+}
+
+struct GrowingCohort::State {
+  State(Date data_cut, std::unordered_map<std::string, Catalogued> catalogue)
+      : cohort(WithCut(data_cut)), builder(cohort, std::move(catalogue)) {}
+  static Cohort WithCut(Date data_cut) {
+    Cohort c;
+    c.data_cut = data_cut;
+    return c;
+  }
+  Cohort cohort;  // before the builder, which refers to it
+  CohortBuilder builder;
+};
+
+GrowingCohort::GrowingCohort() = default;
+GrowingCohort::~GrowingCohort() = default;
+
+Result<void> GrowingCohort::Start(storage::Reader& reader, Date data_cut) {
+  auto catalogue = ReadCatalogue(reader);
+  if (!catalogue) return std::unexpected(catalogue.error());
+  state_ = std::make_unique<State>(data_cut, std::move(*catalogue));
+  return {};
+}
+
+Result<bool> GrowingCohort::TakeCatalogue(storage::Reader& reader) {
+  auto catalogue = ReadCatalogue(reader);
+  if (!catalogue) return std::unexpected(catalogue.error());
+  if (!state_ || !state_->builder.Agrees(*catalogue)) return false;
+  state_->builder.TakeCatalogue(std::move(*catalogue));
+  return true;
+}
+
+CohortSink& GrowingCohort::sink() { return state_->builder; }
+
+const Cohort& GrowingCohort::Finished() {
+  state_->builder.Finish();
+  return state_->cohort;
 }
 
 namespace {

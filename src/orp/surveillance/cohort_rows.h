@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 
 #include "orp/core/date.h"
@@ -52,6 +53,30 @@ class CohortSink {
 // The catalogue from `reader`, then the primaries `feed` gives, in procedure-id order.
 Result<Cohort> BuildCohortFrom(storage::Reader& reader, Date data_cut,
                                const std::function<Result<void>(CohortSink&)>& feed);
+
+// A cohort kept built between runs: primaries appended after the last one continue the same
+// builder (its dictionaries and caches), so the cohort equals one built from all of them at once.
+// Thread safety: none.
+class GrowingCohort {
+ public:
+  GrowingCohort();
+  ~GrowingCohort();
+  GrowingCohort(const GrowingCohort&) = delete;
+  GrowingCohort& operator=(const GrowingCohort&) = delete;
+
+  // Empty, with the catalogue read from `reader`.
+  Result<void> Start(storage::Reader& reader, Date data_cut);
+  // Reads the catalogue again and takes it when every device model the cohort has seen keeps its
+  // type and brand (new entries are fine); false when one changed (then Start again).
+  Result<bool> TakeCatalogue(storage::Reader& reader);
+  CohortSink& sink();
+  // Closes the last primary and gives the cohort so far (more may be appended after).
+  const Cohort& Finished();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // The store's lean rows of every primary on or before the cut, or the same rows from the generic
 // streams for a reader without the lean read (a replica wrapper).

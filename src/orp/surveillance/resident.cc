@@ -9,6 +9,9 @@
 
 namespace orp::surveillance {
 
+ResidentCohort::ResidentCohort() = default;
+ResidentCohort::~ResidentCohort() = default;
+
 int32_t ResidentCohort::Intern(std::string_view text) {
   if (text.empty()) return kNone;
   auto [it, added] = codes_.try_emplace(std::string(text), static_cast<int32_t>(texts_.size()));
@@ -43,6 +46,7 @@ void ResidentCohort::AddRow(Primary& primary, const storage::SurveillanceRow& ro
 
 Result<void> ResidentCohort::Load(storage::Reader& reader, Date data_cut) {
   loaded_ = false;
+  built_.reset();
   primaries_.clear();
   data_cut_ = data_cut;
   ORP_RETURN_IF_ERROR(ForEachCohortRow(reader, data_cut, [&](const storage::SurveillanceRow& row) {
@@ -72,6 +76,8 @@ Result<int64_t> ResidentCohort::Refresh(storage::Reader& reader, int64_t changed
         return true;
       }));
   if (patches.empty()) return 0;
+  // Only new procedures: the built cohort can be appended to; anything else changes kept rows.
+  if (!primaries_.empty() && patches.front().first <= primaries_.back().procedure) built_.reset();
   // Merge the id-ordered patches into the kept rows from the first changed id on: a batch of
   // new procedures (ids above every kept one) only appends.
   const auto from = std::lower_bound(primaries_.begin(), primaries_.end(), patches.front().first,
@@ -90,28 +96,41 @@ Result<int64_t> ResidentCohort::Refresh(storage::Reader& reader, int64_t changed
   return static_cast<int64_t>(patches.size());
 }
 
-Result<Cohort> ResidentCohort::Build(storage::Reader& reader) const {
-  return BuildCohortFrom(reader, data_cut_, [&](CohortSink& sink) -> Result<void> {
-    for (const Primary& p : primaries_) {
-      PrimaryFacts f;
-      f.registry = Text(p.registry);
-      f.provider_site = Text(p.provider_site);
-      f.clinician = Text(p.clinician);
-      f.indication = Text(p.indication);
-      f.entry_day = p.entry_day;
-      f.death_day = p.death_day;
-      f.age_band = p.age_band;
-      f.sex = p.sex;
-      f.asa = p.asa;
-      f.registry_key = p.registry;
-      f.provider_site_key = p.provider_site;
-      f.clinician_key = p.clinician;
-      f.indication_key = p.indication;
-      sink.Primary(f);
-      for (const auto& [device, removed] : p.implants) sink.Implant(removed, Text(device), device);
+void ResidentCohort::Feed(const Primary& p, CohortSink& sink) const {
+  PrimaryFacts f;
+  f.registry = Text(p.registry);
+  f.provider_site = Text(p.provider_site);
+  f.clinician = Text(p.clinician);
+  f.indication = Text(p.indication);
+  f.entry_day = p.entry_day;
+  f.death_day = p.death_day;
+  f.age_band = p.age_band;
+  f.sex = p.sex;
+  f.asa = p.asa;
+  f.registry_key = p.registry;
+  f.provider_site_key = p.provider_site;
+  f.clinician_key = p.clinician;
+  f.indication_key = p.indication;
+  sink.Primary(f);
+  for (const auto& [device, removed] : p.implants) sink.Implant(removed, Text(device), device);
+}
+
+Result<const Cohort*> ResidentCohort::Build(storage::Reader& reader) {
+  if (built_) {
+    auto same = built_->TakeCatalogue(reader);
+    if (!same) return std::unexpected(same.error());
+    if (!*same) built_.reset();
+  }
+  if (!built_) {
+    built_ = std::make_unique<GrowingCohort>();
+    fed_ = 0;
+    if (Result<void> started = built_->Start(reader, data_cut_); !started) {
+      built_.reset();
+      return std::unexpected(started.error());
     }
-    return {};
-  });
+  }
+  for (; fed_ < primaries_.size(); ++fed_) Feed(primaries_[fed_], built_->sink());
+  return &built_->Finished();
 }
 
 }  // namespace orp::surveillance

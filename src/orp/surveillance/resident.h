@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,6 +33,9 @@
 
 namespace orp::surveillance {
 
+class CohortSink;     // cohort_rows.h
+class GrowingCohort;  // cohort_rows.h
+
 class ResidentCohort {
  public:
   bool loaded() const { return loaded_; }
@@ -44,8 +48,13 @@ class ResidentCohort {
   // reported changed. kFailedPrecondition when not loaded or the reader has no changed read.
   Result<int64_t> Refresh(storage::Reader& reader, int64_t changed_after);
   // The cohort of the kept rows (the catalogue is read from `reader` again: it is small and may
-  // have changed).
-  Result<Cohort> Build(storage::Reader& reader) const;
+  // have changed). The built cohort is kept too: when the refreshes since only appended
+  // procedures (ids above every kept one: a batch of new primaries) and the catalogue still
+  // gives the models seen the same type and brand, the new primaries are appended to it;
+  // otherwise it is built again from the kept rows. Valid until the next Load, Refresh or Build.
+  Result<const Cohort*> Build(storage::Reader& reader);
+  ResidentCohort();
+  ~ResidentCohort();
 
  private:
   static constexpr int32_t kNone = -1;  // no text recorded
@@ -61,12 +70,15 @@ class ResidentCohort {
   std::string_view Text(int32_t code) const;
   Primary Start(const storage::SurveillanceRow& row);
   void AddRow(Primary& primary, const storage::SurveillanceRow& row);
+  void Feed(const Primary& primary, CohortSink& sink) const;
 
   bool loaded_ = false;
   Date data_cut_{};
   std::vector<Primary> primaries_;  // in procedure-id order
   std::vector<std::string> texts_;
   std::unordered_map<std::string, int32_t> codes_;
+  std::unique_ptr<GrowingCohort> built_;  // null: build again from the kept rows
+  size_t fed_ = 0;                        // kept rows already in built_
 };
 
 }  // namespace orp::surveillance

@@ -152,10 +152,23 @@ TEST_F(ResidentCohortTest, PatchedAfterABatchEqualsTheCohortReadWhole) {
   auto kept = resident.Build(*store_);
   auto whole = BuildCohort(*store_, cut);
   ASSERT_TRUE(kept.has_value() && whole.has_value());
-  EXPECT_EQ(kept->size(), 359u);  // 300 + 60 new, less the one after the cut
-  ExpectSameCohort(*kept, *whole);
+  EXPECT_EQ((*kept)->size(), 359u);  // 300 + 60 new, less the one after the cut
+  ExpectSameCohort(**kept, *whole);
   EXPECT_TRUE(std::count(whole->status.begin(), whole->status.end(), 1) > 0);
   EXPECT_TRUE(std::count(whole->status.begin(), whole->status.end(), 2) > 0);
+
+  // A batch of new primaries only (one with a device model the cohort has not seen): the built
+  // cohort is appended to, and still equals the cohort read whole.
+  const int64_t before_new = *store_->LastChange();
+  std::vector<Procedure> fresh = Primaries(500, 40);
+  fresh[5].implants[0].gtin = GtinOf(9);
+  Submit("new only", fresh);
+  ASSERT_TRUE(resident.Refresh(*store_, before_new).has_value());
+  auto appended = resident.Build(*store_);
+  auto whole_again = BuildCohort(*store_, cut);
+  ASSERT_TRUE(appended.has_value() && whole_again.has_value());
+  EXPECT_EQ((*appended)->size(), 399u);
+  ExpectSameCohort(**appended, *whole_again);
 
   // The runs: an incremental run on the resident cohort gives, for every unit it writes, what
   // a full run over the same store gives.
