@@ -104,14 +104,21 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
     if (o.since_change <= 0)
       Fail(kCommand, Error(ErrorCode::kInvalidArgument, "--resident needs --since-change N"));
     const PhaseClock load;
+    // As the server holds it before the batch: loaded, without the procedures changed after
+    // N (exact when the batch only added procedures), and built.
     if (Result<void> loaded = resident.Load(*store, run.data_cut); !loaded)
       Fail(kCommand, loaded.error());
-    resident_json = {{"load", load.Json()}, {"primaries_kept", resident.size()}};
+    const int64_t left_out = ValueOrFail(kCommand, resident.LeaveOut(*store, o.since_change));
+    ValueOrFail(kCommand, resident.Build(*store));
+    resident_json = {{"load", load.Json()}, {"left_out", left_out}};
   }
   const PhaseClock incremental;
   const surveillance::RunSummary summary = ValueOrFail(
       kCommand, surveillance::RunSurveillance(*store, run, o.resident ? &resident : nullptr));
-  if (o.resident) resident_json["incremental_run"] = incremental.Json();
+  if (o.resident) {
+    resident_json["incremental_run"] = incremental.Json();
+    resident_json["primaries_kept"] = resident.size();
+  }
   json header = {{"data_cut", FormatIsoDate(run.data_cut)},
                  {"primaries", summary.primaries},
                  {"device_models", summary.device_models},
@@ -207,9 +214,10 @@ void AddSurveillanceCommand(CLI::App& app, const Environment& env) {
                   "change number (the change_seq a previous run printed)")
       ->check(CLI::NonNegativeNumber);
   run->add_flag("--resident", o->resident,
-                "With --since-change N: load the cohort into memory, then run incrementally by "
-                "patching it with the procedures changed after N, as `orp serve --surveil` does "
-                "after a submission; the JSON header's \"resident\" times the two apart");
+                "With --since-change N: load the cohort into memory without the procedures "
+                "changed after N, then run incrementally by patching it with them, as `orp serve "
+                "--surveil` does after a submission; the JSON header's \"resident\" times the "
+                "two apart");
   run->add_option("--benchmarks", o->benchmarks,
                   "CSV of benchmark criteria (registries/benchmark-criteria.csv): rate device "
                   "models ODEP-style and signal those that fail");

@@ -60,6 +60,14 @@ Result<void> ResidentCohort::Load(storage::Reader& reader, Date data_cut) {
 }
 
 Result<int64_t> ResidentCohort::Refresh(storage::Reader& reader, int64_t changed_after) {
+  return Patch(reader, changed_after, true);
+}
+
+Result<int64_t> ResidentCohort::LeaveOut(storage::Reader& reader, int64_t changed_after) {
+  return Patch(reader, changed_after, false);
+}
+
+Result<int64_t> ResidentCohort::Patch(storage::Reader& reader, int64_t changed_after, bool apply) {
   storage::SurveillanceReads* lean = storage::AsSurveillanceReads(reader);
   if (!loaded_ || lean == nullptr)
     return FailedPrecondition("the resident surveillance cohort needs a load from a SQL store");
@@ -69,7 +77,7 @@ Result<int64_t> ResidentCohort::Refresh(storage::Reader& reader, int64_t changed
       changed_after, data_cut_, [&](const storage::SurveillanceRow& row) {
         if (patches.empty() || patches.back().first != row.procedure)
           patches.emplace_back(row.procedure, std::nullopt);
-        if (!row.in_cohort) return true;
+        if (!row.in_cohort || !apply) return true;
         std::optional<Primary>& p = patches.back().second;
         if (!p) p = Start(row);
         AddRow(*p, row);

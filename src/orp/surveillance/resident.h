@@ -47,6 +47,10 @@ class ResidentCohort {
   // Patches the primaries changed after `changed_after`; returns how many procedures the store
   // reported changed. kFailedPrecondition when not loaded or the reader has no changed read.
   Result<int64_t> Refresh(storage::Reader& reader, int64_t changed_after);
+  // Drops the procedures changed after `changed_after` (as Refresh finds them), so a cohort
+  // loaded now looks as it did before those changes when they only added procedures: for
+  // measuring a run after a batch (`orp surveillance run --resident`). Returns how many.
+  Result<int64_t> LeaveOut(storage::Reader& reader, int64_t changed_after);
   // The cohort of the kept rows (the catalogue is read from `reader` again: it is small and may
   // have changed). The built cohort is kept too: when the refreshes since only appended
   // procedures (ids above every kept one: a batch of new primaries) and the catalogue still
@@ -71,6 +75,7 @@ class ResidentCohort {
   Primary Start(const storage::SurveillanceRow& row);
   void AddRow(Primary& primary, const storage::SurveillanceRow& row);
   void Feed(const Primary& primary, CohortSink& sink) const;
+  Result<int64_t> Patch(storage::Reader& reader, int64_t changed_after, bool apply);
 
   bool loaded_ = false;
   Date data_cut_{};
