@@ -6,7 +6,8 @@
 // ASA; no date of birth), the patient's death day and the implanted implants' device and removal
 // day — what BuildCohort reads, nothing else. Build() feeds them to the same builder in the same
 // order as a full read, so the cohort it gives equals BuildCohort's over the same store
-// (resident_test.cc; test/surveillance_cli.cmake through `surveillance run --resident`).
+// (test/surveillance_resident_test.cc; test/surveillance_cli.cmake through `surveillance run
+// --resident`).
 //
 // A procedure is changed when it, an implant of it or its patient (a death) changed after N
 // (storage/surveillance_reads.h ForEachChangedSurveillanceRow); Refresh replaces its rows, or
