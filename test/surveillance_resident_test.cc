@@ -1,8 +1,6 @@
 // The resident cohort patched after a real batch equals the cohort read whole from the same
 // store, and so do the signals evaluated on it (SQLite; the changed read itself is checked on
 // both backends in storage/conformance_signals_test.cc).
-#include "orp/surveillance/resident.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 
 #include "orp/domain/gtin.h"
 #include "orp/storage/sqlite/sqlite_store.h"
+#include "orp/surveillance/resident.h"
 #include "orp/surveillance/run.h"
 
 namespace orp::surveillance {
