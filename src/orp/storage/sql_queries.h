@@ -75,6 +75,8 @@ class Queries {
   Result<SignalPutResult> PutSignal(const Signal& signal);
   Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
   Result<void> ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit);
+  Result<void> ForEachChangedSurveillanceRow(int64_t changed_after, Date data_cut,
+                                             const Visitor<SurveillanceRow>& visit);
 
   // Consent and ODS reference data (ingest, #4/#5; sql_consent.cc, sql_ods.cc; migration 0008).
   // ReplaceOptOuts stamps the patients it changes with `change_seq`, the transaction's change

@@ -103,6 +103,12 @@ inline int32_t CutDayOf(const Cohort& c, int32_t r) {
 // from the store's catalogue).
 Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut);
 
+// The rows of the registries with `keep[registry]` set, in their order, with every dictionary as
+// it was: each method judges a unit within its registry (funnels, CUSUM) or class (a registry's
+// device type), so the signals of those registries' units are the same on this cohort as on the
+// whole one. An incremental run evaluates only the registries its changes touched.
+Cohort RegistriesOf(const Cohort& cohort, const std::vector<bool>& keep);
+
 // The age band of a primary on `on` (5 when the date of birth is unknown; exposed for tests).
 int8_t AgeBandOf(std::optional<Date> birth, Date on);
 
