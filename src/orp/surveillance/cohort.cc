@@ -421,6 +421,7 @@ void KeepRows(std::vector<T>& to, const std::vector<T>& from, const std::vector<
 Cohort RegistriesOf(const Cohort& c, const std::vector<bool>& keep) {
   Cohort out;
   out.data_cut = c.data_cut;
+  out.registry_cut = c.registry_cut;
   out.registries = c.registries;
   out.models = c.models;
   out.brands = c.brands;
