@@ -8,6 +8,10 @@
 # many in one), on PostgreSQL the WAL flushes (fsyncs, pg_stat_wal.wal_sync, the whole cluster's)
 # per audit entry, both servers' CPU (user+sys) per request, and `orp audit verify` afterwards.
 #
+# With WAITS=1 (PostgreSQL) the servers' database sessions are sampled every 50 ms during the
+# run and the most common states printed: what the appenders wait on (the chain's advisory lock,
+# the WAL flush) or "running".
+#
 #   bench/audit_servers.sh ORP WORK [THREADS...]       default THREADS: 1 8
 #   BACKENDS="sqlite postgresql" SECONDS_PER_RUN=10 bench/audit_servers.sh build/orp /tmp/orp-audit 1 8
 set -euo pipefail
@@ -36,6 +40,19 @@ wal_syncs() {
   psql -At "$1" -c "SELECT pg_stat_force_next_flush()" -c "SELECT wal_sync FROM pg_stat_wal" | tail -n 1
 }
 
+# sample_waits URL SECONDS: the wait event of every active client session (or "running"),
+# sampled every 50 ms, counted. pg_stat_clear_snapshot() makes each sample a fresh look.
+sample_waits() {
+  psql -At -F= "$1" -c "CREATE TEMP TABLE w (e text)" -c "DO \$\$ BEGIN
+    FOR i IN 1..$(($2 * 20)) LOOP
+      INSERT INTO w SELECT coalesce(wait_event_type || ':' || wait_event, 'running')
+        FROM pg_stat_activity WHERE backend_type = 'client backend' AND state = 'active'
+        AND pid <> pg_backend_pid();
+      PERFORM pg_stat_clear_snapshot();
+      PERFORM pg_sleep(0.05);
+    END LOOP; END \$\$" -c "SELECT e, count(*) FROM w GROUP BY e ORDER BY 2 DESC LIMIT 6"
+}
+
 cpu_of() {  # user+sys seconds of process $1 so far
   awk -v k="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / k}' "/proc/$1/stat"
 }
@@ -57,7 +74,16 @@ run() {  # run BACKEND URL THREADS
       "${addresses[$i]}/api/v1/procedures?limit=20" >"$work/wrk$i" &
     wrks+=($!)
   done
+  local sampler=
+  if [ "$backend" = postgresql ] && [ "${WAITS:-0}" = 1 ]; then
+    sample_waits "$url" "$seconds" >"$work/waits" &
+    sampler=$!
+  fi
   wait "${wrks[@]}"
+  if [ -n "$sampler" ]; then
+    wait "$sampler"
+    echo "$backend --threads $threads: session states (samples): $(paste -sd ' ' "$work/waits")"
+  fi
   local cpu=0 requests
   for i in 0 1; do
     cpu=$(awk -v a="$cpu" -v b="${cpu_before[$i]}" -v c="$(cpu_of "${pids[$i]}")" \
