@@ -43,7 +43,7 @@ wal_syncs() {
 # sample_waits URL SECONDS: the wait event of every active client session (or "running"),
 # sampled every 50 ms, counted. pg_stat_clear_snapshot() makes each sample a fresh look.
 sample_waits() {
-  psql -At -F= "$1" -c "CREATE TEMP TABLE w (e text)" -c "DO \$\$ BEGIN
+  psql -qAt -F= "$1" -c "CREATE TEMP TABLE w (e text)" -c "DO \$\$ BEGIN
     FOR i IN 1..$(($2 * 20)) LOOP
       INSERT INTO w SELECT coalesce(wait_event_type || ':' || wait_event, 'running')
         FROM pg_stat_activity WHERE backend_type = 'client backend' AND state = 'active'
