@@ -74,7 +74,11 @@ class Queries : public sql::Queries {
   void EndTransaction() {
     change_seq_ = 0;
     audit_head_.reset();
+    audit_appends_ = 0;
   }
+  // Audit entries appended by the open transaction (postgres_store.cc commits a transaction that
+  // wrote nothing else without waiting for the flush under the chain's lock).
+  int audit_appends() const { return audit_appends_; }
 
  private:
   // Bulk insert by COPY (bulk.cc).
@@ -100,6 +104,7 @@ class Queries : public sql::Queries {
   // Set while this transaction holds the audit chain's lock: the last entry (none: the log is
   // empty), kept up to date by this transaction's own appends.
   std::optional<std::optional<AuditRecord>> audit_head_;
+  int audit_appends_ = 0;
 };
 
 // Runs `sql` and collects `read(row)` of every row.
