@@ -14,7 +14,18 @@
 #
 #   bench/scale.sh [BUILD] [N] [WORK]      defaults: build 1000000 /var/tmp/orp-scale-N
 #   BACKENDS="sqlite postgresql" REPEAT=20 WRK_SECONDS=10 bench/scale.sh build 5000000
-# 5M and 20M need about 5 and 20 times the disk of 1M (see docs/performance.md) and hours.
+#
+# Disk (docs/performance.md "## Scale" has the figures per step). The synth's NDJSON copies are
+# deleted as soon as it has written them (the bench ingests the CSVs; KEEP_NDJSON=1 keeps them).
+# For 20M on one disk:
+#   YEARLY=1     ingest the yearly CSVs one `orp ingest` per file (still one submission per
+#                file), deleting each after the backend has taken it; the next backend
+#                re-synthesises them (same seed, same bytes). Figures are summed over the files.
+#   DROP_DB=1    delete the SQLite database once its steps are done, before the next backend
+#                (the PostgreSQL cluster is always removed after its steps).
+#   YEARLY=1 DROP_DB=1 bench/scale.sh build 20000000 /var/tmp/orp-scale-20m
+# Backends run one at a time in the order of BACKENDS (BACKENDS=postgresql for one only).
+# Every step prints the disk the work directory holds and the disk left (`disk:` lines).
 set -euo pipefail
 build=${1:-build}
 n=${2:-1000000}
@@ -22,6 +33,8 @@ work=${3:-/var/tmp/orp-scale-$n}
 backends=${BACKENDS:-sqlite postgresql}
 repeat=${REPEAT:-20}
 wrk_seconds=${WRK_SECONDS:-10}
+yearly=${YEARLY:-0}
+drop_db=${DROP_DB:-0}
 orp="$(cd "$build" && pwd)/orp"
 src=$(cd "$(dirname "$0")/.." && pwd)
 registries="$src/registries"
@@ -42,20 +55,60 @@ timed() {
   say "$name: wall ${wall}s cpu ${cpu}s peak_rss $((rss / 1024))MB (load $(load))"
 }
 
+disk() {  # disk STEP: what WORK holds and what the file system has left
+  say "disk after $1: work $(du -sh "$work" 2>/dev/null | cut -f1), free $(df -h --output=avail "$work" | tail -n 1 | tr -d ' ')"
+}
+
 say "== orp scale bench: $n procedures, $(nproc) cores, load $(load), $(date -u +%FT%TZ)"
-if [ ! -f "$work/synth/.done" ]; then
-  timed synth "$orp" synth --seed 1 --procedures "$n" --registries MDOR --out "$work/synth" \
-    --definitions "$registries"
-  touch "$work/synth/.done"
-fi
-files=("$work"/synth/submissions/*.csv)
-say "synth: ${#files[@]} files, $(du -sh "$work/synth" | cut -f1)"
+# ensure_synth: the yearly CSVs, synthesised again when a YEARLY run deleted them (deterministic).
+synth_runs=0
+ensure_synth() {
+  if [ ! -f "$work/synth/.done" ] || ! ls "$work"/synth/submissions/*.csv >/dev/null 2>&1; then
+    rm -rf "$work/synth"
+    synth_runs=$((synth_runs + 1))
+    timed "synth$([ $synth_runs -gt 1 ] && echo ".$synth_runs")" "$orp" synth --seed 1 \
+      --procedures "$n" --registries MDOR --out "$work/synth" --definitions "$registries"
+    [ "${KEEP_NDJSON:-0}" = 1 ] || rm -f "$work"/synth/submissions/*.ndjson
+    touch "$work/synth/.done"
+    files=("$work"/synth/submissions/*.csv)
+    say "synth: ${#files[@]} files, $(du -sh "$work/synth" | cut -f1)"
+    disk synth
+  fi
+  files=("$work"/synth/submissions/*.csv)
+}
+ensure_synth
+say "csv: ${#files[@]} files, $(du -ch "${files[@]}" | tail -n 1 | cut -f1)"
 
 # One lot with implants: the lot of the first device row of the first file.
 gtin_col=$(head -n 1 "${files[0]}" | tr ',' '\n' | grep -nx 'gtin' | cut -d: -f1)
 lot_col=$(head -n 1 "${files[0]}" | tr ',' '\n' | grep -nx 'lot' | cut -d: -f1)
 lot_gtin=$(awk -F, -v c="$gtin_col" 'NR == 2 {print $c}' "${files[0]}")
 lot=$(awk -F, -v c="$lot_col" 'NR == 2 {print $c}' "${files[0]}")
+
+# ingest_yearly NAME URL: one `orp ingest` per yearly file, each deleted once ingested; writes
+# the summed wall, user and system time and the largest peak RSS to time.NAME.ingest as `timed`
+# does, and prints each file's line.
+ingest_yearly() {
+  local name=$1 url=$2 f year w u s r
+  local wall=0 user=0 sys=0 rss=0
+  for f in "${files[@]}"; do
+    year=$(basename "$f" .csv)
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time.$name.$year" "$orp" ingest --db "$url" \
+      --catalogue "$work/synth/device-catalogue.csv" --definitions "$registries" --format csv \
+      "$f" >>"$work/out.$name.ingest" 2>>"$work/err.$name.ingest" ||
+      { echo "$name ingest of $year failed: $(tail -3 "$work/err.$name.ingest")"; return 1; }
+    read -r w u s r <"$work/time.$name.$year"
+    wall=$(awk -v a="$wall" -v b="$w" 'BEGIN {print a + b}')
+    user=$(awk -v a="$user" -v b="$u" 'BEGIN {print a + b}')
+    sys=$(awk -v a="$sys" -v b="$s" 'BEGIN {print a + b}')
+    [ "$r" -gt "$rss" ] && rss=$r
+    rm -f "$f"
+    say "$name.ingest $year: wall ${w}s cpu $(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')s peak_rss $((r / 1024))MB (load $(load))"
+    disk "$name.ingest $year"
+  done
+  echo "$wall $user $sys $rss" >"$work/time.$name.ingest"
+  say "$name.ingest: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')s peak_rss $((rss / 1024))MB (${#files[@]} files, one process each)"
+}
 
 # summary FILE: lines "wall user sys" -> CPU and wall median and max (max = p99 for <= 100 runs).
 summary() {
@@ -73,8 +126,13 @@ run_backend() {  # run_backend NAME URL
   say "-- $name"
   local before_pg=0
   [ "$name" = postgresql ] && before_pg=$(pg_cluster_cpu "$work/pg")
-  timed "$name.ingest" "$orp" ingest --db "$url" --catalogue "$work/synth/device-catalogue.csv" \
-    --definitions "$registries" --format csv "${files[@]}"
+  if [ "$yearly" = 1 ]; then
+    ensure_synth
+    ingest_yearly "$name" "$url"
+  else
+    timed "$name.ingest" "$orp" ingest --db "$url" --catalogue "$work/synth/device-catalogue.csv" \
+      --definitions "$registries" --format csv "${files[@]}"
+  fi
   local wall
   wall=$(cut -d' ' -f1 "$work/time.$name.ingest")
   say "$name.ingest rate: $(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}') procedures/s (wall)"
@@ -84,6 +142,7 @@ run_backend() {  # run_backend NAME URL
   else
     say "$name.size: $(du -shc "$work/scale.db"* | tail -n 1 | cut -f1)"
   fi
+  disk "$name.ingest"
   # Recall of one lot, REPEAT times.
   : >"$work/recall.$name"
   for _ in $(seq 1 "$repeat"); do
@@ -97,6 +156,7 @@ run_backend() {  # run_backend NAME URL
   timed "$name.surveillance_run" "$orp" surveillance run --db "$url" --data-cut 2025-12-31 \
     --format json
   api_throughput "$name" "$url"
+  disk "$name (all steps)"
 }
 
 api_throughput() {  # two orp serve processes on one database, wrk on both at once
@@ -130,12 +190,15 @@ for backend in $backends; do
   case "$backend" in
     sqlite)
       rm -f "$work"/scale.db*
-      run_backend sqlite "sqlite:$work/scale.db" ;;
+      run_backend sqlite "sqlite:$work/scale.db"
+      [ "$drop_db" = 1 ] && rm -f "$work"/scale.db* && disk "dropping the SQLite database" ;;
     postgresql)
       "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null 2>&1 || true
       url=$("$src/scripts/pg-test-cluster" start "$work/pg")
       run_backend postgresql "$url"
-      "$src/scripts/pg-test-cluster" stop "$work/pg" ;;
+      # The cluster is thrown away whatever DROP_DB says (stop removes its directory).
+      "$src/scripts/pg-test-cluster" stop "$work/pg"
+      disk "dropping the PostgreSQL cluster" ;;
   esac
 done
 say "== done, load $(load); results in $results"

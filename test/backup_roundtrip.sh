@@ -90,6 +90,24 @@ if [ -n "$pg_url" ]; then
     fail "pg restore over a database with data succeeded"
   fi
   grep -q "already holds" "$dir/pgrefused.txt" || fail "pg refusal: $(cat "$dir/pgrefused.txt")"
+  # The README's by-hand commands (pg_dump / pg_restore / orp migrate) give the same database,
+  # with the reference-check triggers of migration 0018 in place and working.
+  hand_db=orp_backup_hand_$$
+  trap 'psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $src_db" -c "DROP DATABASE IF EXISTS $dst_db" -c "DROP DATABASE IF EXISTS $hand_db" >/dev/null 2>&1 || true' EXIT
+  psql -q "$pg_url" -c "CREATE DATABASE $hand_db" >/dev/null
+  pg_dump --format=custom --file="$dir/hand.dump" "$(db_url $src_db)"
+  pg_restore --single-transaction --no-owner --dbname="$(db_url $hand_db)" "$dir/hand.dump"
+  "$orp" migrate --db "$(db_url $hand_db)" >/dev/null
+  [ "$(pg_counts "$(db_url $src_db)")" = "$(pg_counts "$(db_url $hand_db)")" ] ||
+    fail "pg_restore by hand counts: $(pg_counts "$(db_url $hand_db)")"
+  triggers="SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal"
+  [ "$(psql -At "$(db_url $src_db)" -c "$triggers")" = "$(psql -At "$(db_url $hand_db)" -c "$triggers")" ] ||
+    fail "triggers differ after pg_restore: $(psql -At "$(db_url $hand_db)" -c "$triggers")"
+  if psql -q "$(db_url $hand_db)" -c "UPDATE implants SET procedure = -1 WHERE id = (SELECT min(id) FROM implants)" 2>"$dir/hand.refused"; then
+    fail "a dangling implant was accepted after pg_restore"
+  fi
+  grep -q "procedure, patient or removing procedure" "$dir/hand.refused" ||
+    fail "dangling implant refusal: $(cat "$dir/hand.refused")"
   echo "postgresql: counts $(pg_counts "$(db_url $dst_db)")"
 fi
 echo "backup round trip passed"

@@ -205,3 +205,24 @@ if(NOT rc EQUAL 0 OR NOT batch_prints STREQUAL full_for_those)
 endif()
 list(LENGTH batch_prints batch_signals)
 message(STATUS "after the batch: ${touched} units touched, ${batch_signals} signals, as the full run")
+
+# The same incremental run on a resident cohort (surveillance/resident.h, what `orp serve
+# --surveil` keeps): loaded, then patched with the procedures changed after the number before the
+# batch. It writes exactly what the incremental run above wrote; the JSON header times the two
+# phases.
+execute_process(COMMAND ${ORP} ${run} --since-change ${seq} --resident RESULT_VARIABLE rc
+                OUTPUT_VARIABLE resident_run)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "incremental run on the resident cohort: exit ${rc}: ${resident_run}")
+endif()
+signal_prints("${resident_run}" resident_prints)
+string(JSON resident_touched GET "${resident_run}" affected_units)
+string(JSON kept GET "${resident_run}" resident primaries_kept)
+string(JSON primaries GET "${resident_run}" primaries)
+string(JSON run_ms GET "${resident_run}" resident incremental_run cpu_ms)
+if(NOT resident_prints STREQUAL batch_prints OR NOT resident_touched EQUAL touched
+   OR NOT kept EQUAL primaries)
+  message(FATAL_ERROR "the resident cohort's incremental run differs (${resident_touched} units, "
+                      "${kept} kept of ${primaries}):\n${resident_prints}\nvs\n${batch_prints}")
+endif()
+message(STATUS "resident incremental run: ${run_ms} ms CPU, as the incremental run")

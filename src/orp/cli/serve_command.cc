@@ -36,6 +36,7 @@
 #include "orp/cli/table.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/storage/read_replica.h"
+#include "orp/surveillance/resident.h"
 #include "orp/surveillance/run.h"
 #include "orp/surveillance/trigger.h"
 
@@ -68,12 +69,16 @@ std::unique_ptr<surveillance::RunTrigger> SurveilAfterSubmissions(std::string_vi
                                                                   api::ApiServices& services) {
   const int64_t since = ValueOrFail(cmd, services.store->LastChange());
   storage::Store* store = &services.AnalyticsStore();
+  // The cohort stays in memory between runs (the worker's alone: runs never overlap), so a run
+  // after a submission reads the changed procedures, not the store (surveillance/resident.h).
+  auto resident = std::make_shared<surveillance::ResidentCohort>();
   auto trigger = std::make_unique<surveillance::RunTrigger>(
-      [store](int64_t since_change) -> Result<int64_t> {
+      [store, resident](int64_t since_change) -> Result<int64_t> {
         surveillance::RunOptions run;
         run.data_cut = TodayUtc();
         run.since_change = since_change;
-        Result<surveillance::RunSummary> summary = surveillance::RunSurveillance(*store, run);
+        Result<surveillance::RunSummary> summary =
+            surveillance::RunSurveillance(*store, run, resident.get());
         if (!summary) {
           fmt::print(stderr, "orp serve: surveillance after submissions failed: {}\n",
                      summary.error().message());

@@ -1,5 +1,5 @@
 // orp surveillance run     --db URL [--data-cut DATE] [--benchmarks FILE] [--since-change N]
-//                          [method options]
+//                          [--resident] [method options]
 //                          [--format table|json|csv]
 // orp surveillance signals --db URL [--status S] [--registry R] [--format table|json|csv]
 // orp surveillance review  --db URL --id N --status S [--reason TEXT]
@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cmath>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "orp/cli/commands.h"
@@ -17,6 +19,7 @@
 #include "orp/cli/surveillance_hook.h"
 #include "orp/cli/table.h"
 #include "orp/storage/store.h"
+#include "orp/surveillance/resident.h"
 #include "orp/surveillance/run.h"
 #include "orp/surveillance/signal_json.h"
 
@@ -37,6 +40,7 @@ struct SurveillanceOptions {
   std::string overdispersion = "none";
   std::string hospital_overdispersion = "additive";
   bool alerts = false;
+  bool resident = false;
   std::string status;
   std::string registry;
   int64_t id = 0;
@@ -64,6 +68,20 @@ void PrintSignals(const std::vector<storage::Signal>& signals, OutputFormat form
   fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
 }
 
+// Wall and process CPU time (every thread) since construction, in milliseconds.
+class PhaseClock {
+ public:
+  json Json() const {
+    using Ms = std::chrono::duration<double, std::milli>;
+    return {{"wall_ms", Ms(std::chrono::steady_clock::now() - wall_).count()},
+            {"cpu_ms", 1000.0 * static_cast<double>(std::clock() - cpu_) / CLOCKS_PER_SEC}};
+  }
+
+ private:
+  std::chrono::steady_clock::time_point wall_ = std::chrono::steady_clock::now();
+  std::clock_t cpu_ = std::clock();
+};
+
 void RunRun(const SurveillanceOptions& o, const Environment& env) {
   constexpr std::string_view kCommand = "surveillance run";
   const OutputFormat format = ValueOrFail(kCommand, ParseOutputFormat(o.format));
@@ -79,8 +97,28 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
   if (!o.benchmarks.empty())
     run.benchmarks = ValueOrFail(kCommand, surveillance::LoadBenchmarkCriteria(o.benchmarks));
   std::unique_ptr<storage::Store> store = OpenAnalyticsStoreOrFail(kCommand, env, o.db, o.db_read);
-  const surveillance::RunSummary summary =
-      ValueOrFail(kCommand, surveillance::RunSurveillance(*store, run));
+  // --resident: what `orp serve --surveil` does after a submission, timed apart from the load.
+  surveillance::ResidentCohort resident;
+  json resident_json;
+  if (o.resident) {
+    if (o.since_change <= 0)
+      Fail(kCommand, Error(ErrorCode::kInvalidArgument, "--resident needs --since-change N"));
+    const PhaseClock load;
+    // As the server holds it before the batch: loaded, without the procedures changed after
+    // N (exact when the batch only added procedures), and built.
+    if (Result<void> loaded = resident.Load(*store, run.data_cut); !loaded)
+      Fail(kCommand, loaded.error());
+    const int64_t left_out = ValueOrFail(kCommand, resident.LeaveOut(*store, o.since_change));
+    ValueOrFail(kCommand, resident.Build(*store));
+    resident_json = {{"load", load.Json()}, {"left_out", left_out}};
+  }
+  const PhaseClock incremental;
+  const surveillance::RunSummary summary = ValueOrFail(
+      kCommand, surveillance::RunSurveillance(*store, run, o.resident ? &resident : nullptr));
+  if (o.resident) {
+    resident_json["incremental_run"] = incremental.Json();
+    resident_json["primaries_kept"] = resident.size();
+  }
   json header = {{"data_cut", FormatIsoDate(run.data_cut)},
                  {"primaries", summary.primaries},
                  {"device_models", summary.device_models},
@@ -92,6 +130,7 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
                  {"change_seq", summary.change_seq},
                  {"since_change", o.since_change},
                  {"affected_units", summary.affected_units}};
+  if (o.resident) header["resident"] = std::move(resident_json);
   json ratings = json::array();
   for (const auto& r : summary.ratings) {
     ratings.push_back({{"registry", r.registry},
@@ -174,6 +213,11 @@ void AddSurveillanceCommand(CLI::App& app, const Environment& env) {
                   "Incremental: write only signals of units touched by changes after this "
                   "change number (the change_seq a previous run printed)")
       ->check(CLI::NonNegativeNumber);
+  run->add_flag("--resident", o->resident,
+                "With --since-change N: load the cohort into memory without the procedures "
+                "changed after N, then run incrementally by patching it with them, as `orp serve "
+                "--surveil` does after a submission; the JSON header's \"resident\" times the "
+                "two apart");
   run->add_option("--benchmarks", o->benchmarks,
                   "CSV of benchmark criteria (registries/benchmark-criteria.csv): rate device "
                   "models ODEP-style and signal those that fail");

@@ -144,7 +144,8 @@ double ArlOfBinnedMix(const std::vector<RiskLevel>& levels, double chart_odds_ra
     const double probs[2] = {level.weight * q, level.weight * (1 - q)};
     for (int j = 0; j < m; ++j) {
       for (int o = 0; o < 2; ++o) {
-        const double u = std::max(0.0, j + steps[o] / width);
+        // Clamped at m (absorbed): a tiny h makes steps / width overflow an int.
+        const double u = std::clamp(j + steps[o] / width, 0.0, static_cast<double>(m));
         const auto k = static_cast<int>(std::floor(u));
         const double frac = u - k;
         if (k < m) a[static_cast<size_t>(j) * m + k] -= probs[o] * (1 - frac);
@@ -195,7 +196,9 @@ Result<double> ControlLimitForArl(std::span<const double> risk_mix, double chart
     hi *= 2;
     if (hi > 1e3) return InvalidArgument("no control limit below 1000 reaches that run length");
   }
-  while (hi - lo > 1e-4 * hi) {
+  // A risk mix so low that even a tiny h reaches the run length (a small registry with rare
+  // events) would bisect towards 0 for ever: stop at 1e-6, which signals at the first failure.
+  while (hi - lo > 1e-4 * hi && hi > 1e-6) {
     const double mid = (lo + hi) / 2;
     if (arl(mid) >= target_arl) {
       hi = mid;

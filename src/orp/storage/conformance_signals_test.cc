@@ -205,5 +205,55 @@ TEST_P(StoreConformance, SurveillanceRowsAreThePrimariesWithPatientAndImplantFac
   EXPECT_TRUE(SurveillanceRows(*store_, Day(2024, 2, 29)).empty());
 }
 
+// The changed read (a resident cohort's refresh): the procedures changed after N, whether the
+// procedure, an implant or the patient (a death) changed; those no longer in the cohort (not a
+// primary, or after the cut) come as one row with in_cohort false.
+TEST_P(StoreConformance, ChangedSurveillanceRowsAreTheProceduresChangedOrWhosePatientDied) {
+  const PatientId a = AddPatient(SamplePatient(1));
+  const PatientId b = AddPatient(SamplePatient(2));
+  const PatientId c = AddPatient(SamplePatient(3));
+  Submit("k1", {SampleProcedure("P1", a), SampleProcedure("P2", b)});
+  const int64_t before = *store_->LastChange();
+  auto tx = store_->Begin();
+  ASSERT_TRUE(tx.has_value());
+  ASSERT_TRUE((*tx)->RecordDeath(b, Day(2025, 2, 3)).has_value());
+  ASSERT_TRUE((*tx)->Commit().has_value());
+  Procedure revision = SampleProcedure("R1", c);
+  revision.type = domain::ProcedureType::kRevision;
+  Procedure late = SampleProcedure("P3", c);
+  late.date = Day(2026, 1, 1);
+  Submit("k2", {revision, late});
+
+  SurveillanceReads* lean = AsSurveillanceReads(*store_);
+  ASSERT_NE(lean, nullptr);
+  std::vector<SurveillanceRow> rows;
+  auto done = lean->ForEachChangedSurveillanceRow(before, Day(2025, 12, 31),
+                                                  [&](const SurveillanceRow& row) {
+                                                    rows.push_back(row);
+                                                    return true;
+                                                  });
+  ASSERT_TRUE(done.has_value()) << done.error().ToString();
+  auto id_of = [&](const char* ref) { return (*store_->FindProcedure("BCIR", ref))->id.value; };
+  ASSERT_EQ(rows.size(), 3u);  // P2 (its patient died), R1 and P3 (out); not P1
+  EXPECT_EQ(rows[0].procedure, id_of("P2"));
+  EXPECT_TRUE(rows[0].in_cohort);
+  EXPECT_TRUE(rows[0].implanted);
+  EXPECT_EQ(rows[0].date_of_death, Day(2025, 2, 3));
+  EXPECT_EQ(rows[0].clinician, "1234567");
+  EXPECT_EQ(rows[1].procedure, id_of("R1"));
+  EXPECT_FALSE(rows[1].in_cohort);
+  EXPECT_EQ(rows[2].procedure, id_of("P3"));
+  EXPECT_FALSE(rows[2].in_cohort);
+
+  rows.clear();
+  ASSERT_TRUE(lean->ForEachChangedSurveillanceRow(*store_->LastChange(), Day(2025, 12, 31),
+                                                  [&](const SurveillanceRow& row) {
+                                                    rows.push_back(row);
+                                                    return true;
+                                                  })
+                  .has_value());
+  EXPECT_TRUE(rows.empty());
+}
+
 }  // namespace
 }  // namespace orp::storage::conformance

@@ -178,6 +178,12 @@ class SharedReader : public Base,
                                       const Visitor<SurveillanceRow>& visit) override {
     return Read([&](Queries& q) { return q.ForEachSurveillanceRow(data_cut, visit); });
   }
+  Result<void> ForEachChangedSurveillanceRow(int64_t changed_after, Date data_cut,
+                                             const Visitor<SurveillanceRow>& visit) override {
+    return Read([&](Queries& q) {
+      return q.ForEachChangedSurveillanceRow(changed_after, data_cut, visit);
+    });
+  }
 
   // Recall (recall8, #8).
   Result<void> ForEachRecallImplant(const RecallImplantQuery& query,

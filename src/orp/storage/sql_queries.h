@@ -75,6 +75,8 @@ class Queries {
   Result<SignalPutResult> PutSignal(const Signal& signal);
   Result<void> SetSignalStatus(int64_t id, SignalStatus status, std::string_view reason);
   Result<void> ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit);
+  Result<void> ForEachChangedSurveillanceRow(int64_t changed_after, Date data_cut,
+                                             const Visitor<SurveillanceRow>& visit);
 
   // Consent and ODS reference data (ingest, #4/#5; sql_consent.cc, sql_ods.cc; migration 0008).
   // ReplaceOptOuts stamps the patients it changes with `change_seq`, the transaction's change
@@ -114,6 +116,19 @@ class Queries {
   Result<std::vector<WaitingFinding>> ListWaitingForFix(std::string_view submitter,
                                                         int64_t after_submission,
                                                         int64_t after_ordinal, int limit);
+
+  // Submissions, findings, outcome events, the change sequence and row counts (mend, #10's
+  // twins; sql_records.cc).
+  Result<std::optional<Submission>> FindSubmission(SubmissionId id);
+  Result<std::optional<Submission>> FindSubmissionByKey(std::string_view key);
+  Result<std::vector<Finding>> FindingsOf(SubmissionId id);
+  Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient);
+  Result<int64_t> LastChange();
+  Result<TableCounts> CountRows();
+  // Organisations with their sites, and clinicians (mend, #10's twins; sql_reference.cc).
+  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
+  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
+  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
 
  private:
   Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,

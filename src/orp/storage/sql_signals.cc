@@ -134,33 +134,76 @@ SurveillanceReads* AsSurveillanceReads(Reader& reader) {
 
 namespace orp::storage::sql {
 
+namespace {
+
+// The columns of a lean row, then p.type (14); FROM procedures p, patients pt, implants i.
+constexpr std::string_view kSurveillanceColumns =
+    "SELECT p.id, p.registry, p.date, p.provider_site, p.clinician_gmc, p.indication, "
+    "p.asa_grade, pt.date_of_birth, pt.sex, pt.date_of_death, i.id, i.action, i.gtin, "
+    "i.removed_on, p.type FROM procedures p JOIN patients pt ON pt.id = p.patient "
+    "LEFT JOIN implants i ON i.procedure = p.id ";
+
+void ReadSurveillanceRow(const Statement& s, SurveillanceRow& row) {
+  row.procedure = s.Int(0);
+  row.registry = s.Text(1);
+  row.date = FromDayNumber(s.Int(2));
+  row.provider_site = s.Text(3);
+  row.clinician = s.Text(4);
+  row.indication = s.Text(5);
+  row.asa_grade = s.IsNull(6) ? std::nullopt : std::optional<int>(static_cast<int>(s.Int(6)));
+  row.date_of_birth = OptionalDate(s, 7);
+  row.sex = s.Text(8);
+  row.date_of_death = OptionalDate(s, 9);
+  row.has_implant = !s.IsNull(10);
+  row.implanted = row.has_implant && s.Text(11) == "implanted";
+  row.device = s.IsNull(12) ? std::string() : s.Text(12);
+  row.removed_on = OptionalDate(s, 13);
+}
+
+}  // namespace
+
 // One statement over procedures, patients and implants; the row object is reused so that a
 // million-row read allocates little (the text columns are short enough for small-string storage).
 Result<void> Queries::ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit) {
   SurveillanceRow row;
   return ForEachRow(
       db_,
-      "SELECT p.id, p.registry, p.date, p.provider_site, p.clinician_gmc, p.indication, "
-      "p.asa_grade, pt.date_of_birth, pt.sex, pt.date_of_death, i.id, i.action, i.gtin, "
-      "i.removed_on FROM procedures p JOIN patients pt ON pt.id = p.patient "
-      "LEFT JOIN implants i ON i.procedure = p.id "
-      "WHERE p.type = 'primary' AND p.date <= ?1 ORDER BY p.id, i.id",
+      std::string(kSurveillanceColumns) +
+          "WHERE p.type = 'primary' AND p.date <= ?1 ORDER BY p.id, i.id",
       [&](Statement& s) { s.Bind(1, DayNumber(data_cut)); },
       [&](const Statement& s) -> Result<bool> {
-        row.procedure = s.Int(0);
-        row.registry = s.Text(1);
-        row.date = FromDayNumber(s.Int(2));
-        row.provider_site = s.Text(3);
-        row.clinician = s.Text(4);
-        row.indication = s.Text(5);
-        row.asa_grade = s.IsNull(6) ? std::nullopt : std::optional<int>(static_cast<int>(s.Int(6)));
-        row.date_of_birth = OptionalDate(s, 7);
-        row.sex = s.Text(8);
-        row.date_of_death = OptionalDate(s, 9);
-        row.has_implant = !s.IsNull(10);
-        row.implanted = row.has_implant && s.Text(11) == "implanted";
-        row.device = s.IsNull(12) ? std::string() : s.Text(12);
-        row.removed_on = OptionalDate(s, 13);
+        ReadSurveillanceRow(s, row);
+        return visit(row);
+      });
+}
+
+// The changed ids through the change_seq indexes, as ForEachProcedure does (an OR over the
+// tables' change_seq would scan them whole); a patient's change (a death) reaches its
+// procedures through the patient index.
+Result<void> Queries::ForEachChangedSurveillanceRow(int64_t changed_after, Date data_cut,
+                                                    const Visitor<SurveillanceRow>& visit) {
+  SurveillanceRow row;
+  int64_t dropped = 0;  // the last procedure reported as out of the cohort
+  const int64_t cut = DayNumber(data_cut);
+  return ForEachRow(
+      db_,
+      std::string(kSurveillanceColumns) +
+          "WHERE p.id IN (SELECT id FROM procedures WHERE change_seq > ?1 "
+          "UNION SELECT procedure FROM implants WHERE change_seq > ?1 "
+          "UNION SELECT q.id FROM procedures q JOIN patients c ON c.id = q.patient "
+          "WHERE c.change_seq > ?1) ORDER BY p.id, i.id",
+      [&](Statement& s) { s.Bind(1, changed_after); },
+      [&](const Statement& s) -> Result<bool> {
+        if (s.Text(14) == "primary" && s.Int(2) <= cut) {
+          ReadSurveillanceRow(s, row);
+          row.in_cohort = true;
+          return visit(row);
+        }
+        if (s.Int(0) == dropped) return true;
+        dropped = s.Int(0);
+        row = {};
+        row.procedure = dropped;
+        row.in_cohort = false;
         return visit(row);
       });
 }

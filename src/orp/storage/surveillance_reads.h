@@ -43,6 +43,10 @@ struct SurveillanceRow {
   bool implanted = false;  // the implant's action is "implanted" (not "explanted")
   std::string device;      // the implant's DI (GTIN digits or HIBCC DI); "" without one
   std::optional<Date> removed_on;
+  // The changed read only: false for a changed procedure that is not (or no longer) a primary on
+  // or before the cut, which a resident cohort must drop; such a procedure gives one row with
+  // only `procedure` set.
+  bool in_cohort = true;
 };
 
 class SurveillanceReads {
@@ -51,6 +55,15 @@ class SurveillanceReads {
   // procedure together, procedures in id order. `visit` returns false to stop.
   virtual Result<void> ForEachSurveillanceRow(
       Date data_cut, const std::function<bool(const SurveillanceRow&)>& visit) = 0;
+
+  // The same rows for the procedures changed after `changed_after` (Reader::LastChange): the
+  // procedure itself, any of its implants, or its patient (a death) changed later. Every changed
+  // procedure gives rows, in id order: a primary on or before the cut as above, any other one
+  // row with `in_cohort` false. For patching a resident cohort (surveillance/resident.h) without
+  // reading the whole store; each changed-id set is found through the change_seq indexes.
+  virtual Result<void> ForEachChangedSurveillanceRow(
+      int64_t changed_after, Date data_cut,
+      const std::function<bool(const SurveillanceRow&)>& visit) = 0;
 
  protected:
   ~SurveillanceReads() = default;

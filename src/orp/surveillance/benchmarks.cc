@@ -180,6 +180,7 @@ Result<BenchmarkResult> RateDeviceModels(const Cohort& c,
       group.push_back(
           local.try_emplace(x.model[i], static_cast<int32_t>(local.size())).first->second);
     }
+    if (local.empty()) continue;  // a registry left out of an incremental run (RegistriesOf)
     stats::KaplanMeierOptions km;
     km.conf_type = stats::ConfType::kLogLog;
     auto whole = stats::KaplanMeier(stats::SurvivalDays{exit, status}, km);

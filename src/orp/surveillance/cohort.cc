@@ -10,6 +10,7 @@
 
 #include "orp/domain/sex.h"
 #include "orp/storage/surveillance_reads.h"
+#include "orp/surveillance/cohort_rows.h"
 
 namespace orp::surveillance {
 namespace {
@@ -72,10 +73,9 @@ int8_t SexOf(std::string_view code) {  // storage keeps the NHS code (domain/sex
   return static_cast<int8_t>(code == "1" ? 0 : code == "2" ? 1 : 2);
 }
 
-// Builds the cohort from the lean rows (storage::SurveillanceRow), one procedure at a time: a
-// procedure's rows arrive together, so its implants are gathered and the primary is written
-// when the next procedure starts (Finish for the last).
-class CohortBuilder {
+// Builds the cohort one primary at a time (CohortSink): a primary's implants are gathered and
+// the primary is written when the next one starts (Finish for the last).
+class CohortBuilder final : public CohortSink {
  public:
   CohortBuilder(Cohort& c, std::unordered_map<std::string, Catalogued> catalogue)
       : c_(c),
@@ -91,16 +91,15 @@ class CohortBuilder {
         construct_classes_(c.construct_classes),
         cut_(DayOf(c.data_cut)) {}
 
-  void Add(const storage::SurveillanceRow& row) {
-    if (!open_ || row.procedure != procedure_) {
-      Finish();
-      Start(row);
-    }
-    if (!row.has_implant || !row.implanted) return;
-    const int32_t removed = row.removed_on ? DayOf(*row.removed_on) : kNoDeath;
+  void Primary(const PrimaryFacts& facts) override {
+    Finish();
+    Start(facts);
+  }
+
+  void Implant(int32_t removed, std::string_view device, int32_t device_key) override {
     revised_ = std::min(revised_, removed);
-    if (row.device.empty()) return;
-    const int32_t model = ModelCode(row.device);
+    if (device.empty()) return;
+    const int32_t model = Memo(model_of_key_, device_key, [&] { return ModelCode(device); });
     for (auto& [m, r] : removed_by_model_) {
       if (m == model) {
         r = std::min(r, removed);
@@ -108,6 +107,23 @@ class CohortBuilder {
       }
     }
     removed_by_model_.push_back({model, removed});
+  }
+
+  // Whether `catalogue` gives every model seen so far the type and brand it was given.
+  bool Agrees(const std::unordered_map<std::string, Catalogued>& catalogue) const {
+    for (size_t m = 0; m < type_of_model_.size(); ++m) {
+      const auto listed = catalogue.find(c_.models[m]);
+      const bool known = listed != catalogue.end();
+      const bool had = brand_of_model_[m] != kNoUnit;
+      if (known != had) return false;
+      if (known && (listed->second.device_type != type_of_model_[m] ||
+                    listed->second.brand != c_.brands[static_cast<size_t>(brand_of_model_[m])]))
+        return false;
+    }
+    return true;
+  }
+  void TakeCatalogue(std::unordered_map<std::string, Catalogued> catalogue) {
+    catalogue_ = std::move(catalogue);
   }
 
   void Finish() {
@@ -131,21 +147,37 @@ class CohortBuilder {
   }
 
  private:
-  void Start(const storage::SurveillanceRow& row) {
+  void Start(const PrimaryFacts& f) {
     open_ = true;
-    procedure_ = row.procedure;
-    entry_ = DayOf(row.date);
-    died_ = row.date_of_death ? DayOf(*row.date_of_death) : kNoDeath;
-    registry_ = registries_.Code(row.registry);
-    surgeon_ = row.clinician.empty() ? kNoUnit : surgeons_.Code(row.clinician);
-    hospital_ = row.provider_site.empty() ? kNoUnit : hospitals_.Code(row.provider_site);
-    indication_ = row.indication.empty() ? kNoUnit : indications_.Code(row.indication);
-    age_band_ = AgeBandOf(row.date_of_birth, row.date);
-    sex_ = SexOf(row.sex);
-    asa_ = static_cast<int8_t>(
-        row.asa_grade && *row.asa_grade >= 1 && *row.asa_grade <= 5 ? *row.asa_grade : 0);
+    entry_ = f.entry_day;
+    died_ = f.death_day;
+    registry_ =
+        Memo(registry_of_key_, f.registry_key, [&] { return registries_.Code(f.registry); });
+    surgeon_ = f.clinician.empty() ? kNoUnit : Memo(surgeon_of_key_, f.clinician_key, [&] {
+      return surgeons_.Code(f.clinician);
+    });
+    hospital_ = f.provider_site.empty() ? kNoUnit
+                                        : Memo(hospital_of_key_, f.provider_site_key,
+                                               [&] { return hospitals_.Code(f.provider_site); });
+    indication_ = f.indication.empty() ? kNoUnit : Memo(indication_of_key_, f.indication_key, [&] {
+      return indications_.Code(f.indication);
+    });
+    age_band_ = f.age_band;
+    sex_ = f.sex;
+    asa_ = f.asa;
     revised_ = kNoDeath;
     removed_by_model_.clear();
+  }
+
+  // The dictionary code of the caller's `key`, from `look_up` on first sight (in the same order
+  // as without keys, so the codes are the same); without a key, `look_up` every time.
+  template <typename LookUp>
+  static int32_t Memo(std::vector<int32_t>& memo, int32_t key, const LookUp& look_up) {
+    if (key == kNoKey) return look_up();
+    const auto at = static_cast<size_t>(key);
+    if (memo.size() <= at) memo.resize(at + 1, kNoKey);
+    if (memo[at] == kNoKey) memo[at] = look_up();
+    return memo[at];
   }
 
   // The model's code; its catalogue facts are looked up once, on first sight.
@@ -224,9 +256,11 @@ class CohortBuilder {
   std::unordered_map<int64_t, int32_t> class_of_;  // (registry, model) -> class
   std::unordered_map<std::vector<int32_t>, std::pair<int32_t, int32_t>, CodesHash> construct_of_;
   std::vector<int32_t> key_;
+  // Per caller key (CohortSink): the dictionary code it maps to, kNoKey until first seen.
+  std::vector<int32_t> registry_of_key_, surgeon_of_key_, hospital_of_key_, indication_of_key_,
+      model_of_key_;
   // The procedure being gathered.
   bool open_ = false;
-  int64_t procedure_ = 0;
   int32_t entry_ = 0, died_ = kNoDeath, registry_ = 0, surgeon_ = kNoUnit, hospital_ = kNoUnit,
           indication_ = kNoUnit, revised_ = kNoDeath;
   int8_t age_band_ = 5, sex_ = 2, asa_ = 0;
@@ -286,26 +320,165 @@ Result<void> ForEachRowFromProcedures(
 
 }  // namespace
 
-Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
+PrimaryFacts FactsOf(const storage::SurveillanceRow& row) {
+  PrimaryFacts f;
+  f.registry = row.registry;
+  f.provider_site = row.provider_site;
+  f.clinician = row.clinician;
+  f.indication = row.indication;
+  f.entry_day = DayOf(row.date);
+  f.death_day = row.date_of_death ? DayOf(*row.date_of_death) : kNoDeath;
+  f.age_band = AgeBandOf(row.date_of_birth, row.date);
+  f.sex = SexOf(row.sex);
+  f.asa = static_cast<int8_t>(
+      row.asa_grade && *row.asa_grade >= 1 && *row.asa_grade <= 5 ? *row.asa_grade : 0);
+  return f;
+}
+
+int32_t RemovedDayOf(const storage::SurveillanceRow& row) {
+  return row.removed_on ? DayOf(*row.removed_on) : kNoDeath;
+}
+
+Result<void> ForEachCohortRow(storage::Reader& reader, Date data_cut,
+                              const std::function<bool(const storage::SurveillanceRow&)>& visit) {
+  if (storage::SurveillanceReads* lean = storage::AsSurveillanceReads(reader))
+    return lean->ForEachSurveillanceRow(data_cut, visit);
+  return ForEachRowFromProcedures(reader, data_cut, visit);
+}
+
+namespace {
+
+Result<std::unordered_map<std::string, Catalogued>> ReadCatalogue(storage::Reader& reader) {
   std::unordered_map<std::string, Catalogued> catalogue;  // the latest version wins
   ORP_RETURN_IF_ERROR(reader.ForEachDeviceModel([&](const domain::DeviceModel& m) {
     catalogue[m.device.text()] = {m.device_type, m.manufacturer + " / " + m.brand};
     return true;
   }));
+  return catalogue;
+}
+
+}  // namespace
+
+Result<Cohort> BuildCohortFrom(storage::Reader& reader, Date data_cut,
+                               const std::function<Result<void>(CohortSink&)>& feed) {
+  auto catalogue = ReadCatalogue(reader);
+  if (!catalogue) return std::unexpected(catalogue.error());
   Cohort c;
   c.data_cut = data_cut;
-  CohortBuilder builder(c, std::move(catalogue));
-  auto add = [&](const storage::SurveillanceRow& row) {
-    builder.Add(row);
-    return true;
-  };
-  if (storage::SurveillanceReads* lean = storage::AsSurveillanceReads(reader)) {
-    ORP_RETURN_IF_ERROR(lean->ForEachSurveillanceRow(data_cut, add));
-  } else {
-    ORP_RETURN_IF_ERROR(ForEachRowFromProcedures(reader, data_cut, add));
-  }
+  CohortBuilder builder(c, std::move(*catalogue));
+  ORP_RETURN_IF_ERROR(feed(builder));
   builder.Finish();
   return c;
+}
+
+struct GrowingCohort::State {
+  State(Date data_cut, std::unordered_map<std::string, Catalogued> catalogue)
+      : cohort(WithCut(data_cut)), builder(cohort, std::move(catalogue)) {}
+  static Cohort WithCut(Date data_cut) {
+    Cohort c;
+    c.data_cut = data_cut;
+    return c;
+  }
+  Cohort cohort;  // before the builder, which refers to it
+  CohortBuilder builder;
+};
+
+GrowingCohort::GrowingCohort() = default;
+GrowingCohort::~GrowingCohort() = default;
+
+Result<void> GrowingCohort::Start(storage::Reader& reader, Date data_cut) {
+  auto catalogue = ReadCatalogue(reader);
+  if (!catalogue) return std::unexpected(catalogue.error());
+  state_ = std::make_unique<State>(data_cut, std::move(*catalogue));
+  return {};
+}
+
+Result<bool> GrowingCohort::TakeCatalogue(storage::Reader& reader) {
+  auto catalogue = ReadCatalogue(reader);
+  if (!catalogue) return std::unexpected(catalogue.error());
+  if (!state_ || !state_->builder.Agrees(*catalogue)) return false;
+  state_->builder.TakeCatalogue(std::move(*catalogue));
+  return true;
+}
+
+CohortSink& GrowingCohort::sink() { return state_->builder; }
+
+const Cohort& GrowingCohort::Finished() {
+  state_->builder.Finish();
+  return state_->cohort;
+}
+
+namespace {
+
+template <typename T>
+void KeepRows(std::vector<T>& to, const std::vector<T>& from, const std::vector<size_t>& rows) {
+  to.reserve(rows.size());
+  for (size_t i : rows) to.push_back(from[i]);
+}
+
+}  // namespace
+
+Cohort RegistriesOf(const Cohort& c, const std::vector<bool>& keep) {
+  Cohort out;
+  out.data_cut = c.data_cut;
+  out.registry_cut = c.registry_cut;
+  out.registries = c.registries;
+  out.models = c.models;
+  out.brands = c.brands;
+  out.surgeons = c.surgeons;
+  out.hospitals = c.hospitals;
+  out.indications = c.indications;
+  out.constructs = c.constructs;
+  out.construct_classes = c.construct_classes;
+  out.construct_class_registry = c.construct_class_registry;
+  auto kept = [&](int32_t registry) {
+    return static_cast<size_t>(registry) < keep.size() && keep[static_cast<size_t>(registry)];
+  };
+  std::vector<size_t> rows;
+  for (size_t i = 0; i < c.size(); ++i)
+    if (kept(c.registry[i])) rows.push_back(i);
+  KeepRows(out.registry, c.registry, rows);
+  KeepRows(out.surgeon, c.surgeon, rows);
+  KeepRows(out.hospital, c.hospital, rows);
+  KeepRows(out.entry_day, c.entry_day, rows);
+  KeepRows(out.exit_day, c.exit_day, rows);
+  KeepRows(out.status, c.status, rows);
+  KeepRows(out.death_day, c.death_day, rows);
+  KeepRows(out.age_band, c.age_band, rows);
+  KeepRows(out.sex, c.sex, rows);
+  KeepRows(out.asa, c.asa, rows);
+  KeepRows(out.indication, c.indication, rows);
+  KeepRows(out.construct, c.construct, rows);
+  KeepRows(out.construct_class, c.construct_class, rows);
+  const ImplantCohort& x = c.implants;
+  out.implants.classes = x.classes;
+  out.implants.class_registry = x.class_registry;
+  rows.clear();
+  for (size_t i = 0; i < x.size(); ++i)
+    if (kept(x.class_registry[static_cast<size_t>(x.device_class[i])])) rows.push_back(i);
+  KeepRows(out.implants.model, x.model, rows);
+  KeepRows(out.implants.brand, x.brand, rows);
+  KeepRows(out.implants.device_class, x.device_class, rows);
+  KeepRows(out.implants.entry_day, x.entry_day, rows);
+  KeepRows(out.implants.exit_day, x.exit_day, rows);
+  KeepRows(out.implants.status, x.status, rows);
+  return out;
+}
+
+Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
+  return BuildCohortFrom(reader, data_cut, [&](CohortSink& sink) -> Result<void> {
+    int64_t procedure = 0;
+    bool first = true;
+    return ForEachCohortRow(reader, data_cut, [&](const storage::SurveillanceRow& row) {
+      if (first || row.procedure != procedure) {
+        first = false;
+        procedure = row.procedure;
+        sink.Primary(FactsOf(row));
+      }
+      if (row.has_implant && row.implanted) sink.Implant(RemovedDayOf(row), row.device, kNoKey);
+      return true;
+    });
+  });
 }
 
 }  // namespace orp::surveillance

@@ -1,6 +1,10 @@
 #include "orp/surveillance/run.h"
 
+#include <algorithm>
 #include <future>
+#include <optional>
+
+#include "orp/surveillance/resident.h"
 
 namespace orp::surveillance {
 
@@ -35,33 +39,72 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
   return all;
 }
 
-Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options) {
+namespace {
+
+// The run's cohort: built here (kept in `owned`), or the resident one's.
+Result<const Cohort*> CohortOf(storage::Store& store, const RunOptions& options,
+                               ResidentCohort* resident, std::optional<Cohort>& owned) {
+  if (resident == nullptr) {
+    auto built = BuildCohort(store, options.data_cut);
+    if (!built) return std::unexpected(built.error());
+    owned = std::move(*built);
+    return &*owned;
+  }
+  const bool patch =
+      resident->loaded() && resident->data_cut() == options.data_cut && options.since_change > 0;
+  Result<int64_t> patched = patch ? resident->Refresh(store, options.since_change)
+                                  : Result<int64_t>(FailedPrecondition("load"));
+  if (!patched) ORP_RETURN_IF_ERROR(resident->Load(store, options.data_cut));
+  return resident->Build(store);
+}
+
+}  // namespace
+
+Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options,
+                                   ResidentCohort* resident) {
   RunSummary summary;
   auto seq = store.LastChange();  // before reading: a change landing meanwhile is seen again
   if (!seq) return std::unexpected(seq.error());
   summary.change_seq = *seq;
-  auto cohort = BuildCohort(store, options.data_cut);
+  std::optional<Cohort> owned;
+  auto cohort = CohortOf(store, options, resident, owned);
   if (!cohort) return std::unexpected(cohort.error());
-  auto signals = EvaluateCohort(*cohort, options.methods, &summary.model_notes);
+  const Cohort& whole = **cohort;
+  // An incremental run evaluates the registries its changes touched (RegistriesOf: the same
+  // signals for their units) and writes the signals of the touched units.
+  std::optional<std::set<UnitKey>> affected;
+  std::optional<Cohort> touched;
+  if (options.since_change > 0) {
+    auto units = AffectedUnits(store, options.since_change, whole);
+    if (!units) return std::unexpected(units.error());
+    affected = std::move(*units);
+    std::vector<bool> keep(whole.registries.size(), false);
+    for (const auto& [registry, kind, unit] : *affected) {
+      const std::vector<std::string>& names = whole.registries;
+      const auto at = std::find(names.begin(), names.end(), registry);
+      if (at != names.end()) keep[static_cast<size_t>(at - names.begin())] = true;
+    }
+    touched = RegistriesOf(whole, keep);
+  }
+  const Cohort& evaluated = touched ? *touched : whole;
+  auto signals = EvaluateCohort(evaluated, options.methods, &summary.model_notes);
   if (!signals) return std::unexpected(signals.error());
   if (!options.benchmarks.empty()) {
-    auto rated = RateDeviceModels(*cohort, options.benchmarks);
+    auto rated = RateDeviceModels(evaluated, options.benchmarks);
     if (!rated) return std::unexpected(rated.error());
     for (storage::Signal& s : rated->signals) signals->push_back(std::move(s));
     summary.ratings = std::move(rated->ratings);
   }
-  if (options.since_change > 0) {
-    auto affected = AffectedUnits(store, options.since_change, *cohort);
-    if (!affected) return std::unexpected(affected.error());
+  if (affected) {
     summary.affected_units = static_cast<int64_t>(affected->size());
     std::erase_if(*signals, [&](const storage::Signal& s) {
       return !affected->contains({s.registry, s.unit_kind, s.unit});
     });
   }
-  summary.primaries = static_cast<int64_t>(cohort->size());
-  summary.device_models = static_cast<int64_t>(cohort->models.size());
-  summary.surgeons = static_cast<int64_t>(cohort->surgeons.size());
-  summary.hospitals = static_cast<int64_t>(cohort->hospitals.size());
+  summary.primaries = static_cast<int64_t>(whole.size());
+  summary.device_models = static_cast<int64_t>(whole.models.size());
+  summary.surgeons = static_cast<int64_t>(whole.surgeons.size());
+  summary.hospitals = static_cast<int64_t>(whole.hospitals.size());
   auto tx = store.Begin();
   if (!tx) return std::unexpected(tx.error());
   for (storage::Signal& s : *signals) {

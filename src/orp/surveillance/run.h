@@ -27,10 +27,11 @@ namespace orp::surveillance {
 struct RunOptions {
   Date data_cut{};
   // 0: a full run. Otherwise an incremental run after the changes numbered above this (the
-  // change_seq an earlier run reported): every method still evaluates the whole cohort (a unit
-  // is judged against its class and registry), but only signals of units the changed procedures
-  // touch (their surgeon, hospital, device models, brands and construct) are written, so a run
-  // after each accepted submission neither re-touches nor re-dates the rest.
+  // change_seq an earlier run reported): only signals of units the changed procedures touch
+  // (their surgeon, hospital, device models, brands and construct) are written, so a run after
+  // each accepted submission neither re-touches nor re-dates the rest. A unit is judged against
+  // its registry or class, so the methods evaluate every primary of the registries touched
+  // (Cohort RegistriesOf): the same signals for those units as a full run.
   int64_t since_change = 0;
   MethodOptions methods;
   std::vector<ClassCriterion> benchmarks;  // empty: no ratings (benchmarks.h)
@@ -47,7 +48,8 @@ struct RunSummary {
   // One line per risk model that could not be fitted (registry, method, why): those methods
   // raised no signals for that registry in this run.
   std::vector<std::string> model_notes;
-  std::vector<ModelRating> ratings;  // every model of a class with benchmark criteria
+  std::vector<ModelRating> ratings;  // every model of a class with benchmark criteria (of the
+                                     // registries evaluated: all, or those changes touched)
   int64_t change_seq = 0;            // the store's change number this run saw (for since_change)
   int64_t affected_units = 0;        // incremental runs: units the changes touched
 };
@@ -65,6 +67,13 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
                                                     const MethodOptions& options,
                                                     std::vector<std::string>* notes = nullptr);
 
-Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options);
+class ResidentCohort;  // resident.h
+
+// With `resident` (orp serve --surveil keeps one between runs), the cohort comes from it: loaded
+// by a full read when it is empty, was loaded for another data cut, or the run is a full one
+// (since_change 0); otherwise patched from the procedures changed after since_change
+// (resident.h), so an incremental run reads the changes, not the store. Same signals either way.
+Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options,
+                                   ResidentCohort* resident = nullptr);
 
 }  // namespace orp::surveillance

@@ -240,14 +240,23 @@ int64_t Connection::LastInsertRowid() {
   return rows && rows->size() == 1 ? (*rows)[0].Int(0) : 0;
 }
 
-Result<void> Connection::Commit() {
-  ResultGuard result{PQexec(conn_, "COMMIT")};
+Result<void> Connection::Commit(bool wait_for_flush) {
+  ResultGuard result{
+      PQexec(conn_, wait_for_flush ? "COMMIT" : "SET LOCAL synchronous_commit = off; COMMIT")};
   if (result.result == nullptr || !Succeeded(result.result)) {
     return std::unexpected(PgError(conn_, result.result, "PostgreSQL: COMMIT failed"));
   }
   if (std::string_view(PQcmdStatus(result.result)) != "COMMIT") {
     return FailedPrecondition("the transaction had failed and was rolled back");
   }
+  return {};
+}
+
+Result<void> Connection::WaitForFlush() {
+  // pg_current_xact_id() alone would not do: a commit record with no other WAL before it is
+  // not flushed (RecordTransactionCommit's wrote_xlog), so the message is what makes it wait.
+  auto flushed = Query("SELECT pg_logical_emit_message(true, 'orp.flush', '')");
+  if (!flushed) return std::unexpected(flushed.error());
   return {};
 }
 

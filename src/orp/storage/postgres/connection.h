@@ -113,8 +113,14 @@ class Connection final : public sql::Database {
   // Runs one or more statements without parameters (schema, BEGIN, COMMIT).
   Result<void> Exec(std::string_view sql);
   // COMMIT. A transaction that had already failed is rolled back by the server instead:
-  // kFailedPrecondition then.
-  Result<void> Commit();
+  // kFailedPrecondition then. With `wait_for_flush` false the commit returns (and its locks are
+  // released) before its WAL is flushed (synchronous_commit = off for this transaction only):
+  // the caller must not report it durable before WaitForFlush has returned.
+  Result<void> Commit(bool wait_for_flush = true);
+  // Returns once everything committed before the call is flushed to the WAL on disk: commits a
+  // transaction that writes one WAL record (an empty transactional logical message) with
+  // synchronous_commit on. Concurrent callers share the server's flush (its group commit).
+  Result<void> WaitForFlush();
   // Runs one statement, prepared once per connection and cached by its text.
   Result<Rows> Query(std::string_view sql, const Params& params = {});
   // COPY … FROM STDIN (`copy_sql`) with `data` in COPY's text format (CopyText): the bulk path,

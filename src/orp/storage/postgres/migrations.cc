@@ -506,6 +506,73 @@ constexpr std::string_view kIngestSpeed = R"sql(
 DROP INDEX procedures_by_patient;
 )sql";
 
+// Reference checks per statement (scale, #10; ADR 0007). The foreign keys of the two hot tables
+// checked each inserted row with a query of its own (29% of the server's ingest time:
+// docs/performance.md "## PostgreSQL"). They are replaced by statement-level triggers that check
+// a whole statement's rows (a COPY batch: ~1,000 procedures, ~2,000 implants) with one
+// anti-join each, raising foreign_key_violation (23503) as the keys did. The parents are never
+// deleted by ORP; a delete by hand of a still-referenced parent is refused by the guards below.
+constexpr std::string_view kReferenceChecks = R"sql(
+ALTER TABLE procedures DROP CONSTRAINT procedures_patient_fkey;
+ALTER TABLE procedures DROP CONSTRAINT procedures_submission_fkey;
+ALTER TABLE implants DROP CONSTRAINT implants_procedure_fkey;
+ALTER TABLE implants DROP CONSTRAINT implants_patient_fkey;
+ALTER TABLE implants DROP CONSTRAINT implants_removed_by_fkey;
+CREATE FUNCTION orp_check_procedure_refs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM new_rows n WHERE NOT EXISTS (
+               SELECT 1 FROM patients p WHERE p.id = n.patient))
+     OR EXISTS (SELECT 1 FROM new_rows n WHERE n.submission IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM submissions s WHERE s.id = n.submission)) THEN
+    RAISE foreign_key_violation USING MESSAGE =
+      'procedures: a row names a patient or submission that is not stored';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION orp_check_implant_refs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM new_rows n WHERE NOT EXISTS (
+               SELECT 1 FROM procedures p WHERE p.id = n.procedure))
+     OR EXISTS (SELECT 1 FROM new_rows n WHERE NOT EXISTS (
+               SELECT 1 FROM patients p WHERE p.id = n.patient))
+     OR EXISTS (SELECT 1 FROM new_rows n WHERE n.removed_by IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM procedures p WHERE p.id = n.removed_by)) THEN
+    RAISE foreign_key_violation USING MESSAGE =
+      'implants: a row names a procedure, patient or removing procedure that is not stored';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER procedures_refs_on_insert AFTER INSERT ON procedures
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orp_check_procedure_refs();
+CREATE TRIGGER procedures_refs_on_update AFTER UPDATE ON procedures
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orp_check_procedure_refs();
+CREATE TRIGGER implants_refs_on_insert AFTER INSERT ON implants
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orp_check_implant_refs();
+CREATE TRIGGER implants_refs_on_update AFTER UPDATE ON implants
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orp_check_implant_refs();
+CREATE FUNCTION orp_refuse_referenced_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF (TG_TABLE_NAME = 'patients' AND (
+        EXISTS (SELECT 1 FROM old_rows o JOIN procedures p ON p.patient = o.id) OR
+        EXISTS (SELECT 1 FROM old_rows o JOIN implants m ON m.patient = o.id)))
+     OR (TG_TABLE_NAME = 'procedures' AND (
+        EXISTS (SELECT 1 FROM old_rows o JOIN implants m ON m.procedure = o.id) OR
+        EXISTS (SELECT 1 FROM old_rows o JOIN implants m ON m.removed_by = o.id)))
+     OR (TG_TABLE_NAME = 'submissions' AND
+        EXISTS (SELECT 1 FROM old_rows o JOIN procedures p ON p.submission = o.id)) THEN
+    RAISE foreign_key_violation USING MESSAGE =
+      TG_TABLE_NAME || ': a deleted row is still referenced by procedures or implants';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER patients_refuse_referenced_delete AFTER DELETE ON patients
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orp_refuse_referenced_delete();
+CREATE TRIGGER procedures_refuse_referenced_delete AFTER DELETE ON procedures
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orp_refuse_referenced_delete();
+CREATE TRIGGER submissions_refuse_referenced_delete AFTER DELETE ON submissions
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orp_refuse_referenced_delete();
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -524,6 +591,7 @@ const std::vector<Migration>& Migrations() {
       {12, "0012_proms_by_patient", kPromsByPatient},
       {14, "0014_submission_history", kSubmissionHistory},
       {16, "0016_ingest_speed", kIngestSpeed},
+      {18, "0018_reference_checks", kReferenceChecks},
   };
   return kMigrations;
 }

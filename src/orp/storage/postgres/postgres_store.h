@@ -14,13 +14,17 @@
 //     numbers follow commit order and LastChange never passes a transaction still open. Writers
 //     of registry rows are therefore serialised from their first such write to their commit, as
 //     SQLite serialises all writers; catalogue, submission and audit writes do not take it.
-//   - Audit chain: AppendAudit locks `audit_log` (EXCLUSIVE) until the transaction ends and
+//   - Audit chain: AppendAudit takes the chain's advisory lock until the transaction ends and
 //     checks prev_hash against the last committed entry, so the chain stays one linear chain.
 //   - Two such locks taken in opposite orders by two transactions is a deadlock PostgreSQL
 //     breaks by failing one of them: kUnavailable, retry.
 //
 // Durability: COMMIT returns once the WAL is flushed (synchronous_commit = on, set on every
-// connection; the server must run with fsync = on, its default).
+// connection; the server must run with fsync = on, its default). A transaction that wrote only
+// audit entries commits without waiting, releasing the chain's lock at once, and Commit then
+// waits for the flush before it returns (group commit across servers): it is visible to other
+// sessions a moment before it is durable, and a crash in that moment loses it and every entry
+// after it (WAL replays a prefix), none of whose callers had been answered.
 //
 // URLs: anything libpq accepts as a URI — postgresql://user:password@host:port/dbname?params or
 // postgres://… — including ?host=/socket/dir and ?options=-csearch_path%3Dschema (the schema

@@ -34,9 +34,6 @@ class Queries : public sql::Queries {
   Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym);
   Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key, int limit);
   Result<void> ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit);
-  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
-  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
-  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
   Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref);
@@ -44,14 +41,8 @@ class Queries : public sql::Queries {
   Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device, std::string_view lot,
                                                     std::string_view serial);
   Result<void> ForEachProcedure(const ProcedureFilter& filter, const Visitor<Procedure>& visit);
-  Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient);
-  Result<std::optional<Submission>> FindSubmission(SubmissionId id);
-  Result<std::optional<Submission>> FindSubmissionByKey(std::string_view key);
-  Result<std::vector<Finding>> FindingsOf(SubmissionId id);
   Result<std::optional<AuditRecord>> LastAuditRecord();
   Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit);
-  Result<int64_t> LastChange();
-  Result<TableCounts> CountRows();
 
   // Writes (writes.cc, writes_records.cc); `submission` is the transaction's submission
   // (unstored for none).
@@ -83,7 +74,11 @@ class Queries : public sql::Queries {
   void EndTransaction() {
     change_seq_ = 0;
     audit_head_.reset();
+    audit_appends_ = 0;
   }
+  // Audit entries appended by the open transaction (postgres_store.cc commits a transaction that
+  // wrote nothing else without waiting for the flush under the chain's lock).
+  int audit_appends() const { return audit_appends_; }
 
  private:
   // Bulk insert by COPY (bulk.cc).
@@ -109,6 +104,7 @@ class Queries : public sql::Queries {
   // Set while this transaction holds the audit chain's lock: the last entry (none: the log is
   // empty), kept up to date by this transaction's own appends.
   std::optional<std::optional<AuditRecord>> audit_head_;
+  int audit_appends_ = 0;
 };
 
 // Runs `sql` and collects `read(row)` of every row.

@@ -100,6 +100,7 @@ Result<int64_t> Queries::AppendAudit(const AuditRecord& r) {
   AuditRecord appended = r;
   appended.seq = seq;
   audit_head_ = std::optional<AuditRecord>(std::move(appended));
+  ++audit_appends_;
   return seq;
 }
 

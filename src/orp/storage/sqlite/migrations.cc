@@ -466,6 +466,13 @@ constexpr std::string_view kIngestSpeed = R"sql(
 DROP INDEX procedures_by_patient;
 )sql";
 
+// Reference checks (scale, #10): PostgreSQL's 0018 replaces the per-row foreign-key checks of
+// procedures and implants with per-statement ones (ADR 0007). SQLite's in-process checks are
+// one B-tree seek each and cost no round trip, so its keys stay; the number is kept equal.
+constexpr std::string_view kReferenceChecks = R"sql(
+SELECT 1;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -484,6 +491,7 @@ const std::vector<Migration>& Migrations() {
       {12, "0012_proms_by_patient", kPromsByPatient},
       {14, "0014_submission_history", kSubmissionHistory},
       {16, "0016_ingest_speed", kIngestSpeed},
+      {18, "0018_reference_checks", kReferenceChecks},
   };
   return kMigrations;
 }

@@ -1,0 +1,144 @@
+#include "orp/surveillance/resident.h"
+
+#include <algorithm>
+#include <iterator>
+#include <optional>
+
+#include "orp/storage/surveillance_reads.h"
+#include "orp/surveillance/cohort_rows.h"
+
+namespace orp::surveillance {
+
+ResidentCohort::ResidentCohort() = default;
+ResidentCohort::~ResidentCohort() = default;
+
+int32_t ResidentCohort::Intern(std::string_view text) {
+  if (text.empty()) return kNone;
+  auto [it, added] = codes_.try_emplace(std::string(text), static_cast<int32_t>(texts_.size()));
+  if (added) texts_.emplace_back(text);
+  return it->second;
+}
+
+std::string_view ResidentCohort::Text(int32_t code) const {
+  return code == kNone ? std::string_view() : std::string_view(texts_[static_cast<size_t>(code)]);
+}
+
+ResidentCohort::Primary ResidentCohort::Start(const storage::SurveillanceRow& row) {
+  const PrimaryFacts f = FactsOf(row);
+  Primary p;
+  p.procedure = row.procedure;
+  p.registry = Intern(f.registry);
+  p.provider_site = Intern(f.provider_site);
+  p.clinician = Intern(f.clinician);
+  p.indication = Intern(f.indication);
+  p.entry_day = f.entry_day;
+  p.death_day = f.death_day;
+  p.age_band = f.age_band;
+  p.sex = f.sex;
+  p.asa = f.asa;
+  return p;
+}
+
+void ResidentCohort::AddRow(Primary& primary, const storage::SurveillanceRow& row) {
+  if (row.has_implant && row.implanted)
+    primary.implants.emplace_back(Intern(row.device), RemovedDayOf(row));
+}
+
+Result<void> ResidentCohort::Load(storage::Reader& reader, Date data_cut) {
+  loaded_ = false;
+  built_.reset();
+  primaries_.clear();
+  data_cut_ = data_cut;
+  ORP_RETURN_IF_ERROR(ForEachCohortRow(reader, data_cut, [&](const storage::SurveillanceRow& row) {
+    if (primaries_.empty() || primaries_.back().procedure != row.procedure)
+      primaries_.push_back(Start(row));
+    AddRow(primaries_.back(), row);
+    return true;
+  }));
+  loaded_ = true;
+  return {};
+}
+
+Result<int64_t> ResidentCohort::Refresh(storage::Reader& reader, int64_t changed_after) {
+  return Patch(reader, changed_after, true);
+}
+
+Result<int64_t> ResidentCohort::LeaveOut(storage::Reader& reader, int64_t changed_after) {
+  return Patch(reader, changed_after, false);
+}
+
+Result<int64_t> ResidentCohort::Patch(storage::Reader& reader, int64_t changed_after, bool apply) {
+  storage::SurveillanceReads* lean = storage::AsSurveillanceReads(reader);
+  if (!loaded_ || lean == nullptr)
+    return FailedPrecondition("the resident surveillance cohort needs a load from a SQL store");
+  // The changed procedures in id order, each with its new rows or none (dropped).
+  std::vector<std::pair<int64_t, std::optional<Primary>>> patches;
+  ORP_RETURN_IF_ERROR(lean->ForEachChangedSurveillanceRow(
+      changed_after, data_cut_, [&](const storage::SurveillanceRow& row) {
+        if (patches.empty() || patches.back().first != row.procedure)
+          patches.emplace_back(row.procedure, std::nullopt);
+        if (!row.in_cohort || !apply) return true;
+        std::optional<Primary>& p = patches.back().second;
+        if (!p) p = Start(row);
+        AddRow(*p, row);
+        return true;
+      }));
+  if (patches.empty()) return 0;
+  // Only new procedures: the built cohort can be appended to; anything else changes kept rows.
+  if (!primaries_.empty() && patches.front().first <= primaries_.back().procedure) built_.reset();
+  // Merge the id-ordered patches into the kept rows from the first changed id on: a batch of
+  // new procedures (ids above every kept one) only appends.
+  const auto from = std::lower_bound(primaries_.begin(), primaries_.end(), patches.front().first,
+                                     [](const Primary& p, int64_t id) { return p.procedure < id; });
+  std::vector<Primary> tail(std::make_move_iterator(from),
+                            std::make_move_iterator(primaries_.end()));
+  primaries_.erase(from, primaries_.end());
+  auto kept = tail.begin();
+  for (auto& [id, patch] : patches) {
+    for (; kept != tail.end() && kept->procedure < id; ++kept)
+      primaries_.push_back(std::move(*kept));
+    if (kept != tail.end() && kept->procedure == id) ++kept;  // replaced or dropped
+    if (patch) primaries_.push_back(std::move(*patch));
+  }
+  for (; kept != tail.end(); ++kept) primaries_.push_back(std::move(*kept));
+  return static_cast<int64_t>(patches.size());
+}
+
+void ResidentCohort::Feed(const Primary& p, CohortSink& sink) const {
+  PrimaryFacts f;
+  f.registry = Text(p.registry);
+  f.provider_site = Text(p.provider_site);
+  f.clinician = Text(p.clinician);
+  f.indication = Text(p.indication);
+  f.entry_day = p.entry_day;
+  f.death_day = p.death_day;
+  f.age_band = p.age_band;
+  f.sex = p.sex;
+  f.asa = p.asa;
+  f.registry_key = p.registry;
+  f.provider_site_key = p.provider_site;
+  f.clinician_key = p.clinician;
+  f.indication_key = p.indication;
+  sink.Primary(f);
+  for (const auto& [device, removed] : p.implants) sink.Implant(removed, Text(device), device);
+}
+
+Result<const Cohort*> ResidentCohort::Build(storage::Reader& reader) {
+  if (built_) {
+    auto same = built_->TakeCatalogue(reader);
+    if (!same) return std::unexpected(same.error());
+    if (!*same) built_.reset();
+  }
+  if (!built_) {
+    built_ = std::make_unique<GrowingCohort>();
+    fed_ = 0;
+    if (Result<void> started = built_->Start(reader, data_cut_); !started) {
+      built_.reset();
+      return std::unexpected(started.error());
+    }
+  }
+  for (; fed_ < primaries_.size(); ++fed_) Feed(primaries_[fed_], built_->sink());
+  return &built_->Finished();
+}
+
+}  // namespace orp::surveillance

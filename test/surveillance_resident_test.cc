@@ -1,0 +1,201 @@
+// The resident cohort patched after a real batch equals the cohort read whole from the same
+// store, and so do the signals evaluated on it (SQLite; the changed read itself is checked on
+// both backends in storage/conformance_signals_test.cc).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "orp/domain/gtin.h"
+#include "orp/storage/sqlite/sqlite_store.h"
+#include "orp/surveillance/resident.h"
+#include "orp/surveillance/run.h"
+
+namespace orp::surveillance {
+namespace {
+
+using domain::Gtin;
+using domain::Patient;
+using domain::PatientId;
+using domain::Procedure;
+
+Date Day(int y, unsigned m, unsigned d) {
+  return Date(std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d});
+}
+
+Gtin GtinOf(int n) {
+  const std::string payload = "0501234" + std::to_string(100000 + n);
+  return *Gtin::Parse(payload + std::to_string(Gtin::CheckDigit(payload)));
+}
+
+class ResidentCohortTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = storage::sqlite::OpenStore(":memory:");
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    store_ = std::move(*store);
+  }
+
+  PatientId AddPatient(int n) {
+    Patient p;
+    domain::Pseudonym pseudonym;
+    pseudonym.bytes.fill(static_cast<uint8_t>(n));
+    p.pseudonym = pseudonym;
+    p.nhs_number = domain::EncryptedNhsNumber{std::string("\x01\x00cipher", 8) + char(n)};
+    p.date_of_birth = Day(1930 + n % 50, 1 + n % 12, 1 + n % 28);
+    p.sex = n % 2 ? domain::Sex::kMale : domain::Sex::kFemale;
+    auto tx = store_->Begin();
+    auto id = (*tx)->PutPatient(p);
+    EXPECT_TRUE(id.has_value() && (*tx)->Commit().has_value());
+    return *id;
+  }
+
+  // `count` primaries from `first` on, spread over surgeons, hospitals, models and years.
+  std::vector<Procedure> Primaries(int first, int count) {
+    std::vector<Procedure> out;
+    for (int k = first; k < first + count; ++k) {
+      Procedure p;
+      p.registry = "BCIR";
+      p.procedure_ref = "P" + std::to_string(k);
+      p.provider_site = *domain::OdsSiteCode::Parse(k % 3 ? "RRK02" : "RR801");
+      p.clinician = *domain::GmcNumber::Parse(std::to_string(1234560 + k % 4));
+      p.patient = patients_[static_cast<size_t>(k) % patients_.size()];
+      p.date = Day(2012 + k % 13, 1 + k % 12, 1 + k % 27);
+      p.type = domain::ProcedureType::kPrimary;
+      p.indication = k % 7 ? "augmentation" : "reconstruction";
+      if (k % 6) p.asa_grade = 1 + k % 4;
+      for (int m = 0; m < 1 + k % 2; ++m) {
+        domain::Implant implant;
+        implant.gtin = GtinOf(1 + (k + m) % 3);
+        implant.lot = "L1";
+        implant.serial = p.procedure_ref + "-" + std::to_string(m);
+        p.implants.push_back(implant);
+      }
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
+  void Submit(const std::string& key, std::vector<Procedure> procedures) {
+    auto start = store_->BeginSubmission({key, "RRK", "BCIR", {}});
+    ASSERT_TRUE(start.has_value() && start->transaction);
+    storage::Transaction& tx = *start->transaction;
+    for (Procedure& p : procedures) ASSERT_TRUE(tx.PutProcedure(p).has_value());
+    const auto n = static_cast<int64_t>(procedures.size());
+    ASSERT_TRUE(tx.FinishSubmission({domain::SubmissionStatus::kAccepted, n, n, 0, "{}"}));
+    ASSERT_TRUE(tx.Commit().has_value());
+  }
+
+  std::unique_ptr<storage::Store> store_;
+  std::vector<PatientId> patients_;
+};
+
+void ExpectSameCohort(const Cohort& a, const Cohort& b) {
+  EXPECT_EQ(a.registries, b.registries);
+  EXPECT_EQ(a.models, b.models);
+  EXPECT_EQ(a.brands, b.brands);
+  EXPECT_EQ(a.surgeons, b.surgeons);
+  EXPECT_EQ(a.hospitals, b.hospitals);
+  EXPECT_EQ(a.indications, b.indications);
+  EXPECT_EQ(a.constructs, b.constructs);
+  EXPECT_EQ(a.construct_classes, b.construct_classes);
+  EXPECT_EQ(a.registry, b.registry);
+  EXPECT_EQ(a.surgeon, b.surgeon);
+  EXPECT_EQ(a.hospital, b.hospital);
+  EXPECT_EQ(a.entry_day, b.entry_day);
+  EXPECT_EQ(a.exit_day, b.exit_day);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.death_day, b.death_day);
+  EXPECT_EQ(a.age_band, b.age_band);
+  EXPECT_EQ(a.sex, b.sex);
+  EXPECT_EQ(a.asa, b.asa);
+  EXPECT_EQ(a.indication, b.indication);
+  EXPECT_EQ(a.construct, b.construct);
+  EXPECT_EQ(a.implants.classes, b.implants.classes);
+  EXPECT_EQ(a.implants.model, b.implants.model);
+  EXPECT_EQ(a.implants.device_class, b.implants.device_class);
+  EXPECT_EQ(a.implants.exit_day, b.implants.exit_day);
+  EXPECT_EQ(a.implants.status, b.implants.status);
+}
+
+TEST_F(ResidentCohortTest, PatchedAfterABatchEqualsTheCohortReadWhole) {
+  for (int n = 1; n <= 40; ++n) patients_.push_back(AddPatient(n));
+  Submit("first", Primaries(0, 300));
+  const Date cut = Day(2025, 12, 31);
+  ResidentCohort resident;
+  ASSERT_TRUE(resident.Load(*store_, cut).has_value());
+  const int64_t before = *store_->LastChange();
+
+  // The batch: new primaries (one after the cut), a revision removing an earlier primary's
+  // implant, and a death.
+  std::vector<Procedure> batch = Primaries(300, 60);
+  batch.back().date = Day(2026, 2, 1);
+  Procedure revision = Primaries(400, 1)[0];
+  revision.type = domain::ProcedureType::kRevision;
+  revision.patient = patients_[3];
+  batch.push_back(revision);
+  Submit("batch", batch);
+  auto revised = store_->FindProcedure("BCIR", "P3");
+  auto by = store_->FindProcedure("BCIR", "P400");
+  ASSERT_TRUE(revised && *revised && by && *by);
+  auto tx = store_->Begin();
+  const domain::ImplantId removed = (*revised)->implants[0].id;
+  ASSERT_TRUE((*tx)->MarkImplantsRemoved({&removed, 1}, (*by)->id, Day(2024, 6, 1)).has_value());
+  ASSERT_TRUE((*tx)->RecordDeath(patients_[7], Day(2023, 3, 4)).has_value());
+  ASSERT_TRUE((*tx)->Commit().has_value());
+
+  auto patched = resident.Refresh(*store_, before);
+  ASSERT_TRUE(patched.has_value()) << patched.error().ToString();
+  EXPECT_GT(*patched, 61);  // the batch and the dead patient's earlier primaries
+  auto kept = resident.Build(*store_);
+  auto whole = BuildCohort(*store_, cut);
+  ASSERT_TRUE(kept.has_value() && whole.has_value());
+  EXPECT_EQ((*kept)->size(), 359u);  // 300 + 60 new, less the one after the cut
+  ExpectSameCohort(**kept, *whole);
+  EXPECT_TRUE(std::count(whole->status.begin(), whole->status.end(), 1) > 0);
+  EXPECT_TRUE(std::count(whole->status.begin(), whole->status.end(), 2) > 0);
+
+  // A batch of new primaries only (one with a device model the cohort has not seen): the built
+  // cohort is appended to, and still equals the cohort read whole.
+  const int64_t before_new = *store_->LastChange();
+  std::vector<Procedure> fresh = Primaries(500, 40);
+  fresh[5].implants[0].gtin = GtinOf(9);
+  Submit("new only", fresh);
+  ASSERT_TRUE(resident.Refresh(*store_, before_new).has_value());
+  auto appended = resident.Build(*store_);
+  auto whole_again = BuildCohort(*store_, cut);
+  ASSERT_TRUE(appended.has_value() && whole_again.has_value());
+  EXPECT_EQ((*appended)->size(), 399u);
+  ExpectSameCohort(**appended, *whole_again);
+
+  // The runs: an incremental run on the resident cohort gives, for every unit it writes, what
+  // a full run over the same store gives.
+  RunOptions options;
+  options.data_cut = cut;
+  auto full = RunSurveillance(*store_, options);
+  options.since_change = before;
+  auto incremental = RunSurveillance(*store_, options, &resident);
+  ASSERT_TRUE(full.has_value() && incremental.has_value());
+  EXPECT_EQ(incremental->primaries, full->primaries);
+  EXPECT_GT(incremental->affected_units, 0);
+  for (const storage::Signal& s : incremental->signals) {
+    const auto same = std::find_if(full->signals.begin(), full->signals.end(), [&](const auto& f) {
+      return f.registry == s.registry && f.unit_kind == s.unit_kind && f.unit == s.unit &&
+             f.method == s.method;
+    });
+    ASSERT_NE(same, full->signals.end()) << s.unit << " " << s.method;
+    EXPECT_EQ(same->statistic, s.statistic);
+    EXPECT_EQ(same->evidence_json, s.evidence_json);
+  }
+}
+
+TEST_F(ResidentCohortTest, RefreshBeforeALoadIsRefused) {
+  ResidentCohort resident;
+  auto refreshed = resident.Refresh(*store_, 0);
+  ASSERT_FALSE(refreshed.has_value());
+  EXPECT_EQ(refreshed.error().code(), ErrorCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace orp::surveillance
