@@ -18,6 +18,10 @@
 //                          execution, in one transaction, as sqlite_insert_bench's BM_PlainInsert
 //                          does for its own generated rows (which are not ingest's: every patient
 //                          exists before timing, and patients are visited in id order).
+//   BM_PlainInsertSameRows:NAME/N
+//                          the same with an index dropped or columns integer-coded, one per line
+//                          of ORP_BENCH_ALTER_VARIANTS / ORP_BENCH_CODE_VARIANTS
+//                          (docs/performance.md, "Session 6: what the rows cost")
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <time.h>
@@ -29,6 +33,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 
 #include "orp/catalogue/catalogue_file.h"
@@ -171,6 +176,8 @@ void Run(benchmark::State& state, bool dry_run, bool postgres = false) {
 // One stored row: each column's value as SQLite gave it.
 using Value = std::variant<std::monostate, int64_t, double, std::string, std::vector<char>>;
 struct TableRows {
+  std::string table;
+  std::vector<std::string> columns;
   std::string insert_sql;
   std::vector<std::vector<Value>> rows;
 };
@@ -202,14 +209,15 @@ Value ColumnValue(sqlite3_stmt* s, int c) {
 // writes) of every row in id order, and the INSERT that puts such a row back.
 TableRows ReadTable(sqlite3* db, const std::string& table) {
   TableRows t;
+  t.table = table;
   std::string names, params;
   sqlite3_stmt* s = nullptr;
   CheckSqlite(
       sqlite3_prepare_v2(db, ("PRAGMA table_xinfo(" + table + ")").c_str(), -1, &s, nullptr), db);
   while (sqlite3_step(s) == SQLITE_ROW) {
     if (sqlite3_column_int(s, 6) != 0) continue;  // hidden: 2 and 3 are generated columns
-    names += (names.empty() ? "" : ", ") +
-             std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+    t.columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+    names += (names.empty() ? "" : ", ") + t.columns.back();
     params += params.empty() ? "?" : ", ?";
   }
   sqlite3_finalize(s);
@@ -300,9 +308,10 @@ void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tabl
 }
 
 // ORP_BENCH_ALTER_SQL: SQL run on the fresh schema before timing (an index dropped or made
-// partial, to weigh what one index costs the baseline).
-void AlterSchema(const std::string& path) {
-  const char* sql = std::getenv("ORP_BENCH_ALTER_SQL");
+// partial, to weigh what one index costs the baseline). ORP_BENCH_ALTER_VARIANTS registers one
+// more benchmark per line `name=SQL` (BM_PlainInsertSameRows:name/100000), so that one process
+// weighs many alterations against its own unaltered run on the same stored rows.
+void AlterSchema(const std::string& path, const char* sql) {
   if (sql == nullptr) return;
   sqlite3* db = nullptr;
   CheckSqlite(sqlite3_open(path.c_str(), &db), db);
@@ -310,16 +319,37 @@ void AlterSchema(const std::string& path) {
   sqlite3_close(db);
 }
 
-void BM_PlainInsertSameRows(benchmark::State& state) {
+// The rows with each text value of the columns named in `spec` ("table.column,...") replaced by
+// a small integer, its rank in first-seen order: what an integer-coded column would store (a
+// TEXT-affinity column keeps it as the digits, 1-3 bytes, which is as narrow for this purpose).
+std::vector<TableRows> CodedRows(std::vector<TableRows> tables, std::string_view spec) {
+  for (TableRows& t : tables) {
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      const std::string name = t.table + "." + t.columns[c];
+      if (("," + std::string(spec) + ",").find("," + name + ",") == std::string::npos) continue;
+      std::unordered_map<std::string, int64_t> codes;
+      for (std::vector<Value>& row : t.rows) {
+        if (auto* text = std::get_if<std::string>(&row[c])) {
+          row[c] = codes.try_emplace(*text, int64_t(codes.size())).first->second;
+        }
+      }
+    }
+  }
+  return tables;
+}
+
+void PlainInsertSameRows(benchmark::State& state, const char* alter_sql,
+                         const char* code_spec = nullptr) {
   Fixture& f = FixtureFor(state.range(0));
-  const std::vector<TableRows>& tables = StoredRows(f);
+  const std::vector<TableRows> tables =
+      code_spec ? CodedRows(StoredRows(f), code_spec) : StoredRows(f);
   std::vector<double> cpu;
   for (auto _ : state) {
     state.PauseTiming();
     const std::string path = (f.dir / "plain.db").string();
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
     if (!storage::sqlite::OpenStore(path, BenchConnectionOptions())) std::abort();  // the schema
-    AlterSchema(path);
+    AlterSchema(path, alter_sql);
     state.ResumeTiming();
     PlainInsertRows(path, tables, cpu);
   }
@@ -332,6 +362,52 @@ void BM_PlainInsertSameRows(benchmark::State& state) {
   state.counters["rows"] =
       benchmark::Counter(double(tables[1].rows.size() + tables[2].rows.size() +
                                 tables[3].rows.size() + tables[4].rows.size()));
+}
+
+void BM_PlainInsertSameRows(benchmark::State& state) {
+  PlainInsertSameRows(state, std::getenv("ORP_BENCH_ALTER_SQL"));
+}
+
+// The `name=value` lines of environment variable `variable`.
+std::vector<std::pair<std::string, std::string>> NamedLines(const char* variable) {
+  std::vector<std::pair<std::string, std::string>> variants;
+  const char* list = std::getenv(variable);
+  if (list == nullptr) return variants;
+  std::string_view rest(list);
+  while (!rest.empty()) {
+    const size_t end = std::min(rest.find('\n'), rest.size());
+    const std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    const size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    variants.emplace_back(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
+  }
+  return variants;
+}
+
+// One BM_PlainInsertSameRows:name per line `name=SQL` of ORP_BENCH_ALTER_VARIANTS, and per line
+// `name=table.column,...` of ORP_BENCH_CODE_VARIANTS (those columns integer-coded: CodedRows).
+void RegisterAlterVariants() {
+  static const auto alters = NamedLines("ORP_BENCH_ALTER_VARIANTS");
+  static const auto codes = NamedLines("ORP_BENCH_CODE_VARIANTS");
+  for (const auto& [name, sql] : alters) {
+    const char* alter_sql = sql.c_str();
+    benchmark::RegisterBenchmark(
+        ("BM_PlainInsertSameRows:" + name).c_str(),
+        [alter_sql](benchmark::State& state) { PlainInsertSameRows(state, alter_sql); })
+        ->Arg(100000)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+  for (const auto& [name, spec] : codes) {
+    const char* code_spec = spec.c_str();
+    benchmark::RegisterBenchmark(
+        ("BM_PlainInsertSameRows:" + name).c_str(),
+        [code_spec](benchmark::State& state) { PlainInsertSameRows(state, nullptr, code_spec); })
+        ->Arg(100000)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
 }
 
 void BM_IngestEndToEnd(benchmark::State& state) { Run(state, false); }
@@ -351,6 +427,7 @@ BENCHMARK(BM_IngestEndToEndPostgres)->Arg(100000)->Unit(benchmark::kMillisecond)
 }  // namespace
 
 int main(int argc, char** argv) {
+  RegisterAlterVariants();
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
