@@ -18,6 +18,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "orp/core/result.h"
 #include "orp/storage/recall.h"
@@ -25,6 +28,27 @@
 namespace orp::storage {
 
 class Reader;
+
+// One page of a campaign's patients (RecallReads::RecallPatientsAfter): the patients of `recall`
+// with a row id greater than `after`, in row id order, at most `limit` of them. The scope is
+// applied in the query: with `providers` set, only the patients whose responsible provider is
+// listed, or who are `patient` (a patient's own row); unset, every patient (national roles).
+// An empty list with no `patient` matches nobody.
+struct RecallPatientsQuery {
+  RecallId recall;
+  int64_t after = 0;
+  int limit = 100;
+  std::optional<std::vector<std::string>> providers;
+  std::optional<domain::PatientId> patient;
+};
+
+// A campaign patient with what a page shows of them: the pseudonym from the patient row (none
+// for a patient stored without one) and their contact attempts in ordinal order.
+struct RecallPatientEntry {
+  RecallPatient patient;
+  std::optional<domain::Pseudonym> pseudonym;
+  std::vector<RecallContact> contacts;
+};
 
 class RecallReads {
  public:
@@ -34,6 +58,24 @@ class RecallReads {
   virtual Result<void> ForEachRecallImplantByPatient(
       const RecallImplantQuery& query,
       const std::function<bool(const RecallImplantRow&)>& visit) = 0;
+
+  // Part `part` (0 <= part < parts) of the same cohort, in the same (patient id, implant id)
+  // order: the implants in the blocks of 256 consecutive implant ids whose number is `part`
+  // modulo `parts`. The parts are disjoint and together the whole cohort, and about equal in size
+  // whatever the cohort (a model's implants are spread over time, and consecutive blocks
+  // alternate). The part is tested on the device index's entry, before the implant row is read,
+  // so parts read at once on separate connections share the work without repeating any of it
+  // (recall::ForEachAffectedByPatient on a Store). kInvalidArgument unless 0 <= part < parts.
+  virtual Result<void> ForEachRecallImplantPartByPatient(
+      const RecallImplantQuery& query, int part, int parts,
+      const std::function<bool(const RecallImplantRow&)>& visit) = 0;
+
+  // A keyed page of a campaign's patients (see RecallPatientsQuery): a seek on recall_patients'
+  // key (recall, patient) and at most `limit` rows read, whatever the campaign's size, then one
+  // range read of the page's contacts. The caller asks for limit + 1 to learn whether a next
+  // page exists. kInvalidArgument when limit < 1.
+  virtual Result<std::vector<RecallPatientEntry>> RecallPatientsAfter(
+      const RecallPatientsQuery& query) = 0;
 
  protected:
   ~RecallReads() = default;
