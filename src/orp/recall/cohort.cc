@@ -128,9 +128,8 @@ Result<void> ReadPartsAtOnce(storage::RecallReads& reads, const storage::RecallI
                              int parts, const storage::Visitor<storage::RecallImplantRow>& judge) {
   std::vector<std::future<Result<std::vector<storage::RecallImplantRow>>>> others;
   for (int part = 1; part < parts; ++part) {
-    others.push_back(std::async(std::launch::async, [&reads, &q, part, parts] {
-      return ReadPart(reads, q, part, parts);
-    }));
+    others.push_back(std::async(
+        std::launch::async, [&reads, &q, part, parts] { return ReadPart(reads, q, part, parts); }));
   }
   std::vector<Result<std::vector<storage::RecallImplantRow>>> read;
   read.push_back(ReadPart(reads, q, 0, parts));
@@ -157,16 +156,15 @@ Result<void> ReadPartsAtOnce(storage::RecallReads& reads, const storage::RecallI
 
 Result<void> ForEachAffectedByPatient(storage::Reader& reader, const Criteria& c,
                                       const std::vector<std::string>& devices,
-                                      const std::function<bool(const AffectedImplant&)>& visit) {
+                                      const std::function<bool(const AffectedImplant&)>& visit,
+                                      int parts) {
   AffectedImplant affected;
   auto judge = Judge(c, affected, visit);
   storage::RecallImplantQuery q = QueryOf(c, devices, 0);
   if (storage::RecallReads* reads = storage::AsRecallReads(reader)) {
     // A Store (never a Transaction: one connection, one thread) reads on several connections.
-    const int parts =
-        dynamic_cast<storage::Store*>(&reader)
-            ? std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, kMaxParts)
-            : 1;
+    if (parts <= 0) parts = static_cast<int>(std::thread::hardware_concurrency());
+    parts = dynamic_cast<storage::Store*>(&reader) ? std::clamp(parts, 1, kMaxParts) : 1;
     if (parts > 1) return ReadPartsAtOnce(*reads, q, parts, judge);
     return reads->ForEachRecallImplantByPatient(q, judge);
   }

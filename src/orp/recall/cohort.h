@@ -55,9 +55,11 @@ Result<void> ForEachAffected(storage::Reader& reader, const Criteria& criteria,
 // row: on two cores a whole model's wall time is about half its CPU time. Each part reads its own
 // snapshot, so a commit landing between the parts' starts may show in some rows and not others.
 // A reader without the read (a wrapper) is answered by sorting the device-order rows in memory.
+// `parts`: how many connections read at once on a Store (0: one per core, up to 4; 1: one).
 Result<void> ForEachAffectedByPatient(storage::Reader& reader, const Criteria& criteria,
                                       const std::vector<std::string>& devices,
-                                      const std::function<bool(const AffectedImplant&)>& visit);
+                                      const std::function<bool(const AffectedImplant&)>& visit,
+                                      int parts = 0);
 
 struct CohortCounts {
   int64_t implants = 0;

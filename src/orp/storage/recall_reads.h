@@ -1,4 +1,7 @@
-// The affected implants of a recall in patient order (recall, #8): the same rows as
+// Recall reads kept out of store.h (recall, #8): the affected implants in patient order, whole or
+// in parts read at once, and a keyed page of a campaign's patients (below).
+//
+// The affected implants in patient order: the same rows as
 // Reader::ForEachRecallImplant, but the cohort is sorted by patient BEFORE the per-patient seeks
 // (the patient row and the patient's latest procedure in the covering index of migration 0010),
 // so those seeks walk their B-trees in key order: neighbouring patients share pages and each
@@ -6,8 +9,8 @@
 // whole model's cost: docs/performance.md "## Recall", Session 5).
 //
 // It is a side interface, not a Reader method: both SQL backends' readers, stores and
-// transactions implement it (sql_forwarding.h, SharedReader; the query is written once in
-// sql_recall_reads.cc), and a caller asks for it with AsRecallReads(reader). Wrappers that do not
+// transactions implement it (sql_forwarding.h, SharedReader; the queries are written once in
+// sql_recall.cc), and a caller asks for it with AsRecallReads(reader). Wrappers that do not
 // (ForwardingReader, ReadReplicaStore, FaultInjectingStore) answer nullptr, and the caller falls
 // back to ForEachRecallImplant and sorts (same rows, same order, held in memory). Kept out of
 // store.h on purpose: every file of the project includes store.h.
