@@ -29,7 +29,7 @@ done
 i=0
 for bin in "$@"; do
   i=$((i + 1))
-  awk -v i="$i" -v bin="$bin" '$1 == i { u[n] = $2; s[n] = $3; w[n] = $4; c[n] = $2 + $3; n++ }
+  awk -v i="$i" -v bin="$bin" 'BEGIN { n = 0 } $1 == i { u[n] = $2; s[n] = $3; w[n] = $4; c[n] = $2 + $3; n++ }
     function median(a, n,   k, j, t) {
       for (k = 0; k < n; k++) for (j = k + 1; j < n; j++) if (a[j] < a[k]) { t = a[k]; a[k] = a[j]; a[j] = t }
       return n % 2 ? a[int(n / 2)] : (a[n / 2 - 1] + a[n / 2]) / 2 }

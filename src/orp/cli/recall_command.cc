@@ -9,10 +9,11 @@
 // overall, then the first --limit implants. CSV: every implant, streamed (one row per implant,
 // written as it is read). JSON: the implants streamed, then the counts. Implants are listed by
 // patient (internal patient id, then implant id), a patient's implants together: the order the
-// store reads fastest (recall::ForEachAffectedByPatient), read on one connection per core at once
-// (--threads). Patients appear as
-// pseudonyms; --identifiable shows NHS numbers instead, after writing the access and its
-// purpose to the audit log. Campaigns: recall_campaign_command.cc.
+// store reads fastest (recall::ForEachAffectedByPatient). --threads N reads it in N parts on N
+// connections at once (default 1: on two cores the parts cost about 45% more CPU than one
+// connection, docs/performance.md "## Recall", Session 6). Patients appear as pseudonyms;
+// --identifiable shows NHS numbers instead, after writing the access and its purpose to the audit
+// log. Campaigns: recall_campaign_command.cc.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -44,7 +45,7 @@ struct PreviewOptions {
   std::string key_file;
   int limit = 50;
   std::string format = "table";
-  int threads = 0;  // connections read at once (0: one per core, up to 4)
+  int threads = 1;  // connections read at once (0: one per core, up to 4)
 };
 
 const std::vector<std::string> kColumns = {"implant",
@@ -267,7 +268,7 @@ void AddRecallCommand(CLI::App& app, const Environment& env) {
   preview
       ->add_option("--threads", o->threads,
                    "Connections that read the cohort at once (0: one per core, up to 4)")
-      ->default_val(0)
+      ->default_val(1)
       ->check(CLI::Range(0, 64));
   preview->callback([o, &env] { RunPreview(*o, env); });
   AddRecallCampaignCommands(*recall, env);
