@@ -9,7 +9,17 @@
 //
 //   BM_IngestEndToEnd/N    N procedures; items/s is procedures per second
 //   BM_ValidateOnly/N      the same files through the readers and validator only (dry run)
+//   BM_PlainInsertSameRows/N
+//                          the baseline on the SAME rows (issue #4: "a plain prepared-statement
+//                          insert of the same rows into the same schema and indexes"): the
+//                          submissions, patients, procedures, implants and outcome events one
+//                          ingest of the N-procedure registry stored, read back (untimed) in id
+//                          order and inserted with one prepared INSERT per table, one row per
+//                          execution, in one transaction, as sqlite_insert_bench's BM_PlainInsert
+//                          does for its own generated rows (which are not ingest's: every patient
+//                          exists before timing, and patients are visited in id order).
 #include <benchmark/benchmark.h>
+#include <sqlite3.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +29,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <variant>
 
 #include "orp/catalogue/catalogue_file.h"
 #include "orp/domain/registry_loader.h"
@@ -157,6 +168,172 @@ void Run(benchmark::State& state, bool dry_run, bool postgres = false) {
   state.counters["reader_cpu_s"] = benchmark::Counter(reader_cpu / double(state.iterations()));
 }
 
+// One stored row: each column's value as SQLite gave it.
+using Value = std::variant<std::monostate, int64_t, double, std::string, std::vector<char>>;
+struct TableRows {
+  std::string insert_sql;
+  std::vector<std::vector<Value>> rows;
+};
+
+void CheckSqlite(int rc, sqlite3* db) {
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    std::fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(db));
+    std::abort();
+  }
+}
+
+// One column of the current row of `s`, as SQLite stored it.
+Value ColumnValue(sqlite3_stmt* s, int c) {
+  switch (sqlite3_column_type(s, c)) {
+    case SQLITE_INTEGER: return int64_t{sqlite3_column_int64(s, c)};
+    case SQLITE_FLOAT: return sqlite3_column_double(s, c);
+    case SQLITE_TEXT:
+      return std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, c)),
+                         size_t(sqlite3_column_bytes(s, c)));
+    case SQLITE_BLOB: {
+      const char* b = static_cast<const char*>(sqlite3_column_blob(s, c));
+      return std::vector<char>(b, b + sqlite3_column_bytes(s, c));
+    }
+    default: return std::monostate{};
+  }
+}
+
+// Every stored column of `table` (generated ones are computed on insert, as in ingest's own
+// writes) of every row in id order, and the INSERT that puts such a row back.
+TableRows ReadTable(sqlite3* db, const std::string& table) {
+  TableRows t;
+  std::string names, params;
+  sqlite3_stmt* s = nullptr;
+  CheckSqlite(
+      sqlite3_prepare_v2(db, ("PRAGMA table_xinfo(" + table + ")").c_str(), -1, &s, nullptr), db);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    if (sqlite3_column_int(s, 6) != 0) continue;  // hidden: 2 and 3 are generated columns
+    names += (names.empty() ? "" : ", ") +
+             std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+    params += params.empty() ? "?" : ", ?";
+  }
+  sqlite3_finalize(s);
+  t.insert_sql = "INSERT INTO " + table + " (" + names + ") VALUES (" + params + ")";
+  const std::string select = "SELECT " + names + " FROM " + table + " ORDER BY id";
+  CheckSqlite(sqlite3_prepare_v2(db, select.c_str(), -1, &s, nullptr), db);
+  const int columns = sqlite3_column_count(s);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    std::vector<Value>& row = t.rows.emplace_back();
+    for (int c = 0; c < columns; ++c) row.push_back(ColumnValue(s, c));
+  }
+  sqlite3_finalize(s);
+  return t;
+}
+
+// Every row ingest stored in the tables a submission writes in bulk, in insertion order
+// (parents first). Ingested once per process from the fixture's files.
+const std::vector<TableRows>& StoredRows(const Fixture& f) {
+  static std::vector<TableRows> tables;
+  if (!tables.empty()) return tables;
+  const std::string db_path = (f.dir / "same-rows.db").string();
+  {
+    auto store = storage::sqlite::OpenStore(db_path, {});
+    if (!store) std::abort();
+    auto keys = security::Pseudonymiser::FromSecret(security::Pseudonymiser::Secret{1});
+    for (const fs::path& file : f.files) {
+      if (!ingest::IngestFile(**store, *f.validator, keys, file, {})) std::abort();
+    }
+  }
+  sqlite3* db = nullptr;
+  CheckSqlite(sqlite3_open(db_path.c_str(), &db), db);
+  for (const char* table :
+       {"submissions", "patients", "procedures", "implants", "outcome_events"}) {
+    tables.push_back(ReadTable(db, table));
+  }
+  sqlite3_close(db);
+  for (const char* suffix : {"", "-wal", "-shm", ".key"}) fs::remove(db_path + suffix);
+  return tables;
+}
+
+// Binds one row's values to parameters 1..n, copying text and blobs (SQLITE_TRANSIENT).
+void BindRow(sqlite3_stmt* s, const std::vector<Value>& row) {
+  for (size_t c = 0; c < row.size(); ++c) {
+    const int k = int(c) + 1;
+    if (auto* i = std::get_if<int64_t>(&row[c])) {
+      sqlite3_bind_int64(s, k, *i);
+    } else if (auto* d = std::get_if<double>(&row[c])) {
+      sqlite3_bind_double(s, k, *d);
+    } else if (auto* text = std::get_if<std::string>(&row[c])) {
+      sqlite3_bind_text(s, k, text->data(), int(text->size()), SQLITE_TRANSIENT);
+    } else if (auto* blob = std::get_if<std::vector<char>>(&row[c])) {
+      sqlite3_bind_blob(s, k, blob->data(), int(blob->size()), SQLITE_TRANSIENT);
+    } else {
+      sqlite3_bind_null(s, k);
+    }
+  }
+}
+
+// What BM_PlainInsert's loader does (same pragmas, SQLITE_TRANSIENT binds, one transaction),
+// over the stored rows. Adds each table's thread CPU seconds to `cpu`, then the commit's.
+void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tables,
+                     std::vector<double>& cpu) {
+  sqlite3* db = nullptr;
+  CheckSqlite(sqlite3_open(path.c_str(), &db), db);
+  CheckSqlite(sqlite3_exec(db,
+                           "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                           "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; BEGIN",
+                           nullptr, nullptr, nullptr),
+              db);
+  cpu.resize(tables.size() + 1);
+  for (size_t n = 0; n < tables.size(); ++n) {
+    const TableRows& t = tables[n];
+    const double start = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+    sqlite3_stmt* s = nullptr;
+    CheckSqlite(sqlite3_prepare_v2(db, t.insert_sql.c_str(), -1, &s, nullptr), db);
+    for (const std::vector<Value>& row : t.rows) {
+      BindRow(s, row);
+      CheckSqlite(sqlite3_step(s), db);
+      sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+    cpu[n] += CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - start;
+  }
+  const double start = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+  CheckSqlite(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db);
+  cpu.back() += CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - start;
+  sqlite3_close(db);
+}
+
+// ORP_BENCH_ALTER_SQL: SQL run on the fresh schema before timing (an index dropped or made
+// partial, to weigh what one index costs the baseline).
+void AlterSchema(const std::string& path) {
+  const char* sql = std::getenv("ORP_BENCH_ALTER_SQL");
+  if (sql == nullptr) return;
+  sqlite3* db = nullptr;
+  CheckSqlite(sqlite3_open(path.c_str(), &db), db);
+  CheckSqlite(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), db);
+  sqlite3_close(db);
+}
+
+void BM_PlainInsertSameRows(benchmark::State& state) {
+  Fixture& f = FixtureFor(state.range(0));
+  const std::vector<TableRows>& tables = StoredRows(f);
+  std::vector<double> cpu;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string path = (f.dir / "plain.db").string();
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+    if (!storage::sqlite::OpenStore(path, BenchConnectionOptions())) std::abort();  // the schema
+    AlterSchema(path);
+    state.ResumeTiming();
+    PlainInsertRows(path, tables, cpu);
+  }
+  const char* names[] = {"submissions", "patients", "procedures", "implants", "outcomes", "commit"};
+  for (size_t n = 0; n < cpu.size(); ++n) {
+    state.counters[std::string(names[n]) + "_cpu_s"] =
+        benchmark::Counter(cpu[n] / double(state.iterations()));
+  }
+  state.SetItemsProcessed(state.iterations() * int64_t(tables[2].rows.size()));
+  state.counters["rows"] =
+      benchmark::Counter(double(tables[1].rows.size() + tables[2].rows.size() +
+                                tables[3].rows.size() + tables[4].rows.size()));
+}
+
 void BM_IngestEndToEnd(benchmark::State& state) { Run(state, false); }
 void BM_ValidateOnly(benchmark::State& state) { Run(state, true); }
 void BM_IngestEndToEndPostgres(benchmark::State& state) { Run(state, false, true); }
@@ -167,6 +344,7 @@ BENCHMARK(BM_IngestEndToEnd)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MeasureProcessCPUTime();
+BENCHMARK(BM_PlainInsertSameRows)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ValidateOnly)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_IngestEndToEndPostgres)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The ingest rate and its baseline in the same run (docs/performance.md, "## Ingest"):
 # the plain prepared-statement insert of 100,000 procedures (sqlite_insert_bench) and the
-# end-to-end ingest of a 100,000-procedure synthetic MDOR registry (ingest_bench).
+# end-to-end ingest of a 100,000-procedure synthetic MDOR registry (ingest_bench), which also
+# runs BM_PlainInsertSameRows: the plain insert of the very rows that ingest stored (#4).
 # Usage: bench/ingest_bench.sh [build dir]   (ORP_BENCH_DIR sets where databases go)
 set -euo pipefail
 build=${1:-build}

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 namespace orp::ingest {
@@ -36,6 +37,16 @@ Patient Demographics(const ValidatedProcedure& v) {
   return patient;
 }
 
+// (registry, procedure_ref) as one 64-bit hash, for the writer's sets of refs stored and
+// pending. A collision can only make a new procedure look known: it is then written alone through
+// PutProcedure (or the pending batch is written first), which stores exactly what the batched
+// path would. So the hash never changes a result, only, very rarely, the path.
+uint64_t RefKey(std::string_view registry, std::string_view ref) {
+  const uint64_t a = std::hash<std::string_view>{}(registry);
+  const uint64_t b = std::hash<std::string_view>{}(ref);
+  return (a * 0x9E3779B97F4A7C15ull) ^ b;
+}
+
 bool RemovesImplants(const domain::Procedure& p) {
   return p.type == domain::ProcedureType::kRevision || p.type == domain::ProcedureType::kExplant;
 }
@@ -57,11 +68,11 @@ Result<PreparedProcedure> Prepare(ValidatedProcedure validated,
 // Patients of this chunk not stored yet, and which procedures wait for their ids.
 struct ChunkWriter::NewPatients {
   std::vector<Patient> patients;
-  std::map<Pseudonym, size_t> index;
+  PseudonymMap<size_t> index;
   std::vector<std::pair<domain::Procedure*, size_t>> waiting;
 
   // Stores them (so a demographic search sees them) and hands out their ids.
-  Result<void> Insert(storage::Transaction& txn, std::map<Pseudonym, Patient>& known) {
+  Result<void> Insert(storage::Transaction& txn, PseudonymMap<Patient>& known) {
     if (patients.empty()) return {};
     ORP_RETURN_IF_ERROR(txn.InsertPatients(patients));
     for (auto& [procedure, i] : waiting) procedure->patient = patients[i].id;
@@ -151,21 +162,20 @@ Result<void> ChunkWriter::LinkOne(PreparedProcedure& prepared, NewPatients& fres
 }
 
 Result<void> ChunkWriter::WriteProcedures() {
-  using Key = std::pair<std::string, std::string>;  // registry, procedure_ref
   std::map<std::string, std::vector<std::string>> refs;
   for (const PreparedProcedure& prepared : chunk_) {
     const domain::Procedure& p = prepared.validated.procedure;
     refs[p.registry].push_back(p.procedure_ref);
   }
-  std::set<Key> stored;
+  std::unordered_set<uint64_t> stored;
   for (const auto& [registry, list] : refs) {
     auto versions = transaction_.FindProcedureVersions(registry, list);
     if (!versions) return std::unexpected(versions.error());
-    for (const auto& entry : *versions) stored.emplace(registry, entry.first);
+    for (const auto& entry : *versions) stored.insert(RefKey(registry, entry.first));
   }
   std::vector<domain::Procedure> batch;
-  std::set<Key> batch_refs;
-  std::set<domain::PatientId> batch_patients;
+  std::unordered_set<uint64_t> batch_refs;
+  std::unordered_set<int64_t> batch_patients;
   std::vector<PendingRemoval> removals;  // the batch's new revisions and explants
   auto write_batch = [&]() -> Result<void> {
     ORP_RETURN_IF_ERROR(transaction_.InsertProcedures(batch));
@@ -182,17 +192,17 @@ Result<void> ChunkWriter::WriteProcedures() {
   for (PreparedProcedure& prepared : chunk_) {
     ValidatedProcedure& v = prepared.validated;
     domain::Procedure& p = v.procedure;
-    Key key{p.registry, p.procedure_ref};
+    const uint64_t key = RefKey(p.registry, p.procedure_ref);
     const bool new_ref = !stored.contains(key) && !batch_refs.contains(key);
     if (new_ref && !RemovesImplants(p)) {
-      batch_refs.insert(std::move(key));
-      batch_patients.insert(p.patient);
+      batch_refs.insert(key);
+      batch_patients.insert(p.patient.value);
       batch.push_back(std::move(p));
       continue;
     }
     // A revision of a patient in the batch, or a correction of a ref in it, waits until the
     // batch is stored: it must see every implant the file put in before it.
-    if (batch_refs.contains(key) || batch_patients.contains(p.patient)) {
+    if (batch_refs.contains(key) || batch_patients.contains(p.patient.value)) {
       ORP_RETURN_IF_ERROR(write_batch());
     }
     if (new_ref) {
@@ -201,13 +211,13 @@ Result<void> ChunkWriter::WriteProcedures() {
       auto removed = linkage::ImplantsRemovedBy(transaction_, p);
       if (!removed) return std::unexpected(removed.error());
       removals.push_back({batch.size(), v.row, std::move(*removed)});
-      batch_refs.insert(std::move(key));
-      batch_patients.insert(p.patient);
+      batch_refs.insert(key);
+      batch_patients.insert(p.patient.value);
       batch.push_back(std::move(p));
       continue;
     }
     ORP_RETURN_IF_ERROR(WriteOne(p, v.row));
-    stored.insert(std::move(key));
+    stored.insert(key);
   }
   return write_batch();
 }

@@ -22,8 +22,10 @@
 // are appended to the receipt's findings. Thread safety: one writer per transaction and thread.
 #pragma once
 
+#include <cstring>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "orp/core/result.h"
@@ -46,6 +48,18 @@ struct PreparedProcedure {
 // kUnavailable / kDataLoss from the pseudonymiser.
 Result<PreparedProcedure> Prepare(ValidatedProcedure validated,
                                   const security::Pseudonymiser& pseudonymiser);
+
+// A pseudonym is an HMAC: its first eight bytes are already a uniform hash (#4: the writer's
+// per-submission maps are hashed, not ordered; nothing iterates them).
+struct PseudonymHash {
+  size_t operator()(const domain::Pseudonym& p) const {
+    size_t h = 0;
+    std::memcpy(&h, p.bytes.data(), sizeof h);
+    return h;
+  }
+};
+template <typename T>
+using PseudonymMap = std::unordered_map<domain::Pseudonym, T, PseudonymHash>;
 
 class ChunkWriter {
  public:
@@ -84,7 +98,7 @@ class ChunkWriter {
   std::vector<PreparedProcedure> chunk_;
   // Every patient with a pseudonym this submission has linked, as stored in the transaction
   // (#4: a patient met again in a later chunk is not looked up again).
-  std::map<domain::Pseudonym, domain::Patient> known_;
+  PseudonymMap<domain::Patient> known_;
 };
 
 }  // namespace orp::ingest
