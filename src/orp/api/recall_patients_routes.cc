@@ -54,7 +54,8 @@ Result<HttpResponse> RecallPatientsPage(const ApiServices& s, const RequestConte
   Result<int> limit = ParseLimit(ctx.request().QueryParam("limit"), 100, 1000);
   if (!limit) return std::unexpected(limit.error());
   q->limit = *limit;
-  Result<recall::PatientsPage> page = recall::LoadPatientsPage(*s.store, ctx.Param("reference"), *q);
+  Result<recall::PatientsPage> page =
+      recall::LoadPatientsPage(*s.store, ctx.Param("reference"), *q);
   if (!page) return std::unexpected(page.error());
   const bool national = !q->providers;
   if (!national && page->patients.empty()) {
@@ -62,7 +63,8 @@ Result<HttpResponse> RecallPatientsPage(const ApiServices& s, const RequestConte
     // is "not found", as for GET /recalls/{reference}.
     q->after = 0;
     q->limit = 1;
-    Result<recall::PatientsPage> any = recall::LoadPatientsPage(*s.store, ctx.Param("reference"), *q);
+    Result<recall::PatientsPage> any =
+        recall::LoadPatientsPage(*s.store, ctx.Param("reference"), *q);
     if (!any) return std::unexpected(any.error());
     if (any->patients.empty()) {
       return NotFound("no recall with this reference in which you have patients");
@@ -77,9 +79,10 @@ Result<HttpResponse> RecallPatientsPage(const ApiServices& s, const RequestConte
     if (!ctx.Allowed(scope)) continue;  // the store's scope and the policy agree; never shown
     patients.push_back(recall::PatientJson(e.patient, page->patient_refs[i], e.contacts));
   }
-  Json next = page->more ? Json(EncodeCursor("recall-patients",
-                                             page->patients.back().patient.patient.value))
-                         : Json(nullptr);
+  Json next =
+      page->more
+          ? Json(EncodeCursor("recall-patients", page->patients.back().patient.patient.value))
+          : Json(nullptr);
   std::string purpose = ctx.request().QueryParam("purpose").value_or("recall follow-up");
   ORP_RETURN_IF_ERROR(ctx.Audit("recall/" + page->recall.reference, "ok", purpose));
   return JsonResponse(Json{
@@ -92,11 +95,10 @@ Result<HttpResponse> RecallPatientsPage(const ApiServices& s, const RequestConte
 }  // namespace
 
 Result<void> AddRecallPatientsRoute(Router& router, const ApiServices& services) {
-  return router.Add({"GET", "/api/v1/recalls/{reference}/patients", "recall.read",
-                     [services](const RequestContext& ctx) {
-                       return RecallPatientsPage(services, ctx);
-                     },
-                     "A campaign's patients you may see, a page at a time"});
+  return router.Add(
+      {"GET", "/api/v1/recalls/{reference}/patients", "recall.read",
+       [services](const RequestContext& ctx) { return RecallPatientsPage(services, ctx); },
+       "A campaign's patients you may see, a page at a time"});
 }
 
 }  // namespace orp::api

@@ -319,8 +319,8 @@ RecallId CampaignOfThree(Store& store, const Cohort& ids) {
   Recall recall{{}, "R-3", "FSN-3", "Model", "{}", RecallStatus::kOpen, {}, "alice", 0};
   auto txn = store.Begin();
   EXPECT_TRUE(txn.has_value() && (*txn)->PutRecall(recall).has_value());
-  const std::pair<PatientId, const char*> providers[] = {{ids.a, "RRK"}, {ids.b, "RXF"},
-                                                         {ids.c, "RRK"}};
+  const std::pair<PatientId, const char*> providers[] = {
+      {ids.a, "RRK"}, {ids.b, "RXF"}, {ids.c, "RRK"}};
   for (auto [patient, provider] : providers) {
     RecallPatient p;
     p.recall = recall.id;
@@ -379,7 +379,8 @@ TEST_P(StoreConformance, RecallCohortPartsAreDisjointAndTogetherTheWholeCohortIn
   std::merge(first.begin(), first.end(), second.begin(), second.end(), std::back_inserter(merged));
   EXPECT_EQ(merged, whole);  // disjoint and complete: the merge is the whole, nothing twice
   for (auto [patient, implant] : first) EXPECT_EQ(implant / 256 % 2, 0);
-  auto refused = reads->ForEachRecallImplantPartByPatient(q, 2, 2, [](const auto&) { return true; });
+  auto refused =
+      reads->ForEachRecallImplantPartByPatient(q, 2, 2, [](const auto&) { return true; });
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
 }

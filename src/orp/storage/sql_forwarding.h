@@ -210,9 +210,8 @@ class SharedReader : public Base,
   Result<void> ForEachRecallImplantPartByPatient(const RecallImplantQuery& query, int part,
                                                  int parts,
                                                  const Visitor<RecallImplantRow>& visit) override {
-    return Read([&](Queries& q) {
-      return q.ForEachRecallImplantPartByPatient(query, part, parts, visit);
-    });
+    return Read(
+        [&](Queries& q) { return q.ForEachRecallImplantPartByPatient(query, part, parts, visit); });
   }
   Result<std::vector<RecallPatientEntry>> RecallPatientsAfter(
       const RecallPatientsQuery& query) override {

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "orp/storage/sql_codec.h"
 #include "orp/storage/recall_reads.h"
+#include "orp/storage/sql_codec.h"
 #include "orp/storage/sql_queries.h"
 
 namespace orp::storage::sql {
@@ -145,8 +145,12 @@ RecallImplantRow ReadRecallImplant(const Statement& s) {
 }
 
 Result<RecallContact> ReadRecallContact(const Statement& s) {
-  return RecallContact{RecallId{s.Int(0)},        PatientId{s.Int(1)}, static_cast<int>(s.Int(2)),
-                       FromDayNumber(s.Int(3)), s.Text(4),           s.Text(5),
+  return RecallContact{RecallId{s.Int(0)},
+                       PatientId{s.Int(1)},
+                       static_cast<int>(s.Int(2)),
+                       FromDayNumber(s.Int(3)),
+                       s.Text(4),
+                       s.Text(5),
                        s.Text(6)};
 }
 
@@ -243,9 +247,8 @@ Result<void> Queries::ForEachRecallImplantPartByPatient(const RecallImplantQuery
     return InvalidArgument("a recall implant query needs at least one device identifier");
   }
   if (parts < 1 || part < 0 || part >= parts) {
-    return InvalidArgument(
-        fmt::format("a recall cohort part must be 0 to parts - 1 of parts >= 1, not {} of {}", part,
-                    parts));
+    return InvalidArgument(fmt::format(
+        "a recall cohort part must be 0 to parts - 1 of parts >= 1, not {} of {}", part, parts));
   }
   return ForEachRow(
       db_, RecallImplantByPatientSql(q, db_.dialect(), part, parts),
@@ -253,11 +256,10 @@ Result<void> Queries::ForEachRecallImplantPartByPatient(const RecallImplantQuery
       [&](const Statement& s) -> Result<bool> { return visit(ReadRecallImplant(s)); });
 }
 
-Result<std::vector<RecallPatientEntry>> Queries::RecallPatientsAfter(
-    const RecallPatientsQuery& q) {
+Result<std::vector<RecallPatientEntry>> Queries::RecallPatientsAfter(const RecallPatientsQuery& q) {
   if (q.limit < 1) {
-    return InvalidArgument(fmt::format("a recall patients page needs a limit of at least 1, not {}",
-                                       q.limit));
+    return InvalidArgument(
+        fmt::format("a recall patients page needs a limit of at least 1, not {}", q.limit));
   }
   auto page = Collect<RecallPatientEntry>(
       db_,
