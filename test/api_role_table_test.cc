@@ -22,6 +22,7 @@
 #include "orp/api/security_gatekeeper.h"
 #include "orp/api/server.h"
 #include "orp/api/test_client.h"
+#include "orp/core/suite_set_up.h"
 #include "orp/domain/nhs_number.h"
 #include "orp/ingest/pipeline.h"
 #include "orp/recall/campaign.h"
@@ -62,11 +63,14 @@ std::string Primary(std::string_view site, std::string_view ref, std::string_vie
 
 class RoleTable : public ::testing::Test {
  public:
-  static void SetUpTestSuite() { world_ = new World(); }
+  static void SetUpTestSuite() {
+    set_up_.Run([] { world_ = new World(); });
+  }
   static void TearDownTestSuite() {
     delete world_;
     world_ = nullptr;
   }
+  void SetUp() override { ASSERT_TRUE(set_up_.ok()) << set_up_.failures(); }
 
   // Everything the rows need, built once: store, data, users, server.
   struct World {
@@ -210,6 +214,7 @@ class RoleTable : public ::testing::Test {
   }
 
   static World* world_;
+  static inline SuiteSetUp set_up_;
 };
 
 RoleTable::World* RoleTable::world_ = nullptr;

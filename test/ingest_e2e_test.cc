@@ -13,6 +13,7 @@
 #include <set>
 
 #include "orp/catalogue/catalogue_file.h"
+#include "orp/core/suite_set_up.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/ingest/pipeline.h"
 #include "orp/storage/sqlite/sqlite_store.h"
@@ -36,15 +37,17 @@ class IngestEndToEnd : public ::testing::Test {
     // One directory per process: CTest runs each test of this file as its own process, in
     // parallel.
     dir_ = new fs::path(fs::temp_directory_path() / ("orp_ingest_e2e-" + std::to_string(getpid())));
-    fs::remove_all(*dir_);
-    synth::SynthOptions options;
-    options.seed = 11;
-    options.procedures = 3000;
-    options.out_dir = *dir_;
-    options.definitions = SourceDir() / "registries";
-    options.error_rate = 0.03;
-    Result<synth::SynthSummary> summary = synth::GenerateRegistry(options);
-    ASSERT_TRUE(summary.has_value()) << summary.error().message();
+    set_up_.Run([] {
+      fs::remove_all(*dir_);
+      synth::SynthOptions options;
+      options.seed = 11;
+      options.procedures = 3000;
+      options.out_dir = *dir_;
+      options.definitions = SourceDir() / "registries";
+      options.error_rate = 0.03;
+      Result<synth::SynthSummary> summary = synth::GenerateRegistry(options);
+      ASSERT_TRUE(summary.has_value()) << summary.error().message();
+    });
   }
   static void TearDownTestSuite() {
     fs::remove_all(*dir_);
@@ -52,6 +55,7 @@ class IngestEndToEnd : public ::testing::Test {
   }
 
   void SetUp() override {
+    ASSERT_TRUE(set_up_.ok()) << set_up_.failures();
     Result<catalogue::ImportReport> imported = catalogue::ImportCatalogueFile(
         *dir_ / "device-catalogue.csv", Date{std::chrono::year{1900} / 1 / 1}, catalogue_);
     ASSERT_TRUE(imported.has_value()) << imported.error().message();
@@ -113,6 +117,7 @@ class IngestEndToEnd : public ::testing::Test {
   }
 
   static inline fs::path* dir_ = nullptr;
+  static inline SuiteSetUp set_up_;
   catalogue::Catalogue catalogue_;
   std::optional<ingest::Validator> validator_;
   security::Pseudonymiser pseudonymiser_ =

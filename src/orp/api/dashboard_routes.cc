@@ -3,8 +3,9 @@
 //   GET /api/v1/analytics/cusum         one surgeon's or hospital's CUSUM path
 //   GET /api/v1/analytics/completeness  primaries recorded per provider per month
 // computed by surveillance/unit_charts.h over the surveillance cohort, which is built from the
-// store on first use and again when the store's change sequence or the day moves on, and cut at
-// the end of the data (the latest primary, revision or death), as survival is.
+// store on first use and again when the store's change sequence or the day moves on, each
+// registry cut at the end of its own data (its latest primary, revision or death;
+// dashboard_cohort.h), as survival cuts the registry it analyses.
 //
 // Who sees what:
 //   funnel        national roles (analyst, regulator) see every unit named with its counts.
@@ -30,6 +31,7 @@
 #include <mutex>
 #include <set>
 
+#include "orp/api/dashboard_cohort.h"
 #include "orp/api/json_codec.h"
 #include "orp/api/response.h"
 #include "orp/api/routes.h"
@@ -43,37 +45,16 @@ namespace {
 using surveillance::Cohort;
 using CohortPtr = std::shared_ptr<const Cohort>;
 
-// The last day the data knows of: the latest primary, revision or death (as survival's end of
-// data, analytics/survival.cc), or `fallback` for an empty cohort.
-int32_t EndOfData(const Cohort& c, int32_t fallback) {
-  int32_t end = std::numeric_limits<int32_t>::min();
-  for (size_t i = 0; i < c.size(); ++i) {
-    end = std::max(end, c.entry_day[i]);
-    if (c.status[i] != 0) end = std::max(end, c.exit_day[i]);
-    if (c.death_day[i] != surveillance::kNoDeath) end = std::max(end, c.death_day[i]);
-  }
-  for (size_t i = 0; i < c.implants.size(); ++i) {
-    if (c.implants.status[i] != 0) end = std::max(end, c.implants.exit_day[i]);
-  }
-  return end == std::numeric_limits<int32_t>::min() ? fallback : std::min(end, fallback);
+// The day registry `code`'s data ends (the cohort's data_cut for a registry it does not hold).
+Date RegistryCut(const Cohort& c, std::string_view code) {
+  auto it = std::find(c.registries.begin(), c.registries.end(), code);
+  return Date{std::chrono::days(
+      surveillance::CutDayOf(c, static_cast<int32_t>(it - c.registries.begin())))};
 }
 
-// Moves the cut of a cohort built to `today` back to the end of its data, so that a registry
-// whose last submission was months ago is not shown months of follow-up nobody has seen
-// (funnel rates, CUSUM paths, completeness months). Events are all on or before the end, so
-// only the censored exits move.
-void CutAtEndOfData(Cohort& c) {
-  const int32_t today = static_cast<int32_t>(c.data_cut.time_since_epoch().count());
-  const int32_t end = EndOfData(c, today);
-  if (end >= today) return;
-  c.data_cut = Date{std::chrono::days(end)};
-  for (int32_t& exit : c.exit_day) exit = std::min(exit, end);
-  for (int32_t& exit : c.implants.exit_day) exit = std::min(exit, end);
-}
-
-// The surveillance cohort cut at the end of its data, rebuilt when the store has changed or the
-// day moves on. Thread safety: Get may be called from many threads; one builds while the others
-// wait.
+// The surveillance cohort, each registry cut at the end of its own data, rebuilt when the store has
+// changed or the day moves on. Thread safety: Get may be called from many threads; one builds while
+// the others wait.
 class DashboardCohort {
  public:
   Result<CohortPtr> Get(storage::Store& store) {
@@ -84,7 +65,7 @@ class DashboardCohort {
     if (cohort_ && change_ == *change && cut_ == today) return cohort_;
     Result<Cohort> built = surveillance::BuildCohort(store, today);
     if (!built) return std::unexpected(built.error());
-    CutAtEndOfData(*built);
+    CutEachRegistryAtItsEndOfData(*built);
     cohort_ = std::make_shared<const Cohort>(std::move(*built));
     change_ = *change;
     cut_ = today;
@@ -240,7 +221,7 @@ Result<HttpResponse> Funnel(const ApiServices& s, const Cache& cache, const Requ
                {"unit_kind", unit_kind},
                {"metric", q->metric},
                {"years", q->years},
-               {"data_cut", FormatIsoDate((*cohort)->data_cut)},
+               {"data_cut", FormatIsoDate(RegistryCut(**cohort, q->registry))},
                {"audience", national ? "national" : "public"},
                {"limits", Json::array()},
                {"points", Json::array()}};
@@ -293,7 +274,7 @@ Result<HttpResponse> Cusum(const ApiServices& s, const Cache& cache, const Reque
                  {"unit", unit},
                  {"note", chart.error().message()},
                  {"h", nullptr},
-                 {"data_cut", FormatIsoDate((*cohort)->data_cut)},
+                 {"data_cut", FormatIsoDate(RegistryCut(**cohort, *registry))},
                  {"signals", Json::array()},
                  {"path", Json::array()}};
     ORP_RETURN_IF_ERROR(
@@ -315,7 +296,7 @@ Result<HttpResponse> Cusum(const ApiServices& s, const Cache& cache, const Reque
                {"unit_kind", r.QueryParam("unit_kind").value_or("hospital")},
                {"unit", chart->unit},
                {"method", "cusum-revision-1y"},
-               {"data_cut", FormatIsoDate((*cohort)->data_cut)},
+               {"data_cut", FormatIsoDate(RegistryCut(**cohort, *registry))},
                {"h", chart->h},
                {"odds_ratio", chart->odds_ratio},
                {"patients", chart->upper.size()},
@@ -455,7 +436,9 @@ Result<HttpResponse> Completeness(const ApiServices& s, const Cache& cache,
   const Cohort& c = **cohort;
   Result<CompletenessRequest> q = ParseCompleteness(s, r, c);
   if (!q) return std::unexpected(q.error());
-  const int last_month = MonthIndex(static_cast<int32_t>(c.data_cut.time_since_epoch().count()));
+  // One registry ends at its own end of data; every registry at the latest of them.
+  const int32_t cut = surveillance::CutDayOf(c, q->registry);
+  const int last_month = MonthIndex(cut);
   const int first_month = last_month - q->months + 1;
   Result<std::vector<Provider>> rows =
       CountProviders(s, ctx, c, q->registry, first_month, q->months);
@@ -471,7 +454,7 @@ Result<HttpResponse> Completeness(const ApiServices& s, const Cache& cache,
     month_names.push_back(fmt::format("{:04}-{:02}", m / 12, m % 12 + 1));
   const bool more = q->offset + q->limit < static_cast<int64_t>(rows->size());
   Json body = {{"registry", q->registry_code.empty() ? Json(nullptr) : Json(q->registry_code)},
-               {"data_cut", FormatIsoDate(c.data_cut)},
+               {"data_cut", FormatIsoDate(Date{std::chrono::days(cut)})},
                {"months", month_names},
                {"total", rows->size()},
                {"items", CompletenessItems(*rows, *q)},

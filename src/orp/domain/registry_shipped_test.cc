@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "orp/core/suite_set_up.h"
 #include "orp/domain/opcs4_code.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/domain/snomed_ct_id.h"
@@ -21,17 +22,21 @@ std::filesystem::path RegistriesDir() {
 class ShippedRegistries : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto loaded = LoadRegistries(RegistriesDir());
-    ASSERT_TRUE(loaded.has_value()) << loaded.error().message();
-    set_ = new RegistrySet(std::move(*loaded));
+    set_up_.Run([] {
+      auto loaded = LoadRegistries(RegistriesDir());
+      ASSERT_TRUE(loaded.has_value()) << loaded.error().message();
+      set_ = new RegistrySet(std::move(*loaded));
+    });
   }
   static void TearDownTestSuite() { delete set_; }
+  void SetUp() override { ASSERT_TRUE(set_up_.ok()) << set_up_.failures(); }
   const RegistryDefinition& Get(std::string_view code) {
     const RegistryDefinition* def = set_->Find(code);
     EXPECT_NE(def, nullptr) << code;
     return *def;
   }
   static RegistrySet* set_;
+  static inline SuiteSetUp set_up_;
 };
 RegistrySet* ShippedRegistries::set_ = nullptr;
 

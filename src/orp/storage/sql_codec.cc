@@ -22,4 +22,27 @@ std::vector<std::string> SplitList(std::string_view text) {
   return out;
 }
 
+Result<domain::Submission> ReadSubmission(const Statement& s, int first) {
+  domain::Submission m;
+  m.id.value = s.Int(first);
+  m.idempotency_key = s.Text(first + 1);
+  m.submitter = s.Text(first + 2);
+  m.registry = s.Text(first + 3);
+  m.received_at = InstantOf(s.Int(first + 4));
+  auto status = domain::ParseSubmissionStatus(s.Text(first + 5));
+  if (!status) return DataLoss("stored submission status: " + status.error().message());
+  m.status = *status;
+  m.received = s.Int(first + 6);
+  m.accepted = s.Int(first + 7);
+  m.rejected = s.Int(first + 8);
+  return m;
+}
+
+Result<domain::Finding> ReadFinding(const Statement& s, int first) {
+  auto severity = domain::ParseSeverity(s.Text(first + 4));
+  if (!severity) return DataLoss("stored severity: " + severity.error().message());
+  return domain::Finding{s.Int(first),      s.Text(first + 1), s.Text(first + 2),
+                         s.Text(first + 3), *severity,         s.Text(first + 5)};
+}
+
 }  // namespace orp::storage::sql

@@ -35,4 +35,60 @@ inline domain::Instant InstantOf(int64_t seconds) {
 std::string JoinList(const std::vector<std::string>& items);  // ';'-separated
 std::vector<std::string> SplitList(std::string_view text);
 
+// Identifiers are stored as their canonical text; an absent optional one as ''.
+template <typename T, typename TextFn>
+std::string TextOr(const std::optional<T>& value, TextFn text) {
+  return value ? std::string(text(*value)) : std::string();
+}
+
+// Parses stored text back into an identifier: '' is none; text that no longer parses is
+// kDataLoss naming the column.
+template <typename T, typename ParseFn>
+Result<std::optional<T>> ParseStored(const std::string& text, ParseFn parse,
+                                     std::string_view column) {
+  if (text.empty()) return std::optional<T>();
+  Result<T> value = parse(text);
+  if (!value)
+    return DataLoss(std::string("stored ") + std::string(column) + ": " + value.error().message());
+  return std::optional<T>(std::move(*value));
+}
+
+// The same for a required identifier ('' is kDataLoss too).
+template <typename T, typename ParseFn>
+Result<T> ParseRequired(const std::string& text, ParseFn parse, std::string_view column) {
+  auto value = ParseStored<T>(text, parse, column);
+  if (!value) return std::unexpected(value.error());
+  if (!*value) return DataLoss(std::string("stored ") + std::string(column) + " is empty");
+  return std::move(**value);
+}
+
+// Parse functions with one argument, for ParseStored.
+inline Result<domain::Postcode> ParsePostcode(std::string_view t) {
+  return domain::Postcode::Parse(t);
+}
+inline Result<domain::OdsCode> ParseOdsCode(std::string_view t) {
+  return domain::OdsCode::Parse(t);
+}
+inline Result<domain::OdsSiteCode> ParseSiteCode(std::string_view t) {
+  return domain::OdsSiteCode::Parse(t);
+}
+inline Result<domain::GmcNumber> ParseGmc(std::string_view t) {
+  return domain::GmcNumber::Parse(t);
+}
+inline std::string_view PostcodeText(const domain::Postcode& p) { return p.canonical(); }
+
+// The submissions columns in SELECT order, without receipt_json (which lists leave out).
+inline constexpr std::string_view kSubmissionColumns =
+    "id, idempotency_key, submitter, registry, received_at, status, received, accepted, rejected";
+// Reads kSubmissionColumns (9 values) from column `first`; receipt_json is left empty.
+// kDataLoss when the stored status no longer parses.
+Result<domain::Submission> ReadSubmission(const Statement& s, int first = 0);
+
+// The findings columns in SELECT order ("row" quoted: a keyword in PostgreSQL).
+inline constexpr std::string_view kFindingColumns =
+    "\"row\", procedure_ref, field, rule, severity, message";
+// Reads kFindingColumns (6 values) from column `first`. kDataLoss when the stored severity no
+// longer parses.
+Result<domain::Finding> ReadFinding(const Statement& s, int first = 0);
+
 }  // namespace orp::storage::sql

@@ -118,6 +118,19 @@ class Queries {
                                                         int64_t after_submission,
                                                         int64_t after_ordinal, int limit);
 
+  // Submissions, findings, outcome events, the change sequence and row counts (mend, #10's
+  // twins; sql_records.cc).
+  Result<std::optional<Submission>> FindSubmission(SubmissionId id);
+  Result<std::optional<Submission>> FindSubmissionByKey(std::string_view key);
+  Result<std::vector<Finding>> FindingsOf(SubmissionId id);
+  Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient);
+  Result<int64_t> LastChange();
+  Result<TableCounts> CountRows();
+  // Organisations with their sites, and clinicians (mend, #10's twins; sql_reference.cc).
+  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
+  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
+  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
+
  private:
   Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,
                                                   const std::function<void(Statement&)>& bind);

@@ -2,6 +2,7 @@
 // Semantics in storage/submission_reads.h. Written once over sql.h for both backends.
 #include <string>
 
+#include "orp/storage/sql_codec.h"
 #include "orp/storage/sql_queries.h"
 #include "orp/storage/submission_reads.h"
 
@@ -16,32 +17,18 @@ SubmissionReads* AsSubmissionReads(Reader& reader) {
 namespace orp::storage::sql {
 namespace {
 
+// kSubmissionColumns, then the error and warning counts.
 Result<SubmissionSummary> ReadSummary(const Statement& s) {
-  SubmissionSummary out;
-  domain::Submission& m = out.submission;
-  m.id.value = s.Int(0);
-  m.idempotency_key = s.Text(1);
-  m.submitter = s.Text(2);
-  m.registry = s.Text(3);
-  m.received_at = domain::Instant(std::chrono::seconds(s.Int(4)));
-  auto status = domain::ParseSubmissionStatus(s.Text(5));
-  if (!status) return DataLoss("stored submission status: " + status.error().message());
-  m.status = *status;
-  m.received = s.Int(6);
-  m.accepted = s.Int(7);
-  m.rejected = s.Int(8);
-  out.errors = s.Int(9);
-  out.warnings = s.Int(10);
-  return out;
+  auto submission = ReadSubmission(s);
+  if (!submission) return std::unexpected(submission.error());
+  return SubmissionSummary{std::move(*submission), s.Int(9), s.Int(10)};
 }
 
+// The finding's key and its submission's time, then kFindingColumns.
 Result<WaitingFinding> ReadWaiting(const Statement& s) {
-  auto severity = domain::ParseSeverity(s.Text(7));
-  if (!severity) return DataLoss("stored severity: " + severity.error().message());
-  return WaitingFinding{s.Int(0),
-                        s.Int(1),
-                        domain::Instant(std::chrono::seconds(s.Int(2))),
-                        {s.Int(3), s.Text(4), s.Text(5), s.Text(6), *severity, s.Text(8)}};
+  auto finding = ReadFinding(s, 3);
+  if (!finding) return std::unexpected(finding.error());
+  return WaitingFinding{s.Int(0), s.Int(1), InstantOf(s.Int(2)), std::move(*finding)};
 }
 
 }  // namespace

@@ -84,9 +84,20 @@ struct Cohort {
 
   ImplantCohort implants;
 
+  // Per registry (into registries): the day that registry's follow-up is cut at, when each
+  // registry is cut at its own end of data (the dashboards, api/dashboard_cohort.h); empty when
+  // every registry is cut at data_cut.
+  std::vector<int32_t> registry_cut;
+
   size_t size() const { return entry_day.size(); }
   double Years(size_t i) const { return (exit_day[i] - entry_day[i]) / 365.25; }
 };
+
+// The day registry `r`'s follow-up ends: registry_cut[r] when set, else data_cut.
+inline int32_t CutDayOf(const Cohort& c, int32_t r) {
+  if (r >= 0 && static_cast<size_t>(r) < c.registry_cut.size()) return c.registry_cut[r];
+  return static_cast<int32_t>(c.data_cut.time_since_epoch().count());
+}
 
 // Every primary procedure with a date on or before `data_cut`, and its implants (device types
 // from the store's catalogue).

@@ -36,10 +36,6 @@ Result<int32_t> RegistryIndex(const Cohort& c, const std::string& registry) {
   return static_cast<int32_t>(it - c.registries.begin());
 }
 
-int32_t CutDay(const Cohort& c) {
-  return static_cast<int32_t>(c.data_cut.time_since_epoch().count());
-}
-
 // Rows in the window, their outcome, and the model's expected value per row.
 struct Outcomes {
   std::vector<size_t> rows;
@@ -49,7 +45,7 @@ struct Outcomes {
 
 Result<Outcomes> OutcomesFor(const Cohort& c, int32_t r, const FunnelQuery& q,
                              const MethodOptions& options) {
-  const int32_t cut = CutDay(c);
+  const int32_t cut = CutDayOf(c, r);  // the registry's own end (dashboards)
   const int32_t from = cut - static_cast<int32_t>(q.years * 365.25);
   const bool mortality = q.metric == "mortality";
   Outcomes out;
@@ -151,7 +147,7 @@ Result<UnitCusum> ComputeUnitCusum(const Cohort& c, const std::string& registry,
   if (named == column->names->end())
     return NotFound(fmt::format("unit: no primaries by '{}'", unit));
   const auto code = static_cast<int32_t>(named - column->names->begin());
-  const int32_t cut = CutDay(c), window = options.cusum_window_days;
+  const int32_t cut = CutDayOf(c, *r), window = options.cusum_window_days;
   std::vector<size_t> rows;
   for (size_t i = 0; i < c.size(); ++i)
     if (c.registry[i] == *r && c.entry_day[i] + window <= cut) rows.push_back(i);

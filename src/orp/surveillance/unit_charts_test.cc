@@ -118,5 +118,37 @@ TEST(UnitCharts, AnUnknownUnitOrMetricIsRefusedByName) {
       ErrorCode::kInvalidArgument);
 }
 
+// The dashboards cut each registry at its own end of data (Cohort::registry_cut, set by
+// api/dashboard_cohort.h): a registry cut two years early is charted exactly as a cohort whose
+// data cut is that day — the funnel's window and 90-day rule, and the CUSUM's year of follow-up.
+TEST(UnitCharts, ARegistryIsChartedAtItsOwnCut) {
+  constexpr int32_t kEarly = kCut - 730;
+  Cohort own = Planted(9), whole = Planted(9);
+  own.registry_cut = {kEarly};
+  whole.data_cut = Date(std::chrono::days(kEarly));
+  for (const char* metric : {"revision", "mortality"}) {
+    const FunnelQuery q{"NJR", storage::SignalUnitKind::kHospital, metric, 5};
+    auto a = ComputeUnitFunnel(own, q, {}), b = ComputeUnitFunnel(whole, q, {});
+    auto at_build = ComputeUnitFunnel(Planted(9), q, {});
+    ASSERT_TRUE(a.has_value() && b.has_value() && at_build.has_value()) << metric;
+    ASSERT_EQ(a->units.size(), b->units.size()) << metric;
+    int64_t procedures = 0;
+    for (size_t u = 0; u < a->units.size(); ++u) {
+      EXPECT_EQ(a->units[u].unit, b->units[u].unit);
+      EXPECT_EQ(a->units[u].procedures, b->units[u].procedures) << metric;
+      EXPECT_DOUBLE_EQ(a->units[u].point.observed, b->units[u].point.observed) << metric;
+      procedures += a->units[u].procedures;
+    }
+    int64_t procedures_at_build = 0;
+    for (const FunnelUnit& u : at_build->units) procedures_at_build += u.procedures;
+    EXPECT_NE(procedures, procedures_at_build) << metric << ": the cut moved no window";
+  }
+  auto a = ComputeUnitCusum(own, "NJR", storage::SignalUnitKind::kSurgeon, "surgeon-5", {});
+  auto b = ComputeUnitCusum(whole, "NJR", storage::SignalUnitKind::kSurgeon, "surgeon-5", {});
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  EXPECT_EQ(a->dates, b->dates);
+  EXPECT_EQ(a->upper.size(), b->upper.size());
+}
+
 }  // namespace
 }  // namespace orp::surveillance

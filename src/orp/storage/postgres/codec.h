@@ -68,41 +68,14 @@ std::vector<int64_t> ParseIdArray(std::string_view text);
 // The DI text an implant stores in its gtin column (GTIN or other agency), if any.
 std::optional<std::string> ImplantDiText(const domain::Implant& implant);
 
-// Identifiers are stored as their canonical text; an absent optional one as ''.
-template <typename T, typename TextFn>
-std::string TextOr(const std::optional<T>& value, TextFn text) {
-  return value ? std::string(text(*value)) : std::string();
-}
-
-// Parses stored text back into an identifier: '' is none; text that no longer parses is
-// kDataLoss naming the column.
-template <typename T, typename ParseFn>
-Result<std::optional<T>> ParseStored(const std::string& text, ParseFn parse,
-                                     std::string_view column) {
-  if (text.empty()) return std::optional<T>();
-  Result<T> value = parse(text);
-  if (!value)
-    return DataLoss(std::string("stored ") + std::string(column) + ": " + value.error().message());
-  return std::optional<T>(std::move(*value));
-}
-
-template <typename T, typename ParseFn>
-Result<T> ParseRequired(const std::string& text, ParseFn parse, std::string_view column) {
-  auto value = ParseStored<T>(text, parse, column);
-  if (!value) return std::unexpected(value.error());
-  if (!*value) return DataLoss(std::string("stored ") + std::string(column) + " is empty");
-  return std::move(**value);
-}
-
-inline Result<domain::Postcode> ParsePostcode(std::string_view t) {
-  return domain::Postcode::Parse(t);
-}
-inline Result<domain::OdsCode> ParseOdsCode(std::string_view t) {
-  return domain::OdsCode::Parse(t);
-}
-inline Result<domain::OdsSiteCode> ParseSiteCode(std::string_view t) {
-  return domain::OdsSiteCode::Parse(t);
-}
-inline std::string_view PostcodeText(const domain::Postcode& p) { return p.canonical(); }
+// Identifier encodings as the shared queries use them (sql_codec.h).
+using sql::ParseGmc;
+using sql::ParseOdsCode;
+using sql::ParsePostcode;
+using sql::ParseRequired;
+using sql::ParseSiteCode;
+using sql::ParseStored;
+using sql::PostcodeText;
+using sql::TextOr;
 
 }  // namespace orp::storage::postgres

@@ -1,4 +1,4 @@
-// Queries: the reads of patients, organisations, clinicians, the catalogue and procedures.
+// Queries: the reads of patients, the catalogue and procedures.
 #include <fmt/format.h>
 
 #include "orp/storage/postgres/codec.h"
@@ -36,45 +36,6 @@ Result<std::vector<Patient>> Queries::FindPatientsByDemographics(const Demograph
           .Add(key.postcode.canonical())
           .Add(limit),
       ReadPatient);
-}
-
-Result<std::optional<Organisation>> Queries::FindOrganisation(const OdsCode& code) {
-  auto org =
-      First<Organisation>(db_, "SELECT name FROM organisations WHERE code = $1",
-                          Params().Add(code.code()), [&](const Row& r) -> Result<Organisation> {
-                            return Organisation{code, r.Text(0), {}};
-                          });
-  if (!org || !*org) return org;
-  auto sites = Collect<domain::Site>(
-      db_, "SELECT code, name, postcode FROM sites WHERE organisation = $1 ORDER BY code",
-      Params().Add(code.code()), [](const Row& r) -> Result<domain::Site> {
-        auto site = ParseRequired<OdsSiteCode>(r.Text(0), ParseSiteCode, "site code");
-        auto postcode = ParseStored<domain::Postcode>(r.Text(2), ParsePostcode, "site postcode");
-        if (!site) return std::unexpected(site.error());
-        if (!postcode) return std::unexpected(postcode.error());
-        return domain::Site{std::move(*site), r.Text(1), std::move(*postcode)};
-      });
-  if (!sites) return std::unexpected(sites.error());
-  (*org)->sites = std::move(*sites);
-  return org;
-}
-
-Result<std::optional<Organisation>> Queries::FindOrganisationOfSite(const OdsSiteCode& site) {
-  auto code =
-      First<OdsCode>(db_, "SELECT organisation FROM sites WHERE code = $1",
-                     Params().Add(site.code()), [](const Row& r) {
-                       return ParseRequired<OdsCode>(r.Text(0), ParseOdsCode, "site organisation");
-                     });
-  if (!code) return std::unexpected(code.error());
-  if (!*code) return std::optional<Organisation>();
-  return FindOrganisation(**code);
-}
-
-Result<std::optional<Clinician>> Queries::FindClinician(const GmcNumber& gmc) {
-  return First<Clinician>(db_, "SELECT name, specialty FROM clinicians WHERE gmc = $1",
-                          Params().Add(gmc.number()), [&](const Row& r) -> Result<Clinician> {
-                            return Clinician{gmc, r.Text(0), r.Text(1)};
-                          });
 }
 
 Result<std::vector<Implant>> Queries::ImplantsOf(ProcedureId procedure) {

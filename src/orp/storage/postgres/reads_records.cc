@@ -1,5 +1,5 @@
-// Queries: the procedure and patient streams, outcome events, submissions, findings, the audit
-// log, the change sequence and row counts.
+// Queries: the procedure and patient streams and the audit log (the point reads of submissions,
+// findings and outcome events are in sql_records.cc).
 #include <fmt/format.h>
 
 #include "orp/storage/postgres/codec.h"
@@ -8,30 +8,10 @@
 namespace orp::storage::postgres {
 namespace {
 
-constexpr std::string_view kSelectSubmission =
-    "SELECT id, idempotency_key, submitter, registry, received_at, status, received, accepted, "
-    "rejected, receipt_json FROM submissions ";
 constexpr std::string_view kSelectAudit =
     "SELECT seq, at, actor, role, action, object, request_id, purpose, outcome, prev_hash, hash "
     "FROM audit_log ";
 constexpr int kImplantFirstColumn = 18;  // after p.id and the 17 procedure columns
-
-Result<Submission> ReadSubmission(const Row& r) {
-  Submission m;
-  m.id.value = r.Int(0);
-  m.idempotency_key = r.Text(1);
-  m.submitter = r.Text(2);
-  m.registry = r.Text(3);
-  m.received_at = domain::Instant(std::chrono::seconds(r.Int(4)));
-  auto status = domain::ParseSubmissionStatus(r.View(5));
-  if (!status) return DataLoss("stored submission status: " + status.error().message());
-  m.status = *status;
-  m.received = r.Int(6);
-  m.accepted = r.Int(7);
-  m.rejected = r.Int(8);
-  m.receipt_json = r.Text(9);
-  return m;
-}
 
 Result<AuditRecord> ReadAudit(const Row& r) {
   return AuditRecord{r.Int(0),  domain::Instant(std::chrono::seconds(r.Int(1))),
@@ -40,22 +20,6 @@ Result<AuditRecord> ReadAudit(const Row& r) {
                      r.Text(6), r.Text(7),
                      r.Text(8), r.Text(9),
                      r.Text(10)};
-}
-
-Result<OutcomeEvent> ReadOutcomeEvent(const Row& r) {
-  OutcomeEvent e;
-  e.id.value = r.Int(0);
-  e.patient.value = r.Int(1);
-  auto kind = domain::ParseOutcomeKind(r.View(2));
-  if (!kind) return DataLoss("stored outcome kind: " + kind.error().message());
-  e.kind = *kind;
-  e.date = FromDayNumber(r.Int(3));
-  e.registry = r.Text(4);
-  if (!r.IsNull(5)) e.procedure = ProcedureId{r.Int(5)};
-  if (!r.IsNull(6)) e.implant = ImplantId{r.Int(6)};
-  e.detail = r.Text(7);
-  e.submission.value = r.IsNull(8) ? 0 : r.Int(8);
-  return e;
 }
 
 }  // namespace
@@ -120,36 +84,6 @@ Result<void> Queries::ForEachPatient(int64_t changed_after, const Visitor<Patien
   return StreamRows<Patient>(kSql, Params().Add(changed_after), ReadPatient, visit);
 }
 
-Result<std::vector<OutcomeEvent>> Queries::OutcomeEventsOf(PatientId patient) {
-  return Collect<OutcomeEvent>(
-      db_,
-      "SELECT id, patient, kind, date, registry, procedure, implant, detail, submission "
-      "FROM outcome_events WHERE patient = $1 ORDER BY date, id",
-      Params().Add(patient.value), ReadOutcomeEvent);
-}
-
-Result<std::optional<Submission>> Queries::FindSubmission(SubmissionId id) {
-  return First<Submission>(db_, std::string(kSelectSubmission) + "WHERE id = $1",
-                           Params().Add(id.value), ReadSubmission);
-}
-
-Result<std::optional<Submission>> Queries::FindSubmissionByKey(std::string_view key) {
-  return First<Submission>(db_, std::string(kSelectSubmission) + "WHERE idempotency_key = $1",
-                           Params().Add(key), ReadSubmission);
-}
-
-Result<std::vector<Finding>> Queries::FindingsOf(SubmissionId id) {
-  return Collect<Finding>(
-      db_,
-      "SELECT \"row\", procedure_ref, field, rule, severity, message FROM findings "
-      "WHERE submission = $1 ORDER BY ordinal",
-      Params().Add(id.value), [](const Row& r) -> Result<Finding> {
-        auto severity = domain::ParseSeverity(r.View(4));
-        if (!severity) return DataLoss("stored severity: " + severity.error().message());
-        return Finding{r.Int(0), r.Text(1), r.Text(2), r.Text(3), *severity, r.Text(5)};
-      });
-}
-
 // In a transaction the caller is about to append (security/audit.h AppendAudit): the chain's
 // lock is taken first, so the head read here is still the head at the append and no other
 // server can fork the chain — no retry, no table lock.
@@ -181,24 +115,6 @@ Result<void> Queries::LockAuditChain() {
 Result<void> Queries::ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit) {
   return StreamRows<AuditRecord>(std::string(kSelectAudit) + "WHERE seq > $1 ORDER BY seq",
                                  Params().Add(after_seq), ReadAudit, visit);
-}
-
-Result<int64_t> Queries::LastChange() {
-  auto rows = db_.Query("SELECT coalesce(max(seq), 0) FROM changes");
-  if (!rows) return std::unexpected(rows.error());
-  return (*rows)[0].Int(0);
-}
-
-Result<TableCounts> Queries::CountRows() {
-  TableCounts counts;
-  for (const char* table : {"organisations", "sites", "clinicians", "patients", "device_models",
-                            "submissions", "findings", "procedures", "procedure_versions",
-                            "implants", "implant_versions", "outcome_events", "audit_log"}) {
-    auto rows = db_.Query(fmt::format("SELECT count(*) FROM {}", table));
-    if (!rows) return std::unexpected(rows.error());
-    counts[table] = (*rows)[0].Int(0);
-  }
-  return counts;
 }
 
 }  // namespace orp::storage::postgres

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "orp/core/suite_set_up.h"
 #include "orp/storage/postgres/connection.h"
 #include "orp/storage/postgres/migrations.h"
 #include "orp/storage/postgres/postgres_store.h"
@@ -39,14 +40,18 @@ std::vector<std::string> Strings(Connection& c, const std::string& sql, const Pa
 class PostgresUpgrade : public ::testing::TestWithParam<int> {
  protected:
   static void SetUpTestSuite() {
-    auto url = FreshSchemaUrl();
-    ASSERT_TRUE(url.has_value()) << url.error().ToString();
-    reference_url_ = *url;
-    auto reference = OpenStore(reference_url_);
-    ASSERT_TRUE(reference.has_value()) << reference.error().ToString();
-    upgrade::WriteRepresentativeData(**reference);
+    set_up_.Run([] {
+      auto url = FreshSchemaUrl();
+      ASSERT_TRUE(url.has_value()) << url.error().ToString();
+      reference_url_ = *url;
+      auto reference = OpenStore(reference_url_);
+      ASSERT_TRUE(reference.has_value()) << reference.error().ToString();
+      upgrade::WriteRepresentativeData(**reference);
+    });
   }
+  void SetUp() override { ASSERT_TRUE(set_up_.ok()) << set_up_.failures(); }
   static std::string reference_url_;
+  static inline SuiteSetUp set_up_;
 };
 std::string PostgresUpgrade::reference_url_;
 

@@ -53,47 +53,15 @@ Result<domain::Implant> ReadImplant(const Stmt& stmt);
 void BindPatient(Stmt& stmt, int first, const domain::Patient& patient);
 Result<domain::Patient> ReadPatient(const Stmt& stmt);
 
-// Identifiers are stored as their canonical text; an absent optional one as ''.
-template <typename T, typename TextFn>
-std::string TextOr(const std::optional<T>& value, TextFn text) {
-  return value ? std::string(text(*value)) : std::string();
-}
-
-// Parses stored text back into an identifier: '' is none; text that no longer parses is
-// kDataLoss naming the column.
-template <typename T, typename ParseFn>
-Result<std::optional<T>> ParseStored(const std::string& text, ParseFn parse,
-                                     std::string_view column) {
-  if (text.empty()) return std::optional<T>();
-  Result<T> value = parse(text);
-  if (!value)
-    return DataLoss(std::string("stored ") + std::string(column) + ": " + value.error().message());
-  return std::optional<T>(std::move(*value));
-}
-
-// The same for a required identifier ('' is kDataLoss too).
-template <typename T, typename ParseFn>
-Result<T> ParseRequired(const std::string& text, ParseFn parse, std::string_view column) {
-  auto value = ParseStored<T>(text, parse, column);
-  if (!value) return std::unexpected(value.error());
-  if (!*value) return DataLoss(std::string("stored ") + std::string(column) + " is empty");
-  return std::move(**value);
-}
-
-// Parse functions with one argument, for ParseStored.
-inline Result<domain::Postcode> ParsePostcode(std::string_view t) {
-  return domain::Postcode::Parse(t);
-}
-inline Result<domain::OdsCode> ParseOdsCode(std::string_view t) {
-  return domain::OdsCode::Parse(t);
-}
-inline Result<domain::OdsSiteCode> ParseSiteCode(std::string_view t) {
-  return domain::OdsSiteCode::Parse(t);
-}
-inline Result<domain::GmcNumber> ParseGmc(std::string_view t) {
-  return domain::GmcNumber::Parse(t);
-}
-inline std::string_view PostcodeText(const domain::Postcode& p) { return p.canonical(); }
+// Identifier encodings as the shared queries use them (sql_codec.h).
+using sql::ParseGmc;
+using sql::ParseOdsCode;
+using sql::ParsePostcode;
+using sql::ParseRequired;
+using sql::ParseSiteCode;
+using sql::ParseStored;
+using sql::PostcodeText;
+using sql::TextOr;
 std::string JoinOpcs(const std::vector<domain::Opcs4Code>& codes);
 
 }  // namespace orp::storage::sqlite

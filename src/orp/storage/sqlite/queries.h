@@ -28,9 +28,6 @@ class Queries : public sql::Queries {
   Result<std::optional<Patient>> FindPatientByPseudonym(const Pseudonym& pseudonym);
   Result<std::vector<Patient>> FindPatientsByDemographics(const DemographicKey& key, int limit);
   Result<void> ForEachPatient(int64_t changed_after, const Visitor<Patient>& visit);
-  Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
-  Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
-  Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
   Result<std::optional<Procedure>> FindProcedure(std::string_view registry, std::string_view ref);
   Result<std::optional<Procedure>> FindProcedureById(ProcedureId id);
   Result<std::vector<Procedure>> ProcedureHistory(std::string_view registry, std::string_view ref);
@@ -38,14 +35,8 @@ class Queries : public sql::Queries {
   Result<std::vector<Implant>> FindImplantsByDevice(const DeviceId& device, std::string_view lot,
                                                     std::string_view serial);
   Result<void> ForEachProcedure(const ProcedureFilter& filter, const Visitor<Procedure>& visit);
-  Result<std::vector<OutcomeEvent>> OutcomeEventsOf(PatientId patient);
-  Result<std::optional<Submission>> FindSubmission(SubmissionId id);
-  Result<std::optional<Submission>> FindSubmissionByKey(std::string_view key);
-  Result<std::vector<Finding>> FindingsOf(SubmissionId id);
   Result<std::optional<AuditRecord>> LastAuditRecord();
   Result<void> ForEachAuditRecord(int64_t after_seq, const Visitor<AuditRecord>& visit);
-  Result<int64_t> LastChange();
-  Result<TableCounts> CountRows();
 
   // Writes (writes.cc); `submission` is the transaction's submission (unstored for none).
   Result<PatientId> PutPatient(const Patient& patient);

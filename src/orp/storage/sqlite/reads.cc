@@ -44,50 +44,6 @@ Result<std::vector<Patient>> Queries::FindPatientsByDemographics(const Demograph
       ReadPatient);
 }
 
-Result<std::optional<Organisation>> Queries::FindOrganisation(const OdsCode& code) {
-  auto org = First<Organisation>(
-      db_, "SELECT name FROM organisations WHERE code = ?1",
-      [&](Stmt& s) { s.Bind(1, code.code()); },
-      [&](const Stmt& s) -> Result<Organisation> {
-        return Organisation{code, s.Text(0), {}};
-      });
-  if (!org || !*org) return org;
-  auto sites = Collect<domain::Site>(
-      db_, "SELECT code, name, postcode FROM sites WHERE organisation = ?1 ORDER BY code",
-      [&](Stmt& s) { s.Bind(1, code.code()); },
-      [](const Stmt& s) -> Result<domain::Site> {
-        auto site = ParseRequired<OdsSiteCode>(s.Text(0), ParseSiteCode, "site code");
-        auto postcode = ParseStored<domain::Postcode>(s.Text(2), ParsePostcode, "site postcode");
-        if (!site) return std::unexpected(site.error());
-        if (!postcode) return std::unexpected(postcode.error());
-        return domain::Site{std::move(*site), s.Text(1), std::move(*postcode)};
-      });
-  if (!sites) return std::unexpected(sites.error());
-  (*org)->sites = std::move(*sites);
-  return org;
-}
-
-Result<std::optional<Organisation>> Queries::FindOrganisationOfSite(const OdsSiteCode& site) {
-  auto code = First<OdsCode>(
-      db_, "SELECT organisation FROM sites WHERE code = ?1",
-      [&](Stmt& s) { s.Bind(1, site.code()); },
-      [](const Stmt& s) {
-        return ParseRequired<OdsCode>(s.Text(0), ParseOdsCode, "site organisation");
-      });
-  if (!code) return std::unexpected(code.error());
-  if (!*code) return std::optional<Organisation>();
-  return FindOrganisation(**code);
-}
-
-Result<std::optional<Clinician>> Queries::FindClinician(const GmcNumber& gmc) {
-  return First<Clinician>(
-      db_, "SELECT name, specialty FROM clinicians WHERE gmc = ?1",
-      [&](Stmt& s) { s.Bind(1, gmc.number()); },
-      [&](const Stmt& s) -> Result<Clinician> {
-        return Clinician{gmc, s.Text(0), s.Text(1)};
-      });
-}
-
 Result<std::vector<Implant>> Queries::ImplantsOf(ProcedureId procedure) {
   return Collect<Implant>(
       db_, kSelectImplant + "WHERE procedure = ?1 ORDER BY id",

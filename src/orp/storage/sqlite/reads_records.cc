@@ -1,5 +1,5 @@
-// Queries: reads of implants for linkage and recall, the procedure stream, outcome events,
-// submissions, findings, the audit log and row counts.
+// Queries: reads of implants for linkage and recall, the procedure and patient streams and the
+// audit log (the point reads of submissions, findings and outcome events are in sql_records.cc).
 #include <fmt/format.h>
 
 #include "orp/storage/sqlite/codec.h"
@@ -9,29 +9,9 @@
 namespace orp::storage::sqlite {
 namespace {
 
-constexpr std::string_view kSelectSubmission =
-    "SELECT id, idempotency_key, submitter, registry, received_at, status, received, accepted, "
-    "rejected, receipt_json FROM submissions ";
 constexpr std::string_view kSelectAudit =
     "SELECT seq, at, actor, role, action, object, request_id, purpose, outcome, prev_hash, hash "
     "FROM audit_log ";
-
-Result<Submission> ReadSubmission(const Stmt& s) {
-  Submission m;
-  m.id.value = s.Int(0);
-  m.idempotency_key = s.Text(1);
-  m.submitter = s.Text(2);
-  m.registry = s.Text(3);
-  m.received_at = domain::Instant(std::chrono::seconds(s.Int(4)));
-  auto status = domain::ParseSubmissionStatus(s.Text(5));
-  if (!status) return DataLoss("stored submission status: " + status.error().message());
-  m.status = *status;
-  m.received = s.Int(6);
-  m.accepted = s.Int(7);
-  m.rejected = s.Int(8);
-  m.receipt_json = s.Text(9);
-  return m;
-}
 
 Result<AuditRecord> ReadAudit(const Stmt& s) {
   AuditRecord r;
@@ -47,22 +27,6 @@ Result<AuditRecord> ReadAudit(const Stmt& s) {
   r.prev_hash = s.Text(9);
   r.hash = s.Text(10);
   return r;
-}
-
-Result<OutcomeEvent> ReadOutcomeEvent(const Stmt& s) {
-  OutcomeEvent e;
-  e.id.value = s.Int(0);
-  e.patient.value = s.Int(1);
-  auto kind = domain::ParseOutcomeKind(s.Text(2));
-  if (!kind) return DataLoss("stored outcome kind: " + kind.error().message());
-  e.kind = *kind;
-  e.date = FromDayNumber(s.Int(3));
-  e.registry = s.Text(4);
-  if (!s.IsNull(5)) e.procedure = ProcedureId{s.Int(5)};
-  if (!s.IsNull(6)) e.implant = ImplantId{s.Int(6)};
-  e.detail = s.Text(7);
-  e.submission.value = s.IsNull(8) ? 0 : s.Int(8);
-  return e;
 }
 
 // Steps `stmt` and hands each row to `visit` through `read`; stops when visit returns false.
@@ -172,39 +136,6 @@ Result<void> Queries::ForEachPatient(int64_t changed_after, const Visitor<Patien
   return Stream<Patient>(*stmt, ReadPatient, visit);
 }
 
-Result<std::vector<OutcomeEvent>> Queries::OutcomeEventsOf(PatientId patient) {
-  return Collect<OutcomeEvent>(
-      db_,
-      "SELECT id, patient, kind, date, registry, procedure, implant, detail, submission "
-      "FROM outcome_events WHERE patient = ?1 ORDER BY date, id",
-      [&](Stmt& s) { s.Bind(1, patient.value); }, ReadOutcomeEvent);
-}
-
-Result<std::optional<Submission>> Queries::FindSubmission(SubmissionId id) {
-  return First<Submission>(
-      db_, std::string(kSelectSubmission) + "WHERE id = ?1", [&](Stmt& s) { s.Bind(1, id.value); },
-      ReadSubmission);
-}
-
-Result<std::optional<Submission>> Queries::FindSubmissionByKey(std::string_view key) {
-  return First<Submission>(
-      db_, std::string(kSelectSubmission) + "WHERE idempotency_key = ?1",
-      [&](Stmt& s) { s.Bind(1, key); }, ReadSubmission);
-}
-
-Result<std::vector<Finding>> Queries::FindingsOf(SubmissionId id) {
-  return Collect<Finding>(
-      db_,
-      "SELECT row, procedure_ref, field, rule, severity, message FROM findings "
-      "WHERE submission = ?1 ORDER BY ordinal",
-      [&](Stmt& s) { s.Bind(1, id.value); },
-      [](const Stmt& s) -> Result<Finding> {
-        auto severity = domain::ParseSeverity(s.Text(4));
-        if (!severity) return DataLoss("stored severity: " + severity.error().message());
-        return Finding{s.Int(0), s.Text(1), s.Text(2), s.Text(3), *severity, s.Text(5)};
-      });
-}
-
 Result<std::optional<AuditRecord>> Queries::LastAuditRecord() {
   return First<AuditRecord>(
       db_, std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1", [](Stmt&) {}, ReadAudit);
@@ -215,28 +146,6 @@ Result<void> Queries::ForEachAuditRecord(int64_t after_seq, const Visitor<AuditR
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, after_seq);
   return Stream<AuditRecord>(*stmt, ReadAudit, visit);
-}
-
-Result<int64_t> Queries::LastChange() {
-  auto last = First<int64_t>(
-      db_, "SELECT coalesce(max(seq), 0) FROM changes", [](Stmt&) {},
-      [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
-  if (!last) return std::unexpected(last.error());
-  return last->value_or(0);
-}
-
-Result<TableCounts> Queries::CountRows() {
-  TableCounts counts;
-  for (const char* table : {"organisations", "sites", "clinicians", "patients", "device_models",
-                            "submissions", "findings", "procedures", "procedure_versions",
-                            "implants", "implant_versions", "outcome_events", "audit_log"}) {
-    auto stmt = db_.Prepare(fmt::format("SELECT count(*) FROM {}", table));
-    if (!stmt) return std::unexpected(stmt.error());
-    auto row = stmt->Step();
-    if (!row) return std::unexpected(row.error());
-    counts[table] = stmt->Int(0);
-  }
-  return counts;
 }
 
 }  // namespace orp::storage::sqlite

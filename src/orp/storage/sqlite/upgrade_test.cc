@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "orp/core/suite_set_up.h"
 #include "orp/storage/sqlite/connection.h"
 #include "orp/storage/sqlite/migrations.h"
 #include "orp/storage/sqlite/sqlite_store.h"
@@ -25,16 +26,20 @@ namespace upgrade = storage::upgrade;
 class SqliteUpgrade : public ::testing::TestWithParam<int> {
  protected:
   static void SetUpTestSuite() {
-    dir_ =
-        std::filesystem::path(::testing::TempDir()) / ("orp-upgrade-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_);
-    auto reference = OpenStore((dir_ / "reference.db").string());
-    ASSERT_TRUE(reference.has_value()) << reference.error().ToString();
-    upgrade::WriteRepresentativeData(**reference);
+    set_up_.Run([] {
+      dir_ =
+          std::filesystem::path(::testing::TempDir()) / ("orp-upgrade-" + std::to_string(getpid()));
+      std::filesystem::create_directories(dir_);
+      auto reference = OpenStore((dir_ / "reference.db").string());
+      ASSERT_TRUE(reference.has_value()) << reference.error().ToString();
+      upgrade::WriteRepresentativeData(**reference);
+    });
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+  void SetUp() override { ASSERT_TRUE(set_up_.ok()) << set_up_.failures(); }
   static std::string Path(const std::string& name) { return (dir_ / name).string(); }
   static std::filesystem::path dir_;
+  static inline SuiteSetUp set_up_;
 };
 std::filesystem::path SqliteUpgrade::dir_;
 
