@@ -29,6 +29,10 @@ expect("${csv}" "^implant,device_id,lot,serial,expiry,in_situ," "preview csv hea
 expect("${csv}" "09520012000375,2316A,BCL0000451,2018-10-31,no,2022-09-01,BCIR,NT451-00000017,2016-03-14,NT451,[0-9a-f]+,,RXF,RXF05,2022-09-01"
        "the explanted implant, with the most recent provider")
 expect("${csv}" "BCL0000452,2018-10-31,yes," "the implant still in situ")
+orp_ok(csv_in_parts recall preview --db ${db} ${lot} --format csv --threads 2)
+if(NOT csv_in_parts STREQUAL csv)
+  message(FATAL_ERROR "preview --threads 2: not the same CSV as one connection:\n${csv_in_parts}")
+endif()
 
 orp_ok(table recall preview --db ${db} ${lot})
 expect("${table}" "RXF +2 +1 +1 +1 +0" "counts for the provider")

@@ -3,6 +3,8 @@
 // through contact, review, outcome, automatic joins and the explant link.
 #include <gmock/gmock.h>
 
+#include <algorithm>
+
 #include "orp/recall/campaign.h"
 #include "orp/recall/cohort.h"
 #include "orp/recall/identify.h"
@@ -156,8 +158,8 @@ TEST_F(RecallTest, MostRecentProviderFollowsThePatientsLatestProcedure) {
 }
 
 // The preview's order (ForEachAffectedByPatient): a patient's implants together, patients by
-// id, from the store's patient-ordered read and from a wrapper without it (sorted in memory);
-// serial ranges still apply.
+// id, from the store's patient-ordered read (on one connection, or in parts on several) and from
+// a wrapper without it (sorted in memory); serial ranges still apply.
 TEST_F(RecallTest, ByPatientListsEachPatientsImplantsTogetherWithOrWithoutTheStoresRead) {
   ThreePatients();
   std::vector<Procedure> again = {
@@ -165,12 +167,16 @@ TEST_F(RecallTest, ByPatientListsEachPatientsImplantsTogetherWithOrWithoutTheSto
   Submit("k3", again);
   Criteria c = Model();
   c.serials = {{"SN9", "SN100", SerialOrder::kNatural}};
-  auto order = [&](storage::Reader& reader) {
+  auto order = [&](storage::Reader& reader, int parts = 0) {
     std::vector<std::string> serials;
-    EXPECT_TRUE(ForEachAffectedByPatient(reader, c, c.device_ids, [&](const AffectedImplant& a) {
-                  serials.push_back(a.row.serial);
-                  return true;
-                }).has_value());
+    EXPECT_TRUE(ForEachAffectedByPatient(
+                    reader, c, c.device_ids,
+                    [&](const AffectedImplant& a) {
+                      serials.push_back(a.row.serial);
+                      return true;
+                    },
+                    parts)
+                    .has_value());
     return serials;
   };
   std::vector<std::string> device_order;
@@ -178,9 +184,50 @@ TEST_F(RecallTest, ByPatientListsEachPatientsImplantsTogetherWithOrWithoutTheSto
   EXPECT_THAT(device_order, ::testing::ElementsAre("SN9", "SN10", "SN100", "SN11"));
   ASSERT_NE(storage::AsRecallReads(*store_), nullptr);
   EXPECT_THAT(order(*store_), ::testing::ElementsAre("SN9", "SN11", "SN10", "SN100"));
+  // One connection, or parts read at once on several (merged back into the same order).
+  EXPECT_THAT(order(*store_, 1), ::testing::ElementsAre("SN9", "SN11", "SN10", "SN100"));
+  EXPECT_THAT(order(*store_, 4), ::testing::ElementsAre("SN9", "SN11", "SN10", "SN100"));
   storage::ForwardingReader<storage::Reader> wrapper(*store_);
   ASSERT_EQ(storage::AsRecallReads(wrapper), nullptr);
   EXPECT_THAT(order(wrapper), ::testing::ElementsAre("SN9", "SN11", "SN10", "SN100"));
+}
+
+// Parts read at once are merged back into exactly one connection's order: 300 implants span two
+// blocks of 256 ids, so each of two or three parts holds some (storage/recall_reads.h), and the
+// in-memory store's one connection makes the parts wait for each other, which must still finish.
+TEST_F(RecallTest, ByPatientInPartsGivesTheSameRowsInTheSameOrderAsOneConnection) {
+  ThreePatients();
+  std::vector<Procedure> many;
+  const PatientId patients[] = {a_, b_, c_};
+  for (int i = 0; i < 300; ++i) {
+    many.push_back(Implanting("M" + std::to_string(i), patients[i % 3], "RRK02", Day(2023, 6, 1),
+                              "L" + std::to_string(i % 7), "S" + std::to_string(i)));
+  }
+  Submit("k-many", many);
+  Criteria c = Model();
+  auto keys = [&](int parts) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    EXPECT_TRUE(ForEachAffectedByPatient(
+                    *store_, c, c.device_ids,
+                    [&](const AffectedImplant& a) {
+                      out.emplace_back(a.row.patient.value, a.row.implant.value);
+                      return true;
+                    },
+                    parts)
+                    .has_value());
+    return out;
+  };
+  auto one = keys(1);
+  ASSERT_EQ(one.size(), 303u);
+  EXPECT_TRUE(std::is_sorted(one.begin(), one.end()));
+  EXPECT_GT(one.back().second, 256);  // a second block of ids: the parts are not all empty but one
+  EXPECT_EQ(keys(2), one);
+  EXPECT_EQ(keys(3), one);
+  int seen = 0;  // stopping early stops the merge
+  ASSERT_TRUE(ForEachAffectedByPatient(
+                  *store_, c, c.device_ids, [&](const AffectedImplant&) { return ++seen < 5; }, 2)
+                  .has_value());
+  EXPECT_EQ(seen, 5);
 }
 
 TEST_F(RecallTest, CatalogueNumberResolvesToItsModelAndAnUnknownOneIsNotFound) {

@@ -3,6 +3,7 @@
 //   GET   /api/v1/recalls                        recall.read    campaigns you take part in
 //   GET   /api/v1/recalls/{reference}            recall.read    its patients you may see
 //   GET   /api/v1/recalls/{reference}/patients   recall.read    the same, a page at a time
+//                                                (recall_patients_routes.cc)
 //   PATCH /api/v1/recalls/{reference}/patients/{patient}
 //                                                recall.update  contact, review, outcome
 //   GET   /api/v1/patients/{pseudonym}/recalls   recall.read    a patient's own recalls
@@ -31,6 +32,7 @@
 #include "orp/domain/device_id.h"
 #include "orp/recall/campaign.h"
 #include "orp/recall/cohort.h"
+#include "orp/recall/patients_page.h"
 #include "orp/security/principal.h"
 
 namespace orp::api {
@@ -223,28 +225,7 @@ Result<HttpResponse> ListRecalls(const ApiServices& s, const RequestContext& ctx
 Result<Json> PatientJson(const ApiServices& s, const recall::CampaignView& view, size_t i,
                          const recall::Identifier* identifier) {
   const storage::RecallPatient& p = view.patients[i];
-  Json contacts = Json::array();
-  for (const storage::RecallContact& c : view.contacts) {
-    if (c.patient != p.patient) continue;
-    contacts.push_back({{"ordinal", c.ordinal},
-                        {"on", FormatIsoDate(c.on)},
-                        {"channel", c.channel},
-                        {"result", c.result},
-                        {"by", c.by}});
-  }
-  auto date = [](const std::optional<Date>& d) {
-    return d ? Json(FormatIsoDate(*d)) : Json(nullptr);
-  };
-  Json out = {
-      {"patient", view.patient_refs[i]},
-      {"provider", p.provider},
-      {"stage", storage::Name(p.stage)},
-      {"outcome",
-       p.outcome == storage::RecallOutcome::kNone ? Json(nullptr) : Json(storage::Name(p.outcome))},
-      {"reviewed_on", date(p.reviewed_on)},
-      {"concluded_on", date(p.concluded_on)},
-      {"joined_by", p.joined_by},
-      {"contacts", contacts}};
+  Json out = recall::PatientJson(p, view.patient_refs[i], view.contacts);
   if (identifier) {
     Result<std::optional<domain::Patient>> patient = s.store->FindPatient(p.patient);
     if (!patient) return std::unexpected(patient.error());
@@ -301,52 +282,6 @@ Result<HttpResponse> GetRecall(const ApiServices& s, const RequestContext& ctx) 
   out["counts"] = CountsJson(visible.counts);
   out["patients"] = std::move(patients);
   return JsonResponse(out.dump());
-}
-
-// GET /api/v1/recalls/{reference}/patients?cursor=C&limit=N: the campaign's patients the caller
-// may see, a page at a time in patient (row id) order; `next_cursor` (null on the last page) is
-// passed back for the next. Pseudonyms only: NHS numbers come through GET /recalls/{reference}
-// with identifiable=true. Audited as that route's read. The campaign is loaded whole
-// (recall::LoadCampaign) and the page cut from it, so a page costs the campaign's size in the
-// store; keyed paging in the store is not done yet (#8).
-Result<HttpResponse> RecallPatientsPage(const ApiServices& s, const RequestContext& ctx) {
-  Result<recall::CampaignView> view = recall::LoadCampaign(*s.store, ctx.Param("reference"));
-  if (!view) return std::unexpected(view.error());
-  VisiblePatients visible = Visible(ctx, *view);
-  if (!ctx.Allowed(ResourceScope{}) && visible.index.empty()) {
-    return NotFound("no recall with this reference in which you have patients");
-  }
-  int64_t after = 0;
-  if (auto cursor = ctx.request().QueryParam("cursor")) {
-    Result<int64_t> decoded = DecodeCursor("recall-patients", *cursor);
-    if (!decoded) return std::unexpected(decoded.error());
-    after = *decoded;
-  }
-  Result<int> limit = ParseLimit(ctx.request().QueryParam("limit"), 100, 1000);
-  if (!limit) return std::unexpected(limit.error());
-  auto id_of = [&](size_t i) { return view->patients[i].patient.value; };
-  std::sort(visible.index.begin(), visible.index.end(),
-            [&](size_t a, size_t b) { return id_of(a) < id_of(b); });
-  Json patients = Json::array();
-  Json next = nullptr;
-  for (size_t i : visible.index) {
-    if (id_of(i) <= after) continue;
-    if (patients.size() == static_cast<size_t>(*limit)) {
-      next = EncodeCursor("recall-patients", after);
-      break;
-    }
-    Result<Json> p = PatientJson(s, *view, i, nullptr);
-    if (!p) return std::unexpected(p.error());
-    patients.push_back(std::move(*p));
-    after = id_of(i);
-  }
-  std::string purpose = ctx.request().QueryParam("purpose").value_or("recall follow-up");
-  ORP_RETURN_IF_ERROR(ctx.Audit("recall/" + view->recall.reference, "ok", purpose));
-  return JsonResponse(Json{
-      {"reference", view->recall.reference},
-      {"patients", std::move(patients)},
-      {"next_cursor",
-       std::move(next)}}.dump());
 }
 
 Result<recall::PatientUpdate> ParseUpdate(const Json& body) {
@@ -467,10 +402,7 @@ Result<void> AddRecallRoutes(Router& router, const ApiServices& services) {
   ORP_RETURN_IF_ERROR(
       router.Add({"GET", "/api/v1/recall-preview", "recall.create", bind(PreviewRecall),
                   "The affected cohort of devices and lots, counted per provider"}));
-  ORP_RETURN_IF_ERROR(router.Add({"GET", "/api/v1/recalls/{reference}/patients", "recall.read",
-                                  bind(RecallPatientsPage),
-                                  "A campaign's patients you may see, a page at a time"}));
-  return {};
+  return AddRecallPatientsRoute(router, services);
 }
 
 }  // namespace orp::api

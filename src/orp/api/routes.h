@@ -183,6 +183,9 @@ Result<void> AddSubmissionHistoryRoutes(Router& router, const ApiServices& servi
 Result<void> AddPublicRoutes(Router& router, const ApiServices& services);
 // Recall status for manufacturers (web, #9): recall_status_routes.cc.
 Result<void> AddRecallStatusRoutes(Router& router, const ApiServices& services);
+// A recall campaign's patients a page at a time (recall, #8): recall_patients_routes.cc, called
+// by AddRecallRoutes.
+Result<void> AddRecallPatientsRoute(Router& router, const ApiServices& services);
 // GET /api/v1/analytics/benchmark's handler (benchmark_routes.cc), also served publicly.
 Result<HttpResponse> Benchmark(const ApiServices& s, const RequestContext& ctx);
 

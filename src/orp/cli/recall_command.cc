@@ -3,15 +3,17 @@
 //                    [--expiry-from D --expiry-to D] [--produced-from D --produced-to D]
 //                    [--implanted-from D --implanted-to D] [--criteria JSON|@FILE]
 //                    [--in-situ-only] [--identifiable --purpose TEXT [--key-file F]]
-//                    [--limit N] [--format table|json|csv]
+//                    [--limit N] [--format table|json|csv] [--threads N]
 //
 // The affected cohort of a recall's criteria. Table: counts per most recent provider and
 // overall, then the first --limit implants. CSV: every implant, streamed (one row per implant,
 // written as it is read). JSON: the implants streamed, then the counts. Implants are listed by
 // patient (internal patient id, then implant id), a patient's implants together: the order the
-// store reads fastest (recall::ForEachAffectedByPatient). Patients appear as
-// pseudonyms; --identifiable shows NHS numbers instead, after writing the access and its
-// purpose to the audit log. Campaigns: recall_campaign_command.cc.
+// store reads fastest (recall::ForEachAffectedByPatient). --threads N reads it in N parts on N
+// connections at once (default 1: on two cores the parts cost about 45% more CPU than one
+// connection, docs/performance.md "## Recall", Session 6). Patients appear as pseudonyms;
+// --identifiable shows NHS numbers instead, after writing the access and its purpose to the audit
+// log. Campaigns: recall_campaign_command.cc.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -43,6 +45,7 @@ struct PreviewOptions {
   std::string key_file;
   int limit = 50;
   std::string format = "table";
+  int threads = 1;  // connections read at once (0: one per core, up to 4)
 };
 
 const std::vector<std::string> kColumns = {"implant",
@@ -203,26 +206,29 @@ void RunPreview(const PreviewOptions& o, const Environment& env) {
   if (format == OutputFormat::kCsv) AppendCsvRow(out.buffer(), kColumns);
   if (format == OutputFormat::kJson) out.buffer() += "{\"implants\": [";
   int64_t written = 0;
-  auto streamed = recall::ForEachAffectedByPatient(*store, criteria, devices, [&](const auto& a) {
-    if (o.in_situ_only && !a.row.in_situ) return true;
-    if (format != OutputFormat::kCsv) summary.Add(a);  // CSV has no counts
-    std::string nhs_number;
-    if (identifier) nhs_number = ValueOrFail(kCmd, identifier->NhsNumberOf(a.row)).digits();
-    const std::string& patient = identifier ? nhs_number : a.patient_ref;
-    if (format == OutputFormat::kCsv) {
-      AppendCsvLine(out.buffer(), a, patient);
-    } else if (format == OutputFormat::kJson) {
-      nlohmann::ordered_json object;
-      auto cells = Cells(a, patient);
-      for (size_t i = 0; i < kColumns.size(); ++i) object[kColumns[i]] = cells[i];
-      out.buffer() += (written ? ",\n" : "\n") + object.dump();
-    } else if (written < o.limit) {
-      rows.AddRow(Cells(a, patient));
-    }
-    ++written;
-    out.MaybeFlush();
-    return true;
-  });
+  auto streamed = recall::ForEachAffectedByPatient(
+      *store, criteria, devices,
+      [&](const auto& a) {
+        if (o.in_situ_only && !a.row.in_situ) return true;
+        if (format != OutputFormat::kCsv) summary.Add(a);  // CSV has no counts
+        std::string nhs_number;
+        if (identifier) nhs_number = ValueOrFail(kCmd, identifier->NhsNumberOf(a.row)).digits();
+        const std::string& patient = identifier ? nhs_number : a.patient_ref;
+        if (format == OutputFormat::kCsv) {
+          AppendCsvLine(out.buffer(), a, patient);
+        } else if (format == OutputFormat::kJson) {
+          nlohmann::ordered_json object;
+          auto cells = Cells(a, patient);
+          for (size_t i = 0; i < kColumns.size(); ++i) object[kColumns[i]] = cells[i];
+          out.buffer() += (written ? ",\n" : "\n") + object.dump();
+        } else if (written < o.limit) {
+          rows.AddRow(Cells(a, patient));
+        }
+        ++written;
+        out.MaybeFlush();
+        return true;
+      },
+      o.threads);
   if (!streamed) Fail(kCmd, streamed.error());
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json providers = nlohmann::ordered_json::object();
@@ -259,6 +265,11 @@ void AddRecallCommand(CLI::App& app, const Environment& env) {
   preview->add_option("--key-file", o->key_file, "Key file (default: PATH.key beside the db)");
   preview->add_option("--limit", o->limit, "Implants listed in the table output")->default_val(50);
   preview->add_option("--format", o->format, "Output: table, json or csv")->default_val("table");
+  preview
+      ->add_option("--threads", o->threads,
+                   "Connections that read the cohort at once (0: one per core, up to 4)")
+      ->default_val(1)
+      ->check(CLI::Range(0, 64));
   preview->callback([o, &env] { RunPreview(*o, env); });
   AddRecallCampaignCommands(*recall, env);
 }

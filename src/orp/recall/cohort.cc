@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <future>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "orp/domain/ods_code.h"
@@ -12,6 +14,9 @@
 
 namespace orp::recall {
 namespace {
+
+// At most this many connections read one patient-ordered cohort at once (one per core).
+constexpr int kMaxParts = 4;
 
 void Provider(AffectedImplant& a) {
   const storage::RecallImplantRow& r = a.row;
@@ -97,13 +102,70 @@ Result<void> ForEachAffected(storage::Reader& reader, const Criteria& c,
   return reader.ForEachRecallImplant(QueryOf(c, devices, changed_after), Judge(c, affected, visit));
 }
 
+namespace {
+
+// The rows of part `part` of `parts`, held (recall_reads.h).
+Result<std::vector<storage::RecallImplantRow>> ReadPart(storage::RecallReads& reads,
+                                                        const storage::RecallImplantQuery& q,
+                                                        int part, int parts) {
+  std::vector<storage::RecallImplantRow> rows;
+  ORP_RETURN_IF_ERROR(reads.ForEachRecallImplantPartByPatient(
+      q, part, parts, [&](const storage::RecallImplantRow& row) {
+        rows.push_back(row);
+        return true;
+      }));
+  return rows;
+}
+
+std::pair<int64_t, int64_t> KeyOf(const storage::RecallImplantRow& row) {
+  return {row.patient.value, row.implant.value};
+}
+
+// The parts read at once, one connection each (part 0 on this thread), then merged in
+// (patient, implant) order. Every part is read to its end before the first row is judged, so a
+// store whose reads wait for one another (an in-memory store's one connection) still finishes.
+Result<void> ReadPartsAtOnce(storage::RecallReads& reads, const storage::RecallImplantQuery& q,
+                             int parts, const storage::Visitor<storage::RecallImplantRow>& judge) {
+  std::vector<std::future<Result<std::vector<storage::RecallImplantRow>>>> others;
+  for (int part = 1; part < parts; ++part) {
+    others.push_back(std::async(
+        std::launch::async, [&reads, &q, part, parts] { return ReadPart(reads, q, part, parts); }));
+  }
+  std::vector<Result<std::vector<storage::RecallImplantRow>>> read;
+  read.push_back(ReadPart(reads, q, 0, parts));
+  for (auto& other : others) read.push_back(other.get());
+  for (const auto& rows : read) ORP_RETURN_IF_ERROR(rows);
+  std::vector<size_t> next(read.size(), 0);
+  for (;;) {
+    const storage::RecallImplantRow* least = nullptr;
+    size_t from = 0;
+    for (size_t i = 0; i < read.size(); ++i) {
+      if (next[i] == read[i]->size()) continue;
+      const storage::RecallImplantRow& row = (*read[i])[next[i]];
+      if (!least || KeyOf(row) < KeyOf(*least)) {
+        least = &row;
+        from = i;
+      }
+    }
+    if (!least || !judge(*least)) return {};
+    ++next[from];
+  }
+}
+
+}  // namespace
+
 Result<void> ForEachAffectedByPatient(storage::Reader& reader, const Criteria& c,
                                       const std::vector<std::string>& devices,
-                                      const std::function<bool(const AffectedImplant&)>& visit) {
+                                      const std::function<bool(const AffectedImplant&)>& visit,
+                                      int parts) {
   AffectedImplant affected;
   auto judge = Judge(c, affected, visit);
   storage::RecallImplantQuery q = QueryOf(c, devices, 0);
   if (storage::RecallReads* reads = storage::AsRecallReads(reader)) {
+    // A Store (never a Transaction: one connection, one thread) reads on several connections.
+    if (parts <= 0) parts = static_cast<int>(std::thread::hardware_concurrency());
+    parts = dynamic_cast<storage::Store*>(&reader) ? std::clamp(parts, 1, kMaxParts) : 1;
+    if (parts > 1) return ReadPartsAtOnce(*reads, q, parts, judge);
     return reads->ForEachRecallImplantByPatient(q, judge);
   }
   std::vector<storage::RecallImplantRow> rows;
@@ -111,10 +173,8 @@ Result<void> ForEachAffectedByPatient(storage::Reader& reader, const Criteria& c
     rows.push_back(row);
     return true;
   }));
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return std::pair(a.patient.value, a.implant.value) <
-           std::pair(b.patient.value, b.implant.value);
-  });
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return KeyOf(a) < KeyOf(b); });
   for (const storage::RecallImplantRow& row : rows) {
     if (!judge(row)) break;
   }

@@ -49,11 +49,19 @@ Result<void> ForEachAffected(storage::Reader& reader, const Criteria& criteria,
 // The same implants in (patient id, implant id) order, a patient's implants together: what a
 // whole model's list uses (the CLI's preview), because the store then reads the per-patient rows
 // in key order (storage/recall_reads.h; about half the cost of the device order for a 100k-implant
-// model). A reader without that read (a wrapper) is answered by sorting the device-order rows in
-// memory.
+// model). With `parts` > 1 a Store (not a Transaction) is read in that many parts at once, one
+// connection and thread each (storage/recall_reads.h ForEachRecallImplantPartByPatient), the
+// parts held in memory (about 0.5 KB an implant) and merged in order before `visit` sees the
+// first row. Measured on two cores, two parts cost about 45% more CPU than one connection (each
+// connection maps and faults its own copy of the file's pages), so 1 is the default
+// (docs/performance.md "## Recall", Session 6). Each part reads its own snapshot, so a commit
+// landing between the parts' starts may show in some rows and not others. A reader without the
+// read (a wrapper) is answered by sorting the device-order rows in memory.
+// `parts`: connections read at once on a Store (0: one per core, up to 4).
 Result<void> ForEachAffectedByPatient(storage::Reader& reader, const Criteria& criteria,
                                       const std::vector<std::string>& devices,
-                                      const std::function<bool(const AffectedImplant&)>& visit);
+                                      const std::function<bool(const AffectedImplant&)>& visit,
+                                      int parts = 1);
 
 struct CohortCounts {
   int64_t implants = 0;

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "orp/storage/conformance_test.h"
@@ -304,6 +305,144 @@ TEST_P(StoreConformance, RecallUpdatingACampaignChangesStatusStageAndSyncPoint) 
   auto put = (*txn)->PutRecall(missing);
   ASSERT_FALSE(put.has_value());
   EXPECT_EQ(put.error().code(), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace orp::storage::conformance
+
+namespace orp::storage::conformance {
+namespace {
+
+// A campaign of Populate's three patients: a and c with provider RRK, b with RXF; a has two
+// contact attempts, c one.
+RecallId CampaignOfThree(Store& store, const Cohort& ids) {
+  Recall recall{{}, "R-3", "FSN-3", "Model", "{}", RecallStatus::kOpen, {}, "alice", 0};
+  auto txn = store.Begin();
+  EXPECT_TRUE(txn.has_value() && (*txn)->PutRecall(recall).has_value());
+  const std::pair<PatientId, const char*> providers[] = {
+      {ids.a, "RRK"}, {ids.b, "RXF"}, {ids.c, "RRK"}};
+  for (auto [patient, provider] : providers) {
+    RecallPatient p;
+    p.recall = recall.id;
+    p.patient = patient;
+    p.provider = provider;
+    p.joined_by = "create";
+    EXPECT_TRUE((*txn)->PutRecallPatient(p).has_value());
+  }
+  const std::pair<PatientId, Date> contacts[] = {
+      {ids.a, Day(2026, 2, 1)}, {ids.c, Day(2026, 2, 3)}, {ids.a, Day(2026, 2, 9)}};
+  for (auto [patient, on] : contacts) {
+    RecallContact contact{recall.id, patient, 0, on, "letter", "sent", "bob"};
+    EXPECT_TRUE((*txn)->AddRecallContact(contact).has_value());
+  }
+  EXPECT_TRUE((*txn)->Commit().has_value());
+  return recall.id;
+}
+
+std::vector<PatientId> PageIds(const std::vector<RecallPatientEntry>& page) {
+  std::vector<PatientId> out;
+  for (const RecallPatientEntry& e : page) out.push_back(e.patient.patient);
+  return out;
+}
+
+// Parts of a cohort (recall_reads.h): disjoint, together the whole cohort in the same order,
+// split by blocks of 256 implant ids, so 300 implants fill both parts of two.
+TEST_P(StoreConformance, RecallCohortPartsAreDisjointAndTogetherTheWholeCohortInOrder) {
+  std::vector<PatientId> patients;
+  for (uint8_t i = 1; i <= 20; ++i) patients.push_back(PutPatientIn(*store_, SamplePatient(i)));
+  std::vector<Procedure> procedures;
+  for (int i = 0; i < 300; ++i) {
+    procedures.push_back(
+        SampleProcedure("P" + std::to_string(i), patients[static_cast<size_t>(i * 7) % 20]));
+  }
+  SubmitTo(*store_, "k-parts", procedures);
+  RecallReads* reads = AsRecallReads(*store_);
+  ASSERT_NE(reads, nullptr);
+  RecallImplantQuery q = Q({SampleGtin(1).digits()});
+  auto keys_of = [&](int part, int parts) {
+    std::vector<std::pair<int64_t, int64_t>> keys;
+    EXPECT_TRUE(reads->ForEachRecallImplantPartByPatient(q, part, parts, [&](const auto& r) {
+      keys.emplace_back(r.patient.value, r.implant.value);
+      return true;
+    }));
+    return keys;
+  };
+  auto whole = keys_of(0, 1);
+  auto first = keys_of(0, 2);
+  auto second = keys_of(1, 2);
+  ASSERT_EQ(whole.size(), 300u);
+  EXPECT_FALSE(first.empty());
+  EXPECT_FALSE(second.empty());
+  EXPECT_TRUE(std::is_sorted(first.begin(), first.end()));
+  EXPECT_TRUE(std::is_sorted(second.begin(), second.end()));
+  std::vector<std::pair<int64_t, int64_t>> merged;
+  std::merge(first.begin(), first.end(), second.begin(), second.end(), std::back_inserter(merged));
+  EXPECT_EQ(merged, whole);  // disjoint and complete: the merge is the whole, nothing twice
+  for (auto [patient, implant] : first) EXPECT_EQ(implant / 256 % 2, 0);
+  auto refused =
+      reads->ForEachRecallImplantPartByPatient(q, 2, 2, [](const auto&) { return true; });
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+}
+
+// The keyed page behind GET /api/v1/recalls/{reference}/patients (recall_reads.h): patient id
+// order after the cursor, at most `limit`, the page's own contacts, the pseudonym joined.
+TEST_P(StoreConformance, RecallPatientsPageIsKeyedAfterTheCursorWithItsContacts) {
+  Cohort ids = Populate(*store_);
+  RecallId recall = CampaignOfThree(*store_, ids);
+  RecallReads* reads = AsRecallReads(*store_);
+  ASSERT_NE(reads, nullptr);
+  RecallPatientsQuery q{recall, 0, 2, std::nullopt, std::nullopt};
+  auto first = reads->RecallPatientsAfter(q);
+  ASSERT_TRUE(first.has_value()) << first.error().message();
+  EXPECT_THAT(PageIds(*first), ElementsAre(ids.a, ids.b));
+  ASSERT_EQ((*first)[0].contacts.size(), 2u);
+  EXPECT_EQ((*first)[0].contacts[0].ordinal, 1);
+  EXPECT_EQ((*first)[0].contacts[1].on, Day(2026, 2, 9));
+  EXPECT_TRUE((*first)[1].contacts.empty());
+  EXPECT_EQ((*first)[0].pseudonym, store_->FindPatient(ids.a)->value().pseudonym);
+  EXPECT_EQ((*first)[1].patient.provider, "RXF");
+  q.after = ids.b.value;
+  auto second = reads->RecallPatientsAfter(q);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_THAT(PageIds(*second), ElementsAre(ids.c));
+  ASSERT_EQ((*second)[0].contacts.size(), 1u);
+  EXPECT_EQ((*second)[0].contacts[0].on, Day(2026, 2, 3));
+  q.after = ids.c.value;
+  EXPECT_THAT(PageIds(*reads->RecallPatientsAfter(q)), ElementsAre());
+  RecallPatientsQuery other{RecallId{recall.value + 1}, 0, 10, std::nullopt, std::nullopt};
+  EXPECT_THAT(PageIds(*reads->RecallPatientsAfter(other)), ElementsAre());
+  q.limit = 0;
+  auto refused = reads->RecallPatientsAfter(q);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+}
+
+// The scope in the query: listed providers, or the caller's own row; nothing when neither.
+TEST_P(StoreConformance, RecallPatientsPageKeepsOnlyTheListedProvidersOrTheOwnPatient) {
+  Cohort ids = Populate(*store_);
+  RecallId recall = CampaignOfThree(*store_, ids);
+  RecallReads* reads = AsRecallReads(*store_);
+  ASSERT_NE(reads, nullptr);
+  using Providers = std::vector<std::string>;
+  auto page = [&](int64_t after, int limit, std::optional<Providers> providers,
+                  std::optional<PatientId> patient = std::nullopt) {
+    auto got = reads->RecallPatientsAfter({recall, after, limit, std::move(providers), patient});
+    EXPECT_TRUE(got.has_value());
+    return got ? PageIds(*got) : std::vector<PatientId>{};
+  };
+  EXPECT_THAT(page(0, 10, Providers{"RRK"}), ElementsAre(ids.a, ids.c));
+  EXPECT_THAT(page(0, 1, Providers{"RRK"}), ElementsAre(ids.a));  // limit counts kept rows
+  EXPECT_THAT(page(ids.a.value, 1, Providers{"RRK"}), ElementsAre(ids.c));
+  EXPECT_THAT(page(0, 10, Providers{"RXF", "RRK"}), ElementsAre(ids.a, ids.b, ids.c));
+  EXPECT_THAT(page(0, 10, Providers{"RJ1"}), ElementsAre());
+  EXPECT_THAT(page(0, 10, Providers{}), ElementsAre());
+  EXPECT_THAT(page(0, 10, Providers{}, ids.b), ElementsAre(ids.b));
+  EXPECT_THAT(page(0, 10, Providers{"RXF"}, ids.a), ElementsAre(ids.a, ids.b));
+  auto scoped = reads->RecallPatientsAfter({recall, 0, 10, Providers{"RXF"}, std::nullopt});
+  ASSERT_TRUE(scoped.has_value());
+  ASSERT_EQ(scoped->size(), 1u);
+  EXPECT_TRUE((*scoped)[0].contacts.empty());  // a's contacts are not b's page
 }
 
 }  // namespace

@@ -213,6 +213,16 @@ class SharedReader : public Base,
                                              const Visitor<RecallImplantRow>& visit) override {
     return Read([&](Queries& q) { return q.ForEachRecallImplantByPatient(query, visit); });
   }
+  Result<void> ForEachRecallImplantPartByPatient(const RecallImplantQuery& query, int part,
+                                                 int parts,
+                                                 const Visitor<RecallImplantRow>& visit) override {
+    return Read(
+        [&](Queries& q) { return q.ForEachRecallImplantPartByPatient(query, part, parts, visit); });
+  }
+  Result<std::vector<RecallPatientEntry>> RecallPatientsAfter(
+      const RecallPatientsQuery& query) override {
+    return Read([&](Queries& q) { return q.RecallPatientsAfter(query); });
+  }
 
   // Consent (ingest, #5).
   Result<std::vector<Pseudonym>> FindOptedOut(std::span<const Pseudonym> pseudonyms) override {

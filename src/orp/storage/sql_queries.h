@@ -68,6 +68,9 @@ class Queries {
   // The patient-ordered read (recall_reads.h).
   Result<void> ForEachRecallImplantByPatient(const RecallImplantQuery& query,
                                              const Visitor<RecallImplantRow>& visit);
+  Result<void> ForEachRecallImplantPartByPatient(const RecallImplantQuery& query, int part,
+                                                 int parts, const Visitor<RecallImplantRow>& visit);
+  Result<std::vector<RecallPatientEntry>> RecallPatientsAfter(const RecallPatientsQuery& query);
 
   // Surveillance signals (surveil7, #7; sql_signals.cc; migration 0006).
   Result<std::vector<Signal>> ListSignals(const SignalFilter& filter);

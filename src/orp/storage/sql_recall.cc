@@ -1,7 +1,9 @@
 // Queries: recall (recall8, #8) — the affected-implant query and the campaign tables
 // (migration 0007_recall).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "orp/storage/recall_reads.h"
 #include "orp/storage/sql_codec.h"
 #include "orp/storage/sql_queries.h"
 
@@ -76,8 +78,14 @@ std::string RecallImplantSql(const RecallImplantQuery& q, Dialect dialect) {
 // `c` in the order it was written (a materialised CTE is a table filled in order), so it needs
 // no second sort; LIMIT -1 (no limit) keeps SQLite from dropping the inner ORDER BY, which it
 // may omit from a subquery without one. PostgreSQL sorts the result itself.
-std::string RecallImplantByPatientSql(const RecallImplantQuery& q, Dialect dialect) {
+// `parts` > 1 keeps part `part` of the cohort (recall_reads.h): blocks of 256 implant ids, tested
+// on the device index's entry (its row id) before the implant row is read.
+std::string RecallImplantByPatientSql(const RecallImplantQuery& q, Dialect dialect, int part,
+                                      int parts) {
   const bool sqlite = dialect == Dialect::kSqlite;
+  const std::string where =
+      parts > 1 ? fmt::format("{}AND (i.id / 256) % {} = {} ", RecallImplantWhere(q), parts, part)
+                : RecallImplantWhere(q);
   return fmt::format(
       "WITH c AS MATERIALIZED (SELECT i.id, i.procedure, i.patient, i.gtin, i.lot, i.serial, "
       "i.expiry, i.raw_scan, i.in_situ, i.removed_by, i.removed_on, p.registry, "
@@ -89,7 +97,7 @@ std::string RecallImplantByPatientSql(const RecallImplantQuery& q, Dialect diale
       "coalesce(s.organisation, '') "
       "FROM c JOIN patients pt ON pt.id = c.patient {}"
       "LEFT JOIN sites s ON s.code = l.provider_site{}",
-      RecallImplantWhere(q), sqlite ? " LIMIT -1" : "", LatestProcedureJoin(dialect, "c.patient"),
+      where, sqlite ? " LIMIT -1" : "", LatestProcedureJoin(dialect, "c.patient"),
       sqlite ? "" : " ORDER BY c.patient, c.id");
 }
 
@@ -136,6 +144,16 @@ RecallImplantRow ReadRecallImplant(const Statement& s) {
   return r;
 }
 
+Result<RecallContact> ReadRecallContact(const Statement& s) {
+  return RecallContact{RecallId{s.Int(0)},
+                       PatientId{s.Int(1)},
+                       static_cast<int>(s.Int(2)),
+                       FromDayNumber(s.Int(3)),
+                       s.Text(4),
+                       s.Text(5),
+                       s.Text(6)};
+}
+
 constexpr std::string_view kRecallColumns =
     "id, reference, fsn_reference, title, criteria, status, created_at, created_by, "
     "synced_change FROM recalls ";
@@ -176,6 +194,35 @@ Result<RecallPatient> ReadRecallPatient(const Statement& s) {
   return p;
 }
 
+// The page of RecallPatientsAfter as a subquery selecting `columns` (parameters: ?1 recall, ?2
+// after, ?3 limit, then ?4 the patient when set, then the providers): a seek on recall_patients'
+// key and at most `limit` rows, the scope tested on each row as it is read.
+std::string RecallPatientsPageSql(const RecallPatientsQuery& q, std::string_view columns) {
+  std::string scope;
+  if (q.providers) {
+    std::vector<std::string> allowed;
+    int next = 4;
+    if (q.patient) allowed.push_back(fmt::format("rp.patient = ?{}", next++));
+    if (!q.providers->empty()) {
+      allowed.push_back(
+          fmt::format("rp.provider IN ({})", Placeholders(next, q.providers->size())));
+    }
+    scope = allowed.empty() ? " AND 1 = 0" : fmt::format(" AND ({})", fmt::join(allowed, " OR "));
+  }
+  return fmt::format(
+      "SELECT {} FROM recall_patients rp LEFT JOIN patients pt ON pt.id = rp.patient "
+      "WHERE rp.recall = ?1 AND rp.patient > ?2{} ORDER BY rp.patient LIMIT ?3",
+      columns, scope);
+}
+
+void BindRecallPatientsPage(Statement& s, const RecallPatientsQuery& q) {
+  s.Bind(1, q.recall.value).Bind(2, q.after).Bind(3, q.limit);
+  if (!q.providers) return;
+  int next = 4;
+  if (q.patient) s.Bind(next++, q.patient->value);
+  for (const std::string& provider : *q.providers) s.Bind(next++, provider);
+}
+
 }  // namespace
 
 Result<void> Queries::ForEachRecallImplant(const RecallImplantQuery& q,
@@ -190,13 +237,70 @@ Result<void> Queries::ForEachRecallImplant(const RecallImplantQuery& q,
 
 Result<void> Queries::ForEachRecallImplantByPatient(const RecallImplantQuery& q,
                                                     const Visitor<RecallImplantRow>& visit) {
+  return ForEachRecallImplantPartByPatient(q, 0, 1, visit);
+}
+
+Result<void> Queries::ForEachRecallImplantPartByPatient(const RecallImplantQuery& q, int part,
+                                                        int parts,
+                                                        const Visitor<RecallImplantRow>& visit) {
   if (q.device_ids.empty()) {
     return InvalidArgument("a recall implant query needs at least one device identifier");
   }
+  if (parts < 1 || part < 0 || part >= parts) {
+    return InvalidArgument(fmt::format(
+        "a recall cohort part must be 0 to parts - 1 of parts >= 1, not {} of {}", part, parts));
+  }
   return ForEachRow(
-      db_, RecallImplantByPatientSql(q, db_.dialect()),
+      db_, RecallImplantByPatientSql(q, db_.dialect(), part, parts),
       [&](Statement& s) { BindRecallImplantQuery(s, q); },
       [&](const Statement& s) -> Result<bool> { return visit(ReadRecallImplant(s)); });
+}
+
+Result<std::vector<RecallPatientEntry>> Queries::RecallPatientsAfter(const RecallPatientsQuery& q) {
+  if (q.limit < 1) {
+    return InvalidArgument(
+        fmt::format("a recall patients page needs a limit of at least 1, not {}", q.limit));
+  }
+  auto page = Collect<RecallPatientEntry>(
+      db_,
+      RecallPatientsPageSql(q,
+                            "rp.recall, rp.patient, rp.stage, rp.outcome, rp.explant_procedure, "
+                            "rp.provider, rp.identified_at, rp.updated_at, rp.reviewed_on, "
+                            "rp.concluded_on, rp.joined_by, pt.pseudonym"),
+      [&](Statement& s) { BindRecallPatientsPage(s, q); },
+      [](const Statement& s) -> Result<RecallPatientEntry> {
+        RecallPatientEntry entry;
+        Result<RecallPatient> patient = ReadRecallPatient(s);
+        if (!patient) return std::unexpected(patient.error());
+        entry.patient = std::move(*patient);
+        if (!s.IsNull(11)) {
+          std::string bytes = s.Blob(11);
+          domain::Pseudonym pseudonym;
+          if (bytes.size() == pseudonym.bytes.size()) {
+            std::copy(bytes.begin(), bytes.end(), pseudonym.bytes.begin());
+            entry.pseudonym = pseudonym;
+          }
+        }
+        return entry;
+      });
+  if (!page || page->empty()) return page;
+  // The page's contacts: the same page again as a subquery, joined on the contacts' key.
+  auto contacts = Collect<RecallContact>(
+      db_,
+      fmt::format("SELECT c.recall, c.patient, c.ordinal, c.date, c.channel, c.result, c.\"by\" "
+                  "FROM ({}) page JOIN recall_contacts c ON c.recall = ?1 "
+                  "AND c.patient = page.patient ORDER BY c.patient, c.ordinal",
+                  RecallPatientsPageSql(q, "rp.patient AS patient")),
+      [&](Statement& s) { BindRecallPatientsPage(s, q); }, ReadRecallContact);
+  if (!contacts) return std::unexpected(contacts.error());
+  auto entry = page->begin();
+  for (RecallContact& c : *contacts) {
+    while (entry != page->end() && entry->patient.patient.value < c.patient.value) ++entry;
+    if (entry != page->end() && entry->patient.patient == c.patient) {
+      entry->contacts.push_back(std::move(c));
+    }
+  }
+  return page;
 }
 
 Result<std::optional<Recall>> Queries::FindRecall(RecallId id) {
@@ -242,16 +346,7 @@ Result<std::vector<RecallContact>> Queries::RecallContacts(RecallId recall, Pati
       db_,
       "SELECT recall, patient, ordinal, date, channel, result, \"by\" FROM recall_contacts "
       "WHERE recall = ?1 AND (?2 = 0 OR patient = ?2) ORDER BY patient, ordinal",
-      [&](Statement& s) { s.Bind(1, recall.value).Bind(2, patient.value); },
-      [](const Statement& s) -> Result<RecallContact> {
-        return RecallContact{RecallId{s.Int(0)},
-                             PatientId{s.Int(1)},
-                             static_cast<int>(s.Int(2)),
-                             FromDayNumber(s.Int(3)),
-                             s.Text(4),
-                             s.Text(5),
-                             s.Text(6)};
-      });
+      [&](Statement& s) { s.Bind(1, recall.value).Bind(2, patient.value); }, ReadRecallContact);
 }
 
 Result<void> Queries::PutRecall(Recall& r) {
