@@ -75,7 +75,11 @@ TEST(Checkpointer, CopiesCommittedPagesIntoTheDatabaseFileOffTheWritingThread) {
   // checkpointer's pass can have grown the database file (woken once the WAL holds 20 frames).
   CommitMany(**writer, 5);
   const uintmax_t expected = before + 5 * 40000;
-  for (int i = 0; i < 1000 && fs::file_size(db.path) < expected; ++i) usleep(10000);
+  // The file grows while the pass copies pages, before the pass is counted complete: wait for both.
+  auto done = [&] {
+    return fs::file_size(db.path) >= expected && (*checkpointer)->complete_passes() > 0;
+  };
+  for (int i = 0; i < 1000 && !done(); ++i) usleep(10000);
   EXPECT_GE(fs::file_size(db.path), expected);
   EXPECT_GT((*checkpointer)->complete_passes(), 0);
 }
