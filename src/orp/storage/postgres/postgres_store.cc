@@ -92,8 +92,8 @@ Result<void> PostgresTransaction::Commit() {
   // outside the lock, where both servers' waits share one fsync. It still returns only once
   // durable. WAL is replayed as a prefix, so a crash before the flush loses a tail of whole
   // entries whose callers were never answered, and the chain stays linear.
-  const bool audit_only = !submission_.stored() && queries_.audit_appends() > 0 &&
-                          writes_ == queries_.audit_appends();
+  const bool audit_only =
+      !submission_.stored() && queries_.audit_appends() > 0 && writes_ == queries_.audit_appends();
   auto committed = connection_->Commit(/*wait_for_flush=*/!audit_only);
   if (!committed) {
     Rollback();

@@ -65,8 +65,7 @@ TEST(PostgresReferenceChecks, ImplantNamingAMissingProcedurePatientOrRemoverIsRe
   const int64_t procedure = w.stored.id.value;
   const int64_t patient = w.stored.patient.value;
   EXPECT_TRUE((*c)->Exec(ImplantInsert(procedure, patient, "NULL")).has_value());
-  EXPECT_TRUE(
-      (*c)->Exec(ImplantInsert(procedure, patient, std::to_string(procedure))).has_value());
+  EXPECT_TRUE((*c)->Exec(ImplantInsert(procedure, patient, std::to_string(procedure))).has_value());
   for (const std::string& sql : {ImplantInsert(procedure + 1000, patient, "NULL"),
                                  ImplantInsert(procedure, patient + 1000, "NULL"),
                                  ImplantInsert(procedure, patient, "424242")}) {
