@@ -8,6 +8,7 @@ set -euo pipefail
 build=${1:-build}
 export ORP_SOURCE_DIR=${ORP_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 cmake --build "$build" --target sqlite_insert_bench ingest_bench -j2 >/dev/null
+[ -z "${ORP_BENCH_DIR:-}" ] || mkdir -p "$ORP_BENCH_DIR"  # the benches abort on a missing folder
 "$build/bench/sqlite_insert_bench" --benchmark_filter='BM_PlainInsert/100000' \
   --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 "$build/bench/ingest_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
