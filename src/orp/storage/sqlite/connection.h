@@ -33,6 +33,8 @@ struct ConnectionOptions {
   // Page cache per connection. Index inserts of a large submission stay in memory instead of
   // spilling dirty pages to the WAL mid-transaction.
   int cache_mib = 64;
+  // The same for a file Store's pooled read connections only (sqlite_store.h); -1: cache_mib.
+  int read_cache_mib = -1;
   // Memory-mapped reads of up to this much of the file (0: off, the default). A long-running
   // reader of a large registry (a server answering recall queries) reads mapped pages instead of
   // copying each through a read call: docs/performance.md "## Recall".

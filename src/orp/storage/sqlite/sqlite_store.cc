@@ -142,6 +142,7 @@ Result<ReadLease> SqliteStore::LeasePooledReader() {
   if (!reader) {
     ConnectionOptions options = options_;
     if (options.read_mmap_mib >= 0) options.mmap_mib = options.read_mmap_mib;
+    if (options.read_cache_mib >= 0) options.cache_mib = options.read_cache_mib;
     auto connection = Connection::Open(info_.location, options);
     if (!connection) return std::unexpected(connection.error());
     Connection& c = **connection;
@@ -256,6 +257,8 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& path,
 Result<std::unique_ptr<Store>> OpenStoreFromUrl(std::string_view, std::string_view rest) {
   ConnectionOptions options;
   options.read_mmap_mib = kUrlReadMmapMib;
+  options.read_cache_mib = options.cache_mib;
+  options.cache_mib = kUrlWriterCacheMib;
   return OpenStore(std::string(rest), options);
 }
 
