@@ -36,6 +36,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "baseline_pragmas.h"
 #include "orp/catalogue/catalogue_file.h"
 #include "orp/domain/registry_loader.h"
 #include "orp/ingest/pipeline.h"
@@ -282,11 +283,7 @@ void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tabl
                      std::vector<double>& cpu) {
   sqlite3* db = nullptr;
   CheckSqlite(sqlite3_open(path.c_str(), &db), db);
-  CheckSqlite(sqlite3_exec(db,
-                           "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                           "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; BEGIN",
-                           nullptr, nullptr, nullptr),
-              db);
+  CheckSqlite(sqlite3_exec(db, orp::bench::kBaselinePragmas, nullptr, nullptr, nullptr), db);
   cpu.resize(tables.size() + 1);
   for (size_t n = 0; n < tables.size(); ++n) {
     const TableRows& t = tables[n];

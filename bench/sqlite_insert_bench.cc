@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <string>
 
+#include "baseline_pragmas.h"
 #include "orp/storage/sqlite/sqlite_store.h"
 
 namespace {
@@ -104,11 +105,7 @@ void Check(int rc, sqlite3* db) {
 void PlainInsert(const std::string& path, int n, int patients) {
   sqlite3* db = nullptr;
   Check(sqlite3_open(path.c_str(), &db), db);
-  Check(sqlite3_exec(db,
-                     "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                     "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; BEGIN",
-                     nullptr, nullptr, nullptr),
-        db);
+  Check(sqlite3_exec(db, orp::bench::kBaselinePragmas, nullptr, nullptr, nullptr), db);
   sqlite3_stmt* proc = nullptr;
   sqlite3_stmt* implant = nullptr;
   Check(sqlite3_prepare_v2(db,
