@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <compare>
+#include <deque>
 #include <utility>
 #include <vector>
 
@@ -178,68 +180,74 @@ RecallImplantRow ReadRecallImplant(const Statement& s) {
   return r;
 }
 
-// `rows` (sorted by patient) joined to their patients' columns, read by SqlitePatientsSql: one
-// row per distinct patient, in the order given.
-Result<std::vector<RecallImplantRow>> ReadPatientsOf(Database& db,
-                                                     const std::vector<RecallImplantRow>& rows) {
+// A cohort row's place in (patient, implant) order.
+struct CohortKey {
+  int64_t patient;
+  int64_t implant;
+  size_t row;  // index into the rows as read
+  auto operator<=>(const CohortKey&) const = default;
+};
+
+// The distinct patients of `keys` (sorted), each with their columns (SqlitePatientsSql; only
+// patient and the ReadPatientColumns fields are set), in ascending patient id. Rows are held in
+// deques here: growing one never relocates the rows already read.
+Result<std::deque<RecallImplantRow>> ReadPatientsOf(Database& db,
+                                                    const std::vector<CohortKey>& keys) {
   std::string ids = "[";
-  int64_t last = 0;
-  for (const RecallImplantRow& r : rows) {
-    if (ids.size() > 1 && r.patient.value == last) continue;
-    if (ids.size() > 1) ids += ',';
-    ids += fmt::format("{}", r.patient.value);
-    last = r.patient.value;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0 && keys[i].patient == keys[i - 1].patient) continue;
+    if (i > 0) ids += ',';
+    ids += fmt::format("{}", keys[i].patient);
   }
   ids += ']';
-  auto patients = Collect<RecallImplantRow>(
+  std::deque<RecallImplantRow> patients;
+  ORP_RETURN_IF_ERROR(ForEachRow(
       db, SqlitePatientsSql(), [&](Statement& s) { s.Bind(1, ids); },
-      [](const Statement& s) -> Result<RecallImplantRow> {
-        RecallImplantRow r;
+      [&](const Statement& s) -> Result<bool> {
+        RecallImplantRow& r = patients.emplace_back();
         r.patient.value = s.Int(0);
         ReadPatientColumns(s, 1, r);
-        return r;
-      });
-  if (patients && !std::ranges::is_sorted(
-                      *patients, {}, [](const RecallImplantRow& r) { return r.patient.value; })) {
-    std::ranges::sort(*patients, {}, [](const RecallImplantRow& r) { return r.patient.value; });
-  }
+        return true;
+      }));
+  auto id = [](const RecallImplantRow& r) { return r.patient.value; };
+  if (!std::ranges::is_sorted(patients, {}, id)) std::ranges::sort(patients, {}, id);
   return patients;
 }
 
 // SQLite's patient-ordered cohort (recall_reads.h) in two statements read in one snapshot (a
 // savepoint, which also nests inside a write transaction): the cohort's own columns in the
-// device index's order, sorted here by (patient, implant); then each distinct patient's row and
-// latest procedure, once per patient in key order. Why not one statement: SQLite's sorter spent
-// a quarter of the statement's CPU sorting the wide cohort rows, and the correlated latest-
-// procedure seeks ran once per implant, not per patient (a 100k-implant model has 40k patients
-// in the bench registry): docs/performance.md "## Recall", Session 7. The cohort is held in
-// memory (as the one statement's sorter held it) until the patients are read; the snapshot is
-// released before `visit` sees the first row.
+// device index's order, put in (patient, implant) order here by sorting their keys; then each
+// distinct patient's row and latest procedure, once per patient in key order. Why not one
+// statement: SQLite's sorter spent about a quarter of the statement's CPU sorting the wide cohort
+// rows, and the correlated latest-procedure seeks ran once per implant, not per patient (a
+// 100k-implant model has 40k patients in the bench registry): docs/performance.md "## Recall",
+// Session 7. The cohort is held in memory (as the one statement's sorter held it) until the
+// patients are read; the snapshot is released before `visit` sees the first row.
 Result<void> SqliteImplantsByPatient(Database& db, const RecallImplantQuery& q, int part, int parts,
                                      const Visitor<RecallImplantRow>& visit) {
   auto no_bind = [](Statement&) {};
   ORP_RETURN_IF_ERROR(Execute(db, "SAVEPOINT orp_recall_cohort", no_bind));
-  auto rows = Collect<RecallImplantRow>(
+  std::deque<RecallImplantRow> rows;
+  std::vector<CohortKey> keys;
+  Result<void> read = ForEachRow(
       db, SqliteCohortSql(q, part, parts), [&](Statement& s) { BindRecallImplantQuery(s, q); },
-      [](const Statement& s) -> Result<RecallImplantRow> {
-        RecallImplantRow r;
+      [&](const Statement& s) -> Result<bool> {
+        RecallImplantRow& r = rows.emplace_back();
         ReadCohortColumns(s, r);
-        return r;
+        keys.push_back({r.patient.value, r.implant.value, rows.size() - 1});
+        return true;
       });
-  if (rows) {
-    std::ranges::sort(*rows, {}, [](const RecallImplantRow& r) {
-      return std::pair(r.patient.value, r.implant.value);
-    });
-  }
-  Result<std::vector<RecallImplantRow>> patients =
-      rows ? ReadPatientsOf(db, *rows) : std::unexpected(rows.error());
+  std::ranges::sort(keys);
+  Result<std::deque<RecallImplantRow>> patients =
+      read ? ReadPatientsOf(db, keys) : std::unexpected(read.error());
   Result<void> released = Execute(db, "RELEASE orp_recall_cohort", no_bind);
   if (!patients) return std::unexpected(patients.error());
   ORP_RETURN_IF_ERROR(released);
   auto patient = patients->begin();
-  for (RecallImplantRow& r : *rows) {
-    while (patient != patients->end() && patient->patient.value < r.patient.value) ++patient;
-    if (patient == patients->end() || patient->patient != r.patient) continue;
+  for (const CohortKey& key : keys) {
+    while (patient != patients->end() && patient->patient.value < key.patient) ++patient;
+    if (patient == patients->end() || patient->patient.value != key.patient) continue;
+    RecallImplantRow& r = rows[key.row];
     r.pseudonym = patient->pseudonym;
     r.nhs_number = patient->nhs_number;
     r.date_of_death = patient->date_of_death;
