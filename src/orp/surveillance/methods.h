@@ -30,7 +30,6 @@
 #include <set>
 #include <string>
 #include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "orp/core/date.h"
@@ -75,8 +74,8 @@ using UnitKey = std::tuple<std::string, storage::SignalUnitKind, std::string>;
 // risk of revision within a year (clamped as the chart uses it) and the control limit h.
 struct KeptCusumModel {
   std::vector<std::string> terms;
-  std::vector<std::string> indications;       // the cohort's, when fitted: patterns name them
-  std::unordered_map<uint64_t, double> risk;  // by pattern (KeptPattern in unit_methods.cc)
+  std::vector<std::string> indications;  // the cohort's, when fitted: patterns name them
+  std::vector<double> risk;  // by pattern (KeptPattern in unit_methods.cc); NaN: not seen
   double h = 0;
   int64_t fitted_at_change = 0;
 };
@@ -86,8 +85,8 @@ struct KeptCusumModel {
 // exp(x'b) times the baseline cumulative hazard at its follow-up in whole days.
 struct KeptFunnelModel {
   std::vector<std::string> terms;
-  std::vector<std::string> indications;             // as KeptCusumModel
-  std::unordered_map<uint64_t, double> by_pattern;  // logistic: p; Cox: exp(x'b)
+  std::vector<std::string> indications;  // as KeptCusumModel
+  std::vector<double> by_pattern;        // logistic: p; Cox: exp(x'b); NaN: pattern not seen
   std::vector<double> baseline;  // Cox: Lambda0 at each day of follow-up from 0; logistic: empty
   int64_t fitted_at_change = 0;
 };

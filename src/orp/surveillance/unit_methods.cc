@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -135,24 +137,35 @@ Result<void> FunnelFor(const Cohort& c, const UnitColumn& unit, int32_t registry
 
 namespace {
 
-// A covariate pattern of row i, for a kept model: age band, sex, ASA and the indication's index
-// in the kept model's list (`kept_indication[code]`; -1 not recorded or not modelled (null), -2
-// not in the list).
-uint64_t KeptPattern(const Cohort& c, size_t i, const std::vector<int32_t>* kept_indication) {
-  const int32_t code = c.indication[i];
-  const int64_t indication = code == kNoUnit || kept_indication == nullptr
-                                 ? -1
-                                 : (*kept_indication)[static_cast<size_t>(code)];
-  const uint64_t mix = (uint64_t(uint8_t(c.age_band[i])) << 16) |
-                       (uint64_t(uint8_t(c.sex[i])) << 8) | uint64_t(uint8_t(c.asa[i]));
-  return (mix << 32) | uint64_t(uint32_t(indication + 2));
+// Covariate patterns of a kept model, as slots of a dense table: age band (6 levels) x sex (3)
+// x ASA (6) x the indication's place in the kept model's list, 0 for none recorded (or a model
+// without indication: `kept_indication` null, one slot).
+constexpr size_t kNoPattern = std::numeric_limits<size_t>::max();
+constexpr double kNotSeen = std::numeric_limits<double>::quiet_NaN();
+
+size_t PatternSlots(size_t kept_indications, bool with_indication) {
+  return 6 * 3 * 6 * (with_indication ? kept_indications + 1 : 1);
 }
 
-// The cohort's indication codes as indices into `names` (-2 when not there).
+// Row i's slot; kNoPattern when a level is out of range or its indication is not in the kept
+// list (`kept_indication[code]`: the place, or -1).
+size_t KeptPattern(const Cohort& c, size_t i, const std::vector<int32_t>* kept_indication) {
+  const auto age = static_cast<size_t>(c.age_band[i]), sex = static_cast<size_t>(c.sex[i]),
+             asa = static_cast<size_t>(c.asa[i]);
+  if (age >= 6 || sex >= 3 || asa >= 6) return kNoPattern;
+  const size_t mix = (age * 3 + sex) * 6 + asa;
+  if (kept_indication == nullptr) return mix;
+  const int32_t code = c.indication[i];
+  const int32_t place = code == kNoUnit ? -1 : (*kept_indication)[static_cast<size_t>(code)];
+  if (code != kNoUnit && place < 0) return kNoPattern;
+  return mix * (kept_indication->size() + 1) + static_cast<size_t>(place + 1);
+}
+
+// The cohort's indication codes as places in `names` (-1 when not there).
 std::vector<int32_t> IndicationIndex(const Cohort& c, const std::vector<std::string>& names) {
   std::map<std::string_view, int32_t> at;
   for (size_t k = 0; k < names.size(); ++k) at.emplace(names[k], static_cast<int32_t>(k));
-  std::vector<int32_t> out(c.indications.size(), -2);
+  std::vector<int32_t> out(c.indications.size(), -1);
   for (size_t k = 0; k < c.indications.size(); ++k)
     if (auto it = at.find(c.indications[k]); it != at.end()) out[k] = it->second;
   return out;
@@ -164,9 +177,9 @@ bool KeptRisks(const Cohort& c, const std::vector<size_t>& rows, const KeptCusum
                std::vector<double>& risk) {
   const std::vector<int32_t> index = IndicationIndex(c, kept.indications);
   for (size_t i : rows) {
-    auto it = kept.risk.find(KeptPattern(c, i, &index));
-    if (it == kept.risk.end()) return false;
-    risk[i] = it->second;
+    const size_t slot = KeptPattern(c, i, &index);
+    if (slot == kNoPattern || std::isnan(kept.risk[slot])) return false;
+    risk[i] = kept.risk[slot];
   }
   return true;
 }
@@ -176,9 +189,13 @@ KeptCusumModel KeepCusumModel(const Cohort& c, const std::vector<size_t>& rows,
                               const std::vector<double>& risk, std::vector<std::string> terms,
                               double h, int64_t change) {
   KeptCusumModel kept{std::move(terms), c.indications, {}, h, change};
+  kept.risk.assign(PatternSlots(c.indications.size(), true), kNotSeen);
   std::vector<int32_t> index(c.indications.size());
   std::iota(index.begin(), index.end(), 0);
-  for (size_t i : rows) kept.risk.emplace(KeptPattern(c, i, &index), risk[i]);
+  for (size_t i : rows) {
+    const size_t slot = KeptPattern(c, i, &index);
+    if (slot != kNoPattern && std::isnan(kept.risk[slot])) kept.risk[slot] = risk[i];
+  }
   return kept;
 }
 
@@ -190,9 +207,9 @@ std::optional<std::vector<double>> KeptExpected(const Cohort& c, std::span<const
   std::vector<double> expected(rows.size());
   for (size_t k = 0; k < rows.size(); ++k) {
     const size_t i = rows[k];
-    const auto it = kept.by_pattern.find(KeptPattern(c, i, cox ? &index : nullptr));
-    if (it == kept.by_pattern.end()) return std::nullopt;
-    expected[k] = it->second;
+    const size_t slot = KeptPattern(c, i, cox ? &index : nullptr);
+    if (slot == kNoPattern || std::isnan(kept.by_pattern[slot])) return std::nullopt;
+    expected[k] = kept.by_pattern[slot];
     if (cox) {
       const auto day = static_cast<size_t>(std::max(0, c.exit_day[i] - c.entry_day[i]));
       expected[k] *=
@@ -208,11 +225,15 @@ std::optional<std::vector<double>> KeptExpected(const Cohort& c, std::span<const
 KeptFunnelModel KeepFunnelModel(const Cohort& c, std::span<const size_t> rows,
                                 const RiskModel& model, bool cox, int64_t change) {
   KeptFunnelModel kept{model.terms, c.indications, {}, {}, change};
+  kept.by_pattern.assign(PatternSlots(c.indications.size(), cox), kNotSeen);
   std::vector<int32_t> index(c.indications.size());
   std::iota(index.begin(), index.end(), 0);
+  auto keep = [&](size_t i, double value) {
+    const size_t slot = KeptPattern(c, i, cox ? &index : nullptr);
+    if (slot != kNoPattern && std::isnan(kept.by_pattern[slot])) kept.by_pattern[slot] = value;
+  };
   if (!cox) {
-    for (size_t k = 0; k < rows.size(); ++k)
-      kept.by_pattern.emplace(KeptPattern(c, rows[k], nullptr), model.expected[k]);
+    for (size_t k = 0; k < rows.size(); ++k) keep(rows[k], model.expected[k]);
     return kept;
   }
   int32_t last_day = 0;
@@ -221,7 +242,7 @@ KeptFunnelModel KeepFunnelModel(const Cohort& c, std::span<const size_t> rows,
   for (size_t k = 0; k < rows.size(); ++k) {
     const size_t i = rows[k];
     const double r = model.relative_risk.empty() ? 1.0 : model.relative_risk[k];
-    kept.by_pattern.emplace(KeptPattern(c, i, &index), r);
+    keep(i, r);
     double& h = at[static_cast<size_t>(std::max(0, c.exit_day[i] - c.entry_day[i]))];
     if (h < 0) h = model.expected[k] / r;
   }
