@@ -248,7 +248,7 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
   }
   ORP_RETURN_IF_ERROR(MaybeDeferIndexes(txn, file, options));
   std::vector<domain::Finding> linkage_findings;
-  ChunkWriter writer(txn, linkage_findings);
+  ChunkWriter writer(txn, linkage_findings, options.known_patients_limit);
   // The screen reads through the transaction, on the thread that writes.
   const OnPrepared write = ScreenThen(
       *screens, txn, screened, [&](PreparedProcedure& p) { return writer.Add(std::move(p)); });

@@ -55,6 +55,10 @@ struct IngestOptions {
   // kAuto: a bulk load when the file's estimated procedures are at least this fraction of the
   // procedures stored (and at least kBulkMinProcedures).
   double bulk_ratio = 0.5;
+  // The writer keeps the patients this submission linked (ChunkWriter) up to this many, then
+  // forgets them and looks them up again as met: a bound on memory for a file of a million
+  // procedures (about 250 bytes each), with the same linkage.
+  size_t known_patients_limit = size_t{1} << 17;
   // Called now and then with the procedures read so far (for a progress line).
   std::function<void(int64_t procedures)> progress;
 };
