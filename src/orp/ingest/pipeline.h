@@ -51,6 +51,9 @@ struct IngestOptions {
   std::string submitter;        // the principal, e.g. "operator" or an ODS code
   bool dry_run = false;
   bool all_or_nothing = false;
+  // Called now and then with the procedures read so far (for a progress line).
+  std::function<void(int64_t procedures)> progress;
+  // (#4) After `progress`, so that callers that list the fields above in order stay valid.
   BulkLoad bulk = BulkLoad::kAuto;
   // kAuto: a bulk load when the file's estimated procedures are at least this fraction of the
   // procedures stored (and at least kBulkMinProcedures).
@@ -59,8 +62,6 @@ struct IngestOptions {
   // forgets them and looks them up again as met: a bound on memory for a file of a million
   // procedures (about 250 bytes each), with the same linkage.
   size_t known_patients_limit = size_t{1} << 17;
-  // Called now and then with the procedures read so far (for a progress line).
-  std::function<void(int64_t procedures)> progress;
 };
 
 struct Receipt {
