@@ -9,6 +9,8 @@
 //
 //   BM_IngestEndToEnd/N    N procedures; items/s is procedures per second
 //   BM_ValidateOnly/N      the same files through the readers and validator only (dry run)
+//   BM_IngestOneFile/N/B   the same registry as ONE file (one submission), B=0 with every index
+//                          kept while writing, B=1 a bulk load (--bulk, ADR 0009)
 //   BM_PlainInsertSameRows/N
 //                          the baseline on the SAME rows (issue #4: "a plain prepared-statement
 //                          insert of the same rows into the same schema and indexes"): the
@@ -30,6 +32,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -62,6 +65,7 @@ fs::path SourceDir() {
 struct Fixture {
   fs::path dir;
   std::vector<fs::path> files;
+  fs::path one_file;  // all of `files` in one CSV (header once), for BM_IngestOneFile
   catalogue::Catalogue catalogue;
   std::optional<ingest::Validator> validator;
 };
@@ -83,6 +87,17 @@ Fixture& FixtureFor(int64_t procedures) {
     if (entry.path().extension() == ".csv") f.files.push_back(entry.path());
   }
   std::sort(f.files.begin(), f.files.end());
+  f.one_file = f.dir / "one-file.csv";
+  {
+    std::ofstream out(f.one_file, std::ios::binary);
+    std::string line;
+    for (size_t i = 0; i < f.files.size(); ++i) {
+      std::ifstream in(f.files[i], std::ios::binary);
+      if (i > 0) std::getline(in, line);  // the header once
+      out << in.rdbuf();
+    }
+    if (!out) std::abort();
+  }
   if (!catalogue::ImportCatalogueFile(f.dir / "device-catalogue.csv",
                                       Date{std::chrono::year{1900} / 1 / 1}, f.catalogue)) {
     std::abort();
@@ -139,14 +154,23 @@ std::unique_ptr<storage::Store> FreshStore(const Fixture& f, bool postgres) {
   return store ? std::move(*store) : nullptr;
 }
 
-void Run(benchmark::State& state, bool dry_run, bool postgres = false) {
+// How Run loads the fixture: its yearly files one submission each (as `orp ingest` of a synth
+// registry), or all of them as one file, with the bulk load forced on or off (#4, ADR 0009).
+struct Load {
+  bool one_file = false;
+  ingest::BulkLoad bulk = ingest::BulkLoad::kAuto;
+};
+
+void Run(benchmark::State& state, bool dry_run, bool postgres = false, Load load = {}) {
   Fixture& f = FixtureFor(state.range(0));
+  const std::vector<fs::path> files = load.one_file ? std::vector<fs::path>{f.one_file} : f.files;
   auto keys = security::Pseudonymiser::FromSecret(security::Pseudonymiser::Secret{1});
   int64_t procedures = 0;
   double writer_cpu = 0;
   double reader_cpu = 0;
   ingest::IngestOptions run;
   run.dry_run = dry_run;
+  run.bulk = load.bulk;
   for (auto _ : state) {
     state.PauseTiming();
     auto store = FreshStore(f, postgres);
@@ -157,7 +181,7 @@ void Run(benchmark::State& state, bool dry_run, bool postgres = false) {
     state.ResumeTiming();
     const double thread_start = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
     const double process_start = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
-    for (const fs::path& file : f.files) {
+    for (const fs::path& file : files) {
       auto receipt = ingest::IngestFile(*store, *f.validator, keys, file, run);
       if (!receipt) std::abort();
       procedures += receipt->received;
@@ -410,10 +434,22 @@ void RegisterAlterVariants() {
 void BM_IngestEndToEnd(benchmark::State& state) { Run(state, false); }
 void BM_ValidateOnly(benchmark::State& state) { Run(state, true); }
 void BM_IngestEndToEndPostgres(benchmark::State& state) { Run(state, false, true); }
+// The fixture as one file; range(1): 0 every index kept while writing, 1 a bulk load.
+void BM_IngestOneFile(benchmark::State& state) {
+  Run(state, false, false,
+      {true, state.range(1) != 0 ? ingest::BulkLoad::kAlways : ingest::BulkLoad::kNever});
+}
 
 // CPU time is the whole process's: ingest reads and validates on a second thread.
 BENCHMARK(BM_IngestEndToEnd)
     ->Arg(100000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
+BENCHMARK(BM_IngestOneFile)
+    ->ArgNames({"procedures", "bulk"})
+    ->Args({100000, 0})
+    ->Args({100000, 1})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MeasureProcessCPUTime();

@@ -69,7 +69,9 @@ class IngestChunks : public ::testing::Test {
   ingest::Receipt Ingest(const std::string& name, const std::string& rows) {
     const fs::path file = dir_ / name;
     std::ofstream(file) << kHeader << rows;
-    auto r = ingest::IngestFile(*store_, *validator_, pseudonymiser_, file, {});
+    ingest::IngestOptions options;
+    if (known_limit_) options.known_patients_limit = *known_limit_;
+    auto r = ingest::IngestFile(*store_, *validator_, pseudonymiser_, file, options);
     EXPECT_TRUE(r.has_value()) << r.error().message();
     return r ? *r : ingest::Receipt{};
   }
@@ -82,7 +84,10 @@ class IngestChunks : public ::testing::Test {
     return **patient;
   }
 
+  void MeetAgainAcrossChunks();
+
   fs::path dir_;
+  std::optional<size_t> known_limit_;  // the writer's map of linked patients; unset: default
   std::optional<ingest::Validator> validator_;
   std::unique_ptr<storage::Store> store_;
   security::Pseudonymiser pseudonymiser_ =
@@ -90,6 +95,17 @@ class IngestChunks : public ::testing::Test {
 };
 
 TEST_F(IngestChunks, APatientMetAgainInALaterChunkIsTheSamePatientWithTheLatestDemographics) {
+  MeetAgainAcrossChunks();
+}
+
+// The writer forgets its linked patients past the limit (a memory bound); the ones it forgot are
+// read back from the transaction, so linkage is the same.
+TEST_F(IngestChunks, AWriterThatForgetsItsPatientsEveryChunkLinksThemTheSame) {
+  known_limit_ = 1;
+  MeetAgainAcrossChunks();
+}
+
+void IngestChunks::MeetAgainAcrossChunks() {
   // Distinct patients fill more than one chunk; patient A opens the file, comes back after the
   // first chunk boundary with a new postcode and once more near the end with the first one.
   std::vector<std::string> numbers;

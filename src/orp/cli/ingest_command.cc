@@ -1,5 +1,6 @@
 // orp ingest --db URL [--as ODS] [--registry CODE] [--dry-run] [--all-or-nothing]
-//            [--idempotency-key K] [--catalogue FILE] [--key-file F] [--definitions DIR]
+//            [--bulk | --no-bulk] [--bulk-ratio R] [--idempotency-key K] [--catalogue FILE]
+//            [--key-file F] [--definitions DIR]
 //            [--format table|json|csv] FILE...
 // orp ingest-deaths --db URL [--key-file F] [--idempotency-key K] [--dry-run] [--format ...] FILE
 //
@@ -40,6 +41,9 @@ struct IngestCliOptions {
   std::string format = "table";
   std::vector<std::string> files;
   bool surveil = false;  // an incremental surveillance run after accepting (#7)
+  bool bulk = false;     // --bulk: always a bulk load (#4, ADR 0009)
+  bool no_bulk = false;  // --no-bulk: never
+  double bulk_ratio = 0.5;
 };
 
 void PrintReceipts(const std::vector<std::pair<std::string, ingest::Receipt>>& receipts,
@@ -120,6 +124,10 @@ void RunIngest(const IngestCliOptions& o, const Environment& env) {
     ingest::IngestOptions run;
     run.dry_run = o.dry_run;
     run.all_or_nothing = o.all_or_nothing;
+    run.bulk = o.bulk      ? ingest::BulkLoad::kAlways
+               : o.no_bulk ? ingest::BulkLoad::kNever
+                           : ingest::BulkLoad::kAuto;
+    run.bulk_ratio = o.bulk_ratio;
     run.submitter = o.as_ods.empty() ? "operator" : o.as_ods;
     if (!o.idempotency_key.empty()) {
       run.idempotency_key =
@@ -181,6 +189,16 @@ void AddIngestCommand(CLI::App& app, const Environment& env) {
   cmd->add_option("--definitions", o->definitions, "Registry definitions directory");
   cmd->add_flag("--surveil", o->surveil,
                 "After accepting, run surveillance for the units the submission touched");
+  CLI::Option* bulk = cmd->add_flag(
+      "--bulk", o->bulk,
+      "Load in bulk: build the indexes ingest does not read once, at the end of the transaction");
+  cmd->add_flag("--no-bulk", o->no_bulk, "Never load in bulk (keep every index while writing)")
+      ->excludes(bulk);
+  cmd->add_option("--bulk-ratio", o->bulk_ratio,
+                  "Without either: load in bulk when the file holds at least this fraction of "
+                  "the procedures stored (and about 20,000 or more)")
+      ->default_val(0.5)
+      ->check(CLI::PositiveNumber);
   cmd->add_option("files", o->files, "Submission files (.csv, .ndjson)")->required();
   cmd->callback([o, &env] { RunIngest(*o, env); });
 

@@ -84,8 +84,12 @@ struct ChunkWriter::NewPatients {
   }
 };
 
-ChunkWriter::ChunkWriter(storage::Transaction& transaction, std::vector<domain::Finding>& findings)
-    : transaction_(transaction), findings_(findings), linker_(transaction) {
+ChunkWriter::ChunkWriter(storage::Transaction& transaction, std::vector<domain::Finding>& findings,
+                         size_t known_limit)
+    : transaction_(transaction),
+      findings_(findings),
+      linker_(transaction),
+      known_limit_(known_limit) {
   chunk_.reserve(kChunkSize);
 }
 
@@ -104,6 +108,10 @@ Result<void> ChunkWriter::Flush() {
 }
 
 Result<void> ChunkWriter::LinkPatients() {
+  // #4: a million-procedure file meets ~900,000 patients; past the limit the map starts again,
+  // and the patients it held are read back from the transaction when met (as stored, so the
+  // same merge follows).
+  if (known_.size() > known_limit_) known_ = {};
   // Only pseudonyms this submission has not met: the others are in known_ as the transaction
   // holds them (every write of a patient with a pseudonym in this submission goes through here).
   std::vector<Pseudonym> keys;

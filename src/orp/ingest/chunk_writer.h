@@ -17,7 +17,7 @@
 //                file put in before it, exactly as writing one procedure at a time would.
 //
 // Memory: one chunk of procedures and its lookup maps, plus one stored Patient per distinct
-// pseudonym in the submission (about 200 bytes each).
+// pseudonym in the submission (about 250 bytes each), up to `known_limit` of them.
 // Errors: only store errors (the caller drops the transaction). Findings for linkage (warnings)
 // are appended to the receipt's findings. Thread safety: one writer per transaction and thread.
 #pragma once
@@ -65,7 +65,10 @@ class ChunkWriter {
  public:
   static constexpr size_t kChunkSize = 1024;
 
-  ChunkWriter(storage::Transaction& transaction, std::vector<domain::Finding>& findings);
+  // `known_limit`: how many linked patients the writer keeps before forgetting them all (they
+  // are looked up again when met, from the transaction that holds them; same result).
+  ChunkWriter(storage::Transaction& transaction, std::vector<domain::Finding>& findings,
+              size_t known_limit = size_t{1} << 17);
 
   // Buffers one accepted procedure; writes the chunk when it is full.
   Result<void> Add(PreparedProcedure procedure);
@@ -99,6 +102,7 @@ class ChunkWriter {
   // Every patient with a pseudonym this submission has linked, as stored in the transaction
   // (#4: a patient met again in a later chunk is not looked up again).
   PseudonymMap<domain::Patient> known_;
+  size_t known_limit_;
 };
 
 }  // namespace orp::ingest

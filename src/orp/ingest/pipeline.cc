@@ -11,6 +11,7 @@
 #include "orp/ingest/opt_out_screen.h"
 #include "orp/ingest/site_check.h"
 #include "orp/ingest/validate_ahead.h"
+#include "orp/storage/bulk_load_writes.h"
 
 namespace orp::ingest {
 namespace {
@@ -165,8 +166,28 @@ Receipt DuplicateReceipt(const domain::Submission& earlier) {
   return r;
 }
 
+// Drops the indexes ingest does not read when `options` (or, for kAuto, the file's size against
+// the store's) asks for a bulk load and the store can (storage/bulk_load_writes.h).
+Result<void> MaybeDeferIndexes(storage::Transaction& txn, const std::filesystem::path& file,
+                               const IngestOptions& options) {
+  storage::BulkLoadWrites* bulk = storage::AsBulkLoadWrites(txn);
+  if (bulk == nullptr || options.bulk == BulkLoad::kNever) return {};
+  if (options.bulk == BulkLoad::kAuto) {
+    std::error_code error;
+    const auto bytes = std::filesystem::file_size(file, error);
+    if (error) return {};  // the reader reports an unreadable file
+    Result<int64_t> stored = bulk->StoredProceduresBound();
+    if (!stored) return std::unexpected(stored.error());
+    if (!BulkLoadWanted(static_cast<int64_t>(bytes), *stored, options.bulk_ratio)) return {};
+  }
+  return bulk->DeferIndexes();
+}
+
 Result<Receipt> Finish(storage::Transaction& txn, Receipt r) {
   r.submission_id = txn.submission();
+  if (storage::BulkLoadWrites* bulk = storage::AsBulkLoadWrites(txn)) {
+    ORP_RETURN_IF_ERROR(bulk->RestoreIndexes());  // nothing when none were deferred
+  }
   // Linkage warnings are found when a chunk is written, after later rows were validated.
   std::stable_sort(
       r.findings.begin(), r.findings.end(),
@@ -180,6 +201,12 @@ Result<Receipt> Finish(storage::Transaction& txn, Receipt r) {
 }
 
 }  // namespace
+
+bool BulkLoadWanted(int64_t file_bytes, int64_t stored_procedures, double ratio) {
+  const int64_t estimate = file_bytes / kBulkBytesPerProcedure;
+  return estimate >= kBulkMinProcedures &&
+         static_cast<double>(estimate) >= ratio * static_cast<double>(stored_procedures);
+}
 
 Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
                            const security::Pseudonymiser& pseudonymiser,
@@ -219,8 +246,9 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     }
     r = Receipt{};
   }
+  ORP_RETURN_IF_ERROR(MaybeDeferIndexes(txn, file, options));
   std::vector<domain::Finding> linkage_findings;
-  ChunkWriter writer(txn, linkage_findings);
+  ChunkWriter writer(txn, linkage_findings, options.known_patients_limit);
   // The screen reads through the transaction, on the thread that writes.
   const OnPrepared write = ScreenThen(
       *screens, txn, screened, [&](PreparedProcedure& p) { return writer.Add(std::move(p)); });

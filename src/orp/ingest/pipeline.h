@@ -38,6 +38,14 @@
 
 namespace orp::ingest {
 
+// Whether a submission is written as a bulk load (storage/bulk_load_writes.h, ADR 0009): the
+// indexes ingest does not read are dropped in its transaction and built again before it commits.
+enum class BulkLoad {
+  kAuto,    // when the file is large against the store (BulkLoadWanted)
+  kAlways,  // --bulk
+  kNever,   // --no-bulk
+};
+
 struct IngestOptions {
   std::string idempotency_key;  // empty: the SHA-256 of the file
   std::string submitter;        // the principal, e.g. "operator" or an ODS code
@@ -45,6 +53,15 @@ struct IngestOptions {
   bool all_or_nothing = false;
   // Called now and then with the procedures read so far (for a progress line).
   std::function<void(int64_t procedures)> progress;
+  // (#4) After `progress`, so that callers that list the fields above in order stay valid.
+  BulkLoad bulk = BulkLoad::kAuto;
+  // kAuto: a bulk load when the file's estimated procedures are at least this fraction of the
+  // procedures stored (and at least kBulkMinProcedures).
+  double bulk_ratio = 0.5;
+  // The writer keeps the patients this submission linked (ChunkWriter) up to this many, then
+  // forgets them and looks them up again as met: a bound on memory for a file of a million
+  // procedures (about 250 bytes each), with the same linkage.
+  size_t known_patients_limit = size_t{1} << 17;
 };
 
 struct Receipt {
@@ -58,6 +75,17 @@ struct Receipt {
   //  "findings": [{"row", "procedure_ref", "field", "rule", "severity", "message"}]}
   std::string json;
 };
+
+// kAuto's floor: below it the indexes' rebuild is not worth a schema change (every cached
+// statement of the store's connections is prepared again after one).
+inline constexpr int64_t kBulkMinProcedures = 20000;
+// kAuto's estimate of a file's procedures: its size over this many bytes (CSV of the synthetic
+// registries: ~460 bytes a procedure with 1.5 devices; NDJSON more, so this errs high).
+inline constexpr int64_t kBulkBytesPerProcedure = 400;
+
+// Whether kAuto loads a file of `file_bytes` in bulk into a store holding about
+// `stored_procedures`.
+bool BulkLoadWanted(int64_t file_bytes, int64_t stored_procedures, double ratio);
 
 Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
                            const security::Pseudonymiser& pseudonymiser,

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -57,6 +58,12 @@ class Queries : public sql::Queries {
       std::string_view registry, std::span<const std::string> procedure_refs);
   Result<void> InsertPatients(std::span<Patient> patients);
   Result<void> InsertProcedures(std::span<Procedure> procedures, SubmissionId submission);
+
+  // Bulk load (ingest, #4; bulk_load.cc): storage/bulk_load_writes.h. DropIndexes returns the
+  // CREATE statements of those of `names` that existed, in the order dropped.
+  Result<int64_t> MaxProcedureId();
+  Result<std::vector<std::string>> DropIndexes(std::span<const std::string_view> names);
+  Result<void> CreateIndexes(std::span<const std::string> definitions);
 
   // The change sequence number of the open transaction, allocated at its first change of
   // patients, procedures or implants; EndTransaction forgets it.

@@ -4,9 +4,11 @@
 
 #include <atomic>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "orp/storage/bulk_load_writes.h"
 #include "orp/storage/sqlite/checkpointer.h"
 #include "orp/storage/sqlite/migrations.h"
 #include "orp/storage/sqlite/queries.h"
@@ -17,7 +19,8 @@ namespace {
 
 class SqliteStore;
 
-class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>, Queries> {
+class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>, Queries>,
+                          public BulkLoadWrites {  // ingest (#4)
  public:
   SqliteTransaction(SqliteStore& store, StoreLock lock);
   ~SqliteTransaction() override;
@@ -27,6 +30,12 @@ class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>, Que
   Result<void> AddFindings(std::span<const Finding> findings) override;
   Result<void> FinishSubmission(const SubmissionOutcome& outcome) override;
   Result<void> Commit() override;
+  // Bulk load (ingest, #4): storage/bulk_load_writes.h.
+  Result<int64_t> StoredProceduresBound() override {
+    return Write([&](Queries& q) { return q.MaxProcedureId(); });
+  }
+  Result<void> DeferIndexes() override;
+  Result<void> RestoreIndexes() override;
 
  protected:
   Queries& queries();
@@ -55,6 +64,8 @@ class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>, Que
   SubmissionId submission_;
   bool finished_ = false;
   bool ended_ = false;
+  bool deferred_ = false;                  // DeferIndexes ran and RestoreIndexes did not
+  std::vector<std::string> deferred_sql_;  // the CREATE statements of the dropped indexes
 };
 
 class SqliteStore : public QueryReader<Store> {
@@ -196,12 +207,31 @@ Result<void> SqliteTransaction::FinishSubmission(const SubmissionOutcome& outcom
   return done;
 }
 
+Result<void> SqliteTransaction::DeferIndexes() {
+  if (deferred_) return {};
+  auto dropped = Write([&](Queries& q) { return q.DropIndexes(kBulkDeferredIndexes); });
+  if (!dropped) return std::unexpected(dropped.error());
+  deferred_sql_ = std::move(*dropped);
+  deferred_ = true;
+  return {};
+}
+
+Result<void> SqliteTransaction::RestoreIndexes() {
+  if (!deferred_) return {};
+  ORP_RETURN_IF_ERROR(Write([&](Queries& q) { return q.CreateIndexes(deferred_sql_); }));
+  deferred_ = false;
+  deferred_sql_.clear();
+  return {};
+}
+
 Result<void> SqliteTransaction::Commit() {
   if (ended_) return FailedPrecondition("the transaction has ended");
   if (submission_.stored() && !finished_) {
     Rollback();
     return FailedPrecondition("a submission must be finished (FinishSubmission) before Commit");
   }
+  // Never commit a store without the indexes a bulk load deferred.
+  ORP_RETURN_IF_ERROR(RestoreIndexes());
   auto committed = store_.connection().Exec("COMMIT");
   if (!committed) {
     Rollback();

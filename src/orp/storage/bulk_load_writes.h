@@ -1,0 +1,60 @@
+// Bulk load (ingest, #4, ADR 0009): a transaction may take the secondary indexes that ingest
+// never reads while it writes off the write path, load its rows, and build them again before it
+// commits. Building an index once from sorted keys is cheaper than inserting every row's entry at
+// a random place in it, when the rows loaded are many against the rows already stored.
+//
+// Everything happens inside the transaction: DROP INDEX, the inserts and CREATE INDEX commit
+// together or not at all, so a crash (kill -9) leaves either the old store with all its indexes
+// or the new one with all its indexes. Readers on other connections keep seeing the committed
+// schema, indexes included, throughout.
+//
+// It is a side interface, not a Transaction method (store.h is included everywhere): the SQLite
+// transaction implements it; every other transaction (PostgreSQL, wrappers) answers nullptr from
+// AsBulkLoadWrites and the caller writes with the indexes in place — same rows, slower.
+// Thread safety: as the transaction it comes from.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "orp/core/result.h"
+
+namespace orp::storage {
+
+class Transaction;
+
+// The indexes a bulk load defers. Ingest's own reads use none of them: it finds patients by
+// pseudonym (the UNIQUE column) and by demographics (patients_by_demographics), procedures by
+// (registry, procedure_ref) (procedures_by_ref, also the UNIQUE rule), the implants in situ of a
+// patient (implants_by_patient) and a corrected procedure's implants (implants_by_procedure);
+// those stay. Deferred: the change feeds, the recall look-up by device, the per-patient reads
+// of recall and the outcome events by patient.
+inline constexpr std::array<std::string_view, 6> kBulkDeferredIndexes = {
+    "implants_by_device",           "implants_by_change", "procedures_by_change",
+    "procedures_by_patient_latest", "patients_by_change", "outcome_events_by_patient",
+};
+
+class BulkLoadWrites {
+ public:
+  // The highest procedure id stored (0 for none): a cheap upper bound on the stored procedures,
+  // for deciding whether a submission is large against the store.
+  virtual Result<int64_t> StoredProceduresBound() = 0;
+  // Drops kBulkDeferredIndexes (those that exist), remembering their definitions. Calling it
+  // again while they are deferred does nothing. Store errors; on error the transaction is
+  // rolled back.
+  virtual Result<void> DeferIndexes() = 0;
+  // Creates the deferred indexes again from their definitions; nothing when none are deferred.
+  // Commit calls it itself, so a committed store always has every index. Store errors (a
+  // UNIQUE index whose rows now clash would be kConstraint; none of the deferred ones is
+  // unique); on error the transaction is rolled back.
+  virtual Result<void> RestoreIndexes() = 0;
+
+ protected:
+  ~BulkLoadWrites() = default;
+};
+
+// The transaction's bulk load, or nullptr when it has none.
+BulkLoadWrites* AsBulkLoadWrites(Transaction& transaction);
+
+}  // namespace orp::storage

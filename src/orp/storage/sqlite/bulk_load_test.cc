@@ -1,0 +1,120 @@
+// The bulk load's index DDL on SQLite (storage/bulk_load_writes.h, ADR 0009): the deferred
+// indexes are dropped inside the transaction only, and whatever the transaction's end the store
+// has every index with the definition the migrations gave it.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "orp/storage/bulk_load_writes.h"
+#include "orp/storage/conformance_test.h"
+#include "orp/storage/sqlite/collect.h"
+#include "orp/storage/sqlite/connection.h"
+#include "orp/storage/sqlite/sqlite_store.h"
+
+namespace orp::storage::sqlite {
+namespace {
+
+using storage::conformance::SamplePatient;
+using storage::conformance::SampleProcedure;
+
+class BulkLoad : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        std::filesystem::path(::testing::TempDir()) / ("orp-bulk-load-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "store.db").string();
+    auto store = OpenStore(path_);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    store_ = std::move(*store);
+    before_ = Indexes();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Every index's CREATE statement as committed, read on a connection of its own.
+  std::map<std::string, std::string> Indexes() {
+    auto db = Connection::Open(path_, {});
+    EXPECT_TRUE(db.has_value());
+    std::map<std::string, std::string> out;
+    auto rows = Collect<std::pair<std::string, std::string>>(
+        **db, "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index'",
+        [](Stmt&) {},
+        [](const Stmt& s) -> Result<std::pair<std::string, std::string>> {
+          return std::pair{s.Text(0), s.Text(1)};
+        });
+    EXPECT_TRUE(rows.has_value());
+    for (auto& [name, sql] : *rows) out[name] = sql;
+    return out;
+  }
+
+  std::string IntegrityCheck() {
+    auto db = Connection::Open(path_, {});
+    auto rows = Collect<std::string>(
+        **db, "PRAGMA integrity_check", [](Stmt&) {},
+        [](const Stmt& s) -> Result<std::string> { return s.Text(0); });
+    return rows && !rows->empty() ? rows->front() : "no answer";
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  std::unique_ptr<Store> store_;
+  std::map<std::string, std::string> before_;
+};
+
+TEST_F(BulkLoad, ACommittedBulkLoadHasEveryIndexWithItsDefinitionAndItsEntries) {
+  for (std::string_view name : kBulkDeferredIndexes) {
+    ASSERT_TRUE(before_.contains(std::string(name))) << name << " is not in the schema";
+  }
+  auto txn = store_->Begin();
+  ASSERT_TRUE(txn.has_value());
+  BulkLoadWrites* bulk = AsBulkLoadWrites(**txn);
+  ASSERT_NE(bulk, nullptr);
+  EXPECT_EQ(*bulk->StoredProceduresBound(), 0);
+  ASSERT_TRUE(bulk->DeferIndexes().has_value());
+  ASSERT_TRUE(bulk->DeferIndexes().has_value());  // twice is once
+  // Other connections keep the committed schema while the transaction runs.
+  EXPECT_EQ(Indexes(), before_);
+  PatientId patient = *(*txn)->PutPatient(SamplePatient(1));
+  Procedure p = SampleProcedure("P1", patient);
+  ASSERT_TRUE((*txn)->PutProcedure(p).has_value());
+  // The transaction's own reads are right without the deferred indexes.
+  auto by_device = (*txn)->FindImplantsByDevice(domain::DeviceId{*p.implants[0].gtin}, "L100", "");
+  ASSERT_TRUE(by_device.has_value());
+  EXPECT_EQ(by_device->size(), 1u);
+  ASSERT_TRUE((*txn)->Commit().has_value());  // restores them itself
+  EXPECT_EQ(Indexes(), before_);
+  EXPECT_EQ(IntegrityCheck(), "ok");  // every index has exactly its table's entries
+  EXPECT_EQ(store_->FindImplantsByDevice(domain::DeviceId{*p.implants[0].gtin}, "L100", "")->size(),
+            1u);
+  auto again = store_->Begin();
+  EXPECT_EQ(*AsBulkLoadWrites(**again)->StoredProceduresBound(), p.id.value);
+}
+
+TEST_F(BulkLoad, RestoringBeforeCommitBuildsTheIndexesOnceAndARollbackKeepsThemAll) {
+  {
+    auto txn = store_->Begin();
+    BulkLoadWrites* bulk = AsBulkLoadWrites(**txn);
+    ASSERT_TRUE(bulk->DeferIndexes().has_value());
+    ASSERT_TRUE(bulk->RestoreIndexes().has_value());
+    ASSERT_TRUE(bulk->RestoreIndexes().has_value());  // nothing left to restore
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  EXPECT_EQ(Indexes(), before_);
+  {
+    auto txn = store_->Begin();
+    ASSERT_TRUE(AsBulkLoadWrites(**txn)->DeferIndexes().has_value());
+    ASSERT_TRUE((*txn)->PutPatient(SamplePatient(2)).has_value());
+  }  // dropped without Commit: rolled back
+  EXPECT_EQ(Indexes(), before_);
+  EXPECT_EQ(store_->CountRows()->at("patients"), 0);
+  EXPECT_EQ(IntegrityCheck(), "ok");
+}
+
+}  // namespace
+}  // namespace orp::storage::sqlite
