@@ -1,9 +1,12 @@
 // Queries: surveillance signals (surveil7, #7). Semantics in storage/signals.h and store.h.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "orp/storage/sql_codec.h"
 #include "orp/storage/sql_queries.h"
@@ -162,19 +165,129 @@ void ReadSurveillanceRow(const Statement& s, SurveillanceRow& row) {
 
 }  // namespace
 
-// One statement over procedures, patients and implants; the row object is reused so that a
-// million-row read allocates little (the text columns are short enough for small-string storage).
+namespace {
+
+// A patient as the lean read needs it (ForEachSurveillanceRow keeps every patient's in memory).
+struct PatientFacts {
+  std::optional<Date> birth;
+  std::string sex;
+  std::optional<Date> death;
+};
+
+// Every patient's facts by id, read in id order. Patient ids are rowids, dense in practice: then a
+// slot table finds a patient in one step; otherwise a binary search over the ids.
+class PatientTable {
+ public:
+  Result<void> Read(Database& db) {
+    return ForEachRow(
+        db, "SELECT id, date_of_birth, sex, date_of_death FROM patients ORDER BY id",
+        [](Statement&) {},
+        [&](const Statement& s) -> Result<bool> {
+          ids_.push_back(s.Int(0));
+          facts_.push_back({OptionalDate(s, 1), s.Text(2), OptionalDate(s, 3)});
+          return true;
+        });
+  }
+  void Index() {
+    if (ids_.empty()) return;
+    const int64_t span = ids_.back() - ids_.front() + 1;
+    if (span > 2 * static_cast<int64_t>(ids_.size()) + 1024) return;  // sparse: binary search
+    slot_.assign(static_cast<size_t>(span), -1);
+    for (size_t k = 0; k < ids_.size(); ++k)
+      slot_[static_cast<size_t>(ids_[k] - ids_.front())] = static_cast<int32_t>(k);
+  }
+  const PatientFacts* Find(int64_t id) const {
+    if (ids_.empty() || id < ids_.front() || id > ids_.back()) return nullptr;
+    if (!slot_.empty()) {
+      const int32_t k = slot_[static_cast<size_t>(id - ids_.front())];
+      return k < 0 ? nullptr : &facts_[static_cast<size_t>(k)];
+    }
+    const auto at = std::lower_bound(ids_.begin(), ids_.end(), id);
+    return at != ids_.end() && *at == id ? &facts_[static_cast<size_t>(at - ids_.begin())]
+                                         : nullptr;
+  }
+
+ private:
+  std::vector<int64_t> ids_;
+  std::vector<PatientFacts> facts_;
+  std::vector<int32_t> slot_;  // id - first id -> index into facts_, -1 when no such patient
+};
+
+constexpr std::string_view kPrimariesInOrder =
+    "SELECT id, registry, date, provider_site, clinician_gmc, indication, asa_grade, patient "
+    "FROM procedures WHERE type = 'primary' AND date <= ?1 ORDER BY id";
+constexpr std::string_view kImplantsInOrder =
+    "SELECT procedure, action, gtin, removed_on FROM implants ORDER BY procedure, id";
+
+// The procedure's columns of kPrimariesInOrder and its patient's facts into `row`.
+void ReadPrimary(const Statement& s, const PatientFacts& patient, SurveillanceRow& row) {
+  row.procedure = s.Int(0);
+  row.registry = s.Text(1);
+  row.date = FromDayNumber(s.Int(2));
+  row.provider_site = s.Text(3);
+  row.clinician = s.Text(4);
+  row.indication = s.Text(5);
+  row.asa_grade = s.IsNull(6) ? std::nullopt : std::optional<int>(static_cast<int>(s.Int(6)));
+  row.date_of_birth = patient.birth;
+  row.sex = patient.sex;
+  row.date_of_death = patient.death;
+}
+
+// An implant row of kImplantsInOrder into `row` (or none: a primary without implants).
+void ReadImplant(const Statement* s, SurveillanceRow& row) {
+  row.has_implant = s != nullptr;
+  row.implanted = s != nullptr && s->Text(1) == "implanted";
+  row.device = s == nullptr || s->IsNull(2) ? std::string() : s->Text(2);
+  row.removed_on = s == nullptr ? std::nullopt : OptionalDate(*s, 3);
+}
+
+}  // namespace
+
+// Three sequential reads merged here rather than one join: the patients into memory, then the
+// primaries in id order beside the implants in procedure order. The join sought each
+// procedure's patient and each implant's row in their B-trees, which was most of a 5M run's read
+// (docs/performance.md, "### Session 7: full run"). The reads run one after another, each seeing
+// the store at least as new as the change number the run took before reading (run.h): a
+// procedure whose patient arrived after the patients' read is left out, as if read a moment
+// earlier, and is seen by the next run. The row object is reused, so the read allocates little.
 Result<void> Queries::ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit) {
+  PatientTable patients;
+  ORP_RETURN_IF_ERROR(patients.Read(db_));
+  patients.Index();
   SurveillanceRow row;
-  return ForEachRow(
-      db_,
-      std::string(kSurveillanceColumns) +
-          "WHERE p.type = 'primary' AND p.date <= ?1 ORDER BY p.id, i.id",
-      [&](Statement& s) { s.Bind(1, DayNumber(data_cut)); },
-      [&](const Statement& s) -> Result<bool> {
-        ReadSurveillanceRow(s, row);
-        return visit(row);
-      });
+  return db_.WithStatement(kPrimariesInOrder, [&](Statement& p) -> Result<void> {
+    p.Bind(1, DayNumber(data_cut));
+    return db_.WithStatement(kImplantsInOrder, [&](Statement& i) -> Result<void> {
+      // The implant statement is on the next implant not yet merged while `implant` is true.
+      Result<bool> implant = i.Step();
+      auto next_implant = [&]() -> Result<void> {
+        implant = i.Step();
+        if (!implant) return std::unexpected(implant.error());
+        return {};
+      };
+      if (!implant) return std::unexpected(implant.error());
+      while (true) {
+        Result<bool> primary = p.Step();
+        if (!primary) return std::unexpected(primary.error());
+        if (!*primary) return {};
+        const int64_t id = p.Int(0);
+        while (*implant && i.Int(0) < id) ORP_RETURN_IF_ERROR(next_implant());  // not a primary's
+        const PatientFacts* patient = patients.Find(p.Int(7));
+        if (patient == nullptr) continue;  // as the join did; its implants pass by above
+        ReadPrimary(p, *patient, row);
+        bool any = false;
+        while (*implant && i.Int(0) == id) {
+          ReadImplant(&i, row);
+          any = true;
+          if (!visit(row)) return {};
+          ORP_RETURN_IF_ERROR(next_implant());
+        }
+        if (any) continue;
+        ReadImplant(nullptr, row);
+        if (!visit(row)) return {};
+      }
+    });
+  });
 }
 
 // The changed ids through the change_seq indexes, as ForEachProcedure does (an OR over the

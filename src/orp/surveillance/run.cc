@@ -11,14 +11,21 @@ namespace orp::surveillance {
 Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
                                                     const MethodOptions& options,
                                                     std::vector<std::string>* notes) {
-  // The funnels (four risk-model fits per registry) on a second thread, the rest on this one:
-  // the methods are pure functions of the cohort, and the two halves cost about the same.
-  // Signals and notes are joined in a fixed order, so the result does not depend on timing.
-  std::vector<std::string> funnel_notes;
-  auto funnels =
-      std::async(std::launch::async, [&] { return FunnelSignals(cohort, options, &funnel_notes); });
+  // Two halves of about equal cost (docs/performance.md, "### Session 7: full run"): the funnels
+  // (four risk-model fits per registry) and the CUSUMs (a fit and an h per registry) on a second
+  // thread, the device-model methods and maxSPRT on this one. The methods are pure functions of
+  // the cohort; signals and notes are joined in a fixed order, so the result does not depend on
+  // timing.
+  std::vector<std::string> funnel_notes, cusum_notes;
+  struct UnitHalf {
+    Result<std::vector<storage::Signal>> funnels, cusums;
+  };
+  auto units = std::async(std::launch::async, [&] {
+    UnitHalf half{FunnelSignals(cohort, options, &funnel_notes), std::vector<storage::Signal>{}};
+    if (half.funnels) half.cusums = CusumSignals(cohort, options, &cusum_notes);
+    return half;
+  });
   std::vector<storage::Signal> all;
-  std::vector<std::string> cusum_notes;
   auto take = [&](Result<std::vector<storage::Signal>> signals) -> Result<void> {
     if (!signals) return std::unexpected(signals.error());
     for (storage::Signal& s : *signals) all.push_back(std::move(s));
@@ -26,12 +33,10 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
   };
   Result<void> devices = take(DeviceModelSignals(cohort, options));
   if (devices) devices = take(MaxSprtSignals(cohort, options));
-  Result<std::vector<storage::Signal>> cusums =
-      devices ? CusumSignals(cohort, options, &cusum_notes) : std::vector<storage::Signal>{};
-  Result<std::vector<storage::Signal>> funnel_signals = funnels.get();
+  UnitHalf half = units.get();
   ORP_RETURN_IF_ERROR(devices);
-  ORP_RETURN_IF_ERROR(take(std::move(funnel_signals)));
-  ORP_RETURN_IF_ERROR(take(std::move(cusums)));
+  ORP_RETURN_IF_ERROR(take(std::move(half.funnels)));
+  ORP_RETURN_IF_ERROR(take(std::move(half.cusums)));
   if (notes != nullptr) {
     notes->insert(notes->end(), funnel_notes.begin(), funnel_notes.end());
     notes->insert(notes->end(), cusum_notes.begin(), cusum_notes.end());
@@ -87,10 +92,18 @@ Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& opti
     touched = RegistriesOf(whole, keep);
   }
   const Cohort& evaluated = touched ? *touched : whole;
-  auto signals = EvaluateCohort(evaluated, options.methods, &summary.model_notes);
-  if (!signals) return std::unexpected(signals.error());
+  // The ratings beside the methods (a third thread on two cores: whichever of the method
+  // threads finishes first takes it up); their signals still come after the methods'.
+  std::future<Result<BenchmarkResult>> ratings;
   if (!options.benchmarks.empty()) {
-    auto rated = RateDeviceModels(evaluated, options.benchmarks);
+    ratings = std::async(std::launch::async,
+                         [&] { return RateDeviceModels(evaluated, options.benchmarks); });
+  }
+  auto signals = EvaluateCohort(evaluated, options.methods, &summary.model_notes);
+  if (ratings.valid()) ratings.wait();  // before returning: it reads `evaluated`
+  if (!signals) return std::unexpected(signals.error());
+  if (ratings.valid()) {
+    auto rated = ratings.get();
     if (!rated) return std::unexpected(rated.error());
     for (storage::Signal& s : rated->signals) signals->push_back(std::move(s));
     summary.ratings = std::move(rated->ratings);

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <span>
@@ -217,10 +216,14 @@ Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodO
     auto h = stats::ControlLimitForArl(mix, options.cusum_odds_ratio, options.cusum_target_arl);
     if (!h) return std::unexpected(h.error());
     for (const UnitColumn& unit : Units(c)) {
-      std::map<int32_t, std::vector<size_t>> by_unit;
+      // Rows bucketed by unit code in one pass (codes are dense), visited in code order.
+      std::vector<std::vector<size_t>> by_unit(unit.names->size());
       for (size_t i : rows)
-        if ((*unit.codes)[i] != kNoUnit) by_unit[(*unit.codes)[i]].push_back(i);
-      for (const auto& [code, unit_rows] : by_unit) {
+        if ((*unit.codes)[i] != kNoUnit) by_unit[static_cast<size_t>((*unit.codes)[i])].push_back(i);
+      for (size_t u = 0; u < by_unit.size(); ++u) {
+        const std::vector<size_t>& unit_rows = by_unit[u];
+        if (unit_rows.empty()) continue;
+        const auto code = static_cast<int32_t>(u);
         std::vector<double> p;
         std::vector<uint8_t> y;
         for (size_t i : unit_rows) {
