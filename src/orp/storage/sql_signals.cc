@@ -167,50 +167,75 @@ void ReadSurveillanceRow(const Statement& s, SurveillanceRow& row) {
 
 namespace {
 
-// A patient as the lean read needs it (ForEachSurveillanceRow keeps every patient's in memory).
-struct PatientFacts {
-  std::optional<Date> birth;
-  std::string sex;
-  std::optional<Date> death;
-};
-
-// Every patient's facts by id, read in id order. Patient ids are rowids, dense in practice: then a
-// slot table finds a patient in one step; otherwise a binary search over the ids.
+// Every patient's facts by id, read in id order, kept compact: a procedure's patient is a random
+// look-up, a cache miss each at 5M, so one 12-byte entry per patient found in one step (patient
+// ids are rowids, dense in practice) costs a miss where a slot table beside 48-byte facts cost two
+// (docs/performance.md, "### Session 7: full run"). Sparse ids fall back to a binary search.
 class PatientTable {
  public:
+  struct Facts {
+    int32_t birth = kNone, death = kNone;  // day numbers
+    int32_t sex = kAbsent;                 // into sexes(); kAbsent: no such patient
+  };
+  static constexpr int32_t kNone = std::numeric_limits<int32_t>::min();
+  static constexpr int32_t kAbsent = -1;
+
   Result<void> Read(Database& db) {
-    return ForEachRow(
+    std::vector<Facts> facts;
+    ORP_RETURN_IF_ERROR(ForEachRow(
         db, "SELECT id, date_of_birth, sex, date_of_death FROM patients ORDER BY id",
         [](Statement&) {},
         [&](const Statement& s) -> Result<bool> {
           ids_.push_back(s.Int(0));
-          facts_.push_back({OptionalDate(s, 1), s.Text(2), OptionalDate(s, 3)});
+          facts.push_back({DayOf(s, 1), DayOf(s, 3), SexCode(s.Text(2))});
           return true;
-        });
-  }
-  void Index() {
-    if (ids_.empty()) return;
+        }));
+    if (ids_.empty()) return {};
     const int64_t span = ids_.back() - ids_.front() + 1;
-    if (span > 2 * static_cast<int64_t>(ids_.size()) + 1024) return;  // sparse: binary search
-    slot_.assign(static_cast<size_t>(span), -1);
-    for (size_t k = 0; k < ids_.size(); ++k)
-      slot_[static_cast<size_t>(ids_[k] - ids_.front())] = static_cast<int32_t>(k);
+    if (span > 2 * static_cast<int64_t>(ids_.size()) + 1024) {  // sparse: binary search
+      facts_ = std::move(facts);
+      return {};
+    }
+    first_ = ids_.front();
+    facts_.assign(static_cast<size_t>(span), Facts{});
+    for (size_t k = 0; k < ids_.size(); ++k) facts_[static_cast<size_t>(ids_[k] - first_)] = facts[k];
+    ids_.clear();
+    dense_ = true;
+    return {};
   }
-  const PatientFacts* Find(int64_t id) const {
-    if (ids_.empty() || id < ids_.front() || id > ids_.back()) return nullptr;
-    if (!slot_.empty()) {
-      const int32_t k = slot_[static_cast<size_t>(id - ids_.front())];
-      return k < 0 ? nullptr : &facts_[static_cast<size_t>(k)];
+  // The patient's facts, or nullptr when there is no such patient.
+  const Facts* Find(int64_t id) const {
+    if (dense_) {
+      if (id < first_ || id - first_ >= static_cast<int64_t>(facts_.size())) return nullptr;
+      const Facts& f = facts_[static_cast<size_t>(id - first_)];
+      return f.sex == kAbsent ? nullptr : &f;
     }
     const auto at = std::lower_bound(ids_.begin(), ids_.end(), id);
     return at != ids_.end() && *at == id ? &facts_[static_cast<size_t>(at - ids_.begin())]
                                          : nullptr;
   }
+  static std::optional<Date> DateOf(int32_t day) {
+    return day == kNone ? std::nullopt : std::optional<Date>(FromDayNumber(day));
+  }
+  const std::string& Sex(const Facts& f) const { return sexes_[static_cast<size_t>(f.sex)]; }
 
  private:
-  std::vector<int64_t> ids_;
-  std::vector<PatientFacts> facts_;
-  std::vector<int32_t> slot_;  // id - first id -> index into facts_, -1 when no such patient
+  static int32_t DayOf(const Statement& s, int column) {
+    return s.IsNull(column) ? kNone : static_cast<int32_t>(s.Int(column));
+  }
+  // The stored sex codes are a handful ("1", "2", "9", "X", ""): a small dictionary.
+  int32_t SexCode(const std::string& text) {
+    for (size_t k = 0; k < sexes_.size(); ++k)
+      if (sexes_[k] == text) return static_cast<int32_t>(k);
+    sexes_.push_back(text);
+    return static_cast<int32_t>(sexes_.size() - 1);
+  }
+
+  bool dense_ = false;
+  int64_t first_ = 0;
+  std::vector<int64_t> ids_;  // sparse only
+  std::vector<Facts> facts_;  // dense: by id - first_ (sex kAbsent: no patient); else as ids_
+  std::vector<std::string> sexes_;
 };
 
 constexpr std::string_view kPrimariesInOrder =
@@ -220,7 +245,8 @@ constexpr std::string_view kImplantsInOrder =
     "SELECT procedure, action, gtin, removed_on FROM implants ORDER BY procedure, id";
 
 // The procedure's columns of kPrimariesInOrder and its patient's facts into `row`.
-void ReadPrimary(const Statement& s, const PatientFacts& patient, SurveillanceRow& row) {
+void ReadPrimary(const Statement& s, const PatientTable& patients,
+                 const PatientTable::Facts& patient, SurveillanceRow& row) {
   row.procedure = s.Int(0);
   row.registry = s.Text(1);
   row.date = FromDayNumber(s.Int(2));
@@ -228,9 +254,9 @@ void ReadPrimary(const Statement& s, const PatientFacts& patient, SurveillanceRo
   row.clinician = s.Text(4);
   row.indication = s.Text(5);
   row.asa_grade = s.IsNull(6) ? std::nullopt : std::optional<int>(static_cast<int>(s.Int(6)));
-  row.date_of_birth = patient.birth;
-  row.sex = patient.sex;
-  row.date_of_death = patient.death;
+  row.date_of_birth = PatientTable::DateOf(patient.birth);
+  row.sex = patients.Sex(patient);
+  row.date_of_death = PatientTable::DateOf(patient.death);
 }
 
 // An implant row of kImplantsInOrder into `row` (or none: a primary without implants).
@@ -253,7 +279,6 @@ void ReadImplant(const Statement* s, SurveillanceRow& row) {
 Result<void> Queries::ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit) {
   PatientTable patients;
   ORP_RETURN_IF_ERROR(patients.Read(db_));
-  patients.Index();
   SurveillanceRow row;
   return db_.WithStatement(kPrimariesInOrder, [&](Statement& p) -> Result<void> {
     p.Bind(1, DayNumber(data_cut));
@@ -272,9 +297,9 @@ Result<void> Queries::ForEachSurveillanceRow(Date data_cut, const Visitor<Survei
         if (!*primary) return {};
         const int64_t id = p.Int(0);
         while (*implant && i.Int(0) < id) ORP_RETURN_IF_ERROR(next_implant());  // not a primary's
-        const PatientFacts* patient = patients.Find(p.Int(7));
+        const PatientTable::Facts* patient = patients.Find(p.Int(7));
         if (patient == nullptr) continue;  // as the join did; its implants pass by above
-        ReadPrimary(p, *patient, row);
+        ReadPrimary(p, patients, *patient, row);
         bool any = false;
         while (*implant && i.Int(0) == id) {
           ReadImplant(&i, row);
