@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -198,7 +198,8 @@ class PatientTable {
     }
     first_ = ids_.front();
     facts_.assign(static_cast<size_t>(span), Facts{});
-    for (size_t k = 0; k < ids_.size(); ++k) facts_[static_cast<size_t>(ids_[k] - first_)] = facts[k];
+    for (size_t k = 0; k < ids_.size(); ++k)
+      facts_[static_cast<size_t>(ids_[k] - first_)] = facts[k];
     ids_.clear();
     dense_ = true;
     return {};

@@ -219,7 +219,8 @@ Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodO
       // Rows bucketed by unit code in one pass (codes are dense), visited in code order.
       std::vector<std::vector<size_t>> by_unit(unit.names->size());
       for (size_t i : rows)
-        if ((*unit.codes)[i] != kNoUnit) by_unit[static_cast<size_t>((*unit.codes)[i])].push_back(i);
+        if ((*unit.codes)[i] != kNoUnit)
+          by_unit[static_cast<size_t>((*unit.codes)[i])].push_back(i);
       for (size_t u = 0; u < by_unit.size(); ++u) {
         const std::vector<size_t>& unit_rows = by_unit[u];
         if (unit_rows.empty()) continue;
