@@ -205,6 +205,37 @@ TEST_P(StoreConformance, SurveillanceRowsAreThePrimariesWithPatientAndImplantFac
   EXPECT_TRUE(SurveillanceRows(*store_, Day(2024, 2, 29)).empty());
 }
 
+// The read merges the primaries with the implants in procedure order (sql_signals.cc): the
+// implants of a revision between two primaries, and of a primary after the cut, are passed by,
+// and each primary keeps exactly its own implants.
+TEST_P(StoreConformance, SurveillanceRowsPassByTheImplantsOfOtherProcedures) {
+  const PatientId a = AddPatient(SamplePatient(1));
+  const PatientId b = AddPatient(SamplePatient(2));
+  Procedure first = SampleProcedure("P1", a);
+  Procedure revision = SampleProcedure("R1", a);
+  revision.type = domain::ProcedureType::kRevision;
+  revision.date = Day(2024, 9, 1);
+  Procedure late = SampleProcedure("P2", b);
+  late.date = Day(2026, 1, 1);
+  Procedure last = SampleProcedure("P3", b);
+  last.implants[0].gtin = SampleGtin(3);
+  Procedure bare = SampleProcedure("P4", a);
+  bare.implants.clear();
+  Submit("k1", {first, revision, late, last, bare});
+
+  const std::vector<SurveillanceRow> rows = SurveillanceRows(*store_, Day(2025, 12, 31));
+  ASSERT_EQ(rows.size(), 3u);  // P1's implant, P3's implant, bare P4
+  EXPECT_EQ(rows[0].device, SampleGtin(1).digits());
+  EXPECT_LT(rows[0].procedure, rows[1].procedure);
+  EXPECT_TRUE(rows[1].has_implant);
+  EXPECT_EQ(rows[1].device, SampleGtin(3).digits());
+  EXPECT_EQ(rows[1].date_of_birth, SamplePatient(2).date_of_birth);
+  EXPECT_LT(rows[1].procedure, rows[2].procedure);
+  EXPECT_FALSE(rows[2].has_implant);
+  EXPECT_EQ(rows[2].device, "");
+  EXPECT_EQ(rows[2].removed_on, std::nullopt);
+}
+
 // The changed read (a resident cohort's refresh): the procedures changed after N, whether the
 // procedure, an implant or the patient (a death) changed; those no longer in the cohort (not a
 // primary, or after the cut) come as one row with in_cohort false.

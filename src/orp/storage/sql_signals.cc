@@ -1,9 +1,12 @@
 // Queries: surveillance signals (surveil7, #7). Semantics in storage/signals.h and store.h.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "orp/storage/sql_codec.h"
 #include "orp/storage/sql_queries.h"
@@ -162,19 +165,155 @@ void ReadSurveillanceRow(const Statement& s, SurveillanceRow& row) {
 
 }  // namespace
 
-// One statement over procedures, patients and implants; the row object is reused so that a
-// million-row read allocates little (the text columns are short enough for small-string storage).
+namespace {
+
+// Every patient's facts by id, read in id order, kept compact: a procedure's patient is a random
+// look-up, a cache miss each at 5M, so one 12-byte entry per patient found in one step (patient
+// ids are rowids, dense in practice) costs a miss where a slot table beside 48-byte facts cost two
+// (docs/performance.md, "### Session 7: full run"). Sparse ids fall back to a binary search.
+class PatientTable {
+ public:
+  struct Facts {
+    int32_t birth = kNone, death = kNone;  // day numbers
+    int32_t sex = kAbsent;                 // into sexes(); kAbsent: no such patient
+  };
+  static constexpr int32_t kNone = std::numeric_limits<int32_t>::min();
+  static constexpr int32_t kAbsent = -1;
+
+  Result<void> Read(Database& db) {
+    std::vector<Facts> facts;
+    ORP_RETURN_IF_ERROR(ForEachRow(
+        db, "SELECT id, date_of_birth, sex, date_of_death FROM patients ORDER BY id",
+        [](Statement&) {},
+        [&](const Statement& s) -> Result<bool> {
+          ids_.push_back(s.Int(0));
+          facts.push_back({DayOf(s, 1), DayOf(s, 3), SexCode(s.Text(2))});
+          return true;
+        }));
+    if (ids_.empty()) return {};
+    const int64_t span = ids_.back() - ids_.front() + 1;
+    if (span > 2 * static_cast<int64_t>(ids_.size()) + 1024) {  // sparse: binary search
+      facts_ = std::move(facts);
+      return {};
+    }
+    first_ = ids_.front();
+    facts_.assign(static_cast<size_t>(span), Facts{});
+    for (size_t k = 0; k < ids_.size(); ++k)
+      facts_[static_cast<size_t>(ids_[k] - first_)] = facts[k];
+    ids_.clear();
+    dense_ = true;
+    return {};
+  }
+  // The patient's facts, or nullptr when there is no such patient.
+  const Facts* Find(int64_t id) const {
+    if (dense_) {
+      if (id < first_ || id - first_ >= static_cast<int64_t>(facts_.size())) return nullptr;
+      const Facts& f = facts_[static_cast<size_t>(id - first_)];
+      return f.sex == kAbsent ? nullptr : &f;
+    }
+    const auto at = std::lower_bound(ids_.begin(), ids_.end(), id);
+    return at != ids_.end() && *at == id ? &facts_[static_cast<size_t>(at - ids_.begin())]
+                                         : nullptr;
+  }
+  static std::optional<Date> DateOf(int32_t day) {
+    return day == kNone ? std::nullopt : std::optional<Date>(FromDayNumber(day));
+  }
+  const std::string& Sex(const Facts& f) const { return sexes_[static_cast<size_t>(f.sex)]; }
+
+ private:
+  static int32_t DayOf(const Statement& s, int column) {
+    return s.IsNull(column) ? kNone : static_cast<int32_t>(s.Int(column));
+  }
+  // The stored sex codes are a handful ("1", "2", "9", "X", ""): a small dictionary.
+  int32_t SexCode(const std::string& text) {
+    for (size_t k = 0; k < sexes_.size(); ++k)
+      if (sexes_[k] == text) return static_cast<int32_t>(k);
+    sexes_.push_back(text);
+    return static_cast<int32_t>(sexes_.size() - 1);
+  }
+
+  bool dense_ = false;
+  int64_t first_ = 0;
+  std::vector<int64_t> ids_;  // sparse only
+  std::vector<Facts> facts_;  // dense: by id - first_ (sex kAbsent: no patient); else as ids_
+  std::vector<std::string> sexes_;
+};
+
+constexpr std::string_view kPrimariesInOrder =
+    "SELECT id, registry, date, provider_site, clinician_gmc, indication, asa_grade, patient "
+    "FROM procedures WHERE type = 'primary' AND date <= ?1 ORDER BY id";
+constexpr std::string_view kImplantsInOrder =
+    "SELECT procedure, action, gtin, removed_on FROM implants ORDER BY procedure, id";
+
+// The procedure's columns of kPrimariesInOrder and its patient's facts into `row`.
+void ReadPrimary(const Statement& s, const PatientTable& patients,
+                 const PatientTable::Facts& patient, SurveillanceRow& row) {
+  row.procedure = s.Int(0);
+  row.registry = s.Text(1);
+  row.date = FromDayNumber(s.Int(2));
+  row.provider_site = s.Text(3);
+  row.clinician = s.Text(4);
+  row.indication = s.Text(5);
+  row.asa_grade = s.IsNull(6) ? std::nullopt : std::optional<int>(static_cast<int>(s.Int(6)));
+  row.date_of_birth = PatientTable::DateOf(patient.birth);
+  row.sex = patients.Sex(patient);
+  row.date_of_death = PatientTable::DateOf(patient.death);
+}
+
+// An implant row of kImplantsInOrder into `row` (or none: a primary without implants).
+void ReadImplant(const Statement* s, SurveillanceRow& row) {
+  row.has_implant = s != nullptr;
+  row.implanted = s != nullptr && s->Text(1) == "implanted";
+  row.device = s == nullptr || s->IsNull(2) ? std::string() : s->Text(2);
+  row.removed_on = s == nullptr ? std::nullopt : OptionalDate(*s, 3);
+}
+
+}  // namespace
+
+// Three sequential reads merged here rather than one join: the patients into memory, then the
+// primaries in id order beside the implants in procedure order. The join sought each
+// procedure's patient and each implant's row in their B-trees, which was most of a 5M run's read
+// (docs/performance.md, "### Session 7: full run"). The reads run one after another, each seeing
+// the store at least as new as the change number the run took before reading (run.h): a
+// procedure whose patient arrived after the patients' read is left out, as if read a moment
+// earlier, and is seen by the next run. The row object is reused, so the read allocates little.
 Result<void> Queries::ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit) {
+  PatientTable patients;
+  ORP_RETURN_IF_ERROR(patients.Read(db_));
   SurveillanceRow row;
-  return ForEachRow(
-      db_,
-      std::string(kSurveillanceColumns) +
-          "WHERE p.type = 'primary' AND p.date <= ?1 ORDER BY p.id, i.id",
-      [&](Statement& s) { s.Bind(1, DayNumber(data_cut)); },
-      [&](const Statement& s) -> Result<bool> {
-        ReadSurveillanceRow(s, row);
-        return visit(row);
-      });
+  return db_.WithStatement(kPrimariesInOrder, [&](Statement& p) -> Result<void> {
+    p.Bind(1, DayNumber(data_cut));
+    return db_.WithStatement(kImplantsInOrder, [&](Statement& i) -> Result<void> {
+      // The implant statement is on the next implant not yet merged while `implant` is true.
+      Result<bool> implant = i.Step();
+      auto next_implant = [&]() -> Result<void> {
+        implant = i.Step();
+        if (!implant) return std::unexpected(implant.error());
+        return {};
+      };
+      if (!implant) return std::unexpected(implant.error());
+      while (true) {
+        Result<bool> primary = p.Step();
+        if (!primary) return std::unexpected(primary.error());
+        if (!*primary) return {};
+        const int64_t id = p.Int(0);
+        while (*implant && i.Int(0) < id) ORP_RETURN_IF_ERROR(next_implant());  // not a primary's
+        const PatientTable::Facts* patient = patients.Find(p.Int(7));
+        if (patient == nullptr) continue;  // as the join did; its implants pass by above
+        ReadPrimary(p, patients, *patient, row);
+        bool any = false;
+        while (*implant && i.Int(0) == id) {
+          ReadImplant(&i, row);
+          any = true;
+          if (!visit(row)) return {};
+          ORP_RETURN_IF_ERROR(next_implant());
+        }
+        if (any) continue;
+        ReadImplant(nullptr, row);
+        if (!visit(row)) return {};
+      }
+    });
+  });
 }
 
 // The changed ids through the change_seq indexes, as ForEachProcedure does (an OR over the

@@ -11,6 +11,7 @@
 #include "orp/domain/sex.h"
 #include "orp/storage/surveillance_reads.h"
 #include "orp/surveillance/cohort_rows.h"
+#include "orp/surveillance/row_pipe.h"
 
 namespace orp::surveillance {
 namespace {
@@ -469,14 +470,13 @@ Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {
   return BuildCohortFrom(reader, data_cut, [&](CohortSink& sink) -> Result<void> {
     int64_t procedure = 0;
     bool first = true;
-    return ForEachCohortRow(reader, data_cut, [&](const storage::SurveillanceRow& row) {
+    return ForEachCohortRowPipelined(reader, data_cut, [&](const storage::SurveillanceRow& row) {
       if (first || row.procedure != procedure) {
         first = false;
         procedure = row.procedure;
         sink.Primary(FactsOf(row));
       }
       if (row.has_implant && row.implanted) sink.Implant(RemovedDayOf(row), row.device, kNoKey);
-      return true;
     });
   });
 }
