@@ -249,6 +249,8 @@ async function adminChecks(t) {
     await page.click("#tokens-table button[data-revoke]");
     await page.waitForSelector("#users-status:text('revoked')");
     expect(await withToken(token) === 401, "a revoked token is refused");
+    // The status line is written before the token list is drawn again: wait for the new list.
+    await page.waitForSelector("#tokens-table button[data-revoke]", { state: "detached" }).catch(() => {});
     expect((await page.$$("#tokens-table button[data-revoke]")).length === 0, "no revoke button on a revoked token");
     await page.click("button[data-disable='web-new']");
     await page.click("button[data-confirm-disable='web-new']");
@@ -271,7 +273,11 @@ async function adminChecks(t) {
     await page.fill("#audit-since", new Date(Date.now() - 86400000).toISOString().slice(0, 10));
     await page.click("#audit-search");
     // The unfiltered first page is already there: wait for the search's answer to replace it.
-    await page.waitForFunction(() => [...document.querySelectorAll("#audit-table tbody tr td:nth-child(3)")].every((td) => td.textContent === "web-admin"), null, { timeout: 15000 }).catch(() => {});
+    // (An empty table while the search is in flight is not the answer: `every` holds for none.)
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll("#audit-table tbody tr td:nth-child(3)")];
+      return cells.length > 0 && cells.every((td) => td.textContent === "web-admin");
+    }, null, { timeout: 30000 }).catch(() => {});
     const actors = await page.$$eval("#audit-table tbody tr td:nth-child(3)", (tds) => tds.map((td) => td.textContent));
     expect(actors.length > 0 && actors.every((a) => a === "web-admin"), `actors: ${actors}`);
     const actions = await page.$$eval("#audit-table tbody tr td:nth-child(5)", (tds) => tds.map((td) => td.textContent));

@@ -95,6 +95,9 @@ export async function startChecks({ base, shots, chromiumPath, prefix = "", page
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
   async function newPage(viewport) {
     const context = await browser.newContext({ ...pageDefaults, ...(viewport ? { viewport } : {}), baseURL: base });
+    // A loaded two-core machine (the test suite runs beside builds) can take longer than
+    // Playwright's 30 s default to answer; no check waits that long on a healthy run.
+    context.setDefaultTimeout(60000);
     const page = await context.newPage();
     lastPage = page;
     page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
