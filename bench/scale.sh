@@ -24,6 +24,14 @@
 #   DROP_DB=1    delete the SQLite database once its steps are done, before the next backend
 #                (the PostgreSQL cluster is always removed after its steps).
 #   YEARLY=1 DROP_DB=1 bench/scale.sh build 20000000 /var/tmp/orp-scale-20m
+#   RESUME=1     carry on a run that was stopped (a session's end, a reboot): with YEARLY=1 the
+#                years a backend already took are skipped (their time files hold their figures),
+#                the SQLite database and the PostgreSQL cluster are kept and the cluster is
+#                started again, results.txt is appended to, and a backend whose steps all
+#                finished (WORK/done.BACKEND) is skipped. Totals are summed over every year's file.
+#                The year being loaded when the run stopped is loaded again: its transaction never
+#                committed, so nothing of it is in the store.
+#   YEARLY=1 DROP_DB=1 RESUME=1 bench/scale.sh build 20000000 /var/tmp/orp-scale-20m
 # Backends run one at a time in the order of BACKENDS (BACKENDS=postgresql for one only).
 # Every step prints the disk the work directory holds and the disk left (`disk:` lines).
 set -euo pipefail
@@ -35,13 +43,14 @@ repeat=${REPEAT:-20}
 wrk_seconds=${WRK_SECONDS:-10}
 yearly=${YEARLY:-0}
 drop_db=${DROP_DB:-0}
+resume=${RESUME:-0}
 orp="$(cd "$build" && pwd)/orp"
 src=$(cd "$(dirname "$0")/.." && pwd)
 registries="$src/registries"
 . "$src/bench/lib.sh"
 mkdir -p "$work"
 results="$work/results.txt"
-: >"$results"
+[ "$resume" = 1 ] || : >"$results"
 say() { echo "$*" | tee -a "$results"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -59,7 +68,7 @@ disk() {  # disk STEP: what WORK holds and what the file system has left
   say "disk after $1: work $(du -sh "$work" 2>/dev/null | cut -f1), free $(df -h --output=avail "$work" | tail -n 1 | tr -d ' ')"
 }
 
-say "== orp scale bench: $n procedures, $(nproc) cores, load $(load), $(date -u +%FT%TZ)"
+say "== orp scale bench: $n procedures, $(nproc) cores, load $(load), $(date -u +%FT%TZ)$([ "$resume" = 1 ] && echo ", resumed")"
 # ensure_synth: the yearly CSVs, synthesised again when a YEARLY run deleted them (deterministic).
 synth_runs=0
 ensure_synth() {
@@ -79,35 +88,57 @@ ensure_synth() {
 ensure_synth
 say "csv: ${#files[@]} files, $(du -ch "${files[@]}" | tail -n 1 | cut -f1)"
 
-# One lot with implants: the lot of the first device row of the first file.
-gtin_col=$(head -n 1 "${files[0]}" | tr ',' '\n' | grep -nx 'gtin' | cut -d: -f1)
-lot_col=$(head -n 1 "${files[0]}" | tr ',' '\n' | grep -nx 'lot' | cut -d: -f1)
-lot_gtin=$(awk -F, -v c="$gtin_col" 'NR == 2 {print $c}' "${files[0]}")
-lot=$(awk -F, -v c="$lot_col" 'NR == 2 {print $c}' "${files[0]}")
+# One lot with implants: the lot of the first device row of the first file, kept in WORK/lot so
+# that a resumed run (whose first remaining file is a later year) asks for the same one.
+if [ -s "$work/lot" ]; then
+  read -r lot_gtin lot <"$work/lot"
+else
+  gtin_col=$(head -n 1 "${files[0]}" | tr ',' '\n' | grep -nx 'gtin' | cut -d: -f1)
+  lot_col=$(head -n 1 "${files[0]}" | tr ',' '\n' | grep -nx 'lot' | cut -d: -f1)
+  lot_gtin=$(awk -F, -v c="$gtin_col" 'NR == 2 {print $c}' "${files[0]}")
+  lot=$(awk -F, -v c="$lot_col" 'NR == 2 {print $c}' "${files[0]}")
+  echo "$lot_gtin $lot" >"$work/lot"
+fi
 
 # ingest_yearly NAME URL: one `orp ingest` per yearly file, each deleted once ingested; writes
 # the summed wall, user and system time and the largest peak RSS to time.NAME.ingest as `timed`
 # does, and prints each file's line.
 ingest_yearly() {
-  local name=$1 url=$2 f year w u s r
+  local name=$1 url=$2 f year w u s r pg_before
   local wall=0 user=0 sys=0 rss=0
   for f in "${files[@]}"; do
     year=$(basename "$f" .csv)
+    if [ "$resume" = 1 ] && [ -s "$work/time.$name.$year" ]; then
+      rm -f "$f"  # taken before the run stopped
+      continue
+    fi
+    [ "$name" = postgresql ] && pg_before=$(pg_cluster_cpu "$work/pg")
     /usr/bin/time -f "%e %U %S %M" -o "$work/time.$name.$year" "$orp" ingest --db "$url" \
       --catalogue "$work/synth/device-catalogue.csv" --definitions "$registries" --format csv \
       "$f" >>"$work/out.$name.ingest" 2>>"$work/err.$name.ingest" ||
       { echo "$name ingest of $year failed: $(tail -3 "$work/err.$name.ingest")"; return 1; }
     read -r w u s r <"$work/time.$name.$year"
+    local server=""
+    if [ "$name" = postgresql ]; then
+      awk -v a="$pg_before" -v b="$(pg_cluster_cpu "$work/pg")" 'BEGIN {printf "%.2f\n", b - a}' \
+        >"$work/server_cpu.$name.$year"
+      server=" server_cpu $(cat "$work/server_cpu.$name.$year")s"
+    fi
+    rm -f "$f"
+    say "$name.ingest $year: wall ${w}s cpu $(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')s$server peak_rss $((r / 1024))MB (load $(load))"
+    disk "$name.ingest $year"
+  done
+  # Totals over every year's file, those of earlier (resumed) runs included.
+  for f in "$work"/time."$name".MDOR-*; do
+    [ -s "$f" ] || continue
+    read -r w u s r <"$f"
     wall=$(awk -v a="$wall" -v b="$w" 'BEGIN {print a + b}')
     user=$(awk -v a="$user" -v b="$u" 'BEGIN {print a + b}')
     sys=$(awk -v a="$sys" -v b="$s" 'BEGIN {print a + b}')
     [ "$r" -gt "$rss" ] && rss=$r
-    rm -f "$f"
-    say "$name.ingest $year: wall ${w}s cpu $(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')s peak_rss $((r / 1024))MB (load $(load))"
-    disk "$name.ingest $year"
   done
   echo "$wall $user $sys $rss" >"$work/time.$name.ingest"
-  say "$name.ingest: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')s peak_rss $((rss / 1024))MB (${#files[@]} files, one process each)"
+  say "$name.ingest: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')s peak_rss $((rss / 1024))MB ($(cat "$work"/time."$name".MDOR-* | grep -c .) files, one process each)"
 }
 
 # summary FILE: lines "wall user sys" -> CPU and wall median and max (max = p99 for <= 100 runs).
@@ -126,6 +157,10 @@ run_backend() {  # run_backend NAME URL
   say "-- $name"
   local before_pg=0
   [ "$name" = postgresql ] && before_pg=$(pg_cluster_cpu "$work/pg")
+  if [ -f "$work/done.$name" ]; then
+    say "-- $name: done before the run was resumed"
+    return
+  fi
   if [ "$yearly" = 1 ]; then
     ensure_synth
     ingest_yearly "$name" "$url"
@@ -136,7 +171,10 @@ run_backend() {  # run_backend NAME URL
   local wall
   wall=$(cut -d' ' -f1 "$work/time.$name.ingest")
   say "$name.ingest rate: $(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}') procedures/s (wall)"
-  if [ "$name" = postgresql ]; then
+  if [ "$name" = postgresql ] && [ "$yearly" = 1 ]; then
+    say "$name.ingest server cpu: $(cat "$work"/server_cpu."$name".MDOR-* | awk '{s += $1} END {printf "%.2f", s}')s"
+    say "$name.size: $(psql -At "$url" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+  elif [ "$name" = postgresql ]; then
     say "$name.ingest server cpu: $(awk -v a="$before_pg" -v b="$(pg_cluster_cpu "$work/pg")" 'BEGIN {printf "%.2f", b - a}')s"
     say "$name.size: $(psql -At "$url" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
   else
@@ -157,6 +195,7 @@ run_backend() {  # run_backend NAME URL
     --format json
   api_throughput "$name" "$url"
   disk "$name (all steps)"
+  touch "$work/done.$name"
 }
 
 api_throughput() {  # two orp serve processes on one database, wrk on both at once
@@ -189,12 +228,21 @@ api_throughput() {  # two orp serve processes on one database, wrk on both at on
 for backend in $backends; do
   case "$backend" in
     sqlite)
-      rm -f "$work"/scale.db*
+      [ "$resume" = 1 ] || rm -f "$work"/scale.db*
       run_backend sqlite "sqlite:$work/scale.db"
-      [ "$drop_db" = 1 ] && rm -f "$work"/scale.db* && disk "dropping the SQLite database" ;;
+      [ "$drop_db" = 1 ] && [ -f "$work/scale.db" ] && rm -f "$work"/scale.db* &&
+        disk "dropping the SQLite database" ;;
     postgresql)
-      "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null 2>&1 || true
-      url=$("$src/scripts/pg-test-cluster" start "$work/pg")
+      [ -f "$work/done.postgresql" ] && { say "-- postgresql: done before the run was resumed"; continue; }
+      if [ "$resume" = 1 ] && [ -d "$work/pg/data" ]; then
+        # The cluster a stopped run left: start it again (it recovers from its WAL).
+        [ -f "$work/pg/data/postmaster.pid" ] && kill -0 "$(head -n 1 "$work/pg/data/postmaster.pid")" 2>/dev/null ||
+          "$src/scripts/pg-test-cluster" resume "$work/pg"
+        url=$("$src/scripts/pg-test-cluster" url "$work/pg")
+      else
+        "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null 2>&1 || true
+        url=$("$src/scripts/pg-test-cluster" start "$work/pg")
+      fi
       run_backend postgresql "$url"
       # The cluster is thrown away whatever DROP_DB says (stop removes its directory).
       "$src/scripts/pg-test-cluster" stop "$work/pg"
