@@ -16,9 +16,10 @@ work=$2
 backends=${BACKENDS:-sqlite postgresql}
 src=$(cd "$(dirname "$0")/.." && pwd)
 . "$src/bench/lib.sh"
+export ORP_REGISTRIES=${ORP_REGISTRIES:-$src/registries}  # `orp serve` from any directory
 mkdir -p "$work"
 work=$(realpath "$work")
-cc -shared -fPIC -O2 -o "$work/sql_trace.so" "$src/bench/sql_trace_preload.c" -ldl -lpthread
+"${CC:-cc}" -shared -fPIC -O2 -o "$work/sql_trace.so" "$src/bench/sql_trace_preload.c" -ldl -lpthread
 if [ ! -f "$work/synth/.done" ]; then
   "$orp" synth --seed 1 --procedures 500 --registries MDOR,BCIR --out "$work/synth" \
     --definitions "$src/registries" >/dev/null
