@@ -69,14 +69,15 @@ bool Matches(const ProcedureQuery& q, const domain::Procedure& p) {
 // The scope of one procedure: its organisation and clinician. Organisations of sites are
 // looked up in the store once per request and cached; Resolve must not run inside a ForEach*
 // callback (the store forbids calls back into it there), so streaming code asks Known first and
-// resolves the rest after the stream. A caller allowed the action on a resource that names no
-// organisation, clinician or patient holds it nationally (security/policy.h: every other scope
-// needs one of them), so every procedure is allowed whatever its organisation: then nothing is
-// looked up (issue #10: that was one statement per distinct site on each page).
+// resolves the rest after the stream. A caller allowed the action on a record of an
+// organisation no grant can name (the empty code) holds it nationally (security/policy.h: every
+// other scope needs the caller's own organisation, clinician or patient), so every procedure is
+// allowed whatever its organisation: then nothing is looked up (issue #10: that was one
+// statement per distinct site on each page).
 class ScopeOfProcedure {
  public:
   ScopeOfProcedure(storage::Reader& reader, const RequestContext& ctx)
-      : reader_(reader), national_(ctx.Allowed(ResourceScope{})) {}
+      : reader_(reader), national_(ctx.Allowed(NobodysRecord())) {}
 
   bool Known(const domain::Procedure& p) const {
     return national_ || !p.provider_site || organisations_.contains(p.provider_site->code());
@@ -96,6 +97,12 @@ class ScopeOfProcedure {
   }
 
  private:
+  static ResourceScope NobodysRecord() {
+    ResourceScope scope;
+    scope.organisations.push_back("");
+    return scope;
+  }
+
   storage::Reader& reader_;
   bool national_;
   std::map<std::string, std::string> organisations_;
