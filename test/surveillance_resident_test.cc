@@ -1,6 +1,8 @@
 // The resident cohort patched after a real batch equals the cohort read whole from the same
 // store, and so do the signals evaluated on it (SQLite; the changed read itself is checked on
 // both backends in storage/conformance_signals_test.cc).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -188,6 +190,93 @@ TEST_F(ResidentCohortTest, PatchedAfterABatchEqualsTheCohortReadWhole) {
     EXPECT_EQ(same->statistic, s.statistic);
     EXPECT_EQ(same->evidence_json, s.evidence_json);
   }
+}
+
+// The kept-model rule (methods.h KeptModels): after a real batch, the incremental run on the
+// resident cohort uses the models kept before it and writes, for the units it touched, exactly
+// the signals a full evaluation of the whole store gives with the same kept models.
+TEST_F(ResidentCohortTest, AnIncrementalRunOnKeptModelsEqualsAFullRunWithThoseModels) {
+  for (int n = 1; n <= 40; ++n) patients_.push_back(AddPatient(n));
+  Submit("first", Primaries(0, 600));
+  // A surgeon (GMC 1234560, every fourth primary) whose primaries at RR801 fail: each one's
+  // first implant removed 100 days on, so the CUSUM and the funnels have something to signal.
+  Procedure revision_all = Primaries(900, 1)[0];
+  revision_all.type = domain::ProcedureType::kRevision;
+  Submit("revisions", {revision_all});
+  auto reviser = store_->FindProcedure("BCIR", "P900");
+  ASSERT_TRUE(reviser && *reviser);
+  std::vector<std::pair<domain::ImplantId, Date>> failures;
+  for (int k = 0; k < 600; k += 12) {
+    auto failed = store_->FindProcedure("BCIR", "P" + std::to_string(k));
+    ASSERT_TRUE(failed && *failed) << k;
+    failures.emplace_back((*failed)->implants[0].id, (*failed)->date + std::chrono::days(100));
+  }
+  {
+    auto removals = store_->Begin();
+    for (const auto& [id, on] : failures)
+      ASSERT_TRUE((*removals)->MarkImplantsRemoved({&id, 1}, (*reviser)->id, on).has_value());
+    ASSERT_TRUE((*removals)->Commit().has_value());
+  }
+  const Date cut = Day(2025, 12, 31);
+  RunOptions options;
+  options.data_cut = cut;
+  options.methods.cusum_target_arl = 30;  // a short run length: charts that signal
+  ResidentCohort resident;
+  ASSERT_TRUE(resident.Load(*store_, cut).has_value());
+  auto before_cohort = resident.Build(*store_);
+  ASSERT_TRUE(before_cohort.has_value());
+  const int64_t before = *store_->LastChange();
+  resident.models().change_seq = before;
+  ASSERT_TRUE(KeepModels(**before_cohort, options.methods, resident.models()).has_value());
+  ASSERT_TRUE(resident.models().cusum.contains("BCIR"));
+  const KeptModels kept = resident.models();
+
+  // The batch: new primaries, a revision removing an earlier primary's implant, and a death.
+  std::vector<Procedure> batch = Primaries(600, 80);
+  Procedure revision = Primaries(700, 1)[0];
+  revision.type = domain::ProcedureType::kRevision;
+  revision.patient = patients_[3];
+  batch.push_back(revision);
+  Submit("batch", batch);
+  auto revised = store_->FindProcedure("BCIR", "P3");
+  auto by = store_->FindProcedure("BCIR", "P700");
+  ASSERT_TRUE(revised && *revised && by && *by);
+  auto tx = store_->Begin();
+  const domain::ImplantId removed = (*revised)->implants[0].id;
+  ASSERT_TRUE((*tx)->MarkImplantsRemoved({&removed, 1}, (*by)->id, Day(2024, 6, 1)).has_value());
+  ASSERT_TRUE((*tx)->RecordDeath(patients_[7], Day(2023, 3, 4)).has_value());
+  ASSERT_TRUE((*tx)->Commit().has_value());
+
+  options.since_change = before;
+  auto incremental = RunSurveillance(*store_, options, &resident);
+  ASSERT_TRUE(incremental.has_value()) << incremental.error().ToString();
+  // The kept model served: not fitted again at this run's change.
+  EXPECT_EQ(resident.models().cusum.at("BCIR").fitted_at_change, before);
+
+  auto whole = BuildCohort(*store_, cut);
+  ASSERT_TRUE(whole.has_value());
+  KeptModels same = kept;
+  const Increment with_kept{nullptr, &same, false};
+  auto full = EvaluateCohort(*whole, options.methods, nullptr, nullptr, &with_kept);
+  ASSERT_TRUE(full.has_value());
+  auto units = AffectedUnits(*store_, before, *whole);
+  ASSERT_TRUE(units.has_value());
+  auto line = [](const storage::Signal& s) {
+    return fmt::format("{}|{}|{}|{}|{:.10g}|{:.10g}|{}", s.registry,
+                       storage::SignalUnitKindName(s.unit_kind), s.unit, s.method, s.statistic,
+                       s.threshold, s.evidence_json);
+  };
+  std::vector<std::string> expected, got;
+  for (const storage::Signal& s : *full)
+    if (units->contains({s.registry, s.unit_kind, s.unit})) expected.push_back(line(s));
+  for (const storage::Signal& s : incremental->signals) got.push_back(line(s));
+  std::sort(expected.begin(), expected.end());
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, expected);
+  const auto cusums = std::count_if(got.begin(), got.end(), [](const std::string& l) {
+    return l.find("fitted_at_change") != std::string::npos;
+  });
+  EXPECT_GT(cusums, 0) << fmt::format("{}", fmt::join(got, "\n"));  // against the kept models
 }
 
 TEST_F(ResidentCohortTest, RefreshBeforeALoadIsRefused) {

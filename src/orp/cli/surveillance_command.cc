@@ -109,7 +109,12 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
     if (Result<void> loaded = resident.Load(*store, run.data_cut); !loaded)
       Fail(kCommand, loaded.error());
     const int64_t left_out = ValueOrFail(kCommand, resident.LeaveOut(*store, o.since_change));
-    ValueOrFail(kCommand, resident.Build(*store));
+    const surveillance::Cohort* before = ValueOrFail(kCommand, resident.Build(*store));
+    // ... with the risk models its last run fitted on that cohort, kept (methods.h KeptModels).
+    resident.models().change_seq = o.since_change;
+    if (Result<void> kept = surveillance::KeepModels(*before, run.methods, resident.models());
+        !kept)
+      Fail(kCommand, kept.error());
     resident_json = {{"load", load.Json()}, {"left_out", left_out}};
   }
   const PhaseClock incremental;
@@ -131,6 +136,9 @@ void RunRun(const SurveillanceOptions& o, const Environment& env) {
                  {"since_change", o.since_change},
                  {"affected_units", summary.affected_units}};
   if (o.resident) header["resident"] = std::move(resident_json);
+  json phases = json::object();  // where the run's CPU went (RunSummary::phase_cpu_ms)
+  for (const auto& [name, ms] : summary.phase_cpu_ms) phases[name] = ms;
+  header["phase_cpu_ms"] = std::move(phases);
   json ratings = json::array();
   for (const auto& r : summary.ratings) {
     ratings.push_back({{"registry", r.registry},

@@ -173,6 +173,9 @@ TEST_P(StoreConformance, RecallByPatientGivesTheSameRowsInPatientThenImplantOrde
     EXPECT_EQ(got->pseudonym, want.pseudonym);
     EXPECT_EQ(got->latest_site, want.latest_site);
     EXPECT_EQ(got->latest_procedure_on, want.latest_procedure_on);
+    EXPECT_EQ(got->latest_organisation, want.latest_organisation);
+    EXPECT_EQ(got->date_of_death, want.date_of_death);
+    EXPECT_EQ(got->nhs_number, want.nhs_number);
   }
   EXPECT_EQ(by_patient[0].latest_site, "RXF05");  // a's latest procedure, on both of a's rows
   EXPECT_EQ(by_patient[1].latest_procedure_on, Day(2025, 6, 1));
@@ -180,6 +183,34 @@ TEST_P(StoreConformance, RecallByPatientGivesTheSameRowsInPatientThenImplantOrde
   ASSERT_TRUE(
       reads->ForEachRecallImplantByPatient(q, [&](const RecallImplantRow&) { return ++seen < 2; }));
   EXPECT_EQ(seen, 2);
+}
+
+// The patient-ordered read inside a write transaction sees the transaction's own rows (SQLite
+// reads it under a savepoint, which must nest in the transaction and leave it able to commit).
+TEST_P(StoreConformance, RecallByPatientInsideATransactionSeesItsRowsAndLetsItCommit) {
+  Cohort ids = Populate(*store_);
+  auto start = store_->BeginSubmission({"k5", "RRK", "BCIR", {}});
+  ASSERT_TRUE(start.has_value() && start->transaction);
+  Transaction& txn = *start->transaction;
+  Procedure more = SampleProcedure("B2", ids.b);
+  more.date = Day(2025, 3, 1);
+  more.implants[0].lot = "L300";
+  more.provider_site = *OdsSiteCode::Parse("RXF05");  // b's latest procedure, not yet committed
+  ASSERT_TRUE(txn.PutProcedure(more).has_value());
+  RecallReads* reads = AsRecallReads(txn);
+  ASSERT_NE(reads, nullptr);
+  std::vector<std::pair<int64_t, std::string>> seen;
+  ASSERT_TRUE(reads->ForEachRecallImplantByPatient(
+      Q({SampleGtin(1).digits()}), [&](const RecallImplantRow& r) {
+        seen.emplace_back(r.patient.value, r.lot + "@" + r.latest_site);
+        return true;
+      }));
+  EXPECT_THAT(seen, ElementsAre(std::pair(ids.a.value, std::string("L100@RXF05")),
+                                std::pair(ids.b.value, std::string("L200@RXF05")),
+                                std::pair(ids.b.value, std::string("L300@RXF05"))));
+  ASSERT_TRUE(txn.FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0, "{}"}));
+  ASSERT_TRUE(txn.Commit().has_value());
+  EXPECT_EQ(Rows(*store_, Q({SampleGtin(1).digits()}, {"L300"})).size(), 1u);
 }
 
 TEST_P(StoreConformance,

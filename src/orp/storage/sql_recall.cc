@@ -1,5 +1,5 @@
-// Queries: recall (recall8, #8) — the affected-implant query and the campaign tables
-// (migration 0007_recall).
+// Queries: recall (recall8, #8) — the campaign tables (migration 0007_recall) and a keyed page
+// of a campaign's patients. The affected-implant queries are in sql_recall_cohort.cc.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -17,131 +17,6 @@ std::string Placeholders(int first, size_t count) {
     out += fmt::format("{}?{}", i ? ", " : "", first + static_cast<int>(i));
   }
   return out;
-}
-
-// The patient's most recent procedure `l` (its provider_site and date), read from the covering
-// index procedures_by_patient_latest alone (migration 0010), never from the procedure row. SQLite
-// has no LATERAL: the subquery finds the id, and the join is pinned to the same index (whose
-// leaf page the subquery has just read), where its planner would otherwise fetch the row by id.
-// `patient` names the outer query's patient id column.
-std::string LatestProcedureJoin(Dialect dialect, std::string_view patient) {
-  if (dialect == Dialect::kPostgres) {
-    return fmt::format(
-        "JOIN LATERAL (SELECT q.provider_site, q.date FROM procedures q "
-        "WHERE q.patient = {0} ORDER BY q.date DESC, q.id DESC LIMIT 1) l ON true ",
-        patient);
-  }
-  return fmt::format(
-      "JOIN procedures l INDEXED BY procedures_by_patient_latest ON l.patient = {0} "
-      "AND l.id = (SELECT q.id FROM procedures q WHERE q.patient = {0} "
-      "ORDER BY q.date DESC, q.id DESC LIMIT 1) ",
-      patient);
-}
-
-// The WHERE clause of the affected-implant query (implants `i`, their procedures `p`).
-// Parameters: ?1..?5 the dates and changed_after (NULL when unset), then the device ids, then
-// the lots.
-std::string RecallImplantWhere(const RecallImplantQuery& q) {
-  const int lots_from = 6 + static_cast<int>(q.device_ids.size());
-  std::string lots =
-      q.lots.empty() ? std::string()
-                     : fmt::format(" AND i.lot IN ({})", Placeholders(lots_from, q.lots.size()));
-  return fmt::format(
-      "WHERE i.action = 'implanted' AND i.gtin IN ({}){} "
-      "AND (CAST(?1 AS INTEGER) IS NULL OR p.date >= ?1) "
-      "AND (CAST(?2 AS INTEGER) IS NULL OR p.date <= ?2) "
-      "AND (CAST(?3 AS INTEGER) IS NULL OR i.expiry >= ?3) "
-      "AND (CAST(?4 AS INTEGER) IS NULL OR i.expiry <= ?4) "
-      "AND (CAST(?5 AS BIGINT) IS NULL OR i.change_seq > ?5) ",
-      Placeholders(6, q.device_ids.size()), lots);
-}
-
-// The affected-implant SELECT for `q` (parameters: RecallImplantWhere). The order differs by
-// engine, each its cheapest: on SQLite the device index's (gtin, lot, id), so nothing is sorted;
-// on PostgreSQL the implant id.
-std::string RecallImplantSql(const RecallImplantQuery& q, Dialect dialect) {
-  return fmt::format(
-      "SELECT i.id, i.procedure, i.patient, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, "
-      "i.in_situ, i.removed_by, i.removed_on, p.registry, p.procedure_ref, p.date, "
-      "p.provider_site, pt.pseudonym, pt.nhs_cipher, pt.date_of_death, l.provider_site, l.date, "
-      "coalesce(s.organisation, '') "
-      "FROM implants i JOIN procedures p ON p.id = i.procedure "
-      "JOIN patients pt ON pt.id = i.patient {}"
-      "LEFT JOIN sites s ON s.code = l.provider_site {}ORDER BY {}",
-      LatestProcedureJoin(dialect, "i.patient"), RecallImplantWhere(q),
-      dialect == Dialect::kSqlite ? "i.gtin, i.lot, i.id" : "i.id");
-}
-
-// The same rows in (patient, implant) order (recall_reads.h): the cohort `c` (implants and their
-// procedures) is materialised sorted by patient first, and only then joined to the patient row
-// and the latest procedure, so those seeks come in key order. On SQLite the outer query scans
-// `c` in the order it was written (a materialised CTE is a table filled in order), so it needs
-// no second sort; LIMIT -1 (no limit) keeps SQLite from dropping the inner ORDER BY, which it
-// may omit from a subquery without one. PostgreSQL sorts the result itself.
-// `parts` > 1 keeps part `part` of the cohort (recall_reads.h): blocks of 256 implant ids, tested
-// on the device index's entry (its row id) before the implant row is read.
-std::string RecallImplantByPatientSql(const RecallImplantQuery& q, Dialect dialect, int part,
-                                      int parts) {
-  const bool sqlite = dialect == Dialect::kSqlite;
-  const std::string where =
-      parts > 1 ? fmt::format("{}AND (i.id / 256) % {} = {} ", RecallImplantWhere(q), parts, part)
-                : RecallImplantWhere(q);
-  return fmt::format(
-      "WITH c AS MATERIALIZED (SELECT i.id, i.procedure, i.patient, i.gtin, i.lot, i.serial, "
-      "i.expiry, i.raw_scan, i.in_situ, i.removed_by, i.removed_on, p.registry, "
-      "p.procedure_ref, p.date, p.provider_site "
-      "FROM implants i JOIN procedures p ON p.id = i.procedure {}ORDER BY i.patient, i.id{}) "
-      "SELECT c.id, c.procedure, c.patient, c.gtin, c.lot, c.serial, c.expiry, c.raw_scan, "
-      "c.in_situ, c.removed_by, c.removed_on, c.registry, c.procedure_ref, c.date, "
-      "c.provider_site, pt.pseudonym, pt.nhs_cipher, pt.date_of_death, l.provider_site, l.date, "
-      "coalesce(s.organisation, '') "
-      "FROM c JOIN patients pt ON pt.id = c.patient {}"
-      "LEFT JOIN sites s ON s.code = l.provider_site{}",
-      where, sqlite ? " LIMIT -1" : "", LatestProcedureJoin(dialect, "c.patient"),
-      sqlite ? "" : " ORDER BY c.patient, c.id");
-}
-
-// Binds RecallImplantWhere's parameters.
-void BindRecallImplantQuery(Statement& s, const RecallImplantQuery& q) {
-  s.Bind(1, OptionalDay(q.implanted_from)).Bind(2, OptionalDay(q.implanted_to));
-  s.Bind(3, OptionalDay(q.expiry_from)).Bind(4, OptionalDay(q.expiry_to));
-  q.changed_after > 0 ? s.Bind(5, q.changed_after) : s.BindNull(5);
-  int next = 6;
-  for (const auto& di : q.device_ids) s.Bind(next++, di);
-  for (const auto& lot : q.lots) s.Bind(next++, lot);
-}
-
-RecallImplantRow ReadRecallImplant(const Statement& s) {
-  RecallImplantRow r;
-  r.implant.value = s.Int(0);
-  r.procedure.value = s.Int(1);
-  r.patient.value = s.Int(2);
-  r.device_id = s.Text(3);
-  r.lot = s.Text(4);
-  r.serial = s.Text(5);
-  r.expiry = OptionalDate(s, 6);
-  r.raw_scan = s.Text(7);
-  r.in_situ = s.Int(8) != 0;
-  if (!s.IsNull(9)) r.removed_by = domain::ProcedureId{s.Int(9)};
-  r.removed_on = OptionalDate(s, 10);
-  r.registry = s.Text(11);
-  r.procedure_ref = s.Text(12);
-  r.implanted_on = FromDayNumber(s.Int(13));
-  r.implanting_site = s.Text(14);
-  if (!s.IsNull(15)) {
-    std::string bytes = s.Blob(15);
-    domain::Pseudonym pseudonym;
-    if (bytes.size() == pseudonym.bytes.size()) {
-      std::copy(bytes.begin(), bytes.end(), pseudonym.bytes.begin());
-      r.pseudonym = pseudonym;
-    }
-  }
-  if (!s.IsNull(16)) r.nhs_number = domain::EncryptedNhsNumber{s.Blob(16)};
-  r.date_of_death = OptionalDate(s, 17);
-  r.latest_site = s.Text(18);
-  r.latest_procedure_on = FromDayNumber(s.Int(19));
-  r.latest_organisation = s.Text(20);
-  return r;
 }
 
 Result<RecallContact> ReadRecallContact(const Statement& s) {
@@ -224,37 +99,6 @@ void BindRecallPatientsPage(Statement& s, const RecallPatientsQuery& q) {
 }
 
 }  // namespace
-
-Result<void> Queries::ForEachRecallImplant(const RecallImplantQuery& q,
-                                           const Visitor<RecallImplantRow>& visit) {
-  if (q.device_ids.empty()) {
-    return InvalidArgument("a recall implant query needs at least one device identifier");
-  }
-  return ForEachRow(
-      db_, RecallImplantSql(q, db_.dialect()), [&](Statement& s) { BindRecallImplantQuery(s, q); },
-      [&](const Statement& s) -> Result<bool> { return visit(ReadRecallImplant(s)); });
-}
-
-Result<void> Queries::ForEachRecallImplantByPatient(const RecallImplantQuery& q,
-                                                    const Visitor<RecallImplantRow>& visit) {
-  return ForEachRecallImplantPartByPatient(q, 0, 1, visit);
-}
-
-Result<void> Queries::ForEachRecallImplantPartByPatient(const RecallImplantQuery& q, int part,
-                                                        int parts,
-                                                        const Visitor<RecallImplantRow>& visit) {
-  if (q.device_ids.empty()) {
-    return InvalidArgument("a recall implant query needs at least one device identifier");
-  }
-  if (parts < 1 || part < 0 || part >= parts) {
-    return InvalidArgument(fmt::format(
-        "a recall cohort part must be 0 to parts - 1 of parts >= 1, not {} of {}", part, parts));
-  }
-  return ForEachRow(
-      db_, RecallImplantByPatientSql(q, db_.dialect(), part, parts),
-      [&](Statement& s) { BindRecallImplantQuery(s, q); },
-      [&](const Statement& s) -> Result<bool> { return visit(ReadRecallImplant(s)); });
-}
 
 Result<std::vector<RecallPatientEntry>> Queries::RecallPatientsAfter(const RecallPatientsQuery& q) {
   if (q.limit < 1) {

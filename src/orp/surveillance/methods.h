@@ -25,9 +25,14 @@
 // Thread safety: pure functions of their inputs.
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "orp/core/date.h"
 #include "orp/core/result.h"
 #include "orp/stats/funnel.h"
 #include "orp/stats/outliers.h"
@@ -62,15 +67,65 @@ struct MethodOptions {
   RiskModelOptions risk;
 };
 
+// A unit as signals name it: registry, kind, unit.
+using UnitKey = std::tuple<std::string, storage::SignalUnitKind, std::string>;
+
+// The CUSUM's fitted model of one registry, kept between runs (#7): each covariate pattern's
+// risk of revision within a year (clamped as the chart uses it) and the control limit h.
+struct KeptCusumModel {
+  std::vector<std::string> terms;
+  std::vector<std::string> indications;  // the cohort's, when fitted: patterns name them
+  std::vector<double> risk;  // by pattern (KeptPattern in unit_methods.cc); NaN: not seen
+  double h = 0;
+  int64_t fitted_at_change = 0;
+};
+
+// A funnel's risk model of one registry and window, kept between runs (#7): a primary's expected
+// value from its covariate pattern — the logistic model's probability, or the Cox model's
+// exp(x'b) times the baseline cumulative hazard at its follow-up in whole days.
+struct KeptFunnelModel {
+  std::vector<std::string> terms;
+  std::vector<std::string> indications;  // as KeptCusumModel
+  std::vector<double> by_pattern;        // logistic: p; Cox: exp(x'b); NaN: pattern not seen
+  std::vector<double> baseline;  // Cox: Lambda0 at each day of follow-up from 0; logistic: empty
+  int64_t fitted_at_change = 0;
+};
+
+// Risk models kept between runs for one data cut (#7, the incremental run). The rule
+// (docs/architecture.md, "Surveillance"): a full run fits every registry's models and keeps
+// them; an incremental run on the same data cut uses the kept ones — its signals say
+// `fitted_at_change` in the evidence's risk_model — and re-fits a registry's model only when
+// its rows bring a covariate pattern or indication the kept model has not seen. So a batch does
+// not move the models; a full run (or a new data cut) does.
+struct KeptModels {
+  Date data_cut{};
+  int64_t change_seq = 0;                         // the store's change a fit now is stamped with
+  std::map<std::string, KeptCusumModel> cusum;    // by registry
+  std::map<std::string, KeptFunnelModel> funnel;  // by "registry method", e.g. "MDOR funnel-…-5y"
+};
+
+// How an incremental run narrows the methods that allow it (#7). Null members: a full run.
+struct Increment {
+  const std::set<UnitKey>* units = nullptr;  // per-unit work only for these (CUSUM; a funnel
+                                             // needs every unit of its registry)
+  KeptModels* kept = nullptr;                // models kept between runs (read and replaced)
+  bool refit = true;                         // fit anew and keep; false: use the kept models
+};
+
 Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& cohort,
                                                         const MethodOptions& options);
 Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& cohort,
                                                     const MethodOptions& options);
+// With `increment`, the kept models give the expected counts when they cover the rows.
 Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& cohort,
                                                    const MethodOptions& options,
-                                                   std::vector<std::string>* notes = nullptr);
+                                                   std::vector<std::string>* notes = nullptr,
+                                                   const Increment* increment = nullptr);
+// With `increment`, only its units' charts are drawn (each unit's chart is a function of its own
+// rows, the registry's risk model and h), against the kept model and h when it has them.
 Result<std::vector<storage::Signal>> CusumSignals(const Cohort& cohort,
                                                   const MethodOptions& options,
-                                                  std::vector<std::string>* notes = nullptr);
+                                                  std::vector<std::string>* notes = nullptr,
+                                                  const Increment* increment = nullptr);
 
 }  // namespace orp::surveillance

@@ -49,6 +49,8 @@ Result<void> ResidentCohort::Load(storage::Reader& reader, Date data_cut) {
   built_.reset();
   primaries_.clear();
   data_cut_ = data_cut;
+  models_ = KeptModels{};
+  models_.data_cut = data_cut;
   ORP_RETURN_IF_ERROR(ForEachCohortRow(reader, data_cut, [&](const storage::SurveillanceRow& row) {
     if (primaries_.empty() || primaries_.back().procedure != row.procedure)
       primaries_.push_back(Start(row));

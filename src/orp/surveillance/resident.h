@@ -31,6 +31,7 @@
 #include "orp/storage/store.h"
 #include "orp/storage/surveillance_reads.h"
 #include "orp/surveillance/cohort.h"
+#include "orp/surveillance/methods.h"
 
 namespace orp::surveillance {
 
@@ -58,6 +59,9 @@ class ResidentCohort {
   // gives the models seen the same type and brand, the new primaries are appended to it;
   // otherwise it is built again from the kept rows. Valid until the next Load, Refresh or Build.
   Result<const Cohort*> Build(storage::Reader& reader);
+  // The risk models kept between runs on this cohort (methods.h KeptModels): emptied by Load, so
+  // the first run after a load fits them again.
+  KeptModels& models() { return models_; }
   ResidentCohort();
   ~ResidentCohort();
 
@@ -85,6 +89,7 @@ class ResidentCohort {
   std::unordered_map<std::string, int32_t> codes_;
   std::unique_ptr<GrowingCohort> built_;  // null: build again from the kept rows
   size_t fed_ = 0;                        // kept rows already in built_
+  KeptModels models_;
 };
 
 }  // namespace orp::surveillance

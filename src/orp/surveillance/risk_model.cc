@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 
@@ -158,6 +159,7 @@ Result<RiskModel> ExpectedRevisions(const Cohort& c, std::span<const size_t> row
   RiskModel model;
   if (Sum(event) == 0) {  // nothing to expect, and nothing to fit
     model.expected.assign(rows.size(), 0.0);
+    model.relative_risk.assign(rows.size(), 1.0);
     return model;
   }
   std::vector<std::string> names;
@@ -185,8 +187,17 @@ Result<RiskModel> ExpectedRevisions(const Cohort& c, std::span<const size_t> row
   }
   auto expected = stats::CoxExpected(data, fit);
   if (!expected) return std::unexpected(expected.error());
+  std::vector<double> cell_risk(m, 0.0);  // x'b, then exp(x'b)
+  for (size_t j = 0; j < fit.coefficients.size(); ++j)
+    for (size_t cell = 0; cell < m; ++cell)
+      cell_risk[cell] += fit.coefficients[j].coef * cells.matrix[j * m + cell];
+  for (double& r : cell_risk) r = std::exp(r);
   model.expected.resize(rows.size());
-  for (size_t k = 0; k < rows.size(); ++k) model.expected[k] = (*expected)[cells.cell_of[k]];
+  model.relative_risk.resize(rows.size());
+  for (size_t k = 0; k < rows.size(); ++k) {
+    model.expected[k] = (*expected)[cells.cell_of[k]];
+    model.relative_risk[k] = cell_risk[cells.cell_of[k]];
+  }
   model.terms = std::move(names);
   model.iterations = fit.iterations;
   return model;

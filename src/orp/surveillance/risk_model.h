@@ -38,6 +38,10 @@ struct RiskModel {
   std::vector<double> expected;    // per row given, in the order given
   std::vector<std::string> terms;  // the design's columns, e.g. "asa=3" (reference levels omitted)
   int iterations = 0;
+  // ExpectedRevisions: exp(x_i'b) per row given (1 without covariates), so that expected /
+  // relative_risk is the baseline cumulative hazard at the row's follow-up (a model kept between
+  // runs, methods.h KeptModels).
+  std::vector<double> relative_risk;
 };
 
 // Cox-expected revisions for `rows` (indices into the cohort's primaries).

@@ -1,5 +1,7 @@
 #include "orp/surveillance/run.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <future>
 #include <optional>
@@ -7,16 +9,41 @@
 #include "orp/surveillance/resident.h"
 
 namespace orp::surveillance {
+namespace {
+
+using Phases = std::vector<std::pair<std::string, double>>;
+
+// This thread's CPU time in milliseconds (a phase's cost, whatever else the machine runs).
+double ThreadCpuMs() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+// Runs `f`, adding its thread CPU time to `phases` (when given) as `name`.
+template <typename F>
+auto Timed(Phases* phases, std::string name, F&& f) {
+  const double start = ThreadCpuMs();
+  auto result = f();
+  if (phases != nullptr) phases->emplace_back(std::move(name), ThreadCpuMs() - start);
+  return result;
+}
+
+}  // namespace
 
 Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
                                                     const MethodOptions& options,
-                                                    std::vector<std::string>* notes) {
+                                                    std::vector<std::string>* notes, Phases* phases,
+                                                    const Increment* increment) {
   // The funnels (four risk-model fits per registry) on a second thread, the rest on this one:
   // the methods are pure functions of the cohort, and the two halves cost about the same.
   // Signals and notes are joined in a fixed order, so the result does not depend on timing.
   std::vector<std::string> funnel_notes;
-  auto funnels =
-      std::async(std::launch::async, [&] { return FunnelSignals(cohort, options, &funnel_notes); });
+  Phases funnel_phases;
+  auto funnels = std::async(std::launch::async, [&] {
+    return Timed(&funnel_phases, "funnels",
+                 [&] { return FunnelSignals(cohort, options, &funnel_notes, increment); });
+  });
   std::vector<storage::Signal> all;
   std::vector<std::string> cusum_notes;
   auto take = [&](Result<std::vector<storage::Signal>> signals) -> Result<void> {
@@ -24,11 +51,16 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
     for (storage::Signal& s : *signals) all.push_back(std::move(s));
     return {};
   };
-  Result<void> devices = take(DeviceModelSignals(cohort, options));
-  if (devices) devices = take(MaxSprtSignals(cohort, options));
+  Result<void> devices =
+      take(Timed(phases, "njr_aoanjrr", [&] { return DeviceModelSignals(cohort, options); }));
+  if (devices)
+    devices = take(Timed(phases, "maxsprt", [&] { return MaxSprtSignals(cohort, options); }));
   Result<std::vector<storage::Signal>> cusums =
-      devices ? CusumSignals(cohort, options, &cusum_notes) : std::vector<storage::Signal>{};
+      devices ? Timed(phases, "cusum",
+                      [&] { return CusumSignals(cohort, options, &cusum_notes, increment); })
+              : std::vector<storage::Signal>{};
   Result<std::vector<storage::Signal>> funnel_signals = funnels.get();
+  if (phases != nullptr) phases->insert(phases->end(), funnel_phases.begin(), funnel_phases.end());
   ORP_RETURN_IF_ERROR(devices);
   ORP_RETURN_IF_ERROR(take(std::move(funnel_signals)));
   ORP_RETURN_IF_ERROR(take(std::move(cusums)));
@@ -39,23 +71,39 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
   return all;
 }
 
+Result<void> KeepModels(const Cohort& cohort, const MethodOptions& options, KeptModels& kept) {
+  const std::set<UnitKey> none;  // fit and keep, draw no chart
+  const Increment fit{&none, &kept, true};
+  auto signals = CusumSignals(cohort, options, nullptr, &fit);
+  if (!signals) return std::unexpected(signals.error());
+  auto funnels = FunnelSignals(cohort, options, nullptr, &fit);
+  if (!funnels) return std::unexpected(funnels.error());
+  return {};
+}
+
 namespace {
 
 // The run's cohort: built here (kept in `owned`), or the resident one's.
 Result<const Cohort*> CohortOf(storage::Store& store, const RunOptions& options,
-                               ResidentCohort* resident, std::optional<Cohort>& owned) {
+                               ResidentCohort* resident, std::optional<Cohort>& owned,
+                               Phases* phases) {
   if (resident == nullptr) {
-    auto built = BuildCohort(store, options.data_cut);
+    auto built = Timed(phases, "read", [&] { return BuildCohort(store, options.data_cut); });
     if (!built) return std::unexpected(built.error());
     owned = std::move(*built);
     return &*owned;
   }
   const bool patch =
       resident->loaded() && resident->data_cut() == options.data_cut && options.since_change > 0;
-  Result<int64_t> patched = patch ? resident->Refresh(store, options.since_change)
-                                  : Result<int64_t>(FailedPrecondition("load"));
-  if (!patched) ORP_RETURN_IF_ERROR(resident->Load(store, options.data_cut));
-  return resident->Build(store);
+  Result<int64_t> patched = Timed(phases, "refresh", [&] {
+    return patch ? resident->Refresh(store, options.since_change)
+                 : Result<int64_t>(FailedPrecondition("load"));
+  });
+  if (!patched) {
+    ORP_RETURN_IF_ERROR(
+        Timed(phases, "load", [&] { return resident->Load(store, options.data_cut); }));
+  }
+  return Timed(phases, "build", [&] { return resident->Build(store); });
 }
 
 }  // namespace
@@ -67,7 +115,8 @@ Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& opti
   if (!seq) return std::unexpected(seq.error());
   summary.change_seq = *seq;
   std::optional<Cohort> owned;
-  auto cohort = CohortOf(store, options, resident, owned);
+  Phases* phases = &summary.phase_cpu_ms;
+  auto cohort = CohortOf(store, options, resident, owned, phases);
   if (!cohort) return std::unexpected(cohort.error());
   const Cohort& whole = **cohort;
   // An incremental run evaluates the registries its changes touched (RegistriesOf: the same
@@ -75,7 +124,8 @@ Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& opti
   std::optional<std::set<UnitKey>> affected;
   std::optional<Cohort> touched;
   if (options.since_change > 0) {
-    auto units = AffectedUnits(store, options.since_change, whole);
+    auto units = Timed(phases, "affected_units",
+                       [&] { return AffectedUnits(store, options.since_change, whole); });
     if (!units) return std::unexpected(units.error());
     affected = std::move(*units);
     std::vector<bool> keep(whole.registries.size(), false);
@@ -84,13 +134,29 @@ Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& opti
       const auto at = std::find(names.begin(), names.end(), registry);
       if (at != names.end()) keep[static_cast<size_t>(at - names.begin())] = true;
     }
-    touched = RegistriesOf(whole, keep);
+    // When every row's registry is touched (a one-registry store), the whole cohort is the
+    // evaluated one: no copy.
+    const bool all = std::all_of(whole.registry.begin(), whole.registry.end(), [&](int32_t r) {
+      return static_cast<size_t>(r) < keep.size() && keep[static_cast<size_t>(r)];
+    });
+    if (!all) touched = Timed(phases, "registries_of", [&] { return RegistriesOf(whole, keep); });
   }
   const Cohort& evaluated = touched ? *touched : whole;
-  auto signals = EvaluateCohort(evaluated, options.methods, &summary.model_notes);
+  // With a resident cohort, a full run fits and keeps the risk models, an incremental one uses
+  // the kept ones (KeptModels; emptied when the resident was loaded again, so fitted then).
+  Increment increment;
+  if (affected) increment.units = &*affected;
+  if (resident != nullptr) {
+    increment.kept = &resident->models();
+    increment.kept->change_seq = summary.change_seq;
+    increment.refit = options.since_change <= 0;
+  }
+  auto signals =
+      EvaluateCohort(evaluated, options.methods, &summary.model_notes, phases, &increment);
   if (!signals) return std::unexpected(signals.error());
   if (!options.benchmarks.empty()) {
-    auto rated = RateDeviceModels(evaluated, options.benchmarks);
+    auto rated = Timed(phases, "benchmarks",
+                       [&] { return RateDeviceModels(evaluated, options.benchmarks); });
     if (!rated) return std::unexpected(rated.error());
     for (storage::Signal& s : rated->signals) signals->push_back(std::move(s));
     summary.ratings = std::move(rated->ratings);
@@ -105,15 +171,17 @@ Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& opti
   summary.device_models = static_cast<int64_t>(whole.models.size());
   summary.surgeons = static_cast<int64_t>(whole.surgeons.size());
   summary.hospitals = static_cast<int64_t>(whole.hospitals.size());
-  auto tx = store.Begin();
-  if (!tx) return std::unexpected(tx.error());
-  for (storage::Signal& s : *signals) {
-    auto put = (*tx)->PutSignal(s);
-    if (!put) return std::unexpected(put.error());
-    s.id = put->id;
-    ++(put->created ? summary.signals_new : summary.signals_updated);
-  }
-  ORP_RETURN_IF_ERROR((*tx)->Commit());
+  ORP_RETURN_IF_ERROR(Timed(phases, "write", [&]() -> Result<void> {
+    auto tx = store.Begin();
+    if (!tx) return std::unexpected(tx.error());
+    for (storage::Signal& s : *signals) {
+      auto put = (*tx)->PutSignal(s);
+      if (!put) return std::unexpected(put.error());
+      s.id = put->id;
+      ++(put->created ? summary.signals_new : summary.signals_updated);
+    }
+    return (*tx)->Commit();
+  }));
   summary.signals = std::move(*signals);
   return summary;
 }

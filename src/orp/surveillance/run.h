@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "orp/core/date.h"
@@ -52,10 +53,11 @@ struct RunSummary {
                                      // registries evaluated: all, or those changes touched)
   int64_t change_seq = 0;            // the store's change number this run saw (for since_change)
   int64_t affected_units = 0;        // incremental runs: units the changes touched
+  // Where the run's CPU went (#7): each phase's CPU time in milliseconds, measured on the thread
+  // that ran it (the funnels run on a second thread beside the device methods and CUSUM, so the
+  // phases can add up to more than the run's wall time). For measuring, not for decisions.
+  std::vector<std::pair<std::string, double>> phase_cpu_ms;
 };
-
-// A unit as signals name it: registry, kind, unit.
-using UnitKey = std::tuple<std::string, storage::SignalUnitKind, std::string>;
 
 // The units touched by procedures changed after `since_change` (brands from `cohort`'s catalogue).
 Result<std::set<UnitKey>> AffectedUnits(storage::Reader& reader, int64_t since_change,
@@ -63,16 +65,27 @@ Result<std::set<UnitKey>> AffectedUnits(storage::Reader& reader, int64_t since_c
 
 // Every signal the methods raise on `cohort` (no store involved); models that could not be
 // fitted are described in `notes` when given.
-Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
-                                                    const MethodOptions& options,
-                                                    std::vector<std::string>* notes = nullptr);
+// `phases`, when given, gets each method family's thread CPU time (RunSummary::phase_cpu_ms);
+// `increment` narrows the methods that allow it to an incremental run's units and kept models
+// (methods.h Increment).
+Result<std::vector<storage::Signal>> EvaluateCohort(
+    const Cohort& cohort, const MethodOptions& options, std::vector<std::string>* notes = nullptr,
+    std::vector<std::pair<std::string, double>>* phases = nullptr,
+    const Increment* increment = nullptr);
+
+// Fits the models an incremental run keeps (KeptModels) on `cohort`, as a full run would, and
+// raises no signals: what a server's last run before a batch left kept (`orp surveillance run
+// --resident`, the equivalence test).
+Result<void> KeepModels(const Cohort& cohort, const MethodOptions& options, KeptModels& kept);
 
 class ResidentCohort;  // resident.h
 
 // With `resident` (orp serve --surveil keeps one between runs), the cohort comes from it: loaded
 // by a full read when it is empty, was loaded for another data cut, or the run is a full one
 // (since_change 0); otherwise patched from the procedures changed after since_change
-// (resident.h), so an incremental run reads the changes, not the store. Same signals either way.
+// (resident.h), so an incremental run reads the changes, not the store. A full run (re)fits the
+// resident's kept risk models; an incremental run uses them (methods.h KeptModels: the same
+// signals as a full run that used the same kept models).
 Result<RunSummary> RunSurveillance(storage::Store& store, const RunOptions& options,
                                    ResidentCohort* resident = nullptr);
 

@@ -4,10 +4,15 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <functional>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 #include <span>
+#include <string_view>
 
 #include "orp/stats/cusum.h"
 #include "orp/surveillance/methods.h"
@@ -130,8 +135,166 @@ Result<void> FunnelFor(const Cohort& c, const UnitColumn& unit, int32_t registry
 
 }  // namespace
 
+namespace {
+
+// Covariate patterns of a kept model, as slots of a dense table: age band (6 levels) x sex (3)
+// x ASA (6) x the indication's place in the kept model's list, 0 for none recorded (or a model
+// without indication: `kept_indication` null, one slot).
+constexpr size_t kNoPattern = std::numeric_limits<size_t>::max();
+constexpr double kNotSeen = std::numeric_limits<double>::quiet_NaN();
+
+size_t PatternSlots(size_t kept_indications, bool with_indication) {
+  return 6 * 3 * 6 * (with_indication ? kept_indications + 1 : 1);
+}
+
+// Row i's slot; kNoPattern when a level is out of range or its indication is not in the kept
+// list (`kept_indication[code]`: the place, or -1).
+size_t KeptPattern(const Cohort& c, size_t i, const std::vector<int32_t>* kept_indication) {
+  const auto age = static_cast<size_t>(c.age_band[i]), sex = static_cast<size_t>(c.sex[i]),
+             asa = static_cast<size_t>(c.asa[i]);
+  if (age >= 6 || sex >= 3 || asa >= 6) return kNoPattern;
+  const size_t mix = (age * 3 + sex) * 6 + asa;
+  if (kept_indication == nullptr) return mix;
+  const int32_t code = c.indication[i];
+  const int32_t place = code == kNoUnit ? -1 : (*kept_indication)[static_cast<size_t>(code)];
+  if (code != kNoUnit && place < 0) return kNoPattern;
+  return mix * (kept_indication->size() + 1) + static_cast<size_t>(place + 1);
+}
+
+// The cohort's indication codes as places in `names` (-1 when not there).
+std::vector<int32_t> IndicationIndex(const Cohort& c, const std::vector<std::string>& names) {
+  std::map<std::string_view, int32_t> at;
+  for (size_t k = 0; k < names.size(); ++k) at.emplace(names[k], static_cast<int32_t>(k));
+  std::vector<int32_t> out(c.indications.size(), -1);
+  for (size_t k = 0; k < c.indications.size(); ++k)
+    if (auto it = at.find(c.indications[k]); it != at.end()) out[k] = it->second;
+  return out;
+}
+
+// The kept model's risk for each of `rows` (into `risk`); false when a row's pattern is not in
+// it (a case mix the kept fit never saw: the caller fits again).
+bool KeptRisks(const Cohort& c, const std::vector<size_t>& rows, const KeptCusumModel& kept,
+               std::vector<double>& risk) {
+  const std::vector<int32_t> index = IndicationIndex(c, kept.indications);
+  for (size_t i : rows) {
+    const size_t slot = KeptPattern(c, i, &index);
+    if (slot == kNoPattern || std::isnan(kept.risk[slot])) return false;
+    risk[i] = kept.risk[slot];
+  }
+  return true;
+}
+
+// The model fitted on `rows` (their risks in `risk`) as a kept one.
+KeptCusumModel KeepCusumModel(const Cohort& c, const std::vector<size_t>& rows,
+                              const std::vector<double>& risk, std::vector<std::string> terms,
+                              double h, int64_t change) {
+  KeptCusumModel kept{std::move(terms), c.indications, {}, h, change};
+  kept.risk.assign(PatternSlots(c.indications.size(), true), kNotSeen);
+  std::vector<int32_t> index(c.indications.size());
+  std::iota(index.begin(), index.end(), 0);
+  for (size_t i : rows) {
+    const size_t slot = KeptPattern(c, i, &index);
+    if (slot != kNoPattern && std::isnan(kept.risk[slot])) kept.risk[slot] = risk[i];
+  }
+  return kept;
+}
+
+// The kept funnel model's expected value for each of `rows`, in order; nullopt when a row's
+// pattern is not in it (the caller fits again).
+std::optional<std::vector<double>> KeptExpected(const Cohort& c, std::span<const size_t> rows,
+                                                const KeptFunnelModel& kept, bool cox) {
+  const std::vector<int32_t> index = IndicationIndex(c, kept.indications);
+  std::vector<double> expected(rows.size());
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const size_t i = rows[k];
+    const size_t slot = KeptPattern(c, i, cox ? &index : nullptr);
+    if (slot == kNoPattern || std::isnan(kept.by_pattern[slot])) return std::nullopt;
+    expected[k] = kept.by_pattern[slot];
+    if (cox) {
+      const auto day = static_cast<size_t>(std::max(0, c.exit_day[i] - c.entry_day[i]));
+      expected[k] *=
+          kept.baseline.empty() ? 0.0 : kept.baseline[std::min(day, kept.baseline.size() - 1)];
+    }
+  }
+  return expected;
+}
+
+// A funnel model fitted on `rows` as a kept one. Cox: the baseline at a row's follow-up is its
+// expected count over exp(x'b), carried forward over the days no row ends on (it only steps at
+// event times, and every event is a row's).
+KeptFunnelModel KeepFunnelModel(const Cohort& c, std::span<const size_t> rows,
+                                const RiskModel& model, bool cox, int64_t change) {
+  KeptFunnelModel kept{model.terms, c.indications, {}, {}, change};
+  kept.by_pattern.assign(PatternSlots(c.indications.size(), cox), kNotSeen);
+  std::vector<int32_t> index(c.indications.size());
+  std::iota(index.begin(), index.end(), 0);
+  auto keep = [&](size_t i, double value) {
+    const size_t slot = KeptPattern(c, i, cox ? &index : nullptr);
+    if (slot != kNoPattern && std::isnan(kept.by_pattern[slot])) kept.by_pattern[slot] = value;
+  };
+  if (!cox) {
+    for (size_t k = 0; k < rows.size(); ++k) keep(rows[k], model.expected[k]);
+    return kept;
+  }
+  int32_t last_day = 0;
+  for (size_t i : rows) last_day = std::max(last_day, c.exit_day[i] - c.entry_day[i]);
+  std::vector<double> at(static_cast<size_t>(last_day) + 1, -1.0);
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const size_t i = rows[k];
+    const double r = model.relative_risk.empty() ? 1.0 : model.relative_risk[k];
+    keep(i, r);
+    double& h = at[static_cast<size_t>(std::max(0, c.exit_day[i] - c.entry_day[i]))];
+    if (h < 0) h = model.expected[k] / r;
+  }
+  double carried = 0;
+  for (double& h : at) carried = h = h < 0 ? carried : h;
+  kept.baseline = std::move(at);
+  return kept;
+}
+
+// The risk model of one funnel: the kept one when `increment` asks for kept models and it
+// covers `rows` (its json then says which change it was fitted at), else `fit()`, kept when
+// `increment` keeps models.
+Result<RiskModel> FunnelModel(const Cohort& c, std::span<const size_t> rows, const std::string& key,
+                              bool cox, const Increment* increment,
+                              const std::function<Result<RiskModel>()>& fit, json& model_json) {
+  KeptModels* kept = increment != nullptr ? increment->kept : nullptr;
+  model_json = {{"kind", cox ? "cox" : "logistic"}};
+  if (kept != nullptr && !increment->refit) {
+    if (const auto at = kept->funnel.find(key); at != kept->funnel.end()) {
+      if (auto expected = KeptExpected(c, rows, at->second, cox)) {
+        RiskModel model;
+        model.expected = std::move(*expected);
+        model.terms = at->second.terms;
+        model_json["terms"] = model.terms;
+        model_json["fitted_at_change"] = at->second.fitted_at_change;
+        return model;
+      }
+    }
+  }
+  auto model = fit();
+  if (!model) return model;
+  model_json["terms"] = model->terms;
+  if (kept != nullptr) kept->funnel[key] = KeepFunnelModel(c, rows, *model, cox, kept->change_seq);
+  return model;
+}
+
+// Whether `increment` (when given) asks for the unit `code` of `unit`'s kind in registry `r`.
+std::vector<uint8_t> WantedUnits(const Cohort& c, const Increment* increment, int32_t r,
+                                 const UnitColumn& unit) {
+  std::vector<uint8_t> wanted(unit.names->size(), 1);
+  if (increment == nullptr || increment->units == nullptr) return wanted;
+  const std::string& registry = c.registries[static_cast<size_t>(r)];
+  for (size_t k = 0; k < wanted.size(); ++k)
+    wanted[k] = increment->units->contains({registry, unit.kind, (*unit.names)[k]}) ? 1 : 0;
+  return wanted;
+}
+
+}  // namespace
+
 Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const MethodOptions& options,
-                                                   std::vector<std::string>* notes) {
+                                                   std::vector<std::string>* notes,
+                                                   const Increment* increment) {
   std::vector<storage::Signal> out;
   const int32_t cut = CutDay(c);
   for (int32_t r = 0; r < static_cast<int32_t>(c.registries.size()); ++r) {
@@ -150,14 +313,20 @@ Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const Method
       for (size_t k = 0; k < rows.size(); ++k) revised[k] = c.status[rows[k]] == 1;
       for (size_t k = 0; k < day_rows.size(); ++k)
         died[k] = c.death_day[day_rows[k]] - c.entry_day[day_rows[k]] <= options.mortality_days;
-      auto revision_model = ExpectedRevisions(c, rows, options.risk);
+      json revision_json, mortality_json;
+      auto revision_model = FunnelModel(
+          c, rows, registry + " " + revision_method, true, increment,
+          [&] { return ExpectedRevisions(c, rows, options.risk); }, revision_json);
       if (!revision_model) {
         Note(notes, fmt::format("{} {}: no signals; {}", registry, revision_method,
                                 revision_model.error().message()));
       }
       const std::string mortality_method =
           fmt::format("funnel-mortality-{}d-{}y", options.mortality_days, years);
-      auto mortality_model = ExpectedProbabilities(c, day_rows, died, false, options.risk);
+      auto mortality_model = FunnelModel(
+          c, day_rows, registry + " " + mortality_method, false, increment,
+          [&] { return ExpectedProbabilities(c, day_rows, died, false, options.risk); },
+          mortality_json);
       if (!mortality_model) {
         Note(notes, fmt::format("{} {}: no signals; {}", registry, mortality_method,
                                 mortality_model.error().message()));
@@ -167,17 +336,15 @@ Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const Method
           ORP_RETURN_IF_ERROR(FunnelFor(c, unit, r,
                                         ObservedExpected(*unit.codes, unit.names->size(), rows,
                                                          revised, revision_model->expected),
-                                        revision_method, "revision",
-                                        json{{"kind", "cox"}, {"terms", revision_model->terms}},
-                                        options, out));
+                                        revision_method, "revision", revision_json, options, out));
         }
         if (mortality_model) {
-          ORP_RETURN_IF_ERROR(FunnelFor(
-              c, unit, r,
-              ObservedExpected(*unit.codes, unit.names->size(), day_rows, died,
-                               mortality_model->expected),
-              mortality_method, fmt::format("{}-day mortality", options.mortality_days),
-              json{{"kind", "logistic"}, {"terms", mortality_model->terms}}, options, out));
+          ORP_RETURN_IF_ERROR(FunnelFor(c, unit, r,
+                                        ObservedExpected(*unit.codes, unit.names->size(), day_rows,
+                                                         died, mortality_model->expected),
+                                        mortality_method,
+                                        fmt::format("{}-day mortality", options.mortality_days),
+                                        mortality_json, options, out));
         }
       }
     }
@@ -186,11 +353,15 @@ Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const Method
 }
 
 Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodOptions& options,
-                                                  std::vector<std::string>* notes) {
+                                                  std::vector<std::string>* notes,
+                                                  const Increment* increment) {
   std::vector<storage::Signal> out;
   const int32_t cut = CutDay(c);
   const int32_t window = options.cusum_window_days;
+  KeptModels* kept_models = increment != nullptr ? increment->kept : nullptr;
+  const bool use_kept = kept_models != nullptr && !increment->refit;
   for (int32_t r = 0; r < static_cast<int32_t>(c.registries.size()); ++r) {
+    const std::string& registry = c.registries[static_cast<size_t>(r)];
     std::vector<size_t> rows;
     for (size_t i = 0; i < c.size(); ++i)
       if (c.registry[i] == r && c.entry_day[i] + window <= cut) rows.push_back(i);
@@ -200,26 +371,52 @@ Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodO
     auto failed = [&](size_t i) {
       return c.status[i] == 1 && c.exit_day[i] - c.entry_day[i] <= window;
     };
-    std::vector<double> outcome;
-    for (size_t i : rows) outcome.push_back(failed(i) ? 1.0 : 0.0);
-    auto model = ExpectedProbabilities(c, rows, outcome, true, options.risk);
-    if (!model) {
-      Note(notes, fmt::format("{} cusum-revision-1y: no signals; {}",
-                              c.registries[static_cast<size_t>(r)], model.error().message()));
-      continue;
-    }
     std::vector<double> risk(c.size());
-    std::vector<double> mix;
-    for (size_t k = 0; k < rows.size(); ++k) {
-      risk[rows[k]] = std::clamp(model->expected[k], 1e-4, 1 - 1e-4);
-      mix.push_back(risk[rows[k]]);
+    double h = 0;
+    json model_json;
+    const KeptCusumModel* kept = nullptr;
+    if (use_kept) {
+      const auto at = kept_models->cusum.find(registry);
+      if (at != kept_models->cusum.end() && KeptRisks(c, rows, at->second, risk))
+        kept = &at->second;
     }
-    auto h = stats::ControlLimitForArl(mix, options.cusum_odds_ratio, options.cusum_target_arl);
-    if (!h) return std::unexpected(h.error());
+    if (kept != nullptr) {
+      h = kept->h;
+      model_json = {{"kind", "logistic"},
+                    {"terms", kept->terms},
+                    {"fitted_at_change", kept->fitted_at_change}};
+    } else {
+      std::vector<double> outcome;
+      for (size_t i : rows) outcome.push_back(failed(i) ? 1.0 : 0.0);
+      auto model = ExpectedProbabilities(c, rows, outcome, true, options.risk);
+      if (!model) {
+        Note(notes, fmt::format("{} cusum-revision-1y: no signals; {}", registry,
+                                model.error().message()));
+        continue;
+      }
+      std::vector<double> mix;
+      for (size_t k = 0; k < rows.size(); ++k) {
+        risk[rows[k]] = std::clamp(model->expected[k], 1e-4, 1 - 1e-4);
+        mix.push_back(risk[rows[k]]);
+      }
+      auto limit =
+          stats::ControlLimitForArl(mix, options.cusum_odds_ratio, options.cusum_target_arl);
+      if (!limit) return std::unexpected(limit.error());
+      h = *limit;
+      model_json = {{"kind", "logistic"}, {"terms", model->terms}};
+      // Fitted in this run: its evidence is a full run's (no fitted_at_change).
+      if (kept_models != nullptr) {
+        kept_models->cusum[registry] =
+            KeepCusumModel(c, rows, risk, model->terms, h, kept_models->change_seq);
+      }
+    }
     for (const UnitColumn& unit : Units(c)) {
+      const std::vector<uint8_t> wanted = WantedUnits(c, increment, r, unit);
       std::map<int32_t, std::vector<size_t>> by_unit;
-      for (size_t i : rows)
-        if ((*unit.codes)[i] != kNoUnit) by_unit[(*unit.codes)[i]].push_back(i);
+      for (size_t i : rows) {
+        const int32_t code = (*unit.codes)[i];
+        if (code != kNoUnit && wanted[static_cast<size_t>(code)] != 0) by_unit[code].push_back(i);
+      }
       for (const auto& [code, unit_rows] : by_unit) {
         std::vector<double> p;
         std::vector<uint8_t> y;
@@ -229,32 +426,32 @@ Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodO
         }
         stats::CusumOptions co;
         co.odds_ratio_up = options.cusum_odds_ratio;
-        co.h_up = *h;
+        co.h_up = h;
         auto chart = stats::RiskAdjustedCusum(p, y, co);
         if (!chart) return std::unexpected(chart.error());
         if (chart->upper_signals.empty()) continue;
         const size_t first = static_cast<size_t>(chart->upper_signals.front());
         const Date first_day{std::chrono::days(c.entry_day[unit_rows[first]])};
         storage::Signal s;
-        s.registry = c.registries[static_cast<size_t>(r)];
+        s.registry = registry;
         s.unit_kind = unit.kind;
         s.unit = (*unit.names)[static_cast<size_t>(code)];
         s.method = "cusum-revision-1y";
         s.data_cut = c.data_cut;
         s.statistic = *std::max_element(chart->upper.begin(), chart->upper.end());
-        s.threshold = *h;
+        s.threshold = h;
         s.what = fmt::format(
             "CUSUM (odds ratio {}) crossed h = {:.2f} {} time(s), first at the "
             "primary of {}",
-            options.cusum_odds_ratio, *h, chart->upper_signals.size(), FormatIsoDate(first_day));
+            options.cusum_odds_ratio, h, chart->upper_signals.size(), FormatIsoDate(first_day));
         json path = json::array();
         const size_t step = std::max<size_t>(1, chart->upper.size() / 500);
         for (size_t t = 0; t < chart->upper.size(); t += step)
           path.push_back({t, chart->upper[t], chart->vlad[t]});
         s.evidence_json = json{
-            {"h", *h},
+            {"h", h},
             {"target_arl", options.cusum_target_arl},
-            {"risk_model", {{"kind", "logistic"}, {"terms", model->terms}}},
+            {"risk_model", model_json},
             {"patients", unit_rows.size()},
             {"signals", chart->upper_signals},
             {"first_signal_primary", FormatIsoDate(first_day)},
