@@ -71,10 +71,13 @@ std::string AuditHash(const domain::AuditRecord& r) {
   return Sha256Hex(data);
 }
 
-Result<int64_t> AppendAudit(storage::Transaction& transaction, const AuditEvent& event) {
-  auto last = transaction.LastAuditRecord();
-  if (!last) return std::unexpected(last.error());
-  domain::AuditRecord record{.seq = *last ? (*last)->seq + 1 : 1,
+namespace {
+
+// Appends `event` after `last` (the chain's head as the transaction sees it) and makes the new
+// entry the head.
+Result<int64_t> AppendAfter(storage::Transaction& transaction, const AuditEvent& event,
+                            std::optional<domain::AuditRecord>& last) {
+  domain::AuditRecord record{.seq = last ? last->seq + 1 : 1,
                              .at = event.at,
                              .actor = event.actor,
                              .role = event.role,
@@ -83,7 +86,7 @@ Result<int64_t> AppendAudit(storage::Transaction& transaction, const AuditEvent&
                              .request_id = event.request_id,
                              .purpose = event.purpose,
                              .outcome = event.outcome,
-                             .prev_hash = *last ? (*last)->hash : std::string(),
+                             .prev_hash = last ? last->hash : std::string(),
                              .hash = {}};
   record.hash = AuditHash(record);
   auto seq = transaction.AppendAudit(record);
@@ -93,7 +96,16 @@ Result<int64_t> AppendAudit(storage::Transaction& transaction, const AuditEvent&
     return Internal(
         fmt::format("the store numbered an audit entry {} instead of {}", *seq, record.seq));
   }
+  last = std::move(record);
   return seq;
+}
+
+}  // namespace
+
+Result<int64_t> AppendAudit(storage::Transaction& transaction, const AuditEvent& event) {
+  auto last = transaction.LastAuditRecord();
+  if (!last) return std::unexpected(last.error());
+  return AppendAfter(transaction, event, *last);
 }
 
 Result<void> RunAudited(storage::Store& store,
@@ -169,9 +181,13 @@ Result<int64_t> AuditLog::Append(AuditEvent event) {
 }
 
 void AuditLog::WriteBatch(const std::vector<Pending*>& batch) {
+  // The head is read once per batch: the transaction holds the chain (SQLite's write lock,
+  // PostgreSQL's chain lock), so each entry's successor follows the entry just appended.
   auto done = RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
+    auto last = txn.LastAuditRecord();
+    if (!last) return std::unexpected(last.error());
     for (Pending* p : batch) {
-      p->result = AppendAudit(txn, p->event);
+      p->result = AppendAfter(txn, p->event, *last);
       if (!p->result) return std::unexpected(p->result.error());
     }
     return {};

@@ -51,6 +51,17 @@ TEST_P(StoreConformance, UserRoundTripsWithGrantsInOrder) {
   EXPECT_EQ((*all)[1].grants, user.grants);
 }
 
+// The user and its grants are one statement (a LEFT JOIN): a user without grants is still found.
+TEST_P(StoreConformance, UserWithoutGrantsIsFoundWithNone) {
+  UserRecord user = SampleUser("carol");
+  user.grants.clear();
+  user.id = AddUserCommitted(*store_, user);
+  auto found = store_->FindUserById(user.id);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ(**found, user);
+  EXPECT_TRUE((*found)->grants.empty());
+}
+
 TEST_P(StoreConformance, TakenUsernameIsAlreadyExistsAndRollsBack) {
   AddUserCommitted(*store_, SampleUser("alice"));
   auto txn = store_->Begin();

@@ -12,8 +12,10 @@ using domain::Instant;
 
 Instant ToInstant(int64_t seconds) { return InstantOf(seconds); }
 
-constexpr std::string_view kSelectUser =
-    "SELECT id, username, password_hash, totp_secret, patient, disabled, created_at FROM users ";
+// A user's columns and one grant per row (FindUserWhere).
+constexpr std::string_view kSelectUserGrants =
+    "SELECT u.id, u.username, u.password_hash, u.totp_secret, u.patient, u.disabled, "
+    "u.created_at, g.grant_text FROM users u LEFT JOIN user_grants g ON g.user_id = u.id ";
 constexpr std::string_view kSelectSession =
     "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, remote "
     "FROM sessions ";
@@ -59,25 +61,33 @@ Result<void> ChangedOne(const Result<int64_t>& changes, std::string_view what) {
 
 }  // namespace
 
+// One statement for the user and its grants (a row per grant, the user's columns repeated; one
+// row with a NULL grant for a user without any): every authenticated request reads its user, so
+// the grants' own SELECT was a statement per request (issue #10).
 Result<std::optional<UserRecord>> Queries::FindUserWhere(
     std::string_view where, const std::function<void(Statement&)>& bind) {
-  auto user = First<UserRecord>(db_, std::string(kSelectUser) + std::string(where), bind, ReadUser);
-  if (!user || !*user) return user;
-  auto grants = Collect<std::string>(
-      db_, "SELECT grant_text FROM user_grants WHERE user_id = ?1 ORDER BY ordinal",
-      [&](Statement& s) { s.Bind(1, (*user)->id); },
-      [](const Statement& s) -> Result<std::string> { return s.Text(0); });
-  if (!grants) return std::unexpected(grants.error());
-  (*user)->grants = std::move(*grants);
+  std::optional<UserRecord> user;
+  auto read = ForEachRow(
+      db_, std::string(kSelectUserGrants) + std::string(where) + " ORDER BY g.ordinal", bind,
+      [&](const Statement& s) -> Result<bool> {
+        if (!user) {
+          auto first = ReadUser(s);
+          if (!first) return std::unexpected(first.error());
+          user = std::move(*first);
+        }
+        if (!s.IsNull(7)) user->grants.push_back(s.Text(7));
+        return true;
+      });
+  if (!read) return std::unexpected(read.error());
   return user;
 }
 
 Result<std::optional<UserRecord>> Queries::FindUser(std::string_view username) {
-  return FindUserWhere("WHERE username = ?1", [&](Statement& s) { s.Bind(1, username); });
+  return FindUserWhere("WHERE u.username = ?1", [&](Statement& s) { s.Bind(1, username); });
 }
 
 Result<std::optional<UserRecord>> Queries::FindUserById(int64_t user_id) {
-  return FindUserWhere("WHERE id = ?1", [&](Statement& s) { s.Bind(1, user_id); });
+  return FindUserWhere("WHERE u.id = ?1", [&](Statement& s) { s.Bind(1, user_id); });
 }
 
 Result<std::vector<UserRecord>> Queries::ListUsers() {

@@ -95,9 +95,15 @@ Result<std::vector<Procedure>> Queries::ProcedureHistory(std::string_view regist
   return history;
 }
 
+// The procedure of each of the patient's implants is looked up by its key: the lateral subquery
+// with OFFSET 0 is not flattened into a join, so the plan cannot start from the registry. A
+// generic plan made while the tables were small (ingest prepares this at its first linkage) did
+// exactly that: a bitmap scan of every procedure of the registry per call, 2 ms at 20k
+// procedures and growing with the registry (issue #10, docs/performance.md "## PostgreSQL").
 Result<std::vector<Implant>> Queries::ImplantsInSitu(const InSituQuery& q) {
   std::string sql = fmt::format(
-      "SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
+      "SELECT {} FROM implants i CROSS JOIN LATERAL (SELECT p.registry, p.body_site, p.date "
+      "FROM procedures p WHERE p.id = i.procedure OFFSET 0) p "
       "WHERE i.patient = $1 AND i.in_situ AND i.action = 'implanted' AND p.registry = $2 "
       "AND ($3::text = '' OR p.body_site = $3) "
       "AND ($4::text = '' OR i.laterality = $4 OR i.laterality = 'B') "

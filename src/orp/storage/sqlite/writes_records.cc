@@ -56,24 +56,26 @@ Result<void> Queries::AddFindings(SubmissionId submission, std::span<const Findi
   return {};
 }
 
+// One statement: the INSERT carries the chain check (prev_hash equals the head's hash, or "" on
+// an empty log), so an append does not read the head a second time after the caller's
+// LastAuditRecord (security/audit.h AppendAudit). The transaction holds the write lock
+// (BEGIN IMMEDIATE), so no other writer moves the head between the two.
 Result<int64_t> Queries::AppendAudit(const AuditRecord& r) {
-  auto last = LastAuditRecord();
-  if (!last) return std::unexpected(last.error());
-  const std::string expected = *last ? (*last)->hash : std::string();
-  if (r.prev_hash != expected) {
-    return FailedPrecondition(
-        "audit entry does not follow the last entry (prev_hash differs): another writer "
-        "appended first; recompute the hash and retry");
-  }
   ORP_RETURN_IF_ERROR(Execute(
       db_,
       "INSERT INTO audit_log (at, actor, role, action, object, request_id, purpose, outcome, "
-      "prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      "prev_hash, hash) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE ?9 = coalesce("
+      "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), '')",
       [&](Stmt& s) {
         s.Bind(1, int64_t{r.at.time_since_epoch().count()}).Bind(2, r.actor).Bind(3, r.role);
         s.Bind(4, r.action).Bind(5, r.object).Bind(6, r.request_id).Bind(7, r.purpose);
         s.Bind(8, r.outcome).Bind(9, r.prev_hash).Bind(10, r.hash);
       }));
+  if (db_.Changes() == 0) {
+    return FailedPrecondition(
+        "audit entry does not follow the last entry (prev_hash differs): another writer "
+        "appended first; recompute the hash and retry");
+  }
   return db_.LastInsertRowid();
 }
 
