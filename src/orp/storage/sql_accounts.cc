@@ -67,17 +67,17 @@ Result<void> ChangedOne(const Result<int64_t>& changes, std::string_view what) {
 Result<std::optional<UserRecord>> Queries::FindUserWhere(
     std::string_view where, const std::function<void(Statement&)>& bind) {
   std::optional<UserRecord> user;
-  auto read = ForEachRow(
-      db_, std::string(kSelectUserGrants) + std::string(where) + " ORDER BY g.ordinal", bind,
-      [&](const Statement& s) -> Result<bool> {
-        if (!user) {
-          auto first = ReadUser(s);
-          if (!first) return std::unexpected(first.error());
-          user = std::move(*first);
-        }
-        if (!s.IsNull(7)) user->grants.push_back(s.Text(7));
-        return true;
-      });
+  auto read =
+      ForEachRow(db_, std::string(kSelectUserGrants) + std::string(where) + " ORDER BY g.ordinal",
+                 bind, [&](const Statement& s) -> Result<bool> {
+                   if (!user) {
+                     auto first = ReadUser(s);
+                     if (!first) return std::unexpected(first.error());
+                     user = std::move(*first);
+                   }
+                   if (!s.IsNull(7)) user->grants.push_back(s.Text(7));
+                   return true;
+                 });
   if (!read) return std::unexpected(read.error());
   return user;
 }
