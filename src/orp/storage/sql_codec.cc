@@ -1,5 +1,7 @@
 #include "orp/storage/sql_codec.h"
 
+#include <fmt/format.h>
+
 namespace orp::storage::sql {
 
 std::string JoinList(const std::vector<std::string>& items) {
@@ -18,6 +20,14 @@ std::vector<std::string> SplitList(std::string_view text) {
     out.emplace_back(text.substr(0, semi));
     if (semi == std::string_view::npos) break;
     text.remove_prefix(semi + 1);
+  }
+  return out;
+}
+
+std::string Placeholders(int first, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) {
+    out += fmt::format("{}?{}", i ? ", " : "", first + static_cast<int>(i));
   }
   return out;
 }

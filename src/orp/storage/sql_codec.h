@@ -34,6 +34,8 @@ inline domain::Instant InstantOf(int64_t seconds) {
 
 std::string JoinList(const std::vector<std::string>& items);  // ';'-separated
 std::vector<std::string> SplitList(std::string_view text);
+// "?N, ?N+1, …" for `count` parameters starting at `first` (an IN list of bound values).
+std::string Placeholders(int first, size_t count);
 
 // Identifiers are stored as their canonical text; an absent optional one as ''.
 template <typename T, typename TextFn>

@@ -10,15 +10,6 @@
 namespace orp::storage::sql {
 namespace {
 
-// "?N, ?N+1, …" for `count` parameters starting at `first`.
-std::string Placeholders(int first, size_t count) {
-  std::string out;
-  for (size_t i = 0; i < count; ++i) {
-    out += fmt::format("{}?{}", i ? ", " : "", first + static_cast<int>(i));
-  }
-  return out;
-}
-
 Result<RecallContact> ReadRecallContact(const Statement& s) {
   return RecallContact{RecallId{s.Int(0)},
                        PatientId{s.Int(1)},

@@ -16,15 +16,6 @@
 namespace orp::storage::sql {
 namespace {
 
-// "?N, ?N+1, …" for `count` parameters starting at `first`.
-std::string Placeholders(int first, size_t count) {
-  std::string out;
-  for (size_t i = 0; i < count; ++i) {
-    out += fmt::format("{}?{}", i ? ", " : "", first + static_cast<int>(i));
-  }
-  return out;
-}
-
 // The patient's most recent procedure `l` (its provider_site and date), read from the covering
 // index procedures_by_patient_latest alone (migration 0010), never from the procedure row. SQLite
 // has no LATERAL: the subquery finds the id, and the join is pinned to the same index (whose

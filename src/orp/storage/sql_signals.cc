@@ -146,7 +146,8 @@ constexpr std::string_view kSurveillanceColumns =
     "i.removed_on, p.type FROM procedures p JOIN patients pt ON pt.id = p.patient "
     "LEFT JOIN implants i ON i.procedure = p.id ";
 
-void ReadSurveillanceRow(const Statement& s, SurveillanceRow& row) {
+// Columns 0-6, the procedure's own, as both row reads select them.
+void ReadProcedureColumns(const Statement& s, SurveillanceRow& row) {
   row.procedure = s.Int(0);
   row.registry = s.Text(1);
   row.date = FromDayNumber(s.Int(2));
@@ -154,6 +155,10 @@ void ReadSurveillanceRow(const Statement& s, SurveillanceRow& row) {
   row.clinician = s.Text(4);
   row.indication = s.Text(5);
   row.asa_grade = s.IsNull(6) ? std::nullopt : std::optional<int>(static_cast<int>(s.Int(6)));
+}
+
+void ReadSurveillanceRow(const Statement& s, SurveillanceRow& row) {
+  ReadProcedureColumns(s, row);
   row.date_of_birth = OptionalDate(s, 7);
   row.sex = s.Text(8);
   row.date_of_death = OptionalDate(s, 9);
@@ -248,13 +253,7 @@ constexpr std::string_view kImplantsInOrder =
 // The procedure's columns of kPrimariesInOrder and its patient's facts into `row`.
 void ReadPrimary(const Statement& s, const PatientTable& patients,
                  const PatientTable::Facts& patient, SurveillanceRow& row) {
-  row.procedure = s.Int(0);
-  row.registry = s.Text(1);
-  row.date = FromDayNumber(s.Int(2));
-  row.provider_site = s.Text(3);
-  row.clinician = s.Text(4);
-  row.indication = s.Text(5);
-  row.asa_grade = s.IsNull(6) ? std::nullopt : std::optional<int>(static_cast<int>(s.Int(6)));
+  ReadProcedureColumns(s, row);
   row.date_of_birth = PatientTable::DateOf(patient.birth);
   row.sex = patients.Sex(patient);
   row.date_of_death = PatientTable::DateOf(patient.death);
