@@ -56,8 +56,9 @@ struct RecallPatientEntry {
 class RecallReads {
  public:
   // Every implant `query` matches, in (patient id, implant id) order, so a patient's implants
-  // come together. `visit` returns false to stop. The engine sorts the cohort (SQLite: in its
-  // temporary store, spilling to disk past its cache) before reading the rest of each row.
+  // come together. `visit` returns false to stop. SQLite reads the matching implants unsorted,
+  // sorts their keys in memory, then reads each patient's row and latest procedure once, in key
+  // order (sql_recall_cohort.cc); PostgreSQL sorts in one statement.
   virtual Result<void> ForEachRecallImplantByPatient(
       const RecallImplantQuery& query,
       const std::function<bool(const RecallImplantRow&)>& visit) = 0;

@@ -1,6 +1,7 @@
-// The lean cohort read of a surveillance run (surveil7, #7): one statement over procedures,
-// patients and implants instead of the generic ForEachPatient + ForEachProcedure streams, which
-// build every registry field, version and implant object (most of a run's cost at 1M procedures).
+// The lean cohort read of a surveillance run (surveil7, #7): patients, primaries and implants
+// each read once in id order and merged (sql_signals.cc), instead of the generic ForEachPatient
+// and ForEachProcedure streams, which build every registry field, version and implant object
+// (most of a run's cost at 1M procedures).
 //
 // It is a side interface, not a Reader method: both SQL backends' readers, stores and
 // transactions implement it (sql_forwarding.h, SharedReader; the query is written once in
