@@ -108,19 +108,7 @@ run() {  # run BACKEND URL THREADS
 }
 
 for backend in $backends; do
-  case "$backend" in
-    sqlite)
-      rm -f "$work"/audit.db*
-      url="sqlite:$work/audit.db" ;;
-    postgresql)
-      "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null 2>&1 || true
-      url=$("$src/scripts/pg-test-cluster" start "$work/pg") ;;
-  esac
-  "$orp" ingest --db "$url" --catalogue "$work/synth/device-catalogue.csv" \
-    --definitions "$src/registries" --format csv "$work"/synth/submissions/*.csv >/dev/null
-  "$orp" user add --db "$url" --username audit-bench --role analyst >/dev/null
-  token=$("$orp" token create --db "$url" --username audit-bench --format json |
-          grep -o '"orp_[^"]*"' | tr -d '"')
+  bench_store "$backend" audit audit-bench
   for threads in "${thread_counts[@]}"; do run "$backend" "$url" "$threads"; done
   [ "$backend" = postgresql ] && "$src/scripts/pg-test-cluster" stop "$work/pg"
 done

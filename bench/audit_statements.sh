@@ -42,19 +42,7 @@ count() {
 }
 
 for backend in $backends; do
-  case "$backend" in
-    sqlite)
-      rm -f "$work"/stmts.db*
-      url="sqlite:$work/stmts.db" ;;
-    postgresql)
-      "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null 2>&1 || true
-      url=$("$src/scripts/pg-test-cluster" start "$work/pg") ;;
-  esac
-  "$orp" ingest --db "$url" --catalogue "$work/synth/device-catalogue.csv" \
-    --definitions "$src/registries" --format csv "$work"/synth/submissions/*.csv >/dev/null
-  "$orp" user add --db "$url" --username stmt-bench --role analyst >/dev/null
-  token=$("$orp" token create --db "$url" --username stmt-bench --format json |
-          grep -o '"orp_[^"]*"' | tr -d '"')
+  bench_store "$backend" stmts stmt-bench
   case "$backend" in
     sqlite) pseudonym=$(sqlite3 "$work/stmts.db" "SELECT lower(hex(p.pseudonym)) FROM patients p
                           JOIN implants i ON i.patient = p.id LIMIT 1") ;;

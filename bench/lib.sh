@@ -24,3 +24,22 @@ start_server() {
   for _ in $(seq 1 600); do grep -q "listening on" "$out" && break; sleep 0.1; done
   server_address=$(grep -o "http://[0-9.]*:[0-9]*" "$out" | head -n 1)
 }
+
+# bench_store BACKEND DBNAME USERNAME: a fresh store on BACKEND (sqlite: WORK/DBNAME.db;
+# postgresql: a throwaway cluster in WORK/pg), loaded with WORK/synth's submissions, and an
+# analyst USERNAME with a token. Uses the caller's orp, src and work; sets url and token.
+bench_store() {
+  case "$1" in
+    sqlite)
+      rm -f "$work/$2".db*
+      url="sqlite:$work/$2.db" ;;
+    postgresql)
+      "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null 2>&1 || true
+      url=$("$src/scripts/pg-test-cluster" start "$work/pg") ;;
+  esac
+  "$orp" ingest --db "$url" --catalogue "$work/synth/device-catalogue.csv" \
+    --definitions "$src/registries" --format csv "$work"/synth/submissions/*.csv >/dev/null
+  "$orp" user add --db "$url" --username "$3" --role analyst >/dev/null
+  token=$("$orp" token create --db "$url" --username "$3" --format json |
+          grep -o '"orp_[^"]*"' | tr -d '"')
+}
