@@ -89,6 +89,24 @@ class ResidentCohortTest : public ::testing::Test {
     ASSERT_TRUE(tx.Commit().has_value());
   }
 
+  // Submits `batch` plus a revision (procedure P`revision`) of patients_[3] that removes P3's
+  // first implant, then records patients_[7]'s death: new rows, a removal and a death at once.
+  void SubmitBatchWithRevisionAndDeath(std::vector<Procedure> batch, int revision) {
+    Procedure r = Primaries(revision, 1)[0];
+    r.type = domain::ProcedureType::kRevision;
+    r.patient = patients_[3];
+    batch.push_back(r);
+    Submit("batch", batch);
+    auto revised = store_->FindProcedure("BCIR", "P3");
+    auto by = store_->FindProcedure("BCIR", "P" + std::to_string(revision));
+    ASSERT_TRUE(revised && *revised && by && *by);
+    auto tx = store_->Begin();
+    const domain::ImplantId removed = (*revised)->implants[0].id;
+    ASSERT_TRUE((*tx)->MarkImplantsRemoved({&removed, 1}, (*by)->id, Day(2024, 6, 1)).has_value());
+    ASSERT_TRUE((*tx)->RecordDeath(patients_[7], Day(2023, 3, 4)).has_value());
+    ASSERT_TRUE((*tx)->Commit().has_value());
+  }
+
   std::unique_ptr<storage::Store> store_;
   std::vector<PatientId> patients_;
 };
@@ -133,19 +151,7 @@ TEST_F(ResidentCohortTest, PatchedAfterABatchEqualsTheCohortReadWhole) {
   // implant, and a death.
   std::vector<Procedure> batch = Primaries(300, 60);
   batch.back().date = Day(2026, 2, 1);
-  Procedure revision = Primaries(400, 1)[0];
-  revision.type = domain::ProcedureType::kRevision;
-  revision.patient = patients_[3];
-  batch.push_back(revision);
-  Submit("batch", batch);
-  auto revised = store_->FindProcedure("BCIR", "P3");
-  auto by = store_->FindProcedure("BCIR", "P400");
-  ASSERT_TRUE(revised && *revised && by && *by);
-  auto tx = store_->Begin();
-  const domain::ImplantId removed = (*revised)->implants[0].id;
-  ASSERT_TRUE((*tx)->MarkImplantsRemoved({&removed, 1}, (*by)->id, Day(2024, 6, 1)).has_value());
-  ASSERT_TRUE((*tx)->RecordDeath(patients_[7], Day(2023, 3, 4)).has_value());
-  ASSERT_TRUE((*tx)->Commit().has_value());
+  ASSERT_NO_FATAL_FAILURE(SubmitBatchWithRevisionAndDeath(std::move(batch), 400));
 
   auto patched = resident.Refresh(*store_, before);
   ASSERT_TRUE(patched.has_value()) << patched.error().ToString();
@@ -233,19 +239,7 @@ TEST_F(ResidentCohortTest, AnIncrementalRunOnKeptModelsEqualsAFullRunWithThoseMo
 
   // The batch: new primaries, a revision removing an earlier primary's implant, and a death.
   std::vector<Procedure> batch = Primaries(600, 80);
-  Procedure revision = Primaries(700, 1)[0];
-  revision.type = domain::ProcedureType::kRevision;
-  revision.patient = patients_[3];
-  batch.push_back(revision);
-  Submit("batch", batch);
-  auto revised = store_->FindProcedure("BCIR", "P3");
-  auto by = store_->FindProcedure("BCIR", "P700");
-  ASSERT_TRUE(revised && *revised && by && *by);
-  auto tx = store_->Begin();
-  const domain::ImplantId removed = (*revised)->implants[0].id;
-  ASSERT_TRUE((*tx)->MarkImplantsRemoved({&removed, 1}, (*by)->id, Day(2024, 6, 1)).has_value());
-  ASSERT_TRUE((*tx)->RecordDeath(patients_[7], Day(2023, 3, 4)).has_value());
-  ASSERT_TRUE((*tx)->Commit().has_value());
+  ASSERT_NO_FATAL_FAILURE(SubmitBatchWithRevisionAndDeath(std::move(batch), 700));
 
   options.since_change = before;
   auto incremental = RunSurveillance(*store_, options, &resident);
