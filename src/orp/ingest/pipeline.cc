@@ -167,20 +167,25 @@ Receipt DuplicateReceipt(const domain::Submission& earlier) {
 }
 
 // Drops the indexes ingest does not read when `options` (or, for kAuto, the file's size against
-// the store's) asks for a bulk load and the store can (storage/bulk_load_writes.h).
+// the store's) asks for a bulk load and the store can (storage/bulk_load_writes.h); into a store
+// without procedures, every index the writer can do without (ADR 0010), and then `writer`
+// serves its linkage from memory.
 Result<void> MaybeDeferIndexes(storage::Transaction& txn, const std::filesystem::path& file,
-                               const IngestOptions& options) {
+                               const IngestOptions& options, ChunkWriter& writer) {
   storage::BulkLoadWrites* bulk = storage::AsBulkLoadWrites(txn);
   if (bulk == nullptr || options.bulk == BulkLoad::kNever) return {};
+  Result<int64_t> stored = bulk->StoredProceduresBound();
+  if (!stored) return std::unexpected(stored.error());
   if (options.bulk == BulkLoad::kAuto) {
     std::error_code error;
     const auto bytes = std::filesystem::file_size(file, error);
     if (error) return {};  // the reader reports an unreadable file
-    Result<int64_t> stored = bulk->StoredProceduresBound();
-    if (!stored) return std::unexpected(stored.error());
     if (!BulkLoadWanted(static_cast<int64_t>(bytes), *stored, options.bulk_ratio)) return {};
   }
-  return bulk->DeferIndexes();
+  if (*stored != 0 || !options.bulk_every_index) return bulk->DeferIndexes();
+  ORP_RETURN_IF_ERROR(bulk->DeferEveryIndex());
+  writer.ServeLinkageFromMemory(*bulk);
+  return {};
 }
 
 Result<Receipt> Finish(storage::Transaction& txn, Receipt r) {
@@ -246,9 +251,9 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     }
     r = Receipt{};
   }
-  ORP_RETURN_IF_ERROR(MaybeDeferIndexes(txn, file, options));
   std::vector<domain::Finding> linkage_findings;
   ChunkWriter writer(txn, linkage_findings, options.known_patients_limit);
+  ORP_RETURN_IF_ERROR(MaybeDeferIndexes(txn, file, options, writer));
   // The screen reads through the transaction, on the thread that writes.
   const OnPrepared write = ScreenThen(
       *screens, txn, screened, [&](PreparedProcedure& p) { return writer.Add(std::move(p)); });

@@ -34,8 +34,13 @@ class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>, Que
   Result<int64_t> StoredProceduresBound() override {
     return Write([&](Queries& q) { return q.MaxProcedureId(); });
   }
-  Result<void> DeferIndexes() override;
+  Result<void> DeferIndexes() override { return Defer(kBulkDeferredIndexes); }
+  Result<void> DeferEveryIndex() override { return Defer(kBulkEmptyStoreIndexes); }
   Result<void> RestoreIndexes() override;
+  Result<std::vector<Implant>> ImplantsInSituAmong(const InSituQuery& query,
+                                                   std::span<const int64_t> ids) override {
+    return Write([&](Queries& q) { return q.ImplantsInSituAmong(query, ids); });
+  }
 
  protected:
   Queries& queries();
@@ -58,6 +63,8 @@ class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>, Que
   }
   void Rollback();
   void End();
+  // Drops those of `names` that are not dropped yet (DropIndexes skips a missing index).
+  Result<void> Defer(std::span<const std::string_view> names);
 
   SqliteStore& store_;
   StoreLock lock_;
@@ -207,11 +214,10 @@ Result<void> SqliteTransaction::FinishSubmission(const SubmissionOutcome& outcom
   return done;
 }
 
-Result<void> SqliteTransaction::DeferIndexes() {
-  if (deferred_) return {};
-  auto dropped = Write([&](Queries& q) { return q.DropIndexes(kBulkDeferredIndexes); });
+Result<void> SqliteTransaction::Defer(std::span<const std::string_view> names) {
+  auto dropped = Write([&](Queries& q) { return q.DropIndexes(names); });
   if (!dropped) return std::unexpected(dropped.error());
-  deferred_sql_ = std::move(*dropped);
+  for (std::string& sql : *dropped) deferred_sql_.push_back(std::move(sql));
   deferred_ = true;
   return {};
 }
