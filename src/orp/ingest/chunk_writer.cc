@@ -30,6 +30,16 @@ Patient Merge(const Patient& stored, const Patient& given) {
   return merged;
 }
 
+// Whether Merge(stored, given) would differ from `stored`, without building it (#4: the writer
+// meets most patients again with the same demographics; Merge copies the stored ciphertext).
+bool MergeChanges(const Patient& stored, const Patient& given, bool given_cipher) {
+  return (given.date_of_birth && given.date_of_birth != stored.date_of_birth) ||
+         (given.sex && given.sex != stored.sex) ||
+         (given.postcode && given.postcode != stored.postcode) ||
+         (!stored.nhs_number && given_cipher) || (!stored.date_of_death && given.date_of_death) ||
+         (given.opted_out && !stored.opted_out);
+}
+
 Patient Demographics(const ValidatedProcedure& v) {
   Patient patient;
   patient.date_of_birth = v.date_of_birth;
@@ -74,11 +84,11 @@ struct ChunkWriter::NewPatients {
   std::vector<std::pair<domain::Procedure*, size_t>> waiting;
 
   // Stores them (so a demographic search sees them) and hands out their ids.
-  Result<void> Insert(storage::Transaction& txn, PseudonymMap<Patient>& known) {
+  Result<void> Insert(storage::Transaction& txn, PatientMap& known) {
     if (patients.empty()) return {};
     ORP_RETURN_IF_ERROR(txn.InsertPatients(patients));
     for (auto& [procedure, i] : waiting) procedure->patient = patients[i].id;
-    for (Patient& p : patients) known.emplace(*p.pseudonym, std::move(p));
+    for (Patient& p : patients) known.Add(std::move(p));
     patients.clear();
     index.clear();
     waiting.clear();
@@ -196,18 +206,18 @@ Result<void> ChunkWriter::LinkPatients() {
   // #4: a million-procedure file meets ~900,000 patients; past the limit the map starts again,
   // and the patients it held are read back from the transaction when met (as stored, so the
   // same merge follows).
-  if (known_.size() > known_limit_) known_ = {};
+  if (known_.size() > known_limit_) known_.Clear();
   // Only pseudonyms this submission has not met: the others are in known_ as the transaction
   // holds them (every write of a patient with a pseudonym in this submission goes through here).
   std::vector<Pseudonym> keys;
   for (const PreparedProcedure& p : chunk_) {
-    if (p.pseudonym && !known_.contains(*p.pseudonym)) keys.push_back(*p.pseudonym);
+    if (p.pseudonym && !known_.Contains(*p.pseudonym)) keys.push_back(*p.pseudonym);
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   Result<std::vector<Patient>> stored = transaction_.FindPatientsByPseudonyms(keys);
   if (!stored) return std::unexpected(stored.error());
-  for (Patient& p : *stored) known_.emplace(*p.pseudonym, std::move(p));
+  for (Patient& p : *stored) known_.Add(std::move(p));
   NewPatients fresh;
   for (PreparedProcedure& p : chunk_) ORP_RETURN_IF_ERROR(LinkOne(p, fresh));
   return fresh.Insert(transaction_, known_);
@@ -233,14 +243,14 @@ Result<void> ChunkWriter::LinkOne(PreparedProcedure& prepared, NewPatients& fres
   const Pseudonym& pseudonym = *prepared.pseudonym;
   Patient given = Demographics(v);
   given.pseudonym = pseudonym;
-  if (auto it = known_.find(pseudonym); it != known_.end()) {
-    given.nhs_number = prepared.cipher;  // kept only if the stored patient has none
-    Patient merged = Merge(it->second, given);
-    if (merged != it->second) {
+  if (Patient* stored = known_.Find(pseudonym)) {
+    if (MergeChanges(*stored, given, prepared.cipher.has_value())) {
+      given.nhs_number = prepared.cipher;  // kept only if the stored patient has none
+      Patient merged = Merge(*stored, given);
       ORP_RETURN_IF_ERROR(transaction_.PutPatient(merged));
-      it->second = std::move(merged);
+      *stored = std::move(merged);
     }
-    p.patient = it->second.id;
+    p.patient = stored->id;
     return {};
   }
   auto [slot, added] = fresh.index.emplace(pseudonym, fresh.patients.size());

@@ -41,6 +41,7 @@
 
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
+#include "orp/ingest/patient_map.h"
 #include "orp/ingest/validator.h"
 #include "orp/linkage/linkage.h"
 #include "orp/security/pseudonymiser.h"
@@ -137,7 +138,7 @@ class ChunkWriter {
   std::vector<PreparedProcedure> chunk_;
   // Every patient with a pseudonym this submission has linked, as stored in the transaction
   // (#4: a patient met again in a later chunk is not looked up again).
-  PseudonymMap<domain::Patient> known_;
+  PatientMap known_;
   size_t known_limit_;
   // Serving from memory: the bulk load (nullptr otherwise), the refs written, and each patient's
   // implants as a list through two arrays: latest_implant_[patient id] is its last implant id
