@@ -252,7 +252,9 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     r = Receipt{};
   }
   std::vector<domain::Finding> linkage_findings;
-  ChunkWriter writer(txn, linkage_findings, options.known_patients_limit);
+  // Optional so that its memory (patients, linkage maps) is freed before the indexes are built.
+  std::optional<ChunkWriter> chunk_writer;
+  ChunkWriter& writer = chunk_writer.emplace(txn, linkage_findings, options.known_patients_limit);
   ORP_RETURN_IF_ERROR(MaybeDeferIndexes(txn, file, options, writer));
   // The screen reads through the transaction, on the thread that writes.
   const OnPrepared write = ScreenThen(
@@ -276,6 +278,7 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
         write));
   }
   ORP_RETURN_IF_ERROR(writer.Flush());
+  chunk_writer.reset();
   screened.SettleInto(r);
   std::move(linkage_findings.begin(), linkage_findings.end(), std::back_inserter(r.findings));
   return Finish(txn, std::move(r));

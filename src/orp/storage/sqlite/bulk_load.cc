@@ -41,13 +41,22 @@ Result<std::vector<std::string>> Queries::DropIndexes(std::span<const std::strin
 constexpr int64_t kRebuildCacheKib = 32 * 1024;
 constexpr int kRebuildThreads = 2;
 
-Result<void> Queries::CreateIndexes(std::span<const std::string> definitions) {
+Result<int64_t> Queries::CacheSize() {
   auto cache = First<int64_t>(
       db_, "PRAGMA cache_size", [](Stmt&) {},
       [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
   if (!cache) return std::unexpected(cache.error());
-  const int64_t before = cache->value_or(-2000);  // pages if > 0, else -KiB
-  ORP_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -" + std::to_string(kRebuildCacheKib)));
+  return cache->value_or(-2000);
+}
+
+Result<void> Queries::SetCacheSize(int64_t cache_size) {
+  return db_.Exec("PRAGMA cache_size = " + std::to_string(cache_size));
+}
+
+Result<void> Queries::CreateIndexes(std::span<const std::string> definitions) {
+  Result<int64_t> before = CacheSize();
+  if (!before) return std::unexpected(before.error());
+  ORP_RETURN_IF_ERROR(SetCacheSize(-kRebuildCacheKib));
   // Sorter worker threads (#4, ADR 0010): CREATE INDEX sorts its keys in runs on helper threads
   // and merges them on this one; the same index, built in less wall time (not less CPU).
   ORP_RETURN_IF_ERROR(db_.Exec("PRAGMA threads = " + std::to_string(kRebuildThreads)));
@@ -57,7 +66,7 @@ Result<void> Queries::CreateIndexes(std::span<const std::string> definitions) {
     if (!built) break;
   }
   ORP_RETURN_IF_ERROR(db_.Exec("PRAGMA threads = 0"));
-  ORP_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = " + std::to_string(before)));
+  ORP_RETURN_IF_ERROR(SetCacheSize(*before));
   return built;
 }
 
