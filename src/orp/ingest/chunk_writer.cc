@@ -302,7 +302,11 @@ Result<void> ChunkWriter::WriteProcedures() {
       ORP_RETURN_IF_ERROR(RecordRemovals(batch[r.index], r.row, r.removed, true));
     }
     stored.insert(batch_refs.begin(), batch_refs.end());
-    batch.clear();
+    if (recycler_ != nullptr) {
+      batch = recycler_->Exchange(std::move(batch));
+    } else {
+      batch.clear();
+    }
     batch_refs.clear();
     batch_patients.clear();
     removals.clear();

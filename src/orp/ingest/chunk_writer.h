@@ -42,6 +42,7 @@
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
 #include "orp/ingest/patient_map.h"
+#include "orp/ingest/recycler.h"
 #include "orp/ingest/validator.h"
 #include "orp/linkage/linkage.h"
 #include "orp/security/pseudonymiser.h"
@@ -91,6 +92,9 @@ class ChunkWriter {
   // when the transaction's store held no procedure and `bulk` deferred every index
   // (BulkLoadWrites::DeferEveryIndex), before the first Add.
   void ServeLinkageFromMemory(storage::BulkLoadWrites& bulk);
+  // From now on, procedures written are freed through `recycler` (on the thread that drains it),
+  // which must outlive this writer.
+  void RecycleThrough(ProcedureRecycler& recycler) { recycler_ = &recycler; }
 
  private:
   struct NewPatients;
@@ -140,6 +144,7 @@ class ChunkWriter {
   // (#4: a patient met again in a later chunk is not looked up again).
   PatientMap known_;
   size_t known_limit_;
+  ProcedureRecycler* recycler_ = nullptr;
   // Serving from memory: the bulk load (nullptr otherwise), the refs written, and each patient's
   // implants as a list through two arrays: latest_implant_[patient id] is its last implant id
   // written (0: none), earlier_implant_[implant id] the one written before it.

@@ -252,6 +252,7 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     r = Receipt{};
   }
   std::vector<domain::Finding> linkage_findings;
+  ProcedureRecycler recycler;  // outlives the writer
   // Optional so that its memory (patients, linkage maps) is freed before the indexes are built.
   std::optional<ChunkWriter> chunk_writer;
   ChunkWriter& writer = chunk_writer.emplace(txn, linkage_findings, options.known_patients_limit);
@@ -271,11 +272,13 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     // --as looks sites up through the transaction, which belongs to this thread.
     ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, txn, options, r, prepare_then(write)));
   } else {
+    // The written procedures are freed on the reading thread, which allocated them.
+    writer.RecycleThrough(recycler);
     ORP_RETURN_IF_ERROR(ValidateAhead(
         [&](const OnPrepared& sink) {
           return ForEachValidated(file, validator, store, options, r, prepare_then(sink));
         },
-        write));
+        write, &recycler));
   }
   ORP_RETURN_IF_ERROR(writer.Flush());
   chunk_writer.reset();
