@@ -27,11 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path SourceDir() {
-  const char* dir = std::getenv("ORP_SOURCE_DIR");
-  return dir ? fs::path(dir) : fs::current_path();
-}
-
 // Every row of every table (and the index list), as text, by table name; clock
 // times (`at`, `..._at`) are left out (the two loads run at different moments), and a BLOB is shown
 // as its hex digits, but the NHS number's ciphertext only as its length (encrypting the same number
@@ -93,13 +88,15 @@ std::map<std::string, std::string> Dump(const fs::path& db) {
 class IngestBulkEquivalence : public ::testing::Test {
  protected:
   void SetUp() override {
+    const char* source = std::getenv("ORP_SOURCE_DIR");  // set by orp_test()
+    const fs::path definitions = fs::path(source != nullptr ? source : ".") / "registries";
     dir_ = fs::temp_directory_path() / ("orp_ingest_bulk_eq-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     synth::SynthOptions options;
     options.seed = 5;
     options.procedures = 4000;
     options.out_dir = dir_;
-    options.definitions = SourceDir() / "registries";
+    options.definitions = definitions;
     options.error_rate = 0.03;
     options.registries = {0};  // MDOR: one registry, so its yearly files share one header
     ASSERT_TRUE(synth::GenerateRegistry(options).has_value());
@@ -111,7 +108,7 @@ class IngestBulkEquivalence : public ::testing::Test {
     ASSERT_TRUE(catalogue::ImportCatalogueFile(dir_ / "device-catalogue.csv",
                                                Date{std::chrono::year{1900} / 1 / 1}, catalogue_)
                     .has_value());
-    auto registries = domain::LoadRegistries(SourceDir() / "registries");
+    auto registries = domain::LoadRegistries(definitions);
     ASSERT_TRUE(registries.has_value());
     ingest::ValidatorOptions validator_options;
     validator_options.catalogue = &catalogue_;
