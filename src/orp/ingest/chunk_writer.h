@@ -17,8 +17,8 @@
 //                file put in before it, exactly as writing one procedure at a time would.
 //
 // Serving linkage from memory (#4, ADR 0010; ServeLinkageFromMemory): in a bulk load into a store
-// that held no procedure, procedures_by_ref, implants_by_patient and implants_by_procedure are
-// off the write path too. The writer then knows every stored procedure_ref and implant itself,
+// that held no procedure, procedures_by_ref and implants_by_patient are off the write path too
+// (storage/bulk_load_writes.h kBulkEmptyStoreIndexes). The writer then knows every stored procedure_ref and implant itself,
 // because it wrote them: step 2 looks refs up in its own set of (registry, procedure_ref) keys,
 // and a revision's candidates are read by the ids of the patient's implants this load wrote. A
 // correction (a ref met again) restores the indexes first and continues as without.
@@ -89,7 +89,7 @@ class ChunkWriter {
   // Writes whatever is buffered (call once at the end).
   Result<void> Flush();
   // From now on, finds procedure_refs and in-situ implants among what this writer writes. Only
-  // when the transaction's store held no procedure and `bulk` deferred every index
+  // when the transaction's store held no procedure and `bulk` deferred the indexes ingest reads
   // (BulkLoadWrites::DeferEveryIndex), before the first Add.
   void ServeLinkageFromMemory(storage::BulkLoadWrites& bulk);
   // From now on, procedures written are freed through `recycler` (on the thread that drains it),

@@ -168,7 +168,7 @@ Receipt DuplicateReceipt(const domain::Submission& earlier) {
 
 // Drops the indexes ingest does not read when `options` (or, for kAuto, the file's size against
 // the store's) asks for a bulk load and the store can (storage/bulk_load_writes.h); into a store
-// without procedures, every index the writer can do without (ADR 0010), and then `writer`
+// without procedures, also those the writer can answer from memory (ADR 0010), and then `writer`
 // serves its linkage from memory.
 Result<void> MaybeDeferIndexes(storage::Transaction& txn, const std::filesystem::path& file,
                                const IngestOptions& options, ChunkWriter& writer) {
