@@ -142,8 +142,7 @@ Result<void> Queries::StreamRows(std::string_view sql, const Params& params, Rea
         Result<T> item = read(row);
         if (!item) return std::unexpected(item.error());
         return visit(*item);
-      },
-      !in_transaction_);
+      });
 }
 
 }  // namespace orp::storage::postgres

@@ -70,8 +70,7 @@ Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<P
           pending->implants.push_back(std::move(*implant));
         }
         return true;
-      },
-      !in_transaction_);
+      });
   if (!streamed) return streamed;
   if (pending && !stopped) visit(*pending);
   return {};
