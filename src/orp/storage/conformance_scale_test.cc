@@ -2,11 +2,13 @@
 // (sql::Database::WithStreamedStatement, Connection::Stream); both backends give the same rows in
 // the same order, and a stream its visitor stops leaves the store or transaction usable. The
 // patient page's one read (patient_reads.h) gives what ImplantsInSitu and FindProcedureById do,
-// and the token read (token_reads.h) what FindApiToken and FindUserById do.
+// the token read (token_reads.h) what FindApiToken and FindUserById do, and the sites' read
+// (site_reads.h) what FindOrganisationOfSite does per site.
 #include <gmock/gmock.h>
 
 #include "orp/storage/conformance_test.h"
 #include "orp/storage/patient_reads.h"
+#include "orp/storage/site_reads.h"
 #include "orp/storage/token_reads.h"
 
 namespace orp::storage::conformance {
@@ -193,6 +195,30 @@ TEST_P(StoreConformance, TokenWithUserIsWhatTheTokenAndUserReadsGiveInOneRead) {
   EXPECT_EQ(reads->FindApiTokenWithUser(a.token_hash)->value().user->grants,
             (std::vector<std::string>{"provider@RRK", "analyst"}));
   EXPECT_FALSE(reads->FindApiTokenWithUser(std::string(64, 'c'))->has_value());
+}
+
+TEST_P(StoreConformance, OrganisationsOfSitesAreWhatTheSiteReadFindsForEach) {
+  auto site = [](const char* code) { return domain::Site{*OdsSiteCode::Parse(code), code, {}}; };
+  Organisation rrk{*OdsCode::Parse("RRK"), "Birmingham", {site("RRK02"), site("RRK15")}};
+  Organisation rxf{*OdsCode::Parse("RXF"), "Mid Yorkshire", {site("RXF05")}};
+  auto txn = store_->Begin();
+  ASSERT_TRUE((*txn)->PutOrganisation(rrk).has_value());
+  ASSERT_TRUE((*txn)->PutOrganisation(rxf).has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  std::vector<OdsSiteCode> asked;
+  for (const char* code : {"RXF05", "RRK02", "RXX01", "RRK15"}) asked.push_back(*OdsSiteCode::Parse(code));
+  SiteReads* reads = AsSiteReads(*store_);
+  ASSERT_NE(reads, nullptr);
+  auto found = reads->OrganisationsOfSites(asked);
+  ASSERT_TRUE(found.has_value()) << found.error().ToString();
+  std::map<std::string, std::string> one_by_one;
+  for (const OdsSiteCode& s : asked) {
+    if (auto org = store_->FindOrganisationOfSite(s).value()) one_by_one[s.code()] = org->code.code();
+  }
+  EXPECT_EQ(*found, one_by_one);
+  EXPECT_EQ(found->size(), 3u);
+  EXPECT_EQ(found->at("RXF05"), "RXF");
+  EXPECT_TRUE(reads->OrganisationsOfSites({})->empty());
 }
 
 }  // namespace

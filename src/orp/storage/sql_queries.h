@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -19,6 +20,7 @@
 #include "orp/storage/store.h"
 #include "orp/storage/submission_reads.h"
 #include "orp/storage/surveillance_reads.h"
+#include "orp/storage/site_reads.h"   // scale (#10)
 #include "orp/storage/token_reads.h"  // scale (#10)
 
 namespace orp::storage::sql {
@@ -138,6 +140,9 @@ class Queries {
   Result<std::vector<PatientImplantRow>> PatientImplantsInSitu(PatientId patient);
   // The API token with its user (scale, #10; token_reads.h; sql_accounts.cc).
   Result<std::optional<TokenWithUser>> FindApiTokenWithUser(std::string_view token_hash);
+  // The organisations of many sites (scale, #10; site_reads.h; sql_site_reads.cc).
+  Result<std::map<std::string, std::string>> OrganisationsOfSites(
+      std::span<const OdsSiteCode> sites);
 
  private:
   // The user and its grants selected by kUserGrantColumns then `rest` (any further columns, the
