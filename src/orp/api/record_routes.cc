@@ -106,7 +106,8 @@ class ScopeOfProcedure {
     }
     for (const domain::OdsSiteCode& site : unknown) {
       auto it = found->find(site.code());
-      organisations_.emplace(site.code(), it != found->end() ? it->second : site.code().substr(0, 3));
+      organisations_.emplace(site.code(),
+                             it != found->end() ? it->second : site.code().substr(0, 3));
     }
   }
   // Requires Known(p).

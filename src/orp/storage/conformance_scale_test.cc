@@ -45,20 +45,22 @@ TEST_P(StoreConformance, StreamedAuditQueryGivesEveryRowInSequenceOrder) {
   std::vector<AuditRecord> appended = AppendAuditRecords(*store_, 7);
   std::vector<AuditRecord> seen;
   ASSERT_TRUE(store_
-                  ->ForEachAuditRecordWhere({}, [&](const AuditRecord& r) {
-                    seen.push_back(r);
-                    return true;
-                  })
+                  ->ForEachAuditRecordWhere({},
+                                            [&](const AuditRecord& r) {
+                                              seen.push_back(r);
+                                              return true;
+                                            })
                   .has_value());
   EXPECT_EQ(seen, appended);
   seen.clear();
   AuditQuery bob;
   bob.actor = "bob";
   ASSERT_TRUE(store_
-                  ->ForEachAuditRecordWhere(bob, [&](const AuditRecord& r) {
-                    seen.push_back(r);
-                    return true;
-                  })
+                  ->ForEachAuditRecordWhere(bob,
+                                            [&](const AuditRecord& r) {
+                                              seen.push_back(r);
+                                              return true;
+                                            })
                   .has_value());
   EXPECT_EQ(seen, (std::vector<AuditRecord>{appended[1], appended[3], appended[5]}));
 }
@@ -69,10 +71,11 @@ TEST_P(StoreConformance, StreamStoppedByItsVisitorLeavesTheStoreUsable) {
   for (size_t stop_at = 1; stop_at <= appended.size(); ++stop_at) {
     std::vector<AuditRecord> seen;
     ASSERT_TRUE(store_
-                    ->ForEachAuditRecordWhere({}, [&](const AuditRecord& r) {
-                      seen.push_back(r);
-                      return seen.size() < stop_at;
-                    })
+                    ->ForEachAuditRecordWhere({},
+                                              [&](const AuditRecord& r) {
+                                                seen.push_back(r);
+                                                return seen.size() < stop_at;
+                                              })
                     .has_value());
     EXPECT_EQ(seen, std::vector<AuditRecord>(appended.begin(), appended.begin() + stop_at));
     EXPECT_EQ(store_->LastAuditRecord()->value(), appended.back());
@@ -89,17 +92,17 @@ TEST_P(StoreConformance, StreamsStoppedInsideATransactionLeaveItWritableAndCommi
   auto txn = store_->Begin();
   ASSERT_TRUE(txn.has_value());
   int procedures = 0;
-  ASSERT_TRUE((*txn)->ForEachProcedure({}, [&](const Procedure&) { return ++procedures < 2; })
-                  .has_value());
+  ASSERT_TRUE(
+      (*txn)->ForEachProcedure({}, [&](const Procedure&) { return ++procedures < 2; }).has_value());
   EXPECT_EQ(procedures, 2);
   int audits = 0;
-  ASSERT_TRUE(
-      (*txn)->ForEachAuditRecordWhere({}, [&](const AuditRecord&) { return ++audits < 1; })
-          .has_value());
+  ASSERT_TRUE((*txn)
+                  ->ForEachAuditRecordWhere({}, [&](const AuditRecord&) { return ++audits < 1; })
+                  .has_value());
   EXPECT_EQ(audits, 1);
   int patients = 0;
-  ASSERT_TRUE((*txn)->ForEachPatient(0, [&](const Patient&) { return ++patients < 1; })
-                  .has_value());
+  ASSERT_TRUE(
+      (*txn)->ForEachPatient(0, [&](const Patient&) { return ++patients < 1; }).has_value());
   EXPECT_EQ(patients, 1);
   auto second = (*txn)->PutPatient(SamplePatient(2));
   ASSERT_TRUE(second.has_value()) << second.error().ToString();
@@ -206,14 +209,16 @@ TEST_P(StoreConformance, OrganisationsOfSitesAreWhatTheSiteReadFindsForEach) {
   ASSERT_TRUE((*txn)->PutOrganisation(rxf).has_value());
   ASSERT_TRUE((*txn)->Commit().has_value());
   std::vector<OdsSiteCode> asked;
-  for (const char* code : {"RXF05", "RRK02", "RXX01", "RRK15"}) asked.push_back(*OdsSiteCode::Parse(code));
+  for (const char* code : {"RXF05", "RRK02", "RXX01", "RRK15"})
+    asked.push_back(*OdsSiteCode::Parse(code));
   SiteReads* reads = AsSiteReads(*store_);
   ASSERT_NE(reads, nullptr);
   auto found = reads->OrganisationsOfSites(asked);
   ASSERT_TRUE(found.has_value()) << found.error().ToString();
   std::map<std::string, std::string> one_by_one;
   for (const OdsSiteCode& s : asked) {
-    if (auto org = store_->FindOrganisationOfSite(s).value()) one_by_one[s.code()] = org->code.code();
+    if (auto org = store_->FindOrganisationOfSite(s).value())
+      one_by_one[s.code()] = org->code.code();
   }
   EXPECT_EQ(*found, one_by_one);
   EXPECT_EQ(found->size(), 3u);

@@ -42,7 +42,8 @@ class PatientReads {
   // no body site or laterality asked), from every registry, the most recent procedure first
   // (procedure date descending, then implant id descending). kDataLoss when a stored value no
   // longer parses.
-  virtual Result<std::vector<PatientImplantRow>> PatientImplantsInSitu(domain::PatientId patient) = 0;
+  virtual Result<std::vector<PatientImplantRow>> PatientImplantsInSitu(
+      domain::PatientId patient) = 0;
 
  protected:
   ~PatientReads() = default;

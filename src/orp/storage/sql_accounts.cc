@@ -45,8 +45,9 @@ Result<SessionRecord> ReadSession(const Statement& s) {
 // kSelectToken's columns from column `first`.
 ApiTokenRecord ReadTokenAt(const Statement& s, int first) {
   const int c = first;
-  ApiTokenRecord t{s.Int(c),          s.Int(c + 1),          s.Text(c + 2),
-                   ToInstant(s.Int(c + 3)), ToInstant(s.Int(c + 4)), std::nullopt};
+  ApiTokenRecord t{
+      s.Int(c),    s.Int(c + 1), s.Text(c + 2), ToInstant(s.Int(c + 3)), ToInstant(s.Int(c + 4)),
+      std::nullopt};
   if (!s.IsNull(c + 5)) t.revoked_at = ToInstant(s.Int(c + 5));
   return t;
 }
@@ -75,20 +76,20 @@ Result<std::optional<UserRecord>> Queries::FindUserWhere(
     const std::function<Result<void>(const Statement&)>& extra) {
   std::optional<UserRecord> user;
   bool first = true;
-  auto read = ForEachRow(
-      db_, std::string(kUserGrantColumns) + std::string(rest) + " ORDER BY g.ordinal", bind,
-      [&](const Statement& s) -> Result<bool> {
-        if (first) {
-          first = false;
-          if (extra) ORP_RETURN_IF_ERROR(extra(s));
-          if (s.IsNull(0)) return false;
-          auto u = ReadUser(s);
-          if (!u) return std::unexpected(u.error());
-          user = std::move(*u);
-        }
-        if (!s.IsNull(7)) user->grants.push_back(s.Text(7));
-        return true;
-      });
+  auto read =
+      ForEachRow(db_, std::string(kUserGrantColumns) + std::string(rest) + " ORDER BY g.ordinal",
+                 bind, [&](const Statement& s) -> Result<bool> {
+                   if (first) {
+                     first = false;
+                     if (extra) ORP_RETURN_IF_ERROR(extra(s));
+                     if (s.IsNull(0)) return false;
+                     auto u = ReadUser(s);
+                     if (!u) return std::unexpected(u.error());
+                     user = std::move(*u);
+                   }
+                   if (!s.IsNull(7)) user->grants.push_back(s.Text(7));
+                   return true;
+                 });
   if (!read) return std::unexpected(read.error());
   return user;
 }

@@ -85,12 +85,12 @@ Result<domain::Implant> ReadImplantColumns(const Statement& s, int first) {
   m.serial = s.Text(c + 4);
   m.expiry = OptionalDate(s, c + 5);
   m.raw_scan = s.Text(c + 6);
-  auto action =
-      ParseRequired<domain::DeviceAction>(s.Text(c + 7), domain::ParseDeviceAction, "device action");
+  auto action = ParseRequired<domain::DeviceAction>(s.Text(c + 7), domain::ParseDeviceAction,
+                                                    "device action");
   if (!action) return std::unexpected(action.error());
   m.action = *action;
-  auto laterality = ParseStored<domain::Laterality>(s.Text(c + 8), domain::ParseLaterality,
-                                                    "implant laterality");
+  auto laterality =
+      ParseStored<domain::Laterality>(s.Text(c + 8), domain::ParseLaterality, "implant laterality");
   if (!laterality) return std::unexpected(laterality.error());
   m.laterality = *laterality;
   m.in_situ = s.Int(c + 9) != 0;

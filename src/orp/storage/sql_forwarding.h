@@ -50,10 +50,10 @@ class SharedReader : public Base,
                      public SurveillanceReads,
                      public PromsReads,
                      public SubmissionReads,
-                     public RecallReads,    // recall (#8)
-                     public PatientReads,   // scale (#10)
-                     public TokenReads,     // scale (#10)
-                     public SiteReads {     // scale (#10)
+                     public RecallReads,   // recall (#8)
+                     public PatientReads,  // scale (#10)
+                     public TokenReads,    // scale (#10)
+                     public SiteReads {    // scale (#10)
  public:
   Result<std::optional<Patient>> FindPatient(PatientId id) override {
     return Read([&](auto& q) { return q.FindPatient(id); });

@@ -16,11 +16,11 @@
 #include "orp/storage/patient_reads.h"  // scale (#10)
 #include "orp/storage/proms_reads.h"
 #include "orp/storage/recall_reads.h"  // recall (#8)
+#include "orp/storage/site_reads.h"    // scale (#10)
 #include "orp/storage/sql.h"
 #include "orp/storage/store.h"
 #include "orp/storage/submission_reads.h"
 #include "orp/storage/surveillance_reads.h"
-#include "orp/storage/site_reads.h"   // scale (#10)
 #include "orp/storage/token_reads.h"  // scale (#10)
 
 namespace orp::storage::sql {

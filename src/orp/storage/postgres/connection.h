@@ -173,7 +173,7 @@ class Connection final : public sql::Database {
   std::string location_;
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL text -> statement name
   int64_t last_affected_ = 0;
-  bool streaming_ = false;         // between StartStream and the stream's end
+  bool streaming_ = false;           // between StartStream and the stream's end
   bool stream_cancellable_ = false;  // the open stream began outside a transaction block
 };
 

@@ -213,19 +213,22 @@ TEST(PostgresStream, StreamedAndWholeReadsGiveTheSameRowsInTheSameOrder) {
   ASSERT_TRUE(server.has_value()) << server.error().ToString();
   auto db = Connection::Open(*server, "test");
   ASSERT_TRUE(db.has_value());
-  constexpr std::string_view kSql = "SELECT (g * 7919) % 1000, g FROM generate_series(1, 5000) g "
-                                    "ORDER BY 1, 2";
+  constexpr std::string_view kSql =
+      "SELECT (g * 7919) % 1000, g FROM generate_series(1, 5000) g "
+      "ORDER BY 1, 2";
   auto read = [](const sql::Statement& s) -> Result<std::pair<int64_t, int64_t>> {
     return std::pair(s.Int(0), s.Int(1));
   };
   std::vector<std::pair<int64_t, int64_t>> streamed;
-  ASSERT_TRUE(sql::StreamEachRow(**db, kSql, [](sql::Statement&) {},
-                                 [&](const sql::Statement& s) -> Result<bool> {
-                                   streamed.push_back(*read(s));
-                                   return true;
-                                 })
+  ASSERT_TRUE(sql::StreamEachRow(
+                  **db, kSql, [](sql::Statement&) {},
+                  [&](const sql::Statement& s) -> Result<bool> {
+                    streamed.push_back(*read(s));
+                    return true;
+                  })
                   .has_value());
-  auto whole = sql::Collect<std::pair<int64_t, int64_t>>(**db, kSql, [](sql::Statement&) {}, read);
+  auto whole = sql::Collect<std::pair<int64_t, int64_t>>(
+      **db, kSql, [](sql::Statement&) {}, read);
   ASSERT_TRUE(whole.has_value());
   EXPECT_EQ(streamed.size(), 5000u);
   EXPECT_EQ(streamed, *whole);
