@@ -137,6 +137,8 @@ void ExpectSameCohort(const Cohort& a, const Cohort& b) {
   EXPECT_EQ(a.implants.device_class, b.implants.device_class);
   EXPECT_EQ(a.implants.exit_day, b.implants.exit_day);
   EXPECT_EQ(a.implants.status, b.implants.status);
+  EXPECT_EQ(a.implants.brand, b.implants.brand);
+  EXPECT_EQ(a.implants.entry_day, b.implants.entry_day);
 }
 
 TEST_F(ResidentCohortTest, PatchedAfterABatchEqualsTheCohortReadWhole) {
@@ -145,6 +147,7 @@ TEST_F(ResidentCohortTest, PatchedAfterABatchEqualsTheCohortReadWhole) {
   const Date cut = Day(2025, 12, 31);
   ResidentCohort resident;
   ASSERT_TRUE(resident.Load(*store_, cut).has_value());
+  ASSERT_TRUE(resident.Build(*store_).has_value());
   const int64_t before = *store_->LastChange();
 
   // The batch: new primaries (one after the cut), a revision removing an earlier primary's
@@ -160,6 +163,8 @@ TEST_F(ResidentCohortTest, PatchedAfterABatchEqualsTheCohortReadWhole) {
   auto whole = BuildCohort(*store_, cut);
   ASSERT_TRUE(kept.has_value() && whole.has_value());
   EXPECT_EQ((*kept)->size(), 359u);  // 300 + 60 new, less the one after the cut
+  // The removal and the death moved kept rows' follow-up only: patched in place, not rebuilt.
+  EXPECT_EQ(resident.fresh_builds(), 1);
   ExpectSameCohort(**kept, *whole);
   EXPECT_TRUE(std::count(whole->status.begin(), whole->status.end(), 1) > 0);
   EXPECT_TRUE(std::count(whole->status.begin(), whole->status.end(), 2) > 0);
@@ -244,7 +249,9 @@ TEST_F(ResidentCohortTest, AnIncrementalRunOnKeptModelsEqualsAFullRunWithThoseMo
   options.since_change = before;
   auto incremental = RunSurveillance(*store_, options, &resident);
   ASSERT_TRUE(incremental.has_value()) << incremental.error().ToString();
-  // The kept model served: not fitted again at this run's change.
+  // The cohort built before the batch was patched in place (its removal and death move only
+  // follow-up), and the kept model served: not fitted again at this run's change.
+  EXPECT_EQ(resident.fresh_builds(), 1);
   EXPECT_EQ(resident.models().cusum.at("BCIR").fitted_at_change, before);
 
   auto whole = BuildCohort(*store_, cut);

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -55,13 +56,18 @@ class ResidentCohort {
   Result<int64_t> LeaveOut(storage::Reader& reader, int64_t changed_after);
   // The cohort of the kept rows (the catalogue is read from `reader` again: it is small and may
   // have changed). The built cohort is kept too: when the refreshes since only appended
-  // procedures (ids above every kept one: a batch of new primaries) and the catalogue still
-  // gives the models seen the same type and brand, the new primaries are appended to it;
+  // procedures (ids above every kept one: a batch of new primaries) or changed kept primaries'
+  // follow-up alone (a revision's removal, a death: same unit keys, case mix and devices), and
+  // the catalogue still gives the models seen the same type and brand, the new primaries are
+  // appended to it and the changed rows' follow-up replaced in place (GrowingCohort::Refollow);
   // otherwise it is built again from the kept rows. Valid until the next Load, Refresh or Build.
   Result<const Cohort*> Build(storage::Reader& reader);
   // The risk models kept between runs on this cohort (methods.h KeptModels): emptied by Load, so
   // the first run after a load fits them again.
   KeptModels& models() { return models_; }
+  // How many times Build built the cohort afresh rather than patching the kept one (for tests
+  // and figures).
+  int64_t fresh_builds() const { return fresh_builds_; }
   ResidentCohort();
   ~ResidentCohort();
 
@@ -81,6 +87,11 @@ class ResidentCohort {
   void AddRow(Primary& primary, const storage::SurveillanceRow& row);
   void Feed(const Primary& primary, CohortSink& sink) const;
   Result<int64_t> Patch(storage::Reader& reader, int64_t changed_after, bool apply);
+  static bool SameButFollowUp(const Primary& a, const Primary& b);
+  // Applies `patches` (id order) when each replaces a kept row's follow-up only or appends a
+  // new row above every kept id, noting the rows for Build to refollow; false (nothing changed)
+  // otherwise.
+  bool PatchInPlace(std::vector<std::pair<int64_t, std::optional<Primary>>>& patches);
 
   bool loaded_ = false;
   Date data_cut_{};
@@ -89,7 +100,9 @@ class ResidentCohort {
   std::unordered_map<std::string, int32_t> codes_;
   std::unique_ptr<GrowingCohort> built_;  // null: build again from the kept rows
   size_t fed_ = 0;                        // kept rows already in built_
+  std::vector<size_t> refollow_;          // kept rows whose follow-up changed since the build
   KeptModels models_;
+  int64_t fresh_builds_ = 0;
 };
 
 }  // namespace orp::surveillance

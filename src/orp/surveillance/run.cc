@@ -46,7 +46,9 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
   auto funnels = std::async(std::launch::async, [&] {
     auto signals = Timed(&second_phases, "funnels",
                          [&] { return FunnelSignals(cohort, options, &funnel_notes, increment); });
-    sprt = Timed(&second_phases, "maxsprt", [&] { return MaxSprtSignals(cohort, options); });
+    sprt = Timed(&second_phases, "maxsprt", [&] {
+      return MaxSprtSignals(cohort, options, increment ? increment->units : nullptr);
+    });
     return signals;
   });
   std::vector<storage::Signal> all;
