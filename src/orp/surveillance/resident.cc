@@ -88,6 +88,7 @@ Result<int64_t> ResidentCohort::Patch(storage::Reader& reader, int64_t changed_a
         return true;
       }));
   if (patches.empty()) return 0;
+  if (!apply) return LeaveOutNew(patches);
   if (PatchInPlace(patches)) return static_cast<int64_t>(patches.size());
   built_.reset();  // kept rows inserted, dropped or changed beyond their follow-up
   refollow_.clear();
@@ -107,6 +108,23 @@ Result<int64_t> ResidentCohort::Patch(storage::Reader& reader, int64_t changed_a
   }
   for (; kept != tail.end(); ++kept) primaries_.push_back(std::move(*kept));
   return static_cast<int64_t>(patches.size());
+}
+
+int64_t ResidentCohort::LeaveOutNew(
+    const std::vector<std::pair<int64_t, std::optional<Primary>>>& patches) {
+  // The batch's new procedures are the changed ones above the last kept primary it did not
+  // change (a batch's procedures take ids above every stored one).
+  std::vector<int64_t> ids;  // in id order, as the read gives them
+  ids.reserve(patches.size());
+  for (const auto& [id, patch] : patches) ids.push_back(id);
+  auto changed = [&](int64_t id) { return std::binary_search(ids.begin(), ids.end(), id); };
+  size_t keep = primaries_.size();
+  while (keep > 0 && changed(primaries_[keep - 1].procedure)) --keep;
+  const int64_t last_unchanged = keep == 0 ? 0 : primaries_[keep - 1].procedure;
+  primaries_.resize(keep);
+  if (fed_ > keep) built_.reset();
+  return std::count_if(patches.begin(), patches.end(),
+                       [&](const auto& p) { return p.first > last_unchanged; });
 }
 
 bool ResidentCohort::SameButFollowUp(const Primary& a, const Primary& b) {

@@ -50,9 +50,13 @@ class ResidentCohort {
   // Patches the primaries changed after `changed_after`; returns how many procedures the store
   // reported changed. kFailedPrecondition when not loaded or the reader has no changed read.
   Result<int64_t> Refresh(storage::Reader& reader, int64_t changed_after);
-  // Drops the procedures changed after `changed_after` (as Refresh finds them), so a cohort
-  // loaded now looks as it did before those changes when they only added procedures: for
-  // measuring a run after a batch (`orp surveillance run --resident`). Returns how many.
+  // Drops the new procedures among those changed after `changed_after` (as Refresh finds them):
+  // the changed ones above the last kept primary not changed (a batch's procedures take ids
+  // above every stored one). For measuring a run after a batch (`orp surveillance run
+  // --resident`): the cohort then holds what a server held before the batch, except that the
+  // kept primaries the batch changed (a revision's removal, a death) already have their new
+  // follow-up, which the Refresh after patches in place again at the same cost. Returns how
+  // many procedures it left out.
   Result<int64_t> LeaveOut(storage::Reader& reader, int64_t changed_after);
   // The cohort of the kept rows (the catalogue is read from `reader` again: it is small and may
   // have changed). The built cohort is kept too: when the refreshes since only appended
@@ -87,6 +91,7 @@ class ResidentCohort {
   void AddRow(Primary& primary, const storage::SurveillanceRow& row);
   void Feed(const Primary& primary, CohortSink& sink) const;
   Result<int64_t> Patch(storage::Reader& reader, int64_t changed_after, bool apply);
+  int64_t LeaveOutNew(const std::vector<std::pair<int64_t, std::optional<Primary>>>& patches);
   static bool SameButFollowUp(const Primary& a, const Primary& b);
   // Applies `patches` (id order) when each replaces a kept row's follow-up only or appends a
   // new row above every kept id, noting the rows for Build to refollow; false (nothing changed)
