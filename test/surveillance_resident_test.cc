@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -278,6 +279,66 @@ TEST_F(ResidentCohortTest, AnIncrementalRunOnKeptModelsEqualsAFullRunWithThoseMo
     return l.find("fitted_at_change") != std::string::npos;
   });
   EXPECT_GT(cusums, 0) << fmt::format("{}", fmt::join(got, "\n"));  // against the kept models
+}
+
+// The funnels an incremental run draws from the kept models (one pass over the cohort, methods.h
+// KeptModels) give, on the cohort the models were fitted on, what fitting them there gives: the
+// same units and methods, with the same observed and the same expected, ratio and limits to 10
+// significant digits (the kept Cox model holds exp(x'b) and the baseline apart).
+TEST_F(ResidentCohortTest, FunnelsFromKeptModelsEqualTheFittedFunnels) {
+  for (int n = 1; n <= 40; ++n) patients_.push_back(AddPatient(n));
+  Submit("first", Primaries(0, 600));
+  Procedure revision_all = Primaries(900, 1)[0];
+  revision_all.type = domain::ProcedureType::kRevision;
+  Submit("revisions", {revision_all});
+  auto reviser = store_->FindProcedure("BCIR", "P900");
+  ASSERT_TRUE(reviser && *reviser);
+  // Every fifth primary fails, and every one of surgeon 1234563's at RR801 (k % 12 == 3: the
+  // case mix, ASA 4, does not explain it, since the surgeon's ASA 4 primaries elsewhere do well).
+  std::vector<std::pair<domain::ImplantId, Date>> failures;
+  for (int k = 0; k < 600; ++k) {
+    if (k % 5 != 0 && k % 12 != 3) continue;
+    auto failed = store_->FindProcedure("BCIR", "P" + std::to_string(k));
+    ASSERT_TRUE(failed && *failed) << k;
+    failures.emplace_back((*failed)->implants[0].id, (*failed)->date + std::chrono::days(100));
+  }
+  auto removals = store_->Begin();
+  for (const auto& [id, on] : failures)
+    ASSERT_TRUE((*removals)->MarkImplantsRemoved({&id, 1}, (*reviser)->id, on).has_value());
+  for (int n = 0; n < 40; n += 3)  // deaths, for the mortality funnels' models
+    ASSERT_TRUE((*removals)->RecordDeath(patients_[n], Day(2016 + n % 9, 1 + n % 12, 5)));
+  ASSERT_TRUE((*removals)->Commit().has_value());
+  auto cohort = BuildCohort(*store_, Day(2025, 12, 31));
+  ASSERT_TRUE(cohort.has_value());
+  MethodOptions options;
+  options.signal_alerts = true;
+  options.min_expected = 0.1;
+  options.risk.min_level_events = 25;  // fewer, fittable levels on this small, regular registry
+  KeptModels kept;
+  const Increment fit{nullptr, &kept, true};
+  std::vector<std::string> notes;
+  auto fitted = FunnelSignals(*cohort, options, &notes, &fit);
+  ASSERT_TRUE(fitted.has_value()) << fitted.error().ToString();
+  // Revision and mortality, 5 and 10 years.
+  ASSERT_EQ(kept.funnel.size(), 4u) << fmt::format("{}", fmt::join(notes, "\n"));
+  const Increment use{nullptr, &kept, false};
+  auto from_kept = FunnelSignals(*cohort, options, nullptr, &use);
+  ASSERT_TRUE(from_kept.has_value()) << from_kept.error().ToString();
+  auto line = [](const storage::Signal& s) {
+    const auto e = nlohmann::json::parse(s.evidence_json);
+    std::string limits;
+    for (const auto& l : e["limits"]) limits += fmt::format("{:.10g} ", l.get<double>());
+    return fmt::format("{}|{}|{}|{:.10g}|{:.10g}|{}|{:.10g}|{}", s.unit, s.method,
+                       storage::SignalUnitKindName(s.unit_kind), s.statistic, s.threshold,
+                       e["observed"].dump(), e["expected"].get<double>(), limits);
+  };
+  std::vector<std::string> want, got;
+  for (const auto& s : *fitted) want.push_back(line(s));
+  for (const auto& s : *from_kept) got.push_back(line(s));
+  EXPECT_FALSE(want.empty());
+  EXPECT_EQ(got, want);
+  for (const auto& s : *from_kept)
+    EXPECT_NE(s.evidence_json.find("fitted_at_change"), std::string::npos) << s.evidence_json;
 }
 
 TEST_F(ResidentCohortTest, RefreshBeforeALoadIsRefused) {
