@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -106,6 +107,31 @@ class ResidentCohortTest : public ::testing::Test {
     ASSERT_TRUE((*tx)->MarkImplantsRemoved({&removed, 1}, (*by)->id, Day(2024, 6, 1)).has_value());
     ASSERT_TRUE((*tx)->RecordDeath(patients_[7], Day(2023, 3, 4)).has_value());
     ASSERT_TRUE((*tx)->Commit().has_value());
+  }
+
+  // A revision (P900) whose procedure removes the first implant of each primary P0..P`count`-1
+  // that `fails`, 100 days after it; with `deaths`, every third patient dies too.
+  void SubmitFailures(int count, const std::function<bool(int)>& fails, bool deaths) {
+    Procedure revision_all = Primaries(900, 1)[0];
+    revision_all.type = domain::ProcedureType::kRevision;
+    Submit("revisions", {revision_all});
+    auto reviser = store_->FindProcedure("BCIR", "P900");
+    ASSERT_TRUE(reviser && *reviser);
+    std::vector<std::pair<domain::ImplantId, Date>> failures;
+    for (int k = 0; k < count; ++k) {
+      if (!fails(k)) continue;
+      auto failed = store_->FindProcedure("BCIR", "P" + std::to_string(k));
+      ASSERT_TRUE(failed && *failed) << k;
+      failures.emplace_back((*failed)->implants[0].id, (*failed)->date + std::chrono::days(100));
+    }
+    auto removals = store_->Begin();
+    for (const auto& [id, on] : failures)
+      ASSERT_TRUE((*removals)->MarkImplantsRemoved({&id, 1}, (*reviser)->id, on).has_value());
+    for (size_t n = 0; deaths && n < patients_.size(); n += 3) {
+      const Date died = Day(2016 + static_cast<int>(n % 9), 1 + n % 12, 5);
+      ASSERT_TRUE((*removals)->RecordDeath(patients_[n], died));
+    }
+    ASSERT_TRUE((*removals)->Commit().has_value());
   }
 
   std::unique_ptr<storage::Store> store_;
@@ -212,23 +238,7 @@ TEST_F(ResidentCohortTest, AnIncrementalRunOnKeptModelsEqualsAFullRunWithThoseMo
   Submit("first", Primaries(0, 600));
   // A surgeon (GMC 1234560, every fourth primary) whose primaries at RR801 fail: each one's
   // first implant removed 100 days on, so the CUSUM and the funnels have something to signal.
-  Procedure revision_all = Primaries(900, 1)[0];
-  revision_all.type = domain::ProcedureType::kRevision;
-  Submit("revisions", {revision_all});
-  auto reviser = store_->FindProcedure("BCIR", "P900");
-  ASSERT_TRUE(reviser && *reviser);
-  std::vector<std::pair<domain::ImplantId, Date>> failures;
-  for (int k = 0; k < 600; k += 12) {
-    auto failed = store_->FindProcedure("BCIR", "P" + std::to_string(k));
-    ASSERT_TRUE(failed && *failed) << k;
-    failures.emplace_back((*failed)->implants[0].id, (*failed)->date + std::chrono::days(100));
-  }
-  {
-    auto removals = store_->Begin();
-    for (const auto& [id, on] : failures)
-      ASSERT_TRUE((*removals)->MarkImplantsRemoved({&id, 1}, (*reviser)->id, on).has_value());
-    ASSERT_TRUE((*removals)->Commit().has_value());
-  }
+  ASSERT_NO_FATAL_FAILURE(SubmitFailures(600, [](int k) { return k % 12 == 0; }, false));
   const Date cut = Day(2025, 12, 31);
   RunOptions options;
   options.data_cut = cut;
@@ -288,26 +298,10 @@ TEST_F(ResidentCohortTest, AnIncrementalRunOnKeptModelsEqualsAFullRunWithThoseMo
 TEST_F(ResidentCohortTest, FunnelsFromKeptModelsEqualTheFittedFunnels) {
   for (int n = 1; n <= 40; ++n) patients_.push_back(AddPatient(n));
   Submit("first", Primaries(0, 600));
-  Procedure revision_all = Primaries(900, 1)[0];
-  revision_all.type = domain::ProcedureType::kRevision;
-  Submit("revisions", {revision_all});
-  auto reviser = store_->FindProcedure("BCIR", "P900");
-  ASSERT_TRUE(reviser && *reviser);
   // Every fifth primary fails, and every one of surgeon 1234563's at RR801 (k % 12 == 3: the
   // case mix, ASA 4, does not explain it, since the surgeon's ASA 4 primaries elsewhere do well).
-  std::vector<std::pair<domain::ImplantId, Date>> failures;
-  for (int k = 0; k < 600; ++k) {
-    if (k % 5 != 0 && k % 12 != 3) continue;
-    auto failed = store_->FindProcedure("BCIR", "P" + std::to_string(k));
-    ASSERT_TRUE(failed && *failed) << k;
-    failures.emplace_back((*failed)->implants[0].id, (*failed)->date + std::chrono::days(100));
-  }
-  auto removals = store_->Begin();
-  for (const auto& [id, on] : failures)
-    ASSERT_TRUE((*removals)->MarkImplantsRemoved({&id, 1}, (*reviser)->id, on).has_value());
-  for (int n = 0; n < 40; n += 3)  // deaths, for the mortality funnels' models
-    ASSERT_TRUE((*removals)->RecordDeath(patients_[n], Day(2016 + n % 9, 1 + n % 12, 5)));
-  ASSERT_TRUE((*removals)->Commit().has_value());
+  ASSERT_NO_FATAL_FAILURE(
+      SubmitFailures(600, [](int k) { return k % 5 == 0 || k % 12 == 3; }, true));
   auto cohort = BuildCohort(*store_, Day(2025, 12, 31));
   ASSERT_TRUE(cohort.has_value());
   MethodOptions options;
