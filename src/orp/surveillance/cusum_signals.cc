@@ -46,6 +46,23 @@ KeptCusumModel KeepCusumModel(const Cohort& c, const std::vector<size_t>& rows,
   return kept;
 }
 
+// Sorts `rows` by entry day as std::sort does with a comparison of c.entry_day[a] and
+// c.entry_day[b] — the same comparisons, so the same order, ties included (the charts depend on
+// it) — but on (day, row) pairs, so that a comparison reads no other memory: the indirect
+// compares of a 5M registry's rows were most of the CUSUM's time.
+void SortByEntryDay(const Cohort& c, std::vector<size_t>& rows) {
+  struct DayRow {
+    int32_t day;
+    uint32_t row;
+  };
+  std::vector<DayRow> keyed;
+  keyed.reserve(rows.size());
+  for (size_t i : rows) keyed.push_back({c.entry_day[i], static_cast<uint32_t>(i)});
+  std::sort(keyed.begin(), keyed.end(),
+            [](const DayRow& a, const DayRow& b) { return a.day < b.day; });
+  for (size_t k = 0; k < rows.size(); ++k) rows[k] = keyed[k].row;
+}
+
 }  // namespace
 
 Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodOptions& options,
@@ -62,8 +79,7 @@ Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodO
     for (size_t i = 0; i < c.size(); ++i)
       if (c.registry[i] == r && c.entry_day[i] + window <= cut) rows.push_back(i);
     if (rows.empty()) continue;
-    std::sort(rows.begin(), rows.end(),
-              [&](size_t a, size_t b) { return c.entry_day[a] < c.entry_day[b]; });
+    SortByEntryDay(c, rows);
     auto failed = [&](size_t i) {
       return c.status[i] == 1 && c.exit_day[i] - c.entry_day[i] <= window;
     };
