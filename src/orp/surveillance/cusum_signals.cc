@@ -124,12 +124,16 @@ Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodO
     }
     for (const UnitColumn& unit : Units(c)) {
       const std::vector<uint8_t> wanted = WantedUnits(c, increment, r, unit);
-      std::map<int32_t, std::vector<size_t>> by_unit;
+      // Rows grouped by unit code (a table, not a map look-up per row), charted in code order.
+      std::vector<std::vector<size_t>> by_unit(unit.names->size());
       for (size_t i : rows) {
         const int32_t code = (*unit.codes)[i];
-        if (code != kNoUnit && wanted[static_cast<size_t>(code)] != 0) by_unit[code].push_back(i);
+        if (code != kNoUnit && wanted[static_cast<size_t>(code)] != 0)
+          by_unit[static_cast<size_t>(code)].push_back(i);
       }
-      for (const auto& [code, unit_rows] : by_unit) {
+      for (size_t code = 0; code < by_unit.size(); ++code) {
+        const std::vector<size_t>& unit_rows = by_unit[code];
+        if (unit_rows.empty()) continue;
         std::vector<double> p;
         std::vector<uint8_t> y;
         for (size_t i : unit_rows) {
@@ -147,7 +151,7 @@ Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodO
         storage::Signal s;
         s.registry = registry;
         s.unit_kind = unit.kind;
-        s.unit = (*unit.names)[static_cast<size_t>(code)];
+        s.unit = (*unit.names)[code];
         s.method = "cusum-revision-1y";
         s.data_cut = c.data_cut;
         s.statistic = *std::max_element(chart->upper.begin(), chart->upper.end());
