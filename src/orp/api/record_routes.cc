@@ -9,6 +9,8 @@
 #include "orp/api/json_codec.h"
 #include "orp/api/response.h"
 #include "orp/api/routes.h"
+#include "orp/storage/patient_reads.h"
+#include "orp/storage/site_reads.h"
 
 namespace orp::api {
 namespace {
@@ -86,6 +88,28 @@ class ScopeOfProcedure {
     if (Known(p)) return;
     organisations_.emplace(p.provider_site->code(), OrganisationOfSite(reader_, *p.provider_site));
   }
+  // Resolves the unknown sites of `procedures` at once: one read where the store has it
+  // (storage/site_reads.h; it had been three statements a site), else Resolve each. A site the
+  // read does not name gets OrganisationOfSite's fallback (its first three characters).
+  void ResolveAll(const std::vector<domain::Procedure>& procedures) {
+    std::vector<domain::OdsSiteCode> unknown;
+    for (const domain::Procedure& p : procedures) {
+      if (!Known(p) && std::ranges::find(unknown, *p.provider_site) == unknown.end())
+        unknown.push_back(*p.provider_site);
+    }
+    storage::SiteReads* reads = storage::AsSiteReads(reader_);
+    auto found = reads && !unknown.empty() ? reads->OrganisationsOfSites(unknown)
+                                           : Result<std::map<std::string, std::string>>();
+    if (!reads || !found) {  // no batched read, or it failed: one site at a time, as before
+      for (const domain::Procedure& p : procedures) Resolve(p);
+      return;
+    }
+    for (const domain::OdsSiteCode& site : unknown) {
+      auto it = found->find(site.code());
+      organisations_.emplace(site.code(),
+                             it != found->end() ? it->second : site.code().substr(0, 3));
+    }
+  }
   // Requires Known(p).
   ResourceScope operator()(const domain::Procedure& p) const {
     ResourceScope scope;
@@ -138,6 +162,7 @@ Result<std::pair<std::vector<domain::Procedure>, bool>> CollectPage(storage::Rea
           return true;
         });
     if (!streamed) return std::unexpected(streamed.error());
+    scope_of.ResolveAll(candidates);
     for (domain::Procedure& p : candidates) {
       scope_of.Resolve(p);
       if (!ctx.Allowed(scope_of(p))) continue;
@@ -167,6 +192,38 @@ Result<HttpResponse> ListProcedures(const ApiServices& s, const RequestContext& 
   return JsonResponse(body.dump());
 }
 
+// One patient's implants in situ with what the page shows of their procedures, grouped by
+// registry in the definitions' order, the most recent procedure first within each: one read
+// (storage/patient_reads.h) where the store has it, else ImplantsInSitu per registry and each
+// implant's procedure (same rows, same order; wrappers such as a read replica).
+Result<std::vector<storage::PatientImplantRow>> ImplantsOfPatient(const ApiServices& s,
+                                                                  domain::PatientId patient) {
+  const auto& registries = s.validators->registries().registries();
+  std::vector<storage::PatientImplantRow> rows;
+  if (storage::PatientReads* reads = storage::AsPatientReads(*s.store)) {
+    auto all = reads->PatientImplantsInSitu(patient);
+    if (!all) return std::unexpected(all.error());
+    for (const domain::RegistryDefinition& registry : registries) {
+      for (storage::PatientImplantRow& row : *all) {
+        if (row.registry == registry.code) rows.push_back(std::move(row));
+      }
+    }
+    return rows;
+  }
+  for (const domain::RegistryDefinition& registry : registries) {
+    auto implants = s.store->ImplantsInSitu({patient, registry.code, "", std::nullopt});
+    if (!implants) return std::unexpected(implants.error());
+    for (domain::Implant& implant : *implants) {
+      auto procedure = s.store->FindProcedureById(implant.procedure);
+      if (!procedure) return std::unexpected(procedure.error());
+      if (!*procedure) continue;
+      rows.push_back({std::move(implant), registry.code, (*procedure)->date,
+                      (*procedure)->provider_site, (*procedure)->clinician});
+    }
+  }
+  return rows;
+}
+
 // The implants in situ in one patient, from every registry, those the caller may see.
 Result<HttpResponse> PatientImplants(const ApiServices& s, const RequestContext& ctx) {
   Result<domain::Pseudonym> pseudonym = domain::Pseudonym::FromHex(ctx.Param("pseudonym"));
@@ -177,28 +234,26 @@ Result<HttpResponse> PatientImplants(const ApiServices& s, const RequestContext&
   // identifiable.
   auto not_found = NotFound("no patient with this pseudonym that you may see");
   if (!*patient) return not_found;
+  auto rows = ImplantsOfPatient(s, (*patient)->id);
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<domain::Procedure> procedures(rows->size());  // what the scope needs of them
+  for (size_t i = 0; i < rows->size(); ++i) {
+    procedures[i].provider_site = (*rows)[i].provider_site;
+    procedures[i].clinician = (*rows)[i].clinician;
+  }
   ScopeOfProcedure scope_of(*s.store, ctx);
+  scope_of.ResolveAll(procedures);
   Json items = Json::array();
-  for (const domain::RegistryDefinition& registry : s.validators->registries().registries()) {
-    Result<std::vector<domain::Implant>> implants =
-        s.store->ImplantsInSitu({(*patient)->id, registry.code, "", std::nullopt});
-    if (!implants) return std::unexpected(implants.error());
-    for (const domain::Implant& implant : *implants) {
-      Result<std::optional<domain::Procedure>> procedure =
-          s.store->FindProcedureById(implant.procedure);
-      if (!procedure) return std::unexpected(procedure.error());
-      if (!*procedure) continue;
-      scope_of.Resolve(**procedure);
-      ResourceScope scope = scope_of(**procedure);
-      scope.patient = pseudonym->Hex();
-      if (!ctx.Allowed(scope)) continue;
-      Json item = ImplantJson(implant);
-      item["registry"] = registry.code;
-      item["procedure_date"] = FormatIsoDate((*procedure)->date);
-      const auto& site = (*procedure)->provider_site;
-      item["provider_site"] = site ? Json(site->code()) : Json(nullptr);
-      items.push_back(std::move(item));
-    }
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const storage::PatientImplantRow& row = (*rows)[i];
+    ResourceScope scope = scope_of(procedures[i]);
+    scope.patient = pseudonym->Hex();
+    if (!ctx.Allowed(scope)) continue;
+    Json item = ImplantJson(row.implant);
+    item["registry"] = row.registry;
+    item["procedure_date"] = FormatIsoDate(row.procedure_date);
+    item["provider_site"] = row.provider_site ? Json(row.provider_site->code()) : Json(nullptr);
+    items.push_back(std::move(item));
   }
   ResourceScope patient_scope;
   patient_scope.patient = pseudonym->Hex();

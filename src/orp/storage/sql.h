@@ -123,6 +123,16 @@ class Database {
   // Prepares `sql` (?N placeholders; cached per connection by the backend) and hands it to `use`,
   // which binds, steps and reads it. The statement is reset when `use` returns.
   virtual Result<void> WithStatement(std::string_view sql, StatementUse use) = 0;
+  // As WithStatement, for reads of any size: PostgreSQL fetches the rows one at a time as `use`
+  // steps (libpq single-row mode) instead of the whole result at the first Step; SQLite steps so
+  // always. Opt-in, because while the statement is open its connection can run nothing else:
+  // `use`, and every callback it calls per row, must not run a statement on this Database (nor
+  // on the Store, Transaction or Queries that lent it) until it returns — on PostgreSQL that
+  // fails with kFailedPrecondition. When `use` returns early (an error, a visitor's stop) the
+  // rest of the result is dropped and the connection is usable again.
+  virtual Result<void> WithStreamedStatement(std::string_view sql, StatementUse use) {
+    return WithStatement(sql, use);
+  }
 
  protected:
   ~Database() = default;
@@ -151,21 +161,33 @@ Result<int64_t> ExecuteCounting(Database& db, std::string_view sql, BindFn bind)
   return changes;
 }
 
+// Steps `s` (bound by `bind`) and calls `row(statement)` (returning Result<bool>: false stops)
+// for each row.
+template <typename BindFn, typename RowFn>
+Result<void> StepEachRow(Statement& s, BindFn& bind, RowFn& row) {
+  bind(s);
+  while (true) {
+    auto more = s.Step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) return {};
+    Result<bool> go_on = row(static_cast<const Statement&>(s));
+    if (!go_on) return std::unexpected(go_on.error());
+    if (!*go_on) return {};
+  }
+}
+
 // Runs `sql` with `bind(statement)` and calls `row(statement)` (returning Result<bool>: false
 // stops) for each row.
 template <typename BindFn, typename RowFn>
 Result<void> ForEachRow(Database& db, std::string_view sql, BindFn bind, RowFn row) {
-  return db.WithStatement(sql, [&](Statement& s) -> Result<void> {
-    bind(s);
-    while (true) {
-      auto more = s.Step();
-      if (!more) return std::unexpected(more.error());
-      if (!*more) return {};
-      Result<bool> go_on = row(static_cast<const Statement&>(s));
-      if (!go_on) return std::unexpected(go_on.error());
-      if (!*go_on) return {};
-    }
-  });
+  return db.WithStatement(sql, [&](Statement& s) { return StepEachRow(s, bind, row); });
+}
+
+// As ForEachRow, on a streamed statement (Database::WithStreamedStatement): for results of any
+// size, when `row` runs nothing on `db`.
+template <typename BindFn, typename RowFn>
+Result<void> StreamEachRow(Database& db, std::string_view sql, BindFn bind, RowFn row) {
+  return db.WithStreamedStatement(sql, [&](Statement& s) { return StepEachRow(s, bind, row); });
 }
 
 // Runs `sql` and collects `read(statement)` (returning Result<T>) of every row.

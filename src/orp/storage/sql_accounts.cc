@@ -13,9 +13,11 @@ using domain::Instant;
 Instant ToInstant(int64_t seconds) { return InstantOf(seconds); }
 
 // A user's columns and one grant per row (FindUserWhere).
-constexpr std::string_view kSelectUserGrants =
+constexpr std::string_view kUserGrantColumns =
     "SELECT u.id, u.username, u.password_hash, u.totp_secret, u.patient, u.disabled, "
-    "u.created_at, g.grant_text FROM users u LEFT JOIN user_grants g ON g.user_id = u.id ";
+    "u.created_at, g.grant_text";
+constexpr std::string_view kFromUserGrants =
+    " FROM users u LEFT JOIN user_grants g ON g.user_id = u.id ";
 constexpr std::string_view kSelectSession =
     "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, remote "
     "FROM sessions ";
@@ -40,12 +42,17 @@ Result<SessionRecord> ReadSession(const Statement& s) {
       ToInstant(s.Int(5)), s.Text(6)};
 }
 
-Result<ApiTokenRecord> ReadToken(const Statement& s) {
-  ApiTokenRecord t{s.Int(0),    s.Int(1), s.Text(2), ToInstant(s.Int(3)), ToInstant(s.Int(4)),
-                   std::nullopt};
-  if (!s.IsNull(5)) t.revoked_at = ToInstant(s.Int(5));
+// kSelectToken's columns from column `first`.
+ApiTokenRecord ReadTokenAt(const Statement& s, int first) {
+  const int c = first;
+  ApiTokenRecord t{
+      s.Int(c),    s.Int(c + 1), s.Text(c + 2), ToInstant(s.Int(c + 3)), ToInstant(s.Int(c + 4)),
+      std::nullopt};
+  if (!s.IsNull(c + 5)) t.revoked_at = ToInstant(s.Int(c + 5));
   return t;
 }
+
+Result<ApiTokenRecord> ReadToken(const Statement& s) { return ReadTokenAt(s, 0); }
 
 Result<AuditRecord> ReadAuditRow(const Statement& s) {
   return AuditRecord{s.Int(0),  ToInstant(s.Int(1)), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
@@ -65,15 +72,20 @@ Result<void> ChangedOne(const Result<int64_t>& changes, std::string_view what) {
 // row with a NULL grant for a user without any): every authenticated request reads its user, so
 // the grants' own SELECT was a statement per request (issue #10).
 Result<std::optional<UserRecord>> Queries::FindUserWhere(
-    std::string_view where, const std::function<void(Statement&)>& bind) {
+    std::string_view rest, const std::function<void(Statement&)>& bind,
+    const std::function<Result<void>(const Statement&)>& extra) {
   std::optional<UserRecord> user;
+  bool first = true;
   auto read =
-      ForEachRow(db_, std::string(kSelectUserGrants) + std::string(where) + " ORDER BY g.ordinal",
+      ForEachRow(db_, std::string(kUserGrantColumns) + std::string(rest) + " ORDER BY g.ordinal",
                  bind, [&](const Statement& s) -> Result<bool> {
-                   if (!user) {
-                     auto first = ReadUser(s);
-                     if (!first) return std::unexpected(first.error());
-                     user = std::move(*first);
+                   if (first) {
+                     first = false;
+                     if (extra) ORP_RETURN_IF_ERROR(extra(s));
+                     if (s.IsNull(0)) return false;
+                     auto u = ReadUser(s);
+                     if (!u) return std::unexpected(u.error());
+                     user = std::move(*u);
                    }
                    if (!s.IsNull(7)) user->grants.push_back(s.Text(7));
                    return true;
@@ -83,11 +95,31 @@ Result<std::optional<UserRecord>> Queries::FindUserWhere(
 }
 
 Result<std::optional<UserRecord>> Queries::FindUser(std::string_view username) {
-  return FindUserWhere("WHERE u.username = ?1", [&](Statement& s) { s.Bind(1, username); });
+  return FindUserWhere(std::string(kFromUserGrants) + "WHERE u.username = ?1",
+                       [&](Statement& s) { s.Bind(1, username); });
 }
 
 Result<std::optional<UserRecord>> Queries::FindUserById(int64_t user_id) {
-  return FindUserWhere("WHERE u.id = ?1", [&](Statement& s) { s.Bind(1, user_id); });
+  return FindUserWhere(std::string(kFromUserGrants) + "WHERE u.id = ?1",
+                       [&](Statement& s) { s.Bind(1, user_id); });
+}
+
+// The token's row joined to its user's rows (one per grant, as FindUserById reads them): one
+// statement for what every token-authenticated request needs (issue #10).
+Result<std::optional<TokenWithUser>> Queries::FindApiTokenWithUser(std::string_view token_hash) {
+  std::optional<TokenWithUser> found;
+  auto user = FindUserWhere(
+      ", t.id, t.user_id, t.token_hash, t.created_at, t.expires_at, t.revoked_at "
+      "FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id "
+      "LEFT JOIN user_grants g ON g.user_id = u.id WHERE t.token_hash = ?1",
+      [&](Statement& s) { s.Bind(1, token_hash); },
+      [&](const Statement& s) -> Result<void> {
+        found.emplace().token = ReadTokenAt(s, 8);
+        return {};
+      });
+  if (!user) return std::unexpected(user.error());
+  if (found) found->user = std::move(*user);
+  return found;
 }
 
 Result<std::vector<UserRecord>> Queries::ListUsers() {
@@ -142,7 +174,7 @@ Result<LoginFailures> Queries::CountLoginFailures(std::string_view username,
 Result<void> Queries::ForEachAuditRecordWhere(const AuditQuery& q,
                                               const Visitor<AuditRecord>& visit) {
   // No limit is the largest BIGINT (SQLite's -1 and PostgreSQL's NULL do not translate).
-  return ForEachRow(
+  return StreamEachRow(
       db_,
       "SELECT seq, at, actor, role, action, object, request_id, purpose, outcome, prev_hash, hash "
       "FROM audit_log WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR object = ?2) "
@@ -255,3 +287,9 @@ Result<void> Queries::RecordLoginAttempt(const LoginAttempt& a) {
 }
 
 }  // namespace orp::storage::sql
+
+namespace orp::storage {
+
+TokenReads* AsTokenReads(Reader& reader) { return dynamic_cast<TokenReads*>(&reader); }
+
+}  // namespace orp::storage

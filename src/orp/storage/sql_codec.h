@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -92,5 +93,17 @@ inline constexpr std::string_view kFindingColumns =
 // Reads kFindingColumns (6 values) from column `first`. kDataLoss when the stored severity no
 // longer parses.
 Result<domain::Finding> ReadFinding(const Statement& s, int first = 0);
+
+// Registry fields as stored (a JSON object of strings); kDataLoss when the text is not one.
+Result<std::map<std::string, std::string>> DecodeFields(const std::string& text);
+
+// The implant columns, the id first, qualified by the alias "i" (as the backends' codecs name
+// them: kImplantColumnsOfI).
+inline constexpr std::string_view kImplantColumnsOfI =
+    "i.id, i.procedure, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, i.action, i.laterality, "
+    "i.in_situ, i.removed_by, i.removed_on, i.fields";
+// Reads kImplantColumnsOfI (13 values) from column `first`, as the backends' ReadImplant does.
+// kDataLoss when a stored DI, action, laterality or fields object no longer parses.
+Result<domain::Implant> ReadImplantColumns(const Statement& s, int first = 0);
 
 }  // namespace orp::storage::sql

@@ -13,13 +13,16 @@
 #include <utility>
 #include <vector>
 
+#include "orp/storage/patient_reads.h"  // scale (#10)
 #include "orp/storage/proms_reads.h"
 #include "orp/storage/recall_reads.h"  // recall (#8)
+#include "orp/storage/site_reads.h"    // scale (#10)
 #include "orp/storage/sql.h"
 #include "orp/storage/sql_queries.h"
 #include "orp/storage/store.h"
 #include "orp/storage/submission_reads.h"
 #include "orp/storage/surveillance_reads.h"
+#include "orp/storage/token_reads.h"  // scale (#10)
 
 namespace orp::storage::sql {
 
@@ -47,7 +50,10 @@ class SharedReader : public Base,
                      public SurveillanceReads,
                      public PromsReads,
                      public SubmissionReads,
-                     public RecallReads {  // recall (#8)
+                     public RecallReads,   // recall (#8)
+                     public PatientReads,  // scale (#10)
+                     public TokenReads,    // scale (#10)
+                     public SiteReads {    // scale (#10)
  public:
   Result<std::optional<Patient>> FindPatient(PatientId id) override {
     return Read([&](auto& q) { return q.FindPatient(id); });
@@ -276,6 +282,20 @@ class SharedReader : public Base,
     return Read([&](Queries& q) {
       return q.ListWaitingForFix(submitter, after_submission, after_ordinal, limit);
     });
+  }
+
+  // The patient page's read (scale, #10; patient_reads.h).
+  Result<std::vector<PatientImplantRow>> PatientImplantsInSitu(PatientId patient) override {
+    return Read([&](Queries& q) { return q.PatientImplantsInSitu(patient); });
+  }
+  // The token with its user (scale, #10; token_reads.h).
+  Result<std::optional<TokenWithUser>> FindApiTokenWithUser(std::string_view token_hash) override {
+    return Read([&](Queries& q) { return q.FindApiTokenWithUser(token_hash); });
+  }
+  // The organisations of many sites (scale, #10; site_reads.h).
+  Result<std::map<std::string, std::string>> OrganisationsOfSites(
+      std::span<const OdsSiteCode> sites) override {
+    return Read([&](Queries& q) { return q.OrganisationsOfSites(sites); });
   }
 
  protected:

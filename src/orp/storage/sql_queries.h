@@ -7,17 +7,21 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include "orp/storage/patient_reads.h"  // scale (#10)
 #include "orp/storage/proms_reads.h"
 #include "orp/storage/recall_reads.h"  // recall (#8)
+#include "orp/storage/site_reads.h"    // scale (#10)
 #include "orp/storage/sql.h"
 #include "orp/storage/store.h"
 #include "orp/storage/submission_reads.h"
 #include "orp/storage/surveillance_reads.h"
+#include "orp/storage/token_reads.h"  // scale (#10)
 
 namespace orp::storage::sql {
 
@@ -132,10 +136,21 @@ class Queries {
   Result<std::optional<Organisation>> FindOrganisation(const OdsCode& code);
   Result<std::optional<Organisation>> FindOrganisationOfSite(const OdsSiteCode& site);
   Result<std::optional<Clinician>> FindClinician(const GmcNumber& gmc);
+  // The patient page's implants in situ (scale, #10; patient_reads.h; sql_patient_reads.cc).
+  Result<std::vector<PatientImplantRow>> PatientImplantsInSitu(PatientId patient);
+  // The API token with its user (scale, #10; token_reads.h; sql_accounts.cc).
+  Result<std::optional<TokenWithUser>> FindApiTokenWithUser(std::string_view token_hash);
+  // The organisations of many sites (scale, #10; site_reads.h; sql_site_reads.cc).
+  Result<std::map<std::string, std::string>> OrganisationsOfSites(
+      std::span<const OdsSiteCode> sites);
 
  private:
-  Result<std::optional<UserRecord>> FindUserWhere(std::string_view where,
-                                                  const std::function<void(Statement&)>& bind);
+  // The user and its grants selected by kUserGrantColumns then `rest` (any further columns, the
+  // FROM and the WHERE); `extra`, if given, reads the further columns of the first row. A row
+  // whose user id is NULL (an outer join that found no user) gives no user.
+  Result<std::optional<UserRecord>> FindUserWhere(
+      std::string_view rest, const std::function<void(Statement&)>& bind,
+      const std::function<Result<void>(const Statement&)>& extra = {});
 
   Database& db_;
 };

@@ -257,7 +257,7 @@ Result<void> Queries::ForEachRecallImplant(const RecallImplantQuery& q,
   if (q.device_ids.empty()) {
     return InvalidArgument("a recall implant query needs at least one device identifier");
   }
-  return ForEachRow(
+  return StreamEachRow(
       db_, RecallImplantSql(q, db_.dialect()), [&](Statement& s) { BindRecallImplantQuery(s, q); },
       [&](const Statement& s) -> Result<bool> { return visit(ReadRecallImplant(s)); });
 }
@@ -278,7 +278,7 @@ Result<void> Queries::ForEachRecallImplantPartByPatient(const RecallImplantQuery
         "a recall cohort part must be 0 to parts - 1 of parts >= 1, not {} of {}", part, parts));
   }
   if (db_.dialect() == Dialect::kSqlite) return SqliteImplantsByPatient(db_, q, part, parts, visit);
-  return ForEachRow(
+  return StreamEachRow(
       db_, PostgresImplantByPatientSql(q, part, parts),
       [&](Statement& s) { BindRecallImplantQuery(s, q); },
       [&](const Statement& s) -> Result<bool> { return visit(ReadRecallImplant(s)); });

@@ -187,7 +187,7 @@ class PatientTable {
 
   Result<void> Read(Database& db) {
     std::vector<Facts> facts;
-    ORP_RETURN_IF_ERROR(ForEachRow(
+    ORP_RETURN_IF_ERROR(StreamEachRow(
         db, "SELECT id, date_of_birth, sex, date_of_death FROM patients ORDER BY id",
         [](Statement&) {},
         [&](const Statement& s) -> Result<bool> {
@@ -276,11 +276,14 @@ void ReadImplant(const Statement* s, SurveillanceRow& row) {
 // the store at least as new as the change number the run took before reading (run.h): a
 // procedure whose patient arrived after the patients' read is left out, as if read a moment
 // earlier, and is seen by the next run. The row object is reused, so the read allocates little.
+// On PostgreSQL the patients and the primaries are streamed (WithStreamedStatement); the implants
+// cannot be as well, since the two statements are open at once, so theirs is the one result held
+// whole: it is fetched at its first Step, which comes before the primaries' stream begins.
 Result<void> Queries::ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit) {
   PatientTable patients;
   ORP_RETURN_IF_ERROR(patients.Read(db_));
   SurveillanceRow row;
-  return db_.WithStatement(kPrimariesInOrder, [&](Statement& p) -> Result<void> {
+  return db_.WithStreamedStatement(kPrimariesInOrder, [&](Statement& p) -> Result<void> {
     p.Bind(1, DayNumber(data_cut));
     return db_.WithStatement(kImplantsInOrder, [&](Statement& i) -> Result<void> {
       // The implant statement is on the next implant not yet merged while `implant` is true.
@@ -323,7 +326,7 @@ Result<void> Queries::ForEachChangedSurveillanceRow(int64_t changed_after, Date 
   SurveillanceRow row;
   int64_t dropped = 0;  // the last procedure reported as out of the cohort
   const int64_t cut = DayNumber(data_cut);
-  return ForEachRow(
+  return StreamEachRow(
       db_,
       std::string(kSurveillanceColumns) +
           "WHERE p.id IN (SELECT id FROM procedures WHERE change_seq > ?1 "

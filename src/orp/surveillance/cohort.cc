@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
+#include <tuple>
 #include <unordered_map>
 
 #include "orp/domain/sex.h"
@@ -126,10 +127,43 @@ class CohortBuilder final : public CohortSink {
   void TakeCatalogue(std::unordered_map<std::string, Catalogued> catalogue) {
     catalogue_ = std::move(catalogue);
   }
+  // Remembers each row's first implant row, so that Refollow can find them (GrowingCohort).
+  void TrackRows() { track_rows_ = true; }
+
+  // Row `row`'s follow-up again, for a death day and implant removals that changed: the same
+  // implants (device keys as fed, kNoKey without a device), so its unit keys, construct and
+  // implant rows stay; exit, status and death day of the row and its implant rows are replaced,
+  // as Finish computes them. Needs TrackRows from the start and every row finished.
+  void Refollow(size_t row, int32_t died, const std::vector<std::pair<int32_t, int32_t>>& fed) {
+    const int32_t entry = c_.entry_day[row];
+    int32_t revised = kNoDeath;
+    removed_by_model_.clear();
+    for (const auto& [key, removed] : fed) {
+      revised = std::min(revised, removed);
+      if (key == kNoKey) continue;
+      const int32_t model = model_of_key_[static_cast<size_t>(key)];
+      auto same = std::find_if(removed_by_model_.begin(), removed_by_model_.end(),
+                               [&](const auto& mr) { return mr.first == model; });
+      if (same == removed_by_model_.end())
+        removed_by_model_.push_back({model, removed});
+      else
+        same->second = std::min(same->second, removed);
+    }
+    std::sort(removed_by_model_.begin(), removed_by_model_.end());
+    ImplantCohort& x = c_.implants;
+    size_t at = first_implant_[row];
+    for (const auto& [model, removed] : removed_by_model_) {
+      std::tie(x.exit_day[at], x.status[at]) = FollowUp(entry, removed, died, cut_);
+      ++at;
+    }
+    std::tie(c_.exit_day[row], c_.status[row]) = FollowUp(entry, revised, died, cut_);
+    c_.death_day[row] = died <= cut_ ? died : kNoDeath;
+  }
 
   void Finish() {
     if (!open_) return;
     open_ = false;
+    if (track_rows_) first_implant_.push_back(static_cast<uint32_t>(c_.implants.size()));
     std::sort(removed_by_model_.begin(), removed_by_model_.end());
     for (const auto& [model, removed] : removed_by_model_) AddImplant(model, removed);
     AddConstruct();
@@ -257,6 +291,8 @@ class CohortBuilder final : public CohortSink {
   std::unordered_map<int64_t, int32_t> class_of_;  // (registry, model) -> class
   std::unordered_map<std::vector<int32_t>, std::pair<int32_t, int32_t>, CodesHash> construct_of_;
   std::vector<int32_t> key_;
+  bool track_rows_ = false;
+  std::vector<uint32_t> first_implant_;  // per row, with TrackRows
   // Per caller key (CohortSink): the dictionary code it maps to, kNoKey until first seen.
   std::vector<int32_t> registry_of_key_, surgeon_of_key_, hospital_of_key_, indication_of_key_,
       model_of_key_;
@@ -391,6 +427,7 @@ Result<void> GrowingCohort::Start(storage::Reader& reader, Date data_cut) {
   auto catalogue = ReadCatalogue(reader);
   if (!catalogue) return std::unexpected(catalogue.error());
   state_ = std::make_unique<State>(data_cut, std::move(*catalogue));
+  state_->builder.TrackRows();
   return {};
 }
 
@@ -404,66 +441,14 @@ Result<bool> GrowingCohort::TakeCatalogue(storage::Reader& reader) {
 
 CohortSink& GrowingCohort::sink() { return state_->builder; }
 
+void GrowingCohort::Refollow(size_t row, int32_t death_day,
+                             const std::vector<std::pair<int32_t, int32_t>>& implants) {
+  state_->builder.Refollow(row, death_day, implants);
+}
+
 const Cohort& GrowingCohort::Finished() {
   state_->builder.Finish();
   return state_->cohort;
-}
-
-namespace {
-
-template <typename T>
-void KeepRows(std::vector<T>& to, const std::vector<T>& from, const std::vector<size_t>& rows) {
-  to.reserve(rows.size());
-  for (size_t i : rows) to.push_back(from[i]);
-}
-
-}  // namespace
-
-Cohort RegistriesOf(const Cohort& c, const std::vector<bool>& keep) {
-  Cohort out;
-  out.data_cut = c.data_cut;
-  out.registry_cut = c.registry_cut;
-  out.registries = c.registries;
-  out.models = c.models;
-  out.brands = c.brands;
-  out.surgeons = c.surgeons;
-  out.hospitals = c.hospitals;
-  out.indications = c.indications;
-  out.constructs = c.constructs;
-  out.construct_classes = c.construct_classes;
-  out.construct_class_registry = c.construct_class_registry;
-  auto kept = [&](int32_t registry) {
-    return static_cast<size_t>(registry) < keep.size() && keep[static_cast<size_t>(registry)];
-  };
-  std::vector<size_t> rows;
-  for (size_t i = 0; i < c.size(); ++i)
-    if (kept(c.registry[i])) rows.push_back(i);
-  KeepRows(out.registry, c.registry, rows);
-  KeepRows(out.surgeon, c.surgeon, rows);
-  KeepRows(out.hospital, c.hospital, rows);
-  KeepRows(out.entry_day, c.entry_day, rows);
-  KeepRows(out.exit_day, c.exit_day, rows);
-  KeepRows(out.status, c.status, rows);
-  KeepRows(out.death_day, c.death_day, rows);
-  KeepRows(out.age_band, c.age_band, rows);
-  KeepRows(out.sex, c.sex, rows);
-  KeepRows(out.asa, c.asa, rows);
-  KeepRows(out.indication, c.indication, rows);
-  KeepRows(out.construct, c.construct, rows);
-  KeepRows(out.construct_class, c.construct_class, rows);
-  const ImplantCohort& x = c.implants;
-  out.implants.classes = x.classes;
-  out.implants.class_registry = x.class_registry;
-  rows.clear();
-  for (size_t i = 0; i < x.size(); ++i)
-    if (kept(x.class_registry[static_cast<size_t>(x.device_class[i])])) rows.push_back(i);
-  KeepRows(out.implants.model, x.model, rows);
-  KeepRows(out.implants.brand, x.brand, rows);
-  KeepRows(out.implants.device_class, x.device_class, rows);
-  KeepRows(out.implants.entry_day, x.entry_day, rows);
-  KeepRows(out.implants.exit_day, x.exit_day, rows);
-  KeepRows(out.implants.status, x.status, rows);
-  return out;
 }
 
 Result<Cohort> BuildCohort(storage::Reader& reader, Date data_cut) {

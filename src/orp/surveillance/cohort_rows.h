@@ -10,6 +10,8 @@
 #include <functional>
 #include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "orp/core/date.h"
 #include "orp/core/result.h"
@@ -70,6 +72,13 @@ class GrowingCohort {
   // type and brand (new entries are fine); false when one changed (then Start again).
   Result<bool> TakeCatalogue(storage::Reader& reader);
   CohortSink& sink();
+  // Replaces the follow-up of finished row `row` (exit, status, death day; its implant rows'
+  // exit and status) for the patient's `death_day` and its implants' removals: `implants` are
+  // (device key or kNoKey, removal day) as fed to sink(), the same devices in the same order as
+  // then (a revision or a death changes a primary's follow-up, nothing else). The row then equals
+  // what feeding it afresh gives.
+  void Refollow(size_t row, int32_t death_day,
+                const std::vector<std::pair<int32_t, int32_t>>& implants);
   // Closes the last primary and gives the cohort so far (more may be appended after).
   const Cohort& Finished();
 

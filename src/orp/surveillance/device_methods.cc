@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
 
 #include "orp/stats/maxsprt.h"
 #include "orp/surveillance/methods.h"
@@ -51,18 +53,39 @@ UnitRows ConstructRows(const Cohort& c) {
           c.constructs};
 }
 
-// Primaries, revisions and person-years per (class, unit), in key order.
-std::map<ModelKey, stats::ImplantExposure> ModelExposure(const UnitRows& rows) {
-  std::map<ModelKey, stats::ImplantExposure> out;
+// Primaries, revisions and person-years per (class, unit), in key order. A unit nearly always
+// lies in one class, so each unit's first class has its sum found by index; a map holds the
+// rest (a look-up per row in a map of every key cost most of the screens' time). Each sum adds
+// its rows in row order, as one map did.
+std::vector<std::pair<ModelKey, stats::ImplantExposure>> ModelExposure(const UnitRows& rows) {
+  std::vector<std::pair<ModelKey, stats::ImplantExposure>> sums;
+  std::vector<int32_t> first_class(rows.names.size(), kNoUnit), first_sum(rows.names.size(), 0);
+  std::map<ModelKey, size_t> other;
   for (size_t i = 0; i < rows.unit.size(); ++i) {
-    if (rows.unit[i] == kNoUnit) continue;
-    stats::ImplantExposure& x = out[{rows.group[i], rows.unit[i]}];
-    x.group = rows.group[i];
+    const int32_t unit = rows.unit[i];
+    if (unit == kNoUnit) continue;
+    const int32_t group = rows.group[i];
+    const auto u = static_cast<size_t>(unit);
+    size_t at = static_cast<size_t>(first_sum[u]);
+    if (first_class[u] == kNoUnit) {
+      first_class[u] = group;
+      first_sum[u] = static_cast<int32_t>(sums.size());
+      at = sums.size();
+      sums.push_back({{group, unit}, {}});
+    } else if (first_class[u] != group) {
+      auto [it, added] = other.try_emplace({group, unit}, sums.size());
+      if (added) sums.push_back({{group, unit}, {}});
+      at = it->second;
+    }
+    stats::ImplantExposure& x = sums[at].second;
+    x.group = group;
     x.primaries += 1;
     x.revisions += rows.status[i] == 1;
     x.person_years += (rows.exit_day[i] - rows.entry_day[i]) / 365.25;
   }
-  return out;
+  std::sort(sums.begin(), sums.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return sums;
 }
 
 storage::Signal UnitSignal(const Cohort& c, const UnitRows& rows, ModelKey key,
@@ -193,14 +216,42 @@ Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& c,
   return out;
 }
 
-Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& c, const MethodOptions& options) {
+namespace {
+
+// Per (class, model) slot, whether its chart is wanted: every slot, or those of `units`' device
+// models (a model's signal names its class's registry).
+std::vector<char> WantedModels(const Cohort& c, const std::set<UnitKey>* units) {
+  const size_t models = c.models.size();
+  const ImplantCohort& x = c.implants;
+  if (units == nullptr) return std::vector<char>(x.classes.size() * models, 1);
+  std::vector<char> wanted(x.classes.size() * models, 0);
+  std::map<std::string_view, size_t> model_code, registry_code;
+  for (size_t m = 0; m < models; ++m) model_code.emplace(c.models[m], m);
+  for (size_t r = 0; r < c.registries.size(); ++r) registry_code.emplace(c.registries[r], r);
+  for (const auto& [registry, kind, unit] : *units) {
+    if (kind != storage::SignalUnitKind::kDeviceModel) continue;
+    const auto m = model_code.find(unit);
+    const auto r = registry_code.find(registry);
+    if (m == model_code.end() || r == registry_code.end()) continue;
+    for (size_t k = 0; k < x.classes.size(); ++k)
+      if (static_cast<size_t>(x.class_registry[k]) == r->second) wanted[k * models + m->second] = 1;
+  }
+  return wanted;
+}
+
+}  // namespace
+
+Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& c, const MethodOptions& options,
+                                                    const std::set<UnitKey>* units) {
   auto cv = stats::PoissonMaxSprtCriticalValue(options.maxsprt_upper_limit, options.maxsprt_alpha,
                                                options.maxsprt_min_events);
   if (!cv) return std::unexpected(cv.error());
   const ImplantCohort& x = c.implants;
   // Rows bucketed by (class, model) in one pass, visited in that key order (the dictionaries'
-  // codes are dense, so a table does what a map did without a look-up per implant).
+  // codes are dense, so a table does what a map did without a look-up per implant). Every row
+  // counts in its class's totals; only wanted slots keep their rows.
   const size_t models = c.models.size();
+  const std::vector<char> wanted = WantedModels(c, units);
   std::vector<std::vector<size_t>> rows_of(x.classes.size() * models);
   std::vector<stats::ImplantExposure> class_total(x.classes.size());
   for (size_t i = 0; i < x.size(); ++i) {
@@ -208,7 +259,8 @@ Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& c, const Metho
     stats::ImplantExposure& t = class_total[device_class];
     t.revisions += x.status[i] == 1;
     t.person_years += x.Years(i);
-    rows_of[device_class * models + static_cast<size_t>(x.model[i])].push_back(i);
+    const size_t slot = device_class * models + static_cast<size_t>(x.model[i]);
+    if (wanted[slot]) rows_of[slot].push_back(i);
   }
   std::vector<storage::Signal> out;
   for (size_t slot = 0; slot < rows_of.size(); ++slot) {

@@ -114,8 +114,11 @@ struct Increment {
 
 Result<std::vector<storage::Signal>> DeviceModelSignals(const Cohort& cohort,
                                                         const MethodOptions& options);
+// With `units`, only their device models' charts are run (a chart is a function of the model's
+// rows and its class's totals, which every row still counts in).
 Result<std::vector<storage::Signal>> MaxSprtSignals(const Cohort& cohort,
-                                                    const MethodOptions& options);
+                                                    const MethodOptions& options,
+                                                    const std::set<UnitKey>* units = nullptr);
 // With `increment`, the kept models give the expected counts when they cover the rows.
 Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& cohort,
                                                    const MethodOptions& options,

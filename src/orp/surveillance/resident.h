@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -49,19 +50,28 @@ class ResidentCohort {
   // Patches the primaries changed after `changed_after`; returns how many procedures the store
   // reported changed. kFailedPrecondition when not loaded or the reader has no changed read.
   Result<int64_t> Refresh(storage::Reader& reader, int64_t changed_after);
-  // Drops the procedures changed after `changed_after` (as Refresh finds them), so a cohort
-  // loaded now looks as it did before those changes when they only added procedures: for
-  // measuring a run after a batch (`orp surveillance run --resident`). Returns how many.
+  // Drops the new procedures among those changed after `changed_after` (as Refresh finds them):
+  // the changed ones above the last kept primary not changed (a batch's procedures take ids
+  // above every stored one). For measuring a run after a batch (`orp surveillance run
+  // --resident`): the cohort then holds what a server held before the batch, except that the
+  // kept primaries the batch changed (a revision's removal, a death) already have their new
+  // follow-up, which the Refresh after patches in place again at the same cost. Returns how
+  // many procedures it left out.
   Result<int64_t> LeaveOut(storage::Reader& reader, int64_t changed_after);
   // The cohort of the kept rows (the catalogue is read from `reader` again: it is small and may
   // have changed). The built cohort is kept too: when the refreshes since only appended
-  // procedures (ids above every kept one: a batch of new primaries) and the catalogue still
-  // gives the models seen the same type and brand, the new primaries are appended to it;
+  // procedures (ids above every kept one: a batch of new primaries) or changed kept primaries'
+  // follow-up alone (a revision's removal, a death: same unit keys, case mix and devices), and
+  // the catalogue still gives the models seen the same type and brand, the new primaries are
+  // appended to it and the changed rows' follow-up replaced in place (GrowingCohort::Refollow);
   // otherwise it is built again from the kept rows. Valid until the next Load, Refresh or Build.
   Result<const Cohort*> Build(storage::Reader& reader);
   // The risk models kept between runs on this cohort (methods.h KeptModels): emptied by Load, so
   // the first run after a load fits them again.
   KeptModels& models() { return models_; }
+  // How many times Build built the cohort afresh rather than patching the kept one (for tests
+  // and figures).
+  int64_t fresh_builds() const { return fresh_builds_; }
   ResidentCohort();
   ~ResidentCohort();
 
@@ -81,6 +91,12 @@ class ResidentCohort {
   void AddRow(Primary& primary, const storage::SurveillanceRow& row);
   void Feed(const Primary& primary, CohortSink& sink) const;
   Result<int64_t> Patch(storage::Reader& reader, int64_t changed_after, bool apply);
+  int64_t LeaveOutNew(const std::vector<std::pair<int64_t, std::optional<Primary>>>& patches);
+  static bool SameButFollowUp(const Primary& a, const Primary& b);
+  // Applies `patches` (id order) when each replaces a kept row's follow-up only or appends a
+  // new row above every kept id, noting the rows for Build to refollow; false (nothing changed)
+  // otherwise.
+  bool PatchInPlace(std::vector<std::pair<int64_t, std::optional<Primary>>>& patches);
 
   bool loaded_ = false;
   Date data_cut_{};
@@ -89,7 +105,9 @@ class ResidentCohort {
   std::unordered_map<std::string, int32_t> codes_;
   std::unique_ptr<GrowingCohort> built_;  // null: build again from the kept rows
   size_t fed_ = 0;                        // kept rows already in built_
+  std::vector<size_t> refollow_;          // kept rows whose follow-up changed since the build
   KeptModels models_;
+  int64_t fresh_builds_ = 0;
 };
 
 }  // namespace orp::surveillance

@@ -1,5 +1,5 @@
-// Surgeon and hospital methods: funnel plots of revision and 90-day mortality O/E, and the
-// risk-adjusted CUSUM of revision within a year (methods.h).
+// Surgeon and hospital funnel plots of revision and 90-day mortality O/E (methods.h; the CUSUM
+// is in cusum_signals.cc).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,30 +14,15 @@
 #include <span>
 #include <string_view>
 
-#include "orp/stats/cusum.h"
 #include "orp/surveillance/methods.h"
 #include "orp/surveillance/risk_model.h"
+#include "orp/surveillance/unit_common.h"
 
 namespace orp::surveillance {
 namespace {
 
 using nlohmann::json;
 using storage::SignalUnitKind;
-
-struct UnitColumn {
-  SignalUnitKind kind;
-  const std::vector<int32_t>* codes;
-  const std::vector<std::string>* names;
-};
-
-std::array<UnitColumn, 2> Units(const Cohort& c) {
-  return {{{SignalUnitKind::kSurgeon, &c.surgeon, &c.surgeons},
-           {SignalUnitKind::kHospital, &c.hospital, &c.hospitals}}};
-}
-
-int32_t CutDay(const Cohort& c) {
-  return static_cast<int32_t>(c.data_cut.time_since_epoch().count());
-}
 
 // Observed and expected of one unit.
 struct UnitOE {
@@ -46,31 +31,39 @@ struct UnitOE {
   double expected;
 };
 
+// Observed and expected summed per unit code, row by row.
+class UnitSums {
+ public:
+  explicit UnitSums(size_t units) : o_(units, 0.0), e_(units, 0.0), seen_(units, 0) {}
+  void Add(int32_t code, double observed, double expected) {
+    if (code == kNoUnit) return;
+    const auto u = static_cast<size_t>(code);
+    seen_[u] = 1;
+    o_[u] += observed;
+    e_[u] += expected;
+  }
+  // The units with rows, in code order.
+  std::vector<UnitOE> Units() const {
+    std::vector<UnitOE> oe;
+    for (size_t u = 0; u < seen_.size(); ++u)
+      if (seen_[u] != 0) oe.push_back({static_cast<int32_t>(u), o_[u], e_[u]});
+    return oe;
+  }
+
+ private:
+  std::vector<double> o_, e_;
+  std::vector<uint8_t> seen_;
+};
+
 // Observed and expected per unit code over `rows`, given each row's outcome and its expected
 // value from a risk model (risk_model.h): units with rows, in code order, each summed in row
 // order.
 std::vector<UnitOE> ObservedExpected(const std::vector<int32_t>& codes, size_t units,
                                      std::span<const size_t> rows, std::span<const double> observed,
                                      std::span<const double> expected) {
-  std::vector<double> o(units, 0.0), e(units, 0.0);
-  std::vector<uint8_t> seen(units, 0);
-  for (size_t k = 0; k < rows.size(); ++k) {
-    const int32_t code = codes[rows[k]];
-    if (code == kNoUnit) continue;
-    const auto u = static_cast<size_t>(code);
-    seen[u] = 1;
-    o[u] += observed[k];
-    e[u] += expected[k];
-  }
-  std::vector<UnitOE> oe;
-  for (size_t u = 0; u < units; ++u) {
-    if (seen[u] != 0) oe.push_back({static_cast<int32_t>(u), o[u], e[u]});
-  }
-  return oe;
-}
-
-void Note(std::vector<std::string>* notes, std::string text) {
-  if (notes != nullptr) notes->push_back(std::move(text));
+  UnitSums sums(units);
+  for (size_t k = 0; k < rows.size(); ++k) sums.Add(codes[rows[k]], observed[k], expected[k]);
+  return sums.Units();
 }
 
 // One funnel over the units of one registry; signals for the units beyond the limits.
@@ -131,72 +124,6 @@ Result<void> FunnelFor(const Cohort& c, const UnitColumn& unit, int32_t registry
     out.push_back(std::move(s));
   }
   return {};
-}
-
-}  // namespace
-
-namespace {
-
-// Covariate patterns of a kept model, as slots of a dense table: age band (6 levels) x sex (3)
-// x ASA (6) x the indication's place in the kept model's list, 0 for none recorded (or a model
-// without indication: `kept_indication` null, one slot).
-constexpr size_t kNoPattern = std::numeric_limits<size_t>::max();
-constexpr double kNotSeen = std::numeric_limits<double>::quiet_NaN();
-
-size_t PatternSlots(size_t kept_indications, bool with_indication) {
-  return 6 * 3 * 6 * (with_indication ? kept_indications + 1 : 1);
-}
-
-// Row i's slot; kNoPattern when a level is out of range or its indication is not in the kept
-// list (`kept_indication[code]`: the place, or -1).
-size_t KeptPattern(const Cohort& c, size_t i, const std::vector<int32_t>* kept_indication) {
-  const auto age = static_cast<size_t>(c.age_band[i]), sex = static_cast<size_t>(c.sex[i]),
-             asa = static_cast<size_t>(c.asa[i]);
-  if (age >= 6 || sex >= 3 || asa >= 6) return kNoPattern;
-  const size_t mix = (age * 3 + sex) * 6 + asa;
-  if (kept_indication == nullptr) return mix;
-  const int32_t code = c.indication[i];
-  const int32_t place = code == kNoUnit ? -1 : (*kept_indication)[static_cast<size_t>(code)];
-  if (code != kNoUnit && place < 0) return kNoPattern;
-  return mix * (kept_indication->size() + 1) + static_cast<size_t>(place + 1);
-}
-
-// The cohort's indication codes as places in `names` (-1 when not there).
-std::vector<int32_t> IndicationIndex(const Cohort& c, const std::vector<std::string>& names) {
-  std::map<std::string_view, int32_t> at;
-  for (size_t k = 0; k < names.size(); ++k) at.emplace(names[k], static_cast<int32_t>(k));
-  std::vector<int32_t> out(c.indications.size(), -1);
-  for (size_t k = 0; k < c.indications.size(); ++k)
-    if (auto it = at.find(c.indications[k]); it != at.end()) out[k] = it->second;
-  return out;
-}
-
-// The kept model's risk for each of `rows` (into `risk`); false when a row's pattern is not in
-// it (a case mix the kept fit never saw: the caller fits again).
-bool KeptRisks(const Cohort& c, const std::vector<size_t>& rows, const KeptCusumModel& kept,
-               std::vector<double>& risk) {
-  const std::vector<int32_t> index = IndicationIndex(c, kept.indications);
-  for (size_t i : rows) {
-    const size_t slot = KeptPattern(c, i, &index);
-    if (slot == kNoPattern || std::isnan(kept.risk[slot])) return false;
-    risk[i] = kept.risk[slot];
-  }
-  return true;
-}
-
-// The model fitted on `rows` (their risks in `risk`) as a kept one.
-KeptCusumModel KeepCusumModel(const Cohort& c, const std::vector<size_t>& rows,
-                              const std::vector<double>& risk, std::vector<std::string> terms,
-                              double h, int64_t change) {
-  KeptCusumModel kept{std::move(terms), c.indications, {}, h, change};
-  kept.risk.assign(PatternSlots(c.indications.size(), true), kNotSeen);
-  std::vector<int32_t> index(c.indications.size());
-  std::iota(index.begin(), index.end(), 0);
-  for (size_t i : rows) {
-    const size_t slot = KeptPattern(c, i, &index);
-    if (slot != kNoPattern && std::isnan(kept.risk[slot])) kept.risk[slot] = risk[i];
-  }
-  return kept;
 }
 
 // The kept funnel model's expected value for each of `rows`, in order; nullopt when a row's
@@ -279,15 +206,90 @@ Result<RiskModel> FunnelModel(const Cohort& c, std::span<const size_t> rows, con
   return model;
 }
 
-// Whether `increment` (when given) asks for the unit `code` of `unit`'s kind in registry `r`.
-std::vector<uint8_t> WantedUnits(const Cohort& c, const Increment* increment, int32_t r,
-                                 const UnitColumn& unit) {
-  std::vector<uint8_t> wanted(unit.names->size(), 1);
-  if (increment == nullptr || increment->units == nullptr) return wanted;
+// One window's kept models and sums for KeptFunnels.
+struct KeptWindow {
+  int32_t from = 0;
+  std::string revision_method, mortality_method;
+  const KeptFunnelModel* revision = nullptr;   // Cox
+  const KeptFunnelModel* mortality = nullptr;  // logistic
+  std::vector<int32_t> indication;             // the revision model's places (IndicationIndex)
+  std::vector<UnitSums> revision_sums, mortality_sums;  // per unit column
+};
+
+json KeptJson(const KeptFunnelModel& kept, bool cox) {
+  return {{"kind", cox ? "cox" : "logistic"},
+          {"terms", kept.terms},
+          {"fitted_at_change", kept.fitted_at_change}};
+}
+
+// Adds row i to window `w`'s sums; false when its pattern is not in a kept model.
+bool AddKeptRow(const Cohort& c, size_t i, const MethodOptions& options, int32_t cut,
+                KeptWindow& w) {
+  const KeptFunnelModel& rev = *w.revision;
+  const size_t slot = KeptPattern(c, i, &w.indication);
+  if (slot == kNoPattern || std::isnan(rev.by_pattern[slot])) return false;
+  const auto day = static_cast<size_t>(std::max(0, c.exit_day[i] - c.entry_day[i]));
+  double expected = rev.by_pattern[slot];
+  expected *= rev.baseline.empty() ? 0.0 : rev.baseline[std::min(day, rev.baseline.size() - 1)];
+  const std::array<UnitColumn, 2> units = Units(c);
+  for (size_t u = 0; u < units.size(); ++u)
+    w.revision_sums[u].Add((*units[u].codes)[i], c.status[i] == 1, expected);
+  if (c.entry_day[i] + options.mortality_days > cut) return true;
+  const size_t mix = KeptPattern(c, i, nullptr);
+  if (mix == kNoPattern || std::isnan(w.mortality->by_pattern[mix])) return false;
+  const double died = c.death_day[i] - c.entry_day[i] <= options.mortality_days;
+  for (size_t u = 0; u < units.size(); ++u)
+    w.mortality_sums[u].Add((*units[u].codes)[i], died, w.mortality->by_pattern[mix]);
+  return true;
+}
+
+// An incremental run's funnels of registry `r` from the kept models, in one pass over the cohort
+// (the general path walks it once per window and model): the same sums in the same row order,
+// so the same signals in the same order. False, with nothing added, when the run does not use
+// kept models, one is not kept, or a row's pattern is not in it: the general path then fits
+// what it must.
+Result<bool> KeptFunnels(const Cohort& c, int32_t r, const MethodOptions& options,
+                         const Increment* increment, std::vector<storage::Signal>& out) {
+  if (increment == nullptr || increment->kept == nullptr || increment->refit) return false;
   const std::string& registry = c.registries[static_cast<size_t>(r)];
-  for (size_t k = 0; k < wanted.size(); ++k)
-    wanted[k] = increment->units->contains({registry, unit.kind, (*unit.names)[k]}) ? 1 : 0;
-  return wanted;
+  const int32_t cut = CutDay(c);
+  const std::array<UnitColumn, 2> units = Units(c);
+  std::vector<KeptWindow> windows;
+  for (int years : options.funnel_windows_years) {
+    KeptWindow w;
+    w.from = cut - static_cast<int32_t>(years * 365.25);
+    w.revision_method = fmt::format("funnel-revision-{}y", years);
+    w.mortality_method = fmt::format("funnel-mortality-{}d-{}y", options.mortality_days, years);
+    const auto& kept = increment->kept->funnel;
+    const auto rev = kept.find(registry + " " + w.revision_method);
+    const auto mort = kept.find(registry + " " + w.mortality_method);
+    if (rev == kept.end() || mort == kept.end()) return false;
+    w.revision = &rev->second;
+    w.mortality = &mort->second;
+    w.indication = IndicationIndex(c, rev->second.indications);
+    for (const UnitColumn& unit : units) {
+      w.revision_sums.emplace_back(unit.names->size());
+      w.mortality_sums.emplace_back(unit.names->size());
+    }
+    windows.push_back(std::move(w));
+  }
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (c.registry[i] != r) continue;
+    for (KeptWindow& w : windows)
+      if (c.entry_day[i] > w.from && !AddKeptRow(c, i, options, cut, w)) return false;
+  }
+  const std::string mortality = fmt::format("{}-day mortality", options.mortality_days);
+  for (const KeptWindow& w : windows) {
+    const json revision_json = KeptJson(*w.revision, true);
+    const json mortality_json = KeptJson(*w.mortality, false);
+    for (size_t u = 0; u < units.size(); ++u) {
+      ORP_RETURN_IF_ERROR(FunnelFor(c, units[u], r, w.revision_sums[u].Units(), w.revision_method,
+                                    "revision", revision_json, options, out));
+      ORP_RETURN_IF_ERROR(FunnelFor(c, units[u], r, w.mortality_sums[u].Units(), w.mortality_method,
+                                    mortality, mortality_json, options, out));
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -299,6 +301,9 @@ Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const Method
   const int32_t cut = CutDay(c);
   for (int32_t r = 0; r < static_cast<int32_t>(c.registries.size()); ++r) {
     const std::string& registry = c.registries[static_cast<size_t>(r)];
+    auto kept = KeptFunnels(c, r, options, increment, out);
+    if (!kept) return std::unexpected(kept.error());
+    if (*kept) continue;
     for (int years : options.funnel_windows_years) {
       const int32_t from = cut - static_cast<int32_t>(years * 365.25);
       std::vector<size_t> rows, day_rows;  // in the window; and with the full mortality window
@@ -346,119 +351,6 @@ Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const Method
                                         fmt::format("{}-day mortality", options.mortality_days),
                                         mortality_json, options, out));
         }
-      }
-    }
-  }
-  return out;
-}
-
-Result<std::vector<storage::Signal>> CusumSignals(const Cohort& c, const MethodOptions& options,
-                                                  std::vector<std::string>* notes,
-                                                  const Increment* increment) {
-  std::vector<storage::Signal> out;
-  const int32_t cut = CutDay(c);
-  const int32_t window = options.cusum_window_days;
-  KeptModels* kept_models = increment != nullptr ? increment->kept : nullptr;
-  const bool use_kept = kept_models != nullptr && !increment->refit;
-  for (int32_t r = 0; r < static_cast<int32_t>(c.registries.size()); ++r) {
-    const std::string& registry = c.registries[static_cast<size_t>(r)];
-    std::vector<size_t> rows;
-    for (size_t i = 0; i < c.size(); ++i)
-      if (c.registry[i] == r && c.entry_day[i] + window <= cut) rows.push_back(i);
-    if (rows.empty()) continue;
-    std::sort(rows.begin(), rows.end(),
-              [&](size_t a, size_t b) { return c.entry_day[a] < c.entry_day[b]; });
-    auto failed = [&](size_t i) {
-      return c.status[i] == 1 && c.exit_day[i] - c.entry_day[i] <= window;
-    };
-    std::vector<double> risk(c.size());
-    double h = 0;
-    json model_json;
-    const KeptCusumModel* kept = nullptr;
-    if (use_kept) {
-      const auto at = kept_models->cusum.find(registry);
-      if (at != kept_models->cusum.end() && KeptRisks(c, rows, at->second, risk))
-        kept = &at->second;
-    }
-    if (kept != nullptr) {
-      h = kept->h;
-      model_json = {{"kind", "logistic"},
-                    {"terms", kept->terms},
-                    {"fitted_at_change", kept->fitted_at_change}};
-    } else {
-      std::vector<double> outcome;
-      for (size_t i : rows) outcome.push_back(failed(i) ? 1.0 : 0.0);
-      auto model = ExpectedProbabilities(c, rows, outcome, true, options.risk);
-      if (!model) {
-        Note(notes, fmt::format("{} cusum-revision-1y: no signals; {}", registry,
-                                model.error().message()));
-        continue;
-      }
-      std::vector<double> mix;
-      for (size_t k = 0; k < rows.size(); ++k) {
-        risk[rows[k]] = std::clamp(model->expected[k], 1e-4, 1 - 1e-4);
-        mix.push_back(risk[rows[k]]);
-      }
-      auto limit =
-          stats::ControlLimitForArl(mix, options.cusum_odds_ratio, options.cusum_target_arl);
-      if (!limit) return std::unexpected(limit.error());
-      h = *limit;
-      model_json = {{"kind", "logistic"}, {"terms", model->terms}};
-      // Fitted in this run: its evidence is a full run's (no fitted_at_change).
-      if (kept_models != nullptr) {
-        kept_models->cusum[registry] =
-            KeepCusumModel(c, rows, risk, model->terms, h, kept_models->change_seq);
-      }
-    }
-    for (const UnitColumn& unit : Units(c)) {
-      const std::vector<uint8_t> wanted = WantedUnits(c, increment, r, unit);
-      std::map<int32_t, std::vector<size_t>> by_unit;
-      for (size_t i : rows) {
-        const int32_t code = (*unit.codes)[i];
-        if (code != kNoUnit && wanted[static_cast<size_t>(code)] != 0) by_unit[code].push_back(i);
-      }
-      for (const auto& [code, unit_rows] : by_unit) {
-        std::vector<double> p;
-        std::vector<uint8_t> y;
-        for (size_t i : unit_rows) {
-          p.push_back(risk[i]);
-          y.push_back(failed(i) ? 1 : 0);
-        }
-        stats::CusumOptions co;
-        co.odds_ratio_up = options.cusum_odds_ratio;
-        co.h_up = h;
-        auto chart = stats::RiskAdjustedCusum(p, y, co);
-        if (!chart) return std::unexpected(chart.error());
-        if (chart->upper_signals.empty()) continue;
-        const size_t first = static_cast<size_t>(chart->upper_signals.front());
-        const Date first_day{std::chrono::days(c.entry_day[unit_rows[first]])};
-        storage::Signal s;
-        s.registry = registry;
-        s.unit_kind = unit.kind;
-        s.unit = (*unit.names)[static_cast<size_t>(code)];
-        s.method = "cusum-revision-1y";
-        s.data_cut = c.data_cut;
-        s.statistic = *std::max_element(chart->upper.begin(), chart->upper.end());
-        s.threshold = h;
-        s.what = fmt::format(
-            "CUSUM (odds ratio {}) crossed h = {:.2f} {} time(s), first at the "
-            "primary of {}",
-            options.cusum_odds_ratio, h, chart->upper_signals.size(), FormatIsoDate(first_day));
-        json path = json::array();
-        const size_t step = std::max<size_t>(1, chart->upper.size() / 500);
-        for (size_t t = 0; t < chart->upper.size(); t += step)
-          path.push_back({t, chart->upper[t], chart->vlad[t]});
-        s.evidence_json = json{
-            {"h", h},
-            {"target_arl", options.cusum_target_arl},
-            {"risk_model", model_json},
-            {"patients", unit_rows.size()},
-            {"signals", chart->upper_signals},
-            {"first_signal_primary", FormatIsoDate(first_day)},
-            {"path_step", step},
-            {"path",
-             std::move(path)}}.dump();
-        out.push_back(std::move(s));
       }
     }
   }

@@ -5,23 +5,17 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "orp/storage/sql_codec.h"
+
 namespace orp::storage::postgres {
 namespace {
 
 using domain::Procedure;
+using sql::DecodeFields;
 
 std::optional<Date> ReadDay(const Row& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
   return FromDayNumber(row.Int(column));
-}
-
-Result<std::map<std::string, std::string>> DecodeFields(const std::string& text) {
-  if (text == "{}") return std::map<std::string, std::string>{};
-  try {
-    return nlohmann::json::parse(text).get<std::map<std::string, std::string>>();
-  } catch (const nlohmann::json::exception& e) {
-    return DataLoss(fmt::format("stored registry fields are not a JSON object: {}", e.what()));
-  }
 }
 
 template <typename T>

@@ -227,6 +227,7 @@ bool Succeeded(const pg_result* result) {
 }  // namespace
 
 Result<void> Connection::Exec(std::string_view sql) {
+  ORP_RETURN_IF_ERROR(CheckNotStreaming());
   std::string text(sql);
   ResultGuard result{PQexec(conn_, text.c_str())};
   if (result.result == nullptr || !Succeeded(result.result)) {
@@ -241,6 +242,7 @@ int64_t Connection::LastInsertRowid() {
 }
 
 Result<void> Connection::Commit(bool wait_for_flush) {
+  ORP_RETURN_IF_ERROR(CheckNotStreaming());
   ResultGuard result{
       PQexec(conn_, wait_for_flush ? "COMMIT" : "SET LOCAL synchronous_commit = off; COMMIT")};
   if (result.result == nullptr || !Succeeded(result.result)) {
@@ -274,6 +276,7 @@ Result<std::string> Connection::Prepared(std::string_view sql, int params) {
 }
 
 Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
+  ORP_RETURN_IF_ERROR(CheckNotStreaming());
   auto name = Prepared(sql, params.size());
   if (!name) return std::unexpected(name.error());
   auto values = params.Values();
@@ -312,35 +315,69 @@ Result<void> Connection::Drain() {
   return {};
 }
 
-Result<void> Connection::Stream(std::string_view sql, const Params& params,
-                                const std::function<Result<bool>(const Row&)>& row,
-                                bool cancel_on_stop) {
+Result<void> Connection::CheckNotStreaming() const {
+  if (!streaming_) return {};
+  return FailedPrecondition(
+      "a statement ran on a PostgreSQL connection while a streamed read on it was still open "
+      "(a stream's callback must not use the connection it streams from)");
+}
+
+Result<void> Connection::StartStream(std::string_view sql, const Params& params) {
+  ORP_RETURN_IF_ERROR(CheckNotStreaming());
+  const bool idle = PQtransactionStatus(conn_) == PQTRANS_IDLE;
   ORP_RETURN_IF_ERROR(Send(sql, params));
+  streaming_ = true;
+  stream_cancellable_ = idle;
+  return {};
+}
+
+Result<std::optional<Rows>> Connection::NextStreamed() {
+  if (!streaming_) return std::optional<Rows>();
   while (pg_result* raw = PQgetResult(conn_)) {
     ResultGuard result{raw};
     if (PQresultStatus(raw) == PGRES_TUPLES_OK) continue;  // the end marker
     if (PQresultStatus(raw) != PGRES_SINGLE_TUPLE) {
       Error error = PgError(conn_, raw, "PostgreSQL: SQL failed");
       (void)Drain();
+      streaming_ = false;
       return std::unexpected(error);
     }
-    Result<bool> more = row(Row(raw, 0));
-    if (more && *more) continue;
-    if (cancel_on_stop) {
-      if (PGcancel* cancel = PQgetCancel(conn_)) {
-        char buffer[256];
-        PQcancel(cancel, buffer, sizeof buffer);
-        PQfreeCancel(cancel);
-      }
+    return std::optional<Rows>(Rows(result.release()));
+  }
+  streaming_ = false;
+  return std::optional<Rows>();
+}
+
+void Connection::EndStream() {
+  if (!streaming_) return;
+  if (stream_cancellable_) {
+    if (PGcancel* cancel = PQgetCancel(conn_)) {
+      char buffer[256];
+      PQcancel(cancel, buffer, sizeof buffer);
+      PQfreeCancel(cancel);
     }
-    (void)Drain();  // a cancelled query ends with an error nobody needs to see
+  }
+  (void)Drain();  // a cancelled query ends with an error nobody needs to see
+  streaming_ = false;
+}
+
+Result<void> Connection::Stream(std::string_view sql, const Params& params,
+                                const std::function<Result<bool>(const Row&)>& row) {
+  ORP_RETURN_IF_ERROR(StartStream(sql, params));
+  while (true) {
+    auto next = NextStreamed();
+    if (!next) return std::unexpected(next.error());
+    if (!*next) return {};
+    Result<bool> more = row((**next)[0]);
+    if (more && *more) continue;
+    EndStream();
     if (!more) return std::unexpected(more.error());
     return {};
   }
-  return {};
 }
 
 Result<void> Connection::CopyIn(std::string_view copy_sql, std::string_view data) {
+  ORP_RETURN_IF_ERROR(CheckNotStreaming());
   std::string text(copy_sql);
   ResultGuard start{PQexec(conn_, text.c_str())};
   if (start.result == nullptr || PQresultStatus(start.result) != PGRES_COPY_IN) {

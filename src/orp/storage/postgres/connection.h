@@ -128,11 +128,21 @@ class Connection final : public sql::Database {
   // violation in the data: kAlreadyExists; the transaction is then failed).
   Result<void> CopyIn(std::string_view copy_sql, std::string_view data);
   // Runs one statement and hands each row to `row` as it arrives (single-row mode), so a result
-  // of any size streams in constant memory. `row` returns false to stop: the rest is cancelled
-  // when `cancel_on_stop` (only outside a transaction block: a cancel aborts the transaction)
-  // and otherwise read and dropped. `row` must not use this connection.
+  // of any size streams in constant memory. `row` returns false (or an error) to stop: the rest
+  // is cancelled when the stream began outside a transaction block (a cancel would abort the
+  // transaction) and otherwise read and dropped; either way the connection is usable afterwards.
+  // Opt-in, not the way Query reads, because libpq has one query in flight per connection: `row`
+  // must not run anything on this connection (Query, Exec, another stream: they fail with
+  // kFailedPrecondition until the stream has ended).
   Result<void> Stream(std::string_view sql, const Params& params,
-                      const std::function<Result<bool>(const Row&)>& row, bool cancel_on_stop);
+                      const std::function<Result<bool>(const Row&)>& row);
+  // Stream in steps, for a statement stepped by its user (WithStreamedStatement): StartStream
+  // sends `sql` in single-row mode; NextStreamed returns the next row as a one-row Rows, or
+  // nullopt at the end (the connection is then free); EndStream ends a stream early (as Stream
+  // does when `row` stops) and does nothing when none is open. The constraint is Stream's.
+  Result<void> StartStream(std::string_view sql, const Params& params);
+  Result<std::optional<Rows>> NextStreamed();
+  void EndStream();
 
   // The SQLite-shaped statement of stmt.h over this connection (never fails to prepare here:
   // preparation happens at its first Step).
@@ -144,6 +154,8 @@ class Connection final : public sql::Database {
 
   sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
   Result<void> WithStatement(std::string_view sql, sql::StatementUse use) override;
+  // Rows fetched as `use` steps (StartStream/NextStreamed), the stream ended when it returns.
+  Result<void> WithStreamedStatement(std::string_view sql, sql::StatementUse use) override;
 
   // True when the connection is up and outside any transaction: fit to go back to a pool.
   bool ReusableIdle() const;
@@ -154,11 +166,15 @@ class Connection final : public sql::Database {
   Result<std::string> Prepared(std::string_view sql, int params);
   Result<void> Send(std::string_view sql, const Params& params);
   Result<void> Drain();
+  // kFailedPrecondition while a stream is open (libpq would refuse the command anyway).
+  Result<void> CheckNotStreaming() const;
 
   pg_conn* conn_;
   std::string location_;
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL text -> statement name
   int64_t last_affected_ = 0;
+  bool streaming_ = false;           // between StartStream and the stream's end
+  bool stream_cancellable_ = false;  // the open stream began outside a transaction block
 };
 
 // The orp error for a failed result (or, with result null, for the connection's last error).

@@ -175,5 +175,88 @@ TEST(PostgresStore, ReadingAfterAFailedStatementInATransactionCannotCommit) {
   EXPECT_EQ((*store)->CountRows()->at("patients"), 0);
 }
 
+// Streamed statements (sql::Database::WithStreamedStatement): rows one at a time, and a stream
+// its callback ends (by an error here) leaves the connection usable, both outside a transaction
+// (the rest is cancelled) and inside one (the rest is read and dropped, the transaction lives).
+TEST(PostgresStream, ACallbackErrorEndsTheStreamAndTheConnectionGoesOn) {
+  auto server = testing::ServerUrl();
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  auto db = Connection::Open(*server, "test");
+  ASSERT_TRUE(db.has_value()) << db.error().ToString();
+  for (bool in_transaction : {false, true}) {
+    if (in_transaction) {
+      ASSERT_TRUE((*db)->Exec("BEGIN").has_value());
+    }
+    std::vector<int64_t> seen;
+    auto streamed = sql::StreamEachRow(
+        **db, "SELECT generate_series(1, ?1)", [](sql::Statement& s) { s.Bind(1, 100000); },
+        [&](const sql::Statement& s) -> Result<bool> {
+          seen.push_back(s.Int(0));
+          if (seen.size() == 3) return InvalidArgument("stop here");
+          return true;
+        });
+    ASSERT_FALSE(streamed.has_value());
+    EXPECT_EQ(streamed.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(seen, (std::vector<int64_t>{1, 2, 3}));
+    auto after = (*db)->Query("SELECT 41 + 1");
+    ASSERT_TRUE(after.has_value()) << after.error().ToString();
+    EXPECT_EQ((*after)[0].Int(0), 42);
+    if (in_transaction) {
+      EXPECT_TRUE((*db)->Commit().has_value());
+    }
+  }
+  EXPECT_TRUE((*db)->ReusableIdle());
+}
+
+TEST(PostgresStream, StreamedAndWholeReadsGiveTheSameRowsInTheSameOrder) {
+  auto server = testing::ServerUrl();
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  auto db = Connection::Open(*server, "test");
+  ASSERT_TRUE(db.has_value());
+  constexpr std::string_view kSql =
+      "SELECT (g * 7919) % 1000, g FROM generate_series(1, 5000) g "
+      "ORDER BY 1, 2";
+  auto read = [](const sql::Statement& s) -> Result<std::pair<int64_t, int64_t>> {
+    return std::pair(s.Int(0), s.Int(1));
+  };
+  std::vector<std::pair<int64_t, int64_t>> streamed;
+  ASSERT_TRUE(sql::StreamEachRow(
+                  **db, kSql, [](sql::Statement&) {},
+                  [&](const sql::Statement& s) -> Result<bool> {
+                    streamed.push_back(*read(s));
+                    return true;
+                  })
+                  .has_value());
+  auto whole = sql::Collect<std::pair<int64_t, int64_t>>(
+      **db, kSql, [](sql::Statement&) {}, read);
+  ASSERT_TRUE(whole.has_value());
+  EXPECT_EQ(streamed.size(), 5000u);
+  EXPECT_EQ(streamed, *whole);
+}
+
+// The constraint that makes streaming opt-in: the streamed connection runs nothing else until the
+// stream ends. A transaction's own read from inside its stream's visitor fails, and the
+// transaction is still usable afterwards.
+TEST(PostgresStream, QueryingTheStreamedConnectionFromItsCallbackFailsAndLeavesItUsable) {
+  auto store = OpenFresh();
+  ASSERT_TRUE(store.has_value());
+  auto txn = (*store)->Begin();
+  PatientId patient = *(*txn)->PutPatient(SamplePatient(1));
+  std::optional<Error> inner;
+  ASSERT_TRUE((*txn)
+                  ->ForEachPatient(0,
+                                   [&](const Patient& p) {
+                                     auto read = (*txn)->FindPatient(p.id);
+                                     if (!read) inner = read.error();
+                                     return true;
+                                   })
+                  .has_value());
+  ASSERT_TRUE(inner.has_value());
+  EXPECT_EQ(inner->code(), ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE((*txn)->FindPatient(patient)->has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  EXPECT_TRUE((*store)->FindPatient(patient)->has_value());
+}
+
 }  // namespace
 }  // namespace orp::storage::postgres

@@ -136,14 +136,11 @@ Result<std::optional<T>> First(Connection& db, std::string_view sql, const Param
 template <typename T, typename ReadFn>
 Result<void> Queries::StreamRows(std::string_view sql, const Params& params, ReadFn read,
                                  const Visitor<T>& visit) {
-  return db_.Stream(
-      sql, params,
-      [&](const Row& row) -> Result<bool> {
-        Result<T> item = read(row);
-        if (!item) return std::unexpected(item.error());
-        return visit(*item);
-      },
-      !in_transaction_);
+  return db_.Stream(sql, params, [&](const Row& row) -> Result<bool> {
+    Result<T> item = read(row);
+    if (!item) return std::unexpected(item.error());
+    return visit(*item);
+  });
 }
 
 }  // namespace orp::storage::postgres

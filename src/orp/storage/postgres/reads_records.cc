@@ -48,30 +48,29 @@ Result<void> Queries::ForEachProcedure(const ProcedureFilter& f, const Visitor<P
   const std::string& sql = f.limit > 0 ? kPage : kAll;
   std::optional<Procedure> pending;
   bool stopped = false;
-  auto streamed = db_.Stream(
-      sql, Params().Add(f.registry).Add(f.changed_after).Add(f.after_id).Add(f.limit),
-      [&](const Row& row) -> Result<bool> {
-        int64_t id = row.Int(0);
-        if (pending && pending->id.value != id) {
-          if (!visit(*pending)) {
-            stopped = true;
-            return false;
-          }
-          pending.reset();
-        }
-        if (!pending) {
-          auto p = ReadProcedure(row);
-          if (!p) return std::unexpected(p.error());
-          pending = std::move(*p);
-        }
-        if (!row.IsNull(kImplantFirstColumn)) {
-          auto implant = ReadImplant(row, kImplantFirstColumn);
-          if (!implant) return std::unexpected(implant.error());
-          pending->implants.push_back(std::move(*implant));
-        }
-        return true;
-      },
-      !in_transaction_);
+  auto streamed =
+      db_.Stream(sql, Params().Add(f.registry).Add(f.changed_after).Add(f.after_id).Add(f.limit),
+                 [&](const Row& row) -> Result<bool> {
+                   int64_t id = row.Int(0);
+                   if (pending && pending->id.value != id) {
+                     if (!visit(*pending)) {
+                       stopped = true;
+                       return false;
+                     }
+                     pending.reset();
+                   }
+                   if (!pending) {
+                     auto p = ReadProcedure(row);
+                     if (!p) return std::unexpected(p.error());
+                     pending = std::move(*p);
+                   }
+                   if (!row.IsNull(kImplantFirstColumn)) {
+                     auto implant = ReadImplant(row, kImplantFirstColumn);
+                     if (!implant) return std::unexpected(implant.error());
+                     pending->implants.push_back(std::move(*implant));
+                   }
+                   return true;
+                 });
   if (!streamed) return streamed;
   if (pending && !stopped) visit(*pending);
   return {};

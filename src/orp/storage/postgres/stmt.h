@@ -1,7 +1,9 @@
 // Stmt: the SQLite backend's statement shape (Bind by 1-based index, Step, typed column reads)
 // over a libpq prepared statement, so the queries other areas added to the SQLite backend are
 // ported here statement by statement with the same binding code ($N for ?N). The whole result
-// is fetched at the first Step; for streams of unbounded size use Connection::Stream.
+// is fetched at the first Step, unless the Stmt is streamed: then each Step fetches one row
+// (Connection::StartStream, single-row mode) and nothing else may run on the connection until
+// the last row has been read or Finish has been called.
 // Integer columns read as SQLite's do: a boolean is 1 or 0.
 // Thread safety: none (as Connection).
 #pragma once
@@ -18,7 +20,8 @@ namespace orp::storage::postgres {
 
 class Stmt {
  public:
-  Stmt(Connection& connection, std::string_view sql) : connection_(&connection), sql_(sql) {}
+  Stmt(Connection& connection, std::string_view sql, bool streamed = false)
+      : connection_(&connection), sql_(sql), streamed_(streamed) {}
 
   Stmt& Bind(int index, int64_t value);
   Stmt& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
@@ -36,6 +39,8 @@ class Stmt {
   // True when a row is ready to read, false when there are no more.
   Result<bool> Step();
   Result<void> Run();
+  // Ends a streamed statement's stream before its last row (Connection::EndStream); no-op else.
+  void Finish();
   // Rows changed by the statement (after Step or Run).
   int64_t Changes() const { return rows_ ? rows_->Affected() : 0; }
 
@@ -51,6 +56,8 @@ class Stmt {
     bool binary = false;
   };
   Stmt& Set(int index, Value value);
+  Params Bound() const;
+  Result<bool> StepStreamed();
   Row Current() const { return (*rows_)[row_]; }
 
   Connection* connection_;
@@ -58,6 +65,8 @@ class Stmt {
   std::vector<Value> values_;
   std::optional<Rows> rows_;
   int row_ = -1;
+  bool streamed_ = false;
+  bool started_ = false;  // a streamed statement has been sent
 };
 
 // Prepares `sql`, lets `bind` bind it, runs it to completion.

@@ -6,10 +6,13 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "orp/storage/sql_codec.h"
+
 namespace orp::storage::sqlite {
 namespace {
 
 using domain::Procedure;
+using sql::DecodeFields;
 
 std::optional<Date> OptionalDay(const Stmt& stmt, int column) {
   if (stmt.IsNull(column)) return std::nullopt;
@@ -47,15 +50,6 @@ std::string EncodeFields(const std::map<std::string, std::string>& fields) {
   }
   out += '}';
   return out;
-}
-
-Result<std::map<std::string, std::string>> DecodeFields(const std::string& text) {
-  if (text == "{}") return std::map<std::string, std::string>{};
-  try {
-    return nlohmann::json::parse(text).get<std::map<std::string, std::string>>();
-  } catch (const nlohmann::json::exception& e) {
-    return DataLoss(fmt::format("stored registry fields are not a JSON object: {}", e.what()));
-  }
 }
 
 template <typename T>
