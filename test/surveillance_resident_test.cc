@@ -238,7 +238,8 @@ TEST_F(ResidentCohortTest, AnIncrementalRunOnKeptModelsEqualsAFullRunWithThoseMo
   Submit("first", Primaries(0, 600));
   // A surgeon (GMC 1234560, every fourth primary) whose primaries at RR801 fail: each one's
   // first implant removed 100 days on, so the CUSUM and the funnels have something to signal.
-  ASSERT_NO_FATAL_FAILURE(SubmitFailures(600, [](int k) { return k % 12 == 0; }, false));
+  ASSERT_NO_FATAL_FAILURE(SubmitFailures(
+      600, [](int k) { return k % 12 == 0; }, false));
   const Date cut = Day(2025, 12, 31);
   RunOptions options;
   options.data_cut = cut;
@@ -300,8 +301,8 @@ TEST_F(ResidentCohortTest, FunnelsFromKeptModelsEqualTheFittedFunnels) {
   Submit("first", Primaries(0, 600));
   // Every fifth primary fails, and every one of surgeon 1234563's at RR801 (k % 12 == 3: the
   // case mix, ASA 4, does not explain it, since the surgeon's ASA 4 primaries elsewhere do well).
-  ASSERT_NO_FATAL_FAILURE(
-      SubmitFailures(600, [](int k) { return k % 5 == 0 || k % 12 == 3; }, true));
+  ASSERT_NO_FATAL_FAILURE(SubmitFailures(
+      600, [](int k) { return k % 5 == 0 || k % 12 == 3; }, true));
   auto cohort = BuildCohort(*store_, Day(2025, 12, 31));
   ASSERT_TRUE(cohort.has_value());
   MethodOptions options;
