@@ -10,7 +10,10 @@
 //   BM_IngestEndToEnd/N    N procedures; items/s is procedures per second
 //   BM_ValidateOnly/N      the same files through the readers and validator only (dry run)
 //   BM_IngestOneFile/N/B   the same registry as ONE file (one submission), B=0 with every index
-//                          kept while writing, B=1 a bulk load (--bulk, ADR 0009)
+//                          kept while writing, B=1 a bulk load of the indexes ingest does not
+//                          read (ADR 0009), B=2 a bulk load of the indexes ingest reads too
+//                          (ADR 0010: the store is empty, the writer serves linkage from
+//                          memory)
 //   BM_PlainInsertSameRows/N
 //                          the baseline on the SAME rows (issue #4: "a plain prepared-statement
 //                          insert of the same rows into the same schema and indexes"): the
@@ -159,6 +162,7 @@ std::unique_ptr<storage::Store> FreshStore(const Fixture& f, bool postgres) {
 struct Load {
   bool one_file = false;
   ingest::BulkLoad bulk = ingest::BulkLoad::kAuto;
+  bool every_index = true;  // IngestOptions::bulk_every_index
 };
 
 void Run(benchmark::State& state, bool dry_run, bool postgres = false, Load load = {}) {
@@ -171,6 +175,7 @@ void Run(benchmark::State& state, bool dry_run, bool postgres = false, Load load
   ingest::IngestOptions run;
   run.dry_run = dry_run;
   run.bulk = load.bulk;
+  run.bulk_every_index = load.every_index;
   for (auto _ : state) {
     state.PauseTiming();
     auto store = FreshStore(f, postgres);
@@ -434,10 +439,12 @@ void RegisterAlterVariants() {
 void BM_IngestEndToEnd(benchmark::State& state) { Run(state, false); }
 void BM_ValidateOnly(benchmark::State& state) { Run(state, true); }
 void BM_IngestEndToEndPostgres(benchmark::State& state) { Run(state, false, true); }
-// The fixture as one file; range(1): 0 every index kept while writing, 1 a bulk load.
+// The fixture as one file; range(1): 0 every index kept while writing, 1 a bulk load of the
+// indexes ingest does not read, 2 of those it reads too (ADR 0010).
 void BM_IngestOneFile(benchmark::State& state) {
   Run(state, false, false,
-      {true, state.range(1) != 0 ? ingest::BulkLoad::kAlways : ingest::BulkLoad::kNever});
+      {true, state.range(1) != 0 ? ingest::BulkLoad::kAlways : ingest::BulkLoad::kNever,
+       state.range(1) == 2});
 }
 
 // CPU time is the whole process's: ingest reads and validates on a second thread.
@@ -450,6 +457,7 @@ BENCHMARK(BM_IngestOneFile)
     ->ArgNames({"procedures", "bulk"})
     ->Args({100000, 0})
     ->Args({100000, 1})
+    ->Args({100000, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MeasureProcessCPUTime();

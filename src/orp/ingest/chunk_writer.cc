@@ -8,6 +8,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "orp/storage/forwarding_reader.h"
+
 namespace orp::ingest {
 namespace {
 
@@ -26,6 +28,16 @@ Patient Merge(const Patient& stored, const Patient& given) {
   if (!merged.date_of_death) merged.date_of_death = given.date_of_death;
   merged.opted_out = stored.opted_out || given.opted_out;
   return merged;
+}
+
+// Whether Merge(stored, given) would differ from `stored`, without building it (#4: the writer
+// meets most patients again with the same demographics; Merge copies the stored ciphertext).
+bool MergeChanges(const Patient& stored, const Patient& given, bool given_cipher) {
+  return (given.date_of_birth && given.date_of_birth != stored.date_of_birth) ||
+         (given.sex && given.sex != stored.sex) ||
+         (given.postcode && given.postcode != stored.postcode) ||
+         (!stored.nhs_number && given_cipher) || (!stored.date_of_death && given.date_of_death) ||
+         (given.opted_out && !stored.opted_out);
 }
 
 Patient Demographics(const ValidatedProcedure& v) {
@@ -72,17 +84,100 @@ struct ChunkWriter::NewPatients {
   std::vector<std::pair<domain::Procedure*, size_t>> waiting;
 
   // Stores them (so a demographic search sees them) and hands out their ids.
-  Result<void> Insert(storage::Transaction& txn, PseudonymMap<Patient>& known) {
+  Result<void> Insert(storage::Transaction& txn, PatientMap& known) {
     if (patients.empty()) return {};
     ORP_RETURN_IF_ERROR(txn.InsertPatients(patients));
     for (auto& [procedure, i] : waiting) procedure->patient = patients[i].id;
-    for (Patient& p : patients) known.emplace(*p.pseudonym, std::move(p));
+    for (Patient& p : patients) known.Add(std::move(p));
     patients.clear();
     index.clear();
     waiting.clear();
     return {};
   }
 };
+
+// The transaction, but a patient's implants in situ are read among the ids of those this load
+// wrote (serving linkage from memory: no index of implants is read).
+class ChunkWriter::InSituFromMemory : public storage::ForwardingReader<storage::Reader> {
+ public:
+  InSituFromMemory(ChunkWriter& writer)
+      : storage::ForwardingReader<storage::Reader>(writer.transaction_), writer_(writer) {}
+
+  Result<std::vector<domain::Implant>> ImplantsInSitu(const storage::InSituQuery& q) override {
+    std::vector<int64_t> ids;
+    const auto patient = static_cast<size_t>(q.patient.value);
+    int64_t id = patient < writer_.latest_implant_.size() ? writer_.latest_implant_[patient] : 0;
+    for (; id != 0; id = writer_.earlier_implant_[static_cast<size_t>(id)]) ids.push_back(id);
+    return writer_.bulk_->ImplantsInSituAmong(q, ids);
+  }
+
+ private:
+  ChunkWriter& writer_;
+};
+
+bool ChunkWriter::KeySet::contains(uint64_t key) const {
+  if (slots_.empty()) return false;
+  key = key == 0 ? 1 : key;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = key & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == key) return true;
+    if (slots_[i] == 0) return false;
+  }
+}
+
+void ChunkWriter::KeySet::insert(uint64_t key) {
+  key = key == 0 ? 1 : key;
+  if (2 * (size_ + 1) > slots_.size()) {
+    std::vector<uint64_t> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, 2 * old.size()), 0);
+    size_ = 0;
+    for (uint64_t k : old) {
+      if (k != 0) insert(k);
+    }
+  }
+  const size_t mask = slots_.size() - 1;
+  size_t i = key & mask;
+  for (; slots_[i] != 0; i = (i + 1) & mask) {
+    if (slots_[i] == key) return;
+  }
+  slots_[i] = key;
+  ++size_;
+}
+
+void ChunkWriter::ServeLinkageFromMemory(storage::BulkLoadWrites& bulk) {
+  bulk_ = &bulk;
+  in_situ_ = std::make_unique<InSituFromMemory>(*this);
+}
+
+void ChunkWriter::Remember(const std::vector<domain::Procedure>& batch) {
+  for (const domain::Procedure& p : batch) {
+    written_refs_.insert(RefKey(p.registry, p.procedure_ref));
+    const auto patient = static_cast<size_t>(p.patient.value);
+    if (patient >= latest_implant_.size()) latest_implant_.resize(patient + patient / 2 + 1, 0);
+    for (const domain::Implant& implant : p.implants) {
+      const auto id = static_cast<size_t>(implant.id.value);
+      if (id >= earlier_implant_.size()) earlier_implant_.resize(id + id / 2 + 1, 0);
+      earlier_implant_[id] = latest_implant_[patient];
+      latest_implant_[patient] = implant.id.value;
+    }
+  }
+}
+
+Result<void> ChunkWriter::LeaveMemory() {
+  if (bulk_ == nullptr) return {};
+  ORP_RETURN_IF_ERROR(bulk_->RestoreIndexes());
+  bulk_ = nullptr;
+  in_situ_.reset();
+  written_refs_ = KeySet{};
+  latest_implant_ = {};
+  earlier_implant_ = {};
+  return {};
+}
+
+storage::Reader& ChunkWriter::InSituSource() {
+  if (in_situ_) return *in_situ_;
+  return transaction_;
+}
 
 ChunkWriter::ChunkWriter(storage::Transaction& transaction, std::vector<domain::Finding>& findings,
                          size_t known_limit)
@@ -111,18 +206,18 @@ Result<void> ChunkWriter::LinkPatients() {
   // #4: a million-procedure file meets ~900,000 patients; past the limit the map starts again,
   // and the patients it held are read back from the transaction when met (as stored, so the
   // same merge follows).
-  if (known_.size() > known_limit_) known_ = {};
+  if (known_.size() > known_limit_) known_.Clear();
   // Only pseudonyms this submission has not met: the others are in known_ as the transaction
   // holds them (every write of a patient with a pseudonym in this submission goes through here).
   std::vector<Pseudonym> keys;
   for (const PreparedProcedure& p : chunk_) {
-    if (p.pseudonym && !known_.contains(*p.pseudonym)) keys.push_back(*p.pseudonym);
+    if (p.pseudonym && !known_.Contains(*p.pseudonym)) keys.push_back(*p.pseudonym);
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   Result<std::vector<Patient>> stored = transaction_.FindPatientsByPseudonyms(keys);
   if (!stored) return std::unexpected(stored.error());
-  for (Patient& p : *stored) known_.emplace(*p.pseudonym, std::move(p));
+  for (Patient& p : *stored) known_.Add(std::move(p));
   NewPatients fresh;
   for (PreparedProcedure& p : chunk_) ORP_RETURN_IF_ERROR(LinkOne(p, fresh));
   return fresh.Insert(transaction_, known_);
@@ -148,14 +243,14 @@ Result<void> ChunkWriter::LinkOne(PreparedProcedure& prepared, NewPatients& fres
   const Pseudonym& pseudonym = *prepared.pseudonym;
   Patient given = Demographics(v);
   given.pseudonym = pseudonym;
-  if (auto it = known_.find(pseudonym); it != known_.end()) {
-    given.nhs_number = prepared.cipher;  // kept only if the stored patient has none
-    Patient merged = Merge(it->second, given);
-    if (merged != it->second) {
+  if (Patient* stored = known_.Find(pseudonym)) {
+    if (MergeChanges(*stored, given, prepared.cipher.has_value())) {
+      given.nhs_number = prepared.cipher;  // kept only if the stored patient has none
+      Patient merged = Merge(*stored, given);
       ORP_RETURN_IF_ERROR(transaction_.PutPatient(merged));
-      it->second = std::move(merged);
+      *stored = std::move(merged);
     }
-    p.patient = it->second.id;
+    p.patient = stored->id;
     return {};
   }
   auto [slot, added] = fresh.index.emplace(pseudonym, fresh.patients.size());
@@ -169,29 +264,49 @@ Result<void> ChunkWriter::LinkOne(PreparedProcedure& prepared, NewPatients& fres
   return {};
 }
 
-Result<void> ChunkWriter::WriteProcedures() {
+Result<std::unordered_set<uint64_t>> ChunkWriter::StoredRefs() const {
+  std::unordered_set<uint64_t> stored;
+  if (bulk_ != nullptr) {
+    for (const PreparedProcedure& prepared : chunk_) {
+      const domain::Procedure& p = prepared.validated.procedure;
+      const uint64_t key = RefKey(p.registry, p.procedure_ref);
+      if (written_refs_.contains(key)) stored.insert(key);
+    }
+    return stored;
+  }
   std::map<std::string, std::vector<std::string>> refs;
   for (const PreparedProcedure& prepared : chunk_) {
     const domain::Procedure& p = prepared.validated.procedure;
     refs[p.registry].push_back(p.procedure_ref);
   }
-  std::unordered_set<uint64_t> stored;
   for (const auto& [registry, list] : refs) {
     auto versions = transaction_.FindProcedureVersions(registry, list);
     if (!versions) return std::unexpected(versions.error());
     for (const auto& entry : *versions) stored.insert(RefKey(registry, entry.first));
   }
+  return stored;
+}
+
+Result<void> ChunkWriter::WriteProcedures() {
+  Result<std::unordered_set<uint64_t>> stored_refs = StoredRefs();
+  if (!stored_refs) return std::unexpected(stored_refs.error());
+  std::unordered_set<uint64_t>& stored = *stored_refs;
   std::vector<domain::Procedure> batch;
   std::unordered_set<uint64_t> batch_refs;
   std::unordered_set<int64_t> batch_patients;
   std::vector<PendingRemoval> removals;  // the batch's new revisions and explants
   auto write_batch = [&]() -> Result<void> {
     ORP_RETURN_IF_ERROR(transaction_.InsertProcedures(batch));
+    if (bulk_ != nullptr) Remember(batch);
     for (const PendingRemoval& r : removals) {
       ORP_RETURN_IF_ERROR(RecordRemovals(batch[r.index], r.row, r.removed, true));
     }
     stored.insert(batch_refs.begin(), batch_refs.end());
-    batch.clear();
+    if (recycler_ != nullptr) {
+      batch = recycler_->Exchange(std::move(batch));
+    } else {
+      batch.clear();
+    }
     batch_refs.clear();
     batch_patients.clear();
     removals.clear();
@@ -216,7 +331,7 @@ Result<void> ChunkWriter::WriteProcedures() {
     if (new_ref) {
       // Nothing of this patient is pending, so the store holds every candidate already; the
       // removals are recorded once the batch has given the procedure its id.
-      auto removed = linkage::ImplantsRemovedBy(transaction_, p);
+      auto removed = linkage::ImplantsRemovedBy(InSituSource(), p);
       if (!removed) return std::unexpected(removed.error());
       removals.push_back({batch.size(), v.row, std::move(*removed)});
       batch_refs.insert(key);
@@ -224,6 +339,8 @@ Result<void> ChunkWriter::WriteProcedures() {
       batch.push_back(std::move(p));
       continue;
     }
+    // A correction reads and replaces a stored procedure by its ref: with the indexes.
+    ORP_RETURN_IF_ERROR(LeaveMemory());
     ORP_RETURN_IF_ERROR(WriteOne(p, v.row));
     stored.insert(key);
   }

@@ -16,23 +16,37 @@
 //                same procedure_ref or the same patient, so every revision sees the implants the
 //                file put in before it, exactly as writing one procedure at a time would.
 //
+// Serving linkage from memory (#4, ADR 0010; ServeLinkageFromMemory): in a bulk load into a store
+// that held no procedure, procedures_by_ref and implants_by_patient are off the write path too
+// (storage/bulk_load_writes.h kBulkEmptyStoreIndexes). The writer then knows every stored procedure_ref and implant itself,
+// because it wrote them: step 2 looks refs up in its own set of (registry, procedure_ref) keys,
+// and a revision's candidates are read by the ids of the patient's implants this load wrote. A
+// correction (a ref met again) restores the indexes first and continues as without.
+//
 // Memory: one chunk of procedures and its lookup maps, plus one stored Patient per distinct
-// pseudonym in the submission (about 250 bytes each), up to `known_limit` of them.
-// Errors: only store errors (the caller drops the transaction). Findings for linkage (warnings)
-// are appended to the receipt's findings. Thread safety: one writer per transaction and thread.
+// pseudonym in the submission (about 250 bytes each), up to `known_limit` of them; serving from
+// memory, about 16 bytes per procedure and per implant written (a hash set of ref keys, two arrays
+// of ids). Errors: only store errors (the caller drops the transaction). Findings for linkage
+// (warnings) are appended to the receipt's findings. Thread safety: one writer per transaction and
+// thread.
 #pragma once
 
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "orp/core/result.h"
 #include "orp/domain/entities.h"
+#include "orp/ingest/patient_map.h"
+#include "orp/ingest/recycler.h"
 #include "orp/ingest/validator.h"
 #include "orp/linkage/linkage.h"
 #include "orp/security/pseudonymiser.h"
+#include "orp/storage/bulk_load_writes.h"
 #include "orp/storage/store.h"
 
 namespace orp::ingest {
@@ -74,6 +88,13 @@ class ChunkWriter {
   Result<void> Add(PreparedProcedure procedure);
   // Writes whatever is buffered (call once at the end).
   Result<void> Flush();
+  // From now on, finds procedure_refs and in-situ implants among what this writer writes. Only
+  // when the transaction's store held no procedure and `bulk` deferred the indexes ingest reads
+  // (BulkLoadWrites::DeferEveryIndex), before the first Add.
+  void ServeLinkageFromMemory(storage::BulkLoadWrites& bulk);
+  // From now on, procedures written are freed through `recycler` (on the thread that drains it),
+  // which must outlive this writer.
+  void RecycleThrough(ProcedureRecycler& recycler) { recycler_ = &recycler; }
 
  private:
   struct NewPatients;
@@ -84,6 +105,26 @@ class ChunkWriter {
     std::vector<domain::Implant> removed;
   };
 
+  // A set of 64-bit keys, open addressing (8 bytes a slot, at most half full).
+  class KeySet {
+   public:
+    bool contains(uint64_t key) const;
+    void insert(uint64_t key);
+
+   private:
+    std::vector<uint64_t> slots_;  // 0: empty (a key of 0 is kept as 1)
+    size_t size_ = 0;
+  };
+  class InSituFromMemory;
+
+  // The (registry, procedure_ref) keys of the chunk that are stored.
+  Result<std::unordered_set<uint64_t>> StoredRefs() const;
+  // Remembers the refs and implants of a batch just inserted (serving from memory).
+  void Remember(const std::vector<domain::Procedure>& batch);
+  // Restores the indexes and stops serving from memory (before a correction).
+  Result<void> LeaveMemory();
+  // Where a revision's in-situ candidates are read.
+  storage::Reader& InSituSource();
   Result<void> LinkPatients();
   Result<void> LinkOne(PreparedProcedure& prepared, NewPatients& fresh);
   Result<void> WriteProcedures();
@@ -101,8 +142,17 @@ class ChunkWriter {
   std::vector<PreparedProcedure> chunk_;
   // Every patient with a pseudonym this submission has linked, as stored in the transaction
   // (#4: a patient met again in a later chunk is not looked up again).
-  PseudonymMap<domain::Patient> known_;
+  PatientMap known_;
   size_t known_limit_;
+  ProcedureRecycler* recycler_ = nullptr;
+  // Serving from memory: the bulk load (nullptr otherwise), the refs written, and each patient's
+  // implants as a list through two arrays: latest_implant_[patient id] is its last implant id
+  // written (0: none), earlier_implant_[implant id] the one written before it.
+  storage::BulkLoadWrites* bulk_ = nullptr;
+  KeySet written_refs_;
+  std::vector<int64_t> latest_implant_;
+  std::vector<int64_t> earlier_implant_;
+  std::unique_ptr<storage::Reader> in_situ_;
 };
 
 }  // namespace orp::ingest

@@ -167,20 +167,25 @@ Receipt DuplicateReceipt(const domain::Submission& earlier) {
 }
 
 // Drops the indexes ingest does not read when `options` (or, for kAuto, the file's size against
-// the store's) asks for a bulk load and the store can (storage/bulk_load_writes.h).
+// the store's) asks for a bulk load and the store can (storage/bulk_load_writes.h); into a store
+// without procedures, also those the writer can answer from memory (ADR 0010), and then `writer`
+// serves its linkage from memory.
 Result<void> MaybeDeferIndexes(storage::Transaction& txn, const std::filesystem::path& file,
-                               const IngestOptions& options) {
+                               const IngestOptions& options, ChunkWriter& writer) {
   storage::BulkLoadWrites* bulk = storage::AsBulkLoadWrites(txn);
   if (bulk == nullptr || options.bulk == BulkLoad::kNever) return {};
+  Result<int64_t> stored = bulk->StoredProceduresBound();
+  if (!stored) return std::unexpected(stored.error());
   if (options.bulk == BulkLoad::kAuto) {
     std::error_code error;
     const auto bytes = std::filesystem::file_size(file, error);
     if (error) return {};  // the reader reports an unreadable file
-    Result<int64_t> stored = bulk->StoredProceduresBound();
-    if (!stored) return std::unexpected(stored.error());
     if (!BulkLoadWanted(static_cast<int64_t>(bytes), *stored, options.bulk_ratio)) return {};
   }
-  return bulk->DeferIndexes();
+  if (*stored != 0 || !options.bulk_every_index) return bulk->DeferIndexes();
+  ORP_RETURN_IF_ERROR(bulk->DeferEveryIndex());
+  writer.ServeLinkageFromMemory(*bulk);
+  return {};
 }
 
 Result<Receipt> Finish(storage::Transaction& txn, Receipt r) {
@@ -246,9 +251,12 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     }
     r = Receipt{};
   }
-  ORP_RETURN_IF_ERROR(MaybeDeferIndexes(txn, file, options));
   std::vector<domain::Finding> linkage_findings;
-  ChunkWriter writer(txn, linkage_findings, options.known_patients_limit);
+  ProcedureRecycler recycler;  // outlives the writer
+  // Optional so that its memory (patients, linkage maps) is freed before the indexes are built.
+  std::optional<ChunkWriter> chunk_writer;
+  ChunkWriter& writer = chunk_writer.emplace(txn, linkage_findings, options.known_patients_limit);
+  ORP_RETURN_IF_ERROR(MaybeDeferIndexes(txn, file, options, writer));
   // The screen reads through the transaction, on the thread that writes.
   const OnPrepared write = ScreenThen(
       *screens, txn, screened, [&](PreparedProcedure& p) { return writer.Add(std::move(p)); });
@@ -264,13 +272,16 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
     // --as looks sites up through the transaction, which belongs to this thread.
     ORP_RETURN_IF_ERROR(ForEachValidated(file, validator, txn, options, r, prepare_then(write)));
   } else {
+    // The written procedures are freed on the reading thread, which allocated them.
+    writer.RecycleThrough(recycler);
     ORP_RETURN_IF_ERROR(ValidateAhead(
         [&](const OnPrepared& sink) {
           return ForEachValidated(file, validator, store, options, r, prepare_then(sink));
         },
-        write));
+        write, &recycler));
   }
   ORP_RETURN_IF_ERROR(writer.Flush());
+  chunk_writer.reset();
   screened.SettleInto(r);
   std::move(linkage_findings.begin(), linkage_findings.end(), std::back_inserter(r.findings));
   return Finish(txn, std::move(r));

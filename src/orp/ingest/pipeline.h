@@ -62,6 +62,10 @@ struct IngestOptions {
   // forgets them and looks them up again as met: a bound on memory for a file of a million
   // procedures (about 250 bytes each), with the same linkage.
   size_t known_patients_limit = size_t{1} << 17;
+  // (#4, ADR 0010) A bulk load into a store without procedures also takes the indexes ingest
+  // reads off the write path, and the writer serves its linkage from memory; false: only those
+  // it does not read (ADR 0009), as in any other bulk load.
+  bool bulk_every_index = true;
 };
 
 struct Receipt {

@@ -57,7 +57,7 @@ class Handoff {
 }  // namespace
 
 Result<void> ValidateAhead(const std::function<Result<void>(const OnPrepared&)>& produce,
-                           const OnPrepared& consume) {
+                           const OnPrepared& consume, ProcedureRecycler* recycler) {
   Handoff handoff;
   Result<void> produced;
   std::thread producer([&] {
@@ -66,6 +66,7 @@ Result<void> ValidateAhead(const std::function<Result<void>(const OnPrepared&)>&
     const OnPrepared sink = [&](PreparedProcedure& v) -> Result<void> {
       batch.push_back(std::move(v));
       if (batch.size() < kBatchSize) return {};
+      if (recycler != nullptr) recycler->Drain();
       if (!handoff.Push(std::exchange(batch, {}))) return Internal("ingest stopped by the writer");
       batch.reserve(kBatchSize);
       return {};

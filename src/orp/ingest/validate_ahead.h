@@ -23,7 +23,8 @@ using OnPrepared = std::function<Result<void>(PreparedProcedure&)>;
 inline constexpr size_t kBatchSize = 256;
 inline constexpr size_t kMaxBatches = 8;
 
+// With `recycler`, the producer drains it before it hands over each batch (recycler.h).
 Result<void> ValidateAhead(const std::function<Result<void>(const OnPrepared&)>& produce,
-                           const OnPrepared& consume);
+                           const OnPrepared& consume, ProcedureRecycler* recycler = nullptr);
 
 }  // namespace orp::ingest

@@ -16,13 +16,17 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "orp/core/result.h"
+#include "orp/domain/entities.h"
 
 namespace orp::storage {
 
 class Transaction;
+struct InSituQuery;
 
 // The indexes a bulk load defers. Ingest's own reads use none of them: it finds patients by
 // pseudonym (the UNIQUE column) and by demographics (patients_by_demographics), procedures by
@@ -35,6 +39,23 @@ inline constexpr std::array<std::string_view, 6> kBulkDeferredIndexes = {
     "procedures_by_patient_latest", "patients_by_change", "outcome_events_by_patient",
 };
 
+// A load into a store that holds no procedure (session 8, ADR 0010) defers, of those, the ones
+// whose keys arrive in random order, and also the indexes of procedures and implants that ingest
+// reads while it writes. It can, because then every procedure and implant those indexes would
+// find is one the load itself wrote, and the writer keeps what it needs of them in memory
+// (ingest/chunk_writer.h: the refs it wrote and each patient's implant ids): procedure_refs are
+// looked up there instead of by procedures_by_ref, and a revision's in-situ candidates are read
+// by implant id (ImplantsInSituAmong) instead of by implants_by_patient. Kept: the patients'
+// pseudonym UNIQUE and patients_by_demographics (patients may be stored before the first
+// procedure; ADR 0008), and, by measurement (callgrind, docs/performance.md "## Ingest",
+// session 8), the indexes whose keys a load writes in ascending order: the three *_by_change (one
+// change seq per transaction, then the rowid) and implants_by_procedure (new procedure ids). Their
+// inserts are appends at the right edge, cheaper than a rebuild's scan and sort.
+inline constexpr std::array<std::string_view, 5> kBulkEmptyStoreIndexes = {
+    "implants_by_device", "procedures_by_patient_latest", "outcome_events_by_patient",
+    "procedures_by_ref",  "implants_by_patient",
+};
+
 class BulkLoadWrites {
  public:
   // The highest procedure id stored (0 for none): a cheap upper bound on the stored procedures,
@@ -44,6 +65,18 @@ class BulkLoadWrites {
   // again while they are deferred does nothing. Store errors; on error the transaction is
   // rolled back.
   virtual Result<void> DeferIndexes() = 0;
+  // Drops kBulkEmptyStoreIndexes (those that exist and are not deferred yet), remembering their
+  // definitions, for a load into a store without procedures. The caller must then find no
+  // procedure by procedure_ref and no implant by patient through the transaction
+  // (each such read would scan its table) until RestoreIndexes; it writes no procedure_ref
+  // twice (procedures_by_ref is UNIQUE: RestoreIndexes would fail with kConstraint). Errors as
+  // DeferIndexes.
+  virtual Result<void> DeferEveryIndex() = 0;
+  // Reader::ImplantsInSitu(query) among the implants `implant_ids` only (read by id, so no index
+  // of implants is needed): the same rows in the same order when `implant_ids` holds every
+  // implant of the query's patient. Store errors.
+  virtual Result<std::vector<domain::Implant>> ImplantsInSituAmong(
+      const InSituQuery& query, std::span<const int64_t> implant_ids) = 0;
   // Creates the deferred indexes again from their definitions; nothing when none are deferred.
   // Commit calls it itself, so a committed store always has every index. Store errors (a
   // UNIQUE index whose rows now clash would be kConstraint; none of the deferred ones is

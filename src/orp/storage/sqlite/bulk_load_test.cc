@@ -116,5 +116,38 @@ TEST_F(BulkLoad, RestoringBeforeCommitBuildsTheIndexesOnceAndARollbackKeepsThemA
   EXPECT_EQ(IntegrityCheck(), "ok");
 }
 
+TEST_F(BulkLoad, EveryIndexDeferredComesBackAndTheInSituReadByIdMatchesTheReadByPatient) {
+  for (std::string_view name : kBulkEmptyStoreIndexes) {
+    ASSERT_TRUE(before_.contains(std::string(name))) << name << " is not in the schema";
+  }
+  auto txn = store_->Begin();
+  BulkLoadWrites* bulk = AsBulkLoadWrites(**txn);
+  ASSERT_TRUE(bulk->DeferIndexes().has_value());
+  ASSERT_TRUE(bulk->DeferEveryIndex().has_value());  // the rest of them
+  ASSERT_TRUE(bulk->DeferEveryIndex().has_value());  // twice is once
+  EXPECT_EQ(Indexes(), before_);                     // other connections see them all
+  PatientId patient = *(*txn)->PutPatient(SamplePatient(1));
+  PatientId other = *(*txn)->PutPatient(SamplePatient(2));
+  Procedure first = SampleProcedure("P1", patient);
+  Procedure second = SampleProcedure("P2", patient);
+  second.date = first.date + std::chrono::days{30};
+  Procedure theirs = SampleProcedure("P3", other);
+  for (Procedure* p : {&first, &second, &theirs}) ASSERT_TRUE((*txn)->PutProcedure(*p).has_value());
+  InSituQuery query{patient, "BCIR", "breast", std::nullopt};
+  auto by_patient = (*txn)->ImplantsInSitu(query);
+  ASSERT_TRUE(by_patient.has_value());
+  ASSERT_EQ(by_patient->size(), 2u);
+  const std::vector<int64_t> ids = {first.implants[0].id.value, second.implants[0].id.value,
+                                    theirs.implants[0].id.value};
+  auto by_id = bulk->ImplantsInSituAmong(query, ids);
+  ASSERT_TRUE(by_id.has_value());
+  EXPECT_EQ(*by_id, *by_patient);  // the same rows, most recent first; another's are not its
+  EXPECT_EQ(bulk->ImplantsInSituAmong(query, std::span(ids).first(1))->size(), 1u);
+  EXPECT_TRUE(bulk->ImplantsInSituAmong(query, {})->empty());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  EXPECT_EQ(Indexes(), before_);
+  EXPECT_EQ(IntegrityCheck(), "ok");
+}
+
 }  // namespace
 }  // namespace orp::storage::sqlite
