@@ -18,10 +18,11 @@
 //
 // Serving linkage from memory (#4, ADR 0010; ServeLinkageFromMemory): in a bulk load into a store
 // that held no procedure, procedures_by_ref and implants_by_patient are off the write path too
-// (storage/bulk_load_writes.h kBulkEmptyStoreIndexes). The writer then knows every stored procedure_ref and implant itself,
-// because it wrote them: step 2 looks refs up in its own set of (registry, procedure_ref) keys,
-// and a revision's candidates are read by the ids of the patient's implants this load wrote. A
-// correction (a ref met again) restores the indexes first and continues as without.
+// (storage/bulk_load_writes.h kBulkEmptyStoreIndexes). The writer then knows every stored
+// procedure_ref and implant itself, because it wrote them: step 2 looks refs up in its own set of
+// (registry, procedure_ref) keys, and a revision's candidates are read by the ids of the patient's
+// implants this load wrote. A correction (a ref met again) restores the indexes first and continues
+// as without.
 //
 // Memory: one chunk of procedures and its lookup maps, plus one stored Patient per distinct
 // pseudonym in the submission (about 250 bytes each), up to `known_limit` of them; serving from
