@@ -15,14 +15,24 @@ pg_cluster_cpu() {
 
 # start_server OUT ORP ARGS...: starts `ORP serve --listen 127.0.0.1:0 ARGS...` in the
 # background with its output in OUT, waits (up to 60 s) until it listens, and sets
-# server_pid and server_address (http://127.0.0.1:PORT).
+# server_pid and server_address (http://127.0.0.1:PORT). If the server exits or never listens,
+# prints its output on stderr and returns 1 (so a `set -e` script stops saying why).
 start_server() {
   local out=$1 orp=$2
   shift 2
   "$orp" serve --listen 127.0.0.1:0 "$@" >"$out" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 600); do grep -q "listening on" "$out" && break; sleep 0.1; done
+  for _ in $(seq 1 600); do
+    grep -q "listening on" "$out" && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
   server_address=$(grep -o "http://[0-9.]*:[0-9]*" "$out" | head -n 1)
+  if [ -z "$server_address" ]; then
+    echo "start_server: orp serve did not start listening; its output ($out):" >&2
+    cat "$out" >&2
+    return 1
+  fi
 }
 
 # bench_store BACKEND DBNAME USERNAME: a fresh store on BACKEND (sqlite: WORK/DBNAME.db;

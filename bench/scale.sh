@@ -28,7 +28,9 @@
 #                years a backend already took are skipped (their time files hold their figures),
 #                the SQLite database and the PostgreSQL cluster are kept and the cluster is
 #                started again, results.txt is appended to, and a backend whose steps all
-#                finished (WORK/done.BACKEND) is skipped. Totals are summed over every year's file.
+#                finished (WORK/done.BACKEND) is skipped, as is each timed step (survival,
+#                surveillance) whose time file exists and a recall sample already complete.
+#                Totals are summed over every year's file.
 #                The year being loaded when the run stopped is loaded again: its transaction never
 #                committed, so nothing of it is in the store.
 #   YEARLY=1 DROP_DB=1 RESUME=1 bench/scale.sh build 20000000 /var/tmp/orp-scale-20m
@@ -47,6 +49,7 @@ resume=${RESUME:-0}
 orp="$(cd "$build" && pwd)/orp"
 src=$(cd "$(dirname "$0")/.." && pwd)
 registries="$src/registries"
+export ORP_REGISTRIES="$registries"  # orp serve finds the definitions wherever it is run from
 . "$src/bench/lib.sh"
 mkdir -p "$work"
 results="$work/results.txt"
@@ -55,6 +58,17 @@ say() { echo "$*" | tee -a "$results"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # timed NAME CMD...: runs CMD under /usr/bin/time; records wall, user+sys CPU and peak RSS.
+# timed_once NAME COMMAND...: timed, except that a resumed run reports a step it already took.
+timed_once() {
+  local name=$1
+  if [ "$resume" = 1 ] && [ -s "$work/time.$name" ]; then
+    read -r wall user sys rss <"$work/time.$name"
+    say "$name: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')s peak_rss $((rss / 1024))MB (taken before the run was resumed)"
+    return
+  fi
+  timed "$@"
+}
+
 timed() {
   local name=$1; shift
   /usr/bin/time -f "%e %U %S %M" -o "$work/time.$name" "$@" >"$work/out.$name" 2>"$work/err.$name" ||
@@ -182,16 +196,18 @@ run_backend() {  # run_backend NAME URL
   fi
   disk "$name.ingest"
   # Recall of one lot, REPEAT times.
-  : >"$work/recall.$name"
-  for _ in $(seq 1 "$repeat"); do
-    /usr/bin/time -f "%e %U %S" -a -o "$work/recall.$name" "$orp" recall preview --db "$url" \
-      --gtin "$lot_gtin" --lot "$lot" --format csv >/dev/null 2>"$work/err.recall"
-  done
+  if [ "$resume" != 1 ] || [ "$(wc -l <"$work/recall.$name" 2>/dev/null || echo 0)" -ne "$repeat" ]; then
+    : >"$work/recall.$name"
+    for _ in $(seq 1 "$repeat"); do
+      /usr/bin/time -f "%e %U %S" -a -o "$work/recall.$name" "$orp" recall preview --db "$url" \
+        --gtin "$lot_gtin" --lot "$lot" --format csv >/dev/null 2>"$work/err.recall"
+    done
+  fi
   say "$name.recall one lot ($lot_gtin/$lot), $repeat runs: $(summary "$work/recall.$name")"
-  timed "$name.survival_by_model" "$orp" survival --db "$url" --registry MDOR --by model \
+  timed_once "$name.survival_by_model" "$orp" survival --db "$url" --registry MDOR --by model \
     --definitions "$registries" \
     --data-cut 2025-12-31 --format csv
-  timed "$name.surveillance_run" "$orp" surveillance run --db "$url" --data-cut 2025-12-31 \
+  timed_once "$name.surveillance_run" "$orp" surveillance run --db "$url" --data-cut 2025-12-31 \
     --format json
   api_throughput "$name" "$url"
   disk "$name (all steps)"
