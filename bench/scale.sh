@@ -28,9 +28,10 @@
 #                years a backend already took are skipped (their time files hold their figures),
 #                the SQLite database and the PostgreSQL cluster are kept and the cluster is
 #                started again, results.txt is appended to, and a backend whose steps all
-#                finished (WORK/done.BACKEND) is skipped, as is each timed step (survival,
-#                surveillance) whose time file exists and a recall sample already complete.
-#                Totals are summed over every year's file.
+#                finished (WORK/done.BACKEND) is skipped. A backend whose yearly files were all
+#                taken (WORK/ingested.BACKEND) is not synthesised again, and a timed step
+#                (survival, surveillance) whose time file exists, or a complete recall sample, is
+#                reported, not run again. Totals are summed over every year's file.
 #                The year being loaded when the run stopped is loaded again: its transaction never
 #                committed, so nothing of it is in the store.
 #   YEARLY=1 DROP_DB=1 RESUME=1 bench/scale.sh build 20000000 /var/tmp/orp-scale-20m
@@ -53,7 +54,7 @@ export ORP_REGISTRIES="$registries"  # orp serve finds the definitions wherever 
 . "$src/bench/lib.sh"
 mkdir -p "$work"
 results="$work/results.txt"
-[ "$resume" = 1 ] || : >"$results"
+[ "$resume" = 1 ] || { : >"$results"; rm -f "$work"/done.* "$work"/ingested.*; }
 say() { echo "$*" | tee -a "$results"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -99,8 +100,12 @@ ensure_synth() {
   fi
   files=("$work"/synth/submissions/*.csv)
 }
-ensure_synth
-say "csv: ${#files[@]} files, $(du -ch "${files[@]}" | tail -n 1 | cut -f1)"
+if [ "$yearly" = 1 ] && [ "$resume" = 1 ] && [ -s "$work/lot" ]; then
+  files=()  # a resumed yearly run: each backend synthesises again only if it has years left
+else
+  ensure_synth
+  say "csv: ${#files[@]} files, $(du -ch "${files[@]}" | tail -n 1 | cut -f1)"
+fi
 
 # One lot with implants: the lot of the first device row of the first file, kept in WORK/lot so
 # that a resumed run (whose first remaining file is a later year) asks for the same one.
@@ -175,9 +180,13 @@ run_backend() {  # run_backend NAME URL
     say "-- $name: done before the run was resumed"
     return
   fi
-  if [ "$yearly" = 1 ]; then
+  if [ "$yearly" = 1 ] && [ "$resume" = 1 ] && [ -f "$work/ingested.$name" ]; then
+    # Every year was taken: no synth again (20M of CSV does not fit beside the store).
+    say "$name.ingest: every yearly file was taken before the run was resumed"
+  elif [ "$yearly" = 1 ]; then
     ensure_synth
     ingest_yearly "$name" "$url"
+    touch "$work/ingested.$name"
   else
     timed "$name.ingest" "$orp" ingest --db "$url" --catalogue "$work/synth/device-catalogue.csv" \
       --definitions "$registries" --format csv "${files[@]}"
