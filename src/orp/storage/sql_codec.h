@@ -97,8 +97,8 @@ Result<domain::Finding> ReadFinding(const Statement& s, int first = 0);
 // Registry fields as stored (a JSON object of strings); kDataLoss when the text is not one.
 Result<std::map<std::string, std::string>> DecodeFields(const std::string& text);
 
-// The implant columns, the id first, qualified by the alias "i" (as the backends' codecs name
-// them: kImplantColumnsOfI).
+// The implant columns, the id first, qualified by the alias "i"; both backends' codecs select
+// them through this one constant.
 inline constexpr std::string_view kImplantColumnsOfI =
     "i.id, i.procedure, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, i.action, i.laterality, "
     "i.in_situ, i.removed_by, i.removed_on, i.fields";

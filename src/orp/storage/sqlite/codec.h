@@ -33,9 +33,7 @@ inline constexpr std::string_view kProcedureColumnsOfP =
     "p.opcs_codes, p.snomed_code, p.laterality, p.body_site, p.indication, p.asa_grade, p.bmi, "
     "p.fields, p.submission, p.version";
 // kImplantColumns with the id, qualified by the alias "i" for joins.
-inline constexpr std::string_view kImplantColumnsOfI =
-    "i.id, i.procedure, i.gtin, i.lot, i.serial, i.expiry, i.raw_scan, i.action, i.laterality, "
-    "i.in_situ, i.removed_by, i.removed_on, i.fields";
+using sql::kImplantColumnsOfI;  // the implant columns, id first, alias "i"
 inline constexpr std::string_view kPatientColumns =
     "id, pseudonym, nhs_cipher, date_of_birth, sex, postcode, date_of_death, opted_out";
 
