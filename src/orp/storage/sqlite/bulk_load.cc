@@ -57,8 +57,9 @@ Result<void> Queries::CreateIndexes(std::span<const std::string> definitions) {
   Result<int64_t> before = CacheSize();
   if (!before) return std::unexpected(before.error());
   ORP_RETURN_IF_ERROR(SetCacheSize(-kRebuildCacheKib));
-  // Sorter worker threads (#4, ADR 0010): CREATE INDEX sorts its keys in runs on helper threads
-  // and merges them on this one; the same index, built in less wall time (not less CPU).
+  // Sorter worker threads (#4, ADR 0010): SQLite hands CREATE INDEX's sort runs to a helper
+  // thread only when they spill from the cache; at 100k they do not, and the helper stays idle
+  // (docs/performance.md "## Ingest", session 8). Harmless either way: the same index.
   ORP_RETURN_IF_ERROR(db_.Exec("PRAGMA threads = " + std::to_string(kRebuildThreads)));
   Result<void> built;
   for (const std::string& sql : definitions) {
