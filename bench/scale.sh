@@ -36,6 +36,10 @@
 #                committed, so nothing of it is in the store.
 #   YEARLY=1 DROP_DB=1 RESUME=1 bench/scale.sh build 20000000 /var/tmp/orp-scale-20m
 # Backends run one at a time in the order of BACKENDS (BACKENDS=postgresql for one only).
+#   PG_CONF="name=value ..."  settings for the bench's PostgreSQL cluster over the test defaults
+#                (shared_buffers 64MB, max_wal_size 1GB: scripts/pg-test-cluster); 20M ran with
+#                PG_CONF="shared_buffers=6GB max_wal_size=8GB checkpoint_timeout=30min", a
+#                server sized for its data (docs/performance.md "## Scale").
 # Every step prints the disk the work directory holds and the disk left (`disk:` lines).
 set -euo pipefail
 build=${1:-build}
@@ -268,6 +272,7 @@ for backend in $backends; do
         "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null 2>&1 || true
         url=$("$src/scripts/pg-test-cluster" start "$work/pg")
       fi
+      say "-- postgresql settings: ${PG_CONF:-the test defaults (shared_buffers 64MB, max_wal_size 1GB)}"
       run_backend postgresql "$url"
       # The cluster is thrown away whatever DROP_DB says (stop removes its directory).
       "$src/scripts/pg-test-cluster" stop "$work/pg"
