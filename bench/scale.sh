@@ -38,7 +38,7 @@
 # Backends run one at a time in the order of BACKENDS (BACKENDS=postgresql for one only).
 #   PG_CONF="name=value ..."  settings for the bench's PostgreSQL cluster over the test defaults
 #                (shared_buffers 64MB, max_wal_size 1GB: scripts/pg-test-cluster); 20M ran with
-#                PG_CONF="shared_buffers=6GB max_wal_size=8GB checkpoint_timeout=30min", a
+#                PG_CONF="shared_buffers=4GB max_wal_size=8GB checkpoint_timeout=30min", a
 #                server sized for its data (docs/performance.md "## Scale").
 # Every step prints the disk the work directory holds and the disk left (`disk:` lines).
 set -euo pipefail
