@@ -2,13 +2,24 @@
 
 # pg_cluster_cpu DIR: CPU seconds (user + system, children that have ended included) used so far
 # by the PostgreSQL cluster a scripts/pg-test-cluster started in DIR: the postmaster and its
-# live children (fields 14-17 of /proc/PID/stat, after the command in parentheses).
+# live children (fields 14-17 of /proc/PID/stat, after the command in parentheses). A child that
+# has exited but is not yet reaped (a zombie: the backend of a client that just disconnected)
+# reports no CPU of its own, and its time reaches the postmaster's cutime only when it is reaped,
+# so the sum waits (up to 5 s) until no child is a zombie: sampled in that window, a whole
+# backend's time went missing (session 9's first 20M PostgreSQL files read 5-17 s for ~60 s).
 pg_cluster_cpu() {
-  local postmaster pid total=0
+  local postmaster pid total stat zombie
   postmaster=$(head -n 1 "$1/data/postmaster.pid")
-  for pid in $postmaster $(pgrep -P "$postmaster" || true); do
-    [ -r "/proc/$pid/stat" ] || continue
-    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
+  for _ in $(seq 1 50); do
+    total=0
+    zombie=0
+    for pid in $postmaster $(pgrep -P "$postmaster" || true); do
+      stat=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+      [ "${stat%% *}" = Z ] && zombie=1
+      total=$((total + $(echo "$stat" | awk '{print $12 + $13 + $14 + $15}')))
+    done
+    [ "$zombie" = 0 ] && break
+    sleep 0.1
   done
   awk -v t="$total" -v k="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / k}'
 }
