@@ -56,6 +56,9 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 registries="$src/registries"
 export ORP_REGISTRIES="$registries"  # orp serve finds the definitions wherever it is run from
 . "$src/bench/lib.sh"
+# wrk drives the API step: missing, a 20M run would find out after hours (session 9's did).
+command -v wrk >/dev/null || [ "${NO_API:-0}" = 1 ] ||
+  { echo "scale.sh: wrk is not installed (apt install wrk), or NO_API=1 to skip the API step" >&2; exit 1; }
 mkdir -p "$work"
 results="$work/results.txt"
 [ "$resume" = 1 ] || { : >"$results"; rm -f "$work"/done.* "$work"/ingested.*; }
