@@ -268,7 +268,9 @@ TEST(PostgresCursor, TwoCursorsOpenAtOnceAreMergedAcrossBatches) {
   ASSERT_TRUE(db.has_value()) << db.error().ToString();
   sql::SetCursorBatchRows(3);
   for (bool in_transaction : {false, true}) {
-    if (in_transaction) ASSERT_TRUE((*db)->Exec("BEGIN").has_value());
+    if (in_transaction) {
+      ASSERT_TRUE((*db)->Exec("BEGIN").has_value());
+    }
     std::vector<int64_t> merged;
     auto read = (*db)->WithCursorStatement(
         "SELECT g * 2 FROM generate_series(1, ?1) g ORDER BY 1", [&](sql::Statement& even) {
