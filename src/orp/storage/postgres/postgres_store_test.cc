@@ -295,7 +295,7 @@ TEST(PostgresCursor, TwoCursorsOpenAtOnceAreMergedAcrossBatches) {
     ASSERT_TRUE(read.has_value()) << read.error().ToString();
     EXPECT_EQ(merged,
               (std::vector<int64_t>{2, 3, 4, 6, 6, 8, 9, 10, 12, 12, 14, 15, 16, 18, 18, 20, 21}));
-    auto open = (*db)->Query("SELECT count(*) FROM pg_cursors");
+    auto open = (*db)->Query("SELECT count(*) FROM pg_cursors WHERE name LIKE 'orp_cursor%'");
     ASSERT_TRUE(open.has_value());
     EXPECT_EQ((*open)[0].Int(0), 0);
     if (in_transaction) {
