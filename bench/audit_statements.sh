@@ -5,7 +5,9 @@
 # (SQLite: a statement's first step; PostgreSQL: each PQexec / PQexecPrepared / PQprepare, one
 # round trip each). After two warm-up requests of each kind, it counts the lines written for one
 # GET /api/v1/procedures?limit=20 and one GET /api/v1/patients/{pseudonym}/implants (analyst
-# token), and with VERBOSE=1 prints them. The SQL is printed as prepared: placeholders, no values.
+# token), then one GET /api/v1/procedures?limit=20 signed in by a session cookie (an analyst with
+# a password, signed in through POST /api/v1/sessions), and with VERBOSE=1 prints them. The SQL
+# is printed as prepared: placeholders, no values.
 #
 #   bench/audit_statements.sh ORP WORK
 #   BACKENDS=sqlite VERBOSE=1 bench/audit_statements.sh build/orp /tmp/orp-stmts
@@ -26,11 +28,13 @@ if [ ! -f "$work/synth/.done" ]; then
   touch "$work/synth/.done"
 fi
 
-# count NAME PATH: statements for one GET of PATH, printed as "NAME: N statements (…)".
+# count NAME PATH: statements for one GET of PATH, printed as "NAME: N statements (…)", with the
+# API token, or with the session cookie when AUTH=cookie.
 count() {
-  local name=$1 path=$2 before after
+  local name=$1 path=$2 before after auth="Authorization: Bearer $token"
+  [ "${AUTH:-token}" = cookie ] && auth="Cookie: $cookie"
   before=$(wc -l <"$trace")
-  curl -sf -o /dev/null -H "Authorization: Bearer $token" "$server_address$path"
+  curl -sf -o /dev/null -H "$auth" "$server_address$path"
   sleep 0.2
   after=$(wc -l <"$trace")
   local lines
@@ -49,6 +53,8 @@ for backend in $backends; do
     postgresql) pseudonym=$(psql -At "$url" -c "SELECT encode(p.pseudonym, 'hex') FROM patients p
                           JOIN implants i ON i.patient = p.id LIMIT 1") ;;
   esac
+  printf 'statement counting pw 1\n' | "$orp" user add --db "$url" --username stmt-person \
+    --role analyst --password-stdin --no-second-factor >/dev/null
   trace="$work/trace.$backend"
   : >"$trace"
   # A sanitizer build's runtime must come first among the libraries; the shim only wraps libc-
@@ -63,6 +69,16 @@ for backend in $backends; do
   done
   count "GET /api/v1/procedures?limit=20" "/api/v1/procedures?limit=20"
   count "GET /api/v1/patients/{pseudonym}/implants" "/api/v1/patients/$pseudonym/implants"
+  # A person signed in by a session cookie (Secure: curl's cookie jar would not send it over
+  # plain HTTP, so the header is passed by hand).
+  cookie=$(curl -sf -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d '{"username": "stmt-person", "password": "statement counting pw 1"}' \
+    "$server_address/api/v1/sessions" | tr -d '\r' | grep -i '^set-cookie: orp_session=' |
+    sed 's/^[^:]*: //; s/;.*//')
+  for _ in 1 2; do
+    curl -sf -o /dev/null -H "Cookie: $cookie" "$server_address/api/v1/procedures?limit=20"
+  done
+  AUTH=cookie count "GET /api/v1/procedures?limit=20 (session cookie)" "/api/v1/procedures?limit=20"
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   [ "$backend" = postgresql ] && "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null

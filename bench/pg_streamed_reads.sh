@@ -8,7 +8,8 @@
 #   - `orp survival --by model` (the generic procedure and patient streams: a control).
 # Each line of WORK/results.txt: STEP BINARY ROUND wall user sys peak_rss_kB and the output's size;
 # the outputs of the two binaries are compared (recall byte for byte). The cluster is stopped and
-# WORK's store removed at the end unless KEEP=1 (the synthesised CSVs are kept for a re-run).
+# WORK's store removed at the end unless KEEP=1 (the synthesised CSVs are kept for a re-run);
+# REUSE=1 runs on a cluster a KEEP=1 run left in WORK/pg instead of starting (and ingesting) anew.
 #
 #   bench/pg_streamed_reads.sh BEFORE AFTER WORK [N] [ROUNDS]
 #   bench/pg_streamed_reads.sh /tmp/orp-before build/orp /var/tmp/orp-pgstream 1000000 2
@@ -29,7 +30,12 @@ if [ ! -f "$work/synth/.done" ]; then
   rm -f "$work"/synth/submissions/*.ndjson
   touch "$work/synth/.done"
 fi
-url=$("$src/scripts/pg-test-cluster" start "$work/pg" | tail -n 1)
+if [ "${REUSE:-0}" = 1 ] && url=$("$src/scripts/pg-test-cluster" url "$work/pg") &&
+  psql -At "$url" -c "SELECT 1" >/dev/null 2>&1; then
+  echo "reusing the cluster in $work/pg"
+else
+  url=$("$src/scripts/pg-test-cluster" start "$work/pg" | tail -n 1)
+fi
 trap '[ "${KEEP:-0}" = 1 ] || "$src/scripts/pg-test-cluster" stop "$work/pg" >/dev/null' EXIT
 if [ "$(psql -At "$url" -c "SELECT to_regclass('procedures') IS NOT NULL")" != t ] ||
   [ "$(psql -At "$url" -c "SELECT count(*) FROM procedures")" = 0 ]; then

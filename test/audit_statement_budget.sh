@@ -6,7 +6,9 @@
 # with its user and grants, the page, the audit append; 28 before session 7, 8/9 before session
 # 8 read the token and user in one statement). Patient page: 7 on SQLite, 9 on PostgreSQL (the
 # token with its user, the patient, the implants with their procedures in one read, the append;
-# 17/19 before session 8 read them per registry and per implant).
+# 17/19 before session 8 read them per registry and per implant). Procedure page signed in by a
+# session cookie: 7 on SQLite, 8 on PostgreSQL (the session with its user in one statement; 8/9
+# before session 9 read the session and then the user).
 #   test/audit_statement_budget.sh ORP WORK
 set -euo pipefail
 orp=$1
@@ -27,5 +29,7 @@ check sqlite "$procedures" 7
 check postgresql "$procedures" 8
 check sqlite "$patient" 7
 check postgresql "$patient" 9
+check sqlite "$procedures (session cookie)" 7
+check postgresql "$procedures (session cookie)" 8
 rm -rf "$work"
 echo "audit statement budget test passed"

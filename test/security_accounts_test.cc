@@ -9,6 +9,7 @@
 #include "orp/security/totp.h"
 #include "orp/storage/fault_injection.h"
 #include "orp/storage/sqlite/sqlite_store.h"
+#include "orp/storage/token_reads.h"
 
 namespace orp::security {
 namespace {
@@ -277,6 +278,47 @@ TEST_F(AccountsTest, EveryAccountEventIsOnAChainThatVerifies) {
 
 // Each write of a sign-in (begin, attempt, session, audit entry, commit) fails in turn, for a
 // right and a wrong password: the call fails and leaves no attempt or audit entry behind.
+// The session check reads the session with its user in one statement where the store can
+// (storage/token_reads.h: the SQL stores) and in two where it cannot (a wrapper such as the
+// fault-injecting store); both keep every rule: a live session passes, a signed-out one is not
+// valid, an expired one has expired, and a user disabled behind the session's back (the flag
+// set in the store, the session left) is refused.
+TEST(AccountsSessions, EverySessionRuleHoldsOnTheOneStatementAndTheTwoStatementReads) {
+  for (bool one_statement : {true, false}) {
+    domain::Instant now(std::chrono::seconds(1764160000));
+    auto inner = storage::sqlite::OpenStore(":memory:");
+    ASSERT_TRUE(inner.has_value());
+    std::unique_ptr<storage::Store> store = std::move(*inner);
+    if (!one_statement) store = std::make_unique<storage::FaultInjectingStore>(std::move(store), 0);
+    EXPECT_EQ(storage::AsTokenReads(*store) != nullptr, one_statement);
+    AccountsOptions options;
+    options.password_cost = PasswordCost::kMinimum;
+    options.clock = [&now] { return now; };
+    AuditLog log(*store, [&now] { return now; });
+    Accounts accounts(*store, log, options);
+    auto alice = accounts.AddUser({"alice", {{Role::kAnalyst, ""}}, "pw", false, ""});
+    ASSERT_TRUE(alice.has_value()) << alice.error().ToString();
+    auto message = [&](const Session& s) {
+      auto principal = accounts.Authenticate({"", s.id, "", "GET", ""});
+      return principal ? std::string("ok") : principal.error().message();
+    };
+    Session live = *accounts.Login("alice", "pw", "", "192.0.2.1");
+    Session signed_out = *accounts.Login("alice", "pw", "", "192.0.2.1");
+    ASSERT_TRUE(accounts.Logout(signed_out.id).has_value());
+    EXPECT_EQ(message(live), "ok") << one_statement;
+    EXPECT_THAT(message(signed_out), HasSubstr("not valid")) << one_statement;
+    now += options.session_lifetime + 1min;
+    EXPECT_THAT(message(live), HasSubstr("expired")) << one_statement;
+    now = domain::Instant(std::chrono::seconds(1764160000));
+    auto user = store->FindUser("alice");
+    ASSERT_TRUE(user && *user);
+    auto txn = store->Begin();
+    ASSERT_TRUE((*txn)->SetUserDisabled((*user)->id, true).has_value());
+    ASSERT_TRUE((*txn)->Commit().has_value());
+    EXPECT_THAT(message(live), HasSubstr("disabled")) << one_statement;
+  }
+}
+
 TEST(AccountsFaults, AFailedWriteDuringSignInLeavesNothingBehind) {
   const auto at = domain::Instant(std::chrono::seconds(1764160000));
   for (int run = 0; run < 9; ++run) {

@@ -200,6 +200,51 @@ TEST_P(StoreConformance, TokenWithUserIsWhatTheTokenAndUserReadsGiveInOneRead) {
   EXPECT_FALSE(reads->FindApiTokenWithUser(std::string(64, 'c'))->has_value());
 }
 
+// The session with its user in one read (token_reads.h): the same records as FindSession and
+// FindUserById; an expired session and a disabled user come back as stored (the caller's rules
+// decide), a deleted (signed-out) session and an unknown hash give none.
+TEST_P(StoreConformance, SessionWithUserIsWhatTheSessionAndUserReadsGiveInOneRead) {
+  const domain::Instant at(std::chrono::seconds(1764160000));
+  auto txn = store_->Begin();
+  UserRecord with_grants{0, "alice", "", "", "", false, at, {"provider@RRK", "analyst"}};
+  UserRecord disabled{0, "bob", "", "", "", true, at, {}};
+  with_grants.id = *(*txn)->AddUser(with_grants);
+  disabled.id = *(*txn)->AddUser(disabled);
+  SessionRecord live{std::string(64, 'a'),       with_grants.id, "csrf-a", at, at,
+                     at + std::chrono::hours(8), "192.0.2.1"};
+  SessionRecord expired{std::string(64, 'b'),
+                        disabled.id,
+                        "csrf-b",
+                        at - std::chrono::days(2),
+                        at - std::chrono::days(2),
+                        at - std::chrono::days(1),
+                        "192.0.2.2"};
+  SessionRecord signed_out{std::string(64, 'c'),       with_grants.id, "csrf-c", at, at,
+                           at + std::chrono::hours(8), "192.0.2.3"};
+  for (const SessionRecord& s : {live, expired, signed_out})
+    ASSERT_TRUE((*txn)->AddSession(s).has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  txn = store_->Begin();
+  ASSERT_TRUE((*txn)->DeleteSession(signed_out.id_hash).has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+
+  TokenReads* reads = AsTokenReads(*store_);
+  ASSERT_NE(reads, nullptr);
+  for (const SessionRecord& session : {live, expired}) {
+    auto found = reads->FindSessionWithUser(session.id_hash);
+    ASSERT_TRUE(found.has_value()) << found.error().ToString();
+    ASSERT_TRUE(found->has_value());
+    EXPECT_EQ((*found)->session, session);
+    EXPECT_EQ((*found)->session, store_->FindSession(session.id_hash)->value());
+    EXPECT_EQ((*found)->user, *store_->FindUserById(session.user_id));
+  }
+  EXPECT_EQ(reads->FindSessionWithUser(live.id_hash)->value().user->grants,
+            (std::vector<std::string>{"provider@RRK", "analyst"}));
+  EXPECT_TRUE(reads->FindSessionWithUser(expired.id_hash)->value().user->disabled);
+  EXPECT_FALSE(reads->FindSessionWithUser(signed_out.id_hash)->has_value());
+  EXPECT_FALSE(reads->FindSessionWithUser(std::string(64, 'd'))->has_value());
+}
+
 TEST_P(StoreConformance, OrganisationsOfSitesAreWhatTheSiteReadFindsForEach) {
   auto site = [](const char* code) { return domain::Site{*OdsSiteCode::Parse(code), code, {}}; };
   Organisation rrk{*OdsCode::Parse("RRK"), "Birmingham", {site("RRK02"), site("RRK15")}};

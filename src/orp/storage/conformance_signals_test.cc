@@ -1,9 +1,12 @@
 // Store conformance: surveillance signals (surveil7, #7).
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 
 #include <cmath>
+#include <map>
 
 #include "orp/storage/conformance_test.h"
+#include "orp/storage/sql.h"
 #include "orp/storage/surveillance_reads.h"
 
 namespace orp::storage::conformance {
@@ -234,6 +237,50 @@ TEST_P(StoreConformance, SurveillanceRowsPassByTheImplantsOfOtherProcedures) {
   EXPECT_FALSE(rows[2].has_implant);
   EXPECT_EQ(rows[2].device, "");
   EXPECT_EQ(rows[2].removed_on, std::nullopt);
+}
+
+// On PostgreSQL the primaries and the implants are read through cursors a batch at a time
+// (sql::Database::WithCursorStatement); with two rows per batch every batch boundary of both
+// falls somewhere in the merge, inside a procedure's implants too, and the rows are the same.
+TEST_P(StoreConformance, SurveillanceRowsAreWholeWhenReadInSmallBatches) {
+  const PatientId a = AddPatient(SamplePatient(1));
+  std::vector<Procedure> procedures;
+  std::vector<std::pair<std::string, std::string>> expected;  // (procedure ref, device)
+  int gtin = 1;
+  for (int k = 0; k < 9; ++k) {
+    Procedure p = SampleProcedure(fmt::format("P{}", k), a);
+    const int implants = k % 4;  // 0 to 3 implants
+    p.implants.clear();
+    Implant implant = SampleProcedure("X", a).implants[0];
+    for (int n = 0; n < implants; ++n) {
+      implant.gtin = SampleGtin(gtin++);
+      implant.serial = fmt::format("S{}-{}", k, n);
+      p.implants.push_back(implant);
+      expected.emplace_back(p.procedure_ref, implant.gtin->digits());
+    }
+    if (implants == 0) expected.emplace_back(p.procedure_ref, "");
+    if (k % 3 == 1) {  // a revision with an implant between primaries: passed by
+      Procedure revision = SampleProcedure(fmt::format("R{}", k), a);
+      revision.type = domain::ProcedureType::kRevision;
+      revision.implants[0].serial = fmt::format("R{}", k);
+      procedures.push_back(revision);
+    }
+    procedures.push_back(p);
+  }
+  Submit("k1", procedures);
+  std::map<int64_t, std::string> refs;
+  for (const Procedure& p : procedures) {
+    auto stored = store_->FindProcedure("BCIR", p.procedure_ref);
+    ASSERT_TRUE(stored && *stored);
+    refs[(*stored)->id.value] = p.procedure_ref;
+  }
+  sql::SetCursorBatchRows(2);
+  const std::vector<SurveillanceRow> rows = SurveillanceRows(*store_, Day(2025, 12, 31));
+  sql::SetCursorBatchRows(10000);
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const SurveillanceRow& r : rows) got.emplace_back(refs[r.procedure], r.device);
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(SurveillanceRows(*store_, Day(2025, 12, 31)).size(), rows.size());
 }
 
 // The changed read (a resident cohort's refresh): the procedures changed after N, whether the

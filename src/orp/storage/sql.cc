@@ -1,6 +1,20 @@
 #include "orp/storage/sql.h"
 
+#include <algorithm>
+#include <atomic>
+
 namespace orp::storage::sql {
+namespace {
+
+std::atomic<int> cursor_batch_rows{10000};
+
+}  // namespace
+
+int CursorBatchRows() { return cursor_batch_rows.load(std::memory_order_relaxed); }
+
+void SetCursorBatchRows(int rows) {
+  cursor_batch_rows.store(std::max(rows, 1), std::memory_order_relaxed);
+}
 
 Result<void> Statement::Run() {
   while (true) {

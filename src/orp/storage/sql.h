@@ -133,6 +133,21 @@ class Database {
   virtual Result<void> WithStreamedStatement(std::string_view sql, StatementUse use) {
     return WithStatement(sql, use);
   }
+  // As WithStatement, for reads of any size that stay open beside each other (a merge of sorted
+  // results: one cursor statement opened inside another's `use`). PostgreSQL reads the rows
+  // through a server-side cursor (DECLARE … NO SCROLL CURSOR, then FETCH of CursorBatchRows()
+  // rows at a time), so at most a batch per statement is held and the connection is free between
+  // batches; SQLite steps as always. A cursor lives in a transaction: the connection's own, or,
+  // when it is in none, one WithReadSnapshot opens around `use`. Nothing streamed
+  // (WithStreamedStatement) may be open on the connection meanwhile; whole statements may run.
+  virtual Result<void> WithCursorStatement(std::string_view sql, StatementUse use) {
+    return WithStatement(sql, use);
+  }
+  // Runs `use` so that the reads it makes on this Database see one snapshot of the store.
+  // PostgreSQL, when the connection is in no transaction, opens a read-only REPEATABLE READ one
+  // for `use` and ends it when `use` returns; inside the caller's transaction its isolation holds
+  // (READ COMMITTED: each statement its own snapshot). SQLite runs `use` as it is.
+  virtual Result<void> WithReadSnapshot(UseRef<Database> use) { return use(*this); }
 
  protected:
   ~Database() = default;
@@ -222,6 +237,13 @@ Result<int64_t> InsertReturningId(Database& db, std::string_view sql, BindFn bin
   if (!*id) return Internal("an INSERT … RETURNING id returned no row");
   return **id;
 }
+
+// Rows a cursor statement (Database::WithCursorStatement) fetches per round trip on PostgreSQL:
+// 10,000 by default, a few MB of a wide row. SetCursorBatchRows (tests: a small batch, so that a
+// read crosses batch boundaries) applies to cursors opened afterwards, process-wide; below 1 is
+// taken as 1.
+int CursorBatchRows();
+void SetCursorBatchRows(int rows);
 
 // ---- Dialect differences (the only place that names a dialect) ----
 

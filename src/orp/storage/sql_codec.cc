@@ -67,39 +67,7 @@ Result<std::map<std::string, std::string>> DecodeFields(const std::string& text)
 }
 
 Result<domain::Implant> ReadImplantColumns(const Statement& s, int first) {
-  const int c = first;
-  domain::Implant m;
-  m.id.value = s.Int(c);
-  m.procedure.value = s.Int(c + 1);
-  if (!s.IsNull(c + 2)) {
-    auto device = ParseRequired<domain::DeviceId>(
-        s.Text(c + 2), [](std::string_view t) { return domain::DeviceId::Parse(t); }, "implant DI");
-    if (!device) return std::unexpected(device.error());
-    if (auto gtin = device->gtin()) {
-      m.gtin = std::move(*gtin);
-    } else {
-      m.other_di = std::move(*device);
-    }
-  }
-  m.lot = s.Text(c + 3);
-  m.serial = s.Text(c + 4);
-  m.expiry = OptionalDate(s, c + 5);
-  m.raw_scan = s.Text(c + 6);
-  auto action = ParseRequired<domain::DeviceAction>(s.Text(c + 7), domain::ParseDeviceAction,
-                                                    "device action");
-  if (!action) return std::unexpected(action.error());
-  m.action = *action;
-  auto laterality =
-      ParseStored<domain::Laterality>(s.Text(c + 8), domain::ParseLaterality, "implant laterality");
-  if (!laterality) return std::unexpected(laterality.error());
-  m.laterality = *laterality;
-  m.in_situ = s.Int(c + 9) != 0;
-  if (!s.IsNull(c + 10)) m.removed_by = domain::ProcedureId{s.Int(c + 10)};
-  m.removed_on = OptionalDate(s, c + 11);
-  auto fields = DecodeFields(s.Text(c + 12));
-  if (!fields) return std::unexpected(fields.error());
-  m.fields = std::move(*fields);
-  return m;
+  return DecodeImplant(s, first);
 }
 
 }  // namespace orp::storage::sql

@@ -106,4 +106,59 @@ inline constexpr std::string_view kImplantColumnsOfI =
 // kDataLoss when a stored DI, action, laterality or fields object no longer parses.
 Result<domain::Implant> ReadImplantColumns(const Statement& s, int first = 0);
 
+// The one implant decoder (duplicates D1): kImplantColumnsOfI from column `first` of `row`, for
+// any column access with IsNull(int), Int(int) and Text(int) — sql::Statement, SQLite's Stmt,
+// PostgreSQL's Row. A template, so that the backends' hot reads (recall, survival) call their own
+// accessors directly, with no virtual call per column; where `row` has View(int) (a string_view
+// into the result, no copy) the DI and action are parsed from it, and where it has Bool(int) the
+// in_situ flag is read with it (PostgreSQL's text 't'/'f'). kDataLoss as ReadImplantColumns.
+template <typename Columns>
+Result<domain::Implant> DecodeImplant(const Columns& row, int first = 0) {
+  const int c = first;
+  auto view = [&row](int column) {
+    if constexpr (requires { row.View(column); }) {
+      return row.View(column);
+    } else {
+      return row.Text(column);
+    }
+  };
+  auto day = [&row](int column) {
+    return row.IsNull(column) ? std::nullopt : std::optional<Date>(FromDayNumber(row.Int(column)));
+  };
+  domain::Implant m;
+  m.id.value = row.Int(c);
+  m.procedure.value = row.Int(c + 1);
+  if (!row.IsNull(c + 2)) {
+    auto device = domain::DeviceId::Parse(view(c + 2));
+    if (!device) return DataLoss("stored implant DI: " + device.error().message());
+    if (auto gtin = device->gtin()) {
+      m.gtin = std::move(*gtin);
+    } else {
+      m.other_di = std::move(*device);
+    }
+  }
+  m.lot = row.Text(c + 3);
+  m.serial = row.Text(c + 4);
+  m.expiry = day(c + 5);
+  m.raw_scan = row.Text(c + 6);
+  auto action = domain::ParseDeviceAction(view(c + 7));
+  if (!action) return DataLoss("stored device action: " + action.error().message());
+  m.action = *action;
+  auto laterality = ParseStored<domain::Laterality>(row.Text(c + 8), domain::ParseLaterality,
+                                                    "implant laterality");
+  if (!laterality) return std::unexpected(laterality.error());
+  m.laterality = *laterality;
+  if constexpr (requires { row.Bool(c); }) {
+    m.in_situ = row.Bool(c + 9);
+  } else {
+    m.in_situ = row.Int(c + 9) != 0;
+  }
+  if (!row.IsNull(c + 10)) m.removed_by = domain::ProcedureId{row.Int(c + 10)};
+  m.removed_on = day(c + 11);
+  auto fields = DecodeFields(row.Text(c + 12));
+  if (!fields) return std::unexpected(fields.error());
+  m.fields = std::move(*fields);
+  return m;
+}
+
 }  // namespace orp::storage::sql

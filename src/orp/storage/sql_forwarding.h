@@ -292,6 +292,10 @@ class SharedReader : public Base,
   Result<std::optional<TokenWithUser>> FindApiTokenWithUser(std::string_view token_hash) override {
     return Read([&](Queries& q) { return q.FindApiTokenWithUser(token_hash); });
   }
+  // The session with its user (scale, #10; token_reads.h).
+  Result<std::optional<SessionWithUser>> FindSessionWithUser(std::string_view id_hash) override {
+    return Read([&](Queries& q) { return q.FindSessionWithUser(id_hash); });
+  }
   // The organisations of many sites (scale, #10; site_reads.h).
   Result<std::map<std::string, std::string>> OrganisationsOfSites(
       std::span<const OdsSiteCode> sites) override {

@@ -140,6 +140,8 @@ class Queries {
   Result<std::vector<PatientImplantRow>> PatientImplantsInSitu(PatientId patient);
   // The API token with its user (scale, #10; token_reads.h; sql_accounts.cc).
   Result<std::optional<TokenWithUser>> FindApiTokenWithUser(std::string_view token_hash);
+  // The session with its user (scale, #10; token_reads.h; sql_accounts.cc).
+  Result<std::optional<SessionWithUser>> FindSessionWithUser(std::string_view id_hash);
   // The organisations of many sites (scale, #10; site_reads.h; sql_site_reads.cc).
   Result<std::map<std::string, std::string>> OrganisationsOfSites(
       std::span<const OdsSiteCode> sites);

@@ -267,53 +267,62 @@ void ReadImplant(const Statement* s, SurveillanceRow& row) {
   row.removed_on = s == nullptr ? std::nullopt : OptionalDate(*s, 3);
 }
 
+// The merge of ForEachSurveillanceRow: `p` steps kPrimariesInOrder, `i` kImplantsInOrder.
+Result<void> MergePrimariesAndImplants(Statement& p, Statement& i, const PatientTable& patients,
+                                       SurveillanceRow& row,
+                                       const Visitor<SurveillanceRow>& visit) {
+  // The implant statement is on the next implant not yet merged while `implant` is true.
+  Result<bool> implant = i.Step();
+  auto next_implant = [&]() -> Result<void> {
+    implant = i.Step();
+    if (!implant) return std::unexpected(implant.error());
+    return {};
+  };
+  if (!implant) return std::unexpected(implant.error());
+  while (true) {
+    Result<bool> primary = p.Step();
+    if (!primary) return std::unexpected(primary.error());
+    if (!*primary) return {};
+    const int64_t id = p.Int(0);
+    while (*implant && i.Int(0) < id) ORP_RETURN_IF_ERROR(next_implant());  // not a primary's
+    const PatientTable::Facts* patient = patients.Find(p.Int(7));
+    if (patient == nullptr) continue;  // as the join did; its implants pass by above
+    ReadPrimary(p, patients, *patient, row);
+    bool any = false;
+    while (*implant && i.Int(0) == id) {
+      ReadImplant(&i, row);
+      any = true;
+      if (!visit(row)) return {};
+      ORP_RETURN_IF_ERROR(next_implant());
+    }
+    if (any) continue;
+    ReadImplant(nullptr, row);
+    if (!visit(row)) return {};
+  }
+}
+
 }  // namespace
 
 // Three sequential reads merged here rather than one join: the patients into memory, then the
 // primaries in id order beside the implants in procedure order. The join sought each
 // procedure's patient and each implant's row in their B-trees, which was most of a 5M run's read
-// (docs/performance.md, "### Session 7: full run"). The reads run one after another, each seeing
-// the store at least as new as the change number the run took before reading (run.h): a
-// procedure whose patient arrived after the patients' read is left out, as if read a moment
-// earlier, and is seen by the next run. The row object is reused, so the read allocates little.
-// On PostgreSQL the patients and the primaries are streamed (WithStreamedStatement); the implants
-// cannot be as well, since the two statements are open at once, so theirs is the one result held
-// whole: it is fetched at its first Step, which comes before the primaries' stream begins.
+// (docs/performance.md, "### Session 7: full run"). The row object is reused, so the read
+// allocates little. On PostgreSQL the three reads share one snapshot (WithReadSnapshot) and the
+// primaries and the implants, open at once, are read through cursors a batch at a time
+// (WithCursorStatement), so no result is held whole. On SQLite the reads run one after another,
+// each seeing the store at least as new as the change number the run took before reading
+// (run.h): a procedure whose patient arrived after the patients' read is left out, as if read a
+// moment earlier, and is seen by the next run.
 Result<void> Queries::ForEachSurveillanceRow(Date data_cut, const Visitor<SurveillanceRow>& visit) {
   PatientTable patients;
-  ORP_RETURN_IF_ERROR(patients.Read(db_));
   SurveillanceRow row;
-  return db_.WithStreamedStatement(kPrimariesInOrder, [&](Statement& p) -> Result<void> {
-    p.Bind(1, DayNumber(data_cut));
-    return db_.WithStatement(kImplantsInOrder, [&](Statement& i) -> Result<void> {
-      // The implant statement is on the next implant not yet merged while `implant` is true.
-      Result<bool> implant = i.Step();
-      auto next_implant = [&]() -> Result<void> {
-        implant = i.Step();
-        if (!implant) return std::unexpected(implant.error());
-        return {};
-      };
-      if (!implant) return std::unexpected(implant.error());
-      while (true) {
-        Result<bool> primary = p.Step();
-        if (!primary) return std::unexpected(primary.error());
-        if (!*primary) return {};
-        const int64_t id = p.Int(0);
-        while (*implant && i.Int(0) < id) ORP_RETURN_IF_ERROR(next_implant());  // not a primary's
-        const PatientTable::Facts* patient = patients.Find(p.Int(7));
-        if (patient == nullptr) continue;  // as the join did; its implants pass by above
-        ReadPrimary(p, patients, *patient, row);
-        bool any = false;
-        while (*implant && i.Int(0) == id) {
-          ReadImplant(&i, row);
-          any = true;
-          if (!visit(row)) return {};
-          ORP_RETURN_IF_ERROR(next_implant());
-        }
-        if (any) continue;
-        ReadImplant(nullptr, row);
-        if (!visit(row)) return {};
-      }
+  return db_.WithReadSnapshot([&](Database& db) -> Result<void> {
+    ORP_RETURN_IF_ERROR(patients.Read(db));
+    return db.WithCursorStatement(kPrimariesInOrder, [&](Statement& p) -> Result<void> {
+      p.Bind(1, DayNumber(data_cut));
+      return db.WithCursorStatement(kImplantsInOrder, [&](Statement& i) -> Result<void> {
+        return MergePrimariesAndImplants(p, i, patients, row, visit);
+      });
     });
   });
 }

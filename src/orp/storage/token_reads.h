@@ -1,6 +1,7 @@
-// The API token with its user in one statement (scale, #10): every request authenticated by a
-// token read the token (Reader::FindApiToken) and then its user with grants (FindUserById), two
-// statements per request (docs/performance.md "## Scale", "Session 8").
+// The API token, or the signed-in session, with its user in one statement (scale, #10): every
+// request authenticated by a token read the token (Reader::FindApiToken) and then its user with
+// grants (FindUserById), two statements per request (docs/performance.md "## Scale", "Session
+// 8"); a session cookie the same with FindSession (session 9).
 //
 // It is a side interface, not a Reader method: both SQL backends' readers, stores and
 // transactions implement it (sql_forwarding.h, SharedReader; the query is written once in
@@ -29,12 +30,22 @@ struct TokenWithUser {
   friend bool operator==(const TokenWithUser&, const TokenWithUser&) = default;
 };
 
+struct SessionWithUser {
+  SessionRecord session;
+  std::optional<UserRecord> user;  // as FindUserById(session.user_id): none when there is no user
+  friend bool operator==(const SessionWithUser&, const SessionWithUser&) = default;
+};
+
 class TokenReads {
  public:
   // The token whose SHA-256 hex is `token_hash`, with its user and the user's grants in order;
   // none when no token has that hash. Revoked and expired tokens are returned as stored.
   virtual Result<std::optional<TokenWithUser>> FindApiTokenWithUser(
       std::string_view token_hash) = 0;
+  // The session whose id's SHA-256 hex is `id_hash`, with its user and the user's grants in
+  // order; none when there is no such session (never created, signed out or deleted). Expired
+  // and idle sessions, and disabled users, are returned as stored: the caller applies the rules.
+  virtual Result<std::optional<SessionWithUser>> FindSessionWithUser(std::string_view id_hash) = 0;
 
  protected:
   ~TokenReads() = default;

@@ -127,37 +127,7 @@ void AddImplant(Params& params, const domain::Implant& m) {
 }
 
 Result<domain::Implant> ReadImplant(const Row& row, int first) {
-  const int c = first;
-  domain::Implant m;
-  m.id.value = row.Int(c);
-  m.procedure.value = row.Int(c + 1);
-  if (!row.IsNull(c + 2)) {
-    auto device = Stored(domain::DeviceId::Parse(row.View(c + 2)), "implant DI");
-    if (!device) return std::unexpected(device.error());
-    if (auto gtin = device->gtin()) {
-      m.gtin = std::move(*gtin);
-    } else {
-      m.other_di = std::move(*device);
-    }
-  }
-  m.lot = row.Text(c + 3);
-  m.serial = row.Text(c + 4);
-  m.expiry = ReadDay(row, c + 5);
-  m.raw_scan = row.Text(c + 6);
-  auto action = Stored(domain::ParseDeviceAction(row.View(c + 7)), "device action");
-  if (!action) return std::unexpected(action.error());
-  m.action = *action;
-  auto laterality = ParseStored<domain::Laterality>(row.Text(c + 8), domain::ParseLaterality,
-                                                    "implant laterality");
-  if (!laterality) return std::unexpected(laterality.error());
-  m.laterality = *laterality;
-  m.in_situ = row.Bool(c + 9);
-  if (!row.IsNull(c + 10)) m.removed_by = domain::ProcedureId{row.Int(c + 10)};
-  m.removed_on = ReadDay(row, c + 11);
-  auto fields = DecodeFields(row.Text(c + 12));
-  if (!fields) return std::unexpected(fields.error());
-  m.fields = std::move(*fields);
-  return m;
+  return sql::DecodeImplant(row, first);
 }
 
 void AddPatient(Params& params, const domain::Patient& p) {

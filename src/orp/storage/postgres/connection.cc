@@ -361,6 +361,32 @@ void Connection::EndStream() {
   streaming_ = false;
 }
 
+bool Connection::InTransactionBlock() const {
+  const auto status = PQtransactionStatus(conn_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+Result<std::string> Connection::DeclareCursor(std::string_view sql, const Params& params) {
+  if (PQtransactionStatus(conn_) != PQTRANS_INTRANS) {
+    return FailedPrecondition("a PostgreSQL cursor needs an open transaction");
+  }
+  std::string name = "orp_cursor_" + std::to_string(open_cursors_);
+  auto declared = Query(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", name, sql), params);
+  if (!declared) return std::unexpected(declared.error());
+  ++open_cursors_;
+  return name;
+}
+
+Result<Rows> Connection::FetchCursor(const std::string& name, int rows) {
+  return Query(fmt::format("FETCH FORWARD {} FROM {}", rows, name));
+}
+
+void Connection::CloseCursor(const std::string& name) {
+  --open_cursors_;
+  if (PQtransactionStatus(conn_) != PQTRANS_INTRANS || streaming_) return;
+  (void)Exec("CLOSE " + name);
+}
+
 Result<void> Connection::Stream(std::string_view sql, const Params& params,
                                 const std::function<Result<bool>(const Row&)>& row) {
   ORP_RETURN_IF_ERROR(StartStream(sql, params));

@@ -143,6 +143,17 @@ class Connection final : public sql::Database {
   Result<void> StartStream(std::string_view sql, const Params& params);
   Result<std::optional<Rows>> NextStreamed();
   void EndStream();
+  // Server-side cursors, for WithCursorStatement: DeclareCursor declares `sql` as a NO SCROLL
+  // cursor in the current transaction block (kFailedPrecondition outside one) and returns its
+  // name; FetchCursor fetches its next `rows` rows (fewer at the end); CloseCursor closes it
+  // (nothing to do once the transaction has failed: its end drops the cursor). Cursors are
+  // named by how many are open (orp_cursor_0, _1, …), so the statements' texts repeat and are
+  // prepared once per connection; they must be closed in the reverse order of declaring.
+  Result<std::string> DeclareCursor(std::string_view sql, const Params& params);
+  Result<Rows> FetchCursor(const std::string& name, int rows);
+  void CloseCursor(const std::string& name);
+  // True inside a transaction block (BEGIN … COMMIT/ROLLBACK), failed or not.
+  bool InTransactionBlock() const;
 
   // The SQLite-shaped statement of stmt.h over this connection (never fails to prepare here:
   // preparation happens at its first Step).
@@ -156,6 +167,11 @@ class Connection final : public sql::Database {
   Result<void> WithStatement(std::string_view sql, sql::StatementUse use) override;
   // Rows fetched as `use` steps (StartStream/NextStreamed), the stream ended when it returns.
   Result<void> WithStreamedStatement(std::string_view sql, sql::StatementUse use) override;
+  // Rows fetched in batches through a cursor (DeclareCursor/FetchCursor), in WithReadSnapshot's
+  // transaction when the connection is in none.
+  Result<void> WithCursorStatement(std::string_view sql, sql::StatementUse use) override;
+  // BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY around `use` when the connection is idle.
+  Result<void> WithReadSnapshot(sql::UseRef<sql::Database> use) override;
 
   // True when the connection is up and outside any transaction: fit to go back to a pool.
   bool ReusableIdle() const;
@@ -175,6 +191,7 @@ class Connection final : public sql::Database {
   int64_t last_affected_ = 0;
   bool streaming_ = false;           // between StartStream and the stream's end
   bool stream_cancellable_ = false;  // the open stream began outside a transaction block
+  int open_cursors_ = 0;             // DeclareCursor's not yet closed
 };
 
 // The orp error for a failed result (or, with result null, for the connection's last error).

@@ -258,5 +258,118 @@ TEST(PostgresStream, QueryingTheStreamedConnectionFromItsCallbackFailsAndLeavesI
   EXPECT_TRUE((*store)->FindPatient(patient)->has_value());
 }
 
+// Cursor statements (sql::Database::WithCursorStatement): two open at once on one connection,
+// read a few rows per FETCH and merged, outside a transaction (WithReadSnapshot opens one and
+// ends it) and inside the caller's; the connection goes back to idle with no cursor left.
+TEST(PostgresCursor, TwoCursorsOpenAtOnceAreMergedAcrossBatches) {
+  auto server = testing::ServerUrl();
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  auto db = Connection::Open(*server, "test");
+  ASSERT_TRUE(db.has_value()) << db.error().ToString();
+  sql::SetCursorBatchRows(3);
+  for (bool in_transaction : {false, true}) {
+    if (in_transaction) {
+      ASSERT_TRUE((*db)->Exec("BEGIN").has_value());
+    }
+    std::vector<int64_t> merged;
+    auto read = (*db)->WithCursorStatement(
+        "SELECT g * 2 FROM generate_series(1, ?1) g ORDER BY 1", [&](sql::Statement& even) {
+          even.Bind(1, 10);
+          return (*db)->WithCursorStatement("SELECT g * 3 FROM generate_series(1, 7) g ORDER BY 1",
+                                            [&](sql::Statement& triple) -> Result<void> {
+                                              Result<bool> a = even.Step(), b = triple.Step();
+                                              while (a && b && (*a || *b)) {
+                                                if (*a && (!*b || even.Int(0) <= triple.Int(0))) {
+                                                  merged.push_back(even.Int(0));
+                                                  a = even.Step();
+                                                } else {
+                                                  merged.push_back(triple.Int(0));
+                                                  b = triple.Step();
+                                                }
+                                              }
+                                              if (!a) return std::unexpected(a.error());
+                                              if (!b) return std::unexpected(b.error());
+                                              return {};
+                                            });
+        });
+    ASSERT_TRUE(read.has_value()) << read.error().ToString();
+    EXPECT_EQ(merged,
+              (std::vector<int64_t>{2, 3, 4, 6, 6, 8, 9, 10, 12, 12, 14, 15, 16, 18, 18, 20, 21}));
+    auto open = (*db)->Query("SELECT count(*) FROM pg_cursors WHERE name LIKE 'orp_cursor%'");
+    ASSERT_TRUE(open.has_value());
+    EXPECT_EQ((*open)[0].Int(0), 0);
+    if (in_transaction) {
+      EXPECT_FALSE((*db)->ReusableIdle());
+      ASSERT_TRUE((*db)->Commit().has_value());
+    }
+    EXPECT_TRUE((*db)->ReusableIdle());
+  }
+  sql::SetCursorBatchRows(10000);
+}
+
+// A cursor read that stops early (an error here) leaves the connection usable and idle.
+TEST(PostgresCursor, ACursorStoppedEarlyLeavesTheConnectionIdle) {
+  auto server = testing::ServerUrl();
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  auto db = Connection::Open(*server, "test");
+  ASSERT_TRUE(db.has_value()) << db.error().ToString();
+  sql::SetCursorBatchRows(2);
+  auto read = (*db)->WithCursorStatement("SELECT generate_series(1, 100)",
+                                         [&](sql::Statement& s) -> Result<void> {
+                                           for (int k = 0; k < 5; ++k) {
+                                             auto more = s.Step();
+                                             if (!more) return std::unexpected(more.error());
+                                           }
+                                           return InvalidArgument("stop here");
+                                         });
+  sql::SetCursorBatchRows(10000);
+  ASSERT_FALSE(read.has_value());
+  EXPECT_EQ(read.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_TRUE((*db)->ReusableIdle());
+  auto after = (*db)->Query("SELECT 41 + 1");
+  ASSERT_TRUE(after.has_value()) << after.error().ToString();
+  EXPECT_EQ((*after)[0].Int(0), 42);
+}
+
+// WithReadSnapshot: every read inside sees the store as it was at the first, even when another
+// connection commits in between (READ COMMITTED would see the new row in the second read).
+TEST(PostgresCursor, ReadsInOneSnapshotDoNotSeeALaterCommit) {
+  auto url = FreshSchemaUrl();
+  ASSERT_TRUE(url.has_value()) << url.error().ToString();
+  auto reader = Connection::Open(*url, "test");
+  auto writer = Connection::Open(*url, "test");
+  ASSERT_TRUE(reader.has_value() && writer.has_value());
+  ASSERT_TRUE((*writer)->Exec("CREATE TABLE t (v BIGINT); INSERT INTO t VALUES (1)").has_value());
+  auto count = [](sql::Database& db) -> Result<int64_t> {
+    auto n = sql::First<int64_t>(
+        db, "SELECT count(*) FROM t", [](sql::Statement&) {},
+        [](const sql::Statement& s) -> Result<int64_t> { return s.Int(0); });
+    if (!n) return std::unexpected(n.error());
+    return n->value_or(-1);
+  };
+  std::vector<int64_t> seen;
+  auto read = (*reader)->WithReadSnapshot([&](sql::Database& db) -> Result<void> {
+    auto before = count(db);
+    if (!before) return std::unexpected(before.error());
+    seen.push_back(*before);
+    ORP_RETURN_IF_ERROR((*writer)->Exec("INSERT INTO t VALUES (2)"));
+    return db.WithCursorStatement("SELECT v FROM t", [&](sql::Statement& s) -> Result<void> {
+      int64_t rows = 0;
+      while (true) {
+        auto more = s.Step();
+        if (!more) return std::unexpected(more.error());
+        if (!*more) break;
+        ++rows;
+      }
+      seen.push_back(rows);
+      return {};
+    });
+  });
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  EXPECT_EQ(seen, (std::vector<int64_t>{1, 1}));
+  EXPECT_TRUE((*reader)->ReusableIdle());
+  EXPECT_EQ(*count(**reader), 2);
+}
+
 }  // namespace
 }  // namespace orp::storage::postgres

@@ -37,7 +37,8 @@ Params Stmt::Bound() const {
 }
 
 Result<bool> Stmt::Step() {
-  if (streamed_) return StepStreamed();
+  if (fetch_ == Fetch::kStreamed) return StepStreamed();
+  if (fetch_ == Fetch::kCursor) return StepCursor();
   if (!rows_) {
     auto rows = connection_->Query(sql_, Bound());
     if (!rows) return std::unexpected(rows.error());
@@ -62,8 +63,35 @@ Result<bool> Stmt::StepStreamed() {
   return true;
 }
 
+// The batch in hand is read to its end before the next is fetched; a short batch is the last.
+Result<bool> Stmt::StepCursor() {
+  if (!started_) {
+    auto name = connection_->DeclareCursor(sql_, Bound());
+    if (!name) return std::unexpected(name.error());
+    cursor_ = std::move(*name);
+    started_ = true;
+    batch_rows_ = sql::CursorBatchRows();
+  }
+  if (rows_ && row_ + 1 < rows_->size()) {
+    ++row_;
+    return true;
+  }
+  if (last_batch_ || cursor_.empty()) return false;
+  rows_.reset();
+  auto batch = connection_->FetchCursor(cursor_, batch_rows_);
+  if (!batch) return std::unexpected(batch.error());
+  rows_.emplace(std::move(*batch));
+  row_ = 0;
+  last_batch_ = rows_->size() < batch_rows_;
+  return rows_->size() > 0;
+}
+
 void Stmt::Finish() {
-  if (streamed_ && started_) connection_->EndStream();
+  if (fetch_ == Fetch::kStreamed && started_) connection_->EndStream();
+  if (fetch_ == Fetch::kCursor && !cursor_.empty()) {
+    connection_->CloseCursor(cursor_);
+    cursor_.clear();
+  }
 }
 
 Result<void> Stmt::Run() {
@@ -88,11 +116,32 @@ Result<void> Connection::WithStatement(std::string_view sql, sql::StatementUse u
 }
 
 Result<void> Connection::WithStreamedStatement(std::string_view sql, sql::StatementUse use) {
-  Stmt stmt(*this, sql::RenderPostgresPlaceholders(sql), /*streamed=*/true);
+  Stmt stmt(*this, sql::RenderPostgresPlaceholders(sql), Stmt::Fetch::kStreamed);
   sql::StatementOver<Stmt> statement(stmt);
   Result<void> used = use(statement);
   stmt.Finish();  // `use` stopped early (an error, a visitor's stop): the rest is dropped
   return used;
+}
+
+Result<void> Connection::WithCursorStatement(std::string_view sql, sql::StatementUse use) {
+  if (!InTransactionBlock()) {
+    return WithReadSnapshot([&](sql::Database&) { return WithCursorStatement(sql, use); });
+  }
+  Stmt stmt(*this, sql::RenderPostgresPlaceholders(sql), Stmt::Fetch::kCursor);
+  sql::StatementOver<Stmt> statement(stmt);
+  Result<void> used = use(statement);
+  stmt.Finish();
+  return used;
+}
+
+Result<void> Connection::WithReadSnapshot(sql::UseRef<sql::Database> use) {
+  if (InTransactionBlock()) return use(*this);
+  ORP_RETURN_IF_ERROR(Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+  Result<void> used = use(*this);
+  // Read only: COMMIT and ROLLBACK end it alike; ROLLBACK also ends a transaction that failed.
+  Result<void> ended = Exec("ROLLBACK");
+  if (!used) return used;
+  return ended;
 }
 
 }  // namespace orp::storage::postgres

@@ -3,7 +3,9 @@
 // ported here statement by statement with the same binding code ($N for ?N). The whole result
 // is fetched at the first Step, unless the Stmt is streamed: then each Step fetches one row
 // (Connection::StartStream, single-row mode) and nothing else may run on the connection until
-// the last row has been read or Finish has been called.
+// the last row has been read or Finish has been called; or unless it reads through a cursor:
+// then each Step past the end of a batch fetches the next CursorBatchRows() rows
+// (Connection::DeclareCursor, FetchCursor) and the connection is free between batches.
 // Integer columns read as SQLite's do: a boolean is 1 or 0.
 // Thread safety: none (as Connection).
 #pragma once
@@ -20,8 +22,9 @@ namespace orp::storage::postgres {
 
 class Stmt {
  public:
-  Stmt(Connection& connection, std::string_view sql, bool streamed = false)
-      : connection_(&connection), sql_(sql), streamed_(streamed) {}
+  enum class Fetch { kWhole, kStreamed, kCursor };
+  Stmt(Connection& connection, std::string_view sql, Fetch fetch = Fetch::kWhole)
+      : connection_(&connection), sql_(sql), fetch_(fetch) {}
 
   Stmt& Bind(int index, int64_t value);
   Stmt& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
@@ -39,7 +42,8 @@ class Stmt {
   // True when a row is ready to read, false when there are no more.
   Result<bool> Step();
   Result<void> Run();
-  // Ends a streamed statement's stream before its last row (Connection::EndStream); no-op else.
+  // Ends a streamed statement's stream before its last row (Connection::EndStream), or closes a
+  // cursor statement's cursor; no-op else.
   void Finish();
   // Rows changed by the statement (after Step or Run).
   int64_t Changes() const { return rows_ ? rows_->Affected() : 0; }
@@ -58,6 +62,7 @@ class Stmt {
   Stmt& Set(int index, Value value);
   Params Bound() const;
   Result<bool> StepStreamed();
+  Result<bool> StepCursor();
   Row Current() const { return (*rows_)[row_]; }
 
   Connection* connection_;
@@ -65,8 +70,11 @@ class Stmt {
   std::vector<Value> values_;
   std::optional<Rows> rows_;
   int row_ = -1;
-  bool streamed_ = false;
-  bool started_ = false;  // a streamed statement has been sent
+  Fetch fetch_ = Fetch::kWhole;
+  bool started_ = false;     // a streamed statement has been sent, a cursor declared
+  std::string cursor_;       // the cursor's name, while it is open
+  int batch_rows_ = 0;       // a cursor's rows per FETCH
+  bool last_batch_ = false;  // a cursor's last FETCH returned fewer rows than asked for
 };
 
 // Prepares `sql`, lets `bind` bind it, runs it to completion.

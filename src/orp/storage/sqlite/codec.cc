@@ -164,38 +164,7 @@ void BindImplant(Stmt& stmt, int first, const domain::Implant& m) {
   stmt.Bind(i++, EncodeFields(m.fields));
 }
 
-Result<domain::Implant> ReadImplant(const Stmt& stmt) {
-  domain::Implant m;
-  m.id.value = stmt.Int(0);
-  m.procedure.value = stmt.Int(1);
-  if (!stmt.IsNull(2)) {
-    auto device = Stored(domain::DeviceId::Parse(stmt.Text(2)), "implant DI");
-    if (!device) return std::unexpected(device.error());
-    if (auto gtin = device->gtin()) {
-      m.gtin = std::move(*gtin);
-    } else {
-      m.other_di = std::move(*device);
-    }
-  }
-  m.lot = stmt.Text(3);
-  m.serial = stmt.Text(4);
-  m.expiry = OptionalDay(stmt, 5);
-  m.raw_scan = stmt.Text(6);
-  auto action = Stored(domain::ParseDeviceAction(stmt.Text(7)), "device action");
-  if (!action) return std::unexpected(action.error());
-  m.action = *action;
-  auto laterality =
-      ParseStored<domain::Laterality>(stmt.Text(8), domain::ParseLaterality, "implant laterality");
-  if (!laterality) return std::unexpected(laterality.error());
-  m.laterality = *laterality;
-  m.in_situ = stmt.Int(9) != 0;
-  if (!stmt.IsNull(10)) m.removed_by = domain::ProcedureId{stmt.Int(10)};
-  m.removed_on = OptionalDay(stmt, 11);
-  auto fields = DecodeFields(stmt.Text(12));
-  if (!fields) return std::unexpected(fields.error());
-  m.fields = std::move(*fields);
-  return m;
-}
+Result<domain::Implant> ReadImplant(const Stmt& stmt) { return sql::DecodeImplant(stmt); }
 
 void BindPatient(Stmt& stmt, int first, const domain::Patient& p) {
   int i = first;
