@@ -2,24 +2,28 @@
 
 # pg_cluster_cpu DIR: CPU seconds (user + system, children that have ended included) used so far
 # by the PostgreSQL cluster a scripts/pg-test-cluster started in DIR: the postmaster and its
-# live children (fields 14-17 of /proc/PID/stat, after the command in parentheses). A child that
-# has exited but is not yet reaped (a zombie: the backend of a client that just disconnected)
-# reports no CPU of its own, and its time reaches the postmaster's cutime only when it is reaped,
-# so the sum waits (up to 5 s) until no child is a zombie: sampled in that window, a whole
-# backend's time went missing (session 9's first 20M PostgreSQL files read 5-17 s for ~60 s).
+# live children (fields 14-17 of /proc/PID/stat, after the command in parentheses).
+# A backend that exits while the sum is taken (the ingest's, as its client disconnects) must be
+# counted once: live, or in the postmaster's cutime once reaped. So the children are listed
+# first, the postmaster is read before them, every file is read with the shell's own `read` (no
+# process per file: the window is microseconds, not the ~2 s a sed per child took under load),
+# and if a listed child has gone, or is a zombie, the sum is taken again. Session 9's 20M run
+# read 1-60 s of server CPU for files whose backend had used 55-390 s, from that race.
 pg_cluster_cpu() {
-  local postmaster pid total stat zombie
+  local postmaster pid line total ok fields kids
   postmaster=$(head -n 1 "$1/data/postmaster.pid")
   for _ in $(seq 1 50); do
+    kids=$(pgrep -P "$postmaster" || true)
     total=0
-    zombie=0
-    for pid in $postmaster $(pgrep -P "$postmaster" || true); do
-      stat=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
-      [ "${stat%% *}" = Z ] && zombie=1
-      total=$((total + $(echo "$stat" | awk '{print $12 + $13 + $14 + $15}')))
+    ok=1
+    for pid in $postmaster $kids; do
+      if ! read -r line <"/proc/$pid/stat" 2>/dev/null; then ok=0; break; fi
+      read -r -a fields <<<"${line##*) }"
+      [ "${fields[0]}" = Z ] && { ok=0; break; }
+      total=$((total + fields[11] + fields[12] + fields[13] + fields[14]))
     done
-    [ "$zombie" = 0 ] && break
-    sleep 0.1
+    [ "$ok" = 1 ] && break
+    sleep 0.05
   done
   awk -v t="$total" -v k="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / k}'
 }
