@@ -23,6 +23,7 @@
 //                          execution, in one transaction, as sqlite_insert_bench's BM_PlainInsert
 //                          does for its own generated rows (which are not ingest's: every patient
 //                          exists before timing, and patients are visited in id order).
+//                          With ORP_BENCH_LARGE=N, also BM_IngestOneFile/N/2 and this at N.
 //   BM_PlainInsertSameRows:NAME/N
 //                          the same with an index dropped or columns integer-coded, one per line
 //                          of ORP_BENCH_ALTER_VARIANTS / ORP_BENCH_CODE_VARIANTS
@@ -266,7 +267,8 @@ TableRows ReadTable(sqlite3* db, const std::string& table) {
 // Every row ingest stored in the tables a submission writes in bulk, in insertion order
 // (parents first). Ingested once per process from the fixture's files.
 const std::vector<TableRows>& StoredRows(const Fixture& f) {
-  static std::vector<TableRows> tables;
+  static std::map<fs::path, std::vector<TableRows>> by_fixture;
+  std::vector<TableRows>& tables = by_fixture[f.dir];
   if (!tables.empty()) return tables;
   const std::string db_path = (f.dir / "same-rows.db").string();
   {
@@ -447,6 +449,26 @@ void BM_IngestOneFile(benchmark::State& state) {
        state.range(1) == 2});
 }
 
+// ORP_BENCH_LARGE=N (e.g. 1000000): BM_IngestOneFile/N/2 and BM_PlainInsertSameRows/N too, issue
+// #4's large-file figure and its same-rows baseline in one run (the N-procedure fixture is
+// synthesised and ingested once for the baseline's rows, ~3 GB of memory at 1M).
+void RegisterLarge() {
+  const char* large = std::getenv("ORP_BENCH_LARGE");
+  if (large == nullptr) return;
+  const int64_t procedures = std::atoll(large);
+  if (procedures <= 0) return;
+  benchmark::RegisterBenchmark("BM_IngestOneFile", BM_IngestOneFile)
+      ->ArgNames({"procedures", "bulk"})
+      ->Args({procedures, 2})
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MeasureProcessCPUTime();
+  benchmark::RegisterBenchmark("BM_PlainInsertSameRows", BM_PlainInsertSameRows)
+      ->Arg(procedures)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+}
+
 // CPU time is the whole process's: ingest reads and validates on a second thread.
 BENCHMARK(BM_IngestEndToEnd)
     ->Arg(100000)
@@ -469,6 +491,7 @@ BENCHMARK(BM_IngestEndToEndPostgres)->Arg(100000)->Unit(benchmark::kMillisecond)
 
 int main(int argc, char** argv) {
   RegisterAlterVariants();
+  RegisterLarge();
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

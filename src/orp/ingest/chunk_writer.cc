@@ -14,6 +14,7 @@ namespace orp::ingest {
 namespace {
 
 using domain::Patient;
+using domain::PatientId;
 using domain::Pseudonym;
 
 // The stored patient as PutPatient would leave it after this record: given demographics win, a
@@ -59,6 +60,24 @@ uint64_t RefKey(std::string_view registry, std::string_view ref) {
   return (a * 0x9E3779B97F4A7C15ull) ^ b;
 }
 
+// Date of birth, sex and postcode as one 64-bit hash, for the writer's demographic pairs (serving
+// patients from memory); none when one of them is missing (such a patient is stored with a NULL
+// or empty value, which no linkage key matches). A collision only adds a candidate, which is then
+// compared whole.
+std::optional<uint64_t> DemographicHash(const std::optional<Date>& date_of_birth,
+                                        const std::optional<domain::Sex>& sex,
+                                        const std::optional<domain::Postcode>& postcode) {
+  if (!date_of_birth || !sex || !postcode) return std::nullopt;
+  const auto day = static_cast<uint64_t>(date_of_birth->time_since_epoch().count());
+  const uint64_t a = std::hash<std::string_view>{}(postcode->canonical());
+  return (a * 0x9E3779B97F4A7C15ull) ^ (day * 0xC2B2AE3D27D4EB4Full) ^
+         (static_cast<uint64_t>(*sex) + 1);
+}
+
+std::optional<uint64_t> DemographicHash(const Patient& p) {
+  return DemographicHash(p.date_of_birth, p.sex, p.postcode);
+}
+
 bool RemovesImplants(const domain::Procedure& p) {
   return p.type == domain::ProcedureType::kRevision || p.type == domain::ProcedureType::kExplant;
 }
@@ -84,11 +103,14 @@ struct ChunkWriter::NewPatients {
   std::vector<std::pair<domain::Procedure*, size_t>> waiting;
 
   // Stores them (so a demographic search sees them) and hands out their ids.
-  Result<void> Insert(storage::Transaction& txn, PatientMap& known) {
+  Result<void> Insert(ChunkWriter& writer) {
     if (patients.empty()) return {};
-    ORP_RETURN_IF_ERROR(txn.InsertPatients(patients));
+    ORP_RETURN_IF_ERROR(writer.transaction_.InsertPatients(patients));
     for (auto& [procedure, i] : waiting) procedure->patient = patients[i].id;
-    for (Patient& p : patients) known.Add(std::move(p));
+    for (Patient& p : patients) {
+      writer.RememberPatient(p);
+      writer.known_.Add(std::move(p));
+    }
     patients.clear();
     index.clear();
     waiting.clear();
@@ -114,6 +136,65 @@ class ChunkWriter::InSituFromMemory : public storage::ForwardingReader<storage::
  private:
   ChunkWriter& writer_;
 };
+
+// The transaction, but patients are found by demographics among those this load wrote (serving
+// patients from memory: patients_by_demographics is not read). The same patients in the same
+// order as FindPatientsByDemographics, because the store held no other patient.
+class ChunkWriter::DemographicsFromMemory : public storage::ForwardingReader<storage::Reader> {
+ public:
+  DemographicsFromMemory(ChunkWriter& writer)
+      : storage::ForwardingReader<storage::Reader>(writer.transaction_), writer_(writer) {}
+
+  Result<std::vector<Patient>> FindPatientsByDemographics(const storage::DemographicKey& key,
+                                                          int limit) override {
+    std::vector<Patient> found;
+    const std::optional<uint64_t> hash = DemographicHash(key.date_of_birth, key.sex, key.postcode);
+    for (int64_t id : writer_.written_demographics_.find(*hash)) {
+      if (std::cmp_greater_equal(found.size(), limit)) break;
+      Result<std::optional<Patient>> patient = writer_.transaction_.FindPatient(PatientId{id});
+      if (!patient) return std::unexpected(patient.error());
+      if (!*patient) continue;
+      const Patient& p = **patient;
+      if (p.date_of_birth == key.date_of_birth && p.sex == key.sex && p.postcode &&
+          p.postcode->canonical() == key.postcode.canonical()) {
+        found.push_back(std::move(**patient));
+      }
+    }
+    return found;
+  }
+
+ private:
+  ChunkWriter& writer_;
+};
+
+void ChunkWriter::KeyIds::insert(uint64_t key, int64_t id) {
+  if (2 * (size_ + 1) > slots_.size()) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, 2 * old.size()), Slot{});
+    size_ = 0;
+    for (const Slot& slot : old) {
+      if (slot.id != 0) insert(slot.key, slot.id);
+    }
+  }
+  const size_t mask = slots_.size() - 1;
+  size_t i = key & mask;
+  for (; slots_[i].id != 0; i = (i + 1) & mask) {
+    if (slots_[i].key == key && slots_[i].id == id) return;
+  }
+  slots_[i] = {key, id};
+  ++size_;
+}
+
+std::vector<int64_t> ChunkWriter::KeyIds::find(uint64_t key) const {
+  std::vector<int64_t> ids;
+  if (slots_.empty()) return ids;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = key & mask; slots_[i].id != 0; i = (i + 1) & mask) {
+    if (slots_[i].key == key) ids.push_back(slots_[i].id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
 
 bool ChunkWriter::KeySet::contains(uint64_t key) const {
   if (slots_.empty()) return false;
@@ -149,6 +230,24 @@ void ChunkWriter::ServeLinkageFromMemory(storage::BulkLoadWrites& bulk) {
   in_situ_ = std::make_unique<InSituFromMemory>(*this);
 }
 
+void ChunkWriter::ServePatientsFromMemory() {
+  patients_in_memory_ = true;
+  demographic_lookups_ = std::make_unique<DemographicsFromMemory>(*this);
+  linker_.emplace(transaction_, *demographic_lookups_);
+}
+
+bool ChunkWriter::MayBeStored(const Pseudonym& pseudonym) const {
+  return !patients_in_memory_ || written_pseudonyms_.contains(PseudonymHash{}(pseudonym));
+}
+
+void ChunkWriter::RememberPatient(const Patient& patient) {
+  if (!patients_in_memory_) return;
+  if (patient.pseudonym) written_pseudonyms_.insert(PseudonymHash{}(*patient.pseudonym));
+  if (std::optional<uint64_t> hash = DemographicHash(patient)) {
+    written_demographics_.insert(*hash, patient.id.value);
+  }
+}
+
 void ChunkWriter::Remember(const std::vector<domain::Procedure>& batch) {
   for (const domain::Procedure& p : batch) {
     written_refs_.insert(RefKey(p.registry, p.procedure_ref));
@@ -181,10 +280,8 @@ storage::Reader& ChunkWriter::InSituSource() {
 
 ChunkWriter::ChunkWriter(storage::Transaction& transaction, std::vector<domain::Finding>& findings,
                          size_t known_limit)
-    : transaction_(transaction),
-      findings_(findings),
-      linker_(transaction),
-      known_limit_(known_limit) {
+    : transaction_(transaction), findings_(findings), known_limit_(known_limit) {
+  linker_.emplace(transaction_);
   chunk_.reserve(kChunkSize);
 }
 
@@ -211,7 +308,9 @@ Result<void> ChunkWriter::LinkPatients() {
   // holds them (every write of a patient with a pseudonym in this submission goes through here).
   std::vector<Pseudonym> keys;
   for (const PreparedProcedure& p : chunk_) {
-    if (p.pseudonym && !known_.Contains(*p.pseudonym)) keys.push_back(*p.pseudonym);
+    if (p.pseudonym && !known_.Contains(*p.pseudonym) && MayBeStored(*p.pseudonym)) {
+      keys.push_back(*p.pseudonym);
+    }
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -220,7 +319,7 @@ Result<void> ChunkWriter::LinkPatients() {
   for (Patient& p : *stored) known_.Add(std::move(p));
   NewPatients fresh;
   for (PreparedProcedure& p : chunk_) ORP_RETURN_IF_ERROR(LinkOne(p, fresh));
-  return fresh.Insert(transaction_, known_);
+  return fresh.Insert(*this);
 }
 
 Result<void> ChunkWriter::LinkOne(PreparedProcedure& prepared, NewPatients& fresh) {
@@ -228,11 +327,16 @@ Result<void> ChunkWriter::LinkOne(PreparedProcedure& prepared, NewPatients& fres
   domain::Procedure& p = v.procedure;
   if (!prepared.pseudonym) {
     // Linkage on demographics searches the store: the new patients before this record first.
-    ORP_RETURN_IF_ERROR(fresh.Insert(transaction_, known_));
+    ORP_RETURN_IF_ERROR(fresh.Insert(*this));
     Result<linkage::LinkedPatient> linked =
-        linker_.Link(v.anonymous ? Patient{} : Demographics(v), v.anonymous);
+        linker_->Link(v.anonymous ? Patient{} : Demographics(v), v.anonymous);
     if (!linked) return std::unexpected(linked.error());
     p.patient = linked->id;
+    if (linked->match == linkage::PatientMatch::kNoUniqueMatch) {
+      Patient stored = Demographics(v);  // what Link stored for it
+      stored.id = linked->id;
+      RememberPatient(stored);
+    }
     if (linked->match == linkage::PatientMatch::kNoUniqueMatch) {
       Warn(v.row, p, "nhs_number", "linkage.no_unique_match",
            "no NHS number and no unique match on date of birth, sex and postcode: kept as a new "
@@ -248,6 +352,7 @@ Result<void> ChunkWriter::LinkOne(PreparedProcedure& prepared, NewPatients& fres
       given.nhs_number = prepared.cipher;  // kept only if the stored patient has none
       Patient merged = Merge(*stored, given);
       ORP_RETURN_IF_ERROR(transaction_.PutPatient(merged));
+      if (DemographicHash(merged) != DemographicHash(*stored)) RememberPatient(merged);
       *stored = std::move(merged);
     }
     p.patient = stored->id;

@@ -24,12 +24,20 @@
 // implants this load wrote. A correction (a ref met again) restores the indexes first and continues
 // as without.
 //
+// Patients from memory (session 9, ADR 0010; ServePatientsFromMemory): when the store held no
+// patient either, every patient the transaction holds is one this writer stored. Step 1 then looks
+// up only the pseudonyms this load wrote (a set of their 64-bit hashes; one not in it is new
+// without asking the store), and a record without an NHS number is linked on demographics through
+// the writer's own list of (demographic hash, patient id), each candidate read back by id and
+// compared whole, instead of by patients_by_demographics (deferred:
+// storage/bulk_load_writes.h kBulkEmptyPatientsIndexes).
+//
 // Memory: one chunk of procedures and its lookup maps, plus one stored Patient per distinct
 // pseudonym in the submission (about 250 bytes each), up to `known_limit` of them; serving from
 // memory, about 16 bytes per procedure and per implant written (a hash set of ref keys, two arrays
-// of ids). Errors: only store errors (the caller drops the transaction). Findings for linkage
-// (warnings) are appended to the receipt's findings. Thread safety: one writer per transaction and
-// thread.
+// of ids), and 48 bytes per patient (the pseudonym hashes, the demographic pairs). Errors: only
+// store errors (the caller drops the transaction). Findings for linkage (warnings) are appended to
+// the receipt's findings. Thread safety: one writer per transaction and thread.
 #pragma once
 
 #include <cstring>
@@ -93,6 +101,11 @@ class ChunkWriter {
   // when the transaction's store held no procedure and `bulk` deferred the indexes ingest reads
   // (BulkLoadWrites::DeferEveryIndex), before the first Add.
   void ServeLinkageFromMemory(storage::BulkLoadWrites& bulk);
+  // From now on, finds patients by pseudonym only among those this writer wrote, and by
+  // demographics from its own records. Only when the transaction's store held no patient and no
+  // one else writes patients in it (BulkLoadWrites::DeferPatientIndexes may have deferred
+  // patients_by_demographics), before the first Add.
+  void ServePatientsFromMemory();
   // From now on, procedures written are freed through `recycler` (on the thread that drains it),
   // which must outlive this writer.
   void RecycleThrough(ProcedureRecycler& recycler) { recycler_ = &recycler; }
@@ -117,6 +130,23 @@ class ChunkWriter {
     size_t size_ = 0;
   };
   class InSituFromMemory;
+  // A multiset of (64-bit key, patient id) pairs, open addressing (16 bytes a slot, at most half
+  // full): the demographic hashes of the patients written.
+  class KeyIds {
+   public:
+    void insert(uint64_t key, int64_t id);
+    // The ids stored under `key`, ascending, each once.
+    std::vector<int64_t> find(uint64_t key) const;
+
+   private:
+    struct Slot {
+      uint64_t key = 0;
+      int64_t id = 0;  // 0: empty
+    };
+    std::vector<Slot> slots_;
+    size_t size_ = 0;
+  };
+  class DemographicsFromMemory;
 
   // The (registry, procedure_ref) keys of the chunk that are stored.
   Result<std::unordered_set<uint64_t>> StoredRefs() const;
@@ -127,6 +157,11 @@ class ChunkWriter {
   // Where a revision's in-situ candidates are read.
   storage::Reader& InSituSource();
   Result<void> LinkPatients();
+  // Whether the store may hold a patient with `pseudonym` (always, unless serving patients from
+  // memory).
+  bool MayBeStored(const domain::Pseudonym& pseudonym) const;
+  // Records a patient as just stored (serving patients from memory).
+  void RememberPatient(const domain::Patient& patient);
   Result<void> LinkOne(PreparedProcedure& prepared, NewPatients& fresh);
   Result<void> WriteProcedures();
   Result<void> WriteOne(domain::Procedure& procedure, int64_t row);
@@ -139,7 +174,7 @@ class ChunkWriter {
 
   storage::Transaction& transaction_;
   std::vector<domain::Finding>& findings_;
-  linkage::PatientLinker linker_;
+  std::optional<linkage::PatientLinker> linker_;
   std::vector<PreparedProcedure> chunk_;
   // Every patient with a pseudonym this submission has linked, as stored in the transaction
   // (#4: a patient met again in a later chunk is not looked up again).
@@ -154,6 +189,12 @@ class ChunkWriter {
   std::vector<int64_t> latest_implant_;
   std::vector<int64_t> earlier_implant_;
   std::unique_ptr<storage::Reader> in_situ_;
+  // Serving patients from memory: the pseudonyms written (their first 8 bytes) and the
+  // demographic hash of every patient written (stale pairs stay; candidates are compared whole).
+  bool patients_in_memory_ = false;
+  KeySet written_pseudonyms_;
+  KeyIds written_demographics_;
+  std::unique_ptr<storage::Reader> demographic_lookups_;
 };
 
 }  // namespace orp::ingest

@@ -169,7 +169,8 @@ Receipt DuplicateReceipt(const domain::Submission& earlier) {
 // Drops the indexes ingest does not read when `options` (or, for kAuto, the file's size against
 // the store's) asks for a bulk load and the store can (storage/bulk_load_writes.h); into a store
 // without procedures, also those the writer can answer from memory (ADR 0010), and then `writer`
-// serves its linkage from memory.
+// serves its linkage from memory; into a store without patients either, also the demographics
+// index, and the writer serves its patient look-ups from memory too.
 Result<void> MaybeDeferIndexes(storage::Transaction& txn, const std::filesystem::path& file,
                                const IngestOptions& options, ChunkWriter& writer) {
   storage::BulkLoadWrites* bulk = storage::AsBulkLoadWrites(txn);
@@ -185,6 +186,11 @@ Result<void> MaybeDeferIndexes(storage::Transaction& txn, const std::filesystem:
   if (*stored != 0 || !options.bulk_every_index) return bulk->DeferIndexes();
   ORP_RETURN_IF_ERROR(bulk->DeferEveryIndex());
   writer.ServeLinkageFromMemory(*bulk);
+  Result<int64_t> patients = bulk->StoredPatientsBound();
+  if (!patients) return std::unexpected(patients.error());
+  if (*patients != 0) return {};
+  ORP_RETURN_IF_ERROR(bulk->DeferPatientIndexes());
+  writer.ServePatientsFromMemory();
   return {};
 }
 

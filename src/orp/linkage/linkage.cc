@@ -21,7 +21,7 @@ Result<LinkedPatient> PatientLinker::Link(const domain::Patient& patient, bool a
   }
   if (patient.date_of_birth && patient.sex && patient.postcode) {
     storage::DemographicKey key{*patient.date_of_birth, *patient.sex, *patient.postcode};
-    Result<std::vector<domain::Patient>> found = transaction_.FindPatientsByDemographics(key, 2);
+    Result<std::vector<domain::Patient>> found = lookups_.FindPatientsByDemographics(key, 2);
     if (!found) return std::unexpected(found.error());
     if (found->size() == 1) return LinkedPatient{found->front().id, PatientMatch::kDemographics};
   }

@@ -33,13 +33,19 @@ struct LinkedPatient {
 
 class PatientLinker {
  public:
-  explicit PatientLinker(storage::Transaction& transaction) : transaction_(transaction) {}
+  explicit PatientLinker(storage::Transaction& transaction)
+      : transaction_(transaction), lookups_(transaction) {}
+  // Writes through `transaction` but finds patients by demographics through `lookups`, which
+  // must answer as the transaction would (a bulk load serving them from memory, #4).
+  PatientLinker(storage::Transaction& transaction, storage::Reader& lookups)
+      : transaction_(transaction), lookups_(lookups) {}
 
   // Stores or finds the patient. `anonymous` stores a patient with no identifier at all.
   Result<LinkedPatient> Link(const domain::Patient& patient, bool anonymous = false);
 
  private:
   storage::Transaction& transaction_;
+  storage::Reader& lookups_;
   std::map<domain::Pseudonym, domain::PatientId> seen_;  // this submission's patients
 };
 

@@ -56,11 +56,22 @@ inline constexpr std::array<std::string_view, 5> kBulkEmptyStoreIndexes = {
     "procedures_by_ref",  "implants_by_patient",
 };
 
+// A load into a store that holds no patient either (session 9, ADR 0010) also defers the index
+// of patients that linkage reads by demographics: then every patient it could find is one the
+// load wrote, and the writer answers the demographic look-ups from its own records
+// (ingest/chunk_writer.h). The pseudonym's UNIQUE index stays: it is the column's own constraint
+// (sqlite_autoindex_patients_1), which SQLite cannot drop without rebuilding the table.
+inline constexpr std::array<std::string_view, 1> kBulkEmptyPatientsIndexes = {
+    "patients_by_demographics",
+};
+
 class BulkLoadWrites {
  public:
   // The highest procedure id stored (0 for none): a cheap upper bound on the stored procedures,
   // for deciding whether a submission is large against the store.
   virtual Result<int64_t> StoredProceduresBound() = 0;
+  // The highest patient id stored (0 for none), as StoredProceduresBound.
+  virtual Result<int64_t> StoredPatientsBound() = 0;
   // Drops kBulkDeferredIndexes (those that exist), remembering their definitions. Calling it
   // again while they are deferred does nothing. Store errors; on error the transaction is
   // rolled back.
@@ -72,6 +83,10 @@ class BulkLoadWrites {
   // twice (procedures_by_ref is UNIQUE: RestoreIndexes would fail with kConstraint). Errors as
   // DeferIndexes.
   virtual Result<void> DeferEveryIndex() = 0;
+  // Drops kBulkEmptyPatientsIndexes as DeferEveryIndex, for a load into a store without
+  // patients: the caller must then find no patient by demographics through the transaction until
+  // RestoreIndexes (each such read would scan the table). Errors as DeferIndexes.
+  virtual Result<void> DeferPatientIndexes() = 0;
   // Reader::ImplantsInSitu(query) among the implants `implant_ids` only (read by id, so no index
   // of implants is needed): the same rows in the same order when `implant_ids` holds every
   // implant of the query's patient. Store errors.

@@ -9,12 +9,24 @@
 
 namespace orp::storage::sqlite {
 
+namespace {
+
+// The one integer `sql` answers (0 when it answers no row).
+Result<int64_t> OneInteger(Connection& db, const std::string& sql) {
+  auto value = First<int64_t>(
+      db, sql, [](Stmt&) {}, [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
+  if (!value) return std::unexpected(value.error());
+  return value->value_or(0);
+}
+
+}  // namespace
+
 Result<int64_t> Queries::MaxProcedureId() {
-  auto max = First<int64_t>(
-      db_, "SELECT coalesce(max(id), 0) FROM procedures", [](Stmt&) {},
-      [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
-  if (!max) return std::unexpected(max.error());
-  return max->value_or(0);
+  return OneInteger(db_, "SELECT coalesce(max(id), 0) FROM procedures");
+}
+
+Result<int64_t> Queries::MaxPatientId() {
+  return OneInteger(db_, "SELECT coalesce(max(id), 0) FROM patients");
 }
 
 Result<std::vector<std::string>> Queries::DropIndexes(std::span<const std::string_view> names) {

@@ -149,5 +149,31 @@ TEST_F(BulkLoad, EveryIndexDeferredComesBackAndTheInSituReadByIdMatchesTheReadBy
   EXPECT_EQ(IntegrityCheck(), "ok");
 }
 
+TEST_F(BulkLoad, ThePatientsDemographicIndexDeferredComesBackWithItsEntries) {
+  for (std::string_view name : kBulkEmptyPatientsIndexes) {
+    ASSERT_TRUE(before_.contains(std::string(name))) << name << " is not in the schema";
+  }
+  {
+    auto txn = store_->Begin();
+    BulkLoadWrites* bulk = AsBulkLoadWrites(**txn);
+    EXPECT_EQ(*bulk->StoredPatientsBound(), 0);
+    ASSERT_TRUE(bulk->DeferEveryIndex().has_value());
+    ASSERT_TRUE(bulk->DeferPatientIndexes().has_value());
+    ASSERT_TRUE(bulk->DeferPatientIndexes().has_value());  // twice is once
+    EXPECT_EQ(Indexes(), before_);                         // other connections see them all
+    ASSERT_TRUE((*txn)->PutPatient(SamplePatient(1)).has_value());
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  EXPECT_EQ(Indexes(), before_);
+  EXPECT_EQ(IntegrityCheck(), "ok");  // the rebuilt index holds the patient
+  const Patient stored = SamplePatient(1);
+  auto found =
+      store_->FindPatientsByDemographics({*stored.date_of_birth, *stored.sex, *stored.postcode}, 2);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->size(), 1u);
+  auto txn = store_->Begin();
+  EXPECT_EQ(*AsBulkLoadWrites(**txn)->StoredPatientsBound(), found->front().id.value);
+}
+
 }  // namespace
 }  // namespace orp::storage::sqlite

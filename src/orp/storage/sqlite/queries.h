@@ -62,6 +62,7 @@ class Queries : public sql::Queries {
   // Bulk load (ingest, #4; bulk_load.cc): storage/bulk_load_writes.h. DropIndexes returns the
   // CREATE statements of those of `names` that existed, in the order dropped.
   Result<int64_t> MaxProcedureId();
+  Result<int64_t> MaxPatientId();
   Result<std::vector<std::string>> DropIndexes(std::span<const std::string_view> names);
   Result<void> CreateIndexes(std::span<const std::string> definitions);
   // PRAGMA cache_size: pages if > 0, else -KiB.

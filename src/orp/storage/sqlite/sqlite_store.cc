@@ -35,6 +35,10 @@ class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>, Que
   Result<int64_t> StoredProceduresBound() override {
     return Write([&](Queries& q) { return q.MaxProcedureId(); });
   }
+  Result<int64_t> StoredPatientsBound() override {
+    return Write([&](Queries& q) { return q.MaxPatientId(); });
+  }
+  Result<void> DeferPatientIndexes() override { return Defer(kBulkEmptyPatientsIndexes); }
   Result<void> DeferIndexes() override { return Defer(kBulkDeferredIndexes); }
   Result<void> DeferEveryIndex() override;
   Result<void> RestoreIndexes() override;
