@@ -30,19 +30,26 @@ constexpr std::string_view kTokenPrefix = "orp_";
 constexpr auto kTouchEvery = std::chrono::seconds(60);
 constexpr int kMaxTokenDays = 3650;
 
-// The session with its user: one statement where the store has it (storage/token_reads.h), else
-// the session and then its user.
+// A credential (a session or an API token) with its user: one statement where the store has it
+// (`in_one`, storage/token_reads.h), else the credential (`find`) and then its user.
+template <class Found, class Credential>
+Result<std::optional<Found>> CredentialWithUser(
+    storage::Store& store, const std::string& hash,
+    Result<std::optional<Found>> (storage::TokenReads::*in_one)(std::string_view),
+    Result<std::optional<Credential>> (storage::Reader::*find)(std::string_view)) {
+  if (storage::TokenReads* reads = storage::AsTokenReads(store)) return (reads->*in_one)(hash);
+  auto credential = (store.*find)(hash);
+  if (!credential) return std::unexpected(credential.error());
+  if (!*credential) return std::optional<Found>();
+  auto user = store.FindUserById((*credential)->user_id);
+  if (!user) return std::unexpected(user.error());
+  return Found{std::move(**credential), std::move(*user)};
+}
+
 Result<std::optional<storage::SessionWithUser>> FindSessionWithUser(storage::Store& store,
                                                                     const std::string& hash) {
-  if (storage::TokenReads* reads = storage::AsTokenReads(store)) {
-    return reads->FindSessionWithUser(hash);
-  }
-  auto session = store.FindSession(hash);
-  if (!session) return std::unexpected(session.error());
-  if (!*session) return std::optional<storage::SessionWithUser>();
-  auto user = store.FindUserById((*session)->user_id);
-  if (!user) return std::unexpected(user.error());
-  return storage::SessionWithUser{std::move(**session), std::move(*user)};
+  return CredentialWithUser(store, hash, &storage::TokenReads::FindSessionWithUser,
+                            &storage::Reader::FindSession);
 }
 
 }  // namespace
@@ -141,19 +148,10 @@ Result<Principal> Accounts::Authenticate(const Credentials& credentials) {
 
 namespace {
 
-// The token with its user: one statement where the store has it (storage/token_reads.h), else
-// the token and then its user.
 Result<std::optional<storage::TokenWithUser>> FindTokenWithUser(storage::Store& store,
                                                                 const std::string& hash) {
-  if (storage::TokenReads* reads = storage::AsTokenReads(store)) {
-    return reads->FindApiTokenWithUser(hash);
-  }
-  auto token = store.FindApiToken(hash);
-  if (!token) return std::unexpected(token.error());
-  if (!*token) return std::optional<storage::TokenWithUser>();
-  auto user = store.FindUserById((*token)->user_id);
-  if (!user) return std::unexpected(user.error());
-  return storage::TokenWithUser{std::move(**token), std::move(*user)};
+  return CredentialWithUser(store, hash, &storage::TokenReads::FindApiTokenWithUser,
+                            &storage::Reader::FindApiToken);
 }
 
 }  // namespace

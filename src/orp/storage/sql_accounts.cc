@@ -62,6 +62,31 @@ ApiTokenRecord ReadTokenAt(const Statement& s, int first) {
 
 Result<ApiTokenRecord> ReadToken(const Statement& s) { return ReadTokenAt(s, 0); }
 
+// A credential's row (`columns_from`: its columns and `FROM table c`, the columns as its
+// Read…At reads them) joined to its user's rows, one per grant as FindUserWhere reads them, where
+// `key` is `hash`: one statement for what every authenticated request needs, by API token or by
+// session cookie (issue #10). None when no credential has that hash.
+template <class Found, class Credential, class FindUserWhere>
+Result<std::optional<Found>> CredentialWithUser(const FindUserWhere& find_user_where,
+                                                std::string_view columns_from, std::string_view key,
+                                                std::string_view hash,
+                                                Credential (*read_at)(const Statement&, int),
+                                                Credential Found::*credential) {
+  std::optional<Found> found;
+  auto user = find_user_where(
+      fmt::format("{} LEFT JOIN users u ON u.id = c.user_id "
+                  "LEFT JOIN user_grants g ON g.user_id = u.id WHERE {} = ?1",
+                  columns_from, key),
+      [&](Statement& s) { s.Bind(1, hash); },
+      [&](const Statement& s) -> Result<void> {
+        found.emplace().*credential = read_at(s, 8);
+        return {};
+      });
+  if (!user) return std::unexpected(user.error());
+  if (found) found->user = std::move(*user);
+  return found;
+}
+
 Result<AuditRecord> ReadAuditRow(const Statement& s) {
   return AuditRecord{s.Int(0),  ToInstant(s.Int(1)), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
                      s.Text(6), s.Text(7),           s.Text(8), s.Text(9), s.Text(10)};
@@ -112,40 +137,20 @@ Result<std::optional<UserRecord>> Queries::FindUserById(int64_t user_id) {
                        [&](Statement& s) { s.Bind(1, user_id); });
 }
 
-// The token's row joined to its user's rows (one per grant, as FindUserById reads them): one
-// statement for what every token-authenticated request needs (issue #10).
 Result<std::optional<TokenWithUser>> Queries::FindApiTokenWithUser(std::string_view token_hash) {
-  std::optional<TokenWithUser> found;
-  auto user = FindUserWhere(
-      ", t.id, t.user_id, t.token_hash, t.created_at, t.expires_at, t.revoked_at "
-      "FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id "
-      "LEFT JOIN user_grants g ON g.user_id = u.id WHERE t.token_hash = ?1",
-      [&](Statement& s) { s.Bind(1, token_hash); },
-      [&](const Statement& s) -> Result<void> {
-        found.emplace().token = ReadTokenAt(s, 8);
-        return {};
-      });
-  if (!user) return std::unexpected(user.error());
-  if (found) found->user = std::move(*user);
-  return found;
+  return CredentialWithUser(
+      [&](auto&&... args) { return FindUserWhere(args...); },
+      ", c.id, c.user_id, c.token_hash, c.created_at, c.expires_at, c.revoked_at "
+      "FROM api_tokens c",
+      "c.token_hash", token_hash, ReadTokenAt, &TokenWithUser::token);
 }
 
-// The session's row joined to its user's rows, as FindApiTokenWithUser: one statement for what
-// every request signed in by a cookie needs (issue #10).
 Result<std::optional<SessionWithUser>> Queries::FindSessionWithUser(std::string_view id_hash) {
-  std::optional<SessionWithUser> found;
-  auto user = FindUserWhere(
-      ", s.id_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, "
-      "s.remote FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
-      "LEFT JOIN user_grants g ON g.user_id = u.id WHERE s.id_hash = ?1",
-      [&](Statement& s) { s.Bind(1, id_hash); },
-      [&](const Statement& s) -> Result<void> {
-        found.emplace().session = ReadSessionAt(s, 8);
-        return {};
-      });
-  if (!user) return std::unexpected(user.error());
-  if (found) found->user = std::move(*user);
-  return found;
+  return CredentialWithUser(
+      [&](auto&&... args) { return FindUserWhere(args...); },
+      ", c.id_hash, c.user_id, c.csrf_token, c.created_at, c.last_seen_at, c.expires_at, "
+      "c.remote FROM sessions c",
+      "c.id_hash", id_hash, ReadSessionAt, &SessionWithUser::session);
 }
 
 Result<std::vector<UserRecord>> Queries::ListUsers() {
