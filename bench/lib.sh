@@ -17,7 +17,7 @@ pg_cluster_cpu() {
     total=0
     ok=1
     for pid in $postmaster $kids; do
-      if ! read -r line <"/proc/$pid/stat" 2>/dev/null; then ok=0; break; fi
+      if ! { read -r line <"/proc/$pid/stat"; } 2>/dev/null; then ok=0; break; fi
       read -r -a fields <<<"${line##*) }"
       [ "${fields[0]}" = Z ] && { ok=0; break; }
       total=$((total + fields[11] + fields[12] + fields[13] + fields[14]))
