@@ -38,6 +38,15 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+// Rounds of kills per test: four, one under the sanitizers (test/CMakeLists.txt), where each of
+// a round's ~30 `orp` processes runs instrumented and four rounds took a quarter of CI's
+// sanitizer suite; the rounds' variety is the plain build's to test, the memory errors on the
+// kill and retry paths the sanitizers'.
+#ifndef ORP_CRASH_ROUNDS
+#define ORP_CRASH_ROUNDS 4
+#endif
+constexpr int kRounds = ORP_CRASH_ROUNDS;
+
 fs::path SourceDir() {
   const char* dir = std::getenv("ORP_SOURCE_DIR");
   return dir ? fs::path(dir) : fs::current_path();
@@ -195,11 +204,11 @@ void IngestCrash::KillRounds() {
 
   std::mt19937 random(std::random_device{}());
   int killed = 0;
-  // Four rounds, and more while no victim has been killed yet: a loaded machine can let every
-  // victim finish inside its delay, so each further round aims at a shorter one.
+  // kRounds rounds, and up to eight more while no victim has been killed yet: a loaded machine
+  // can let every victim finish inside its delay, so each further round aims at a shorter one.
   double reach = 1.2;
-  for (int round = 0; round < 4 || (killed == 0 && round < 12); ++round) {
-    if (round >= 4) reach /= 2;
+  for (int round = 0; round < kRounds || (killed == 0 && round < kRounds + 8); ++round) {
+    if (round >= kRounds) reach /= 2;
     SCOPED_TRACE("round " + std::to_string(round));
     const fs::path db = dir_ / ("crash-" + std::to_string(round) + ".db");
     const size_t victim = std::uniform_int_distribution<size_t>(1, files_.size() - 1)(random);
