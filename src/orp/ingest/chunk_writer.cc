@@ -236,13 +236,26 @@ void ChunkWriter::ServePatientsFromMemory() {
   linker_.emplace(transaction_, *demographic_lookups_);
 }
 
-bool ChunkWriter::MayBeStored(const Pseudonym& pseudonym) const {
-  return !patients_in_memory_ || written_pseudonyms_.contains(PseudonymHash{}(pseudonym));
+Result<std::vector<Patient>> ChunkWriter::FindPatientsByPseudonyms(
+    std::span<const Pseudonym> pseudonyms) {
+  if (!patients_in_memory_) return transaction_.FindPatientsByPseudonyms(pseudonyms);
+  // By id (the rowid): patients_by_pseudonym may be deferred. A hash met by several pseudonyms
+  // names each of their patients; only the one whose pseudonym is equal is kept.
+  std::vector<Patient> found;
+  for (const Pseudonym& pseudonym : pseudonyms) {
+    for (int64_t id : written_pseudonyms_.find(PseudonymHash{}(pseudonym))) {
+      Result<std::optional<Patient>> patient = transaction_.FindPatient(PatientId{id});
+      if (!patient) return std::unexpected(patient.error());
+      if (*patient && (*patient)->pseudonym == pseudonym) found.push_back(std::move(**patient));
+    }
+  }
+  return found;
 }
 
 void ChunkWriter::RememberPatient(const Patient& patient) {
   if (!patients_in_memory_) return;
-  if (patient.pseudonym) written_pseudonyms_.insert(PseudonymHash{}(*patient.pseudonym));
+  if (patient.pseudonym)
+    written_pseudonyms_.insert(PseudonymHash{}(*patient.pseudonym), patient.id.value);
   if (std::optional<uint64_t> hash = DemographicHash(patient)) {
     written_demographics_.insert(*hash, patient.id.value);
   }
@@ -308,13 +321,11 @@ Result<void> ChunkWriter::LinkPatients() {
   // holds them (every write of a patient with a pseudonym in this submission goes through here).
   std::vector<Pseudonym> keys;
   for (const PreparedProcedure& p : chunk_) {
-    if (p.pseudonym && !known_.Contains(*p.pseudonym) && MayBeStored(*p.pseudonym)) {
-      keys.push_back(*p.pseudonym);
-    }
+    if (p.pseudonym && !known_.Contains(*p.pseudonym)) keys.push_back(*p.pseudonym);
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  Result<std::vector<Patient>> stored = transaction_.FindPatientsByPseudonyms(keys);
+  Result<std::vector<Patient>> stored = FindPatientsByPseudonyms(keys);
   if (!stored) return std::unexpected(stored.error());
   for (Patient& p : *stored) known_.Add(std::move(p));
   NewPatients fresh;

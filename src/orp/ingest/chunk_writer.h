@@ -24,18 +24,18 @@
 // implants this load wrote. A correction (a ref met again) restores the indexes first and continues
 // as without.
 //
-// Patients from memory (session 9, ADR 0010; ServePatientsFromMemory): when the store held no
-// patient either, every patient the transaction holds is one this writer stored. Step 1 then looks
-// up only the pseudonyms this load wrote (a set of their 64-bit hashes; one not in it is new
-// without asking the store), and a record without an NHS number is linked on demographics through
-// the writer's own list of (demographic hash, patient id), each candidate read back by id and
-// compared whole, instead of by patients_by_demographics (deferred:
-// storage/bulk_load_writes.h kBulkEmptyPatientsIndexes).
+// Patients from memory (sessions 9 and 10, ADR 0010; ServePatientsFromMemory): when the store held
+// no patient either, every patient the transaction holds is one this writer stored. Step 1 then
+// finds a pseudonym through the writer's own list of (pseudonym hash, patient id) (one whose hash
+// is not there is new without asking the store), and a record without an NHS number is linked on
+// demographics through its list of (demographic hash, patient id); each candidate is read back by
+// id and compared whole, instead of through patients_by_pseudonym and patients_by_demographics
+// (deferred: storage/bulk_load_writes.h kBulkEmptyPatientsIndexes).
 //
 // Memory: one chunk of procedures and its lookup maps, plus one stored Patient per distinct
 // pseudonym in the submission (about 250 bytes each), up to `known_limit` of them; serving from
 // memory, about 16 bytes per procedure and per implant written (a hash set of ref keys, two arrays
-// of ids), and 48 bytes per patient (the pseudonym hashes, the demographic pairs). Errors: only
+// of ids), and 64 bytes per patient (the pseudonym and demographic pairs). Errors: only
 // store errors (the caller drops the transaction). Findings for linkage (warnings) are appended to
 // the receipt's findings. Thread safety: one writer per transaction and thread.
 #pragma once
@@ -44,6 +44,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -131,7 +132,7 @@ class ChunkWriter {
   };
   class InSituFromMemory;
   // A multiset of (64-bit key, patient id) pairs, open addressing (16 bytes a slot, at most half
-  // full): the demographic hashes of the patients written.
+  // full): the pseudonym and demographic hashes of the patients written.
   class KeyIds {
    public:
     void insert(uint64_t key, int64_t id);
@@ -157,9 +158,10 @@ class ChunkWriter {
   // Where a revision's in-situ candidates are read.
   storage::Reader& InSituSource();
   Result<void> LinkPatients();
-  // Whether the store may hold a patient with `pseudonym` (always, unless serving patients from
-  // memory).
-  bool MayBeStored(const domain::Pseudonym& pseudonym) const;
+  // The stored patients with these pseudonyms: from the transaction, or, serving patients from
+  // memory, only among those this writer wrote, read by id. Store errors.
+  Result<std::vector<domain::Patient>> FindPatientsByPseudonyms(
+      std::span<const domain::Pseudonym> pseudonyms);
   // Records a patient as just stored (serving patients from memory).
   void RememberPatient(const domain::Patient& patient);
   Result<void> LinkOne(PreparedProcedure& prepared, NewPatients& fresh);
@@ -189,10 +191,11 @@ class ChunkWriter {
   std::vector<int64_t> latest_implant_;
   std::vector<int64_t> earlier_implant_;
   std::unique_ptr<storage::Reader> in_situ_;
-  // Serving patients from memory: the pseudonyms written (their first 8 bytes) and the
-  // demographic hash of every patient written (stale pairs stay; candidates are compared whole).
+  // Serving patients from memory: the pseudonym hash (its first 8 bytes) and the demographic
+  // hash of every patient written, each with the patient's id (stale demographic pairs stay;
+  // candidates are read by id and compared whole).
   bool patients_in_memory_ = false;
-  KeySet written_pseudonyms_;
+  KeyIds written_pseudonyms_;
   KeyIds written_demographics_;
   std::unique_ptr<storage::Reader> demographic_lookups_;
 };

@@ -29,11 +29,11 @@ class Transaction;
 struct InSituQuery;
 
 // The indexes a bulk load defers. Ingest's own reads use none of them: it finds patients by
-// pseudonym (the UNIQUE column) and by demographics (patients_by_demographics), procedures by
-// (registry, procedure_ref) (procedures_by_ref, also the UNIQUE rule), the implants in situ of a
-// patient (implants_by_patient) and a corrected procedure's implants (implants_by_procedure);
-// those stay. Deferred: the change feeds, the recall look-up by device, the per-patient reads
-// of recall and the outcome events by patient.
+// pseudonym (patients_by_pseudonym, UNIQUE) and by demographics (patients_by_demographics),
+// procedures by (registry, procedure_ref) (procedures_by_ref, also the UNIQUE rule), the implants
+// in situ of a patient (implants_by_patient) and a corrected procedure's implants
+// (implants_by_procedure); those stay. Deferred: the change feeds, the recall look-up by device,
+// the per-patient reads of recall and the outcome events by patient.
 inline constexpr std::array<std::string_view, 6> kBulkDeferredIndexes = {
     "implants_by_device",           "implants_by_change", "procedures_by_change",
     "procedures_by_patient_latest", "patients_by_change", "outcome_events_by_patient",
@@ -46,23 +46,26 @@ inline constexpr std::array<std::string_view, 6> kBulkDeferredIndexes = {
 // (ingest/chunk_writer.h: the refs it wrote and each patient's implant ids): procedure_refs are
 // looked up there instead of by procedures_by_ref, and a revision's in-situ candidates are read
 // by implant id (ImplantsInSituAmong) instead of by implants_by_patient. Kept: the patients'
-// pseudonym UNIQUE and patients_by_demographics (patients may be stored before the first
-// procedure; ADR 0008), and, by measurement (callgrind, docs/performance.md "## Ingest",
-// session 8), the indexes whose keys a load writes in ascending order: the three *_by_change (one
-// change seq per transaction, then the rowid) and implants_by_procedure (new procedure ids). Their
-// inserts are appends at the right edge, cheaper than a rebuild's scan and sort.
+// patients_by_pseudonym and patients_by_demographics (patients may be stored before the first
+// procedure; ADR 0008; kBulkEmptyPatientsIndexes when none is), and, by measurement (callgrind,
+// docs/performance.md "## Ingest", session 8), the indexes whose keys a load writes in ascending
+// order: the three *_by_change (one change seq per transaction, then the rowid) and
+// implants_by_procedure (new procedure ids). Their inserts are appends at the right edge, cheaper
+// than a rebuild's scan and sort.
 inline constexpr std::array<std::string_view, 5> kBulkEmptyStoreIndexes = {
     "implants_by_device", "procedures_by_patient_latest", "outcome_events_by_patient",
     "procedures_by_ref",  "implants_by_patient",
 };
 
-// A load into a store that holds no patient either (session 9, ADR 0010) also defers the index
-// of patients that linkage reads by demographics: then every patient it could find is one the
-// load wrote, and the writer answers the demographic look-ups from its own records
-// (ingest/chunk_writer.h). The pseudonym's UNIQUE index stays: it is the column's own constraint
-// (sqlite_autoindex_patients_1), which SQLite cannot drop without rebuilding the table.
-inline constexpr std::array<std::string_view, 1> kBulkEmptyPatientsIndexes = {
+// A load into a store that holds no patient either (sessions 9 and 10, ADR 0010) also defers the
+// patients' indexes that linkage reads, by demographics and by pseudonym (UNIQUE; a named index
+// since migration 0013): then every patient it could find is one the load wrote, and the writer
+// answers those look-ups from its own records (ingest/chunk_writer.h). The writer never stores
+// two patients with one pseudonym; if a load did, building the UNIQUE index again would fail the
+// COMMIT (kAlreadyExists, the constraint) and roll the whole transaction back.
+inline constexpr std::array<std::string_view, 2> kBulkEmptyPatientsIndexes = {
     "patients_by_demographics",
+    "patients_by_pseudonym",
 };
 
 class BulkLoadWrites {
@@ -84,8 +87,11 @@ class BulkLoadWrites {
   // DeferIndexes.
   virtual Result<void> DeferEveryIndex() = 0;
   // Drops kBulkEmptyPatientsIndexes as DeferEveryIndex, for a load into a store without
-  // patients: the caller must then find no patient by demographics through the transaction until
-  // RestoreIndexes (each such read would scan the table). Errors as DeferIndexes.
+  // patients: the caller must then find no patient by demographics or by pseudonym through the
+  // transaction until RestoreIndexes (each such read would scan the table), and PutPatient no new
+  // patient with a pseudonym (its upsert names the pseudonym's UNIQUE index: kInternal); it
+  // stores new patients with pseudonyms through InsertPatients, never one pseudonym twice
+  // (RestoreIndexes would fail with kAlreadyExists). Errors as DeferIndexes.
   virtual Result<void> DeferPatientIndexes() = 0;
   // Reader::ImplantsInSitu(query) among the implants `implant_ids` only (read by id, so no index
   // of implants is needed): the same rows in the same order when `implant_ids` holds every
@@ -94,8 +100,8 @@ class BulkLoadWrites {
       const InSituQuery& query, std::span<const int64_t> implant_ids) = 0;
   // Creates the deferred indexes again from their definitions; nothing when none are deferred.
   // Commit calls it itself, so a committed store always has every index. Store errors (a
-  // UNIQUE index whose rows now clash would be kConstraint; none of the deferred ones is
-  // unique); on error the transaction is rolled back.
+  // UNIQUE index whose rows now clash, procedures_by_ref or patients_by_pseudonym, is
+  // kAlreadyExists); on error the transaction is rolled back.
   virtual Result<void> RestoreIndexes() = 0;
 
  protected:

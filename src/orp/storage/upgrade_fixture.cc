@@ -403,12 +403,33 @@ void ExpectSubmissionHistoryEqual(Store& upgraded, Store& reference) {
 
 }  // namespace
 
+// 0013 (the pseudonym's uniqueness as the named index patients_by_pseudonym): a second patient
+// with a stored pseudonym is still refused, and PutPatient's upsert on the pseudonym still finds
+// the stored patient. Neither transaction commits.
+void ExpectPseudonymsStayUnique(Store& upgraded) {
+  const Patient sample = SamplePatient(1);
+  auto stored = Get(upgraded.FindPatientByPseudonym(*sample.pseudonym));
+  ASSERT_TRUE(stored.has_value());
+  {
+    auto txn = upgraded.Begin();
+    ASSERT_TRUE(txn.has_value()) << txn.error().ToString();
+    std::vector<Patient> again = {sample};
+    auto inserted = (*txn)->InsertPatients(again);
+    ASSERT_FALSE(inserted.has_value());
+    EXPECT_EQ(inserted.error().code(), ErrorCode::kAlreadyExists) << inserted.error().ToString();
+  }
+  auto txn = upgraded.Begin();
+  ASSERT_TRUE(txn.has_value()) << txn.error().ToString();
+  EXPECT_EQ(Get((*txn)->PutPatient(sample)), stored->id);
+}
+
 void ExpectBehavesLikeReference(Store& upgraded, Store& reference, int version) {
   EXPECT_EQ(Get(upgraded.SchemaVersion()), Get(reference.SchemaVersion()));
   ExpectRecordsEqual(upgraded, reference, version);
   ExpectLaterAreasEqual(upgraded, reference, version);
   ExpectConsentOdsPromsEqual(upgraded, reference, version);
   ExpectSubmissionHistoryEqual(upgraded, reference);
+  ExpectPseudonymsStayUnique(upgraded);
   ExpectAcceptsNewWork(upgraded);
 }
 

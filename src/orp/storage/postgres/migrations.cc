@@ -573,6 +573,14 @@ CREATE TRIGGER submissions_refuse_referenced_delete AFTER DELETE ON submissions
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orp_refuse_referenced_delete();
 )sql";
 
+// The pseudonym's uniqueness as a named index (ingest, #4, ADR 0010), as SQLite's 0013 makes it
+// (there a table rebuild): the same name on both backends. PostgreSQL bulk loads defer no index
+// today; ON CONFLICT (pseudonym) infers the unique index as it inferred the constraint.
+constexpr std::string_view kPseudonymIndex = R"sql(
+CREATE UNIQUE INDEX patients_by_pseudonym ON patients(pseudonym);
+ALTER TABLE patients DROP CONSTRAINT patients_pseudonym_key;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -589,6 +597,7 @@ const std::vector<Migration>& Migrations() {
       {10, "0010_recall_latest", kRecallLatest},
       {11, "0011_security", kSecurity},
       {12, "0012_proms_by_patient", kPromsByPatient},
+      {13, "0013_pseudonym_index", kPseudonymIndex},
       {14, "0014_submission_history", kSubmissionHistory},
       {16, "0016_ingest_speed", kIngestSpeed},
       {18, "0018_reference_checks", kReferenceChecks},

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "orp/storage/bulk_load_writes.h"
 #include "orp/storage/conformance_test.h"
@@ -149,10 +150,13 @@ TEST_F(BulkLoad, EveryIndexDeferredComesBackAndTheInSituReadByIdMatchesTheReadBy
   EXPECT_EQ(IntegrityCheck(), "ok");
 }
 
-TEST_F(BulkLoad, ThePatientsDemographicIndexDeferredComesBackWithItsEntries) {
+TEST_F(BulkLoad, ThePatientsIndexesDeferredComeBackWithTheirEntries) {
   for (std::string_view name : kBulkEmptyPatientsIndexes) {
     ASSERT_TRUE(before_.contains(std::string(name))) << name << " is not in the schema";
   }
+  EXPECT_EQ(before_.at("patients_by_pseudonym"),
+            "CREATE UNIQUE INDEX patients_by_pseudonym ON patients(pseudonym)");  // 0013
+  std::vector<Patient> patients = {SamplePatient(1)};
   {
     auto txn = store_->Begin();
     BulkLoadWrites* bulk = AsBulkLoadWrites(**txn);
@@ -161,18 +165,56 @@ TEST_F(BulkLoad, ThePatientsDemographicIndexDeferredComesBackWithItsEntries) {
     ASSERT_TRUE(bulk->DeferPatientIndexes().has_value());
     ASSERT_TRUE(bulk->DeferPatientIndexes().has_value());  // twice is once
     EXPECT_EQ(Indexes(), before_);                         // other connections see them all
-    ASSERT_TRUE((*txn)->PutPatient(SamplePatient(1)).has_value());
+    ASSERT_TRUE((*txn)->InsertPatients(patients).has_value());
+    // A patient without a pseudonym (linkage's new unlinked patient) needs no pseudonym index.
+    ASSERT_TRUE((*txn)->PutPatient(Patient{}).has_value());
     ASSERT_TRUE((*txn)->Commit().has_value());
   }
   EXPECT_EQ(Indexes(), before_);
-  EXPECT_EQ(IntegrityCheck(), "ok");  // the rebuilt index holds the patient
+  EXPECT_EQ(IntegrityCheck(), "ok");  // the rebuilt indexes hold the patient
   const Patient stored = SamplePatient(1);
   auto found =
       store_->FindPatientsByDemographics({*stored.date_of_birth, *stored.sex, *stored.postcode}, 2);
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->size(), 1u);
+  auto by_pseudonym = store_->FindPatientByPseudonym(*stored.pseudonym);
+  ASSERT_TRUE(by_pseudonym.has_value() && by_pseudonym->has_value());
+  EXPECT_EQ((*by_pseudonym)->id, patients[0].id);
   auto txn = store_->Begin();
-  EXPECT_EQ(*AsBulkLoadWrites(**txn)->StoredPatientsBound(), found->front().id.value);
+  EXPECT_EQ(*AsBulkLoadWrites(**txn)->StoredPatientsBound(), patients[0].id.value + 1);
+}
+
+// The writer never stores one pseudonym twice; if a load did, the UNIQUE index built again before
+// COMMIT refuses it, and the whole transaction rolls back: nothing of it is stored, every index
+// is there, and the store goes on.
+TEST_F(BulkLoad, ADuplicatePseudonymMetWhenTheIndexIsBuiltAgainFailsTheCommitAndKeepsNothing) {
+  std::vector<Patient> before = {SamplePatient(7)};
+  {
+    auto txn = store_->Begin();
+    ASSERT_TRUE((*txn)->InsertPatients(before).has_value());
+    ASSERT_TRUE((*txn)->Commit().has_value());
+  }
+  {
+    auto txn = store_->Begin();
+    BulkLoadWrites* bulk = AsBulkLoadWrites(**txn);
+    ASSERT_TRUE(bulk->DeferPatientIndexes().has_value());
+    std::vector<Patient> twice = {SamplePatient(1), SamplePatient(2), SamplePatient(1)};
+    ASSERT_TRUE((*txn)->InsertPatients(twice).has_value());  // nothing checks it yet
+    auto committed = (*txn)->Commit();
+    ASSERT_FALSE(committed.has_value());
+    EXPECT_EQ(committed.error().code(), ErrorCode::kAlreadyExists) << committed.error().ToString();
+    EXPECT_FALSE((*txn)->Commit().has_value());  // it has ended
+  }
+  EXPECT_EQ(Indexes(), before_);
+  EXPECT_EQ(IntegrityCheck(), "ok");
+  EXPECT_EQ(store_->CountRows()->at("patients"), 1);
+  EXPECT_TRUE(store_->FindPatientByPseudonym(*SamplePatient(7).pseudonym)->has_value());
+  EXPECT_FALSE(store_->FindPatientByPseudonym(*SamplePatient(2).pseudonym)->has_value());
+  auto txn = store_->Begin();
+  ASSERT_TRUE(txn.has_value()) << txn.error().ToString();
+  ASSERT_TRUE((*txn)->PutPatient(SamplePatient(2)).has_value());
+  ASSERT_TRUE((*txn)->Commit().has_value());
+  EXPECT_EQ(store_->CountRows()->at("patients"), 2);
 }
 
 }  // namespace

@@ -473,6 +473,37 @@ constexpr std::string_view kReferenceChecks = R"sql(
 SELECT 1;
 )sql";
 
+// The pseudonym's uniqueness as a named index (ingest, #4, ADR 0010): a bulk load into an empty
+// store drops it in its transaction and builds it again before COMMIT, like the other indexes it
+// defers. `pseudonym BLOB UNIQUE` was the column's own constraint, which SQLite cannot drop, so
+// the table is rebuilt the documented way (https://sqlite.org/lang_altertable.html, "Making Other
+// Kinds Of Table Schema Changes"): with foreign keys off (Migration::foreign_keys_off; checked
+// with foreign_key_check before COMMIT), a new table of the same columns, every row copied with
+// its id, the old table dropped, the new one renamed, and its indexes made again. No trigger or
+// view names patients. The columns are those of 0001 and 0002 in the same order.
+constexpr std::string_view kPseudonymIndex = R"sql(
+CREATE TABLE patients_0013 (
+  id INTEGER PRIMARY KEY,
+  pseudonym BLOB,
+  nhs_cipher BLOB,
+  date_of_birth INTEGER,
+  sex TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  date_of_death INTEGER,
+  opted_out INTEGER NOT NULL DEFAULT 0,
+  change_seq INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO patients_0013 (id, pseudonym, nhs_cipher, date_of_birth, sex, postcode, date_of_death,
+                           opted_out, change_seq)
+  SELECT id, pseudonym, nhs_cipher, date_of_birth, sex, postcode, date_of_death, opted_out,
+         change_seq FROM patients ORDER BY id;
+DROP TABLE patients;
+ALTER TABLE patients_0013 RENAME TO patients;
+CREATE UNIQUE INDEX patients_by_pseudonym ON patients(pseudonym);
+CREATE INDEX patients_by_demographics ON patients(date_of_birth, sex, postcode);
+CREATE INDEX patients_by_change ON patients(change_seq);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -489,6 +520,7 @@ const std::vector<Migration>& Migrations() {
       {10, "0010_recall_latest", kRecallLatest},
       {11, "0011_security", kSecurity},
       {12, "0012_proms_by_patient", kPromsByPatient},
+      {13, "0013_pseudonym_index", kPseudonymIndex, /*foreign_keys_off=*/true},
       {14, "0014_submission_history", kSubmissionHistory},
       {16, "0016_ingest_speed", kIngestSpeed},
       {18, "0018_reference_checks", kReferenceChecks},
@@ -526,9 +558,16 @@ std::vector<KnownMigration> Known() {
   return known;
 }
 
+// Whether PRAGMA foreign_key_check finds a row that names a missing parent.
+Result<bool> ForeignKeysBroken(Connection& connection) {
+  auto stmt = connection.Prepare("PRAGMA foreign_key_check");
+  if (!stmt) return std::unexpected(stmt.error());
+  return stmt->Step();
+}
+
 // Applies one migration in its own write transaction, unless another process recorded it first
 // (re-read under the write lock). Returns whether it applied it.
-Result<bool> ApplyOne(Connection& connection, const Migration& m) {
+Result<bool> ApplyInTransaction(Connection& connection, const Migration& m) {
   ORP_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
   auto now = RecordedVersions(connection);
   if (now && now->contains(m.version)) {
@@ -536,6 +575,14 @@ Result<bool> ApplyOne(Connection& connection, const Migration& m) {
     return false;
   }
   Result<void> done = now ? connection.Exec(m.sql) : Result<void>(std::unexpected(now.error()));
+  if (done && m.foreign_keys_off) {
+    Result<bool> broken = ForeignKeysBroken(connection);
+    if (!broken) {
+      done = std::unexpected(broken.error());
+    } else if (*broken) {
+      done = DataLoss("a row names a missing parent after the rebuild");
+    }
+  }
   if (done) {
     auto stmt = connection.Prepare(
         "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)");
@@ -549,6 +596,16 @@ Result<bool> ApplyOne(Connection& connection, const Migration& m) {
   }
   ORP_RETURN_IF_ERROR(connection.Exec("COMMIT"));
   return true;
+}
+
+// As ApplyInTransaction; foreign keys are switched off around the transaction (SQLite ignores the
+// pragma inside one) when the migration asks, and on again after, whatever happened.
+Result<bool> ApplyOne(Connection& connection, const Migration& m) {
+  if (!m.foreign_keys_off) return ApplyInTransaction(connection, m);
+  ORP_RETURN_IF_ERROR(connection.Exec("PRAGMA foreign_keys = OFF"));
+  Result<bool> applied = ApplyInTransaction(connection, m);
+  ORP_RETURN_IF_ERROR(connection.Exec("PRAGMA foreign_keys = ON"));
+  return applied;
 }
 
 }  // namespace

@@ -19,6 +19,9 @@ struct Migration {
   int version;
   std::string_view name;  // "0001_core"
   std::string_view sql;
+  // Applied with foreign keys off (a table rebuild: dropping a table others reference), and
+  // refused unless PRAGMA foreign_key_check finds nothing before COMMIT.
+  bool foreign_keys_off = false;
 };
 
 // All migrations, in version order.

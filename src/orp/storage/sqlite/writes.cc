@@ -50,6 +50,17 @@ Result<int64_t> Queries::ChangeSeq() {
   return change_seq_;
 }
 
+// PutPatient's conflict clause for a patient with a pseudonym: a known pseudonym fills in what the
+// stored patient lacks.
+constexpr std::string_view kUpsertPseudonym =
+    "ON CONFLICT (pseudonym) DO UPDATE SET change_seq = excluded.change_seq, "
+    "nhs_cipher = coalesce(excluded.nhs_cipher, nhs_cipher), "
+    "date_of_birth = coalesce(excluded.date_of_birth, date_of_birth), "
+    "sex = CASE WHEN excluded.sex <> '' THEN excluded.sex ELSE sex END, "
+    "postcode = CASE WHEN excluded.postcode <> '' THEN excluded.postcode ELSE postcode END, "
+    "date_of_death = coalesce(date_of_death, excluded.date_of_death), "
+    "opted_out = max(opted_out, excluded.opted_out) RETURNING id";
+
 Result<PatientId> Queries::PutPatient(const Patient& patient) {
   ORP_RETURN_IF_ERROR(ChangeSeq());
   if (patient.id.stored()) {
@@ -66,17 +77,15 @@ Result<PatientId> Queries::PutPatient(const Patient& patient) {
     return patient.id;
   }
   // A known pseudonym fills in what the stored patient lacks; RETURNING gives the id either way.
-  auto id = First<int64_t>(
-      db_,
+  // Without a pseudonym nothing can conflict, and the plain INSERT needs no index on pseudonym (a
+  // bulk load into an empty store defers patients_by_pseudonym: storage/bulk_load_writes.h).
+  static const std::string kInsert =
       "INSERT INTO patients (pseudonym, nhs_cipher, date_of_birth, sex, postcode, date_of_death, "
-      "opted_out, change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-      "ON CONFLICT (pseudonym) DO UPDATE SET change_seq = excluded.change_seq, "
-      "nhs_cipher = coalesce(excluded.nhs_cipher, nhs_cipher), "
-      "date_of_birth = coalesce(excluded.date_of_birth, date_of_birth), "
-      "sex = CASE WHEN excluded.sex <> '' THEN excluded.sex ELSE sex END, "
-      "postcode = CASE WHEN excluded.postcode <> '' THEN excluded.postcode ELSE postcode END, "
-      "date_of_death = coalesce(date_of_death, excluded.date_of_death), "
-      "opted_out = max(opted_out, excluded.opted_out) RETURNING id",
+      "opted_out, change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ";
+  static const std::string kUpsert = kInsert + std::string(kUpsertPseudonym);
+  static const std::string kPlain = kInsert + "RETURNING id";
+  auto id = First<int64_t>(
+      db_, patient.pseudonym ? kUpsert : kPlain,
       [&](Stmt& s) {
         BindPatient(s, 1, patient);
         s.Bind(8, change_seq_);
