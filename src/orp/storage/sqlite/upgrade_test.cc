@@ -141,6 +141,71 @@ TEST(SqliteMigrator, AppliesAMissingLowerMigrationBelowTheHighestRecorded) {
   std::filesystem::remove(path);
 }
 
+// The databases stores hold today were made before 0013 existed, with 0014, 0016 and 0018
+// applied: for them 0013 comes after the higher numbers. Such a database (every migration but
+// 0013, `pseudonym BLOB UNIQUE` the column's constraint again, the representative data in it)
+// receives 0013 when opened: every patient row is kept with its id, the uniqueness is the named
+// index, a duplicate pseudonym is refused and no row names a missing patient.
+TEST(SqliteMigrator, ADatabaseMadeBeforeThePseudonymIndexReceivesItAfterHigherNumbers) {
+  auto dir = std::filesystem::path(::testing::TempDir());
+  const std::string path = (dir / ("orp-pre13-" + std::to_string(getpid()) + ".db")).string();
+  const std::string patients =
+      "SELECT id || ',' || coalesce(hex(pseudonym), '') || ',' || coalesce(hex(nhs_cipher), '') "
+      "|| ',' || coalesce(date_of_birth, '') || ',' || sex || ',' || postcode || ',' || "
+      "coalesce(date_of_death, '') || ',' || opted_out || ',' || change_seq FROM patients "
+      "ORDER BY id";
+  std::vector<std::string> before;
+  {
+    auto store = OpenStore(path);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    upgrade::WriteRepresentativeData(**store);
+  }
+  {
+    auto c = Connection::Open(path, {});
+    ASSERT_TRUE(c.has_value());
+    before = Strings(**c, patients);
+    ASSERT_FALSE(before.empty());
+    // 0013 undone: the table as 0001 and 0002 made it, its rows and ids kept.
+    ASSERT_TRUE((*c)->Exec(R"sql(
+      PRAGMA foreign_keys = OFF;
+      BEGIN;
+      CREATE TABLE patients_old (id INTEGER PRIMARY KEY, pseudonym BLOB UNIQUE, nhs_cipher BLOB,
+        date_of_birth INTEGER, sex TEXT NOT NULL, postcode TEXT NOT NULL, date_of_death INTEGER,
+        opted_out INTEGER NOT NULL DEFAULT 0, change_seq INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO patients_old SELECT id, pseudonym, nhs_cipher, date_of_birth, sex, postcode,
+        date_of_death, opted_out, change_seq FROM patients;
+      DROP TABLE patients;
+      ALTER TABLE patients_old RENAME TO patients;
+      CREATE INDEX patients_by_demographics ON patients(date_of_birth, sex, postcode);
+      CREATE INDEX patients_by_change ON patients(change_seq);
+      DELETE FROM schema_version WHERE version = 13;
+      COMMIT;
+    )sql"));
+    EXPECT_EQ(Strings(**c, "SELECT name FROM sqlite_master WHERE name = 'patients_by_pseudonym'"),
+              std::vector<std::string>{});
+    EXPECT_EQ(*CurrentSchemaVersion(**c), Migrations().back().version);
+  }
+  auto store = OpenStore(path);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ((*store)->Info().migrations_applied, std::vector<std::string>{"0013_pseudonym_index"});
+  store->reset();
+  auto c = Connection::Open(path, {});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(Strings(**c, patients), before);
+  EXPECT_EQ(Strings(**c,
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                    "'patients' ORDER BY name"),
+            (std::vector<std::string>{"patients_by_change", "patients_by_demographics",
+                                      "patients_by_pseudonym"}));
+  EXPECT_EQ(Strings(**c, "SELECT \"table\" FROM pragma_foreign_key_check"),
+            std::vector<std::string>{});
+  EXPECT_FALSE(
+      (*c)->Exec("INSERT INTO patients (pseudonym, sex, postcode) SELECT pseudonym, sex, "
+                 "postcode FROM patients WHERE pseudonym IS NOT NULL LIMIT 1"));
+  c->reset();
+  std::filesystem::remove(path);
+}
+
 // A recorded migration that this orp does not know — even below its newest — is refused, naming it.
 TEST(SqliteMigrator, RefusesADatabaseRecordingAnUnknownMigrationNamingIt) {
   auto dir = std::filesystem::path(::testing::TempDir());
