@@ -125,6 +125,55 @@ TEST_P(PostgresUpgrade, SchemaCreatedAtThisVersionUpgradesWithItsDataAndBehaviou
   upgrade::ExpectBehavesLikeReference(**upgraded, **reference, version);
 }
 
+// The databases stores hold today were made before 0013 existed, with 0014, 0016 and 0018
+// applied: for them 0013 comes after the higher numbers. Such a schema (every migration but
+// 0013, the pseudonym's uniqueness the column's constraint `patients_pseudonym_key` again, the
+// representative data in it) receives 0013 when opened: the rows are kept, the uniqueness is the
+// named index, and a duplicate pseudonym is refused.
+TEST(PostgresMigrator, ASchemaMadeBeforeThePseudonymIndexReceivesItAfterHigherNumbers) {
+  auto url = FreshSchemaUrl();
+  ASSERT_TRUE(url.has_value());
+  const std::string patients =
+      "SELECT concat_ws(',', id, encode(pseudonym, 'hex'), encode(nhs_cipher, 'hex'), "
+      "date_of_birth, sex, postcode, date_of_death, opted_out, change_seq) FROM patients "
+      "ORDER BY id";
+  const std::string indexes =
+      "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = "
+      "'patients' ORDER BY indexname";
+  std::vector<std::string> before;
+  {
+    auto store = OpenStore(*url);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    upgrade::WriteRepresentativeData(**store);
+  }
+  {
+    auto c = Connection::Open(*url, "test");
+    ASSERT_TRUE(c.has_value());
+    before = Strings(**c, patients);
+    ASSERT_FALSE(before.empty());
+    ASSERT_TRUE((*c)->Exec(
+        "BEGIN; DROP INDEX patients_by_pseudonym; ALTER TABLE patients ADD CONSTRAINT "
+        "patients_pseudonym_key UNIQUE (pseudonym); DELETE FROM schema_version WHERE version = "
+        "13; COMMIT"));
+    EXPECT_EQ(Strings(**c, indexes),
+              (std::vector<std::string>{"patients_by_change", "patients_by_demographics",
+                                        "patients_pkey", "patients_pseudonym_key"}));
+  }
+  auto store = OpenStore(*url);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ((*store)->Info().migrations_applied, std::vector<std::string>{"0013_pseudonym_index"});
+  store->reset();
+  auto c = Connection::Open(*url, "test");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(Strings(**c, patients), before);
+  EXPECT_EQ(Strings(**c, indexes),
+            (std::vector<std::string>{"patients_by_change", "patients_by_demographics",
+                                      "patients_by_pseudonym", "patients_pkey"}));
+  EXPECT_FALSE(
+      (*c)->Exec("INSERT INTO patients (pseudonym, sex, postcode) SELECT pseudonym, sex, "
+                 "postcode FROM patients WHERE pseudonym IS NOT NULL LIMIT 1"));
+}
+
 std::vector<int> EveryEarlierVersion() {
   std::vector<int> versions;
   for (const Migration& m : Migrations()) {
