@@ -14,7 +14,7 @@
 namespace orp::storage::postgres {
 namespace {
 
-// How many migrations come after `version` (numbers have gaps: 0013, 0015 are unused).
+// How many migrations come after `version` (numbers have gaps: 0015 and 0017 are unused).
 int LaterMigrations(int version) {
   return static_cast<int>(std::count_if(Migrations().begin(), Migrations().end(),
                                         [&](const Migration& m) { return m.version > version; }));
