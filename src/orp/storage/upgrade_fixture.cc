@@ -401,8 +401,6 @@ void ExpectSubmissionHistoryEqual(Store& upgraded, Store& reference) {
   EXPECT_EQ(refs(Get(now->ListWaitingForFix("RRK", 0, 0, 50))), refs(waiting));
 }
 
-}  // namespace
-
 // 0013 (the pseudonym's uniqueness as the named index patients_by_pseudonym): a second patient
 // with a stored pseudonym is still refused, and PutPatient's upsert on the pseudonym still finds
 // the stored patient. Neither transaction commits.
@@ -422,6 +420,8 @@ void ExpectPseudonymsStayUnique(Store& upgraded) {
   ASSERT_TRUE(txn.has_value()) << txn.error().ToString();
   EXPECT_EQ(Get((*txn)->PutPatient(sample)), stored->id);
 }
+
+}  // namespace
 
 void ExpectBehavesLikeReference(Store& upgraded, Store& reference, int version) {
   EXPECT_EQ(Get(upgraded.SchemaVersion()), Get(reference.SchemaVersion()));
