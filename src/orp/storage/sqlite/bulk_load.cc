@@ -46,11 +46,15 @@ Result<std::vector<std::string>> Queries::DropIndexes(std::span<const std::strin
   return definitions;
 }
 
-// SQLite's sorter keeps up to the connection's cache_size in memory before it spills sorted runs
-// to temporary files, on top of the page cache itself: with the writer's 256 MiB cache, a
-// CREATE INDEX at 1M procedures took the process from 570 to 730 MB. While the indexes are built
-// the cache is held to kRebuildCacheKib, so the sorter is too (its runs merge from files).
-constexpr int64_t kRebuildCacheKib = 32 * 1024;
+// SQLite's sorter keeps up to the connection's cache_size in memory before it spills a sorted run
+// to a temporary file (the writer keeps its temporary files on disk: connection.h
+// temp_in_memory), and PRAGMA threads workers sort those runs while the next one is read, then
+// merge them. While the indexes are built the cache is held to kRebuildCacheKib: small runs sort
+// in the CPU's cache, more of them sort on the second core, and the process stays small. At 1M
+// procedures the seven rebuilds took 10-11 s sorting in memory (one run on one thread) and
+// 5.1-5.3 s in files with this cache; the sqlite3 shell on the same table took 9.5 s with a
+// 32 MiB cache and 5.3 s with 2 MiB (#4, docs/performance.md "## Ingest", session 11).
+constexpr int64_t kRebuildCacheKib = 2 * 1024;
 constexpr int kRebuildThreads = 2;
 
 Result<int64_t> Queries::CacheSize() {
@@ -70,8 +74,7 @@ Result<void> Queries::CreateIndexes(std::span<const std::string> definitions) {
   if (!before) return std::unexpected(before.error());
   ORP_RETURN_IF_ERROR(SetCacheSize(-kRebuildCacheKib));
   // Sorter worker threads (#4, ADR 0010): SQLite hands CREATE INDEX's sort runs to a helper
-  // thread only when they spill from the cache; at 100k they do not, and the helper stays idle
-  // (docs/performance.md "## Ingest", session 8). Harmless either way: the same index.
+  // thread only when they spill from the cache (above). Harmless either way: the same index.
   ORP_RETURN_IF_ERROR(db_.Exec("PRAGMA threads = " + std::to_string(kRebuildThreads)));
   Result<void> built;
   for (const std::string& sql : definitions) {

@@ -68,6 +68,24 @@ class BulkLoad : public ::testing::Test {
   std::map<std::string, std::string> before_;
 };
 
+// The rebuild's sort spills runs to temporary files, for PRAGMA threads workers, only on a
+// connection whose temporary files are on disk (SQLite's temp_store 1); readers keep them in
+// memory (2).
+TEST(BulkLoadConnection, TemporaryFilesAreOnDiskOnlyWhereAsked) {
+  auto temp_store = [](bool in_memory) -> int64_t {
+    ConnectionOptions options;
+    options.temp_in_memory = in_memory;
+    auto db = Connection::Open(":memory:", options);
+    EXPECT_TRUE(db.has_value());
+    auto rows = Collect<int64_t>(
+        **db, "PRAGMA temp_store", [](Stmt&) {},
+        [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
+    return rows && rows->size() == 1 ? rows->front() : -1;
+  };
+  EXPECT_EQ(temp_store(false), 1);
+  EXPECT_EQ(temp_store(true), 2);
+}
+
 TEST_F(BulkLoad, ACommittedBulkLoadHasEveryIndexWithItsDefinitionAndItsEntries) {
   for (std::string_view name : kBulkDeferredIndexes) {
     ASSERT_TRUE(before_.contains(std::string(name))) << name << " is not in the schema";

@@ -27,10 +27,16 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context) {
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                                                      const ConnectionOptions& options) {
   // SQLite's allocation statistics take a global mutex on every malloc and free (4% of an
-  // ingest's instructions); nothing here reads them. Only possible before SQLite initialises,
-  // so a process that used SQLite before its first store keeps them (SQLITE_MISUSE, harmless).
-  static std::once_flag no_memory_statistics;
-  std::call_once(no_memory_statistics, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+  // ingest's instructions); nothing here reads them. Statement journals (the undo of one
+  // statement inside a transaction) stay in memory even on a connection whose temporary files
+  // are on disk (temp_in_memory false), as they were with temp_store=MEMORY. Only possible before
+  // SQLite initialises, so a process that used SQLite before its first store keeps SQLite's
+  // defaults (SQLITE_MISUSE, harmless).
+  static std::once_flag global_configuration;
+  std::call_once(global_configuration, [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+  });
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -52,8 +58,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   // WAL lets readers run beside the one writer; foreign keys keep implants tied to procedures.
   ORP_RETURN_IF_ERROR(connection->Exec(
       fmt::format("PRAGMA journal_mode=WAL; PRAGMA synchronous={}; PRAGMA foreign_keys=ON; "
-                  "PRAGMA cache_size=-{}; PRAGMA temp_store=MEMORY; PRAGMA mmap_size={};",
-                  sync, options.cache_mib * 1024, options.mmap_mib * (int64_t{1} << 20))));
+                  "PRAGMA cache_size=-{}; PRAGMA temp_store={}; PRAGMA mmap_size={};",
+                  sync, options.cache_mib * 1024, options.temp_in_memory ? "MEMORY" : "FILE",
+                  options.mmap_mib * (int64_t{1} << 20))));
   return connection;
 }
 

@@ -45,6 +45,12 @@ struct ConnectionOptions {
   // A file Store checkpoints its WAL on a thread of its own (checkpointer.h) instead of on the
   // committing thread after each commit (SQLite's automatic checkpoint). Ingest speed, #4.
   bool background_checkpoint = true;
+  // Temporary tables, indexes and sort runs in memory (SQLite's temp_store=MEMORY, the default
+  // here), or in temporary files (deleted on close; SQLite's temp directory). In memory, SQLite's
+  // sorter never spills: a CREATE INDEX sorts every key as one run on one thread. In files, it
+  // sorts runs of the page cache's size, hands them to PRAGMA threads workers and merges them. A
+  // Store's writer uses files (OpenStore): a bulk load's index rebuild (#4) is its one big sort.
+  bool temp_in_memory = true;
   // The page size of a database created by this open (0: SQLite's default, 4096); an existing
   // database keeps its own. Measured for ingest in docs/performance.md "## Ingest".
   int page_size = 0;

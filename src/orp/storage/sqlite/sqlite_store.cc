@@ -312,7 +312,9 @@ Result<SubmissionStart> SqliteStore::BeginSubmission(const SubmissionRequest& re
 Result<std::unique_ptr<Store>> OpenStore(const std::string& path,
                                          const ConnectionOptions& options) {
   if (path.empty()) return InvalidArgument("the SQLite database path is empty");
-  auto connection = Connection::Open(path, options);
+  ConnectionOptions writer_options = options;
+  writer_options.temp_in_memory = false;
+  auto connection = Connection::Open(path, writer_options);
   if (!connection) return std::unexpected(connection.error());
   auto applied = Migrate(**connection);
   if (!applied) return std::unexpected(applied.error().WithContext(path));
