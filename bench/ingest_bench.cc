@@ -24,6 +24,12 @@
 //                          does for its own generated rows (which are not ingest's: every patient
 //                          exists before timing, and patients are visited in id order).
 //                          With ORP_BENCH_LARGE=N, also BM_IngestOneFile/N/2 and this at N.
+//   BM_PlainInsertSameRowsThenIndex/N
+//                          the same rows with every index of their tables dropped first and built
+//                          again before the commit, as the empty-store bulk load builds them: what
+//                          SQLite alone needs to store these rows with these indexes in one
+//                          transaction, the floor under BM_IngestOneFile/N/2. Also at N with
+//                          ORP_BENCH_LARGE.
 //   BM_PlainInsertSameRows:NAME/N
 //                          the same with an index dropped or columns integer-coded, one per line
 //                          of ORP_BENCH_ALTER_VARIANTS / ORP_BENCH_CODE_VARIANTS
@@ -309,13 +315,16 @@ void BindRow(sqlite3_stmt* s, const std::vector<Value>& row) {
 }
 
 // What BM_PlainInsert's loader does (same pragmas, SQLITE_TRANSIENT binds, one transaction),
-// over the stored rows. Adds each table's thread CPU seconds to `cpu`, then the commit's.
+// over the stored rows; then, before the commit, the CREATE INDEX statements `indexes` (none for
+// the plain baseline) as the bulk load builds them (storage/sqlite/bulk_load.cc: sort runs in
+// temporary files, a 2 MiB cache, two sorter threads). Adds each table's thread CPU seconds to
+// `cpu`, then the indexes', then the commit's.
 void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tables,
-                     std::vector<double>& cpu) {
+                     std::vector<double>& cpu, const std::vector<std::string>& indexes = {}) {
   sqlite3* db = nullptr;
   CheckSqlite(sqlite3_open(path.c_str(), &db), db);
   CheckSqlite(sqlite3_exec(db, orp::bench::kBaselinePragmas, nullptr, nullptr, nullptr), db);
-  cpu.resize(tables.size() + 1);
+  cpu.resize(tables.size() + 2);
   for (size_t n = 0; n < tables.size(); ++n) {
     const TableRows& t = tables[n];
     const double start = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
@@ -329,10 +338,49 @@ void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tabl
     sqlite3_finalize(s);
     cpu[n] += CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - start;
   }
+  if (!indexes.empty()) {
+    const double start = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+    CheckSqlite(
+        sqlite3_exec(db, "PRAGMA temp_store=FILE; PRAGMA cache_size=-2048; PRAGMA threads=2",
+                     nullptr, nullptr, nullptr),
+        db);
+    for (const std::string& sql : indexes) {
+      CheckSqlite(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), db);
+    }
+    cpu[tables.size()] += CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - start;
+  }
   const double start = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
   CheckSqlite(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db);
   cpu.back() += CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - start;
   sqlite3_close(db);
+}
+
+// Drops every secondary index of the tables ingest writes (patients, procedures, implants,
+// outcome events), UNIQUE ones included, and answers their CREATE statements.
+std::vector<std::string> DropDataIndexes(const std::string& path) {
+  sqlite3* db = nullptr;
+  CheckSqlite(sqlite3_open(path.c_str(), &db), db);
+  std::vector<std::pair<std::string, std::string>> found;
+  sqlite3_stmt* s = nullptr;
+  CheckSqlite(sqlite3_prepare_v2(db,
+                                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                                 "sql IS NOT NULL AND tbl_name IN ('patients', 'procedures', "
+                                 "'implants', 'outcome_events') ORDER BY name",
+                                 -1, &s, nullptr),
+              db);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    found.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)),
+                       reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+  }
+  sqlite3_finalize(s);
+  std::vector<std::string> definitions;
+  for (const auto& [name, sql] : found) {
+    CheckSqlite(
+        sqlite3_exec(db, ("DROP INDEX \"" + name + "\"").c_str(), nullptr, nullptr, nullptr), db);
+    definitions.push_back(sql);
+  }
+  sqlite3_close(db);
+  return definitions;
 }
 
 // ORP_BENCH_ALTER_SQL: SQL run on the fresh schema before timing (an index dropped or made
@@ -366,8 +414,10 @@ std::vector<TableRows> CodedRows(std::vector<TableRows> tables, std::string_view
   return tables;
 }
 
+// `then_index`: every index of the rows' tables dropped before timing and built again from the
+// loaded rows before the commit (PlainInsertRows).
 void PlainInsertSameRows(benchmark::State& state, const char* alter_sql,
-                         const char* code_spec = nullptr) {
+                         const char* code_spec = nullptr, bool then_index = false) {
   Fixture& f = FixtureFor(state.range(0));
   const std::vector<TableRows> tables =
       code_spec ? CodedRows(StoredRows(f), code_spec) : StoredRows(f);
@@ -378,11 +428,15 @@ void PlainInsertSameRows(benchmark::State& state, const char* alter_sql,
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
     if (!storage::sqlite::OpenStore(path, BenchConnectionOptions())) std::abort();  // the schema
     AlterSchema(path, alter_sql);
+    const std::vector<std::string> indexes =
+        then_index ? DropDataIndexes(path) : std::vector<std::string>{};
     state.ResumeTiming();
-    PlainInsertRows(path, tables, cpu);
+    PlainInsertRows(path, tables, cpu, indexes);
   }
-  const char* names[] = {"submissions", "patients", "procedures", "implants", "outcomes", "commit"};
+  const char* names[] = {"submissions", "patients", "procedures", "implants",
+                         "outcomes",    "indexes",  "commit"};
   for (size_t n = 0; n < cpu.size(); ++n) {
+    if (n == tables.size() && !then_index) continue;
     state.counters[std::string(names[n]) + "_cpu_s"] =
         benchmark::Counter(cpu[n] / double(state.iterations()));
   }
@@ -394,6 +448,9 @@ void PlainInsertSameRows(benchmark::State& state, const char* alter_sql,
 
 void BM_PlainInsertSameRows(benchmark::State& state) {
   PlainInsertSameRows(state, std::getenv("ORP_BENCH_ALTER_SQL"));
+}
+void BM_PlainInsertSameRowsThenIndex(benchmark::State& state) {
+  PlainInsertSameRows(state, nullptr, nullptr, true);
 }
 
 // The `name=value` lines of environment variable `variable`.
@@ -467,6 +524,10 @@ void RegisterLarge() {
       ->Arg(procedures)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
+  benchmark::RegisterBenchmark("BM_PlainInsertSameRowsThenIndex", BM_PlainInsertSameRowsThenIndex)
+      ->Arg(procedures)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
 }
 
 // CPU time is the whole process's: ingest reads and validates on a second thread.
@@ -484,6 +545,10 @@ BENCHMARK(BM_IngestOneFile)
     ->UseRealTime()
     ->MeasureProcessCPUTime();
 BENCHMARK(BM_PlainInsertSameRows)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_PlainInsertSameRowsThenIndex)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_ValidateOnly)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_IngestEndToEndPostgres)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
