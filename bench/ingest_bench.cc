@@ -316,9 +316,9 @@ void BindRow(sqlite3_stmt* s, const std::vector<Value>& row) {
 
 // What BM_PlainInsert's loader does (same pragmas, SQLITE_TRANSIENT binds, one transaction),
 // over the stored rows; then, before the commit, the CREATE INDEX statements `indexes` (none for
-// the plain baseline) as the bulk load builds them (storage/sqlite/bulk_load.cc: sort runs in
-// temporary files, a 2 MiB cache, two sorter threads). Adds each table's thread CPU seconds to
-// `cpu`, then the indexes', then the commit's.
+// the plain baseline) as the bulk load builds them (storage/sqlite/sqlite_store.h
+// kRebuildCacheKib: sort runs in temporary files, the rebuild's cache and sorter threads). Adds
+// each table's thread CPU seconds to `cpu`, then the indexes', then the commit's.
 void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tables,
                      std::vector<double>& cpu, const std::vector<std::string>& indexes = {}) {
   sqlite3* db = nullptr;
@@ -340,10 +340,11 @@ void PlainInsertRows(const std::string& path, const std::vector<TableRows>& tabl
   }
   if (!indexes.empty()) {
     const double start = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
-    CheckSqlite(
-        sqlite3_exec(db, "PRAGMA temp_store=FILE; PRAGMA cache_size=-2048; PRAGMA threads=2",
-                     nullptr, nullptr, nullptr),
-        db);
+    const std::string pragmas =
+        "PRAGMA temp_store=FILE; PRAGMA cache_size=-" +
+        std::to_string(storage::sqlite::kRebuildCacheKib) +
+        "; PRAGMA threads=" + std::to_string(storage::sqlite::kRebuildThreads);
+    CheckSqlite(sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr), db);
     for (const std::string& sql : indexes) {
       CheckSqlite(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), db);
     }

@@ -6,6 +6,7 @@
 
 #include "orp/storage/sqlite/collect.h"
 #include "orp/storage/sqlite/queries.h"
+#include "orp/storage/sqlite/sqlite_store.h"
 
 namespace orp::storage::sqlite {
 
@@ -46,17 +47,6 @@ Result<std::vector<std::string>> Queries::DropIndexes(std::span<const std::strin
   return definitions;
 }
 
-// SQLite's sorter keeps up to the connection's cache_size in memory before it spills a sorted run
-// to a temporary file (the writer keeps its temporary files on disk: connection.h
-// temp_in_memory), and PRAGMA threads workers sort those runs while the next one is read, then
-// merge them. While the indexes are built the cache is held to kRebuildCacheKib: small runs sort
-// in the CPU's cache, more of them sort on the second core, and the process stays small. At 1M
-// procedures the seven rebuilds took 10-11 s sorting in memory (one run on one thread) and
-// 5.1-5.3 s in files with this cache; the sqlite3 shell on the same table took 9.5 s with a
-// 32 MiB cache and 5.3 s with 2 MiB (#4, docs/performance.md "## Ingest", session 11).
-constexpr int64_t kRebuildCacheKib = 2 * 1024;
-constexpr int kRebuildThreads = 2;
-
 Result<int64_t> Queries::CacheSize() {
   auto cache = First<int64_t>(
       db_, "PRAGMA cache_size", [](Stmt&) {},
@@ -73,8 +63,9 @@ Result<void> Queries::CreateIndexes(std::span<const std::string> definitions) {
   Result<int64_t> before = CacheSize();
   if (!before) return std::unexpected(before.error());
   ORP_RETURN_IF_ERROR(SetCacheSize(-kRebuildCacheKib));
-  // Sorter worker threads (#4, ADR 0010): SQLite hands CREATE INDEX's sort runs to a helper
-  // thread only when they spill from the cache (above). Harmless either way: the same index.
+  // Sorter worker threads (#4, ADR 0010; sqlite_store.h kRebuildCacheKib): SQLite hands CREATE
+  // INDEX's sort runs to a helper thread only when they spill from the cache. Harmless either
+  // way: the same index.
   ORP_RETURN_IF_ERROR(db_.Exec("PRAGMA threads = " + std::to_string(kRebuildThreads)));
   Result<void> built;
   for (const std::string& sql : definitions) {

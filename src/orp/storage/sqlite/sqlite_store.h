@@ -42,4 +42,17 @@ inline constexpr int64_t kUrlReadMmapMib = 2047;
 inline constexpr int kUrlWriterCacheMib = 256;
 Result<std::unique_ptr<Store>> OpenStoreFromUrl(std::string_view url, std::string_view rest);
 
+// A bulk load's index rebuild (storage/bulk_load_writes.h, RestoreIndexes) holds the writer's
+// page cache to kRebuildCacheKib and runs with PRAGMA threads = kRebuildThreads. SQLite's sorter
+// keeps up to the cache in memory before it spills a sorted run to a temporary file (a store's
+// writer keeps its temporary files on disk: connection.h temp_in_memory), and the workers sort
+// those runs while the next one is read, then merge them: small runs sort in the CPU's cache, more
+// of them sort on the second core, and the process stays small. At 1M procedures the seven
+// rebuilds took 10-11 s sorting in memory (one run on one thread) and 4.7-5.3 s in files with this
+// cache; the sqlite3 shell on the same tables took 9.5 s with a 32 MiB cache and 5.3 s with 2 MiB
+// (#4, docs/performance.md "## Ingest", session 11). bench/ingest_bench.cc builds its
+// indexes-after baseline the same way.
+inline constexpr int64_t kRebuildCacheKib = 2 * 1024;
+inline constexpr int kRebuildThreads = 2;
+
 }  // namespace orp::storage::sqlite
