@@ -24,6 +24,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <sstream>
@@ -131,6 +132,32 @@ class IngestCrash : public ::testing::Test {
   // The rounds of kills described above, each against `reference_db`'s clean load.
   void KillRounds();
 
+  // kRounds rounds, and up to eight more while no victim has been killed yet: a loaded machine
+  // can let every victim finish inside its delay, so each further round aims at a shorter one.
+  // `round(r, reach)` runs round r, whose kill comes within `reach` times the load's time.
+  void EachRound(const std::function<void(int round, double reach)>& round) {
+    killed_ = 0;
+    double reach = 1.2;
+    for (int r = 0; r < kRounds || (killed_ == 0 && r < kRounds + 8); ++r) {
+      if (r >= kRounds) reach /= 2;
+      SCOPED_TRACE("round " + std::to_string(r));
+      round(r, reach);
+    }
+    EXPECT_GT(killed_, 0) << "every victim finished before its kill";
+  }
+
+  // Starts `orp ingest` of file `i` into `db` with stdout to `out`, sends SIGKILL after a random
+  // delay under `max_seconds`, and answers the child's exit status (-SIGKILL when it was killed).
+  int LoadAndKill(const fs::path& db, size_t i, const fs::path& out, double max_seconds) {
+    const pid_t child = Start(IngestArgs(db, i), out);
+    usleep(static_cast<useconds_t>(
+        std::uniform_real_distribution<double>(0.0, max_seconds)(random_) * 1e6));
+    kill(child, SIGKILL);
+    const int status = Wait(child);
+    killed_ += status == -SIGKILL;
+    return status;
+  }
+
   // Loads file `i` to completion; its receipt.
   std::string Load(const fs::path& db, size_t i) {
     const fs::path out = dir_ / "receipt.json";
@@ -147,6 +174,8 @@ class IngestCrash : public ::testing::Test {
   fs::path dir_;
   std::vector<fs::path> files_;
   bool bulk_ = false;  // every `orp ingest` with --bulk
+  std::mt19937 random_{std::random_device{}()};
+  int killed_ = 0;  // victims killed in EachRound
 };
 
 // The names of the indexes in the SQLite file `db`, sorted and comma-separated.
@@ -187,6 +216,70 @@ TEST_F(IngestCrash, KillNineDuringABulkLoadLeavesTheOldStoreOrTheNewOneWithEvery
   KillRounds();
 }
 
+// The first load into an empty store under a rollback journal (ADR 0011: `orp ingest` asks for an
+// exclusive load, and with --bulk into a store without procedures SQLite journals to a rollback
+// journal instead of the WAL). The whole registry in one file, killed at a random moment: the
+// next open rolls the hot journal back, so the store holds the whole file (the COMMIT was
+// reached) or nothing of it, with every index, in WAL again; a retry loads it once.
+TEST_F(IngestCrash, KillNineDuringAnExclusiveFirstLoadLeavesTheEmptyStoreOrTheWholeFile) {
+  bulk_ = true;
+  // Every yearly file's rows under the first file's header.
+  const fs::path whole = dir_ / "whole.csv";
+  {
+    std::ofstream out(whole);
+    for (size_t i = 0; i < files_.size(); ++i) {
+      std::ifstream in(files_[i]);
+      std::string line;
+      for (bool header = true; std::getline(in, line); header = false) {
+        if (!header || i == 0) out << line << '\n';
+      }
+    }
+  }
+  files_ = {whole};
+  const fs::path reference_db = dir_ / "reference.db";
+  const auto start = Clock::now();
+  const int64_t accepted = Accepted(Load(reference_db, 0));
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  ASSERT_GT(accepted, 3000);
+  const storage::TableCounts reference = Open(reference_db)->CountRows().value();
+  const std::string indexes = IndexNames(reference_db);
+
+  EachRound([&](int round, double reach) {
+    const fs::path db = dir_ / ("exclusive-" + std::to_string(round) + ".db");
+    const fs::path out = dir_ / "victim.json";
+    const bool acknowledged = LoadAndKill(db, 0, out, reach * seconds) == 0;
+    if (acknowledged) {
+      EXPECT_EQ(Accepted(Slurp(out)), accepted);
+    }
+
+    if (!fs::exists(db)) return;  // killed before it created the file
+    // Opening rolls a hot journal back (a read-only look could not), then sets WAL.
+    {
+      auto store = Open(db);
+      ASSERT_NE(store, nullptr);
+      const storage::TableCounts counts = store->CountRows().value();
+      auto sub = store->FindSubmissionByKey("file-0");
+      ASSERT_TRUE(sub.has_value());
+      if (acknowledged) {
+        ASSERT_TRUE(sub->has_value()) << "the acknowledged load was lost";
+      }
+      if (sub->has_value()) {
+        EXPECT_EQ(counts, reference) << "a committed load is whole";
+      } else {
+        EXPECT_EQ(counts.at("procedures"), 0) << "nothing partial";
+        EXPECT_EQ(counts.at("patients"), 0);
+        EXPECT_EQ(counts.at("submissions"), 0);
+      }
+    }
+    EXPECT_FALSE(fs::exists(db.string() + "-journal"));
+    EXPECT_EQ(IndexNames(db), indexes) << "after the kill";
+    const std::string receipt = Load(db, 0);
+    EXPECT_EQ(Accepted(receipt), accepted) << receipt;
+    EXPECT_EQ(Open(db)->CountRows().value(), reference);
+    EXPECT_EQ(IndexNames(db), indexes) << "after the retry";
+  });
+}
+
 void IngestCrash::KillRounds() {
   // The reference: one clean load, timing each file to aim the kills (with --bulk, a bulk load
   // of each file, so the delays span the index rebuild too).
@@ -202,28 +295,15 @@ void IngestCrash::KillRounds() {
   const std::string indexes = IndexNames(reference_db);
   ASSERT_NE(indexes.find("implants_by_device,"), std::string::npos) << indexes;
 
-  std::mt19937 random(std::random_device{}());
-  int killed = 0;
-  // kRounds rounds, and up to eight more while no victim has been killed yet: a loaded machine
-  // can let every victim finish inside its delay, so each further round aims at a shorter one.
-  double reach = 1.2;
-  for (int round = 0; round < kRounds || (killed == 0 && round < kRounds + 8); ++round) {
-    if (round >= kRounds) reach /= 2;
-    SCOPED_TRACE("round " + std::to_string(round));
+  EachRound([&](int round, double reach) {
     const fs::path db = dir_ / ("crash-" + std::to_string(round) + ".db");
-    const size_t victim = std::uniform_int_distribution<size_t>(1, files_.size() - 1)(random);
+    const size_t victim = std::uniform_int_distribution<size_t>(1, files_.size() - 1)(random_);
     std::map<std::string, int64_t> acknowledged;  // key -> accepted
     for (size_t i = 0; i < victim; ++i) {
       acknowledged["file-" + std::to_string(i)] = Accepted(Load(db, i));
     }
     const fs::path out = dir_ / "victim.json";
-    const pid_t child = Start(IngestArgs(db, victim), out);
-    const double delay =
-        std::uniform_real_distribution<double>(0.0, reach * seconds[victim])(random);
-    usleep(static_cast<useconds_t>(delay * 1e6));
-    kill(child, SIGKILL);
-    const int status = Wait(child);
-    killed += status == -SIGKILL;
+    const int status = LoadAndKill(db, victim, out, reach * seconds[victim]);
     if (status == 0) acknowledged["file-" + std::to_string(victim)] = Accepted(Slurp(out));
 
     EXPECT_EQ(IndexNames(db), indexes) << "after the kill";
@@ -262,8 +342,7 @@ void IngestCrash::KillRounds() {
     }
     EXPECT_EQ(Open(db)->CountRows().value(), reference);
     EXPECT_EQ(IndexNames(db), indexes) << "after the retry";
-  }
-  EXPECT_GT(killed, 0) << "every victim finished before its kill";
+  });
 }
 
 }  // namespace

@@ -128,6 +128,9 @@ void RunIngest(const IngestCliOptions& o, const Environment& env) {
                : o.no_bulk ? ingest::BulkLoad::kNever
                            : ingest::BulkLoad::kAuto;
     run.bulk_ratio = o.bulk_ratio;
+    // A command owns the store while it loads: into an empty store, a rollback journal (ADR 0011;
+    // SQLite falls back to the WAL when another process, a server, has the file open).
+    run.exclusive = true;
     run.submitter = o.as_ods.empty() ? "operator" : o.as_ods;
     if (!o.idempotency_key.empty()) {
       run.idempotency_key =

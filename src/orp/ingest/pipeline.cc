@@ -194,6 +194,16 @@ Result<void> MaybeDeferIndexes(storage::Transaction& txn, const std::filesystem:
   return {};
 }
 
+// Whether to ask for an exclusive load (IngestOptions::exclusive): when MaybeDeferIndexes would
+// defer every index were the store empty, which the store checks for itself.
+bool ExclusiveLoadWanted(const std::filesystem::path& file, const IngestOptions& options) {
+  if (options.bulk == BulkLoad::kNever || !options.bulk_every_index) return false;
+  if (options.bulk == BulkLoad::kAlways) return true;
+  std::error_code error;
+  const auto bytes = std::filesystem::file_size(file, error);
+  return !error && BulkLoadWanted(static_cast<int64_t>(bytes), 0, options.bulk_ratio);
+}
+
 Result<Receipt> Finish(storage::Transaction& txn, Receipt r) {
   r.submission_id = txn.submission();
   if (storage::BulkLoadWrites* bulk = storage::AsBulkLoadWrites(txn)) {
@@ -242,6 +252,7 @@ Result<Receipt> IngestFile(storage::Store& store, const Validator& validator,
   storage::SubmissionRequest request{
       key, options.submitter, validator.options().registry,
       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())};
+  request.exclusive_load = options.exclusive && ExclusiveLoadWanted(file, options);
   Result<storage::SubmissionStart> start = store.BeginSubmission(request);
   if (!start) return std::unexpected(start.error());
   if (start->duplicate_of) return DuplicateReceipt(*start->duplicate_of);

@@ -66,6 +66,11 @@ struct IngestOptions {
   // reads off the write path, and the writer serves its linkage from memory; false: only those
   // it does not read (ADR 0009), as in any other bulk load.
   bool bulk_every_index = true;
+  // (#4, ADR 0011) The caller owns the store for the length of the submission (the `orp ingest`
+  // command; never a server, whose readers would wait): a bulk load into a store without
+  // procedures may then be written under a rollback journal, each page once
+  // (storage::SubmissionRequest::exclusive_load).
+  bool exclusive = false;
 };
 
 struct Receipt {

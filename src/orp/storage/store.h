@@ -117,6 +117,14 @@ struct SubmissionRequest {
   std::string submitter;
   std::string registry;
   domain::Instant received_at{};
+  // (#4, ADR 0011) The caller is about to write a large submission (a bulk load) and owns the
+  // store while it does: a one-shot command, not a server answering readers. A SQLite file store
+  // holding no procedure then writes the transaction under a rollback journal, each new page
+  // once into the file, instead of into the WAL and again into the file at the checkpoint; only
+  // when no other connection (in any process) has the file open, else as usual. Until the
+  // transaction ends, the store's own reads fail fast (kUnavailable) and other processes' opens
+  // wait, then fail with "database is locked". Other stores ignore it.
+  bool exclusive_load = false;
 };
 
 // Rows per table, for reports and for tests that check nothing partial was written.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -233,6 +234,125 @@ TEST_F(BulkLoad, ADuplicatePseudonymMetWhenTheIndexIsBuiltAgainFailsTheCommitAnd
   ASSERT_TRUE((*txn)->PutPatient(SamplePatient(2)).has_value());
   ASSERT_TRUE((*txn)->Commit().has_value());
   EXPECT_EQ(store_->CountRows()->at("patients"), 2);
+}
+
+
+// The exclusive load (SubmissionRequest::exclusive_load, ADR 0011): into a store without
+// procedures and with no other connection open, the transaction journals to a rollback journal;
+// whatever its end, the store is in WAL again, with every index, and reads come back.
+class ExclusiveLoad : public BulkLoad {
+ protected:
+  // The file's journal format, from its header (byte 18): 2 for WAL, 1 for a rollback journal.
+  int HeaderJournal() {
+    std::ifstream in(path_, std::ios::binary);
+    char header[20] = {};
+    in.read(header, sizeof header);
+    return in ? header[18] : -1;
+  }
+  bool Exists(std::string_view suffix) {
+    return std::filesystem::exists(path_ + std::string(suffix));
+  }
+  // Begins a submission that asks for an exclusive load.
+  std::unique_ptr<Transaction> Begin(const std::string& key) {
+    SubmissionRequest request{key, "operator", "BCIR", {}};
+    request.exclusive_load = true;
+    auto start = store_->BeginSubmission(request);
+    EXPECT_TRUE(start.has_value()) << start.error().ToString();
+    return start ? std::move(start->transaction) : nullptr;
+  }
+  // One patient and one procedure, then the submission's outcome and COMMIT.
+  void WriteOneAndCommit(Transaction& txn, const std::string& ref, int patient) {
+    PatientId id = *txn.PutPatient(SamplePatient(patient));
+    Procedure p = SampleProcedure(ref, id);
+    ASSERT_TRUE(txn.PutProcedure(p).has_value());
+    ASSERT_TRUE(txn.FinishSubmission({domain::SubmissionStatus::kAccepted, 1, 1, 0, "{}"}));
+    ASSERT_TRUE(txn.Commit().has_value());
+  }
+};
+
+TEST_F(ExclusiveLoad, AnEmptyStoreIsLoadedUnderARollbackJournalAndReturnsToWal) {
+  ASSERT_EQ(HeaderJournal(), 2);
+  auto txn = Begin("first");
+  ASSERT_NE(txn, nullptr);
+  ASSERT_TRUE(AsBulkLoadWrites(*txn)->DeferEveryIndex().has_value());
+  EXPECT_EQ(HeaderJournal(), 1);
+  EXPECT_TRUE(Exists("-journal"));  // the submission's row was written
+  EXPECT_FALSE(Exists("-wal"));
+  // The store's own reads say why they cannot run, at once.
+  auto counted = store_->CountRows();
+  ASSERT_FALSE(counted.has_value());
+  EXPECT_EQ(counted.error().code(), ErrorCode::kUnavailable);
+  EXPECT_NE(counted.error().ToString().find("loaded exclusively"), std::string::npos);
+  WriteOneAndCommit(*txn, "P1", 1);
+  EXPECT_FALSE(Exists("-journal"));
+  EXPECT_EQ(HeaderJournal(), 2);
+  EXPECT_EQ(store_->CountRows()->at("procedures"), 1);
+  EXPECT_EQ(Indexes(), before_);
+  EXPECT_EQ(IntegrityCheck(), "ok");
+  // The next submission, into a store with a procedure, journals to the WAL as before.
+  auto next = Begin("second");
+  ASSERT_NE(next, nullptr);
+  EXPECT_EQ(HeaderJournal(), 2);
+  EXPECT_FALSE(Exists("-journal"));
+  EXPECT_TRUE(store_->CountRows().has_value());  // reads run beside it
+  WriteOneAndCommit(*next, "P2", 2);
+  EXPECT_EQ(store_->CountRows()->at("procedures"), 2);
+}
+
+TEST_F(ExclusiveLoad, ARollbackLeavesTheStoreAsItWasInWal) {
+  {
+    auto txn = Begin("first");
+    ASSERT_NE(txn, nullptr);
+    ASSERT_TRUE(AsBulkLoadWrites(*txn)->DeferEveryIndex().has_value());
+    PatientId id = *txn->PutPatient(SamplePatient(1));
+    Procedure p = SampleProcedure("P1", id);
+    ASSERT_TRUE(txn->PutProcedure(p).has_value());
+    EXPECT_EQ(HeaderJournal(), 1);
+  }  // dropped without Commit: rolled back
+  EXPECT_EQ(HeaderJournal(), 2);
+  EXPECT_FALSE(Exists("-journal"));
+  EXPECT_EQ(store_->CountRows()->at("procedures"), 0);
+  EXPECT_EQ(store_->CountRows()->at("submissions"), 0);
+  EXPECT_EQ(Indexes(), before_);
+  EXPECT_EQ(IntegrityCheck(), "ok");
+}
+
+// Another connection to the file, idle or not, in this process or another: SQLite refuses to
+// leave WAL, and the load runs in WAL beside it.
+TEST_F(ExclusiveLoad, AnotherOpenConnectionKeepsTheLoadInWal) {
+  auto other = Connection::Open(path_, {});
+  ASSERT_TRUE(other.has_value());
+  auto txn = Begin("first");
+  ASSERT_NE(txn, nullptr);
+  EXPECT_EQ(HeaderJournal(), 2);
+  EXPECT_FALSE(Exists("-journal"));
+  EXPECT_TRUE(store_->CountRows().has_value());  // the store's reads run beside it
+  WriteOneAndCommit(*txn, "P1", 1);
+  auto seen = Collect<int64_t>(
+      **other, "SELECT count(*) FROM procedures", [](Stmt&) {},
+      [](const Stmt& s) -> Result<int64_t> { return s.Int(0); });
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->front(), 1);
+}
+
+// A repeated key answers the first receipt: the transaction that found it ends, and with it the
+// exclusive load it began (a rejected file's submission leaves the store without procedures).
+TEST_F(ExclusiveLoad, ARepeatedKeyEndsTheExclusiveLoadItBegan) {
+  {
+    auto txn = Begin("first");
+    ASSERT_NE(txn, nullptr);
+    ASSERT_TRUE(txn->FinishSubmission({domain::SubmissionStatus::kRejected, 1, 0, 1, "{}"}));
+    ASSERT_TRUE(txn->Commit().has_value());
+  }
+  SubmissionRequest request{"first", "operator", "BCIR", {}};
+  request.exclusive_load = true;
+  auto start = store_->BeginSubmission(request);
+  ASSERT_TRUE(start.has_value()) << start.error().ToString();
+  EXPECT_TRUE(start->duplicate_of.has_value());
+  EXPECT_EQ(start->transaction, nullptr);
+  EXPECT_EQ(HeaderJournal(), 2);
+  EXPECT_FALSE(Exists("-journal"));
+  EXPECT_EQ(store_->CountRows()->at("submissions"), 1);
 }
 
 }  // namespace

@@ -106,6 +106,30 @@ Result<std::string> Connection::JournalMode() {
   return *row ? stmt->Text(0) : std::string();
 }
 
+Result<std::string> Connection::SetJournalMode(std::string_view mode) {
+  // Not through the statement cache: a PRAGMA that names its value is prepared once per use.
+  const std::string sql = "PRAGMA journal_mode=" + std::string(mode);
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+  std::string now;
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+      now = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      rc = SQLITE_OK;
+    }
+  }
+  if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+    Error error = SqliteError(db_, rc, "cannot change the journal mode");
+    sqlite3_finalize(stmt);
+    return std::unexpected(error);
+  }
+  sqlite3_finalize(stmt);
+  return now;
+}
+
+void Connection::SetBusyTimeout(int ms) { sqlite3_busy_timeout(db_, ms); }
+
 Stmt::Stmt(Stmt&& other) noexcept : connection_(other.connection_), stmt_(other.stmt_) {
   other.stmt_ = nullptr;
 }

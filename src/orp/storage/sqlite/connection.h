@@ -78,6 +78,11 @@ class Connection final : public sql::Database {
   int64_t Changes() const;
   // "wal", "memory", …
   Result<std::string> JournalMode();
+  // PRAGMA journal_mode=`mode` ("wal", "delete"): the mode the database is in afterwards. Leaving
+  // WAL needs every other connection to the file, in any process, closed: SQLITE_BUSY otherwise.
+  Result<std::string> SetJournalMode(std::string_view mode);
+  // How long a statement waits for another connection's lock before SQLITE_BUSY (0: not at all).
+  void SetBusyTimeout(int ms);
   sqlite3* handle() { return db_; }
 
   sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }

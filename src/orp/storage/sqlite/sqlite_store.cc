@@ -106,6 +106,13 @@ class SqliteStore : public QueryReader<Store> {
 
   Queries& queries() { return queries_; }
   Connection& connection() { return *connection_; }
+  // SubmissionRequest::exclusive_load (#4, ADR 0011), under the store's lock, before BEGIN: true
+  // when the writer now journals to a rollback journal; false, with the store as it was, when it
+  // cannot (the store holds procedures, or another connection has the file open).
+  Result<bool> BeginExclusiveLoad();
+  // Back to WAL, the pooled readers and the checkpointer, after the transaction's COMMIT or
+  // ROLLBACK (the store's lock still held); nothing when BeginExclusiveLoad did not switch.
+  void EndExclusiveLoad();
   // A file store's WAL checkpoints move to their own thread (checkpointer.h).
   Result<void> StartCheckpointer() {
     if (info_.location == ":memory:" || !options_.background_checkpoint) return {};
@@ -143,7 +150,7 @@ class SqliteStore : public QueryReader<Store> {
     return StoreLock(mu_, owner_);
   }
   Result<ReadLease> LeasePooledReader();
-  Result<std::unique_ptr<SqliteTransaction>> BeginSqlite();
+  Result<std::unique_ptr<SqliteTransaction>> BeginSqlite(bool exclusive_load = false);
 
   std::unique_ptr<Connection> connection_;
   std::unique_ptr<Checkpointer> checkpointer_;  // after connection_: stopped before it closes
@@ -154,12 +161,20 @@ class SqliteStore : public QueryReader<Store> {
   std::atomic<std::thread::id> owner_{};
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<PooledReader>> idle_;
+  bool readers_closed_ = false;  // under pool_mu_: an exclusive load is writing
+  bool exclusive_load_ = false;  // under mu_: the writer journals to a rollback journal
 };
 
 Result<ReadLease> SqliteStore::LeasePooledReader() {
   std::unique_ptr<PooledReader> reader;
   {
     std::lock_guard<std::mutex> lock(pool_mu_);
+    if (readers_closed_) {
+      // A new connection would wait for the writer's lock and then fail: say why, at once.
+      return Unavailable(
+          "the store is being loaded exclusively (a bulk load into an empty store); read again "
+          "when the load has committed");
+    }
     if (!idle_.empty()) {
       reader = std::move(idle_.back());
       idle_.pop_back();
@@ -195,6 +210,7 @@ void SqliteTransaction::End() {
   RestoreCache();
   ended_ = true;
   store_.queries().EndTransaction();
+  store_.EndExclusiveLoad();  // under the store's lock, which this transaction still holds
   lock_.Release();
 }
 
@@ -281,21 +297,91 @@ Result<void> SqliteTransaction::Commit() {
   return {};
 }
 
-Result<std::unique_ptr<SqliteTransaction>> SqliteStore::BeginSqlite() {
+Result<std::unique_ptr<SqliteTransaction>> SqliteStore::BeginSqlite(bool exclusive_load) {
   if (owner_.load() == std::this_thread::get_id()) {
     return FailedPrecondition("this thread already holds a transaction on the store");
   }
   StoreLock lock(mu_, owner_);
+  if (exclusive_load) {
+    Result<bool> exclusive = BeginExclusiveLoad();
+    if (!exclusive) return std::unexpected(exclusive.error());
+  }
   // IMMEDIATE takes the write lock now, so no statement inside can fail for a lock later.
-  ORP_RETURN_IF_ERROR(connection_->Exec("BEGIN IMMEDIATE"));
+  Result<void> begun = connection_->Exec("BEGIN IMMEDIATE");
+  if (!begun) {
+    EndExclusiveLoad();
+    return std::unexpected(begun.error());
+  }
   return std::make_unique<SqliteTransaction>(*this, std::move(lock));
+}
+
+// A bulk load into an empty store under a rollback journal (#4, ADR 0011). In WAL mode every page
+// of the load is written twice: into the WAL (as the page cache spills, then at COMMIT) and into
+// the file by the checkpoint, whose copy the COMMIT waits for (the Checkpointer's bound). A
+// rollback journal holds only the original content of pages that existed when the transaction
+// began; SQLite journals no page past the file's original end and truncates the file back on a
+// rollback. So into a store without procedures (a few hundred pages) nearly every page is
+// written once, into the file; a crash (kill -9) leaves a hot journal that the next open rolls
+// back, leaving the store as it was. Leaving WAL needs every other connection closed: the
+// checkpointer's and the idle pooled readers' are ours to close; any other (a reader leased
+// now, another process) makes SQLite answer BUSY, and the load runs in WAL as before.
+Result<bool> SqliteStore::BeginExclusiveLoad() {
+  if (info_.location == ":memory:") return false;
+  Result<int64_t> stored = queries_.MaxProcedureId();
+  if (!stored) return std::unexpected(stored.error());
+  if (*stored != 0) return false;
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    readers_closed_ = true;
+    idle_.clear();
+  }
+  checkpointer_.reset();
+  // Another connection's lock is a refusal, not something to wait for.
+  connection_->SetBusyTimeout(0);
+  Result<std::string> mode = connection_->SetJournalMode("DELETE");
+  connection_->SetBusyTimeout(options_.busy_timeout_ms);
+  exclusive_load_ = mode.has_value() && *mode == "delete";
+  if (!exclusive_load_) {
+    EndExclusiveLoad();
+    return false;
+  }
+  // In WAL mode NORMAL loses at most the last commits on power loss; with a rollback journal it
+  // may corrupt the file (SQLite's documentation), so the load syncs as FULL does.
+  if (options_.synchronous == Synchronous::kNormal) {
+    Result<void> full = connection_->Exec("PRAGMA synchronous=FULL");
+    if (!full) {
+      EndExclusiveLoad();
+      return std::unexpected(full.error());
+    }
+  }
+  return true;
+}
+
+void SqliteStore::EndExclusiveLoad() {
+  if (exclusive_load_) {
+    exclusive_load_ = false;
+    // The only connection to the file: nothing can refuse. Were it to fail, the store stays in
+    // rollback-journal mode, correct, and the next connection opened sets WAL again.
+    (void)connection_->SetJournalMode("WAL");
+    if (options_.synchronous == Synchronous::kNormal) {
+      (void)connection_->Exec("PRAGMA synchronous=NORMAL");
+    }
+  }
+  bool reopen = false;
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    reopen = readers_closed_;
+    readers_closed_ = false;
+  }
+  // Without its checkpointer the writer checkpoints after its own commits, as SQLite does.
+  if (reopen && !checkpointer_) (void)StartCheckpointer();
 }
 
 Result<SubmissionStart> SqliteStore::BeginSubmission(const SubmissionRequest& request) {
   if (request.idempotency_key.empty()) {
     return InvalidArgument("a submission needs an idempotency key");
   }
-  auto txn = BeginSqlite();
+  auto txn = BeginSqlite(request.exclusive_load);
   if (!txn) return std::unexpected(txn.error());
   // Under the write lock: a key committed by anyone before us is visible now.
   auto earlier = (*txn)->FindSubmissionByKey(request.idempotency_key);
