@@ -159,7 +159,7 @@ std::unique_ptr<storage::Store> FreshStore(const Fixture& f, bool postgres) {
     return store ? std::move(*store) : nullptr;
   }
   const std::string db = (f.dir / "bench.db").string();
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(db + suffix);
   auto store = storage::sqlite::OpenStore(db, BenchConnectionOptions());
   return store ? std::move(*store) : nullptr;
 }
@@ -183,6 +183,8 @@ void Run(benchmark::State& state, bool dry_run, bool postgres = false, Load load
   run.dry_run = dry_run;
   run.bulk = load.bulk;
   run.bulk_every_index = load.every_index;
+  // The benchmark owns its store, as `orp ingest` does (ADR 0011; PostgreSQL ignores it).
+  run.exclusive = true;
   for (auto _ : state) {
     state.PauseTiming();
     auto store = FreshStore(f, postgres);
