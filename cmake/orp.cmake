@@ -8,17 +8,26 @@ function(orp_library name)
   target_link_libraries(orp_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
 endfunction()
 
-# orp_test(NAME SOURCES x_test.cc DEPS orp_x ... [COST SECONDS])
+# orp_test(NAME SOURCES x_test.cc DEPS orp_x ... [COST SECONDS] [ONE_PROCESS])
 #   One GoogleTest executable per subsystem; each TEST becomes its own CTest case, discovered
 #   when ctest runs (so building does not execute tests). COST: about how long each of its cases
-#   takes, for the long ones (see orp_test_cost below).
+#   takes, for the long ones (see orp_test_cost below). ONE_PROCESS: the executable is one CTest
+#   case that runs all its TESTs in one process, for a suite whose cases share a costly fixture
+#   made once per process (the synthetic registry of synth_test.cc: 15 processes made it 15
+#   times, ~160 s of the sanitizer suite); COST is then the whole run's.
 function(orp_test name)
-  cmake_parse_arguments(ARG "" "COST" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "ONE_PROCESS" "COST" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   set(cost 0)
   if(ARG_COST)
     set(cost ${ARG_COST})
+  endif()
+  if(ARG_ONE_PROCESS)
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES
+      ENVIRONMENT "ORP_SOURCE_DIR=${PROJECT_SOURCE_DIR}" COST ${cost})
+    return()
   endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
     PROPERTIES ENVIRONMENT "ORP_SOURCE_DIR=${PROJECT_SOURCE_DIR}" COST ${cost})
