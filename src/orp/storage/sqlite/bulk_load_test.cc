@@ -283,6 +283,13 @@ TEST_F(ExclusiveLoad, AnEmptyStoreIsLoadedUnderARollbackJournalAndReturnsToWal) 
   ASSERT_FALSE(counted.has_value());
   EXPECT_EQ(counted.error().code(), ErrorCode::kUnavailable);
   EXPECT_NE(counted.error().ToString().find("loaded exclusively"), std::string::npos);
+  // Another connection (another process's, as `orp serve` would open) is refused at once, and
+  // says why.
+  auto other = Connection::Open(path_, {});
+  ASSERT_FALSE(other.has_value());
+  EXPECT_EQ(other.error().code(), ErrorCode::kUnavailable);
+  EXPECT_NE(other.error().ToString().find("locked by another process"), std::string::npos)
+      << other.error().ToString();
   WriteOneAndCommit(*txn, "P1", 1);
   EXPECT_FALSE(Exists("-journal"));
   EXPECT_EQ(HeaderJournal(), 2);

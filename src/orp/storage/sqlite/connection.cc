@@ -55,9 +55,20 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   if (options.page_size > 0) {
     ORP_RETURN_IF_ERROR(connection->Exec(fmt::format("PRAGMA page_size={};", options.page_size)));
   }
-  // WAL lets readers run beside the one writer; foreign keys keep implants tied to procedures.
+  // WAL lets readers run beside the one writer. Refused (BUSY, at once) only while another
+  // process holds the file under a rollback journal: an exclusive bulk load (ADR 0011).
+  if (path != ":memory:" && !connection->SetJournalMode("WAL")) {
+    if ((sqlite3_errcode(db) & 0xff) == SQLITE_BUSY) {
+      return Unavailable(fmt::format(
+          "the database {} is locked by another process (an `orp ingest` loading it in bulk "
+          "holds it until it commits); try again when that load has finished",
+          path));
+    }
+    return std::unexpected(SqliteError(db, sqlite3_errcode(db), "cannot set WAL"));
+  }
+  // Foreign keys keep implants tied to procedures.
   ORP_RETURN_IF_ERROR(connection->Exec(
-      fmt::format("PRAGMA journal_mode=WAL; PRAGMA synchronous={}; PRAGMA foreign_keys=ON; "
+      fmt::format("PRAGMA synchronous={}; PRAGMA foreign_keys=ON; "
                   "PRAGMA cache_size=-{}; PRAGMA temp_store={}; PRAGMA mmap_size={};",
                   sync, options.cache_mib * 1024, options.temp_in_memory ? "MEMORY" : "FILE",
                   options.mmap_mib * (int64_t{1} << 20))));
