@@ -194,7 +194,9 @@ void AddIngestCommand(CLI::App& app, const Environment& env) {
                 "After accepting, run surveillance for the units the submission touched");
   CLI::Option* bulk = cmd->add_flag(
       "--bulk", o->bulk,
-      "Load in bulk: build the indexes ingest does not read once, at the end of the transaction");
+      "Load in bulk: build the indexes ingest does not read once, at the end of the transaction "
+      "(into a store without procedures that no other process has open, it also holds the file "
+      "until it commits, writing each page once)");
   cmd->add_flag("--no-bulk", o->no_bulk, "Never load in bulk (keep every index while writing)")
       ->excludes(bulk);
   cmd->add_option("--bulk-ratio", o->bulk_ratio,
