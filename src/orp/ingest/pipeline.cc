@@ -171,18 +171,24 @@ Receipt DuplicateReceipt(const domain::Submission& earlier) {
 // without procedures, also those the writer can answer from memory (ADR 0010), and then `writer`
 // serves its linkage from memory; into a store without patients either, also the demographics
 // index, and the writer serves its patient look-ups from memory too.
+// Whether `options` ask for a bulk load of `file` into a store holding about
+// `stored_procedures`.
+bool BulkLoadOf(const std::filesystem::path& file, const IngestOptions& options,
+                int64_t stored_procedures) {
+  if (options.bulk != BulkLoad::kAuto) return options.bulk == BulkLoad::kAlways;
+  std::error_code error;
+  const auto bytes = std::filesystem::file_size(file, error);
+  if (error) return false;  // the reader reports an unreadable file
+  return BulkLoadWanted(static_cast<int64_t>(bytes), stored_procedures, options.bulk_ratio);
+}
+
 Result<void> MaybeDeferIndexes(storage::Transaction& txn, const std::filesystem::path& file,
                                const IngestOptions& options, ChunkWriter& writer) {
   storage::BulkLoadWrites* bulk = storage::AsBulkLoadWrites(txn);
   if (bulk == nullptr || options.bulk == BulkLoad::kNever) return {};
   Result<int64_t> stored = bulk->StoredProceduresBound();
   if (!stored) return std::unexpected(stored.error());
-  if (options.bulk == BulkLoad::kAuto) {
-    std::error_code error;
-    const auto bytes = std::filesystem::file_size(file, error);
-    if (error) return {};  // the reader reports an unreadable file
-    if (!BulkLoadWanted(static_cast<int64_t>(bytes), *stored, options.bulk_ratio)) return {};
-  }
+  if (!BulkLoadOf(file, options, *stored)) return {};
   if (*stored != 0 || !options.bulk_every_index) return bulk->DeferIndexes();
   ORP_RETURN_IF_ERROR(bulk->DeferEveryIndex());
   writer.ServeLinkageFromMemory(*bulk);
@@ -197,11 +203,7 @@ Result<void> MaybeDeferIndexes(storage::Transaction& txn, const std::filesystem:
 // Whether to ask for an exclusive load (IngestOptions::exclusive): when MaybeDeferIndexes would
 // defer every index were the store empty, which the store checks for itself.
 bool ExclusiveLoadWanted(const std::filesystem::path& file, const IngestOptions& options) {
-  if (options.bulk == BulkLoad::kNever || !options.bulk_every_index) return false;
-  if (options.bulk == BulkLoad::kAlways) return true;
-  std::error_code error;
-  const auto bytes = std::filesystem::file_size(file, error);
-  return !error && BulkLoadWanted(static_cast<int64_t>(bytes), 0, options.bulk_ratio);
+  return options.bulk_every_index && BulkLoadOf(file, options, 0);
 }
 
 Result<Receipt> Finish(storage::Transaction& txn, Receipt r) {

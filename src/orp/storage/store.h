@@ -122,8 +122,8 @@ struct SubmissionRequest {
   // holding no procedure then writes the transaction under a rollback journal, each new page
   // once into the file, instead of into the WAL and again into the file at the checkpoint; only
   // when no other connection (in any process) has the file open, else as usual. Until the
-  // transaction ends, the store's own reads fail fast (kUnavailable) and other processes' opens
-  // wait, then fail with "database is locked". Other stores ignore it.
+  // transaction ends, the store's own reads and other processes' opens fail at once
+  // (kUnavailable, saying why). Other stores ignore it.
   bool exclusive_load = false;
 };
 

@@ -236,7 +236,6 @@ TEST_F(BulkLoad, ADuplicatePseudonymMetWhenTheIndexIsBuiltAgainFailsTheCommitAnd
   EXPECT_EQ(store_->CountRows()->at("patients"), 2);
 }
 
-
 // The exclusive load (SubmissionRequest::exclusive_load, ADR 0011): into a store without
 // procedures and with no other connection open, the transaction journals to a rollback journal;
 // whatever its end, the store is in WAL again, with every index, and reads come back.

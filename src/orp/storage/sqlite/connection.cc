@@ -118,24 +118,19 @@ Result<std::string> Connection::JournalMode() {
 }
 
 Result<std::string> Connection::SetJournalMode(std::string_view mode) {
-  // Not through the statement cache: a PRAGMA that names its value is prepared once per use.
+  // The PRAGMA answers one row, the mode the database is in afterwards.
   const std::string sql = "PRAGMA journal_mode=" + std::string(mode);
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
   std::string now;
-  if (rc == SQLITE_OK) {
-    rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-      now = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-      rc = SQLITE_OK;
-    }
+  int rc = sqlite3_exec(
+      db_, sql.c_str(),
+      [](void* out, int, char** values, char**) {
+        if (values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
+        return 0;
+      },
+      &now, nullptr);
+  if (rc != SQLITE_OK) {
+    return std::unexpected(SqliteError(db_, rc, "cannot change the journal mode"));
   }
-  if (rc != SQLITE_OK && rc != SQLITE_DONE) {
-    Error error = SqliteError(db_, rc, "cannot change the journal mode");
-    sqlite3_finalize(stmt);
-    return std::unexpected(error);
-  }
-  sqlite3_finalize(stmt);
   return now;
 }
 

@@ -113,6 +113,9 @@ class SqliteStore : public QueryReader<Store> {
   // Back to WAL, the pooled readers and the checkpointer, after the transaction's COMMIT or
   // ROLLBACK (the store's lock still held); nothing when BeginExclusiveLoad did not switch.
   void EndExclusiveLoad();
+  // Leases pooled readers again and restarts the checkpointer, after BeginExclusiveLoad closed
+  // them.
+  void ReopenReaders();
   // A file store's WAL checkpoints move to their own thread (checkpointer.h).
   Result<void> StartCheckpointer() {
     if (info_.location == ":memory:" || !options_.background_checkpoint) return {};
@@ -342,7 +345,7 @@ Result<bool> SqliteStore::BeginExclusiveLoad() {
   connection_->SetBusyTimeout(options_.busy_timeout_ms);
   exclusive_load_ = mode.has_value() && *mode == "delete";
   if (!exclusive_load_) {
-    EndExclusiveLoad();
+    ReopenReaders();
     return false;
   }
   // In WAL mode NORMAL loses at most the last commits on power loss; with a rollback journal it
@@ -358,23 +361,24 @@ Result<bool> SqliteStore::BeginExclusiveLoad() {
 }
 
 void SqliteStore::EndExclusiveLoad() {
-  if (exclusive_load_) {
-    exclusive_load_ = false;
-    // The only connection to the file: nothing can refuse. Were it to fail, the store stays in
-    // rollback-journal mode, correct, and the next connection opened sets WAL again.
-    (void)connection_->SetJournalMode("WAL");
-    if (options_.synchronous == Synchronous::kNormal) {
-      (void)connection_->Exec("PRAGMA synchronous=NORMAL");
-    }
+  if (!exclusive_load_) return;  // every other transaction's end: nothing to undo
+  exclusive_load_ = false;
+  // The only connection to the file: nothing can refuse. Were it to fail, the store stays in
+  // rollback-journal mode, correct, and the next connection opened sets WAL again.
+  (void)connection_->SetJournalMode("WAL");
+  if (options_.synchronous == Synchronous::kNormal) {
+    (void)connection_->Exec("PRAGMA synchronous=NORMAL");
   }
-  bool reopen = false;
+  ReopenReaders();
+}
+
+void SqliteStore::ReopenReaders() {
   {
     std::lock_guard<std::mutex> lock(pool_mu_);
-    reopen = readers_closed_;
     readers_closed_ = false;
   }
   // Without its checkpointer the writer checkpoints after its own commits, as SQLite does.
-  if (reopen && !checkpointer_) (void)StartCheckpointer();
+  if (!checkpointer_) (void)StartCheckpointer();
 }
 
 Result<SubmissionStart> SqliteStore::BeginSubmission(const SubmissionRequest& request) {
