@@ -18,12 +18,11 @@
 #include "orp/api/json_codec.h"
 #include "orp/api/response.h"
 #include "orp/api/routes.h"
+#include "orp/core/date.h"
 #include "orp/security/accounts.h"
 
 namespace orp::api {
 namespace {
-
-std::string Iso(domain::Instant at) { return fmt::format("{:%FT%TZ}", at); }
 
 Result<security::Accounts*> AccountsOf(const RequestContext& ctx) {
   ORP_RETURN_IF_ERROR(ctx.Require(ResourceScope{}));
@@ -51,7 +50,7 @@ Result<HttpResponse> ListUsers(const RequestContext& ctx) {
                      {"has_password", u.has_password},
                      {"has_totp", u.has_totp},
                      {"disabled", u.disabled},
-                     {"created_at", Iso(u.created_at)}});
+                     {"created_at", FormatIsoInstant(u.created_at)}});
   }
   return JsonResponse(Json{{"items", items}}.dump());
 }
@@ -119,10 +118,11 @@ Result<HttpResponse> ListTokens(const RequestContext& ctx) {
   if (!tokens) return std::unexpected(tokens.error());
   Json items = Json::array();
   for (const security::TokenInfo& t : *tokens) {
-    items.push_back({{"token_id", t.token_id},
-                     {"created_at", Iso(t.created_at)},
-                     {"expires_at", Iso(t.expires_at)},
-                     {"revoked_at", t.revoked_at ? Json(Iso(*t.revoked_at)) : Json(nullptr)}});
+    items.push_back(
+        {{"token_id", t.token_id},
+         {"created_at", FormatIsoInstant(t.created_at)},
+         {"expires_at", FormatIsoInstant(t.expires_at)},
+         {"revoked_at", t.revoked_at ? Json(FormatIsoInstant(*t.revoked_at)) : Json(nullptr)}});
   }
   return JsonResponse(Json{{"items", items}}.dump());
 }
@@ -145,7 +145,7 @@ Result<HttpResponse> CreateToken(const RequestContext& ctx) {
   if (!token) return std::unexpected(token.error());
   Json body = {{"token_id", token->token_id},
                {"token", token->token},
-               {"expires_at", Iso(token->expires_at)}};
+               {"expires_at", FormatIsoInstant(token->expires_at)}};
   HttpResponse response = JsonResponse(body.dump(), 201);
   response.headers.emplace_back("Cache-Control", "no-store");  // holds a secret
   return response;

@@ -12,6 +12,7 @@
 #include "orp/api/json_codec.h"
 #include "orp/api/response.h"
 #include "orp/api/routes.h"
+#include "orp/core/date.h"
 #include "orp/core/text.h"
 
 namespace orp::api {
@@ -45,9 +46,8 @@ Result<domain::Instant> ParseInstant(std::string_view text, std::string_view fie
 }
 
 Json EntryJson(const domain::AuditRecord& r, bool with_actor) {
-  Json out = {{"seq", r.seq},         {"at", fmt::format("{:%FT%TZ}", r.at)},
-              {"role", r.role},       {"action", r.action},
-              {"object", r.object},   {"purpose", r.purpose},
+  Json out = {{"seq", r.seq},         {"at", FormatIsoInstant(r.at)}, {"role", r.role},
+              {"action", r.action},   {"object", r.object},           {"purpose", r.purpose},
               {"outcome", r.outcome}, {"request_id", r.request_id}};
   if (with_actor) out["actor"] = r.actor;
   return out;

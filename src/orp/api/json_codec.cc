@@ -5,6 +5,8 @@
 
 #include <charconv>
 
+#include "orp/core/date.h"
+
 namespace orp::api {
 namespace {
 
@@ -16,8 +18,6 @@ template <typename T, typename F>
 Json OrNull(const std::optional<T>& value, F&& f) {
   return value ? Json(f(*value)) : Json(nullptr);
 }
-
-std::string IsoInstant(domain::Instant at) { return fmt::format("{:%FT%TZ}", at); }
 
 bool ParseInt64(std::string_view text, int64_t& out) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -97,7 +97,7 @@ Json SubmissionJson(const domain::Submission& s) {
           {"status", domain::Name(s.status)},
           {"registry", s.registry},
           {"submitter", s.submitter},
-          {"received_at", IsoInstant(s.received_at)},
+          {"received_at", FormatIsoInstant(s.received_at)},
           {"procedures",
            {{"received", s.received}, {"accepted", s.accepted}, {"rejected", s.rejected}}}};
 }

@@ -3,6 +3,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "orp/core/date.h"
 #include "orp/security/policy.h"
 
 namespace orp::api {
@@ -64,7 +65,7 @@ Result<SignedIn> SecurityGatekeeper::SignIn(const SignInRequest& r) {
       accounts_.Login(r.username, r.password, r.totp_code, r.remote_address);
   if (!session) return std::unexpected(session.error());
   return SignedIn{security::SessionCookie(*session, accounts_.Now()), session->csrf_token,
-                  fmt::format("{:%FT%TZ}", session->expires_at), session->principal};
+                  FormatIsoInstant(session->expires_at), session->principal};
 }
 
 Result<std::string> SecurityGatekeeper::SignOut(std::string_view session_cookie) {

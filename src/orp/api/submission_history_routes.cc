@@ -15,12 +15,11 @@
 #include "orp/api/json_codec.h"
 #include "orp/api/response.h"
 #include "orp/api/routes.h"
+#include "orp/core/date.h"
 #include "orp/storage/submission_reads.h"
 
 namespace orp::api {
 namespace {
-
-std::string IsoInstant(domain::Instant at) { return fmt::format("{:%FT%TZ}", at); }
 
 constexpr int kDefaultPage = 50;
 constexpr int kMaxPage = 500;
@@ -41,7 +40,7 @@ Json SummaryJson(const storage::SubmissionSummary& s) {
   const domain::Submission& m = s.submission;
   std::optional<std::string> by = HttpSubmitter(m.idempotency_key);
   return {{"id", m.id.value},
-          {"received_at", IsoInstant(m.received_at)},
+          {"received_at", FormatIsoInstant(m.received_at)},
           {"by", by ? Json(*by) : Json(nullptr)},
           {"source", by ? "http" : "file"},
           {"registry", m.registry},
@@ -94,7 +93,7 @@ Result<HttpResponse> ListHistory(const ApiServices& s, const RequestContext& ctx
 Json WaitingJson(const storage::WaitingFinding& w) {
   Json out = FindingJson(w.finding);
   out["submission"] = w.submission;
-  out["received_at"] = IsoInstant(w.received_at);
+  out["received_at"] = FormatIsoInstant(w.received_at);
   return out;
 }
 

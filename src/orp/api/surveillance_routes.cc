@@ -25,6 +25,7 @@
 #include "orp/api/response.h"
 #include "orp/api/routes.h"
 #include "orp/api/surveillance_runs.h"
+#include "orp/core/date.h"
 #include "orp/core/text.h"
 #include "orp/domain/device_id.h"
 #include "orp/security/audit.h"
@@ -300,7 +301,7 @@ Result<HttpResponse> StartRun(const ApiServices& s, const RequestContext& ctx) {
   }
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   std::optional<SurveillanceRuns::Run> run = s.surveillance_runs->Begin(
-      ctx.principal().username, fmt::format("{:%FT%TZ}", now), FormatIsoDate(options.data_cut));
+      ctx.principal().username, FormatIsoInstant(now), FormatIsoDate(options.data_cut));
   if (!run) return Unavailable("a surveillance run is in progress; try again when it ends");
   Result<surveillance::RunSummary> summary =
       surveillance::RunSurveillance(s.AnalyticsStore(), options);

@@ -34,8 +34,6 @@ struct AuditOptions {
   std::string format = "table";
 };
 
-std::string Iso(domain::Instant at) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", at); }
-
 // "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ".
 Result<domain::Instant> ParseInstant(std::string_view option, std::string_view text) {
   auto fail = [&] {
@@ -104,7 +102,7 @@ void RunList(const AuditOptions& o, const Environment& env) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& r : records) {
       out.push_back({{"seq", r.seq},
-                     {"at", Iso(r.at)},
+                     {"at", FormatIsoInstant(r.at)},
                      {"actor", r.actor},
                      {"role", r.role},
                      {"action", r.action},
@@ -120,8 +118,8 @@ void RunList(const AuditOptions& o, const Environment& env) {
   }
   Table table(headers);
   for (const auto& r : records) {
-    table.AddRow({std::to_string(r.seq), Iso(r.at), r.actor, r.role, r.action, r.object,
-                  r.request_id, r.purpose, r.outcome});
+    table.AddRow({std::to_string(r.seq), FormatIsoInstant(r.at), r.actor, r.role, r.action,
+                  r.object, r.request_id, r.purpose, r.outcome});
   }
   fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
 }

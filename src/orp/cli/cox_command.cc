@@ -22,7 +22,7 @@
 namespace orp::cli {
 namespace {
 
-constexpr std::string_view kCommand = "cox";
+constexpr std::string_view kCox = "cox";
 
 struct CoxArgs {
   std::string input, time, status, ties = "efron", strata, format = "table";
@@ -138,15 +138,15 @@ std::string Text(const Model& model, double conf_level) {
 }
 
 void Run(const CoxArgs& args) {
-  const OutputFormat format = ValueOrFail(kCommand, ParseOutputFormat(args.format));
+  const OutputFormat format = ValueOrFail(kCox, ParseOutputFormat(args.format));
   stats::CoxOptions options;
-  options.ties = ValueOrFail(kCommand, stats::ParseCoxTies(args.ties));
+  options.ties = ValueOrFail(kCox, stats::ParseCoxTies(args.ties));
   options.conf_level = args.conf_level;
   if (args.covariates.empty() && args.factors.empty()) {
-    Fail(kCommand, Error(ErrorCode::kInvalidArgument,
-                         "name at least one column in --covariates or --factors"));
+    Fail(kCox, Error(ErrorCode::kInvalidArgument,
+                     "name at least one column in --covariates or --factors"));
   }
-  const Model model = ValueOrFail(kCommand, FitFromCsv(args, options));
+  const Model model = ValueOrFail(kCox, FitFromCsv(args, options));
   switch (format) {
     case OutputFormat::kJson: fmt::print("{}", Json(model.fit)); break;
     case OutputFormat::kCsv:

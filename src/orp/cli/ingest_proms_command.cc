@@ -25,7 +25,7 @@
 namespace orp::cli {
 namespace {
 
-constexpr std::string_view kCmd = "ingest-proms";
+constexpr std::string_view kIngestProms = "ingest-proms";
 
 struct Flags {
   std::string db, source, today, registries, instruments, format = "table";
@@ -37,15 +37,15 @@ proms::BulkReport IngestOne(const Flags& f, const std::string& file,
                             const proms::InstrumentSet& instruments, Date today,
                             storage::Store* store) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) Fail(kCmd, Error(ErrorCode::kNotFound, fmt::format("{}: cannot open", file)));
+  if (!in) Fail(kIngestProms, Error(ErrorCode::kNotFound, fmt::format("{}: cannot open", file)));
   auto parsed = proms::ParseBulkResponses(in, instruments, today);
-  if (!parsed) Fail(kCmd, parsed.error().WithContext(file));
+  if (!parsed) Fail(kIngestProms, parsed.error().WithContext(file));
   if (store == nullptr) {  // --dry-run
     return {0, 0, parsed->rows - static_cast<int64_t>(parsed->responses.size()), parsed->findings};
   }
   const std::string source =
       f.source.empty() ? std::filesystem::path(file).filename().string() : f.source;
-  return ValueOrFail(kCmd, proms::StoreBulkResponses(*store, instruments, *parsed, source));
+  return ValueOrFail(kIngestProms, proms::StoreBulkResponses(*store, instruments, *parsed, source));
 }
 
 void Print(const std::vector<std::pair<std::string, proms::BulkReport>>& reports,
@@ -84,13 +84,13 @@ void Print(const std::vector<std::pair<std::string, proms::BulkReport>>& reports
 }
 
 void Run(const Flags& f, const Environment& env) {
-  const OutputFormat format = ValueOrFail(kCmd, ParseOutputFormat(f.format));
-  const auto instruments = LoadPromsInstruments(kCmd, f.instruments, f.registries);
+  const OutputFormat format = ValueOrFail(kIngestProms, ParseOutputFormat(f.format));
+  const auto instruments = LoadPromsInstruments(kIngestProms, f.instruments, f.registries);
   const Date today = f.today.empty()
                          ? std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())
-                         : ValueOrFail(kCmd, ParseIsoDate(f.today));
+                         : ValueOrFail(kIngestProms, ParseIsoDate(f.today));
   std::unique_ptr<storage::Store> store;
-  if (!f.dry_run) store = OpenStoreOrFail(kCmd, env, f.db);
+  if (!f.dry_run) store = OpenStoreOrFail(kIngestProms, env, f.db);
   std::vector<std::pair<std::string, proms::BulkReport>> reports;
   for (const std::string& file : f.files) {
     reports.emplace_back(file, IngestOne(f, file, instruments, today, store.get()));
@@ -113,7 +113,7 @@ void AddIngestPromsCommand(CLI::App& app, const Environment& env) {
   cmd->add_option("--format", f->format, "table, json or csv");
   cmd->callback([f, &env] {
     if (f->db.empty() && !f->dry_run) {
-      Fail(kCmd, Error(ErrorCode::kInvalidArgument, "--db is required unless --dry-run"));
+      Fail(kIngestProms, Error(ErrorCode::kInvalidArgument, "--db is required unless --dry-run"));
     }
     Run(*f, env);
   });

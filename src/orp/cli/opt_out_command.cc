@@ -16,6 +16,7 @@
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/table.h"
+#include "orp/core/date.h"
 #include "orp/ingest/opt_out_file.h"
 
 namespace orp::cli {
@@ -30,7 +31,7 @@ struct OptOutOptions {
 };
 
 // The key file: given, else beside a file database (PATH.key), as `orp ingest` finds it.
-security::Pseudonymiser OpenKeys(std::string_view command, const OptOutOptions& o) {
+security::Pseudonymiser OpenOptOutKeys(std::string_view command, const OptOutOptions& o) {
   std::string path = o.key_file;
   if (path.empty() && o.db.starts_with("sqlite:") && o.db != "sqlite::memory:") {
     path = o.db.substr(7) + ".key";
@@ -41,8 +42,6 @@ security::Pseudonymiser OpenKeys(std::string_view command, const OptOutOptions& 
   }
   return ValueOrFail(command, security::Pseudonymiser::OpenOrCreate(path));
 }
-
-std::string InstantText(domain::Instant at) { return fmt::format("{:%FT%TZ}", at); }
 
 void Print(OutputFormat format, const std::vector<std::string>& headers,
            const std::vector<std::string>& values) {
@@ -61,7 +60,7 @@ void RunLoad(const OptOutOptions& o, const Environment& env) {
   constexpr std::string_view kCommand = "opt-out load";
   const OutputFormat format = ValueOrFail(kCommand, ParseOutputFormat(o.format));
   std::unique_ptr<storage::Store> store = OpenStoreOrFail(kCommand, env, o.db);
-  security::Pseudonymiser keys = OpenKeys(kCommand, o);
+  security::Pseudonymiser keys = OpenOptOutKeys(kCommand, o);
   ingest::OptOutLoadReport report =
       ValueOrFail(kCommand, ingest::LoadOptOutFile(*store, keys, o.file, o.loaded_by));
   if (!report.findings.empty()) {
@@ -85,7 +84,7 @@ void RunStatus(const OptOutOptions& o, const Environment& env) {
   storage::OptOutListInfo info = ValueOrFail(kCommand, store->OptOutList());
   const storage::OptOutLoad last = info.last_load.value_or(storage::OptOutLoad{});
   Print(format, {"entries", "loaded_at", "loaded_by", "source_sha256"},
-        {std::to_string(info.entries), info.last_load ? InstantText(last.loaded_at) : "",
+        {std::to_string(info.entries), info.last_load ? FormatIsoInstant(last.loaded_at) : "",
          last.loaded_by, last.source_sha256});
 }
 

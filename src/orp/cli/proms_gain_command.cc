@@ -24,7 +24,7 @@
 namespace orp::cli {
 namespace {
 
-constexpr std::string_view kCmd = "proms gain";
+constexpr std::string_view kPromsGain = "proms gain";
 constexpr int kMinimumReportable = 30;
 
 struct GainFlags {
@@ -61,28 +61,28 @@ nlohmann::ordered_json ReportJson(const proms::GainReport& r, const proms::GainR
 }
 
 void Gain(const GainFlags& f, const Environment& env) {
-  const OutputFormat format = ValueOrFail(kCmd, ParseOutputFormat(f.format));
-  const proms::GainGroupBy by = ValueOrFail(kCmd, proms::ParseGainGroupBy(f.by));
-  const auto instruments = LoadPromsInstruments(kCmd, f.instruments, f.registries);
+  const OutputFormat format = ValueOrFail(kPromsGain, ParseOutputFormat(f.format));
+  const proms::GainGroupBy by = ValueOrFail(kPromsGain, proms::ParseGainGroupBy(f.by));
+  const auto instruments = LoadPromsInstruments(kPromsGain, f.instruments, f.registries);
   const proms::Instrument* instrument = instruments.Find(f.instrument);
   if (instrument == nullptr) {
-    Fail(kCmd, Error(ErrorCode::kNotFound, fmt::format("no instrument '{}'", f.instrument)));
+    Fail(kPromsGain, Error(ErrorCode::kNotFound, fmt::format("no instrument '{}'", f.instrument)));
   }
   const proms::ScoreDefinition* score =
       f.score.empty() ? &instrument->scores.front() : instrument->FindScore(f.score);
   if (score == nullptr) {
-    Fail(kCmd, Error(ErrorCode::kNotFound,
-                     fmt::format("{} has no score '{}'", instrument->code, f.score)));
+    Fail(kPromsGain, Error(ErrorCode::kNotFound,
+                           fmt::format("{} has no score '{}'", instrument->code, f.score)));
   }
   GainFlags named = f;
   named.score = score->code;
-  auto store = OpenStoreOrFail(kCmd, env, f.db);
+  auto store = OpenStoreOrFail(kPromsGain, env, f.db);
   auto input = ValueOrFail(
-      kCmd, proms::CollectGainRecords(*store, *instrument, *score, f.registry, f.months, by,
-                                      {std::string(security::kCommandLineActor), "", "",
-                                       "case-mix adjusted health gain (age at operation)"}));
+      kPromsGain, proms::CollectGainRecords(*store, *instrument, *score, f.registry, f.months, by,
+                                            {std::string(security::kCommandLineActor), "", "",
+                                             "case-mix adjusted health gain (age at operation)"}));
   auto report =
-      ValueOrFail(kCmd, proms::CaseMixAdjustedGain(input.records, score->higher_is_better));
+      ValueOrFail(kPromsGain, proms::CaseMixAdjustedGain(input.records, score->higher_is_better));
   if (format == OutputFormat::kJson) {
     std::printf("%s\n", ReportJson(report, input, named).dump(2).c_str());
     return;

@@ -26,7 +26,7 @@
 namespace orp::cli {
 namespace {
 
-constexpr std::string_view kCommand = "rates";
+constexpr std::string_view kRates = "rates";
 constexpr double kDaysPerYear = 365.25;
 
 struct RatesArgs {
@@ -212,12 +212,12 @@ void AddRatesCommand(CLI::App& app, const Environment&) {
   cmd->callback([args, cmd] {
     args->has_competing = cmd->count("--competing-code") > 0;
     if (args->per != 100 && args->per != 1000) {
-      Fail(kCommand, Error(ErrorCode::kInvalidArgument,
-                           fmt::format("--per {}: choose 100 or 1000", args->per)));
+      Fail(kRates, Error(ErrorCode::kInvalidArgument,
+                         fmt::format("--per {}: choose 100 or 1000", args->per)));
     }
-    const OutputFormat format = ValueOrFail(kCommand, ParseOutputFormat(args->format));
+    const OutputFormat format = ValueOrFail(kRates, ParseOutputFormat(args->format));
     GroupRate overall;
-    const std::vector<GroupRate> rates = ValueOrFail(kCommand, Run(*args, overall));
+    const std::vector<GroupRate> rates = ValueOrFail(kRates, Run(*args, overall));
     const std::string out = Render(*args, format, overall, rates);
     std::fwrite(out.data(), 1, out.size(), stdout);
   });

@@ -49,23 +49,6 @@ std::optional<Date> DateOrFail(std::string_view cmd, const std::string& text,
   return *date;
 }
 
-void PrintRows(const std::vector<std::string>& headers,
-               const std::vector<std::vector<std::string>>& rows, OutputFormat format) {
-  if (format == OutputFormat::kJson) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& row : rows) {
-      nlohmann::ordered_json object;
-      for (size_t i = 0; i < headers.size(); ++i) object[headers[i]] = row[i];
-      out.push_back(std::move(object));
-    }
-    fmt::print("{}\n", out.dump(2));
-    return;
-  }
-  Table table(headers);
-  for (const auto& row : rows) table.AddRow(row);
-  fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
-}
-
 std::vector<std::string> CountCells(std::string_view name, const recall::StageCounts& c) {
   return {std::string(name),
           std::to_string(c.patients),

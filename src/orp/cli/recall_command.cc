@@ -34,7 +34,7 @@
 namespace orp::cli {
 namespace {
 
-constexpr std::string_view kCmd = "recall preview";
+constexpr std::string_view kRecallPreview = "recall preview";
 
 struct PreviewOptions {
   std::string db;
@@ -173,31 +173,33 @@ std::optional<recall::Identifier> OpenIdentifier(storage::Store& store,
     summary.Add(a);
     return true;
   });
-  if (!counted) Fail(kCmd, counted.error());
+  if (!counted) Fail(kRecallPreview, counted.error());
   std::string object = "recall-preview/";
   for (const auto& di : devices) object += (object.back() == '/' ? "" : ";") + di;
   return ValueOrFail(
-      kCmd, recall::Identifier::Open(
-                store, keys, AuditChainAppender(), OperatorAccess(o.purpose), object,
-                summary.overall().patients,
-                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
+      kRecallPreview,
+      recall::Identifier::Open(
+          store, keys, AuditChainAppender(), OperatorAccess(o.purpose), object,
+          summary.overall().patients,
+          std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
 }
 
 void RunPreview(const PreviewOptions& o, const Environment& env) {
-  OutputFormat format = ValueOrFail(kCmd, ParseOutputFormat(o.format));
-  recall::Criteria criteria = CriteriaOrFail(kCmd, o.criteria);
+  OutputFormat format = ValueOrFail(kRecallPreview, ParseOutputFormat(o.format));
+  recall::Criteria criteria = CriteriaOrFail(kRecallPreview, o.criteria);
   if (o.identifiable && o.purpose.empty()) {
-    Fail(kCmd, Error(ErrorCode::kInvalidArgument,
-                     "--identifiable needs --purpose (written to the audit log)"));
+    Fail(kRecallPreview, Error(ErrorCode::kInvalidArgument,
+                               "--identifiable needs --purpose (written to the audit log)"));
   }
-  auto store = OpenStoreOrFail(kCmd, env, o.db);
-  std::vector<std::string> devices = ValueOrFail(kCmd, recall::ResolveDevices(*store, criteria));
+  auto store = OpenStoreOrFail(kRecallPreview, env, o.db);
+  std::vector<std::string> devices =
+      ValueOrFail(kRecallPreview, recall::ResolveDevices(*store, criteria));
   std::optional<security::Pseudonymiser> keys;
   std::optional<recall::Identifier> identifier;
   if (o.identifiable) {
     std::string path = o.key_file;
     if (path.empty() && o.db.starts_with("sqlite:")) path = o.db.substr(7) + ".key";
-    keys.emplace(ValueOrFail(kCmd, security::Pseudonymiser::Open(path)));
+    keys.emplace(ValueOrFail(kRecallPreview, security::Pseudonymiser::Open(path)));
     identifier = OpenIdentifier(*store, *keys, o, criteria, devices);
   }
   recall::CohortSummary summary;
@@ -212,7 +214,8 @@ void RunPreview(const PreviewOptions& o, const Environment& env) {
         if (o.in_situ_only && !a.row.in_situ) return true;
         if (format != OutputFormat::kCsv) summary.Add(a);  // CSV has no counts
         std::string nhs_number;
-        if (identifier) nhs_number = ValueOrFail(kCmd, identifier->NhsNumberOf(a.row)).digits();
+        if (identifier)
+          nhs_number = ValueOrFail(kRecallPreview, identifier->NhsNumberOf(a.row)).digits();
         const std::string& patient = identifier ? nhs_number : a.patient_ref;
         if (format == OutputFormat::kCsv) {
           AppendCsvLine(out.buffer(), a, patient);
@@ -229,7 +232,7 @@ void RunPreview(const PreviewOptions& o, const Environment& env) {
         return true;
       },
       o.threads);
-  if (!streamed) Fail(kCmd, streamed.error());
+  if (!streamed) Fail(kRecallPreview, streamed.error());
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json providers = nlohmann::ordered_json::object();
     for (const auto& [name, counts] : summary.by_provider()) providers[name] = CountsJson(counts);

@@ -29,7 +29,7 @@
 namespace orp::cli {
 namespace {
 
-constexpr std::string_view kCommand = "survival";
+constexpr std::string_view kSurvival = "survival";
 
 struct SurvivalArgs {
   std::string input, time, status, group, entry;
@@ -356,12 +356,12 @@ void AddSurvivalCommand(CLI::App& app, const Environment& env) {
       return;
     }
     if (args->input.empty() || args->time.empty() || args->status.empty()) {
-      Fail(kCommand, Error(ErrorCode::kInvalidArgument,
-                           "give --input, --time and --status (a CSV), or --db and --registry"));
+      Fail(kSurvival, Error(ErrorCode::kInvalidArgument,
+                            "give --input, --time and --status (a CSV), or --db and --registry"));
     }
     args->has_competing = cmd->count("--competing-code") > 0;
-    const OutputFormat format = ValueOrFail(kCommand, ParseOutputFormat(args->format));
-    const std::vector<GroupResult> groups = ValueOrFail(kCommand, Run(*args));
+    const OutputFormat format = ValueOrFail(kSurvival, ParseOutputFormat(args->format));
+    const std::vector<GroupResult> groups = ValueOrFail(kSurvival, Run(*args));
     if (format == OutputFormat::kJson) {
       WriteJson(groups, stdout);
       return;

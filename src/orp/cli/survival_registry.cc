@@ -23,7 +23,7 @@
 namespace orp::cli {
 namespace {
 
-constexpr std::string_view kCommand = "survival";
+constexpr std::string_view kSurvivalRegistry = "survival";
 
 Result<std::vector<double>> ParseYears(std::string_view text) {
   std::vector<double> years;
@@ -45,16 +45,16 @@ analytics::SurvivalQuery QueryFor(const RegistrySurvivalArgs& a,
   analytics::SurvivalQuery q;
   q.registry = a.registry;
   q.by = a.by;
-  q.method = ValueOrFail(kCommand, analytics::ParseSurvivalMethod(a.method));
-  q.times_years = ValueOrFail(kCommand, ParseYears(a.times));
+  q.method = ValueOrFail(kSurvivalRegistry, analytics::ParseSurvivalMethod(a.method));
+  q.times_years = ValueOrFail(kSurvivalRegistry, ParseYears(a.times));
   if (!a.data_cut.empty()) {
     Result<Date> cut = ParseIsoDate(a.data_cut);
-    if (!cut) Fail(kCommand, cut.error().WithContext("--data-cut"));
+    if (!cut) Fail(kSurvivalRegistry, cut.error().WithContext("--data-cut"));
     q.data_cut = *cut;
   }
-  q.purpose = ValueOrFail(kCommand, analytics::ParsePurpose(a.purpose));
-  q.audience = ValueOrFail(kCommand, stats::ParseAudience(a.audience));
-  q.conf_type = ValueOrFail(kCommand, stats::ParseConfType(a.conf_type));
+  q.purpose = ValueOrFail(kSurvivalRegistry, analytics::ParsePurpose(a.purpose));
+  q.audience = ValueOrFail(kSurvivalRegistry, stats::ParseAudience(a.audience));
+  q.conf_type = ValueOrFail(kSurvivalRegistry, stats::ParseConfType(a.conf_type));
   q.conf_level = a.conf_level;
   q.flag_below_at_risk = a.flag_below;
   q.suppress_below_at_risk = a.suppress_below;
@@ -62,8 +62,8 @@ analytics::SurvivalQuery QueryFor(const RegistrySurvivalArgs& a,
   if (!a.unit.empty()) {
     auto unit = domain::ParseEnumName<domain::AnalysisUnit>(a.unit);
     if (!unit) {
-      Fail(kCommand, Error(ErrorCode::kInvalidArgument,
-                           fmt::format("--unit {}: choose implant or procedure", a.unit)));
+      Fail(kSurvivalRegistry, Error(ErrorCode::kInvalidArgument,
+                                    fmt::format("--unit {}: choose implant or procedure", a.unit)));
     }
     q.unit = *unit;
   }
@@ -160,7 +160,7 @@ void Audit(storage::Store& store, const analytics::SurvivalQuery& q,
                               q.purpose == analytics::Purpose::kResearch ? "research" : "safety",
                               q.by, stats::AudienceName(q.audience));
   event.outcome = fmt::format("ok: {} units", CountText(report.units));
-  ValueOrFail(kCommand, log.Append(event));
+  ValueOrFail(kSurvivalRegistry, log.Append(event));
 }
 
 void WritePlot(const analytics::SurvivalReport& report, const std::string& path) {
@@ -169,29 +169,30 @@ void WritePlot(const analytics::SurvivalReport& report, const std::string& path)
   out << svg;
   out.close();
   if (!out) {
-    Fail(kCommand, Error(ErrorCode::kFailedPrecondition,
-                         fmt::format("--plot {}: cannot write the file", path)));
+    Fail(kSurvivalRegistry, Error(ErrorCode::kFailedPrecondition,
+                                  fmt::format("--plot {}: cannot write the file", path)));
   }
 }
 
 }  // namespace
 
 void RunRegistrySurvival(const RegistrySurvivalArgs& args, const Environment& env) {
-  const OutputFormat format = ValueOrFail(kCommand, ParseOutputFormat(args.format));
+  const OutputFormat format = ValueOrFail(kSurvivalRegistry, ParseOutputFormat(args.format));
   if (args.registry.empty()) {
-    Fail(kCommand, Error(ErrorCode::kInvalidArgument, "--db needs --registry CODE"));
+    Fail(kSurvivalRegistry, Error(ErrorCode::kInvalidArgument, "--db needs --registry CODE"));
   }
-  const domain::RegistrySet registries = LoadDefinitions(kCommand, args.definitions);
+  const domain::RegistrySet registries = LoadDefinitions(kSurvivalRegistry, args.definitions);
   const domain::RegistryDefinition* definition = registries.Find(args.registry);
   if (definition == nullptr) {
-    Fail(kCommand, Error(ErrorCode::kNotFound,
-                         fmt::format("--registry {}: no such registry definition", args.registry)));
+    Fail(kSurvivalRegistry,
+         Error(ErrorCode::kNotFound,
+               fmt::format("--registry {}: no such registry definition", args.registry)));
   }
   const analytics::SurvivalQuery query = QueryFor(args, *definition);
   std::unique_ptr<storage::Store> store =
-      OpenAnalyticsStoreOrFail(kCommand, env, args.db, args.db_read);
+      OpenAnalyticsStoreOrFail(kSurvivalRegistry, env, args.db, args.db_read);
   const analytics::SurvivalReport report =
-      ValueOrFail(kCommand, analytics::SurvivalByGroup(*store, query));
+      ValueOrFail(kSurvivalRegistry, analytics::SurvivalByGroup(*store, query));
   Audit(*store, query, report);
   if (!args.plot.empty()) WritePlot(report, args.plot);
   std::string out;

@@ -36,10 +36,10 @@ void PrintSummary(const synth::SynthSummary& s, OutputFormat format, const std::
                                                   {"prom_responses", s.prom_responses},
                                                   {"files", s.files}};
   if (format == OutputFormat::kJson) {
-    nlohmann::ordered_json json;
-    json["out"] = out;
-    for (const auto& [name, value] : rows) json[name] = value;
-    fmt::print("{}\n", json.dump());
+    nlohmann::ordered_json summary;
+    summary["out"] = out;
+    for (const auto& [name, value] : rows) summary[name] = value;
+    fmt::print("{}\n", summary.dump());
     return;
   }
   Table table({"item", "count"});

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "orp/core/check.h"
 #include "orp/core/csv.h"
@@ -65,6 +66,23 @@ std::string Table::RenderCsv() const {
   AppendCsvRow(out, headers_);
   for (const auto& row : rows_) AppendCsvRow(out, row);
   return out;
+}
+
+void PrintRows(const std::vector<std::string>& headers,
+               const std::vector<std::vector<std::string>>& rows, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& row : rows) {
+      nlohmann::ordered_json object;
+      for (size_t i = 0; i < headers.size(); ++i) object[headers[i]] = row[i];
+      out.push_back(std::move(object));
+    }
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+  Table table(headers);
+  for (const auto& row : rows) table.AddRow(row);
+  fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
 }
 
 }  // namespace orp::cli

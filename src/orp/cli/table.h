@@ -34,4 +34,9 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// Rows of plain cells as the format asks: an aligned table, CSV, or a JSON array of objects keyed
+// by the headers (every value a string).
+void PrintRows(const std::vector<std::string>& headers,
+               const std::vector<std::vector<std::string>>& rows, OutputFormat format);
+
 }  // namespace orp::cli

@@ -12,6 +12,7 @@
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/table.h"
+#include "orp/core/date.h"
 #include "orp/security/accounts.h"
 #include "orp/storage/store.h"
 
@@ -26,8 +27,6 @@ struct TokenOptions {
   std::string format = "table";
 };
 
-std::string Iso(domain::Instant at) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", at); }
-
 void RunCreate(const TokenOptions& o, const Environment& env) {
   OutputFormat format = ValueOrFail("token create", ParseOutputFormat(o.format));
   auto store = OpenStoreOrFail("token create", env, o.db);
@@ -38,12 +37,12 @@ void RunCreate(const TokenOptions& o, const Environment& env) {
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json out = {{"token_id", token.token_id},
                                   {"token", token.token},
-                                  {"expires_at", Iso(token.expires_at)}};
+                                  {"expires_at", FormatIsoInstant(token.expires_at)}};
     fmt::print("{}\n", out.dump(2));
     return;
   }
   Table table({"token_id", "token", "expires_at"});
-  table.AddRow({std::to_string(token.token_id), token.token, Iso(token.expires_at)});
+  table.AddRow({std::to_string(token.token_id), token.token, FormatIsoInstant(token.expires_at)});
   fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
   if (format == OutputFormat::kTable) {
     fmt::print(stderr, "Store the token now: it is not shown again.\n");
@@ -57,18 +56,19 @@ void RunList(const TokenOptions& o, const Environment& env) {
   security::Accounts accounts(*store, audit);
   const domain::Instant now = accounts.Now();
   Table table({"token_id", "created_at", "expires_at", "state"});
-  nlohmann::ordered_json json = nlohmann::ordered_json::array();
+  nlohmann::ordered_json listed = nlohmann::ordered_json::array();
   for (const security::TokenInfo& t : ValueOrFail("token list", accounts.ListTokens(o.username))) {
-    std::string state = t.revoked_at ? "revoked " + Iso(*t.revoked_at)
+    std::string state = t.revoked_at ? "revoked " + FormatIsoInstant(*t.revoked_at)
                                      : (now >= t.expires_at ? "expired" : "active");
-    table.AddRow({std::to_string(t.token_id), Iso(t.created_at), Iso(t.expires_at), state});
-    json.push_back({{"token_id", t.token_id},
-                    {"created_at", Iso(t.created_at)},
-                    {"expires_at", Iso(t.expires_at)},
-                    {"state", state}});
+    table.AddRow({std::to_string(t.token_id), FormatIsoInstant(t.created_at),
+                  FormatIsoInstant(t.expires_at), state});
+    listed.push_back({{"token_id", t.token_id},
+                      {"created_at", FormatIsoInstant(t.created_at)},
+                      {"expires_at", FormatIsoInstant(t.expires_at)},
+                      {"state", state}});
   }
   if (format == OutputFormat::kJson) {
-    fmt::print("{}\n", json.dump(2));
+    fmt::print("{}\n", listed.dump(2));
   } else {
     fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
   }

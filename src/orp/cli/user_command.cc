@@ -19,6 +19,7 @@
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/table.h"
+#include "orp/core/date.h"
 #include "orp/security/accounts.h"
 #include "orp/storage/store.h"
 
@@ -42,23 +43,6 @@ std::string ReadPasswordLine() {
   std::getline(std::cin, line);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
   return line;
-}
-
-void PrintRows(const std::vector<std::string>& headers,
-               const std::vector<std::vector<std::string>>& rows, OutputFormat format) {
-  if (format == OutputFormat::kJson) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& row : rows) {
-      nlohmann::ordered_json object;
-      for (size_t i = 0; i < headers.size(); ++i) object[headers[i]] = row[i];
-      out.push_back(std::move(object));
-    }
-    fmt::print("{}\n", out.dump(2));
-    return;
-  }
-  Table table(headers);
-  for (const auto& row : rows) table.AddRow(row);
-  fmt::print("{}", format == OutputFormat::kCsv ? table.RenderCsv() : table.RenderText());
 }
 
 void RunAdd(const UserOptions& o, const Environment& env) {
@@ -122,7 +106,7 @@ void RunList(const UserOptions& o, const Environment& env) {
   for (const security::UserInfo& u : ValueOrFail("user list", accounts.ListUsers())) {
     rows.push_back({std::to_string(u.user_id), u.username, security::FormatGrants(u.grants),
                     u.has_password ? "yes" : "no", u.has_totp ? "yes" : "no",
-                    u.disabled ? "yes" : "no", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", u.created_at)});
+                    u.disabled ? "yes" : "no", FormatIsoInstant(u.created_at)});
   }
   PrintRows({"user_id", "username", "roles", "password", "totp", "disabled", "created_at"}, rows,
             format);

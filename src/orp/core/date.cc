@@ -51,6 +51,13 @@ std::string FormatIsoDate(Date date) {
                      unsigned(ymd.day()));
 }
 
+std::string FormatIsoInstant(std::chrono::sys_seconds at) {
+  const Date day = std::chrono::floor<std::chrono::days>(at);
+  const std::chrono::hh_mm_ss time{at - day};
+  return fmt::format("{}T{:02d}:{:02d}:{:02d}Z", FormatIsoDate(day), time.hours().count(),
+                     time.minutes().count(), time.seconds().count());
+}
+
 Date TodayUtc() { return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()); }
 
 int WholeYearsBetween(Date from, Date to) {

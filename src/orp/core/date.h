@@ -21,6 +21,9 @@ Result<Date> ParseIsoDate(std::string_view text);
 // "YYYY-MM-DD".
 std::string FormatIsoDate(Date date);
 
+// An instant in UTC to the second: "YYYY-MM-DDTHH:MM:SSZ".
+std::string FormatIsoInstant(std::chrono::sys_seconds at);
+
 // Today's date in UTC, from the system clock.
 Date TodayUtc();
 

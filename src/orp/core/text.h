@@ -18,6 +18,8 @@ std::string ToUpperAscii(std::string_view text);
 
 bool IsAsciiDigits(std::string_view text);  // non-empty and only 0-9
 
+constexpr bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
 // Text with every character outside printable ASCII shown as \xHH, for messages about
 // untrusted input (a barcode with a GS separator, a field with a stray control byte).
 std::string Printable(std::string_view text);

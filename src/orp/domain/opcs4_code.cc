@@ -7,8 +7,6 @@
 namespace orp::domain {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 constexpr std::string_view kShape =
     "a code is a chapter letter, two digits, a dot and one digit, e.g. W37.1 (or W371)";
 
@@ -18,7 +16,7 @@ Result<Opcs4Code> Opcs4Code::Parse(std::string_view text) {
   std::string upper = ToUpperAscii(Trim(text));
   std::string_view t = upper;
   bool shaped = (t.size() == 4) || (t.size() == 5 && t[3] == '.');
-  if (!shaped || !IsDigit(t[1]) || !IsDigit(t[2]) || !IsDigit(t.back())) {
+  if (!shaped || !IsAsciiDigit(t[1]) || !IsAsciiDigit(t[2]) || !IsAsciiDigit(t.back())) {
     return InvalidArgument(fmt::format("OPCS-4 code '{}' is not a code: {}", Printable(t), kShape));
   }
   char chapter = t[0];

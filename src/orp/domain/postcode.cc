@@ -7,13 +7,13 @@
 namespace orp::domain {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsLetter(char c) { return c >= 'A' && c <= 'Z'; }
 bool In(char c, std::string_view set) { return set.find(c) != std::string_view::npos; }
 
 // Each returns an empty string when the part is valid, else the broken rule.
 std::string CheckInward(std::string_view in) {
-  if (!IsDigit(in[0])) return "the inward code (last three characters) must start with a digit";
+  if (!IsAsciiDigit(in[0]))
+    return "the inward code (last three characters) must start with a digit";
   if (!IsLetter(in[1]) || !IsLetter(in[2])) {
     return "the inward code (last three characters) must end with two letters";
   }
@@ -26,17 +26,17 @@ std::string CheckInward(std::string_view in) {
 std::string CheckOutwardAfterDigit(std::string_view out) {  // A9, A99, A9A
   if (out.size() == 2) return "";
   if (out.size() == 4) return "an outward code starting letter-digit has at most 3 characters";
-  if (IsDigit(out[2]) || In(out[2], "ABCDEFGHJKSTUW")) return "";
+  if (IsAsciiDigit(out[2]) || In(out[2], "ABCDEFGHJKSTUW")) return "";
   return "the third character of an outward code like W1A must be a digit or one of A-H, J, K, "
          "S, T, U, W";
 }
 
 std::string CheckOutwardAfterLetter(std::string_view out) {  // AA9, AA99, AA9A
   if (In(out[1], "IJZ")) return "the second letter of the outward code cannot be I, J or Z";
-  if (out.size() < 3 || !IsDigit(out[2])) {
+  if (out.size() < 3 || !IsAsciiDigit(out[2])) {
     return "an outward code starting with two letters must have a digit third (e.g. SW1)";
   }
-  if (out.size() == 3 || IsDigit(out[3]) || In(out[3], "ABEHMNPRVWXY")) return "";
+  if (out.size() == 3 || IsAsciiDigit(out[3]) || In(out[3], "ABEHMNPRVWXY")) return "";
   return "the fourth character of an outward code like SW1A must be a digit or one of A, B, E, "
          "H, M, N, P, R, V, W, X, Y";
 }
@@ -44,12 +44,12 @@ std::string CheckOutwardAfterLetter(std::string_view out) {  // AA9, AA99, AA9A
 std::string CheckOutward(std::string_view out) {
   if (!IsLetter(out[0])) return "the outward code must start with a letter";
   if (In(out[0], "QVX")) return "the first letter cannot be Q, V or X";
-  if (IsDigit(out[1])) return CheckOutwardAfterDigit(out);
+  if (IsAsciiDigit(out[1])) return CheckOutwardAfterDigit(out);
   return CheckOutwardAfterLetter(out);
 }
 
 std::string CheckPseudo(std::string_view in) {
-  if (IsDigit(in[0]) && IsLetter(in[1]) && in[2] == 'Z') return "";
+  if (IsAsciiDigit(in[0]) && IsLetter(in[1]) && in[2] == 'Z') return "";
   return "a ZZ99 pseudo-postcode must end with a digit, a letter and Z (e.g. ZZ99 3VZ)";
 }
 
@@ -67,7 +67,7 @@ Result<std::string> Compact(std::string_view text) {
       continue;
     }
     if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
-    if (!IsDigit(c) && !IsLetter(c)) {
+    if (!IsAsciiDigit(c) && !IsLetter(c)) {
       return InvalidArgument("may contain only letters, digits and one space");
     }
     compact.push_back(c);

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <utility>
 
+#include "orp/core/text.h"
+
 namespace orp::domain {
 namespace {
 
@@ -25,7 +27,6 @@ RuleExpr Node(RuleExpr::Kind kind, std::string text = {}) {
 
 bool IsIdentStart(char c) { return c >= 'a' && c <= 'z'; }
 bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9') || c == '_'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 std::string Describe(const Token& token) {
   switch (token.kind) {
@@ -74,11 +75,11 @@ Result<std::vector<Token>> Lex(std::string_view text) {
       auto token = LexString(text, i);
       if (!token) return std::unexpected(token.error());
       tokens.push_back(std::move(*token));
-    } else if (IsDigit(c) || (c == '-' && i + 1 < text.size() && IsDigit(text[i + 1]))) {
+    } else if (IsAsciiDigit(c) || (c == '-' && i + 1 < text.size() && IsAsciiDigit(text[i + 1]))) {
       size_t start = i++;
-      while (i < text.size() && IsDigit(text[i])) ++i;
-      if (i + 1 < text.size() && text[i] == '.' && IsDigit(text[i + 1])) {
-        for (++i; i < text.size() && IsDigit(text[i]);) ++i;
+      while (i < text.size() && IsAsciiDigit(text[i])) ++i;
+      if (i + 1 < text.size() && text[i] == '.' && IsAsciiDigit(text[i + 1])) {
+        for (++i; i < text.size() && IsAsciiDigit(text[i]);) ++i;
       }
       tokens.push_back({Token::Kind::kNumber, std::string(text.substr(start, i - start)), column});
     } else if (std::string_view("=!<>").find(c) != std::string_view::npos) {

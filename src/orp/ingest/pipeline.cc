@@ -156,10 +156,11 @@ Receipt DuplicateReceipt(const domain::Submission& earlier) {
   r.received = earlier.received;
   r.accepted = earlier.accepted;
   r.rejected = earlier.rejected;
-  nlohmann::ordered_json json = nlohmann::ordered_json::parse(earlier.receipt_json, nullptr, false);
-  if (json.is_object()) {
-    json["status"] = "duplicate";
-    r.json = json.dump();
+  nlohmann::ordered_json earlier_receipt =
+      nlohmann::ordered_json::parse(earlier.receipt_json, nullptr, false);
+  if (earlier_receipt.is_object()) {
+    earlier_receipt["status"] = "duplicate";
+    r.json = earlier_receipt.dump();
   } else {
     r.json = ReceiptJson(r);
   }

@@ -26,7 +26,7 @@ Design MakeDesign(std::span<const GainRecord> records) {
   return d;
 }
 
-std::vector<double> Row(const Design& d, const GainRecord& r) {
+std::vector<double> DesignRow(const Design& d, const GainRecord& r) {
   std::vector<double> x{1.0, r.pre, r.age, r.male ? 1.0 : 0.0};
   for (int level : d.asa_levels) x.push_back(r.asa == level ? 1.0 : 0.0);
   return x;
@@ -68,7 +68,7 @@ bool Invert(std::vector<double>& a, int p) {
 }
 
 double Predict(const LinearModel& m, const Design& d, const GainRecord& r) {
-  const std::vector<double> x = Row(d, r);
+  const std::vector<double> x = DesignRow(d, r);
   double y = 0;
   for (size_t j = 0; j < x.size(); ++j) y += m.coefficients[j] * x[j];
   return y;
@@ -85,7 +85,7 @@ Result<LinearModel> FitCaseMix(std::span<const GainRecord> records) {
   }
   std::vector<double> xtx(static_cast<size_t>(p * p), 0.0), xty(p, 0.0);
   for (const GainRecord& r : records) {
-    const std::vector<double> x = Row(d, r);
+    const std::vector<double> x = DesignRow(d, r);
     for (int i = 0; i < p; ++i) {
       xty[i] += x[i] * r.post;
       for (int j = 0; j < p; ++j) xtx[i * p + j] += x[i] * x[j];

@@ -12,30 +12,8 @@
 namespace orp::security {
 namespace {
 
-// An audit entry for an account change or sign-in (no request id or purpose at this level).
-AuditEvent Event(domain::Instant at, std::string actor, std::string action, std::string object,
-                 std::string outcome) {
-  AuditEvent e;
-  e.at = at;
-  e.actor = std::move(actor);
-  e.action = std::move(action);
-  e.object = std::move(object);
-  e.outcome = std::move(outcome);
-  return e;
-}
-
-Result<void> Record(storage::Transaction& txn, const AuditEvent& event) {
-  auto seq = AppendAudit(txn, event);
-  if (!seq) return std::unexpected(seq.error());
-  return {};
-}
-
 constexpr std::string_view kRejected = "username, password or code not accepted";
 constexpr size_t kMaxUsername = 64;
-
-domain::Instant SystemNow() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 bool IsUsernameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@' ||
@@ -142,8 +120,9 @@ Result<CreatedUser> Accounts::AddUser(const NewUser& user, std::string_view acto
     auto id = txn.AddUser(record);
     if (!id) return std::unexpected(id.error());
     created.user_id = *id;
-    return Record(txn, Event(Now(), std::string(actor), "user.create", "user/" + record.username,
-                             "ok: " + fmt::format("{}", fmt::join(record.grants, ", "))));
+    return RecordAudit(
+        txn, AccountEvent(Now(), std::string(actor), "user.create", "user/" + record.username,
+                          "ok: " + fmt::format("{}", fmt::join(record.grants, ", "))));
   });
   if (!done) {
     if (done.error().code() == ErrorCode::kAlreadyExists) {
@@ -164,7 +143,8 @@ Result<void> Accounts::DisableUser(std::string_view username, std::string_view a
   return RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
     ORP_RETURN_IF_ERROR(txn.SetUserDisabled(id, true));
     ORP_RETURN_IF_ERROR(txn.DeleteSessionsOf(id));
-    return Record(txn, Event(Now(), std::string(actor), "user.disable", "user/" + *name, "ok"));
+    return RecordAudit(
+        txn, AccountEvent(Now(), std::string(actor), "user.disable", "user/" + *name, "ok"));
   });
 }
 
@@ -259,8 +239,9 @@ Result<void> Accounts::RecordLogin(std::string_view username, std::string_view r
     ORP_RETURN_IF_ERROR(
         txn.RecordLoginAttempt({now, std::string(username), std::string(remote), success}));
     if (session != nullptr) ORP_RETURN_IF_ERROR(txn.AddSession(*session));
-    return Record(txn, Event(now, std::string(username), "session.create",
-                             fmt::format("remote/{}", Printable(remote)), std::string(outcome)));
+    return RecordAudit(
+        txn, AccountEvent(now, std::string(username), "session.create",
+                          fmt::format("remote/{}", Printable(remote)), std::string(outcome)));
   });
 }
 

@@ -18,10 +18,6 @@ void AppendField(std::string& out, std::string_view field) {
   out.append(field);
 }
 
-domain::Instant SystemNow() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
 bool IsChainMoved(const Error& error) { return error.code() == ErrorCode::kFailedPrecondition; }
 
 // What is wrong with `record` following `previous` (none for the first entry), or "".
@@ -53,6 +49,27 @@ std::string ProblemWith(const domain::AuditRecord& record,
 }
 
 }  // namespace
+
+Result<void> RecordAudit(storage::Transaction& transaction, const AuditEvent& event) {
+  auto seq = AppendAudit(transaction, event);
+  if (!seq) return std::unexpected(seq.error());
+  return {};
+}
+
+AuditEvent AccountEvent(domain::Instant at, std::string actor, std::string action,
+                        std::string object, std::string outcome) {
+  AuditEvent e;
+  e.at = at;
+  e.actor = std::move(actor);
+  e.action = std::move(action);
+  e.object = std::move(object);
+  e.outcome = std::move(outcome);
+  return e;
+}
+
+domain::Instant SystemNow() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
 
 std::string PatientObject(std::string_view pseudonym_hex) {
   return fmt::format("patient/{}", pseudonym_hex);

@@ -63,6 +63,16 @@ std::string AuditHash(const domain::AuditRecord& record);
 // run the whole transaction again (RunAudited does).
 Result<int64_t> AppendAudit(storage::Transaction& transaction, const AuditEvent& event);
 
+// AppendAudit for a caller that has no use for the seq.
+Result<void> RecordAudit(storage::Transaction& transaction, const AuditEvent& event);
+
+// An audit entry for an account change or sign-in (no request id or purpose at this level).
+AuditEvent AccountEvent(domain::Instant at, std::string actor, std::string action,
+                        std::string object, std::string outcome);
+
+// The system clock, to the second: the default clock of accounts, sessions and the audit log.
+domain::Instant SystemNow();
+
 // Runs `work` in a fresh transaction and commits, retrying the whole transaction (up to 5 times)
 // when the audit chain moved on (kFailedPrecondition from AppendAudit).
 Result<void> RunAudited(storage::Store& store,

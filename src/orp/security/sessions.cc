@@ -8,24 +8,6 @@
 namespace orp::security {
 namespace {
 
-// An audit entry for an account change or sign-in (no request id or purpose at this level).
-AuditEvent Event(domain::Instant at, std::string actor, std::string action, std::string object,
-                 std::string outcome) {
-  AuditEvent e;
-  e.at = at;
-  e.actor = std::move(actor);
-  e.action = std::move(action);
-  e.object = std::move(object);
-  e.outcome = std::move(outcome);
-  return e;
-}
-
-Result<void> Record(storage::Transaction& txn, const AuditEvent& event) {
-  auto seq = AppendAudit(txn, event);
-  if (!seq) return std::unexpected(seq.error());
-  return {};
-}
-
 constexpr std::string_view kTokenPrefix = "orp_";
 constexpr auto kTouchEvery = std::chrono::seconds(60);
 constexpr int kMaxTokenDays = 3650;
@@ -78,7 +60,7 @@ Result<void> Accounts::Logout(std::string_view session_cookie) {
   const std::string actor = (*found)->user ? (*found)->user->username : std::string();
   return RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
     ORP_RETURN_IF_ERROR(txn.DeleteSession(hash));
-    return Record(txn, Event(Now(), actor, "session.delete", "user/" + actor, "ok"));
+    return RecordAudit(txn, AccountEvent(Now(), actor, "session.delete", "user/" + actor, "ok"));
   });
 }
 
@@ -108,9 +90,10 @@ Result<CreatedToken> Accounts::CreateToken(std::string_view username, int expire
     auto id = txn.AddApiToken(record);
     if (!id) return std::unexpected(id.error());
     created.token_id = *id;
-    return Record(txn, Event(now, std::string(actor), "token.create", fmt::format("token/{}", *id),
-                             fmt::format("ok: for user {}, expires in {} days", (*user)->username,
-                                         expires_days)));
+    return RecordAudit(
+        txn, AccountEvent(now, std::string(actor), "token.create", fmt::format("token/{}", *id),
+                          fmt::format("ok: for user {}, expires in {} days", (*user)->username,
+                                      expires_days)));
   });
   if (!done) return std::unexpected(done.error());
   return created;
@@ -120,8 +103,8 @@ Result<void> Accounts::RevokeToken(int64_t token_id, std::string_view actor) {
   const domain::Instant now = Now();
   return RunAudited(store_, [&](storage::Transaction& txn) -> Result<void> {
     ORP_RETURN_IF_ERROR(txn.RevokeApiToken(token_id, now));
-    return Record(txn, Event(now, std::string(actor), "token.revoke",
-                             fmt::format("token/{}", token_id), "ok"));
+    return RecordAudit(txn, AccountEvent(now, std::string(actor), "token.revoke",
+                                         fmt::format("token/{}", token_id), "ok"));
   });
 }
 

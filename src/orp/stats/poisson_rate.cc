@@ -14,11 +14,12 @@ namespace {
 namespace bm = boost::math;
 // Inputs are validated before every call; this policy turns any remaining Boost error into a
 // NaN/inf result rather than an exception crossing our API.
-using Policy = bm::policies::policy<bm::policies::domain_error<bm::policies::errno_on_error>,
-                                    bm::policies::overflow_error<bm::policies::errno_on_error>,
-                                    bm::policies::evaluation_error<bm::policies::errno_on_error>,
-                                    bm::policies::pole_error<bm::policies::errno_on_error>>;
-using Binomial = bm::binomial_distribution<double, Policy>;
+using PoissonPolicy =
+    bm::policies::policy<bm::policies::domain_error<bm::policies::errno_on_error>,
+                         bm::policies::overflow_error<bm::policies::errno_on_error>,
+                         bm::policies::evaluation_error<bm::policies::errno_on_error>,
+                         bm::policies::pole_error<bm::policies::errno_on_error>>;
+using Binomial = bm::binomial_distribution<double, PoissonPolicy>;
 
 Result<void> CheckLevel(double conf_level) {
   if (conf_level > 0 && conf_level < 1) return {};
@@ -95,8 +96,8 @@ Result<PoissonRate> ExactPoissonRate(int64_t events, double person_time, double 
   rate.events = events;
   rate.person_time = person_time;
   rate.rate = per * x / person_time;
-  rate.lower = events == 0 ? 0 : per * bm::gamma_p_inv(x, alpha, Policy()) / person_time;
-  rate.upper = per * bm::gamma_p_inv(x + 1, 1 - alpha, Policy()) / person_time;
+  rate.lower = events == 0 ? 0 : per * bm::gamma_p_inv(x, alpha, PoissonPolicy()) / person_time;
+  rate.upper = per * bm::gamma_p_inv(x + 1, 1 - alpha, PoissonPolicy()) / person_time;
   return rate;
 }
 
@@ -111,10 +112,11 @@ Result<RateRatioTest> ExactRateRatioTest(int64_t events1, double person_time1, i
   const double pi = person_time1 / (person_time1 + person_time2);
   // Clopper–Pearson bounds for pi, as binom.test computes them.
   const double p_lower =
-      events1 == 0 ? 0 : bm::ibeta_inv(x, static_cast<double>(n - events1) + 1, alpha, Policy());
-  const double p_upper =
-      events1 == n ? 1
-                   : bm::ibeta_inv(x + 1, static_cast<double>(n - events1), 1 - alpha, Policy());
+      events1 == 0 ? 0
+                   : bm::ibeta_inv(x, static_cast<double>(n - events1) + 1, alpha, PoissonPolicy());
+  const double p_upper = events1 == n ? 1
+                                      : bm::ibeta_inv(x + 1, static_cast<double>(n - events1),
+                                                      1 - alpha, PoissonPolicy());
   auto to_ratio = [&](double p) { return p / (1 - p) * person_time2 / person_time1; };
   RateRatioTest test;
   test.estimate = (x / person_time1) / (static_cast<double>(events2) / person_time2);

@@ -16,7 +16,7 @@ Pseudonym Key(uint8_t seed) {
   return p;
 }
 
-OptOutLoad Load(int64_t at) {
+OptOutLoad OptOutLoadAt(int64_t at) {
   return {domain::Instant(std::chrono::seconds(at)), std::string(64, 'a'), "operator"};
 }
 
@@ -32,7 +32,7 @@ Result<PatientId> StorePatient(Store& store, uint8_t seed) {
 Result<OptOutLoadResult> Replace(Store& store, std::vector<Pseudonym> list, int64_t at) {
   auto tx = store.Begin();
   if (!tx) return std::unexpected(tx.error());
-  auto result = (*tx)->ReplaceOptOuts(list, Load(at));
+  auto result = (*tx)->ReplaceOptOuts(list, OptOutLoadAt(at));
   if (!result) return result;
   ORP_RETURN_IF_ERROR((*tx)->Commit());
   return result;
@@ -58,7 +58,7 @@ TEST_P(StoreConformance, OptOutLoadFindsListedPseudonymsAndCountsRepeatsOnce) {
   auto info = store_->OptOutList();
   EXPECT_EQ(info->entries, 2);
   ASSERT_TRUE(info->last_load.has_value());
-  EXPECT_EQ(*info->last_load, Load(1000));
+  EXPECT_EQ(*info->last_load, OptOutLoadAt(1000));
 }
 
 TEST_P(StoreConformance, OptOutLoadFlagsStoredPatientsAndAReloadClearsThoseWhoLeftTheList) {
@@ -103,7 +103,7 @@ TEST_P(StoreConformance, OptOutLoadRolledBackLeavesTheEarlierList) {
     auto tx = store_->Begin();
     ASSERT_TRUE(tx.has_value());
     std::vector<Pseudonym> list = {Key(5)};
-    ASSERT_TRUE((*tx)->ReplaceOptOuts(list, Load(2000)).has_value());
+    ASSERT_TRUE((*tx)->ReplaceOptOuts(list, OptOutLoadAt(2000)).has_value());
   }  // no Commit
   std::vector<Pseudonym> asked = {Key(1), Key(5)};
   EXPECT_THAT(*store_->FindOptedOut(asked), UnorderedElementsAre(Key(1)));

@@ -13,14 +13,15 @@ OdsRecord SiteOf(const std::string& code, const std::string& parent,
                  std::optional<Date> closed = std::nullopt) {
   return {OdsKind::kSite, code, "Hospital " + code, parent, "LS1 3EX", Day(2001, 1, 1), closed};
 }
-OdsLoad Load(int64_t records) {
+OdsLoad OdsLoadOf(int64_t records) {
   return {domain::Instant(std::chrono::seconds(5000)), std::string(64, 'b'), "operator", records};
 }
 
 Result<void> Put(Store& store, std::vector<OdsRecord> records) {
   auto tx = store.Begin();
   if (!tx) return std::unexpected(tx.error());
-  ORP_RETURN_IF_ERROR((*tx)->PutOdsRecords(records, Load(static_cast<int64_t>(records.size()))));
+  ORP_RETURN_IF_ERROR(
+      (*tx)->PutOdsRecords(records, OdsLoadOf(static_cast<int64_t>(records.size()))));
   return (*tx)->Commit();
 }
 
@@ -33,7 +34,7 @@ TEST_P(StoreConformance, OdsSitesRoundTripWithTheirDatesAndALoadIsRecorded) {
   ASSERT_TRUE(site.has_value() && site->has_value());
   EXPECT_EQ(**site, SiteOf("RXF09", "RXF", Day(2019, 3, 31)));
   EXPECT_FALSE(store_->FindOdsSite("RXF77")->has_value());
-  EXPECT_EQ(*store_->LastOdsLoad(), std::optional<OdsLoad>(Load(3)));
+  EXPECT_EQ(*store_->LastOdsLoad(), std::optional<OdsLoad>(OdsLoadOf(3)));
   // The organisation is the one FindOrganisationOfSite (the --as check) sees.
   auto owner = store_->FindOrganisationOfSite(*domain::OdsSiteCode::Parse("RXF05"));
   ASSERT_TRUE(owner.has_value() && owner->has_value());

@@ -53,7 +53,7 @@ Result<std::vector<storage::Signal>> EvaluateCohort(const Cohort& cohort,
   });
   std::vector<storage::Signal> all;
   std::vector<std::string> cusum_notes;
-  auto take = [&](Result<std::vector<storage::Signal>> signals) -> Result<void> {
+  auto take = [&](Result<std::vector<storage::Signal>>&& signals) -> Result<void> {
     if (!signals) return std::unexpected(signals.error());
     for (storage::Signal& s : *signals) all.push_back(std::move(s));
     return {};

@@ -1,5 +1,7 @@
 #include "orp/udi/ai_table.h"
 
+#include "orp/core/text.h"
+
 namespace orp::udi {
 namespace {
 
@@ -98,8 +100,6 @@ constexpr std::array<unsigned char, 11100> MakeSlots() {
 }
 constexpr std::array<unsigned char, 11100> kSlots = MakeSlots();
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // The 256-entry membership table for CSET 82, built at compile time.
 constexpr std::array<bool, 256> MakeCset82() {
   std::array<bool, 256> table{};
@@ -126,14 +126,14 @@ const AiDef* FindAi(std::string_view ai) {
 
 const AiDef* MatchAi(std::string_view data) {
   for (size_t n = 2; n <= 4 && n <= data.size(); ++n) {
-    if (!IsDigit(data[n - 1]) || !IsDigit(data[0])) return nullptr;
+    if (!IsAsciiDigit(data[n - 1]) || !IsAsciiDigit(data[0])) return nullptr;
     if (const AiDef* def = FindAi(data.substr(0, n))) return def;
   }
   return nullptr;
 }
 
 int PredefinedValueLength(std::string_view ai) {
-  if (ai.size() < 2 || !IsDigit(ai[0]) || !IsDigit(ai[1])) return 0;
+  if (ai.size() < 2 || !IsAsciiDigit(ai[0]) || !IsAsciiDigit(ai[1])) return 0;
   int prefix = (ai[0] - '0') * 10 + (ai[1] - '0');
   if (prefix == 0) return 18;
   if (prefix >= 1 && prefix <= 3) return 14;

@@ -9,8 +9,6 @@
 namespace orp::udi {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 size_t AiLength(const AiDef& def) { return def.ai == "3nnn" ? 4 : def.ai.size(); }
 
 // G9: with GS dropped, "10ABC123" GS "2112345" arrives as one lot "ABC1232112345". Name the
@@ -112,7 +110,7 @@ size_t HriValueEnd(std::string_view text, size_t from, bool numeric) {
   for (size_t open = text.find('(', from); open != std::string_view::npos;
        open = text.find('(', open + 1)) {
     size_t close = open + 1;
-    while (close < text.size() && IsDigit(text[close]) && close - open <= 4) ++close;
+    while (close < text.size() && IsAsciiDigit(text[close]) && close - open <= 4) ++close;
     size_t n = close - open - 1;
     if (close >= text.size() || text[close] != ')' || n < 2 || n > 4) continue;
     if (numeric || FindAi(text.substr(open + 1, n)) != nullptr) return open;

@@ -28,8 +28,6 @@ ParsedUdi KeepRaw(std::string_view text, Issuer issuer, Format format, std::stri
   return out;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 }  // namespace
 
 Format DetectFormat(std::string_view text) {
@@ -40,8 +38,8 @@ Format DetectFormat(std::string_view text) {
   if (LooksLikeUri(text)) return Format::kGs1DigitalLink;
   if (text.starts_with("[)>")) return Format::kIso15434;
   char c = text[0];
-  if (c == '(' && text.size() > 1 && IsDigit(text[1])) return Format::kGs1Hri;
-  if (c == '\x1d' || IsDigit(c)) return Format::kGs1ElementString;
+  if (c == '(' && text.size() > 1 && IsAsciiDigit(text[1])) return Format::kGs1Hri;
+  if (c == '\x1d' || IsAsciiDigit(c)) return Format::kGs1ElementString;
   if (c == '+' || text.starts_with("*+")) return Format::kHibcc;
   if (c == '=' || c == '&') return Format::kIccbba;
   return Format::kUnknown;

@@ -103,18 +103,6 @@ Result<int64_t> MaxId(Connection& db, std::string_view sql) {
   return max->value_or(0);
 }
 
-std::string_view PseudonymBytes(const Pseudonym& p) {
-  return {reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size()};
-}
-
-// As PutProcedure stores an implant: its procedure, the procedure's side when it gives none,
-// and never in situ when it records a removal.
-void Normalise(Implant& implant, const Procedure& procedure) {
-  implant.procedure = procedure.id;
-  if (!implant.laterality) implant.laterality = procedure.laterality;
-  if (implant.action == domain::DeviceAction::kExplanted) implant.in_situ = false;
-}
-
 }  // namespace
 
 Result<std::vector<Patient>> Queries::FindPatientsByPseudonyms(

@@ -62,4 +62,11 @@ using sql::PostcodeText;
 using sql::TextOr;
 std::string JoinOpcs(const std::vector<domain::Opcs4Code>& codes);
 
+// A pseudonym's 32 bytes as a BLOB parameter.
+std::string_view PseudonymBytes(const domain::Pseudonym& p);
+
+// An implant as it is stored: its procedure, the procedure's side when it gives none, and never
+// in situ when it records a removal (an explanted device row is not itself in situ).
+void Normalise(domain::Implant& implant, const domain::Procedure& procedure);
+
 }  // namespace orp::storage::sqlite

@@ -12,10 +12,6 @@ const std::string kSelectPatient = fmt::format("SELECT {} FROM patients ", kPati
 const std::string kSelectProcedure =
     fmt::format("SELECT id, {} FROM procedures ", kProcedureColumns);
 const std::string kSelectImplant = fmt::format("SELECT id, {} FROM implants ", kImplantColumns);
-std::string_view PseudonymBytes(const Pseudonym& p) {
-  return {reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size()};
-}
-
 }  // namespace
 
 Result<std::optional<Patient>> Queries::FindPatient(PatientId id) {

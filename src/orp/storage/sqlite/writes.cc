@@ -33,13 +33,6 @@ bool SameDevice(const Implant& a, const Implant& b) {
          a.action == b.action;
 }
 
-// An explanted device row records a removal; it is never itself in situ.
-void Normalise(Implant& implant, const Procedure& procedure) {
-  implant.procedure = procedure.id;
-  if (!implant.laterality) implant.laterality = procedure.laterality;
-  if (implant.action == domain::DeviceAction::kExplanted) implant.in_situ = false;
-}
-
 }  // namespace
 
 Result<int64_t> Queries::ChangeSeq() {
