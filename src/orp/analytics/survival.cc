@@ -14,8 +14,6 @@
 namespace orp::analytics {
 namespace {
 
-constexpr double kDaysPerYear = 365.25;  // statistics.md §1
-
 // The cohort as the stats functions take it, for one data cut and grouping.
 struct AnalysisArrays {
   std::vector<int32_t> exit;

@@ -47,6 +47,9 @@
 
 namespace orp::analytics {
 
+// Days in a year of follow-up: times asked in years and curves drawn in years (statistics.md §1).
+inline constexpr double kDaysPerYear = 365.25;
+
 enum class SurvivalMethod { kKaplanMeier, kAalenJohansen };  // "km" | "aj"
 Result<SurvivalMethod> ParseSurvivalMethod(std::string_view name);
 std::string_view SurvivalMethodName(SurvivalMethod method);

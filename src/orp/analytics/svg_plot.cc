@@ -9,7 +9,6 @@
 namespace orp::analytics {
 namespace {
 
-constexpr double kAxisDaysPerYear = 365.25;
 constexpr const char* kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                                     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 constexpr double kLeft = 70, kRight = 300, kTop = 44, kBottom = 52;
@@ -81,10 +80,10 @@ std::string Axes(const Frame& f, bool aj) {
       "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" "
       "stroke=\"#888\"/>\n",
       x0, y1, x1 - x0, y0 - y1);
-  const double years = f.max_day / kAxisDaysPerYear;
+  const double years = f.max_day / kDaysPerYear;
   const double step = years <= 6 ? 1 : years <= 16 ? 2 : years <= 40 ? 5 : 10;
   for (double t = 0; t <= years + 1e-9; t += step) {
-    const double x = f.X(t * kAxisDaysPerYear);
+    const double x = f.X(t * kDaysPerYear);
     out += fmt::format(
         "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#888\"/>"
         "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",

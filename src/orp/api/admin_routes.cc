@@ -10,7 +10,6 @@
 // each change with the administrator as actor, and stores only hashes of tokens. The accounts
 // are the gatekeeper's, so a change is seen by the next request. Passwords arrive in the body
 // and go nowhere else (never a log, never an answer).
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <charconv>

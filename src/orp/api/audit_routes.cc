@@ -4,7 +4,6 @@
 // Entries carry no patient identifier beyond the pseudonym the object names. A patient is shown
 // when, which role, what and why — not the staff member's username. Reading the log is itself
 // audited (both actions are identifiable).
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <charconv>

@@ -1,6 +1,5 @@
 #include "orp/api/json_codec.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <charconv>

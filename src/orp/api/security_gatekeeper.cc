@@ -1,6 +1,5 @@
 #include "orp/api/security_gatekeeper.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "orp/core/date.h"

@@ -9,7 +9,6 @@
 //       keyset paged.
 // The organisation is ?as=ODS or the caller's only submitter/provider grant, as for POST.
 // Neither reads patient data (findings never name a patient identifier), so neither is audited.
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "orp/api/json_codec.h"

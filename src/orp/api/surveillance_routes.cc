@@ -14,7 +14,6 @@
 // Status workflow (who and why are recorded in the audit log, in the same transaction as the
 // change): new -> under-review | dismissed; under-review -> confirmed | dismissed; confirmed ->
 // under-review; dismissed -> under-review (reopened). A reason is required for every move.
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <charconv>

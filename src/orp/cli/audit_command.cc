@@ -5,7 +5,6 @@
 //                [--format table|json|csv]
 //   Entries by person, object (patient/<pseudonym hex>) and time (UTC: YYYY-MM-DD or
 //   YYYY-MM-DDTHH:MM:SSZ; since inclusive, until exclusive). Reading the log is itself logged.
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>

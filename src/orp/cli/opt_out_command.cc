@@ -6,7 +6,6 @@
 // are flagged or cleared, and ingest then applies each registry's legal basis to listed patients
 // (docs/registry-definitions.md). A file with a bad line is refused whole (exit 1, the lines
 // listed without their text).
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>

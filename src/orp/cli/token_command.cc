@@ -3,7 +3,6 @@
 // orp token revoke --db URL --id N
 // API tokens for systems (security/accounts.h): "orp_…", stored only as a SHA-256 hash, so a
 // lost token cannot be shown again — revoke it and create another.
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>

@@ -9,7 +9,6 @@
 // A person with a password needs --totp unless their only role is patient@self, or
 // --no-second-factor is given. `user password` sets a new password (administrators: the
 // password policy of security/accounts.h applies, every session of the user ends, audited).
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>

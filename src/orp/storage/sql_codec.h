@@ -28,6 +28,11 @@ inline std::optional<Date> OptionalDate(const Statement& s, int column) {
   return FromDayNumber(s.Int(column));
 }
 
+// A pseudonym's 32 bytes as a BLOB (SQLite) or bytea (PostgreSQL) parameter.
+inline std::string_view PseudonymBytes(const domain::Pseudonym& p) {
+  return {reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size()};
+}
+
 inline int64_t Seconds(domain::Instant at) { return at.time_since_epoch().count(); }
 inline domain::Instant InstantOf(int64_t seconds) {
   return domain::Instant(std::chrono::seconds(seconds));

@@ -18,10 +18,6 @@ namespace {
 
 constexpr std::array<size_t, 3> kChunks = {256, 16, 1};
 
-std::string_view Bytes(const Pseudonym& p) {
-  return {reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size()};
-}
-
 // `each` for "?1", "?2", … "?count", joined by ", " (each is a format string of one argument).
 std::string Repeat(std::string_view each, size_t count) {
   std::string out;
@@ -45,7 +41,8 @@ Result<void> ForEachChunk(std::span<const Pseudonym> list, F f) {
 }
 
 void BindAll(Statement& s, std::span<const Pseudonym> chunk) {
-  for (size_t i = 0; i < chunk.size(); ++i) s.BindBlob(static_cast<int>(i + 1), Bytes(chunk[i]));
+  for (size_t i = 0; i < chunk.size(); ++i)
+    s.BindBlob(static_cast<int>(i + 1), PseudonymBytes(chunk[i]));
 }
 
 Result<Pseudonym> ReadPseudonym(const Statement& s) {

@@ -42,10 +42,6 @@ std::optional<std::string> ImplantDiText(const domain::Implant& m) {
   return std::nullopt;
 }
 
-std::string_view PseudonymBytes(const domain::Pseudonym& p) {
-  return {reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size()};
-}
-
 std::vector<std::string> SplitList(std::string_view text, char separator) {
   std::vector<std::string> out;
   while (!text.empty()) {

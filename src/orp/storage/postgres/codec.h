@@ -23,6 +23,7 @@ using sql::DayNumber;
 using sql::FromDayNumber;
 using sql::JoinList;  // ';'-separated
 using sql::OptionalDay;
+using sql::PseudonymBytes;
 
 // Procedure columns in SELECT order; procedure_versions stores the same under "procedure".
 inline constexpr std::string_view kProcedureColumns =
@@ -52,8 +53,6 @@ Result<domain::Implant> ReadImplant(const Row& row, int first = 0);
 // Adds kPatientColumns without the id (7 values).
 void AddPatient(Params& params, const domain::Patient& patient);
 Result<domain::Patient> ReadPatient(const Row& row);
-
-std::string_view PseudonymBytes(const domain::Pseudonym& pseudonym);
 
 std::vector<std::string> SplitList(std::string_view text, char separator = ';');
 std::string EncodeFields(const std::map<std::string, std::string>& fields);  // JSON object

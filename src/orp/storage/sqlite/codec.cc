@@ -209,10 +209,6 @@ Result<domain::Patient> ReadPatient(const Stmt& stmt) {
   return p;
 }
 
-std::string_view PseudonymBytes(const domain::Pseudonym& p) {
-  return {reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size()};
-}
-
 void Normalise(domain::Implant& implant, const domain::Procedure& procedure) {
   implant.procedure = procedure.id;
   if (!implant.laterality) implant.laterality = procedure.laterality;

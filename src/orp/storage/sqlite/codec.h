@@ -18,6 +18,7 @@ namespace orp::storage::sqlite {
 using sql::DayNumber;
 using sql::FromDayNumber;
 using sql::JoinList;  // ';'-separated
+using sql::PseudonymBytes;
 using sql::SplitList;
 
 // Procedure columns in SELECT order; procedure_versions stores the same under "procedure".
@@ -61,9 +62,6 @@ using sql::ParseStored;
 using sql::PostcodeText;
 using sql::TextOr;
 std::string JoinOpcs(const std::vector<domain::Opcs4Code>& codes);
-
-// A pseudonym's 32 bytes as a BLOB parameter.
-std::string_view PseudonymBytes(const domain::Pseudonym& p);
 
 // An implant as it is stored: its procedure, the procedure's side when it gives none, and never
 // in situ when it records a removal (an explanted device row is not itself in situ).
