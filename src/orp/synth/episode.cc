@@ -99,7 +99,9 @@ EpisodeGenerator::Person EpisodeGenerator::DrawPatient(int registry, const Varia
       const int age = WholeYearsBetween(FromDays(p.date_of_birth), date);
       const bool sex_fits = p.sex == '2' || variant.female_probability < 0.98;
       const bool age_fits = age >= variant.age_min && age <= variant.age_max;
-      if ((sex_fits && age_fits) || t > tries / 2) return {i, age};
+      // A patient of the wrong sex never (a male patient in a female-only registry); of the
+      // wrong age only when no new patients are left, after half the tries.
+      if (sex_fits && (age_fits || (exhausted && t > tries / 2))) return {i, age};
     }
     ORP_CHECK(!exhausted);
   }

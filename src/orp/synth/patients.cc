@@ -61,8 +61,12 @@ std::array<char, 9> DrawPostcode(Rng& rng, int area) {
     const std::string outward = a.districts > 0
                                     ? fmt::format("{}{}", a.letters, rng.Between(1, a.districts))
                                     : std::string(a.letters);
-    text = fmt::format("{} {}{}{}", outward, rng.Below(10), kInwardLetters[rng.Below(20)],
-                       kInwardLetters[rng.Below(20)]);
+    // One draw per statement: a function's arguments are evaluated in an unspecified order
+    // (g++ right to left, clang left to right), and the same seed must give the same bytes.
+    const char unit2 = kInwardLetters[rng.Below(20)];
+    const char unit1 = kInwardLetters[rng.Below(20)];
+    const uint64_t sector = rng.Below(10);
+    text = fmt::format("{} {}{}{}", outward, sector, unit1, unit2);
   }
   ORP_CHECK(text.size() < out.size());
   std::copy(text.begin(), text.end(), out.begin());

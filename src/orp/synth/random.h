@@ -1,5 +1,8 @@
 // Rng: the synthetic registry's pseudo-random source, specified here so that the same seed
-// gives the same files on every machine and every library version.
+// gives the same files on every machine, compiler and library version. Callers make at most one
+// draw in an expression whose evaluation order the language leaves open (a function's
+// arguments: g++ evaluates them right to left, clang left to right); braced initialisers are
+// evaluated in order.
 //
 // The generator is xoshiro256** (Blackman and Vigna, 2018) seeded through splitmix64; all
 // sampling (uniform, normal, exponential, Weibull, categorical) is written here rather than

@@ -34,7 +34,9 @@ Date UniformDate(Rng& rng, Date lo, Date hi) {
 }
 
 Date FirstOfMonth(Rng& rng, int first_year, int last_year) {
-  return Day(rng.Between(first_year, last_year), static_cast<unsigned>(rng.Between(1, 12)), 1);
+  // One draw per statement, month first (see DrawPostcode in patients.cc).
+  const auto month = static_cast<unsigned>(rng.Between(1, 12));
+  return Day(rng.Between(first_year, last_year), month, 1);
 }
 
 char Pick(Rng& rng, std::string_view chars) { return chars[rng.Below(chars.size())]; }
@@ -169,7 +171,11 @@ void World::BuildManufacturersAndModels(Rng& rng, std::span<const int>) {
     while (!prefixes.insert(prefix).second);
     std::string name = fmt::format("{} {} {}", kMakerWords[m % 20], kMakerKinds[(m / 20 + m) % 6],
                                    m % 3 == 0 ? "plc" : "Ltd");
-    std::string lic = m % 8 == 3 ? fmt::format("{}{:03}", Pick(rng, kUpper), rng.Below(1000)) : "";
+    std::string lic;
+    if (m % 8 == 3) {  // one draw per statement (see FirstOfMonth)
+      const uint64_t number = rng.Below(1000);
+      lic = fmt::format("{}{:03}", Pick(rng, kUpper), number);
+    }
     manufacturers.push_back(Manufacturer{std::move(name), std::move(prefix), std::move(lic)});
     makers_of[m % roles.size()].push_back(m);
     if (rng.Bernoulli(0.5)) makers_of[rng.Below(roles.size())].push_back(m);
@@ -205,10 +211,11 @@ void World::BuildManufacturersAndModels(Rng& rng, std::span<const int>) {
           fmt::format("0{}{:05}", maker.gs1_prefix, item_counter[d.manufacturer]++);
       d.gtin = payload + static_cast<char>('0' + domain::Gtin::CheckDigit(payload));
       d.brand = std::string(kBrandWords[rng.Below(std::size(kBrandWords))]);
-      d.model =
-          fmt::format("{} {} {}", d.brand, nouns[rng.Below(nouns.size())], rng.Between(1, 9) * 50);
+      const int size = rng.Between(1, 9) * 50;  // one draw per statement (see FirstOfMonth)
+      d.model = fmt::format("{} {} {}", d.brand, nouns[rng.Below(nouns.size())], size);
+      const char suffix = Pick(rng, kUpper);
       d.catalogue_number = fmt::format("{}-{:04}{}", ToUpperAscii(maker.name.substr(0, 3)),
-                                       rng.Below(10000), Pick(rng, kUpper));
+                                       rng.Below(10000), suffix);
       const int n = static_cast<int>(models.size());
       d.serial_prefix = {kUpper[(n / 676) % 26], kUpper[(n / 26) % 26], kUpper[n % 26]};
       d.share = std::exp(rng.Normal(0, 1.0));
