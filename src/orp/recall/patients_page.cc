@@ -9,6 +9,8 @@
 namespace orp::recall {
 namespace {
 
+using Json = nlohmann::ordered_json;
+
 bool InScope(const storage::RecallPatientsQuery& q, const storage::RecallPatient& p) {
   if (p.patient.value <= q.after) return false;
   if (!q.providers) return true;
@@ -71,7 +73,6 @@ Result<PatientsPage> LoadPatientsPage(storage::Reader& reader, std::string_view 
 
 nlohmann::ordered_json PatientJson(const storage::RecallPatient& p, const std::string& ref,
                                    const std::vector<storage::RecallContact>& contacts) {
-  using Json = nlohmann::ordered_json;
   Json attempts = Json::array();
   for (const storage::RecallContact& c : contacts) {
     if (c.patient != p.patient) continue;

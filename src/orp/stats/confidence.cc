@@ -4,12 +4,9 @@
 
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
-#include <limits>
 
 namespace orp::stats {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // R's pmax/pmin propagate NaN; std::max/min do so only by argument order, so say it outright.
 double ClampBelow(double x, double floor) { return std::isnan(x) ? x : std::max(x, floor); }

@@ -11,11 +11,15 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <limits>
 #include <string_view>
 
 #include "orp/core/result.h"
 
 namespace orp::stats {
+
+// "Not defined" or "not computed", in every estimate and interval of this library.
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 enum class ConfType { kPlain, kLog, kLogLog };
 

@@ -1,7 +1,8 @@
 #include "orp/stats/cumulative_incidence.h"
 
 #include <algorithm>
-#include <limits>
+
+#include "orp/stats/confidence.h"
 
 namespace orp::stats {
 namespace {
@@ -63,7 +64,6 @@ Result<std::vector<CompetingRisks>> AllGroups(const Data& data) {
 }  // namespace
 
 CumulativeIncidence::Point CumulativeIncidence::At(double t) const {
-  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   if (!(t >= 0 && t <= last_time)) return {kNaN, kNaN};
   const size_t steps =
       static_cast<size_t>(std::upper_bound(time.begin(), time.end(), t) - time.begin());

@@ -4,15 +4,13 @@
 
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
-#include <limits>
 #include <unordered_map>
 
+#include "orp/stats/confidence.h"
 #include "orp/stats/poisson_rate.h"
 
 namespace orp::stats {
 namespace {
-
-constexpr double kNotComputed = std::numeric_limits<double>::quiet_NaN();
 
 Result<void> CheckImplants(std::span<const ImplantExposure> implants) {
   for (size_t i = 0; i < implants.size(); ++i) {
@@ -91,13 +89,13 @@ Result<std::vector<NjrOutlier>> NjrImplantOutliers(std::span<const ImplantExposu
       rest.person_years -= x.person_years;
     }
     NjrOutlier o;
-    o.ptir = x.person_years > 0 ? options.per * static_cast<double>(x.revisions) / x.person_years
-                                : kNotComputed;
+    o.ptir =
+        x.person_years > 0 ? options.per * static_cast<double>(x.revisions) / x.person_years : kNaN;
     o.class_ptir = rest.person_years > 0
                        ? options.per * static_cast<double>(rest.revisions) / rest.person_years
-                       : kNotComputed;
+                       : kNaN;
     if (x.person_years <= 0 || rest.person_years <= 0) {
-      o.ratio = o.lower = o.upper = kNotComputed;
+      o.ratio = o.lower = o.upper = kNaN;
       out.push_back(o);
       continue;
     }
@@ -142,13 +140,12 @@ Result<std::vector<AoanjrrScreen>> AoanjrrStageOneScreen(
     AoanjrrScreen s;
     s.excluded_from_group_rate = dominant(x);
     const auto r = static_cast<double>(x.revisions);
-    s.rate = x.person_years > 0 ? options.per * r / x.person_years : kNotComputed;
-    s.group_rate = g.person_years > 0
-                       ? options.per * static_cast<double>(g.revisions) / g.person_years
-                       : kNotComputed;
+    s.rate = x.person_years > 0 ? options.per * r / x.person_years : kNaN;
+    s.group_rate =
+        g.person_years > 0 ? options.per * static_cast<double>(g.revisions) / g.person_years : kNaN;
     s.ratio = s.rate / s.group_rate;
     s.expected = s.group_rate / options.per * x.person_years;
-    s.p_value = std::isnan(s.expected) ? kNotComputed : PoissonUpperTail(x.revisions, s.expected);
+    s.p_value = std::isnan(s.expected) ? kNaN : PoissonUpperTail(x.revisions, s.expected);
     s.rate_criterion = s.rate > options.rate_ratio * s.group_rate;
     s.p_criterion = s.p_value < options.p_threshold;
     s.count_criterion = x.primaries >= options.min_primaries ||
