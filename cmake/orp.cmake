@@ -17,6 +17,14 @@ function(orp_library name)
   endif()
 endfunction()
 
+# orp_test_flags(TARGET): what every test executable is compiled with (ORP_TEST_O0, see the
+# top-level CMakeLists.txt). The last -O on the command line wins, and target options come last.
+function(orp_test_flags target)
+  if(ORP_TEST_O0)
+    target_compile_options(${target} PRIVATE -O0)
+  endif()
+endfunction()
+
 function(orp_unity target)
   if(ORP_UNITY)
     set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${ORP_UNITY_BATCH})
@@ -37,6 +45,7 @@ function(orp_test name)
   if(NOT ARG_NO_UNITY)
     orp_unity(${name})
   endif()
+  orp_test_flags(${name})
   set(cost 0)
   if(ARG_COST)
     set(cost ${ARG_COST})
