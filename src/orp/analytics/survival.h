@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "orp/analytics/cohort.h"
+#include "orp/core/date.h"
 #include "orp/core/result.h"
 #include "orp/domain/registry_definition.h"
 #include "orp/stats/confidence.h"
@@ -46,9 +47,6 @@
 #include "orp/storage/store.h"
 
 namespace orp::analytics {
-
-// Days in a year of follow-up: times asked in years and curves drawn in years (statistics.md §1).
-inline constexpr double kDaysPerYear = 365.25;
 
 enum class SurvivalMethod { kKaplanMeier, kAalenJohansen };  // "km" | "aj"
 Result<SurvivalMethod> ParseSurvivalMethod(std::string_view name);

@@ -21,13 +21,13 @@
 #include "orp/cli/commands.h"
 #include "orp/cli/exit.h"
 #include "orp/cli/table.h"
+#include "orp/core/date.h"
 #include "orp/stats/poisson_rate.h"
 
 namespace orp::cli {
 namespace {
 
 constexpr std::string_view kRates = "rates";
-constexpr double kDaysPerYear = 365.25;
 
 struct RatesArgs {
   std::string input, time, status, group, entry;

@@ -14,6 +14,10 @@ namespace orp {
 
 using Date = std::chrono::sys_days;
 
+// Days in a year of follow-up: times asked in years, person-years, curves drawn in years
+// (statistics.md §1).
+inline constexpr double kDaysPerYear = 365.25;
+
 // Parses exactly "YYYY-MM-DD" (a real calendar day, years 1800–2999). Error kInvalidArgument
 // with a message naming the text and what is wrong ("2026-02-30: February 2026 has 28 days").
 Result<Date> ParseIsoDate(std::string_view text);

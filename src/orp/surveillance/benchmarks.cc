@@ -11,6 +11,7 @@
 #include <span>
 #include <sstream>
 
+#include "orp/core/date.h"
 #include "orp/stats/kaplan_meier.h"
 
 namespace orp::surveillance {
@@ -193,14 +194,14 @@ Result<BenchmarkResult> RateDeviceModels(const Cohort& c,
     std::sort(years.begin(), years.end());
     years.erase(std::unique(years.begin(), years.end()), years.end());
     std::vector<double> days;
-    for (double y : years) days.push_back(y * 365.25);
+    for (double y : years) days.push_back(y * kDaysPerYear);
     const auto at = stats::SummariseAt(whole->front(), days, true);
     std::vector<stats::ClassRevision> class_revision;
     for (size_t y = 0; y < years.size() && y < at.size(); ++y)
       class_revision.push_back({years[y], 1 - at[y].surv});
     for (const auto& [model, g] : local) {
       auto rating = stats::RateAgainstBenchmarks((*curves)[static_cast<size_t>(g)], class_revision,
-                                                 mine, 365.25);
+                                                 mine, kDaysPerYear);
       if (!rating) return std::unexpected(rating.error());
       ModelRating r{registry, x.classes[k], c.models[static_cast<size_t>(model)],
                     std::move(*rating)};

@@ -49,7 +49,7 @@ struct ImplantCohort {
   std::vector<int8_t> status;  // 0 censored, 1 removed (revision), 2 died
 
   size_t size() const { return entry_day.size(); }
-  double Years(size_t i) const { return (exit_day[i] - entry_day[i]) / 365.25; }
+  double Years(size_t i) const { return (exit_day[i] - entry_day[i]) / kDaysPerYear; }
 };
 
 struct Cohort {
@@ -90,7 +90,7 @@ struct Cohort {
   std::vector<int32_t> registry_cut;
 
   size_t size() const { return entry_day.size(); }
-  double Years(size_t i) const { return (exit_day[i] - entry_day[i]) / 365.25; }
+  double Years(size_t i) const { return (exit_day[i] - entry_day[i]) / kDaysPerYear; }
 };
 
 // The day registry `r`'s follow-up ends: registry_cut[r] when set, else data_cut.

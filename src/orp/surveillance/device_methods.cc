@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "orp/core/date.h"
 #include "orp/stats/maxsprt.h"
 #include "orp/surveillance/methods.h"
 
@@ -81,7 +82,7 @@ std::vector<std::pair<ModelKey, stats::ImplantExposure>> ModelExposure(const Uni
     x.group = group;
     x.primaries += 1;
     x.revisions += rows.status[i] == 1;
-    x.person_years += (rows.exit_day[i] - rows.entry_day[i]) / 365.25;
+    x.person_years += (rows.exit_day[i] - rows.entry_day[i]) / kDaysPerYear;
   }
   std::sort(sums.begin(), sums.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -135,7 +136,7 @@ void MaxSprtLooks(const ImplantCohort& c, const std::vector<size_t>& rows, doubl
     if (revised[d] > 0) {  // one look per day
       revisions += revised[d];
       events.push_back(revisions);
-      expected.push_back(rate_per_year * static_cast<double>(exposure_days) / 365.25);
+      expected.push_back(rate_per_year * static_cast<double>(exposure_days) / kDaysPerYear);
       days.push_back(first + static_cast<int32_t>(d));
     }
     at_risk += net[d];

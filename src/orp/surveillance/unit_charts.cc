@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 
+#include "orp/core/date.h"
 #include "orp/stats/cusum.h"
 #include "orp/surveillance/risk_model.h"
 
@@ -46,7 +47,7 @@ struct Outcomes {
 Result<Outcomes> OutcomesFor(const Cohort& c, int32_t r, const FunnelQuery& q,
                              const MethodOptions& options) {
   const int32_t cut = CutDayOf(c, r);  // the registry's own end (dashboards)
-  const int32_t from = cut - static_cast<int32_t>(q.years * 365.25);
+  const int32_t from = cut - static_cast<int32_t>(q.years * kDaysPerYear);
   const bool mortality = q.metric == "mortality";
   Outcomes out;
   for (size_t i = 0; i < c.size(); ++i) {

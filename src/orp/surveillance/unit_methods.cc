@@ -14,6 +14,7 @@
 #include <span>
 #include <string_view>
 
+#include "orp/core/date.h"
 #include "orp/surveillance/methods.h"
 #include "orp/surveillance/risk_model.h"
 #include "orp/surveillance/unit_common.h"
@@ -257,7 +258,7 @@ Result<bool> KeptFunnels(const Cohort& c, int32_t r, const MethodOptions& option
   std::vector<KeptWindow> windows;
   for (int years : options.funnel_windows_years) {
     KeptWindow w;
-    w.from = cut - static_cast<int32_t>(years * 365.25);
+    w.from = cut - static_cast<int32_t>(years * kDaysPerYear);
     w.revision_method = fmt::format("funnel-revision-{}y", years);
     w.mortality_method = fmt::format("funnel-mortality-{}d-{}y", options.mortality_days, years);
     const auto& kept = increment->kept->funnel;
@@ -305,7 +306,7 @@ Result<std::vector<storage::Signal>> FunnelSignals(const Cohort& c, const Method
     if (!kept) return std::unexpected(kept.error());
     if (*kept) continue;
     for (int years : options.funnel_windows_years) {
-      const int32_t from = cut - static_cast<int32_t>(years * 365.25);
+      const int32_t from = cut - static_cast<int32_t>(years * kDaysPerYear);
       std::vector<size_t> rows, day_rows;  // in the window; and with the full mortality window
       for (size_t i = 0; i < c.size(); ++i) {
         if (c.registry[i] != r || c.entry_day[i] <= from) continue;

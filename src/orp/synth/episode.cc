@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "orp/core/check.h"
+#include "orp/core/date.h"
 
 namespace orp::synth {
 
@@ -74,7 +75,7 @@ Date EpisodeGenerator::DrawDeath(int registry, const Variant& variant, int age, 
   const double e = rng_.Exponential(1);
   const double years =
       std::log(std::exp(kGompertzB * a) + kGompertzB * e / kGompertzA0) / kGompertzB - a;
-  Date death = AddDays(date, years * 365.25);
+  Date death = AddDays(date, years * kDaysPerYear);
   if (registry == kNmtr) {
     double p = Logistic(-5.2 + 0.07 * iss + 0.045 * (age - 50));
     p = 1 - std::pow(1 - p, world_.HospitalEffect(site, registry, date));
@@ -114,7 +115,7 @@ EpisodeGenerator::Person EpisodeGenerator::DrawPatient(int registry, const Varia
     if (age_years >= variant.age_min && age_years <= variant.age_max) break;
   }
   age_years = std::clamp(age_years, variant.age_min, variant.age_max);
-  const Date dob = AddDays(date, -age_years * 365.25);
+  const Date dob = AddDays(date, -age_years * kDaysPerYear);
   const int age = WholeYearsBetween(dob, date);
   const int area = rng_.Bernoulli(0.85) ? world_.sites[site].area
                                         : static_cast<int>(rng_.Below(PostcodeAreas().size()));

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "orp/core/date.h"
+
 namespace orp::synth {
 namespace {
 
@@ -33,7 +35,7 @@ void PromResponses::Add(const Episode& episode, const ProcedureRecord& p, const 
                         const RenderedProcedure& rendered) {
   if (p.type != ProcedureType::kPrimary) return;
   const int asa = p.asa > 0 ? p.asa : 2;
-  const double age = (p.date.time_since_epoch().count() - patient.date_of_birth) / 365.25;
+  const double age = (p.date.time_since_epoch().count() - patient.date_of_birth) / kDaysPerYear;
   const double provider = ((p.site * 37) % 7 - 3) * 0.15;
   const int pre = Clamp(rng_.Normal(6.8 - 0.2 * (asa - 2), 1.7), 0, 10);
   const double post_mean = 0.35 * pre + 1.2 + 0.4 * (asa - 1) + 0.02 * (age - 70) + provider;
