@@ -15,6 +15,7 @@
 #include "orp/stats/benchmark_rating.h"
 #include "orp/stats/cusum.h"
 #include "orp/stats/funnel.h"
+#include "orp/stats/golden_test_util.h"
 #include "orp/stats/kaplan_meier.h"
 #include "orp/stats/maxsprt.h"
 #include "orp/stats/outliers.h"
@@ -24,16 +25,9 @@ namespace {
 
 using nlohmann::json;
 
-json ReadFixture(const std::string& name) {
-  const char* root = std::getenv("ORP_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/test/golden/" + name);
-  EXPECT_TRUE(in.good()) << "cannot open " << name;
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str());
-}
+using golden::Numbers;
+using golden::ReadFixture;
 
-std::vector<double> Numbers(const json& v) { return v.get<std::vector<double>>(); }
 double Scalar(const json& v) { return v.at(0).get<double>(); }
 
 TEST(SurveillanceGolden, ExactAndNormalFunnelLimitsEqualR) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "orp/stats/cumulative_incidence.h"
+#include "orp/stats/golden_test_util.h"
 #include "orp/stats/kaplan_meier.h"
 #include "orp/stats/poisson_rate.h"
 
@@ -24,31 +25,9 @@ namespace {
 
 using nlohmann::json;
 
-json ReadFixture(const std::string& name) {
-  const char* root = std::getenv("ORP_SOURCE_DIR");
-  std::string path = std::string(root ? root : ".") + "/test/golden/" + name;
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str());
-}
-
-// R's NA/NaN are null, infinities the strings "Inf"/"-Inf".
-double Number(const json& v) {
-  if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
-  if (v.is_string()) {
-    return v.get<std::string>() == "Inf" ? std::numeric_limits<double>::infinity()
-                                         : -std::numeric_limits<double>::infinity();
-  }
-  return v.get<double>();
-}
-
-std::vector<double> Numbers(const json& v) {
-  std::vector<double> out;
-  for (const auto& x : v) out.push_back(Number(x));
-  return out;
-}
+using golden::Number;
+using golden::Numbers;
+using golden::ReadFixture;
 
 std::vector<int64_t> Integers(const json& v) { return v.get<std::vector<int64_t>>(); }
 
