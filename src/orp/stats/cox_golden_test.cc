@@ -3,18 +3,16 @@
 // versions); inputs are the CSV files beside them. Nobody edits the expected numbers.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "orp/core/text.h"
 #include "orp/stats/cox.h"
 #include "orp/stats/cox_design.h"
+#include "orp/stats/golden_test_util.h"
 
 namespace orp::stats {
 namespace {
@@ -22,35 +20,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path GoldenDir() {
-  const char* root = std::getenv("ORP_SOURCE_DIR");
-  return fs::path(root != nullptr ? root : ".") / "test" / "golden";
-}
-
-// The fixtures are plain CSV (no quoting): a header, then rows of equal width.
-std::map<std::string, std::vector<std::string>> ReadColumns(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> header;
-  for (std::string_view name : Split(Trim(line), ',')) header.emplace_back(name);
-  std::map<std::string, std::vector<std::string>> columns;
-  while (std::getline(in, line)) {
-    if (Trim(line).empty()) continue;
-    const std::vector<std::string_view> cells = Split(Trim(line), ',');
-    EXPECT_EQ(cells.size(), header.size()) << path << ": " << line;
-    for (size_t i = 0; i < header.size() && i < cells.size(); ++i) {
-      columns[header[i]].emplace_back(cells[i]);
-    }
-  }
-  return columns;
-}
-
-std::vector<double> Numbers(const std::vector<std::string>& cells) {
-  std::vector<double> out;
-  for (const std::string& cell : cells) out.push_back(std::stod(cell));
-  return out;
-}
+using golden::CellNumbers;
+using golden::ExpectClose;
+using golden::GoldenDir;
+using golden::ReadColumns;
 
 std::vector<int32_t> Codes(const std::vector<std::string>& cells) {
   std::vector<int32_t> out;
@@ -83,10 +56,11 @@ std::vector<GoldenCase> LoadCases() {
 // Builds the model a fixture describes from its CSV and fits it.
 Result<CoxFit> FitFixture(const json& spec) {
   auto columns = ReadColumns(GoldenDir() / spec["input"].get<std::string>());
-  const std::vector<double> time = Numbers(columns.at("time"));
+  const std::vector<double> time = CellNumbers(columns.at("time"));
   const std::vector<int32_t> status = Codes(columns.at("status"));
   std::vector<std::vector<double>> numeric_values;
-  for (const auto& name : spec["covariates"]) numeric_values.push_back(Numbers(columns.at(name)));
+  for (const auto& name : spec["covariates"])
+    numeric_values.push_back(CellNumbers(columns.at(name)));
   std::vector<NumericCovariate> numeric;
   for (size_t i = 0; i < numeric_values.size(); ++i) {
     numeric.push_back({spec["covariates"][i].get<std::string>(), numeric_values[i]});
@@ -106,11 +80,6 @@ Result<CoxFit> FitFixture(const json& spec) {
   options.control.iter_max = spec["iter_max"].get<int>();
   const CoxData data{time, status, design->matrix, design->names, strata.codes};
   return FitCox(data, options);
-}
-
-void ExpectClose(double actual, const json& expected, double tolerance, const std::string& what) {
-  const double want = expected.get<double>();
-  EXPECT_NEAR(actual, want, tolerance * std::max(1.0, std::fabs(want))) << what;
 }
 
 // coxph fitted these with a warning and returned numbers; ORP must refuse with a message naming

@@ -5,9 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -17,46 +14,19 @@
 #include "orp/core/text.h"
 #include "orp/stats/cox.h"
 #include "orp/stats/cox_design.h"
+#include "orp/stats/golden_test_util.h"
 #include "orp/stats/logistic.h"
 
 namespace orp::stats {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path GoldenDir() {
-  const char* root = std::getenv("ORP_SOURCE_DIR");
-  return fs::path(root != nullptr ? root : ".") / "test" / "golden";
-}
-
-json ReadJson(const std::string& file) {
-  std::ifstream in(GoldenDir() / file);
-  return json::parse(in);
-}
-
-// Plain CSV (no quoting): a header, then rows of equal width.
-std::map<std::string, std::vector<std::string>> ReadColumns(const std::string& file) {
-  std::ifstream in(GoldenDir() / file);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> header;
-  for (std::string_view name : Split(Trim(line), ',')) header.emplace_back(name);
-  std::map<std::string, std::vector<std::string>> columns;
-  while (std::getline(in, line)) {
-    if (Trim(line).empty()) continue;
-    const std::vector<std::string_view> cells = Split(Trim(line), ',');
-    for (size_t i = 0; i < header.size() && i < cells.size(); ++i)
-      columns[header[i]].emplace_back(cells[i]);
-  }
-  return columns;
-}
-
-std::vector<double> Numbers(const std::vector<std::string>& cells) {
-  std::vector<double> out;
-  for (const std::string& cell : cells) out.push_back(std::stod(cell));
-  return out;
-}
+using golden::CellNumbers;
+using golden::ExpectClose;
+using golden::GoldenDir;
+using golden::ReadColumns;
+using golden::ReadFixture;
 
 // The design a fixture names: numeric covariates then factor contrasts, as R builds them.
 struct Model {
@@ -68,9 +38,9 @@ struct Model {
 
 Model BuildModel(const json& spec) {
   Model m;
-  m.columns = ReadColumns(spec["input"].get<std::string>());
+  m.columns = ReadColumns(GoldenDir() / spec["input"].get<std::string>());
   for (const auto& name : spec["covariates"])
-    m.numeric_values.push_back(Numbers(m.columns.at(name)));
+    m.numeric_values.push_back(CellNumbers(m.columns.at(name)));
   std::vector<NumericCovariate> numeric;
   for (size_t i = 0; i < m.numeric_values.size(); ++i)
     numeric.push_back({spec["covariates"][i].get<std::string>(), m.numeric_values[i]});
@@ -88,19 +58,14 @@ Model BuildModel(const json& spec) {
 Result<LogisticFit> FitLogisticFixture(const json& spec, std::vector<double>& outcome) {
   static Model model;  // the spans must outlive the fit's use
   model = BuildModel(spec);
-  outcome = Numbers(model.columns.at(spec["outcome"].get<std::string>()));
+  outcome = CellNumbers(model.columns.at(spec["outcome"].get<std::string>()));
   return FitLogistic({outcome, model.design.matrix, model.design.names});
-}
-
-void ExpectClose(double actual, const json& expected, double tolerance, const std::string& what) {
-  const double want = expected.get<double>();
-  EXPECT_NEAR(actual, want, tolerance * std::max(1.0, std::fabs(want))) << what;
 }
 
 TEST(LogisticGolden, FitsMatchRGlmToEightDigits) {
   for (const std::string name : {"mtcars", "casemix"}) {
     SCOPED_TRACE(name);
-    const json want = ReadJson("logistic_" + name + ".json");
+    const json want = ReadFixture("logistic_" + name + ".json");
     std::vector<double> y;
     auto fit = FitLogisticFixture(want, y);
     ASSERT_TRUE(fit.has_value()) << fit.error().message();
@@ -127,7 +92,7 @@ TEST(LogisticGolden, FitsMatchRGlmToEightDigits) {
 // The published values of glm(am ~ hp + wt, binomial, mtcars): 18.86630, 0.03626, -8.08348.
 TEST(LogisticGolden, MtcarsMatchesThePublishedCoefficients) {
   std::vector<double> y;
-  auto fit = FitLogisticFixture(ReadJson("logistic_mtcars.json"), y);
+  auto fit = FitLogisticFixture(ReadFixture("logistic_mtcars.json"), y);
   ASSERT_TRUE(fit.has_value());
   EXPECT_NEAR(fit->coefficients[0].estimate, 18.86630, 5e-6);
   EXPECT_NEAR(fit->coefficients[1].estimate, 0.03626, 5e-6);
@@ -135,7 +100,7 @@ TEST(LogisticGolden, MtcarsMatchesThePublishedCoefficients) {
 }
 
 TEST(LogisticGolden, SeparationIsRefusedWhereGlmWarns) {
-  const json want = ReadJson("logistic_separated.json");
+  const json want = ReadFixture("logistic_separated.json");
   ASSERT_FALSE(want["warnings"].empty());
   std::vector<double> y;
   auto fit = FitLogisticFixture(want, y);
@@ -145,7 +110,7 @@ TEST(LogisticGolden, SeparationIsRefusedWhereGlmWarns) {
 }
 
 TEST(LogisticGolden, ACollinearCovariateIsNamedWhereGlmGivesNa) {
-  const json want = ReadJson("logistic_collinear.json");
+  const json want = ReadFixture("logistic_collinear.json");
   ASSERT_TRUE(want["coefficients"][2]["estimate"].is_null());
   std::vector<double> y;
   auto fit = FitLogisticFixture(want, y);
@@ -166,8 +131,8 @@ TEST(Logistic, RefusesAnOutcomeThatIsNotZeroOrOne) {
 TEST(Logistic, ReportsNonConvergenceWithinTheIterationLimit) {
   std::vector<double> y;
   static Model model;
-  model = BuildModel(ReadJson("logistic_mtcars.json"));
-  y = Numbers(model.columns.at("am"));
+  model = BuildModel(ReadFixture("logistic_mtcars.json"));
+  y = CellNumbers(model.columns.at("am"));
   auto fit = FitLogistic({y, model.design.matrix, model.design.names}, {1e-8, 3});
   ASSERT_FALSE(fit.has_value());
   EXPECT_NE(fit.error().message().find("did not converge in 3 iterations"), std::string::npos);
@@ -176,9 +141,9 @@ TEST(Logistic, ReportsNonConvergenceWithinTheIterationLimit) {
 TEST(CoxExpectedGolden, ExpectedCountsMatchRPredictExpected) {
   for (const std::string name : {"plain", "strata"}) {
     SCOPED_TRACE(name);
-    const json want = ReadJson("expected_cox_" + name + ".json");
+    const json want = ReadFixture("expected_cox_" + name + ".json");
     Model m = BuildModel(want);
-    const std::vector<double> time = Numbers(m.columns.at("time"));
+    const std::vector<double> time = CellNumbers(m.columns.at("time"));
     std::vector<int32_t> status;
     for (const auto& s : m.columns.at("status")) status.push_back(std::stoi(s));
     FactorLevels strata;
