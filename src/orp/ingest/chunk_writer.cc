@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <map>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 
 #include "orp/storage/forwarding_reader.h"
@@ -196,6 +196,39 @@ std::vector<int64_t> ChunkWriter::KeyIds::find(uint64_t key) const {
   return ids;
 }
 
+ChunkWriter::ChunkKeys::ChunkKeys() : slots_(std::bit_ceil(2 * kChunkSize + 2), 0) {
+  used_.reserve(kChunkSize);
+}
+
+size_t ChunkWriter::ChunkKeys::SlotOf(uint64_t key) const {
+  return (key * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(slots_.size()));
+}
+
+bool ChunkWriter::ChunkKeys::contains(uint64_t key) const {
+  key = key == 0 ? 1 : key;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = SlotOf(key);; i = (i + 1) & mask) {
+    if (slots_[i] == key) return true;
+    if (slots_[i] == 0) return false;
+  }
+}
+
+void ChunkWriter::ChunkKeys::insert(uint64_t key) {
+  key = key == 0 ? 1 : key;
+  const size_t mask = slots_.size() - 1;
+  size_t i = SlotOf(key);
+  for (; slots_[i] != 0; i = (i + 1) & mask) {
+    if (slots_[i] == key) return;
+  }
+  slots_[i] = key;
+  used_.push_back(i);
+}
+
+void ChunkWriter::ChunkKeys::clear() {
+  for (size_t i : used_) slots_[i] = 0;
+  used_.clear();
+}
+
 bool ChunkWriter::KeySet::contains(uint64_t key) const {
   if (slots_.empty()) return false;
   key = key == 0 ? 1 : key;
@@ -380,15 +413,15 @@ Result<void> ChunkWriter::LinkOne(PreparedProcedure& prepared, NewPatients& fres
   return {};
 }
 
-Result<std::unordered_set<uint64_t>> ChunkWriter::StoredRefs() const {
-  std::unordered_set<uint64_t> stored;
+Result<void> ChunkWriter::FindStoredRefs() {
+  stored_refs_.clear();
   if (bulk_ != nullptr) {
     for (const PreparedProcedure& prepared : chunk_) {
       const domain::Procedure& p = prepared.validated.procedure;
       const uint64_t key = RefKey(p.registry, p.procedure_ref);
-      if (written_refs_.contains(key)) stored.insert(key);
+      if (written_refs_.contains(key)) stored_refs_.insert(key);
     }
-    return stored;
+    return {};
   }
   std::map<std::string, std::vector<std::string>> refs;
   for (const PreparedProcedure& prepared : chunk_) {
@@ -398,18 +431,19 @@ Result<std::unordered_set<uint64_t>> ChunkWriter::StoredRefs() const {
   for (const auto& [registry, list] : refs) {
     auto versions = transaction_.FindProcedureVersions(registry, list);
     if (!versions) return std::unexpected(versions.error());
-    for (const auto& entry : *versions) stored.insert(RefKey(registry, entry.first));
+    for (const auto& entry : *versions) stored_refs_.insert(RefKey(registry, entry.first));
   }
-  return stored;
+  return {};
 }
 
 Result<void> ChunkWriter::WriteProcedures() {
-  Result<std::unordered_set<uint64_t>> stored_refs = StoredRefs();
-  if (!stored_refs) return std::unexpected(stored_refs.error());
-  std::unordered_set<uint64_t>& stored = *stored_refs;
+  ORP_RETURN_IF_ERROR(FindStoredRefs());
+  ChunkKeys& stored = stored_refs_;
+  ChunkKeys& batch_refs = batch_refs_;
+  ChunkKeys& batch_patients = batch_patients_;
+  batch_refs.clear();
+  batch_patients.clear();
   std::vector<domain::Procedure> batch;
-  std::unordered_set<uint64_t> batch_refs;
-  std::unordered_set<int64_t> batch_patients;
   std::vector<PendingRemoval> removals;  // the batch's new revisions and explants
   auto write_batch = [&]() -> Result<void> {
     ORP_RETURN_IF_ERROR(transaction_.InsertProcedures(batch));
@@ -417,7 +451,7 @@ Result<void> ChunkWriter::WriteProcedures() {
     for (const PendingRemoval& r : removals) {
       ORP_RETURN_IF_ERROR(RecordRemovals(batch[r.index], r.row, r.removed, true));
     }
-    stored.insert(batch_refs.begin(), batch_refs.end());
+    stored.insert(batch_refs);
     if (recycler_ != nullptr) {
       batch = recycler_->Exchange(std::move(batch));
     } else {

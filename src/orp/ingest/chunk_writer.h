@@ -46,7 +46,6 @@
 #include <optional>
 #include <span>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "orp/core/result.h"
@@ -130,6 +129,24 @@ class ChunkWriter {
     std::vector<uint64_t> slots_;  // 0: empty (a key of 0 is kept as 1)
     size_t size_ = 0;
   };
+  // A set of at most kChunkSize 64-bit keys, open addressing, emptied in time proportional to
+  // what it holds (#4: the batch sets are emptied after every batch, several per chunk).
+  class ChunkKeys {
+   public:
+    ChunkKeys();
+    bool contains(uint64_t key) const;
+    void insert(uint64_t key);
+    void clear();
+    // Adds every key of `other`.
+    void insert(const ChunkKeys& other) {
+      for (size_t i : other.used_) insert(other.slots_[i]);
+    }
+
+   private:
+    size_t SlotOf(uint64_t key) const;
+    std::vector<uint64_t> slots_;  // 0: empty (a key of 0 is kept as 1)
+    std::vector<size_t> used_;
+  };
   class InSituFromMemory;
   // A multiset of (64-bit key, patient id) pairs, open addressing (16 bytes a slot, at most half
   // full): the pseudonym and demographic hashes of the patients written.
@@ -149,8 +166,8 @@ class ChunkWriter {
   };
   class DemographicsFromMemory;
 
-  // The (registry, procedure_ref) keys of the chunk that are stored.
-  Result<std::unordered_set<uint64_t>> StoredRefs() const;
+  // Fills stored_refs_ with the (registry, procedure_ref) keys of the chunk that are stored.
+  Result<void> FindStoredRefs();
   // Remembers the refs and implants of a batch just inserted (serving from memory).
   void Remember(const std::vector<domain::Procedure>& batch);
   // Restores the indexes and stops serving from memory (before a correction).
@@ -178,6 +195,11 @@ class ChunkWriter {
   std::vector<domain::Finding>& findings_;
   std::optional<linkage::PatientLinker> linker_;
   std::vector<PreparedProcedure> chunk_;
+  // WriteProcedures' sets: the chunk's refs stored (or written by it), and the refs and patients
+  // of the pending batch.
+  ChunkKeys stored_refs_;
+  ChunkKeys batch_refs_;
+  ChunkKeys batch_patients_;
   // Every patient with a pseudonym this submission has linked, as stored in the transaction
   // (#4: a patient met again in a later chunk is not looked up again).
   PatientMap known_;

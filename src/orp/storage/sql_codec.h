@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "orp/domain/entities.h"
@@ -47,6 +48,16 @@ std::string Placeholders(int first, size_t count);
 template <typename T, typename TextFn>
 std::string TextOr(const std::optional<T>& value, TextFn text) {
   return value ? std::string(text(*value)) : std::string();
+}
+
+// The same as a view of text that outlives the value's binding (the identifier's own string, or
+// a static code), for binding without a copy; '' (not NULL) when absent. `text` must not return
+// a temporary string.
+template <typename T, typename TextFn>
+std::string_view ViewOr(const std::optional<T>& value, TextFn text) {
+  static_assert(!std::is_same_v<std::invoke_result_t<TextFn, const T&>, std::string>,
+                "ViewOr would view a temporary string");
+  return value ? std::string_view(text(*value)) : std::string_view("", 0);
 }
 
 // Parses stored text back into an identifier: '' is none; text that no longer parses is

@@ -52,6 +52,15 @@ std::string EncodeFields(const std::map<std::string, std::string>& fields) {
   return out;
 }
 
+// EncodeFields bound; the empty object (most implants) without a copy.
+void BindFields(Stmt& stmt, int index, const std::map<std::string, std::string>& fields) {
+  if (fields.empty()) {
+    stmt.BindStatic(index, "{}");
+  } else {
+    stmt.Bind(index, EncodeFields(fields));
+  }
+}
+
 template <typename T>
 Result<T> Stored(Result<T> parsed, std::string_view column) {
   if (!parsed) return DataLoss(fmt::format("stored {}: {}", column, parsed.error().message()));
@@ -69,25 +78,32 @@ std::string JoinOpcs(const std::vector<domain::Opcs4Code>& codes) {
   return out;
 }
 
-// BindProcedure, BindImplant and BindPatient bind the entity's own strings without a copy
-// (Stmt::BindStatic): every caller keeps the entity alive until its Stmt is destroyed.
+// BindProcedure, BindImplant and BindPatient bind the entity's own strings and static codes
+// without a copy (Stmt::BindStatic): every caller keeps the entity alive until its Stmt is
+// destroyed.
 void BindProcedure(Stmt& stmt, int first, const Procedure& p) {
   int i = first;
   stmt.BindStatic(i++, p.registry);
   stmt.BindStatic(i++, p.procedure_ref);
-  stmt.Bind(i++, TextOr(p.provider_site, [](const auto& v) { return v.code(); }));
-  stmt.Bind(i++, TextOr(p.clinician, [](const auto& v) { return v.number(); }));
+  stmt.BindStatic(
+      i++, ViewOr(p.provider_site, [](const auto& v) -> const std::string& { return v.code(); }));
+  stmt.BindStatic(
+      i++, ViewOr(p.clinician, [](const auto& v) -> const std::string& { return v.number(); }));
   stmt.Bind(i++, p.patient.value);
   stmt.Bind(i++, DayNumber(p.date));
   stmt.BindStatic(i++, domain::Name(p.type));
-  stmt.Bind(i++, JoinOpcs(p.opcs_codes));
+  if (p.opcs_codes.size() == 1) {
+    stmt.BindStatic(i++, p.opcs_codes.front().code());
+  } else {
+    stmt.Bind(i++, JoinOpcs(p.opcs_codes));
+  }
   stmt.Bind(i++, TextOr(p.snomed_code, [](const auto& v) { return v.ToString(); }));
-  stmt.Bind(i++, TextOr(p.laterality, domain::LateralityCode));
+  stmt.BindStatic(i++, ViewOr(p.laterality, domain::LateralityCode));
   stmt.BindStatic(i++, p.body_site);
   stmt.BindStatic(i++, p.indication);
   stmt.Bind(i++, p.asa_grade);
   stmt.Bind(i++, p.bmi);
-  stmt.Bind(i++, EncodeFields(p.fields));
+  BindFields(stmt, i++, p.fields);
   if (p.submission.stored()) {
     stmt.Bind(i++, p.submission.value);
   } else {
@@ -153,7 +169,7 @@ void BindImplant(Stmt& stmt, int first, const domain::Implant& m) {
   stmt.Bind(i++, OptionalDay(m.expiry));
   stmt.BindStatic(i++, m.raw_scan);
   stmt.BindStatic(i++, domain::Name(m.action));
-  stmt.Bind(i++, TextOr(m.laterality, domain::LateralityCode));
+  stmt.BindStatic(i++, ViewOr(m.laterality, domain::LateralityCode));
   stmt.Bind(i++, int64_t{m.in_situ});
   if (m.removed_by) {
     stmt.Bind(i++, m.removed_by->value);
@@ -161,7 +177,7 @@ void BindImplant(Stmt& stmt, int first, const domain::Implant& m) {
     stmt.BindNull(i++);
   }
   stmt.Bind(i++, OptionalDay(m.removed_on));
-  stmt.Bind(i++, EncodeFields(m.fields));
+  BindFields(stmt, i++, m.fields);
 }
 
 Result<domain::Implant> ReadImplant(const Stmt& stmt) { return sql::DecodeImplant(stmt); }
@@ -180,8 +196,8 @@ void BindPatient(Stmt& stmt, int first, const domain::Patient& p) {
     stmt.BindNull(i++);
   }
   stmt.Bind(i++, OptionalDay(p.date_of_birth));
-  stmt.Bind(i++, TextOr(p.sex, domain::SexCode));
-  stmt.Bind(i++, TextOr(p.postcode, PostcodeText));
+  stmt.BindStatic(i++, ViewOr(p.sex, domain::SexCode));
+  stmt.BindStatic(i++, ViewOr(p.postcode, PostcodeText));
   stmt.Bind(i++, OptionalDay(p.date_of_death));
   stmt.Bind(i++, int64_t{p.opted_out});
 }

@@ -61,6 +61,7 @@ using sql::ParseSiteCode;
 using sql::ParseStored;
 using sql::PostcodeText;
 using sql::TextOr;
+using sql::ViewOr;
 std::string JoinOpcs(const std::vector<domain::Opcs4Code>& codes);
 
 // An implant as it is stored: its procedure, the procedure's side when it gives none, and never
