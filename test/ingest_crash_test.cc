@@ -271,7 +271,15 @@ TEST_F(IngestCrash, KillNineDuringAnExclusiveFirstLoadLeavesTheEmptyStoreOrTheWh
         EXPECT_EQ(counts.at("submissions"), 0);
       }
     }
-    EXPECT_FALSE(fs::exists(db.string() + "-journal"));
+    // No hot journal is left. A kill between SQLite creating the journal and writing its header
+    // leaves an empty one, which is not hot (SQLite reads a journal as hot only when its first
+    // byte is not zero, and ignores and later reuses any other): that one may stay.
+    if (const fs::path journal = db.string() + "-journal"; fs::exists(journal)) {
+      std::ifstream in(journal, std::ios::binary);
+      char first = 0;
+      in.read(&first, 1);
+      EXPECT_EQ(first, 0) << "a hot journal of " << fs::file_size(journal) << " bytes was left";
+    }
     EXPECT_EQ(IndexNames(db), indexes) << "after the kill";
     const std::string receipt = Load(db, 0);
     EXPECT_EQ(Accepted(receipt), accepted) << receipt;
