@@ -41,28 +41,33 @@ class CsvProcedureReader : public ProcedureReader {
   std::vector<std::string> columns() const override { return csv_.header(); }
 
   Result<bool> Next(RawProcedure* out, std::vector<domain::Finding>* findings) override {
-    if (!pending_) {
+    if (!has_pending_) {
       Result<bool> got = ReadRow(findings);
       if (!got || !*got) return got;
     }
-    *out = RawProcedure{};
-    out->row = pending_->line;
-    const std::string ref = pending_->values[ref_column_];
-    AddRow(*pending_, out, /*first=*/true);
-    pending_.reset();
+    // The previous procedure's maps are emptied, not freed: their strings take this one's values
+    // without allocating (#4).
+    for (RawDevice& d : out->devices) spare_.push_back(std::move(d.fields));
+    out->devices.clear();
+    out->fields.clear();
+    out->row = pending_.line;
+    const std::string ref = pending_.values[ref_column_];
+    AddRow(pending_, out, /*first=*/true);
+    has_pending_ = false;
     while (true) {
       Result<bool> got = ReadRow(findings);
       if (!got) return std::unexpected(got.error());
       if (!*got) break;
-      if (pending_->values[ref_column_] != ref) break;
-      AddRow(*pending_, out, /*first=*/false);
-      pending_.reset();
+      if (pending_.values[ref_column_] != ref) break;
+      AddRow(pending_, out, /*first=*/false);
+      has_pending_ = false;
     }
     return true;
   }
 
  private:
-  // Reads the next well-formed row into pending_; malformed ones become findings.
+  // Reads the next well-formed row into pending_ (its vector kept from row to row); malformed
+  // ones become findings.
   Result<bool> ReadRow(std::vector<domain::Finding>* findings) {
     while (true) {
       Result<bool> next = csv_.Next(&record_);
@@ -73,26 +78,34 @@ class CsvProcedureReader : public ProcedureReader {
         continue;
       }
       if (!*next) return false;
-      pending_.emplace();
-      pending_->line = static_cast<int64_t>(record_.line);
-      pending_->values.assign(record_.fields.begin(), record_.fields.end());
+      has_pending_ = true;
+      pending_.line = static_cast<int64_t>(record_.line);
+      pending_.values.assign(record_.fields.begin(), record_.fields.end());
       return true;
     }
   }
 
   void AddRow(const Row& row, RawProcedure* out, bool first) {
-    RawDevice device;
-    device.row = row.line;
+    FieldMap device;
+    if (!spare_.empty()) {
+      device = std::move(spare_.back());
+      spare_.pop_back();
+      device.clear();
+    }
     const std::vector<std::string>& header = csv_.header();
     for (size_t i = 0; i < row.values.size() && i < header.size(); ++i) {
       if (row.values[i].empty()) continue;
       if (is_device_[i]) {
-        device.fields.emplace(header[i], row.values[i]);
+        device.emplace(header[i], row.values[i]);
       } else if (first) {
         out->fields.emplace(header[i], row.values[i]);
       }
     }
-    if (!device.fields.empty()) out->devices.push_back(std::move(device));
+    if (device.empty()) {
+      spare_.push_back(std::move(device));
+      return;
+    }
+    out->devices.push_back(RawDevice{row.line, std::move(device)});
   }
 
   std::unique_ptr<std::istream> owned_;
@@ -101,7 +114,9 @@ class CsvProcedureReader : public ProcedureReader {
   std::vector<bool> is_device_;
   size_t ref_column_ = 0;
   CsvRecord record_;
-  std::optional<Row> pending_;
+  Row pending_;
+  bool has_pending_ = false;
+  std::vector<FieldMap> spare_;  // device maps emptied, kept for their storage
 };
 
 }  // namespace

@@ -1,12 +1,65 @@
 #include "orp/ingest/raw_procedure.h"
 
+#include <algorithm>
 #include <array>
 
 namespace orp::ingest {
 
+FieldMap::FieldMap(std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
+  for (const auto& [name, value] : values) insert_or_assign(name, value);
+}
+
+const std::string* FieldMap::find(std::string_view name) const {
+  for (size_t i = 0; i < size_; ++i) {
+    if (entries_[i].first == name) return &entries_[i].second;
+  }
+  return nullptr;
+}
+
+std::string& FieldMap::Append(std::string_view name) {
+  if (size_ == entries_.size()) entries_.emplace_back();
+  value_type& entry = entries_[size_++];
+  entry.first.assign(name);
+  entry.second.clear();
+  return entry.second;
+}
+
+std::string& FieldMap::operator[](std::string_view name) {
+  if (const std::string* value = find(name)) return *const_cast<std::string*>(value);
+  return Append(name);
+}
+
+bool FieldMap::emplace(std::string_view name, std::string_view value) {
+  if (contains(name)) return false;
+  Append(name).assign(value);
+  return true;
+}
+
+size_t FieldMap::erase(std::string_view name) {
+  for (size_t i = 0; i < size_; ++i) {
+    if (entries_[i].first != name) continue;
+    // Keep the order of the others; the erased entry's storage moves to the spare end.
+    std::rotate(entries_.begin() + static_cast<std::ptrdiff_t>(i),
+                entries_.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                entries_.begin() + static_cast<std::ptrdiff_t>(size_));
+    --size_;
+    return 1;
+  }
+  return 0;
+}
+
+bool operator==(const FieldMap& a, const FieldMap& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [name, value] : a) {
+    const std::string* other = b.find(name);
+    if (other == nullptr || *other != value) return false;
+  }
+  return true;
+}
+
 std::string_view FieldValue(const FieldMap& fields, std::string_view name) {
-  auto it = fields.find(name);
-  return it == fields.end() ? std::string_view() : std::string_view(it->second);
+  const std::string* value = fields.find(name);
+  return value == nullptr ? std::string_view() : std::string_view(*value);
 }
 
 bool IsCoreDeviceField(std::string_view name) {

@@ -9,15 +9,59 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <map>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace orp::ingest {
 
-using FieldMap = std::map<std::string, std::string, std::less<>>;
+// Text values by field name, each name at most once, in the order given. A flat list rather than
+// a tree (#4): a procedure has a few dozen fields, a search by name compares lengths before
+// bytes, and clear() keeps every entry's strings, so a reader that reuses one FieldMap from
+// procedure to procedure stops allocating. Equality ignores the order.
+class FieldMap {
+ public:
+  using value_type = std::pair<std::string, std::string>;
+  using const_iterator = std::vector<value_type>::const_iterator;
+
+  FieldMap() = default;
+  FieldMap(const FieldMap&) = default;
+  FieldMap& operator=(const FieldMap&) = default;
+  FieldMap(FieldMap&& other) noexcept
+      : entries_(std::move(other.entries_)), size_(std::exchange(other.size_, 0)) {}
+  FieldMap& operator=(FieldMap&& other) noexcept {
+    entries_ = std::move(other.entries_);
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
+  FieldMap(std::initializer_list<std::pair<std::string_view, std::string_view>> values);
+
+  // The value of `name`, or nullptr.
+  const std::string* find(std::string_view name) const;
+  bool contains(std::string_view name) const { return find(name) != nullptr; }
+  // The value of `name`, added as "" when absent.
+  std::string& operator[](std::string_view name);
+  // Adds `name` = `value` unless `name` is present (as std::map::emplace); true when added.
+  bool emplace(std::string_view name, std::string_view value);
+  void insert_or_assign(std::string_view name, std::string_view value) { (*this)[name] = value; }
+  size_t erase(std::string_view name);
+  // Empties the map, keeping the entries' storage for what is added next.
+  void clear() { size_ = 0; }
+
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.begin() + static_cast<std::ptrdiff_t>(size_); }
+
+  friend bool operator==(const FieldMap& a, const FieldMap& b);
+
+ private:
+  std::string& Append(std::string_view name);
+  std::vector<value_type> entries_;  // [0, size_) in use; the rest kept for their storage
+  size_t size_ = 0;
+};
 
 // The value of `name`, or "" when not given.
 std::string_view FieldValue(const FieldMap& fields, std::string_view name);

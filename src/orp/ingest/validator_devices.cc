@@ -189,6 +189,7 @@ int CountDevices(const Validator::Compiled& compiled, const RawProcedure& raw,
 void CheckDevices(const CompiledRegistry* registry, const Validator::Compiled& v, Check& c) {
   std::vector<std::string> implanted_dis;  // with the rows they came from, for compatibility
   std::vector<int64_t> implanted_rows;
+  c.out.procedure.implants.reserve(c.raw.devices.size());
   for (const RawDevice& d : c.raw.devices) {
     std::optional<domain::DeviceAction> action;
     if (std::string_view text = FieldValue(d.fields, "device_action"); text.empty()) {
