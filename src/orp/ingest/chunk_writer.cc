@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <functional>
+#include <limits>
 #include <map>
 #include <string_view>
 #include <utility>
@@ -118,19 +120,38 @@ struct ChunkWriter::NewPatients {
   }
 };
 
-// The transaction, but a patient's implants in situ are read among the ids of those this load
-// wrote (serving linkage from memory: no index of implants is read).
+// The transaction, but a patient's implants in situ are found among those this load wrote, as
+// ImplantsInSitu finds them (implanted, in situ, the registry, the body site when given, the side
+// or both sides when given; the latest procedure first, then the latest implant), and read by id
+// (serving linkage from memory: no index of implants is read).
 class ChunkWriter::InSituFromMemory : public storage::ForwardingReader<storage::Reader> {
  public:
   InSituFromMemory(ChunkWriter& writer)
       : storage::ForwardingReader<storage::Reader>(writer.transaction_), writer_(writer) {}
 
   Result<std::vector<domain::Implant>> ImplantsInSitu(const storage::InSituQuery& q) override {
-    std::vector<int64_t> ids;
+    const int registry = Intern(writer_.registries_, q.registry, false);
+    const int body_site =
+        q.body_site.empty() ? -1 : Intern(writer_.body_sites_, q.body_site, false);
+    if (registry < 0 || (!q.body_site.empty() && body_site < 0))
+      return std::vector<domain::Implant>{};
+    const char side = q.laterality ? domain::LateralityCode(*q.laterality).front() : 0;
+    const char both = domain::LateralityCode(domain::Laterality::kBilateral).front();
+    std::vector<std::pair<int32_t, int64_t>> found;  // (day, id)
     const auto patient = static_cast<size_t>(q.patient.value);
-    int64_t id = patient < writer_.latest_implant_.size() ? writer_.latest_implant_[patient] : 0;
-    for (; id != 0; id = writer_.earlier_implant_[static_cast<size_t>(id)]) ids.push_back(id);
-    return writer_.bulk_->ImplantsInSituAmong(q, ids);
+    uint32_t id = patient < writer_.latest_implant_.size() ? writer_.latest_implant_[patient] : 0;
+    for (; id != 0; id = writer_.placed_[id].earlier) {
+      const Placed& p = writer_.placed_[id];
+      if (!p.in_situ_implanted || p.registry != registry) continue;
+      if (body_site >= 0 && p.body_site != body_site) continue;
+      if (side != 0 && p.laterality != side && p.laterality != both) continue;
+      found.emplace_back(p.day, id);
+    }
+    std::sort(found.begin(), found.end(), std::greater<>());
+    std::vector<int64_t> ids;
+    ids.reserve(found.size());
+    for (const auto& [day, implant] : found) ids.push_back(implant);
+    return writer_.bulk_->ImplantsById(ids);
   }
 
  private:
@@ -294,18 +315,41 @@ void ChunkWriter::RememberPatient(const Patient& patient) {
   }
 }
 
-void ChunkWriter::Remember(const std::vector<domain::Procedure>& batch) {
+int ChunkWriter::Intern(std::vector<std::string>& list, std::string_view text, bool add) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (list[i] == text) return static_cast<int>(i);
+  }
+  if (!add) return -1;
+  list.emplace_back(text);
+  return static_cast<int>(list.size() - 1);
+}
+
+Result<void> ChunkWriter::Remember(const std::vector<domain::Procedure>& batch) {
+  constexpr int64_t kMaxId = std::numeric_limits<uint32_t>::max();
   for (const domain::Procedure& p : batch) {
     written_refs_.insert(RefKey(p.registry, p.procedure_ref));
     const auto patient = static_cast<size_t>(p.patient.value);
+    const int registry = Intern(registries_, p.registry, true);
+    const int body_site = Intern(body_sites_, p.body_site, true);
+    if (p.patient.value > kMaxId || registry > 0xffff || body_site > 0xffff) return LeaveMemory();
     if (patient >= latest_implant_.size()) latest_implant_.resize(patient + patient / 2 + 1, 0);
     for (const domain::Implant& implant : p.implants) {
+      if (implant.id.value > kMaxId) return LeaveMemory();
       const auto id = static_cast<size_t>(implant.id.value);
-      if (id >= earlier_implant_.size()) earlier_implant_.resize(id + id / 2 + 1, 0);
-      earlier_implant_[id] = latest_implant_[patient];
-      latest_implant_[patient] = implant.id.value;
+      if (id >= placed_.size()) placed_.resize(id + id / 2 + 1);
+      Placed& placed = placed_[id];
+      placed.earlier = latest_implant_[patient];
+      placed.day = static_cast<int32_t>(p.date.time_since_epoch().count());
+      placed.registry = static_cast<uint16_t>(registry);
+      placed.body_site = static_cast<uint16_t>(body_site);
+      placed.laterality =
+          implant.laterality ? domain::LateralityCode(*implant.laterality).front() : 0;
+      placed.in_situ_implanted =
+          implant.in_situ && implant.action == domain::DeviceAction::kImplanted;
+      latest_implant_[patient] = static_cast<uint32_t>(id);
     }
   }
+  return {};
 }
 
 Result<void> ChunkWriter::LeaveMemory() {
@@ -315,7 +359,9 @@ Result<void> ChunkWriter::LeaveMemory() {
   in_situ_.reset();
   written_refs_ = KeySet{};
   latest_implant_ = {};
-  earlier_implant_ = {};
+  placed_ = {};
+  registries_ = {};
+  body_sites_ = {};
   return {};
 }
 
@@ -447,7 +493,7 @@ Result<void> ChunkWriter::WriteProcedures() {
   std::vector<PendingRemoval> removals;  // the batch's new revisions and explants
   auto write_batch = [&]() -> Result<void> {
     ORP_RETURN_IF_ERROR(transaction_.InsertProcedures(batch));
-    if (bulk_ != nullptr) Remember(batch);
+    if (bulk_ != nullptr) ORP_RETURN_IF_ERROR(Remember(batch));
     for (const PendingRemoval& r : removals) {
       ORP_RETURN_IF_ERROR(RecordRemovals(batch[r.index], r.row, r.removed, true));
     }
@@ -514,6 +560,12 @@ Result<void> ChunkWriter::RecordRemovals(const domain::Procedure& p, int64_t row
     Warn(row, p, "procedure_type", "linkage.no_implant_in_situ",
          fmt::format("revision {} found no implant in situ on that side to link to",
                      p.procedure_ref));
+  }
+  if (bulk_ != nullptr) {
+    for (const domain::Implant& implant : removed) {
+      const auto id = static_cast<size_t>(implant.id.value);
+      if (id < placed_.size()) placed_[id].in_situ_implanted = false;  // as the store marks it
+    }
   }
   return linkage::RecordRemovals(transaction_, p, removed);
 }

@@ -20,9 +20,10 @@
 // that held no procedure, procedures_by_ref and implants_by_patient are off the write path too
 // (storage/bulk_load_writes.h kBulkEmptyStoreIndexes). The writer then knows every stored
 // procedure_ref and implant itself, because it wrote them: step 2 looks refs up in its own set of
-// (registry, procedure_ref) keys, and a revision's candidates are read by the ids of the patient's
-// implants this load wrote. A correction (a ref met again) restores the indexes first and continues
-// as without.
+// (registry, procedure_ref) keys, and a revision's candidates are found among the patient's
+// implants this load wrote, by what the in-situ search compares (kept for each implant: in situ,
+// registry, body site, side, date; session 15), and only those are read, by id. A correction (a
+// ref met again) restores the indexes first and continues as without.
 //
 // Patients from memory (sessions 9 and 10, ADR 0010; ServePatientsFromMemory): when the store held
 // no patient either, every patient the transaction holds is one this writer stored. Step 1 then
@@ -34,10 +35,11 @@
 //
 // Memory: one chunk of procedures and its lookup maps, plus one stored Patient per distinct
 // pseudonym in the submission (about 250 bytes each), up to `known_limit` of them; serving from
-// memory, about 16 bytes per procedure and per implant written (a hash set of ref keys, two arrays
-// of ids), and 64 bytes per patient (the pseudonym and demographic pairs). Errors: only
-// store errors (the caller drops the transaction). Findings for linkage (warnings) are appended to
-// the receipt's findings. Thread safety: one writer per transaction and thread.
+// memory, about 16 bytes per procedure and 16 per implant written (a hash set of ref keys, the
+// implants' search keys), and 68 bytes per patient (the pseudonym and demographic pairs, its latest
+// implant). Errors: only store errors (the caller drops the transaction). Findings for linkage
+// (warnings) are appended to the receipt's findings. Thread safety: one writer per transaction and
+// thread.
 #pragma once
 
 #include <cstring>
@@ -169,7 +171,10 @@ class ChunkWriter {
   // Fills stored_refs_ with the (registry, procedure_ref) keys of the chunk that are stored.
   Result<void> FindStoredRefs();
   // Remembers the refs and implants of a batch just inserted (serving from memory).
-  void Remember(const std::vector<domain::Procedure>& batch);
+  Result<void> Remember(const std::vector<domain::Procedure>& batch);
+  // The interned index of `text` in `list` (added when absent), or -1 when it is absent and
+  // `add` is false.
+  static int Intern(std::vector<std::string>& list, std::string_view text, bool add);
   // Restores the indexes and stops serving from memory (before a correction).
   Result<void> LeaveMemory();
   // Where a revision's in-situ candidates are read.
@@ -205,13 +210,24 @@ class ChunkWriter {
   PatientMap known_;
   size_t known_limit_;
   ProcedureRecycler* recycler_ = nullptr;
-  // Serving from memory: the bulk load (nullptr otherwise), the refs written, and each patient's
-  // implants as a list through two arrays: latest_implant_[patient id] is its last implant id
-  // written (0: none), earlier_implant_[implant id] the one written before it.
+  // Serving from memory: the bulk load (nullptr otherwise), the refs written, and every implant
+  // written (placed_[implant id]) with what a revision's in-situ search compares, each patient's
+  // as a list: latest_implant_[patient id] is its last implant id written (0: none), and each
+  // implant's `earlier` the one written before it. Ids fit 32 bits (past them, LeaveMemory).
+  struct Placed {
+    uint32_t earlier = 0;
+    int32_t day = 0;                 // the procedure's date
+    uint16_t registry = 0;           // in registries_
+    uint16_t body_site = 0;          // in body_sites_
+    char laterality = 0;             // the implant's stored code; 0 for none
+    bool in_situ_implanted = false;  // in situ and implanted (no removal recorded yet)
+  };
   storage::BulkLoadWrites* bulk_ = nullptr;
   KeySet written_refs_;
-  std::vector<int64_t> latest_implant_;
-  std::vector<int64_t> earlier_implant_;
+  std::vector<uint32_t> latest_implant_;
+  std::vector<Placed> placed_;
+  std::vector<std::string> registries_;
+  std::vector<std::string> body_sites_;
   std::unique_ptr<storage::Reader> in_situ_;
   // Serving patients from memory: the pseudonym hash (its first 8 bytes) and the demographic
   // hash of every patient written, each with the patient's id (stale demographic pairs stay;

@@ -44,14 +44,14 @@ inline constexpr std::array<std::string_view, 6> kBulkDeferredIndexes = {
 // reads while it writes. It can, because then every procedure and implant those indexes would
 // find is one the load itself wrote, and the writer keeps what it needs of them in memory
 // (ingest/chunk_writer.h: the refs it wrote and each patient's implant ids): procedure_refs are
-// looked up there instead of by procedures_by_ref, and a revision's in-situ candidates are read
-// by implant id (ImplantsInSituAmong) instead of by implants_by_patient. Kept: the patients'
-// patients_by_pseudonym and patients_by_demographics (patients may be stored before the first
-// procedure; ADR 0008; kBulkEmptyPatientsIndexes when none is), and, by measurement (callgrind,
-// docs/performance.md "## Ingest", session 8), the indexes whose keys a load writes in ascending
-// order: the three *_by_change (one change seq per transaction, then the rowid) and
-// implants_by_procedure (new procedure ids). Their inserts are appends at the right edge, cheaper
-// than a rebuild's scan and sort.
+// looked up there instead of by procedures_by_ref, and a revision's in-situ candidates are found
+// among the implants it wrote and read by id (ImplantsById) instead of by implants_by_patient.
+// Kept: the patients' patients_by_pseudonym and patients_by_demographics (patients may be stored
+// before the first procedure; ADR 0008; kBulkEmptyPatientsIndexes when none is), and, by
+// measurement (callgrind, docs/performance.md "## Ingest", session 8), the indexes whose keys a
+// load writes in ascending order: the three *_by_change (one change seq per transaction, then the
+// rowid) and implants_by_procedure (new procedure ids). Their inserts are appends at the right
+// edge, cheaper than a rebuild's scan and sort.
 inline constexpr std::array<std::string_view, 5> kBulkEmptyStoreIndexes = {
     "implants_by_device", "procedures_by_patient_latest", "outcome_events_by_patient",
     "procedures_by_ref",  "implants_by_patient",
@@ -93,11 +93,9 @@ class BulkLoadWrites {
   // stores new patients with pseudonyms through InsertPatients, never one pseudonym twice
   // (RestoreIndexes would fail with kAlreadyExists). Errors as DeferIndexes.
   virtual Result<void> DeferPatientIndexes() = 0;
-  // Reader::ImplantsInSitu(query) among the implants `implant_ids` only (read by id, so no index
-  // of implants is needed): the same rows in the same order when `implant_ids` holds every
-  // implant of the query's patient. Store errors.
-  virtual Result<std::vector<domain::Implant>> ImplantsInSituAmong(
-      const InSituQuery& query, std::span<const int64_t> implant_ids) = 0;
+  // The implants with these ids, read by id (so no index of implants is needed), in the order
+  // given; an id not stored is skipped. Store errors.
+  virtual Result<std::vector<domain::Implant>> ImplantsById(std::span<const int64_t> ids) = 0;
   // Creates the deferred indexes again from their definitions; nothing when none are deferred.
   // Commit calls it itself, so a committed store always has every index. Store errors (a
   // UNIQUE index whose rows now clash, procedures_by_ref or patients_by_pseudonym, is

@@ -77,18 +77,19 @@ Result<void> Queries::CreateIndexes(std::span<const std::string> definitions) {
   return built;
 }
 
-// By id (the rowid), so no index of implants is read. The IN list is padded to a power of two by
-// repeating the last id (the same rows), so that few statement shapes reach the statement cache.
-Result<std::vector<Implant>> Queries::ImplantsInSituAmong(const InSituQuery& query,
-                                                          std::span<const int64_t> implant_ids) {
-  if (implant_ids.empty()) return std::vector<Implant>{};
-  size_t shape = 1;
-  while (shape < implant_ids.size()) shape *= 2;
-  std::vector<int64_t> among(implant_ids.begin(), implant_ids.end());
-  among.resize(shape, implant_ids.back());
-  std::string list;
-  for (size_t n = 0; n < shape; ++n) list += (n ? ", ?" : "?") + std::to_string(n + 5);
-  return InSitu(query, among, "i.id IN (" + list + ") AND ");
+// By id (the rowid), so no index of implants is read: one cached statement, stepped per id.
+Result<std::vector<Implant>> Queries::ImplantsById(std::span<const int64_t> ids) {
+  static const std::string sql =
+      std::string("SELECT ").append(kImplantColumnsOfI).append(" FROM implants i WHERE i.id = ?1");
+  std::vector<Implant> found;
+  found.reserve(ids.size());
+  for (int64_t id : ids) {
+    auto implant = First<Implant>(
+        db_, sql, [&](Stmt& s) { s.Bind(1, id); }, ReadImplant);
+    if (!implant) return std::unexpected(implant.error());
+    if (*implant) found.push_back(std::move(**implant));
+  }
+  return found;
 }
 
 }  // namespace orp::storage::sqlite

@@ -68,12 +68,7 @@ class Queries : public sql::Queries {
   // PRAGMA cache_size: pages if > 0, else -KiB.
   Result<int64_t> CacheSize();
   Result<void> SetCacheSize(int64_t cache_size);
-  Result<std::vector<Implant>> ImplantsInSituAmong(const InSituQuery& query,
-                                                   std::span<const int64_t> implant_ids);
-  // ImplantsInSitu's statement with `among_sql` (conditions on ?5 ... and AND) prepended to its
-  // WHERE and `among` bound from ?5 (reads_records.cc).
-  Result<std::vector<Implant>> InSitu(const InSituQuery& query, std::span<const int64_t> among,
-                                      std::string_view among_sql);
+  Result<std::vector<Implant>> ImplantsById(std::span<const int64_t> ids);
 
   // The change sequence number of the open transaction, allocated at its first change of
   // patients, procedures or implants; EndTransaction forgets it.

@@ -44,28 +44,20 @@ Result<void> Stream(Stmt& stmt, ReadFn read, const Visitor<T>& visit) {
 
 }  // namespace
 
-// The in-situ read, optionally narrowed to `among` implant ids (parameters ?5, ?6, ... bound by
-// the caller): the bulk load's version reads by id, without implants_by_patient (#4).
-Result<std::vector<Implant>> Queries::InSitu(const InSituQuery& q, std::span<const int64_t> among,
-                                             std::string_view among_sql) {
-  std::string sql = fmt::format(
+Result<std::vector<Implant>> Queries::ImplantsInSitu(const InSituQuery& q) {
+  static const std::string sql = fmt::format(
       "SELECT {} FROM implants i JOIN procedures p ON p.id = i.procedure "
-      "WHERE {}i.patient = ?1 AND i.in_situ = 1 AND i.action = 'implanted' AND p.registry = ?2 "
+      "WHERE i.patient = ?1 AND i.in_situ = 1 AND i.action = 'implanted' AND p.registry = ?2 "
       "AND (?3 = '' OR p.body_site = ?3) AND (?4 = '' OR i.laterality = ?4 OR i.laterality = 'B') "
       "ORDER BY p.date DESC, i.id DESC",
-      kImplantColumnsOfI, among_sql);
+      kImplantColumnsOfI);
   return Collect<Implant>(
       db_, sql,
       [&](Stmt& s) {
         s.Bind(1, q.patient.value).Bind(2, q.registry).Bind(3, q.body_site);
         s.Bind(4, TextOr(q.laterality, domain::LateralityCode));
-        for (size_t n = 0; n < among.size(); ++n) s.Bind(static_cast<int>(n) + 5, among[n]);
       },
       ReadImplant);
-}
-
-Result<std::vector<Implant>> Queries::ImplantsInSitu(const InSituQuery& q) {
-  return InSitu(q, {}, "");
 }
 
 // The gtin column holds any agency's DI text (see codec.cc BindImplant; the forms cannot collide).

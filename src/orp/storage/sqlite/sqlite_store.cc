@@ -42,9 +42,8 @@ class SqliteTransaction : public sql::SharedWriter<QueryReader<Transaction>, Que
   Result<void> DeferIndexes() override { return Defer(kBulkDeferredIndexes); }
   Result<void> DeferEveryIndex() override;
   Result<void> RestoreIndexes() override;
-  Result<std::vector<Implant>> ImplantsInSituAmong(const InSituQuery& query,
-                                                   std::span<const int64_t> ids) override {
-    return Write([&](Queries& q) { return q.ImplantsInSituAmong(query, ids); });
+  Result<std::vector<Implant>> ImplantsById(std::span<const int64_t> ids) override {
+    return Write([&](Queries& q) { return q.ImplantsById(ids); });
   }
 
  protected:
