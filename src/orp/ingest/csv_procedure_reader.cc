@@ -96,9 +96,9 @@ class CsvProcedureReader : public ProcedureReader {
     for (size_t i = 0; i < row.values.size() && i < header.size(); ++i) {
       if (row.values[i].empty()) continue;
       if (is_device_[i]) {
-        device.emplace(header[i], row.values[i]);
+        device.AddNew(header[i], row.values[i]);  // Init checked the header names once each
       } else if (first) {
-        out->fields.emplace(header[i], row.values[i]);
+        out->fields.AddNew(header[i], row.values[i]);
       }
     }
     if (device.empty()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace orp::ingest {
 
@@ -10,8 +11,19 @@ FieldMap::FieldMap(std::initializer_list<std::pair<std::string_view, std::string
 }
 
 const std::string* FieldMap::find(std::string_view name) const {
+  if (name.empty()) {
+    for (size_t i = 0; i < size_; ++i) {
+      if (entries_[i].first.empty()) return &entries_[i].second;
+    }
+    return nullptr;
+  }
+  // Length and first byte before the rest: most names differ in one of them.
   for (size_t i = 0; i < size_; ++i) {
-    if (entries_[i].first == name) return &entries_[i].second;
+    const std::string& candidate = entries_[i].first;
+    if (candidate.size() == name.size() && candidate[0] == name[0] &&
+        std::memcmp(candidate.data(), name.data(), name.size()) == 0) {
+      return &entries_[i].second;
+    }
   }
   return nullptr;
 }

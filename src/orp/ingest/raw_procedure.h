@@ -45,6 +45,9 @@ class FieldMap {
   std::string& operator[](std::string_view name);
   // Adds `name` = `value` unless `name` is present (as std::map::emplace); true when added.
   bool emplace(std::string_view name, std::string_view value);
+  // Adds `name` = `value` without looking for `name`: the caller knows it is not present (a CSV
+  // header names each column once).
+  void AddNew(std::string_view name, std::string_view value) { Append(name).assign(value); }
   void insert_or_assign(std::string_view name, std::string_view value) { (*this)[name] = value; }
   size_t erase(std::string_view name);
   // Empties the map, keeping the entries' storage for what is added next.
