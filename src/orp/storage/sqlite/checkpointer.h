@@ -21,6 +21,7 @@
 // they share only the counters under mu_. Destroy the Checkpointer before closing the writer.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -77,6 +78,42 @@ class Checkpointer {
   int64_t passes_ = 0;
   int64_t complete_passes_ = 0;
   bool stop_ = false;
+  std::thread thread_;
+};
+
+// While an exclusive load (ADR 0011) writes the database file under a rollback journal, starts
+// the kernel's writeback of what SQLite has written so far, once every `period`, so that the
+// COMMIT's sync finds little left to write (#4: the 1M first load's COMMIT waited 1.0-1.1 s for
+// ~750 MB of dirty pages; with writeback ahead, 0.1 s). It only starts writeback (Linux
+// sync_file_range, SYNC_FILE_RANGE_WRITE, on a read-only descriptor of its own): the kernel may
+// write a dirty page at any moment anyway, and durability is still the COMMIT's sync. Elsewhere
+// than Linux it does nothing. Thread safety: one thread of its own; touches no SQLite state.
+class WritebackAhead {
+ public:
+  static constexpr std::chrono::milliseconds kDefaultPeriod{1000};
+
+  // Opens `path` (a database file) and starts the thread; nullptr when the file cannot be
+  // opened (the load then runs without it).
+  static std::unique_ptr<WritebackAhead> Start(const std::string& path,
+                                               std::chrono::milliseconds period = kDefaultPeriod);
+  // Stops and joins the thread (at most one writeback call in flight) and closes the descriptor.
+  ~WritebackAhead();
+  WritebackAhead(const WritebackAhead&) = delete;
+  WritebackAhead& operator=(const WritebackAhead&) = delete;
+
+  // Writeback calls made so far (for tests).
+  int64_t rounds() const;
+
+ private:
+  WritebackAhead(int fd, std::chrono::milliseconds period);
+  void Run();
+
+  const int fd_;
+  const std::chrono::milliseconds period_;
+  mutable std::mutex mu_;
+  std::condition_variable stop_requested_;
+  bool stop_ = false;
+  int64_t rounds_ = 0;
   std::thread thread_;
 };
 

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 
 namespace orp::storage::sqlite {
 namespace {
@@ -94,6 +97,27 @@ TEST(Checkpointer, SmallCommitsWakeNobodyBelowTheThreshold) {
   CommitMany(**writer, 5);  // ~55 frames, under the default 1,000
   usleep(50000);
   EXPECT_EQ((*checkpointer)->passes(), 0);
+}
+
+TEST(WritebackAhead, StartsWritebackOfTheFileEveryPeriodUntilDestroyed) {
+  TempDb db;
+  {
+    std::ofstream out(db.path, std::ios::binary);
+    out << std::string(1 << 20, 'x');  // a megabyte of dirty pages
+  }
+  auto writeback = WritebackAhead::Start(db.path, std::chrono::milliseconds(5));
+  ASSERT_NE(writeback, nullptr);
+  for (int i = 0; i < 400 && writeback->rounds() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_GE(writeback->rounds(), 3);
+  writeback.reset();  // joins: a period of a second would not hold the destructor up either
+  EXPECT_EQ(fs::file_size(db.path), 1u << 20);  // the file as written
+}
+
+TEST(WritebackAhead, IsNothingForAFileThatCannotBeOpened) {
+  TempDb db;
+  EXPECT_EQ(WritebackAhead::Start((db.dir / "missing.db").string()), nullptr);
 }
 
 }  // namespace

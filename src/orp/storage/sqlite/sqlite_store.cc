@@ -156,6 +156,7 @@ class SqliteStore : public QueryReader<Store> {
 
   std::unique_ptr<Connection> connection_;
   std::unique_ptr<Checkpointer> checkpointer_;  // after connection_: stopped before it closes
+  std::unique_ptr<WritebackAhead> writeback_;   // during an exclusive load
   Queries queries_;
   StoreInfo info_;
   ConnectionOptions options_;
@@ -356,12 +357,14 @@ Result<bool> SqliteStore::BeginExclusiveLoad() {
       return std::unexpected(full.error());
     }
   }
+  writeback_ = WritebackAhead::Start(info_.location);
   return true;
 }
 
 void SqliteStore::EndExclusiveLoad() {
   if (!exclusive_load_) return;  // every other transaction's end: nothing to undo
   exclusive_load_ = false;
+  writeback_.reset();
   // The only connection to the file: nothing can refuse. Were it to fail, the store stays in
   // rollback-journal mode, correct, and the next connection opened sets WAL again.
   (void)connection_->SetJournalMode("WAL");
