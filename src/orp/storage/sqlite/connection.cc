@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <mutex>
 
 namespace orp::storage::sqlite {
@@ -164,6 +165,10 @@ Stmt& Stmt::BindBlob(int index, std::string_view bytes) {
 }
 Stmt& Stmt::BindStatic(int index, std::string_view text) {
   sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  return *this;
+}
+Stmt& Stmt::BindMalloced(int index, char* text, size_t size) {
+  sqlite3_bind_text64(stmt_, index, text, size, std::free, SQLITE_UTF8);
   return *this;
 }
 Stmt& Stmt::BindBlobStatic(int index, std::string_view bytes) {

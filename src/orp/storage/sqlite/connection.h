@@ -114,6 +114,9 @@ class Stmt {
   // destroyed (which resets it and clears its bindings) — bind members of an entity the caller
   // holds across the execution, never a temporary. Saves SQLite's copy on the ingest hot path.
   Stmt& BindStatic(int index, std::string_view text);
+  // Hands SQLite `text`, `size` bytes from std::malloc, which it frees when done with it (even
+  // when binding fails): no copy.
+  Stmt& BindMalloced(int index, char* text, size_t size);
   Stmt& BindBlobStatic(int index, std::string_view bytes);
   Stmt& BindNull(int index);
   template <typename T>
