@@ -50,9 +50,11 @@ Result<std::unique_ptr<Store>> OpenStoreFromUrl(std::string_view url, std::strin
 // of them sort on the second core, and the process stays small. At 1M procedures the seven
 // rebuilds took 10-11 s sorting in memory (one run on one thread) and 4.7-5.3 s in files with this
 // cache; the sqlite3 shell on the same tables took 9.5 s with a 32 MiB cache and 5.3 s with 2 MiB
-// (#4, docs/performance.md "## Ingest", session 11). bench/ingest_bench.cc builds its
-// indexes-after baseline the same way.
+// (#4, docs/performance.md "## Ingest", session 11). Four workers rather than two: the 1M
+// rebuild took 4.4-5.3 s (median 4.9) against 5.4-5.9 s (5.7), four alternating runs each, peak
+// memory the same (session 15). bench/ingest_bench.cc builds its indexes-after baseline the same
+// way.
 inline constexpr int64_t kRebuildCacheKib = 2 * 1024;
-inline constexpr int kRebuildThreads = 2;
+inline constexpr int kRebuildThreads = 4;
 
 }  // namespace orp::storage::sqlite
