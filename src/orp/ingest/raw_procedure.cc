@@ -10,22 +10,21 @@ FieldMap::FieldMap(std::initializer_list<std::pair<std::string_view, std::string
   for (const auto& [name, value] : values) insert_or_assign(name, value);
 }
 
-const std::string* FieldMap::find(std::string_view name) const {
-  if (name.empty()) {
-    for (size_t i = 0; i < size_; ++i) {
-      if (entries_[i].first.empty()) return &entries_[i].second;
-    }
-    return nullptr;
-  }
+size_t FieldMap::IndexOf(std::string_view name) const {
   // Length and first byte before the rest: most names differ in one of them.
   for (size_t i = 0; i < size_; ++i) {
     const std::string& candidate = entries_[i].first;
-    if (candidate.size() == name.size() && candidate[0] == name[0] &&
+    if (candidate.size() == name.size() && (name.empty() || candidate[0] == name[0]) &&
         std::memcmp(candidate.data(), name.data(), name.size()) == 0) {
-      return &entries_[i].second;
+      return i;
     }
   }
-  return nullptr;
+  return size_;
+}
+
+const std::string* FieldMap::find(std::string_view name) const {
+  const size_t i = IndexOf(name);
+  return i < size_ ? &entries_[i].second : nullptr;
 }
 
 std::string& FieldMap::Append(std::string_view name) {
@@ -37,27 +36,19 @@ std::string& FieldMap::Append(std::string_view name) {
 }
 
 std::string& FieldMap::operator[](std::string_view name) {
-  if (const std::string* value = find(name)) return *const_cast<std::string*>(value);
-  return Append(name);
-}
-
-bool FieldMap::emplace(std::string_view name, std::string_view value) {
-  if (contains(name)) return false;
-  Append(name).assign(value);
-  return true;
+  const size_t i = IndexOf(name);
+  return i < size_ ? entries_[i].second : Append(name);
 }
 
 size_t FieldMap::erase(std::string_view name) {
-  for (size_t i = 0; i < size_; ++i) {
-    if (entries_[i].first != name) continue;
-    // Keep the order of the others; the erased entry's storage moves to the spare end.
-    std::rotate(entries_.begin() + static_cast<std::ptrdiff_t>(i),
-                entries_.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                entries_.begin() + static_cast<std::ptrdiff_t>(size_));
-    --size_;
-    return 1;
-  }
-  return 0;
+  const size_t i = IndexOf(name);
+  if (i == size_) return 0;
+  // Keep the order of the others; the erased entry's storage moves to the spare end.
+  std::rotate(entries_.begin() + static_cast<std::ptrdiff_t>(i),
+              entries_.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+              entries_.begin() + static_cast<std::ptrdiff_t>(size_));
+  --size_;
+  return 1;
 }
 
 bool operator==(const FieldMap& a, const FieldMap& b) {

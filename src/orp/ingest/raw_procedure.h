@@ -43,8 +43,6 @@ class FieldMap {
   bool contains(std::string_view name) const { return find(name) != nullptr; }
   // The value of `name`, added as "" when absent.
   std::string& operator[](std::string_view name);
-  // Adds `name` = `value` unless `name` is present (as std::map::emplace); true when added.
-  bool emplace(std::string_view name, std::string_view value);
   // Adds `name` = `value` without looking for `name`: the caller knows it is not present (a CSV
   // header names each column once).
   void AddNew(std::string_view name, std::string_view value) { Append(name).assign(value); }
@@ -61,6 +59,8 @@ class FieldMap {
   friend bool operator==(const FieldMap& a, const FieldMap& b);
 
  private:
+  // The index of `name` in [0, size_), or size_ when absent.
+  size_t IndexOf(std::string_view name) const;
   std::string& Append(std::string_view name);
   std::vector<value_type> entries_;  // [0, size_) in use; the rest kept for their storage
   size_t size_ = 0;
