@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <functional>
 #include <limits>
 #include <map>
@@ -217,39 +216,6 @@ std::vector<int64_t> ChunkWriter::KeyIds::find(uint64_t key) const {
   return ids;
 }
 
-ChunkWriter::ChunkKeys::ChunkKeys() : slots_(std::bit_ceil(2 * kChunkSize + 2), 0) {
-  used_.reserve(kChunkSize);
-}
-
-size_t ChunkWriter::ChunkKeys::SlotOf(uint64_t key) const {
-  return (key * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(slots_.size()));
-}
-
-bool ChunkWriter::ChunkKeys::contains(uint64_t key) const {
-  key = key == 0 ? 1 : key;
-  const size_t mask = slots_.size() - 1;
-  for (size_t i = SlotOf(key);; i = (i + 1) & mask) {
-    if (slots_[i] == key) return true;
-    if (slots_[i] == 0) return false;
-  }
-}
-
-void ChunkWriter::ChunkKeys::insert(uint64_t key) {
-  key = key == 0 ? 1 : key;
-  const size_t mask = slots_.size() - 1;
-  size_t i = SlotOf(key);
-  for (; slots_[i] != 0; i = (i + 1) & mask) {
-    if (slots_[i] == key) return;
-  }
-  slots_[i] = key;
-  used_.push_back(i);
-}
-
-void ChunkWriter::ChunkKeys::clear() {
-  for (size_t i : used_) slots_[i] = 0;
-  used_.clear();
-}
-
 bool ChunkWriter::KeySet::contains(uint64_t key) const {
   if (slots_.empty()) return false;
   key = key == 0 ? 1 : key;
@@ -262,10 +228,10 @@ bool ChunkWriter::KeySet::contains(uint64_t key) const {
 
 void ChunkWriter::KeySet::insert(uint64_t key) {
   key = key == 0 ? 1 : key;
-  if (2 * (size_ + 1) > slots_.size()) {
+  if (2 * (used_.size() + 1) > slots_.size()) {
     std::vector<uint64_t> old = std::move(slots_);
     slots_.assign(std::max<size_t>(1024, 2 * old.size()), 0);
-    size_ = 0;
+    used_.clear();
     for (uint64_t k : old) {
       if (k != 0) insert(k);
     }
@@ -276,7 +242,12 @@ void ChunkWriter::KeySet::insert(uint64_t key) {
     if (slots_[i] == key) return;
   }
   slots_[i] = key;
-  ++size_;
+  used_.push_back(static_cast<uint32_t>(i));
+}
+
+void ChunkWriter::KeySet::clear() {
+  for (uint32_t i : used_) slots_[i] = 0;
+  used_.clear();
 }
 
 void ChunkWriter::ServeLinkageFromMemory(storage::BulkLoadWrites& bulk) {
@@ -484,9 +455,9 @@ Result<void> ChunkWriter::FindStoredRefs() {
 
 Result<void> ChunkWriter::WriteProcedures() {
   ORP_RETURN_IF_ERROR(FindStoredRefs());
-  ChunkKeys& stored = stored_refs_;
-  ChunkKeys& batch_refs = batch_refs_;
-  ChunkKeys& batch_patients = batch_patients_;
+  KeySet& stored = stored_refs_;
+  KeySet& batch_refs = batch_refs_;
+  KeySet& batch_patients = batch_patients_;
   batch_refs.clear();
   batch_patients.clear();
   std::vector<domain::Procedure> batch;

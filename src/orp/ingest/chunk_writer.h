@@ -121,33 +121,22 @@ class ChunkWriter {
     std::vector<domain::Implant> removed;
   };
 
-  // A set of 64-bit keys, open addressing (8 bytes a slot, at most half full).
+  // A set of 64-bit keys, open addressing (8 bytes a slot, at most half full, and 4 bytes a key
+  // for the slots in use), emptied in time proportional to what it holds (#4: the per-chunk sets
+  // are emptied after every batch, several per chunk) and keeping its slots.
   class KeySet {
    public:
     bool contains(uint64_t key) const;
     void insert(uint64_t key);
-
-   private:
-    std::vector<uint64_t> slots_;  // 0: empty (a key of 0 is kept as 1)
-    size_t size_ = 0;
-  };
-  // A set of at most kChunkSize 64-bit keys, open addressing, emptied in time proportional to
-  // what it holds (#4: the batch sets are emptied after every batch, several per chunk).
-  class ChunkKeys {
-   public:
-    ChunkKeys();
-    bool contains(uint64_t key) const;
-    void insert(uint64_t key);
-    void clear();
     // Adds every key of `other`.
-    void insert(const ChunkKeys& other) {
-      for (size_t i : other.used_) insert(other.slots_[i]);
+    void insert(const KeySet& other) {
+      for (uint32_t i : other.used_) insert(other.slots_[i]);
     }
+    void clear();
 
    private:
-    size_t SlotOf(uint64_t key) const;
     std::vector<uint64_t> slots_;  // 0: empty (a key of 0 is kept as 1)
-    std::vector<size_t> used_;
+    std::vector<uint32_t> used_;   // the slots in use (16 GiB of slots before 2^31 keys)
   };
   class InSituFromMemory;
   // A multiset of (64-bit key, patient id) pairs, open addressing (16 bytes a slot, at most half
@@ -202,9 +191,9 @@ class ChunkWriter {
   std::vector<PreparedProcedure> chunk_;
   // WriteProcedures' sets: the chunk's refs stored (or written by it), and the refs and patients
   // of the pending batch.
-  ChunkKeys stored_refs_;
-  ChunkKeys batch_refs_;
-  ChunkKeys batch_patients_;
+  KeySet stored_refs_;
+  KeySet batch_refs_;
+  KeySet batch_patients_;
   // Every patient with a pseudonym this submission has linked, as stored in the transaction
   // (#4: a patient met again in a later chunk is not looked up again).
   PatientMap known_;
